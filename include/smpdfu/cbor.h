@@ -1,0 +1,159 @@
+/*
+ * An allocation-free CBOR codec with just what SMP needs: a writer into a caller-owned buffer and a
+ * declarative map decoder that returns views into the input. Nothing here recurses; nesting depth is
+ * bounded by CONFIG_SMPDFU_CBOR_MAX_DEPTH.
+ */
+#ifndef SMPDFU_CBOR_H
+#define SMPDFU_CBOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A run of bytes inside a buffer the caller owns (text strings are not NUL-terminated). */
+struct cbor_view {
+	const uint8_t *ptr;
+	size_t len;
+};
+
+/* ---- Writer ------------------------------------------------------------------------------------ */
+
+/*
+ * Appends to buf[0..cap). Every put_* returns true while everything fitted; after the first item that
+ * did not fit the writer is "overflowed", writes nothing more and keeps returning false, so a caller
+ * may put a whole response and check once.
+ */
+struct cbor_writer {
+	uint8_t *buf;
+	size_t cap;
+	size_t len;
+	bool overflow;
+};
+
+void cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap);
+bool cbor_put_uint(struct cbor_writer *w, uint64_t v);
+bool cbor_put_int(struct cbor_writer *w, int64_t v);
+bool cbor_put_bool(struct cbor_writer *w, bool v);
+bool cbor_put_null(struct cbor_writer *w);
+bool cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len);
+bool cbor_put_tstr(struct cbor_writer *w, const char *s, size_t len);
+/* A NUL-terminated text string, typically a literal map key. */
+bool cbor_put_cstr(struct cbor_writer *w, const char *s);
+bool cbor_put_map(struct cbor_writer *w, size_t pairs);  /* definite map header */
+bool cbor_put_array(struct cbor_writer *w, size_t items); /* definite array header */
+bool cbor_put_map_indef(struct cbor_writer *w);           /* 0xBF */
+bool cbor_put_array_indef(struct cbor_writer *w);         /* 0x9F */
+bool cbor_put_break(struct cbor_writer *w);               /* 0xFF */
+/* Bytes the header of a bstr of this length takes (1, 2, 3, 5 or 9). */
+size_t cbor_head_size(uint64_t v);
+
+/* ---- Reader ------------------------------------------------------------------------------------ */
+
+/* One data item head as read by cbor_read(). */
+enum cbor_type {
+	CBOR_TYPE_UINT,
+	CBOR_TYPE_NINT,  /* value in .i */
+	CBOR_TYPE_BSTR,  /* bytes in .v (definite length only) */
+	CBOR_TYPE_TSTR,  /* text in .v (definite length only) */
+	CBOR_TYPE_ARRAY, /* .count items follow, or until a break when .indefinite */
+	CBOR_TYPE_MAP,   /* .count pairs follow, or until a break when .indefinite */
+	CBOR_TYPE_TAG,   /* tag number in .u; the tagged item follows */
+	CBOR_TYPE_BOOL,  /* .b */
+	CBOR_TYPE_NULL,
+	CBOR_TYPE_UNDEFINED,
+	CBOR_TYPE_FLOAT, /* half/single/double: skipped over, value not decoded (raw bits in .u) */
+	CBOR_TYPE_SIMPLE, /* any other simple value (0xE0..0xF3, 0xF8 xx), its number in .u */
+	CBOR_TYPE_BREAK, /* 0xFF, ends an indefinite container */
+};
+
+struct cbor_item {
+	enum cbor_type type;
+	bool indefinite;
+	uint64_t u;     /* UINT value, NINT n, TAG number, definite container count, string length */
+	int64_t i;      /* NINT value (-1 - n); -EOVERFLOW from cbor_read() if it does not fit */
+	bool b;
+	struct cbor_view v;
+};
+
+/* A pull reader over buf[0..len): reads one item head at a time. */
+struct cbor_reader {
+	const uint8_t *p;
+	const uint8_t *end;
+};
+
+void cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len);
+/* Bytes not read yet. */
+size_t cbor_reader_remaining(const struct cbor_reader *r);
+/*
+ * Reads the next item head (strings whole, containers only their head). Returns 0, -ENODATA at the
+ * end of the input, or -EINVAL for a truncated or malformed item (indefinite strings, reserved
+ * additional info, a string longer than the input, a container count the input cannot hold); the
+ * reader does not move on these. -EOVERFLOW for a negative integer below INT64_MIN: that item is
+ * well formed and has been consumed (.type is NINT, .u holds n), so a caller may carry on.
+ * Non-shortest heads are accepted. A break (0xFF) is returned as CBOR_TYPE_BREAK wherever it is:
+ * whether it is allowed there is the caller's business.
+ */
+int cbor_read(struct cbor_reader *r, struct cbor_item *it);
+/*
+ * Skips what is left of an item whose head was just read (a container's members, the item after a
+ * tag; nothing for scalars), iteratively and at most CONFIG_SMPDFU_CBOR_MAX_DEPTH deep: the head's
+ * own container is level 1, tags take no level. Returns 0 or -EINVAL (malformed or truncated, a
+ * break inside a definite container, an indefinite map ending after a key, nesting too deep).
+ */
+int cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
+
+/* What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). */
+enum cbor_kind {
+	CBOR_KIND_UINT,
+	CBOR_KIND_INT,
+	CBOR_KIND_BOOL,
+	CBOR_KIND_BOOL_OR_UINT,
+	CBOR_KIND_TSTR,
+	CBOR_KIND_BSTR,
+	/* A bstr, or null which counts as "not present" (clients send nil hashes). */
+	CBOR_KIND_BSTR_OR_NULL,
+};
+
+/*
+ * One expected key of a map. The decoder writes the value to the member of `out` that matches the
+ * kind (uint64_t, int64_t, bool or struct cbor_view) and sets `found`.
+ */
+struct cbor_field {
+	const char *key;
+	enum cbor_kind kind;
+	union {
+		uint64_t *u;
+		int64_t *i;
+		bool *b;
+		struct cbor_view *v;
+	} out;
+	bool found;
+	bool seen; /* decoder bookkeeping: the key was met, even with a null value */
+};
+
+#define CBOR_FIELD_UINT(k, p) { .key = (k), .kind = CBOR_KIND_UINT, .out.u = (p) }
+#define CBOR_FIELD_INT(k, p) { .key = (k), .kind = CBOR_KIND_INT, .out.i = (p) }
+#define CBOR_FIELD_BOOL(k, p) { .key = (k), .kind = CBOR_KIND_BOOL, .out.b = (p) }
+#define CBOR_FIELD_BOOL_OR_UINT(k, p) { .key = (k), .kind = CBOR_KIND_BOOL_OR_UINT, .out.b = (p) }
+#define CBOR_FIELD_TSTR(k, p) { .key = (k), .kind = CBOR_KIND_TSTR, .out.v = (p) }
+#define CBOR_FIELD_BSTR(k, p) { .key = (k), .kind = CBOR_KIND_BSTR, .out.v = (p) }
+#define CBOR_FIELD_BSTR_OR_NULL(k, p) { .key = (k), .kind = CBOR_KIND_BSTR_OR_NULL, .out.v = (p) }
+
+/*
+ * Decodes one map (definite or indefinite, keys in any order) that must span all of buf[0..len).
+ * Known keys (matched byte for byte) are stored through their field; unknown keys and their values
+ * are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map itself as level 1.
+ * An empty buffer counts as an empty map. Every `found` is cleared first.
+ * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
+ * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
+ * (tagged values included), an INT outside int64_t, trailing bytes, nesting too deep.
+ * On success, fields that were not present keep `found == false` and their destination untouched.
+ * On error every `found` is false again but destinations may have been written: treat an error as
+ * "nothing decoded". The views returned point into buf.
+ */
+int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, size_t nfields);
+
+/* True when view holds exactly the text of the NUL-terminated string s. */
+bool cbor_view_eq(struct cbor_view v, const char *s);
+
+#endif /* SMPDFU_CBOR_H */

@@ -1,0 +1,23 @@
+/*
+ * The crypto port: hashing (and, with the bootloader, signature checks) come from the platform's
+ * crypto library. The core sees only these functions; port/posix implements them with wolfCrypt.
+ */
+#ifndef SMPDFU_CRYPTO_H
+#define SMPDFU_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA256_DIGEST_SIZE 32
+
+/* Opaque state of one SHA-256 computation; large enough for the backends we port to. */
+struct sha256_ctx {
+	_Alignas(8) uint8_t opaque[256];
+};
+
+/* Each returns 0 or -errno (-EIO when the backend fails). */
+int crypto_sha256_init(struct sha256_ctx *ctx);
+int crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
+int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZE]);
+
+#endif /* SMPDFU_CRYPTO_H */

@@ -1,0 +1,91 @@
+/*
+ * The flash layer: a device interface with NOR semantics (program only erased bytes, erase whole
+ * pages, erased value 0xFF), named areas of a flash map, and a streaming writer that erases ahead
+ * page by page and buffers data to the device's write-block size.
+ */
+#ifndef SMPDFU_FLASH_H
+#define SMPDFU_FLASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/config.h>
+
+struct flash_device;
+
+/* Operations of one flash device. Each returns 0 or -errno; offsets are device offsets. */
+struct flash_device_ops {
+	int (*read)(const struct flash_device *dev, uint32_t off, void *dst, size_t len);
+	/* off and len are multiples of write_block; the bytes must be erased. */
+	int (*program)(const struct flash_device *dev, uint32_t off, const void *src, size_t len);
+	/* off and len are multiples of page_size. */
+	int (*erase)(const struct flash_device *dev, uint32_t off, size_t len);
+};
+
+struct flash_device {
+	const struct flash_device_ops *ops;
+	void *ctx;            /* the driver's own state */
+	uint32_t size;        /* bytes */
+	uint32_t page_size;   /* erase unit */
+	uint32_t write_block; /* program unit, at most CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK */
+	uint8_t erased_value; /* 0xFF for NOR */
+};
+
+/* Area ids of the flash map (MCUboot's names). */
+enum flash_area_id {
+	FLASH_AREA_BOOTLOADER,
+	FLASH_AREA_IMAGE_PRIMARY,   /* slot 0 */
+	FLASH_AREA_IMAGE_SECONDARY, /* slot 1 */
+	FLASH_AREA_IMAGE_SCRATCH,
+	FLASH_AREA_STORAGE,
+	FLASH_AREA_COUNT
+};
+
+/* A named, page-aligned region of a device. */
+struct flash_area {
+	enum flash_area_id id;
+	const char *label;
+	const struct flash_device *dev;
+	uint32_t off;  /* on the device */
+	uint32_t size;
+};
+
+/*
+ * Installs the map: `areas` (owned by the caller, alive for as long as the map is used) replaces the
+ * previous one. Returns 0, or -EINVAL if an area is not page-aligned or lies outside its device.
+ */
+int flash_map_init(const struct flash_area *areas, size_t count);
+/* The area with that id, or NULL. */
+const struct flash_area *flash_area_get(enum flash_area_id id);
+
+/* Area-relative access; each checks bounds (-EINVAL) and returns 0 or -errno. */
+int flash_area_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len);
+int flash_area_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len);
+int flash_area_erase(const struct flash_area *fa, uint32_t off, size_t len);
+/* True when [off, off+len) of the area reads as erased; a read error counts as "not erased". */
+bool flash_area_is_erased(const struct flash_area *fa, uint32_t off, size_t len);
+/* Rounds len up to the area's page size. */
+uint32_t flash_area_align_page(const struct flash_area *fa, uint32_t len);
+
+/*
+ * Streaming writer: accepts data of any length in order, programs it in write-block units and
+ * erases each page just before the first byte is written into it (so no long erase up front).
+ * Pages are erased only when they are not erased already.
+ */
+struct stream_writer {
+	const struct flash_area *fa;
+	uint32_t written;     /* bytes accepted so far (including those still buffered) */
+	uint32_t erased_upto; /* area offset up to which pages are known erased */
+	uint8_t buf[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
+	uint32_t buf_len;
+};
+
+/* Starts writing at offset 0 of fa. Returns 0, or -EINVAL if the write block is too large. */
+int stream_writer_open(struct stream_writer *sw, const struct flash_area *fa);
+/* Appends data; returns 0, -ENOSPC past the end of the area, or the flash error. */
+int stream_writer_write(struct stream_writer *sw, const void *data, size_t len);
+/* Programs a partial last block padded with the erased value. Returns 0 or -errno. */
+int stream_writer_flush(struct stream_writer *sw);
+
+#endif /* SMPDFU_FLASH_H */

@@ -1,0 +1,82 @@
+/*
+ * Reading MCUboot images in a flash area: the header, the TLV areas (never read past the area or
+ * the TLV area), the image hash TLV, and version comparison and formatting as MCUmgr shows them.
+ */
+#ifndef SMPDFU_IMAGE_H
+#define SMPDFU_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/flash.h>
+#include <smpdfu/prot/image.h>
+
+struct image_version {
+	uint8_t major;
+	uint8_t minor;
+	uint16_t revision;
+	uint32_t build_num;
+};
+
+/* The header fields, decoded to host order. */
+struct image_header {
+	uint32_t magic;
+	uint32_t load_addr;
+	uint16_t hdr_size;
+	uint16_t protect_tlv_size;
+	uint32_t img_size;
+	uint32_t flags;
+	struct image_version ver;
+};
+
+/* Decodes 32 header bytes (no checks). */
+void image_header_decode(const uint8_t raw[IMAGE_HEADER_SIZE], struct image_header *hdr);
+
+/*
+ * Reads and checks the header at the start of fa: -ENOENT when the magic is absent (empty or
+ * foreign slot), -EINVAL when sizes overflow or do not fit the area (hdr_size < 32 too), -EIO on a
+ * flash error, else 0.
+ */
+int image_read_header(const struct flash_area *fa, struct image_header *hdr);
+
+/* Walks the TLV entries of one image: protected area first, then the unprotected one. */
+struct image_tlv_iter {
+	const struct flash_area *fa;
+	uint32_t prot_end;  /* end of the protected area (== its start when there is none) */
+	uint32_t tlv_end;   /* end of the unprotected area == end of the image */
+	uint32_t pos;       /* next entry header */
+	bool in_prot;       /* pos is inside the protected area */
+};
+
+/*
+ * Checks the TLV info headers of the image whose header is hdr. Returns 0, -EBADMSG when the
+ * TLV area is missing or malformed (bad magic, protected size mismatch, beyond the area), -EIO.
+ */
+int image_tlv_iter_begin(struct image_tlv_iter *it, const struct flash_area *fa,
+			 const struct image_header *hdr);
+/*
+ * Next entry: 1 with type, the area offset of its payload and its length; 0 at the end; -EBADMSG
+ * when an entry crosses the end of its area; -EIO.
+ */
+int image_tlv_iter_next(struct image_tlv_iter *it, uint16_t *type, uint32_t *off, uint16_t *len);
+/* True when off lies in the protected area. */
+bool image_tlv_iter_is_protected(const struct image_tlv_iter *it, uint32_t off);
+/* Offset just past the last TLV: the image's size on flash. */
+uint32_t image_tlv_end(const struct image_tlv_iter *it);
+
+/*
+ * The image's SHA-256 TLV (what MCUmgr reports as "hash"): 0; -ENOENT no image; -EBADMSG
+ * malformed TLVs, no hash TLV, a hash of the wrong size or more than one; -EIO.
+ */
+int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8_t hash[32]);
+
+/* <0, 0, >0 like memcmp, on major.minor.revision (and build number when use_build). */
+int image_version_cmp(const struct image_version *a, const struct image_version *b,
+		      bool use_build);
+
+/* "1.2.3", or "1.2.3.4" when the build number is not 0. Longest: 24 chars + NUL. */
+#define IMAGE_VERSION_STR_MAX 25
+void image_version_str(const struct image_version *v, char out[IMAGE_VERSION_STR_MAX]);
+
+#endif /* SMPDFU_IMAGE_H */

@@ -1,0 +1,41 @@
+/*
+ * The port contract: the few OS services the portable core needs. Every function here must be
+ * provided by the port (port/posix for the simulated device); a missing one fails at link time.
+ */
+#ifndef SMPDFU_PORT_H
+#define SMPDFU_PORT_H
+
+#include <stdint.h>
+
+/* Milliseconds since start, monotonic, wrapping at 2^32. Any context. */
+uint32_t port_uptime_ms(void);
+
+/* Reboots the device. On the simulated device the process restarts; the flash file survives. */
+void port_reboot(void);
+
+enum port_log_level { PORT_LOG_ERR, PORT_LOG_WRN, PORT_LOG_INF, PORT_LOG_DBG };
+
+/* Logs one line, printf-style; `module` names the source ("smp", "img", ...). Any context. */
+void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Called on a broken programmer contract; never returns. */
+_Noreturn void port_assert_fail(const char *file, int line);
+
+/* Nestable critical section: returns a key for the matching exit. */
+unsigned int port_critical_enter(void);
+void port_critical_exit(unsigned int key);
+
+#define PORT_ASSERT(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			port_assert_fail(__FILE__, __LINE__);                                      \
+		}                                                                                  \
+	} while (0)
+
+#define LOG_ERR(...) port_log(PORT_LOG_ERR, LOG_MODULE, __VA_ARGS__)
+#define LOG_WRN(...) port_log(PORT_LOG_WRN, LOG_MODULE, __VA_ARGS__)
+#define LOG_INF(...) port_log(PORT_LOG_INF, LOG_MODULE, __VA_ARGS__)
+#define LOG_DBG(...) port_log(PORT_LOG_DBG, LOG_MODULE, __VA_ARGS__)
+
+#endif /* SMPDFU_PORT_H */

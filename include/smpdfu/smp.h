@@ -1,0 +1,122 @@
+/*
+ * The SMP server core: packet buffers shared by all transports, the receive queue processed in one
+ * context, the group registry and the handler contract. Transports fill a buffer and submit it; the
+ * processing context decodes each packet, dispatches it and sends exactly one response per packet.
+ */
+#ifndef SMPDFU_SMP_H
+#define SMPDFU_SMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/cbor.h>
+#include <smpdfu/config.h>
+#include <smpdfu/prot/smp_hdr.h>
+
+enum smp_transport_kind {
+	SMP_TRANSPORT_UDP,
+	SMP_TRANSPORT_SERIAL,
+	SMP_TRANSPORT_BLE,
+	SMP_TRANSPORT_OTHER,
+};
+
+/* Enough for a struct sockaddr_in6 or a BLE connection handle. */
+#define SMP_PEER_ADDR_SIZE 32
+
+struct smp_transport {
+	const char *name;
+	enum smp_transport_kind kind;
+	/*
+	 * Sends one response packet to `peer` (the address stored with the request). Called from the
+	 * processing context; data is only valid during the call. Returns 0 or -errno.
+	 */
+	int (*send)(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data, size_t len);
+	void *ctx;
+};
+
+/* One packet buffer (a "netbuf"): what a transport received, with where the reply goes. */
+struct smp_buf {
+	uint8_t data[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
+	size_t len;
+	struct smp_transport *tp;
+	uint8_t peer[SMP_PEER_ADDR_SIZE];
+	struct smp_buf *next;
+};
+
+/* Resets the pool, the queue, the registered groups and the upload-independent server state. */
+void smp_server_init(void);
+/* A free buffer, or NULL when all CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT are in use. Any context. */
+struct smp_buf *smp_buf_alloc(void);
+void smp_buf_free(struct smp_buf *b);
+size_t smp_buf_free_count(void);
+/* Queues a received unit (one or more SMP packets); the queue owns b from now on. Any context. */
+void smp_rx_submit(struct smp_buf *b);
+/* Processing context: handles the oldest queued unit and frees it. False when the queue was empty. */
+bool smp_rx_process_one(void);
+
+/*
+ * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
+ * through tp. The building block of smp_rx_process_one(), public for tests and fuzzing.
+ */
+void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req, size_t len);
+
+/* ---- Groups and handlers ------------------------------------------------------------------------ */
+
+/* What a handler answers: success, an SMP-level rc, or (SMP v2) a group error {group, rc}. */
+struct smp_status {
+	uint16_t rc;
+	bool group_err;
+	uint16_t group;
+	const char *rsn; /* optional reason, sent with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE */
+};
+
+static inline struct smp_status smp_ok(void)
+{
+	return (struct smp_status){ .rc = MGMT_ERR_EOK };
+}
+
+static inline struct smp_status smp_err(uint16_t rc, const char *rsn)
+{
+	return (struct smp_status){ .rc = rc, .rsn = rsn };
+}
+
+static inline struct smp_status smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
+{
+	return (struct smp_status){ .rc = rc, .group_err = true, .group = group, .rsn = rsn };
+}
+
+static inline bool smp_status_is_ok(struct smp_status s)
+{
+	return s.rc == MGMT_ERR_EOK;
+}
+
+/* One request as a handler sees it. */
+struct smp_request {
+	const struct smp_hdr *hdr;
+	struct cbor_view payload;      /* the CBOR map of the request (may be empty) */
+	struct cbor_writer *rsp;       /* positioned inside the response's top-level map */
+	const struct smp_transport *tp; /* where the request came from */
+};
+
+typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
+
+/* The handlers of one command id; NULL for an op the command does not support. */
+struct smp_handler {
+	smp_handler_fn read;
+	smp_handler_fn write;
+};
+
+struct smp_group {
+	uint16_t id;
+	const struct smp_handler *handlers; /* indexed by command id */
+	size_t handler_count;
+	/* SMP v1 has no group errors: turns this group's code into an rc. NULL: EUNKNOWN. */
+	uint16_t (*translate_err)(uint16_t group_rc);
+	struct smp_group *next;
+};
+
+/* Adds a group (caller-owned, static). Registering an id twice is a programmer error. */
+void smp_group_register(struct smp_group *g);
+
+#endif /* SMPDFU_SMP_H */

@@ -1,0 +1,45 @@
+/* Private interfaces between the files of the image management group. */
+#ifndef IMG_MGMT_PRIV_H
+#define IMG_MGMT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <smpdfu/flash.h>
+#include <smpdfu/smp.h>
+
+#define IMG_SLOT_COUNT 2
+
+struct img_slot_flags {
+	bool active;
+	bool confirmed;
+	bool pending;
+	bool permanent;
+};
+
+static inline struct smp_status img_err(uint16_t rc, const char *rsn)
+{
+	return smp_group_err(MGMT_GROUP_ID_IMAGE, rc, rsn);
+}
+
+/* The flash area of slot 0 or 1 of image 0, or NULL. */
+const struct flash_area *img_slot_area(uint32_t slot);
+/* The slot the running application executes from. */
+uint32_t img_active_slot(void);
+/* What the bootloader will do with each slot (active, confirmed, pending, permanent). */
+struct img_slot_flags img_slot_flags(uint32_t slot);
+/* True when erasing or overwriting the slot would destroy an image the device needs. */
+bool img_slot_in_use(uint32_t slot);
+
+/* Fires a notification whose answer does not matter (status events). */
+void img_notify(uint32_t event, void *data, size_t size);
+
+struct smp_status img_state_read(struct smp_request *req);
+struct smp_status img_state_write(struct smp_request *req);
+struct smp_status img_upload(struct smp_request *req);
+struct smp_status img_erase(struct smp_request *req);
+struct smp_status img_slot_info(struct smp_request *req);
+
+void img_upload_init(void);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * Image upload (command 1): the one upload state of the device, the first-chunk checks in
+ * MCUmgr's order, resume by sha, offset mismatches answered with the expected offset, streaming
+ * writes that erase ahead page by page, and the SHA-256 check of a completed image.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/crypto.h>
+#include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/image.h>
+#include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/port.h>
+
+#include "img_mgmt_priv.h"
+
+#define LOG_MODULE "img"
+
+#define UPLOAD_SHA_MAX 32
+
+/* The upload in progress: RAM only, shared by every transport, lost on reset. */
+struct img_upload_state {
+	bool active;
+	uint32_t slot;
+	uint32_t off;
+	uint32_t size;
+	uint8_t sha[UPLOAD_SHA_MAX];
+	uint8_t sha_len;
+	struct stream_writer writer;
+};
+
+static struct img_upload_state upload;
+
+/* One upload request, decoded. */
+struct upload_req {
+	uint64_t off;
+	uint64_t len;
+	uint64_t image;
+	bool upgrade;
+	struct cbor_view data;
+	struct cbor_view sha;
+	bool has_off;
+	bool has_len;
+	bool has_sha;
+};
+
+void img_upload_init(void)
+{
+	memset(&upload, 0, sizeof(upload));
+}
+
+void img_mgmt_reset_upload(void)
+{
+	if (upload.active) {
+		LOG_INF("upload progress reset at %u of %u bytes", (unsigned int)upload.off,
+			(unsigned int)upload.size);
+	}
+	img_upload_init();
+}
+
+uint32_t img_mgmt_upload_offset(void)
+{
+	return upload.active ? upload.off : 0;
+}
+
+static int decode_request(const struct smp_request *req, struct upload_req *r)
+{
+	struct cbor_field fields[] = {
+		CBOR_FIELD_UINT("off", &r->off),     CBOR_FIELD_UINT("len", &r->len),
+		CBOR_FIELD_UINT("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
+		CBOR_FIELD_BSTR("data", &r->data),   CBOR_FIELD_BSTR("sha", &r->sha),
+	};
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields,
+			     sizeof(fields) / sizeof(fields[0]));
+	if (rc < 0) {
+		return rc;
+	}
+	r->has_off = fields[0].found;
+	r->has_len = fields[1].found;
+	r->has_sha = fields[5].found;
+	return 0;
+}
+
+static struct smp_status put_offset(struct smp_request *req, uint32_t off)
+{
+	cbor_put_cstr(req->rsp, "off");
+	cbor_put_uint(req->rsp, off);
+	return smp_ok();
+}
+
+static void notify_status(const struct smp_request *req, enum img_mgmt_id_upload status)
+{
+	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
+		struct mgmt_evt_op_cmd_arg arg = {
+			.group = MGMT_GROUP_ID_IMAGE, .id = IMG_MGMT_ID_UPLOAD, .status = status
+		};
+
+		(void)req;
+		mgmt_callback_notify(MGMT_EVT_OP_CMD_STATUS, &arg, sizeof(arg), NULL, NULL);
+	}
+}
+
+/* An upload that ends in an error forgets its progress and says so to the status hooks. */
+static struct smp_status stop_upload(struct smp_status st)
+{
+	img_mgmt_reset_upload();
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+	return st;
+}
+
+static bool running_version(struct image_version *ver)
+{
+	const struct flash_area *fa = img_slot_area(img_active_slot());
+	struct image_header hdr;
+
+	if (fa == NULL || image_read_header(fa, &hdr) < 0) {
+		return false;
+	}
+	*ver = hdr.ver;
+	return true;
+}
+
+/* The header checks of a first chunk (off == 0), in MCUmgr's order. */
+static struct smp_status inspect_header(const struct upload_req *r, struct image_header *hdr)
+{
+	if (r->data.len < IMAGE_HEADER_SIZE) {
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
+	}
+	if (!r->has_len) {
+		return img_err(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
+	}
+	image_header_decode(r->data.ptr, hdr);
+	if (hdr->magic != IMAGE_MAGIC) {
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "magic mismatch");
+	}
+	if (r->sha.len > UPLOAD_SHA_MAX) {
+		return img_err(IMG_MGMT_ERR_INVALID_HASH, "sha too long");
+	}
+	return smp_ok();
+}
+
+/* Where a new upload would go, and whether it may: the checks after the resume check. */
+static struct smp_status inspect_target(const struct upload_req *r,
+					const struct image_header *hdr, uint32_t *slot)
+{
+	const struct flash_area *fa;
+
+	if (r->image >= CONFIG_MCUMGR_GRP_IMG_UPDATABLE_IMAGE_NUMBER) {
+		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
+	}
+	*slot = img_active_slot() == 0 ? 1 : 0;
+	if (img_slot_in_use(*slot)) {
+		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
+	}
+	fa = img_slot_area(*slot);
+	if (fa == NULL) {
+		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
+	}
+	if (r->len > fa->size) {
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
+	}
+	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
+	    (hdr->flags & IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
+		return img_err(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
+	}
+	if (r->upgrade) {
+		struct image_version running;
+
+		if (!running_version(&running)) {
+			return img_err(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
+		}
+		if (image_version_cmp(&hdr->ver, &running,
+				      CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER) <= 0) {
+			return img_err(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
+		}
+	}
+	return smp_ok();
+}
+
+static bool is_resume(const struct upload_req *r)
+{
+	return upload.active && r->has_sha && r->sha.len == upload.sha_len &&
+	       memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
+}
+
+/* The upload check hook: an application may veto a chunk before anything changes. */
+static struct smp_status check_chunk(const struct smp_request *req, const struct upload_req *r,
+				     uint32_t slot, uint32_t size)
+{
+	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+		return smp_ok();
+	}
+
+	struct img_mgmt_upload_action action = {
+		.size = size,
+		.write_bytes = (uint32_t)r->data.len,
+		.area_id = slot == 0 ? FLASH_AREA_IMAGE_PRIMARY : FLASH_AREA_IMAGE_SECONDARY,
+		.proceed = true,
+		.erase = r->off == 0,
+	};
+	struct img_mgmt_upload_req ureq = {
+		.image = (uint32_t)r->image,
+		.off = (uint32_t)r->off,
+		.size = size,
+		.img_data = r->data,
+		.data_sha = r->sha,
+		.upgrade = r->upgrade,
+	};
+	struct img_mgmt_upload_check check = {
+		.action = &action, .req = &ureq, .transport = req->tp->kind
+	};
+	int32_t rc = 0;
+	uint16_t group = 0;
+	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check,
+						       sizeof(check), &rc, &group);
+
+	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+}
+
+static int start_upload(const struct upload_req *r, uint32_t slot)
+{
+	const struct flash_area *fa = img_slot_area(slot);
+	uint32_t last_page = fa->size - fa->dev->page_size;
+	int rc;
+
+	img_upload_init();
+	rc = stream_writer_open(&upload.writer, fa);
+	if (rc < 0) {
+		return rc;
+	}
+	/*
+	 * A trailer left at the end of the slot by an older image must not describe the new one;
+	 * the data pages themselves are erased ahead as the data arrives.
+	 */
+	if (r->len <= last_page && !flash_area_is_erased(fa, last_page, fa->dev->page_size)) {
+		rc = flash_area_erase(fa, last_page, fa->dev->page_size);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	upload.active = true;
+	upload.slot = slot;
+	upload.size = (uint32_t)r->len;
+	upload.sha_len = (uint8_t)r->sha.len;
+	memcpy(upload.sha, r->sha.ptr, r->sha.len);
+	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
+		(unsigned int)slot);
+	return 0;
+}
+
+/* SHA-256 of the first `size` bytes of the slot equals the client's sha? */
+static bool image_matches(const struct flash_area *fa, uint32_t size)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t chunk[128];
+
+	if (upload.sha_len != SHA256_DIGEST_SIZE || crypto_sha256_init(&ctx) < 0) {
+		return false;
+	}
+	for (uint32_t pos = 0; pos < size;) {
+		uint32_t n = size - pos < sizeof(chunk) ? size - pos : (uint32_t)sizeof(chunk);
+
+		if (flash_area_read(fa, pos, chunk, n) < 0 ||
+		    crypto_sha256_update(&ctx, chunk, n) < 0) {
+			return false;
+		}
+		pos += n;
+	}
+	return crypto_sha256_final(&ctx, digest) == 0 &&
+	       memcmp(digest, upload.sha, SHA256_DIGEST_SIZE) == 0;
+}
+
+static struct smp_status finish_upload(struct smp_request *req)
+{
+	const struct flash_area *fa = img_slot_area(upload.slot);
+	uint32_t size = upload.size;
+	bool match;
+
+	if (stream_writer_flush(&upload.writer) < 0) {
+		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+	}
+	match = CONFIG_IMG_ENABLE_IMAGE_CHECK && image_matches(fa, size);
+	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,
+		(unsigned int)upload.slot,
+		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
+	img_upload_init();
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
+	put_offset(req, size);
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		cbor_put_cstr(req->rsp, "match");
+		cbor_put_bool(req->rsp, match);
+	}
+	return smp_ok();
+}
+
+/*
+ * A request that is merely refused (bad header, overrun, missing fields) leaves the upload in
+ * progress as it was: one client's mistake must not throw away another's progress. Only a veto or
+ * a flash failure stops the upload.
+ */
+struct smp_status img_upload(struct smp_request *req)
+{
+	struct upload_req r;
+	struct image_header hdr;
+	struct smp_status st;
+	uint32_t slot = upload.slot;
+	uint32_t size = upload.size;
+	bool first;
+
+	if (decode_request(req, &r) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	if (!r.has_off) {
+		return img_err(IMG_MGMT_ERR_INVALID_OFFSET, "no offset");
+	}
+
+	first = r.off == 0;
+	if (first) {
+		st = inspect_header(&r, &hdr);
+		if (!smp_status_is_ok(st)) {
+			return st;
+		}
+		if (is_resume(&r)) {
+			/* The same image again: the client continues from where we are. */
+			LOG_INF("upload resumed at %u", (unsigned int)upload.off);
+			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
+			return put_offset(req, upload.off);
+		}
+		st = inspect_target(&r, &hdr, &slot);
+		if (!smp_status_is_ok(st)) {
+			return st;
+		}
+		size = (uint32_t)r.len;
+	} else if (!upload.active || r.off != upload.off) {
+		/* Stale, duplicate or out of order: say where we are, write nothing. */
+		return put_offset(req, upload.active ? upload.off : 0);
+	}
+
+	if (r.off + r.data.len > size) {
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN, "data overrun");
+	}
+	st = check_chunk(req, &r, slot, size);
+	if (!smp_status_is_ok(st)) {
+		LOG_WRN("upload chunk at %u refused by a hook", (unsigned int)r.off);
+		return stop_upload(st);
+	}
+	if (first) {
+		if (start_upload(&r, slot) < 0) {
+			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed"));
+		}
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
+	}
+
+	if (stream_writer_write(&upload.writer, r.data.ptr, r.data.len) < 0) {
+		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+	}
+	upload.off += (uint32_t)r.data.len;
+
+	if (upload.off == upload.size) {
+		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
+		return finish_upload(req);
+	}
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
+	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
+				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
+	return put_offset(req, upload.off);
+}

@@ -1,0 +1,250 @@
+/*
+ * The OS management group (0): echo, reset (vetoable by the reset hook, reboot delayed so the
+ * response leaves first), MCUmgr parameters, OS/application info and bootloader info.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/grp/os_mgmt.h>
+#include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/port.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
+
+#define LOG_MODULE "os"
+
+/* MCUboot's mode numbers as bootloader info reports them. */
+enum mcuboot_mode {
+	MCUBOOT_MODE_SWAP_USING_SCRATCH = 1,
+	MCUBOOT_MODE_UPGRADE_ONLY = 2,
+	MCUBOOT_MODE_SWAP_USING_MOVE = 3,
+	MCUBOOT_MODE_DIRECT_XIP = 4,
+	MCUBOOT_MODE_DIRECT_XIP_WITH_REVERT = 5,
+};
+
+static const struct os_mgmt_identity default_identity = {
+	.kernel_name = "smpdfu",
+	.node_name = "smpdfu",
+	.release = "0.1.0",
+	.version = "0.1.0",
+	.machine = "unknown",
+	.processor = "unknown",
+	.platform = "unknown",
+	.os = "smpdfu",
+};
+
+static const struct os_mgmt_identity *identity;
+static struct sys_timer reset_timer;
+
+static struct smp_status os_err(uint16_t rc, const char *rsn)
+{
+	return smp_group_err(MGMT_GROUP_ID_OS, rc, rsn);
+}
+
+static struct smp_status put_or_emsgsize(struct smp_request *req)
+{
+	return req->rsp->overflow ? smp_err(MGMT_ERR_EMSGSIZE, "response too large") : smp_ok();
+}
+
+static struct smp_status echo(struct smp_request *req)
+{
+	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
+	struct cbor_field fields[] = { CBOR_FIELD_TSTR("d", &d) };
+
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	cbor_put_cstr(req->rsp, "r");
+	cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
+	return put_or_emsgsize(req);
+}
+
+static void reset_expired(struct sys_timer *t)
+{
+	(void)t;
+	LOG_INF("rebooting");
+	port_reboot();
+}
+
+static struct smp_status reset(struct smp_request *req)
+{
+	bool force = false;
+	struct cbor_field fields[] = { CBOR_FIELD_BOOL_OR_UINT("force", &force) };
+
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
+		struct os_mgmt_reset_data data = { .force = force };
+		int32_t rc = 0;
+		uint16_t group = 0;
+		enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_OS_MGMT_RESET, &data,
+							       sizeof(data), &rc, &group);
+
+		if (ret != MGMT_CB_OK) {
+			LOG_WRN("reset refused by a hook");
+			return mgmt_cb_status(ret, rc, group);
+		}
+	}
+	LOG_INF("reset requested%s; rebooting in %u ms", force ? " (forced)" : "",
+		CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	reset_timer.expiry = reset_expired;
+	sys_timer_start(&reset_timer, CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	return smp_ok();
+}
+
+static struct smp_status mcumgr_params(struct smp_request *req)
+{
+	cbor_put_cstr(req->rsp, "buf_size");
+	cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
+	cbor_put_cstr(req->rsp, "buf_count");
+	cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	return put_or_emsgsize(req);
+}
+
+/* The info fields in their fixed output order, with the letter that asks for each. */
+#define INFO_FIELD_COUNT 8
+
+static const char *info_field(const struct os_mgmt_identity *id, size_t i, char *letter)
+{
+	static const char letters[] = "snrvmpio";
+	const char *const values[] = { id->kernel_name, id->node_name, id->release, id->version,
+				       id->machine, id->processor, id->platform, id->os };
+
+	*letter = letters[i];
+	return values[i];
+}
+
+/* Appends s (with a separating space when not first) to out; false when it does not fit. */
+static bool append_field(char *out, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	size_t sep = *len ? 1 : 0;
+
+	if (*len + sep + n > cap) {
+		return false;
+	}
+	if (sep) {
+		out[(*len)++] = ' ';
+	}
+	memcpy(out + *len, s, n);
+	*len += n;
+	return true;
+}
+
+static struct smp_status info(struct smp_request *req)
+{
+	struct cbor_view format = { .ptr = (const uint8_t *)"s", .len = 1 };
+	struct cbor_field fields[] = { CBOR_FIELD_TSTR("format", &format) };
+	bool wanted[INFO_FIELD_COUNT] = { false };
+	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
+	size_t len = 0;
+	char letter;
+
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	for (size_t c = 0; c < format.len; c++) {
+		bool known = format.ptr[c] == 'a';
+
+		for (size_t i = 0; i < INFO_FIELD_COUNT; i++) {
+			info_field(identity, i, &letter);
+			if (format.ptr[c] == 'a' || format.ptr[c] == (uint8_t)letter) {
+				wanted[i] = true;
+				known = true;
+			}
+		}
+		if (!known) {
+			return os_err(OS_MGMT_ERR_INVALID_FORMAT, "invalid format");
+		}
+	}
+	for (size_t i = 0; i < INFO_FIELD_COUNT; i++) {
+		if (wanted[i] && !append_field(out, sizeof(out), &len,
+					       info_field(identity, i, &letter))) {
+			return smp_err(MGMT_ERR_EMSGSIZE, "info too long");
+		}
+	}
+	cbor_put_cstr(req->rsp, "output");
+	cbor_put_tstr(req->rsp, out, len);
+	return put_or_emsgsize(req);
+}
+
+static int bootloader_mode(void)
+{
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		return MCUBOOT_MODE_SWAP_USING_SCRATCH;
+	}
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+		return MCUBOOT_MODE_UPGRADE_ONLY;
+	}
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
+		return MCUBOOT_MODE_DIRECT_XIP;
+	}
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		return MCUBOOT_MODE_DIRECT_XIP_WITH_REVERT;
+	}
+	return MCUBOOT_MODE_SWAP_USING_MOVE;
+}
+
+static struct smp_status bootloader_info(struct smp_request *req)
+{
+	struct cbor_view query = { 0 };
+	struct cbor_field fields[] = { CBOR_FIELD_TSTR("query", &query) };
+
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	if (!fields[0].found) {
+		cbor_put_cstr(req->rsp, "bootloader");
+		cbor_put_cstr(req->rsp, "MCUboot");
+	} else if (cbor_view_eq(query, "mode")) {
+		cbor_put_cstr(req->rsp, "mode");
+		cbor_put_int(req->rsp, bootloader_mode());
+		if (CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE) {
+			cbor_put_cstr(req->rsp, "no-downgrade");
+			cbor_put_bool(req->rsp, true);
+		}
+	} else {
+		return os_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, "unknown query");
+	}
+	return put_or_emsgsize(req);
+}
+
+static const struct smp_handler os_handlers[] = {
+	[OS_MGMT_ID_ECHO] = { .read = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
+			      .write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL },
+	[OS_MGMT_ID_RESET] = { .write = reset },
+	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read =
+					       CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS ? mcumgr_params : NULL },
+	[OS_MGMT_ID_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_INFO ? info : NULL },
+	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO ?
+							 bootloader_info :
+							 NULL },
+};
+
+static uint16_t os_translate_err(uint16_t rc)
+{
+	switch (rc) {
+	case OS_MGMT_ERR_INVALID_FORMAT:
+		return MGMT_ERR_EINVAL;
+	case OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER:
+	case OS_MGMT_ERR_RTC_NOT_SET:
+		return MGMT_ERR_ENOENT;
+	default:
+		return MGMT_ERR_EUNKNOWN;
+	}
+}
+
+static struct smp_group os_group = {
+	.id = MGMT_GROUP_ID_OS,
+	.handlers = os_handlers,
+	.handler_count = sizeof(os_handlers) / sizeof(os_handlers[0]),
+	.translate_err = os_translate_err,
+};
+
+void os_mgmt_register(const struct os_mgmt_identity *id)
+{
+	identity = id != NULL ? id : &default_identity;
+	sys_timer_stop(&reset_timer);
+	smp_group_register(&os_group);
+}

@@ -1,0 +1,100 @@
+/*
+ * The packet buffer pool and the receive queue. Transports take buffers from the pool in any
+ * context; the processing context drains the queue in order. The pool size is what params reports
+ * as buf_count, so a client's window really is bounded by it.
+ */
+#include <stddef.h>
+
+#include <smpdfu/port.h>
+#include <smpdfu/smp.h>
+
+#include "smp_internal.h"
+
+static struct smp_buf pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
+static struct smp_buf *free_list;
+static struct smp_buf *queue_head;
+static struct smp_buf *queue_tail;
+
+void smp_buf_pool_init(void)
+{
+	free_list = NULL;
+	queue_head = NULL;
+	queue_tail = NULL;
+	for (size_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT; i++) {
+		pool[i].next = free_list;
+		free_list = &pool[i];
+	}
+}
+
+struct smp_buf *smp_buf_alloc(void)
+{
+	unsigned int key = port_critical_enter();
+	struct smp_buf *b = free_list;
+
+	if (b != NULL) {
+		free_list = b->next;
+		b->next = NULL;
+		b->len = 0;
+		b->tp = NULL;
+	}
+	port_critical_exit(key);
+	return b;
+}
+
+void smp_buf_free(struct smp_buf *b)
+{
+	PORT_ASSERT(b >= &pool[0] && b < &pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT]);
+
+	unsigned int key = port_critical_enter();
+
+	b->next = free_list;
+	free_list = b;
+	port_critical_exit(key);
+}
+
+size_t smp_buf_free_count(void)
+{
+	unsigned int key = port_critical_enter();
+	size_t n = 0;
+
+	for (const struct smp_buf *b = free_list; b != NULL; b = b->next) {
+		n++;
+	}
+	port_critical_exit(key);
+	return n;
+}
+
+void smp_rx_submit(struct smp_buf *b)
+{
+	unsigned int key = port_critical_enter();
+
+	b->next = NULL;
+	if (queue_tail != NULL) {
+		queue_tail->next = b;
+	} else {
+		queue_head = b;
+	}
+	queue_tail = b;
+	port_critical_exit(key);
+}
+
+bool smp_rx_process_one(void)
+{
+	unsigned int key = port_critical_enter();
+	struct smp_buf *b = queue_head;
+
+	if (b != NULL) {
+		queue_head = b->next;
+		if (queue_head == NULL) {
+			queue_tail = NULL;
+		}
+	}
+	port_critical_exit(key);
+
+	if (b == NULL) {
+		return false;
+	}
+	smp_process_unit(b->tp, b->peer, b->data, b->len);
+	smp_buf_free(b);
+	return true;
+}

@@ -1,0 +1,7 @@
+/* Private interfaces between the files of the SMP core. */
+#ifndef SMP_INTERNAL_H
+#define SMP_INTERNAL_H
+
+void smp_buf_pool_init(void);
+
+#endif

@@ -1,0 +1,14 @@
+/* The port for unit tests: a clock that moves only when a test says so, and a reboot counter. */
+#ifndef FAKE_PORT_H
+#define FAKE_PORT_H
+
+#include <stdint.h>
+
+void fake_clock_set(uint32_t now_ms);
+/* Advances the clock and runs the timers that expire on the way, in deadline order. */
+void fake_clock_advance(uint32_t ms);
+/* How many times port_reboot() was called since the last fake_port_reset(). */
+unsigned int fake_reboot_count(void);
+void fake_port_reset(void);
+
+#endif

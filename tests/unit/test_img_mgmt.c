@@ -1,0 +1,755 @@
+/*
+ * The image group: the upload bytes of the protocol reference (§8.3/8.4) in smpclient and Go CLI
+ * form, resume by sha, offset mismatches, completion with "match", every first-chunk rejection
+ * (each leaving flash and the upload in progress untouched), hooks, erase and slot info.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/cbor.h>
+#include <smpdfu/crypto.h>
+#include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/mgmt_callbacks.h>
+
+#include "fake_port.h"
+#include "test_device.h"
+
+#define IMAGE_MAX 8192
+
+static uint8_t image[IMAGE_MAX];
+static size_t image_len;
+static uint8_t seq;
+
+static int setup(void **state)
+{
+	(void)state;
+	test_device_init(SMP_TRANSPORT_UDP);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_device_deinit();
+	return 0;
+}
+
+/* §8.3: the first chunk in smpclient form (v2, canonical definite map, 64 data bytes). */
+static const char first_chunk_smpclient[] =
+	"0a 00 00 8a 00 01 10 01 a6 63 6c 65 6e 19 12 30 63 6f 66 66 00 63 73 68 61 58 20"
+	" 13f5260fd1e4739e007c95cd8b224b9a0a2c4196eafaa850458d8374da236d29"
+	" 64 64 61 74 61 58 40"
+	" 3d b8 f3 96 00 00 00 00 00 02 00 00 00 10 00 00"
+	" 00 00 00 00 01 02 03 00 00 00 00 00 00 00 00 00"
+	" 00000000000000000000000000000000 00000000000000000000000000000000"
+	" 65 69 6d 61 67 65 00 67 75 70 67 72 61 64 65 f4";
+
+/* The same first chunk as the Go CLI sends it (v1; image, off, len, sha, data). */
+static const char first_chunk_go_cli[] =
+	"02 00 00 81 00 01 12 01 a5 65 69 6d 61 67 65 00 63 6f 66 66 00 63 6c 65 6e 19 12 30"
+	" 63 73 68 61 58 20 13f5260fd1e4739e007c95cd8b224b9a0a2c4196eafaa850458d8374da236d29"
+	" 64 64 61 74 61 58 40"
+	" 3d b8 f3 96 00 00 00 00 00 02 00 00 00 10 00 00"
+	" 00 00 00 00 01 02 03 00 00 00 00 00 00 00 00 00"
+	" 00000000000000000000000000000000 00000000000000000000000000000000";
+
+/* Encodes an upload request (v2, definite map like a client) and sends it. */
+struct upload_args {
+	uint32_t off;
+	const uint8_t *data;
+	size_t data_len;
+	int64_t len;         /* -1: leave out */
+	const uint8_t *sha;  /* NULL: leave out */
+	size_t sha_len;
+	int64_t image;       /* -1: leave out */
+	bool upgrade;
+	uint8_t version;     /* SMP_VERSION_1 or _2 */
+};
+
+static size_t send_upload(const struct upload_args *a)
+{
+	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
+	struct cbor_writer w;
+	size_t pairs = 2 + (a->len >= 0) + (a->sha != NULL) + (a->image >= 0) + a->upgrade;
+	struct smp_hdr h = {
+		.op = SMP_OP_WRITE, .version = a->version, .group = MGMT_GROUP_ID_IMAGE,
+		.seq = seq++, .id = IMG_MGMT_ID_UPLOAD,
+	};
+
+	cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
+	cbor_put_map(&w, pairs);
+	if (a->image >= 0) {
+		cbor_put_cstr(&w, "image");
+		cbor_put_uint(&w, (uint64_t)a->image);
+	}
+	if (a->len >= 0) {
+		cbor_put_cstr(&w, "len");
+		cbor_put_uint(&w, (uint64_t)a->len);
+	}
+	cbor_put_cstr(&w, "off");
+	cbor_put_uint(&w, a->off);
+	if (a->sha != NULL) {
+		cbor_put_cstr(&w, "sha");
+		cbor_put_bstr(&w, a->sha, a->sha_len);
+	}
+	if (a->upgrade) {
+		cbor_put_cstr(&w, "upgrade");
+		cbor_put_bool(&w, true);
+	}
+	cbor_put_cstr(&w, "data");
+	cbor_put_bstr(&w, a->data, a->data_len);
+	assert_false(w.overflow);
+	h.len = (uint16_t)w.len;
+	smp_hdr_encode(&h, req);
+	return test_device_send(req, SMP_HDR_SIZE + w.len);
+}
+
+/* The decoded single response: off (or -1), match (-1 absent), rc, err group/rc. */
+struct upload_rsp {
+	int64_t off;
+	int match;
+	int64_t rc;
+	int64_t err_group;
+	int64_t err_rc;
+};
+
+static struct upload_rsp decode_rsp(void)
+{
+	struct upload_rsp r = { -1, -1, -1, -1, -1 };
+	const uint8_t *body = test_dev.rsp[0].data + SMP_HDR_SIZE;
+	size_t len = test_dev.rsp[0].len - SMP_HDR_SIZE;
+	struct cbor_reader rd;
+	struct cbor_item it;
+
+	assert_int_equal(test_dev.rsp_count, 1);
+	cbor_reader_init(&rd, body, len);
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_int_equal(it.type, CBOR_TYPE_MAP);
+	for (;;) {
+		struct cbor_item key;
+		struct cbor_item val;
+
+		assert_int_equal(cbor_read(&rd, &key), 0);
+		if (key.type == CBOR_TYPE_BREAK) {
+			break;
+		}
+		assert_int_equal(key.type, CBOR_TYPE_TSTR);
+		assert_int_equal(cbor_read(&rd, &val), 0);
+		if (cbor_view_eq(key.v, "off")) {
+			r.off = (int64_t)val.u;
+		} else if (cbor_view_eq(key.v, "match")) {
+			r.match = val.b;
+		} else if (cbor_view_eq(key.v, "rc")) {
+			r.rc = (int64_t)val.u;
+		} else if (cbor_view_eq(key.v, "err")) {
+			struct cbor_item k2;
+			struct cbor_item v2;
+
+			for (;;) {
+				assert_int_equal(cbor_read(&rd, &k2), 0);
+				if (k2.type == CBOR_TYPE_BREAK) {
+					break;
+				}
+				assert_int_equal(cbor_read(&rd, &v2), 0);
+				if (cbor_view_eq(k2.v, "group")) {
+					r.err_group = (int64_t)v2.u;
+				} else {
+					r.err_rc = (int64_t)v2.u;
+				}
+			}
+		} else if (cbor_view_eq(key.v, "rsn")) {
+			assert_true(CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE);
+		} else {
+			fail_msg("unexpected key %.*s", (int)key.v.len, key.v.ptr);
+		}
+	}
+	assert_int_equal(cbor_reader_remaining(&rd), 0);
+	return r;
+}
+
+static void file_sha(const uint8_t *data, size_t len, uint8_t out[32])
+{
+	struct sha256_ctx ctx;
+
+	assert_int_equal(crypto_sha256_init(&ctx), 0);
+	assert_int_equal(crypto_sha256_update(&ctx, data, len), 0);
+	assert_int_equal(crypto_sha256_final(&ctx, out), 0);
+}
+
+static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[32])
+{
+	struct upload_args a = {
+		.off = off, .data = image + off, .data_len = n, .len = off ? -1 : (int64_t)image_len,
+		.sha = off ? NULL : sha, .sha_len = 32, .image = off ? -1 : 0,
+		.version = SMP_VERSION_2,
+	};
+
+	send_upload(&a);
+	return decode_rsp();
+}
+
+/* Uploads the whole image in chunks of n; returns the last response. */
+static struct upload_rsp upload_all(size_t n)
+{
+	uint8_t sha[32];
+	struct upload_rsp r = { 0 };
+	uint32_t off = 0;
+
+	file_sha(image, image_len, sha);
+	while (off < image_len) {
+		size_t len = image_len - off < n ? image_len - off : n;
+
+		r = upload_chunk(off, len, sha);
+		assert_int_equal(r.rc, -1);
+		assert_int_equal(r.err_rc, -1);
+		assert_int_equal(r.off, off + len);
+		off += (uint32_t)len;
+	}
+	return r;
+}
+
+static void assert_slot1_holds_image(void)
+{
+	static uint8_t got[IMAGE_MAX];
+	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+
+	assert_int_equal(flash_area_read(fa, 0, got, image_len), 0);
+	assert_memory_equal(got, image, image_len);
+}
+
+static void reference_first_chunk_resume_and_mismatch(void **state)
+{
+	(void)state;
+	/* §8.3: 64 bytes accepted. */
+	test_expect_exchange(first_chunk_smpclient, "0b 00 00 08 00 01 10 01 bf 63 6f 66 66 18 40 ff");
+	/* The Go CLI's first chunk with the same sha resumes: nothing written, off 64. */
+	uint64_t programs = test_dev.flash.count.programs;
+
+	test_expect_exchange(first_chunk_go_cli, "03 00 00 08 00 01 12 01 bf 63 6f 66 66 18 40 ff");
+	assert_int_equal(test_dev.flash.count.programs, programs);
+	/* §8.3 middle request at 1024 while we expect 64: {"off": 64}, no error, nothing written. */
+	static const char middle[] = "0a 00 00 4f 00 01 11 01 a2 63 6f 66 66 19 04 00 64 64 61 74"
+				     " 61 58 40"
+				     " 00000000000000000000000000000000 00000000000000000000000000000000"
+				     " 00000000000000000000000000000000 00000000000000000000000000000000";
+
+	test_expect_exchange(middle, "0b 00 00 08 00 01 11 01 bf 63 6f 66 66 18 40 ff");
+	assert_int_equal(test_dev.flash.count.programs, programs);
+	assert_int_equal(img_mgmt_upload_offset(), 64);
+
+	/* Fill 64..1024, then the same middle request is accepted: {"off": 1088}. */
+	memset(image, 0, sizeof(image));
+	image_len = 0x1230;
+	for (uint32_t off = 64; off < 1024; off += 64) {
+		assert_int_equal(upload_chunk(off, 64, NULL).off, off + 64);
+	}
+	test_expect_exchange(middle, "0b 00 00 09 00 01 11 01 bf 63 6f 66 66 19 04 40 ff");
+}
+
+static void reference_errors(void **state)
+{
+	(void)state;
+	/* §8.4: a first chunk without the MCUboot magic. */
+	test_expect_exchange("0a 00 00 54 00 01 13 01 a3 63 6f 66 66 00 63 6c 65 6e 19 12 30"
+			     " 64 64 61 74 61 58 40"
+			     " 00000000000000000000000000000000 00000000000000000000000000000000"
+			     " 00000000000000000000000000000000 00000000000000000000000000000000",
+			     "0b 00 00 13 00 01 13 01 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72 63"
+			     " 17 ff ff");
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		test_expect_exchange(
+			"02 00 00 54 00 01 13 01 a3 63 6f 66 66 00 63 6c 65 6e 19 12 30"
+			" 64 64 61 74 61 58 40"
+			" 00000000000000000000000000000000 00000000000000000000000000000000"
+			" 00000000000000000000000000000000 00000000000000000000000000000000",
+			"03 00 00 19 00 01 13 01 bf 62 72 63 01 63 72 73 6e 6e 6d 61 67 69 63 20 6d"
+			" 69 73 6d 61 74 63 68 ff");
+	} else {
+		test_expect_exchange(
+			"02 00 00 54 00 01 13 01 a3 63 6f 66 66 00 63 6c 65 6e 19 12 30"
+			" 64 64 61 74 61 58 40"
+			" 00000000000000000000000000000000 00000000000000000000000000000000"
+			" 00000000000000000000000000000000 00000000000000000000000000000000",
+			"03 00 00 06 00 01 13 01 bf 62 72 63 01 ff");
+	}
+}
+
+static void full_upload_reports_match(void **state)
+{
+	struct upload_rsp r;
+
+	(void)state;
+	/* 4656 bytes like §8.3: 0x200 header + 4104 payload + 40 bytes of TLVs. */
+	image_len = test_make_image(image, sizeof(image), 1, 2, 3, 0, 4104, 0, 0);
+	assert_int_equal(image_len, 4656);
+	r = upload_all(700);
+	assert_int_equal(r.off, 4656);
+	assert_int_equal(r.match, CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
+	/* Final response bytes as in §8.3: {_ "off": 4656, "match": true } */
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		assert_int_equal(test_dev.rsp[0].len, 8 + 16);
+		assert_memory_equal(test_dev.rsp[0].data + 8,
+				    "\xbf\x63off\x19\x12\x30\x65match\xf5\xff", 16);
+	}
+	assert_slot1_holds_image();
+	assert_int_equal(img_mgmt_upload_offset(), 0);
+	/* After completion a continuation is stale: {"off": 0}. */
+	assert_int_equal(upload_chunk(700, 10, NULL).off, 0);
+}
+
+static void wrong_sha_reports_no_match(void **state)
+{
+	uint8_t sha[32] = { 1 };
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		skip();
+	}
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
+	r = upload_chunk(0, image_len, sha);
+	assert_int_equal(r.off, image_len);
+	assert_int_equal(r.match, 0);
+}
+
+static void chunk_sizes_and_unaligned_tails(void **state)
+{
+	static const size_t sizes[] = { 33, 64, 333, 1021, 1700 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		image_len = test_make_image(image, sizeof(image), 2, 0, (uint16_t)i, 0,
+					    5000 + i * 3, 0, 0);
+		assert_int_equal(upload_all(sizes[i]).match, CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
+		assert_slot1_holds_image();
+	}
+}
+
+static void first_request_does_not_erase_the_slot(void **state)
+{
+	uint8_t sha[32];
+	uint64_t pages;
+
+	(void)state;
+	/* Dirty the whole secondary slot, like an old image would. */
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 6000, 0, 0);
+	test_program_slot(1, image, image_len);
+	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	static const uint8_t junk[16] = { 0 };
+
+	assert_int_equal(flash_area_program(fa, fa->size - 16, junk, 16), 0);
+	pages = test_dev.flash.count.pages_erased;
+	file_sha(image, image_len, sha);
+	assert_int_equal(upload_chunk(0, 512, sha).off, 512);
+	/* Only the first data page and the old trailer's page: no long erase up front. */
+	assert_int_equal(test_dev.flash.count.pages_erased - pages, 2);
+	assert_true(flash_area_is_erased(fa, fa->size - CONFIG_SIM_FLASH_PAGE_SIZE,
+					 CONFIG_SIM_FLASH_PAGE_SIZE));
+}
+
+/* A rejected request must change nothing: the flash and the upload in progress. */
+static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t group_rc)
+{
+	uint64_t ops = flash_sim_op_count(&test_dev.flash);
+	uint32_t off = img_mgmt_upload_offset();
+	struct upload_rsp r;
+
+	send_upload(a);
+	r = decode_rsp();
+	assert_int_equal(r.rc, rc);
+	assert_int_equal(r.err_rc, group_rc);
+	assert_int_equal(r.err_group, group_rc >= 0 ? MGMT_GROUP_ID_IMAGE : -1);
+	assert_int_equal(r.off, -1);
+	assert_int_equal(flash_sim_op_count(&test_dev.flash), ops);
+	assert_int_equal(img_mgmt_upload_offset(), off);
+}
+
+static void first_chunk_rejections(void **state)
+{
+	uint8_t sha[33] = { 0 };
+	uint8_t bad_magic[64] = { 0 };
+	struct upload_args a;
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
+	file_sha(image, image_len, sha);
+	/* An upload in progress that none of the rejections may disturb. */
+	assert_int_equal(upload_chunk(0, 100, sha).off, 100);
+
+	a = (struct upload_args){ .off = 0, .data = image, .data_len = 31, .len = 4000,
+				  .version = SMP_VERSION_2 };
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_HEADER);
+	a.data_len = 64;
+	a.len = -1;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_LENGTH);
+	a.len = 4000;
+	a.data = bad_magic;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC);
+	a.data = image;
+	a.sha = sha;
+	a.sha_len = 33;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_HASH);
+	a.sha = NULL;
+	a.image = 1;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_NO_FREE_SLOT);
+	a.image = 0;
+	a.len = CONFIG_SIM_SLOT_SIZE + 1;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE);
+	a.len = 10;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN);
+	/* No running image: "upgrade" cannot compare versions. */
+	a.len = 4000;
+	a.upgrade = true;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_VERSION_GET_FAILED);
+	/* v1: the same group errors translated to rc. */
+	a.upgrade = false;
+	a.version = SMP_VERSION_1;
+	a.data = bad_magic;
+	expect_rejected(&a, MGMT_ERR_EUNKNOWN, -1);
+	a.data = image;
+	a.data_len = 31;
+	expect_rejected(&a, MGMT_ERR_EINVAL, -1);
+
+	/* Missing "off"; "data" of the wrong type; the upload still continues afterwards. */
+	test_expect_exchange("0a 00 00 0a 00 01 70 01 a1 64 64 61 74 61 43 01 02 03",
+			     "0b 00 00 13 00 01 70 01 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 14 ff ff");
+	test_expect_exchange("0a 00 00 0f 00 01 71 01 a2 63 6f 66 66 00 64 64 61 74 61 63 61 62 63",
+			     "0b 00 00 06 00 01 71 01 bf 62 72 63 03 ff");
+	assert_int_equal(upload_chunk(100, 100, NULL).off, 200);
+	/* An overrun at the right offset is refused too, and the upload survives it. */
+	for (uint32_t off = 200; off < 4200; off += 1000) {
+		assert_int_equal(upload_chunk(off, 1000, NULL).off, off + 1000);
+	}
+	a = (struct upload_args){ .off = 4200, .data = image, .data_len = 1000, .len = -1,
+				  .version = SMP_VERSION_2 };
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN);
+	assert_int_equal(img_mgmt_upload_offset(), 4200);
+	assert_int_equal(upload_chunk(4200, image_len - 4200, NULL).off, image_len);
+}
+
+static void upgrade_requires_a_newer_version(void **state)
+{
+	static uint8_t running[IMAGE_MAX];
+	size_t running_len = test_make_image(running, sizeof(running), 1, 2, 3, 9, 100, 0, 0);
+	struct upload_args a = { .off = 0, .data = image, .data_len = 64, .len = 0,
+				 .upgrade = true, .version = SMP_VERSION_2 };
+
+	(void)state;
+	test_program_slot(0, running, running_len);
+	/* Equal (build numbers are not compared by default) and older: refused. */
+	image_len = test_make_image(image, sizeof(image), 1, 2, 3, 10, 1000, 0, 0);
+	a.len = (int64_t)image_len;
+	expect_rejected(&a, -1, CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER ?
+				       -1 : IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER);
+	image_len = test_make_image(image, sizeof(image), 1, 1, 9, 0, 1000, 0, 0);
+	expect_rejected(&a, -1, IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER);
+	/* Newer: accepted. */
+	image_len = test_make_image(image, sizeof(image), 1, 2, 4, 0, 1000, 0, 0);
+	send_upload(&a);
+	assert_int_equal(decode_rsp().off, 64);
+}
+
+/* ---- Hooks ------------------------------------------------------------------------------------ */
+
+static uint32_t events[64];
+static size_t event_count;
+static enum mgmt_cb_return chunk_answer;
+static enum smp_transport_kind chunk_transport;
+
+static enum mgmt_cb_return record_event(uint32_t event, enum mgmt_cb_return prev, int32_t *rc,
+					uint16_t *group, bool *abort_more, void *data,
+					size_t size)
+{
+	(void)prev;
+	(void)abort_more;
+	if (event_count < 64) {
+		events[event_count++] = event;
+	}
+	if (event == MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK) {
+		const struct img_mgmt_upload_check *c = data;
+
+		assert_int_equal(size, sizeof(*c));
+		chunk_transport = c->transport;
+		if (chunk_answer == MGMT_CB_ERROR_RC) {
+			*rc = MGMT_ERR_EACCESSDENIED;
+		} else if (chunk_answer == MGMT_CB_ERROR_ERR) {
+			*group = MGMT_GROUP_ID_IMAGE;
+			*rc = IMG_MGMT_ERR_UNKNOWN;
+		}
+		return chunk_answer;
+	}
+	return MGMT_CB_OK;
+}
+
+static struct mgmt_callback recorder = {
+	.callback = record_event, .event_id = MGMT_EVT_OP_IMG_MGMT_ALL,
+};
+
+static size_t count_events(uint32_t event)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < event_count; i++) {
+		n += events[i] == event;
+	}
+	return n;
+}
+
+static void status_hooks_in_order(void **state)
+{
+	(void)state;
+	if (!CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS || !CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+		skip();
+	}
+	event_count = 0;
+	chunk_answer = MGMT_CB_OK;
+	mgmt_callback_register(&recorder);
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 2000, 0, 0);
+	upload_all(1000);
+	/* 3 chunks: CHUNK, STARTED, CHUNK_WRITE_COMPLETE, CHUNK, CHUNK_WRITE_COMPLETE, CHUNK, PENDING */
+	const uint32_t want[] = {
+		MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, MGMT_EVT_OP_IMG_MGMT_DFU_STARTED,
+		MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK,
+		MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK,
+		MGMT_EVT_OP_IMG_MGMT_DFU_PENDING,
+	};
+
+	assert_int_equal(event_count, sizeof(want) / sizeof(want[0]));
+	assert_memory_equal(events, want, sizeof(want));
+	assert_int_equal(chunk_transport, SMP_TRANSPORT_UDP);
+	/* Offset mismatches and resumes do not call the chunk hook. */
+	event_count = 0;
+	assert_int_equal(upload_chunk(500, 10, NULL).off, 0);
+	assert_int_equal(event_count, 0);
+}
+
+static void chunk_veto(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+		skip();
+	}
+	event_count = 0;
+	mgmt_callback_register(&recorder);
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 3000, 0, 0);
+	file_sha(image, image_len, sha);
+	chunk_answer = MGMT_CB_OK;
+	assert_int_equal(upload_chunk(0, 1000, sha).off, 1000);
+
+	/* ERROR_RC: the SMP rc, the upload forgotten, DFU_STOPPED. */
+	chunk_answer = MGMT_CB_ERROR_RC;
+	uint64_t ops = flash_sim_op_count(&test_dev.flash);
+
+	r = upload_chunk(1000, 1000, NULL);
+	assert_int_equal(r.rc, MGMT_ERR_EACCESSDENIED);
+	assert_int_equal(r.off, -1);
+	assert_int_equal(flash_sim_op_count(&test_dev.flash), ops);
+	assert_int_equal(count_events(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED), 1);
+	chunk_answer = MGMT_CB_OK;
+	assert_int_equal(upload_chunk(1000, 1000, NULL).off, 0);
+
+	/* ERROR_ERR: an err map and no "off" (unlike the stored Zephyr code). */
+	chunk_answer = MGMT_CB_ERROR_ERR;
+	r = upload_chunk(0, 1000, sha);
+	assert_int_equal(r.err_group, MGMT_GROUP_ID_IMAGE);
+	assert_int_equal(r.err_rc, IMG_MGMT_ERR_UNKNOWN);
+	assert_int_equal(r.off, -1);
+	assert_int_equal(img_mgmt_upload_offset(), 0);
+}
+
+static void transport_kind_reaches_the_hook(void **state)
+{
+	uint8_t sha[32];
+
+	(void)state;
+	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+		skip();
+	}
+	test_dev.tp.kind = SMP_TRANSPORT_BLE;
+	chunk_answer = MGMT_CB_OK;
+	mgmt_callback_register(&recorder);
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 3000, 0, 0);
+	file_sha(image, image_len, sha);
+	assert_int_equal(upload_chunk(0, 1000, sha).off, 1000);
+	assert_int_equal(chunk_transport, SMP_TRANSPORT_BLE);
+}
+
+static void flash_failure_stops_the_upload(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 6000, 0, 0);
+	file_sha(image, image_len, sha);
+	assert_int_equal(upload_chunk(0, 1000, sha).off, 1000);
+	flash_sim_cut_power(&test_dev.flash, FLASH_SIM_CUT_CLEAN, 0);
+	r = upload_chunk(1000, 1000, NULL);
+	assert_int_equal(r.err_rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
+	assert_int_equal(img_mgmt_upload_offset(), 0);
+	flash_sim_power_on(&test_dev.flash);
+}
+
+/* ---- Erase, slot info, state ------------------------------------------------------------------ */
+
+static void erase(void **state)
+{
+	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+
+	(void)state;
+	/* An empty slot: success, nothing erased. */
+	uint64_t erases = test_dev.flash.count.erases;
+
+	test_expect_exchange("0a 00 00 07 00 01 43 05 a1 64 73 6c 6f 74 01",
+			     "0b 00 00 02 00 01 43 05 bf ff");
+	assert_int_equal(test_dev.flash.count.erases, erases);
+	/* Slot 2 does not exist; slot 0 holds the running image. */
+	test_expect_exchange("0a 00 00 07 00 01 44 05 a1 64 73 6c 6f 74 02",
+			     "0b 00 00 13 00 01 44 05 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 0e ff ff");
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 100, 0, 0);
+	test_program_slot(0, image, image_len);
+	test_expect_exchange("0a 00 00 07 00 01 45 05 a1 64 73 6c 6f 74 00",
+			     "0b 00 00 13 00 01 45 05 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 09 ff ff");
+	/* A partial upload is forgotten by an erase (Zephyr issue 51798). */
+	image_len = test_make_image(image, sizeof(image), 1, 1, 0, 0, 3000, 0, 0);
+	assert_int_equal(upload_chunk(0, 1000, NULL).off, 1000);
+	test_expect_exchange("0a 00 00 01 00 01 46 05 a0", "0b 00 00 02 00 01 46 05 bf ff");
+	assert_true(flash_area_is_erased(fa, 0, fa->size));
+	assert_int_equal(upload_chunk(1000, 1000, NULL).off, 0);
+}
+
+static enum mgmt_cb_return refuse(uint32_t event, enum mgmt_cb_return prev, int32_t *rc,
+				  uint16_t *group, bool *abort_more, void *data, size_t size)
+{
+	(void)event;
+	(void)prev;
+	(void)group;
+	(void)abort_more;
+	(void)data;
+	(void)size;
+	*rc = MGMT_ERR_EACCESSDENIED;
+	return MGMT_CB_ERROR_RC;
+}
+
+static void erase_check_hook_can_refuse(void **state)
+{
+	static struct mgmt_callback cb = {
+		.callback = refuse, .event_id = MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK
+	};
+	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+
+	(void)state;
+	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
+		skip();
+	}
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 100, 0, 0);
+	test_program_slot(1, image, image_len);
+	mgmt_callback_register(&cb);
+	test_expect_exchange("0a 00 00 01 00 01 47 05 a0",
+			     "0b 00 00 06 00 01 47 05 bf 62 72 63 0b ff");
+	assert_false(flash_area_is_erased(fa, 0, 32));
+}
+
+static void slot_info(void **state)
+{
+	uint8_t want[128];
+	size_t n = test_hex("09 00 00 00 00 01 50 06 bf 66 69 6d 61 67 65 73 9f bf 65 69 6d 61 67 65"
+			    " 00 65 73 6c 6f 74 73 9f bf 64 73 6c 6f 74 00 64 73 69 7a 65 1a 00 00 00"
+			    " 00 ff bf 64 73 6c 6f 74 01 64 73 69 7a 65 1a 00 00 00 00 6f 75 70 6c 6f"
+			    " 61 64 5f 69 6d 61 67 65 5f 69 64 00 ff ff ff ff ff",
+			    want, sizeof(want));
+
+	(void)state;
+	want[3] = (uint8_t)(n - 8);
+	for (size_t i = 0; i + 5 < n; i++) {
+		if (memcmp(want + i, "\x1a\x00\x00\x00\x00", 5) == 0) {
+			want[i + 1] = (uint8_t)(CONFIG_SIM_SLOT_SIZE >> 24);
+			want[i + 2] = (uint8_t)(CONFIG_SIM_SLOT_SIZE >> 16);
+			want[i + 3] = (uint8_t)(CONFIG_SIM_SLOT_SIZE >> 8);
+			want[i + 4] = (uint8_t)CONFIG_SIM_SLOT_SIZE;
+		}
+	}
+	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x01\x00\x01\x50\x06\xa0", 9),
+			 1);
+	assert_int_equal(test_dev.rsp[0].len, n);
+	assert_memory_equal(test_dev.rsp[0].data, want, n);
+}
+
+static void state_read(void **state)
+{
+	static const char empty[] = "09 00 00 18 00 01 20 00 bf 66 69 6d 61 67 65 73 9f ff 6b 73 70"
+				    " 6c 69 74 53 74 61 74 75 73 00 ff";
+	uint8_t h0[32];
+
+	(void)state;
+	if (CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST || !CONFIG_SMPDFU_IMG_STATE_REPORT_IMAGE) {
+		skip();
+	}
+	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
+
+	/* §8.2's slot 0: version 1.2.3, hash H0 (the TLV's value is what is reported). */
+	test_hex("4c4b4a1f341a258db6343a420e19828162acc54084240949aca5a919c9100378", h0, 32);
+	image_len = test_make_image(image, sizeof(image), 1, 2, 3, 0, 100, 0, 0);
+	memcpy(image + image_len - 32, h0, 32);
+	test_program_slot(0, image, image_len);
+	test_expect_exchange(
+		"08 00 00 01 00 01 20 00 a0",
+		"09 00 00 8d 00 01 20 00 bf 66 69 6d 61 67 65 73 9f"
+		" bf 65 69 6d 61 67 65 00 64 73 6c 6f 74 00"
+		" 67 76 65 72 73 69 6f 6e 65 31 2e 32 2e 33"
+		" 64 68 61 73 68 58 20 4c4b4a1f341a258db6343a420e19828162acc54084240949aca5a919c9100378"
+		" 68 62 6f 6f 74 61 62 6c 65 f5 67 70 65 6e 64 69 6e 67 f4"
+		" 69 63 6f 6e 66 69 72 6d 65 64 f5 66 61 63 74 69 76 65 f5"
+		" 69 70 65 72 6d 61 6e 65 6e 74 f4 ff ff"
+		" 6b 73 70 6c 69 74 53 74 61 74 75 73 00 ff");
+
+	/* A slot whose TLV area is corrupt is not listed. */
+	image[image_len - 40] ^= 0xff;
+	test_program_slot(0, image, image_len);
+	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
+}
+
+static void state_write_not_supported_yet(void **state)
+{
+	(void)state;
+	test_expect_exchange("0a 00 00 09 00 01 21 00 a1 67 63 6f 6e 66 69 72 6d f5",
+			     "0b 00 00 06 00 01 21 00 bf 62 72 63 08 ff");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(reference_first_chunk_resume_and_mismatch),
+		T(reference_errors),
+		T(full_upload_reports_match),
+		T(wrong_sha_reports_no_match),
+		T(chunk_sizes_and_unaligned_tails),
+		T(first_request_does_not_erase_the_slot),
+		T(first_chunk_rejections),
+		T(upgrade_requires_a_newer_version),
+		T(status_hooks_in_order),
+		T(chunk_veto),
+		T(transport_kind_reaches_the_hook),
+		T(flash_failure_stops_the_upload),
+		T(erase),
+		T(erase_check_hook_can_refuse),
+		T(slot_info),
+		T(state_read),
+		T(state_write_not_supported_yet),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,321 @@
+/*
+ * The SMP dispatcher and the OS group against golden bytes: the exchanges captured from a real
+ * Zephyr server and the constructed examples of the protocol reference (§8), plus the header and
+ * framing rules (versions, ops, truncation, several packets in one unit, oversize responses).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/mgmt_callbacks.h>
+
+#include "fake_port.h"
+#include "test_device.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	test_device_init(SMP_TRANSPORT_UDP);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_device_deinit();
+	return 0;
+}
+
+static void echo_v2_v1_and_read(void **state)
+{
+	(void)state;
+	test_expect_exchange("0a 00 00 09 00 00 2b 00 a1 61 64 65 68 65 6c 6c 6f",
+			     "0b 00 00 0a 00 00 2b 00 bf 61 72 65 68 65 6c 6c 6f ff");
+	test_expect_exchange("02 00 00 09 00 00 2a 00 a1 61 64 65 68 65 6c 6c 6f",
+			     "03 00 00 0a 00 00 2a 00 bf 61 72 65 68 65 6c 6c 6f ff");
+	test_expect_exchange("00 00 00 09 00 00 2c 00 a1 61 64 65 68 65 6c 6c 6f",
+			     "01 00 00 0a 00 00 2c 00 bf 61 72 65 68 65 6c 6c 6f ff");
+}
+
+static void echo_variants(void **state)
+{
+	(void)state;
+	/* No "d": an empty answer, not an error. */
+	test_expect_exchange("0a 00 00 01 00 00 01 00 a0", "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
+	/* Indefinite map, unknown key with a nested value before "d". */
+	test_expect_exchange("0a 00 00 0d 00 00 02 00 bf 61 78 9f 01 a0 ff 61 64 62 68 69 ff",
+			     "0b 00 00 07 00 00 02 00 bf 61 72 62 68 69 ff");
+	/* Duplicate key and wrong type: rc 3 in v1 and v2. */
+	test_expect_exchange("0a 00 00 09 00 00 03 00 a2 61 64 61 61 61 64 61 62",
+			     "0b 00 00 06 00 00 03 00 bf 62 72 63 03 ff");
+	test_expect_exchange("02 00 00 04 00 00 04 00 a1 61 64 05",
+			     "03 00 00 06 00 00 04 00 bf 62 72 63 03 ff");
+	/* Reserved bits and flags are ignored; the response has them cleared. */
+	test_expect_exchange("ca 55 00 06 00 00 05 00 a1 61 64 62 68 69",
+			     "0b 00 00 07 00 00 05 00 bf 61 72 62 68 69 ff");
+}
+
+static void echo_too_large_for_response(void **state)
+{
+	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
+	/* Request: header 8 + map 1 + "d" 2 + tstr head 3 = 14 bytes of overhead; the response has 15. */
+	size_t text = CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - 14;
+	size_t n = 0;
+
+	(void)state;
+	req[n++] = 0x0a;
+	req[n++] = 0;
+	req[n++] = (uint8_t)((text + 6) >> 8);
+	req[n++] = (uint8_t)(text + 6);
+	req[n++] = 0;
+	req[n++] = 0;
+	req[n++] = 0x77;
+	req[n++] = 0;
+	req[n++] = 0xa1;
+	req[n++] = 0x61;
+	req[n++] = 'd';
+	req[n++] = 0x79;
+	req[n++] = (uint8_t)(text >> 8);
+	req[n++] = (uint8_t)text;
+	memset(req + n, 'x', text);
+	n += text;
+	assert_int_equal(test_device_send(req, n), 1);
+	assert_int_equal(test_dev.rsp[0].len, 14);
+	assert_memory_equal(test_dev.rsp[0].data + 8, "\xbf\x62rc\x07\xff", 6);
+
+	/* One byte shorter fits exactly. */
+	text -= 1;
+	req[3] = (uint8_t)(text + 6);
+	req[13] = (uint8_t)text;
+	n -= 1;
+	assert_int_equal(test_device_send(req, n), 1);
+	assert_int_equal(test_dev.rsp[0].len, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
+}
+
+static void params(void **state)
+{
+	uint8_t want[64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x01\x00\x00\x2d\x06\xa0", 9),
+			 1);
+	n = test_hex("09 00 00 00 00 00 2d 06 bf 68 62 75 66 5f 73 69 7a 65 19 00 00"
+		     " 69 62 75 66 5f 63 6f 75 6e 74 00 ff",
+		     want, sizeof(want));
+	want[3] = (uint8_t)(n - 8);
+	want[19] = (uint8_t)(CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE >> 8);
+	want[20] = (uint8_t)CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE;
+	want[31] = CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
+	assert_int_equal(test_dev.rsp[0].len, n);
+	assert_memory_equal(test_dev.rsp[0].data, want, n);
+
+	/* A zero-length payload is legal. */
+	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x00\x00\x00\x2e\x06", 8), 1);
+	assert_int_equal(test_dev.rsp[0].len, n);
+}
+
+static void os_info(void **state)
+{
+	(void)state;
+	/* Captured: format "q" is a group error in v2 and rc 3 in v1. */
+	test_expect_exchange("08 00 00 0a 00 00 2f 07 a1 66 66 6f 72 6d 61 74 61 71",
+			     "09 00 00 13 00 00 2f 07 bf 63 65 72 72 bf 65 67 72 6f 75 70 00"
+			     " 62 72 63 02 ff ff");
+	test_expect_exchange("00 00 00 0a 00 00 30 07 a1 66 66 6f 72 6d 61 74 61 71",
+			     "01 00 00 06 00 00 30 07 bf 62 72 63 03 ff");
+	/* Fields in the fixed order whatever order the letters came in: "vs" -> "smpdfu 0.1.0". */
+	test_expect_exchange("08 00 00 0b 00 00 31 07 a1 66 66 6f 72 6d 61 74 62 76 73",
+			     "09 00 00 16 00 00 31 07 bf 66 6f 75 74 70 75 74 6c"
+			     " 73 6d 70 64 66 75 20 30 2e 31 2e 30 ff");
+	/* No format: the kernel name. */
+	test_expect_exchange("08 00 00 01 00 00 32 07 a0",
+			     "09 00 00 10 00 00 32 07 bf 66 6f 75 74 70 75 74 66 73 6d 70 64 66 75 ff");
+}
+
+static void bootloader_info(void **state)
+{
+	(void)state;
+	test_expect_exchange("08 00 00 01 00 00 40 08 a0",
+			     "09 00 00 15 00 00 40 08 bf 6a 62 6f 6f 74 6c 6f 61 64 65 72"
+			     " 67 4d 43 55 62 6f 6f 74 ff");
+	/* {"query":"mode"} -> {"mode": 3} (swap using move) */
+	test_expect_exchange("08 00 00 0c 00 00 41 08 a1 65 71 75 65 72 79 64 6d 6f 64 65",
+			     "09 00 00 08 00 00 41 08 bf 64 6d 6f 64 65 03 ff");
+	/* Unknown query: OS group error 3 (v2), ENOENT (v1). */
+	test_expect_exchange("08 00 00 09 00 00 42 08 a1 65 71 75 65 72 79 61 78",
+			     "09 00 00 13 00 00 42 08 bf 63 65 72 72 bf 65 67 72 6f 75 70 00"
+			     " 62 72 63 03 ff ff");
+	test_expect_exchange("00 00 00 09 00 00 43 08 a1 65 71 75 65 72 79 61 78",
+			     "01 00 00 06 00 00 43 08 bf 62 72 63 05 ff");
+}
+
+static void header_errors(void **state)
+{
+	(void)state;
+	/* Group not present: SMP-level rc 8 even in v2 (captured). */
+	test_expect_exchange("08 00 00 01 00 02 2e 00 a0", "09 00 00 06 00 02 2e 00 bf 62 72 63 08 ff");
+	/* Header version 2: rc 13 with response version 1 (captured). */
+	test_expect_exchange("10 00 00 01 00 00 32 06 a0", "09 00 00 06 00 00 32 06 bf 62 72 63 0d ff");
+	/* Response ops (1, 3) and undefined ops (4..7) as requests: op 3 and rc 8 (captured). */
+	test_expect_exchange("09 00 00 01 00 00 33 00 a0", "0b 00 00 06 00 00 33 00 bf 62 72 63 08 ff");
+	test_expect_exchange("0c 00 00 01 00 00 34 00 a0", "0b 00 00 06 00 00 34 00 bf 62 72 63 08 ff");
+	/* Unknown command in a known group; read of a write-only command. */
+	test_expect_exchange("08 00 00 01 00 00 35 63 a0", "09 00 00 06 00 00 35 63 bf 62 72 63 08 ff");
+	test_expect_exchange("08 00 00 01 00 00 36 05 a0", "09 00 00 06 00 00 36 05 bf 62 72 63 08 ff");
+	/* A length that lies (10 promised, 5 sent): rc 9. */
+	test_expect_exchange("0a 00 00 0a 00 00 37 00 a1 61 64 61 78",
+			     "0b 00 00 06 00 00 37 00 bf 62 72 63 09 ff");
+	/* Not even a header: nothing to answer. */
+	assert_int_equal(test_device_send((const uint8_t *)"\x0a\x00\x00", 3), 0);
+	/* Payload that is not a map at all. */
+	test_expect_exchange("0a 00 00 01 00 00 38 00 05", "0b 00 00 06 00 00 38 00 bf 62 72 63 03 ff");
+}
+
+static void several_packets_in_one_unit(void **state)
+{
+	uint8_t req[64];
+	size_t n = test_hex("0a 00 00 06 00 00 01 00 a1 61 64 62 68 69"
+			    "0a 00 00 06 00 00 02 00 a1 61 64 62 68 6f",
+			    req, sizeof(req));
+
+	(void)state;
+	assert_int_equal(test_device_send(req, n), 2);
+	assert_int_equal(test_dev.rsp[0].data[6], 1);
+	assert_int_equal(test_dev.rsp[1].data[6], 2);
+	assert_memory_equal(test_dev.rsp[1].data + 8, "\xbf\x61r\x62ho\xff", 7);
+
+	/* After an SMP-level error the rest of the unit is dropped. */
+	n = test_hex("08 00 00 01 00 02 01 00 a0 0a 00 00 06 00 00 02 00 a1 61 64 62 68 6f", req,
+		     sizeof(req));
+	assert_int_equal(test_device_send(req, n), 1);
+	assert_memory_equal(test_dev.rsp[0].data + 8, "\xbf\x62rc\x08\xff", 6);
+}
+
+static void reset_is_delayed(void **state)
+{
+	(void)state;
+	test_expect_exchange("0a 00 00 01 00 00 3a 05 a0", "0b 00 00 02 00 00 3a 05 bf ff");
+	assert_int_equal(fake_reboot_count(), 0);
+	fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS - 1);
+	assert_int_equal(fake_reboot_count(), 0);
+	fake_clock_advance(1);
+	assert_int_equal(fake_reboot_count(), 1);
+}
+
+static bool last_force;
+
+static enum mgmt_cb_return refuse_unforced_reset(uint32_t event, enum mgmt_cb_return prev,
+						 int32_t *rc, uint16_t *group, bool *abort_more,
+						 void *data, size_t size)
+{
+	const struct os_mgmt_reset_data *d = data;
+
+	(void)prev;
+	(void)group;
+	(void)abort_more;
+	assert_int_equal(event, MGMT_EVT_OP_OS_MGMT_RESET);
+	assert_int_equal(size, sizeof(*d));
+	last_force = d->force;
+	if (!d->force) {
+		*rc = MGMT_ERR_EBUSY;
+		return MGMT_CB_ERROR_RC;
+	}
+	return MGMT_CB_OK;
+}
+
+static void reset_hook_veto_and_force(void **state)
+{
+	static struct mgmt_callback cb = {
+		.callback = refuse_unforced_reset, .event_id = MGMT_EVT_OP_OS_MGMT_RESET
+	};
+
+	(void)state;
+	mgmt_callback_register(&cb);
+	test_expect_exchange("0a 00 00 01 00 00 01 05 a0", "0b 00 00 06 00 00 01 05 bf 62 72 63 0a ff");
+	fake_clock_advance(1000);
+	assert_int_equal(fake_reboot_count(), 0);
+	/* force as a bool (Zephyr) and as an integer (smpclient) */
+	test_expect_exchange("0a 00 00 08 00 00 02 05 a1 65 66 6f 72 63 65 f5",
+			     "0b 00 00 02 00 00 02 05 bf ff");
+	assert_true(last_force);
+	test_expect_exchange("0a 00 00 08 00 00 03 05 a1 65 66 6f 72 63 65 01",
+			     "0b 00 00 02 00 00 03 05 bf ff");
+	assert_true(last_force);
+	test_expect_exchange("0a 00 00 08 00 00 04 05 a1 65 66 6f 72 63 65 00",
+			     "0b 00 00 06 00 00 04 05 bf 62 72 63 0a ff");
+	assert_false(last_force);
+	/* A force of the wrong type is a bad request, not a silent "false". */
+	test_expect_exchange("0a 00 00 09 00 00 05 05 a1 65 66 6f 72 63 65 61 79",
+			     "0b 00 00 06 00 00 05 05 bf 62 72 63 03 ff");
+	fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	assert_int_equal(fake_reboot_count(), 1);
+}
+
+static int cmd_events[3];
+
+static enum mgmt_cb_return count_cmd_events(uint32_t event, enum mgmt_cb_return prev,
+					    int32_t *rc, uint16_t *group, bool *abort_more,
+					    void *data, size_t size)
+{
+	const struct mgmt_evt_op_cmd_arg *arg = data;
+
+	(void)prev;
+	(void)rc;
+	(void)group;
+	(void)abort_more;
+	assert_int_equal(size, sizeof(*arg));
+	if (event == MGMT_EVT_OP_CMD_RECV) {
+		cmd_events[0]++;
+		if (arg->group == MGMT_GROUP_ID_OS && arg->id == 0 && arg->op == SMP_OP_READ) {
+			*rc = MGMT_ERR_EACCESSDENIED;
+			return MGMT_CB_ERROR_RC;
+		}
+	} else if (event == MGMT_EVT_OP_CMD_DONE) {
+		cmd_events[2]++;
+	}
+	return MGMT_CB_OK;
+}
+
+static void command_hooks(void **state)
+{
+	static struct mgmt_callback cb = {
+		.callback = count_cmd_events,
+		.event_id = MGMT_EVT_OP_CMD_RECV | MGMT_EVT_OP_CMD_DONE,
+	};
+
+	(void)state;
+	if (!CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
+		skip();
+	}
+	memset(cmd_events, 0, sizeof(cmd_events));
+	mgmt_callback_register(&cb);
+	test_expect_exchange("0a 00 00 01 00 00 01 00 a0", "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
+	/* Vetoed before the handler runs. */
+	test_expect_exchange("08 00 00 01 00 00 02 00 a0", "09 00 00 06 00 00 02 00 bf 62 72 63 0b ff");
+	assert_int_equal(cmd_events[0], 2);
+	assert_int_equal(cmd_events[2], 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(echo_v2_v1_and_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(echo_variants, setup, teardown),
+		cmocka_unit_test_setup_teardown(echo_too_large_for_response, setup, teardown),
+		cmocka_unit_test_setup_teardown(params, setup, teardown),
+		cmocka_unit_test_setup_teardown(os_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(bootloader_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(header_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(several_packets_in_one_unit, setup, teardown),
+		cmocka_unit_test_setup_teardown(reset_is_delayed, setup, teardown),
+		cmocka_unit_test_setup_teardown(reset_hook_veto_and_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(command_hooks, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
