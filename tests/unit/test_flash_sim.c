@@ -1,0 +1,547 @@
+/*
+ * Tests of the NOR flash simulator: the physics it enforces, persistence of its file, its counters,
+ * and the power cut (clean and torn) that the power-loss tests of the layers above rely on.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "flash_sim.h"
+
+#define PAGE 256
+#define BLOCK 4
+#define PAGES 8
+#define SIZE (PAGE * PAGES)
+
+static int dev_read(struct flash_sim *sim, uint32_t off, void *dst, size_t len)
+{
+	return sim->dev.ops->read(&sim->dev, off, dst, len);
+}
+
+static int dev_program(struct flash_sim *sim, uint32_t off, const void *src, size_t len)
+{
+	return sim->dev.ops->program(&sim->dev, off, src, len);
+}
+
+static int dev_erase(struct flash_sim *sim, uint32_t off, size_t len)
+{
+	return sim->dev.ops->erase(&sim->dev, off, len);
+}
+
+static void fill_pattern(uint8_t *p, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		p[i] = (uint8_t)(seed + i * 7);
+	}
+}
+
+static void assert_all(const uint8_t *p, size_t len, uint8_t value)
+{
+	for (size_t i = 0; i < len; i++) {
+		assert_int_equal(p[i], value);
+	}
+}
+
+static void test_open_geometry(void **state)
+{
+	struct flash_sim sim;
+	uint8_t page[PAGE];
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_ptr_equal(sim.dev.ctx, &sim);
+	assert_int_equal(sim.dev.size, SIZE);
+	assert_int_equal(sim.dev.page_size, PAGE);
+	assert_int_equal(sim.dev.write_block, BLOCK);
+	assert_int_equal(sim.dev.erased_value, 0xFF);
+	assert_int_equal(sim.fd, -1);
+	assert_false(sim.powered_off);
+	for (uint32_t off = 0; off < SIZE; off += PAGE) {
+		assert_int_equal(dev_read(&sim, off, page, PAGE), 0);
+		assert_all(page, PAGE, 0xFF);
+	}
+	flash_sim_close(&sim);
+
+	/* Geometry that no part has is refused. */
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE + 1, PAGE, BLOCK), -EINVAL);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, 3), -EINVAL);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, 0, BLOCK), -EINVAL);
+	assert_int_equal(flash_sim_open(&sim, NULL, 0, PAGE, BLOCK), -EINVAL);
+}
+
+static void test_double_program_refused(void **state)
+{
+	struct flash_sim sim;
+	uint8_t a[16], b[16], got[16];
+
+	(void)state;
+	fill_pattern(a, sizeof(a), 1);
+	fill_pattern(b, sizeof(b), 100);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 32, a, sizeof(a)), 0);
+	assert_int_equal(dev_program(&sim, 32, b, sizeof(b)), -EIO);
+	assert_int_equal(sim.count.violations, 1);
+	/* Overlapping only in its last block is refused too, and writes nothing of its first. */
+	assert_int_equal(dev_program(&sim, 20, b, sizeof(b)), -EIO);
+	assert_int_equal(sim.count.violations, 2);
+	assert_int_equal(dev_read(&sim, 32, got, sizeof(got)), 0);
+	assert_memory_equal(got, a, sizeof(a));
+	assert_int_equal(dev_read(&sim, 16, got, sizeof(got)), 0);
+	assert_all(got, sizeof(got), 0xFF);
+	/* Writing 0xFF over programmed bytes is still a program over non-erased bytes. */
+	memset(b, 0xFF, sizeof(b));
+	assert_int_equal(dev_program(&sim, 32, b, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 3);
+	assert_int_equal(sim.count.programs, 1);
+	assert_int_equal(sim.count.bytes_programmed, sizeof(a));
+	flash_sim_close(&sim);
+}
+
+static void test_misaligned_and_out_of_range_refused(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[PAGE * 2];
+	uint8_t got[PAGE];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 3);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 2, data, BLOCK), -EINVAL);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK + 1), -EINVAL);
+	assert_int_equal(dev_program(&sim, SIZE - BLOCK, data, 2 * BLOCK), -EINVAL);
+	assert_int_equal(dev_program(&sim, SIZE, data, BLOCK), -EINVAL);
+	assert_int_equal(dev_erase(&sim, PAGE / 2, PAGE), -EINVAL);
+	assert_int_equal(dev_erase(&sim, 0, PAGE + BLOCK), -EINVAL);
+	assert_int_equal(dev_erase(&sim, SIZE - PAGE, 2 * PAGE), -EINVAL);
+	assert_int_equal(dev_erase(&sim, UINT32_MAX - PAGE + 1, PAGE), -EINVAL);
+	assert_int_equal(dev_read(&sim, SIZE - 1, got, 2), -EINVAL);
+	assert_int_equal(sim.count.violations, 9);
+	assert_int_equal(sim.count.programs, 0);
+	assert_int_equal(sim.count.erases, 0);
+	assert_int_equal(sim.count.reads, 0);
+	for (uint32_t off = 0; off < SIZE; off += PAGE) {
+		assert_int_equal(dev_read(&sim, off, got, PAGE), 0);
+		assert_all(got, PAGE, 0xFF);
+	}
+	/* The last block and the last page are in range. */
+	assert_int_equal(dev_program(&sim, SIZE - BLOCK, data, BLOCK), 0);
+	assert_int_equal(dev_erase(&sim, SIZE - PAGE, PAGE), 0);
+	assert_int_equal(sim.count.violations, 9);
+	flash_sim_close(&sim);
+}
+
+static void test_erase_restores_erased_value(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[PAGE * 3];
+	uint8_t got[PAGE * 3];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 9);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE, data, sizeof(data)), 0);
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, PAGE), 0);
+	assert_int_equal(dev_read(&sim, PAGE, got, sizeof(got)), 0);
+	assert_memory_equal(got, data, PAGE);
+	assert_all(&got[PAGE], PAGE, 0xFF);
+	assert_memory_equal(&got[2 * PAGE], &data[2 * PAGE], PAGE);
+	/* The erased page takes a program again. */
+	assert_int_equal(dev_program(&sim, 2 * PAGE, data, PAGE), 0);
+	assert_int_equal(dev_read(&sim, 2 * PAGE, got, PAGE), 0);
+	assert_memory_equal(got, data, PAGE);
+	assert_int_equal(sim.count.violations, 0);
+	flash_sim_close(&sim);
+}
+
+static void test_counters(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[64];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 5);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, data, 64), 0);
+	assert_int_equal(dev_program(&sim, PAGE, data, 8), 0);
+	assert_int_equal(dev_read(&sim, 0, data, 64), 0);
+	assert_int_equal(dev_read(&sim, 3, data, 1), 0);
+	assert_int_equal(dev_erase(&sim, 0, 3 * PAGE), 0);
+	assert_int_equal(dev_erase(&sim, 5 * PAGE, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 0, data, 4), 0);
+	assert_int_equal(dev_program(&sim, 1, data, 4), -EINVAL);
+	assert_int_equal(sim.count.reads, 2);
+	assert_int_equal(sim.count.programs, 3);
+	assert_int_equal(sim.count.bytes_programmed, 64 + 8 + 4);
+	assert_int_equal(sim.count.erases, 2);
+	assert_int_equal(sim.count.pages_erased, 4);
+	assert_int_equal(sim.count.violations, 1);
+	assert_int_equal(flash_sim_op_count(&sim), 5);
+	flash_sim_close(&sim);
+}
+
+/* A private directory per run, removed at the end, so runs in parallel do not meet. */
+struct temp_flash {
+	char dir[64];
+	char path[96];
+};
+
+/* Setup and teardown, so that the directory goes away even when the test fails half way. */
+static int temp_flash_make(void **state)
+{
+	static struct temp_flash t;
+
+	strcpy(t.dir, "/tmp/smpdfu-flash-XXXXXX");
+	if (mkdtemp(t.dir) == NULL) {
+		return -1;
+	}
+	snprintf(t.path, sizeof(t.path), "%s/flash.bin", t.dir);
+	*state = &t;
+	return 0;
+}
+
+static int temp_flash_remove(void **state)
+{
+	struct temp_flash *t = *state;
+
+	unlink(t->path);
+	return rmdir(t->dir);
+}
+
+static void test_file_persists_across_reopen(void **state)
+{
+	const struct temp_flash *t = *state;
+	struct flash_sim sim;
+	uint8_t data[PAGE];
+	uint8_t got[PAGE];
+	struct stat st;
+
+	fill_pattern(data, sizeof(data), 42);
+
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE, PAGE, BLOCK), 0);
+	assert_true(sim.fd >= 0);
+	assert_int_equal(stat(t->path, &st), 0);
+	assert_int_equal(st.st_size, SIZE);
+	assert_int_equal(dev_read(&sim, 0, got, PAGE), 0);
+	assert_all(got, PAGE, 0xFF);
+	assert_int_equal(dev_program(&sim, 3 * PAGE, data, PAGE), 0);
+	flash_sim_close(&sim);
+
+	/* A new process would see the same bytes, and the physics still hold for them. */
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_read(&sim, 3 * PAGE, got, PAGE), 0);
+	assert_memory_equal(got, data, PAGE);
+	assert_int_equal(dev_read(&sim, 2 * PAGE, got, PAGE), 0);
+	assert_all(got, PAGE, 0xFF);
+	assert_int_equal(dev_program(&sim, 3 * PAGE, data, BLOCK), -EIO);
+	assert_int_equal(dev_erase(&sim, 3 * PAGE, PAGE), 0);
+	flash_sim_close(&sim);
+
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_read(&sim, 3 * PAGE, got, PAGE), 0);
+	assert_all(got, PAGE, 0xFF);
+	flash_sim_close(&sim);
+
+	/* A flash file of another configuration is refused and left as it is. */
+	assert_int_equal(flash_sim_open(&sim, t->path, 2 * SIZE, PAGE, BLOCK), -EINVAL);
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE / 2, PAGE, BLOCK), -EINVAL);
+	assert_int_equal(stat(t->path, &st), 0);
+	assert_int_equal(st.st_size, SIZE);
+}
+
+/* --- Power cuts ------------------------------------------------------------------------------ */
+
+enum script_kind { OP_PROGRAM, OP_ERASE };
+
+struct script_op {
+	enum script_kind kind;
+	uint32_t off;
+	uint32_t len;
+};
+
+/* Valid from an erased flash when run in order: every op takes effect and changes something. */
+static const struct script_op script[] = {
+	{ OP_PROGRAM, 0, 8 },
+	{ OP_PROGRAM, 8, 16 },
+	{ OP_PROGRAM, PAGE + 4, 64 },
+	{ OP_ERASE, 0, PAGE },
+	{ OP_PROGRAM, 0, 4 },
+	{ OP_PROGRAM, 2 * PAGE, 2 * PAGE },
+	{ OP_ERASE, PAGE, 2 * PAGE },
+	{ OP_PROGRAM, PAGE, 12 },
+	{ OP_ERASE, 3 * PAGE, PAGE },
+	{ OP_PROGRAM, 5 * PAGE - 8, 8 },
+};
+
+#define SCRIPT_LEN (sizeof(script) / sizeof(script[0]))
+
+static int run_op(struct flash_sim *sim, size_t i)
+{
+	static uint8_t data[2 * PAGE];
+	const struct script_op *op = &script[i];
+
+	if (op->kind == OP_ERASE) {
+		return dev_erase(sim, op->off, op->len);
+	}
+	fill_pattern(data, op->len, (uint8_t)(i * 31 + 1));
+	return dev_program(sim, op->off, data, op->len);
+}
+
+static unsigned int cuts_seen;
+
+static void count_cut(struct flash_sim *sim)
+{
+	assert_true(sim->powered_off);
+	cuts_seen++;
+}
+
+/* snap[k] = the contents after the first k ops of the script, without any cut. */
+static void script_snapshots(uint8_t snap[][SIZE])
+{
+	struct flash_sim sim;
+
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	memcpy(snap[0], sim.mem, SIZE);
+	for (size_t i = 0; i < SCRIPT_LEN; i++) {
+		assert_int_equal(run_op(&sim, i), 0);
+		memcpy(snap[i + 1], sim.mem, SIZE);
+		/* Otherwise a cut before op i could not be told from one after it. */
+		assert_memory_not_equal(snap[i + 1], snap[i], SIZE);
+	}
+	assert_int_equal(sim.count.violations, 0);
+	flash_sim_close(&sim);
+}
+
+static void test_clean_cut_sweep(void **state)
+{
+	static uint8_t snap[SCRIPT_LEN + 1][SIZE];
+	uint8_t got[16];
+
+	(void)state;
+	script_snapshots(snap);
+	for (uint64_t n = 0; n <= SCRIPT_LEN; n++) {
+		struct flash_sim sim;
+
+		assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+		sim.on_cut = count_cut;
+		cuts_seen = 0;
+		flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, n);
+		for (size_t i = 0; i < SCRIPT_LEN; i++) {
+			int rc = run_op(&sim, i);
+
+			if (i < n) {
+				assert_int_equal(rc, 0);
+				/* Reads do not use up the budget. */
+				assert_int_equal(dev_read(&sim, 0, got, sizeof(got)), 0);
+			} else {
+				assert_int_equal(rc, -EIO);
+				assert_true(sim.powered_off);
+				assert_int_equal(dev_read(&sim, 0, got, sizeof(got)), -EIO);
+			}
+		}
+		/* Exactly n ops took effect, the callback ran once if the cut came at all. */
+		assert_memory_equal(sim.mem, snap[n], SIZE);
+		assert_int_equal(flash_sim_op_count(&sim), n);
+		assert_int_equal(cuts_seen, n < SCRIPT_LEN ? 1 : 0);
+		assert_int_equal(sim.powered_off, n < SCRIPT_LEN);
+		assert_int_equal(sim.count.violations, 0);
+
+		/* After power on, the rest of the script runs as if nothing had happened. */
+		flash_sim_power_on(&sim);
+		assert_false(sim.powered_off);
+		for (size_t i = n; i < SCRIPT_LEN; i++) {
+			assert_int_equal(run_op(&sim, i), 0);
+		}
+		assert_memory_equal(sim.mem, snap[SCRIPT_LEN], SIZE);
+		assert_int_equal(cuts_seen, n < SCRIPT_LEN ? 1 : 0);
+		flash_sim_close(&sim);
+	}
+}
+
+static void test_cut_survives_in_file(void **state)
+{
+	const struct temp_flash *t = *state;
+	struct flash_sim sim;
+	uint8_t data[PAGE];
+	uint8_t got[PAGE];
+
+	fill_pattern(data, sizeof(data), 77);
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE, PAGE, BLOCK), 0);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 1);
+	assert_int_equal(dev_program(&sim, 0, data, 16), 0);
+	assert_int_equal(dev_program(&sim, PAGE, data, 16), -EIO);
+	flash_sim_close(&sim);
+
+	/* The restarted device finds the completed op and the torn half of the next. */
+	assert_int_equal(flash_sim_open(&sim, t->path, SIZE, PAGE, BLOCK), 0);
+	assert_false(sim.powered_off);
+	assert_int_equal(dev_read(&sim, 0, got, 16), 0);
+	assert_memory_equal(got, data, 16);
+	assert_int_equal(dev_read(&sim, PAGE, got, 16), 0);
+	assert_memory_equal(got, data, 8);
+	assert_all(&got[8], 8, 0xFF);
+	flash_sim_close(&sim);
+}
+
+/* Dirty pages so that a torn erase can be seen. */
+static void program_all(struct flash_sim *sim, uint8_t *expect)
+{
+	fill_pattern(expect, SIZE, 11);
+	assert_int_equal(dev_program(sim, 0, expect, SIZE), 0);
+}
+
+static void test_torn_program(void **state)
+{
+	static const struct {
+		uint32_t len;
+		uint32_t torn; /* bytes written by the torn op */
+	} cases[] = {
+		{ 16, 8 },  /* 4 blocks: 2 blocks */
+		{ 12, 4 },  /* 3 blocks: half rounded down to a block */
+		{ 8, 4 },   /* 2 blocks: 1 block */
+		{ 4, 2 },   /* 1 block: half of its bytes */
+		{ 2 * PAGE, PAGE },
+	};
+	uint8_t data[2 * PAGE];
+	uint8_t got[2 * PAGE];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 200);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct flash_sim sim;
+		const uint32_t off = PAGE;
+
+		assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+		sim.on_cut = count_cut;
+		cuts_seen = 0;
+		/* One op completes first, so the budget is counted from the arming. */
+		assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+		flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 1);
+		assert_int_equal(dev_program(&sim, 4 * PAGE, data, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, off, data, cases[c].len), -EIO);
+		assert_int_equal(cuts_seen, 1);
+		assert_true(sim.powered_off);
+		assert_int_equal(dev_program(&sim, 6 * PAGE, data, BLOCK), -EIO);
+		assert_int_equal(dev_erase(&sim, 0, PAGE), -EIO);
+		assert_int_equal(dev_read(&sim, off, got, 4), -EIO);
+		assert_int_equal(cuts_seen, 1);
+		assert_int_equal(flash_sim_op_count(&sim), 2);
+
+		flash_sim_power_on(&sim);
+		assert_int_equal(dev_read(&sim, off, got, cases[c].len), 0);
+		assert_memory_equal(got, data, cases[c].torn);
+		assert_all(&got[cases[c].torn], cases[c].len - cases[c].torn, 0xFF);
+		assert_int_equal(dev_read(&sim, 6 * PAGE, got, PAGE), 0);
+		assert_all(got, PAGE, 0xFF);
+		/* The torn block is not erased: it must be erased before it is written again. */
+		assert_int_equal(dev_program(&sim, off, data, cases[c].len), -EIO);
+		assert_int_equal(sim.count.violations, 1);
+		assert_int_equal(dev_erase(&sim, off, 2 * PAGE), 0);
+		assert_int_equal(dev_program(&sim, off, data, cases[c].len), 0);
+		assert_int_equal(cuts_seen, 1);
+		flash_sim_close(&sim);
+	}
+}
+
+static void test_torn_erase(void **state)
+{
+	static const struct {
+		uint32_t pages;
+		uint32_t torn; /* bytes erased by the torn op */
+	} cases[] = {
+		{ 4, 2 * PAGE }, { 3, PAGE }, { 2, PAGE }, { 1, PAGE / 2 },
+	};
+	static uint8_t expect[SIZE];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct flash_sim sim;
+		const uint32_t off = 2 * PAGE;
+
+		assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+		program_all(&sim, expect);
+		flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+		assert_int_equal(dev_erase(&sim, off, cases[c].pages * PAGE), -EIO);
+		assert_true(sim.powered_off);
+		assert_int_equal(sim.count.erases, 0);
+		assert_int_equal(sim.count.pages_erased, 0);
+
+		flash_sim_power_on(&sim);
+		memset(&expect[off], 0xFF, cases[c].torn);
+		assert_memory_equal(sim.mem, expect, SIZE);
+		flash_sim_close(&sim);
+	}
+}
+
+static void test_clean_cut_changes_nothing(void **state)
+{
+	static uint8_t expect[SIZE];
+	struct flash_sim sim;
+	uint8_t data[PAGE];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 1);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	program_all(&sim, expect);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 0);
+	assert_int_equal(dev_erase(&sim, 0, SIZE), -EIO);
+	assert_memory_equal(sim.mem, expect, SIZE);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 0);
+	assert_int_equal(dev_program(&sim, 0, data, PAGE), -EIO);
+	memset(expect, 0xFF, PAGE);
+	assert_memory_equal(sim.mem, expect, SIZE);
+	flash_sim_close(&sim);
+}
+
+static void test_violation_does_not_use_cut_budget(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[BLOCK] = { 1, 2, 3, 4 };
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 1);
+	assert_int_equal(dev_program(&sim, 1, data, BLOCK), -EINVAL);
+	assert_false(sim.powered_off);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), -EIO);
+	assert_false(sim.powered_off);
+	assert_int_equal(sim.count.violations, 2);
+	assert_int_equal(dev_program(&sim, BLOCK, data, BLOCK), -EIO);
+	assert_true(sim.powered_off);
+	flash_sim_close(&sim);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_geometry),
+		cmocka_unit_test(test_double_program_refused),
+		cmocka_unit_test(test_misaligned_and_out_of_range_refused),
+		cmocka_unit_test(test_erase_restores_erased_value),
+		cmocka_unit_test(test_counters),
+		cmocka_unit_test_setup_teardown(test_file_persists_across_reopen, temp_flash_make,
+						temp_flash_remove),
+		cmocka_unit_test(test_clean_cut_sweep),
+		cmocka_unit_test_setup_teardown(test_cut_survives_in_file, temp_flash_make,
+						temp_flash_remove),
+		cmocka_unit_test(test_torn_program),
+		cmocka_unit_test(test_torn_erase),
+		cmocka_unit_test(test_clean_cut_changes_nothing),
+		cmocka_unit_test(test_violation_does_not_use_cut_budget),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
