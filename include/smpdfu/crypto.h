@@ -12,7 +12,7 @@
 
 /* Opaque state of one SHA-256 computation; large enough for the backends we port to. */
 struct sha256_ctx {
-	_Alignas(8) uint8_t opaque[256];
+	_Alignas(16) uint8_t opaque[256]; /* 16: what SIMD-capable hash backends need */
 };
 
 /* Each returns 0 or -errno (-EIO when the backend fails). */

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up a Debian machine (packages) and runs every test of smpdfu: unit tests, the wire oracle and
+# the system tests on the simulated device, the same again under AddressSanitizer/UBSan, the
+# portability build of the core for Cortex-M4 with its size report, and the fuzz harnesses briefly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+jobs=$(nproc)
+
+step "build and test: simulated device (configs/sim_udp.conf)"
+cmake --preset sim >/dev/null
+cmake --build --preset sim -j "$jobs"
+ctest --preset sim -j "$jobs"
+
+step "build and test: AddressSanitizer + UBSan"
+cmake --preset sim-asan >/dev/null
+cmake --build --preset sim-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 ctest --preset sim-asan -j "$jobs" -E '^(oracle|system)$'
+
+step "portability: the core for Cortex-M4 (-Os -Werror), size per module"
+cmake --preset cortex-m4 >/dev/null
+cmake --build --preset cortex-m4 -j "$jobs"
+arm-none-eabi-size -t build/cortex-m4/libsmpdfu_core.a | sed 's/ (ex .*)//'
+
+step "fuzz harnesses (libFuzzer, bounded time)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+ctest --test-dir build/fuzz -R '^fuzz\.' --output-on-failure
+
+step "all tests passed"

@@ -1,0 +1,134 @@
+/*
+ * The main loop of the simulated device. Everything runs in this one context, as the SMP
+ * processing context of a device would: socket reads, SMP processing, timer callbacks. Signals
+ * only set a flag.
+ */
+#define _GNU_SOURCE /* ppoll */
+
+#include "event_loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include <smpdfu/port.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
+
+#include "port_posix.h"
+
+#define LOG_MODULE "main"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+int event_loop_init_signals(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	stop_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
+		return -errno;
+	}
+	/* A reader of stdout that went away must not kill the device when it next prints. */
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) != 0) {
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * The mask to sleep with: the current one without the stop signals. Computed rather than saved at
+ * start-up because a reboot execs with them still blocked, and that mask is what a saved copy
+ * would hold.
+ */
+static int wait_mask(sigset_t *mask)
+{
+	if (sigprocmask(SIG_BLOCK, NULL, mask) != 0) {
+		return -errno;
+	}
+	sigdelset(mask, SIGINT);
+	sigdelset(mask, SIGTERM);
+	return 0;
+}
+
+int event_loop_run(struct udp_transport *udp)
+{
+	struct pollfd pfds[UDP_TRANSPORT_MAX_SOCKETS];
+	sigset_t mask;
+	int rc;
+
+	rc = wait_mask(&mask);
+	if (rc < 0) {
+		return rc;
+	}
+	for (size_t i = 0; i < udp->fd_count; i++) {
+		pfds[i].fd = udp->fds[i];
+		pfds[i].events = POLLIN;
+	}
+
+	for (;;) {
+		int32_t next_ms = sys_timers_next_ms();
+		struct timespec timeout;
+		int n;
+
+		if (next_ms >= 0) {
+			timeout.tv_sec = next_ms / 1000;
+			timeout.tv_nsec = (long)(next_ms % 1000) * 1000000L;
+		}
+		/* Stop signals are deliverable only inside ppoll(): none slips in unnoticed. */
+		n = ppoll(pfds, udp->fd_count, next_ms >= 0 ? &timeout : NULL, &mask);
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+			LOG_ERR("poll failed: %s", strerror(errno));
+			return rc;
+		}
+		if (stop_signal != 0) {
+			LOG_INF("stopping on signal %d", (int)stop_signal);
+			return EVENT_LOOP_STOPPED;
+		}
+
+		/*
+		 * Each read stops when the buffer pool runs dry and leaves the rest in the kernel
+		 * queue; the queue below frees the buffers, and as poll() is level-triggered the
+		 * next round reads the rest without waiting.
+		 */
+		for (size_t i = 0; n > 0 && i < udp->fd_count; i++) {
+			if (pfds[i].revents == 0) {
+				continue;
+			}
+			rc = udp_transport_read(udp, i);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+		while (smp_rx_process_one()) {
+		}
+
+		sys_timers_process();
+		if (posix_reboot_requested()) {
+			return EVENT_LOOP_REBOOT;
+		}
+	}
+}

@@ -1,0 +1,26 @@
+/*
+ * The simulated device's main context: waits on the transport sockets and the next timer deadline,
+ * feeds received units to the SMP server, runs timers, and ends on a signal or a reboot request.
+ */
+#ifndef EVENT_LOOP_H
+#define EVENT_LOOP_H
+
+#include "udp_transport.h"
+
+enum event_loop_end {
+	EVENT_LOOP_STOPPED,  /* SIGINT or SIGTERM: shut down and exit 0 */
+	EVENT_LOOP_REBOOT,   /* port_reboot() was called: restart the device */
+};
+
+/*
+ * Blocks SIGINT and SIGTERM so they are only taken while the loop waits (no wake-up is lost
+ * between checking the stop flag and sleeping), installs their handlers and ignores SIGPIPE. Call first thing in
+ * main(): a signal that arrives during start-up then ends the loop as soon as it runs.
+ * Returns 0 or -errno.
+ */
+int event_loop_init_signals(void);
+
+/* Runs until the device stops or reboots. Returns an enum event_loop_end, or -errno on failure. */
+int event_loop_run(struct udp_transport *udp);
+
+#endif /* EVENT_LOOP_H */

@@ -1,0 +1,52 @@
+/*
+ * The command line of smpdfu-sim, and the command line it restarts itself with on a reboot (the
+ * same device, minus the one-time factory programming).
+ */
+#ifndef SIM_OPTIONS_H
+#define SIM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/port.h>
+
+#include "flash_sim.h"
+#include "udp_transport.h"
+
+struct sim_options {
+	const char *flash_path;
+	uint16_t port;
+	const char *binds[UDP_TRANSPORT_MAX_SOCKETS];
+	size_t bind_count; /* 0: the loopbacks */
+	const char *load_slot0; /* NULL: no factory programming */
+	enum port_log_level log_level;
+	enum flash_sim_cut_mode cut_mode; /* FLASH_SIM_CUT_NONE unless --cut-after was given */
+	uint64_t cut_after;
+};
+
+/*
+ * Fills opt from argv (argv is permuted, as getopt_long does). Returns 0 to run, 1 when --help was
+ * printed (exit 0), or -EINVAL after printing what was wrong (exit 2).
+ */
+int sim_options_parse(struct sim_options *opt, int argc, char **argv);
+
+/* Room for the longest command line sim_options_restart_argv() builds. */
+#define SIM_RESTART_ARGC_MAX (1 + 2 * (6 + UDP_TRANSPORT_MAX_SOCKETS) + 1)
+
+struct sim_restart_argv {
+	char *argv[SIM_RESTART_ARGC_MAX];
+	char port[8];
+	char cut_after[24];
+};
+
+/*
+ * Builds the command line of the device after a reboot: the options in opt without --load-slot0
+ * (slot 0 is programmed once, like at the factory), listening on `bound_port` so that clients
+ * find the device where it was even when it was started with --port 0. Pointers in out->argv point
+ * into opt, argv0 and out itself.
+ */
+void sim_options_restart_argv(const struct sim_options *opt, const char *argv0,
+			      uint16_t bound_port, struct sim_restart_argv *out);
+
+#endif /* SIM_OPTIONS_H */

@@ -1,0 +1,145 @@
+/*
+ * Image inspection: the file is presented to the device's image reader as a read-only flash area,
+ * so the tool and the device can never disagree on how an image is parsed.
+ */
+#include "image_inspect.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/crypto.h>
+#include <smpdfu/image.h>
+
+static int buf_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+{
+	memcpy(dst, (const uint8_t *)dev->ctx + off, len);
+	return 0;
+}
+
+static int buf_refuse(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+{
+	(void)dev;
+	(void)off;
+	(void)src;
+	(void)len;
+	return -EROFS;
+}
+
+static int buf_refuse_erase(const struct flash_device *dev, uint32_t off, size_t len)
+{
+	(void)dev;
+	(void)off;
+	(void)len;
+	return -EROFS;
+}
+
+static const struct flash_device_ops buf_ops = {
+	.read = buf_read, .program = buf_refuse, .erase = buf_refuse_erase,
+};
+
+static void as_area(const uint8_t *img, size_t len, struct flash_device *dev,
+		    struct flash_area *fa)
+{
+	*dev = (struct flash_device){
+		.ops = &buf_ops, .ctx = (void *)img, .size = (uint32_t)len, .page_size = 1,
+		.write_block = 1, .erased_value = 0xff,
+	};
+	*fa = (struct flash_area){ .label = "file", .dev = dev, .off = 0, .size = (uint32_t)len };
+}
+
+static const char *tlv_name(uint16_t type)
+{
+	switch (type) {
+	case IMAGE_TLV_KEYHASH: return "KEYHASH";
+	case IMAGE_TLV_PUBKEY: return "PUBKEY";
+	case IMAGE_TLV_SHA256: return "SHA256";
+	case IMAGE_TLV_SHA384: return "SHA384";
+	case IMAGE_TLV_SHA512: return "SHA512";
+	case IMAGE_TLV_RSA2048_PSS: return "RSA2048_PSS";
+	case IMAGE_TLV_ECDSA_SIG: return "ECDSA_SIG";
+	case IMAGE_TLV_RSA3072_PSS: return "RSA3072_PSS";
+	case IMAGE_TLV_ED25519: return "ED25519";
+	case IMAGE_TLV_SIG_PURE: return "SIG_PURE";
+	case IMAGE_TLV_DEPENDENCY: return "DEPENDENCY";
+	case IMAGE_TLV_SEC_CNT: return "SEC_CNT";
+	default: return "?";
+	}
+}
+
+static void print_hex(FILE *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%02x", p[i]);
+	}
+}
+
+int image_print_hash(const uint8_t *img, size_t len, FILE *out)
+{
+	struct flash_device dev;
+	struct flash_area fa;
+	struct image_header hdr;
+	uint8_t hash[32];
+
+	as_area(img, len, &dev, &fa);
+	if (image_read_hash(&fa, &hdr, hash) < 0) {
+		fprintf(stderr, "not a readable MCUboot image (no single SHA-256 TLV)\n");
+		return -EBADMSG;
+	}
+	print_hex(out, hash, sizeof(hash));
+	fputc('\n', out);
+	return 0;
+}
+
+int image_dump(const uint8_t *img, size_t len, FILE *out)
+{
+	struct flash_device dev;
+	struct flash_area fa;
+	struct image_header hdr;
+	struct image_tlv_iter it;
+	struct sha256_ctx ctx;
+	uint8_t computed[32];
+	uint8_t stored[32];
+	char version[IMAGE_VERSION_STR_MAX];
+	uint16_t type;
+	uint16_t tlv_len;
+	uint32_t off;
+	int rc;
+
+	as_area(img, len, &dev, &fa);
+	rc = image_read_header(&fa, &hdr);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", rc == -ENOENT ? "no MCUboot magic" : "malformed header");
+		return -EBADMSG;
+	}
+	image_version_str(&hdr.ver, version);
+	fprintf(out, "header:  magic 0x%08x, load_addr 0x%08x, hdr_size 0x%x, protect_tlv_size %u,\n"
+		     "         img_size %u, flags 0x%08x, version %u.%u.%u+%u (%s)\n",
+		hdr.magic, hdr.load_addr, hdr.hdr_size, hdr.protect_tlv_size, hdr.img_size, hdr.flags,
+		hdr.ver.major, hdr.ver.minor, hdr.ver.revision, hdr.ver.build_num, version);
+	if (image_tlv_iter_begin(&it, &fa, &hdr) < 0) {
+		fprintf(stderr, "malformed TLV area\n");
+		return -EBADMSG;
+	}
+	while ((rc = image_tlv_iter_next(&it, &type, &off, &tlv_len)) > 0) {
+		fprintf(out, "tlv:     0x%02x %-11s len %3u %s ", type, tlv_name(type), tlv_len,
+			image_tlv_iter_is_protected(&it, off) ? "(protected)  " : "(unprotected)");
+		print_hex(out, img + off, tlv_len > 32 ? 32 : tlv_len);
+		fprintf(out, "%s\n", tlv_len > 32 ? "..." : "");
+	}
+	if (rc < 0) {
+		fprintf(stderr, "malformed TLV entry\n");
+		return -EBADMSG;
+	}
+	fprintf(out, "size:    %u bytes (file %zu)\n", image_tlv_end(&it), len);
+	if (image_read_hash(&fa, &hdr, stored) < 0) {
+		fprintf(out, "hash:    no single SHA-256 TLV\n");
+		return -EBADMSG;
+	}
+	crypto_sha256_init(&ctx);
+	crypto_sha256_update(&ctx, img, (size_t)hdr.hdr_size + hdr.img_size + hdr.protect_tlv_size);
+	crypto_sha256_final(&ctx, computed);
+	fprintf(out, "hash:    ");
+	print_hex(out, stored, 32);
+	fprintf(out, " %s\n", memcmp(stored, computed, 32) == 0 ? "(matches)" : "(MISMATCH)");
+	return memcmp(stored, computed, 32) == 0 ? 0 : -EBADMSG;
+}

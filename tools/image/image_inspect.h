@@ -1,0 +1,14 @@
+/* Shows what an MCUboot image file contains, read with the same code the device uses. */
+#ifndef IMAGE_INSPECT_H
+#define IMAGE_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Prints header, TLVs and whether the SHA-256 TLV matches. 0, or -EBADMSG for a bad image. */
+int image_dump(const uint8_t *img, size_t len, FILE *out);
+/* Prints the SHA-256 TLV as hex (what state read reports as "hash"). 0 or -EBADMSG. */
+int image_print_hash(const uint8_t *img, size_t len, FILE *out);
+
+#endif
