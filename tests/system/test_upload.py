@@ -1,0 +1,173 @@
+"""System tests: the simulated device as a process, driven by our client `smpdfu` over UDP.
+What the device stored is checked in its flash file, independently of what either side says."""
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
+CLIENT = BUILD / "tools" / "smpdfu"
+IMAGE_TOOL = BUILD / "tools" / "smpdfu-image"
+MIB = 1024 * 1024
+
+
+def client(dev, *args, check=True, timeout=60):
+    r = subprocess.run([str(CLIENT), "--port", str(dev.port), *map(str, args)],
+                       capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise AssertionError(f"smpdfu {args} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def make_image(tmp_path, name, version, payload_len, seed):
+    payload = tmp_path / f"{name}.payload"
+    payload.write_bytes(random.Random(seed).randbytes(payload_len))
+    out = tmp_path / f"{name}.bin"
+    subprocess.run([str(IMAGE_TOOL), "create", "--version", version, "--pad-header",
+                    str(payload), str(out)], check=True)
+    return out
+
+
+def image_hash(image):
+    return subprocess.run([str(IMAGE_TOOL), "hash", str(image)], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def slot_bytes(dev, layout, slot, length):
+    base = layout.slot0 if slot == 0 else layout.slot1
+    with open(dev.flash, "rb") as f:
+        f.seek(base)
+        return f.read(length)
+
+
+@pytest.fixture
+def images(tmp_path):
+    """v1 (factory, in slot 0) and a 1 MiB v2 to upload."""
+    v1 = make_image(tmp_path, "v1", "1.0.0", 64 * 1024, seed=1)
+    v2 = make_image(tmp_path, "v2", "2.0.0+7", MIB - 1024, seed=2)
+    return v1, v2
+
+
+def test_upload_one_mib(start_device, layout, images):
+    v1, v2 = images
+    dev = start_device("--load-slot0", v1)
+    data = v2.read_bytes()
+    assert len(data) >= MIB - 1024
+
+    r = client(dev, "image", "upload", v2)
+    assert "match" in r.stdout and "goodput" in r.stdout
+    assert slot_bytes(dev, layout, 1, len(data)) == data
+
+    listing = json.loads(client(dev, "--json", "image", "list").stdout)
+    slots = {e["slot"]: e for e in listing["images"]}
+    assert slots[0]["version"] == "1.0.0" and slots[0]["active"] and slots[0]["confirmed"]
+    assert slots[1]["version"] == "2.0.0.7"
+    assert slots[1]["hash"] == image_hash(v2)
+    assert not slots[1]["active"]
+    assert "upload complete" in dev.log()
+
+
+def test_upload_json_reports_goodput_and_match(start_device, layout, images):
+    _, v2 = images
+    dev = start_device()
+    report = json.loads(client(dev, "--json", "image", "upload", v2).stdout)
+    assert report["bytes"] == v2.stat().st_size
+    assert report["match"] is True
+    assert report["resumed_from"] == 0
+    assert report["sha256"] == hashlib.sha256(v2.read_bytes()).hexdigest()
+    assert report["goodput_kib_s"] > 0
+    assert report["window"] == 3  # buf_count - 1 from the device's params
+
+
+def test_upload_killed_then_resumed(start_device, layout, images):
+    _, v2 = images
+    data = v2.read_bytes()
+    dev = start_device()
+
+    # Small chunks, one in flight: slow enough to be killed half way.
+    proc = subprocess.Popen([str(CLIENT), "--port", str(dev.port), "image", "upload", str(v2),
+                             "--window", "1", "--chunk", "64"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if "upload:  30%" in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL, "the upload finished before it could be killed"
+
+    report = json.loads(client(dev, "--json", "image", "upload", v2).stdout)
+    assert 0.25 * len(data) < report["resumed_from"] < len(data)
+    assert report["match"] is True
+    assert report["data_sent"] < len(data) - report["resumed_from"] + 4096
+    assert slot_bytes(dev, layout, 1, len(data)) == data
+    assert "upload resumed at" in dev.log()
+
+
+def test_no_resume_starts_over(start_device, layout, images):
+    _, v2 = images
+    dev = start_device()
+    proc = subprocess.Popen([str(CLIENT), "--port", str(dev.port), "image", "upload", str(v2),
+                             "--window", "1", "--chunk", "64"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if "upload:  20%" in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    report = json.loads(client(dev, "--json", "image", "upload", v2, "--no-resume").stdout)
+    assert report["resumed_from"] == 0 and report["match"] is True
+    assert slot_bytes(dev, layout, 1, v2.stat().st_size) == v2.read_bytes()
+
+
+def test_errors_are_explained(start_device, tmp_path, images):
+    v1, _ = images
+    dev = start_device("--load-slot0", v1)
+    not_an_image = tmp_path / "plain.bin"
+    not_an_image.write_bytes(b"\x00" * 4096)
+    r = client(dev, "image", "upload", not_an_image, check=False)
+    assert r.returncode == 1
+    assert "(23)" in r.stderr and "MCUboot" in r.stderr
+
+    # Slot 0 holds the running image: erasing it is refused with NO_FREE_SLOT.
+    r = client(dev, "image", "erase", "0", check=False)
+    assert r.returncode == 1 and "(9)" in r.stderr
+
+    # A newer-only upload of an image that is not newer.
+    old = make_image(tmp_path, "old", "0.9.0", 4096, seed=3)
+    r = client(dev, "image", "upload", old, "--upgrade", check=False)
+    assert r.returncode == 1 and "(27)" in r.stderr
+
+    # The device is gone: a transport error, not a hang.
+    dev.stop()
+    r = client(dev, "--timeout-ms", "300", "echo", "x", check=False, timeout=30)
+    assert r.returncode == 3
+
+
+def test_reset_restarts_and_keeps_the_upload_in_flash(start_device, layout, images):
+    v1, v2 = images
+    dev = start_device("--load-slot0", v1)
+    client(dev, "image", "upload", v2)
+    before = Path(dev.flash).read_bytes()
+    pid = dev.pid
+    listening = len(dev.listening)
+
+    client(dev, "reset")
+    dev.wait_listening(listening + 1)
+    assert dev.alive() and dev.proc.pid == pid
+    assert client(dev, "echo", "after-reset").stdout.strip() == "after-reset"
+    assert Path(dev.flash).read_bytes() == before
+    listing = json.loads(client(dev, "--json", "image", "list").stdout)
+    assert [e["version"] for e in listing["images"]] == ["1.0.0", "2.0.0.7"]
