@@ -44,7 +44,7 @@ bool cbor_put_array(struct cbor_writer *w, size_t items); /* definite array head
 bool cbor_put_map_indef(struct cbor_writer *w);           /* 0xBF */
 bool cbor_put_array_indef(struct cbor_writer *w);         /* 0x9F */
 bool cbor_put_break(struct cbor_writer *w);               /* 0xFF */
-/* Bytes the header of a bstr of this length takes (1, 2, 3, 5 or 9). */
+/* Bytes a CBOR head with this argument takes (1, 2, 3, 5 or 9), whatever its major type. */
 size_t cbor_head_size(uint64_t v);
 
 /* ---- Reader ------------------------------------------------------------------------------------ */
@@ -69,7 +69,7 @@ enum cbor_type {
 struct cbor_item {
 	enum cbor_type type;
 	bool indefinite;
-	uint64_t u;     /* UINT value, NINT n, TAG number, definite container count, string length */
+	uint64_t u;     /* UINT value, NINT n, TAG number, container count, string length */
 	int64_t i;      /* NINT value (-1 - n); -EOVERFLOW from cbor_read() if it does not fit */
 	bool b;
 	struct cbor_view v;

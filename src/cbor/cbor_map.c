@@ -1,0 +1,143 @@
+/*
+ * Declarative decoding of an SMP request map: a table of key -> kind -> destination, filled in one
+ * pass over the input. Keys may come in any order and unknown ones are skipped, as real clients
+ * need; duplicates and wrong kinds are refused, as a Zephyr server refuses them.
+ */
+#include "cbor_priv.h"
+
+#include <errno.h>
+
+static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
+				     struct cbor_view key)
+{
+	for (size_t k = 0; k < nfields; k++) {
+		if (cbor_view_eq(key, fields[k].key)) {
+			return &fields[k];
+		}
+	}
+	return NULL;
+}
+
+/* Stores one value through its field if the kind accepts it; 0 or -EINVAL. */
+static int store_value(struct cbor_field *f, const struct cbor_item *val)
+{
+	switch (f->kind) {
+	case CBOR_KIND_UINT:
+		if (val->type != CBOR_TYPE_UINT) {
+			return -EINVAL;
+		}
+		*f->out.u = val->u;
+		break;
+	case CBOR_KIND_INT:
+		if ((val->type != CBOR_TYPE_UINT && val->type != CBOR_TYPE_NINT) ||
+		    val->u > INT64_MAX) {
+			return -EINVAL;
+		}
+		*f->out.i = val->type == CBOR_TYPE_UINT ? (int64_t)val->u : val->i;
+		break;
+	case CBOR_KIND_BOOL:
+		if (val->type != CBOR_TYPE_BOOL) {
+			return -EINVAL;
+		}
+		*f->out.b = val->b;
+		break;
+	case CBOR_KIND_BOOL_OR_UINT:
+		/* Zephyr's own clients send a bool, Python smp sends 0/1: both mean the same. */
+		if (val->type == CBOR_TYPE_BOOL) {
+			*f->out.b = val->b;
+		} else if (val->type == CBOR_TYPE_UINT) {
+			*f->out.b = val->u != 0;
+		} else {
+			return -EINVAL;
+		}
+		break;
+	case CBOR_KIND_TSTR:
+		if (val->type != CBOR_TYPE_TSTR) {
+			return -EINVAL;
+		}
+		*f->out.v = val->v;
+		break;
+	case CBOR_KIND_BSTR:
+	case CBOR_KIND_BSTR_OR_NULL:
+		if (f->kind == CBOR_KIND_BSTR_OR_NULL && val->type == CBOR_TYPE_NULL) {
+			return 0; /* present on the wire, absent for the caller */
+		}
+		if (val->type != CBOR_TYPE_BSTR) {
+			return -EINVAL;
+		}
+		*f->out.v = val->v;
+		break;
+	default:
+		return -EINVAL;
+	}
+	f->found = true;
+	return 0;
+}
+
+static void clear_found(struct cbor_field *fields, size_t nfields)
+{
+	for (size_t k = 0; k < nfields; k++) {
+		fields[k].found = false;
+		fields[k].seen = false;
+	}
+}
+
+int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, size_t nfields)
+{
+	struct cbor_reader r;
+	struct cbor_item map;
+	struct cbor_item key;
+	struct cbor_item val;
+	struct cbor_field *f;
+	uint64_t pairs_left;
+
+	clear_found(fields, nfields);
+	if (len == 0) {
+		return 0;
+	}
+	cbor_reader_init(&r, buf, len);
+	if (cbor_read_any(&r, &map) < 0 || map.type != CBOR_TYPE_MAP) {
+		goto fail;
+	}
+	pairs_left = map.u;
+	for (;;) {
+		if (!map.indefinite) {
+			if (pairs_left == 0) {
+				break;
+			}
+			pairs_left--;
+		}
+		if (cbor_read_any(&r, &key) < 0) {
+			goto fail;
+		}
+		if (map.indefinite && key.type == CBOR_TYPE_BREAK) {
+			break;
+		}
+		if (key.type != CBOR_TYPE_TSTR) {
+			goto fail;
+		}
+		if (cbor_read_any(&r, &val) < 0 || val.type == CBOR_TYPE_BREAK) {
+			goto fail;
+		}
+		f = find_field(fields, nfields, key.v);
+		if (!f) {
+			/* The map itself is the one level already open around an unknown value. */
+			if (cbor_skip_rest_nested(&r, &val, 1) < 0) {
+				goto fail;
+			}
+			continue;
+		}
+		if (f->seen || store_value(f, &val) < 0) {
+			goto fail;
+		}
+		f->seen = true;
+	}
+	if (cbor_reader_remaining(&r) != 0) {
+		goto fail;
+	}
+	return 0;
+
+fail:
+	clear_found(fields, nfields);
+	return -EINVAL;
+}

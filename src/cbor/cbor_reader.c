@@ -1,0 +1,279 @@
+/*
+ * The CBOR pull reader: decodes one item head at a time from a caller-owned buffer, returning views
+ * into it, and skips whole items with an explicit fixed-size stack instead of recursion, so hostile
+ * nesting costs a bounded amount of stack.
+ */
+#include "cbor_priv.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/config.h>
+
+#define MAX_DEPTH CONFIG_SMPDFU_CBOR_MAX_DEPTH
+/* With MCUmgr disabled the option reads 0: keep the array legal; the limit refuses containers. */
+#define SKIP_STACK_LEN (MAX_DEPTH > 0 ? MAX_DEPTH : 1)
+
+#define AI_UINT8 24u
+#define AI_UINT64 27u
+#define AI_INDEFINITE 31u
+
+#define SIMPLE_FALSE 20u
+#define SIMPLE_TRUE 21u
+#define SIMPLE_NULL 22u
+#define SIMPLE_UNDEFINED 23u
+
+void cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
+{
+	r->p = buf;
+	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
+	r->end = len > 0 ? buf + len : buf;
+}
+
+size_t cbor_reader_remaining(const struct cbor_reader *r)
+{
+	return (size_t)(r->end - r->p);
+}
+
+static uint64_t load_be(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		v = (v << 8) | p[k];
+	}
+	return v;
+}
+
+/* Major type 7: everything is decided by the additional info and the argument. */
+static void read_simple(struct cbor_item *it, unsigned int ai, uint64_t arg)
+{
+	switch (ai) {
+	case SIMPLE_FALSE:
+	case SIMPLE_TRUE:
+		it->type = CBOR_TYPE_BOOL;
+		it->b = ai == SIMPLE_TRUE;
+		break;
+	case SIMPLE_NULL:
+		it->type = CBOR_TYPE_NULL;
+		break;
+	case SIMPLE_UNDEFINED:
+		it->type = CBOR_TYPE_UNDEFINED;
+		break;
+	case AI_UINT8:
+		/* f8 xx is taken whatever xx is; nothing here gives it a meaning anyway. */
+		it->type = CBOR_TYPE_SIMPLE;
+		it->u = arg;
+		break;
+	case AI_UINT8 + 1:
+	case AI_UINT8 + 2:
+	case AI_UINT64:
+		/* Half, single or double: the bits are kept raw, nothing in SMP needs the value. */
+		it->type = CBOR_TYPE_FLOAT;
+		it->u = arg;
+		break;
+	default:
+		it->type = CBOR_TYPE_SIMPLE;
+		it->u = ai;
+		break;
+	}
+}
+
+int cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
+{
+	const uint8_t *p = r->p;
+	size_t left = cbor_reader_remaining(r);
+	unsigned int major;
+	unsigned int ai;
+	uint64_t arg = 0;
+	bool indefinite = false;
+
+	memset(it, 0, sizeof(*it));
+	if (left == 0) {
+		return -ENODATA;
+	}
+	major = p[0] >> 5;
+	ai = p[0] & 0x1fu;
+	p++;
+	left--;
+
+	if (ai < AI_UINT8) {
+		arg = ai;
+	} else if (ai <= AI_UINT64) {
+		/* Non-shortest arguments are accepted: peers are not required to be canonical. */
+		size_t n = (size_t)1 << (ai - AI_UINT8);
+
+		if (n > left) {
+			return -EINVAL;
+		}
+		arg = load_be(p, n);
+		p += n;
+		left -= n;
+	} else if (ai < AI_INDEFINITE) {
+		return -EINVAL; /* 28..30 are reserved */
+	} else {
+		indefinite = true;
+	}
+
+	switch (major) {
+	case 0:
+	case 1:
+	case 6:
+		if (indefinite) {
+			return -EINVAL;
+		}
+		if (major == 0) {
+			it->type = CBOR_TYPE_UINT;
+		} else if (major == 1) {
+			it->type = CBOR_TYPE_NINT;
+		} else {
+			it->type = CBOR_TYPE_TAG;
+		}
+		it->u = arg;
+		if (major == 1 && arg <= INT64_MAX) {
+			it->i = -1 - (int64_t)arg;
+		}
+		break;
+	case 2:
+	case 3:
+		/* Chunked strings would need a copy to give one view; SMP peers never send them. */
+		if (indefinite || arg > left) {
+			return -EINVAL;
+		}
+		it->type = major == 2 ? CBOR_TYPE_BSTR : CBOR_TYPE_TSTR;
+		it->u = arg;
+		it->v.ptr = p;
+		it->v.len = (size_t)arg;
+		p += (size_t)arg;
+		break;
+	case 4:
+	case 5:
+		it->type = major == 4 ? CBOR_TYPE_ARRAY : CBOR_TYPE_MAP;
+		it->indefinite = indefinite;
+		/*
+		 * Every member takes at least one byte: a count the input cannot hold is a
+		 * truncation, and refusing it here also keeps 2 * pairs within size_t for the skip.
+		 */
+		if (!indefinite && arg > (major == 4 ? left : left / 2)) {
+			return -EINVAL;
+		}
+		it->u = arg;
+		break;
+	default:
+		if (indefinite) {
+			it->type = CBOR_TYPE_BREAK;
+		} else {
+			read_simple(it, ai, arg);
+		}
+		break;
+	}
+	r->p = p;
+	return 0;
+}
+
+int cbor_read(struct cbor_reader *r, struct cbor_item *it)
+{
+	int rc = cbor_read_any(r, it);
+
+	if (rc == 0 && it->type == CBOR_TYPE_NINT && it->u > INT64_MAX) {
+		return -EOVERFLOW;
+	}
+	return rc;
+}
+
+/* A member of a container or the item after a tag: it must exist and must not be a break. */
+static int read_member(struct cbor_reader *r, struct cbor_item *it)
+{
+	if (cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One open container of the skip stack. */
+struct skip_frame {
+	size_t left;     /* definite: members still to read, two per map pair */
+	bool indefinite; /* members run until a break instead */
+	bool map;
+	bool odd;        /* indefinite map: a key was read, its value not yet */
+};
+
+int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, unsigned int outer)
+{
+	struct skip_frame stack[SKIP_STACK_LEN];
+	unsigned int top = 0;
+	struct cbor_item it = *head;
+	struct skip_frame *f;
+
+	for (;;) {
+		/* `it` has just been read: open what it starts. */
+		if (it.type == CBOR_TYPE_TAG) {
+			/* A tag wraps exactly one item and takes no nesting level of its own. */
+			if (read_member(r, &it) < 0) {
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (it.type == CBOR_TYPE_ARRAY || it.type == CBOR_TYPE_MAP) {
+			bool map = it.type == CBOR_TYPE_MAP;
+			size_t avail = cbor_reader_remaining(r);
+			unsigned int level = outer + top + 1;
+
+			if (level > MAX_DEPTH) {
+				return -EINVAL;
+			}
+			/* Checked again: the head may not have come from the reader. */
+			if (!it.indefinite && it.u > (map ? avail / 2 : avail)) {
+				return -EINVAL;
+			}
+			f = &stack[top++];
+			f->indefinite = it.indefinite;
+			f->map = map;
+			f->odd = false;
+			f->left = it.indefinite ? 0 : (size_t)it.u * (map ? 2 : 1);
+		}
+
+		/* Find the next member to read, closing every container that is complete. */
+		for (;;) {
+			if (top == 0) {
+				return 0;
+			}
+			f = &stack[top - 1];
+			if (!f->indefinite) {
+				if (f->left == 0) {
+					top--;
+					continue;
+				}
+				f->left--;
+				if (read_member(r, &it) < 0) {
+					return -EINVAL;
+				}
+				break;
+			}
+			if (cbor_read_any(r, &it) < 0) {
+				return -EINVAL;
+			}
+			if (it.type == CBOR_TYPE_BREAK) {
+				if (f->map && f->odd) {
+					return -EINVAL; /* a key without a value */
+				}
+				top--;
+				continue;
+			}
+			f->odd = !f->odd;
+			break;
+		}
+	}
+}
+
+int cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
+{
+	return cbor_skip_rest_nested(r, head, 0);
+}
+
+bool cbor_view_eq(struct cbor_view v, const char *s)
+{
+	size_t n = strlen(s);
+
+	return v.len == n && (n == 0 || memcmp(v.ptr, s, n) == 0);
+}

@@ -1,0 +1,238 @@
+/*
+ * libFuzzer harness for the CBOR codec. Whatever the bytes, the map decoder and a full reader walk
+ * must return without touching memory outside the input, views must stay inside it, and what the
+ * decoder accepted must survive a trip through the writer unchanged, at every output capacity.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smpdfu/cbor.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A failed property is a crash libFuzzer records, with the input that caused it. */
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* Every kind, with keys the SMP groups really use, so the corpus grows toward real requests. */
+struct request {
+	uint64_t image, off, len, slot;
+	int64_t split;
+	bool upgrade, confirm, force;
+	struct cbor_view sha, data, hash, d;
+	struct cbor_field f[12];
+};
+
+static void request_init(struct request *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->f[0] = (struct cbor_field)CBOR_FIELD_UINT("image", &q->image);
+	q->f[1] = (struct cbor_field)CBOR_FIELD_UINT("off", &q->off);
+	q->f[2] = (struct cbor_field)CBOR_FIELD_UINT("len", &q->len);
+	q->f[3] = (struct cbor_field)CBOR_FIELD_UINT("slot", &q->slot);
+	q->f[4] = (struct cbor_field)CBOR_FIELD_INT("splitStatus", &q->split);
+	q->f[5] = (struct cbor_field)CBOR_FIELD_BOOL("upgrade", &q->upgrade);
+	q->f[6] = (struct cbor_field)CBOR_FIELD_BOOL("confirm", &q->confirm);
+	q->f[7] = (struct cbor_field)CBOR_FIELD_BOOL_OR_UINT("force", &q->force);
+	q->f[8] = (struct cbor_field)CBOR_FIELD_BSTR("sha", &q->sha);
+	q->f[9] = (struct cbor_field)CBOR_FIELD_BSTR("data", &q->data);
+	q->f[10] = (struct cbor_field)CBOR_FIELD_BSTR_OR_NULL("hash", &q->hash);
+	q->f[11] = (struct cbor_field)CBOR_FIELD_TSTR("d", &q->d);
+}
+
+#define NFIELDS (sizeof(((struct request *)0)->f) / sizeof(struct cbor_field))
+
+static bool view_inside(struct cbor_view v, const uint8_t *data, size_t size)
+{
+	if (v.len == 0) {
+		return true;
+	}
+	return v.ptr >= data && v.len <= size && (size_t)(v.ptr - data) <= size - v.len;
+}
+
+/* Writes the found fields of q back as a map; the writer's result, overflow included. */
+static void encode(const struct request *q, struct cbor_writer *w, bool indefinite)
+{
+	size_t pairs = 0;
+
+	for (size_t k = 0; k < NFIELDS; k++) {
+		pairs += q->f[k].found;
+	}
+	if (indefinite) {
+		cbor_put_map_indef(w);
+	} else {
+		cbor_put_map(w, pairs);
+	}
+	for (size_t k = 0; k < NFIELDS; k++) {
+		const struct cbor_field *f = &q->f[k];
+
+		if (!f->found) {
+			continue;
+		}
+		cbor_put_cstr(w, f->key);
+		switch (f->kind) {
+		case CBOR_KIND_UINT:
+			cbor_put_uint(w, *f->out.u);
+			break;
+		case CBOR_KIND_INT:
+			cbor_put_int(w, *f->out.i);
+			break;
+		case CBOR_KIND_BOOL:
+		case CBOR_KIND_BOOL_OR_UINT:
+			cbor_put_bool(w, *f->out.b);
+			break;
+		case CBOR_KIND_TSTR:
+			cbor_put_tstr(w, (const char *)f->out.v->ptr, f->out.v->len);
+			break;
+		default:
+			cbor_put_bstr(w, f->out.v->ptr, f->out.v->len);
+			break;
+		}
+	}
+	if (indefinite) {
+		cbor_put_break(w);
+	}
+}
+
+static bool same_view(struct cbor_view a, struct cbor_view b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+static bool same_request(const struct request *a, const struct request *b)
+{
+	for (size_t k = 0; k < NFIELDS; k++) {
+		if (a->f[k].found != b->f[k].found) {
+			return false;
+		}
+	}
+	return a->image == b->image && a->off == b->off && a->len == b->len && a->slot == b->slot &&
+	       a->split == b->split && a->upgrade == b->upgrade && a->confirm == b->confirm &&
+	       a->force == b->force && same_view(a->sha, b->sha) && same_view(a->data, b->data) &&
+	       same_view(a->hash, b->hash) && same_view(a->d, b->d);
+}
+
+static void check_round_trip(const struct request *q, size_t size, uint8_t cap_seed)
+{
+	/*
+	 * Shortest heads never take more room than the input's, so the output is at most the input
+	 * plus one byte (an indefinite map for a one-byte definite head); leave ample margin.
+	 */
+	size_t full_cap = 2 * size + 16 * (NFIELDS + 2);
+	uint8_t *full = malloc(full_cap);
+	uint8_t *part;
+	struct cbor_writer w;
+	struct request back;
+	size_t full_len;
+	size_t cap;
+
+	CHECK(full != NULL);
+	for (int indefinite = 0; indefinite < 2; indefinite++) {
+		cbor_writer_init(&w, full, full_cap);
+		encode(q, &w, indefinite);
+		CHECK(!w.overflow);
+		request_init(&back);
+		CHECK(cbor_decode_map(full, w.len, back.f, NFIELDS) == 0);
+		CHECK(same_request(q, &back));
+		full_len = w.len;
+
+		/* The same at a capacity the input picks: a prefix of whole items, no more. */
+		cap = cap_seed % (full_len + 1);
+		part = malloc(cap ? cap : 1);
+		CHECK(part != NULL);
+		cbor_writer_init(&w, part, cap);
+		encode(q, &w, indefinite);
+		CHECK(w.len <= cap);
+		CHECK(w.overflow == (cap < full_len));
+		CHECK(memcmp(part, full, w.len) == 0);
+		free(part);
+	}
+	free(full);
+}
+
+static void decode_as_request(const uint8_t *data, size_t size)
+{
+	struct request q;
+	int rc;
+
+	request_init(&q);
+	rc = cbor_decode_map(data, size, q.f, NFIELDS);
+	CHECK(rc == 0 || rc == -EINVAL);
+	if (rc < 0) {
+		for (size_t k = 0; k < NFIELDS; k++) {
+			CHECK(!q.f[k].found);
+		}
+		return;
+	}
+	CHECK(view_inside(q.sha, data, size));
+	CHECK(view_inside(q.data, data, size));
+	CHECK(view_inside(q.hash, data, size));
+	CHECK(view_inside(q.d, data, size));
+	check_round_trip(&q, size, size ? data[size - 1] : 0);
+}
+
+/* Reads item after item, skipping containers whole, until the input ends or is refused. */
+static void walk_items(const uint8_t *data, size_t size)
+{
+	struct cbor_reader r;
+	struct cbor_item it;
+
+	cbor_reader_init(&r, data, size);
+	for (;;) {
+		size_t before = cbor_reader_remaining(&r);
+		int rc = cbor_read(&r, &it);
+
+		if (rc == -ENODATA) {
+			CHECK(before == 0);
+			return;
+		}
+		if (rc == -EINVAL) {
+			CHECK(cbor_reader_remaining(&r) == before);
+			return;
+		}
+		CHECK(rc == 0 || (rc == -EOVERFLOW && it.type == CBOR_TYPE_NINT));
+		CHECK(cbor_reader_remaining(&r) < before);
+		if (it.type == CBOR_TYPE_BSTR || it.type == CBOR_TYPE_TSTR) {
+			CHECK(view_inside(it.v, data, size));
+		}
+		if (cbor_skip_rest(&r, &it) < 0) {
+			return;
+		}
+		CHECK(cbor_reader_remaining(&r) <= before);
+	}
+}
+
+/* Reads every head in sequence without skipping, as a caller walking a container by hand would. */
+static void walk_heads(const uint8_t *data, size_t size)
+{
+	struct cbor_reader r;
+	struct cbor_item it;
+
+	cbor_reader_init(&r, data, size);
+	while (cbor_reader_remaining(&r) > 0) {
+		size_t before = cbor_reader_remaining(&r);
+		int rc = cbor_read(&r, &it);
+
+		if (rc == -EINVAL) {
+			return;
+		}
+		CHECK(rc == 0 || rc == -EOVERFLOW);
+		CHECK(cbor_reader_remaining(&r) < before);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	decode_as_request(data, size);
+	walk_items(data, size);
+	walk_heads(data, size);
+	return 0;
+}
