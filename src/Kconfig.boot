@@ -30,4 +30,19 @@ endchoice
 config MCUBOOT_BOOTLOADER_NO_DOWNGRADE
 	bool "MCUboot refuses to downgrade"
 
+config MCUBOOT_BOOT_MAX_ALIGN
+	int "BOOT_MAX_ALIGN: size of each trailer field's cell"
+	default 8
+	help
+	  8, 16 or 32; the bootloader and the application must agree (the magic encodes it when
+	  it is not 8).
+
+config BOOT_MAX_IMG_SECTORS
+	int "Most sectors an image slot may have (sizes the swap status area)"
+	default 512
+
+config BOOT_VALIDATE_PRIMARY_SLOT
+	bool "Validate the primary slot's image before every boot"
+	default y
+
 endif # BOOTLOADER_MCUBOOT

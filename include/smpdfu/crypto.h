@@ -20,4 +20,15 @@ int crypto_sha256_init(struct sha256_ctx *ctx);
 int crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
 int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZE]);
 
+/*
+ * Signature checks (bootloader): 0 when the signature is valid, -EBADMSG when it is not, -EINVAL
+ * for a malformed key or signature encoding, -EIO when the backend fails.
+ */
+/* ECDSA P-256 over a SHA-256 digest; pub is 04||X||Y (65 bytes), sig is DER. */
+int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
+			     const uint8_t *sig_der, size_t sig_len);
+/* Ed25519 over msg (MCUboot signs the 32-byte image hash); pub 32 bytes, sig 64 bytes. */
+int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+			  const uint8_t sig[64]);
+
 #endif /* SMPDFU_CRYPTO_H */

@@ -71,6 +71,40 @@ uint32_t image_tlv_end(const struct image_tlv_iter *it);
  */
 int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8_t hash[32]);
 
+/* A public key the bootloader trusts. */
+enum image_key_type {
+	IMAGE_KEY_ECDSA_P256, /* signature TLV 0x22 (DER) */
+	IMAGE_KEY_ED25519,    /* signature TLV 0x24 (64 bytes) */
+};
+
+struct image_key {
+	enum image_key_type type;
+	const uint8_t *pub;  /* P-256: 65-byte uncompressed point 04||X||Y; Ed25519: 32 bytes */
+	size_t pub_len;
+	uint8_t keyhash[32]; /* SHA-256 of the key as imgtool hashes it for the KEYHASH TLV */
+};
+
+/* What a full validation found, beyond the header. */
+struct image_validation {
+	struct image_header hdr;
+	uint8_t hash[32];           /* the SHA-256 TLV (== the recomputed hash) */
+	uint32_t size;              /* header + payload + all TLVs: the image's size on flash */
+	bool has_security_counter;
+	uint32_t security_counter;  /* SEC_CNT */
+	uint8_t dependency_count;   /* DEPENDENCY TLVs seen (parsed, not enforced: one image) */
+};
+
+/*
+ * Fully validates the image in fa like MCUboot: the SHA-256 over header, payload and protected
+ * TLVs recomputed from flash equals the one SHA-256 TLV; with key_count > 0, a KEYHASH TLV names
+ * one of `keys` and the signature that follows it verifies with that key (the last verified
+ * signature decides); only allowed TLV types in the unprotected area. Never reads outside fa or
+ * the TLV area. Returns 0; -ENOENT no image; -EBADMSG malformed or hash mismatch; -EPERM no valid
+ * signature by a trusted key; -EIO flash error.
+ */
+int image_validate(const struct flash_area *fa, const struct image_key *keys, size_t key_count,
+		   struct image_validation *out);
+
 /* <0, 0, >0 like memcmp, on major.minor.revision (and build number when use_build). */
 int image_version_cmp(const struct image_version *a, const struct image_version *b,
 		      bool use_build);

@@ -1,0 +1,61 @@
+/*
+ * The application's side of MCUboot: read a slot's trailer, decide the swap type with MCUboot's
+ * table, request an upgrade (test or permanent), confirm the running image. Every action returns
+ * 0 or -errno (unlike Zephyr, which leaks MCUboot's positive codes).
+ */
+#ifndef SMPDFU_BOOT_H
+#define SMPDFU_BOOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <smpdfu/flash.h>
+#include <smpdfu/prot/boot_trailer.h>
+
+/* A slot's trailer, decoded. */
+struct boot_swap_state {
+	enum boot_magic_state magic;
+	enum boot_flag_state image_ok;
+	enum boot_flag_state copy_done;
+	uint8_t swap_type; /* from swap_info: enum boot_swap_type, NONE when erased or invalid */
+	uint8_t image_num;
+};
+
+/* Reads the trailer at the end of fa. 0, or -EIO when it cannot be read. */
+int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st);
+
+/*
+ * MCUboot's swap-type table for image 0 (primary and secondary trailers): BOOT_SWAP_TYPE_NONE,
+ * _TEST, _PERM, _REVERT, or _PANIC when the primary trailer cannot be read. Pure table lookup: no
+ * image is validated.
+ */
+int boot_swap_type(void);
+
+/*
+ * Marks the secondary slot for the next boot: a test (reverted unless confirmed) or, with
+ * permanent, for good. A permanent request writes image_ok before the magic, so a power cut cannot
+ * leave it as a test request. Already marked: 0 and nothing written. Bad magic: -EBADMSG.
+ */
+int boot_request_upgrade(bool permanent);
+
+/*
+ * Confirms the image in the slot the application runs from (image_ok = 1), so it is not
+ * reverted. Nothing to do (no magic, already confirmed): 0. Bad magic: -EBADMSG. -EIO on flash.
+ */
+int boot_write_img_confirmed(void);
+
+/* The running image is confirmed (or has no trailer at all: a factory image). */
+bool boot_is_img_confirmed(void);
+
+/*
+ * The slot the running application executes from: 0 in swap and overwrite modes; in direct-xip
+ * the slot the bootloader chose (told by boot_set_running_slot()).
+ */
+uint32_t boot_running_slot(void);
+/* The bootloader (or the port, from the bootloader's hand-over) says where the app runs. */
+void boot_set_running_slot(uint32_t slot);
+
+/* Direct-XIP: writes image_ok (confirm) or only the magic (test) into the given slot's trailer. */
+int boot_set_next_direct_xip(uint32_t slot, bool confirm);
+
+#endif /* SMPDFU_BOOT_H */

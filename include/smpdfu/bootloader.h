@@ -1,0 +1,34 @@
+/*
+ * The bootloader: portable code run at every start before the application. It finishes or starts
+ * a swap (swap-using-move, swap-using-scratch), overwrites (overwrite-only) or picks a slot
+ * (direct-xip), validates what it boots, and reports which slot to run. The mode comes from
+ * CONFIG_MCUBOOT_BOOTLOADER_MODE_*; the keys from boot_trusted_keys() (the board's).
+ */
+#ifndef SMPDFU_BOOTLOADER_H
+#define SMPDFU_BOOTLOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/image.h>
+
+/*
+ * The keys the bootloader trusts, provided by the board (link-time, no default): sets *keys and
+ * returns their count. With 0 keys images are only hash-checked (a development set-up).
+ */
+size_t boot_trusted_keys(const struct image_key **keys);
+
+struct boot_rsp {
+	uint32_t slot;              /* the slot to run */
+	struct image_header hdr;    /* its header */
+	int swap_type;              /* what this boot did: BOOT_SWAP_TYPE_NONE/TEST/PERM/REVERT/FAIL */
+};
+
+/*
+ * Runs the bootloader over the flash map's primary, secondary and scratch areas. Returns 0 with
+ * *rsp filled, -ENOENT when no slot holds a valid image (nothing may be booted), -EIO when the
+ * flash failed in a way that leaves no safe choice.
+ */
+int boot_go(struct boot_rsp *rsp);
+
+#endif /* SMPDFU_BOOTLOADER_H */
