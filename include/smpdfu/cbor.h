@@ -143,7 +143,8 @@ struct cbor_field {
  * Decodes one map (definite or indefinite, keys in any order) that must span all of buf[0..len).
  * Known keys (matched byte for byte) are stored through their field; unknown keys and their values
  * are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map itself as level 1.
- * An empty buffer counts as an empty map. Every `found` is cleared first.
+ * An empty buffer is no map (-EINVAL): a command that takes a map needs at least {}, as MCUmgr
+ * answers rc 3 to a zero-length payload there. Every `found` is cleared first.
  * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
  * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
  * (tagged values included), an INT outside int64_t, trailing bytes, nesting too deep.

@@ -92,9 +92,6 @@ int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, s
 	uint64_t pairs_left;
 
 	clear_found(fields, nfields);
-	if (len == 0) {
-		return 0;
-	}
 	cbor_reader_init(&r, buf, len);
 	if (cbor_read_any(&r, &map) < 0 || map.type != CBOR_TYPE_MAP) {
 		goto fail;

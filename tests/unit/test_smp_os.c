@@ -49,6 +49,8 @@ static void echo_variants(void **state)
 	/* Indefinite map, unknown key with a nested value before "d". */
 	test_expect_exchange("0a 00 00 0d 00 00 02 00 bf 61 78 9f 01 a0 ff 61 64 62 68 69 ff",
 			     "0b 00 00 07 00 00 02 00 bf 61 72 62 68 69 ff");
+	/* A zero-length payload is no map: rc 3 (an empty map is fine, above). */
+	test_expect_exchange("0a 00 00 00 00 00 06 00", "0b 00 00 06 00 00 06 00 bf 62 72 63 03 ff");
 	/* Duplicate key and wrong type: rc 3 in v1 and v2. */
 	test_expect_exchange("0a 00 00 09 00 00 03 00 a2 61 64 61 61 61 64 61 62",
 			     "0b 00 00 06 00 00 03 00 bf 62 72 63 03 ff");
@@ -205,6 +207,10 @@ static void reset_is_delayed(void **state)
 	assert_int_equal(fake_reboot_count(), 0);
 	fake_clock_advance(1);
 	assert_int_equal(fake_reboot_count(), 1);
+	/* Like Zephyr, a reset with no payload at all is still a reset. */
+	test_expect_exchange("0a 00 00 00 00 00 3b 05", "0b 00 00 02 00 00 3b 05 bf ff");
+	fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	assert_int_equal(fake_reboot_count(), 2);
 }
 
 static bool last_force;

@@ -245,7 +245,9 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	upload.slot = slot;
 	upload.size = (uint32_t)r->len;
 	upload.sha_len = (uint8_t)r->sha.len;
-	memcpy(upload.sha, r->sha.ptr, r->sha.len);
+	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
+		memcpy(upload.sha, r->sha.ptr, r->sha.len);
+	}
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;

@@ -71,7 +71,9 @@ static struct smp_status reset(struct smp_request *req)
 	bool force = false;
 	struct cbor_field fields[] = { CBOR_FIELD_BOOL_OR_UINT("force", &force) };
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	/* Zephyr resets on any reset request; only a payload that says something wrong is refused. */
+	if (req->payload.len != 0 &&
+	    cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {

@@ -1,0 +1,147 @@
+/*
+ * CBOR to JSON for --json output. Iterative with a fixed stack, so a hostile response cannot make
+ * the client recurse; values JSON cannot express (floats, undefined, simple values) become null.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+
+#include <smpdfu/cbor.h>
+
+#include "json_out.h"
+
+#define JSON_MAX_DEPTH 16
+
+struct json_frame {
+	bool is_map;
+	bool indefinite;
+	uint64_t left;  /* items still to come (keys and values both count in a map) */
+	uint64_t index; /* items printed so far */
+};
+
+void json_print_string(FILE *f, const char *s, size_t len)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\') {
+			fprintf(f, "\\%c", ch);
+		} else if (ch == '\n') {
+			fputs("\\n", f);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			fprintf(f, "\\u%04x", ch);
+		} else {
+			fputc(ch, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void json_print_hex(FILE *f, const uint8_t *p, size_t len)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		fprintf(f, "%02x", p[i]);
+	}
+	fputc('"', f);
+}
+
+/* Prints a scalar; keys that are not text are quoted so the output stays valid JSON. */
+static void print_scalar(FILE *f, const struct cbor_item *it, bool as_key)
+{
+	const char *q = as_key ? "\"" : "";
+
+	switch (it->type) {
+	case CBOR_TYPE_UINT:
+		fprintf(f, "%s%" PRIu64 "%s", q, it->u, q);
+		break;
+	case CBOR_TYPE_NINT:
+		fprintf(f, "%s%" PRId64 "%s", q, it->i, q);
+		break;
+	case CBOR_TYPE_TSTR:
+		json_print_string(f, (const char *)it->v.ptr, it->v.len);
+		break;
+	case CBOR_TYPE_BSTR:
+		json_print_hex(f, it->v.ptr, it->v.len);
+		break;
+	case CBOR_TYPE_BOOL:
+		fprintf(f, "%s%s%s", q, it->b ? "true" : "false", q);
+		break;
+	default:
+		fprintf(f, "%snull%s", q, q);
+		break;
+	}
+}
+
+static bool frame_done(const struct json_frame *fr)
+{
+	return !fr->indefinite && fr->left == 0;
+}
+
+int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
+{
+	struct json_frame stack[JSON_MAX_DEPTH];
+	int depth = 0;
+	struct cbor_reader r;
+	struct cbor_item it;
+
+	if (len == 0) {
+		fputs("{}\n", f);
+		return 0;
+	}
+	cbor_reader_init(&r, buf, len);
+	do {
+		struct json_frame *top = depth > 0 ? &stack[depth - 1] : NULL;
+		bool is_key = top != NULL && top->is_map && top->index % 2 == 0;
+
+		if (cbor_read(&r, &it) < 0) {
+			return -EINVAL;
+		}
+		while (it.type == CBOR_TYPE_TAG) {
+			if (cbor_read(&r, &it) < 0) {
+				return -EINVAL;
+			}
+		}
+		if (it.type == CBOR_TYPE_BREAK) {
+			if (top == NULL || !top->indefinite || (top->is_map && !is_key)) {
+				return -EINVAL;
+			}
+			fputc(top->is_map ? '}' : ']', f);
+			depth--;
+		} else {
+			if (top != NULL) {
+				if (is_key && top->index > 0) {
+					fputc(',', f);
+				} else if (top->is_map && !is_key) {
+					fputc(':', f);
+				} else if (!top->is_map && top->index > 0) {
+					fputc(',', f);
+				}
+				top->index++;
+				top->left -= top->indefinite ? 0 : 1;
+			}
+			if (it.type == CBOR_TYPE_MAP || it.type == CBOR_TYPE_ARRAY) {
+				if (is_key || depth == JSON_MAX_DEPTH) {
+					return -EINVAL;
+				}
+				stack[depth++] = (struct json_frame){
+					.is_map = it.type == CBOR_TYPE_MAP,
+					.indefinite = it.indefinite,
+					.left = it.type == CBOR_TYPE_MAP ? it.u * 2 : it.u,
+				};
+				fputc(it.type == CBOR_TYPE_MAP ? '{' : '[', f);
+			} else {
+				print_scalar(f, &it, is_key && it.type != CBOR_TYPE_TSTR &&
+							     it.type != CBOR_TYPE_BSTR);
+			}
+		}
+		/* Close every definite container that has just received its last item. */
+		while (depth > 0 && frame_done(&stack[depth - 1])) {
+			fputc(stack[depth - 1].is_map ? '}' : ']', f);
+			depth--;
+		}
+	} while (depth > 0);
+	fputc('\n', f);
+	return 0;
+}

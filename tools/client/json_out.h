@@ -1,0 +1,24 @@
+/*
+ * JSON output for --json: a CBOR response body printed as one JSON value (byte strings as hex
+ * strings), and the small pieces commands need to print their own objects.
+ */
+#ifndef SMPDFU_CLIENT_JSON_OUT_H
+#define SMPDFU_CLIENT_JSON_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Prints the CBOR item in buf[0..len) as JSON followed by a newline; an empty body prints {}.
+ * Returns 0, or -EINVAL for malformed or too deeply nested input (nothing sensible printed then).
+ */
+int json_print_cbor(FILE *f, const uint8_t *buf, size_t len);
+
+/* Prints s[0..len) as a quoted, escaped JSON string. */
+void json_print_string(FILE *f, const char *s, size_t len);
+
+/* Prints bytes as a quoted lower-case hex string. */
+void json_print_hex(FILE *f, const uint8_t *p, size_t len);
+
+#endif /* SMPDFU_CLIENT_JSON_OUT_H */

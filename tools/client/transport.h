@@ -1,0 +1,59 @@
+/*
+ * The client's link to a device: an ops struct that moves whole SMP packets, so the SMP layer and
+ * the upload engine never know whether the bytes travel over UDP, a serial line or a BLE model.
+ */
+#ifndef SMPDFU_CLIENT_TRANSPORT_H
+#define SMPDFU_CLIENT_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct transport_ops {
+	/* Sends one complete SMP packet. Returns 0 or -errno. */
+	int (*send)(void *ctx, const uint8_t *pkt, size_t len);
+	/*
+	 * Waits up to timeout_ms for one complete packet and copies at most cap bytes of it to
+	 * buf. Returns the packet length (more than cap: the packet was truncated), -ETIMEDOUT,
+	 * or another -errno for a broken link.
+	 */
+	int (*recv)(void *ctx, uint8_t *buf, size_t cap, int timeout_ms);
+	/* Releases everything the transport holds, including ctx. */
+	void (*close)(void *ctx);
+};
+
+struct transport {
+	const struct transport_ops *ops;
+	void *ctx;
+	/* Largest SMP packet (header + payload) the link can carry in one unit. */
+	size_t max_packet;
+	/*
+	 * Bytes of the device's buf_size that the link's own framing uses (the serial transport's
+	 * length and CRC live in the same buffer); packets are sized to buf_size - frame_overhead.
+	 */
+	size_t frame_overhead;
+};
+
+/* Where to connect; each transport reads the members it needs. */
+struct transport_opts {
+	const char *name; /* "udp", "serial", "ble-model" */
+	const char *host;
+	const char *port;
+};
+
+/*
+ * Opens the transport named in opts into *t. Returns 0, -ENOENT for an unknown name, -ENOSYS for
+ * a known transport that is not part of this build, or the transport's own -errno, in which case
+ * the transport has printed why on stderr (it knows the details: name resolution, device paths).
+ */
+int transport_open(const struct transport_opts *opts, struct transport *t);
+
+/* True when name is a transport this client knows about (built or not). */
+bool transport_name_is_known(const char *name);
+
+void transport_close(struct transport *t);
+
+/* The UDP transport: getaddrinfo() on host/port (IPv4 or IPv6), one packet per datagram. */
+int transport_udp_open(const struct transport_opts *opts, struct transport *t);
+
+#endif /* SMPDFU_CLIENT_TRANSPORT_H */
