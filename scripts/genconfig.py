@@ -4,6 +4,7 @@
 Every bool is defined as 0 or 1 (so code writes `if (CONFIG_X)` and disabled paths still compile),
 every int/hex as its number, every string as a literal. A fragment that sets an option which does not
 take (unknown name, unmet dependency) fails the build: silent misconfiguration is worse than none.
+So does a combination of options that cannot work together (EXCLUSIONS), with the reason.
 """
 import argparse
 import os
@@ -27,6 +28,7 @@ def main():
 
     problems = [w for w in kconf.warnings if "set more than once" not in w]
     problems += check_assignments(kconf)
+    problems += check_exclusions(kconf)
     if problems:
         for p in problems:
             print(f"genconfig: error: {p}", file=sys.stderr)
@@ -56,6 +58,26 @@ def check_assignments(kconf):
         if str(want) != sym.str_value and not sym.choice:
             out.append(f"CONFIG_{sym.name}={want} was asked for but it is {sym.str_value!r}: "
                        f"its dependencies ({kconfiglib.expr_str(sym.direct_dep)}) are not met")
+    return out
+
+
+# Options that must never be enabled together, each with the sentence that says why. Kconfig could
+# hide one behind `depends on !OTHER`, but the user would then read only "dependencies not met".
+EXCLUSIONS = [
+    (("DESKTOP_DFU_MCUMGR_ENABLE", "CAF_BLE_SMP"),
+     "they are mutually exclusive: both are the final subscriber of ble_smp_transfer_event, "
+     "and ble_smp takes no DFU lock, so it would write the secondary slot under another DFU "
+     "transport; enable only one of them"),
+]
+
+
+def check_exclusions(kconf):
+    """Every combination of EXCLUSIONS that the configuration enables, as an error sentence."""
+    out = []
+    for names, why in EXCLUSIONS:
+        if all(kconf.syms[n].str_value == "y" for n in names):
+            enabled = " and ".join(f"CONFIG_{n}" for n in names)
+            out.append(f"{enabled} are both enabled, but {why}")
     return out
 
 

@@ -17,6 +17,16 @@ cmake --preset sim >/dev/null
 cmake --build --preset sim -j "$jobs"
 ctest --preset sim -j "$jobs"
 
+# Every shipped variant: the base configuration plus one overlay, built and tested on its own.
+for overlay in configs/variants/*.conf; do
+	name=$(basename "$overlay" .conf)
+	step "build and test: variant $name ($overlay)"
+	cmake -S . -B "build/variant-$name" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DSMPDFU_CONF="configs/sim_udp.conf;$overlay" >/dev/null
+	cmake --build "build/variant-$name" -j "$jobs"
+	ctest --test-dir "build/variant-$name" -j "$jobs" --output-on-failure
+done
+
 step "build and test: AddressSanitizer + UBSan"
 cmake --preset sim-asan >/dev/null
 cmake --build --preset sim-asan -j "$jobs"

@@ -1,0 +1,29 @@
+/*
+ * The application's one event table: every event type it uses and every subscription of every
+ * module, one row each. A row's guard (1 or a CONFIG_ option) drops the subscriptions of modules
+ * that Kconfig leaves out. docs/app_events.md explains the columns and the build-time checks.
+ */
+#ifndef APP_EVENT_TABLE_H
+#define APP_EVENT_TABLE_H
+
+#include <smpdfu/app_event_manager.h>
+#include <smpdfu/config.h>
+#include <smpdfu/events/module_state_event.h>
+
+/* Every event type of the application; a type is defined once, in its own .c file. */
+#define APP_EVENT_TYPES(TYPE)                                                                      \
+	TYPE(module_state_event)
+
+/*
+ * Who subscribes to what:
+ *	SUBSCRIBE(guard, module, event, priority)
+ * guard: 1, or the CONFIG_ option that builds the module; module: the bare name, whose handler is
+ * <module>_app_event_handler(); priority: FIRST, EARLY, NORMAL or FINAL (at most one FIRST and one
+ * FINAL per event type, checked at build time). Within one priority the order is unspecified.
+ */
+#define APP_EVENT_SUBSCRIPTIONS(SUBSCRIBE)
+
+/* Defined in app_event_table.c; main passes it to app_event_manager_init(). */
+extern const struct app_event_table app_event_table;
+
+#endif /* APP_EVENT_TABLE_H */

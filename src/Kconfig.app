@@ -1,0 +1,134 @@
+# The application layer: the application event manager, module states, the DFU lock and the
+# nRF Desktop / CAF DFU modules that stand on them. Names follow nRF Connect SDK.
+
+menuconfig APP_EVENT_MANAGER
+	bool "Application event manager"
+	default y
+	help
+	  Typed events from a fixed pool, one FIFO, subscribers in FIRST/EARLY/NORMAL/FINAL order
+	  from the application's one subscription table (docs/app_events.md). The core always
+	  compiles it; without this option app_event_manager_init() refuses to start.
+
+if APP_EVENT_MANAGER
+
+config APP_EVENT_MANAGER_POOL_SIZE
+	int "Number of events that can be allocated at the same time"
+	default 16
+	range 1 1024
+	help
+	  Events come from a pool of this many blocks, allocated on new_<event>() and freed after
+	  the last subscriber. When all are in use, new_<event>() returns NULL and the failure is
+	  counted and logged; nothing reboots (docs/app_events.md says why).
+
+config APP_EVENT_MANAGER_MAX_EVENT_SIZE
+	int "Largest event struct (bytes, header included)"
+	default 64
+	range 16 4096
+	help
+	  Size of one pool block. Every event type is checked against it at build time.
+
+config APP_EVENT_MANAGER_SHOW_EVENTS
+	bool "Log events as they are processed"
+	default y
+	help
+	  Each event type can then be switched on and off at run time; its initial state comes from
+	  its definition (APP_EVENT_TYPE_DEFINE).
+
+config APP_EVENT_MANAGER_LOG_EVENT_TYPE
+	bool "Start each event's log line with the name of its type"
+	default y
+	depends on APP_EVENT_MANAGER_SHOW_EVENTS
+
+config APP_EVENT_MANAGER_LOG_BUF_SIZE
+	int "Longest text an event type's log function may produce (bytes)"
+	default 64
+	range 16 256
+	depends on APP_EVENT_MANAGER_SHOW_EVENTS
+
+config CAF_INIT_LOG_MODULE_STATE_EVENTS
+	bool "Log module_state_event from the start"
+	default y
+	depends on APP_EVENT_MANAGER_SHOW_EVENTS
+
+endif # APP_EVENT_MANAGER
+
+config CAF_BLE_STATE
+	bool "Bluetooth LE state module (ble_state)"
+	help
+	  Enables Bluetooth and reports ble_state READY. It comes with the simulated Bluetooth LE
+	  link; CAF_BLE_SMP waits for it.
+
+config CAF_BLE_SMP_TRANSFER_EVENTS
+	bool "Enable BLE SMP events"
+	depends on APP_EVENT_MANAGER
+	help
+	  ble_smp_transfer_event: "an SMP DFU transfer is active now", submitted by the module that
+	  watches uploads (dfu_mcumgr or CAF ble_smp) and consumed by ble_latency.
+
+config CAF_INIT_LOG_BLE_SMP_TRANSFER_EVENTS
+	bool "Log ble_smp_transfer_event from the start"
+	default y
+	depends on CAF_BLE_SMP_TRANSFER_EVENTS && APP_EVENT_MANAGER_SHOW_EVENTS
+
+config CAF_BLE_SMP
+	bool "SMP over Bluetooth LE module"
+	select CAF_BLE_SMP_TRANSFER_EVENTS
+	depends on CAF_BLE_STATE
+	depends on MCUMGR_GRP_IMG
+	depends on MCUMGR_MGMT_NOTIFICATION_HOOKS
+	depends on MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK
+	depends on MCUMGR_TRANSPORT_BT
+	depends on BOOTLOADER_MCUBOOT
+	depends on APP_EVENT_MANAGER
+	help
+	  CAF's module for DFU over Bluetooth LE: signals upload activity with
+	  ble_smp_transfer_event and reports READY after ble_state. It takes no DFU lock, rejects
+	  nothing and confirms nothing. Mutually exclusive with DESKTOP_DFU_MCUMGR_ENABLE (the build
+	  fails with the reason; scripts/genconfig.py). MCUMGR_GRP_OS adds the remote reboot.
+
+config DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
+	bool "DFU over the configuration channel"
+	depends on APP_EVENT_MANAGER
+	help
+	  nRF Desktop's second DFU transport (owner "Config Channel" of the DFU lock): it writes the
+	  same secondary slot as MCUmgr, erases it in the background at boot and resumes
+	  interrupted transfers.
+
+menuconfig DESKTOP_DFU_MCUMGR_ENABLE
+	bool "DFU using MCUmgr [EXPERIMENTAL]"
+	depends on BOOTLOADER_MCUBOOT
+	depends on APP_EVENT_MANAGER
+	select MCUMGR
+	select MCUMGR_GRP_IMG
+	select MCUMGR_GRP_OS
+	select MCUMGR_MGMT_NOTIFICATION_HOOKS
+	select MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK
+	select MCUMGR_GRP_IMG_STATUS_HOOKS
+	select MCUMGR_GRP_OS_RESET_HOOK
+	select SMPDFU_IMG_WRITE_CHECK_HOOK
+	select IMG_MANAGER
+	select STREAM_FLASH
+	select FLASH_MAP
+	select FLASH
+	select CAF_BLE_SMP_TRANSFER_EVENTS if MCUMGR_TRANSPORT_BT
+	help
+	  nRF Desktop's dfu_mcumgr module: guards MCUmgr DFU commands with the DFU lock (owner
+	  "MCUmgr"), releases it after 5 s without a DFU command, confirms the running image at boot
+	  and signals Bluetooth LE uploads with ble_smp_transfer_event. The SMP transport is chosen
+	  separately. Mutually exclusive with CAF_BLE_SMP.
+
+config DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP
+	bool "MCUboot boots in direct-XIP mode: do not confirm the running image"
+	depends on DESKTOP_DFU_MCUMGR_ENABLE
+	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP || MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT
+	help
+	  In direct-XIP mode the bootloader runs the highest valid version from either slot; there
+	  is nothing to confirm.
+
+config DESKTOP_DFU_LOCK
+	bool "DFU lock module"
+	default y if DESKTOP_CONFIG_CHANNEL_DFU_ENABLE && DESKTOP_DFU_MCUMGR_ENABLE
+	help
+	  Lets only one DFU transport at a time own the secondary slot, and tells the previous owner
+	  when another one took over (so it forgets its partial upload). Needed as soon as two DFU
+	  transports exist.

@@ -1,0 +1,99 @@
+/*
+ * The DFU lock: the current and the previous owner under the port's critical section. A claim of
+ * the free lock by an owner other than the previous one is a hand-over, and the previous owner
+ * hears of it through its callback, still inside the critical section.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <smpdfu/dfu_lock.h>
+#include <smpdfu/port.h>
+
+#define LOG_MODULE "dfu_lock"
+
+static const struct dfu_lock_owner *current_owner;
+static const struct dfu_lock_owner *previous_owner;
+/* Set while an owner_changed callback runs, to catch a callback that calls the lock. */
+static bool in_callback;
+
+static bool is_hand_over(const struct dfu_lock_owner *new_owner)
+{
+	return previous_owner != NULL && previous_owner != new_owner;
+}
+
+void dfu_lock_init(void)
+{
+	unsigned int key = port_critical_enter();
+
+	current_owner = NULL;
+	previous_owner = NULL;
+	in_callback = false;
+	port_critical_exit(key);
+}
+
+int dfu_lock_claim(const struct dfu_lock_owner *owner)
+{
+	const struct dfu_lock_owner *from = NULL;
+	const struct dfu_lock_owner *holder;
+	unsigned int key;
+	int rc = 0;
+
+	PORT_ASSERT(owner != NULL);
+	key = port_critical_enter();
+	PORT_ASSERT(!in_callback);
+	holder = current_owner;
+	if (holder == NULL) {
+		current_owner = owner;
+		if (is_hand_over(owner)) {
+			from = previous_owner;
+			if (from->owner_changed != NULL) {
+				in_callback = true;
+				from->owner_changed(owner);
+				in_callback = false;
+			}
+		}
+	} else if (holder != owner) {
+		rc = -EPERM;
+	}
+	port_critical_exit(key);
+
+	if (rc < 0) {
+		LOG_DBG("%s refused: held by %s", owner->name, holder->name);
+	} else if (from != NULL) {
+		LOG_INF("%s -> %s", from->name, owner->name);
+	} else if (holder == NULL) {
+		LOG_DBG("claimed by %s", owner->name);
+	}
+	return rc;
+}
+
+int dfu_lock_release(const struct dfu_lock_owner *owner)
+{
+	unsigned int key;
+	int rc = 0;
+
+	/* NULL would erase the previous owner, and with it the next hand-over's callback. */
+	PORT_ASSERT(owner != NULL);
+	key = port_critical_enter();
+	PORT_ASSERT(!in_callback);
+	if (current_owner == owner) {
+		previous_owner = owner;
+		current_owner = NULL;
+	} else {
+		rc = -EPERM;
+	}
+	port_critical_exit(key);
+
+	if (rc < 0) {
+		LOG_DBG("release by %s refused: not the owner", owner->name);
+	} else {
+		LOG_DBG("released by %s", owner->name);
+	}
+	return rc;
+}
+
+const struct dfu_lock_owner *dfu_lock_owner(void)
+{
+	return current_owner;
+}
