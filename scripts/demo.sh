@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job, visibly: set up and build, start a simulated device running firmware 1.0.0, make
-# a 1 MiB firmware 2.0.0 image, upload it over SMP/UDP with a progress bar, list the slots, reset
-# the device and show it answering again. Everything lives in build/demo/.
+# The main job, visibly: set up and build; make a signing key and two signed firmware images;
+# start a simulated device (MCUboot-style bootloader, then the application) running 1.0.0; upload
+# 2.0.0 over SMP/UDP with a progress bar; mark it for test; reset (the bootloader swaps it in); see
+# 2.0.0 running unconfirmed; confirm it; reset again and see it stay. Everything is in build/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,50 +17,67 @@ bin=build/sim
 work=build/demo
 port=${SMPDFU_DEMO_PORT:-1337}
 mkdir -p "$work"
-rm -f "$work/flash.bin"
+rm -f "$work/flash.bin" "$work/device.out" "$work/device.log"
 
-say "Making firmware images: 1.0.0 for the factory, 2.0.0 to upload (1 MiB)"
+say "Making a signing key and firmware images 1.0.0 (factory) and 2.0.0 (1 MiB, to upload)"
+"$bin/tools/smpdfu-image" keygen --type ecdsa-p256 "$work/key.pem"
 head -c 65536 /dev/urandom >"$work/app-1.0.0.raw"
-head -c 1047552 /dev/urandom >"$work/app-2.0.0.raw"
-"$bin/tools/smpdfu-image" create --version 1.0.0 --pad-header "$work/app-1.0.0.raw" "$work/app-1.0.0.bin"
-"$bin/tools/smpdfu-image" create --version 2.0.0 --pad-header "$work/app-2.0.0.raw" "$work/app-2.0.0.bin"
+head -c 1047000 /dev/urandom >"$work/app-2.0.0.raw"
+"$bin/tools/smpdfu-image" sign --key "$work/key.pem" --version 1.0.0 --pad-header \
+	"$work/app-1.0.0.raw" "$work/app-1.0.0.bin"
+"$bin/tools/smpdfu-image" sign --key "$work/key.pem" --version 2.0.0 --pad-header \
+	"$work/app-2.0.0.raw" "$work/app-2.0.0.bin"
 "$bin/tools/smpdfu-image" dump "$work/app-2.0.0.bin"
 
-say "Starting the simulated device on udp 127.0.0.1:$port (its log: $work/device.log)"
+say "Starting the simulated device on udp 127.0.0.1:$port (log: $work/device.log)"
 "$bin/sim/smpdfu-sim" --flash "$work/flash.bin" --port "$port" --bind 127.0.0.1 \
-	--load-slot0 "$work/app-1.0.0.bin" >"$work/device.out" 2>"$work/device.log" &
+	--key "$work/key.pem" --load-slot0 "$work/app-1.0.0.bin" \
+	>"$work/device.out" 2>"$work/device.log" &
 sim_pid=$!
 trap 'kill $sim_pid 2>/dev/null || true; wait $sim_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-	grep -q "listening" "$work/device.out" && break
-	kill -0 $sim_pid 2>/dev/null || { cat "$work/device.log"; exit 1; }
-	sleep 0.1
-done
-cat "$work/device.out"
+
+# Waits until the device printed its n-th "listening" line (one per start).
+wait_listening() {
+	for _ in $(seq 100); do
+		[ "$(grep -c listening "$work/device.out" || true)" -ge "$1" ] && return
+		kill -0 $sim_pid 2>/dev/null || { cat "$work/device.log"; exit 1; }
+		sleep 0.1
+	done
+	echo "the device did not come up" >&2
+	exit 1
+}
+wait_listening 1
 
 smpdfu() { "$bin/tools/smpdfu" --port "$port" "$@"; }
+starts=1
+reset_device() {
+	smpdfu reset
+	starts=$((starts + 1))
+	wait_listening $starts
+}
 
-say "Asking the device about itself"
+say "The device"
 smpdfu os-info a
 smpdfu params
 smpdfu bootloader-info mode
-
-say "Slots before the update"
 smpdfu image list
 
 say "Uploading firmware 2.0.0"
 smpdfu image upload "$work/app-2.0.0.bin"
-
-say "Slots after the upload (2.0.0 is in the secondary slot)"
 smpdfu image list
 
-say "Resetting the device (the process restarts; its flash file survives)"
-smpdfu reset
-sleep 0.5
-smpdfu echo "hello after reset"
+say "Marking 2.0.0 for test (it runs once; without a confirm the bootloader reverts it)"
+hash=$("$bin/tools/smpdfu-image" hash "$work/app-2.0.0.bin")
+smpdfu image test "$hash"
+
+say "Resetting: the bootloader verifies and swaps 2.0.0 in"
+reset_device
 smpdfu image list
 
-say "Device log"
+say "Confirming 2.0.0, then resetting again: it stays"
+smpdfu image confirm
+reset_device
+smpdfu image list
+
+say "What the device logged (bootloader and application)"
 cat "$work/device.log"
-
-say "Done. Marking 2.0.0 for test, swapping it in and confirming it come with the bootloader layer"

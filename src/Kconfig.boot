@@ -41,6 +41,13 @@ config BOOT_MAX_IMG_SECTORS
 	int "Most sectors an image slot may have (sizes the swap status area)"
 	default 512
 
+config BOOT_COPY_BUF_SIZE
+	int "Bytes the bootloader copies between sectors at a time"
+	default 1024
+	help
+	  One static buffer of this size moves sector contents during a swap or an overwrite. A
+	  power of two between the flash write block and the sector size.
+
 config BOOT_VALIDATE_PRIMARY_SLOT
 	bool "Validate the primary slot's image before every boot"
 	default y

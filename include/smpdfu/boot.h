@@ -34,7 +34,8 @@ int boot_swap_type(void);
 /*
  * Marks the secondary slot for the next boot: a test (reverted unless confirmed) or, with
  * permanent, for good. A permanent request writes image_ok before the magic, so a power cut cannot
- * leave it as a test request. Already marked: 0 and nothing written. Bad magic: -EBADMSG.
+ * leave it as a test request. Already marked: 0 and nothing written. Bad magic, or a test request
+ * over the image_ok of an interrupted permanent one: -EBADMSG (upload again). -EIO on flash.
  */
 int boot_request_upgrade(bool permanent);
 
@@ -54,6 +55,13 @@ bool boot_is_img_confirmed(void);
 uint32_t boot_running_slot(void);
 /* The bootloader (or the port, from the bootloader's hand-over) says where the app runs. */
 void boot_set_running_slot(uint32_t slot);
+
+/*
+ * The largest image (header + payload + TLVs) the configured bootloader accepts in the secondary
+ * slot: anything larger is erased at the next boot. 0 when there is no secondary slot (or the
+ * slots do not suit the mode). Uploads can be refused early with it.
+ */
+uint32_t boot_max_image_size(void);
 
 /* Direct-XIP: writes image_ok (confirm) or only the magic (test) into the given slot's trailer. */
 int boot_set_next_direct_xip(uint32_t slot, bool confirm);

@@ -27,7 +27,8 @@ struct boot_rsp {
 /*
  * Runs the bootloader over the flash map's primary, secondary and scratch areas. Returns 0 with
  * *rsp filled, -ENOENT when no slot holds a valid image (nothing may be booted), -EIO when the
- * flash failed in a way that leaves no safe choice.
+ * flash failed in a way that leaves no safe choice, -ENODEV / -EINVAL when the flash map does not
+ * suit it (a slot missing, slots of different geometry, a write block larger than BOOT_MAX_ALIGN).
  */
 int boot_go(struct boot_rsp *rsp);
 

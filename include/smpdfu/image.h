@@ -60,8 +60,8 @@ int image_tlv_iter_begin(struct image_tlv_iter *it, const struct flash_area *fa,
  * when an entry crosses the end of its area; -EIO.
  */
 int image_tlv_iter_next(struct image_tlv_iter *it, uint16_t *type, uint32_t *off, uint16_t *len);
-/* True when off lies in the protected area. */
-bool image_tlv_iter_is_protected(const struct image_tlv_iter *it, uint32_t off);
+/* True when the entry image_tlv_iter_next() returned last lies in the protected area. */
+bool image_tlv_iter_is_protected(const struct image_tlv_iter *it);
 /* Offset just past the last TLV: the image's size on flash. */
 uint32_t image_tlv_end(const struct image_tlv_iter *it);
 

@@ -1,14 +1,19 @@
 /*
- * The crypto port on the host: SHA-256 from wolfCrypt (Debian's libwolfssl), kept inside the core's
- * opaque context so the core never sees a wolfSSL type and never allocates.
+ * The crypto port on the host, on wolfCrypt (Debian's libwolfssl): SHA-256 kept inside the core's
+ * opaque context so the core never sees a wolfSSL type, and the two signature checks MCUboot images
+ * use (ECDSA P-256 over the image hash, Ed25519 over the image hash).
  */
 #include <errno.h>
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 /* options.h must come first: it carries the feature macros the library was built with. */
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/ed25519.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include <smpdfu/crypto.h>
@@ -58,4 +63,202 @@ int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZ
 	/* Releases nothing on this build, but is the documented end of a wolfCrypt hash. */
 	wc_Sha256Free(sha);
 	return rc == 0 ? 0 : -EIO;
+}
+
+/*
+ * ECDSA P-256. The DER signature is parsed here, strictly, before wolfCrypt sees it: the library's
+ * own decoder has been lenient in some releases, and a signature check must not depend on that.
+ */
+#define P256_SCALAR_SIZE 32
+#define P256_POINT_SIZE (1 + 2 * P256_SCALAR_SIZE)
+
+/* The order n of the P-256 group, big-endian: r and s must lie in [1, n-1]. */
+static const uint8_t p256_order[P256_SCALAR_SIZE] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
+/*
+ * Reads one DER INTEGER at *pos (< end) as a 32-byte big-endian scalar. Returns 0, or -EINVAL
+ * when the encoding is not minimal DER, is negative, or does not fit 32 bytes.
+ */
+static int der_read_scalar(const uint8_t *der, size_t *pos, size_t end,
+			   uint8_t out[P256_SCALAR_SIZE])
+{
+	size_t p = *pos;
+	size_t len;
+
+	if (end - p < 2 || der[p] != 0x02) {
+		return -EINVAL;
+	}
+	len = der[p + 1];
+	p += 2;
+	/* Short-form length only: a P-256 scalar never needs more than 33 bytes. */
+	if (len == 0 || len > P256_SCALAR_SIZE + 1 || end - p < len) {
+		return -EINVAL;
+	}
+	if (der[p] & 0x80) {
+		return -EINVAL; /* negative */
+	}
+	if (der[p] == 0x00 && len > 1) {
+		/* A leading zero is only allowed (and then required) to keep the value positive. */
+		if (!(der[p + 1] & 0x80)) {
+			return -EINVAL;
+		}
+		p++;
+		len--;
+	}
+	if (len > P256_SCALAR_SIZE) {
+		return -EINVAL;
+	}
+	memset(out, 0, P256_SCALAR_SIZE - len);
+	memcpy(out + P256_SCALAR_SIZE - len, der + p, len);
+	*pos = p + len;
+	return 0;
+}
+
+/* True when 0 < v < n. */
+static bool p256_scalar_in_range(const uint8_t v[P256_SCALAR_SIZE])
+{
+	bool zero = true;
+
+	for (size_t i = 0; i < P256_SCALAR_SIZE; i++) {
+		zero = zero && v[i] == 0;
+	}
+	if (zero) {
+		return false;
+	}
+	return memcmp(v, p256_order, P256_SCALAR_SIZE) < 0;
+}
+
+/*
+ * Checks that sig is SEQUENCE { INTEGER r, INTEGER s } and returns the length of that SEQUENCE.
+ * Bytes after it must be zero: imgtool's --pad-sig (for MCUboot < 1.5) pads with zeros, and
+ * anything else after the signature is not ours to ignore. -EINVAL when malformed.
+ */
+static int der_check_signature(const uint8_t *sig, size_t sig_len, uint8_t r[P256_SCALAR_SIZE],
+			       uint8_t s[P256_SCALAR_SIZE], size_t *seq_len)
+{
+	size_t pos = 2;
+	size_t end;
+	int rc;
+
+	if (sig_len < 2 || sig[0] != 0x30 || (sig[1] & 0x80)) {
+		return -EINVAL;
+	}
+	end = 2 + (size_t)sig[1];
+	if (end > sig_len) {
+		return -EINVAL;
+	}
+	rc = der_read_scalar(sig, &pos, end, r);
+	if (rc == 0) {
+		rc = der_read_scalar(sig, &pos, end, s);
+	}
+	if (rc < 0 || pos != end) {
+		return -EINVAL;
+	}
+	for (size_t i = end; i < sig_len; i++) {
+		if (sig[i] != 0) {
+			return -EINVAL;
+		}
+	}
+	*seq_len = end;
+	return 0;
+}
+
+int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
+			     const uint8_t *sig_der, size_t sig_len)
+{
+	uint8_t r[P256_SCALAR_SIZE];
+	uint8_t s[P256_SCALAR_SIZE];
+	size_t seq_len;
+	ecc_key key;
+	int valid = 0;
+	int rc;
+
+	rc = der_check_signature(sig_der, sig_len, r, s, &seq_len);
+	if (rc < 0) {
+		return rc;
+	}
+	if (!p256_scalar_in_range(r) || !p256_scalar_in_range(s)) {
+		return -EBADMSG; /* well-formed, but no valid signature has such r or s */
+	}
+	if (pub[0] != 0x04) {
+		return -EINVAL; /* only the uncompressed form is a trusted-key format */
+	}
+	if (wc_ecc_init(&key) != 0) {
+		return -EIO;
+	}
+	/* The import does not check the point; check_key does (on the curve, right order). */
+	if (wc_ecc_import_x963_ex(pub, P256_POINT_SIZE, &key, ECC_SECP256R1) != 0 ||
+	    wc_ecc_check_key(&key) != 0) {
+		rc = -EINVAL;
+		goto out_free;
+	}
+	if (wc_ecc_verify_hash(sig_der, (word32)seq_len, digest, SHA256_DIGEST_SIZE, &valid,
+			       &key) != 0) {
+		/* The inputs were checked above: what is left is the library failing. */
+		rc = -EIO;
+		goto out_free;
+	}
+	rc = valid == 1 ? 0 : -EBADMSG;
+
+out_free:
+	wc_ecc_free(&key);
+	return rc;
+}
+
+/* The group order L of Ed25519, little-endian: RFC 8032 requires S < L. */
+static const uint8_t ed25519_order[32] = {
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+};
+
+/* True when the little-endian scalar v is below L. */
+static bool ed25519_scalar_is_canonical(const uint8_t v[32])
+{
+	for (size_t i = 32; i-- > 0;) {
+		if (v[i] != ed25519_order[i]) {
+			return v[i] < ed25519_order[i];
+		}
+	}
+	return false;
+}
+
+int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+			  const uint8_t sig[64])
+{
+	ed25519_key key;
+	int valid = 0;
+	int rc;
+
+	if (msg_len > UINT32_MAX) {
+		return -EINVAL;
+	}
+	/* Checked here rather than trusting every library release to reject a malleable S. */
+	if (!ed25519_scalar_is_canonical(sig + 32)) {
+		return -EBADMSG;
+	}
+	if (wc_ed25519_init(&key) != 0) {
+		return -EIO;
+	}
+	/*
+	 * wc_ed25519_check_key() wants the private half on this release, so a public key that is no
+	 * point at all only shows in the verification, which then fails: -EBADMSG, not -EINVAL.
+	 */
+	if (wc_ed25519_import_public(pub, ED25519_PUB_KEY_SIZE, &key) != 0) {
+		rc = -EINVAL;
+		goto out_free;
+	}
+	rc = wc_ed25519_verify_msg(sig, ED25519_SIG_SIZE, msg, (word32)msg_len, &valid, &key);
+	if (rc == MEMORY_E) {
+		rc = -EIO;
+	} else {
+		/* wolfCrypt reports a failed check as res 0, SIG_VERIFY_E or a decoding error. */
+		rc = rc == 0 && valid == 1 ? 0 : -EBADMSG;
+	}
+
+out_free:
+	wc_ed25519_free(&key);
+	return rc;
 }

@@ -1,7 +1,7 @@
 /*
- * smpdfu-sim: the simulated device. Start-up as on a board (flash, flash map, SMP server and
- * groups, transport), then the main loop; a reboot re-executes the process so every static state
- * starts over while the flash file carries over.
+ * smpdfu-sim: the simulated device. Start-up as on a board (flash, flash map, the bootloader, SMP
+ * server and groups, transport), then the main loop; a reboot re-executes the process so every
+ * static state starts over while the flash file carries over.
  */
 #define _GNU_SOURCE /* prctl */
 
@@ -11,6 +11,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
 #include <smpdfu/config.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
@@ -26,6 +28,9 @@
 #include "udp_transport.h"
 
 #define LOG_MODULE "main"
+
+/* Exit status when the bootloader meets a flash error: nothing may run. */
+#define SIM_BOOT_FAILED_EXIT_STATUS 3
 
 /* Static, as a device's would be; the restart command line points into opt and restart. */
 static struct sim_options opt;
@@ -57,7 +62,34 @@ static void reboot(const char *argv0)
 	LOG_ERR("restart failed: %s", strerror(errno));
 }
 
-static int start_device(void)
+/*
+ * The bootloader runs first at every start, as on a board. With no valid image to boot the
+ * device still serves SMP (like MCUboot's serial recovery), so an empty or broken device can be
+ * loaded over the air; only a flash error stops it. Returns 0 or -errno.
+ */
+static int run_bootloader(void)
+{
+	struct boot_rsp rsp;
+	int rc = boot_go(&rsp);
+
+	if (rc == -ENOENT) {
+		printf("smpdfu-sim: bootloader: no valid image to boot; running the recovery SMP "
+		       "server\n");
+		fflush(stdout);
+		boot_set_running_slot(0);
+		return 0;
+	}
+	if (rc < 0) {
+		printf("smpdfu-sim: bootloader: failed (%d), nothing can run\n", rc);
+		fflush(stdout);
+		return rc;
+	}
+	boot_set_running_slot(rsp.slot);
+	return 0;
+}
+
+/* The board as it is at power-on: its flash, what the factory programmer wrote, the power cut. */
+static int open_board(void)
 {
 	int rc = sim_board_open(&board, opt.flash_path);
 
@@ -67,13 +99,22 @@ static int start_device(void)
 	if (opt.load_slot0 != NULL) {
 		rc = sim_factory_program_slot0(opt.load_slot0);
 		if (rc < 0) {
-			goto out_board;
+			sim_board_close(&board);
+			return rc;
 		}
 	}
-	/* Armed after factory programming: the cut counts the device's own operations only. */
+	/* Armed after factory programming: the cut counts the device's own operations only, the
+	 * bootloader's included. */
 	if (opt.cut_mode != FLASH_SIM_CUT_NONE) {
 		sim_board_arm_power_cut(&board, opt.cut_mode, opt.cut_after);
 	}
+	return 0;
+}
+
+/* What the application starts: the SMP server, its groups and the transport. */
+static int start_application(void)
+{
+	int rc;
 
 	smp_server_init();
 	os_mgmt_register(sim_identity());
@@ -81,12 +122,8 @@ static int start_device(void)
 
 	rc = udp_transport_open(&udp, opt.binds, opt.bind_count, opt.port);
 	if (rc < 0) {
-		goto out_board;
+		sim_board_close(&board);
 	}
-	return 0;
-
-out_board:
-	sim_board_close(&board);
 	return rc;
 }
 
@@ -107,7 +144,14 @@ int main(int argc, char **argv)
 	LOG_INF("smpdfu-sim %s: buf_size %d, buf_count %d, slot size 0x%x, flash %s", sim_version(),
 		CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT,
 		(unsigned int)CONFIG_SIM_SLOT_SIZE, opt.flash_path);
-	if (start_device() < 0) {
+	if (open_board() < 0) {
+		return 1;
+	}
+	if (run_bootloader() < 0) {
+		sim_board_close(&board);
+		return SIM_BOOT_FAILED_EXIT_STATUS;
+	}
+	if (start_application() < 0) {
 		return 1;
 	}
 	announce();

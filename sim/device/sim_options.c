@@ -34,6 +34,7 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_CUT_AFTER,
 	OPT_CUT_MODE,
+	OPT_KEY,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +45,7 @@ static const struct option long_options[] = {
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "cut-after", required_argument, NULL, OPT_CUT_AFTER },
 	{ "cut-mode", required_argument, NULL, OPT_CUT_MODE },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,8 +69,15 @@ static void print_usage(FILE *out, const char *prog)
 	      "      --cut-after N      cut the power after N more flash program/erase\n"
 	      "                         operations: log \"power cut\", exit with status 99\n"
 	      "      --cut-mode MODE    clean (the cut operation does nothing) or torn\n"
-	      "                         (it is half done); default clean\n"
-	      "  -h, --help             this text\n"
+	      "                         (it is half done); default clean\n",
+	      out);
+	fprintf(out,
+		"      --key FILE.pem     a key the bootloader trusts (EC P-256 or Ed25519,\n"
+		"                         private or public PEM; the public half is used),\n"
+		"                         repeatable up to %d times; without it images are\n"
+		"                         checked by hash only\n",
+		SIM_KEYS_MAX);
+	fputs("  -h, --help             this text\n"
 	      "\n"
 	      "When ready it prints \"smpdfu-sim: listening on udp ADDR:PORT\" per address.\n"
 	      "SIGINT/SIGTERM stop it cleanly (exit 0); an SMP reset restarts it in place.\n",
@@ -163,6 +172,13 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 				return bad_value(prog, "cut-mode", optarg);
 			}
 			break;
+		case OPT_KEY:
+			if (opt->key_count == SIM_KEYS_MAX) {
+				fprintf(stderr, "%s: at most %d --key options\n", prog, SIM_KEYS_MAX);
+				return -EINVAL;
+			}
+			opt->keys[opt->key_count++] = optarg;
+			break;
 		case OPT_HELP:
 			print_usage(stdout, prog);
 			return 1;
@@ -179,6 +195,11 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 	/* --cut-mode alone arms nothing: the cut needs to know when. */
 	if (cut_given) {
 		opt->cut_mode = cut_mode;
+	}
+	/* sim_keys_load() has said which file and why; add how to get help, as for other values. */
+	if (sim_keys_load(opt->keys, opt->key_count) < 0) {
+		fprintf(stderr, "%s: invalid value for --key (see --help)\n", prog);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -214,6 +235,10 @@ void sim_options_restart_argv(const struct sim_options *opt, const char *argv0,
 		out->argv[n++] = out->cut_after;
 		out->argv[n++] = "--cut-mode";
 		out->argv[n++] = opt->cut_mode == FLASH_SIM_CUT_TORN ? "torn" : "clean";
+	}
+	for (size_t i = 0; i < opt->key_count; i++) {
+		out->argv[n++] = "--key";
+		out->argv[n++] = (char *)opt->keys[i];
 	}
 	out->argv[n] = NULL;
 }

@@ -12,6 +12,7 @@
 #include <smpdfu/port.h>
 
 #include "flash_sim.h"
+#include "sim_keys.h"
 #include "udp_transport.h"
 
 struct sim_options {
@@ -23,16 +24,20 @@ struct sim_options {
 	enum port_log_level log_level;
 	enum flash_sim_cut_mode cut_mode; /* FLASH_SIM_CUT_NONE unless --cut-after was given */
 	uint64_t cut_after;
+	const char *keys[SIM_KEYS_MAX]; /* PEM files of the keys the bootloader trusts */
+	size_t key_count;               /* 0: images are checked by hash only */
 };
 
 /*
- * Fills opt from argv (argv is permuted, as getopt_long does). Returns 0 to run, 1 when --help was
- * printed (exit 0), or -EINVAL after printing what was wrong (exit 2).
+ * Fills opt from argv (argv is permuted, as getopt_long does) and loads the --key files as the
+ * trusted keys (sim_keys_load()), so that a bad key file stops the device before it starts.
+ * Returns 0 to run, 1 when --help was printed (exit 0), or -EINVAL after printing what was wrong
+ * (exit 2).
  */
 int sim_options_parse(struct sim_options *opt, int argc, char **argv);
 
 /* Room for the longest command line sim_options_restart_argv() builds. */
-#define SIM_RESTART_ARGC_MAX (1 + 2 * (6 + UDP_TRANSPORT_MAX_SOCKETS) + 1)
+#define SIM_RESTART_ARGC_MAX (1 + 2 * (6 + UDP_TRANSPORT_MAX_SOCKETS + SIM_KEYS_MAX) + 1)
 
 struct sim_restart_argv {
 	char *argv[SIM_RESTART_ARGC_MAX];
@@ -42,7 +47,8 @@ struct sim_restart_argv {
 
 /*
  * Builds the command line of the device after a reboot: the options in opt without --load-slot0
- * (slot 0 is programmed once, like at the factory), listening on `bound_port` so that clients
+ * (slot 0 is programmed once, like at the factory) and with the same --key files, listening on
+ * `bound_port` so that clients
  * find the device where it was even when it was started with --port 0. Pointers in out->argv point
  * into opt, argv0 and out itself.
  */

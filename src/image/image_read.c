@@ -133,9 +133,10 @@ int image_tlv_iter_next(struct image_tlv_iter *it, uint16_t *type, uint32_t *off
 	return 1;
 }
 
-bool image_tlv_iter_is_protected(const struct image_tlv_iter *it, uint32_t off)
+bool image_tlv_iter_is_protected(const struct image_tlv_iter *it)
 {
-	return off < it->prot_end;
+	/* next() leaves the protected area before reading an entry, so this is that entry's area. */
+	return it->in_prot;
 }
 
 uint32_t image_tlv_end(const struct image_tlv_iter *it)
@@ -160,7 +161,7 @@ int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8
 		return rc;
 	}
 	while ((rc = image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
-		if (type != IMAGE_TLV_SHA256 || image_tlv_iter_is_protected(&it, off)) {
+		if (type != IMAGE_TLV_SHA256 || image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
 		if (len != 32 || found) {

@@ -1,17 +1,82 @@
-"""smpdfu-image against bytes made by MCUboot's imgtool (../shared/vectors/mcuboot)."""
+"""smpdfu-image against bytes made by MCUboot's imgtool (../shared/vectors/mcuboot): unsigned and
+Ed25519 images byte for byte, ECDSA images byte for byte but for the (randomized) signature, which
+is verified instead; keys, verification, and dfu_application.zip read back with Python's zipfile."""
+import json
 import os
 import pathlib
 import re
+import struct
 import subprocess
+import zipfile
+
+import pytest
 
 BUILD = pathlib.Path(os.environ["SMPDFU_BUILD_DIR"])
 TOOL = BUILD / "tools" / "smpdfu-image"
 VECTORS = pathlib.Path(os.environ["SMPDFU_SOURCE_DIR"]).parent / "shared" / "vectors" / "mcuboot"
 
 
+EC_KEY = VECTORS / "root-ec-p256.pem"
+ED_KEY = VECTORS / "root-ed25519.pem"
+PAYLOAD = VECTORS / "payload.bin"
+EC_KEYHASH = "e30466f6b8470c1f29070b17f1e2d3e94d445e3f608087fdc711e4382bb538b6"
+ED_KEYHASH = "c1907fa4eac7fae3840a78902b6f0710b037e9968e5c6274a12a28790c7d4e3c"
+TLV_ECDSA_SIG = 0x22
+
+
 def run(*args, check=True):
     return subprocess.run([str(TOOL), *map(str, args)], capture_output=True, text=True,
                           check=check)
+
+
+def create(out, *args):
+    """create with what every vector image had: --header-size 0x200 --pad-header."""
+    run("create", "--header-size", "0x200", "--pad-header", *args, PAYLOAD, out)
+    return out.read_bytes()
+
+
+def layout(image):
+    """(offset of the unprotected TLV info, [(type, value)] of its entries, end of the image)."""
+    _, _, hdr_size, prot_size, img_size, _ = struct.unpack_from("<IIHHII", image)
+    info = hdr_size + img_size + prot_size
+    magic, total = struct.unpack_from("<HH", image, info)
+    assert magic == 0x6907
+    entries, pos = [], info + 4
+    while pos < info + total:
+        tlv_type, length = struct.unpack_from("<HH", image, pos)
+        entries.append((tlv_type, image[pos + 4:pos + 4 + length]))
+        pos += 4 + length
+    assert pos == info + total
+    return info, entries, pos
+
+
+def assert_same_but_signature(ours, theirs):
+    """Every byte equal except the ECDSA signature's (and the sizes that follow its length): the
+    hashed part, every other TLV, and whatever follows the image (padding and trailer)."""
+    info_a, tlvs_a, end_a = layout(ours)
+    info_b, tlvs_b, end_b = layout(theirs)
+    assert info_a == info_b and ours[:info_a] == theirs[:info_b]
+    assert [t for t, _ in tlvs_a] == [t for t, _ in tlvs_b]
+    for (t, a), (_, b) in zip(tlvs_a, tlvs_b):
+        if t != TLV_ECDSA_SIG:
+            assert a == b, hex(t)
+    tail_a, tail_b = ours[end_a:], theirs[end_b:]
+    if tail_a or tail_b:
+        # Padded to the same slot: the signature's length moves the image end, not the trailer.
+        assert len(ours) == len(theirs)
+        short, long = sorted((tail_a, tail_b), key=len)
+        extra = len(long) - len(short)
+        assert long[:extra] == b"\xff" * extra and long[extra:] == short
+    else:
+        assert abs(len(ours) - len(theirs)) <= 2
+
+
+def signature_of(image):
+    return next(v for t, v in layout(image)[1] if t == TLV_ECDSA_SIG)
+
+
+def image_hash(image):
+    return next(v for t, v in layout(image)[1] if t == 0x10)
 
 
 def test_unsigned_image_is_byte_identical_to_imgtool(tmp_path):
@@ -62,3 +127,238 @@ def test_bad_input_is_refused(tmp_path):
     assert r.returncode == 1
     r = run("dump", nonzero, check=False)
     assert r.returncode == 1 and "no MCUboot magic" in r.stderr
+
+
+# --- Golden checks against imgtool ------------------------------------------------------------
+
+def test_ed25519_image_is_byte_identical_to_imgtool(tmp_path):
+    # Ed25519 is deterministic: the same key and hash give the same signature.
+    ours = create(tmp_path / "img.bin", "--key", ED_KEY, "--version", "1.2.3+4",
+                  "--slot-size", "0x40000")
+    assert ours == (VECTORS / "ed25519.signed.bin").read_bytes()
+
+
+ECDSA_GOLDEN = [
+    ("ecdsa-p256", ["--version", "1.2.3+4", "--slot-size", "0x40000"]),
+    ("protected-tlvs", ["--version", "1.0.0", "--security-counter", "5",
+                        "--dependencies", "(1,2.0.0+0)"]),
+    ("rom-fixed-0x10000", ["--version", "1.0.1", "--rom-fixed", "0x10000"]),
+    ("padded-test", ["--version", "3.1.0", "--slot-size", "0x8000", "--pad"]),
+    ("padded-confirmed", ["--version", "3.1.0+7", "--slot-size", "0x8000", "--pad",
+                          "--confirm"]),
+    ("align16-padded", ["--version", "1.0.2", "--slot-size", "0x8000", "--align", "16",
+                        "--max-align", "16", "--pad"]),
+]
+
+
+@pytest.mark.parametrize("name,args", ECDSA_GOLDEN, ids=[n for n, _ in ECDSA_GOLDEN])
+def test_ecdsa_image_matches_imgtool_but_for_the_signature(tmp_path, name, args):
+    theirs = (VECTORS / f"{name}.signed.bin").read_bytes()
+    ours = create(tmp_path / "img.bin", "--key", EC_KEY, *args)
+    assert_same_but_signature(ours, theirs)
+    # A fresh signature each run (random nonce), and each one valid.
+    again = create(tmp_path / "again.bin", "--key", EC_KEY, *args)
+    assert signature_of(again) != signature_of(ours)
+    for image in (tmp_path / "img.bin", tmp_path / "again.bin"):
+        out = run("verify", "--key", EC_KEY, image).stdout
+        assert "result:  valid" in out
+
+
+def test_ecdsa_signature_verifies_with_an_independent_library(tmp_path):
+    crypto = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ec")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import utils
+
+    image = create(tmp_path / "img.bin", "--key", EC_KEY, "--version", "1.2.3+4")
+    key = serialization.load_pem_private_key(EC_KEY.read_bytes(), None).public_key()
+    # Raises on a bad signature; the image hash is the signed digest.
+    key.verify(signature_of(image), image_hash(image),
+               crypto.ECDSA(utils.Prehashed(hashes.SHA256())))
+
+
+def test_trailer_forms(tmp_path):
+    """The trailer for A = 8, 16 and 32: magic in the last 16 bytes, image_ok one cell below the
+    magic block, everything else erased."""
+    a8 = bytes.fromhex("77c295f360d2ef7f3552500f2cb67980")
+    tail = bytes.fromhex("2de15d29410b8d77679c110f1f8a")
+    cases = [(["--pad"], a8, None), (["--confirm"], a8, 24),
+             (["--align", "16", "--confirm"], b"\x10\x00" + tail, 32),
+             (["--max-align", "32", "--max-sectors", "16", "--confirm"], b"\x20\x00" + tail, 64)]
+    for args, magic, image_ok_from_end in cases:
+        image = create(tmp_path / "img.bin", "--version", "1.0.0", "--slot-size", "0x8000",
+                       *args)
+        end = layout(image)[2]
+        assert len(image) == 0x8000 and image[-16:] == magic, args
+        rest = bytearray(image[end:-16])
+        if image_ok_from_end is not None:
+            assert image[-image_ok_from_end] == 1, args
+            rest[-(image_ok_from_end - 16)] = 0xff
+        assert rest == b"\xff" * len(rest), args
+
+
+def test_image_must_leave_room_for_the_trailer(tmp_path):
+    # 20552 bytes of image + 128 * 3 * 4 + 48 bytes of trailer > 0x5400.
+    r = run("create", "--pad-header", "--version", "1", "--slot-size", "0x5400", "--align", "4",
+            PAYLOAD, tmp_path / "o.bin", check=False)
+    assert r.returncode == 1
+    run("create", "--pad-header", "--version", "1", "--slot-size", "0x5400", PAYLOAD,
+        tmp_path / "o.bin")
+
+
+def test_security_counter_auto_and_several_dependencies(tmp_path):
+    create(tmp_path / "img.bin", "--version", "1.2.3", "--security-counter", "auto",
+           "--dependencies", "(0, 1.2.3), (1,2.3.4+5)")
+    dump = run("dump", tmp_path / "img.bin").stdout
+    assert re.search(r"SEC_CNT .*\(protected\)\s+03000201", dump)
+    assert "000000000102030000000000" in dump and "010000000203040005000000" in dump
+    for bad in ("(1 2.0.0)", "1,2.0.0", "(1,2.0.0", "(256,1.0.0)", ""):
+        r = run("create", "--pad-header", "--version", "1", "--dependencies", bad, PAYLOAD,
+                tmp_path / "o.bin", check=False)
+        assert r.returncode == 2, bad
+
+
+# --- Keys -------------------------------------------------------------------------------------
+
+def test_keyhash_of_the_sample_keys_is_imgtools():
+    assert run("keyhash", EC_KEY).stdout.split() == ["ecdsa-p256", EC_KEYHASH]
+    assert run("keyhash", ED_KEY).stdout.split() == ["ed25519", ED_KEYHASH]
+    # ...which is what the KEYHASH TLV of imgtool's images holds.
+    for name, keyhash in (("ecdsa-p256", EC_KEYHASH), ("ed25519", ED_KEYHASH)):
+        tlvs = layout((VECTORS / f"{name}.signed.bin").read_bytes())[1]
+        assert dict(tlvs)[0x01].hex() == keyhash
+
+
+def test_keygen_makes_keys_that_sign_and_verify(tmp_path):
+    for key_type in ("ecdsa-p256", "ed25519"):
+        key = tmp_path / f"{key_type}.pem"
+        run("keygen", "--type", key_type, key)
+        assert key.stat().st_mode & 0o077 == 0
+        assert run("keyhash", key).stdout.split()[0] == key_type
+        image = tmp_path / f"{key_type}.bin"
+        create(image, "--key", key, "--version", "1.0.0")
+        assert "result:  valid" in run("verify", "--key", key, image).stdout
+        other = ED_KEY if key_type == "ecdsa-p256" else EC_KEY
+        assert run("verify", "--key", other, image, check=False).returncode == 1
+        # Never overwrites a key.
+        r = run("keygen", "--type", key_type, key, check=False)
+        assert r.returncode == 1 and "exists" in r.stderr
+
+
+def test_keygen_output_is_readable_by_imgtools_library(tmp_path):
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives import serialization
+    import hashlib
+
+    for key_type in ("ecdsa-p256", "ed25519"):
+        key = tmp_path / f"{key_type}.pem"
+        run("keygen", "--type", key_type, key)
+        loaded = serialization.load_pem_private_key(key.read_bytes(), None)
+        spki = loaded.public_key().public_bytes(serialization.Encoding.DER,
+                                                serialization.PublicFormat.SubjectPublicKeyInfo)
+        assert run("keyhash", key).stdout.split()[1] == hashlib.sha256(spki).hexdigest()
+
+
+def test_key_files_that_are_refused(tmp_path):
+    junk = tmp_path / "junk.pem"
+    junk.write_text("-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n")
+    r = run("create", "--pad-header", "--version", "1", "--key", junk, PAYLOAD,
+            tmp_path / "o.bin", check=False)
+    assert r.returncode == 1 and "not a PEM key" in r.stderr
+    r = run("create", "--pad-header", "--version", "1", "--key", tmp_path / "missing.pem",
+            PAYLOAD, tmp_path / "o.bin", check=False)
+    assert r.returncode == 1
+    assert not (tmp_path / "o.bin").exists()
+
+
+# --- verify -----------------------------------------------------------------------------------
+
+def test_verify_every_vector(tmp_path):
+    for image in VECTORS.glob("*.signed.bin"):
+        key = ED_KEY if image.name.startswith("ed25519") else EC_KEY
+        signed = not image.name.startswith("hash-only")
+        r = run("verify", "--key", key, image, check=False)
+        assert r.returncode == (0 if signed else 1), image.name
+        # Without a key: hash only, every image passes.
+        out = run("verify", image).stdout
+        assert "result:  valid" in out and "not checked" in out, image.name
+        digest = image_hash(image.read_bytes()).hex()
+        assert f"hash:    {digest}" in out
+
+
+def test_verify_finds_tampering(tmp_path):
+    good = bytearray((VECTORS / "ecdsa-p256.signed.bin").read_bytes())
+    cases = {"payload": (0x300, "malformed image or hash mismatch"),
+             "signature": (0x5080, "no valid signature"),
+             "header": (20, "malformed image or hash mismatch")}
+    for what, (offset, message) in cases.items():
+        bad = bytearray(good)
+        bad[offset] ^= 1
+        path = tmp_path / f"{what}.bin"
+        path.write_bytes(bad)
+        r = run("verify", "--key", EC_KEY, path, check=False)
+        assert r.returncode == 1 and message in r.stdout, what
+
+
+# --- dfu_application.zip ----------------------------------------------------------------------
+
+def test_zip_single_image(tmp_path):
+    image = VECTORS / "ecdsa-p256.signed.bin"
+    out = tmp_path / "dfu_application.zip"
+    run("zip", "--name", "hello", "--board", "nrf52840dk/nrf52840", "--soc", "nrf52840",
+        "--time", "1700000000", "--load-address", "0xc000", out, image)
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+        assert z.namelist() == ["hello.bin", "manifest.json"]
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+        assert z.read("hello.bin") == image.read_bytes()
+        text = z.read("manifest.json").decode()
+    manifest = json.loads(text)
+    # Key order and values as NCS's generate_zip.py writes them (json.dumps, indent 4).
+    assert text == json.dumps(manifest, indent=4)
+    assert list(manifest) == ["format-version", "time", "files", "name"]
+    assert manifest["format-version"] == 1 and manifest["time"] == 1700000000
+    assert manifest["name"] == "hello"
+    (entry,) = manifest["files"]
+    assert list(entry) == ["type", "board", "soc", "load_address", "image_index",
+                           "slot_index_primary", "slot_index_secondary", "version_MCUBOOT",
+                           "size", "file", "modtime"]
+    assert entry == {
+        "type": "application", "board": "nrf52840dk/nrf52840", "soc": "nrf52840",
+        "load_address": 0xc000, "image_index": "0", "slot_index_primary": "1",
+        "slot_index_secondary": "2", "version_MCUBOOT": "1.2.3+4",
+        "size": image.stat().st_size, "file": "hello.bin",
+        "modtime": int(image.stat().st_mtime),
+    }
+
+
+def test_zip_direct_xip(tmp_path):
+    slot0 = tmp_path / "slot0.bin"
+    slot1 = tmp_path / "slot1.bin"
+    create(slot0, "--version", "1.4.0+2", "--rom-fixed", "0x10000")
+    create(slot1, "--version", "1.4.0+2", "--rom-fixed", "0x90000")
+    out = tmp_path / "dfu_application.zip"
+    run("zip", "--direct-xip", "--name", "app", "--time", "1700000001", out, slot0, slot1)
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == ["app.bin", "mcuboot_secondary_app.bin", "manifest.json"]
+        assert z.read("app.bin") == slot0.read_bytes()
+        assert z.read("mcuboot_secondary_app.bin") == slot1.read_bytes()
+        manifest = json.loads(z.read("manifest.json"))
+    files = manifest["files"]
+    assert [f["slot"] for f in files] == ["0", "1"]
+    assert [f["load_address"] for f in files] == [0x10000, 0x90000]
+    for f in files:
+        assert list(f) == ["type", "board", "soc", "load_address", "version_MCUBOOT+XIP",
+                           "image_index", "slot", "size", "file", "modtime"]
+        assert f["version_MCUBOOT+XIP"] == "1.4.0+2" and f["image_index"] == "0"
+        assert "slot_index_primary" not in f
+
+    # Two builds for the same address are a mistake, not a direct-xip package.
+    r = run("zip", "--direct-xip", tmp_path / "x.zip", slot0, slot0, check=False)
+    assert r.returncode == 1 and "load address" in r.stderr
+
+
+def test_zip_refuses_what_is_not_an_image(tmp_path):
+    r = run("zip", tmp_path / "x.zip", PAYLOAD, check=False)
+    assert r.returncode == 1 and "not an MCUboot image" in r.stderr
+    r = run("zip", "--direct-xip", tmp_path / "x.zip", PAYLOAD, check=False)
+    assert r.returncode == 2

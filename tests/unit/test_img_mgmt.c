@@ -721,13 +721,6 @@ static void state_read(void **state)
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
 }
 
-static void state_write_not_supported_yet(void **state)
-{
-	(void)state;
-	test_expect_exchange("0a 00 00 09 00 01 21 00 a1 67 63 6f 6e 66 69 72 6d f5",
-			     "0b 00 00 06 00 01 21 00 bf 62 72 63 08 ff");
-}
-
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -748,7 +741,6 @@ int main(void)
 		T(erase_check_hook_can_refuse),
 		T(slot_info),
 		T(state_read),
-		T(state_write_not_supported_yet),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,8 @@ int cmd_params(struct cli *cli, int argc, char **argv);
 int cmd_reset(struct cli *cli, int argc, char **argv);
 int cmd_bootloader_info(struct cli *cli, int argc, char **argv);
 int cmd_os_info(struct cli *cli, int argc, char **argv);
+/* The slot the device runs from (state read); -ENOENT when none is reported active. */
+int image_active_slot(struct cli *cli, unsigned int *slot);
 int cmd_image_list(struct cli *cli, int argc, char **argv);
 int cmd_image_test(struct cli *cli, int argc, char **argv);
 int cmd_image_confirm(struct cli *cli, int argc, char **argv);

@@ -206,6 +206,33 @@ int cmd_image_list(struct cli *cli, int argc, char **argv)
 	return print_state(cli, &rsp);
 }
 
+int image_active_slot(struct cli *cli, unsigned int *slot)
+{
+	struct state_list l = { 0 };
+	struct cbor_writer w;
+	struct smp_rsp rsp;
+	int rc;
+
+	cli_payload_begin(cli, &w);
+	cbor_put_map(&w, 0);
+	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w,
+			 cli->timeout_ms, &rsp);
+	if (rc < 0) {
+		return rc;
+	}
+	if (walk_body(rsp.body, rsp.body_len, visit_state_top, &l) < 0) {
+		return cli_bad_response("image state is not well-formed");
+	}
+	for (size_t i = 0; i < l.count; i++) {
+		if (l.slots[i].active && l.slots[i].image <= 0 &&
+		    (l.slots[i].slot == 0 || l.slots[i].slot == 1)) {
+			*slot = (unsigned int)l.slots[i].slot;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* State write: hash may be NULL (confirm the running image). */
 static int state_write(struct cli *cli, const uint8_t *hash, bool confirm)
 {

@@ -306,6 +306,25 @@ int cmd_image_upload(struct cli *cli, int argc, char **argv)
 				     img.size);
 		goto out_free;
 	}
+	if (image_file_has_slot_builds(&img)) {
+		/* A direct-xip package: write the build linked for the slot that is not running. */
+		unsigned int active = 0;
+
+		rc = image_active_slot(cli, &active);
+		if (rc < 0 && rc != -ENOENT) {
+			goto out_free;
+		}
+		rc = image_file_select_slot(&img, active == 0 ? 1 : 0);
+		if (rc < 0) {
+			rc = cli_usage_error("%s: no build for slot %u in the package", a.path,
+					     active == 0 ? 1 : 0);
+			goto out_free;
+		}
+		if (!cli->json) {
+			printf("device runs from slot %u: uploading the build for slot %u\n", active,
+			       active == 0 ? 1 : 0);
+		}
+	}
 	rc = run_upload(cli, &a, &img);
 
 out_free:

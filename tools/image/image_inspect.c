@@ -122,7 +122,7 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 	}
 	while ((rc = image_tlv_iter_next(&it, &type, &off, &tlv_len)) > 0) {
 		fprintf(out, "tlv:     0x%02x %-11s len %3u %s ", type, tlv_name(type), tlv_len,
-			image_tlv_iter_is_protected(&it, off) ? "(protected)  " : "(unprotected)");
+			image_tlv_iter_is_protected(&it) ? "(protected)  " : "(unprotected)");
 		print_hex(out, img + off, tlv_len > 32 ? 32 : tlv_len);
 		fprintf(out, "%s\n", tlv_len > 32 ? "..." : "");
 	}
@@ -142,4 +142,53 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 	print_hex(out, stored, 32);
 	fprintf(out, " %s\n", memcmp(stored, computed, 32) == 0 ? "(matches)" : "(MISMATCH)");
 	return memcmp(stored, computed, 32) == 0 ? 0 : -EBADMSG;
+}
+
+/* Why image_validate() said no, in the words of the verify command. */
+static const char *verdict(int rc)
+{
+	switch (rc) {
+	case 0: return "valid";
+	case -ENOENT: return "no MCUboot image (bad header magic)";
+	case -EBADMSG: return "malformed image or hash mismatch";
+	case -EPERM: return "no valid signature by a given key";
+	default: return "cannot be read";
+	}
+}
+
+int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
+		 FILE *out)
+{
+	struct flash_device dev;
+	struct flash_area fa;
+	struct image_validation v;
+	char version[IMAGE_VERSION_STR_MAX];
+	int rc;
+
+	if (len > UINT32_MAX) {
+		fprintf(stderr, "image: too large\n");
+		return -EFBIG;
+	}
+	as_area(img, len, &dev, &fa);
+	rc = image_validate(&fa, keys, key_count, &v);
+	if (rc != -ENOENT && v.hdr.magic == IMAGE_MAGIC) {
+		image_version_str(&v.hdr.ver, version);
+		fprintf(out, "version: %u.%u.%u+%u (%s)\n", v.hdr.ver.major, v.hdr.ver.minor,
+			v.hdr.ver.revision, v.hdr.ver.build_num, version);
+	}
+	if (rc == 0) {
+		fprintf(out, "hash:    ");
+		print_hex(out, v.hash, sizeof(v.hash));
+		fprintf(out, "\nsize:    %u bytes\n", v.size);
+		if (v.has_security_counter) {
+			fprintf(out, "sec_cnt: %u\n", v.security_counter);
+		}
+		fprintf(out, "%s\n", key_count > 0 ? "signature: valid (trusted key)"
+						    : "signature: not checked (no key given)");
+	}
+	fprintf(out, "result:  %s\n", verdict(rc));
+	if (rc < 0) {
+		fprintf(stderr, "image is not valid: %s\n", verdict(rc));
+	}
+	return rc;
 }

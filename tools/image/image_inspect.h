@@ -6,9 +6,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <smpdfu/image.h>
+
 /* Prints header, TLVs and whether the SHA-256 TLV matches. 0, or -EBADMSG for a bad image. */
 int image_dump(const uint8_t *img, size_t len, FILE *out);
 /* Prints the SHA-256 TLV as hex (what state read reports as "hash"). 0 or -EBADMSG. */
 int image_print_hash(const uint8_t *img, size_t len, FILE *out);
+
+/*
+ * Validates the image as the device's bootloader would (image_validate()), with `keys` as the
+ * trusted keys (none: hash only), and prints version, hash and the verdict. Returns 0, or the
+ * validator's -errno (-ENOENT, -EBADMSG, -EPERM) after saying what is wrong.
+ */
+int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
+		 FILE *out);
 
 #endif

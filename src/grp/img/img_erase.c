@@ -28,7 +28,7 @@ static struct smp_status check_erase(uint32_t slot)
 
 struct smp_status img_erase(struct smp_request *req)
 {
-	uint64_t slot = img_active_slot() == 0 ? 1 : 0;
+	uint64_t slot = img_other_slot(img_active_slot());
 	struct cbor_field fields[] = { CBOR_FIELD_UINT("slot", &slot) };
 	const struct flash_area *fa;
 	struct image_header hdr;

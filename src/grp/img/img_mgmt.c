@@ -4,7 +4,9 @@
  */
 #include <stddef.h>
 
+#include <smpdfu/boot.h>
 #include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/image.h>
 #include <smpdfu/mgmt_callbacks.h>
 
 #include "img_mgmt_priv.h"
@@ -23,21 +25,63 @@ const struct flash_area *img_slot_area(uint32_t slot)
 
 uint32_t img_active_slot(void)
 {
-	/* Swap modes always run from the primary slot. */
-	return 0;
+	return boot_running_slot();
+}
+
+/* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
+static struct img_slot_flags direct_xip_flags(uint32_t slot)
+{
+	const uint32_t active = img_active_slot();
+	struct img_slot_flags f = { .active = slot == active };
+	struct image_header mine;
+	struct image_header running;
+	struct boot_swap_state st;
+	bool newer = slot != active && image_read_header(img_slot_area(slot), &mine) == 0 &&
+		     image_read_header(img_slot_area(active), &running) == 0 &&
+		     image_version_cmp(&mine.ver, &running.ver, false) > 0;
+
+	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		f.pending = newer;
+		f.permanent = newer;
+		return f;
+	}
+	if (boot_read_swap_state(img_slot_area(slot), &st) < 0) {
+		return f;
+	}
+	f.confirmed = st.image_ok == BOOT_FLAG_SET;
+	if (newer && st.magic == BOOT_MAGIC_GOOD) {
+		f.pending = true;
+		f.permanent = f.confirmed;
+	}
+	return f;
 }
 
 struct img_slot_flags img_slot_flags(uint32_t slot)
 {
-	/*
-	 * Until the trailer and swap-type table exist (the MCUboot issue), nothing can be marked for
-	 * the next boot: the running image is active and confirmed, the other slot just holds data.
-	 */
-	struct img_slot_flags f = { 0 };
+	const uint32_t active = img_active_slot();
+	struct img_slot_flags f = { .active = slot == active };
 
-	if (slot == img_active_slot()) {
-		f.active = true;
-		f.confirmed = true;
+	if (img_mode_is_direct_xip()) {
+		return direct_xip_flags(slot);
+	}
+	/* Swap and overwrite modes: what MCUboot's swap-type table says the next boot does. */
+	switch (boot_swap_type()) {
+	case BOOT_SWAP_TYPE_TEST:
+		f.confirmed = slot == active;
+		f.pending = slot != active;
+		break;
+	case BOOT_SWAP_TYPE_PERM:
+		f.confirmed = slot == active;
+		f.pending = slot != active;
+		f.permanent = slot != active;
+		break;
+	case BOOT_SWAP_TYPE_REVERT:
+		/* The running image is on trial; the other slot holds the confirmed one. */
+		f.confirmed = slot != active;
+		break;
+	default:
+		f.confirmed = slot == active;
+		break;
 	}
 	return f;
 }
@@ -46,7 +90,12 @@ bool img_slot_in_use(uint32_t slot)
 {
 	struct img_slot_flags f = img_slot_flags(slot);
 
-	return f.active || f.pending || (f.confirmed && slot != img_active_slot());
+	return f.active || f.pending || f.confirmed;
+}
+
+uint32_t img_other_slot(uint32_t slot)
+{
+	return slot == 0 ? 1 : 0;
 }
 
 void img_notify(uint32_t event, void *data, size_t size)
@@ -82,7 +131,10 @@ static uint16_t img_translate_err(uint16_t rc)
 }
 
 static const struct smp_handler img_handlers[] = {
-	[IMG_MGMT_ID_STATE] = { .read = img_state_read, .write = img_state_write },
+	/* Direct-XIP without revert has nothing to mark: the higher version simply wins. */
+	[IMG_MGMT_ID_STATE] = { .read = img_state_read,
+				.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL
+										  : img_state_write },
 	[IMG_MGMT_ID_UPLOAD] = { .write = img_upload },
 	[IMG_MGMT_ID_ERASE] = { .write = img_erase },
 	[IMG_MGMT_ID_SLOT_INFO] = { .read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? img_slot_info : NULL },

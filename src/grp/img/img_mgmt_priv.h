@@ -26,9 +26,20 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 const struct flash_area *img_slot_area(uint32_t slot);
 /* The slot the running application executes from. */
 uint32_t img_active_slot(void);
+/* The other slot of image 0. */
+uint32_t img_other_slot(uint32_t slot);
+
+static inline bool img_mode_is_direct_xip(void)
+{
+	return CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||
+	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
+}
 /* What the bootloader will do with each slot (active, confirmed, pending, permanent). */
 struct img_slot_flags img_slot_flags(uint32_t slot);
-/* True when erasing or overwriting the slot would destroy an image the device needs. */
+/*
+ * True when erasing or overwriting the slot would destroy an image the device needs: the running
+ * one, one marked for the next boot, or the confirmed image a revert will restore.
+ */
 bool img_slot_in_use(uint32_t slot);
 
 /* Fires a notification whose answer does not matter (status events). */

@@ -1,13 +1,20 @@
 /*
  * Image state (command 0): read lists every slot that holds a readable MCUboot image with its
- * version, hash and boot flags; write (test / confirm) needs the bootloader's trailer layer.
+ * version, hash and boot flags; write marks a slot for test or confirms one, by MCUmgr's rules for
+ * the bootloader mode, through the application's side of MCUboot.
  */
 #include <errno.h>
+#include <string.h>
 
+#include <smpdfu/boot.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
+#include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+
+#define LOG_MODULE "img"
 
 static void put_flag(struct cbor_writer *w, const char *name, bool value)
 {
@@ -67,9 +74,156 @@ struct smp_status img_state_read(struct smp_request *req)
 	return w->overflow ? smp_err(MGMT_ERR_EMSGSIZE, "response too large") : smp_ok();
 }
 
+/* The slot whose image hash TLV is `hash`, or -ENOENT. */
+static int find_slot_by_hash(const uint8_t hash[32])
+{
+	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
+		const struct flash_area *fa = img_slot_area(slot);
+		struct image_header hdr;
+		uint8_t h[32];
+
+		if (fa != NULL && image_read_hash(fa, &hdr, h) == 0 && memcmp(h, hash, 32) == 0) {
+			return (int)slot;
+		}
+	}
+	return -ENOENT;
+}
+
+static struct smp_status check_state_write(uint32_t slot, bool confirm)
+{
+	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
+		return smp_ok();
+	}
+
+	struct img_mgmt_state_write_check data = { .slot = slot, .confirm = confirm };
+	int32_t rc = 0;
+	uint16_t group = 0;
+	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data,
+						       sizeof(data), &rc, &group);
+
+	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+}
+
+static struct smp_status boot_write_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return smp_ok();
+	case -EIO:
+		return img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed");
+	case -EBADMSG:
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
+	default:
+		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state");
+	}
+}
+
+static struct smp_status confirm_running(void)
+{
+	struct smp_status st = boot_write_status(boot_write_img_confirmed());
+
+	if (smp_status_is_ok(st)) {
+		struct img_mgmt_image_confirmed data = { .image = 0 };
+
+		LOG_INF("running image confirmed");
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
+	}
+	return st;
+}
+
+/*
+ * MCUmgr's rules for swap and overwrite modes, from what the next boot will do (§4.2 of the
+ * protocol reference): a test is asked once, a permanent request cannot be taken back, and the
+ * running image on trial can only be confirmed.
+ */
+static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
+{
+	const uint32_t active = img_active_slot();
+
+	switch (boot_swap_type()) {
+	case BOOT_SWAP_TYPE_TEST:
+		if (!confirm && slot != active) {
+			return smp_ok(); /* the same test again */
+		}
+		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
+	case BOOT_SWAP_TYPE_PERM:
+		if (confirm && slot != active) {
+			return smp_ok(); /* already the permanent next image */
+		}
+		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
+	case BOOT_SWAP_TYPE_REVERT:
+		if (!confirm) {
+			return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
+		}
+		if (slot != active) {
+			return smp_ok(); /* the revert already brings that slot back */
+		}
+		return confirm_running();
+	case BOOT_SWAP_TYPE_NONE:
+		if (slot == active) {
+			return confirm ? confirm_running() : smp_ok();
+		}
+		LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
+		return boot_write_status(boot_request_upgrade(confirm));
+	default:
+		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state unreadable");
+	}
+}
+
+/* Direct-XIP with revert: the bootloader boots the higher version that carries a magic. */
+static struct smp_status set_next_boot_direct_xip(uint32_t slot, bool confirm)
+{
+	if (slot == img_active_slot()) {
+		return confirm_running();
+	}
+	LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
+	return boot_write_status(boot_set_next_direct_xip(slot, confirm));
+}
+
 struct smp_status img_state_write(struct smp_request *req)
 {
-	/* Marking a slot for test or confirming needs the image trailer (the MCUboot issue). */
-	(void)req;
-	return smp_err(MGMT_ERR_ENOTSUP, "state write not supported yet");
+	struct cbor_view hash = { 0 };
+	bool confirm = false;
+	struct cbor_field fields[] = {
+		CBOR_FIELD_BSTR_OR_NULL("hash", &hash),
+		CBOR_FIELD_BOOL("confirm", &confirm),
+	};
+	struct smp_status st;
+	uint32_t slot;
+
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 2) < 0) {
+		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	}
+	if (!fields[0].found) {
+		if (!confirm) {
+			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
+		}
+		slot = img_active_slot();
+	} else {
+		int found;
+
+		if (hash.len != 32) {
+			return img_err(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
+		}
+		found = find_slot_by_hash(hash.ptr);
+		if (found < 0) {
+			return img_err(IMG_MGMT_ERR_HASH_NOT_FOUND, "hash not found");
+		}
+		slot = (uint32_t)found;
+	}
+	if (!confirm && slot == img_active_slot()) {
+		return img_err(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED, "test of active");
+	}
+	st = check_state_write(slot, confirm);
+	if (!smp_status_is_ok(st)) {
+		LOG_WRN("state write refused by a hook");
+		return st;
+	}
+	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, confirm)
+				      : set_next_boot_swap(slot, confirm);
+	if (!smp_status_is_ok(st)) {
+		return st;
+	}
+	/* Success answers with the new state, as a state read would. */
+	return img_state_read(req);
 }

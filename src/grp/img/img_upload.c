@@ -151,7 +151,7 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	if (r->image >= CONFIG_MCUMGR_GRP_IMG_UPDATABLE_IMAGE_NUMBER) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}
-	*slot = img_active_slot() == 0 ? 1 : 0;
+	*slot = img_other_slot(img_active_slot());
 	if (img_slot_in_use(*slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}

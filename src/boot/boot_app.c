@@ -1,0 +1,252 @@
+/*
+ * The application's side of MCUboot (<smpdfu/boot.h>): reading trailers, the swap-type table,
+ * upgrade requests and confirmation, with MCUboot's meaning and 0/-errno results. Where our write
+ * order differs from MCUboot's it is so that a power cut between two writes can never turn one
+ * request into another; the end states are the ones a real MCUboot writes and reads.
+ */
+#include <errno.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+/* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
+static uint32_t running_slot;
+
+static const struct flash_area *slot_area(uint32_t slot)
+{
+	switch (slot) {
+	case 0:
+		return flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	case 1:
+		return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	default:
+		return NULL;
+	}
+}
+
+static bool mode_is_direct_xip(void)
+{
+	return CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||
+	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
+}
+
+int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st)
+{
+	if (fa == NULL || st == NULL) {
+		return -EIO;
+	}
+	return boot_trailer_read(fa, BOOT_MAX_ALIGN, st);
+}
+
+int boot_swap_type(void)
+{
+	const struct flash_area *pri = slot_area(0);
+	const struct flash_area *sec = slot_area(1);
+	struct boot_swap_state ps;
+	struct boot_swap_state ss = {
+		.magic = BOOT_MAGIC_UNSET,
+		.image_ok = BOOT_FLAG_UNSET,
+		.copy_done = BOOT_FLAG_UNSET,
+		.swap_type = BOOT_SWAP_TYPE_NONE,
+	};
+
+	if (sec == NULL) {
+		return BOOT_SWAP_TYPE_NONE;
+	}
+	if (boot_read_swap_state(pri, &ps) < 0) {
+		return BOOT_SWAP_TYPE_PANIC;
+	}
+	/* An unreadable secondary counts as empty, as in MCUboot. */
+	if (boot_read_swap_state(sec, &ss) < 0) {
+		ss.magic = BOOT_MAGIC_UNSET;
+		ss.image_ok = BOOT_FLAG_UNSET;
+	}
+	return boot_swap_type_decide(&ps, &ss);
+}
+
+/* swap_info is written only where it is still erased (a foreign writer may have set it). */
+static int write_swap_info_if_erased(const struct flash_area *fa, uint8_t swap_type)
+{
+	uint32_t off = boot_trailer_swap_info_off(fa->size, BOOT_MAX_ALIGN);
+
+	if (!flash_area_is_erased(fa, off, fa->dev->write_block)) {
+		return 0;
+	}
+	return boot_trailer_write_swap_info(fa, BOOT_MAX_ALIGN, swap_type, 0);
+}
+
+int boot_request_upgrade(bool permanent)
+{
+	const struct flash_area *fa = slot_area(1);
+	struct boot_swap_state st;
+	int rc;
+
+	if (fa == NULL) {
+		return 0; /* no secondary slot: nothing can be pending (as Zephyr) */
+	}
+	rc = boot_read_swap_state(fa, &st);
+	if (rc < 0) {
+		return rc;
+	}
+	switch (st.magic) {
+	case BOOT_MAGIC_GOOD:
+		return 0; /* already marked; a test cannot be turned into a permanent request */
+	case BOOT_MAGIC_BAD:
+		return -EBADMSG;
+	default:
+		break;
+	}
+	/*
+	 * No magic but image_ok already set: a permanent request was cut before its magic.
+	 * Finishing it is right; a test magic next to it would turn a test into a permanent swap.
+	 */
+	if (st.image_ok == BOOT_FLAG_BAD || (st.image_ok == BOOT_FLAG_SET && !permanent)) {
+		return -EBADMSG;
+	}
+	/* image_ok before the magic: a cut in between leaves no request, never a test request. */
+	if (permanent && st.image_ok == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	rc = boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
+	if (rc < 0) {
+		return rc;
+	}
+	/* Informational only (the table never reads it): written last, as MCUboot does. */
+	return write_swap_info_if_erased(fa, permanent ? BOOT_SWAP_TYPE_PERM : BOOT_SWAP_TYPE_TEST);
+}
+
+int boot_write_img_confirmed(void)
+{
+	const struct flash_area *fa = slot_area(boot_running_slot());
+	struct boot_swap_state st;
+	int rc;
+
+	if (mode_is_direct_xip()) {
+		return boot_set_next_direct_xip(boot_running_slot(), true);
+	}
+	if (fa == NULL) {
+		return -EIO;
+	}
+	rc = boot_read_swap_state(fa, &st);
+	if (rc < 0) {
+		return rc;
+	}
+	switch (st.magic) {
+	case BOOT_MAGIC_UNSET:
+		return 0; /* a factory image without trailer: there is nothing to confirm */
+	case BOOT_MAGIC_BAD:
+		return -EBADMSG;
+	default:
+		break;
+	}
+	/* copy_done is not required: a padded image flashed by a programmer can be confirmed. */
+	if (st.image_ok != BOOT_FLAG_UNSET) {
+		return 0;
+	}
+	rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+	if (rc == 0) {
+		LOG_INF("image in slot %u confirmed", (unsigned int)boot_running_slot());
+	}
+	return rc;
+}
+
+bool boot_is_img_confirmed(void)
+{
+	struct boot_swap_state st;
+
+	if (boot_read_swap_state(slot_area(boot_running_slot()), &st) < 0) {
+		return false;
+	}
+	return st.magic == BOOT_MAGIC_UNSET || st.image_ok == BOOT_FLAG_SET;
+}
+
+uint32_t boot_running_slot(void)
+{
+	return running_slot;
+}
+
+void boot_set_running_slot(uint32_t slot)
+{
+	running_slot = slot;
+}
+
+uint32_t boot_max_image_size(void)
+{
+	const struct flash_area *pri = slot_area(0);
+	const struct flash_area *sec = slot_area(1);
+	int mode = BOOT_MODE_SWAP_MOVE;
+
+	if (pri == NULL || sec == NULL) {
+		return 0;
+	}
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+		mode = BOOT_MODE_OVERWRITE_ONLY;
+	} else if (mode_is_direct_xip()) {
+		mode = BOOT_MODE_DIRECT_XIP;
+	}
+	return boot_mode_max_image_size(mode, pri->size, sec->size, sec->dev->page_size,
+					BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS,
+					sec->dev->write_block);
+}
+
+int boot_set_next_direct_xip(uint32_t slot, bool confirm)
+{
+	const struct flash_area *fa = slot_area(slot);
+	struct boot_swap_state st;
+	int rc;
+
+	if (fa == NULL) {
+		return -EINVAL;
+	}
+	rc = boot_read_swap_state(fa, &st);
+	if (rc < 0) {
+		return rc;
+	}
+	if (st.magic == BOOT_MAGIC_BAD || st.image_ok == BOOT_FLAG_BAD) {
+		return -EBADMSG;
+	}
+	if (st.magic == BOOT_MAGIC_UNSET) {
+		/* As for swaps: image_ok set under a test magic would be a silent confirm. */
+		if (!confirm && st.image_ok == BOOT_FLAG_SET) {
+			return -EBADMSG;
+		}
+		/*
+		 * image_ok first: the revert rules erase a slot whose copy_done is set without
+		 * image_ok, so that combination must never be on flash, not even for a moment.
+		 */
+		if (confirm && st.image_ok == BOOT_FLAG_UNSET) {
+			rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+			if (rc < 0) {
+				return rc;
+			}
+			st.image_ok = BOOT_FLAG_SET;
+		}
+		rc = boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	if (!confirm) {
+		return 0;
+	}
+	if (st.image_ok == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	if (st.copy_done == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_copy_done(fa, BOOT_MAX_ALIGN);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,170 @@
+/*
+ * Internals shared by the app-side boot API and the bootloader: the trailer reader and writer for
+ * any BOOT_MAX_ALIGN, the swap-type table, the loader context and each mode's entry point. The
+ * alignment, the status-area size and the mode are parameters here (the public API fixes them from
+ * Kconfig) so that one test binary can drive every mode and every alignment.
+ */
+#ifndef SMPDFU_BOOT_PRIV_H
+#define SMPDFU_BOOT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
+#include <smpdfu/config.h>
+#include <smpdfu/flash.h>
+#include <smpdfu/image.h>
+#include <smpdfu/prot/boot_trailer.h>
+
+/* Status entries per sector: swap-using-move and swap-using-scratch both use 3. */
+#define BOOT_STATUS_STATE_COUNT 3
+
+/*
+ * Trailer layout for BOOT_MAX_ALIGN = align (8, 16 or 32) in a slot of `size` bytes. Offsets are
+ * from the start of the slot; the public inline helpers of <smpdfu/prot/boot_trailer.h> are these
+ * for the configured alignment.
+ */
+uint32_t boot_trailer_magic_align(uint32_t align);
+uint32_t boot_trailer_magic_write_off(uint32_t size, uint32_t align);
+uint32_t boot_trailer_image_ok_off(uint32_t size, uint32_t align);
+uint32_t boot_trailer_copy_done_off(uint32_t size, uint32_t align);
+uint32_t boot_trailer_swap_info_off(uint32_t size, uint32_t align);
+uint32_t boot_trailer_swap_size_off(uint32_t size, uint32_t align);
+/* Bytes of magic and the four fields: 4·A + the magic's write size. */
+uint32_t boot_trailer_info_size(uint32_t align);
+/* The magic the bootloader built for `align` compares against (16 bytes). */
+void boot_trailer_magic(uint32_t align, uint8_t magic[BOOT_MAGIC_SZ]);
+
+/* The status area of a swap: S sectors × 3 states × W bytes, right below the trailer fields. */
+uint32_t boot_status_size(uint32_t max_sectors, uint32_t wsz);
+/* Status area + trailer fields: the bytes at the end of a slot that never hold image data. */
+uint32_t boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz);
+/* Offset of status entry k (0-based) in a slot of `size` bytes. */
+uint32_t boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors, uint32_t wsz,
+			       uint32_t k);
+/* Index of the first sector of a slot that holds trailer bytes (sectors of equal size). */
+uint32_t boot_trailer_first_sector(uint32_t size, uint32_t sector_size, uint32_t trailer_size);
+
+/*
+ * The largest image (header, payload, TLVs) a mode accepts in the secondary slot, from the slot
+ * geometry alone; 0 when the slots do not suit the mode. Swap-using-move keeps one primary sector
+ * free below the trailer sectors; overwrite-only and direct-XIP keep the trailer fields free.
+ */
+uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
+				  uint32_t sector_size, uint32_t align, uint32_t max_sectors,
+				  uint32_t wsz);
+
+/* Reads magic, image_ok, copy_done and swap_info of fa's trailer. 0 or -EIO. */
+int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st);
+/* Reads swap_size (the bytes a swap moves). 0 or -EIO. */
+int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uint32_t *size);
+
+/*
+ * Trailer writes: each is one program of the field rounded up to the write block and padded with
+ * the erased value (the magic: its write size, erased bytes first). The bytes must be erased.
+ * 0, -EINVAL when the write block is larger than align (MCUboot cannot place the field), -EIO.
+ */
+int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align);
+int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align);
+int boot_trailer_write_copy_done(const struct flash_area *fa, uint32_t align);
+int boot_trailer_write_swap_info(const struct flash_area *fa, uint32_t align, uint8_t swap_type,
+				 uint8_t image_num);
+int boot_trailer_write_swap_size(const struct flash_area *fa, uint32_t align, uint32_t size);
+
+/* MCUboot's swap-type table (v2.2+): first matching row wins, NONE when no row matches. */
+int boot_swap_type_decide(const struct boot_swap_state *pri, const struct boot_swap_state *sec);
+/* "none", "test", "perm", "revert", "fail", "panic": for logs. */
+const char *boot_swap_type_name(int swap_type);
+
+/* The bootloader's modes; boot_go() runs the one Kconfig chose. */
+enum boot_mode {
+	BOOT_MODE_SWAP_MOVE,
+	BOOT_MODE_SWAP_SCRATCH,
+	BOOT_MODE_OVERWRITE_ONLY,
+	BOOT_MODE_DIRECT_XIP,
+	BOOT_MODE_DIRECT_XIP_REVERT,
+};
+
+/*
+ * Everything one run of the bootloader uses. Filled by boot_loader_init() at every start (no state
+ * survives a simulated reset); tests may change the options before calling a mode's entry.
+ */
+struct boot_loader {
+	const struct flash_area *pri;
+	const struct flash_area *sec;
+	const struct image_key *keys;
+	size_t key_count;
+	uint32_t align;        /* BOOT_MAX_ALIGN */
+	uint32_t max_sectors;  /* BOOT_MAX_IMG_SECTORS: sizes the swap status area */
+	bool validate_primary; /* full validation of the primary before boot, else header only */
+	bool no_downgrade;     /* refuse an upgrade whose version is lower than the primary's */
+	/* Derived by boot_loader_init(). */
+	uint32_t sector_size;
+	uint32_t wsz; /* write block: status entry size and flag padding */
+	uint8_t buf[CONFIG_BOOT_COPY_BUF_SIZE];
+};
+
+/*
+ * Takes the primary and secondary areas from the flash map, the keys from boot_trusted_keys(), the
+ * options from Kconfig. 0; -ENODEV when an area is missing; -EINVAL when the two slots are on
+ * devices of different geometry (page size, write block, erased value). The mode entries check
+ * the options against the flash (boot_loader_check()), so tests may change them in between.
+ */
+int boot_loader_init(struct boot_loader *bl);
+/* The options fit the flash: 0, or -EINVAL (write block above align, align not 8/16/32). */
+int boot_loader_check(const struct boot_loader *bl);
+
+/* The mode entries: what boot_go() does for each mode (same return values, -EINVAL when
+ * boot_loader_check() refuses the options). */
+int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp);
+int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp);
+int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp);
+/*
+ * Swap-using-move while a swap is unfinished: where the header of the incoming image (the one
+ * moving into the primary) or of the outgoing one is now. 0 with *fa and *off; -ENOENT when the
+ * primary trailer records no unfinished swap.
+ */
+int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
+			  uint32_t *off);
+/* Initialises a loader from the flash map and runs the given mode. */
+int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp);
+
+/* Helpers of the modes (loader.c). */
+
+/* Erases [off, off+len) unless it already reads erased (saves wear and keeps boots op-free). */
+int boot_erase_if_needed(const struct flash_area *fa, uint32_t off, uint32_t len);
+/* Erases the sectors that hold fa's trailer of trailer_size bytes, unless already erased. */
+int boot_scramble_trailer(struct boot_loader *bl, const struct flash_area *fa,
+			  uint32_t trailer_size);
+/* Copies len bytes (a multiple of the write block) through bl->buf; erased chunks are skipped. */
+int boot_copy(struct boot_loader *bl, const struct flash_area *src, uint32_t src_off,
+	      const struct flash_area *dst, uint32_t dst_off, uint32_t len);
+/*
+ * The header checks MCUboot makes before it considers a slot at all: magic, sizes inside the slot,
+ * no encryption or compression (not supported). 0, -ENOENT for an erased header, -EINVAL.
+ */
+int boot_read_checked_header(const struct flash_area *fa, struct image_header *hdr);
+/*
+ * Full validation of the image in fa (hash, signature with the trusted keys) whose end must not
+ * pass max_size. 0 with *v filled; -ENOENT no image; -EFBIG too large; else image_validate()'s.
+ */
+int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uint32_t max_size,
+			struct image_validation *v);
+/* Reads the 32-byte header at off of fa: 0, -ENOENT (no image magic there), -EIO. */
+int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr);
+/*
+ * Downgrade prevention (when bl->no_downgrade): true when the primary holds a valid image of a
+ * higher version than `incoming` (equal versions are accepted, as in MCUboot). Logs the refusal.
+ */
+bool boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming);
+/* Erases the whole slot: the image and its trailer (an invalid image is never tried again). */
+int boot_scrub_slot(const struct flash_area *fa);
+/* Fills rsp and logs "booting slot N version X". */
+void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header *hdr,
+		 int swap_type);
+/* Slot index (0 primary, 1 secondary) of an area of the loader. */
+uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa);
+
+#endif /* SMPDFU_BOOT_PRIV_H */

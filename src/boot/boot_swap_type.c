@@ -1,0 +1,76 @@
+/*
+ * MCUboot's swap-type decision (v2.2 and later) as a table: what the next boot does, from the
+ * primary and secondary trailers alone. Rows are tried in order and the first match wins, so a
+ * BAD value (neither SET nor UNSET) matches only ANY.
+ */
+#include "boot_priv.h"
+
+/* Matches every state; never read from flash. */
+#define ANY 0
+
+struct swap_row {
+	uint8_t pri_magic;
+	uint8_t sec_magic;
+	uint8_t pri_image_ok;
+	uint8_t sec_image_ok;
+	uint8_t pri_copy_done;
+	uint8_t swap_type;
+};
+
+static const struct swap_row swap_table[] = {
+	/* An upload marked for test: its image_ok is still erased. */
+	{ ANY, BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, BOOT_SWAP_TYPE_TEST },
+	/* Marked permanent: image_ok set before (ours) or after (MCUboot's) the magic. */
+	{ ANY, BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_SET, ANY, BOOT_SWAP_TYPE_PERM },
+	/*
+	 * A swapped-in image that ran without being confirmed. The secondary magic is ANY (not
+	 * UNSET, as before v2.2) so that a torn secondary magic cannot stop the revert.
+	 */
+	{ BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, BOOT_FLAG_SET, BOOT_SWAP_TYPE_REVERT },
+};
+
+_Static_assert(ANY != BOOT_MAGIC_GOOD && ANY != BOOT_MAGIC_BAD && ANY != BOOT_MAGIC_UNSET &&
+		       ANY != BOOT_FLAG_SET && ANY != BOOT_FLAG_BAD && ANY != BOOT_FLAG_UNSET,
+	       "ANY must differ from every decoded trailer state");
+
+static bool cell_matches(uint8_t want, int have)
+{
+	return want == ANY || want == have;
+}
+
+static bool row_matches(const struct swap_row *r, const struct boot_swap_state *pri,
+			const struct boot_swap_state *sec)
+{
+	return cell_matches(r->pri_magic, pri->magic) && cell_matches(r->sec_magic, sec->magic) &&
+	       cell_matches(r->pri_image_ok, pri->image_ok) &&
+	       cell_matches(r->sec_image_ok, sec->image_ok) &&
+	       cell_matches(r->pri_copy_done, pri->copy_done);
+}
+
+int boot_swap_type_decide(const struct boot_swap_state *pri, const struct boot_swap_state *sec)
+{
+	for (size_t i = 0; i < sizeof(swap_table) / sizeof(swap_table[0]); i++) {
+		if (row_matches(&swap_table[i], pri, sec)) {
+			return swap_table[i].swap_type;
+		}
+	}
+	return BOOT_SWAP_TYPE_NONE;
+}
+
+const char *boot_swap_type_name(int swap_type)
+{
+	switch (swap_type) {
+	case BOOT_SWAP_TYPE_NONE:
+		return "none";
+	case BOOT_SWAP_TYPE_TEST:
+		return "test";
+	case BOOT_SWAP_TYPE_PERM:
+		return "perm";
+	case BOOT_SWAP_TYPE_REVERT:
+		return "revert";
+	case BOOT_SWAP_TYPE_FAIL:
+		return "fail";
+	default:
+		return "panic";
+	}
+}

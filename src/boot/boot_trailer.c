@@ -1,0 +1,270 @@
+/*
+ * The MCUboot image trailer: where its fields sit for a given BOOT_MAX_ALIGN, how they decode,
+ * and how each is written (one program per field, so a field is either erased or whole, as far as
+ * the flash lets it be). The swap status area's geometry is here too, for the loader.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "boot_priv.h"
+
+static const uint8_t magic_a8[BOOT_MAGIC_SZ] = BOOT_MAGIC_A8;
+static const uint8_t magic_tail[BOOT_MAGIC_SZ - 2] = BOOT_MAGIC_ALIGNED_TAIL;
+
+/* Every field but the magic has a cell of A bytes; its value is the first bytes of it. */
+#define FIELD_MAX_LEN 4 /* swap_size */
+
+_Static_assert(BOOT_MAGIC_SZ == 16 && sizeof(magic_a8) == 16 && sizeof(magic_tail) == 14,
+	       "the trailer magic is 16 bytes: 16 fixed ones for A = 8, else u16 A + 14 fixed");
+_Static_assert(BOOT_TRAILER_INFO_SZ == 4 * BOOT_MAX_ALIGN + BOOT_MAGIC_ALIGN_SZ,
+	       "trailer fields: four cells of A bytes and the magic's write size");
+
+static uint32_t align_down(uint32_t v, uint32_t a)
+{
+	return v - v % a;
+}
+
+static uint32_t align_up(uint32_t v, uint32_t a)
+{
+	return align_down(v + a - 1, a);
+}
+
+uint32_t boot_trailer_magic_align(uint32_t align)
+{
+	/* The magic is written in one program of A bytes when A is above 16. */
+	return align > BOOT_MAGIC_SZ ? align : BOOT_MAGIC_SZ;
+}
+
+uint32_t boot_trailer_magic_write_off(uint32_t size, uint32_t align)
+{
+	return align_down(size - BOOT_MAGIC_SZ, align);
+}
+
+uint32_t boot_trailer_image_ok_off(uint32_t size, uint32_t align)
+{
+	return align_down(size - BOOT_MAGIC_SZ - align, align);
+}
+
+uint32_t boot_trailer_copy_done_off(uint32_t size, uint32_t align)
+{
+	return boot_trailer_image_ok_off(size, align) - align;
+}
+
+uint32_t boot_trailer_swap_info_off(uint32_t size, uint32_t align)
+{
+	return boot_trailer_copy_done_off(size, align) - align;
+}
+
+uint32_t boot_trailer_swap_size_off(uint32_t size, uint32_t align)
+{
+	return boot_trailer_swap_info_off(size, align) - align;
+}
+
+uint32_t boot_trailer_info_size(uint32_t align)
+{
+	return 4 * align + boot_trailer_magic_align(align);
+}
+
+void boot_trailer_magic(uint32_t align, uint8_t magic[BOOT_MAGIC_SZ])
+{
+	if (align == 8) {
+		memcpy(magic, magic_a8, BOOT_MAGIC_SZ);
+		return;
+	}
+	/* Any other alignment is encoded in the magic, so a reader built for another A sees BAD. */
+	magic[0] = (uint8_t)align;
+	magic[1] = (uint8_t)(align >> 8);
+	memcpy(magic + 2, magic_tail, sizeof(magic_tail));
+}
+
+uint32_t boot_status_size(uint32_t max_sectors, uint32_t wsz)
+{
+	return max_sectors * BOOT_STATUS_STATE_COUNT * wsz;
+}
+
+uint32_t boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
+{
+	return boot_status_size(max_sectors, wsz) + boot_trailer_info_size(align);
+}
+
+uint32_t boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors, uint32_t wsz,
+			       uint32_t k)
+{
+	return size - boot_trailer_size(align, max_sectors, wsz) + k * wsz;
+}
+
+uint32_t boot_trailer_first_sector(uint32_t size, uint32_t sector_size, uint32_t trailer_size)
+{
+	return (size - trailer_size) / sector_size;
+}
+
+uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
+				  uint32_t sector_size, uint32_t align, uint32_t max_sectors,
+				  uint32_t wsz)
+{
+	uint32_t trailer = boot_trailer_size(align, max_sectors, wsz);
+	uint32_t pri_first;
+	uint32_t sec_first;
+
+	if (mode != BOOT_MODE_SWAP_MOVE) {
+		uint32_t pri = boot_trailer_swap_info_off(pri_size, align);
+		uint32_t sec = boot_trailer_swap_info_off(sec_size, align);
+
+		return pri < sec ? pri : sec;
+	}
+	/* The primary has the secondary's sectors or one more (the spare of the move phase). */
+	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
+	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
+		return 0;
+	}
+	pri_first = boot_trailer_first_sector(pri_size, sector_size, trailer);
+	sec_first = boot_trailer_first_sector(sec_size, sector_size, trailer);
+	if (pri_first < 2) {
+		return 0;
+	}
+	pri_first -= 1; /* the spare sector the move phase needs */
+	return (pri_first < sec_first ? pri_first : sec_first) * sector_size;
+}
+
+static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] != v) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum boot_flag_state decode_flag(uint8_t v, uint8_t erased)
+{
+	if (v == erased) {
+		return BOOT_FLAG_UNSET;
+	}
+	return v == BOOT_FLAG_SET_VALUE ? BOOT_FLAG_SET : BOOT_FLAG_BAD;
+}
+
+int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st)
+{
+	/* One read of the fields and the magic: at most 4·32 + 32 bytes. */
+	uint8_t raw[4 * 32 + 32];
+	uint8_t want[BOOT_MAGIC_SZ];
+	uint32_t base;
+	uint32_t len = boot_trailer_info_size(align);
+	uint8_t erased;
+	uint8_t info;
+
+	if (fa == NULL || fa->size < len || len > sizeof(raw)) {
+		return -EIO;
+	}
+	base = fa->size - len;
+	if (flash_area_read(fa, base, raw, len) < 0) {
+		return -EIO;
+	}
+	erased = fa->dev->erased_value;
+	boot_trailer_magic(align, want);
+
+	const uint8_t *magic = raw + len - BOOT_MAGIC_SZ;
+
+	if (bytes_are(magic, BOOT_MAGIC_SZ, erased)) {
+		st->magic = BOOT_MAGIC_UNSET;
+	} else {
+		st->magic = memcmp(magic, want, BOOT_MAGIC_SZ) == 0 ? BOOT_MAGIC_GOOD
+								    : BOOT_MAGIC_BAD;
+	}
+	st->image_ok = decode_flag(raw[boot_trailer_image_ok_off(fa->size, align) - base], erased);
+	st->copy_done =
+		decode_flag(raw[boot_trailer_copy_done_off(fa->size, align) - base], erased);
+
+	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
+	info = raw[boot_trailer_swap_info_off(fa->size, align) - base];
+	st->swap_type = info & 0x0f;
+	st->image_num = info >> 4;
+	if (info == erased || st->swap_type < BOOT_SWAP_TYPE_NONE ||
+	    st->swap_type > BOOT_SWAP_TYPE_REVERT) {
+		st->swap_type = BOOT_SWAP_TYPE_NONE;
+		st->image_num = 0;
+	}
+	return 0;
+}
+
+int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uint32_t *size)
+{
+	uint8_t b[4];
+
+	if (flash_area_read(fa, boot_trailer_swap_size_off(fa->size, align), b, sizeof(b)) < 0) {
+		return -EIO;
+	}
+	*size = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return 0;
+}
+
+/* One program of the field value padded to the write block with the erased value. */
+static int write_field(const struct flash_area *fa, uint32_t align, uint32_t off,
+		       const uint8_t *val, uint32_t len)
+{
+	uint8_t cell[32];
+	uint32_t wsz = fa->dev->write_block;
+	uint32_t n = align_up(len, wsz);
+
+	/* MCUboot cannot place a field wider than its cell: a configuration error, not I/O. */
+	if (n > align || n > sizeof(cell)) {
+		return -EINVAL;
+	}
+	memset(cell, fa->dev->erased_value, n);
+	memcpy(cell, val, len);
+	return flash_area_program(fa, off, cell, n) < 0 ? -EIO : 0;
+}
+
+int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align)
+{
+	uint8_t cell[32];
+	uint32_t n = boot_trailer_magic_align(align);
+
+	if (n > sizeof(cell) || fa->dev->write_block > n) {
+		return -EINVAL;
+	}
+	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
+	memset(cell, fa->dev->erased_value, n);
+	boot_trailer_magic(align, cell + n - BOOT_MAGIC_SZ);
+	if (flash_area_program(fa, boot_trailer_magic_write_off(fa->size, align), cell, n) < 0) {
+		return -EIO;
+	}
+	return 0;
+}
+
+int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align)
+{
+	const uint8_t v = BOOT_FLAG_SET_VALUE;
+
+	return write_field(fa, align, boot_trailer_image_ok_off(fa->size, align), &v, 1);
+}
+
+int boot_trailer_write_copy_done(const struct flash_area *fa, uint32_t align)
+{
+	const uint8_t v = BOOT_FLAG_SET_VALUE;
+
+	return write_field(fa, align, boot_trailer_copy_done_off(fa->size, align), &v, 1);
+}
+
+int boot_trailer_write_swap_info(const struct flash_area *fa, uint32_t align, uint8_t swap_type,
+				 uint8_t image_num)
+{
+	uint8_t v;
+
+	/* Both nibbles below 0xF, so the byte can never read as erased. */
+	if (swap_type >= 0x0f || image_num >= 0x0f) {
+		return -EINVAL;
+	}
+	v = (uint8_t)(image_num << 4 | swap_type);
+	return write_field(fa, align, boot_trailer_swap_info_off(fa->size, align), &v, 1);
+}
+
+int boot_trailer_write_swap_size(const struct flash_area *fa, uint32_t align, uint32_t size)
+{
+	const uint8_t v[FIELD_MAX_LEN] = {
+		(uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24),
+	};
+
+	return write_field(fa, align, boot_trailer_swap_size_off(fa->size, align), v, sizeof(v));
+}

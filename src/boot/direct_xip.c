@@ -1,0 +1,137 @@
+/*
+ * Direct-XIP (MCUboot's MCUBOOT_DIRECT_XIP, optionally with _REVERT): images run from the slot they
+ * were linked for and nothing is copied. The slot with the highest valid version boots (a tie goes
+ * to the primary). With revert, a slot must carry a magic; it is marked "selected once" with
+ * copy_done on its first boot, and erased if it comes back unconfirmed, so the other slot wins.
+ */
+#include <errno.h>
+
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+#define SLOT_COUNT 2
+
+/* Direct-XIP images keep the same room for the trailer as overwrite-only ones. */
+static uint32_t xip_max_image_size(const struct flash_area *fa, uint32_t align)
+{
+	return boot_trailer_swap_info_off(fa->size, align);
+}
+
+/* A slot the header checks allow: right magic and sizes, bootable, linked for this slot. */
+static bool slot_is_candidate(const struct flash_area *fa, struct image_header *hdr)
+{
+	if (boot_read_checked_header(fa, hdr) < 0 || (hdr->flags & IMAGE_F_NON_BOOTABLE)) {
+		return false;
+	}
+	/* ROM_FIXED: the load address is where the image must run from; any other slot is wrong. */
+	if ((hdr->flags & IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
+		LOG_WRN("image in slot at 0x%x is linked for 0x%x: skipped", (unsigned int)fa->off,
+			(unsigned int)hdr->load_addr);
+		return false;
+	}
+	return true;
+}
+
+/* The candidate with the highest version; -1 when none is left. */
+static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
+		     const bool excluded[SLOT_COUNT])
+{
+	struct image_header best_hdr;
+	struct image_header hdr;
+	int best = -1;
+
+	for (int s = 0; s < SLOT_COUNT; s++) {
+		if (excluded[s] || !slot_is_candidate(fas[s], &hdr)) {
+			continue;
+		}
+		/* Strictly greater replaces: on a tie the primary (tried first) stays. */
+		if (best < 0 || image_version_cmp(&hdr.ver, &best_hdr.ver, false) > 0) {
+			best = s;
+			best_hdr = hdr;
+		}
+	}
+	return best;
+}
+
+/*
+ * Revert rules for the chosen slot: 1 when it was erased (pick again), 0 when it may boot
+ * (copy_done written on its first selection), -EIO.
+ */
+static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, int slot)
+{
+	struct boot_swap_state st;
+	int rc = boot_trailer_read(fa, bl->align, &st);
+
+	if (rc < 0) {
+		return rc;
+	}
+	if (st.magic != BOOT_MAGIC_GOOD ||
+	    (st.copy_done == BOOT_FLAG_SET && st.image_ok != BOOT_FLAG_SET)) {
+		if (st.magic != BOOT_MAGIC_GOOD) {
+			LOG_WRN("slot %d has no trailer magic: erasing it", slot);
+		} else {
+			LOG_INF("reverting: slot %d ran without being confirmed, erasing it", slot);
+		}
+		rc = boot_scrub_slot(fa);
+		return rc < 0 ? rc : 1;
+	}
+	if (st.copy_done == BOOT_FLAG_UNSET) {
+		/* First boot of this image: the next one without a confirm reverts it. */
+		rc = boot_trailer_write_copy_done(fa, bl->align);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp)
+{
+	const struct flash_area *const fas[SLOT_COUNT] = { bl->pri, bl->sec };
+	bool excluded[SLOT_COUNT] = { false, false };
+	struct image_validation v;
+	int rc;
+
+	if (boot_loader_check(bl) < 0) {
+		return -EINVAL;
+	}
+	/* Each round boots or drops one slot from the choice: SLOT_COUNT + 1 rounds suffice. */
+	for (int round = 0; round <= SLOT_COUNT; round++) {
+		int s = pick_slot(fas, excluded);
+
+		if (s < 0) {
+			break;
+		}
+		rc = boot_validate_image(bl, fas[s], xip_max_image_size(fas[s], bl->align), &v);
+		if (rc == -EIO) {
+			return rc;
+		}
+		if (rc < 0) {
+			/* Slots are equals in direct-XIP: an invalid image goes, in either. */
+			LOG_WRN("image in slot %d is not valid (%d): erasing it", s, rc);
+			rc = boot_scrub_slot(fas[s]);
+			if (rc < 0) {
+				return rc;
+			}
+			excluded[s] = true;
+			continue;
+		}
+		if (revert) {
+			rc = select_or_erase(bl, fas[s], s);
+			if (rc < 0) {
+				return rc;
+			}
+			if (rc > 0) {
+				excluded[s] = true;
+				continue;
+			}
+		}
+		boot_report(rsp, (uint32_t)s, &v.hdr, BOOT_SWAP_TYPE_NONE);
+		return 0;
+	}
+	LOG_ERR("no valid image in either slot");
+	return -ENOENT;
+}

@@ -1,0 +1,247 @@
+/*
+ * The bootloader's entry: boot_go() runs the mode Kconfig chose over the flash map's slots. The
+ * helpers every mode shares live here too: header checks, full validation with the board's keys,
+ * sector copies through one bounded buffer, and the erases that scrub a slot or its trailer.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+_Static_assert(!CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH,
+	       "CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH: swap-using-scratch is not implemented "
+	       "yet; choose swap-using-move (the default), overwrite-only or direct-xip");
+_Static_assert(CONFIG_BOOT_COPY_BUF_SIZE >= 32 &&
+		       (CONFIG_BOOT_COPY_BUF_SIZE & (CONFIG_BOOT_COPY_BUF_SIZE - 1)) == 0,
+	       "CONFIG_BOOT_COPY_BUF_SIZE must be a power of two of at least 32 bytes, so that it "
+	       "is a whole number of write blocks");
+_Static_assert(CONFIG_BOOT_MAX_IMG_SECTORS > 0, "CONFIG_BOOT_MAX_IMG_SECTORS must be positive");
+
+/* Header flags we cannot boot: encrypted or compressed images need support we do not build. */
+#define UNSUPPORTED_FLAGS                                                                          \
+	(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256 | IMAGE_F_COMPRESSED_LZMA1 |          \
+	 IMAGE_F_COMPRESSED_LZMA2 | IMAGE_F_COMPRESSED_ARM_THUMB | IMAGE_F_PIC)
+
+int boot_loader_init(struct boot_loader *bl)
+{
+	memset(bl, 0, sizeof(*bl));
+	bl->pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	bl->sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	if (bl->pri == NULL || bl->sec == NULL) {
+		return -ENODEV;
+	}
+	/* Sectors are moved between the slots one for one: both need the same geometry. */
+	if (bl->pri->dev->page_size != bl->sec->dev->page_size ||
+	    bl->pri->dev->write_block != bl->sec->dev->write_block ||
+	    bl->pri->dev->erased_value != bl->sec->dev->erased_value) {
+		return -EINVAL;
+	}
+	bl->key_count = boot_trusted_keys(&bl->keys);
+	bl->align = BOOT_MAX_ALIGN;
+	bl->max_sectors = CONFIG_BOOT_MAX_IMG_SECTORS;
+	bl->validate_primary = CONFIG_BOOT_VALIDATE_PRIMARY_SLOT;
+	bl->no_downgrade = CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE;
+	bl->sector_size = bl->pri->dev->page_size;
+	bl->wsz = bl->pri->dev->write_block;
+	return 0;
+}
+
+int boot_loader_check(const struct boot_loader *bl)
+{
+	/* A field must fit its cell, and copies go in whole write blocks. */
+	if (bl->wsz > bl->align || sizeof(bl->buf) % bl->wsz != 0 ||
+	    (bl->align != 8 && bl->align != 16 && bl->align != 32)) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int boot_erase_if_needed(const struct flash_area *fa, uint32_t off, uint32_t len)
+{
+	if (len == 0 || flash_area_is_erased(fa, off, len)) {
+		return 0;
+	}
+	return flash_area_erase(fa, off, len) < 0 ? -EIO : 0;
+}
+
+int boot_scramble_trailer(struct boot_loader *bl, const struct flash_area *fa,
+			  uint32_t trailer_size)
+{
+	uint32_t first = boot_trailer_first_sector(fa->size, bl->sector_size, trailer_size);
+	uint32_t off = first * bl->sector_size;
+
+	return boot_erase_if_needed(fa, off, fa->size - off);
+}
+
+static bool chunk_is_erased(const uint8_t *p, uint32_t len, uint8_t erased)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		if (p[i] != erased) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int boot_copy(struct boot_loader *bl, const struct flash_area *src, uint32_t src_off,
+	      const struct flash_area *dst, uint32_t dst_off, uint32_t len)
+{
+	const uint8_t erased = dst->dev->erased_value;
+
+	while (len > 0) {
+		uint32_t n = len < sizeof(bl->buf) ? len : (uint32_t)sizeof(bl->buf);
+
+		if (flash_area_read(src, src_off, bl->buf, n) < 0) {
+			return -EIO;
+		}
+		/* The destination is erased: programming erased bytes would only cost an op. */
+		if (!chunk_is_erased(bl->buf, n, erased) &&
+		    flash_area_program(dst, dst_off, bl->buf, n) < 0) {
+			return -EIO;
+		}
+		src_off += n;
+		dst_off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int boot_read_checked_header(const struct flash_area *fa, struct image_header *hdr)
+{
+	uint8_t raw[4];
+	int rc = image_read_header(fa, hdr);
+
+	if (rc == -ENOENT) {
+		/* Only an erased magic means "empty"; anything else there is foreign content. */
+		if (flash_area_read(fa, 0, raw, sizeof(raw)) < 0) {
+			return -EIO;
+		}
+		return chunk_is_erased(raw, sizeof(raw), fa->dev->erased_value) ? -ENOENT : -EINVAL;
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	if ((hdr->flags & UNSUPPORTED_FLAGS) != 0) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr)
+{
+	uint8_t raw[IMAGE_HEADER_SIZE];
+
+	if (flash_area_read(fa, off, raw, sizeof(raw)) < 0) {
+		return -EIO;
+	}
+	image_header_decode(raw, hdr);
+	return hdr->magic == IMAGE_MAGIC ? 0 : -ENOENT;
+}
+
+bool boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming)
+{
+	struct image_validation cur;
+	char a[IMAGE_VERSION_STR_MAX];
+	char b[IMAGE_VERSION_STR_MAX];
+
+	if (!bl->no_downgrade) {
+		return false;
+	}
+	/*
+	 * Only a valid primary counts: a header left half-written by an interrupted copy must not
+	 * block the very copy that repairs it.
+	 */
+	if (boot_validate_image(bl, bl->pri, bl->pri->size, &cur) < 0 ||
+	    image_version_cmp(&incoming->ver, &cur.hdr.ver, false) >= 0) {
+		return false;
+	}
+	image_version_str(&incoming->ver, a);
+	image_version_str(&cur.hdr.ver, b);
+	LOG_WRN("version %s is older than %s in the primary slot: erasing it (no downgrades)", a,
+		b);
+	return true;
+}
+
+int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uint32_t max_size,
+			struct image_validation *v)
+{
+	struct image_header hdr;
+	int rc = boot_read_checked_header(fa, &hdr);
+
+	if (rc < 0) {
+		return rc;
+	}
+	/* A non-bootable image (half of a split image) counts as no image, as in MCUboot. */
+	if (hdr.flags & IMAGE_F_NON_BOOTABLE) {
+		return -ENOENT;
+	}
+	rc = image_validate(fa, bl->keys, bl->key_count, v);
+	if (rc < 0) {
+		return rc;
+	}
+	return v->size > max_size ? -EFBIG : 0;
+}
+
+int boot_scrub_slot(const struct flash_area *fa)
+{
+	return boot_erase_if_needed(fa, 0, fa->size);
+}
+
+uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa)
+{
+	return fa == bl->pri ? 0 : 1;
+}
+
+void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header *hdr,
+		 int swap_type)
+{
+	char ver[IMAGE_VERSION_STR_MAX];
+
+	rsp->slot = slot;
+	rsp->hdr = *hdr;
+	rsp->swap_type = swap_type;
+	image_version_str(&hdr->ver, ver);
+	LOG_INF("booting slot %u version %s", (unsigned int)slot, ver);
+}
+
+int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp)
+{
+	/* Static: the copy buffer is too large for a bootloader's stack. Initialised every run. */
+	static struct boot_loader bl;
+	int rc = boot_loader_init(&bl);
+
+	if (rc < 0) {
+		LOG_ERR("flash map unusable for the bootloader (%d)", rc);
+		return rc;
+	}
+	switch (mode) {
+	case BOOT_MODE_SWAP_MOVE:
+		return boot_go_swap_move(&bl, rsp);
+	case BOOT_MODE_OVERWRITE_ONLY:
+		return boot_go_overwrite(&bl, rsp);
+	case BOOT_MODE_DIRECT_XIP:
+		return boot_go_direct_xip(&bl, false, rsp);
+	case BOOT_MODE_DIRECT_XIP_REVERT:
+		return boot_go_direct_xip(&bl, true, rsp);
+	default:
+		return -ENOTSUP;
+	}
+}
+
+int boot_go(struct boot_rsp *rsp)
+{
+	enum boot_mode mode = BOOT_MODE_SWAP_MOVE;
+
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+		mode = BOOT_MODE_OVERWRITE_ONLY;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
+		mode = BOOT_MODE_DIRECT_XIP;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		mode = BOOT_MODE_DIRECT_XIP_REVERT;
+	}
+	return boot_go_mode(mode, rsp);
+}

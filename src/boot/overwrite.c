@@ -1,0 +1,129 @@
+/*
+ * Overwrite-only (MCUboot's MCUBOOT_OVERWRITE_ONLY with _FAST): a marked, valid secondary image is
+ * copied over the primary, which gets a magic; then the secondary's header and trailer are erased.
+ * Until that erase the secondary is intact and still marked, so an interrupted copy is simply
+ * started again; there is no status area and no way back.
+ */
+#include <errno.h>
+
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+/* MCUboot's limit for overwrite-only: the image ends below swap_info (slot size - 16 - 3·A). */
+static uint32_t overwrite_max_image_size(const struct boot_loader *bl)
+{
+	return boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, bl->pri->size, bl->sec->size,
+					bl->sector_size, bl->align, bl->max_sectors, bl->wsz);
+}
+
+/* Erases one sector of fa unless it is erased already (a restarted copy finds some done). */
+static int erase_sector_if_needed(struct boot_loader *bl, const struct flash_area *fa,
+				  uint32_t idx)
+{
+	return boot_erase_if_needed(fa, idx * bl->sector_size, bl->sector_size);
+}
+
+/* The sectors the image and the trailer fields need, erased; the image copied; the magic last. */
+static int copy_to_primary(struct boot_loader *bl, uint32_t size)
+{
+	const uint32_t sz = bl->sector_size;
+	const uint32_t sectors = bl->pri->size / sz;
+	uint32_t img_sectors = (size + sz - 1) / sz;
+	uint32_t trailer_first = boot_trailer_first_sector(bl->pri->size, sz,
+							   boot_trailer_info_size(bl->align));
+	uint32_t len = (size + bl->wsz - 1) / bl->wsz * bl->wsz;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < sectors && rc == 0; i++) {
+		if (i < img_sectors || i >= trailer_first) {
+			rc = erase_sector_if_needed(bl, bl->pri, i);
+		}
+	}
+	if (rc == 0) {
+		rc = boot_copy(bl, bl->sec, 0, bl->pri, 0, len);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_magic(bl->pri, bl->align);
+	}
+	return rc;
+}
+
+/* The request is consumed: header first (the image is gone for good), then the trailer. */
+static int consume_secondary(struct boot_loader *bl)
+{
+	int rc = erase_sector_if_needed(bl, bl->sec, 0);
+
+	if (rc == 0) {
+		rc = boot_scramble_trailer(bl, bl->sec, boot_trailer_info_size(bl->align));
+	}
+	return rc;
+}
+
+int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
+{
+	struct boot_swap_state ps;
+	struct boot_swap_state ss;
+	struct image_validation v;
+	struct image_header hdr;
+	int did = BOOT_SWAP_TYPE_NONE;
+	int type;
+	int rc;
+
+	if (boot_loader_check(bl) < 0) {
+		return -EINVAL;
+	}
+	if (boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
+	    boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
+		return -EIO;
+	}
+	type = boot_swap_type_decide(&ps, &ss);
+	/* Test and permanent both mean "copy"; nothing can be reverted. */
+	if (type == BOOT_SWAP_TYPE_TEST || type == BOOT_SWAP_TYPE_PERM) {
+		LOG_INF("swap type %s", boot_swap_type_name(type));
+		rc = boot_validate_image(bl, bl->sec, overwrite_max_image_size(bl), &v);
+		if (rc == -EIO) {
+			return rc;
+		}
+		if (rc == -ENOENT) {
+			LOG_INF("no image in the secondary slot: clearing its trailer");
+			rc = boot_scramble_trailer(bl, bl->sec, boot_trailer_info_size(bl->align));
+		} else if (rc < 0) {
+			LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
+			rc = boot_scrub_slot(bl->sec);
+		} else if (boot_is_downgrade(bl, &v.hdr)) {
+			rc = boot_scrub_slot(bl->sec);
+		} else {
+			LOG_INF("overwriting the primary slot (%u bytes)", (unsigned int)v.size);
+			rc = copy_to_primary(bl, v.size);
+			if (rc == 0) {
+				rc = consume_secondary(bl);
+			}
+			did = type;
+		}
+		if (rc < 0) {
+			return rc;
+		}
+	}
+
+	if (bl->validate_primary) {
+		rc = boot_validate_image(bl, bl->pri, overwrite_max_image_size(bl), &v);
+		hdr = v.hdr;
+	} else {
+		rc = boot_read_checked_header(bl->pri, &hdr);
+		if (rc == 0 && (hdr.flags & IMAGE_F_NON_BOOTABLE)) {
+			rc = -ENOENT;
+		}
+	}
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0) {
+		LOG_ERR("no valid image in the primary slot (%d)", rc);
+		return -ENOENT;
+	}
+	boot_report(rsp, 0, &hdr, did);
+	return 0;
+}

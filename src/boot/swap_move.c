@@ -1,0 +1,556 @@
+/*
+ * Swap using move (MCUboot's MCUBOOT_SWAP_USING_MOVE): the primary image is first moved up by one
+ * sector, then the slots are exchanged sector by sector, each step recorded in the status area of
+ * the primary trailer once its copy is complete. A step's source is only overwritten by a later
+ * step, so after a power cut the step after the last recorded one is simply done again.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+/* Values of a status entry: its state (move entries use 1); the reader only tests "erased". */
+#define MOVE_ENTRY_VALUE 1
+
+struct move {
+	struct boot_loader *bl;
+	uint32_t sz;                /* sector size (all sectors of both slots) */
+	uint32_t trailer_size;      /* status area + trailer fields */
+	uint32_t pri_trailer_first; /* first primary sector that holds trailer bytes */
+	uint32_t sec_trailer_first;
+	uint32_t swap_size;         /* bytes the swap moves: the larger of the two images */
+	uint32_t last_idx;          /* sectors the swap moves */
+};
+
+static int move_init(struct boot_loader *bl, struct move *m)
+{
+	uint32_t pri_sectors = bl->pri->size / bl->sector_size;
+	uint32_t sec_sectors = bl->sec->size / bl->sector_size;
+
+	memset(m, 0, sizeof(*m));
+	m->bl = bl;
+	m->sz = bl->sector_size;
+	m->trailer_size = boot_trailer_size(bl->align, bl->max_sectors, bl->wsz);
+	/* The primary has the secondary's sectors or one more (the spare the move phase uses). */
+	if (pri_sectors > bl->max_sectors ||
+	    (pri_sectors != sec_sectors && pri_sectors != sec_sectors + 1) ||
+	    m->trailer_size >= bl->sec->size) {
+		return -EINVAL;
+	}
+	m->pri_trailer_first = boot_trailer_first_sector(bl->pri->size, m->sz, m->trailer_size);
+	m->sec_trailer_first = boot_trailer_first_sector(bl->sec->size, m->sz, m->trailer_size);
+	return m->pri_trailer_first >= 2 ? 0 : -EINVAL;
+}
+
+/*
+ * The largest image the swap can move: in the primary one free sector must stay below the trailer
+ * sectors, in the secondary the image must stay below its trailer sectors.
+ */
+static uint32_t move_max_image_size(const struct move *m)
+{
+	const struct boot_loader *bl = m->bl;
+
+	return boot_mode_max_image_size(BOOT_MODE_SWAP_MOVE, bl->pri->size, bl->sec->size, m->sz,
+					bl->align, bl->max_sectors, bl->wsz);
+}
+
+static int move_set_swap_size(struct move *m, uint32_t swap_size)
+{
+	m->swap_size = swap_size;
+	m->last_idx = (swap_size + m->sz - 1) / m->sz;
+	if (m->last_idx == 0 || m->last_idx >= m->pri_trailer_first ||
+	    m->last_idx > m->sec_trailer_first) {
+		return -EFBIG;
+	}
+	return 0;
+}
+
+/* Status entries: S move entries (one per sector), then two per swapped sector. */
+static uint32_t move_entry(uint32_t idx)
+{
+	return idx - 1;
+}
+
+static uint32_t swap_entry(const struct move *m, uint32_t idx, uint32_t state)
+{
+	return m->bl->max_sectors + (idx - 1) * 2 + (state - 1);
+}
+
+static uint32_t entry_off(const struct move *m, uint32_t k)
+{
+	const struct boot_loader *bl = m->bl;
+
+	return boot_status_entry_off(bl->pri->size, bl->align, bl->max_sectors, bl->wsz, k);
+}
+
+static int write_entry(struct move *m, uint32_t k, uint8_t value)
+{
+	const struct flash_area *pri = m->bl->pri;
+	uint8_t cell[32];
+
+	memset(cell, pri->dev->erased_value, m->bl->wsz);
+	cell[0] = value;
+	return flash_area_program(pri, entry_off(m, k), cell, m->bl->wsz) < 0 ? -EIO : 0;
+}
+
+/*
+ * Entries recorded so far: one past the highest entry that is not erased (0 when none is). A torn
+ * entry counts as written: it is programmed only after its step's copy is complete.
+ */
+static int read_progress(struct move *m, uint32_t *done)
+{
+	struct boot_loader *bl = m->bl;
+	const uint32_t count = bl->max_sectors * BOOT_STATUS_STATE_COUNT;
+	const uint32_t per_chunk = (uint32_t)sizeof(bl->buf) / bl->wsz;
+	const uint8_t erased = bl->pri->dev->erased_value;
+
+	*done = 0;
+	for (uint32_t k = 0; k < count; k += per_chunk) {
+		uint32_t n = count - k < per_chunk ? count - k : per_chunk;
+
+		if (flash_area_read(bl->pri, entry_off(m, k), bl->buf, n * bl->wsz) < 0) {
+			return -EIO;
+		}
+		for (uint32_t i = 0; i < n * bl->wsz; i++) {
+			if (bl->buf[i] != erased) {
+				*done = k + i / bl->wsz + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int erase_sector(const struct flash_area *fa, const struct move *m, uint32_t idx)
+{
+	return flash_area_erase(fa, idx * m->sz, m->sz) < 0 ? -EIO : 0;
+}
+
+/* Move step idx (1-based): primary sector j = last_idx - idx + 1 takes a copy of sector j - 1. */
+static int move_sector_up(struct move *m, uint32_t idx)
+{
+	struct boot_loader *bl = m->bl;
+	uint32_t j = m->last_idx - idx + 1;
+	int rc = erase_sector(bl->pri, m, j);
+
+	if (rc == 0) {
+		rc = boot_copy(bl, bl->pri, (j - 1) * m->sz, bl->pri, j * m->sz, m->sz);
+	}
+	if (rc == 0) {
+		rc = write_entry(m, move_entry(idx), MOVE_ENTRY_VALUE);
+	}
+	return rc;
+}
+
+/*
+ * Swap step (idx, state): state 1 brings secondary sector idx-1 into primary sector idx-1, state 2
+ * takes the old image's sector idx-1 (moved up to primary sector idx) into the secondary.
+ */
+static int swap_step(struct move *m, uint32_t idx, uint32_t state)
+{
+	struct boot_loader *bl = m->bl;
+	const struct flash_area *dst = state == 1 ? bl->pri : bl->sec;
+	const struct flash_area *src = state == 1 ? bl->sec : bl->pri;
+	uint32_t src_idx = state == 1 ? idx - 1 : idx;
+	int rc = erase_sector(dst, m, idx - 1);
+
+	if (rc == 0) {
+		rc = boot_copy(bl, src, src_idx * m->sz, dst, (idx - 1) * m->sz, m->sz);
+	}
+	if (rc == 0) {
+		rc = write_entry(m, swap_entry(m, idx, state), (uint8_t)state);
+	}
+	return rc;
+}
+
+/* Runs every step after the `done` recorded entries. */
+static int move_run(struct move *m, uint32_t done)
+{
+	const uint32_t s = m->bl->max_sectors;
+	int rc;
+
+	if (done < s) {
+		for (uint32_t idx = done + 1; idx <= m->last_idx; idx++) {
+			rc = move_sector_up(m, idx);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+		done = s;
+	}
+	for (uint32_t e = done - s; e < 2 * m->last_idx; e++) {
+		rc = swap_step(m, e / 2 + 1, e % 2 + 1);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The primary trailer is the status source while a swap it records is not finished. */
+static bool status_in_primary(const struct boot_swap_state *ps, const struct boot_swap_state *ss)
+{
+	return ps->magic == BOOT_MAGIC_GOOD && ps->copy_done == BOOT_FLAG_UNSET &&
+	       ss->magic != BOOT_MAGIC_GOOD && ps->swap_type != BOOT_SWAP_TYPE_NONE;
+}
+
+/*
+ * A fresh trailer for the swap in the primary: erased first (nothing of an earlier swap may
+ * survive), the magic last, so that a GOOD magic means every other field is in place.
+ */
+static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
+{
+	struct boot_loader *bl = m->bl;
+	uint32_t off = m->pri_trailer_first * m->sz;
+	int rc = flash_area_erase(bl->pri, off, bl->pri->size - off) < 0 ? -EIO : 0;
+
+	if (rc == 0) {
+		rc = boot_trailer_write_swap_info(bl->pri, bl->align, (uint8_t)swap_type, 0);
+	}
+	if (rc == 0 && image_ok) {
+		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_swap_size(bl->pri, bl->align, m->swap_size);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_magic(bl->pri, bl->align);
+	}
+	return rc;
+}
+
+/*
+ * Before a revert rewrites the primary trailer (the only record that a revert is due), the
+ * secondary is marked permanent: a cut in between then still brings the old image back. Its
+ * swap_info says REVERT so that the next boot knows it is no downgrade request.
+ */
+static int fixup_revert(struct move *m)
+{
+	struct boot_loader *bl = m->bl;
+	int rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
+
+	if (rc == 0) {
+		rc = boot_trailer_write_image_ok(bl->sec, bl->align);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_swap_info(bl->sec, bl->align, BOOT_SWAP_TYPE_REVERT, 0);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_swap_size(bl->sec, bl->align, m->swap_size);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_magic(bl->sec, bl->align);
+	}
+	return rc;
+}
+
+/* After the data: image_ok for a permanent swap or a revert, then copy_done (MCUboot's order). */
+static int finish_swap(struct move *m, int swap_type)
+{
+	struct boot_loader *bl = m->bl;
+	struct boot_swap_state ps;
+	int rc = boot_trailer_read(bl->pri, bl->align, &ps);
+
+	if (rc == 0 && swap_type != BOOT_SWAP_TYPE_TEST && ps.image_ok == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
+	}
+	if (rc == 0 && ps.copy_done == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_copy_done(bl->pri, bl->align);
+	}
+	if (rc == 0) {
+		LOG_INF("swap complete");
+	}
+	return rc;
+}
+
+/* Steps after the primary trailer is initialised: clear the secondary trailer, move, swap. */
+static int swap_from_start(struct move *m, int swap_type)
+{
+	struct boot_loader *bl = m->bl;
+	int rc;
+
+	LOG_INF("swapping %u sectors", (unsigned int)m->last_idx);
+	/* The request is consumed now; from here on only the primary trailer records the swap. */
+	rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
+	if (rc == 0) {
+		rc = move_run(m, 0);
+	}
+	if (rc == 0) {
+		rc = finish_swap(m, swap_type);
+	}
+	return rc;
+}
+
+static int start_swap(struct move *m, int swap_type)
+{
+	struct boot_loader *bl = m->bl;
+	struct boot_swap_state ss;
+	int rc = 0;
+
+	if (swap_type == BOOT_SWAP_TYPE_REVERT) {
+		LOG_INF("reverting");
+		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+		if (rc == 0 && !(ss.magic == BOOT_MAGIC_GOOD && ss.image_ok == BOOT_FLAG_SET)) {
+			rc = fixup_revert(m);
+		}
+	}
+	if (rc == 0) {
+		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+	}
+	if (rc == 0) {
+		rc = init_primary_trailer(m, swap_type, ss.image_ok == BOOT_FLAG_SET);
+	}
+	if (rc == 0) {
+		rc = swap_from_start(m, swap_type);
+	}
+	return rc;
+}
+
+/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
+static uint32_t image_size_or_zero(const struct flash_area *fa)
+{
+	struct image_header hdr;
+	struct image_tlv_iter it;
+
+	if (image_read_header(fa, &hdr) < 0 || image_tlv_iter_begin(&it, fa, &hdr) < 0) {
+		return 0;
+	}
+	return image_tlv_end(&it);
+}
+
+/* Erases the primary trailer unless the primary image reaches into its sectors. */
+static int clear_primary_trailer(struct move *m)
+{
+	struct boot_loader *bl = m->bl;
+
+	if (image_size_or_zero(bl->pri) > m->pri_trailer_first * m->sz) {
+		return 0;
+	}
+	LOG_INF("nothing to revert to: clearing the primary trailer");
+	return boot_scramble_trailer(bl, bl->pri, m->trailer_size);
+}
+
+/*
+ * Validates the secondary before a swap of that type. 0: go ahead (*v filled); 1: no swap (the
+ * secondary was scrubbed as MCUboot does); -EIO.
+ */
+static int check_secondary(struct move *m, int swap_type, struct image_validation *v)
+{
+	struct boot_loader *bl = m->bl;
+	int rc = boot_validate_image(bl, bl->sec, move_max_image_size(m), v);
+
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc == -ENOENT) {
+		/* A trailer without an image would block every later upload: clear it. */
+		LOG_INF("no image in the secondary slot: clearing its trailer");
+		rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
+		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
+			rc = clear_primary_trailer(m);
+		}
+		return rc < 0 ? rc : 1;
+	}
+	if (rc < 0) {
+		LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
+		rc = boot_scrub_slot(bl->sec);
+		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
+			rc = clear_primary_trailer(m);
+		}
+		return rc < 0 ? rc : 1;
+	}
+	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
+		rc = boot_scrub_slot(bl->sec);
+		return rc < 0 ? rc : 1;
+	}
+	return 0;
+}
+
+/* A swap the primary trailer records: finished if it made progress, else started over. */
+static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *did)
+{
+	struct boot_loader *bl = m->bl;
+	struct image_validation v;
+	uint32_t swap_size;
+	uint32_t done;
+	int rc = boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
+
+	if (rc == 0) {
+		rc = read_progress(m, &done);
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	if (move_set_swap_size(m, swap_size) < 0) {
+		/* Written before the magic, so never torn: the trailer is not ours. Boot as is. */
+		LOG_ERR("swap status with an impossible swap size %u: ignored",
+			(unsigned int)swap_size);
+		return 0;
+	}
+	*did = ps->swap_type;
+	if (done > 0) {
+		char ver[IMAGE_VERSION_STR_MAX] = "?";
+		uint32_t steps = done < bl->max_sectors ? done : m->last_idx + done - bl->max_sectors;
+		const struct flash_area *fa;
+		struct image_header hdr;
+		uint32_t off;
+
+		if (boot_swap_move_locate(bl, true, &fa, &off) == 0 &&
+		    boot_read_header_at(fa, off, &hdr) == 0) {
+			image_version_str(&hdr.ver, ver);
+		}
+		LOG_INF("resuming an interrupted %s swap to version %s (%u of %u steps done)",
+			boot_swap_type_name(ps->swap_type), ver, (unsigned int)steps,
+			(unsigned int)(3 * m->last_idx));
+		rc = move_run(m, done);
+		return rc < 0 ? rc : finish_swap(m, ps->swap_type);
+	}
+	/* Cut after the trailer was initialised, before anything moved: check and start again. */
+	rc = boot_validate_image(bl, bl->sec, move_max_image_size(m), &v);
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0) {
+		LOG_WRN("image in the secondary slot is not valid (%d): swap abandoned", rc);
+		*did = BOOT_SWAP_TYPE_FAIL;
+		rc = boot_scrub_slot(bl->sec);
+		/* Marked done, so that the next boot does not try again. */
+		return rc < 0 ? rc : finish_swap(m, BOOT_SWAP_TYPE_FAIL);
+	}
+	return swap_from_start(m, ps->swap_type);
+}
+
+int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
+			  uint32_t *off)
+{
+	struct boot_swap_state ps;
+	struct boot_swap_state ss;
+	struct move m;
+	uint32_t swap_size;
+	uint32_t done;
+	uint32_t swaps;
+
+	if (move_init(bl, &m) < 0 || boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
+	    boot_trailer_read(bl->sec, bl->align, &ss) < 0 || !status_in_primary(&ps, &ss) ||
+	    boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size) < 0 ||
+	    move_set_swap_size(&m, swap_size) < 0 || read_progress(&m, &done) < 0) {
+		return -ENOENT;
+	}
+	swaps = done > bl->max_sectors ? done - bl->max_sectors : 0;
+	*off = 0;
+	if (incoming) {
+		/* In the secondary until swap step (1, 1) has copied its first sector over. */
+		*fa = swaps >= 1 ? bl->pri : bl->sec;
+		return 0;
+	}
+	if (swaps >= 2) {
+		*fa = bl->sec; /* step (1, 2) took it over */
+		return 0;
+	}
+	*fa = bl->pri;
+	/*
+	 * Primary sector 0 keeps it during the whole move phase; once the move is complete a copy
+	 * is in sector 1, and sector 0 is the next one erased.
+	 */
+	if (swaps == 1 || done >= m.last_idx) {
+		*off = m.sz;
+	}
+	return 0;
+}
+
+/* What the next boot stands on: the primary, checked fully or by its header only. */
+static int check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr)
+{
+	struct image_validation v;
+	int rc;
+
+	if (!bl->validate_primary) {
+		rc = boot_read_checked_header(bl->pri, hdr);
+		if (rc == 0 && (hdr->flags & IMAGE_F_NON_BOOTABLE)) {
+			rc = -ENOENT;
+		}
+		return rc;
+	}
+	rc = boot_validate_image(bl, bl->pri, max_size, &v);
+	if (rc == 0) {
+		*hdr = v.hdr;
+	}
+	return rc;
+}
+
+int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
+{
+	struct boot_swap_state ps;
+	struct boot_swap_state ss;
+	struct image_validation v;
+	struct image_header hdr;
+	struct move m;
+	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
+	uint32_t pri_size;
+	int did = BOOT_SWAP_TYPE_NONE;
+	int type;
+	int rc;
+
+	if (boot_loader_check(bl) < 0) {
+		return -EINVAL;
+	}
+	if (move_init(bl, &m) < 0) {
+		LOG_WRN("slots unusable for swap-using-move: upgrades disabled");
+		goto boot_primary;
+	}
+	max_boot = bl->pri->size - m.trailer_size;
+	if (boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
+	    boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
+		return -EIO;
+	}
+	if (status_in_primary(&ps, &ss)) {
+		rc = resume_swap(&m, &ps, &did);
+		if (rc < 0) {
+			return rc;
+		}
+		goto boot_primary;
+	}
+
+	type = boot_swap_type_decide(&ps, &ss);
+	/* A revert whose fixup ran, then power failed: it reads PERM but stays a revert. */
+	if (type == BOOT_SWAP_TYPE_PERM && ss.swap_type == BOOT_SWAP_TYPE_REVERT) {
+		type = BOOT_SWAP_TYPE_REVERT;
+	}
+	if (type == BOOT_SWAP_TYPE_NONE) {
+		goto boot_primary;
+	}
+	LOG_INF("swap type %s", boot_swap_type_name(type));
+	rc = check_secondary(&m, type, &v);
+	if (rc < 0) {
+		return rc;
+	}
+	if (rc > 0) {
+		goto boot_primary;
+	}
+	pri_size = image_size_or_zero(bl->pri);
+	if (move_set_swap_size(&m, pri_size > v.size ? pri_size : v.size) < 0) {
+		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",
+			(unsigned int)pri_size);
+		goto boot_primary;
+	}
+	rc = start_swap(&m, type);
+	if (rc < 0) {
+		return rc;
+	}
+	did = type;
+
+boot_primary:
+	rc = check_primary(bl, max_boot, &hdr);
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0) {
+		LOG_ERR("no valid image in the primary slot (%d)", rc);
+		return -ENOENT;
+	}
+	boot_report(rsp, 0, &hdr, did);
+	return 0;
+}

@@ -1,0 +1,151 @@
+"""System tests of the bootloader in the simulated device: it runs at every start before SMP,
+so an uploaded image marked for test is swapped in on reset, reverted on the next reset unless
+confirmed, and a power cut in the middle of the swap is finished on the next start. What the
+bootloader did is read from the device's log, what is in the slots from its flash file."""
+import json
+import random
+import subprocess
+
+import pytest
+
+from conftest import read_config
+from test_upload import client, image_hash, make_image, slot_bytes
+
+
+def swap_move_build() -> bool:
+    try:
+        cfg = read_config()
+    except pytest.skip.Exception:
+        return True  # no build directory: the device fixtures skip every test anyway
+    return cfg.get("CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE") == 1
+
+
+# These flows are swap-using-move's; the other modes are covered by the unit tests.
+swap_move_only = pytest.mark.skipif(not swap_move_build(),
+                                    reason="the build's bootloader mode is not swap-using-move")
+
+
+@pytest.fixture
+def images(tmp_path):
+    """v1 (factory, in slot 0) and a larger v2 to upload: the swap moves the larger size."""
+    v1 = make_image(tmp_path, "v1", "1.0.0", 40 * 1024, seed=11)
+    v2 = make_image(tmp_path, "v2", "2.0.0", 70 * 1024, seed=12)
+    return v1, v2
+
+
+def listing(dev):
+    out = json.loads(client(dev, "--json", "image", "list").stdout)
+    return {e["slot"]: e for e in out["images"]}
+
+
+def reset_and_wait(dev):
+    """Resets the device and waits until the restarted process listens again (the bootloader has
+    run by then)."""
+    if not hasattr(dev, "per_start"):
+        dev.per_start = len(dev.listening)  # one start so far: its "listening" lines
+    before = len(dev.listening)
+    client(dev, "reset")
+    dev.wait_listening(before + dev.per_start)
+
+
+@swap_move_only
+def test_test_swap_then_revert(start_device, layout, images):
+    v1, v2 = images
+    dev = start_device("--load-slot0", v1)
+    assert "booting slot 0 version 1.0.0" in dev.log()
+    client(dev, "image", "upload", v2)
+    client(dev, "image", "test", image_hash(v2))
+
+    reset_and_wait(dev)
+    log = dev.log()
+    assert "swap type test" in log and "booting slot 0 version 2.0.0" in log
+    slots = listing(dev)
+    assert slots[0]["version"] == "2.0.0" and slots[0]["active"]
+    assert not slots[0].get("confirmed", False)
+    assert slots[1]["version"] == "1.0.0"
+    assert slot_bytes(dev, layout, 0, v2.stat().st_size) == v2.read_bytes()
+    assert slot_bytes(dev, layout, 1, v1.stat().st_size) == v1.read_bytes()
+
+    # Not confirmed: the next start brings v1 back.
+    reset_and_wait(dev)
+    log = dev.log()
+    assert "reverting" in log and log.count("booting slot 0 version 1.0.0") == 2
+    slots = listing(dev)
+    assert slots[0]["version"] == "1.0.0" and slots[0]["confirmed"]
+    assert slot_bytes(dev, layout, 0, v1.stat().st_size) == v1.read_bytes()
+
+
+@swap_move_only
+def test_test_swap_confirmed_stays(start_device, images):
+    v1, v2 = images
+    dev = start_device("--load-slot0", v1)
+    client(dev, "image", "upload", v2)
+    client(dev, "image", "test", image_hash(v2))
+    reset_and_wait(dev)
+    client(dev, "image", "confirm")
+    assert listing(dev)[0]["confirmed"]
+
+    reset_and_wait(dev)
+    log = dev.log()
+    assert "reverting" not in log
+    assert log.count("booting slot 0 version 2.0.0") == 2
+    assert listing(dev)[0]["version"] == "2.0.0"
+
+
+@swap_move_only
+@pytest.mark.parametrize("mode", ["clean", "torn"])
+def test_power_cut_during_swap_is_finished(start_device, layout, images, tmp_path, mode):
+    v1, v2 = images
+    flash = tmp_path / "flash.bin"
+    dev = start_device("--load-slot0", v1, flash=flash)
+    client(dev, "image", "upload", v2)
+    client(dev, "image", "confirm", image_hash(v2))  # permanent
+    dev.stop()
+
+    # The next start cuts the power in the middle of the swap (a few dozen operations in).
+    cut_at = random.Random(7).randrange(20, 60)
+    dev = start_device("--cut-after", str(cut_at), "--cut-mode", mode, flash=flash, wait=False)
+    assert dev.wait_exit() == 99
+    assert "swap type perm" in dev.log() and "power cut" in dev.log()
+
+    dev = start_device(flash=flash)
+    log = dev.log()
+    assert "resuming an interrupted perm swap to version 2.0.0" in log
+    assert "booting slot 0 version 2.0.0" in log
+    slots = listing(dev)
+    assert slots[0]["version"] == "2.0.0" and slots[0]["confirmed"]
+    assert slot_bytes(dev, layout, 0, v2.stat().st_size) == v2.read_bytes()
+    assert slot_bytes(dev, layout, 1, v1.stat().st_size) == v1.read_bytes()
+
+
+def test_empty_device_runs_the_recovery_server(start_device, images):
+    v1, _ = images
+    dev = start_device()
+    assert any("no valid image to boot; running the recovery SMP server" in line
+               for line in dev.lines)
+    # SMP works: an image can be loaded and made the one to boot.
+    client(dev, "image", "upload", v1)
+    if not swap_move_build():
+        return
+    client(dev, "image", "test", image_hash(v1))
+    reset_and_wait(dev)
+    assert "booting slot 0 version 1.0.0" in dev.log()
+
+
+@swap_move_only
+def test_invalid_upload_is_never_booted(start_device, layout, images, tmp_path):
+    v1, v2 = images
+    bad = tmp_path / "bad.bin"
+    data = bytearray(v2.read_bytes())
+    data[0x300] ^= 0x01  # a payload byte: the hash no longer matches
+    bad.write_bytes(bytes(data))
+    dev = start_device("--load-slot0", v1)
+    r = client(dev, "image", "upload", bad, check=False)
+    if r.returncode == 0:
+        r = client(dev, "image", "test", image_hash(v2), check=False)
+    if r.returncode != 0:
+        pytest.skip("the image group already refuses an image whose hash does not verify")
+    reset_and_wait(dev)
+    log = dev.log()
+    assert "is not valid" in log and log.count("booting slot 0 version 1.0.0") == 2
+    assert slot_bytes(dev, layout, 1, 4096) == b"\xff" * 4096

@@ -1,0 +1,559 @@
+/*
+ * The bootloader's normal flows in every mode: swap-using-move (test, revert, confirm, permanent,
+ * scrubbing of invalid or stale secondaries, downgrade prevention), overwrite-only, and direct-XIP
+ * with and without revert. Power cuts are test_boot_powercut.c's business.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
+
+#include "../../src/boot/boot_priv.h"
+#include "boot_fixture.h"
+
+size_t boot_trusted_keys(const struct image_key **keys)
+{
+	*keys = NULL;
+	return 0;
+}
+
+/* MCUboot's simulator sizes (42784 and 46928 bytes), on 4 KiB pages. */
+#define OLD_SIZE 42784
+#define NEW_SIZE 46928
+#define IMG_OVERHEAD (0x200 + 40)
+
+static struct boot_fixture f;
+static uint8_t img_old[64 * 1024];
+static uint8_t img_new[64 * 1024];
+static size_t old_len;
+static size_t new_len;
+static struct boot_loader bl;
+
+struct opts {
+	bool no_downgrade;
+	bool validate_primary;
+};
+
+static struct opts opt;
+
+static void open_geom(uint32_t pri_pages, uint32_t sec_pages)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = pri_pages,
+				     .sec_pages = sec_pages };
+
+	bfx_open(&f, &g);
+	old_len = bfx_make_image(img_old, sizeof(img_old), 1, 0, 0, OLD_SIZE - IMG_OVERHEAD, 1, 0,
+				 0);
+	new_len = bfx_make_image(img_new, sizeof(img_new), 2, 0, 0, NEW_SIZE - IMG_OVERHEAD, 2, 0,
+				 0);
+	assert_int_equal(old_len, OLD_SIZE);
+	assert_int_equal(new_len, NEW_SIZE);
+	opt = (struct opts){ .validate_primary = true };
+	boot_set_running_slot(0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	open_geom(17, 16);
+	return 0;
+}
+
+static int setup_equal(void **state)
+{
+	(void)state;
+	open_geom(16, 16);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(f.flash.count.violations, 0);
+	bfx_close(&f);
+	return 0;
+}
+
+static int boot(enum boot_mode mode, struct boot_rsp *rsp)
+{
+	assert_int_equal(boot_loader_init(&bl), 0);
+	bl.no_downgrade = opt.no_downgrade;
+	bl.validate_primary = opt.validate_primary;
+	memset(rsp, 0, sizeof(*rsp));
+	switch (mode) {
+	case BOOT_MODE_SWAP_MOVE:
+		return boot_go_swap_move(&bl, rsp);
+	case BOOT_MODE_OVERWRITE_ONLY:
+		return boot_go_overwrite(&bl, rsp);
+	case BOOT_MODE_DIRECT_XIP:
+		return boot_go_direct_xip(&bl, false, rsp);
+	case BOOT_MODE_DIRECT_XIP_REVERT:
+		return boot_go_direct_xip(&bl, true, rsp);
+	default:
+		fail();
+	}
+	return -1;
+}
+
+/* Boots and expects success in that slot with that major version; returns the ops it took. */
+static uint64_t boot_ok(enum boot_mode mode, uint32_t slot, uint8_t major, int swap_type)
+{
+	struct boot_rsp rsp;
+	uint64_t before = bfx_ops(&f);
+
+	assert_int_equal(boot(mode, &rsp), 0);
+	assert_int_equal(rsp.slot, slot);
+	assert_int_equal(rsp.hdr.ver.major, major);
+	assert_int_equal(rsp.swap_type, swap_type);
+	return bfx_ops(&f) - before;
+}
+
+static void expect_trailer(const struct flash_area *fa, int magic, int image_ok, int copy_done)
+{
+	struct boot_swap_state st;
+
+	assert_int_equal(boot_trailer_read(fa, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(st.magic, magic);
+	assert_int_equal(st.image_ok, image_ok);
+	assert_int_equal(st.copy_done, copy_done);
+}
+
+static void expect_swap_info(const struct flash_area *fa, int swap_type)
+{
+	struct boot_swap_state st;
+
+	assert_int_equal(boot_trailer_read(fa, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(st.swap_type, swap_type);
+}
+
+static void expect_trailer_erased(const struct flash_area *fa)
+{
+	uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+
+	assert_true(flash_area_is_erased(fa, fa->size - t, t));
+}
+
+static void mark_confirmed(const struct flash_area *fa)
+{
+	assert_int_equal(boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN), 0);
+	assert_int_equal(boot_trailer_write_magic(fa, BOOT_MAX_ALIGN), 0);
+}
+
+static void factory_and_upload(void)
+{
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, img_new, new_len);
+}
+
+static void test_move_nothing_pending(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+}
+
+static void test_move_test_then_revert(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_TEST);
+	expect_trailer_erased(f.sec);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
+	assert_false(boot_is_img_confirmed());
+
+	/* Not confirmed: the next boot brings the old image back, confirmed. */
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT) > 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_REVERT);
+	expect_trailer_erased(f.sec);
+	assert_true(boot_is_img_confirmed());
+	/* And then it stays, without a single flash operation. */
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_move_test_confirm_stays(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(boot_write_img_confirmed(), 0);
+	assert_true(boot_is_img_confirmed());
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+}
+
+static void test_move_permanent(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_PERM);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer_erased(f.sec);
+	assert_true(boot_is_img_confirmed());
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* A new image smaller than the old: swap_size is the larger, the old image comes back whole. */
+static void test_move_smaller_new_image(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_TEST);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+}
+
+static void test_move_invalid_secondary_scrubbed(void **state)
+{
+	uint8_t before[OLD_SIZE];
+
+	(void)state;
+	img_new[0x300] ^= 1; /* payload byte: the hash no longer matches */
+	factory_and_upload();
+	memcpy(before, bfx_mem(&f, f.pri), sizeof(before));
+	assert_int_equal(boot_request_upgrade(true), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_memory_equal(bfx_mem(&f, f.pri), before, sizeof(before));
+	expect_trailer(f.pri, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	img_new[0x300] ^= 1;
+}
+
+static void test_move_oversized_secondary_scrubbed(void **state)
+{
+	static uint8_t big[16 * 4096];
+	/* 17/16 pages: the secondary's pages below its trailer, and one fewer in the primary. */
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t tp = (t + 4095) / 4096;
+	const uint32_t max = (16 - tp) * 4096;
+	size_t len;
+
+	(void)state;
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE) {
+		assert_int_equal(boot_max_image_size(), max);
+	} else {
+		assert_int_equal(boot_max_image_size(),
+				 boot_swap_info_off(f.sec->size)); /* size - 16 - 3·A */
+	}
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, f.pri->size,
+						  f.sec->size, 4096, 8, 512, 4),
+			 f.sec->size - 40);
+	/* One byte more than a swap can move: erased. */
+	len = bfx_make_image(big, sizeof(big), 3, 0, 0, max - IMG_OVERHEAD + 1, 3, 0, 0);
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, big, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	/* Exactly the limit: swapped, and back. */
+	len = bfx_make_image(big, sizeof(big), 3, 0, 0, max - IMG_OVERHEAD, 3, 0, 0);
+	assert_int_equal(len, max);
+	bfx_load(&f, f.sec, big, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 3, BOOT_SWAP_TYPE_TEST);
+	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, big, len));
+}
+
+static void test_move_stale_trailer_without_image(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* After a test swap the old image was erased by the user: the revert is dropped for good. */
+static void test_move_revert_with_empty_secondary(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(flash_area_erase(f.sec, 0, f.sec->size), 0);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_move_downgrade_prevention(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	opt.no_downgrade = true;
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	/* Equal versions are accepted. */
+	{
+		static uint8_t same[64 * 1024];
+		size_t len = bfx_make_image(same, sizeof(same), 2, 0, 0, 1000, 9, 0, 0);
+
+		bfx_load(&f, f.sec, same, len);
+		assert_int_equal(boot_request_upgrade(true), 0);
+		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_PERM);
+		assert_true(bfx_slot_starts_with(&f, f.pri, same, len));
+	}
+}
+
+/* Downgrade prevention does not stop a revert, which goes back to an older version by design. */
+static void test_move_revert_not_a_downgrade(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	opt.no_downgrade = true;
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+}
+
+/* imgtool --pad factory image (magic, nothing else): MCUboot bug #829's set-up. */
+static void test_move_padded_factory_image(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+}
+
+static void test_move_nothing_bootable(void **state)
+{
+	struct boot_rsp rsp;
+	static const uint8_t junk[100] = { 1, 2, 3 };
+
+	(void)state;
+	assert_int_equal(boot(BOOT_MODE_SWAP_MOVE, &rsp), -ENOENT);
+	bfx_load(&f, f.pri, junk, sizeof(junk));
+	assert_int_equal(boot(BOOT_MODE_SWAP_MOVE, &rsp), -ENOENT);
+	assert_int_equal(bfx_ops(&f), 2); /* only the loading above */
+	/* A broken hash fails full validation, but passes a header-only check. */
+	img_old[0x400] ^= 0x80;
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(boot(BOOT_MODE_SWAP_MOVE, &rsp), -ENOENT);
+	opt.validate_primary = false;
+	assert_int_equal(boot(BOOT_MODE_SWAP_MOVE, &rsp), 0);
+	img_old[0x400] ^= 0x80;
+}
+
+static void test_boot_go_uses_kconfig_mode(void **state)
+{
+	struct boot_rsp rsp;
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		mark_confirmed(f.pri); /* an image without magic is erased in that mode */
+	}
+	assert_int_equal(boot_go(&rsp), 0);
+	assert_int_equal(rsp.slot, 0);
+	assert_int_equal(rsp.hdr.ver.major, 1);
+}
+
+static void test_overwrite(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
+	assert_true(flash_area_is_erased(f.sec, 0, 0x1000));
+	expect_trailer(f.sec, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_overwrite_downgrade_and_invalid(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	opt.no_downgrade = true;
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	/* Without the option the older image is installed. */
+	opt.no_downgrade = false;
+	bfx_load(&f, f.sec, img_old, old_len);
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_PERM);
+	/* An invalid one is erased, never copied. */
+	img_new[0x1234] ^= 4;
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	img_new[0x1234] ^= 4;
+}
+
+static void test_direct_xip_picks_higher_version(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	/* A tie goes to the primary. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	/* Only one image, in the secondary. */
+	assert_int_equal(flash_area_erase(f.pri, 0, f.pri->size), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_direct_xip_invalid_erased(void **state)
+{
+	struct boot_rsp rsp;
+
+	(void)state;
+	img_new[0x2000] ^= 1;
+	factory_and_upload();
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	img_new[0x2000] ^= 1;
+	/* Nothing valid at all. */
+	img_old[0x2000] ^= 1;
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(boot(BOOT_MODE_DIRECT_XIP, &rsp), -ENOENT);
+	img_old[0x2000] ^= 1;
+}
+
+static void test_direct_xip_rom_fixed(void **state)
+{
+	static uint8_t fixed[64 * 1024];
+	size_t len;
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	/* Linked for the primary but stored in the secondary: skipped, not erased. */
+	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, IMAGE_F_ROM_FIXED, f.pri->off);
+	bfx_load(&f, f.sec, fixed, len);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, fixed, len));
+	/* Linked for the secondary: chosen. */
+	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, IMAGE_F_ROM_FIXED, f.sec->off);
+	bfx_load(&f, f.sec, fixed, len);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 3, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_direct_xip_revert(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	mark_confirmed(f.pri);
+	/* An upload without a magic is not bootable in revert mode: erased. */
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+
+	/* Test: boots once (copy_done written), then goes away unless confirmed. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 1);
+	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+
+	/* Test and confirm: stays. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
+	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE);
+	boot_set_running_slot(1);
+	assert_int_equal(boot_set_next_direct_xip(1, true), 0);
+	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* The factory hazard of revert mode: an unconfirmed single image is erased on its second boot. */
+static void test_direct_xip_revert_unconfirmed_factory_image(void **state)
+{
+	struct boot_rsp rsp;
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
+	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(boot(BOOT_MODE_DIRECT_XIP_REVERT, &rsp), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_move_nothing_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
+		cmocka_unit_test_setup_teardown(test_move_test_confirm_stays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_permanent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_permanent, setup_equal, teardown),
+		cmocka_unit_test_setup_teardown(test_move_smaller_new_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_invalid_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_oversized_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_stale_trailer_without_image, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_revert_with_empty_secondary, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_downgrade_prevention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_revert_not_a_downgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_padded_factory_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_nothing_bootable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_go_uses_kconfig_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite_downgrade_and_invalid, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_xip_picks_higher_version, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_xip_invalid_erased, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_xip_rom_fixed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_xip_revert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_xip_revert_unconfirmed_factory_image,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,380 @@
+/*
+ * The image trailer: offsets for A = 8, 16 and 32 against MCUboot's table, byte-exact writes (one
+ * program per field, erased-value padding), decoding of every field, and trailers imgtool wrote.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
+
+#include "../../src/boot/boot_priv.h"
+#include "boot_fixture.h"
+
+size_t boot_trusted_keys(const struct image_key **keys)
+{
+	*keys = NULL;
+	return 0;
+}
+
+static const uint8_t magic8[16] = { 0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f,
+				    0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80 };
+static const uint8_t magic16[16] = { 0x10, 0x00, 0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b,
+				     0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a };
+static const uint8_t magic32[16] = { 0x20, 0x00, 0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b,
+				     0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a };
+
+/* The reference's table of offsets from the end (no encryption, not swap-offset). */
+static void test_offsets_match_mcuboot_table(void **state)
+{
+	static const struct {
+		uint32_t a, image_ok, copy_done, swap_info, swap_size, info, magic_write;
+	} rows[] = {
+		{ 8, 24, 32, 40, 48, 48, 16 },
+		{ 16, 32, 48, 64, 80, 80, 16 },
+		{ 32, 64, 96, 128, 160, 160, 32 },
+	};
+	const uint32_t size = 0x8000;
+	const uint32_t cfg_a = BOOT_MAX_ALIGN;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint32_t a = rows[i].a;
+
+		assert_int_equal(size - boot_trailer_image_ok_off(size, a), rows[i].image_ok);
+		assert_int_equal(size - boot_trailer_copy_done_off(size, a), rows[i].copy_done);
+		assert_int_equal(size - boot_trailer_swap_info_off(size, a), rows[i].swap_info);
+		assert_int_equal(size - boot_trailer_swap_size_off(size, a), rows[i].swap_size);
+		assert_int_equal(boot_trailer_info_size(a), rows[i].info);
+		assert_int_equal(size - boot_trailer_magic_write_off(size, a), rows[i].magic_write);
+	}
+	/* The public inline helpers are the same thing for the configured A. */
+	assert_int_equal(boot_image_ok_off(size), boot_trailer_image_ok_off(size, cfg_a));
+	assert_int_equal(boot_copy_done_off(size), boot_trailer_copy_done_off(size, cfg_a));
+	assert_int_equal(boot_swap_info_off(size), boot_trailer_swap_info_off(size, cfg_a));
+	assert_int_equal(boot_swap_size_off(size), boot_trailer_swap_size_off(size, cfg_a));
+	assert_int_equal(boot_magic_off(size), size - 16);
+	assert_int_equal(BOOT_TRAILER_INFO_SZ, boot_trailer_info_size(BOOT_MAX_ALIGN));
+}
+
+/* Issue #2033's numbers: trailer sizes for S = 128 sectors. */
+static void test_trailer_sizes_match_imgtool(void **state)
+{
+	(void)state;
+	assert_int_equal(boot_trailer_size(8, 128, 4), 1584);
+	assert_int_equal(boot_trailer_size(8, 128, 8), 3120);
+	assert_int_equal(boot_trailer_size(16, 128, 16), 6224);
+	assert_int_equal(boot_trailer_size(32, 128, 32), 12448);
+	assert_int_equal(boot_status_size(128, 4), 1536);
+	/* Entry k sits k·W above the start of the status area. */
+	assert_int_equal(boot_status_entry_off(0x8000, 8, 128, 4, 0), 0x8000 - 1584);
+	assert_int_equal(boot_status_entry_off(0x8000, 8, 128, 4, 5), 0x8000 - 1584 + 20);
+	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 1584), 7);
+	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 4096), 7);
+	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 4097), 6);
+}
+
+static void test_magic_forms(void **state)
+{
+	uint8_t m[16];
+
+	(void)state;
+	boot_trailer_magic(8, m);
+	assert_memory_equal(m, magic8, 16);
+	boot_trailer_magic(16, m);
+	assert_memory_equal(m, magic16, 16);
+	boot_trailer_magic(32, m);
+	assert_memory_equal(m, magic32, 16);
+}
+
+/* Checks that exactly one program happened and the trailer's last `n` bytes are `want`. */
+static void expect_tail(struct boot_fixture *f, uint64_t ops_before, const uint8_t *want, size_t n)
+{
+	const uint8_t *end = bfx_mem(f, f->sec) + f->sec->size;
+
+	assert_int_equal(bfx_ops(f), ops_before + 1);
+	assert_memory_equal(end - n, want, n);
+}
+
+static void write_and_check(uint32_t w, uint32_t a)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = w, .pri_pages = 8,
+				     .sec_pages = 8 };
+	struct boot_fixture f;
+	struct boot_swap_state st;
+	uint8_t want[160];
+	uint32_t info = boot_trailer_info_size(a);
+	uint64_t ops;
+
+	bfx_open(&f, &g);
+	memset(want, 0xff, sizeof(want));
+
+	ops = bfx_ops(&f);
+	assert_int_equal(boot_trailer_write_magic(f.sec, a), 0);
+	boot_trailer_magic(a, want + info - 16);
+	expect_tail(&f, ops, want, info);
+
+	ops = bfx_ops(&f);
+	assert_int_equal(boot_trailer_write_image_ok(f.sec, a), 0);
+	want[info - (f.sec->size - boot_trailer_image_ok_off(f.sec->size, a))] = 0x01;
+	expect_tail(&f, ops, want, info);
+	assert_int_equal(f.flash.count.bytes_programmed,
+			 boot_trailer_magic_align(a) + (w > 1 ? w : 1));
+
+	ops = bfx_ops(&f);
+	assert_int_equal(boot_trailer_write_copy_done(f.sec, a), 0);
+	want[info - (f.sec->size - boot_trailer_copy_done_off(f.sec->size, a))] = 0x01;
+	expect_tail(&f, ops, want, info);
+
+	ops = bfx_ops(&f);
+	assert_int_equal(boot_trailer_write_swap_info(f.sec, a, BOOT_SWAP_TYPE_PERM, 0), 0);
+	want[info - (f.sec->size - boot_trailer_swap_info_off(f.sec->size, a))] = 0x03;
+	expect_tail(&f, ops, want, info);
+
+	ops = bfx_ops(&f);
+	assert_int_equal(boot_trailer_write_swap_size(f.sec, a, 0x0001b730), 0);
+	memcpy(want + info - (f.sec->size - boot_trailer_swap_size_off(f.sec->size, a)),
+	       "\x30\xb7\x01\x00", 4);
+	expect_tail(&f, ops, want, info);
+
+	/* Nothing below the trailer fields was touched. */
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size - info));
+	assert_int_equal(f.flash.count.violations, 0);
+
+	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
+	assert_int_equal(st.copy_done, BOOT_FLAG_SET);
+	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_PERM);
+	{
+		uint32_t sz;
+
+		assert_int_equal(boot_trailer_read_swap_size(f.sec, a, &sz), 0);
+		assert_int_equal(sz, 0x0001b730);
+	}
+	/* A reader built for another A sees this magic as BAD. */
+	assert_int_equal(boot_trailer_read(f.sec, a == 8 ? 16 : 8, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	bfx_close(&f);
+}
+
+/* A = 8 with W = 1, 4, 8: e.g. image_ok with W = 4 is "01 ff ff ff" at -24. */
+static void test_writes_byte_exact_a8(void **state)
+{
+	(void)state;
+	write_and_check(1, 8);
+	write_and_check(4, 8);
+	write_and_check(8, 8);
+}
+
+static void test_writes_byte_exact_a16_a32(void **state)
+{
+	(void)state;
+	write_and_check(4, 16);
+	write_and_check(16, 16);
+	write_and_check(4, 32);
+	write_and_check(32, 32);
+}
+
+static void test_explicit_a8_w4_bytes(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
+				     .sec_pages = 8 };
+	struct boot_fixture f;
+	const uint8_t *end;
+
+	(void)state;
+	bfx_open(&f, &g);
+	end = bfx_mem(&f, f.sec) + f.sec->size;
+	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), 0);
+	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, BOOT_SWAP_TYPE_TEST, 0), 0);
+	assert_int_equal(boot_trailer_write_magic(f.sec, 8), 0);
+	assert_memory_equal(end - 24, "\x01\xff\xff\xff\xff\xff\xff\xff", 8);
+	assert_memory_equal(end - 40, "\x02\xff\xff\xff\xff\xff\xff\xff", 8);
+	assert_memory_equal(end - 16, magic8, 16);
+	/* A = 32: the magic goes out as one 32-byte block at -32, erased bytes first. */
+	assert_int_equal(flash_area_erase(f.sec, f.sec->size - 0x1000, 0x1000), 0);
+	assert_int_equal(boot_trailer_write_magic(f.sec, 32), 0);
+	assert_true(flash_area_is_erased(f.sec, f.sec->size - 32, 16));
+	assert_memory_equal(end - 16, magic32, 16);
+	bfx_close(&f);
+}
+
+/* A field wider than its cell (W > A) cannot be placed: a configuration error. */
+static void test_write_block_larger_than_align_refused(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 16, .pri_pages = 8,
+				     .sec_pages = 8 };
+	struct boot_fixture f;
+
+	(void)state;
+	bfx_open(&f, &g);
+	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), -EINVAL);
+	assert_int_equal(boot_trailer_write_swap_size(f.sec, 8, 1), -EINVAL);
+	assert_int_equal(bfx_ops(&f), 0);
+	bfx_close(&f);
+}
+
+static void put_byte(struct boot_fixture *f, uint32_t off, uint8_t v)
+{
+	/* Direct poke: decoding tests need values no writer of ours produces. */
+	f->flash.mem[f->sec->off + off] = v;
+}
+
+static void test_decoding(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
+				     .sec_pages = 8 };
+	const uint32_t a = 8;
+	struct boot_fixture f;
+	struct boot_swap_state st;
+	uint32_t size;
+	static const struct {
+		uint8_t raw;
+		uint8_t type;
+		uint8_t image;
+	} infos[] = {
+		{ 0xff, BOOT_SWAP_TYPE_NONE, 0 }, { 0x01, BOOT_SWAP_TYPE_NONE, 0 },
+		{ 0x02, BOOT_SWAP_TYPE_TEST, 0 }, { 0x03, BOOT_SWAP_TYPE_PERM, 0 },
+		{ 0x04, BOOT_SWAP_TYPE_REVERT, 0 }, { 0x13, BOOT_SWAP_TYPE_PERM, 1 },
+		{ 0x05, BOOT_SWAP_TYPE_NONE, 0 }, { 0x00, BOOT_SWAP_TYPE_NONE, 0 },
+		{ 0x1f, BOOT_SWAP_TYPE_NONE, 0 },
+	};
+	static const struct {
+		uint8_t raw;
+		enum boot_flag_state st;
+	} flags[] = {
+		{ 0xff, BOOT_FLAG_UNSET }, { 0x01, BOOT_FLAG_SET }, { 0x00, BOOT_FLAG_BAD },
+		{ 0x02, BOOT_FLAG_BAD },   { 0xfe, BOOT_FLAG_BAD },
+	};
+
+	(void)state;
+	bfx_open(&f, &g);
+	size = f.sec->size;
+	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_UNSET);
+	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
+	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_NONE);
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		put_byte(&f, boot_trailer_image_ok_off(size, a), flags[i].raw);
+		put_byte(&f, boot_trailer_copy_done_off(size, a), flags[i].raw);
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.image_ok, flags[i].st);
+		assert_int_equal(st.copy_done, flags[i].st);
+	}
+	for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+		put_byte(&f, boot_trailer_swap_info_off(size, a), infos[i].raw);
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.swap_type, infos[i].type);
+		assert_int_equal(st.image_num, infos[i].image);
+	}
+	/* The magic: all 16 bytes count, any single one off reads BAD. */
+	for (uint32_t i = 0; i < 16; i++) {
+		memcpy(f.flash.mem + f.sec->off + size - 16, magic8, 16);
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+		put_byte(&f, size - 16 + i, (uint8_t)(magic8[i] ^ 0x40));
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+		put_byte(&f, size - 16 + i, 0xff);
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	}
+	bfx_close(&f);
+}
+
+/* Reads an imgtool-padded vector into a 0x8000-byte slot and decodes its trailer with A. */
+static void read_vector(const char *name, uint32_t a, struct boot_swap_state *st)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
+				     .sec_pages = 8 };
+	char path[512];
+	static uint8_t buf[0x8000];
+	struct boot_fixture f;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/mcuboot/%s", SMPDFU_VECTORS_DIR, name);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(buf, 1, sizeof(buf), fp), sizeof(buf));
+	fclose(fp);
+	bfx_open(&f, &g);
+	bfx_load(&f, f.pri, buf, sizeof(buf));
+	assert_int_equal(boot_trailer_read(f.pri, a, st), 0);
+	bfx_close(&f);
+}
+
+static void test_imgtool_trailers(void **state)
+{
+	struct boot_swap_state st;
+
+	(void)state;
+	read_vector("padded-test.signed.bin", 8, &st);
+	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
+	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_NONE);
+
+	read_vector("padded-confirmed.signed.bin", 8, &st);
+	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
+	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
+
+	read_vector("align16-padded.signed.bin", 16, &st);
+	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	/* A bootloader built for A = 8 does not recognise the A = 16 magic (and vice versa). */
+	read_vector("align16-padded.signed.bin", 8, &st);
+	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	read_vector("padded-test.signed.bin", 16, &st);
+	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+}
+
+/* What our writer produces equals imgtool's --pad --confirm trailer, byte for byte. */
+static void test_our_confirmed_trailer_equals_imgtool(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 8, .pri_pages = 8,
+				     .sec_pages = 8 };
+	char path[512];
+	static uint8_t buf[0x8000];
+	struct boot_fixture f;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/mcuboot/padded-confirmed.signed.bin", SMPDFU_VECTORS_DIR);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(buf, 1, sizeof(buf), fp), sizeof(buf));
+	fclose(fp);
+	bfx_open(&f, &g);
+	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), 0);
+	assert_int_equal(boot_trailer_write_magic(f.sec, 8), 0);
+	assert_memory_equal(bfx_mem(&f, f.sec) + 0x8000 - 1024, buf + 0x8000 - 1024, 1024);
+	bfx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_offsets_match_mcuboot_table),
+		cmocka_unit_test(test_trailer_sizes_match_imgtool),
+		cmocka_unit_test(test_magic_forms),
+		cmocka_unit_test(test_writes_byte_exact_a8),
+		cmocka_unit_test(test_writes_byte_exact_a16_a32),
+		cmocka_unit_test(test_explicit_a8_w4_bytes),
+		cmocka_unit_test(test_write_block_larger_than_align_refused),
+		cmocka_unit_test(test_decoding),
+		cmocka_unit_test(test_imgtool_trailers),
+		cmocka_unit_test(test_our_confirmed_trailer_equals_imgtool),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

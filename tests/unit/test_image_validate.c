@@ -1,0 +1,819 @@
+/*
+ * Unit tests of image_validate() on the images imgtool 2.4.0 made (../shared/vectors/mcuboot) and
+ * on damaged copies of them. The image sits in a read-only flash device that fails the test on any
+ * read outside its buffer and records how far the validator read, so "never reads past the TLV
+ * area" is checked on every case, not assumed; the buffer is heap-allocated to its exact size so
+ * that valgrind would see a stray access too.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/crypto.h>
+#include <smpdfu/image.h>
+
+#define VECTORS SMPDFU_VECTORS_DIR "/mcuboot/"
+
+/* root-ec-p256.pem: public point, and the KEYHASH imgtool writes for it. */
+static const uint8_t ec_pub[65] = {
+	0x04, 0x2a, 0xcb, 0x40, 0x3c, 0xe8, 0xfe, 0xed, 0x5b, 0xa4, 0x49, 0x95, 0xa1, 0xa9, 0x1d,
+	0xae, 0xe8, 0xdb, 0xbe, 0x19, 0x37, 0xcd, 0x14, 0xfb, 0x2f, 0x24, 0x57, 0x37, 0xe5, 0x95,
+	0x39, 0x88, 0xd9, 0x94, 0xb9, 0xd6, 0x5a, 0xeb, 0xd7, 0xcd, 0xd5, 0x30, 0x8a, 0xd6, 0xfe,
+	0x48, 0xb2, 0x4a, 0x6a, 0x81, 0x0e, 0xe5, 0xf0, 0x7d, 0x8b, 0x68, 0x34, 0xcc, 0x3a, 0x6a,
+	0xfc, 0x53, 0x8e, 0xfa, 0xc1,
+};
+
+/* root-ed25519.pem: public key. */
+static const uint8_t ed_pub[32] = {
+	0xd4, 0xb3, 0x1b, 0xa4, 0x9a, 0x3a, 0xdd, 0x3f, 0x82, 0x5d, 0x10, 0xca, 0x7f, 0x31, 0xb5,
+	0x0b, 0x0d, 0xe8, 0x7f, 0x37, 0xcc, 0xc4, 0x9f, 0x1a, 0x40, 0x3a, 0x5c, 0x13, 0x20, 0xff,
+	0xb4, 0xe0,
+};
+
+static const struct image_key ec_key = {
+	.type = IMAGE_KEY_ECDSA_P256,
+	.pub = ec_pub,
+	.pub_len = sizeof(ec_pub),
+	.keyhash = { 0xe3, 0x04, 0x66, 0xf6, 0xb8, 0x47, 0x0c, 0x1f, 0x29, 0x07, 0x0b,
+		     0x17, 0xf1, 0xe2, 0xd3, 0xe9, 0x4d, 0x44, 0x5e, 0x3f, 0x60, 0x80,
+		     0x87, 0xfd, 0xc7, 0x11, 0xe4, 0x38, 0x2b, 0xb5, 0x38, 0xb6 },
+};
+
+static const struct image_key ed_key = {
+	.type = IMAGE_KEY_ED25519,
+	.pub = ed_pub,
+	.pub_len = sizeof(ed_pub),
+	.keyhash = { 0xc1, 0x90, 0x7f, 0xa4, 0xea, 0xc7, 0xfa, 0xe3, 0x84, 0x0a, 0x78,
+		     0x90, 0x2b, 0x6f, 0x07, 0x10, 0xb0, 0x37, 0xe9, 0x96, 0x8e, 0x5c,
+		     0x62, 0x74, 0xa1, 0x2a, 0x28, 0x79, 0x0c, 0x7d, 0x4e, 0x3c },
+};
+
+/* Each vector, the key that signed it (NULL: hash only) and what imgtool put into it. */
+struct vector {
+	const char *name;
+	const struct image_key *key;
+	uint32_t end; /* header + payload + TLVs (the rest of a padded file is trailer) */
+	uint8_t major, minor;
+	uint16_t revision;
+	uint32_t build;
+};
+
+static const struct vector vectors[] = {
+	{ "ecdsa-p256.signed.bin", &ec_key, 20664, 1, 2, 3, 4 },
+	{ "ed25519.signed.bin", &ed_key, 20656, 1, 2, 3, 4 },
+	{ "hash-only.signed.bin", NULL, 20552, 2, 0, 0, 0 },
+	{ "padded-confirmed.signed.bin", &ec_key, 20663, 3, 1, 0, 7 },
+	{ "padded-test.signed.bin", &ec_key, 20663, 3, 1, 0, 0 },
+	{ "protected-tlvs.signed.bin", &ec_key, 20690, 1, 0, 0, 0 },
+	{ "rom-fixed-0x10000.signed.bin", &ec_key, 20663, 1, 0, 1, 0 },
+	{ "align16-padded.signed.bin", &ec_key, 20663, 1, 0, 2, 0 },
+};
+
+#define VECTOR_COUNT (sizeof(vectors) / sizeof(vectors[0]))
+#define PAYLOAD_OFF 0x200
+#define PAYLOAD_LEN 20000
+#define TLV_START (PAYLOAD_OFF + PAYLOAD_LEN)
+
+/* --- A read-only flash that watches its reader ------------------------------------------------ */
+
+struct spy {
+	uint8_t *mem;
+	uint32_t size;
+	uint32_t max_end;   /* highest offset + length read */
+	int fail_read_at;   /* 1-based read number that fails with -EIO, 0: none */
+	int reads;
+};
+
+static int spy_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+{
+	struct spy *spy = dev->ctx;
+
+	if ((uint64_t)off + len > spy->size) {
+		fail_msg("read of %zu bytes at %u outside the %u-byte flash", len, off, spy->size);
+	}
+	if (++spy->reads == spy->fail_read_at) {
+		return -EIO;
+	}
+	if (off + len > spy->max_end) {
+		spy->max_end = (uint32_t)(off + len);
+	}
+	memcpy(dst, spy->mem + off, len);
+	return 0;
+}
+
+static int spy_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+{
+	(void)dev;
+	(void)off;
+	(void)src;
+	(void)len;
+	fail_msg("the validator wrote to flash");
+	return -EROFS;
+}
+
+static int spy_erase(const struct flash_device *dev, uint32_t off, size_t len)
+{
+	(void)dev;
+	(void)off;
+	(void)len;
+	fail_msg("the validator erased flash");
+	return -EROFS;
+}
+
+static const struct flash_device_ops spy_ops = {
+	.read = spy_read, .program = spy_program, .erase = spy_erase,
+};
+
+/* An image in a flash of exactly area_size bytes (area_size >= len; the rest reads erased). */
+struct rig {
+	struct spy spy;
+	struct flash_device dev;
+	struct flash_area fa;
+};
+
+static void rig_open(struct rig *r, const uint8_t *img, size_t len, size_t area_size)
+{
+	assert_true(area_size >= len);
+	r->spy = (struct spy){ .mem = malloc(area_size), .size = (uint32_t)area_size };
+	assert_non_null(r->spy.mem);
+	memset(r->spy.mem, 0xff, area_size);
+	memcpy(r->spy.mem, img, len);
+	r->dev = (struct flash_device){
+		.ops = &spy_ops, .ctx = &r->spy, .size = (uint32_t)area_size, .page_size = 1,
+		.write_block = 1, .erased_value = 0xff,
+	};
+	r->fa = (struct flash_area){
+		.id = FLASH_AREA_IMAGE_SECONDARY, .label = "spy", .dev = &r->dev, .off = 0,
+		.size = (uint32_t)area_size,
+	};
+}
+
+static void rig_close(struct rig *r)
+{
+	free(r->spy.mem);
+	r->spy.mem = NULL;
+}
+
+/*
+ * Validates img (len bytes, in an area `slack` bytes larger) and checks that nothing past
+ * `read_limit` was read. Returns the validator's code.
+ */
+static int validate_in(const uint8_t *img, size_t len, size_t slack, const struct image_key *keys,
+		       size_t key_count, uint32_t read_limit, struct image_validation *out)
+{
+	struct rig r;
+	int rc;
+
+	rig_open(&r, img, len, len + slack);
+	rc = image_validate(&r.fa, keys, key_count, out);
+	if (r.spy.max_end > read_limit) {
+		fail_msg("read up to %u, beyond %u", r.spy.max_end, read_limit);
+	}
+	rig_close(&r);
+	return rc;
+}
+
+/* --- Vector files and edits ------------------------------------------------------------------- */
+
+struct file {
+	uint8_t *data;
+	size_t len;
+};
+
+static struct file load(const char *name)
+{
+	char path[512];
+	struct file f = { 0 };
+	FILE *fp;
+	long size;
+
+	snprintf(path, sizeof(path), VECTORS "%s", name);
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		fail_msg("cannot open %s", path);
+	}
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	size = ftell(fp);
+	assert_true(size > 0);
+	rewind(fp);
+	f.data = malloc((size_t)size);
+	assert_non_null(f.data);
+	assert_int_equal(fread(f.data, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	f.len = (size_t)size;
+	return f;
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Offset of the unprotected TLV info of an image without protected TLVs. */
+#define UNPROT ((uint32_t)TLV_START)
+
+/* Offset of the payload of the n-th unprotected TLV entry of type `type` (asserts it exists). */
+static uint32_t find_tlv(const struct file *f, uint32_t info, uint16_t type)
+{
+	uint32_t end = info + le16(f->data + info + 2);
+
+	for (uint32_t p = info + 4; p + 4 <= end; p += 4 + le16(f->data + p + 2)) {
+		if (le16(f->data + p) == type) {
+			return p + 4;
+		}
+	}
+	fail_msg("no TLV 0x%x", type);
+	return 0;
+}
+
+/*
+ * A copy of the image with `extra` (whole TLV entries) appended to its unprotected area, and the
+ * area's size adjusted. The copy ends with the image (any trailer is dropped).
+ */
+static struct file append_tlvs(const struct file *f, uint32_t info, const uint8_t *extra,
+			       size_t extra_len)
+{
+	uint32_t end = info + le16(f->data + info + 2);
+	struct file out = { malloc(end + extra_len), end + extra_len };
+
+	assert_non_null(out.data);
+	memcpy(out.data, f->data, end);
+	memcpy(out.data + end, extra, extra_len);
+	put16(out.data + info + 2, (uint16_t)(le16(f->data + info + 2) + extra_len));
+	return out;
+}
+
+static size_t make_tlv(uint8_t *out, uint16_t type, const uint8_t *value, uint16_t len)
+{
+	put16(out, type);
+	put16(out + 2, len);
+	memcpy(out + 4, value, len);
+	return 4u + len;
+}
+
+/* --- The vectors as imgtool made them --------------------------------------------------------- */
+
+static void test_every_vector_validates_with_its_key(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < VECTOR_COUNT; i++) {
+		const struct vector *v = &vectors[i];
+		struct file f = load(v->name);
+		struct image_validation res;
+		const struct image_key *keys = v->key;
+		int rc = validate_in(f.data, f.len, 0, keys, keys != NULL, v->end, &res);
+
+		if (rc != 0) {
+			fail_msg("%s: %d", v->name, rc);
+		}
+		assert_int_equal(res.size, v->end);
+		assert_int_equal(res.hdr.ver.major, v->major);
+		assert_int_equal(res.hdr.ver.minor, v->minor);
+		assert_int_equal(res.hdr.ver.revision, v->revision);
+		assert_int_equal(res.hdr.ver.build_num, v->build);
+		/* The hash reported is the SHA-256 TLV. */
+		assert_memory_equal(res.hash,
+				    f.data + find_tlv(&f, TLV_START + res.hdr.protect_tlv_size,
+						      0x10),
+				    32);
+		free(f.data);
+	}
+}
+
+static void test_every_vector_validates_by_hash_without_keys(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < VECTOR_COUNT; i++) {
+		struct file f = load(vectors[i].name);
+
+		assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, vectors[i].end, NULL), 0);
+		free(f.data);
+	}
+}
+
+static void test_either_key_of_a_set_is_found(void **state)
+{
+	const struct image_key both[2] = { ed_key, ec_key };
+
+	(void)state;
+	for (size_t i = 0; i < VECTOR_COUNT; i++) {
+		struct file f = load(vectors[i].name);
+		int want = vectors[i].key != NULL ? 0 : -EPERM;
+
+		assert_int_equal(validate_in(f.data, f.len, 0, both, 2, vectors[i].end, NULL), want);
+		free(f.data);
+	}
+}
+
+static void test_wrong_key_is_eperm(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < VECTOR_COUNT; i++) {
+		const struct vector *v = &vectors[i];
+		const struct image_key *other = v->key == &ec_key ? &ed_key : &ec_key;
+		struct file f = load(v->name);
+
+		assert_int_equal(validate_in(f.data, f.len, 0, other, 1, v->end, NULL), -EPERM);
+		free(f.data);
+	}
+}
+
+static void test_hash_only_image_with_keys_is_eperm(void **state)
+{
+	struct file f = load("hash-only.signed.bin");
+
+	(void)state;
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, f.len, NULL), -EPERM);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, f.len, NULL), -EPERM);
+	free(f.data);
+}
+
+static void test_protected_tlvs_are_parsed(void **state)
+{
+	struct file f = load("protected-tlvs.signed.bin");
+	struct image_validation res;
+
+	(void)state;
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, f.len, &res), 0);
+	assert_true(res.has_security_counter);
+	assert_int_equal(res.security_counter, 5);
+	assert_int_equal(res.dependency_count, 1);
+	assert_int_equal(res.hdr.protect_tlv_size, 0x1c);
+
+	free(f.data);
+	f = load("ecdsa-p256.signed.bin");
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, f.len, &res), 0);
+	assert_false(res.has_security_counter);
+	assert_int_equal(res.dependency_count, 0);
+	free(f.data);
+}
+
+/* --- One byte changed ------------------------------------------------------------------------- */
+
+struct flip {
+	const char *what;
+	const char *image;
+	uint32_t off;
+	int want_signed;   /* with the right key */
+	int want_unsigned; /* without keys */
+};
+
+static void test_one_flipped_byte(void **state)
+{
+	/* Offsets from the dumpinfo of each image. */
+	static const struct flip flips[] = {
+		{ "header: version", "ecdsa-p256.signed.bin", 21, -EBADMSG, -EBADMSG },
+		{ "header: flags", "ed25519.signed.bin", 16, -EBADMSG, -EBADMSG },
+		{ "header: padding", "ecdsa-p256.signed.bin", 0x100, -EBADMSG, -EBADMSG },
+		{ "header: magic", "ecdsa-p256.signed.bin", 0, -ENOENT, -ENOENT },
+		{ "payload: first byte", "ecdsa-p256.signed.bin", 0x200, -EBADMSG, -EBADMSG },
+		{ "payload: last byte", "ed25519.signed.bin", 0x501f, -EBADMSG, -EBADMSG },
+		{ "protected: SEC_CNT value", "protected-tlvs.signed.bin", 0x5028, -EBADMSG,
+		  -EBADMSG },
+		{ "protected: DEPENDENCY value", "protected-tlvs.signed.bin", 0x5034, -EBADMSG,
+		  -EBADMSG },
+		{ "hash TLV value", "ecdsa-p256.signed.bin", 0x5028, -EBADMSG, -EBADMSG },
+		{ "hash TLV value, protected image", "protected-tlvs.signed.bin", 0x5050, -EBADMSG,
+		  -EBADMSG },
+		{ "KEYHASH value: unknown key", "ecdsa-p256.signed.bin", 0x504c, -EPERM, 0 },
+		{ "ECDSA signature: inside r", "ecdsa-p256.signed.bin", 0x5080, -EPERM, 0 },
+		{ "ECDSA signature: DER framing", "ecdsa-p256.signed.bin", 0x5071, -EPERM, 0 },
+		{ "signature TLV retyped (RSA-3072)", "ecdsa-p256.signed.bin", 0x506c, -EPERM, 0 },
+		{ "ECDSA signature: last byte of s", "ecdsa-p256.signed.bin", 0x50b7, -EPERM, 0 },
+		{ "Ed25519 signature: R", "ed25519.signed.bin", 0x5070, -EPERM, 0 },
+		{ "Ed25519 signature: S", "ed25519.signed.bin", 0x50a0, -EPERM, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+		const struct flip *fl = &flips[i];
+		struct file f = load(fl->image);
+		const struct image_key *key = strstr(fl->image, "ed25519") ? &ed_key : &ec_key;
+		int rc;
+
+		assert_true(fl->off < f.len);
+		f.data[fl->off] ^= 0x01;
+		rc = validate_in(f.data, f.len, 64, key, 1, (uint32_t)f.len, NULL);
+		if (rc != fl->want_signed) {
+			fail_msg("%s, with key: %d, want %d", fl->what, rc, fl->want_signed);
+		}
+		rc = validate_in(f.data, f.len, 64, NULL, 0, (uint32_t)f.len, NULL);
+		if (rc != fl->want_unsigned) {
+			fail_msg("%s, no key: %d, want %d", fl->what, rc, fl->want_unsigned);
+		}
+		free(f.data);
+	}
+}
+
+/* --- Broken TLV areas ------------------------------------------------------------------------- */
+
+static void test_every_truncation_is_ebadmsg(void **state)
+{
+	static const char *const names[] = { "ecdsa-p256.signed.bin", "protected-tlvs.signed.bin",
+					      "ed25519.signed.bin" };
+
+	(void)state;
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		struct file f = load(names[n]);
+
+		/* Every cut from just after the payload to one byte short of the end. */
+		for (size_t cut = TLV_START; cut < f.len; cut++) {
+			int rc = validate_in(f.data, cut, 0, &ec_key, 1, (uint32_t)cut, NULL);
+
+			if (rc != -EBADMSG) {
+				fail_msg("%s cut at %zu: %d", names[n], cut, rc);
+			}
+		}
+		free(f.data);
+	}
+}
+
+static void test_tlv_lengths_past_the_end_are_ebadmsg(void **state)
+{
+	struct {
+		const char *what;
+		uint32_t off; /* of a u16 to overwrite */
+		uint16_t value;
+	} const edits[] = {
+		/* ecdsa-p256: info at 0x5020 (tot 0x98), SHA256 at 0x5024, KEYHASH 0x5048, sig 0x506c */
+		{ "unprotected tot past the area", 0x5022, 0x98 + 0x40 + 1 },
+		{ "unprotected tot 0xffff", 0x5022, 0xffff },
+		{ "unprotected tot cuts the signature", 0x5022, 0x97 },
+		{ "unprotected tot below its own header", 0x5022, 3 },
+		{ "signature length past the area end", 0x506e, 0x49 },
+		{ "signature length 0xffff", 0x506e, 0xffff },
+		{ "KEYHASH length runs into the next entry", 0x504a, 0x21 },
+		{ "hash length past everything", 0x5026, 0xfff0 },
+		{ "unprotected magic", 0x5020, 0x6906 },
+		{ "protected magic where none is declared", 0x5020, 0x6908 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		struct file f = load("ecdsa-p256.signed.bin");
+		int rc;
+
+		put16(f.data + edits[i].off, edits[i].value);
+		/* 0x40 bytes of erased slack after the image: reading it would be a bug too. */
+		rc = validate_in(f.data, f.len, 0x40, &ec_key, 1, (uint32_t)f.len, NULL);
+		if (rc != -EBADMSG) {
+			fail_msg("%s: %d", edits[i].what, rc);
+		}
+		rc = validate_in(f.data, f.len, 0x40, NULL, 0, (uint32_t)f.len, NULL);
+		if (rc != -EBADMSG) {
+			fail_msg("%s, no key: %d", edits[i].what, rc);
+		}
+		free(f.data);
+	}
+}
+
+static void test_protected_size_mismatch_is_ebadmsg(void **state)
+{
+	struct {
+		const char *what;
+		const char *image;
+		uint32_t off;
+		uint16_t value;
+	} const edits[] = {
+		{ "header says more", "protected-tlvs.signed.bin", 10, 0x20 },
+		{ "header says less", "protected-tlvs.signed.bin", 10, 0x18 },
+		{ "header says none", "protected-tlvs.signed.bin", 10, 0 },
+		{ "area says more", "protected-tlvs.signed.bin", 0x5022, 0x20 },
+		{ "area says less", "protected-tlvs.signed.bin", 0x5022, 0x18 },
+		{ "entry crosses the protected end", "protected-tlvs.signed.bin", 0x502e, 0x10 },
+		{ "header declares an area that is not there", "ecdsa-p256.signed.bin", 10, 0x24 },
+		{ "header declares 4 bytes", "ecdsa-p256.signed.bin", 10, 4 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		struct file f = load(edits[i].image);
+		int rc;
+
+		put16(f.data + edits[i].off, edits[i].value);
+		rc = validate_in(f.data, f.len, 0x40, &ec_key, 1, (uint32_t)f.len, NULL);
+		if (rc != -EBADMSG) {
+			fail_msg("%s: %d", edits[i].what, rc);
+		}
+		free(f.data);
+	}
+}
+
+/* Recomputes the image hash of f into its SHA-256 TLV, so that an edit tests what it means to. */
+static void rehash(struct file *f)
+{
+	uint16_t prot = le16(f->data + 10);
+	struct sha256_ctx ctx;
+
+	assert_int_equal(crypto_sha256_init(&ctx), 0);
+	assert_int_equal(crypto_sha256_update(&ctx, f->data, TLV_START + prot), 0);
+	assert_int_equal(crypto_sha256_final(&ctx, f->data + find_tlv(f, TLV_START + prot, 0x10)),
+			 0);
+}
+
+static void test_protected_area_contents(void **state)
+{
+	/*
+	 * protected-tlvs has a 0x1c-byte protected area: info + SEC_CNT(4) + DEPENDENCY(12). Each
+	 * case puts other entries of the same total size there and fixes the hash, so only the
+	 * entries decide. Hash only: the edits void imgtool's signature.
+	 */
+	static const struct {
+		const char *what;
+		uint8_t area[24];
+		int want;
+		uint32_t counter;
+	} cases[] = {
+		{ "counter and two vendor TLVs",
+		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0xa0, 0, 4, 0, 1, 2, 3, 4, 0xa1, 0, 4, 0, 5, 6, 7, 8 },
+		  0, 7 },
+		{ "two security counters",
+		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0x50, 0, 4, 0, 8, 0, 0, 0, 0xa1, 0, 4, 0, 5, 6, 7, 8 },
+		  -EBADMSG, 0 },
+		{ "security counter of 8 bytes",
+		  { 0x50, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xa1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		  -EBADMSG, 0 },
+		{ "dependency of 16 bytes",
+		  { 0x40, 0, 16, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		  -EBADMSG, 0 },
+		{ "empty entries only",
+		  { 0xa0, 0, 0, 0, 0xa1, 0, 0, 0, 0xa2, 0, 0, 0, 0xa3, 0, 0, 0, 0xa4, 0, 0, 0,
+		    0xa5, 0, 0, 0 },
+		  0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct file f = load("protected-tlvs.signed.bin");
+		struct image_validation res;
+		int rc;
+
+		memcpy(f.data + TLV_START + 4, cases[i].area, sizeof(cases[i].area));
+		rehash(&f);
+		rc = validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, &res);
+		if (rc != cases[i].want) {
+			fail_msg("%s: %d", cases[i].what, rc);
+		}
+		if (rc == 0) {
+			assert_int_equal(res.has_security_counter, cases[i].counter != 0);
+			assert_int_equal(res.security_counter, cases[i].counter);
+		}
+		free(f.data);
+	}
+}
+
+static void test_second_hash_tlv_is_ebadmsg(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t extra[36];
+	size_t n = make_tlv(extra, 0x10, f.data + 0x5028, 32);
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	(void)state;
+	/* Identical copy: still refused, "exactly one" is a structural rule. */
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL),
+			 -EBADMSG);
+	assert_int_equal(validate_in(g.data, g.len, 0, NULL, 0, (uint32_t)g.len, NULL), -EBADMSG);
+	free(g.data);
+	free(f.data);
+}
+
+static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
+{
+	struct file f = load("hash-only.signed.bin");
+
+	(void)state;
+	/* The only TLV is the hash: shorten it to 31 bytes (area size follows). */
+	put16(f.data + 0x5026, 31);
+	put16(f.data + 0x5022, 4 + 4 + 31);
+	assert_int_equal(validate_in(f.data, f.len - 1, 0, NULL, 0, (uint32_t)f.len - 1, NULL),
+			 -EBADMSG);
+	/* Retyped as SHA-512 (allowed, not ours): no SHA-256 TLV at all. */
+	put16(f.data + 0x5026, 32);
+	put16(f.data + 0x5022, 4 + 4 + 32);
+	put16(f.data + 0x5024, 0x12);
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), -EBADMSG);
+	/* An empty unprotected area. */
+	put16(f.data + 0x5022, 4);
+	assert_int_equal(validate_in(f.data, 0x5024, 0, NULL, 0, 0x5024, NULL), -EBADMSG);
+	free(f.data);
+}
+
+static void test_unknown_tlv_in_unprotected_area_is_ebadmsg(void **state)
+{
+	/* A security counter, a dependency, an encryption key, a vendor TLV: none may sit there. */
+	static const uint16_t types[] = { 0x50, 0x40, 0x30, 0x31, 0x60, 0xa0, 0x25, 0x7fff };
+	struct file f = load("ecdsa-p256.signed.bin");
+	static const uint8_t value[12] = { 9 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		uint8_t extra[16];
+		size_t n = make_tlv(extra, types[i], value, types[i] == 0x50 ? 4 : 12);
+		struct file g = append_tlvs(&f, UNPROT, extra, n);
+		int rc;
+
+		rc = validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL);
+		if (rc != -EBADMSG) {
+			fail_msg("type 0x%x: %d", types[i], rc);
+		}
+		rc = validate_in(g.data, g.len, 0, NULL, 0, (uint32_t)g.len, NULL);
+		if (rc != -EBADMSG) {
+			fail_msg("type 0x%x, no key: %d", types[i], rc);
+		}
+		free(g.data);
+	}
+	free(f.data);
+}
+
+/* --- Signatures and keys ---------------------------------------------------------------------- */
+
+static void test_last_verified_signature_decides(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t bad_sig[72];
+	uint8_t extra[4 * (4 + 72)];
+	size_t n = 0;
+
+	(void)state;
+	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
+	bad_sig[10] ^= 0x01;
+
+	/* good (from imgtool), then KEYHASH + a bad signature: the bad one is last. */
+	n = make_tlv(extra, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
+	free(g.data);
+
+	/* ...then a good one again after it: valid. */
+	n += make_tlv(extra + n, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+
+	/* A signature by an unknown key after the good one does not count at all. */
+	uint8_t unknown[32] = { 1 };
+
+	n = make_tlv(extra, 0x01, unknown, 32);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	free(f.data);
+}
+
+static void test_signature_without_keyhash_does_not_count(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+
+	(void)state;
+	/* Retype the KEYHASH (0x5048) as a SHA-512 TLV of the same length: allowed, not a key. */
+	put16(f.data + 0x5048, 0x12);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, (uint32_t)f.len, NULL), -EPERM);
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), 0);
+	free(f.data);
+}
+
+static void test_signature_of_the_other_kind_does_not_count(void **state)
+{
+	struct file f = load("ed25519.signed.bin");
+
+	(void)state;
+	/* The Ed25519 signature retyped as ECDSA: the key is Ed25519, so it is not its signature. */
+	put16(f.data + 0x506c, 0x22);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, (uint32_t)f.len, NULL), -EPERM);
+	free(f.data);
+}
+
+static void test_signature_of_wrong_length_is_eperm(void **state)
+{
+	struct file f = load("ed25519.signed.bin");
+	struct file e = load("ecdsa-p256.signed.bin");
+	uint8_t big[4 + 32 + 4 + 129];
+	uint8_t zeros[129] = { 0 };
+	size_t n;
+
+	(void)state;
+	/* Ed25519 TLV of 63 bytes (the area shrinks with it). */
+	put16(f.data + 0x506e, 63);
+	put16(f.data + 0x5022, (uint16_t)(le16(f.data + 0x5022) - 1));
+	assert_int_equal(validate_in(f.data, f.len - 1, 0, &ed_key, 1, (uint32_t)f.len - 1, NULL),
+			 -EPERM);
+
+	/* An ECDSA TLV larger than any DER signature: refused without reading it. */
+	n = make_tlv(big, 0x01, ec_key.keyhash, 32);
+	memcpy(zeros, e.data + 0x5070, 72);
+	n += make_tlv(big + n, 0x22, zeros, sizeof(zeros));
+	struct file g = append_tlvs(&e, UNPROT, big, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
+	free(g.data);
+	free(e.data);
+	free(f.data);
+}
+
+static void test_bad_trusted_key_is_eperm(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t off_curve[65];
+	struct image_key k = ec_key;
+
+	(void)state;
+	memcpy(off_curve, ec_pub, sizeof(off_curve));
+	off_curve[64] ^= 1;
+	k.pub = off_curve;
+	assert_int_equal(validate_in(f.data, f.len, 0, &k, 1, (uint32_t)f.len, NULL), -EPERM);
+	k.pub = ec_pub;
+	k.pub_len = 64;
+	assert_int_equal(validate_in(f.data, f.len, 0, &k, 1, (uint32_t)f.len, NULL), -EPERM);
+	free(f.data);
+}
+
+/* --- Header and flash ------------------------------------------------------------------------- */
+
+static void test_header_problems(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t erased[64];
+
+	(void)state;
+	memset(erased, 0xff, sizeof(erased));
+	assert_int_equal(validate_in(erased, sizeof(erased), 0, &ec_key, 1, 32, NULL), -ENOENT);
+
+	put16(f.data + 8, 16); /* hdr_size below the header itself */
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, 32, NULL), -EBADMSG);
+	put16(f.data + 8, 0x200);
+	f.data[15] = 0x80; /* img_size beyond the area */
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, 32, NULL), -EBADMSG);
+	free(f.data);
+}
+
+static void test_flash_errors_are_eio(void **state)
+{
+	struct file f = load("protected-tlvs.signed.bin");
+	struct rig r;
+	int reads;
+
+	(void)state;
+	/* Count the reads of a clean run, then fail each one in turn. */
+	rig_open(&r, f.data, f.len, f.len);
+	assert_int_equal(image_validate(&r.fa, &ec_key, 1, NULL), 0);
+	reads = r.spy.reads;
+	rig_close(&r);
+	assert_true(reads > 5);
+	for (int n = 1; n <= reads; n++) {
+		rig_open(&r, f.data, f.len, f.len);
+		r.spy.fail_read_at = n;
+		if (image_validate(&r.fa, &ec_key, 1, NULL) != -EIO) {
+			fail_msg("read %d of %d failing was not -EIO", n, reads);
+		}
+		rig_close(&r);
+	}
+	free(f.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_vector_validates_with_its_key),
+		cmocka_unit_test(test_every_vector_validates_by_hash_without_keys),
+		cmocka_unit_test(test_either_key_of_a_set_is_found),
+		cmocka_unit_test(test_wrong_key_is_eperm),
+		cmocka_unit_test(test_hash_only_image_with_keys_is_eperm),
+		cmocka_unit_test(test_protected_tlvs_are_parsed),
+		cmocka_unit_test(test_one_flipped_byte),
+		cmocka_unit_test(test_every_truncation_is_ebadmsg),
+		cmocka_unit_test(test_tlv_lengths_past_the_end_are_ebadmsg),
+		cmocka_unit_test(test_protected_size_mismatch_is_ebadmsg),
+		cmocka_unit_test(test_protected_area_contents),
+		cmocka_unit_test(test_second_hash_tlv_is_ebadmsg),
+		cmocka_unit_test(test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg),
+		cmocka_unit_test(test_unknown_tlv_in_unprotected_area_is_ebadmsg),
+		cmocka_unit_test(test_last_verified_signature_decides),
+		cmocka_unit_test(test_signature_without_keyhash_does_not_count),
+		cmocka_unit_test(test_signature_of_the_other_kind_does_not_count),
+		cmocka_unit_test(test_signature_of_wrong_length_is_eperm),
+		cmocka_unit_test(test_bad_trusted_key_is_eperm),
+		cmocka_unit_test(test_header_problems),
+		cmocka_unit_test(test_flash_errors_are_eio),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
