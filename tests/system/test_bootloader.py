@@ -48,6 +48,8 @@ def reset_and_wait(dev):
     dev.wait_listening(before + dev.per_start)
 
 
+@pytest.mark.device_idle_at_boot
+@pytest.mark.no_boot_confirm
 @swap_move_only
 def test_test_swap_then_revert(start_device, layout, images):
     v1, v2 = images
@@ -75,6 +77,7 @@ def test_test_swap_then_revert(start_device, layout, images):
     assert slot_bytes(dev, layout, 0, v1.stat().st_size) == v1.read_bytes()
 
 
+@pytest.mark.device_idle_at_boot
 @swap_move_only
 def test_test_swap_confirmed_stays(start_device, images):
     v1, v2 = images
@@ -92,6 +95,7 @@ def test_test_swap_confirmed_stays(start_device, images):
     assert listing(dev)[0]["version"] == "2.0.0"
 
 
+@pytest.mark.device_idle_at_boot
 @swap_move_only
 @pytest.mark.parametrize("mode", ["clean", "torn"])
 def test_power_cut_during_swap_is_finished(start_device, layout, images, tmp_path, mode):
@@ -149,3 +153,60 @@ def test_invalid_upload_is_never_booted(start_device, layout, images, tmp_path):
     log = dev.log()
     assert "is not valid" in log and log.count("booting slot 0 version 1.0.0") == 2
     assert slot_bytes(dev, layout, 1, 4096) == b"\xff" * 4096
+
+
+@swap_move_only
+def test_permanent_request_needs_no_confirm(start_device, layout, images):
+    v1, v2 = images
+    dev = start_device("--load-slot0", v1)
+    client(dev, "image", "upload", v2)
+    client(dev, "image", "confirm", image_hash(v2))  # confirm of the other slot: permanent
+    slots = listing(dev)
+    assert slots[1]["pending"] and slots[1]["permanent"]
+
+    reset_and_wait(dev)
+    assert "swap type perm" in dev.log()
+    slots = listing(dev)
+    assert slots[0]["version"] == "2.0.0" and slots[0]["active"] and slots[0]["confirmed"]
+    # Nothing to revert to: the old image is just data now, free for the next upload.
+    assert not slots[1].get("confirmed", False) and not slots[1].get("pending", False)
+
+    reset_and_wait(dev)
+    log = dev.log()
+    assert "reverting" not in log and log.count("booting slot 0 version 2.0.0") == 2
+    assert slot_bytes(dev, layout, 0, v2.stat().st_size) == v2.read_bytes()
+
+
+def direct_xip_build() -> bool:
+    try:
+        cfg = read_config()
+    except pytest.skip.Exception:
+        return False
+    return cfg.get("CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP") == 1
+
+
+@pytest.mark.skipif(not direct_xip_build(), reason="the build's mode is not direct-xip")
+def test_direct_xip_boots_the_higher_version(start_device, tmp_path):
+    v1 = make_image(tmp_path, "v1", "1.0.0", 30 * 1024, seed=21)
+    v2 = make_image(tmp_path, "v2", "2.0.0", 30 * 1024, seed=22)
+    v3 = make_image(tmp_path, "v3", "3.0.0", 30 * 1024, seed=23)
+    dev = start_device("--load-slot0", v1)
+    assert "booting slot 0 version 1.0.0" in dev.log()
+
+    # The upload goes to the slot that is not running; the next start runs the higher version.
+    client(dev, "image", "upload", v2)
+    reset_and_wait(dev)
+    slots = listing(dev)
+    assert slots[1]["version"] == "2.0.0" and slots[1]["active"]
+    assert "booting slot 1 version 2.0.0" in dev.log()
+
+    # Now slot 0 is the free one.
+    client(dev, "image", "upload", v3)
+    reset_and_wait(dev)
+    slots = listing(dev)
+    assert slots[0]["version"] == "3.0.0" and slots[0]["active"]
+
+    # A lower version never wins: uploaded to slot 1, it is not booted.
+    client(dev, "image", "upload", v1)
+    reset_and_wait(dev)
+    assert listing(dev)[0]["active"]
