@@ -52,11 +52,58 @@ config CAF_INIT_LOG_MODULE_STATE_EVENTS
 
 endif # APP_EVENT_MANAGER
 
+config CAF_BLE_COMMON_EVENTS
+	bool "Bluetooth LE peer events"
+	depends on APP_EVENT_MANAGER
+	help
+	  ble_peer_event (a peer connected, secured, disconnected) and ble_peer_conn_params_event
+	  (connection parameters requested or in use), submitted by ble_state.
+
+config CAF_INIT_LOG_BLE_PEER_EVENTS
+	bool "Log ble_peer_event from the start"
+	default y
+	depends on CAF_BLE_COMMON_EVENTS && APP_EVENT_MANAGER_SHOW_EVENTS
+
+config CAF_INIT_LOG_BLE_PEER_CONN_PARAMS_EVENTS
+	bool "Log ble_peer_conn_params_event from the start"
+	default y
+	depends on CAF_BLE_COMMON_EVENTS && APP_EVENT_MANAGER_SHOW_EVENTS
+
 config CAF_BLE_STATE
 	bool "Bluetooth LE state module (ble_state)"
+	depends on APP_EVENT_MANAGER
+	select CAF_BLE_COMMON_EVENTS
 	help
-	  Enables Bluetooth and reports ble_state READY. It comes with the simulated Bluetooth LE
-	  link; CAF_BLE_SMP waits for it.
+	  Enables the device's Bluetooth LE link (<smpdfu/ble_link.h>) on main READY and reports
+	  ble_state READY once the link layer is up (ERROR when there is no link or it fails to
+	  start). Turns the link's reports into ble_peer_event and ble_peer_conn_params_event.
+	  CAF_BLE_SMP waits for its READY.
+
+config BT_PERIPHERAL_PREF_LATENCY
+	int "Preferred peripheral latency (connection events)"
+	default 0
+	range 0 499
+	help
+	  The latency the peripheral asks for when no DFU transfer needs a fast link: ble_latency
+	  requests it again once SMP transfers stop. Zephyr's default is 0; a mouse or keyboard
+	  that saves power sets it higher.
+
+config DESKTOP_BLE_LATENCY_ENABLE
+	bool "Bluetooth LE latency module (ble_latency)"
+	depends on CAF_BLE_STATE
+	default y
+	help
+	  Lowers the peripheral latency to 0 while ble_smp_transfer_event keeps coming (an SMP DFU
+	  over Bluetooth LE is running) and requests BT_PERIPHERAL_PREF_LATENCY again 5 to 10 s
+	  after the last one, once the link is secured.
+
+config DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS
+	int "How often ble_latency checks whether low latency is still needed (ms)"
+	depends on DESKTOP_BLE_LATENCY_ENABLE
+	default 5000
+	range 100 60000
+	help
+	  nRF Desktop checks every 5 s (fixed there).
 
 config CAF_BLE_SMP_TRANSFER_EVENTS
 	bool "Enable BLE SMP events"
@@ -89,10 +136,41 @@ config CAF_BLE_SMP
 config DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
 	bool "DFU over the configuration channel"
 	depends on APP_EVENT_MANAGER
+	depends on BOOTLOADER_MCUBOOT
+	select FLASH
+	select FLASH_MAP
+	select STREAM_FLASH
 	help
 	  nRF Desktop's second DFU transport (owner "Config Channel" of the DFU lock): it writes the
 	  same secondary slot as MCUmgr, erases it in the background at boot and resumes
-	  interrupted transfers.
+	  interrupted transfers. On the simulated device its commands arrive on a local socket
+	  (docs/config_channel.md).
+
+if DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
+
+config DESKTOP_CONFIG_CHANNEL_DFU_SYNC_BUFFER_SIZE
+	int "Data the host may send before it must wait for the store (bytes)"
+	default 1024
+	range 64 16384
+	help
+	  Received data collects in this buffer and is written to flash in the background; while
+	  it is being written, sync reports STORING and data is refused.
+
+config DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS
+	int "Inactivity after which a config-channel transfer ends (ms)"
+	default 5000
+	range 100 600000
+	help
+	  Each data chunk (and each background store step) restarts it. On expiry the DFU lock is
+	  released and the offset and checksum are kept, so the host can resume. nRF Desktop fixes
+	  it at 5 s.
+
+config DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS
+	int "Delay between an accepted reboot command and the reboot (ms)"
+	default 250
+	range 0 10000
+
+endif # DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
 
 menuconfig DESKTOP_DFU_MCUMGR_ENABLE
 	bool "DFU using MCUmgr [EXPERIMENTAL]"
@@ -117,13 +195,29 @@ menuconfig DESKTOP_DFU_MCUMGR_ENABLE
 	  and signals Bluetooth LE uploads with ble_smp_transfer_event. The SMP transport is chosen
 	  separately. Mutually exclusive with CAF_BLE_SMP.
 
+if DESKTOP_DFU_MCUMGR_ENABLE
+
 config DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP
 	bool "MCUboot boots in direct-XIP mode: do not confirm the running image"
-	depends on DESKTOP_DFU_MCUMGR_ENABLE
 	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP || MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT
 	help
 	  In direct-XIP mode the bootloader runs the highest valid version from either slot; there
 	  is nothing to confirm.
+
+config DESKTOP_DFU_MCUMGR_TIMEOUT_MS
+	int "Time without a DFU command after which MCUmgr releases the DFU lock (ms)"
+	default 5000
+	range 100 600000
+	help
+	  Every DFU hook call restarts it. nRF Desktop fixes it at 5 s. Upload progress survives
+	  the timeout unless another DFU transport takes the lock.
+
+endif # DESKTOP_DFU_MCUMGR_ENABLE
+
+# Hidden: the subscription-table guard of dfu_mcumgr's FINAL subscriber of the transfer event.
+config DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS
+	bool
+	default y if DESKTOP_DFU_MCUMGR_ENABLE && CAF_BLE_SMP_TRANSFER_EVENTS
 
 config DESKTOP_DFU_LOCK
 	bool "DFU lock module"

@@ -1,7 +1,7 @@
 /*
  * The main loop of the simulated device. Everything runs in this one context, as the SMP
- * processing context of a device would: socket reads, SMP processing, timer callbacks. Signals
- * only set a flag.
+ * processing context of a device would: socket and terminal reads, SMP processing, timer
+ * callbacks. Signals only set a flag.
  */
 #define _GNU_SOURCE /* ppoll */
 
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <smpdfu/app_event_manager.h>
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
 #include <smpdfu/timer.h>
@@ -22,6 +23,14 @@
 #define LOG_MODULE "main"
 
 static volatile sig_atomic_t stop_signal;
+
+/* The config-channel DFU's socket, when the device has one. */
+static struct sim_config_channel *config_channel;
+
+void event_loop_set_config_channel(struct sim_config_channel *cc)
+{
+	config_channel = cc;
+}
 
 static void on_stop_signal(int signo)
 {
@@ -73,9 +82,12 @@ static int wait_mask(sigset_t *mask)
 	return 0;
 }
 
-int event_loop_run(struct udp_transport *udp)
+int event_loop_run(struct udp_transport *udp, struct serial_pty *pty)
 {
-	struct pollfd pfds[UDP_TRANSPORT_MAX_SOCKETS];
+	struct pollfd pfds[UDP_TRANSPORT_MAX_SOCKETS + 1 + SIM_CC_POLLFDS_MAX];
+	size_t nfds = udp->fd_count;
+	size_t pty_index = 0;
+	size_t cc_count = 0;
 	sigset_t mask;
 	int rc;
 
@@ -87,18 +99,36 @@ int event_loop_run(struct udp_transport *udp)
 		pfds[i].fd = udp->fds[i];
 		pfds[i].events = POLLIN;
 	}
+	/* The pseudo-terminal, when there is one, comes after the sockets. */
+	if (pty != NULL) {
+		pty_index = nfds;
+		pfds[nfds].fd = pty->master;
+		pfds[nfds].events = POLLIN;
+		nfds++;
+	}
 
 	for (;;) {
-		int32_t next_ms = sys_timers_next_ms();
+		int32_t next_ms;
 		struct timespec timeout;
 		int n;
+
+		/* The application's events (module states, transfer events, ...) before any wait. */
+		if (app_event_manager_has_pending()) {
+			app_event_manager_process();
+		}
+		/* Events submitted from elsewhere meanwhile: no sleeping while any wait. */
+		next_ms = app_event_manager_has_pending() ? 0 : sys_timers_next_ms();
+		/* The config channel last: its descriptors change as hosts come and go. */
+		if (config_channel != NULL) {
+			cc_count = sim_config_channel_pollfds(config_channel, pfds + nfds);
+		}
 
 		if (next_ms >= 0) {
 			timeout.tv_sec = next_ms / 1000;
 			timeout.tv_nsec = (long)(next_ms % 1000) * 1000000L;
 		}
 		/* Stop signals are deliverable only inside ppoll(): none slips in unnoticed. */
-		n = ppoll(pfds, udp->fd_count, next_ms >= 0 ? &timeout : NULL, &mask);
+		n = ppoll(pfds, nfds + cc_count, next_ms >= 0 ? &timeout : NULL, &mask);
 		if (n < 0 && errno != EINTR) {
 			rc = -errno;
 			LOG_ERR("poll failed: %s", strerror(errno));
@@ -123,10 +153,30 @@ int event_loop_run(struct udp_transport *udp)
 				return rc;
 			}
 		}
+		/*
+		 * The terminal is read like a UART's receive interrupt takes bytes: all that waits,
+		 * decoded as it comes. A packet that finds every buffer busy is lost, as on a UART.
+		 */
+		if (n > 0 && pty != NULL && pfds[pty_index].revents != 0) {
+			rc = serial_pty_read(pty);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+		if (n > 0 && cc_count > 0) {
+			rc = sim_config_channel_service(config_channel, pfds + nfds, cc_count);
+			if (rc < 0) {
+				return rc;
+			}
+		}
 		while (smp_rx_process_one()) {
 		}
 
 		sys_timers_process();
+		/* What the timers submitted is handled before the next wait, which then is 0. */
+		if (app_event_manager_has_pending()) {
+			app_event_manager_process();
+		}
 		if (posix_reboot_requested()) {
 			return EVENT_LOOP_REBOOT;
 		}

@@ -1,10 +1,13 @@
 /*
- * The simulated device's main context: waits on the transport sockets and the next timer deadline,
- * feeds received units to the SMP server, runs timers, and ends on a signal or a reboot request.
+ * The simulated device's main context: waits on the transports (UDP sockets, the serial
+ * pseudo-terminal) and the next timer deadline, feeds received units to the SMP server, runs
+ * timers, and ends on a signal or a reboot request.
  */
 #ifndef EVENT_LOOP_H
 #define EVENT_LOOP_H
 
+#include "serial_pty.h"
+#include "sim_config_channel.h"
 #include "udp_transport.h"
 
 enum event_loop_end {
@@ -20,7 +23,16 @@ enum event_loop_end {
  */
 int event_loop_init_signals(void);
 
-/* Runs until the device stops or reboots. Returns an enum event_loop_end, or -errno on failure. */
-int event_loop_run(struct udp_transport *udp);
+/*
+ * Runs until the device stops or reboots; pty may be NULL (no serial transport). Returns an enum
+ * event_loop_end, or -errno on failure.
+ */
+int event_loop_run(struct udp_transport *udp, struct serial_pty *pty);
+
+/*
+ * Also waits on the config-channel DFU's socket and serves it (NULL: none). Before
+ * event_loop_run(); cc stays owned by the caller.
+ */
+void event_loop_set_config_channel(struct sim_config_channel *cc);
 
 #endif /* EVENT_LOOP_H */

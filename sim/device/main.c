@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <smpdfu/app_event_manager.h>
 #include <smpdfu/boot.h>
 #include <smpdfu/bootloader.h>
 #include <smpdfu/config.h>
@@ -18,12 +19,17 @@
 #include <smpdfu/grp/os_mgmt.h>
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
 
+#include "app.h"
 #include "event_loop.h"
 #include "port_posix.h"
+#include "sim_ble_link.h"
 #include "sim_board.h"
+#include "sim_config_channel.h"
 #include "sim_factory.h"
 #include "sim_identity.h"
+#include "serial_pty.h"
 #include "sim_options.h"
 #include "udp_transport.h"
 
@@ -36,6 +42,8 @@
 static struct sim_options opt;
 static struct sim_board board;
 static struct udp_transport udp;
+static struct serial_pty pty;
+static struct sim_config_channel config_channel = { .listen_fd = -1 };
 static struct sim_restart_argv restart;
 
 /* Tests and scripts wait for these lines on stdout before they talk to the device. */
@@ -43,10 +51,16 @@ static void announce(void)
 {
 	char name[64];
 
+	if (config_channel.listen_fd >= 0) {
+		printf("smpdfu-sim: config channel on unix %s\n", config_channel.path);
+	}
 	for (size_t i = 0; i < udp.fd_count; i++) {
 		if (udp_transport_local_name(&udp, i, name, sizeof(name)) == 0) {
 			printf("smpdfu-sim: listening on udp %s\n", name);
 		}
+	}
+	if (pty.is_open) {
+		printf("smpdfu-sim: listening on serial %s\n", pty.path);
 	}
 	fflush(stdout);
 }
@@ -56,6 +70,8 @@ static void reboot(const char *argv0)
 {
 	sim_options_restart_argv(&opt, argv0, udp.port, &restart);
 	udp_transport_close(&udp);
+	serial_pty_close(&pty, false); /* the restarted device points the link at its terminal */
+	sim_config_channel_close(&config_channel, false); /* the restarted one binds it again */
 	sim_board_close(&board);
 	fflush(NULL);
 	execv("/proc/self/exe", restart.argv);
@@ -121,10 +137,81 @@ static int start_application(void)
 	img_mgmt_register();
 
 	rc = udp_transport_open(&udp, opt.binds, opt.bind_count, opt.port);
+	/* Console text on the terminal, as a board prints at boot: clients must skip it. */
+	if (rc == 0 && opt.serial) {
+		rc = serial_pty_open(&pty, opt.serial_link, "smpdfu-sim: serial console ready\r\n");
+		if (rc < 0) {
+			udp_transport_close(&udp);
+		}
+	}
 	if (rc < 0) {
 		sim_board_close(&board);
 	}
 	return rc;
+}
+
+/*
+ * The config-channel DFU's socket: --config-channel, or FLASH.cc.sock next to the flash file. A
+ * default path too long for a socket only costs the config channel (with a warning); a given one
+ * must work. Returns 0 or -errno.
+ */
+static int open_config_channel(void)
+{
+	char path[SIM_CC_PATH_MAX + 2];
+	int rc;
+
+	if (opt.config_channel != NULL) {
+		rc = sim_config_channel_open(&config_channel, opt.config_channel);
+		if (rc < 0) {
+			LOG_ERR("config channel %s: %s", opt.config_channel, strerror(-rc));
+		}
+		return rc;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s.cc.sock", opt.flash_path) > SIM_CC_PATH_MAX) {
+		LOG_WRN("no config channel: the default path next to the flash file is too long for "
+			"a socket; give one with --config-channel");
+		return 0;
+	}
+	rc = sim_config_channel_open(&config_channel, path);
+	if (rc < 0) {
+		LOG_WRN("no config channel on %s: %s", path, strerror(-rc));
+	}
+	return 0;
+}
+
+/*
+ * The application modules (app/) on top of the device: the virtual Bluetooth LE link and the
+ * config channel they use, then main READY. What the modules do on it (confirm the image, register
+ * their MCUmgr hooks, claim the DFU lock for the boot erase) and what is due at once runs before
+ * the device announces itself, as a board's start-up comes before its first connection.
+ */
+static int start_modules(void)
+{
+	int rc;
+
+	if (CONFIG_CAF_BLE_STATE) {
+		sim_ble_link_install();
+	}
+	if (CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE) {
+		rc = open_config_channel();
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	rc = app_start();
+	if (rc == -ENOTSUP) {
+		return 0; /* no event manager in this build: no modules */
+	}
+	if (rc < 0) {
+		LOG_ERR("cannot start the application (%d)", rc);
+		return rc;
+	}
+	app_event_manager_process();
+	sys_timers_process();
+	if (app_event_manager_has_pending()) {
+		app_event_manager_process();
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -154,15 +241,25 @@ int main(int argc, char **argv)
 	if (start_application() < 0) {
 		return 1;
 	}
+	if (start_modules() < 0) {
+		sim_config_channel_close(&config_channel, true);
+		udp_transport_close(&udp);
+		serial_pty_close(&pty, true);
+		sim_board_close(&board);
+		return 1;
+	}
 	announce();
+	event_loop_set_config_channel(config_channel.listen_fd >= 0 ? &config_channel : NULL);
 
-	rc = event_loop_run(&udp);
+	rc = event_loop_run(&udp, pty.is_open ? &pty : NULL);
 	if (rc == EVENT_LOOP_REBOOT) {
 		LOG_INF("rebooting");
 		reboot(argv[0]);
 		return 1;
 	}
 	udp_transport_close(&udp);
+	serial_pty_close(&pty, true);
+	sim_config_channel_close(&config_channel, true);
 	sim_board_close(&board);
 	return rc < 0 ? 1 : 0;
 }

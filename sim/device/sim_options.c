@@ -35,6 +35,10 @@ enum {
 	OPT_CUT_AFTER,
 	OPT_CUT_MODE,
 	OPT_KEY,
+	OPT_SERIAL,
+	OPT_NO_SERIAL,
+	OPT_SERIAL_LINK,
+	OPT_CONFIG_CHANNEL,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +50,10 @@ static const struct option long_options[] = {
 	{ "cut-after", required_argument, NULL, OPT_CUT_AFTER },
 	{ "cut-mode", required_argument, NULL, OPT_CUT_MODE },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "serial", no_argument, NULL, OPT_SERIAL },
+	{ "no-serial", no_argument, NULL, OPT_NO_SERIAL },
+	{ "serial-link", required_argument, NULL, OPT_SERIAL_LINK },
+	{ "config-channel", required_argument, NULL, OPT_CONFIG_CHANNEL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -77,9 +85,21 @@ static void print_usage(FILE *out, const char *prog)
 		"                         repeatable up to %d times; without it images are\n"
 		"                         checked by hash only\n",
 		SIM_KEYS_MAX);
+	fprintf(out,
+		"      --serial           SMP on a pseudo-terminal too (default %s)\n"
+		"      --no-serial        no pseudo-terminal\n"
+		"      --serial-link PATH keep a symlink PATH to the terminal, also across\n"
+		"                         resets (implies --serial)\n",
+		CONFIG_MCUMGR_TRANSPORT_UART ? "on" : "off: not in this build");
+	fprintf(out,
+		"      --config-channel PATH\n"
+		"                         the config-channel DFU's Unix socket\n"
+		"                         (docs/config_channel.md; default FLASH.cc.sock)%s\n",
+		CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE ? "" : "; not in this build");
 	fputs("  -h, --help             this text\n"
 	      "\n"
-	      "When ready it prints \"smpdfu-sim: listening on udp ADDR:PORT\" per address.\n"
+	      "When ready it prints \"smpdfu-sim: listening on udp ADDR:PORT\" per address\n"
+	      "and \"smpdfu-sim: listening on serial /dev/pts/N\" for the terminal.\n"
 	      "SIGINT/SIGTERM stop it cleanly (exit 0); an SMP reset restarts it in place.\n",
 	      out);
 }
@@ -132,6 +152,7 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 	opt->port = SIM_DEFAULT_UDP_PORT;
 	opt->log_level = PORT_LOG_INF;
 	opt->cut_mode = FLASH_SIM_CUT_NONE;
+	opt->serial = CONFIG_MCUMGR_TRANSPORT_UART;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:p:b:h", long_options, NULL)) != -1) {
@@ -179,6 +200,20 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 			}
 			opt->keys[opt->key_count++] = optarg;
 			break;
+		case OPT_SERIAL:
+			opt->serial = true;
+			break;
+		case OPT_NO_SERIAL:
+			opt->serial = false;
+			opt->serial_link = NULL;
+			break;
+		case OPT_SERIAL_LINK:
+			opt->serial = true;
+			opt->serial_link = optarg;
+			break;
+		case OPT_CONFIG_CHANNEL:
+			opt->config_channel = optarg;
+			break;
 		case OPT_HELP:
 			print_usage(stdout, prog);
 			return 1;
@@ -190,6 +225,11 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n", prog, argv[optind]);
+		return -EINVAL;
+	}
+	if (opt->serial && !CONFIG_MCUMGR_TRANSPORT_UART) {
+		fprintf(stderr, "%s: --serial: this build has no serial transport "
+				"(CONFIG_MCUMGR_TRANSPORT_UART=n)\n", prog);
 		return -EINVAL;
 	}
 	/* --cut-mode alone arms nothing: the cut needs to know when. */
@@ -239,6 +279,16 @@ void sim_options_restart_argv(const struct sim_options *opt, const char *argv0,
 	for (size_t i = 0; i < opt->key_count; i++) {
 		out->argv[n++] = "--key";
 		out->argv[n++] = (char *)opt->keys[i];
+	}
+	/* Explicit either way, so the restarted device does not depend on the default. */
+	out->argv[n++] = opt->serial ? "--serial" : "--no-serial";
+	if (opt->serial_link != NULL) {
+		out->argv[n++] = "--serial-link";
+		out->argv[n++] = (char *)opt->serial_link;
+	}
+	if (opt->config_channel != NULL) {
+		out->argv[n++] = "--config-channel";
+		out->argv[n++] = (char *)opt->config_channel;
 	}
 	out->argv[n] = NULL;
 }

@@ -26,6 +26,10 @@ struct sim_options {
 	uint64_t cut_after;
 	const char *keys[SIM_KEYS_MAX]; /* PEM files of the keys the bootloader trusts */
 	size_t key_count;               /* 0: images are checked by hash only */
+	bool serial;                    /* SMP on a pseudo-terminal (default: the Kconfig choice) */
+	const char *serial_link;        /* symlink kept pointing at the terminal, or NULL */
+	/* The config-channel DFU's socket (--config-channel); NULL: next to the flash file. */
+	const char *config_channel;
 };
 
 /*
@@ -37,7 +41,7 @@ struct sim_options {
 int sim_options_parse(struct sim_options *opt, int argc, char **argv);
 
 /* Room for the longest command line sim_options_restart_argv() builds. */
-#define SIM_RESTART_ARGC_MAX (1 + 2 * (6 + UDP_TRANSPORT_MAX_SOCKETS + SIM_KEYS_MAX) + 1)
+#define SIM_RESTART_ARGC_MAX (1 + 2 * (9 + UDP_TRANSPORT_MAX_SOCKETS + SIM_KEYS_MAX) + 1)
 
 struct sim_restart_argv {
 	char *argv[SIM_RESTART_ARGC_MAX];
@@ -47,8 +51,7 @@ struct sim_restart_argv {
 
 /*
  * Builds the command line of the device after a reboot: the options in opt without --load-slot0
- * (slot 0 is programmed once, like at the factory) and with the same --key files, listening on
- * `bound_port` so that clients
+ * (slot 0 is programmed once, like at the factory) and with the same --key files, listening on `bound_port` so that clients
  * find the device where it was even when it was started with --port 0. Pointers in out->argv point
  * into opt, argv0 and out itself.
  */

@@ -181,17 +181,21 @@ uint32_t boot_max_image_size(void)
 {
 	const struct flash_area *pri = slot_area(0);
 	const struct flash_area *sec = slot_area(1);
+	const struct flash_area *scratch = flash_area_get(FLASH_AREA_IMAGE_SCRATCH);
 	int mode = BOOT_MODE_SWAP_MOVE;
 
 	if (pri == NULL || sec == NULL) {
 		return 0;
 	}
-	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		mode = BOOT_MODE_SWAP_SCRATCH;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
 		mode = BOOT_MODE_OVERWRITE_ONLY;
 	} else if (mode_is_direct_xip()) {
 		mode = BOOT_MODE_DIRECT_XIP;
 	}
-	return boot_mode_max_image_size(mode, pri->size, sec->size, sec->dev->page_size,
+	return boot_mode_max_image_size(mode, pri->size, sec->size,
+					scratch != NULL ? scratch->size : 0, sec->dev->page_size,
 					BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS,
 					sec->dev->write_block);
 }

@@ -18,7 +18,7 @@
 #include <smpdfu/image.h>
 #include <smpdfu/prot/boot_trailer.h>
 
-/* Status entries per sector: swap-using-move and swap-using-scratch both use 3. */
+/* Status entries per sector (move) or region (scratch): both swap modes use 3. */
 #define BOOT_STATUS_STATE_COUNT 3
 
 /*
@@ -41,6 +41,8 @@ void boot_trailer_magic(uint32_t align, uint8_t magic[BOOT_MAGIC_SZ]);
 uint32_t boot_status_size(uint32_t max_sectors, uint32_t wsz);
 /* Status area + trailer fields: the bytes at the end of a slot that never hold image data. */
 uint32_t boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz);
+/* The scratch area's own trailer: one region's 3 status entries + the trailer fields. */
+uint32_t boot_scratch_trailer_size(uint32_t align, uint32_t wsz);
 /* Offset of status entry k (0-based) in a slot of `size` bytes. */
 uint32_t boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors, uint32_t wsz,
 			       uint32_t k);
@@ -50,11 +52,14 @@ uint32_t boot_trailer_first_sector(uint32_t size, uint32_t sector_size, uint32_t
 /*
  * The largest image (header, payload, TLVs) a mode accepts in the secondary slot, from the slot
  * geometry alone; 0 when the slots do not suit the mode. Swap-using-move keeps one primary sector
- * free below the trailer sectors; overwrite-only and direct-XIP keep the trailer fields free.
+ * free below the trailer sectors; swap-using-scratch keeps the status area free and, when the
+ * image shares a sector with the trailer, leaves room for the scratch's trailer next to that
+ * region in the scratch (scratch_size, 0 when there is none); overwrite-only and direct-XIP keep
+ * the trailer fields free.
  */
 uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
-				  uint32_t sector_size, uint32_t align, uint32_t max_sectors,
-				  uint32_t wsz);
+				  uint32_t scratch_size, uint32_t sector_size, uint32_t align,
+				  uint32_t max_sectors, uint32_t wsz);
 
 /* Reads magic, image_ok, copy_done and swap_info of fa's trailer. 0 or -EIO. */
 int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st);
@@ -94,6 +99,7 @@ enum boot_mode {
 struct boot_loader {
 	const struct flash_area *pri;
 	const struct flash_area *sec;
+	const struct flash_area *scratch; /* NULL when the flash map has none (only scratch needs it) */
 	const struct image_key *keys;
 	size_t key_count;
 	uint32_t align;        /* BOOT_MAX_ALIGN */
@@ -119,6 +125,7 @@ int boot_loader_check(const struct boot_loader *bl);
 /* The mode entries: what boot_go() does for each mode (same return values, -EINVAL when
  * boot_loader_check() refuses the options). */
 int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp);
+int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp);
 int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp);
 int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp);
 /*
@@ -128,6 +135,9 @@ int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp
  */
 int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
 			  uint32_t *off);
+/* The same for swap-using-scratch, where the header can also be in the scratch area. */
+int boot_swap_scratch_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
+			     uint32_t *off);
 /* Initialises a loader from the flash map and runs the given mode. */
 int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp);
 
@@ -166,5 +176,46 @@ void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header 
 		 int swap_type);
 /* Slot index (0 primary, 1 secondary) of an area of the loader. */
 uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa);
+/*
+ * What the next boot stands on: the primary image, fully validated (bl->validate_primary) or by its
+ * header only, ending before max_size. 0 with *hdr; -ENOENT no bootable image; -EIO; -EINVAL etc.
+ */
+int boot_check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr);
+
+/* Shared by the two swap modes (swap_common.c). */
+
+/* Programs status entry `value` (its state) as one write block at off of fa. 0 or -EIO. */
+int boot_status_write(const struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
+		      uint8_t value);
+/*
+ * Entries recorded among the `count` entries at off of fa: one past the highest one that is not
+ * erased (0 when none is). A torn entry counts as written: it is programmed only after its step's
+ * copy is complete. 0 or -EIO.
+ */
+int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
+			 uint32_t count, uint32_t *done);
+/*
+ * The trailer fields that describe a swap, into an erased trailer of fa: swap_info, image_ok (when
+ * asked), swap_size, and the magic last, so that a GOOD magic means the others are in place.
+ */
+int boot_swap_write_fields(const struct boot_loader *bl, const struct flash_area *fa,
+			   int swap_type, bool image_ok, uint32_t swap_size);
+/* After the data: image_ok for a permanent swap, a revert or a failure, then copy_done. */
+int boot_swap_finish(struct boot_loader *bl, int swap_type);
+/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
+uint32_t boot_image_size_or_zero(const struct flash_area *fa);
+/*
+ * Validates the secondary before a swap of that type; max_size is the mode's limit, trailer_size
+ * its slot trailer. 0: go ahead (*v filled); 1: no swap (the secondary, or its stale trailer, was
+ * scrubbed as MCUboot does; a revert with nothing to go back to also clears the primary trailer);
+ * -EIO.
+ */
+int boot_swap_check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
+			      uint32_t trailer_size, struct image_validation *v);
+/*
+ * A swap recorded but not begun (cut after its status was initialised): the secondary is checked
+ * again. 0: still valid; 1: invalid, and scrubbed (the swap is abandoned); -EIO.
+ */
+int boot_swap_recheck_secondary(struct boot_loader *bl, uint32_t max_size);
 
 #endif /* SMPDFU_BOOT_PRIV_H */

@@ -87,6 +87,11 @@ uint32_t boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
 	return boot_status_size(max_sectors, wsz) + boot_trailer_info_size(align);
 }
 
+uint32_t boot_scratch_trailer_size(uint32_t align, uint32_t wsz)
+{
+	return BOOT_STATUS_STATE_COUNT * wsz + boot_trailer_info_size(align);
+}
+
 uint32_t boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors, uint32_t wsz,
 			       uint32_t k)
 {
@@ -98,14 +103,56 @@ uint32_t boot_trailer_first_sector(uint32_t size, uint32_t sector_size, uint32_t
 	return (size - trailer_size) / sector_size;
 }
 
+/*
+ * Swap-using-scratch: the slots are equal and exchanged region by region, a region being as many
+ * whole sectors as the scratch holds, counted down from the image's last sector. Below the first
+ * trailer sector nothing limits the image but the slot. An image that shares that sector with the
+ * trailer puts its region's status in the scratch's own trailer, so that region's bytes must fit
+ * below it in the scratch.
+ */
+static uint32_t scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
+				       uint32_t scratch_size, uint32_t sector_size, uint32_t align,
+				       uint32_t max_sectors, uint32_t wsz)
+{
+	uint32_t trailer = boot_trailer_size(align, max_sectors, wsz);
+	uint32_t scratch_trailer = boot_scratch_trailer_size(align, wsz);
+	uint32_t region_sectors;
+	uint32_t trailer_off;
+	uint32_t first_trailer;
+	uint32_t region_first;
+	uint32_t limit;
+
+	if (sector_size == 0 || slot_size != sec_size || slot_size / sector_size > max_sectors ||
+	    trailer >= slot_size || scratch_size < sector_size || scratch_size <= scratch_trailer) {
+		return 0;
+	}
+	region_sectors = scratch_size / sector_size;
+	trailer_off = slot_size - trailer;
+	first_trailer = trailer_off / sector_size;
+	if (trailer_off % sector_size == 0) {
+		return trailer_off; /* no image byte can share a sector with the trailer */
+	}
+	region_first = first_trailer + 1 >= region_sectors ? first_trailer + 1 - region_sectors : 0;
+	limit = region_first * sector_size + scratch_size - scratch_trailer;
+	if (limit > trailer_off) {
+		limit = trailer_off;
+	}
+	/* Ending below the first trailer sector never needs the scratch trailer's room. */
+	return limit > first_trailer * sector_size ? limit : first_trailer * sector_size;
+}
+
 uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
-				  uint32_t sector_size, uint32_t align, uint32_t max_sectors,
-				  uint32_t wsz)
+				  uint32_t scratch_size, uint32_t sector_size, uint32_t align,
+				  uint32_t max_sectors, uint32_t wsz)
 {
 	uint32_t trailer = boot_trailer_size(align, max_sectors, wsz);
 	uint32_t pri_first;
 	uint32_t sec_first;
 
+	if (mode == BOOT_MODE_SWAP_SCRATCH) {
+		return scratch_max_image_size(pri_size, sec_size, scratch_size, sector_size, align,
+					      max_sectors, wsz);
+	}
 	if (mode != BOOT_MODE_SWAP_MOVE) {
 		uint32_t pri = boot_trailer_swap_info_off(pri_size, align);
 		uint32_t sec = boot_trailer_swap_info_off(sec_size, align);

@@ -12,9 +12,6 @@
 
 #define LOG_MODULE "boot"
 
-_Static_assert(!CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH,
-	       "CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH: swap-using-scratch is not implemented "
-	       "yet; choose swap-using-move (the default), overwrite-only or direct-xip");
 _Static_assert(CONFIG_BOOT_COPY_BUF_SIZE >= 32 &&
 		       (CONFIG_BOOT_COPY_BUF_SIZE & (CONFIG_BOOT_COPY_BUF_SIZE - 1)) == 0,
 	       "CONFIG_BOOT_COPY_BUF_SIZE must be a power of two of at least 32 bytes, so that it "
@@ -40,6 +37,8 @@ int boot_loader_init(struct boot_loader *bl)
 	    bl->pri->dev->erased_value != bl->sec->dev->erased_value) {
 		return -EINVAL;
 	}
+	/* Optional: only swap-using-scratch needs it, and checks it against the slots then. */
+	bl->scratch = flash_area_get(FLASH_AREA_IMAGE_SCRATCH);
 	bl->key_count = boot_trusted_keys(&bl->keys);
 	bl->align = BOOT_MAX_ALIGN;
 	bl->max_sectors = CONFIG_BOOT_MAX_IMG_SECTORS;
@@ -196,6 +195,25 @@ uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa)
 	return fa == bl->pri ? 0 : 1;
 }
 
+int boot_check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr)
+{
+	struct image_validation v;
+	int rc;
+
+	if (!bl->validate_primary) {
+		rc = boot_read_checked_header(bl->pri, hdr);
+		if (rc == 0 && (hdr->flags & IMAGE_F_NON_BOOTABLE)) {
+			rc = -ENOENT;
+		}
+		return rc;
+	}
+	rc = boot_validate_image(bl, bl->pri, max_size, &v);
+	if (rc == 0) {
+		*hdr = v.hdr;
+	}
+	return rc;
+}
+
 void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header *hdr,
 		 int swap_type)
 {
@@ -221,6 +239,8 @@ int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp)
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
 		return boot_go_swap_move(&bl, rsp);
+	case BOOT_MODE_SWAP_SCRATCH:
+		return boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
 		return boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
@@ -236,7 +256,9 @@ int boot_go(struct boot_rsp *rsp)
 {
 	enum boot_mode mode = BOOT_MODE_SWAP_MOVE;
 
-	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		mode = BOOT_MODE_SWAP_SCRATCH;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
 		mode = BOOT_MODE_OVERWRITE_ONLY;
 	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
 		mode = BOOT_MODE_DIRECT_XIP;

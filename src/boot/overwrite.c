@@ -15,7 +15,7 @@
 /* MCUboot's limit for overwrite-only: the image ends below swap_info (slot size - 16 - 3·A). */
 static uint32_t overwrite_max_image_size(const struct boot_loader *bl)
 {
-	return boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, bl->pri->size, bl->sec->size,
+	return boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, bl->pri->size, bl->sec->size, 0,
 					bl->sector_size, bl->align, bl->max_sectors, bl->wsz);
 }
 
@@ -108,15 +108,7 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 		}
 	}
 
-	if (bl->validate_primary) {
-		rc = boot_validate_image(bl, bl->pri, overwrite_max_image_size(bl), &v);
-		hdr = v.hdr;
-	} else {
-		rc = boot_read_checked_header(bl->pri, &hdr);
-		if (rc == 0 && (hdr.flags & IMAGE_F_NON_BOOTABLE)) {
-			rc = -ENOENT;
-		}
-	}
+	rc = boot_check_primary(bl, overwrite_max_image_size(bl), &hdr);
 	if (rc == -EIO) {
 		return rc;
 	}

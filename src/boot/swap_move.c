@@ -54,8 +54,8 @@ static uint32_t move_max_image_size(const struct move *m)
 {
 	const struct boot_loader *bl = m->bl;
 
-	return boot_mode_max_image_size(BOOT_MODE_SWAP_MOVE, bl->pri->size, bl->sec->size, m->sz,
-					bl->align, bl->max_sectors, bl->wsz);
+	return boot_mode_max_image_size(BOOT_MODE_SWAP_MOVE, bl->pri->size, bl->sec->size, 0,
+					m->sz, bl->align, bl->max_sectors, bl->wsz);
 }
 
 static int move_set_swap_size(struct move *m, uint32_t swap_size)
@@ -89,39 +89,16 @@ static uint32_t entry_off(const struct move *m, uint32_t k)
 
 static int write_entry(struct move *m, uint32_t k, uint8_t value)
 {
-	const struct flash_area *pri = m->bl->pri;
-	uint8_t cell[32];
-
-	memset(cell, pri->dev->erased_value, m->bl->wsz);
-	cell[0] = value;
-	return flash_area_program(pri, entry_off(m, k), cell, m->bl->wsz) < 0 ? -EIO : 0;
+	return boot_status_write(m->bl, m->bl->pri, entry_off(m, k), value);
 }
 
-/*
- * Entries recorded so far: one past the highest entry that is not erased (0 when none is). A torn
- * entry counts as written: it is programmed only after its step's copy is complete.
- */
+/* Entries recorded so far in the primary's status area (see boot_status_progress()). */
 static int read_progress(struct move *m, uint32_t *done)
 {
 	struct boot_loader *bl = m->bl;
-	const uint32_t count = bl->max_sectors * BOOT_STATUS_STATE_COUNT;
-	const uint32_t per_chunk = (uint32_t)sizeof(bl->buf) / bl->wsz;
-	const uint8_t erased = bl->pri->dev->erased_value;
 
-	*done = 0;
-	for (uint32_t k = 0; k < count; k += per_chunk) {
-		uint32_t n = count - k < per_chunk ? count - k : per_chunk;
-
-		if (flash_area_read(bl->pri, entry_off(m, k), bl->buf, n * bl->wsz) < 0) {
-			return -EIO;
-		}
-		for (uint32_t i = 0; i < n * bl->wsz; i++) {
-			if (bl->buf[i] != erased) {
-				*done = k + i / bl->wsz + 1;
-			}
-		}
-	}
-	return 0;
+	return boot_status_progress(bl, bl->pri, entry_off(m, 0),
+				    bl->max_sectors * BOOT_STATUS_STATE_COUNT, done);
 }
 
 static int erase_sector(const struct flash_area *fa, const struct move *m, uint32_t idx)
@@ -208,16 +185,7 @@ static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
 	int rc = flash_area_erase(bl->pri, off, bl->pri->size - off) < 0 ? -EIO : 0;
 
 	if (rc == 0) {
-		rc = boot_trailer_write_swap_info(bl->pri, bl->align, (uint8_t)swap_type, 0);
-	}
-	if (rc == 0 && image_ok) {
-		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
-	}
-	if (rc == 0) {
-		rc = boot_trailer_write_swap_size(bl->pri, bl->align, m->swap_size);
-	}
-	if (rc == 0) {
-		rc = boot_trailer_write_magic(bl->pri, bl->align);
+		rc = boot_swap_write_fields(bl, bl->pri, swap_type, image_ok, m->swap_size);
 	}
 	return rc;
 }
@@ -233,35 +201,7 @@ static int fixup_revert(struct move *m)
 	int rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
 
 	if (rc == 0) {
-		rc = boot_trailer_write_image_ok(bl->sec, bl->align);
-	}
-	if (rc == 0) {
-		rc = boot_trailer_write_swap_info(bl->sec, bl->align, BOOT_SWAP_TYPE_REVERT, 0);
-	}
-	if (rc == 0) {
-		rc = boot_trailer_write_swap_size(bl->sec, bl->align, m->swap_size);
-	}
-	if (rc == 0) {
-		rc = boot_trailer_write_magic(bl->sec, bl->align);
-	}
-	return rc;
-}
-
-/* After the data: image_ok for a permanent swap or a revert, then copy_done (MCUboot's order). */
-static int finish_swap(struct move *m, int swap_type)
-{
-	struct boot_loader *bl = m->bl;
-	struct boot_swap_state ps;
-	int rc = boot_trailer_read(bl->pri, bl->align, &ps);
-
-	if (rc == 0 && swap_type != BOOT_SWAP_TYPE_TEST && ps.image_ok == BOOT_FLAG_UNSET) {
-		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
-	}
-	if (rc == 0 && ps.copy_done == BOOT_FLAG_UNSET) {
-		rc = boot_trailer_write_copy_done(bl->pri, bl->align);
-	}
-	if (rc == 0) {
-		LOG_INF("swap complete");
+		rc = boot_swap_write_fields(bl, bl->sec, BOOT_SWAP_TYPE_REVERT, true, m->swap_size);
 	}
 	return rc;
 }
@@ -279,7 +219,7 @@ static int swap_from_start(struct move *m, int swap_type)
 		rc = move_run(m, 0);
 	}
 	if (rc == 0) {
-		rc = finish_swap(m, swap_type);
+		rc = boot_swap_finish(m->bl, swap_type);
 	}
 	return rc;
 }
@@ -309,71 +249,10 @@ static int start_swap(struct move *m, int swap_type)
 	return rc;
 }
 
-/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
-static uint32_t image_size_or_zero(const struct flash_area *fa)
-{
-	struct image_header hdr;
-	struct image_tlv_iter it;
-
-	if (image_read_header(fa, &hdr) < 0 || image_tlv_iter_begin(&it, fa, &hdr) < 0) {
-		return 0;
-	}
-	return image_tlv_end(&it);
-}
-
-/* Erases the primary trailer unless the primary image reaches into its sectors. */
-static int clear_primary_trailer(struct move *m)
-{
-	struct boot_loader *bl = m->bl;
-
-	if (image_size_or_zero(bl->pri) > m->pri_trailer_first * m->sz) {
-		return 0;
-	}
-	LOG_INF("nothing to revert to: clearing the primary trailer");
-	return boot_scramble_trailer(bl, bl->pri, m->trailer_size);
-}
-
-/*
- * Validates the secondary before a swap of that type. 0: go ahead (*v filled); 1: no swap (the
- * secondary was scrubbed as MCUboot does); -EIO.
- */
-static int check_secondary(struct move *m, int swap_type, struct image_validation *v)
-{
-	struct boot_loader *bl = m->bl;
-	int rc = boot_validate_image(bl, bl->sec, move_max_image_size(m), v);
-
-	if (rc == -EIO) {
-		return rc;
-	}
-	if (rc == -ENOENT) {
-		/* A trailer without an image would block every later upload: clear it. */
-		LOG_INF("no image in the secondary slot: clearing its trailer");
-		rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
-		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
-			rc = clear_primary_trailer(m);
-		}
-		return rc < 0 ? rc : 1;
-	}
-	if (rc < 0) {
-		LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
-		rc = boot_scrub_slot(bl->sec);
-		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
-			rc = clear_primary_trailer(m);
-		}
-		return rc < 0 ? rc : 1;
-	}
-	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
-		rc = boot_scrub_slot(bl->sec);
-		return rc < 0 ? rc : 1;
-	}
-	return 0;
-}
-
 /* A swap the primary trailer records: finished if it made progress, else started over. */
 static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *did)
 {
 	struct boot_loader *bl = m->bl;
-	struct image_validation v;
 	uint32_t swap_size;
 	uint32_t done;
 	int rc = boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
@@ -406,19 +285,17 @@ static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *di
 			boot_swap_type_name(ps->swap_type), ver, (unsigned int)steps,
 			(unsigned int)(3 * m->last_idx));
 		rc = move_run(m, done);
-		return rc < 0 ? rc : finish_swap(m, ps->swap_type);
+		return rc < 0 ? rc : boot_swap_finish(m->bl, ps->swap_type);
 	}
 	/* Cut after the trailer was initialised, before anything moved: check and start again. */
-	rc = boot_validate_image(bl, bl->sec, move_max_image_size(m), &v);
-	if (rc == -EIO) {
+	rc = boot_swap_recheck_secondary(bl, move_max_image_size(m));
+	if (rc < 0) {
 		return rc;
 	}
-	if (rc < 0) {
-		LOG_WRN("image in the secondary slot is not valid (%d): swap abandoned", rc);
+	if (rc > 0) {
 		*did = BOOT_SWAP_TYPE_FAIL;
-		rc = boot_scrub_slot(bl->sec);
 		/* Marked done, so that the next boot does not try again. */
-		return rc < 0 ? rc : finish_swap(m, BOOT_SWAP_TYPE_FAIL);
+		return boot_swap_finish(bl, BOOT_SWAP_TYPE_FAIL);
 	}
 	return swap_from_start(m, ps->swap_type);
 }
@@ -459,26 +336,6 @@ int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct fl
 		*off = m.sz;
 	}
 	return 0;
-}
-
-/* What the next boot stands on: the primary, checked fully or by its header only. */
-static int check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr)
-{
-	struct image_validation v;
-	int rc;
-
-	if (!bl->validate_primary) {
-		rc = boot_read_checked_header(bl->pri, hdr);
-		if (rc == 0 && (hdr->flags & IMAGE_F_NON_BOOTABLE)) {
-			rc = -ENOENT;
-		}
-		return rc;
-	}
-	rc = boot_validate_image(bl, bl->pri, max_size, &v);
-	if (rc == 0) {
-		*hdr = v.hdr;
-	}
-	return rc;
 }
 
 int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
@@ -523,14 +380,14 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 	LOG_INF("swap type %s", boot_swap_type_name(type));
-	rc = check_secondary(&m, type, &v);
+	rc = boot_swap_check_secondary(bl, type, move_max_image_size(&m), m.trailer_size, &v);
 	if (rc < 0) {
 		return rc;
 	}
 	if (rc > 0) {
 		goto boot_primary;
 	}
-	pri_size = image_size_or_zero(bl->pri);
+	pri_size = boot_image_size_or_zero(bl->pri);
 	if (move_set_swap_size(&m, pri_size > v.size ? pri_size : v.size) < 0) {
 		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",
 			(unsigned int)pri_size);
@@ -543,7 +400,7 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 	did = type;
 
 boot_primary:
-	rc = check_primary(bl, max_boot, &hdr);
+	rc = boot_check_primary(bl, max_boot, &hdr);
 	if (rc == -EIO) {
 		return rc;
 	}

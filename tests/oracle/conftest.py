@@ -14,12 +14,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import smp_oracle as o  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import app_markers  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 SOURCE_DIR = Path(os.environ.get("SMPDFU_SOURCE_DIR", HERE.parent.parent))
 BUILD_DIR = Path(os.environ.get("SMPDFU_BUILD_DIR", SOURCE_DIR / "build" / "sim"))
 CONFIG_H = Path(os.environ.get("SMPDFU_CONFIG_H",
                                BUILD_DIR / "generated" / "smpdfu" / "config.h"))
 VECTORS = Path(os.environ.get("SMPDFU_VECTORS_DIR", SOURCE_DIR.parent / "shared" / "vectors"))
+
+
+def pytest_configure(config):
+    app_markers.register(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests for a device that does nothing by itself at boot skip in the nRF Desktop builds."""
+    app_markers.apply(items, CONFIG_H)
 
 
 @pytest.fixture(scope="session")

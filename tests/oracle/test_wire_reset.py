@@ -24,6 +24,7 @@ def wait_for_restart(dev, smp, before_count, timeout=5.0):
     ({"force": True}, o.V2), ({"force": False}, o.V1), ({"force": 1}, o.V1)],
     ids=["empty-v2", "empty-v1", "force-1", "force-0", "force-true", "force-false-v1",
          "force-1-v1"])
+@pytest.mark.device_idle_at_boot
 def test_reset(devices, running_device, cfg, layout, body, version):
     dev = running_device
     smp = devices.session(dev, timeout=3)
@@ -63,6 +64,7 @@ def test_reset(devices, running_device, cfg, layout, body, version):
     o.check_upload_rsp(rsp.body, off=1500)
 
 
+@pytest.mark.device_idle_at_boot
 def test_reset_keeps_complete_image(devices, running_device, cfg, layout):
     """A complete, not pending upload survives the reset unchanged and is still listed."""
     dev = running_device

@@ -7,11 +7,16 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import app_markers  # noqa: E402
 
 READY_TIMEOUT_S = 10.0
 LISTENING_RE = re.compile(r"^smpdfu-sim: listening on udp (\S+):(\d+)$")
@@ -29,6 +34,18 @@ def sim_binary() -> Path:
     if not exe.exists():
         pytest.fail(f"{exe} is not built")
     return exe
+
+
+def pytest_configure(config):
+    app_markers.register(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests for a device that does nothing by itself at boot skip in the nRF Desktop builds."""
+    d = os.environ.get("SMPDFU_BUILD_DIR")
+    path = os.environ.get("SMPDFU_CONFIG_H") or (f"{d}/generated/smpdfu/config.h" if d else None)
+    if path:
+        app_markers.apply(items, path)
 
 
 def read_config() -> dict:

@@ -157,6 +157,7 @@ def test_help_exits_0(start_device):
     assert any("--cut-after" in line for line in dev.lines)
 
 
+@pytest.mark.device_idle_at_boot
 def test_clean_cut_exits_99_and_leaves_flash_as_it_was(start_device, client_for, layout,
                                                       tmp_path):
     """A clean cut at the very first flash operation (an image erase of a slot holding data):
@@ -172,6 +173,7 @@ def test_clean_cut_exits_99_and_leaves_flash_as_it_was(start_device, client_for,
     assert flash.read_bytes() == before
 
 
+@pytest.mark.device_idle_at_boot
 def test_torn_cut_exits_99_with_half_an_operation_on_file(start_device, client_for, layout,
                                                           tmp_path):
     """A torn cut: the interrupted erase did part of its work, and that part is on file."""

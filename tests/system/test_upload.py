@@ -156,6 +156,7 @@ def test_errors_are_explained(start_device, tmp_path, images):
     assert r.returncode == 3
 
 
+@pytest.mark.device_idle_at_boot
 def test_reset_restarts_and_keeps_the_upload_in_flash(start_device, layout, images):
     v1, v2 = images
     dev = start_device("--load-slot0", v1)

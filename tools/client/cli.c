@@ -36,20 +36,34 @@ void cli_print_transport_error(const struct cli *cli, int rc)
 {
 	const char *host = cli->topts.host;
 	const char *port = cli->topts.port;
+	char where[512];
 
+	/* A serial link is named by its device, a network one by host and port. */
+	if (cli->topts.device != NULL) {
+		snprintf(where, sizeof(where), "%s", cli->topts.device);
+	} else {
+		snprintf(where, sizeof(where), "%s port %s", host, port);
+	}
 	switch (rc) {
 	case -ETIMEDOUT:
-		fprintf(stderr, "smpdfu: no response from %s port %s (%s) in time; is the device "
+		fprintf(stderr, "smpdfu: no response from %s (%s) in time; is the device "
 				"running? (--verbose shows the packets)\n",
-			host, port, cli->topts.name);
+			where, cli->topts.name);
 		break;
 	case -ECONNREFUSED:
-		fprintf(stderr, "smpdfu: %s port %s refused the connection: nothing is listening "
-				"there\n", host, port);
+		fprintf(stderr, "smpdfu: %s refused the connection: nothing is listening there\n",
+			where);
 		break;
+	case -EIO:
+		if (cli->topts.device != NULL) {
+			fprintf(stderr, "smpdfu: %s: the other end of the line went away (did the "
+					"device stop or restart?)\n", where);
+			break;
+		}
+		/* fall through */
 	default:
-		fprintf(stderr, "smpdfu: %s transport to %s port %s: %s\n", cli->topts.name, host,
-			port, strerror(-rc));
+		fprintf(stderr, "smpdfu: %s transport to %s: %s\n", cli->topts.name, where,
+			strerror(-rc));
 		break;
 	}
 }

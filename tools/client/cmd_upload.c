@@ -251,6 +251,7 @@ static int run_upload(struct cli *cli, const struct upload_args *a, const struct
 		       upload_chunk_capacity(&cfg, img->size, 1));
 	}
 	progress_init(&view.bar, stdout, !cli->json, img->size);
+	view.bar.clock = cli->tr.clock;
 	rc = upload_run(&cli->smp, &cfg, img->data, img->size, &res);
 	progress_break_line(&view.bar);
 	if (rc < 0) {

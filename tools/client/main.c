@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <smpdfu/prot/smp_serial.h>
+
 #include "cli.h"
+#include "cmd_config_dfu.h"
 
 struct command {
 	const char *group;  /* "image" for the image subcommands, NULL otherwise */
@@ -27,6 +30,8 @@ static const struct command commands[] = {
 	{ "image", "confirm", cmd_image_confirm },
 	{ "image", "erase", cmd_image_erase },
 	{ "image", "slot-info", cmd_image_slot_info },
+	/* Not SMP: the config channel of a simulated nRF Desktop device (its own socket). */
+	{ NULL, "config-dfu", cmd_config_dfu },
 };
 
 static const char usage_text[] =
@@ -35,7 +40,19 @@ static const char usage_text[] =
 	"options (before the command):\n"
 	"  --host HOST        device address or name (default 127.0.0.1; IPv6 like ::1 works)\n"
 	"  --port PORT        UDP port (default 1337)\n"
-	"  --transport NAME   udp (default); serial and ble-model are not built yet\n"
+	"  --transport NAME   udp (default), serial, or ble-model: a simulated device behind\n"
+	"                     a Bluetooth LE link model, run in this process in virtual time\n"
+	"                     (a model, not a radio; times it reports are predictions)\n"
+	"  --ble SETTINGS     ble-model: key=value,... e.g. interval=15,latency=0,phy=1m,\n"
+	"                     mtu=247,dl=251,flash=nrf52840 (--ble help lists them)\n"
+	"  --ble-flash FILE   ble-model: keep the simulated device's flash in FILE, so that\n"
+	"                     later commands see what earlier ones did (default: RAM)\n"
+	"  --device PATH      serial: the port, e.g. /dev/ttyACM0 or the simulator's /dev/pts/N\n"
+	"  --baud N           serial: line speed (default: leave the port as it is)\n"
+	"  --line-size N      serial: longest line sent, markers and newline included\n"
+	"                     (default 127)\n"
+	"  --line-delay-ms MS serial: pause between lines, for devices with few line buffers\n"
+	"                     (default 0; the mcumgr CLI uses 20)\n"
 	"  --timeout-ms MS    answer timeout per request (default 2500)\n"
 	"  --smp-v1           send SMP version 1 headers (default: version 2)\n"
 	"  --json             print each answer as one JSON object, nothing else on stdout\n"
@@ -55,6 +72,10 @@ static const char usage_text[] =
 	"  reset [--force]\n"
 	"  bootloader-info [QUERY]        e.g. 'mode'\n"
 	"  os-info [FORMAT]               e.g. 'a' for everything\n"
+	"  config-dfu sync | start LENGTH CSUM OFFSET | data HEX | reboot --socket PATH\n"
+	"  config-dfu upload FILE --socket PATH [--chunk BYTES] [--wait-s S]\n"
+	"                                 the config-channel DFU of a simulated nRF Desktop\n"
+	"                                 device, over its socket (docs/config_channel.md)\n"
 	"\n"
 	"exit codes: 0 ok, 1 device error, 2 usage, 3 transport or timeout\n";
 
@@ -117,6 +138,46 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 						       "ble-model)", val);
 			}
 			cli->topts.name = val;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--ble", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			cli->topts.ble = val;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--ble-flash", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			cli->topts.ble_flash = val;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--device", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			cli->topts.device = val;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--baud", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			if (!cli_parse_uint(val, 4000000, &num) || num == 0) {
+				return cli_usage_error("--baud must be 1..4000000");
+			}
+			cli->topts.baud = (unsigned int)num;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--line-size", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			if (!cli_parse_uint(val, 65536, &num) || num < SMP_SERIAL_LINE_MIN) {
+				return cli_usage_error("--line-size must be %d..65536",
+						       SMP_SERIAL_LINE_MIN);
+			}
+			cli->topts.line_size = (size_t)num;
+		} else if ((m = cli_opt_value(argc, argv, &i, "--line-delay-ms", &val)) != 0) {
+			if (m < 0) {
+				return m;
+			}
+			if (!cli_parse_uint(val, 10000, &num)) {
+				return cli_usage_error("--line-delay-ms must be 0..10000");
+			}
+			cli->topts.line_delay_ms = (unsigned int)num;
 		} else if ((m = cli_opt_value(argc, argv, &i, "--timeout-ms", &val)) != 0) {
 			if (m < 0) {
 				return m;
@@ -132,6 +193,13 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 	if (i == argc) {
 		return cli_usage_error("no command given");
 	}
+	if (strcmp(cli->topts.name, "serial") == 0 && cli->topts.device == NULL) {
+		return cli_usage_error("--transport serial needs --device PATH");
+	}
+	if (strcmp(cli->topts.name, "serial") != 0 && cli->topts.device != NULL) {
+		return cli_usage_error("--device is for --transport serial");
+	}
+	cli->topts.verbose = cli->verbose;
 	return i;
 }
 
@@ -158,6 +226,10 @@ int main(int argc, char **argv)
 					argv[first + 1] : "");
 		return CLI_EXIT_USAGE;
 	}
+	/* The config channel has its own socket: no SMP transport to open. */
+	if (cmd->run == cmd_config_dfu) {
+		return cli_exit_code(cmd_config_dfu(&cli, argc - first - 1, argv + first + 1));
+	}
 	rc = transport_open(&cli.topts, &cli.tr);
 	if (rc == -ENOSYS) {
 		fprintf(stderr, "smpdfu: the %s transport is not built yet; use --transport udp\n",
@@ -166,6 +238,9 @@ int main(int argc, char **argv)
 	}
 	if (rc == -ENOENT) {
 		cli_usage_error("unknown transport '%s'", cli.topts.name);
+		return CLI_EXIT_USAGE;
+	}
+	if (rc == -EINVAL) {
 		return CLI_EXIT_USAGE;
 	}
 	if (rc < 0) {

@@ -20,3 +20,13 @@ double mono_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+uint64_t clock_ms(const struct client_clock *c)
+{
+	return c != NULL ? c->now_us(c->ctx) / 1000u : mono_ms();
+}
+
+double clock_seconds(const struct client_clock *c)
+{
+	return c != NULL ? (double)c->now_us(c->ctx) / 1e6 : mono_seconds();
+}

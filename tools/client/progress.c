@@ -65,7 +65,7 @@ static void draw_bar(struct progress *p, size_t done, double now)
 
 void progress_update(struct progress *p, size_t done)
 {
-	double now = mono_seconds();
+	double now = clock_seconds(p->clock);
 	int decile;
 
 	if (!p->started) {

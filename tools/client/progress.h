@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mono_time.h"
+
 struct progress {
 	FILE *out;
 	bool enabled;
@@ -19,6 +21,7 @@ struct progress {
 	size_t base;     /* bytes the device had before this run (resume) */
 	double t0;
 	double last_draw;
+	const struct client_clock *clock; /* NULL: the host's clock; set after progress_init() */
 	int last_decile;
 };
 

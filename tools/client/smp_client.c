@@ -77,10 +77,10 @@ int smp_client_send(struct smp_client *c, uint8_t op, uint16_t group, uint8_t id
 
 int smp_client_recv(struct smp_client *c, int timeout_ms, struct smp_rsp *rsp)
 {
-	uint64_t deadline = mono_ms() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
+	uint64_t deadline = clock_ms(c->tr->clock) + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
 
 	for (;;) {
-		uint64_t now = mono_ms();
+		uint64_t now = clock_ms(c->tr->clock);
 		int left = now >= deadline ? 0 : (int)(deadline - now);
 		int n = c->tr->ops->recv(c->tr->ctx, c->rx, SMP_CLIENT_MAX_PACKET, left);
 
@@ -123,7 +123,7 @@ bool smp_rsp_matches(const struct smp_rsp *rsp, uint8_t op, uint16_t group, uint
 int smp_client_transact(struct smp_client *c, uint8_t op, uint16_t group, uint8_t id,
 			uint8_t *pkt, size_t payload_len, int timeout_ms, struct smp_rsp *rsp)
 {
-	uint64_t deadline = mono_ms() + (uint64_t)timeout_ms;
+	uint64_t deadline = clock_ms(c->tr->clock) + (uint64_t)timeout_ms;
 	uint8_t seq;
 	int rc = smp_client_send(c, op, group, id, pkt, payload_len, &seq);
 
@@ -131,7 +131,7 @@ int smp_client_transact(struct smp_client *c, uint8_t op, uint16_t group, uint8_
 		return rc;
 	}
 	for (;;) {
-		uint64_t now = mono_ms();
+		uint64_t now = clock_ms(c->tr->clock);
 
 		if (now >= deadline) {
 			return -ETIMEDOUT;

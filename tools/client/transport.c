@@ -15,8 +15,8 @@ struct transport_entry {
 
 static const struct transport_entry transports[] = {
 	{ "udp", transport_udp_open },
-	{ "serial", NULL },
-	{ "ble-model", NULL },
+	{ "serial", transport_serial_open },
+	{ "ble-model", transport_ble_open },
 };
 
 static const struct transport_entry *transport_find(const char *name)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mono_time.h"
+
 struct transport_ops {
 	/* Sends one complete SMP packet. Returns 0 or -errno. */
 	int (*send)(void *ctx, const uint8_t *pkt, size_t len);
@@ -32,6 +34,8 @@ struct transport {
 	 * length and CRC live in the same buffer); packets are sized to buf_size - frame_overhead.
 	 */
 	size_t frame_overhead;
+	/* The clock deadlines run on: NULL for the host's, the model's virtual one (ble-model). */
+	const struct client_clock *clock;
 };
 
 /* Where to connect; each transport reads the members it needs. */
@@ -39,6 +43,15 @@ struct transport_opts {
 	const char *name; /* "udp", "serial", "ble-model" */
 	const char *host;
 	const char *port;
+	/* serial */
+	const char *device;         /* e.g. /dev/ttyACM0, or the simulator's /dev/pts/N */
+	unsigned int baud;          /* 0: keep the port's speed (a pseudo-terminal has none) */
+	size_t line_size;           /* longest line sent, markers and newline included; 0: 127 */
+	unsigned int line_delay_ms; /* pause between lines sent, for devices with few line buffers */
+	bool verbose;               /* show the console text the transport skips */
+	/* ble-model */
+	const char *ble;            /* "key=value,..." settings of the model (sim/ble), or NULL */
+	const char *ble_flash;      /* file keeping the simulated device's flash, or NULL (RAM) */
 };
 
 /*
@@ -55,5 +68,21 @@ void transport_close(struct transport *t);
 
 /* The UDP transport: getaddrinfo() on host/port (IPv4 or IPv6), one packet per datagram. */
 int transport_udp_open(const struct transport_opts *opts, struct transport *t);
+
+/*
+ * The serial transport on opts->device (raw mode when it is a terminal): packets framed as SMP
+ * console lines of opts->line_size bytes, other console text skipped. Returns 0, -EINVAL for
+ * unusable options, -ENODEV when the device does not exist, or the -errno of opening it (each
+ * said on stderr).
+ */
+int transport_serial_open(const struct transport_opts *opts, struct transport *t);
+
+/*
+ * The ble-model transport: a simulated device behind the Bluetooth LE link model, in this process
+ * and in virtual time (a model of the radio, not a radio). Packets go out as ATT writes without
+ * response of ATT_MTU - 3 bytes, answers are rebuilt from notifications. Returns 0, -EINVAL for
+ * bad opts->ble settings, -ENOTSUP when the build has no BLE transport, or -errno (said on stderr).
+ */
+int transport_ble_open(const struct transport_opts *opts, struct transport *t);
 
 #endif /* SMPDFU_CLIENT_TRANSPORT_H */

@@ -153,6 +153,12 @@ static int send_chunk(struct upload *up, size_t off, size_t *end, uint8_t *seq)
 	return 0;
 }
 
+/* The link's clock: virtual time on a simulated link, the host's monotonic clock otherwise. */
+static uint64_t now_ms(const struct upload *up)
+{
+	return clock_ms(up->c->tr->clock);
+}
+
 static bool answers_upload(const struct smp_rsp *rsp, uint8_t seq)
 {
 	return smp_rsp_matches(rsp, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_UPLOAD, seq);
@@ -219,7 +225,7 @@ static int run_first(struct upload *up, bool initial)
 
 	up->failures = 0;
 	for (;;) {
-		uint64_t deadline = mono_ms() + (uint64_t)timeout;
+		uint64_t deadline = now_ms(up) + (uint64_t)timeout;
 		struct smp_rsp rsp;
 		size_t end;
 		size_t off;
@@ -230,7 +236,7 @@ static int run_first(struct upload *up, bool initial)
 			return rc;
 		}
 		do {
-			uint64_t now = mono_ms();
+			uint64_t now = now_ms(up);
 
 			rc = now >= deadline ? -ETIMEDOUT :
 					       smp_client_recv(up->c, (int)(deadline - now), &rsp);
@@ -294,7 +300,7 @@ static int fill_window(struct upload *up)
 			timeout = timeout_ms_at_least(timeout, UPLOAD_LAST_TIMEOUT_MS);
 		}
 		f->off = up->next;
-		f->deadline_ms = mono_ms() + (uint64_t)timeout;
+		f->deadline_ms = now_ms(up) + (uint64_t)timeout;
 		up->next = f->end;
 		up->nwin++;
 	}
@@ -401,7 +407,7 @@ static int run_window(struct upload *up)
 			return rc;
 		}
 		deadline = earliest_deadline(up);
-		now = mono_ms();
+		now = now_ms(up);
 		rc = smp_client_recv(up->c, deadline > now ? (int)(deadline - now) : 0, &rsp);
 		if (rc == -ETIMEDOUT) {
 			rc = on_timeout(up);
@@ -474,7 +480,7 @@ int upload_run(struct smp_client *c, const struct upload_cfg *cfg, const uint8_t
 	up->size = size;
 	up->res = res;
 
-	start = mono_seconds();
+	start = clock_seconds(c->tr->clock);
 	progress(up);
 	rc = run_first(up, true);
 	while (rc == 0 && up->acked < size) {
@@ -483,7 +489,7 @@ int upload_run(struct smp_client *c, const struct upload_cfg *cfg, const uint8_t
 			rc = run_first(up, false);
 		}
 	}
-	res->seconds = mono_seconds() - start;
+	res->seconds = clock_seconds(c->tr->clock) - start;
 	res->acked = up->acked;
 
 	free(up->pkt);

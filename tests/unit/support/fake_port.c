@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <smpdfu/port.h>
 #include <smpdfu/timer.h>
@@ -21,19 +22,50 @@ void port_reboot(void)
 	reboots++;
 }
 
+/* The last FAKE_LOG_LINES lines, for tests that check what a module logged. */
+#define FAKE_LOG_LINES 256
+#define FAKE_LOG_LINE_SIZE 160
+
+static char log_lines[FAKE_LOG_LINES][FAKE_LOG_LINE_SIZE];
+static size_t log_next;
+static size_t log_total;
+
 void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	static const char *const names[] = { "ERR", "WRN", "INF", "DBG" };
+	char *line = log_lines[log_next];
 	va_list ap;
+	int n;
 
-	if (!getenv("SMPDFU_TEST_LOG")) {
-		return;
-	}
-	fprintf(stderr, "[%6u] %s %s: ", (unsigned int)now, names[level], module);
+	n = snprintf(line, FAKE_LOG_LINE_SIZE, "%s %s: ", names[level], module);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line + n, FAKE_LOG_LINE_SIZE - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	log_next = (log_next + 1) % FAKE_LOG_LINES;
+	log_total++;
+
+	if (getenv("SMPDFU_TEST_LOG")) {
+		fprintf(stderr, "[%6u] %s\n", (unsigned int)now, line);
+	}
+}
+
+size_t fake_log_count(const char *needle)
+{
+	size_t kept = log_total < FAKE_LOG_LINES ? log_total : FAKE_LOG_LINES;
+	size_t count = 0;
+
+	for (size_t i = 0; i < kept; i++) {
+		if (strstr(log_lines[i], needle) != NULL) {
+			count++;
+		}
+	}
+	return count;
+}
+
+void fake_log_clear(void)
+{
+	log_next = 0;
+	log_total = 0;
 }
 
 _Noreturn void port_assert_fail(const char *file, int line)
@@ -84,4 +116,5 @@ void fake_port_reset(void)
 	now = 0;
 	reboots = 0;
 	sys_timers_reset();
+	fake_log_clear();
 }

@@ -2,6 +2,7 @@
 #ifndef FAKE_PORT_H
 #define FAKE_PORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 void fake_clock_set(uint32_t now_ms);
@@ -10,5 +11,11 @@ void fake_clock_advance(uint32_t ms);
 /* How many times port_reboot() was called since the last fake_port_reset(). */
 unsigned int fake_reboot_count(void);
 void fake_port_reset(void);
+/*
+ * Log lines ("WRN module: text") among the last 256 logged that contain needle; every line is
+ * kept whatever SMPDFU_TEST_LOG says (which only prints them). Cleared by fake_port_reset().
+ */
+size_t fake_log_count(const char *needle);
+void fake_log_clear(void);
 
 #endif

@@ -1,0 +1,44 @@
+/*
+ * The application's start and the helpers its modules share. `main` is a module like the others:
+ * it reports READY, and that is every module's signal to initialise.
+ */
+#include <stdio.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/dfu_lock.h>
+#include <smpdfu/flash.h>
+#include <smpdfu/image.h>
+
+#include "app.h"
+#include "app_event_table.h"
+
+MODULE_ID_DEFINE(main);
+
+int app_start(void)
+{
+	int rc;
+
+	dfu_lock_init();
+	rc = app_event_manager_init(&app_event_table);
+	if (rc < 0) {
+		return rc;
+	}
+	return module_state_submit(MODULE_ID(main), MODULE_STATE_READY);
+}
+
+const char *app_running_image_version(char *buf, size_t size)
+{
+	const struct flash_area *fa = flash_area_get(boot_running_slot() == 0 ?
+							     FLASH_AREA_IMAGE_PRIMARY :
+							     FLASH_AREA_IMAGE_SECONDARY);
+	struct image_header hdr;
+
+	if (fa == NULL || image_read_header(fa, &hdr) < 0) {
+		snprintf(buf, size, "unknown");
+		return buf;
+	}
+	snprintf(buf, size, "%u.%u.%u+%u", (unsigned int)hdr.ver.major,
+		 (unsigned int)hdr.ver.minor, (unsigned int)hdr.ver.revision,
+		 (unsigned int)hdr.ver.build_num);
+	return buf;
+}

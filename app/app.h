@@ -1,0 +1,30 @@
+/*
+ * What the application's modules share: the ids of the modules others wait for, the start of the
+ * application (event manager, main READY) and the running image's version for their logs.
+ */
+#ifndef APP_H
+#define APP_H
+
+#include <stddef.h>
+
+#include <smpdfu/events/module_state_event.h>
+
+MODULE_ID_DECLARE(main);
+MODULE_ID_DECLARE(ble_state);
+MODULE_ID_DECLARE(smp);
+
+/*
+ * Starts the application: the DFU lock free, the event manager with the application's table, and
+ * main READY submitted (every module initialises when it is processed). Main context, once per
+ * boot, after the flash map, the SMP server and the BLE link (if any) are installed. Returns 0 or
+ * -errno (-ENOTSUP without the event manager, -ENOMEM when main READY cannot be submitted).
+ */
+int app_start(void);
+
+/*
+ * Writes the version of the running image ("1.2.3+4") into buf, or "unknown" when its header
+ * cannot be read. Returns buf.
+ */
+const char *app_running_image_version(char *buf, size_t size);
+
+#endif /* APP_H */

@@ -1,0 +1,736 @@
+/*
+ * The BLE simulation's scheduler and its two ends. Three things happen in virtual time: link
+ * actions (connection events, PDU pairs), device work (one SMP request, expired timers, the
+ * application's events) and a reconnection after a reboot. The earliest goes first; device work
+ * before a link action at the same instant. Device work runs on the device's own clock, which
+ * flash operations push ahead; what the device sends is handed to the link at that later time,
+ * while the link keeps receiving in the meantime, as the radio and the BLE host's receive path do
+ * on a chip while the SMP work queue waits for the flash controller.
+ */
+#include "ble_sim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
+#include <smpdfu/config.h>
+#include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/grp/os_mgmt.h>
+#include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
+
+#include "sim_image.h"
+#include "vport.h"
+
+/* The one connection's handle, as the application sees it. */
+#define BLE_SIM_CONN 0u
+/* HCI reason "remote user terminated connection": what a central reports when the device resets. */
+#define BLE_SIM_REASON_RESET 0x13u
+
+/* The simulated board's layout: the same partitions, in the same order, as smpdfu-sim's. */
+static const uint32_t area_sizes[FLASH_AREA_COUNT] = {
+	[FLASH_AREA_BOOTLOADER] = CONFIG_SIM_BOOT_SIZE,
+	[FLASH_AREA_IMAGE_PRIMARY] = CONFIG_SIM_SLOT_SIZE,
+	[FLASH_AREA_IMAGE_SECONDARY] = CONFIG_SIM_SLOT_SIZE,
+	[FLASH_AREA_IMAGE_SCRATCH] = CONFIG_SIM_SCRATCH_SIZE,
+	[FLASH_AREA_STORAGE] = CONFIG_SIM_STORAGE_SIZE,
+};
+
+static const char *const area_labels[FLASH_AREA_COUNT] = {
+	[FLASH_AREA_BOOTLOADER] = "mcuboot",
+	[FLASH_AREA_IMAGE_PRIMARY] = "image-0",
+	[FLASH_AREA_IMAGE_SECONDARY] = "image-1",
+	[FLASH_AREA_IMAGE_SCRATCH] = "image-scratch",
+	[FLASH_AREA_STORAGE] = "storage",
+};
+
+static const struct os_mgmt_identity identity = {
+	.kernel_name = "smpdfu",
+	.node_name = "smpdfu-blesim",
+	.release = "0.1.0",
+	.version = "0.1.0",
+	.machine = "ble-model",
+	.processor = "ble-model",
+	.platform = "smpdfu-blesim",
+	.os = "smpdfu",
+};
+
+/* The board's trusted keys: none, images are checked by their hash (a development set-up). */
+size_t boot_trusted_keys(const struct image_key **keys)
+{
+	*keys = NULL;
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+/* ---- The device's GATT bearer and BLE link ------------------------------------------------- */
+
+static int bearer_notify(void *ctx, const uint8_t *data, size_t len)
+{
+	struct ble_sim *s = ctx;
+	uint8_t att[BLE_ATT_MTU_MAX];
+
+	if (!s->link.connected) {
+		return -ENOTCONN;
+	}
+	if (len + SMP_BT_ATT_HDR_SIZE > s->link.cfg.att_mtu) {
+		return -EMSGSIZE;
+	}
+	att[0] = SMP_BT_ATT_OP_NOTIFY;
+	put_le16(&att[1], BLE_SIM_SMP_HANDLE);
+	memcpy(&att[SMP_BT_ATT_HDR_SIZE], data, len);
+	/* Sent when the device's CPU gets there, which may be after the link's present. */
+	return ble_model_send(&s->link, BLE_PERIPHERAL, att, len + SMP_BT_ATT_HDR_SIZE,
+			      vport_now_us());
+}
+
+static uint16_t bearer_att_mtu(void *ctx)
+{
+	struct ble_sim *s = ctx;
+
+	return s->link.connected ? s->link.cfg.att_mtu : 0;
+}
+
+static bool bearer_is_subscribed(void *ctx)
+{
+	struct ble_sim *s = ctx;
+
+	return s->link.connected && s->subscribed;
+}
+
+static const struct smp_bt_bearer_ops bearer_ops = {
+	.notify = bearer_notify,
+	.att_mtu = bearer_att_mtu,
+	.is_subscribed = bearer_is_subscribed,
+};
+
+static struct ble_sim *sim_of(struct ble_link *link)
+{
+	return link->ctx;
+}
+
+static int blink_enable(struct ble_link *link)
+{
+	struct ble_sim *s = sim_of(link);
+
+	ble_link_report_ready(link, 0);
+	/* The connection may be older than the application: tell it what it missed. */
+	if (s->link.connected) {
+		ble_link_report_connected(link, BLE_SIM_CONN);
+		if (s->link.secured) {
+			ble_link_report_secured(link, BLE_SIM_CONN);
+		}
+	}
+	return 0;
+}
+
+static int blink_params_get(struct ble_link *link, uint16_t conn, struct ble_conn_params *out)
+{
+	const struct ble_model *m = &sim_of(link)->link;
+
+	if (conn != BLE_SIM_CONN || !m->connected) {
+		return -ENOTCONN;
+	}
+	out->interval = (uint16_t)(m->cfg.conn.interval_us / BLE_INTERVAL_UNIT_US);
+	out->latency = m->cfg.conn.latency;
+	out->timeout = (uint16_t)(m->cfg.conn.timeout_ms / 10u);
+	return 0;
+}
+
+static int blink_param_update(struct ble_link *link, uint16_t conn,
+			      const struct ble_conn_params *req)
+{
+	struct ble_model *m = &sim_of(link)->link;
+	uint32_t interval_us = (uint32_t)req->interval * BLE_INTERVAL_UNIT_US;
+
+	if (conn != BLE_SIM_CONN) {
+		return -ENOTCONN;
+	}
+	/* Asked from the device's main context, whose clock may be ahead of the link's. */
+	return ble_model_request_params(m, vport_now_us(), interval_us, interval_us, req->latency,
+					(uint32_t)req->timeout * 10u);
+}
+
+static bool blink_is_secured(struct ble_link *link, uint16_t conn)
+{
+	const struct ble_model *m = &sim_of(link)->link;
+
+	return conn == BLE_SIM_CONN && m->connected && m->secured;
+}
+
+static const struct ble_link_ops blink_ops = {
+	.enable = blink_enable,
+	.params_get = blink_params_get,
+	.param_update = blink_param_update,
+	.is_secured = blink_is_secured,
+};
+
+/* ---- The GATT server (device) and the central's GATT client ---------------------------------- */
+
+static void gatt_server_rx(struct ble_sim *s, const uint8_t *att, size_t len)
+{
+	uint32_t before = s->bt.stats.packets;
+	uint8_t rsp = SMP_BT_ATT_OP_WRITE_RSP;
+
+	if (len < SMP_BT_ATT_HDR_SIZE) {
+		return;
+	}
+	if (att[0] == SMP_BT_ATT_OP_WRITE_CMD && get_le16(&att[1]) == BLE_SIM_SMP_HANDLE) {
+		if (smp_bt_write(&s->bt, &att[3], len - 3) != SMP_BT_ATT_OK) {
+			/* A write without response gets no answer: the error only shows here. */
+			s->stats.att_errors++;
+		}
+		if (s->bt.stats.packets != before) {
+			/* A write completes at most one request, and the pool bounds the queue. */
+			size_t tail = (s->smp_head + s->smp_queued) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
+
+			s->smp_arrival[tail] = s->link.now;
+			s->smp_queued++;
+		}
+		return;
+	}
+	if (att[0] == SMP_BT_ATT_OP_WRITE_REQ && get_le16(&att[1]) == BLE_SIM_CCCD_HANDLE &&
+	    len >= 5) {
+		s->subscribed = (get_le16(&att[3]) & SMP_BT_CCCD_NOTIFY) != 0;
+		smp_bt_subscription_changed(&s->bt, s->subscribed);
+		ble_model_send(&s->link, BLE_PERIPHERAL, &rsp, 1, s->link.now);
+	}
+}
+
+static void central_push(struct ble_sim_central *c, const uint8_t *data, size_t len)
+{
+	struct ble_sim_packet *p;
+
+	if (c->q_count == BLE_SIM_RX_QUEUE) {
+		c->overflows++;
+		return;
+	}
+	p = &c->q[(c->q_head + c->q_count) % BLE_SIM_RX_QUEUE];
+	p->data = malloc(len);
+	if (p->data == NULL) {
+		c->overflows++;
+		return;
+	}
+	memcpy(p->data, data, len);
+	p->len = len;
+	c->q_count++;
+	c->packets++;
+}
+
+/*
+ * Rebuilds responses from notifications by the SMP header's length, as nRF Connect Device Manager
+ * does: the first notification of a response starts with its header.
+ */
+static void central_rebuild(struct ble_sim_central *c, const uint8_t *val, size_t len)
+{
+	size_t expected;
+
+	c->notifications++;
+	if (c->rx_len + len > SMP_HDR_SIZE + UINT16_MAX) {
+		c->bad++;
+		c->rx_len = 0;
+		return;
+	}
+	memcpy(&c->rx[c->rx_len], val, len);
+	c->rx_len += len;
+	if (c->rx_len < SMP_HDR_SIZE) {
+		return;
+	}
+	expected = SMP_HDR_SIZE + ((size_t)c->rx[2] << 8 | c->rx[3]);
+	if (c->rx_len < expected) {
+		return;
+	}
+	if (c->rx_len > expected) {
+		c->bad++;
+	}
+	central_push(c, c->rx, expected);
+	c->rx_len = 0;
+}
+
+static void gatt_client_rx(struct ble_sim *s, const uint8_t *att, size_t len)
+{
+	if (len >= 1 && att[0] == SMP_BT_ATT_OP_WRITE_RSP && s->central.cccd_pending) {
+		s->central.cccd_pending = false;
+		s->central.subscribed = s->central.cccd_value;
+		return;
+	}
+	if (len >= SMP_BT_ATT_HDR_SIZE && att[0] == SMP_BT_ATT_OP_NOTIFY &&
+	    get_le16(&att[1]) == BLE_SIM_SMP_HANDLE) {
+		central_rebuild(&s->central, &att[3], len - 3);
+	}
+}
+
+/* ---- Link callbacks (the BLE host's receive context, at link time) -------------------------- */
+
+static void on_att_rx(void *arg, enum ble_role to, const uint8_t *att, size_t len)
+{
+	struct ble_sim *s = arg;
+
+	vport_set_now_us(s->link.now);
+	if (to == BLE_PERIPHERAL) {
+		gatt_server_rx(s, att, len);
+	} else {
+		gatt_client_rx(s, att, len);
+	}
+}
+
+static void on_params_updated(void *arg, const struct ble_model_conn *p)
+{
+	struct ble_sim *s = arg;
+	struct ble_conn_params bp = {
+		.interval = (uint16_t)(p->interval_us / BLE_INTERVAL_UNIT_US),
+		.latency = p->latency,
+		.timeout = (uint16_t)(p->timeout_ms / 10u),
+	};
+
+	vport_set_now_us(s->link.now);
+	s->app_kick_at = s->link.now;
+	ble_link_report_params_updated(&s->blink, BLE_SIM_CONN, &bp);
+}
+
+static void on_secured(void *arg)
+{
+	struct ble_sim *s = arg;
+
+	vport_set_now_us(s->link.now);
+	s->app_kick_at = s->link.now;
+	ble_link_report_secured(&s->blink, BLE_SIM_CONN);
+}
+
+/* ---- Device ---------------------------------------------------------------------------------- */
+
+static void device_busy(void *arg, uint64_t us)
+{
+	struct ble_sim *s = arg;
+
+	s->stats.dev_busy_us += us;
+	vport_advance_us(us);
+}
+
+static uint32_t flash_size(void)
+{
+	uint32_t size = 0;
+
+	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+		size += area_sizes[i];
+	}
+	return size;
+}
+
+/* Writes the factory image into a blank primary slot at off (a slot holding anything is kept). */
+static int factory_program(struct ble_sim *s, uint32_t off, uint32_t slot_size)
+{
+	static const uint8_t blank[4] = { 0xff, 0xff, 0xff, 0xff };
+	size_t size = s->cfg.factory_image_size;
+	uint8_t *img;
+
+	if (memcmp(&s->flash.mem[off], blank, sizeof(blank)) != 0) {
+		return 0;
+	}
+	if (size > slot_size || size < SIM_IMAGE_MIN_SIZE) {
+		fprintf(stderr, "ble sim: no room for a factory image of %zu bytes\n", size);
+		return -EINVAL;
+	}
+	img = sim_image_make(size, 1, 0, 0, 0x600dcafeu);
+	if (img == NULL) {
+		return -ENOMEM;
+	}
+	memcpy(&s->flash.mem[off], img, size);
+	free(img);
+	return 0;
+}
+
+static int flash_open(struct ble_sim *s)
+{
+	uint32_t off = 0;
+	int rc = flash_sim_open(&s->flash, s->cfg.flash_path, flash_size(),
+				CONFIG_SIM_FLASH_PAGE_SIZE, CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE);
+
+	if (rc < 0) {
+		fprintf(stderr, "ble sim: cannot open the flash%s%s (%s)\n",
+			s->cfg.flash_path != NULL ? " file " : "",
+			s->cfg.flash_path != NULL ? s->cfg.flash_path : "", strerror(-rc));
+		return rc;
+	}
+	timed_flash_init(&s->tflash, &s->flash.dev, s->cfg.flash, device_busy, s);
+	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+		s->areas[i] = (struct flash_area){
+			.id = (enum flash_area_id)i,
+			.label = area_labels[i],
+			.dev = &s->tflash.dev,
+			.off = off,
+			.size = area_sizes[i],
+		};
+		/* Both happen before the simulation starts: untimed, straight into the cells. */
+		if (i == FLASH_AREA_IMAGE_PRIMARY && s->cfg.factory_image_size > 0) {
+			rc = factory_program(s, off, area_sizes[i]);
+			if (rc < 0) {
+				flash_sim_close(&s->flash);
+				return rc;
+			}
+		}
+		if (i == FLASH_AREA_IMAGE_SECONDARY && s->cfg.slot1_dirty) {
+			memset(&s->flash.mem[off], 0x5a, area_sizes[i]);
+		}
+		off += area_sizes[i];
+	}
+	rc = flash_map_init(s->areas, FLASH_AREA_COUNT);
+	if (rc < 0) {
+		fprintf(stderr, "ble sim: flash map rejected (%d)\n", rc);
+		flash_sim_close(&s->flash);
+	}
+	return rc;
+}
+
+/* What a power-on runs: the bootloader, then the application with the SMP server. */
+static int device_boot(struct ble_sim *s)
+{
+	struct boot_rsp rsp;
+	int rc;
+
+	sys_timers_reset();
+	mgmt_callbacks_reset();
+	rc = boot_go(&rsp);
+	if (rc == -ENOENT) {
+		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
+		boot_set_running_slot(0);
+	} else if (rc < 0) {
+		fprintf(stderr, "ble sim: the bootloader failed (%d)\n", rc);
+		return rc;
+	} else {
+		boot_set_running_slot(rsp.slot);
+	}
+	smp_server_init();
+	os_mgmt_register(&identity);
+	img_mgmt_register();
+	img_mgmt_reset_upload();
+	s->smp_queued = 0;
+	s->smp_head = 0;
+	rc = smp_bt_init(&s->bt, &bearer_ops, s);
+	if (rc < 0) {
+		fprintf(stderr, "ble sim: this build has no BLE transport "
+				"(CONFIG_MCUMGR_TRANSPORT_BT=n)\n");
+		return rc;
+	}
+	if (!s->cfg.transfer_events) {
+		/*
+		 * The application signals transfer events for requests that came over BLE; a
+		 * transport that does not say it is BLE turns them off without another build.
+		 */
+		s->bt.smp.kind = SMP_TRANSPORT_OTHER;
+	}
+	s->blink = (struct ble_link){ .ops = &blink_ops, .ctx = s };
+	ble_link_set(&s->blink);
+	if (s->cfg.app_start != NULL) {
+		rc = s->cfg.app_start();
+		if (rc < 0) {
+			fprintf(stderr, "ble sim: the application did not start (%d)\n", rc);
+			return rc;
+		}
+	}
+	s->dev_free_at = vport_now_us();
+	return 0;
+}
+
+static void central_reset(struct ble_sim_central *c)
+{
+	c->subscribed = false;
+	c->cccd_pending = false;
+	c->rx_len = 0;
+}
+
+static int central_write_cccd(struct ble_sim *s, bool on)
+{
+	uint8_t att[5] = { SMP_BT_ATT_OP_WRITE_REQ };
+	int rc;
+
+	put_le16(&att[1], BLE_SIM_CCCD_HANDLE);
+	put_le16(&att[3], on ? SMP_BT_CCCD_NOTIFY : 0);
+	rc = ble_model_send(&s->link, BLE_CENTRAL, att, sizeof(att), s->now);
+	if (rc == 0) {
+		s->central.cccd_pending = true;
+		s->central.cccd_value = on;
+	}
+	return rc;
+}
+
+/* The central connects and, as every SMP client does first, subscribes to the characteristic. */
+static void connect(struct ble_sim *s)
+{
+	s->link.now = s->now;
+	ble_model_connect(&s->link);
+	vport_set_now_us(s->now);
+	s->app_kick_at = s->now;
+	ble_link_report_connected(&s->blink, BLE_SIM_CONN);
+	central_write_cccd(s, true);
+}
+
+static void device_reboot(struct ble_sim *s)
+{
+	s->stats.reboots++;
+	ble_model_disconnect(&s->link);
+	smp_bt_disconnected(&s->bt);
+	s->subscribed = false;
+	central_reset(&s->central);
+	s->app_kick_at = s->now;
+	ble_link_report_disconnected(&s->blink, BLE_SIM_CONN, BLE_SIM_REASON_RESET);
+	if (device_boot(s) < 0) {
+		/* A device that cannot boot stays silent; the client times out. */
+		s->reconnect_at = UINT64_MAX;
+		return;
+	}
+	s->reconnect_at = max_u64(s->now, s->dev_free_at) + s->cfg.reconnect_us;
+}
+
+static bool app_has_pending(const struct ble_sim *s)
+{
+	return s->cfg.app_has_pending != NULL && s->cfg.app_has_pending();
+}
+
+/*
+ * When the device's main context next has to run (UINT64_MAX: nothing to do): not before its CPU
+ * is free, and not before the work it would do exists.
+ */
+static uint64_t device_due(const struct ble_sim *s)
+{
+	uint64_t due = UINT64_MAX;
+	int32_t next_ms;
+
+	if (s->smp_queued > 0) {
+		due = max_u64(s->dev_free_at, s->smp_arrival[s->smp_head]);
+	}
+	if (app_has_pending(s)) {
+		due = min_u64(due, max_u64(s->dev_free_at, s->app_kick_at));
+	}
+	/* Timers count in the port's milliseconds: ask on the device's own clock. */
+	vport_set_now_us(s->dev_free_at);
+	next_ms = sys_timers_next_ms();
+	if (next_ms >= 0) {
+		uint64_t at = ((uint64_t)port_uptime_ms() + (uint64_t)next_ms) * 1000u;
+
+		due = min_u64(due, max_u64(at, s->dev_free_at));
+	}
+	return due;
+}
+
+/* One round of the device's main loop: one SMP request, expired timers, application events. */
+static void device_step(struct ble_sim *s, uint64_t t)
+{
+	vport_set_now_us(t);
+	if (s->smp_queued > 0 && s->smp_arrival[s->smp_head] <= t) {
+		s->smp_head = (s->smp_head + 1) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
+		s->smp_queued--;
+		smp_rx_process_one();
+	}
+	sys_timers_process();
+	if (s->cfg.app_process != NULL) {
+		s->cfg.app_process();
+	}
+	s->dev_free_at = vport_now_us();
+	if (vport_take_reboot()) {
+		device_reboot(s);
+	}
+}
+
+/* ---- Scheduler ------------------------------------------------------------------------------- */
+
+int ble_sim_run_until(struct ble_sim *s, uint64_t t, bool (*stop)(struct ble_sim *s))
+{
+	for (;;) {
+		uint64_t t_dev;
+		uint64_t t_link;
+		uint64_t next;
+
+		if (stop != NULL && stop(s)) {
+			return 0;
+		}
+		t_dev = device_due(s);
+		t_link = ble_model_next_us(&s->link);
+		next = min_u64(min_u64(t_dev, t_link), s->reconnect_at);
+		if (next > t) {
+			s->now = max_u64(s->now, t);
+			ble_model_idle_until(&s->link, s->now);
+			return -ETIMEDOUT;
+		}
+		/* Device work may date from inside the PDU pair that delivered it, before now. */
+		s->now = max_u64(s->now, next);
+		if (next == s->reconnect_at) {
+			s->reconnect_at = UINT64_MAX;
+			connect(s);
+		} else if (t_dev <= t_link) {
+			device_step(s, next);
+		} else {
+			vport_set_now_us(next);
+			ble_model_step(&s->link);
+			/* What the pair delivered arrived at its end: the central sees it then. */
+			s->now = max_u64(s->now, s->link.now);
+		}
+	}
+}
+
+uint64_t ble_sim_now(const struct ble_sim *s)
+{
+	return s->now;
+}
+
+static bool central_cccd_written(struct ble_sim *s)
+{
+	return !s->central.cccd_pending;
+}
+
+static bool central_has_packet(struct ble_sim *s)
+{
+	return s->central.q_count > 0;
+}
+
+int ble_sim_central_subscribe(struct ble_sim *s, bool on)
+{
+	int rc = central_write_cccd(s, on);
+
+	if (rc < 0) {
+		return rc;
+	}
+	/* A CCCD write is acknowledged within a few connection events; a minute is plenty. */
+	if (ble_sim_run_until(s, s->now + 60000000u, central_cccd_written) < 0) {
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+int ble_sim_central_send(struct ble_sim *s, const uint8_t *pkt, size_t len)
+{
+	size_t piece = (size_t)s->link.cfg.att_mtu - SMP_BT_ATT_HDR_SIZE;
+	uint8_t att[BLE_ATT_MTU_MAX];
+
+	if (!s->link.connected || !s->central.subscribed) {
+		return -ENOTCONN;
+	}
+	for (size_t off = 0; off < len; off += piece) {
+		size_t n = len - off < piece ? len - off : piece;
+		int rc;
+
+		att[0] = SMP_BT_ATT_OP_WRITE_CMD;
+		put_le16(&att[1], BLE_SIM_SMP_HANDLE);
+		memcpy(&att[SMP_BT_ATT_HDR_SIZE], pkt + off, n);
+		rc = ble_model_send(&s->link, BLE_CENTRAL, att, n + SMP_BT_ATT_HDR_SIZE, s->now);
+		if (rc < 0) {
+			return rc;
+		}
+		s->central.writes++;
+	}
+	return 0;
+}
+
+int ble_sim_central_recv(struct ble_sim *s, uint8_t *buf, size_t cap, uint64_t timeout_us)
+{
+	struct ble_sim_central *c = &s->central;
+	struct ble_sim_packet *p;
+	size_t len;
+
+	if (ble_sim_run_until(s, s->now + timeout_us, central_has_packet) < 0) {
+		return -ETIMEDOUT;
+	}
+	p = &c->q[c->q_head];
+	len = p->len;
+	memcpy(buf, p->data, len < cap ? len : cap);
+	free(p->data);
+	p->data = NULL;
+	c->q_head = (c->q_head + 1) % BLE_SIM_RX_QUEUE;
+	c->q_count--;
+	return (int)len;
+}
+
+/* ---- Life cycle ------------------------------------------------------------------------------ */
+
+int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
+{
+	const struct ble_model_cb cb = {
+		.att_rx = on_att_rx,
+		.params_updated = on_params_updated,
+		.secured = on_secured,
+		.arg = s,
+	};
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->reconnect_at = UINT64_MAX;
+	if (ble_link_cfg_check(&cfg->link, true) < 0) {
+		return -EINVAL;
+	}
+	s->central.rx = malloc(SMP_HDR_SIZE + UINT16_MAX);
+	if (s->central.rx == NULL) {
+		return -ENOMEM;
+	}
+	rc = ble_model_init(&s->link, &cfg->link, &cb);
+	if (rc < 0) {
+		goto out_free_rx;
+	}
+	vport_set_now_us(0);
+	rc = flash_open(s);
+	if (rc < 0) {
+		goto out_deinit_link;
+	}
+	rc = device_boot(s);
+	if (rc < 0) {
+		goto out_close_flash;
+	}
+	/* The central connects once the device is up; virtual time 0 is that moment. */
+	s->now = 0;
+	connect(s);
+	rc = ble_sim_run_until(s, 60000000u, central_cccd_written);
+	if (rc < 0 || !s->central.subscribed) {
+		rc = -ETIMEDOUT;
+		fprintf(stderr, "ble sim: the central could not subscribe\n");
+		goto out_close_flash;
+	}
+	return 0;
+
+out_close_flash:
+	flash_sim_close(&s->flash);
+out_deinit_link:
+	ble_model_deinit(&s->link);
+out_free_rx:
+	free(s->central.rx);
+	return rc;
+}
+
+void ble_sim_close(struct ble_sim *s)
+{
+	struct ble_sim_central *c = &s->central;
+
+	while (c->q_count > 0) {
+		free(c->q[c->q_head].data);
+		c->q_head = (c->q_head + 1) % BLE_SIM_RX_QUEUE;
+		c->q_count--;
+	}
+	ble_link_set(NULL);
+	flash_sim_close(&s->flash);
+	ble_model_deinit(&s->link);
+	free(c->rx);
+	c->rx = NULL;
+}

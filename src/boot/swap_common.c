@@ -1,0 +1,155 @@
+/*
+ * What the two swap modes (swap-using-move, swap-using-scratch) share: status entries and how far
+ * they say a swap got, the trailer fields that describe a swap, the writes that finish one, and the
+ * checks of the secondary before a swap starts or starts again.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <smpdfu/port.h>
+
+#include "boot_priv.h"
+
+#define LOG_MODULE "boot"
+
+int boot_status_write(const struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
+		      uint8_t value)
+{
+	uint8_t cell[32];
+
+	/* boot_loader_check() keeps the write block within align, which is at most 32. */
+	if (bl->wsz > sizeof(cell)) {
+		return -EINVAL;
+	}
+	memset(cell, fa->dev->erased_value, bl->wsz);
+	cell[0] = value;
+	return flash_area_program(fa, off, cell, bl->wsz) < 0 ? -EIO : 0;
+}
+
+int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
+			 uint32_t count, uint32_t *done)
+{
+	const uint32_t per_chunk = (uint32_t)sizeof(bl->buf) / bl->wsz;
+	const uint8_t erased = fa->dev->erased_value;
+
+	*done = 0;
+	for (uint32_t k = 0; k < count; k += per_chunk) {
+		uint32_t n = count - k < per_chunk ? count - k : per_chunk;
+
+		if (flash_area_read(fa, off + k * bl->wsz, bl->buf, n * bl->wsz) < 0) {
+			return -EIO;
+		}
+		for (uint32_t i = 0; i < n * bl->wsz; i++) {
+			if (bl->buf[i] != erased) {
+				*done = k + i / bl->wsz + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int boot_swap_write_fields(const struct boot_loader *bl, const struct flash_area *fa,
+			   int swap_type, bool image_ok, uint32_t swap_size)
+{
+	int rc = boot_trailer_write_swap_info(fa, bl->align, (uint8_t)swap_type, 0);
+
+	if (rc == 0 && image_ok) {
+		rc = boot_trailer_write_image_ok(fa, bl->align);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_swap_size(fa, bl->align, swap_size);
+	}
+	if (rc == 0) {
+		rc = boot_trailer_write_magic(fa, bl->align);
+	}
+	return rc;
+}
+
+int boot_swap_finish(struct boot_loader *bl, int swap_type)
+{
+	struct boot_swap_state ps;
+	int rc = boot_trailer_read(bl->pri, bl->align, &ps);
+
+	/* MCUboot's order: image_ok first, so a set copy_done never stands next to a missing one. */
+	if (rc == 0 && swap_type != BOOT_SWAP_TYPE_TEST && ps.image_ok == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
+	}
+	if (rc == 0 && ps.copy_done == BOOT_FLAG_UNSET) {
+		rc = boot_trailer_write_copy_done(bl->pri, bl->align);
+	}
+	if (rc == 0) {
+		LOG_INF("swap complete");
+	}
+	return rc;
+}
+
+uint32_t boot_image_size_or_zero(const struct flash_area *fa)
+{
+	struct image_header hdr;
+	struct image_tlv_iter it;
+
+	if (image_read_header(fa, &hdr) < 0 || image_tlv_iter_begin(&it, fa, &hdr) < 0) {
+		return 0;
+	}
+	return image_tlv_end(&it);
+}
+
+/* Erases the primary trailer unless the primary image reaches into its sectors. */
+static int clear_primary_trailer(struct boot_loader *bl, uint32_t trailer_size)
+{
+	uint32_t first = boot_trailer_first_sector(bl->pri->size, bl->sector_size, trailer_size);
+
+	if (boot_image_size_or_zero(bl->pri) > first * bl->sector_size) {
+		return 0;
+	}
+	LOG_INF("nothing to revert to: clearing the primary trailer");
+	return boot_scramble_trailer(bl, bl->pri, trailer_size);
+}
+
+int boot_swap_check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
+			      uint32_t trailer_size, struct image_validation *v)
+{
+	int rc = boot_validate_image(bl, bl->sec, max_size, v);
+
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc == -ENOENT) {
+		/* A trailer without an image would block every later upload: clear it. */
+		LOG_INF("no image in the secondary slot: clearing its trailer");
+		rc = boot_scramble_trailer(bl, bl->sec, trailer_size);
+		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
+			rc = clear_primary_trailer(bl, trailer_size);
+		}
+		return rc < 0 ? rc : 1;
+	}
+	if (rc < 0) {
+		LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
+		rc = boot_scrub_slot(bl->sec);
+		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
+			rc = clear_primary_trailer(bl, trailer_size);
+		}
+		return rc < 0 ? rc : 1;
+	}
+	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
+		rc = boot_scrub_slot(bl->sec);
+		return rc < 0 ? rc : 1;
+	}
+	return 0;
+}
+
+int boot_swap_recheck_secondary(struct boot_loader *bl, uint32_t max_size)
+{
+	struct image_validation v;
+	int rc = boot_validate_image(bl, bl->sec, max_size, &v);
+
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0) {
+		LOG_WRN("image in the secondary slot is not valid (%d): swap abandoned", rc);
+		rc = boot_scrub_slot(bl->sec);
+		return rc < 0 ? rc : 1;
+	}
+	return 0;
+}

@@ -1,0 +1,120 @@
+/*
+ * The device side of SMP over a serial console: decoded packets go straight into buffers of the
+ * SMP pool and onto the receive queue; responses leave as lines through the port's write routine.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <smpdfu/port.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/transport/smp_serial.h>
+
+#define LOG_MODULE "serial"
+
+static uint8_t *rx_begin(void *ctx)
+{
+	struct smp_serial_transport *st = ctx;
+	struct smp_buf *b = smp_buf_alloc();
+
+	if (b == NULL) {
+		/* A serial line cannot push back like a socket queue: the packet is lost. */
+		LOG_WRN("all %d buffers busy: packet dropped (%u so far)",
+			CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT,
+			(unsigned int)st->rx.stats.no_buffer + 1);
+		return NULL;
+	}
+	st->cur = b;
+	return b->data;
+}
+
+static void rx_done(void *ctx, uint8_t *pkt, size_t len)
+{
+	struct smp_serial_transport *st = ctx;
+	struct smp_buf *b = st->cur;
+
+	PORT_ASSERT(b != NULL && pkt == b->data);
+	st->cur = NULL;
+	b->len = len;
+	b->tp = &st->smp;
+	/* One peer per line: there is nobody else to answer. */
+	memset(b->peer, 0, sizeof(b->peer));
+	smp_rx_submit(b);
+}
+
+static void rx_abort(void *ctx, uint8_t *pkt)
+{
+	struct smp_serial_transport *st = ctx;
+
+	PORT_ASSERT(st->cur != NULL && pkt == st->cur->data);
+	smp_buf_free(st->cur);
+	st->cur = NULL;
+}
+
+static const struct smp_serial_rx_ops rx_ops = {
+	.begin = rx_begin,
+	.done = rx_done,
+	.abort = rx_abort,
+};
+
+static int serial_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+		       size_t len)
+{
+	struct smp_serial_transport *st = tp->ctx;
+	int rc;
+
+	(void)peer;
+	rc = smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
+			       st->write_ctx);
+	if (rc < 0) {
+		st->tx_errors++;
+		LOG_WRN("a %u-byte response was not sent: error %d", (unsigned int)len, rc);
+	}
+	return rc;
+}
+
+void smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
+			       void *ctx)
+{
+	memset(st, 0, sizeof(*st));
+	st->smp.name = "serial";
+	st->smp.kind = SMP_TRANSPORT_SERIAL;
+	st->smp.send = serial_send;
+	st->smp.ctx = st;
+	st->write = write;
+	st->write_ctx = ctx;
+	smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line), SMP_SERIAL_DEVICE_PACKET_MAX,
+			   &rx_ops, st);
+}
+
+/* Frames dropped for a reason of their own (a busy pool is logged where it happens). */
+static uint32_t bad_frames(const struct smp_serial_rx_stats *s)
+{
+	return s->bad_crc + s->bad_base64 + s->bad_length + s->too_large + s->overlong +
+	       s->orphans + s->restarted;
+}
+
+void smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data, size_t len)
+{
+	uint32_t before = bad_frames(&st->rx.stats);
+	uint32_t after;
+
+	while (len > 0) {
+		size_t used = smp_serial_rx_feed(&st->rx, data, len);
+
+		data += used;
+		len -= used;
+	}
+	after = bad_frames(&st->rx.stats);
+	if (after != before) {
+		const struct smp_serial_rx_stats *s = &st->rx.stats;
+
+		/* Silence on the wire, as peers expect; the log says why a request went unheard. */
+		LOG_DBG("%u bad frame(s) dropped; totals: crc %u, base64 %u, length %u, too large "
+			"%u, overlong %u, orphan %u, cut %u",
+			(unsigned int)(after - before), (unsigned int)s->bad_crc,
+			(unsigned int)s->bad_base64, (unsigned int)s->bad_length,
+			(unsigned int)s->too_large, (unsigned int)s->overlong,
+			(unsigned int)s->orphans, (unsigned int)s->restarted);
+	}
+}
