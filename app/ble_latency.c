@@ -151,7 +151,8 @@ bool ble_latency_app_event_handler(const struct app_event_header *aeh)
 {
 	if (is_ble_smp_transfer_event(aeh)) {
 		use_low_latency();
-		return false; /* never consumed: its producer clears its flag in its FINAL handler */
+		/* Never consumed: its producer clears its flag in its FINAL handler. */
+		return false;
 	}
 	if (is_ble_peer_conn_params_event(aeh)) {
 		handle_conn_params_event(cast_ble_peer_conn_params_event(aeh));

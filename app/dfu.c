@@ -31,6 +31,8 @@ APP_EVENT_HANDLER_DECLARE(dfu);
 #define STORE_STEP_MS 1u
 #define ERASE_STEP_MS 1u
 
+#define REBOOT_DELAY_MS CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS
+
 /* The option is 0 when the module is configured out; the buffer must still have a size. */
 #define SYNC_BUFFER_SIZE                                                                           \
 	(CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_SYNC_BUFFER_SIZE > 0 ?                                  \
@@ -60,7 +62,8 @@ static atomic_bool slot_used_by_other;
 
 /* Everything else is touched only in the main context (commands, timers, events). */
 static struct {
-	const struct flash_area *fa; /* the slot written: the secondary, or in direct-xip the other */
+	/* The slot written: the secondary, or in direct-xip the one not running. */
+	const struct flash_area *fa;
 	bool slot_clean;             /* every page erased and nothing written since */
 	bool erasing;
 	uint32_t erase_off;
@@ -442,8 +445,8 @@ int dfu_cmd_reboot(void)
 	}
 	if (!dfu.reboot_pending) {
 		dfu.reboot_pending = true;
-		sys_timer_start(&dfu.reboot_request, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS);
-		LOG_INF("reboot in %u ms", (unsigned int)CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS);
+		sys_timer_start(&dfu.reboot_request, REBOOT_DELAY_MS);
+		LOG_INF("reboot in %u ms", (unsigned int)REBOOT_DELAY_MS);
 	}
 	return 0;
 }

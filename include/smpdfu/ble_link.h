@@ -44,7 +44,8 @@ struct ble_link_ops {
 	 * -ENOTCONN, -EINVAL for values out of the Bluetooth ranges, -EALREADY when they are
 	 * already in use or requested.
 	 */
-	int (*param_update)(struct ble_link *link, uint16_t conn, const struct ble_conn_params *req);
+	int (*param_update)(struct ble_link *link, uint16_t conn,
+			    const struct ble_conn_params *req);
 	/* The connection is encrypted (the peer is bonded or paired). */
 	bool (*is_secured)(struct ble_link *link, uint16_t conn);
 };

@@ -112,7 +112,7 @@ int event_loop_run(struct udp_transport *udp, struct serial_pty *pty)
 		struct timespec timeout;
 		int n;
 
-		/* The application's events (module states, transfer events, ...) before any wait. */
+		/* The application's events (module states, transfer events...) before a wait. */
 		if (app_event_manager_has_pending()) {
 			app_event_manager_process();
 		}

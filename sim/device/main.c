@@ -168,8 +168,8 @@ static int open_config_channel(void)
 		return rc;
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s.cc.sock", opt.flash_path) > SIM_CC_PATH_MAX) {
-		LOG_WRN("no config channel: the default path next to the flash file is too long for "
-			"a socket; give one with --config-channel");
+		LOG_WRN("no config channel: the default path next to the flash file is too "
+			"long for a socket; give one with --config-channel");
 		return 0;
 	}
 	rc = sim_config_channel_open(&config_channel, path);

@@ -19,9 +19,21 @@
 /* The one connection's handle. */
 #define SIM_BLE_CONN 0
 
-/* What the central connects with: 30 ms, the preferred latency, 4 s supervision timeout. */
-#define SIM_BLE_INTERVAL 24
-#define SIM_BLE_TIMEOUT 400
+/*
+ * What the central connects with, as for a desktop mouse: 7.5 ms, the preferred latency, and a
+ * supervision timeout of 4 s, or longer when the latency needs it (it must outlast two of the
+ * gaps the latency allows).
+ */
+#define SIM_BLE_INTERVAL 6
+#define SIM_BLE_TIMEOUT_MIN 400
+
+static uint16_t supervision_timeout(uint16_t interval, uint16_t latency)
+{
+	uint32_t gap_x2_ms = (uint32_t)interval * 5u * (1u + latency) / 2u;
+	uint32_t timeout = gap_x2_ms / 10u + 1u;
+
+	return (uint16_t)(timeout < SIM_BLE_TIMEOUT_MIN ? SIM_BLE_TIMEOUT_MIN : timeout);
+}
 
 static void update_expired(struct sys_timer *t);
 
@@ -64,7 +76,7 @@ static int vlink_enable(struct ble_link *link)
 	vlink.params = (struct ble_conn_params){
 		.interval = SIM_BLE_INTERVAL,
 		.latency = CONFIG_BT_PERIPHERAL_PREF_LATENCY,
-		.timeout = SIM_BLE_TIMEOUT,
+		.timeout = supervision_timeout(SIM_BLE_INTERVAL, CONFIG_BT_PERIPHERAL_PREF_LATENCY),
 	};
 	log_params("virtual central connected", &vlink.params);
 	ble_link_report_connected(link, SIM_BLE_CONN);

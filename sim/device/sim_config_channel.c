@@ -122,7 +122,7 @@ static const char *errno_text(int err)
 {
 	switch (err) {
 	case EBUSY:
-		return "another DFU transport is active, or the device is busy (storing, rebooting)";
+		return "another DFU transport is active, or the device is storing or rebooting";
 	case EAGAIN:
 		return "the slot is being erased; start again when sync no longer says CLEANING";
 	case EALREADY:
@@ -256,7 +256,7 @@ void sim_config_channel_handle_line(struct sim_config_channel *cc, const char *l
 
 		if (len <= 0) {
 			snprintf(reply, reply_size,
-				 "err EPROTO usage: data HEX (1 to %u bytes, an even number of digits)",
+				 "err EPROTO usage: data HEX (1 to %u bytes, in hex digit pairs)",
 				 (unsigned int)SIM_CC_DATA_MAX);
 			return;
 		}

@@ -87,17 +87,17 @@ def test_transfer_events_lower_the_latency_until_the_upload_ends(start_device, t
     pref = cfg()["CONFIG_BT_PERIPHERAL_PREF_LATENCY"]
     v2 = make_image(tmp_path, "v2", "2.0.0", 256 * 1024, seed=2)
     dev = start_device()
-    assert f"virtual central connected: interval 24 (30.00 ms), latency {pref}" in dev.log()
+    assert f"virtual central connected: interval 6 (7.50 ms), latency {pref}" in dev.log()
     client(dev, "image", "upload", v2)
     log = dev.log()
     assert "INF app_event_manager: ble_smp_transfer_event" in log
     assert "INF ble_latency: latency decreased" in log
-    assert "connection parameter update requested: interval 24 (30.00 ms), latency 0" in log
-    wait_for_log(dev, r"connection parameters updated: interval 24 \(30\.00 ms\), latency 0,",
+    assert "connection parameter update requested: interval 6 (7.50 ms), latency 0" in log
+    wait_for_log(dev, r"connection parameters updated: interval 6 \(7\.50 ms\), latency 0,",
                  5)
     # The link is secured: 5 to 10 s after the last transfer event the preferred latency returns.
     wait_for_log(dev, rf"low latency no longer needed: requesting latency {pref}", 15)
-    wait_for_log(dev, rf"connection parameters updated: interval 24 \(30\.00 ms\), latency {pref},",
+    wait_for_log(dev, rf"connection parameters updated: interval 6 \(7\.50 ms\), latency {pref},",
                  5)
 
 

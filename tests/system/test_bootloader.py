@@ -155,6 +155,7 @@ def test_invalid_upload_is_never_booted(start_device, layout, images, tmp_path):
     assert slot_bytes(dev, layout, 1, 4096) == b"\xff" * 4096
 
 
+@pytest.mark.device_idle_at_boot
 @swap_move_only
 def test_permanent_request_needs_no_confirm(start_device, layout, images):
     v1, v2 = images

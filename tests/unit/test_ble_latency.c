@@ -27,8 +27,9 @@
 #define CHUNK 256
 /* 0 when ble_latency is not built (the tests skip then, but they must compile). */
 #define PERIOD                                                                                     \
-	(CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS > 0 ? CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS \
-							 : 5000u)
+	(CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS > 0 ?                                          \
+		 CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS :                                      \
+		 5000u)
 #define PREF CONFIG_BT_PERIPHERAL_PREF_LATENCY
 
 /* 7.5 ms interval, 4 s supervision timeout: the numbers of a desktop peripheral. */
@@ -81,7 +82,7 @@ static void transfer(void)
 	upload_off += CHUNK;
 	assert_true(producer_flag());
 	app_fixture_process();
-	/* Not consumed by ble_latency: the producer's FINAL subscriber saw it and cleared its flag. */
+	/* Not consumed by ble_latency: the producer's FINAL subscriber cleared its flag. */
 	assert_false(producer_flag());
 }
 
@@ -238,8 +239,8 @@ int main(void)
 		cmocka_unit_test_teardown(transfer_lowers_latency_keeping_interval_and_timeout,
 					  teardown),
 		cmocka_unit_test_teardown(latency_already_zero_asks_nothing, teardown),
-		cmocka_unit_test_teardown(low_while_transfers_continue_then_preferred_5_to_10_s_later,
-					  teardown),
+		cmocka_unit_test_teardown(
+			low_while_transfers_continue_then_preferred_5_to_10_s_later, teardown),
 		cmocka_unit_test_teardown(never_raised_before_the_link_is_secured, teardown),
 		cmocka_unit_test_teardown(disconnection_forgets_everything, teardown),
 		cmocka_unit_test_teardown(unanswered_update_is_not_repeated,

@@ -93,7 +93,9 @@ static void peer_events_follow_the_link(void **state)
 static void conn_params_are_checked_against_the_bluetooth_ranges(void **state)
 {
 	const struct ble_conn_params ok = { .interval = 6, .latency = 99, .timeout = 400 };
-	const struct ble_conn_params short_timeout = { .interval = 6, .latency = 99, .timeout = 100 };
+	const struct ble_conn_params short_timeout = {
+		.interval = 6, .latency = 99, .timeout = 100
+	};
 	const struct ble_conn_params slow = { .interval = 3201, .latency = 0, .timeout = 3200 };
 	const struct ble_conn_params lazy = { .interval = 6, .latency = 500, .timeout = 3200 };
 

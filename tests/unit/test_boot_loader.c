@@ -1,7 +1,9 @@
 /*
  * The bootloader's normal flows in every mode: swap-using-move (test, revert, confirm, permanent,
- * scrubbing of invalid or stale secondaries, downgrade prevention), overwrite-only, and direct-XIP
- * with and without revert. Power cuts are test_boot_powercut.c's business.
+ * scrubbing of invalid or stale secondaries, downgrade prevention), swap-using-scratch (the same
+ * flows over several regions, with and without the first region's status in the scratch, its
+ * image-size limit, an abandoned resume), overwrite-only, and direct-XIP with and without revert.
+ * Power cuts are test_boot_powercut.c's business.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -42,10 +44,10 @@ struct opts {
 
 static struct opts opt;
 
-static void open_geom(uint32_t pri_pages, uint32_t sec_pages)
+static void open_geom_scratch(uint32_t pri_pages, uint32_t sec_pages, uint32_t scratch_pages)
 {
 	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = pri_pages,
-				     .sec_pages = sec_pages };
+				     .sec_pages = sec_pages, .scratch_pages = scratch_pages };
 
 	bfx_open(&f, &g);
 	old_len = bfx_make_image(img_old, sizeof(img_old), 1, 0, 0, OLD_SIZE - IMG_OVERHEAD, 1, 0,
@@ -56,6 +58,11 @@ static void open_geom(uint32_t pri_pages, uint32_t sec_pages)
 	assert_int_equal(new_len, NEW_SIZE);
 	opt = (struct opts){ .validate_primary = true };
 	boot_set_running_slot(0);
+}
+
+static void open_geom(uint32_t pri_pages, uint32_t sec_pages)
+{
+	open_geom_scratch(pri_pages, sec_pages, 0);
 }
 
 static int setup(void **state)
@@ -69,6 +76,22 @@ static int setup_equal(void **state)
 {
 	(void)state;
 	open_geom(16, 16);
+	return 0;
+}
+
+/* Equal 16-page slots, a 3-page scratch: the 12 sectors of a swap go in 4 regions. */
+static int setup_scratch(void **state)
+{
+	(void)state;
+	open_geom_scratch(16, 16, 3);
+	return 0;
+}
+
+/* A 1-page scratch: one sector per region. */
+static int setup_scratch_one_page(void **state)
+{
+	(void)state;
+	open_geom_scratch(16, 16, 1);
 	return 0;
 }
 
@@ -89,6 +112,8 @@ static int boot(enum boot_mode mode, struct boot_rsp *rsp)
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
 		return boot_go_swap_move(&bl, rsp);
+	case BOOT_MODE_SWAP_SCRATCH:
+		return boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
 		return boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
@@ -259,12 +284,14 @@ static void test_move_oversized_secondary_scrubbed(void **state)
 	(void)state;
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE) {
 		assert_int_equal(boot_max_image_size(), max);
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		assert_int_equal(boot_max_image_size(), 0); /* unequal slots, no scratch area */
 	} else {
 		assert_int_equal(boot_max_image_size(),
 				 boot_swap_info_off(f.sec->size)); /* size - 16 - 3·A */
 	}
 	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, f.pri->size,
-						  f.sec->size, 4096, 8, 512, 4),
+						  f.sec->size, 0, 4096, 8, 512, 4),
 			 f.sec->size - 40);
 	/* One byte more than a swap can move: erased. */
 	len = bfx_make_image(big, sizeof(big), 3, 0, 0, max - IMG_OVERHEAD + 1, 3, 0, 0);
@@ -387,6 +414,326 @@ static void test_boot_go_uses_kconfig_mode(void **state)
 	assert_int_equal(boot_go(&rsp), 0);
 	assert_int_equal(rsp.slot, 0);
 	assert_int_equal(rsp.hdr.ver.major, 1);
+}
+
+/* -------------------------------------------------------------------------------------------- */
+/* Swap using scratch. */
+
+static void expect_scratch_clear(void)
+{
+	struct boot_swap_state st;
+
+	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_not_equal(st.magic, BOOT_MAGIC_GOOD);
+}
+
+static void test_scratch_nothing_pending(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+}
+
+static void test_scratch_test_then_revert(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_TEST);
+	expect_trailer_erased(f.sec);
+	expect_scratch_clear();
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
+	assert_false(boot_is_img_confirmed());
+
+	/* Not confirmed: the next boot brings the old image back, confirmed. */
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_REVERT) > 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_REVERT);
+	expect_trailer_erased(f.sec);
+	expect_scratch_clear();
+	assert_true(boot_is_img_confirmed());
+	/* And then it stays, without a single flash operation. */
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+static void test_scratch_test_confirm_stays(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(boot_write_img_confirmed(), 0);
+	assert_true(boot_is_img_confirmed());
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+}
+
+static void test_scratch_permanent(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_PERM);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer_erased(f.sec);
+	expect_scratch_clear();
+	assert_true(boot_is_img_confirmed());
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* A new image smaller than the old: swap_size is the larger, the old image comes back whole. */
+static void test_scratch_smaller_new_image(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_TEST);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+}
+
+static void test_scratch_invalid_secondary_scrubbed(void **state)
+{
+	uint8_t before[OLD_SIZE];
+
+	(void)state;
+	img_new[0x300] ^= 1; /* payload byte: the hash no longer matches */
+	factory_and_upload();
+	memcpy(before, bfx_mem(&f, f.pri), sizeof(before));
+	assert_int_equal(boot_request_upgrade(true), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(flash_area_is_erased(f.scratch, 0, f.scratch->size));
+	assert_memory_equal(bfx_mem(&f, f.pri), before, sizeof(before));
+	expect_trailer(f.pri, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	img_new[0x300] ^= 1;
+}
+
+/* After a test swap the old image was erased by the user: the revert is dropped for good. */
+static void test_scratch_revert_with_empty_secondary(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(flash_area_erase(f.sec, 0, f.sec->size), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* Downgrade prevention refuses an older upload, but never a revert. */
+static void test_scratch_downgrade_prevention(void **state)
+{
+	(void)state;
+	bfx_load(&f, f.pri, img_new, new_len);
+	bfx_load(&f, f.sec, img_old, old_len);
+	opt.no_downgrade = true;
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+}
+
+/*
+ * An image that reaches into the first trailer sector: the first region holds trailer sectors, so
+ * its status lives in the scratch's trailer until its last step. With a 1-page scratch and W = 4
+ * the slot's trailer has room enough in that sector for the scratch's, so the limit is the start
+ * of the status area.
+ */
+static void test_scratch_trailer_region(void **state)
+{
+	static uint8_t big[64 * 1024];
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t limit = f.pri->size - t;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size,
+						  f.scratch->size, 4096, BOOT_MAX_ALIGN,
+						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
+			 limit);
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		assert_int_equal(boot_max_image_size(), limit);
+	}
+	assert_true(limit % 4096 != 0); /* the image shares its last sector with the trailer */
+	len = bfx_make_image(big, sizeof(big), 3, 0, 0, limit - IMG_OVERHEAD, 3, 0, 0);
+	assert_int_equal(len, limit);
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, big, len);
+	assert_int_equal(boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_PERM);
+	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer_erased(f.sec);
+	expect_scratch_clear();
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_NONE), 0);
+
+	/* And the big image back out with a test swap and its revert. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_true(bfx_slot_starts_with(&f, f.sec, big, len));
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_REVERT);
+	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_scratch_clear();
+	/* One byte more than the limit: erased, never swapped. */
+	len = bfx_make_image(big, sizeof(big), 4, 0, 0, limit - IMG_OVERHEAD + 1, 4, 0, 0);
+	bfx_load(&f, f.sec, big, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+}
+
+/*
+ * The limit when the trailer leaves less of its first sector than the scratch's trailer needs
+ * (W = 8: 12336 trailer bytes, 48 of them in that sector, 72 for the scratch's): the image stops
+ * 24 bytes earlier, so that its last region still fits below the scratch's trailer.
+ */
+static void test_scratch_max_image_size(void **state)
+{
+	const uint32_t slot = 16 * 4096;
+	const uint32_t t8 = boot_trailer_size(8, 512, 8);
+	const uint32_t st8 = boot_scratch_trailer_size(8, 8);
+
+	(void)state;
+	assert_int_equal(t8, 12336);
+	assert_int_equal(st8, 72);
+	assert_int_equal(boot_scratch_trailer_size(8, 4), 60);
+	assert_int_equal(boot_scratch_trailer_size(32, 32), 96 + 160);
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096, 4096, 8,
+						  512, 8),
+			 slot - t8 - (st8 - 48));
+	/* Regions are whole sectors, so a larger scratch does not help: its last one is as full. */
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192, 4096, 8,
+						  512, 8),
+			 slot - t8 - (st8 - 48));
+	/* W = 4: 2096 trailer bytes in that sector, room enough for the scratch's 60. */
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096, 4096, 8,
+						  512, 4),
+			 slot - boot_trailer_size(8, 512, 4));
+	/* Not for scratch: unequal slots, a scratch smaller than a sector, too many sectors. */
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot + 4096, slot, 8192,
+						  4096, 8, 512, 4),
+			 0);
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 2048, 4096, 8,
+						  512, 4),
+			 0);
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192, 4096, 8,
+						  8, 4),
+			 0);
+	/* The simulated board: 1.5 MiB slots, 128 KiB scratch, 4 KiB pages, W = 4. */
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 0x180000, 0x180000,
+						  0x20000, 0x1000, 8, 512, 4),
+			 0x180000 - boot_trailer_size(8, 512, 4));
+}
+
+/* Slots the mode cannot swap (unequal, or no scratch area): the primary boots, nothing moves. */
+static void test_scratch_unusable_geometry(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+}
+
+/*
+ * A swap recorded in the scratch (cut after its record, before anything moved) whose secondary no
+ * longer validates at the restart: abandoned, the secondary erased, no record left behind.
+ */
+static void test_scratch_resume_abandoned(void **state)
+{
+	struct boot_rsp rsp;
+	struct boot_swap_state st;
+
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	/* Scratch erase, swap_info, swap_size, magic: the record is complete after 4 operations. */
+	flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, 4);
+	assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+	flash_sim_power_on(&f.flash);
+	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_TEST);
+
+	f.flash.mem[f.sec->off + 0x300] ^= 1; /* behind the flash's back: a flipped bit */
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_FAIL) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	expect_scratch_clear();
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/* Mid-swap, each header is where the locator says (the resume log reads it from there). */
+static void test_scratch_locate_headers(void **state)
+{
+	const struct flash_area *fa;
+	struct boot_rsp rsp;
+	uint32_t off;
+
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(boot_loader_init(&bl), 0);
+	assert_int_equal(boot_swap_scratch_locate(&bl, true, &fa, &off), -ENOENT);
+	/* Cut at every operation of the swap; some cuts find the incoming header in the scratch. */
+	bfx_snapshot(&f);
+	bfx_restore(&f);
+	assert_int_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+	{
+		uint64_t ops = bfx_ops(&f);
+		bool seen_scratch = false;
+
+		for (uint64_t i = 0; i < ops; i++) {
+			struct image_header hdr;
+
+			bfx_restore(&f);
+			flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, i);
+			assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+			flash_sim_power_on(&f.flash);
+			assert_int_equal(boot_loader_init(&bl), 0);
+			if (boot_swap_scratch_locate(&bl, true, &fa, &off) < 0) {
+				continue;
+			}
+			seen_scratch |= fa == f.scratch;
+			assert_int_equal(boot_read_header_at(fa, off, &hdr), 0);
+			assert_int_equal(hdr.ver.major, 2);
+			assert_int_equal(boot_swap_scratch_locate(&bl, false, &fa, &off), 0);
+			assert_int_equal(boot_read_header_at(fa, off, &hdr), 0);
+			assert_int_equal(hdr.ver.major, 1);
+		}
+		assert_true(seen_scratch);
+	}
 }
 
 static void test_overwrite(void **state)
@@ -543,6 +890,30 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_padded_factory_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_nothing_bootable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_go_uses_kconfig_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_nothing_pending, setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_test_then_revert, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_test_then_revert,
+						setup_scratch_one_page, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_test_confirm_stays, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_permanent, setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_smaller_new_image, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_invalid_secondary_scrubbed, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_revert_with_empty_secondary,
+						setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_downgrade_prevention, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_trailer_region, setup_scratch_one_page,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_trailer_region, setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_max_image_size, setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_unusable_geometry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_resume_abandoned, setup_scratch,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_locate_headers, setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_downgrade_and_invalid, setup,
 						teardown),

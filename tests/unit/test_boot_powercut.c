@@ -5,7 +5,8 @@
  * and the invariants are checked: exactly the old or the new image set as MCUboot's rules say, the
  * trailers of the lifecycle table, a valid booted image, no NOR violation, and a boot after that
  * which does no flash operation. Each recovery boot is itself cut once more at a point derived
- * from i. Every failure names its case: geometry/mode/flow/cut/i[/j].
+ * from i. Every failure names its case: geometry/mode/flow/cut/i[/j]. Geometries with a scratch
+ * area run the swap-using-scratch flows, the others every other mode's.
  *
  * SMPDFU_SWEEP=full cuts each recovery boot at every one of its operations too (all pairs i, j)
  * and adds a larger geometry (one recovery cut per i there): a benchmark of some minutes.
@@ -89,6 +90,8 @@ static int boot_mode(enum boot_mode mode, struct boot_rsp *rsp)
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
 		return boot_go_swap_move(&bl, rsp);
+	case BOOT_MODE_SWAP_SCRATCH:
+		return boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
 		return boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
@@ -105,6 +108,8 @@ static const char *mode_name(enum boot_mode m)
 	switch (m) {
 	case BOOT_MODE_SWAP_MOVE:
 		return "swap-move";
+	case BOOT_MODE_SWAP_SCRATCH:
+		return "swap-scratch";
 	case BOOT_MODE_OVERWRITE_ONLY:
 		return "overwrite";
 	case BOOT_MODE_DIRECT_XIP:
@@ -114,6 +119,11 @@ static const char *mode_name(enum boot_mode m)
 	default:
 		return "?";
 	}
+}
+
+static bool is_swap(enum boot_mode m)
+{
+	return m == BOOT_MODE_SWAP_MOVE || m == BOOT_MODE_SWAP_SCRATCH;
 }
 
 /* -------------------------------------------------------------------------------------------- */
@@ -370,7 +380,7 @@ static void prep_perm(void)
 static void prep_after_test_swap(void)
 {
 	prep_test();
-	boot_clean(BOOT_MODE_SWAP_MOVE);
+	boot_clean(cur_mode);
 }
 
 static void prep_uploaded(void)
@@ -448,6 +458,18 @@ static const struct flow flows[] = {
 	  end_request_perm },
 	{ "invalid-secondary", BOOT_MODE_SWAP_MOVE, false, prep_invalid_perm, action_boot,
 	  end_invalid_scrubbed },
+	{ "test", BOOT_MODE_SWAP_SCRATCH, false, prep_test, action_boot, end_after_test_swap },
+	{ "perm", BOOT_MODE_SWAP_SCRATCH, false, prep_perm, action_boot, end_after_perm_swap },
+	{ "revert", BOOT_MODE_SWAP_SCRATCH, false, prep_after_test_swap, action_boot,
+	  end_after_revert },
+	{ "confirm", BOOT_MODE_SWAP_SCRATCH, true, prep_after_test_swap, action_confirm,
+	  end_confirm },
+	{ "request-test", BOOT_MODE_SWAP_SCRATCH, true, prep_uploaded, action_request_test,
+	  end_request_test },
+	{ "request-perm", BOOT_MODE_SWAP_SCRATCH, true, prep_uploaded, action_request_perm,
+	  end_request_perm },
+	{ "invalid-secondary", BOOT_MODE_SWAP_SCRATCH, false, prep_invalid_perm, action_boot,
+	  end_invalid_scrubbed },
 	{ "upgrade", BOOT_MODE_OVERWRITE_ONLY, false, prep_test, action_boot, end_overwrite },
 	{ "downgrade", BOOT_MODE_OVERWRITE_ONLY, false, prep_downgrade, action_boot,
 	  end_downgrade_refused },
@@ -486,9 +508,26 @@ static void trace_if_wanted(void)
 		fail();                                                                            \
 	} while (0)
 
+static const char *area_name(const struct flash_area *fa)
+{
+	if (fa == f.pri) {
+		return "primary";
+	}
+	return fa == f.sec ? "secondary" : "scratch";
+}
+
+static int locate(struct boot_loader *bl, enum boot_mode mode, bool incoming,
+		  const struct flash_area **fa, uint32_t *off)
+{
+	if (mode == BOOT_MODE_SWAP_SCRATCH) {
+		return boot_swap_scratch_locate(bl, incoming, fa, off);
+	}
+	return boot_swap_move_locate(bl, incoming, fa, off);
+}
+
 /*
- * While a swap-using-move is unfinished, the header of each image must be where the locator says
- * (the loader reads it from there when it resumes).
+ * While a swap is unfinished, the header of each image must be where the mode's locator says (the
+ * loader reads it from there when it resumes).
  */
 static void check_header_location(const struct flow *fl)
 {
@@ -500,22 +539,20 @@ static void check_header_location(const struct flow *fl)
 	const uint8_t *outgoing = reverting ? img_new : img_old;
 	uint32_t off;
 
-	if (fl->mode != BOOT_MODE_SWAP_MOVE || fl->app_api || fl->end == end_invalid_scrubbed) {
+	if (!is_swap(fl->mode) || fl->app_api || fl->end == end_invalid_scrubbed) {
 		return;
 	}
 	assert_int_equal(boot_loader_init(&bl), 0);
 	bl.align = geo->align;
-	if (boot_swap_move_locate(&bl, true, &fa, &off) < 0) {
+	if (locate(&bl, fl->mode, true, &fa, &off) < 0) {
 		return;
 	}
 	if (boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != incoming[20]) {
-		SWEEP_FAIL("incoming header not at %s+0x%x", fa == f.pri ? "primary" : "secondary",
-			   (unsigned int)off);
+		SWEEP_FAIL("incoming header not at %s+0x%x", area_name(fa), (unsigned int)off);
 	}
-	assert_int_equal(boot_swap_move_locate(&bl, false, &fa, &off), 0);
+	assert_int_equal(locate(&bl, fl->mode, false, &fa, &off), 0);
 	if (boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != outgoing[20]) {
-		SWEEP_FAIL("outgoing header not at %s+0x%x", fa == f.pri ? "primary" : "secondary",
-			   (unsigned int)off);
+		SWEEP_FAIL("outgoing header not at %s+0x%x", area_name(fa), (unsigned int)off);
 	}
 }
 
@@ -524,7 +561,7 @@ static bool revert_is_due(enum boot_mode mode, const struct boot_rsp *rsp)
 	struct boot_swap_state p = trailer(f.pri);
 	struct boot_swap_state s = trailer(f.sec);
 
-	if (mode == BOOT_MODE_SWAP_MOVE) {
+	if (is_swap(mode)) {
 		return boot_swap_type_decide(&p, &s) == BOOT_SWAP_TYPE_REVERT;
 	}
 	return mode == BOOT_MODE_DIRECT_XIP_REVERT && rsp->slot == 1 &&
@@ -540,7 +577,7 @@ static bool revert_is_due_on_flash(enum boot_mode mode)
 	struct boot_swap_state p = trailer(f.pri);
 	struct boot_swap_state s = trailer(f.sec);
 
-	if (mode == BOOT_MODE_SWAP_MOVE) {
+	if (is_swap(mode)) {
 		return boot_swap_type_decide(&p, &s) == BOOT_SWAP_TYPE_REVERT;
 	}
 	return mode == BOOT_MODE_DIRECT_XIP_REVERT && !header_erased(f.sec) &&
@@ -550,7 +587,7 @@ static bool revert_is_due_on_flash(enum boot_mode mode)
 
 static const char *end_of_revert(enum boot_mode mode, const struct boot_rsp *rsp)
 {
-	return mode == BOOT_MODE_SWAP_MOVE ? end_after_revert(rsp) : end_xip_slot0(rsp);
+	return is_swap(mode) ? end_after_revert(rsp) : end_xip_slot0(rsp);
 }
 
 /* The checks after a boot: end state, a valid booted image, a due revert, then quiet boots. */
@@ -570,6 +607,10 @@ static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool re
 	}
 	if (f.flash.count.violations != 0) {
 		SWEEP_FAIL("%llu NOR violations", (unsigned long long)f.flash.count.violations);
+	}
+	/* A record left in the scratch would be resumed from at a later boot. */
+	if (f.scratch != NULL && trailer(f.scratch).magic == BOOT_MAGIC_GOOD) {
+		SWEEP_FAIL("the scratch still holds a swap record");
 	}
 	/* An unconfirmed test image: the next boot must bring the old one back. */
 	if (revert_is_due(fl->mode, &rsp)) {
@@ -715,6 +756,10 @@ static void sweep_geometry(const struct geo *g)
 		if (flows[k].app_api && g->align != BOOT_MAX_ALIGN) {
 			continue;
 		}
+		/* Scratch flows where there is a scratch area, the other modes' where there is not. */
+		if ((flows[k].mode == BOOT_MODE_SWAP_SCRATCH) != (g->g.scratch_pages > 0)) {
+			continue;
+		}
 		points += sweep(&flows[k], FLASH_SIM_CUT_CLEAN);
 		points += sweep(&flows[k], FLASH_SIM_CUT_TORN);
 	}
@@ -732,7 +777,7 @@ static void sweep_geometry(const struct geo *g)
 static void test_sweep_a8_w4_unequal(void **state)
 {
 	static const struct geo g = {
-		"a8-w4-p4k-17/16", { 0x1000, 4, 17, 16 }, 8, 42784, 46928, false,
+		"a8-w4-p4k-17/16", { 0x1000, 4, 17, 16, 0 }, 8, 42784, 46928, false,
 	};
 
 	(void)state;
@@ -743,7 +788,7 @@ static void test_sweep_a8_w4_unequal(void **state)
 static void test_sweep_a8_w8_equal(void **state)
 {
 	static const struct geo g = {
-		"a8-w8-p4k-16/16", { 0x1000, 8, 16, 16 }, 8, 30000, 21000, false,
+		"a8-w8-p4k-16/16", { 0x1000, 8, 16, 16, 0 }, 8, 30000, 21000, false,
 	};
 
 	(void)state;
@@ -753,10 +798,10 @@ static void test_sweep_a8_w8_equal(void **state)
 static void test_sweep_a16_a32(void **state)
 {
 	static const struct geo g16 = {
-		"a16-w16-p4k-17/16", { 0x1000, 16, 17, 16 }, 16, 20000, 23000, false,
+		"a16-w16-p4k-17/16", { 0x1000, 16, 17, 16, 0 }, 16, 20000, 23000, false,
 	};
 	static const struct geo g32 = {
-		"a32-w4-p4k-17/16", { 0x1000, 4, 17, 16 }, 32, 23000, 14000, false,
+		"a32-w4-p4k-17/16", { 0x1000, 4, 17, 16, 0 }, 32, 23000, 14000, false,
 	};
 
 	(void)state;
@@ -764,11 +809,78 @@ static void test_sweep_a16_a32(void **state)
 	sweep_geometry(&g32);
 }
 
+/*
+ * Swap using scratch, several regions: MCUboot's image sizes in equal 16-page slots and a 3-page
+ * scratch (12 sectors in 4 regions); the first region stays below the trailer sectors, so all the
+ * status is in the primary.
+ */
+static void test_sweep_scratch_regions(void **state)
+{
+	static const struct geo g = {
+		"a8-w4-p4k-16/16-s3", { 0x1000, 4, 16, 16, 3 }, 8, 42784, 46928, false,
+	};
+
+	(void)state;
+	sweep_geometry(&g);
+}
+
+/*
+ * Swap using scratch with the first region's status in the scratch (use_scratch): the new image
+ * ends at the start of the status area (59344 bytes, in the first trailer sector), 2-page scratch,
+ * 8 regions. Then 8-byte write blocks and a 1-page scratch, where the trailer leaves less of that
+ * sector than the scratch's trailer takes, with the old image at that tighter limit (53176 bytes,
+ * 13 one-sector regions) and a smaller new one. Last, a scratch as large as the slots: the whole
+ * swap is one region, the trailer region, so nothing after it erases the scratch again.
+ */
+static void test_sweep_scratch_trailer_region(void **state)
+{
+	static const struct geo g2 = {
+		"a8-w4-p4k-16/16-s2", { 0x1000, 4, 16, 16, 2 }, 8, 42784, 59344, false,
+	};
+	static const struct geo g1 = {
+		"a8-w8-p4k-16/16-s1", { 0x1000, 8, 16, 16, 1 }, 8, 53176, 30000, false,
+	};
+	static const struct geo g8 = {
+		"a8-w4-p4k-8/8-s8", { 0x1000, 4, 8, 8, 8 }, 8, 20000, 26576, false,
+	};
+
+	(void)state;
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000, 16 * 0x1000,
+						  2 * 0x1000, 0x1000, 8,
+						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
+			 g2.new_len);
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000, 16 * 0x1000,
+						  0x1000, 0x1000, 8, CONFIG_BOOT_MAX_IMG_SECTORS,
+						  8),
+			 g1.old_len);
+	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 8 * 0x1000, 8 * 0x1000,
+						  8 * 0x1000, 0x1000, 8, CONFIG_BOOT_MAX_IMG_SECTORS,
+						  4),
+			 g8.new_len);
+	sweep_geometry(&g2);
+	sweep_geometry(&g1);
+	sweep_geometry(&g8);
+}
+
 /* The benchmark: a bigger slot and larger images (only with SMPDFU_SWEEP=full). */
 static void test_sweep_large(void **state)
 {
 	static const struct geo g = {
-		"a8-w4-p4k-65/64", { 0x1000, 4, 65, 64 }, 8, 190000, 230000, true,
+		"a8-w4-p4k-65/64", { 0x1000, 4, 65, 64, 0 }, 8, 190000, 230000, true,
+	};
+
+	(void)state;
+	if (!full) {
+		skip();
+	}
+	sweep_geometry(&g);
+}
+
+/* The scratch benchmark: 64-page slots, a 16-page scratch, images into the first trailer sector. */
+static void test_sweep_scratch_large(void **state)
+{
+	static const struct geo g = {
+		"a8-w4-p4k-64/64-s16", { 0x1000, 4, 64, 64, 16 }, 8, 190000, 255952, true,
 	};
 
 	(void)state;
@@ -792,7 +904,10 @@ int main(void)
 		cmocka_unit_test(test_sweep_a8_w4_unequal),
 		cmocka_unit_test(test_sweep_a8_w8_equal),
 		cmocka_unit_test(test_sweep_a16_a32),
+		cmocka_unit_test(test_sweep_scratch_regions),
+		cmocka_unit_test(test_sweep_scratch_trailer_region),
 		cmocka_unit_test(test_sweep_large),
+		cmocka_unit_test(test_sweep_scratch_large),
 	};
 	const char *mode = getenv("SMPDFU_SWEEP");
 

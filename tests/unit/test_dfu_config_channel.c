@@ -281,8 +281,8 @@ static void wrong_checksum_is_not_marked(void **state)
 	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc ^ 1, 0), 0);
 	send_data(0, (uint32_t)image_len, SYNC_BUF);
 	wait_until_not_storing();
-	assert_int_equal(fake_log_count("ERR dfu: image of 20552 bytes rejected (checksum mismatch"),
-			 1);
+	assert_int_equal(
+		fake_log_count("ERR dfu: image of 20552 bytes rejected (checksum mismatch"), 1);
 	/* sync shows no image: the host's only sign of the failure. */
 	{
 		struct dfu_sync_info info;
@@ -316,7 +316,9 @@ static void timeout_keeps_offset_and_checksum_for_a_resume(void **state)
 	for (int i = 0; i < 3; i++) {
 		app_fixture_advance(TIMEOUT_MS - 10);
 		assert_int_equal(sync_state(), DFU_STATE_ACTIVE_CONFIG_CHANNEL);
-		send_data(3 * SYNC_BUF + (uint32_t)i * 10, 3 * SYNC_BUF + (uint32_t)(i + 1) * 10, 10);
+		uint32_t from = 3 * SYNC_BUF + (uint32_t)i * 10;
+
+		send_data(from, from + 10, 10);
 	}
 	/* Silence: the transfer ends, the lock goes, offset (stored bytes) and checksum stay. */
 	app_fixture_advance(TIMEOUT_MS);

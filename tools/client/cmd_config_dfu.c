@@ -235,7 +235,7 @@ static int send_image(struct cc_link *l, const uint8_t *img, uint32_t off, uint3
 		}
 		rc = cc_request(l, req, reply, sizeof(reply), true);
 		if (rc == -EREMOTEIO && reply_is(reply, "EBUSY")) {
-			/* The sync buffer is being stored: wait for it, then send the same piece. */
+			/* The sync buffer is being stored: wait, then send the same piece. */
 			rc = cc_wait_while(l, CC_STORING, wait_s, &s);
 			if (rc < 0) {
 				return rc;
@@ -249,8 +249,8 @@ static int send_image(struct cc_link *l, const uint8_t *img, uint32_t off, uint3
 		}
 		if (rc < 0) {
 			if (rc == -EREMOTEIO) {
-				fprintf(stderr, "smpdfu: device refused data at %" PRIu32 ": %s\n", off,
-					reply + 4);
+				fprintf(stderr, "smpdfu: device refused data at %" PRIu32 ": %s\n",
+					off, reply + 4);
 			}
 			return rc;
 		}
@@ -298,8 +298,8 @@ static int open_transfer(struct cc_link *l, uint32_t size, uint32_t crc, uint32_
 		}
 		fprintf(stderr, "smpdfu: device refused start: %s\n", reply + 4);
 		if (reply_is(reply, "EBUSY")) {
-			fprintf(stderr, "smpdfu: another DFU transport (MCUmgr) holds the DFU lock; "
-					"it is released 5 s after its last command\n");
+			fprintf(stderr, "smpdfu: another DFU transport (MCUmgr) holds the DFU "
+					"lock; it is released 5 s after its last command\n");
 		}
 		return rc;
 	}
@@ -366,8 +366,8 @@ static int upload(struct cli *cli, struct cc_link *l, const char *path, uint32_t
 		goto out_free;
 	}
 	if (cli->json) {
-		printf("{\"bytes\": %" PRIu32 ", \"crc32\": \"%08" PRIx32 "\", \"resumed_at\": %" PRIu32
-		       "}\n",
+		printf("{\"bytes\": %" PRIu32 ", \"crc32\": \"%08" PRIx32
+		       "\", \"resumed_at\": %" PRIu32 "}\n",
 		       size, crc, off);
 	} else {
 		printf("%" PRIu32 " bytes stored and checked by the device (crc32 %08" PRIx32

@@ -15,7 +15,8 @@
 
 void bfx_open(struct boot_fixture *f, const struct boot_geom *g)
 {
-	uint32_t total = g->page * (1 + g->pri_pages + g->sec_pages);
+	uint32_t total = g->page * (1 + g->pri_pages + g->sec_pages + g->scratch_pages);
+	size_t count = g->scratch_pages > 0 ? 4 : 3;
 
 	memset(f, 0, sizeof(*f));
 	f->g = *g;
@@ -32,9 +33,15 @@ void bfx_open(struct boot_fixture *f, const struct boot_geom *g)
 		.id = FLASH_AREA_IMAGE_SECONDARY, .label = "image-1", .dev = &f->flash.dev,
 		.off = g->page * (1 + g->pri_pages), .size = g->page * g->sec_pages,
 	};
-	assert_int_equal(flash_map_init(f->areas, 3), 0);
+	/* After the slots, as MCUboot boards lay it out. */
+	f->areas[3] = (struct flash_area){
+		.id = FLASH_AREA_IMAGE_SCRATCH, .label = "image-scratch", .dev = &f->flash.dev,
+		.off = g->page * (1 + g->pri_pages + g->sec_pages), .size = g->page * g->scratch_pages,
+	};
+	assert_int_equal(flash_map_init(f->areas, count), 0);
 	f->pri = &f->areas[1];
 	f->sec = &f->areas[2];
+	f->scratch = count > 3 ? &f->areas[3] : NULL;
 }
 
 void bfx_close(struct boot_fixture *f)

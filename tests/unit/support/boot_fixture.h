@@ -1,7 +1,8 @@
 /*
- * A small device for bootloader tests: a RAM NOR flash of any geometry with a bootloader page and
- * the two image slots in the flash map, images made to order (hash-only, distinct contents and
- * sizes), and snapshots so that a power-cut sweep restarts each run from the same flash.
+ * A small device for bootloader tests: a RAM NOR flash of any geometry with a bootloader page, the
+ * two image slots and optionally a scratch area in the flash map, images made to order (hash-only,
+ * distinct contents and sizes), and snapshots so that a power-cut sweep restarts each run from the
+ * same flash.
  */
 #ifndef BOOT_FIXTURE_H
 #define BOOT_FIXTURE_H
@@ -19,14 +20,16 @@ struct boot_geom {
 	uint32_t write_block; /* W */
 	uint32_t pri_pages;
 	uint32_t sec_pages;
+	uint32_t scratch_pages; /* 0: no scratch area in the map */
 };
 
 struct boot_fixture {
 	struct flash_sim flash;
-	struct flash_area areas[3];
+	struct flash_area areas[4];
 	struct boot_geom g;
 	const struct flash_area *pri;
 	const struct flash_area *sec;
+	const struct flash_area *scratch; /* NULL without one */
 	uint8_t *snapshot;
 };
 

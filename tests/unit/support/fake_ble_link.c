@@ -1,4 +1,4 @@
-/* The unit-test Bluetooth LE link: one peer, requests recorded, updates accepted on the fake clock. */
+/* The unit-test Bluetooth LE link: one peer, requests recorded, updates taken on the fake clock. */
 #include "fake_ble_link.h"
 
 #include <errno.h>

@@ -38,6 +38,9 @@ void port_log(enum port_log_level level, const char *module, const char *fmt, ..
 	int n;
 
 	n = snprintf(line, FAKE_LOG_LINE_SIZE, "%s %s: ", names[level], module);
+	if (n < 0 || n >= FAKE_LOG_LINE_SIZE) {
+		n = FAKE_LOG_LINE_SIZE - 1;
+	}
 	va_start(ap, fmt);
 	vsnprintf(line + n, FAKE_LOG_LINE_SIZE - (size_t)n, fmt, ap);
 	va_end(ap);
