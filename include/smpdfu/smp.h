@@ -97,6 +97,7 @@ struct smp_request {
 	struct cbor_view payload;      /* the CBOR map of the request (may be empty) */
 	struct cbor_writer *rsp;       /* positioned inside the response's top-level map */
 	const struct smp_transport *tp; /* where the request came from */
+	const uint8_t *peer;            /* who sent it (SMP_PEER_ADDR_SIZE bytes), or NULL */
 };
 
 typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);

@@ -285,6 +285,8 @@ int udp_transport_read(struct udp_transport *ut, size_t index)
 			continue;
 		}
 		peer.sock = (uint8_t)index;
+		/* All of it: the image group tells clients apart by these bytes. */
+		memset(b->peer, 0, sizeof(b->peer));
 		memcpy(b->peer, &peer, sizeof(peer));
 		b->len = (size_t)n;
 		b->tp = &ut->smp;

@@ -193,6 +193,7 @@ static bool process_packet(struct smp_transport *tp, const uint8_t *peer, const 
 		.payload = { .ptr = payload, .len = hdr->len },
 		.rsp = &w,
 		.tp = tp,
+		.peer = peer,
 	};
 
 	cbor_writer_init(&w, rsp_buf + SMP_HDR_SIZE, sizeof(rsp_buf) - SMP_HDR_SIZE);

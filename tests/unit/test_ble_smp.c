@@ -198,6 +198,7 @@ static void concurrent_uploads_never_interleave(void **state)
 
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
+	test_device_set_client(1);
 	second_len = test_make_image(second, sizeof(second), 3, 1, 0, 0, 12000, 0, 0);
 	assert_int_equal(crypto_sha256_init(&ctx), 0);
 	assert_int_equal(crypto_sha256_update(&ctx, second, second_len), 0);
@@ -208,17 +209,19 @@ static void concurrent_uploads_never_interleave(void **state)
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
 	/* Client B (UDP) starts its own image: the upload in progress is now B's. */
 	test_dev.tp.kind = SMP_TRANSPORT_UDP;
+	test_device_set_client(2);
 	assert_int_equal(app_smp_upload_of(second, second_len, second_sha, 0, CHUNK).off, CHUNK);
 	/*
-	 * A's next chunk: not B's offset, so nothing is written and A learns where B is. (A chunk
-	 * of A that happened to carry B's offset would be written: the image group keeps one
-	 * upload per device, not per client. docs/requirements.md lists this as open.)
+	 * A's next chunks are refused (EBUSY) and write nothing, even the one that carries exactly
+	 * the offset B's upload is at: only the client that started an upload continues it.
 	 */
 	test_dev.tp.kind = SMP_TRANSPORT_BLE;
-	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).off, CHUNK);
-	assert_int_equal(app_smp_upload(3 * CHUNK, CHUNK).off, CHUNK);
+	test_device_set_client(1);
+	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).rc, MGMT_ERR_EBUSY);
+	assert_int_equal(app_smp_upload(CHUNK, CHUNK).rc, MGMT_ERR_EBUSY);
 	/* B finishes undisturbed and the slot holds exactly B. */
 	test_dev.tp.kind = SMP_TRANSPORT_UDP;
+	test_device_set_client(2);
 	for (uint32_t off = CHUNK; off < second_len; off += CHUNK) {
 		size_t n = second_len - off < CHUNK ? second_len - off : CHUNK;
 

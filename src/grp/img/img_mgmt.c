@@ -36,7 +36,9 @@ static struct img_slot_flags direct_xip_flags(uint32_t slot)
 	struct image_header mine;
 	struct image_header running;
 	struct boot_swap_state st;
-	bool newer = slot != active && image_read_header(img_slot_area(slot), &mine) == 0 &&
+	uint8_t hash[32];
+	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
+	bool newer = slot != active && image_read_hash(img_slot_area(slot), &mine, hash) == 0 &&
 		     image_read_header(img_slot_area(active), &running) == 0 &&
 		     image_version_cmp(&mine.ver, &running.ver, false) > 0;
 

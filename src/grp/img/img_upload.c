@@ -27,6 +27,9 @@ struct img_upload_state {
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
 	struct stream_writer writer;
+	/* The client whose first chunk started or resumed the upload: only it may continue. */
+	const struct smp_transport *owner_tp;
+	uint8_t owner_peer[SMP_PEER_ADDR_SIZE];
 };
 
 static struct img_upload_state upload;
@@ -180,6 +183,25 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	return smp_ok();
 }
 
+/* The same transport and the same peer bytes (a missing peer counts as all zeros). */
+static bool is_owner(const struct smp_request *req)
+{
+	static const uint8_t nobody[SMP_PEER_ADDR_SIZE];
+	const uint8_t *peer = req->peer != NULL ? req->peer : nobody;
+
+	return req->tp == upload.owner_tp && memcmp(peer, upload.owner_peer, SMP_PEER_ADDR_SIZE) == 0;
+}
+
+static void take_ownership(const struct smp_request *req)
+{
+	upload.owner_tp = req->tp;
+	if (req->peer != NULL) {
+		memcpy(upload.owner_peer, req->peer, SMP_PEER_ADDR_SIZE);
+	} else {
+		memset(upload.owner_peer, 0, SMP_PEER_ADDR_SIZE);
+	}
+}
+
 static bool is_resume(const struct upload_req *r)
 {
 	return upload.active && r->has_sha && r->sha.len == upload.sha_len &&
@@ -327,7 +349,8 @@ struct smp_status img_upload(struct smp_request *req)
 			return st;
 		}
 		if (is_resume(&r)) {
-			/* The same image again: the client continues from where we are. */
+			/* The same image again: the client (perhaps a new one) continues from here. */
+			take_ownership(req);
 			LOG_INF("upload resumed at %u", (unsigned int)upload.off);
 			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
 			return put_offset(req, upload.off);
@@ -337,6 +360,12 @@ struct smp_status img_upload(struct smp_request *req)
 			return st;
 		}
 		size = (uint32_t)r.len;
+	} else if (upload.active && !is_owner(req)) {
+		/*
+		 * Two clients must never interleave their chunks in one slot: only the client that
+		 * started the upload (or took it over with a first chunk) continues it.
+		 */
+		return smp_err(MGMT_ERR_EBUSY, "another client's upload is in progress");
 	} else if (!upload.active || r.off != upload.off) {
 		/* Stale, duplicate or out of order: say where we are, write nothing. */
 		return put_offset(req, upload.active ? upload.off : 0);
@@ -354,6 +383,7 @@ struct smp_status img_upload(struct smp_request *req)
 		if (start_upload(&r, slot) < 0) {
 			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed"));
 		}
+		take_ownership(req);
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 

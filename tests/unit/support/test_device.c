@@ -18,6 +18,8 @@
 #include "fake_port.h"
 
 struct test_device test_dev;
+/* The client test_device_send() speaks as: the first byte of the sender's address. */
+static uint8_t current_client;
 
 static int capture_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
 			size_t len)
@@ -50,6 +52,7 @@ void test_device_init(enum smp_transport_kind kind)
 	uint32_t off = 0;
 
 	memset(&test_dev, 0, sizeof(test_dev));
+	current_client = 0;
 	fake_port_reset();
 	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
 		off += sizes[i];
@@ -83,12 +86,24 @@ void test_device_deinit(void)
 	flash_sim_close(&test_dev.flash);
 }
 
+void test_device_set_client(uint8_t peer_id)
+{
+	current_client = peer_id;
+}
+
 size_t test_device_send(const uint8_t *req, size_t len)
+{
+	return test_device_send_as(current_client, req, len);
+}
+
+size_t test_device_send_as(uint8_t peer_id, const uint8_t *req, size_t len)
 {
 	struct smp_buf *b = smp_buf_alloc();
 
 	assert_non_null(b);
 	assert_true(len <= sizeof(b->data));
+	memset(b->peer, 0, sizeof(b->peer));
+	b->peer[0] = peer_id;
 	memcpy(b->data, req, len);
 	b->len = len;
 	b->tp = &test_dev.tp;

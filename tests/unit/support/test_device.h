@@ -34,6 +34,10 @@ void test_device_init(enum smp_transport_kind kind);
 void test_device_deinit(void);
 /* Sends one unit of raw bytes; returns how many responses it produced (kept in test_dev.rsp). */
 size_t test_device_send(const uint8_t *req, size_t len);
+/* The same from another client: `peer_id` fills the first byte of the sender's address. */
+size_t test_device_send_as(uint8_t peer_id, const uint8_t *req, size_t len);
+/* Which client test_device_send() speaks as from now on (0 after test_device_init()). */
+void test_device_set_client(uint8_t peer_id);
 /* Parses hex ("0a 00 ..."; spaces ignored) into out; returns the byte count. */
 size_t test_hex(const char *hex, uint8_t *out, size_t cap);
 /* Sends hex, expects exactly one response equal to the expected hex. */
