@@ -8,6 +8,7 @@
 #include <smpdfu/dfu_lock.h>
 #include <smpdfu/flash.h>
 #include <smpdfu/image.h>
+#include <smpdfu/port.h>
 
 #include "app.h"
 #include "app_event_table.h"
@@ -41,4 +42,19 @@ const char *app_running_image_version(char *buf, size_t size)
 		 (unsigned int)hdr.ver.minor, (unsigned int)hdr.ver.revision,
 		 (unsigned int)hdr.ver.build_num);
 	return buf;
+}
+
+void app_confirm_running_image(const char *module)
+{
+	int rc;
+
+	if (boot_is_img_confirmed()) {
+		return;
+	}
+	rc = boot_write_img_confirmed();
+	if (rc < 0) {
+		port_log(PORT_LOG_ERR, module, "cannot confirm the running image (%d)", rc);
+		return;
+	}
+	port_log(PORT_LOG_INF, module, "running image confirmed");
 }

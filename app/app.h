@@ -1,6 +1,7 @@
 /*
  * What the application's modules share: the ids of the modules others wait for, the start of the
- * application (event manager, main READY) and the running image's version for their logs.
+ * application (event manager, main READY), the running image's version for their logs, and its
+ * confirmation at boot.
  */
 #ifndef APP_H
 #define APP_H
@@ -26,5 +27,12 @@ int app_start(void);
  * cannot be read. Returns buf.
  */
 const char *app_running_image_version(char *buf, size_t size);
+
+/*
+ * Confirms the running image (boot_write_img_confirmed() semantics) unless it is confirmed
+ * already; a failure is logged under `module` with its code, never fatal. Callers in direct-xip
+ * builds do not call it: that bootloader needs no confirmation. Main context.
+ */
+void app_confirm_running_image(const char *module);
 
 #endif /* APP_H */

@@ -459,21 +459,6 @@ static const struct flash_area *target_slot(void)
 	return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
 }
 
-static void confirm_running_image(void)
-{
-	int rc;
-
-	if (DIRECT_XIP || boot_is_img_confirmed()) {
-		return;
-	}
-	rc = boot_write_img_confirmed();
-	if (rc < 0) {
-		LOG_ERR("cannot confirm the running image (%d)", rc);
-		return;
-	}
-	LOG_INF("running image confirmed");
-}
-
 static void init(void)
 {
 	sys_timer_stop(&dfu.dfu_timeout);
@@ -488,7 +473,9 @@ static void init(void)
 	forget_image();
 	atomic_store(&slot_used_by_other, false);
 
-	confirm_running_image();
+	if (!DIRECT_XIP) {
+		app_confirm_running_image(LOG_MODULE);
+	}
 	dfu.fa = target_slot();
 	if (dfu.fa == NULL) {
 		LOG_ERR("no slot to write: the config-channel DFU is off");

@@ -183,30 +183,14 @@ static void mcumgr_owner_changed(const struct dfu_lock_owner *new_owner)
 	img_mgmt_reset_upload();
 }
 
-static void confirm_running_image(void)
-{
-	int rc;
-
-	if (CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP) {
-		/* The bootloader runs the highest valid version: there is nothing to confirm. */
-		return;
-	}
-	if (boot_is_img_confirmed()) {
-		return;
-	}
-	rc = boot_write_img_confirmed();
-	if (rc < 0) {
-		LOG_ERR("cannot confirm the running image (%d)", rc);
-		return;
-	}
-	LOG_INF("running image confirmed");
-}
-
 static void init(void)
 {
 	char version[32];
 
-	confirm_running_image();
+	/* In direct-xip the bootloader runs the highest valid version: nothing to confirm. */
+	if (!CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP) {
+		app_confirm_running_image(LOG_MODULE);
+	}
 	sys_timer_stop(&dfu_timeout);
 	atomic_store(&transfer_event_active, false);
 	mgmt_callback_register(&img_callback);
