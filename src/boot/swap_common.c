@@ -48,8 +48,8 @@ int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, ui
 	return 0;
 }
 
-int boot_swap_write_fields(const struct boot_loader *bl, const struct flash_area *fa,
-			   int swap_type, bool image_ok, uint32_t swap_size)
+int boot_swap_write_fields(const struct boot_loader *bl, const struct flash_area *fa, int swap_type,
+			   bool image_ok, uint32_t swap_size)
 {
 	int rc = boot_trailer_write_swap_info(fa, bl->align, (uint8_t)swap_type, 0);
 
@@ -70,7 +70,7 @@ int boot_swap_finish(struct boot_loader *bl, int swap_type)
 	struct boot_swap_state ps;
 	int rc = boot_trailer_read(bl->pri, bl->align, &ps);
 
-	/* MCUboot's order: image_ok first, so a set copy_done never stands next to a missing one. */
+	/* MCUboot's order: image_ok first, so copy_done never stands without its image_ok. */
 	if (rc == 0 && swap_type != BOOT_SWAP_TYPE_TEST && ps.image_ok == BOOT_FLAG_UNSET) {
 		rc = boot_trailer_write_image_ok(bl->pri, bl->align);
 	}

@@ -43,12 +43,12 @@ struct scratch {
 	uint32_t region_sectors; /* sectors of a region: as many as the scratch holds */
 	/* The swap: from the request when it starts, from the trailer that records it on resume. */
 	int swap_type;
-	bool image_ok;      /* written into the trailers the swap initialises (a permanent request) */
+	bool image_ok; /* written into the trailers the swap initialises (a permanent request) */
 	uint32_t swap_size; /* bytes the swap moves: the larger of the two images */
 	uint32_t copy_end;  /* swap_size rounded up to the write block: copies stop there */
 	uint32_t last;      /* last sector the swap moves */
 	uint32_t regions;
-	bool use_scratch;   /* the first region holds trailer sectors: its status is in the scratch */
+	bool use_scratch; /* the first region holds trailer sectors: its status is in the scratch */
 };
 
 static uint32_t scratch_max_image_size(const struct scratch *s)
@@ -141,15 +141,14 @@ static uint32_t primary_entry_off(const struct scratch *s, uint32_t k)
 static int write_entry(struct scratch *s, uint32_t idx, enum scratch_step step)
 {
 	struct boot_loader *bl = s->bl;
+	uint32_t k = (idx - 1) * BOOT_STATUS_STATE_COUNT + step - 1;
 
 	/* The trailer region's last step rewrites the primary trailer: until then, the scratch. */
 	if (idx == 1 && s->use_scratch && step != STEP_RESTORE) {
 		return boot_status_write(bl, s->scr, scratch_entries_off(s) + (step - 1) * bl->wsz,
 					 (uint8_t)step);
 	}
-	return boot_status_write(bl, bl->pri,
-				 primary_entry_off(s, (idx - 1) * BOOT_STATUS_STATE_COUNT + step - 1),
-				 (uint8_t)step);
+	return boot_status_write(bl, bl->pri, primary_entry_off(s, k), (uint8_t)step);
 }
 
 /* Steps recorded by the source (0 .. 3 per region). */
