@@ -19,7 +19,7 @@ size=$(stat -c %s "$work/app.bin")
 tty="$work/tty"
 
 start_device() {
-	"$@" --flash "$work/flash.bin" --port 0 --bind 127.0.0.1 --serial-link "$tty" \
+	"$@" --flash "$work/flash.bin" --recovery --port 0 --bind 127.0.0.1 --serial-link "$tty" \
 		--log-level wrn >"$work/out" 2>"$work/log" &
 	for _ in $(seq 400); do
 		grep -q "listening on serial" "$work/out" 2>/dev/null && return

@@ -17,7 +17,7 @@ size=$(stat -c %s "$work/app.bin")
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 start_device() {
-	"$@" --flash "$work/flash.bin" --port "$port" --bind 127.0.0.1 --log-level wrn \
+	"$@" --flash "$work/flash.bin" --recovery --port "$port" --bind 127.0.0.1 --log-level wrn \
 		>"$work/out" 2>"$work/log" &
 	for _ in $(seq 200); do grep -q listening "$work/out" 2>/dev/null && return; sleep 0.05; done
 	echo "device did not start" >&2; cat "$work/log" >&2; exit 1

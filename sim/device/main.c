@@ -35,7 +35,7 @@
 
 #define LOG_MODULE "main"
 
-/* Exit status when the bootloader meets a flash error: nothing may run. */
+/* Exit status when the bootloader finds nothing valid to boot, or meets a flash error. */
 #define SIM_BOOT_FAILED_EXIT_STATUS 3
 
 /* Static, as a device's would be; the restart command line points into opt and restart. */
@@ -79,21 +79,28 @@ static void reboot(const char *argv0)
 }
 
 /*
- * The bootloader runs first at every start, as on a board. With no valid image to boot the
- * device still serves SMP (like MCUboot's serial recovery), so an empty or broken device can be
- * loaded over the air; only a flash error stops it. Returns 0 or -errno.
+ * The bootloader runs first at every start, as on a board. With no valid image to boot, nothing
+ * runs: the device says so and stops, unless --recovery asks it to serve SMP anyway (like
+ * MCUboot's serial recovery), so an empty or broken device can be loaded over the air. Returns 0
+ * or -errno.
  */
 static int run_bootloader(void)
 {
 	struct boot_rsp rsp;
 	int rc = boot_go(&rsp);
 
-	if (rc == -ENOENT) {
+	if (rc == -ENOENT && opt.recovery) {
 		printf("smpdfu-sim: bootloader: no valid image to boot; running the recovery SMP "
 		       "server\n");
 		fflush(stdout);
 		boot_set_running_slot(0);
 		return 0;
+	}
+	if (rc == -ENOENT) {
+		printf("smpdfu-sim: bootloader: no valid image to boot; stopping (use --recovery to "
+		       "serve SMP anyway)\n");
+		fflush(stdout);
+		return rc;
 	}
 	if (rc < 0) {
 		printf("smpdfu-sim: bootloader: failed (%d), nothing can run\n", rc);

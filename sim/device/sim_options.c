@@ -39,6 +39,7 @@ enum {
 	OPT_NO_SERIAL,
 	OPT_SERIAL_LINK,
 	OPT_CONFIG_CHANNEL,
+	OPT_RECOVERY,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +55,7 @@ static const struct option long_options[] = {
 	{ "no-serial", no_argument, NULL, OPT_NO_SERIAL },
 	{ "serial-link", required_argument, NULL, OPT_SERIAL_LINK },
 	{ "config-channel", required_argument, NULL, OPT_CONFIG_CHANNEL },
+	{ "recovery", no_argument, NULL, OPT_RECOVERY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -96,7 +98,10 @@ static void print_usage(FILE *out, const char *prog)
 		"                         the config-channel DFU's Unix socket\n"
 		"                         (docs/config_channel.md; default FLASH.cc.sock)%s\n",
 		CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE ? "" : "; not in this build");
-	fputs("  -h, --help             this text\n"
+	fputs("      --recovery         when no slot holds a valid image, serve SMP anyway\n"
+	      "                         (like MCUboot's serial recovery) instead of\n"
+	      "                         stopping with exit status 3\n"
+	      "  -h, --help             this text\n"
 	      "\n"
 	      "When ready it prints \"smpdfu-sim: listening on udp ADDR:PORT\" per address\n"
 	      "and \"smpdfu-sim: listening on serial /dev/pts/N\" for the terminal.\n"
@@ -211,6 +216,9 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 			opt->serial = true;
 			opt->serial_link = optarg;
 			break;
+		case OPT_RECOVERY:
+			opt->recovery = true;
+			break;
 		case OPT_CONFIG_CHANNEL:
 			opt->config_channel = optarg;
 			break;
@@ -285,6 +293,9 @@ void sim_options_restart_argv(const struct sim_options *opt, const char *argv0,
 	if (opt->serial_link != NULL) {
 		out->argv[n++] = "--serial-link";
 		out->argv[n++] = (char *)opt->serial_link;
+	}
+	if (opt->recovery) {
+		out->argv[n++] = "--recovery";
 	}
 	if (opt->config_channel != NULL) {
 		out->argv[n++] = "--config-channel";

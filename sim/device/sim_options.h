@@ -30,6 +30,8 @@ struct sim_options {
 	const char *serial_link;        /* symlink kept pointing at the terminal, or NULL */
 	/* The config-channel DFU's socket (--config-channel); NULL: next to the flash file. */
 	const char *config_channel;
+	/* Nothing valid to boot: serve SMP (recovery) instead of stopping with exit status 3. */
+	bool recovery;
 };
 
 /*
@@ -41,7 +43,7 @@ struct sim_options {
 int sim_options_parse(struct sim_options *opt, int argc, char **argv);
 
 /* Room for the longest command line sim_options_restart_argv() builds. */
-#define SIM_RESTART_ARGC_MAX (1 + 2 * (9 + UDP_TRANSPORT_MAX_SOCKETS + SIM_KEYS_MAX) + 1)
+#define SIM_RESTART_ARGC_MAX (1 + 2 * (10 + UDP_TRANSPORT_MAX_SOCKETS + SIM_KEYS_MAX) + 1)
 
 struct sim_restart_argv {
 	char *argv[SIM_RESTART_ARGC_MAX];

@@ -143,9 +143,10 @@ def smp(devices, device) -> o.SmpUdp:
 
 
 @pytest.fixture
-def running_device(devices):
-    """A device whose slot 0 holds (factory-programmed) the capture's running image 1.0.0."""
-    img = o.capture_slot0_image()
+def running_device(devices, cfg):
+    """A device whose slot 0 holds (factory-programmed) the running image 1.0.0: the capture's,
+    or in direct-XIP one that validates (o.running_image says why)."""
+    img = o.running_image(cfg)
     dev = devices(load_slot0=img.data)
     dev.slot0_image = img
     return dev

@@ -114,6 +114,54 @@ BOOT_MODES = {
     "CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_OFFSET": 9,
 }
 SWAP_MODES = (1, 2, 3, 9)
+MODE_OVERWRITE_ONLY = 2
+MODE_DIRECT_XIP = 4
+MODE_DIRECT_XIP_REVERT = 5
+
+
+@dataclass(frozen=True)
+class BootMode:
+    """What the configured MCUboot mode means on the wire and at the next boot, from the
+    reference alone (smp_protocol.md §3, §4.1, §4.2, §4.6; mcuboot.md §5.4, §5.5)."""
+    number: int
+
+    @property
+    def swap_table(self) -> bool:
+        """Flags and state-write rules come from MCUboot's swap-type table (swap modes and
+        overwrite-only): the running slot is "active" and "confirmed" unless on trial."""
+        return self.number in SWAP_MODES
+
+    @property
+    def direct_xip(self) -> bool:
+        """Images run where they are: the higher version wins, uploads go to the slot not
+        running, an image that does not validate is erased from either slot."""
+        return self.number in (MODE_DIRECT_XIP, MODE_DIRECT_XIP_REVERT)
+
+    @property
+    def direct_xip_no_revert(self) -> bool:
+        """No state-write handler ({"rc": 8}); the running slot is only "active", the other one
+        "pending" and "permanent" when its version is higher."""
+        return self.number == MODE_DIRECT_XIP
+
+    @property
+    def has_state_write(self) -> bool:
+        return not self.direct_xip_no_revert
+
+    @property
+    def overwrite(self) -> bool:
+        """Test and confirm both mean "copy over the primary at the next boot"; the copy consumes
+        the secondary (header and trailer erased) and nothing is ever reverted."""
+        return self.number == MODE_OVERWRITE_ONLY
+
+    @property
+    def reverts(self) -> bool:
+        """An image booted for test and not confirmed is undone by the next boot."""
+        return self.number in (1, 3, 9, MODE_DIRECT_XIP_REVERT)
+
+    def __str__(self) -> str:
+        names = {v: k.replace("CONFIG_MCUBOOT_BOOTLOADER_MODE_", "").lower()
+                 for k, v in BOOT_MODES.items()}
+        return names.get(self.number, f"mode {self.number}")
 
 # ------------------------------------------------------------------------------------------------
 # The 8-byte header (reference §1)
@@ -726,6 +774,42 @@ def state_entry(cfg: "Config", slot: int, img: "Image", **flags) -> dict:
     return e
 
 
+def version_newer(a: Sequence[int], b: Sequence[int], cfg: "Config") -> bool:
+    """a > b as MCUmgr compares versions (reference §4.3): major.minor.revision, plus the build
+    number with CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER."""
+    n = 4 if cfg.flag("CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER") else 3
+    return tuple(a[:n]) > tuple(b[:n])
+
+
+def idle_state(cfg: "Config", slot0: Optional["Image"], slot1: Optional["Image"],
+               running: int = 0) -> dict:
+    """The state response of a device running slot `running` with nothing marked for the next
+    boot, in the build's mode (reference §4.1): swap table (swap type none): the running slot
+    "active" and "confirmed", the other one no flag; direct-XIP without revert: the running slot
+    only "active", the other one "pending" and "permanent" when its version is higher."""
+    mode = cfg.mode
+    if not (mode.swap_table or mode.direct_xip_no_revert):
+        raise NotImplementedError(f"no state expectations written for {mode}")
+    images = {0: slot0, 1: slot1}
+    entries = []
+    for slot, img in images.items():
+        if img is None:
+            continue
+        other = images[1 - slot]
+        if slot == running:
+            f = {"active": True, "confirmed": mode.swap_table}
+        elif mode.direct_xip_no_revert:
+            newer = other is not None and version_newer(img.version, other.version, cfg)
+            f = {"pending": newer, "permanent": newer}
+        else:
+            f = {}
+        entries.append(state_entry(cfg, slot, img, **f))
+    body: dict = {"images": entries}
+    if not cfg.flag("CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST"):
+        body["splitStatus"] = 0
+    return body
+
+
 def swap_state(cfg: "Config", slot0: Optional["Image"], slot1: Optional["Image"],
                s0: Optional[dict] = None, s1: Optional[dict] = None) -> dict:
     """The state response of a swap-mode device with `slot0` running (swap type none: active and
@@ -851,6 +935,17 @@ def capture_slot0_image() -> Image:
     return build_image(payload, (1, 0, 0), hash_override=CAPTURE_SLOT0_HASH)
 
 
+def running_image(cfg: "Config") -> Image:
+    """The 1.0.0 image a "running" device is factory-programmed with. The capture's (above) where
+    the bootloader leaves an image that does not validate in place (swap and overwrite modes
+    keep the primary and only decline to boot it); in direct-XIP, where such an image is erased
+    from either slot (mcuboot.md §5.5), the same payload with its true digest, so it boots."""
+    img = capture_slot0_image()
+    if cfg.mode.direct_xip:
+        return build_image(img.data[img.hdr_size:img.hdr_size + img.img_size], (1, 0, 0))
+    return img
+
+
 # ------------------------------------------------------------------------------------------------
 # Configuration (the generated config.h) and the flash file
 # ------------------------------------------------------------------------------------------------
@@ -914,6 +1009,10 @@ class Config:
                 return mode
         return -1
 
+    @property
+    def mode(self) -> BootMode:
+        return BootMode(self.boot_mode)
+
     def final_match(self, ok: bool) -> Optional[bool]:
         """What `match` the completing upload response carries: None without the image check."""
         return ok if self.image_check else None
@@ -962,7 +1061,9 @@ class SimDevice:
         self._logf = None
 
     def start(self, timeout: float = 10.0) -> "SimDevice":
-        args = [str(self.exe), "--flash", str(self.flash), "--port", "0", "--bind", "127.0.0.1"]
+        # --recovery: the oracle also talks to devices with nothing (valid) to boot.
+        args = [str(self.exe), "--flash", str(self.flash), "--port", "0", "--bind", "127.0.0.1",
+                "--recovery"]
         if self.load_slot0 is not None:
             args += ["--load-slot0", str(self.load_slot0)]
         args += self.extra_args

@@ -1,8 +1,11 @@
-"""Image state write (reference §4.2, and the Zephyr 3.5.0 capture for test/confirm answers).
+"""Image state write (reference §4.2, and the Zephyr 3.5.0 capture for test/confirm answers), by
+the build's bootloader mode:
 
-The device answers state write with rc 8 (ENOTSUP) until its bootloader layer exists: while it
-does, these tests are marked xfail (not skipped), so they start checking the real semantics the
-day rc 8 goes away. The flag expectations follow the swap-mode table (reference §4.1)."""
+* swap modes and overwrite-only: MCUmgr's test/confirm rules over MCUboot's swap-type table, the
+  flags of reference §4.1 (overwrite-only answers exactly like the swap modes: what differs is
+  what its bootloader does at the next boot, see test_wire_reset.py);
+* direct-XIP without revert: no state-write handler at all, every request answers {"rc": 8} and
+  changes nothing; the higher version is simply what the next boot runs."""
 
 import random
 
@@ -11,12 +14,7 @@ import pytest
 import smp_oracle as o
 
 
-@pytest.fixture
-def staged(devices, running_device, cfg, layout):
-    """slot 0: the running 1.0.0 image; slot 1: a complete upload of 2.0.0."""
-    if cfg.boot_mode not in o.SWAP_MODES:
-        pytest.skip("expectations written for swap modes")
-    smp = devices.session(running_device, timeout=5)
+def upload_2_0_0(smp, cfg):
     img = o.build_image(random.Random(41).randbytes(30_000), (2, 0, 0))
     off = 0
     while off < len(img):
@@ -26,15 +24,22 @@ def staged(devices, running_device, cfg, layout):
         off += n
         o.check_upload_rsp(rsp.body, off=off,
                            match=cfg.final_match(True) if off == len(img) else None)
+    return img
+
+
+@pytest.fixture
+def staged(devices, running_device, cfg, layout):
+    """slot 0: the running 1.0.0 image; slot 1: a complete upload of 2.0.0."""
+    if not cfg.mode.swap_table:
+        pytest.skip(f"the swap-type table's rules; {cfg.mode} has its own test below")
+    smp = devices.session(running_device, timeout=5)
+    img = upload_2_0_0(smp, cfg)
     return smp, running_device, running_device.slot0_image, img
 
 
 def state_write(smp, body, version=o.V2, style="canonical"):
-    rsp = smp.request(o.OP_WRITE, o.GRP_IMG, o.IMG_STATE, body, version=version, style=style,
-                      timeout=10)
-    if rsp.body == {"rc": 8}:
-        pytest.xfail("image state write answers rc 8 (ENOTSUP): bootloader layer not there yet")
-    return rsp
+    return smp.request(o.OP_WRITE, o.GRP_IMG, o.IMG_STATE, body, version=version, style=style,
+                       timeout=10)
 
 
 def test_test_slot1(staged, cfg, layout):
@@ -43,8 +48,6 @@ def test_test_slot1(staged, cfg, layout):
     req = o.packet(o.OP_WRITE, 1, 0, o.map_ordered([("hash", s1.tlv_hash), ("confirm", False)]),
                    seq=0x21)
     rsp = smp.transact(req, timeout=10)
-    if rsp.body == {"rc": 8}:
-        pytest.xfail("image state write answers rc 8 (ENOTSUP)")
     want = o.swap_state(cfg, s0, s1, s1=dict(pending=True))
     assert rsp.raw == o.expected_response(req, want)
     # test again: silent success, same answer; state read agrees
@@ -117,3 +120,32 @@ def test_state_write_bad_request(staged, cfg, body):
     rsp = state_write(smp, body, style="ordered")
     o.check_smp_error(rsp, o.MGMT_ERR_EINVAL, cfg)
     assert dev.flash.read_bytes() == before
+
+
+@pytest.mark.parametrize("version", [o.V2, o.V1])
+def test_direct_xip_has_no_state_write(devices, running_device, cfg, layout, version):
+    """Direct-XIP without revert (reference §4.2 "Rules by bootloader mode"): no handler, so
+    {"rc": 8} in both versions whatever the body (valid, invalid or malformed), nothing written;
+    the uploaded higher version is "pending" and "permanent" all along, and in use (no erase)."""
+    if not cfg.mode.direct_xip_no_revert:
+        pytest.skip(f"{cfg.mode} has a state-write handler")
+    smp = devices.session(running_device, timeout=5)
+    s0 = running_device.slot0_image
+    s1 = upload_2_0_0(smp, cfg)
+    want = o.idle_state(cfg, s0, s1)
+    assert smp.state_read().body == want
+    before = running_device.flash.read_bytes()
+    for body in ({"hash": s1.tlv_hash, "confirm": False}, {"hash": s1.tlv_hash, "confirm": True},
+                 {"confirm": True}, {"hash": s0.tlv_hash, "confirm": False}, {},
+                 {"hash": bytes(range(32)), "confirm": False}, {"confirm": "yes"}):
+        req = o.packet(o.OP_WRITE, o.GRP_IMG, o.IMG_STATE, o.map_canonical(body), seq=0x50,
+                       version=version)
+        rsp = smp.transact(req, timeout=10)
+        o.check_smp_error(rsp, o.MGMT_ERR_ENOTSUP, cfg)
+        if not cfg.flag("CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE"):
+            assert rsp.raw == o.expected_response(req, {"rc": o.MGMT_ERR_ENOTSUP}), rsp.hex
+    assert running_device.flash.read_bytes() == before
+    assert smp.state_read().body == want
+    rsp = smp.erase(1, version=version)
+    o.check_group_error(rsp, o.GRP_IMG, o.IMG_ERR_NO_FREE_SLOT, cfg)
+    assert running_device.flash.read_bytes() == before

@@ -101,14 +101,12 @@ def test_full_upload_windowed_v2(devices, running_device, cfg, layout):
     assert sum(1 for a, b in zip(plan, plan[1:]) if a == b) > 3, "plan has no duplicates"
     assert any(b[0] < a[0] for a, b in zip(plan, plan[1:])), "plan has no out-of-order chunks"
     check_slot1(layout, running_device, img)
-    want = o.swap_state(cfg, running_device.slot0_image, img)
+    # Listed, not marked; in direct-XIP the higher version is what the next boot runs.
+    want = o.idle_state(cfg, running_device.slot0_image, img)
     rsp = smp.state_read()
     o.check_state_rsp(rsp.body, cfg)
-    if cfg.boot_mode in o.SWAP_MODES:
-        assert rsp.body == want
-        assert rsp.payload == o.zephyr_encode(want)
-    else:
-        assert [e["hash"] for e in rsp.body["images"]] == [o.CAPTURE_SLOT0_HASH, img.tlv_hash]
+    assert rsp.body == want
+    assert rsp.payload == o.zephyr_encode(want)
     # The upload state was reset by the completion: a repeat of the last chunk gets off 0.
     off, n = plan[-1]
     rsp = smp.upload(off, img.data[off:off + n])
@@ -290,12 +288,22 @@ def test_erase_resets_upload_and_clears_slot(devices, running_device, cfg, layou
     o.check_upload_rsp(rsp.body, off=1500)
 
 
-def test_erase_after_complete_upload(devices, running_device, cfg, layout):
+@pytest.mark.parametrize("version", [(3, 0, 1), (0, 9, 0)], ids=["newer", "older"])
+def test_erase_after_complete_upload(devices, running_device, cfg, layout, version):
     smp = devices.session(running_device)
-    img = random_image(30_000, seed=23, version=(3, 0, 1))
+    img = random_image(30_000, seed=23, version=version)
     run_upload(smp, cfg, img, take=sizes_cycle(cfg, ["max"]), window=1, rng=random.Random(0))
     assert [e["slot"] for e in state_entries(smp, cfg)] == [0, 1]
     slot0 = layout.read_slot(running_device.flash, 0)
+    if cfg.mode.direct_xip_no_revert and version > (1, 0, 0):
+        # Direct-XIP: the higher version is "pending" (the next boot runs it), so in use.
+        slot1 = layout.read_slot(running_device.flash, 1)
+        for ver in (o.V2, o.V1):
+            rsp = smp.erase(version=ver)
+            o.check_group_error(rsp, o.GRP_IMG, o.IMG_ERR_NO_FREE_SLOT, cfg)
+        assert layout.read_slot(running_device.flash, 1) == slot1
+        assert smp.state_read().body == o.idle_state(cfg, running_device.slot0_image, img)
+        return
     rsp = smp.erase()          # no slot: the other slot of the running image
     assert rsp.body == {} and rsp.raw[8:] == b"\xbf\xff"
     assert layout.read_slot(running_device.flash, 1) == b"\xff" * layout.slot_size
@@ -338,9 +346,8 @@ def test_state_read_running_image(devices, running_device, cfg):
     for ver in (o.V2, o.V1):
         rsp = smp.state_read(version=ver)
         o.check_state_rsp(rsp.body, cfg)
-        if cfg.boot_mode in o.SWAP_MODES:
-            want = o.swap_state(cfg, running_device.slot0_image, None)
-            assert rsp.payload == o.zephyr_encode(want)
+        want = o.idle_state(cfg, running_device.slot0_image, None)
+        assert rsp.payload == o.zephyr_encode(want)
 
 
 def test_state_read_build_number_and_flags(devices, cfg, layout):
@@ -383,7 +390,7 @@ def test_state_read_skips_corrupt_slot(devices, running_device, cfg, layout):
     o.check_upload_rsp(rsp.body, off=len(good), match=cfg.final_match(True))
     entries = state_entries(smp, cfg)
     assert [(e["slot"], e["hash"]) for e in entries] == \
-        [(0, o.CAPTURE_SLOT0_HASH), (1, good.tlv_hash)]
+        [(0, running_device.slot0_image.tlv_hash), (1, good.tlv_hash)]
 
 
 def test_slot_info(smp, cfg):

@@ -120,7 +120,9 @@ class Device:
         self.listening = []  # (host, port) per "listening" line, across restarts
         self._cond = threading.Condition()
         self._log = open(self.log_path, "wb")
-        cmd = [str(sim_binary()), "--flash", str(flash), "--port", str(port), *args]
+        # --recovery: most tests talk to devices with nothing (valid) to boot yet.
+        cmd = [str(sim_binary()), "--flash", str(flash), "--port", str(port), "--recovery",
+               *args]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=self._log, cwd=workdir)
         self.pid = self.proc.pid

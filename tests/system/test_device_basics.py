@@ -5,9 +5,12 @@ transport's handling of port 0, bursts and oversized datagrams."""
 import os
 import signal
 import socket
+import subprocess
 import time
 
 import pytest
+
+from conftest import sim_binary
 
 # The golden echo exchange: v1 write, group 0 (OS), seq 0x2b, id 0, {"d": "hello"}.
 ECHO_REQ = bytes.fromhex("0a 00 00 09 00 00 2b 00 a1 61 64 65 68 65 6c 6c 6f")
@@ -191,3 +194,13 @@ def test_torn_cut_exits_99_with_half_an_operation_on_file(start_device, client_f
     assert after[slot1_end:] == before[slot1_end:]
     slot1 = after[layout.slot1:slot1_end]
     assert b"\xff" in slot1 and b"\x00" in slot1  # partly erased, not wholly
+
+
+def test_nothing_to_boot_is_refused_loudly(tmp_path):
+    """Without --recovery a device whose slots hold no valid image stops with a clear message and
+    exit status 3, rather than running nothing in silence."""
+    r = subprocess.run([str(sim_binary()), "--flash", str(tmp_path / "flash.bin"), "--port", "0",
+                        "--no-serial"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 3
+    assert "bootloader: no valid image to boot; stopping" in r.stdout
+    assert "--recovery" in r.stdout

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import read_config
+
 BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
 CLIENT = BUILD / "tools" / "smpdfu"
 IMAGE_TOOL = BUILD / "tools" / "smpdfu-image"
@@ -22,6 +24,33 @@ def client(dev, *args, check=True, timeout=60):
     if check and r.returncode != 0:
         raise AssertionError(f"smpdfu {args} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
     return r
+
+
+# The MCUboot modes by Kconfig choice (reference §3 gives their bootloader-info numbers).
+BOOT_MODES = {
+    "CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE": "swap-move",
+    "CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH": "swap-scratch",
+    "CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY": "overwrite-only",
+    "CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP": "direct-xip",
+    "CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT": "direct-xip-revert",
+}
+
+
+def boot_mode() -> str:
+    """The build's bootloader mode. MCUmgr answers by it: in the swap and overwrite modes the
+    flags come from MCUboot's swap-type table (the running slot "active" and "confirmed"); in
+    direct-XIP the running slot is only "active", and a higher version in the other slot is
+    "pending" and "permanent": the next start boots it, no state write needed (reference §4.1,
+    §4.2)."""
+    cfg = read_config()
+    modes = [mode for name, mode in BOOT_MODES.items() if cfg.get(name) == 1]
+    assert len(modes) == 1, f"bootloader mode of this build: {modes}"
+    return modes[0]
+
+
+def flags(entry) -> set:
+    """The flags that are true in a state entry (a frugal list sends only those)."""
+    return {f for f in ("pending", "confirmed", "active", "permanent") if entry.get(f)}
 
 
 def make_image(tmp_path, name, version, payload_len, seed):
@@ -65,10 +94,18 @@ def test_upload_one_mib(start_device, layout, images):
 
     listing = json.loads(client(dev, "--json", "image", "list").stdout)
     slots = {e["slot"]: e for e in listing["images"]}
-    assert slots[0]["version"] == "1.0.0" and slots[0]["active"] and slots[0]["confirmed"]
+    assert slots[0]["version"] == "1.0.0"
     assert slots[1]["version"] == "2.0.0.7"
     assert slots[1]["hash"] == image_hash(v2)
-    assert not slots[1]["active"]
+    mode = boot_mode()
+    if mode == "direct-xip":
+        # The upload is the higher version: it boots at the next start, nothing to mark.
+        assert flags(slots[0]) == {"active"}
+        assert flags(slots[1]) == {"pending", "permanent"}
+    elif mode != "direct-xip-revert":  # (no expectations written for that mode yet)
+        # Uploaded, not marked: the next start runs slot 0 again.
+        assert flags(slots[0]) == {"active", "confirmed"}
+        assert flags(slots[1]) == set()
     assert "upload complete" in dev.log()
 
 
@@ -172,3 +209,13 @@ def test_reset_restarts_and_keeps_the_upload_in_flash(start_device, layout, imag
     assert Path(dev.flash).read_bytes() == before
     listing = json.loads(client(dev, "--json", "image", "list").stdout)
     assert [e["version"] for e in listing["images"]] == ["1.0.0", "2.0.0.7"]
+    # Nothing was marked: the swap and overwrite modes run slot 0 again; direct-XIP runs the
+    # higher version, in place (without revert it writes nothing, so the flash is unchanged).
+    log = dev.log()
+    mode = boot_mode()
+    if mode == "direct-xip":
+        assert "booting slot 1 version 2.0.0.7" in log
+        assert [flags(e) for e in listing["images"]] == [set(), {"active"}]
+    elif mode != "direct-xip-revert":  # (no expectations written for that mode yet)
+        assert log.count("booting slot 0 version 1.0.0") == 2
+        assert [flags(e) for e in listing["images"]] == [{"active", "confirmed"}, set()]

@@ -33,14 +33,14 @@ struct slot_flags {
 static int setup(void **state)
 {
 	(void)state;
+	img0_len = test_make_image(img0, sizeof(img0), 1, 0, 0, 0, 1000, 0, 0);
+	img1_len = test_make_image(img1, sizeof(img1), 2, 0, 0, 0, 1200, 0, 0);
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||
 	    CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
 		return 0; /* the swap rules do not apply; the tests skip */
 	}
 	test_device_init(SMP_TRANSPORT_UDP);
 	boot_set_running_slot(0);
-	img0_len = test_make_image(img0, sizeof(img0), 1, 0, 0, 0, 1000, 0, 0);
-	img1_len = test_make_image(img1, sizeof(img1), 2, 0, 0, 0, 1200, 0, 0);
 	test_program_slot(0, img0, img0_len);
 	test_program_slot(1, img1, img1_len);
 	return 0;

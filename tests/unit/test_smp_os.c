@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -141,13 +142,32 @@ static void os_info(void **state)
 
 static void bootloader_info(void **state)
 {
+	int mode = 3;
+	char want[160];
+
 	(void)state;
 	test_expect_exchange("08 00 00 01 00 00 40 08 a0",
 			     "09 00 00 15 00 00 40 08 bf 6a 62 6f 6f 74 6c 6f 61 64 65 72"
 			     " 67 4d 43 55 62 6f 6f 74 ff");
-	/* {"query":"mode"} -> {"mode": 3} (swap using move) */
-	test_expect_exchange("08 00 00 0c 00 00 41 08 a1 65 71 75 65 72 79 64 6d 6f 64 65",
-			     "09 00 00 08 00 00 41 08 bf 64 6d 6f 64 65 03 ff");
+	/*
+	 * {"query":"mode"} -> {"mode": N}: MCUboot's number for the configured mode (1 scratch,
+	 * 2 overwrite-only, 3 move, 4 direct-xip, 5 direct-xip with revert), then
+	 * "no-downgrade": true only when the bootloader refuses downgrades.
+	 */
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
+		mode = 1;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
+		mode = 2;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
+		mode = 4;
+	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		mode = 5;
+	}
+	snprintf(want, sizeof(want), "09 00 00 %02x 00 00 41 08 bf 64 6d 6f 64 65 %02x%s ff",
+		 CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE ? 0x16 : 0x08, mode,
+		 CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE ? " 6c 6e 6f 2d 64 6f 77 6e 67 72 61 64 65 f5"
+							: "");
+	test_expect_exchange("08 00 00 0c 00 00 41 08 a1 65 71 75 65 72 79 64 6d 6f 64 65", want);
 	/* Unknown query: OS group error 3 (v2), ENOENT (v1). */
 	test_expect_exchange("08 00 00 09 00 00 42 08 a1 65 71 75 65 72 79 61 78",
 			     "09 00 00 13 00 00 42 08 bf 63 65 72 72 bf 65 67 72 6f 75 70 00"

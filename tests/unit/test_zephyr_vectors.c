@@ -136,12 +136,32 @@ static void echo(void **state)
 	test_expect_exchange(find("echo v1")->req, find("echo v1")->rsp);
 }
 
+/*
+ * The capture is from a swap-mode device: its state reads carry the flags MCUboot's swap type
+ * gives (the running slot "confirmed", an uploaded one not "pending"). Overwrite-only answers from
+ * the same table; direct-XIP does not (the running slot is only "active", a higher version in the
+ * other slot is "pending" and "permanent"), so there those exchanges are not compared; the unit
+ * tests of the image group check that mode's flags.
+ */
+static bool state_flags_differ_from_capture(const char *exchange)
+{
+	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP &&
+	    !CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		return false;
+	}
+	print_message("not compared: '%s': its flags are those of a swap-mode device, not of "
+		      "direct-XIP\n",
+		      exchange);
+	return true;
+}
+
 static void state_read(void **state)
 {
 	static char want[HEX_MAX];
 
 	(void)state;
-	if (CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
+	if (CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST ||
+	    state_flags_differ_from_capture("image state read (v2)")) {
 		skip();
 	}
 	program_running_image();
@@ -208,7 +228,8 @@ static void upload_flow(void **state)
 	}
 
 	/* Slot 1 now holds version 2.0.0 with hash c5d434...e7, exactly as Zephyr listed it. */
-	if (!CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
+	if (!CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST &&
+	    !state_flags_differ_from_capture("image state read after upload")) {
 		expected_state_rsp(find("image state read after upload")->rsp, want);
 		test_expect_exchange(find("image state read after upload")->req, want);
 	}

@@ -365,7 +365,7 @@ struct smp_status img_upload(struct smp_request *req)
 		 * Two clients must never interleave their chunks in one slot: only the client that
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
-		return smp_err(MGMT_ERR_EBUSY, "another client's upload is in progress");
+		return smp_err(MGMT_ERR_EBUSY, "another client's upload");
 	} else if (!upload.active || r.off != upload.off) {
 		/* Stale, duplicate or out of order: say where we are, write nothing. */
 		return put_offset(req, upload.active ? upload.off : 0);
