@@ -26,6 +26,7 @@
 
 #include <smpdfu/boot.h>
 #include <smpdfu/bootloader.h>
+#include <smpdfu/flash.h>
 
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
@@ -388,6 +389,12 @@ static void prep_uploaded(void)
 	load_images(img_old, old_len, img_new, new_len);
 }
 
+/* Slot 1 still holds an earlier update: the new upload is written over it. */
+static void prep_before_upload(void)
+{
+	load_images(img_old, old_len, img_old, old_len);
+}
+
 static void prep_invalid_perm(void)
 {
 	img_new[0x345] ^= 0x10;
@@ -434,6 +441,33 @@ static int action_request_perm(void)
 	return boot_request_upgrade(true);
 }
 
+/*
+ * An upload as the image group writes it, then the test request: the old trailer's page erased
+ * first, the image streamed in (each page erased just before its first byte), flushed.
+ */
+static int action_upload_and_request(void)
+{
+	const uint32_t page = f.sec->dev->page_size;
+	const uint32_t last = f.sec->size - page;
+	struct stream_writer sw;
+	int rc;
+
+	if (!flash_area_is_erased(f.sec, last, page)) {
+		rc = flash_area_erase(f.sec, last, page);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	rc = stream_writer_open(&sw, f.sec);
+	if (rc == 0) {
+		rc = stream_writer_write(&sw, img_new, new_len);
+	}
+	if (rc == 0) {
+		rc = stream_writer_flush(&sw);
+	}
+	return rc < 0 ? rc : boot_request_upgrade(false);
+}
+
 static int action_confirm(void)
 {
 	boot_set_running_slot(0);
@@ -454,6 +488,8 @@ static const struct flow flows[] = {
 	{ "confirm", BOOT_MODE_SWAP_MOVE, true, prep_after_test_swap, action_confirm, end_confirm },
 	{ "request-test", BOOT_MODE_SWAP_MOVE, true, prep_uploaded, action_request_test,
 	  end_request_test },
+	{ "upload", BOOT_MODE_SWAP_MOVE, true, prep_before_upload, action_upload_and_request,
+	  end_request_test },
 	{ "request-perm", BOOT_MODE_SWAP_MOVE, true, prep_uploaded, action_request_perm,
 	  end_request_perm },
 	{ "invalid-secondary", BOOT_MODE_SWAP_MOVE, false, prep_invalid_perm, action_boot,
@@ -465,6 +501,8 @@ static const struct flow flows[] = {
 	{ "confirm", BOOT_MODE_SWAP_SCRATCH, true, prep_after_test_swap, action_confirm,
 	  end_confirm },
 	{ "request-test", BOOT_MODE_SWAP_SCRATCH, true, prep_uploaded, action_request_test,
+	  end_request_test },
+	{ "upload", BOOT_MODE_SWAP_SCRATCH, true, prep_before_upload, action_upload_and_request,
 	  end_request_test },
 	{ "request-perm", BOOT_MODE_SWAP_SCRATCH, true, prep_uploaded, action_request_perm,
 	  end_request_perm },
