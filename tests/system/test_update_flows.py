@@ -8,6 +8,7 @@ import pytest
 
 from conftest import read_config
 from test_ble_model import ble, image_hash as ble_image_hash, make_image as ble_make_image
+from test_ble_model import needs_reassembly
 from test_serial import sclient, serial_device, serial_paths, wait_for  # noqa: F401 (fixture)
 from test_upload import image_hash, make_image
 
@@ -58,6 +59,7 @@ def test_test_reset_confirm_over_serial(serial_device, tmp_path):
     assert "reverting" not in dev.log()
 
 
+@needs_reassembly  # the client splits buf_size packets over writes, as phones do
 def test_test_reset_confirm_over_the_ble_model(tmp_path):
     """Each ble-model call is one power-on: the call after `image test` boots the new image, and
     a confirm must come in the boot that runs it, as an app confirms itself on its first boot."""
