@@ -14,39 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <smpdfu/boot.h>
-#include <smpdfu/bootloader.h>
-#include <smpdfu/config.h>
-#include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
-#include <smpdfu/timer.h>
 
-#include "sim_image.h"
 #include "vport.h"
 
 /* The one connection's handle, as the application sees it. */
 #define BLE_SIM_CONN 0u
 /* HCI reason "remote user terminated connection": what a central reports when the device resets. */
 #define BLE_SIM_REASON_RESET 0x13u
-
-/* The simulated board's layout: the same partitions, in the same order, as smpdfu-sim's. */
-static const uint32_t area_sizes[FLASH_AREA_COUNT] = {
-	[FLASH_AREA_BOOTLOADER] = CONFIG_SIM_BOOT_SIZE,
-	[FLASH_AREA_IMAGE_PRIMARY] = CONFIG_SIM_SLOT_SIZE,
-	[FLASH_AREA_IMAGE_SECONDARY] = CONFIG_SIM_SLOT_SIZE,
-	[FLASH_AREA_IMAGE_SCRATCH] = CONFIG_SIM_SCRATCH_SIZE,
-	[FLASH_AREA_STORAGE] = CONFIG_SIM_STORAGE_SIZE,
-};
-
-static const char *const area_labels[FLASH_AREA_COUNT] = {
-	[FLASH_AREA_BOOTLOADER] = "mcuboot",
-	[FLASH_AREA_IMAGE_PRIMARY] = "image-0",
-	[FLASH_AREA_IMAGE_SECONDARY] = "image-1",
-	[FLASH_AREA_IMAGE_SCRATCH] = "image-scratch",
-	[FLASH_AREA_STORAGE] = "storage",
-};
 
 static const struct os_mgmt_identity identity = {
 	.kernel_name = "smpdfu",
@@ -59,12 +35,6 @@ static const struct os_mgmt_identity identity = {
 	.os = "smpdfu",
 };
 
-/* The board's trusted keys: none, images are checked by their hash (a development set-up). */
-size_t boot_trusted_keys(const struct image_key **keys)
-{
-	*keys = NULL;
-	return 0;
-}
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -205,11 +175,8 @@ static void gatt_server_rx(struct ble_sim *s, const uint8_t *att, size_t len)
 			s->stats.att_errors++;
 		}
 		if (s->bt.stats.packets != before) {
-			/* A write completes at most one request, and the pool bounds the queue. */
-			size_t tail = (s->smp_head + s->smp_queued) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
-
-			s->smp_arrival[tail] = s->link.now;
-			s->smp_queued++;
+			/* A write completes at most one request. */
+			vdevice_request_arrived(&s->dev, s->link.now);
 		}
 		return;
 	}
@@ -308,7 +275,7 @@ static void on_params_updated(void *arg, const struct ble_model_conn *p)
 	};
 
 	vport_set_now_us(s->link.now);
-	s->app_kick_at = s->link.now;
+	vdevice_kick_app(&s->dev, s->link.now);
 	ble_link_report_params_updated(&s->blink, BLE_SIM_CONN, &bp);
 }
 
@@ -317,120 +284,18 @@ static void on_secured(void *arg)
 	struct ble_sim *s = arg;
 
 	vport_set_now_us(s->link.now);
-	s->app_kick_at = s->link.now;
+	vdevice_kick_app(&s->dev, s->link.now);
 	ble_link_report_secured(&s->blink, BLE_SIM_CONN);
 }
 
 /* ---- Device ---------------------------------------------------------------------------------- */
 
-static void device_busy(void *arg, uint64_t us)
+/* At every boot, once the SMP server is up: the GATT transport and the application's BLE link. */
+static int install_transport(void *arg)
 {
 	struct ble_sim *s = arg;
+	int rc = smp_bt_init(&s->bt, &bearer_ops, s);
 
-	s->stats.dev_busy_us += us;
-	vport_advance_us(us);
-}
-
-static uint32_t flash_size(void)
-{
-	uint32_t size = 0;
-
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
-		size += area_sizes[i];
-	}
-	return size;
-}
-
-/* Writes the factory image into a blank primary slot at off (a slot holding anything is kept). */
-static int factory_program(struct ble_sim *s, uint32_t off, uint32_t slot_size)
-{
-	static const uint8_t blank[4] = { 0xff, 0xff, 0xff, 0xff };
-	size_t size = s->cfg.factory_image_size;
-	uint8_t *img;
-
-	if (memcmp(&s->flash.mem[off], blank, sizeof(blank)) != 0) {
-		return 0;
-	}
-	if (size > slot_size || size < SIM_IMAGE_MIN_SIZE) {
-		fprintf(stderr, "ble sim: no room for a factory image of %zu bytes\n", size);
-		return -EINVAL;
-	}
-	img = sim_image_make(size, 1, 0, 0, 0x600dcafeu);
-	if (img == NULL) {
-		return -ENOMEM;
-	}
-	memcpy(&s->flash.mem[off], img, size);
-	free(img);
-	return 0;
-}
-
-static int flash_open(struct ble_sim *s)
-{
-	uint32_t off = 0;
-	int rc = flash_sim_open(&s->flash, s->cfg.flash_path, flash_size(),
-				CONFIG_SIM_FLASH_PAGE_SIZE, CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE);
-
-	if (rc < 0) {
-		fprintf(stderr, "ble sim: cannot open the flash%s%s (%s)\n",
-			s->cfg.flash_path != NULL ? " file " : "",
-			s->cfg.flash_path != NULL ? s->cfg.flash_path : "", strerror(-rc));
-		return rc;
-	}
-	timed_flash_init(&s->tflash, &s->flash.dev, s->cfg.flash, device_busy, s);
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
-		s->areas[i] = (struct flash_area){
-			.id = (enum flash_area_id)i,
-			.label = area_labels[i],
-			.dev = &s->tflash.dev,
-			.off = off,
-			.size = area_sizes[i],
-		};
-		/* Both happen before the simulation starts: untimed, straight into the cells. */
-		if (i == FLASH_AREA_IMAGE_PRIMARY && s->cfg.factory_image_size > 0) {
-			rc = factory_program(s, off, area_sizes[i]);
-			if (rc < 0) {
-				flash_sim_close(&s->flash);
-				return rc;
-			}
-		}
-		if (i == FLASH_AREA_IMAGE_SECONDARY && s->cfg.slot1_dirty) {
-			memset(&s->flash.mem[off], 0x5a, area_sizes[i]);
-		}
-		off += area_sizes[i];
-	}
-	rc = flash_map_init(s->areas, FLASH_AREA_COUNT);
-	if (rc < 0) {
-		fprintf(stderr, "ble sim: flash map rejected (%d)\n", rc);
-		flash_sim_close(&s->flash);
-	}
-	return rc;
-}
-
-/* What a power-on runs: the bootloader, then the application with the SMP server. */
-static int device_boot(struct ble_sim *s)
-{
-	struct boot_rsp rsp;
-	int rc;
-
-	sys_timers_reset();
-	mgmt_callbacks_reset();
-	rc = boot_go(&rsp);
-	if (rc == -ENOENT) {
-		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
-		boot_set_running_slot(0);
-	} else if (rc < 0) {
-		fprintf(stderr, "ble sim: the bootloader failed (%d)\n", rc);
-		return rc;
-	} else {
-		boot_set_running_slot(rsp.slot);
-	}
-	smp_server_init();
-	os_mgmt_register(&identity);
-	img_mgmt_register();
-	img_mgmt_reset_upload();
-	s->smp_queued = 0;
-	s->smp_head = 0;
-	rc = smp_bt_init(&s->bt, &bearer_ops, s);
 	if (rc < 0) {
 		fprintf(stderr, "ble sim: this build has no BLE transport "
 				"(CONFIG_MCUMGR_TRANSPORT_BT=n)\n");
@@ -445,14 +310,6 @@ static int device_boot(struct ble_sim *s)
 	}
 	s->blink = (struct ble_link){ .ops = &blink_ops, .ctx = s };
 	ble_link_set(&s->blink);
-	if (s->cfg.app_start != NULL) {
-		rc = s->cfg.app_start();
-		if (rc < 0) {
-			fprintf(stderr, "ble sim: the application did not start (%d)\n", rc);
-			return rc;
-		}
-	}
-	s->dev_free_at = vport_now_us();
 	return 0;
 }
 
@@ -484,76 +341,25 @@ static void connect(struct ble_sim *s)
 	s->link.now = s->now;
 	ble_model_connect(&s->link);
 	vport_set_now_us(s->now);
-	s->app_kick_at = s->now;
+	vdevice_kick_app(&s->dev, s->now);
 	ble_link_report_connected(&s->blink, BLE_SIM_CONN);
 	central_write_cccd(s, true);
 }
 
 static void device_reboot(struct ble_sim *s)
 {
-	s->stats.reboots++;
 	ble_model_disconnect(&s->link);
 	smp_bt_disconnected(&s->bt);
 	s->subscribed = false;
 	central_reset(&s->central);
-	s->app_kick_at = s->now;
+	vdevice_kick_app(&s->dev, s->now);
 	ble_link_report_disconnected(&s->blink, BLE_SIM_CONN, BLE_SIM_REASON_RESET);
-	if (device_boot(s) < 0) {
+	if (vdevice_boot(&s->dev) < 0) {
 		/* A device that cannot boot stays silent; the client times out. */
 		s->reconnect_at = UINT64_MAX;
 		return;
 	}
-	s->reconnect_at = max_u64(s->now, s->dev_free_at) + s->cfg.reconnect_us;
-}
-
-static bool app_has_pending(const struct ble_sim *s)
-{
-	return s->cfg.app_has_pending != NULL && s->cfg.app_has_pending();
-}
-
-/*
- * When the device's main context next has to run (UINT64_MAX: nothing to do): not before its CPU
- * is free, and not before the work it would do exists.
- */
-static uint64_t device_due(const struct ble_sim *s)
-{
-	uint64_t due = UINT64_MAX;
-	int32_t next_ms;
-
-	if (s->smp_queued > 0) {
-		due = max_u64(s->dev_free_at, s->smp_arrival[s->smp_head]);
-	}
-	if (app_has_pending(s)) {
-		due = min_u64(due, max_u64(s->dev_free_at, s->app_kick_at));
-	}
-	/* Timers count in the port's milliseconds: ask on the device's own clock. */
-	vport_set_now_us(s->dev_free_at);
-	next_ms = sys_timers_next_ms();
-	if (next_ms >= 0) {
-		uint64_t at = ((uint64_t)port_uptime_ms() + (uint64_t)next_ms) * 1000u;
-
-		due = min_u64(due, max_u64(at, s->dev_free_at));
-	}
-	return due;
-}
-
-/* One round of the device's main loop: one SMP request, expired timers, application events. */
-static void device_step(struct ble_sim *s, uint64_t t)
-{
-	vport_set_now_us(t);
-	if (s->smp_queued > 0 && s->smp_arrival[s->smp_head] <= t) {
-		s->smp_head = (s->smp_head + 1) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
-		s->smp_queued--;
-		smp_rx_process_one();
-	}
-	sys_timers_process();
-	if (s->cfg.app_process != NULL) {
-		s->cfg.app_process();
-	}
-	s->dev_free_at = vport_now_us();
-	if (vport_take_reboot()) {
-		device_reboot(s);
-	}
+	s->reconnect_at = max_u64(s->now, s->dev.free_at) + s->cfg.reconnect_us;
 }
 
 /* ---- Scheduler ------------------------------------------------------------------------------- */
@@ -568,7 +374,7 @@ int ble_sim_run_until(struct ble_sim *s, uint64_t t, bool (*stop)(struct ble_sim
 		if (stop != NULL && stop(s)) {
 			return 0;
 		}
-		t_dev = device_due(s);
+		t_dev = vdevice_due(&s->dev);
 		t_link = ble_model_next_us(&s->link);
 		next = min_u64(min_u64(t_dev, t_link), s->reconnect_at);
 		if (next > t) {
@@ -582,7 +388,9 @@ int ble_sim_run_until(struct ble_sim *s, uint64_t t, bool (*stop)(struct ble_sim
 			s->reconnect_at = UINT64_MAX;
 			connect(s);
 		} else if (t_dev <= t_link) {
-			device_step(s, next);
+			if (vdevice_step(&s->dev, next)) {
+				device_reboot(s);
+			}
 		} else {
 			vport_set_now_us(next);
 			ble_model_step(&s->link);
@@ -668,6 +476,7 @@ int ble_sim_central_recv(struct ble_sim *s, uint8_t *buf, size_t cap, uint64_t t
 
 int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
 {
+	struct vdevice_cfg dev;
 	const struct ble_model_cb cb = {
 		.att_rx = on_att_rx,
 		.params_updated = on_params_updated,
@@ -691,13 +500,13 @@ int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
 		goto out_free_rx;
 	}
 	vport_set_now_us(0);
-	rc = flash_open(s);
+	dev = cfg->dev;
+	dev.identity = &identity;
+	dev.transport_init = install_transport;
+	dev.transport_arg = s;
+	rc = vdevice_open(&s->dev, &dev);
 	if (rc < 0) {
 		goto out_deinit_link;
-	}
-	rc = device_boot(s);
-	if (rc < 0) {
-		goto out_close_flash;
 	}
 	/* The central connects once the device is up; virtual time 0 is that moment. */
 	s->now = 0;
@@ -706,12 +515,12 @@ int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
 	if (rc < 0 || !s->central.subscribed) {
 		rc = -ETIMEDOUT;
 		fprintf(stderr, "ble sim: the central could not subscribe\n");
-		goto out_close_flash;
+		goto out_close_device;
 	}
 	return 0;
 
-out_close_flash:
-	flash_sim_close(&s->flash);
+out_close_device:
+	vdevice_close(&s->dev);
 out_deinit_link:
 	ble_model_deinit(&s->link);
 out_free_rx:
@@ -729,7 +538,7 @@ void ble_sim_close(struct ble_sim *s)
 		c->q_count--;
 	}
 	ble_link_set(NULL);
-	flash_sim_close(&s->flash);
+	vdevice_close(&s->dev);
 	ble_model_deinit(&s->link);
 	free(c->rx);
 	c->rx = NULL;

@@ -18,8 +18,7 @@
 #include <smpdfu/transport/smp_bt.h>
 
 #include "ble_model.h"
-#include "flash_sim.h"
-#include "flash_timing.h"
+#include "vdevice.h"
 
 /* Handles of the SMP characteristic's value and CCCD in the simulated GATT database. */
 #define BLE_SIM_SMP_HANDLE 0x0012u
@@ -29,24 +28,10 @@
 
 struct ble_sim_cfg {
 	struct ble_link_cfg link;
-	const char *flash_path;           /* NULL: the flash lives in RAM for this run only */
-	const struct flash_timing *flash; /* NULL: flash operations take no time */
-	bool slot1_dirty;       /* slot 1 holds an older image: every page needs an erase */
-	/*
-	 * A blank primary slot is first given a version 1.0.0 image of this many bytes, as a
-	 * factory programmer would, so the device boots an application; 0 leaves it blank.
-	 */
-	size_t factory_image_size;
+	/* The device; its identity and transport are the BLE simulation's own. */
+	struct vdevice_cfg dev;
 	bool transfer_events;   /* uploads over BLE count as BLE transfers for the application */
 	uint32_t reconnect_us;  /* from a device reboot to the central's reconnection */
-	/*
-	 * Starts the application modules after the SMP server and the BLE link are installed, at
-	 * every boot; NULL for a device without them. Returns 0 or -errno.
-	 */
-	int (*app_start)(void);
-	/* Handles the application's queued events (main context); NULL without an application. */
-	int (*app_process)(void);
-	bool (*app_has_pending)(void);
 };
 
 /* A response the central rebuilt, waiting for the client. */
@@ -72,9 +57,7 @@ struct ble_sim_central {
 };
 
 struct ble_sim_stats {
-	uint64_t dev_busy_us;    /* device CPU time spent in flash operations */
 	uint32_t att_errors;     /* writes the GATT server refused */
-	uint32_t reboots;
 };
 
 struct ble_sim {
@@ -82,18 +65,10 @@ struct ble_sim {
 	struct ble_model link;
 	uint64_t now;
 	/* The device. */
-	struct flash_sim flash;
-	struct timed_flash tflash;
-	struct flash_area areas[FLASH_AREA_COUNT];
+	struct vdevice dev;
 	struct smp_bt bt;
 	struct ble_link blink;   /* <smpdfu/ble_link.h> over the model */
 	bool subscribed;         /* the GATT server's CCCD */
-	size_t smp_queued;       /* requests handed to the SMP server, not yet processed */
-	size_t smp_head;         /* the oldest of them in smp_arrival */
-	/* When each queued request arrived whole: the device cannot start on it any earlier. */
-	uint64_t smp_arrival[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
-	uint64_t app_kick_at;    /* when the link last reported something to the application */
-	uint64_t dev_free_at;    /* the device's CPU is busy until then */
 	uint64_t reconnect_at;   /* UINT64_MAX: no reconnection pending */
 	/* The other end. */
 	struct ble_sim_central central;

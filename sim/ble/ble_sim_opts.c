@@ -41,7 +41,7 @@ void ble_sim_cfg_defaults(struct ble_sim_cfg *cfg)
 	};
 	cfg->transfer_events = true;
 	cfg->reconnect_us = 500000;
-	cfg->factory_image_size = 32 * 1024;
+	cfg->dev.factory_image_size = 32 * 1024;
 }
 
 static int bad(const char *key, const char *value, const char *want)
@@ -161,14 +161,14 @@ int ble_sim_cfg_set(struct ble_sim_cfg *cfg, const char *key, const char *value)
 		}
 		l->periph_tx_frames = (uint16_t)n;
 	} else if (strcmp(key, "flash") == 0) {
-		if (flash_timing_by_name(value, &cfg->flash) < 0) {
+		if (flash_timing_by_name(value, &cfg->dev.flash) < 0) {
 			return bad(key, value, "none, nrf52840 or nrf5340");
 		}
 	} else if (strcmp(key, "slot1") == 0) {
 		if (strcmp(value, "erased") == 0) {
-			cfg->slot1_dirty = false;
+			cfg->dev.slot1_dirty = false;
 		} else if (strcmp(value, "dirty") == 0) {
-			cfg->slot1_dirty = true;
+			cfg->dev.slot1_dirty = true;
 		} else {
 			return bad(key, value, "erased or dirty");
 		}
@@ -238,6 +238,6 @@ void ble_sim_cfg_describe(const struct ble_sim_cfg *cfg, char *buf, size_t size)
 									      l->conn.interval_us) /
 			 1000.0,
 		 (unsigned int)l->max_pairs_per_event, l->encrypted ? "yes" : "no",
-		 cfg->flash != NULL ? cfg->flash->name : "untimed",
-		 cfg->slot1_dirty ? "dirty" : "erased", cfg->transfer_events ? "on" : "off");
+		 cfg->dev.flash != NULL ? cfg->dev.flash->name : "untimed",
+		 cfg->dev.slot1_dirty ? "dirty" : "erased", cfg->transfer_events ? "on" : "off");
 }

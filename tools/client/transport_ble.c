@@ -88,9 +88,9 @@ int transport_ble_attach(struct ble_sim *sim, bool owned, struct transport *t)
 void transport_ble_app_hooks(struct ble_sim_cfg *cfg)
 {
 #ifdef SMPDFU_HAVE_APP
-	cfg->app_start = app_start;
-	cfg->app_process = app_event_manager_process;
-	cfg->app_has_pending = app_event_manager_has_pending;
+	cfg->dev.app_start = app_start;
+	cfg->dev.app_process = app_event_manager_process;
+	cfg->dev.app_has_pending = app_event_manager_has_pending;
 #else
 	(void)cfg;
 #endif
@@ -110,7 +110,7 @@ int transport_ble_open(const struct transport_opts *opts, struct transport *t)
 	if (opts->ble != NULL && ble_sim_cfg_parse_list(&cfg, opts->ble) < 0) {
 		return -EINVAL;
 	}
-	cfg.flash_path = opts->ble_flash;
+	cfg.dev.flash_path = opts->ble_flash;
 	/* The simulated device's own log, stamped with virtual time, comes with --verbose. */
 	vport_set_log_level(opts->verbose ? PORT_LOG_INF : PORT_LOG_ERR);
 	transport_ble_app_hooks(&cfg);

@@ -1,7 +1,8 @@
 /*
- * Flash timing for the BLE simulation: a flash device that passes every operation to the real
- * (simulated) one and charges its program and erase time to the device's CPU in virtual time, so a
- * page erase that stalls the SMP processing context delays the answers as it would on a chip.
+ * Flash timing for the virtual-time simulations (BLE, serial): a flash device that passes every
+ * operation to the real (simulated) one and charges its program and erase time to the device's CPU
+ * in virtual time, so a page erase that stalls the SMP processing context delays the answers as it
+ * would on a chip.
  */
 #ifndef FLASH_TIMING_H
 #define FLASH_TIMING_H

@@ -1,7 +1,7 @@
 /*
  * The port contract in virtual time, for programs that run a simulated device in-process (the BLE
- * simulation, the client's ble-model transport): uptime comes from the simulation's clock, never
- * from the host's, so a run gives the same figures on any machine.
+ * and serial simulations, the client's ble-model transport): uptime comes from the simulation's
+ * clock, never from the host's, so a run gives the same figures on any machine.
  */
 #ifndef VPORT_H
 #define VPORT_H

@@ -1,4 +1,4 @@
-/* Unsigned MCUboot images made up on the spot, for the BLE simulation and its benchmarks. */
+/* Unsigned MCUboot images made up on the spot, for the link simulations and their benchmarks. */
 #ifndef SIM_IMAGE_H
 #define SIM_IMAGE_H
 

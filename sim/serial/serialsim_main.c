@@ -1,0 +1,356 @@
+/*
+ * smpdfu-serialsim: one whole DFU upload over a modelled serial line, in virtual time. It builds
+ * the simulated device, lets the host read MCUmgr params and upload an image with the client's
+ * own upload engine, and reports the simulated DFU time and the goodput against what the line
+ * rate allows: the raw byte rate, and the bound that the serial framing leaves of it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smpdfu/prot/smp_serial.h>
+
+#include "serial_sim.h"
+#include "sim_dfu.h"
+#include "vport.h"
+
+#ifdef SMPDFU_HAVE_APP
+#include <smpdfu/app_event_manager.h>
+
+#include "app.h"
+#endif
+
+#define PROG "smpdfu-serialsim"
+
+struct options {
+	struct serial_sim_cfg sim;
+	struct sim_dfu_opts dfu;
+};
+
+static const char usage[] =
+	"usage: " PROG " [OPTIONS]\n"
+	"Uploads an MCUboot image to a simulated device over a modelled serial line (SMP console\n"
+	"framing on a UART, both directions at the line rate), in virtual time, with the smpdfu\n"
+	"client's upload engine, and reports the DFU time and the goodput against the line rate.\n"
+	"A model, not a UART.\n"
+	"\n"
+	"%s"
+	"  --baud N           line rate in bits per second, 1..4000000 (default 115200)\n"
+	"  --bits N           bit times per byte, 10 for 8N1 (default 10)\n"
+	"  --line-size N      longest line the host writes, newline included (default 127)\n"
+	"  --flash PART       none|nrf52840|nrf5340: flash program/erase timing (default none)\n"
+	"  --slot1 STATE      erased|dirty: secondary slot before the upload (default erased)\n";
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, PROG ": %s%s%s\n(--help lists the options)\n", what,
+		arg != NULL ? ": " : "", arg != NULL ? arg : "");
+	return -EINVAL;
+}
+
+static int set_option(struct options *o, const char *opt, const char *val)
+{
+	unsigned long n;
+
+	if (strcmp(opt, "--baud") == 0) {
+		if (!sim_dfu_parse_count(val, 4000000, &n) || n < 1) {
+			return usage_error("--baud must be 1..4000000", val);
+		}
+		o->sim.baud = (uint32_t)n;
+	} else if (strcmp(opt, "--bits") == 0) {
+		if (!sim_dfu_parse_count(val, 16, &n) || n < 1) {
+			return usage_error("--bits must be 1..16", val);
+		}
+		o->sim.bits_per_byte = (uint32_t)n;
+	} else if (strcmp(opt, "--line-size") == 0) {
+		if (!sim_dfu_parse_count(val, SERIAL_SIM_HOST_LINE_MAX, &n) ||
+		    n < SMP_SERIAL_LINE_MIN) {
+			return usage_error("--line-size must be 7..4096", val);
+		}
+		o->sim.line_size = n;
+	} else if (strcmp(opt, "--flash") == 0) {
+		if (flash_timing_by_name(val, &o->sim.dev.flash) < 0) {
+			return usage_error("--flash must be none, nrf52840 or nrf5340", val);
+		}
+	} else if (strcmp(opt, "--slot1") == 0) {
+		if (strcmp(val, "erased") != 0 && strcmp(val, "dirty") != 0) {
+			return usage_error("--slot1 must be erased or dirty", val);
+		}
+		o->sim.dev.slot1_dirty = strcmp(val, "dirty") == 0;
+	} else {
+		return usage_error("unknown option", opt);
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sim.baud = 115200;
+	o->sim.bits_per_byte = UART_BITS_8N1;
+	o->sim.line_size = SMP_SERIAL_LINE_MAX;
+	o->sim.dev.factory_image_size = 32 * 1024;
+	sim_dfu_opts_defaults(&o->dfu);
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int rc;
+
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			printf(usage, sim_dfu_opts_help);
+			return 1;
+		}
+		if (strcmp(opt, "--json") == 0) {
+			o->dfu.json = true;
+			continue;
+		}
+		if (strncmp(opt, "--", 2) != 0 || val == NULL) {
+			return usage_error("expected --OPTION VALUE", opt);
+		}
+		i++;
+		rc = sim_dfu_opts_parse(&o->dfu, PROG, opt, val);
+		if (rc == 0) {
+			rc = set_option(o, opt, val);
+		}
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- The client's link: whole SMP packets over the modelled line -------------------------- */
+
+struct host_link {
+	struct serial_sim *sim;
+	struct client_clock clock;
+};
+
+static int host_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct host_link *h = ctx;
+
+	return serial_sim_host_send(h->sim, pkt, len);
+}
+
+static int host_recv(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
+{
+	struct host_link *h = ctx;
+
+	return serial_sim_host_recv(h->sim, buf, cap,
+				    (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000u);
+}
+
+static void host_close(void *ctx)
+{
+	(void)ctx;
+}
+
+static uint64_t host_now_us(void *ctx)
+{
+	struct host_link *h = ctx;
+
+	return serial_sim_now(h->sim);
+}
+
+static const struct transport_ops host_ops = {
+	.send = host_send,
+	.recv = host_recv,
+	.close = host_close,
+};
+
+/* ---- Report ---------------------------------------------------------------------------------- */
+
+struct report {
+	size_t size;
+	double upload_s;
+	double goodput_Bps;
+	double line_Bps;      /* bytes per second the line carries: baud / bits per byte */
+	double framing;       /* image bytes / request wire bytes: what framing leaves */
+	double bound_Bps;     /* line_Bps * framing: the goodput of a line that never idles */
+	double line_s;        /* the image at bound_Bps */
+	double flash_s;       /* the flash work the upload caused, on the configured part */
+	uint64_t words;
+	uint64_t pages;
+	uint64_t tx_packets;  /* the upload's requests and bytes, as the host's encoder counts */
+	uint64_t tx_packet_bytes;
+	uint64_t tx_wire_bytes;
+	uint64_t rx_wire_bytes;
+	struct sim_dfu_result dfu;
+};
+
+static double max_d(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+static void print_text(const struct options *o, const struct report *r, int rc)
+{
+	const struct upload_result *res = &r->dfu.up;
+
+	printf("model: %u baud, %u bit times per byte, host lines of %zu bytes, flash %s, "
+	       "slot 1 %s\n",
+	       (unsigned int)o->sim.baud, (unsigned int)o->sim.bits_per_byte, o->sim.line_size,
+	       o->sim.dev.flash != NULL ? o->sim.dev.flash->name : "untimed",
+	       o->sim.dev.slot1_dirty ? "dirty" : "erased");
+	printf("device: buf_size %" PRIu64 ", buf_count %" PRIu64 "; packets of %zu, window %u\n",
+	       r->dfu.buf_size, r->dfu.buf_count, r->dfu.packet_size, r->dfu.window);
+	if (rc < 0) {
+		printf("upload FAILED (%d: %s) at %zu of %zu bytes after %.3f s\n", rc,
+		       res->failure != NULL ? res->failure : strerror(-rc), res->acked, r->size,
+		       r->upload_s);
+		return;
+	}
+	printf("image: %zu bytes, match: %s\n", r->size,
+	       !res->match_known ? "not reported" : res->match ? "yes" : "NO");
+	printf("simulated DFU time: %.3f s\n", r->upload_s);
+	printf("requests: %" PRIu64 " packets, %" PRIu64 " SMP bytes -> %" PRIu64
+	       " wire bytes; answers: %" PRIu64 " wire bytes\n",
+	       r->tx_packets, r->tx_packet_bytes, r->tx_wire_bytes, r->rx_wire_bytes);
+	printf("line rate: %.1f B/s; framing leaves %.2f %% of it for the image\n", r->line_Bps,
+	       100.0 * r->framing);
+	printf("goodput: %.1f B/s = %.2f %% of the line rate, %.2f %% of the framing bound "
+	       "(%.1f B/s)\n",
+	       r->goodput_Bps, 100.0 * r->goodput_Bps / r->line_Bps,
+	       100.0 * r->goodput_Bps / r->bound_Bps, r->bound_Bps);
+	printf("bound: line %.3f s, flash %.3f s (%" PRIu64 " words, %" PRIu64 " page erases%s) "
+	       "-> DFU time / max = %.3f\n",
+	       r->line_s, r->flash_s, r->words, r->pages,
+	       o->sim.dev.flash != NULL ? "" : ", untimed",
+	       r->upload_s / max_d(r->line_s, r->flash_s));
+	printf("client: %u requests, %u timeouts, %u resyncs, %u restarts\n", res->packets,
+	       res->timeouts, res->resyncs, res->restarts);
+}
+
+static void print_json(const struct options *o, const struct report *r, int rc)
+{
+	const struct upload_result *res = &r->dfu.up;
+
+	printf("{\"ok\":%s,\"size\":%zu,\"match\":%s,\"upload_s\":%.6f,\"goodput_Bps\":%.1f,"
+	       "\"line_Bps\":%.1f,\"line_utilisation\":%.4f,\"framing\":%.4f,\"bound_Bps\":%.1f,"
+	       "\"bound_ratio\":%.4f,\"line_s\":%.6f,\"max_ratio\":%.4f,",
+	       rc == 0 ? "true" : "false", r->size,
+	       res->match_known ? (res->match ? "true" : "false") : "null", r->upload_s,
+	       r->goodput_Bps, r->line_Bps, r->goodput_Bps / r->line_Bps, r->framing,
+	       r->bound_Bps, r->goodput_Bps / r->bound_Bps, r->line_s,
+	       r->upload_s / max_d(r->line_s, r->flash_s));
+	printf("\"baud\":%u,\"bits\":%u,\"line_size\":%zu,\"flash\":\"%s\",\"flash_s\":%.6f,"
+	       "\"flash_words\":%" PRIu64 ",\"flash_pages\":%" PRIu64 ",\"buf_size\":%" PRIu64
+	       ",\"buf_count\":%" PRIu64 ",\"packet_size\":%zu,\"window\":%u,",
+	       (unsigned int)o->sim.baud, (unsigned int)o->sim.bits_per_byte, o->sim.line_size,
+	       o->sim.dev.flash != NULL ? o->sim.dev.flash->name : "none", r->flash_s, r->words,
+	       r->pages, r->dfu.buf_size, r->dfu.buf_count, r->dfu.packet_size, r->dfu.window);
+	printf("\"tx_packets\":%" PRIu64 ",\"tx_packet_bytes\":%" PRIu64
+	       ",\"tx_wire_bytes\":%" PRIu64 ",\"rx_wire_bytes\":%" PRIu64
+	       ",\"requests\":%u,\"timeouts\":%u,\"resyncs\":%u,\"restarts\":%u}\n",
+	       r->tx_packets, r->tx_packet_bytes, r->tx_wire_bytes, r->rx_wire_bytes, res->packets,
+	       res->timeouts, res->resyncs, res->restarts);
+}
+
+/* What the host had sent and received when the upload's first request went out. */
+struct upload_start {
+	const struct serial_sim *sim;
+	bool taken;
+	struct serial_sim_host host;
+	uint64_t words;
+	uint64_t pages;
+};
+
+static void on_progress(void *arg, size_t acked, size_t size)
+{
+	struct upload_start *u = arg;
+
+	(void)acked;
+	(void)size;
+	if (!u->taken) {
+		u->taken = true;
+		u->host = u->sim->host;
+		u->words = u->sim->dev.tflash.words;
+		u->pages = u->sim->dev.tflash.pages;
+	}
+}
+
+static int run(const struct options *o, const uint8_t *img, size_t size)
+{
+	struct serial_sim *s = malloc(sizeof(*s));
+	struct serial_sim_cfg cfg = o->sim;
+	struct host_link link = { .sim = s };
+	struct transport t = {
+		.ops = &host_ops,
+		.ctx = &link,
+		.max_packet = SMP_SERIAL_PACKET_MAX,
+		.frame_overhead = SMP_SERIAL_FRAME_OVERHEAD,
+		.clock = &link.clock,
+	};
+	struct report r = { .size = size };
+	struct upload_start start = { .sim = s };
+	const struct upload_cfg observe = { .on_progress = on_progress, .arg = &start };
+	int rc;
+
+	if (s == NULL) {
+		return -ENOMEM;
+	}
+	link.clock = (struct client_clock){ .now_us = host_now_us, .ctx = &link };
+#ifdef SMPDFU_HAVE_APP
+	cfg.dev.app_start = app_start;
+	cfg.dev.app_process = app_event_manager_process;
+	cfg.dev.app_has_pending = app_event_manager_has_pending;
+#endif
+	rc = serial_sim_open(s, &cfg);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	rc = sim_dfu_upload(&t, &o->dfu, PROG, img, size, &observe, &r.dfu);
+	if (!start.taken) {
+		/* No MCUmgr params: nothing was uploaded (said on stderr). */
+		goto out_close;
+	}
+	/* The upload's own traffic, without the params exchange before it. */
+	r.tx_packets = s->host.tx_packets - start.host.tx_packets;
+	r.tx_packet_bytes = s->host.tx_packet_bytes - start.host.tx_packet_bytes;
+	r.tx_wire_bytes = s->host.tx_wire_bytes - start.host.tx_wire_bytes;
+	r.rx_wire_bytes = s->host.rx_wire_bytes - start.host.rx_wire_bytes;
+	r.framing = (double)size / (double)r.tx_wire_bytes;
+	r.upload_s = r.dfu.up.seconds;
+	r.goodput_Bps = r.upload_s > 0 ?
+				(double)(r.dfu.up.acked - r.dfu.up.resumed_from) / r.upload_s : 0;
+	r.line_Bps = (double)o->sim.baud / (double)o->sim.bits_per_byte;
+	r.bound_Bps = r.line_Bps * r.framing;
+	r.line_s = (double)size / r.bound_Bps;
+	r.words = s->dev.tflash.words - start.words;
+	r.pages = s->dev.tflash.pages - start.pages;
+	r.flash_s = (double)flash_timing_cost_us(o->sim.dev.flash, r.words, r.pages) / 1e6;
+	if (o->dfu.json) {
+		print_json(o, &r, rc);
+	} else {
+		print_text(o, &r, rc);
+	}
+
+out_close:
+	serial_sim_close(s);
+	free(s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	uint8_t *img;
+	size_t size;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc != 0) {
+		return rc > 0 ? 0 : 2;
+	}
+	vport_set_log_level(o.dfu.log_level);
+	img = sim_dfu_image(&o.dfu, PROG, &size);
+	if (img == NULL) {
+		return o.dfu.image != NULL ? 2 : 1;
+	}
+	rc = run(&o, img, size);
+	free(img);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,259 @@
+/*
+ * The simulated device of the link simulations. Its main context runs on its own clock, which flash
+ * operations push ahead; the link simulation compares that clock with the link's to decide what
+ * happens next, so a page erase delays the answers while the link keeps receiving.
+ */
+#include "vdevice.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
+#include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
+
+#include "sim_image.h"
+#include "vport.h"
+
+/* The simulated board's layout: the same partitions, in the same order, as smpdfu-sim's. */
+static const uint32_t area_sizes[FLASH_AREA_COUNT] = {
+	[FLASH_AREA_BOOTLOADER] = CONFIG_SIM_BOOT_SIZE,
+	[FLASH_AREA_IMAGE_PRIMARY] = CONFIG_SIM_SLOT_SIZE,
+	[FLASH_AREA_IMAGE_SECONDARY] = CONFIG_SIM_SLOT_SIZE,
+	[FLASH_AREA_IMAGE_SCRATCH] = CONFIG_SIM_SCRATCH_SIZE,
+	[FLASH_AREA_STORAGE] = CONFIG_SIM_STORAGE_SIZE,
+};
+
+static const char *const area_labels[FLASH_AREA_COUNT] = {
+	[FLASH_AREA_BOOTLOADER] = "mcuboot",
+	[FLASH_AREA_IMAGE_PRIMARY] = "image-0",
+	[FLASH_AREA_IMAGE_SECONDARY] = "image-1",
+	[FLASH_AREA_IMAGE_SCRATCH] = "image-scratch",
+	[FLASH_AREA_STORAGE] = "storage",
+};
+
+/* The board's trusted keys: none, images are checked by their hash (a development set-up). */
+size_t boot_trusted_keys(const struct image_key **keys)
+{
+	*keys = NULL;
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void device_busy(void *arg, uint64_t us)
+{
+	struct vdevice *d = arg;
+
+	d->busy_us += us;
+	vport_advance_us(us);
+}
+
+static uint32_t flash_size(void)
+{
+	uint32_t size = 0;
+
+	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+		size += area_sizes[i];
+	}
+	return size;
+}
+
+/* Writes the factory image into a blank primary slot at off (a slot holding anything is kept). */
+static int factory_program(struct vdevice *d, uint32_t off, uint32_t slot_size)
+{
+	static const uint8_t blank[4] = { 0xff, 0xff, 0xff, 0xff };
+	size_t size = d->cfg.factory_image_size;
+	uint8_t *img;
+
+	if (memcmp(&d->flash.mem[off], blank, sizeof(blank)) != 0) {
+		return 0;
+	}
+	if (size > slot_size || size < SIM_IMAGE_MIN_SIZE) {
+		fprintf(stderr, "sim: no room for a factory image of %zu bytes\n", size);
+		return -EINVAL;
+	}
+	img = sim_image_make(size, 1, 0, 0, 0x600dcafeu);
+	if (img == NULL) {
+		return -ENOMEM;
+	}
+	memcpy(&d->flash.mem[off], img, size);
+	free(img);
+	return 0;
+}
+
+static int flash_open(struct vdevice *d)
+{
+	uint32_t off = 0;
+	int rc = flash_sim_open(&d->flash, d->cfg.flash_path, flash_size(),
+				CONFIG_SIM_FLASH_PAGE_SIZE, CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE);
+
+	if (rc < 0) {
+		fprintf(stderr, "sim: cannot open the flash%s%s (%s)\n",
+			d->cfg.flash_path != NULL ? " file " : "",
+			d->cfg.flash_path != NULL ? d->cfg.flash_path : "", strerror(-rc));
+		return rc;
+	}
+	timed_flash_init(&d->tflash, &d->flash.dev, d->cfg.flash, device_busy, d);
+	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+		d->areas[i] = (struct flash_area){
+			.id = (enum flash_area_id)i,
+			.label = area_labels[i],
+			.dev = &d->tflash.dev,
+			.off = off,
+			.size = area_sizes[i],
+		};
+		/* Both happen before the simulation starts: untimed, straight into the cells. */
+		if (i == FLASH_AREA_IMAGE_PRIMARY && d->cfg.factory_image_size > 0) {
+			rc = factory_program(d, off, area_sizes[i]);
+			if (rc < 0) {
+				flash_sim_close(&d->flash);
+				return rc;
+			}
+		}
+		if (i == FLASH_AREA_IMAGE_SECONDARY && d->cfg.slot1_dirty) {
+			memset(&d->flash.mem[off], 0x5a, area_sizes[i]);
+		}
+		off += area_sizes[i];
+	}
+	rc = flash_map_init(d->areas, FLASH_AREA_COUNT);
+	if (rc < 0) {
+		fprintf(stderr, "sim: flash map rejected (%d)\n", rc);
+		flash_sim_close(&d->flash);
+	}
+	return rc;
+}
+
+int vdevice_boot(struct vdevice *d)
+{
+	struct boot_rsp rsp;
+	int rc;
+
+	sys_timers_reset();
+	mgmt_callbacks_reset();
+	rc = boot_go(&rsp);
+	if (rc == -ENOENT) {
+		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
+		boot_set_running_slot(0);
+	} else if (rc < 0) {
+		fprintf(stderr, "sim: the bootloader failed (%d)\n", rc);
+		return rc;
+	} else {
+		boot_set_running_slot(rsp.slot);
+	}
+	smp_server_init();
+	os_mgmt_register(d->cfg.identity);
+	img_mgmt_register();
+	img_mgmt_reset_upload();
+	d->smp_queued = 0;
+	d->smp_head = 0;
+	rc = d->cfg.transport_init(d->cfg.transport_arg);
+	if (rc < 0) {
+		return rc;
+	}
+	if (d->cfg.app_start != NULL) {
+		rc = d->cfg.app_start();
+		if (rc < 0) {
+			fprintf(stderr, "sim: the application did not start (%d)\n", rc);
+			return rc;
+		}
+	}
+	d->free_at = vport_now_us();
+	return 0;
+}
+
+int vdevice_open(struct vdevice *d, const struct vdevice_cfg *cfg)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->cfg = *cfg;
+	rc = flash_open(d);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = vdevice_boot(d);
+	if (rc < 0) {
+		flash_sim_close(&d->flash);
+	}
+	return rc;
+}
+
+void vdevice_close(struct vdevice *d)
+{
+	flash_sim_close(&d->flash);
+}
+
+void vdevice_request_arrived(struct vdevice *d, uint64_t t)
+{
+	/* A transport queues at most what the pool holds, so the ring cannot overflow. */
+	size_t tail = (d->smp_head + d->smp_queued) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
+
+	d->smp_arrival[tail] = t;
+	d->smp_queued++;
+}
+
+void vdevice_kick_app(struct vdevice *d, uint64_t t)
+{
+	d->app_kick_at = t;
+}
+
+static bool app_has_pending(const struct vdevice *d)
+{
+	return d->cfg.app_has_pending != NULL && d->cfg.app_has_pending();
+}
+
+uint64_t vdevice_due(const struct vdevice *d)
+{
+	uint64_t due = UINT64_MAX;
+	int32_t next_ms;
+
+	if (d->smp_queued > 0) {
+		due = max_u64(d->free_at, d->smp_arrival[d->smp_head]);
+	}
+	if (app_has_pending(d)) {
+		due = min_u64(due, max_u64(d->free_at, d->app_kick_at));
+	}
+	/* Timers count in the port's milliseconds: ask on the device's own clock. */
+	vport_set_now_us(d->free_at);
+	next_ms = sys_timers_next_ms();
+	if (next_ms >= 0) {
+		uint64_t at = ((uint64_t)port_uptime_ms() + (uint64_t)next_ms) * 1000u;
+
+		due = min_u64(due, max_u64(at, d->free_at));
+	}
+	return due;
+}
+
+bool vdevice_step(struct vdevice *d, uint64_t t)
+{
+	vport_set_now_us(t);
+	if (d->smp_queued > 0 && d->smp_arrival[d->smp_head] <= t) {
+		d->smp_head = (d->smp_head + 1) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
+		d->smp_queued--;
+		smp_rx_process_one();
+	}
+	sys_timers_process();
+	if (d->cfg.app_process != NULL) {
+		d->cfg.app_process();
+	}
+	d->free_at = vport_now_us();
+	if (vport_take_reboot()) {
+		d->reboots++;
+		return true;
+	}
+	return false;
+}

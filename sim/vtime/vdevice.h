@@ -1,0 +1,96 @@
+/*
+ * A simulated device for the virtual-time link simulations (BLE, serial): flash in RAM or a file
+ * with optional flash timing, the bootloader, the SMP server with its groups and the application.
+ * The link simulation around it installs the transport, tells it when a request arrived whole, and
+ * asks when the device's main context has work; the device's code is the real portable core.
+ */
+#ifndef VDEVICE_H
+#define VDEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpdfu/config.h>
+#include <smpdfu/flash.h>
+#include <smpdfu/grp/os_mgmt.h>
+
+#include "flash_sim.h"
+#include "flash_timing.h"
+
+struct vdevice_cfg {
+	const char *flash_path;           /* NULL: the flash lives in RAM for this run only */
+	const struct flash_timing *flash; /* NULL: flash operations take no time */
+	bool slot1_dirty;       /* slot 1 holds an older image: every page needs an erase */
+	/*
+	 * A blank primary slot is first given a version 1.0.0 image of this many bytes, as a
+	 * factory programmer would, so the device boots an application; 0 leaves it blank.
+	 */
+	size_t factory_image_size;
+	const struct os_mgmt_identity *identity; /* what os info reports */
+	/*
+	 * Installs the link's SMP transport once the SMP server is up, at every boot (arg is
+	 * transport_arg). Returns 0 or -errno, said on stderr.
+	 */
+	int (*transport_init)(void *arg);
+	void *transport_arg;
+	/*
+	 * Starts the application modules after the transport, at every boot; NULL for a device
+	 * without them. Returns 0 or -errno.
+	 */
+	int (*app_start)(void);
+	/* Handles the application's queued events (main context); NULL without an application. */
+	int (*app_process)(void);
+	bool (*app_has_pending)(void);
+};
+
+struct vdevice {
+	struct vdevice_cfg cfg;
+	struct flash_sim flash;
+	struct timed_flash tflash;
+	struct flash_area areas[FLASH_AREA_COUNT];
+	size_t smp_queued;       /* requests handed to the SMP server, not yet processed */
+	size_t smp_head;         /* the oldest of them in smp_arrival */
+	/* When each queued request arrived whole: the device cannot start on it any earlier. */
+	uint64_t smp_arrival[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
+	uint64_t app_kick_at;    /* when the link last reported something to the application */
+	uint64_t free_at;        /* the device's CPU is busy until then */
+	uint64_t busy_us;        /* CPU time spent in flash operations */
+	uint32_t reboots;
+};
+
+/*
+ * Opens the flash (factory image, dirty slot 1: untimed, before time starts) and boots the device
+ * at the virtual time vport holds. Returns 0 or -errno (said on stderr). There is one SMP server
+ * per process, so one device at a time.
+ */
+int vdevice_open(struct vdevice *d, const struct vdevice_cfg *cfg);
+/* Writes a file-backed flash back. */
+void vdevice_close(struct vdevice *d);
+
+/*
+ * A power-on at the virtual time vport holds: the bootloader, then the application with the SMP
+ * server, the transport and the application modules. Returns 0 or -errno (said on stderr).
+ */
+int vdevice_boot(struct vdevice *d);
+
+/* The transport queued one whole request at time t (at most the pool's size wait at once). */
+void vdevice_request_arrived(struct vdevice *d, uint64_t t);
+
+/* The link reported something to the application at time t: its events may need handling. */
+void vdevice_kick_app(struct vdevice *d, uint64_t t);
+
+/*
+ * When the device's main context next has to run (UINT64_MAX: nothing to do): not before its CPU
+ * is free, and not before the work it would do exists.
+ */
+uint64_t vdevice_due(const struct vdevice *d);
+
+/*
+ * One round of the device's main loop at time t: one SMP request, expired timers, application
+ * events. Returns true when the device asked to reboot (the caller tears the link down and calls
+ * vdevice_boot()).
+ */
+bool vdevice_step(struct vdevice *d, uint64_t t);
+
+#endif /* VDEVICE_H */

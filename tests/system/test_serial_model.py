@@ -1,0 +1,110 @@
+"""System tests of smpdfu-serialsim: a whole DFU upload over the modelled serial line, in virtual
+time, with the client's upload engine and the device's own serial transport. The figures are the
+model's, so they repeat exactly; the checks compare them with what the line rate allows, worked out
+here from the run's own byte counts."""
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
+SERIALSIM = BUILD / "sim" / "serial" / "smpdfu-serialsim"
+
+
+def config():
+    path = os.environ.get("SMPDFU_CONFIG_H") or str(BUILD / "generated/smpdfu/config.h")
+    values = {}
+    for line in Path(path).read_text().splitlines():
+        m = re.match(r"#define (CONFIG_\w+) (\S+)$", line)
+        if m:
+            try:
+                values[m.group(1)] = int(m.group(2), 0)
+            except ValueError:
+                pass
+    return values
+
+
+CFG = config() if (os.environ.get("SMPDFU_CONFIG_H") or (BUILD / "generated").exists()) else {}
+pytestmark = pytest.mark.skipif(not CFG.get("CONFIG_MCUMGR_TRANSPORT_UART"),
+                                reason="the build has no serial transport")
+
+
+def serialsim(*args, check=True):
+    r = subprocess.run([str(SERIALSIM), "--json", *[str(a) for a in args]],
+                       capture_output=True, text=True, timeout=300)
+    if check:
+        assert r.returncode == 0, f"{args} -> {r.returncode}\n{r.stdout}\n{r.stderr}"
+    return json.loads(r.stdout) if r.stdout.strip() else None, r
+
+
+def test_upload_at_115200_baud_runs_at_the_line_rate_less_the_framing():
+    rep, _ = serialsim("--baud", 115200, "--size", 128 * 1024)
+    assert rep["ok"] and rep["match"] is True
+    assert rep["size"] == 128 * 1024
+    line_Bps = 115200 / 10
+    assert rep["line_Bps"] == line_Bps
+    # The framing bound from the run's own counts: the image over the request bytes on the wire.
+    framing = rep["size"] / rep["tx_wire_bytes"]
+    assert abs(rep["framing"] - framing) < 1e-4
+    # Base64 alone leaves 75 %; markers, newlines, length and CRC and the SMP header and CBOR
+    # keys take a little more.
+    assert 0.70 < framing < 0.75
+    # The line never idles while a window of requests is in flight: within 1 % of the bound, and
+    # never above it (the model cannot beat its own line rate).
+    assert 0.99 * line_Bps * framing <= rep["goodput_Bps"] <= line_Bps * framing
+    assert rep["timeouts"] == 0 and rep["resyncs"] == 0
+
+
+def test_the_dfu_time_scales_with_the_line_rate():
+    slow, _ = serialsim("--baud", 115200, "--size", 65536)
+    fast, _ = serialsim("--baud", 1000000, "--size", 65536)
+    assert slow["tx_wire_bytes"] == fast["tx_wire_bytes"]
+    ratio = slow["upload_s"] / fast["upload_s"]
+    assert abs(ratio - 1000000 / 115200) / (1000000 / 115200) < 0.02
+
+
+def test_a_window_of_one_waits_for_each_answer():
+    windowed, _ = serialsim("--baud", 115200, "--size", 65536)
+    single, _ = serialsim("--baud", 115200, "--size", 65536, "--window", 1)
+    assert single["window"] == 1 and windowed["window"] == windowed["buf_count"] - 1
+    # Each answer and the device's turn-around now cost line time the requests cannot use.
+    assert single["upload_s"] > windowed["upload_s"] * 1.005
+    assert single["match"] is True
+
+
+def test_shorter_lines_frame_less_efficiently():
+    default, _ = serialsim("--baud", 1000000, "--size", 65536)
+    short, _ = serialsim("--baud", 1000000, "--size", 65536, "--line-size", 64)
+    assert short["framing"] < default["framing"]
+    assert short["upload_s"] > default["upload_s"]
+    assert short["match"] is True
+
+
+def test_lines_longer_than_the_device_buffer_go_unheard():
+    # The device keeps lines of CONFIG_UART_MCUMGR_RX_BUF_SIZE bytes; longer ones are dropped
+    # whole, so the client hears nothing and gives up after its retries.
+    too_long = CFG["CONFIG_UART_MCUMGR_RX_BUF_SIZE"] + 20  # whole Base64 groups: still too long
+    rep, r = serialsim("--baud", 1000000, "--size", 65536, "--line-size", too_long,
+                       "--timeout-ms", 500, check=False)
+    assert r.returncode == 1
+    assert rep["ok"] is False and rep["rx_wire_bytes"] == 0 and rep["timeouts"] >= 1
+
+
+def test_flash_timing_makes_a_fast_line_wait_for_the_flash():
+    rep, _ = serialsim("--baud", 1000000, "--flash", "nrf52840", "--slot1", "dirty")
+    assert rep["match"] is True
+    # 512 KiB on nRF52840: 128 words per 512 bytes at 41 µs and a page erase per 4 KiB at 85 ms
+    # (the image and its trailer page), far more than the 7.3 s the line needs.
+    assert rep["flash_pages"] >= 128 and rep["flash_s"] > rep["line_s"]
+    assert rep["upload_s"] >= rep["flash_s"]
+    assert rep["max_ratio"] <= 1.10
+
+
+def test_bad_options_are_refused_with_the_reason():
+    _, r = serialsim("--baud", 0, check=False)
+    assert r.returncode == 2 and "--baud must be 1..4000000" in r.stderr
+    _, r = serialsim("--line-size", 6, check=False)
+    assert r.returncode == 2 and "--line-size" in r.stderr
