@@ -31,9 +31,9 @@
  */
 #define APP_EVENT_SUBSCRIPTIONS(SUBSCRIBE)                                                         \
 	SUBSCRIBE(CONFIG_CAF_BLE_STATE, ble_state, module_state_event, NORMAL)                     \
-	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, module_state_event, NORMAL)       \
+	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, module_state_event, NORMAL)      \
 	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, ble_peer_event, NORMAL)          \
-	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, ble_peer_conn_params_event,     \
+	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, ble_peer_conn_params_event,      \
 		  NORMAL)                                                                          \
 	SUBSCRIBE(CONFIG_DESKTOP_BLE_LATENCY_ENABLE, ble_latency, ble_smp_transfer_event, NORMAL)  \
 	SUBSCRIBE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE, dfu_mcumgr, module_state_event, NORMAL)        \

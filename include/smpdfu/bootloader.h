@@ -21,7 +21,7 @@ size_t boot_trusted_keys(const struct image_key **keys);
 struct boot_rsp {
 	uint32_t slot;              /* the slot to run */
 	struct image_header hdr;    /* its header */
-	int swap_type;              /* what this boot did: BOOT_SWAP_TYPE_NONE/TEST/PERM/REVERT/FAIL */
+	int swap_type;              /* what was done: BOOT_SWAP_TYPE_NONE/TEST/PERM/REVERT/FAIL */
 };
 
 /*

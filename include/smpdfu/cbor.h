@@ -1,7 +1,7 @@
 /*
  * An allocation-free CBOR codec with just what SMP needs: a writer into a caller-owned buffer and a
- * declarative map decoder that returns views into the input. Nothing here recurses; nesting depth is
- * bounded by CONFIG_SMPDFU_CBOR_MAX_DEPTH.
+ * declarative map decoder that returns views into the input. Nothing here recurses; nesting depth
+ * is bounded by CONFIG_SMPDFU_CBOR_MAX_DEPTH.
  */
 #ifndef SMPDFU_CBOR_H
 #define SMPDFU_CBOR_H
@@ -16,12 +16,12 @@ struct cbor_view {
 	size_t len;
 };
 
-/* ---- Writer ------------------------------------------------------------------------------------ */
+/* ---- Writer ---------------------------------------------------------------------------------- */
 
 /*
- * Appends to buf[0..cap). Every put_* returns true while everything fitted; after the first item that
- * did not fit the writer is "overflowed", writes nothing more and keeps returning false, so a caller
- * may put a whole response and check once.
+ * Appends to buf[0..cap). Every put_* returns true while everything fitted; after the first item
+ * that did not fit the writer is "overflowed", writes nothing more and keeps returning false, so a
+ * caller may put a whole response and check once.
  */
 struct cbor_writer {
 	uint8_t *buf;
@@ -47,7 +47,7 @@ bool cbor_put_break(struct cbor_writer *w);               /* 0xFF */
 /* Bytes a CBOR head with this argument takes (1, 2, 3, 5 or 9), whatever its major type. */
 size_t cbor_head_size(uint64_t v);
 
-/* ---- Reader ------------------------------------------------------------------------------------ */
+/* ---- Reader ---------------------------------------------------------------------------------- */
 
 /* One data item head as read by cbor_read(). */
 enum cbor_type {

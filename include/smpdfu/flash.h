@@ -52,7 +52,7 @@ struct flash_area {
 };
 
 /*
- * Installs the map: `areas` (owned by the caller, alive for as long as the map is used) replaces the
+ * Installs the map: `areas` (owned by the caller, alive while the map is used) replaces the
  * previous one. Returns 0, or -EINVAL if an area is not page-aligned or lies outside its device.
  */
 int flash_map_init(const struct flash_area *areas, size_t count);

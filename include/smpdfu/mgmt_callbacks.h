@@ -85,7 +85,7 @@ enum mgmt_cb_return mgmt_callback_notify(uint32_t event, void *data, size_t data
 /* Turns a non-OK hook answer into the status a handler returns. */
 struct smp_status mgmt_cb_status(enum mgmt_cb_return ret, int32_t rc, uint16_t group);
 
-/* ---- Event data ---------------------------------------------------------------------------------- */
+/* ---- Event data ------------------------------------------------------------------------------ */
 
 /* CMD_RECV: {group, id, op}; CMD_STATUS: {group, id, status}; CMD_DONE: {group, id, err}. */
 struct mgmt_evt_op_cmd_arg {

@@ -16,9 +16,9 @@ enum event_loop_end {
 };
 
 /*
- * Blocks SIGINT and SIGTERM so they are only taken while the loop waits (no wake-up is lost
- * between checking the stop flag and sleeping), installs their handlers and ignores SIGPIPE. Call first thing in
- * main(): a signal that arrives during start-up then ends the loop as soon as it runs.
+ * Blocks SIGINT and SIGTERM so they are only taken while the loop waits (no wake-up is lost between
+ * checking the stop flag and sleeping), installs their handlers and ignores SIGPIPE. Call first
+ * thing in main(): a signal that arrives during start-up then ends the loop as soon as it runs.
  * Returns 0 or -errno.
  */
 int event_loop_init_signals(void);

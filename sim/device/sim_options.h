@@ -53,9 +53,9 @@ struct sim_restart_argv {
 
 /*
  * Builds the command line of the device after a reboot: the options in opt without --load-slot0
- * (slot 0 is programmed once, like at the factory) and with the same --key files, listening on `bound_port` so that clients
- * find the device where it was even when it was started with --port 0. Pointers in out->argv point
- * into opt, argv0 and out itself.
+ * (slot 0 is programmed once, like at the factory) and with the same --key files, listening on
+ * `bound_port` so that clients find the device where it was even when it was started with --port 0.
+ * Pointers in out->argv point into opt, argv0 and out itself.
  */
 void sim_options_restart_argv(const struct sim_options *opt, const char *argv0,
 			      uint16_t bound_port, struct sim_restart_argv *out);

@@ -27,7 +27,7 @@ struct flash_sim_counters {
 	uint64_t erases;          /* erase calls */
 	uint64_t pages_erased;    /* pages erased by them */
 	uint64_t bytes_programmed;
-	uint64_t violations;      /* programs over non-erased bytes, misaligned or out-of-range ops */
+	uint64_t violations;      /* programs over unerased bytes, misaligned or out-of-range ops */
 };
 
 struct flash_sim {

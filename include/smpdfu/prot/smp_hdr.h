@@ -1,6 +1,6 @@
 /*
- * The 8-byte SMP header as it is on the wire (big-endian), with op and version values, group ids and
- * the base error codes every MCUmgr peer agrees on.
+ * The 8-byte SMP header as it is on the wire (big-endian), with op and version values, group ids
+ * and the base error codes every MCUmgr peer agrees on.
  */
 #ifndef SMPDFU_PROT_SMP_HDR_H
 #define SMPDFU_PROT_SMP_HDR_H
