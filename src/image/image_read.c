@@ -135,7 +135,7 @@ int image_tlv_iter_next(struct image_tlv_iter *it, uint16_t *type, uint32_t *off
 
 bool image_tlv_iter_is_protected(const struct image_tlv_iter *it)
 {
-	/* next() leaves the protected area before reading an entry, so this is that entry's area. */
+	/* next() leaves the protected area before reading an entry: this is the entry's area. */
 	return it->in_prot;
 }
 

@@ -262,8 +262,8 @@ int image_validate(const struct flash_area *fa, const struct image_key *keys, si
 		if (image_tlv_iter_is_protected(&it)) {
 			rc = take_protected(fa, type, off, len, out);
 		} else {
-			rc = take_unprotected(fa, type, off, len, keys, key_count, computed, &st, buf,
-					      out);
+			rc = take_unprotected(fa, type, off, len, keys, key_count, computed, &st,
+					      buf, out);
 		}
 		if (rc < 0) {
 			return rc;

@@ -134,12 +134,15 @@ static uint16_t img_translate_err(uint16_t rc)
 
 static const struct smp_handler img_handlers[] = {
 	/* Direct-XIP without revert has nothing to mark: the higher version simply wins. */
-	[IMG_MGMT_ID_STATE] = { .read = img_state_read,
-				.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL
-										  : img_state_write },
+	[IMG_MGMT_ID_STATE] = {
+		.read = img_state_read,
+		.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL : img_state_write,
+	},
 	[IMG_MGMT_ID_UPLOAD] = { .write = img_upload },
 	[IMG_MGMT_ID_ERASE] = { .write = img_erase },
-	[IMG_MGMT_ID_SLOT_INFO] = { .read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? img_slot_info : NULL },
+	[IMG_MGMT_ID_SLOT_INFO] = {
+		.read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? img_slot_info : NULL,
+	},
 };
 
 static struct smp_group img_group = {

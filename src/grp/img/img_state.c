@@ -98,8 +98,8 @@ static struct smp_status check_state_write(uint32_t slot, bool confirm)
 	struct img_mgmt_state_write_check data = { .slot = slot, .confirm = confirm };
 	int32_t rc = 0;
 	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data,
-						       sizeof(data), &rc, &group);
+	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK,
+						       &data, sizeof(data), &rc, &group);
 
 	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
 }

@@ -189,7 +189,8 @@ static bool is_owner(const struct smp_request *req)
 	static const uint8_t nobody[SMP_PEER_ADDR_SIZE];
 	const uint8_t *peer = req->peer != NULL ? req->peer : nobody;
 
-	return req->tp == upload.owner_tp && memcmp(peer, upload.owner_peer, SMP_PEER_ADDR_SIZE) == 0;
+	return req->tp == upload.owner_tp &&
+	       memcmp(peer, upload.owner_peer, SMP_PEER_ADDR_SIZE) == 0;
 }
 
 static void take_ownership(const struct smp_request *req)
@@ -349,7 +350,7 @@ struct smp_status img_upload(struct smp_request *req)
 			return st;
 		}
 		if (is_resume(&r)) {
-			/* The same image again: the client (perhaps a new one) continues from here. */
+			/* The same image again: the client (perhaps a new one) resumes here. */
 			take_ownership(req);
 			LOG_INF("upload resumed at %u", (unsigned int)upload.off);
 			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
@@ -381,7 +382,8 @@ struct smp_status img_upload(struct smp_request *req)
 	}
 	if (first) {
 		if (start_upload(&r, slot) < 0) {
-			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed"));
+			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED,
+						   "erase failed"));
 		}
 		take_ownership(req);
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);

@@ -71,7 +71,7 @@ static struct smp_status reset(struct smp_request *req)
 	bool force = false;
 	struct cbor_field fields[] = { CBOR_FIELD_BOOL_OR_UINT("force", &force) };
 
-	/* Zephyr resets on any reset request; only a payload that says something wrong is refused. */
+	/* Zephyr resets on any reset request: only a malformed payload is refused. */
 	if (req->payload.len != 0 &&
 	    cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
@@ -213,15 +213,18 @@ static struct smp_status bootloader_info(struct smp_request *req)
 }
 
 static const struct smp_handler os_handlers[] = {
-	[OS_MGMT_ID_ECHO] = { .read = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
-			      .write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL },
+	[OS_MGMT_ID_ECHO] = {
+		.read = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
+		.write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
+	},
 	[OS_MGMT_ID_RESET] = { .write = reset },
-	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read =
-					       CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS ? mcumgr_params : NULL },
+	[OS_MGMT_ID_MCUMGR_PARAMS] = {
+		.read = CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS ? mcumgr_params : NULL,
+	},
 	[OS_MGMT_ID_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_INFO ? info : NULL },
-	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO ?
-							 bootloader_info :
-							 NULL },
+	[OS_MGMT_ID_BOOTLOADER_INFO] = {
+		.read = CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO ? bootloader_info : NULL,
+	},
 };
 
 static uint16_t os_translate_err(uint16_t rc)
