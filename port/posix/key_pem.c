@@ -223,7 +223,8 @@ int key_pem_parse(const char *pem, size_t len, struct key_pem *key)
 	}
 	is_public = strstr(text, begin_public) != NULL;
 	if (is_public) {
-		der_len = wc_PubKeyPemToDer((const unsigned char *)text, (int)len, der, sizeof(der));
+		der_len = wc_PubKeyPemToDer((const unsigned char *)text, (int)len, der,
+					    sizeof(der));
 	} else {
 		der_len = wc_KeyPemToDer((const unsigned char *)text, (int)len, der, sizeof(der),
 					 NULL);

@@ -97,8 +97,8 @@ static int run_bootloader(void)
 		return 0;
 	}
 	if (rc == -ENOENT) {
-		printf("smpdfu-sim: bootloader: no valid image to boot; stopping (use --recovery to "
-		       "serve SMP anyway)\n");
+		printf("smpdfu-sim: bootloader: no valid image to boot; stopping "
+		       "(use --recovery to serve SMP anyway)\n");
 		fflush(stdout);
 		return rc;
 	}

@@ -58,7 +58,8 @@ int sim_keys_load(const char *const *paths, size_t count)
 		int rc = key_pem_load(paths[i], &loaded[i], &why);
 
 		if (rc < 0) {
-			fprintf(stderr, "--key %s: %s\n", paths[i], why != NULL ? why : "unreadable");
+			fprintf(stderr, "--key %s: %s\n", paths[i],
+				why != NULL ? why : "unreadable");
 			trusted_count = 0;
 			return rc;
 		}
@@ -89,7 +90,8 @@ static void announce(void)
 			key_pem_type_name(trusted[i].type), h[0], h[1], h[2], h[3], h[4], h[5],
 			h[6], h[7]);
 		if (is_sample_key(h)) {
-			LOG_WRN("trusted key %zu is MCUboot's published sample key: test use only", i);
+			LOG_WRN("trusted key %zu is MCUboot's published sample key: "
+				"test use only", i);
 		}
 	}
 }

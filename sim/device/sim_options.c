@@ -200,7 +200,8 @@ int sim_options_parse(struct sim_options *opt, int argc, char **argv)
 			break;
 		case OPT_KEY:
 			if (opt->key_count == SIM_KEYS_MAX) {
-				fprintf(stderr, "%s: at most %d --key options\n", prog, SIM_KEYS_MAX);
+				fprintf(stderr, "%s: at most %d --key options\n", prog,
+					SIM_KEYS_MAX);
 				return -EINVAL;
 			}
 			opt->keys[opt->key_count++] = optarg;
