@@ -171,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = size - off < piece ? size - off : piece;
 
 		smp_serial_transport_rx(&device, data + off, n);
-		/* Processing between pieces, like the event loop: sometimes all buffers are busy. */
+		/* Process between pieces, like the event loop: sometimes all buffers are busy. */
 		if (data[0] & 0x80) {
 			while (smp_rx_process_one()) {
 				if (host_packets != 1 || host_last_len < SMP_HDR_SIZE) {

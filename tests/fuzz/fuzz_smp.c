@@ -88,7 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	img_mgmt_register();
 
 	smp_process_unit(&tp, NULL, data, size);
-	if (flash.count.violations != 0 || smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
+	if (flash.count.violations != 0 ||
+	    smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
 		abort();
 	}
 	return 0;

@@ -370,7 +370,9 @@ static void test_consumed_by_normal_skips_final(void **state)
 
 static void test_final_runs_once_per_unconsumed_event_and_last(void **state)
 {
-	static const unsigned int consumption[] = { 0, BY_EARLY, 0, BY_NORMAL, BY_FINAL, 0, BY_FIRST };
+	static const unsigned int consumption[] = {
+		0, BY_EARLY, 0, BY_NORMAL, BY_FINAL, 0, BY_FIRST,
+	};
 	const size_t n = sizeof(consumption) / sizeof(consumption[0]);
 
 	(void)state;

@@ -157,7 +157,7 @@ static void single_exchange_timed_by_hand(void **state)
 	(void)state;
 	c.secure_after_us = 1000000;
 	open_model(&c);
-	/* A 20-byte write at t = 0 goes in the first event: 24 L2CAP bytes, (2+9+24)*4 = 140 µs. */
+	/* A 20-byte write at t = 0 is in the first event: 24 L2CAP bytes, (2+9+24)*4 = 140 µs. */
 	send_att(BLE_CENTRAL, 20, 0);
 	run_until(1000);
 	assert_int_equal(rec.rx, 1);

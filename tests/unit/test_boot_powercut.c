@@ -794,7 +794,7 @@ static void sweep_geometry(const struct geo *g)
 		if (flows[k].app_api && g->align != BOOT_MAX_ALIGN) {
 			continue;
 		}
-		/* Scratch flows where there is a scratch area, the other modes' where there is not. */
+		/* Scratch flows only with a scratch area, the other modes' only without one. */
 		if ((flows[k].mode == BOOT_MODE_SWAP_SCRATCH) != (g->g.scratch_pages > 0)) {
 			continue;
 		}
@@ -892,8 +892,8 @@ static void test_sweep_scratch_trailer_region(void **state)
 						  8),
 			 g1.old_len);
 	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 8 * 0x1000, 8 * 0x1000,
-						  8 * 0x1000, 0x1000, 8, CONFIG_BOOT_MAX_IMG_SECTORS,
-						  4),
+						  8 * 0x1000, 0x1000, 8,
+						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
 			 g8.new_len);
 	sweep_geometry(&g2);
 	sweep_geometry(&g1);

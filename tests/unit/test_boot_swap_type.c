@@ -155,8 +155,8 @@ static void test_request_test(void **state)
 	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
 	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
 	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_TEST);
-	assert_memory_equal(end - (f.sec->size - boot_swap_info_off(f.sec->size)), "\x02\xff\xff\xff",
-			    4);
+	assert_memory_equal(end - (f.sec->size - boot_swap_info_off(f.sec->size)),
+			    "\x02\xff\xff\xff", 4);
 	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_TEST);
 	/* Already marked: nothing written, and a test does not become permanent. */
 	assert_int_equal(boot_request_upgrade(false), 0);

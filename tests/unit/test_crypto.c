@@ -265,8 +265,8 @@ static void test_ecdsa_imgtool_signatures_verify(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < EC_CASES; i++) {
-		assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, ec_cases[i].digest, ec_cases[i].sig,
-							  ec_cases[i].sig_len),
+		assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, ec_cases[i].digest,
+							  ec_cases[i].sig, ec_cases[i].sig_len),
 				 0);
 	}
 }
@@ -475,7 +475,8 @@ static void test_ecdsa_key_not_uncompressed_is_einval(void **state)
 static void test_ed25519_imgtool_signature_verifies(void **state)
 {
 	(void)state;
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), ed_sig), 0);
+	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), ed_sig),
+			 0);
 }
 
 static void test_ed25519_every_flipped_bit_fails(void **state)
@@ -493,7 +494,8 @@ static void test_ed25519_every_flipped_bit_fails(void **state)
 	for (size_t bit = 0; bit < 8 * sizeof(sig); bit++) {
 		memcpy(sig, ed_sig, sizeof(sig));
 		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), sig),
+		assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed,
+						       sizeof(hash_signed), sig),
 				 -EBADMSG);
 	}
 	for (size_t bit = 0; bit < 8 * sizeof(pub); bit++) {
@@ -515,7 +517,8 @@ static void test_ed25519_wrong_message_length_fails(void **state)
 
 	(void)state;
 	memcpy(longer, hash_signed, sizeof(hash_signed));
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed) - 1, ed_sig),
+	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed,
+					       sizeof(hash_signed) - 1, ed_sig),
 			 -EBADMSG);
 	assert_int_equal(crypto_ed25519_verify(ed_pub, longer, sizeof(longer), ed_sig), -EBADMSG);
 	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, 0, ed_sig), -EBADMSG);

@@ -314,7 +314,8 @@ static void test_either_key_of_a_set_is_found(void **state)
 		struct file f = load(vectors[i].name);
 		int want = vectors[i].key != NULL ? 0 : -EPERM;
 
-		assert_int_equal(validate_in(f.data, f.len, 0, both, 2, vectors[i].end, NULL), want);
+		assert_int_equal(validate_in(f.data, f.len, 0, both, 2, vectors[i].end, NULL),
+				 want);
 		free(f.data);
 	}
 }
@@ -449,7 +450,7 @@ static void test_tlv_lengths_past_the_end_are_ebadmsg(void **state)
 		uint32_t off; /* of a u16 to overwrite */
 		uint16_t value;
 	} const edits[] = {
-		/* ecdsa-p256: info at 0x5020 (tot 0x98), SHA256 at 0x5024, KEYHASH 0x5048, sig 0x506c */
+		/* ecdsa-p256: info 0x5020 (tot 0x98), SHA256 0x5024, KEYHASH 0x5048, sig 0x506c */
 		{ "unprotected tot past the area", 0x5022, 0x98 + 0x40 + 1 },
 		{ "unprotected tot 0xffff", 0x5022, 0xffff },
 		{ "unprotected tot cuts the signature", 0x5022, 0x97 },
@@ -539,10 +540,12 @@ static void test_protected_area_contents(void **state)
 		uint32_t counter;
 	} cases[] = {
 		{ "counter and two vendor TLVs",
-		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0xa0, 0, 4, 0, 1, 2, 3, 4, 0xa1, 0, 4, 0, 5, 6, 7, 8 },
+		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0xa0, 0, 4, 0, 1, 2, 3, 4,
+		    0xa1, 0, 4, 0, 5, 6, 7, 8 },
 		  0, 7 },
 		{ "two security counters",
-		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0x50, 0, 4, 0, 8, 0, 0, 0, 0xa1, 0, 4, 0, 5, 6, 7, 8 },
+		  { 0x50, 0, 4, 0, 7, 0, 0, 0, 0x50, 0, 4, 0, 8, 0, 0, 0,
+		    0xa1, 0, 4, 0, 5, 6, 7, 8 },
 		  -EBADMSG, 0 },
 		{ "security counter of 8 bytes",
 		  { 0x50, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xa1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
@@ -696,7 +699,7 @@ static void test_signature_of_the_other_kind_does_not_count(void **state)
 	struct file f = load("ed25519.signed.bin");
 
 	(void)state;
-	/* The Ed25519 signature retyped as ECDSA: the key is Ed25519, so it is not its signature. */
+	/* The Ed25519 signature retyped as ECDSA, which the Ed25519 key cannot have made. */
 	put16(f.data + 0x506c, 0x22);
 	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, (uint32_t)f.len, NULL), -EPERM);
 	free(f.data);

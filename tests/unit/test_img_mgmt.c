@@ -194,9 +194,9 @@ static void file_sha(const uint8_t *data, size_t len, uint8_t out[32])
 static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[32])
 {
 	struct upload_args a = {
-		.off = off, .data = image + off, .data_len = n, .len = off ? -1 : (int64_t)image_len,
-		.sha = off ? NULL : sha, .sha_len = 32, .image = off ? -1 : 0,
-		.version = SMP_VERSION_2,
+		.off = off, .data = image + off, .data_len = n,
+		.len = off ? -1 : (int64_t)image_len, .sha = off ? NULL : sha, .sha_len = 32,
+		.image = off ? -1 : 0, .version = SMP_VERSION_2,
 	};
 
 	send_upload(&a);
@@ -236,17 +236,20 @@ static void reference_first_chunk_resume_and_mismatch(void **state)
 {
 	(void)state;
 	/* §8.3: 64 bytes accepted. */
-	test_expect_exchange(first_chunk_smpclient, "0b 00 00 08 00 01 10 01 bf 63 6f 66 66 18 40 ff");
+	test_expect_exchange(first_chunk_smpclient,
+			     "0b 00 00 08 00 01 10 01 bf 63 6f 66 66 18 40 ff");
 	/* The Go CLI's first chunk with the same sha resumes: nothing written, off 64. */
 	uint64_t programs = test_dev.flash.count.programs;
 
 	test_expect_exchange(first_chunk_go_cli, "03 00 00 08 00 01 12 01 bf 63 6f 66 66 18 40 ff");
 	assert_int_equal(test_dev.flash.count.programs, programs);
-	/* §8.3 middle request at 1024 while we expect 64: {"off": 64}, no error, nothing written. */
+	/* §8.3 middle request at 1024, 64 expected: {"off": 64}, no error, nothing written. */
 	static const char middle[] = "0a 00 00 4f 00 01 11 01 a2 63 6f 66 66 19 04 00 64 64 61 74"
 				     " 61 58 40"
-				     " 00000000000000000000000000000000 00000000000000000000000000000000"
-				     " 00000000000000000000000000000000 00000000000000000000000000000000";
+				     " 00000000000000000000000000000000"
+				     " 00000000000000000000000000000000"
+				     " 00000000000000000000000000000000"
+				     " 00000000000000000000000000000000";
 
 	test_expect_exchange(middle, "0b 00 00 08 00 01 11 01 bf 63 6f 66 66 18 40 ff");
 	assert_int_equal(test_dev.flash.count.programs, programs);
@@ -269,8 +272,8 @@ static void reference_errors(void **state)
 			     " 64 64 61 74 61 58 40"
 			     " 00000000000000000000000000000000 00000000000000000000000000000000"
 			     " 00000000000000000000000000000000 00000000000000000000000000000000",
-			     "0b 00 00 13 00 01 13 01 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72 63"
-			     " 17 ff ff");
+			     "0b 00 00 13 00 01 13 01 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 17 ff ff");
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
 		/* §8.4's verbose form: {"rc":1,"rsn":"magic mismatch"} (the test device keeps the
 		 * reason apart; see test_device.c). */
@@ -337,7 +340,8 @@ static void chunk_sizes_and_unaligned_tails(void **state)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		image_len = test_make_image(image, sizeof(image), 2, 0, (uint16_t)i, 0,
 					    5000 + i * 3, 0, 0);
-		assert_int_equal(upload_all(sizes[i]).match, CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
+		assert_int_equal(upload_all(sizes[i]).match,
+				 CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
 		assert_slot1_holds_image();
 	}
 }
@@ -467,7 +471,7 @@ static void upgrade_requires_a_newer_version(void **state)
 	assert_int_equal(decode_rsp().off, 64);
 }
 
-/* ---- Hooks ------------------------------------------------------------------------------------ */
+/* ---- Hooks ----------------------------------------------------------------------------------- */
 
 static uint32_t events[64];
 static size_t event_count;
@@ -524,7 +528,7 @@ static void status_hooks_in_order(void **state)
 	mgmt_callback_register(&recorder);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 2000, 0, 0);
 	upload_all(1000);
-	/* 3 chunks: CHUNK, STARTED, CHUNK_WRITE_COMPLETE, CHUNK, CHUNK_WRITE_COMPLETE, CHUNK, PENDING */
+	/* 3 chunks: CHUNK, STARTED, WRITE_COMPLETE, CHUNK, WRITE_COMPLETE, CHUNK, PENDING */
 	const uint32_t want[] = {
 		MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, MGMT_EVT_OP_IMG_MGMT_DFU_STARTED,
 		MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK,
@@ -611,7 +615,7 @@ static void flash_failure_stops_the_upload(void **state)
 	flash_sim_power_on(&test_dev.flash);
 }
 
-/* ---- Erase, slot info, state ------------------------------------------------------------------ */
+/* ---- Erase, slot info, state ----------------------------------------------------------------- */
 
 static void erase(void **state)
 {
@@ -675,11 +679,12 @@ static void erase_check_hook_can_refuse(void **state)
 
 static void slot_info(void **state)
 {
+	static const uint8_t req[] = { 0x08, 0, 0, 1, 0, 1, 0x50, 0x06, 0xa0 };
 	uint8_t want[128];
-	size_t n = test_hex("09 00 00 00 00 01 50 06 bf 66 69 6d 61 67 65 73 9f bf 65 69 6d 61 67 65"
-			    " 00 65 73 6c 6f 74 73 9f bf 64 73 6c 6f 74 00 64 73 69 7a 65 1a 00 00 00"
-			    " 00 ff bf 64 73 6c 6f 74 01 64 73 69 7a 65 1a 00 00 00 00 6f 75 70 6c 6f"
-			    " 61 64 5f 69 6d 61 67 65 5f 69 64 00 ff ff ff ff ff",
+	size_t n = test_hex("09 00 00 00 00 01 50 06 bf 66 69 6d 61 67 65 73 9f bf 65 69 6d 61 67"
+			    " 65 00 65 73 6c 6f 74 73 9f bf 64 73 6c 6f 74 00 64 73 69 7a 65 1a"
+			    " 00 00 00 00 ff bf 64 73 6c 6f 74 01 64 73 69 7a 65 1a 00 00 00 00"
+			    " 6f 75 70 6c 6f 61 64 5f 69 6d 61 67 65 5f 69 64 00 ff ff ff ff ff",
 			    want, sizeof(want));
 
 	(void)state;
@@ -692,8 +697,7 @@ static void slot_info(void **state)
 			want[i + 4] = (uint8_t)CONFIG_SIM_SLOT_SIZE;
 		}
 	}
-	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x01\x00\x01\x50\x06\xa0", 9),
-			 1);
+	assert_int_equal(test_device_send(req, sizeof(req)), 1);
 	assert_int_equal(test_dev.rsp[0].len, n);
 	assert_memory_equal(test_dev.rsp[0].data, want, n);
 }
@@ -718,13 +722,14 @@ static void state_read(void **state)
 	test_program_slot(0, image, image_len);
 	/*
 	 * The running slot is "confirmed" where the flags come from MCUboot's swap-type table (swap
-	 * and overwrite modes: swap type none); in direct-XIP it is only "active" (reference §4.1).
+	 * and overwrite modes: swap type none); in direct-XIP only "active" (reference §4.1).
 	 */
 	snprintf(want, sizeof(want),
 		 "09 00 00 8d 00 01 20 00 bf 66 69 6d 61 67 65 73 9f"
 		 " bf 65 69 6d 61 67 65 00 64 73 6c 6f 74 00"
 		 " 67 76 65 72 73 69 6f 6e 65 31 2e 32 2e 33"
-		 " 64 68 61 73 68 58 20 4c4b4a1f341a258db6343a420e19828162acc54084240949aca5a919c9100378"
+		 " 64 68 61 73 68 58 20"
+		 " 4c4b4a1f341a258db6343a420e19828162acc54084240949aca5a919c9100378"
 		 " 68 62 6f 6f 74 61 62 6c 65 f5 67 70 65 6e 64 69 6e 67 f4"
 		 " 69 63 6f 6e 66 69 72 6d 65 64 %s 66 61 63 74 69 76 65 f5"
 		 " 69 70 65 72 6d 61 6e 65 6e 74 f4 ff ff"
@@ -738,7 +743,7 @@ static void state_read(void **state)
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
 }
 
-/* ---- What the bootloader mode changes (reference §4.1, §4.2, §4.6) ---------------------------- */
+/* ---- What the bootloader mode changes (reference §4.1, §4.2, §4.6) ------------------------ */
 
 struct slot_state {
 	bool listed;

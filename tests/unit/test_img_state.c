@@ -181,7 +181,7 @@ static void make_revert_state(void)
 	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
 
 	assert_int_equal(BOOT_MAX_ALIGN, 8);
-	/* The swapped images: new (img1) in primary, old (img0) in secondary, no secondary trailer. */
+	/* Swapped: new (img1) in primary, old (img0) in secondary, no secondary trailer. */
 	test_program_slot(0, img1, img1_len);
 	test_program_slot(1, img0, img0_len);
 	(void)sec;
@@ -226,11 +226,12 @@ static void request_errors(void **state)
 	assert_int_equal(state_write(hash_of(img0, img0_len), false),
 			 IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED);
 	/* A hash of the wrong length; and "hash": null counts as no hash. */
-	test_expect_exchange("0a 00 00 11 00 01 20 00 a2 64 68 61 73 68 41 00 67 63 6f 6e 66 69 72 6d"
-			     " f4",
+	test_expect_exchange("0a 00 00 11 00 01 20 00 a2 64 68 61 73 68 41 00"
+			     " 67 63 6f 6e 66 69 72 6d f4",
 			     "0b 00 00 14 00 01 20 00 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
 			     " 63 18 18 ff ff");
-	test_expect_exchange("0a 00 00 10 00 01 21 00 a2 64 68 61 73 68 f6 67 63 6f 6e 66 69 72 6d f4",
+	test_expect_exchange("0a 00 00 10 00 01 21 00 a2 64 68 61 73 68 f6"
+			     " 67 63 6f 6e 66 69 72 6d f4",
 			     "0b 00 00 14 00 01 21 00 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
 			     " 63 18 18 ff ff");
 	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);

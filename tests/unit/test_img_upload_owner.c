@@ -122,7 +122,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_second_client_cannot_write_into_the_upload, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_first_chunk_takes_the_upload_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_first_chunk_takes_the_upload_over, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,12 +46,14 @@ static void echo_variants(void **state)
 {
 	(void)state;
 	/* No "d": an empty answer, not an error. */
-	test_expect_exchange("0a 00 00 01 00 00 01 00 a0", "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
+	test_expect_exchange("0a 00 00 01 00 00 01 00 a0",
+			     "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
 	/* Indefinite map, unknown key with a nested value before "d". */
 	test_expect_exchange("0a 00 00 0d 00 00 02 00 bf 61 78 9f 01 a0 ff 61 64 62 68 69 ff",
 			     "0b 00 00 07 00 00 02 00 bf 61 72 62 68 69 ff");
 	/* A zero-length payload is no map: rc 3 (an empty map is fine, above). */
-	test_expect_exchange("0a 00 00 00 00 00 06 00", "0b 00 00 06 00 00 06 00 bf 62 72 63 03 ff");
+	test_expect_exchange("0a 00 00 00 00 00 06 00",
+			     "0b 00 00 06 00 00 06 00 bf 62 72 63 03 ff");
 	/* Duplicate key and wrong type: rc 3 in v1 and v2. */
 	test_expect_exchange("0a 00 00 09 00 00 03 00 a2 61 64 61 61 61 64 61 62",
 			     "0b 00 00 06 00 00 03 00 bf 62 72 63 03 ff");
@@ -65,7 +67,7 @@ static void echo_variants(void **state)
 static void echo_too_large_for_response(void **state)
 {
 	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
-	/* Request: header 8 + map 1 + "d" 2 + tstr head 3 = 14 bytes of overhead; the response has 15. */
+	/* Request overhead: header 8 + map 1 + "d" 2 + tstr head 3 = 14 bytes (response: 15). */
 	size_t text = CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - 14;
 	size_t n = 0;
 
@@ -101,12 +103,13 @@ static void echo_too_large_for_response(void **state)
 
 static void params(void **state)
 {
+	static const uint8_t req[] = { 0x08, 0, 0, 1, 0, 0, 0x2d, 0x06, 0xa0 };
+	static const uint8_t req_empty[] = { 0x08, 0, 0, 0, 0, 0, 0x2e, 0x06 };
 	uint8_t want[64];
 	size_t n;
 
 	(void)state;
-	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x01\x00\x00\x2d\x06\xa0", 9),
-			 1);
+	assert_int_equal(test_device_send(req, sizeof(req)), 1);
 	n = test_hex("09 00 00 00 00 00 2d 06 bf 68 62 75 66 5f 73 69 7a 65 19 00 00"
 		     " 69 62 75 66 5f 63 6f 75 6e 74 00 ff",
 		     want, sizeof(want));
@@ -118,7 +121,7 @@ static void params(void **state)
 	assert_memory_equal(test_dev.rsp[0].data, want, n);
 
 	/* A zero-length payload is legal. */
-	assert_int_equal(test_device_send((const uint8_t *)"\x08\x00\x00\x00\x00\x00\x2e\x06", 8), 1);
+	assert_int_equal(test_device_send(req_empty, sizeof(req_empty)), 1);
 	assert_int_equal(test_dev.rsp[0].len, n);
 }
 
@@ -137,7 +140,8 @@ static void os_info(void **state)
 			     " 73 6d 70 64 66 75 20 30 2e 31 2e 30 ff");
 	/* No format: the kernel name. */
 	test_expect_exchange("08 00 00 01 00 00 32 07 a0",
-			     "09 00 00 10 00 00 32 07 bf 66 6f 75 74 70 75 74 66 73 6d 70 64 66 75 ff");
+			     "09 00 00 10 00 00 32 07 bf 66 6f 75 74 70 75 74"
+			     " 66 73 6d 70 64 66 75 ff");
 }
 
 static void bootloader_info(void **state)
@@ -165,8 +169,8 @@ static void bootloader_info(void **state)
 	}
 	snprintf(want, sizeof(want), "09 00 00 %02x 00 00 41 08 bf 64 6d 6f 64 65 %02x%s ff",
 		 CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE ? 0x16 : 0x08, mode,
-		 CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE ? " 6c 6e 6f 2d 64 6f 77 6e 67 72 61 64 65 f5"
-							: "");
+		 CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE ?
+			 " 6c 6e 6f 2d 64 6f 77 6e 67 72 61 64 65 f5" : "");
 	test_expect_exchange("08 00 00 0c 00 00 41 08 a1 65 71 75 65 72 79 64 6d 6f 64 65", want);
 	/* Unknown query: OS group error 3 (v2), ENOENT (v1). */
 	test_expect_exchange("08 00 00 09 00 00 42 08 a1 65 71 75 65 72 79 61 78",
@@ -180,22 +184,29 @@ static void header_errors(void **state)
 {
 	(void)state;
 	/* Group not present: SMP-level rc 8 even in v2 (captured). */
-	test_expect_exchange("08 00 00 01 00 02 2e 00 a0", "09 00 00 06 00 02 2e 00 bf 62 72 63 08 ff");
+	test_expect_exchange("08 00 00 01 00 02 2e 00 a0",
+			     "09 00 00 06 00 02 2e 00 bf 62 72 63 08 ff");
 	/* Header version 2: rc 13 with response version 1 (captured). */
-	test_expect_exchange("10 00 00 01 00 00 32 06 a0", "09 00 00 06 00 00 32 06 bf 62 72 63 0d ff");
+	test_expect_exchange("10 00 00 01 00 00 32 06 a0",
+			     "09 00 00 06 00 00 32 06 bf 62 72 63 0d ff");
 	/* Response ops (1, 3) and undefined ops (4..7) as requests: op 3 and rc 8 (captured). */
-	test_expect_exchange("09 00 00 01 00 00 33 00 a0", "0b 00 00 06 00 00 33 00 bf 62 72 63 08 ff");
-	test_expect_exchange("0c 00 00 01 00 00 34 00 a0", "0b 00 00 06 00 00 34 00 bf 62 72 63 08 ff");
+	test_expect_exchange("09 00 00 01 00 00 33 00 a0",
+			     "0b 00 00 06 00 00 33 00 bf 62 72 63 08 ff");
+	test_expect_exchange("0c 00 00 01 00 00 34 00 a0",
+			     "0b 00 00 06 00 00 34 00 bf 62 72 63 08 ff");
 	/* Unknown command in a known group; read of a write-only command. */
-	test_expect_exchange("08 00 00 01 00 00 35 63 a0", "09 00 00 06 00 00 35 63 bf 62 72 63 08 ff");
-	test_expect_exchange("08 00 00 01 00 00 36 05 a0", "09 00 00 06 00 00 36 05 bf 62 72 63 08 ff");
+	test_expect_exchange("08 00 00 01 00 00 35 63 a0",
+			     "09 00 00 06 00 00 35 63 bf 62 72 63 08 ff");
+	test_expect_exchange("08 00 00 01 00 00 36 05 a0",
+			     "09 00 00 06 00 00 36 05 bf 62 72 63 08 ff");
 	/* A length that lies (10 promised, 5 sent): rc 9. */
 	test_expect_exchange("0a 00 00 0a 00 00 37 00 a1 61 64 61 78",
 			     "0b 00 00 06 00 00 37 00 bf 62 72 63 09 ff");
 	/* Not even a header: nothing to answer. */
 	assert_int_equal(test_device_send((const uint8_t *)"\x0a\x00\x00", 3), 0);
 	/* Payload that is not a map at all. */
-	test_expect_exchange("0a 00 00 01 00 00 38 00 05", "0b 00 00 06 00 00 38 00 bf 62 72 63 03 ff");
+	test_expect_exchange("0a 00 00 01 00 00 38 00 05",
+			     "0b 00 00 06 00 00 38 00 bf 62 72 63 03 ff");
 }
 
 static void several_packets_in_one_unit(void **state)
@@ -262,7 +273,8 @@ static void reset_hook_veto_and_force(void **state)
 
 	(void)state;
 	mgmt_callback_register(&cb);
-	test_expect_exchange("0a 00 00 01 00 00 01 05 a0", "0b 00 00 06 00 00 01 05 bf 62 72 63 0a ff");
+	test_expect_exchange("0a 00 00 01 00 00 01 05 a0",
+			     "0b 00 00 06 00 00 01 05 bf 62 72 63 0a ff");
 	fake_clock_advance(1000);
 	assert_int_equal(fake_reboot_count(), 0);
 	/* force as a bool (Zephyr) and as an integer (smpclient) */
@@ -320,9 +332,11 @@ static void command_hooks(void **state)
 	}
 	memset(cmd_events, 0, sizeof(cmd_events));
 	mgmt_callback_register(&cb);
-	test_expect_exchange("0a 00 00 01 00 00 01 00 a0", "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
+	test_expect_exchange("0a 00 00 01 00 00 01 00 a0",
+			     "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
 	/* Vetoed before the handler runs. */
-	test_expect_exchange("08 00 00 01 00 00 02 00 a0", "09 00 00 06 00 00 02 00 bf 62 72 63 0b ff");
+	test_expect_exchange("08 00 00 01 00 00 02 00 a0",
+			     "09 00 00 06 00 00 02 00 bf 62 72 63 0b ff");
 	assert_int_equal(cmd_events[0], 2);
 	assert_int_equal(cmd_events[2], 2);
 }

@@ -36,7 +36,8 @@ void bfx_open(struct boot_fixture *f, const struct boot_geom *g)
 	/* After the slots, as MCUboot boards lay it out. */
 	f->areas[3] = (struct flash_area){
 		.id = FLASH_AREA_IMAGE_SCRATCH, .label = "image-scratch", .dev = &f->flash.dev,
-		.off = g->page * (1 + g->pri_pages + g->sec_pages), .size = g->page * g->scratch_pages,
+		.off = g->page * (1 + g->pri_pages + g->sec_pages),
+		.size = g->page * g->scratch_pages,
 	};
 	assert_int_equal(flash_map_init(f->areas, count), 0);
 	f->pri = &f->areas[1];
