@@ -322,8 +322,8 @@ int cmd_image_upload(struct cli *cli, int argc, char **argv)
 			goto out_free;
 		}
 		if (!cli->json) {
-			printf("device runs from slot %u: uploading the build for slot %u\n", active,
-			       active == 0 ? 1 : 0);
+			printf("device runs from slot %u: uploading the build for slot %u\n",
+			       active, active == 0 ? 1 : 0);
 		}
 	}
 	rc = run_upload(cli, &a, &img);

@@ -1,7 +1,7 @@
 /*
  * Loads an image file for upload, read whole into memory so the upload engine can hash it once and
  * resend any range without touching the file again: a raw MCUboot image (.bin), or the application
- * image out of a dfu_application.zip (stored entries, chosen by its manifest.json as NCS writes it).
+ * image out of a dfu_application.zip (stored entries, chosen by the manifest.json NCS writes).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -131,7 +131,8 @@ struct zip_dir {
 /* Finds the end record (the last one whose comment reaches the end of the file). */
 static int zip_open_dir(const uint8_t *zip, size_t len, struct zip_dir *d)
 {
-	size_t lowest = len > ZIP_END_SIZE + ZIP_MAX_COMMENT ? len - ZIP_END_SIZE - ZIP_MAX_COMMENT : 0;
+	size_t lowest = len > ZIP_END_SIZE + ZIP_MAX_COMMENT ?
+			len - ZIP_END_SIZE - ZIP_MAX_COMMENT : 0;
 
 	if (len < ZIP_END_SIZE) {
 		return -EBADMSG;
@@ -190,10 +191,12 @@ static int zip_find(const struct zip_dir *d, const char *name, const uint8_t **d
 			const uint8_t *l = d->zip + local;
 			uint64_t start;
 
-			if ((get16(c + 8) & ZIP_FLAG_ENCRYPTED) || get16(c + 10) != ZIP_METHOD_STORED) {
+			if ((get16(c + 8) & ZIP_FLAG_ENCRYPTED) ||
+			    get16(c + 10) != ZIP_METHOD_STORED) {
 				return -ENOTSUP;
 			}
-			if (csize != get32(c + 24) || (uint64_t)local + ZIP_LOCAL_SIZE > d->dir_off ||
+			if (csize != get32(c + 24) ||
+			    (uint64_t)local + ZIP_LOCAL_SIZE > d->dir_off ||
 			    get32(l) != ZIP_LOCAL_SIG) {
 				return -EBADMSG;
 			}
@@ -463,13 +466,13 @@ static int load_member(const char *path, const struct zip_dir *d, const char *na
 	int rc = zip_find(d, name, data, size);
 
 	if (rc == -ENOENT) {
-		fprintf(stderr, "smpdfu: %s: manifest.json names %s, which the package lacks\n", path,
-			name);
+		fprintf(stderr, "smpdfu: %s: manifest.json names %s, which the package lacks\n",
+			path, name);
 		return -EBADMSG;
 	}
 	if (rc == -ENOTSUP) {
-		fprintf(stderr, "smpdfu: %s: %s is compressed or encrypted; only stored entries are "
-				"read (as NCS writes them)\n", path, name);
+		fprintf(stderr, "smpdfu: %s: %s is compressed or encrypted; only stored entries "
+				"are read (as NCS writes them)\n", path, name);
 		return rc;
 	}
 	if (rc < 0) {
@@ -535,14 +538,15 @@ static int load_from_package(const char *path, struct image_file *img)
 	}
 	rc = zip_open_dir(img->owned, img->size, &d);
 	if (rc < 0) {
-		fprintf(stderr, "smpdfu: %s: %s\n", path, rc == -ENOTSUP ? "ZIP64 archives are not read"
-								   : "not a readable zip archive");
+		fprintf(stderr, "smpdfu: %s: %s\n", path,
+			rc == -ENOTSUP ? "ZIP64 archives are not read" :
+					 "not a readable zip archive");
 		goto out;
 	}
 	rc = zip_find(&d, MANIFEST_NAME, &text, &text_len);
 	if (rc < 0 || parse_manifest(text, text_len, m) < 0) {
-		fprintf(stderr, "smpdfu: %s: no readable manifest.json: not a dfu_application.zip?\n",
-			path);
+		fprintf(stderr, "smpdfu: %s: no readable manifest.json: "
+				"not a dfu_application.zip?\n", path);
 		rc = rc == -ENOTSUP ? rc : -EBADMSG;
 		goto out;
 	}

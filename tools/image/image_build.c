@@ -138,8 +138,8 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 	size_t body_len = opts->pad_header ? payload_len : payload_len - hdr;
 	size_t prot_len = protected_len(opts);
 	/* The largest unprotected area: hash, KEYHASH, the longest signature. */
-	size_t unprot_max = IMAGE_TLV_INFO_SIZE + 3 * IMAGE_TLV_ENTRY_HDR_SIZE + SHA256_DIGEST_SIZE +
-			    32 + IMAGE_SIG_MAX;
+	size_t unprot_max = IMAGE_TLV_INFO_SIZE + 3 * IMAGE_TLV_ENTRY_HDR_SIZE +
+			    SHA256_DIGEST_SIZE + 32 + IMAGE_SIG_MAX;
 	uint8_t hash[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t total;
@@ -169,7 +169,8 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 	p = put_protected(opts, img + hdr + body_len, prot_len);
 
 	/* The hash covers the header, the payload and the protected TLVs. */
-	if (crypto_sha256_init(&ctx) < 0 || crypto_sha256_update(&ctx, img, (size_t)(p - img)) < 0 ||
+	if (crypto_sha256_init(&ctx) < 0 ||
+	    crypto_sha256_update(&ctx, img, (size_t)(p - img)) < 0 ||
 	    crypto_sha256_final(&ctx, hash) < 0) {
 		rc = -EIO;
 		goto out_free;

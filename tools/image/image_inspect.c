@@ -112,10 +112,12 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 		return -EBADMSG;
 	}
 	image_version_str(&hdr.ver, version);
-	fprintf(out, "header:  magic 0x%08x, load_addr 0x%08x, hdr_size 0x%x, protect_tlv_size %u,\n"
-		     "         img_size %u, flags 0x%08x, version %u.%u.%u+%u (%s)\n",
-		hdr.magic, hdr.load_addr, hdr.hdr_size, hdr.protect_tlv_size, hdr.img_size, hdr.flags,
-		hdr.ver.major, hdr.ver.minor, hdr.ver.revision, hdr.ver.build_num, version);
+	fprintf(out,
+		"header:  magic 0x%08x, load_addr 0x%08x, hdr_size 0x%x, protect_tlv_size %u,\n"
+		"         img_size %u, flags 0x%08x, version %u.%u.%u+%u (%s)\n",
+		hdr.magic, hdr.load_addr, hdr.hdr_size, hdr.protect_tlv_size, hdr.img_size,
+		hdr.flags, hdr.ver.major, hdr.ver.minor, hdr.ver.revision, hdr.ver.build_num,
+		version);
 	if (image_tlv_iter_begin(&it, &fa, &hdr) < 0) {
 		fprintf(stderr, "malformed TLV area\n");
 		return -EBADMSG;

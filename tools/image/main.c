@@ -303,7 +303,8 @@ static int cmd_create(int argc, char **argv)
 	if (a.pad) {
 		rc = image_trailer_pad(&img, &img_len, a.o.slot_size, &a.o.trailer, a.confirm);
 		if (rc < 0) {
-			fprintf(stderr, "smpdfu-image: cannot pad to the slot: %s\n", strerror(-rc));
+			fprintf(stderr, "smpdfu-image: cannot pad to the slot: %s\n",
+				strerror(-rc));
 			rc = 1;
 			goto out;
 		}
@@ -425,7 +426,8 @@ static int cmd_keyhash(int argc, char **argv)
 	}
 	rc = key_pem_load(argv[1], &key, &why);
 	if (rc < 0) {
-		fprintf(stderr, "smpdfu-image: %s: %s\n", argv[1], why != NULL ? why : strerror(-rc));
+		fprintf(stderr, "smpdfu-image: %s: %s\n", argv[1],
+			why != NULL ? why : strerror(-rc));
 		return 1;
 	}
 	printf("%s ", key_pem_type_name(key.type));
@@ -454,7 +456,8 @@ static int load_zip_image(const char *path, const char *zip_name, struct dfu_zip
 		fprintf(stderr, "smpdfu-image: %s: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	if (len < IMAGE_HEADER_SIZE || (image_header_decode(data, &hdr), hdr.magic != IMAGE_MAGIC)) {
+	if (len < IMAGE_HEADER_SIZE ||
+	    (image_header_decode(data, &hdr), hdr.magic != IMAGE_MAGIC)) {
 		fprintf(stderr, "smpdfu-image: %s: not an MCUboot image\n", path);
 		free(data);
 		return -EINVAL;
@@ -539,8 +542,8 @@ static int cmd_zip(int argc, char **argv)
 		return bad("name", o.name);
 	}
 	for (size_t i = 0; i < count; i++) {
-		rc = load_zip_image(argv[optind + 1 + i], i == 0 ? app_name : DFU_ZIP_SECONDARY_NAME,
-				    &images[i]);
+		rc = load_zip_image(argv[optind + 1 + i],
+				    i == 0 ? app_name : DFU_ZIP_SECONDARY_NAME, &images[i]);
 		if (rc < 0) {
 			goto out;
 		}
