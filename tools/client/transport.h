@@ -47,7 +47,7 @@ struct transport_opts {
 	const char *device;         /* e.g. /dev/ttyACM0, or the simulator's /dev/pts/N */
 	unsigned int baud;          /* 0: keep the port's speed (a pseudo-terminal has none) */
 	size_t line_size;           /* longest line sent, markers and newline included; 0: 127 */
-	unsigned int line_delay_ms; /* pause between lines sent, for devices with few line buffers */
+	unsigned int line_delay_ms; /* pause between lines, for devices with few line buffers */
 	bool verbose;               /* show the console text the transport skips */
 	/* ble-model */
 	const char *ble;            /* "key=value,..." settings of the model (sim/ble), or NULL */
