@@ -56,6 +56,22 @@ void smp_rx_submit(struct smp_buf *b);
 bool smp_rx_process_one(void);
 
 /*
+ * Says whether a queued unit is to be discarded; arg is the one given to smp_rx_discard(). It runs
+ * inside the pool's critical section (interrupts may be off), so it must be short and must not
+ * call any smp_buf_* or smp_rx_* function.
+ */
+typedef bool (*smp_rx_match_fn)(const struct smp_buf *b, void *arg);
+
+/*
+ * Removes from the receive queue every unit that arrived through tp and for which match(b, arg)
+ * says so (match NULL: every unit of tp), and frees each back to the pool; the other units keep
+ * their order. For a transport whose client went away, so that what it asked for does not take
+ * effect later. A unit smp_rx_process_one() has already taken is not in the queue and runs to its
+ * end. Returns how many units were discarded. Any context.
+ */
+size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, void *arg);
+
+/*
  * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
  * through tp. The building block of smp_rx_process_one(), public for tests and fuzzing.
  */

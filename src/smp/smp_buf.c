@@ -1,7 +1,8 @@
 /*
  * The packet buffer pool and the receive queue. Transports take buffers from the pool in any
- * context; the processing context drains the queue in order. The pool size is what params reports
- * as buf_count, so a client's window really is bounded by it.
+ * context; the processing context drains the queue in order, and a transport whose client is gone
+ * takes that client's units back out. The pool size is what params reports as buf_count, so a
+ * client's window really is bounded by it.
  */
 #include <stddef.h>
 
@@ -76,6 +77,36 @@ void smp_rx_submit(struct smp_buf *b)
 	}
 	queue_tail = b;
 	port_critical_exit(key);
+}
+
+/*
+ * One pass under one critical section: the queue is at most CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
+ * long, and a transport submitting in between could otherwise link a unit to one being unlinked.
+ * Discarded units go straight onto the free list, as smp_buf_free() would put them.
+ */
+size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, void *arg)
+{
+	unsigned int key = port_critical_enter();
+	struct smp_buf **link = &queue_head;
+	struct smp_buf *kept_tail = NULL;
+	size_t n = 0;
+
+	while (*link != NULL) {
+		struct smp_buf *b = *link;
+
+		if (b->tp != tp || (match != NULL && !match(b, arg))) {
+			kept_tail = b;
+			link = &b->next;
+			continue;
+		}
+		*link = b->next;
+		b->next = free_list;
+		free_list = b;
+		n++;
+	}
+	queue_tail = kept_tail;
+	port_critical_exit(key);
+	return n;
 }
 
 bool smp_rx_process_one(void)

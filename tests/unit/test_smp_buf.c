@@ -1,0 +1,209 @@
+/*
+ * The receive queue's discard operation, smp_rx_discard(): which units go (the transport, then the
+ * caller's predicate), that the others keep their order, that the queue's two ends stay right for
+ * what is queued afterwards, and that every discarded buffer is back in the pool.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smpdfu/smp.h>
+
+#include "test_device.h"
+
+#define MAX_ANSWERS 16
+
+/* What the two transports were asked to send, in order: who, and the request's sequence number. */
+static struct answer {
+	const struct smp_transport *tp;
+	uint8_t seq;
+} answers[MAX_ANSWERS];
+static size_t answer_count;
+static unsigned int match_calls;
+
+static int record_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+		       size_t len)
+{
+	(void)peer;
+	assert_true(len >= SMP_HDR_SIZE);
+	assert_true(answer_count < MAX_ANSWERS);
+	answers[answer_count++] = (struct answer){ .tp = tp, .seq = data[6] };
+	return 0;
+}
+
+static struct smp_transport tp_a = { .name = "a", .kind = SMP_TRANSPORT_OTHER,
+				     .send = record_send };
+static struct smp_transport tp_b = { .name = "b", .kind = SMP_TRANSPORT_OTHER,
+				     .send = record_send };
+
+static int setup(void **state)
+{
+	(void)state;
+	test_device_init(SMP_TRANSPORT_OTHER);
+	answer_count = 0;
+	match_calls = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	while (smp_rx_process_one()) {
+	}
+	test_device_deinit();
+	return 0;
+}
+
+/* Queues an echo with sequence number seq from `peer_id` on tp, without processing it. */
+static void queue(struct smp_transport *tp, uint8_t peer_id, uint8_t seq)
+{
+	static const uint8_t echo[] = { 0x0a, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00,
+					0xa1, 0x61, 0x64, 0x62, 0x68, 0x6f };
+	struct smp_buf *b = smp_buf_alloc();
+
+	assert_non_null(b);
+	memcpy(b->data, echo, sizeof(echo));
+	b->data[6] = seq;
+	b->len = sizeof(echo);
+	memset(b->peer, 0, sizeof(b->peer));
+	b->peer[0] = peer_id;
+	b->tp = tp;
+	smp_rx_submit(b);
+}
+
+/* Processes the whole queue and checks that it answered exactly `seqs` from `tps`, in order. */
+static void expect_processed(const struct smp_transport *const *tps, const uint8_t *seqs, size_t n)
+{
+	answer_count = 0;
+	while (smp_rx_process_one()) {
+	}
+	assert_int_equal(answer_count, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_ptr_equal(answers[i].tp, tps[i]);
+		assert_int_equal(answers[i].seq, seqs[i]);
+	}
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+}
+
+static bool peer_is(const struct smp_buf *b, void *arg)
+{
+	match_calls++;
+	/* Only the given transport's units are offered. */
+	assert_ptr_equal(b->tp, &tp_a);
+	return b->peer[0] == *(const uint8_t *)arg;
+}
+
+static bool never(const struct smp_buf *b, void *arg)
+{
+	(void)b;
+	(void)arg;
+	match_calls++;
+	return false;
+}
+
+static void needs_four_buffers(void)
+{
+	if (CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT < 4) {
+		skip();
+	}
+}
+
+static void discard_by_transport_keeps_the_others_in_order(void **state)
+{
+	const struct smp_transport *tps[] = { &tp_b, &tp_b };
+	const uint8_t seqs[] = { 2, 4 };
+
+	(void)state;
+	needs_four_buffers();
+	queue(&tp_a, 0, 1);
+	queue(&tp_b, 0, 2);
+	queue(&tp_a, 0, 3);
+	queue(&tp_b, 0, 4);
+	assert_int_equal(smp_rx_discard(&tp_a, NULL, NULL), 2);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 2);
+	expect_processed(tps, seqs, 2);
+}
+
+static void discard_by_predicate_asks_only_for_the_transport(void **state)
+{
+	const struct smp_transport *tps[] = { &tp_a, &tp_b };
+	const uint8_t seqs[] = { 2, 4 };
+	uint8_t gone = 1;
+
+	(void)state;
+	needs_four_buffers();
+	queue(&tp_a, 1, 1);
+	queue(&tp_a, 2, 2);
+	queue(&tp_a, 1, 3);
+	queue(&tp_b, 1, 4); /* the same peer bytes on another transport are another client */
+	assert_int_equal(smp_rx_discard(&tp_a, peer_is, &gone), 2);
+	assert_int_equal(match_calls, 3);
+	expect_processed(tps, seqs, 2);
+}
+
+static void discarded_ends_leave_a_working_queue(void **state)
+{
+	const struct smp_transport *tps[] = { &tp_b, &tp_a, &tp_b };
+	const uint8_t seqs[] = { 2, 5, 6 };
+
+	(void)state;
+	needs_four_buffers();
+	/* The head and the tail go; what is queued next lines up behind the survivor. */
+	queue(&tp_a, 0, 1);
+	queue(&tp_b, 0, 2);
+	queue(&tp_a, 0, 3);
+	assert_int_equal(smp_rx_discard(&tp_a, NULL, NULL), 2);
+	queue(&tp_a, 0, 5);
+	queue(&tp_b, 0, 6);
+	expect_processed(tps, seqs, 3);
+}
+
+static void discarding_everything_empties_the_queue(void **state)
+{
+	const struct smp_transport *tps[] = { &tp_a };
+	const uint8_t seqs[] = { 9 };
+
+	(void)state;
+	for (uint8_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT; i++) {
+		queue(&tp_a, 0, i);
+	}
+	assert_int_equal(smp_rx_discard(&tp_a, NULL, NULL), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_false(smp_rx_process_one());
+	queue(&tp_a, 0, 9);
+	expect_processed(tps, seqs, 1);
+}
+
+static void nothing_to_discard(void **state)
+{
+	const struct smp_transport *tps[] = { &tp_b, &tp_b };
+	const uint8_t seqs[] = { 1, 2 };
+
+	(void)state;
+	assert_int_equal(smp_rx_discard(&tp_a, NULL, NULL), 0);
+	queue(&tp_b, 0, 1);
+	queue(&tp_b, 0, 2);
+	assert_int_equal(smp_rx_discard(&tp_a, NULL, NULL), 0);
+	assert_int_equal(smp_rx_discard(&tp_b, never, NULL), 0);
+	assert_int_equal(match_calls, 2);
+	expect_processed(tps, seqs, 2);
+}
+
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(discard_by_transport_keeps_the_others_in_order),
+		T(discard_by_predicate_asks_only_for_the_transport),
+		T(discarded_ends_leave_a_working_queue),
+		T(discarding_everything_empties_the_queue),
+		T(nothing_to_discard),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
