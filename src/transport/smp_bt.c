@@ -137,7 +137,12 @@ enum smp_bt_att_status smp_bt_write(struct smp_bt *bt, const uint8_t *data, size
 
 void smp_bt_subscription_changed(struct smp_bt *bt, bool notify)
 {
-	/* A client that unsubscribes can no longer get the answer to what it was sending. */
+	/*
+	 * A client that unsubscribes can no longer get the answer to what it was sending. Its
+	 * complete requests stay queued and take effect (only their answers are dropped, in
+	 * smp_bt_send), as in Zephyr: the client is still connected, wrote them on purpose and
+	 * may subscribe again; only a disconnect says that it is gone.
+	 */
 	if (!notify) {
 		drop_partial(bt);
 	}
@@ -145,8 +150,21 @@ void smp_bt_subscription_changed(struct smp_bt *bt, bool notify)
 
 void smp_bt_disconnected(struct smp_bt *bt)
 {
+	size_t n;
+
 	drop_partial(bt);
+	/* A new count: the request being processed right now finishes, but is not answered. */
 	bt->conn_gen++;
+	/*
+	 * A gone client's upload chunk or reset must not take effect later. Every request of this
+	 * transport still queued is the ended connection's: the transport serves one connection,
+	 * and the stack reports its end before any write of the next one.
+	 */
+	n = smp_rx_discard(&bt->smp, NULL, NULL);
+	if (n > 0) {
+		bt->stats.rx_discarded += (uint32_t)n;
+		LOG_INF("disconnected: %zu queued request(s) discarded", n);
+	}
 }
 
 bool smp_bt_is_reassembling(const struct smp_bt *bt)

@@ -3,9 +3,10 @@
  * reports: writes of any length and content, CCCD changes, disconnections, MTU changes, a stack
  * that runs out of notification buffers, and the processing of queued requests, against a device
  * with the OS group. The transport may never leak a packet buffer or hold more than one for a
- * partial request; every notification must fit the MTU, every response sent whole must be
- * well-formed; and when the script ends, a good request must be answered correctly once the
- * transport is at a request boundary (after a CCCD off/on if it was in the middle of one).
+ * partial request; a disconnection must discard every queued request; every notification must
+ * fit the MTU, every response sent whole must be well-formed; and when the script ends, a good
+ * request must be answered correctly once the transport is at a request boundary (after a CCCD
+ * off/on if it was in the middle of one).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -216,9 +217,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fb.subscribed = !fb.subscribed;
 			smp_bt_subscription_changed(&bt, fb.subscribed);
 			break;
-		case OP_DISCONNECT:
+		case OP_DISCONNECT: {
+			uint32_t discarded = bt.stats.rx_discarded;
+
 			smp_bt_disconnected(&bt);
+			/* Only this transport queues here: the disconnect must take every request. */
+			if (bt.stats.rx_discarded - discarded != queued) {
+				abort();
+			}
+			queued = 0;
 			break;
+		}
 		case OP_PROCESS:
 			process_one();
 			break;

@@ -1,8 +1,9 @@
 /*
  * The SMP GATT transport against a scripted GATT bearer: reassembly of requests from writes, every
  * ATT error the write callback answers with, notification size (ATT_MTU - 3, halved when the stack
- * has no buffer), subscription and disconnection in the middle of a request, and that no malformed
- * fragment sequence disturbs the good request that follows it.
+ * has no buffer), subscription and disconnection in the middle of a request, that a disconnect
+ * takes the connection's queued requests out (other transports' keep their place), and that no
+ * malformed fragment sequence disturbs the good request that follows it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,8 +15,12 @@
 
 #include <cmocka.h>
 
+#include <smpdfu/cbor.h>
+#include <smpdfu/crypto.h>
+#include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/transport/smp_bt.h>
 
+#include "fake_port.h"
 #include "test_device.h"
 
 #define MAX_NOTES 512
@@ -354,7 +359,7 @@ static void unsubscribe_drops_partial_request(void **state)
 	expect_good_request_works(14);
 }
 
-static void disconnect_drops_partial_request_and_stale_answers(void **state)
+static void disconnect_drops_partial_and_queued_requests(void **state)
 {
 	uint8_t req[64];
 	size_t len = echo_req(req, 5, 15);
@@ -365,11 +370,13 @@ static void disconnect_drops_partial_request_and_stale_answers(void **state)
 	assert_int_equal(smp_bt_write(&bt, req, 10), SMP_BT_ATT_OK);
 	smp_bt_disconnected(&bt);
 	assert_false(smp_bt_is_reassembling(&bt));
-	/* The queued one is processed, but its answer must not reach the next connection. */
+	assert_int_equal(bt.stats.partial_dropped, 1);
+	assert_int_equal(bt.stats.rx_discarded, 1);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	/* Neither is left to process, and nothing reaches the next connection. */
 	clear_notes();
-	assert_true(smp_rx_process_one());
+	assert_false(smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
-	assert_int_equal(bt.stats.rsp_dropped, 1);
 	expect_good_request_works(16);
 }
 
@@ -492,6 +499,247 @@ static void garbage_request_then_good_one(void **state)
 	expect_good_request_works(24);
 }
 
+/* ---- A disconnect discards the connection's queued requests ------------------------------- */
+
+static uint8_t image[2048];
+static size_t image_len;
+static uint8_t image_sha[32];
+
+static void make_image(void)
+{
+	struct sha256_ctx ctx;
+
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1200, 0, 0);
+	assert_int_equal(crypto_sha256_init(&ctx), 0);
+	assert_int_equal(crypto_sha256_update(&ctx, image, image_len), 0);
+	assert_int_equal(crypto_sha256_final(&ctx, image_sha), 0);
+}
+
+/* An upload request for image[off..off+n), a first chunk with len and sha; returns its length. */
+static size_t upload_req(uint8_t *out, size_t cap, uint32_t off, size_t n, uint8_t seq)
+{
+	struct cbor_writer w;
+	struct smp_hdr h = {
+		.op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1, .seq = seq, .id = 1,
+	};
+
+	cbor_writer_init(&w, out + SMP_HDR_SIZE, cap - SMP_HDR_SIZE);
+	cbor_put_map(&w, off == 0 ? 4 : 2);
+	if (off == 0) {
+		cbor_put_cstr(&w, "len");
+		cbor_put_uint(&w, image_len);
+		cbor_put_cstr(&w, "sha");
+		cbor_put_bstr(&w, image_sha, sizeof(image_sha));
+	}
+	cbor_put_cstr(&w, "off");
+	cbor_put_uint(&w, off);
+	cbor_put_cstr(&w, "data");
+	cbor_put_bstr(&w, image + off, n);
+	h.len = (uint16_t)w.len;
+	smp_hdr_encode(&h, out);
+	return SMP_HDR_SIZE + w.len;
+}
+
+/* Queues req as the test device's own transport would, without processing it. */
+static void queue_from_other_transport(const uint8_t *req, size_t len)
+{
+	struct smp_buf *b = smp_buf_alloc();
+
+	assert_non_null(b);
+	memcpy(b->data, req, len);
+	b->len = len;
+	memset(b->peer, 0, sizeof(b->peer));
+	b->tp = &test_dev.tp;
+	smp_rx_submit(b);
+}
+
+static void disconnect_discards_queued_upload_chunk_and_reset(void **state)
+{
+	static const uint8_t reset[] = { 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x42, 0x05, 0xa0 };
+	uint8_t req[512];
+	size_t len;
+
+	(void)state;
+	make_image();
+	len = upload_req(req, sizeof(req), 0, 400, 1);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smp_rx_process_one());
+	assert_int_equal(img_mgmt_upload_offset(), 400);
+
+	/* The next chunk and a reset are queued when the link drops. */
+	len = upload_req(req, sizeof(req), 400, 400, 2);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smp_bt_write(&bt, reset, sizeof(reset)), SMP_BT_ATT_OK);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 2);
+	fake_log_clear();
+	smp_bt_disconnected(&bt);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_int_equal(bt.stats.rx_discarded, 2);
+	assert_int_equal(fake_log_count("INF smp_bt: disconnected: 2 queued request(s) discarded"),
+			 1);
+
+	/* Neither takes effect: nothing written, no reboot, nothing notified. */
+	clear_notes();
+	assert_false(smp_rx_process_one());
+	assert_int_equal(img_mgmt_upload_offset(), 400);
+	fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	assert_int_equal(fake_reboot_count(), 0);
+	assert_int_equal(fb.notes, 0);
+
+	/* The client comes back and resumes by sha from the offset the device kept. */
+	smp_bt_subscription_changed(&bt, true);
+	len = upload_req(req, sizeof(req), 0, 400, 3);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smp_rx_process_one());
+	assert_true(fb.notes > 0);
+	assert_int_equal(img_mgmt_upload_offset(), 400);
+	len = upload_req(req, sizeof(req), 400, 400, 4);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smp_rx_process_one());
+	assert_int_equal(img_mgmt_upload_offset(), 800);
+	assert_false(smp_rx_process_one());
+}
+
+static void other_transports_requests_survive_in_order(void **state)
+{
+	/* test_dev keeps TEST_RSP_MAX answers; the shipped pools have 4 buffers. */
+	const uint8_t fill =
+		CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT < 6 ? CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT : 6;
+	uint8_t req[64];
+	size_t len;
+	size_t others = 0;
+
+	(void)state;
+	/* BLE and the other transport taking turns, BLE first. */
+	for (uint8_t i = 0; i < fill; i++) {
+		len = echo_req(req, 5, (uint8_t)(40 + i));
+		if (i % 2 == 0) {
+			assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+		} else {
+			queue_from_other_transport(req, len);
+			others++;
+		}
+	}
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - fill);
+	smp_bt_disconnected(&bt);
+	assert_int_equal(bt.stats.rx_discarded, fill - others);
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - others);
+
+	/* Exactly the other transport's requests are left, answered in the order they came. */
+	clear_notes();
+	test_dev.rsp_count = 0;
+	for (size_t k = 0; k < others; k++) {
+		assert_true(smp_rx_process_one());
+	}
+	assert_false(smp_rx_process_one());
+	assert_int_equal(fb.notes, 0);
+	assert_int_equal(test_dev.rsp_count, others);
+	for (size_t k = 0; k < others; k++) {
+		assert_int_equal(test_dev.rsp[k].data[6], 40 + 2 * k + 1);
+	}
+
+	/* A disconnect that takes the last queued request: what comes next still goes last. */
+	test_dev.rsp_count = 0;
+	len = echo_req(req, 5, 50);
+	queue_from_other_transport(req, len);
+	len = echo_req(req, 5, 51);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	smp_bt_disconnected(&bt);
+	assert_int_equal(bt.stats.rx_discarded, fill - others + 1);
+	len = echo_req(req, 5, 52);
+	queue_from_other_transport(req, len);
+	assert_true(smp_rx_process_one());
+	assert_true(smp_rx_process_one());
+	assert_false(smp_rx_process_one());
+	assert_int_equal(test_dev.rsp_count, 2);
+	assert_int_equal(test_dev.rsp[0].data[6], 50);
+	assert_int_equal(test_dev.rsp[1].data[6], 52);
+	expect_good_request_works(53);
+}
+
+static void request_queued_after_reconnect_is_processed(void **state)
+{
+	uint8_t req[64];
+	size_t len;
+
+	(void)state;
+	len = echo_req(req, 5, 60);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	smp_bt_disconnected(&bt);
+	smp_bt_subscription_changed(&bt, true);
+	len = echo_req(req, 5, 61);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(bt.stats.rx_discarded, 1);
+	clear_notes();
+	assert_true(smp_rx_process_one());
+	assert_false(smp_rx_process_one());
+	expect_echo_answer(61, 5);
+	/* A second disconnect with nothing queued discards nothing more. */
+	smp_bt_disconnected(&bt);
+	assert_int_equal(bt.stats.rx_discarded, 1);
+}
+
+/* A handler during which the link drops, as a stack's context preempting the processing would. */
+static unsigned int hang_up_calls;
+
+static struct smp_status hang_up(struct smp_request *req)
+{
+	(void)req;
+	hang_up_calls++;
+	smp_bt_disconnected(&bt);
+	return smp_ok();
+}
+
+static const struct smp_handler hang_up_handlers[] = { { .write = hang_up } };
+static struct smp_group hang_up_group = {
+	.id = 64, .handlers = hang_up_handlers, .handler_count = 1,
+};
+
+static void request_in_progress_at_disconnect_finishes_unanswered(void **state)
+{
+	uint8_t req[64];
+	size_t len;
+
+	(void)state;
+	hang_up_calls = 0;
+	smp_group_register(&hang_up_group);
+	len = test_hex("0a 00 00 00 00 40 36 00", req, sizeof(req));
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	len = echo_req(req, 5, 55);
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+
+	/* The first one is taken and runs; the echo behind it goes with the connection. */
+	clear_notes();
+	assert_true(smp_rx_process_one());
+	assert_int_equal(hang_up_calls, 1);
+	assert_int_equal(bt.stats.rx_discarded, 1);
+	assert_int_equal(bt.stats.rsp_dropped, 1);
+	assert_int_equal(fb.notes, 0);
+	assert_false(smp_rx_process_one());
+	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	expect_good_request_works(56);
+}
+
+static void unsubscribe_keeps_queued_requests(void **state)
+{
+	uint8_t req[64];
+	size_t len = echo_req(req, 5, 57);
+
+	(void)state;
+	/* The client is still there: its request runs, only the answer has nowhere to go. */
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	fb.subscribed = false;
+	smp_bt_subscription_changed(&bt, false);
+	assert_int_equal(bt.stats.rx_discarded, 0);
+	clear_notes();
+	assert_true(smp_rx_process_one());
+	assert_int_equal(bt.stats.rsp_dropped, 1);
+	assert_int_equal(fb.notes, 0);
+	fb.subscribed = true;
+	smp_bt_subscription_changed(&bt, true);
+	expect_good_request_works(58);
+}
+
 static void init_without_bt_is_refused_only_when_off(void **state)
 {
 	struct smp_bt other;
@@ -570,6 +818,11 @@ int main(void)
 		T(failure_after_first_piece_gives_up),
 		T(garbage_request_then_good_one),
 		T(init_without_bt_is_refused_only_when_off),
+		T(disconnect_discards_queued_upload_chunk_and_reset),
+		T(other_transports_requests_survive_in_order),
+		T(request_queued_after_reconnect_is_processed),
+		T(request_in_progress_at_disconnect_finishes_unanswered),
+		T(unsubscribe_keeps_queued_requests),
 	};
 	const struct CMUnitTest reassembly[] = {
 		T(request_reassembled_from_fragments),
@@ -579,7 +832,7 @@ int main(void)
 		T(fragment_past_the_announced_length),
 		T(two_packets_in_one_write),
 		T(unsubscribe_drops_partial_request),
-		T(disconnect_drops_partial_request_and_stale_answers),
+		T(disconnect_drops_partial_and_queued_requests),
 	};
 	const struct CMUnitTest units[] = {
 		T(unit_with_two_packets_gets_two_answers),

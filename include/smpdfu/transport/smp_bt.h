@@ -41,6 +41,7 @@ struct smp_bt_stats {
 	uint32_t packets;         /* complete requests handed to the SMP server */
 	uint32_t att_errors;      /* writes refused with an ATT error */
 	uint32_t partial_dropped; /* partly reassembled requests thrown away */
+	uint32_t rx_discarded;    /* complete requests taken out of the queue by a disconnect */
 	uint32_t notifications;   /* response pieces the bearer took */
 	uint32_t halvings;        /* times a response piece was halved for want of a buffer */
 	uint32_t rsp_dropped;     /* responses not sent (or cut short): no subscriber, no buffer */
@@ -81,12 +82,19 @@ int smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ct
  */
 enum smp_bt_att_status smp_bt_write(struct smp_bt *bt, const uint8_t *data, size_t len);
 
-/* The client wrote the CCCD. Turning notifications off drops a partly reassembled request. */
+/*
+ * The client wrote the CCCD. Turning notifications off drops a partly reassembled request; complete
+ * requests already queued are still processed, their responses dropped. Called from the stack's
+ * receive context.
+ */
 void smp_bt_subscription_changed(struct smp_bt *bt, bool notify);
 
 /*
- * The connection ended: drops a partly reassembled request, and the responses to requests still
- * queued from it. The image upload state is kept, so the client can resume after reconnecting.
+ * The connection ended: drops a partly reassembled request and discards the complete requests
+ * still queued from the connection (counted in stats.rx_discarded), so they never take effect;
+ * requests of other transports keep their place. A request already being processed finishes, but
+ * its response is dropped. The image upload state is kept, so the client can resume after
+ * reconnecting. Called from the stack's context, which may preempt the processing context.
  */
 void smp_bt_disconnected(struct smp_bt *bt);
 
