@@ -28,8 +28,8 @@ struct smp_transport {
 	const char *name;
 	enum smp_transport_kind kind;
 	/*
-	 * Sends one response packet to `peer` (the address stored with the request). Called from the
-	 * processing context; data is only valid during the call. Returns 0 or -errno.
+	 * Sends one response packet to `peer` (the address stored with the request). Called from
+	 * the processing context; data is only valid during the call. Returns 0 or -errno.
 	 */
 	int (*send)(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data, size_t len);
 	void *ctx;
@@ -52,7 +52,7 @@ void smp_buf_free(struct smp_buf *b);
 size_t smp_buf_free_count(void);
 /* Queues a received unit (one or more SMP packets); the queue owns b from now on. Any context. */
 void smp_rx_submit(struct smp_buf *b);
-/* Processing context: handles the oldest queued unit and frees it. False when the queue was empty. */
+/* Processing context: handles the oldest queued unit and frees it. False: the queue was empty. */
 bool smp_rx_process_one(void);
 
 /*
@@ -75,9 +75,10 @@ size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, voi
  * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
  * through tp. The building block of smp_rx_process_one(), public for tests and fuzzing.
  */
-void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req, size_t len);
+void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req,
+		      size_t len);
 
-/* ---- Groups and handlers ------------------------------------------------------------------------ */
+/* ---- Groups and handlers ----------------------------------------------------------------- */
 
 /* What a handler answers: success, an SMP-level rc, or (SMP v2) a group error {group, rc}. */
 struct smp_status {

@@ -229,7 +229,7 @@ void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8
 		smp_hdr_decode(req + pos, &hdr);
 		pos += SMP_HDR_SIZE;
 		if (hdr.len > len - pos) {
-			/* The header promises more than arrived: nothing can be trusted after it. */
+			/* The header promises more than arrived: nothing after it is trusted. */
 			send_response(tp, peer, &hdr,
 				      build_error(&hdr, smp_err(MGMT_ERR_ECORRUPT, "truncated")));
 			return;

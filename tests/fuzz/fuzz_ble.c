@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint32_t discarded = bt.stats.rx_discarded;
 
 			smp_bt_disconnected(&bt);
-			/* Only this transport queues here: the disconnect must take every request. */
+			/* Only this transport queues: the disconnect must take every request. */
 			if (bt.stats.rx_discarded - discarded != queued) {
 				abort();
 			}

@@ -224,7 +224,8 @@ static void serial_close(void *ctx)
 	if (s->verbose) {
 		fprintf(stderr,
 			"smpdfu: serial: sent %llu packets, %llu bytes as %llu wire bytes "
-			"(%.2f %%); received %u packets in %llu wire bytes, %u console lines, %u bad frames\n",
+			"(%.2f %%); received %u packets in %llu wire bytes, %u console lines, "
+			"%u bad frames\n",
 			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_packet_bytes,
 			(unsigned long long)s->tx_wire_bytes,
 			s->tx_wire_bytes != 0 ? 100.0 * (double)s->tx_packet_bytes /
