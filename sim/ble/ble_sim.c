@@ -188,26 +188,6 @@ static void gatt_server_rx(struct ble_sim *s, const uint8_t *att, size_t len)
 	}
 }
 
-static void central_push(struct ble_sim_central *c, const uint8_t *data, size_t len)
-{
-	struct ble_sim_packet *p;
-
-	if (c->q_count == BLE_SIM_RX_QUEUE) {
-		c->overflows++;
-		return;
-	}
-	p = &c->q[(c->q_head + c->q_count) % BLE_SIM_RX_QUEUE];
-	p->data = malloc(len);
-	if (p->data == NULL) {
-		c->overflows++;
-		return;
-	}
-	memcpy(p->data, data, len);
-	p->len = len;
-	c->q_count++;
-	c->packets++;
-}
-
 /*
  * Rebuilds responses from notifications by the SMP header's length, as nRF Connect Device Manager
  * does: the first notification of a response starts with its header.
@@ -234,7 +214,7 @@ static void central_rebuild(struct ble_sim_central *c, const uint8_t *val, size_
 	if (c->rx_len > expected) {
 		c->bad++;
 	}
-	central_push(c, c->rx, expected);
+	packet_queue_push(&c->rsp, c->rx, expected);
 	c->rx_len = 0;
 }
 
@@ -412,7 +392,7 @@ static bool central_cccd_written(struct ble_sim *s)
 
 static bool central_has_packet(struct ble_sim *s)
 {
-	return s->central.q_count > 0;
+	return s->central.rsp.count > 0;
 }
 
 int ble_sim_central_subscribe(struct ble_sim *s, bool on)
@@ -455,21 +435,10 @@ int ble_sim_central_send(struct ble_sim *s, const uint8_t *pkt, size_t len)
 
 int ble_sim_central_recv(struct ble_sim *s, uint8_t *buf, size_t cap, uint64_t timeout_us)
 {
-	struct ble_sim_central *c = &s->central;
-	struct ble_sim_packet *p;
-	size_t len;
-
 	if (ble_sim_run_until(s, s->now + timeout_us, central_has_packet) < 0) {
 		return -ETIMEDOUT;
 	}
-	p = &c->q[c->q_head];
-	len = p->len;
-	memcpy(buf, p->data, len < cap ? len : cap);
-	free(p->data);
-	p->data = NULL;
-	c->q_head = (c->q_head + 1) % BLE_SIM_RX_QUEUE;
-	c->q_count--;
-	return (int)len;
+	return packet_queue_pop(&s->central.rsp, buf, cap);
 }
 
 /* ---- Life cycle ------------------------------------------------------------------------------ */
@@ -532,11 +501,7 @@ void ble_sim_close(struct ble_sim *s)
 {
 	struct ble_sim_central *c = &s->central;
 
-	while (c->q_count > 0) {
-		free(c->q[c->q_head].data);
-		c->q_head = (c->q_head + 1) % BLE_SIM_RX_QUEUE;
-		c->q_count--;
-	}
+	packet_queue_clear(&c->rsp);
 	ble_link_set(NULL);
 	vdevice_close(&s->dev);
 	ble_model_deinit(&s->link);

@@ -18,13 +18,12 @@
 #include <smpdfu/transport/smp_bt.h>
 
 #include "ble_model.h"
+#include "packet_queue.h"
 #include "vdevice.h"
 
 /* Handles of the SMP characteristic's value and CCCD in the simulated GATT database. */
 #define BLE_SIM_SMP_HANDLE 0x0012u
 #define BLE_SIM_CCCD_HANDLE 0x0013u
-/* Completed responses the central holds until the client reads them. */
-#define BLE_SIM_RX_QUEUE 64
 
 struct ble_sim_cfg {
 	struct ble_link_cfg link;
@@ -34,25 +33,15 @@ struct ble_sim_cfg {
 	uint32_t reconnect_us;  /* from a device reboot to the central's reconnection */
 };
 
-/* A response the central rebuilt, waiting for the client. */
-struct ble_sim_packet {
-	size_t len;
-	uint8_t *data;
-};
-
 struct ble_sim_central {
 	bool subscribed;         /* notifications on: the CCCD write was answered */
 	bool cccd_pending;       /* a CCCD write waits for its answer */
 	bool cccd_value;         /* what it writes */
 	uint8_t *rx;             /* the response being rebuilt */
 	size_t rx_len;
-	struct ble_sim_packet q[BLE_SIM_RX_QUEUE];
-	size_t q_head;
-	size_t q_count;
+	struct packet_queue rsp; /* rebuilt responses the client has not read yet */
 	uint32_t writes;         /* ATT writes without response sent */
 	uint32_t notifications;  /* notifications received */
-	uint32_t packets;        /* responses rebuilt */
-	uint32_t overflows;      /* responses lost: the client did not read fast enough */
 	uint32_t bad;            /* notifications that made no sense (bytes past a response) */
 };
 

@@ -14,7 +14,6 @@
 #include "ble_sim_opts.h"
 #include "sim_dfu.h"
 #include "transport_ble.h"
-#include "vport.h"
 
 #define PROG "smpdfu-blesim"
 
@@ -165,8 +164,9 @@ static void print_json(const struct options *o, const struct ble_sim *s, const s
 	       res->timeouts, res->resyncs, res->restarts);
 }
 
-static int run(const struct options *o, const uint8_t *img, size_t size)
+static int run(const void *ctx, const uint8_t *img, size_t size)
 {
+	const struct options *o = ctx;
 	struct ble_sim *s = malloc(sizeof(*s));
 	struct report r = { .size = size };
 	struct ble_sim_cfg cfg = o->sim;
@@ -221,19 +221,10 @@ out_close:
 int main(int argc, char **argv)
 {
 	struct options o;
-	uint8_t *img;
-	size_t size;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc != 0) {
 		return rc > 0 ? 0 : 2;
 	}
-	vport_set_log_level(o.dfu.log_level);
-	img = sim_dfu_image(&o.dfu, PROG, &size);
-	if (img == NULL) {
-		return o.dfu.image != NULL ? 2 : 1;
-	}
-	rc = run(&o, img, size);
-	free(img);
-	return rc < 0 ? 1 : 0;
+	return sim_dfu_main(&o.dfu, PROG, run, &o);
 }

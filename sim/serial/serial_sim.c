@@ -99,22 +99,9 @@ static uint8_t *host_rx_begin(void *ctx)
 
 static void host_rx_done(void *ctx, uint8_t *pkt, size_t len)
 {
-	struct serial_sim_host *h = &((struct serial_sim *)ctx)->host;
-	struct serial_sim_packet *p;
+	struct serial_sim *s = ctx;
 
-	if (h->q_count == SERIAL_SIM_RX_QUEUE) {
-		h->overflows++;
-		return;
-	}
-	p = &h->q[(h->q_head + h->q_count) % SERIAL_SIM_RX_QUEUE];
-	p->data = malloc(len);
-	if (p->data == NULL) {
-		h->overflows++;
-		return;
-	}
-	memcpy(p->data, pkt, len);
-	p->len = len;
-	h->q_count++;
+	packet_queue_push(&s->host.rsp, pkt, len);
 }
 
 static void host_rx_abort(void *ctx, uint8_t *pkt)
@@ -211,26 +198,15 @@ uint64_t serial_sim_now(const struct serial_sim *s)
 
 static bool host_has_packet(struct serial_sim *s)
 {
-	return s->host.q_count > 0;
+	return s->host.rsp.count > 0;
 }
 
 int serial_sim_host_recv(struct serial_sim *s, uint8_t *buf, size_t cap, uint64_t timeout_us)
 {
-	struct serial_sim_host *h = &s->host;
-	struct serial_sim_packet *p;
-	size_t len;
-
 	if (serial_sim_run_until(s, s->now + timeout_us, host_has_packet) < 0) {
 		return -ETIMEDOUT;
 	}
-	p = &h->q[h->q_head];
-	len = p->len;
-	memcpy(buf, p->data, len < cap ? len : cap);
-	free(p->data);
-	p->data = NULL;
-	h->q_head = (h->q_head + 1) % SERIAL_SIM_RX_QUEUE;
-	h->q_count--;
-	return (int)len;
+	return packet_queue_pop(&s->host.rsp, buf, cap);
 }
 
 /* ---- Life cycle ------------------------------------------------------------------------------ */
@@ -284,11 +260,7 @@ void serial_sim_close(struct serial_sim *s)
 {
 	struct serial_sim_host *h = &s->host;
 
-	while (h->q_count > 0) {
-		free(h->q[h->q_head].data);
-		h->q_head = (h->q_head + 1) % SERIAL_SIM_RX_QUEUE;
-		h->q_count--;
-	}
+	packet_queue_clear(&h->rsp);
 	vdevice_close(&s->dev);
 	free(h->tx_line);
 	free(h->pkt);

@@ -13,11 +13,10 @@
 
 #include <smpdfu/transport/smp_serial.h>
 
+#include "packet_queue.h"
 #include "uart_model.h"
 #include "vdevice.h"
 
-/* Answers the host holds until the client reads them. */
-#define SERIAL_SIM_RX_QUEUE 64
 /* Lines the host accepts from the device: far longer than 127 bytes, to be lenient. */
 #define SERIAL_SIM_HOST_LINE_MAX 4096
 
@@ -28,21 +27,12 @@ struct serial_sim_cfg {
 	struct vdevice_cfg dev;  /* its identity and transport are the serial simulation's own */
 };
 
-/* An answer the host decoded, waiting for the client. */
-struct serial_sim_packet {
-	size_t len;
-	uint8_t *data;
-};
-
 struct serial_sim_host {
 	struct smp_serial_rx rx;
 	uint8_t line[SERIAL_SIM_HOST_LINE_MAX];
 	uint8_t *pkt;            /* SMP_SERIAL_PACKET_MAX bytes: the answer being decoded */
 	uint8_t *tx_line;        /* line_size bytes */
-	struct serial_sim_packet q[SERIAL_SIM_RX_QUEUE];
-	size_t q_head;
-	size_t q_count;
-	uint32_t overflows;      /* answers lost: the client did not read fast enough */
+	struct packet_queue rsp; /* decoded answers the client has not read yet */
 	/* What the framing costs. */
 	uint64_t tx_packets;
 	uint64_t tx_packet_bytes;

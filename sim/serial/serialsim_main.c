@@ -14,7 +14,6 @@
 
 #include "serial_sim.h"
 #include "sim_dfu.h"
-#include "vport.h"
 
 #ifdef SMPDFU_HAVE_APP
 #include <smpdfu/app_event_manager.h>
@@ -272,8 +271,9 @@ static void on_progress(void *arg, size_t acked, size_t size)
 	}
 }
 
-static int run(const struct options *o, const uint8_t *img, size_t size)
+static int run(const void *ctx, const uint8_t *img, size_t size)
 {
+	const struct options *o = ctx;
 	struct serial_sim *s = malloc(sizeof(*s));
 	struct serial_sim_cfg cfg = o->sim;
 	struct host_link link = { .sim = s };
@@ -338,19 +338,10 @@ out_close:
 int main(int argc, char **argv)
 {
 	struct options o;
-	uint8_t *img;
-	size_t size;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc != 0) {
 		return rc > 0 ? 0 : 2;
 	}
-	vport_set_log_level(o.dfu.log_level);
-	img = sim_dfu_image(&o.dfu, PROG, &size);
-	if (img == NULL) {
-		return o.dfu.image != NULL ? 2 : 1;
-	}
-	rc = run(&o, img, size);
-	free(img);
-	return rc < 0 ? 1 : 0;
+	return sim_dfu_main(&o.dfu, PROG, run, &o);
 }

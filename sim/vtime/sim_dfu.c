@@ -16,6 +16,7 @@
 
 #include "sim_image.h"
 #include "smp_client.h"
+#include "vport.h"
 
 const char sim_dfu_opts_help[] =
 	"  --size BYTES       generate an unsigned image of exactly this size (default 524288)\n"
@@ -126,6 +127,23 @@ uint8_t *sim_dfu_image(const struct sim_dfu_opts *o, const char *prog, size_t *s
 		fprintf(stderr, "%s: cannot build the image\n", prog);
 	}
 	return img;
+}
+
+int sim_dfu_main(const struct sim_dfu_opts *o, const char *prog,
+		 int (*run)(const void *ctx, const uint8_t *img, size_t size), const void *ctx)
+{
+	uint8_t *img;
+	size_t size;
+	int rc;
+
+	vport_set_log_level(o->log_level);
+	img = sim_dfu_image(o, prog, &size);
+	if (img == NULL) {
+		return o->image != NULL ? 2 : 1;
+	}
+	rc = run(ctx, img, size);
+	free(img);
+	return rc < 0 ? 1 : 0;
 }
 
 static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_count)

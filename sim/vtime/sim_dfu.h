@@ -45,6 +45,14 @@ bool sim_dfu_parse_count(const char *s, unsigned long max, unsigned long *out);
  */
 uint8_t *sim_dfu_image(const struct sim_dfu_opts *o, const char *prog, size_t *size);
 
+/*
+ * What a simulator's main does once its options are parsed: sets the device's log level, makes
+ * or reads the image and calls run(ctx, img, size), which returns 0 or -errno. Returns the exit
+ * status: 0, 1 when run failed, 2 when the image file cannot be read.
+ */
+int sim_dfu_main(const struct sim_dfu_opts *o, const char *prog,
+		 int (*run)(const void *ctx, const uint8_t *img, size_t size), const void *ctx);
+
 struct sim_dfu_result {
 	uint64_t buf_size;     /* from the device's MCUmgr params */
 	uint64_t buf_count;

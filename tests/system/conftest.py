@@ -51,15 +51,7 @@ def pytest_collection_modifyitems(config, items):
 def read_config() -> dict:
     """The generated <smpdfu/config.h> as {name: int}, so the tests follow the build's layout."""
     path = os.environ.get("SMPDFU_CONFIG_H") or str(build_dir() / "generated/smpdfu/config.h")
-    values = {}
-    for line in Path(path).read_text().splitlines():
-        m = re.match(r"#define (CONFIG_\w+) (\S+)$", line)
-        if m:
-            try:
-                values[m.group(1)] = int(m.group(2), 0)
-            except ValueError:
-                pass
-    return values
+    return app_markers.read_config(path)
 
 
 class FlashLayout:

@@ -4,11 +4,11 @@ device stored is checked in its flash file, independently of what either side sa
 import json
 import os
 import random
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import read_config
 
 BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
 CLIENT = BUILD / "tools" / "smpdfu"
@@ -16,22 +16,7 @@ IMAGE_TOOL = BUILD / "tools" / "smpdfu-image"
 MIB = 1024 * 1024
 # The image tool's header (0x200) and SHA-256 TLV area (40 bytes) around the payload.
 IMAGE_OVERHEAD = 0x200 + 40
-
-
-def config():
-    path = os.environ.get("SMPDFU_CONFIG_H") or str(BUILD / "generated/smpdfu/config.h")
-    values = {}
-    for line in Path(path).read_text().splitlines():
-        m = re.match(r"#define (CONFIG_\w+) (\S+)$", line)
-        if m:
-            try:
-                values[m.group(1)] = int(m.group(2), 0)
-            except ValueError:
-                pass
-    return values
-
-
-CFG = config() if (os.environ.get("SMPDFU_CONFIG_H") or (BUILD / "generated").exists()) else {}
+CFG = read_config() if os.environ.get("SMPDFU_BUILD_DIR") else {}
 pytestmark = pytest.mark.skipif(not CFG.get("CONFIG_MCUMGR_TRANSPORT_BT"),
                                 reason="the build has no BLE transport")
 # The client sizes upload packets by buf_size and splits them over writes, as nRF Connect Device

@@ -4,30 +4,15 @@ model's, so they repeat exactly; the checks compare them with what the line rate
 here from the run's own byte counts."""
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import read_config
 
 BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
 SERIALSIM = BUILD / "sim" / "serial" / "smpdfu-serialsim"
-
-
-def config():
-    path = os.environ.get("SMPDFU_CONFIG_H") or str(BUILD / "generated/smpdfu/config.h")
-    values = {}
-    for line in Path(path).read_text().splitlines():
-        m = re.match(r"#define (CONFIG_\w+) (\S+)$", line)
-        if m:
-            try:
-                values[m.group(1)] = int(m.group(2), 0)
-            except ValueError:
-                pass
-    return values
-
-
-CFG = config() if (os.environ.get("SMPDFU_CONFIG_H") or (BUILD / "generated").exists()) else {}
+CFG = read_config() if os.environ.get("SMPDFU_BUILD_DIR") else {}
 pytestmark = pytest.mark.skipif(not CFG.get("CONFIG_MCUMGR_TRANSPORT_UART"),
                                 reason="the build has no serial transport")
 
