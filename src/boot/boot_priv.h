@@ -1,8 +1,9 @@
 /*
  * Internals shared by the app-side boot API and the bootloader: the trailer reader and writer for
- * any BOOT_MAX_ALIGN, the swap-type table, the loader context and each mode's entry point. The
- * alignment, the status-area size and the mode are parameters here (the public API fixes them from
- * Kconfig) so that one test binary can drive every mode and every alignment.
+ * any BOOT_MAX_ALIGN, the swap-type table, the loader context, each mode's entry point and the
+ * helpers the modes share. The alignment, the status-area size and the mode are parameters here
+ * (the public API fixes them from Kconfig) so that one test binary can drive every mode and every
+ * alignment.
  */
 #ifndef SMPDFU_BOOT_PRIV_H
 #define SMPDFU_BOOT_PRIV_H
@@ -99,7 +100,8 @@ enum boot_mode {
 struct boot_loader {
 	const struct flash_area *pri;
 	const struct flash_area *sec;
-	const struct flash_area *scratch; /* NULL when the flash map has none (only scratch needs it) */
+	/* NULL when the flash map has none (only swap-using-scratch needs it). */
+	const struct flash_area *scratch;
 	const struct image_key *keys;
 	size_t key_count;
 	uint32_t align;        /* BOOT_MAX_ALIGN */
@@ -122,8 +124,10 @@ int boot_loader_init(struct boot_loader *bl);
 /* The options fit the flash: 0, or -EINVAL (write block above align, align not 8/16/32). */
 int boot_loader_check(const struct boot_loader *bl);
 
-/* The mode entries: what boot_go() does for each mode (same return values, -EINVAL when
- * boot_loader_check() refuses the options). */
+/*
+ * The mode entries: what boot_go() does for each mode (same return values, -EINVAL when
+ * boot_loader_check() refuses the options).
+ */
 int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp);
 int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp);
 int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp);
@@ -202,16 +206,26 @@ int boot_swap_write_fields(const struct boot_loader *bl, const struct flash_area
 			   int swap_type, bool image_ok, uint32_t swap_size);
 /* After the data: image_ok for a permanent swap, a revert or a failure, then copy_done. */
 int boot_swap_finish(struct boot_loader *bl, int swap_type);
-/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
-uint32_t boot_image_size_or_zero(const struct flash_area *fa);
+
+/* What boot_swap_plan() takes from the mode. */
+struct boot_swap_limits {
+	uint32_t max_image_size; /* the largest image it can swap: boot_mode_max_image_size() */
+	uint32_t trailer_size;   /* the slot trailer: status area + fields */
+	/* It marks the secondary REVERT before a revert rewrites the primary trailer (move). */
+	bool revert_fixup;
+};
+
 /*
- * Validates the secondary before a swap of that type; max_size is the mode's limit, trailer_size
- * its slot trailer. 0: go ahead (*v filled); 1: no swap (the secondary, or its stale trailer, was
- * scrubbed as MCUboot does; a revert with nothing to go back to also clears the primary trailer);
- * -EIO.
+ * Whether a swap starts, from both trailers: the swap-type table (a secondary marked by the
+ * revert fixup turns PERM into REVERT when lim->revert_fixup), then the secondary validated
+ * within the mode's limit, then the swap's size, the larger of the two images, which must fit
+ * the limit too. 0: swap (*type, *swap_size); 1: no swap (the secondary, or its stale trailer,
+ * was scrubbed as MCUboot does; a revert with nothing to go back to also clears the primary
+ * trailer); -EIO.
  */
-int boot_swap_check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
-			      uint32_t trailer_size, struct image_validation *v);
+int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
+		   const struct boot_swap_state *ps, const struct boot_swap_state *ss, int *type,
+		   uint32_t *swap_size);
 /*
  * A swap recorded but not begun (cut after its status was initialised): the secondary is checked
  * again. 0: still valid; 1: invalid, and scrubbed (the swap is abandoned); -EIO.

@@ -1,7 +1,8 @@
 /*
  * What the two swap modes (swap-using-move, swap-using-scratch) share: status entries and how far
- * they say a swap got, the trailer fields that describe a swap, the writes that finish one, and the
- * checks of the secondary before a swap starts or starts again.
+ * they say a swap got, the trailer fields that describe a swap, the writes that finish one, the
+ * decision whether a swap starts (its type, the checks of the secondary, its size) and the check
+ * of the secondary before a recorded swap starts again.
  */
 #include <errno.h>
 #include <string.h>
@@ -83,7 +84,8 @@ int boot_swap_finish(struct boot_loader *bl, int swap_type)
 	return rc;
 }
 
-uint32_t boot_image_size_or_zero(const struct flash_area *fa)
+/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
+static uint32_t image_size_or_zero(const struct flash_area *fa)
 {
 	struct image_header hdr;
 	struct image_tlv_iter it;
@@ -99,15 +101,20 @@ static int clear_primary_trailer(struct boot_loader *bl, uint32_t trailer_size)
 {
 	uint32_t first = boot_trailer_first_sector(bl->pri->size, bl->sector_size, trailer_size);
 
-	if (boot_image_size_or_zero(bl->pri) > first * bl->sector_size) {
+	if (image_size_or_zero(bl->pri) > first * bl->sector_size) {
 		return 0;
 	}
 	LOG_INF("nothing to revert to: clearing the primary trailer");
 	return boot_scramble_trailer(bl, bl->pri, trailer_size);
 }
 
-int boot_swap_check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
-			      uint32_t trailer_size, struct image_validation *v)
+/*
+ * Validates the secondary before a swap of that type. 0: go ahead (*v filled); 1: no swap (the
+ * secondary, or its stale trailer, was scrubbed as MCUboot does; a revert with nothing to go back
+ * to also clears the primary trailer); -EIO.
+ */
+static int check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
+			   uint32_t trailer_size, struct image_validation *v)
 {
 	int rc = boot_validate_image(bl, bl->sec, max_size, v);
 
@@ -134,6 +141,39 @@ int boot_swap_check_secondary(struct boot_loader *bl, int swap_type, uint32_t ma
 	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
 		rc = boot_scrub_slot(bl->sec);
 		return rc < 0 ? rc : 1;
+	}
+	return 0;
+}
+
+int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
+		   const struct boot_swap_state *ps, const struct boot_swap_state *ss, int *type,
+		   uint32_t *swap_size)
+{
+	struct image_validation v;
+	uint32_t pri_size;
+	int rc;
+
+	*type = boot_swap_type_decide(ps, ss);
+	/* A revert whose fixup ran, then power failed: it reads PERM but stays a revert. */
+	if (lim->revert_fixup && *type == BOOT_SWAP_TYPE_PERM &&
+	    ss->swap_type == BOOT_SWAP_TYPE_REVERT) {
+		*type = BOOT_SWAP_TYPE_REVERT;
+	}
+	if (*type == BOOT_SWAP_TYPE_NONE) {
+		return 1;
+	}
+	LOG_INF("swap type %s", boot_swap_type_name(*type));
+	rc = check_secondary(bl, *type, lim->max_image_size, lim->trailer_size, &v);
+	if (rc != 0) {
+		return rc;
+	}
+	/* The secondary fits (checked above); the image it replaces must fit as well. */
+	pri_size = image_size_or_zero(bl->pri);
+	*swap_size = pri_size > v.size ? pri_size : v.size;
+	if (*swap_size == 0 || *swap_size > lim->max_image_size) {
+		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",
+			(unsigned int)pri_size);
+		return 1;
 	}
 	return 0;
 }

@@ -272,7 +272,8 @@ static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *di
 	*did = ps->swap_type;
 	if (done > 0) {
 		char ver[IMAGE_VERSION_STR_MAX] = "?";
-		uint32_t steps = done < bl->max_sectors ? done : m->last_idx + done - bl->max_sectors;
+		uint32_t steps =
+			done < bl->max_sectors ? done : m->last_idx + done - bl->max_sectors;
 		const struct flash_area *fa;
 		struct image_header hdr;
 		uint32_t off;
@@ -340,13 +341,13 @@ int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct fl
 
 int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 {
+	struct boot_swap_limits lim;
 	struct boot_swap_state ps;
 	struct boot_swap_state ss;
-	struct image_validation v;
 	struct image_header hdr;
 	struct move m;
 	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
-	uint32_t pri_size;
+	uint32_t swap_size;
 	int did = BOOT_SWAP_TYPE_NONE;
 	int type;
 	int rc;
@@ -371,26 +372,15 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 
-	type = boot_swap_type_decide(&ps, &ss);
-	/* A revert whose fixup ran, then power failed: it reads PERM but stays a revert. */
-	if (type == BOOT_SWAP_TYPE_PERM && ss.swap_type == BOOT_SWAP_TYPE_REVERT) {
-		type = BOOT_SWAP_TYPE_REVERT;
-	}
-	if (type == BOOT_SWAP_TYPE_NONE) {
-		goto boot_primary;
-	}
-	LOG_INF("swap type %s", boot_swap_type_name(type));
-	rc = boot_swap_check_secondary(bl, type, move_max_image_size(&m), m.trailer_size, &v);
+	lim.max_image_size = move_max_image_size(&m);
+	lim.trailer_size = m.trailer_size;
+	lim.revert_fixup = true; /* fixup_revert() marks the secondary */
+	rc = boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
-	if (rc > 0) {
-		goto boot_primary;
-	}
-	pri_size = boot_image_size_or_zero(bl->pri);
-	if (move_set_swap_size(&m, pri_size > v.size ? pri_size : v.size) < 0) {
-		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",
-			(unsigned int)pri_size);
+	/* The plan held swap_size to the limit that move_set_swap_size() applies. */
+	if (rc > 0 || move_set_swap_size(&m, swap_size) < 0) {
 		goto boot_primary;
 	}
 	rc = start_swap(&m, type);

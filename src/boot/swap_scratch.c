@@ -572,15 +572,15 @@ static int start_swap(struct scratch *s, int swap_type, bool image_ok)
 
 int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 {
+	struct boot_swap_limits lim;
 	struct boot_swap_state ps;
 	struct boot_swap_state ss;
 	struct boot_swap_state cs;
-	struct image_validation v;
 	struct image_header hdr;
 	struct scratch s;
 	enum status_src src;
 	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
-	uint32_t pri_size;
+	uint32_t swap_size;
 	uint32_t done;
 	int did = BOOT_SWAP_TYPE_NONE;
 	int type;
@@ -609,22 +609,15 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 	if (boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
 		return -EIO;
 	}
-	type = boot_swap_type_decide(&ps, &ss);
-	if (type == BOOT_SWAP_TYPE_NONE) {
-		goto boot_primary;
-	}
-	LOG_INF("swap type %s", boot_swap_type_name(type));
-	rc = boot_swap_check_secondary(bl, type, scratch_max_image_size(&s), s.trailer_size, &v);
+	lim.max_image_size = scratch_max_image_size(&s);
+	lim.trailer_size = s.trailer_size;
+	lim.revert_fixup = false; /* the scratch record covers a revert: no fixup */
+	rc = boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
-	if (rc > 0) {
-		goto boot_primary;
-	}
-	pri_size = boot_image_size_or_zero(bl->pri);
-	if (scratch_set_swap_size(&s, pri_size > v.size ? pri_size : v.size) < 0) {
-		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",
-			(unsigned int)pri_size);
+	/* The plan held swap_size to the limit that scratch_set_swap_size() applies. */
+	if (rc > 0 || scratch_set_swap_size(&s, swap_size) < 0) {
 		goto boot_primary;
 	}
 	/* A permanent request's image_ok goes into the swap's records (MCUboot's status init). */
