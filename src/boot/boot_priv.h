@@ -181,10 +181,12 @@ void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header 
 /* Slot index (0 primary, 1 secondary) of an area of the loader. */
 uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa);
 /*
- * What the next boot stands on: the primary image, fully validated (bl->validate_primary) or by its
- * header only, ending before max_size. 0 with *hdr; -ENOENT no bootable image; -EIO; -EINVAL etc.
+ * The last step of the modes that boot the primary: the image there, fully validated
+ * (bl->validate_primary) or by its header only, ending before max_size, goes into rsp with the
+ * swap type this run carried out. 0; -ENOENT no bootable image (logged); -EIO.
  */
-int boot_check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr);
+int boot_from_primary(struct boot_loader *bl, uint32_t max_size, int swap_type,
+		      struct boot_rsp *rsp);
 
 /* Shared by the two swap modes (swap_common.c). */
 

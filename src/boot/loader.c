@@ -1,7 +1,8 @@
 /*
  * The bootloader's entry: boot_go() runs the mode Kconfig chose over the flash map's slots. The
  * helpers every mode shares live here too: header checks, full validation with the board's keys,
- * sector copies through one bounded buffer, and the erases that scrub a slot or its trailer.
+ * sector copies through one bounded buffer, the erases that scrub a slot or its trailer, and the
+ * last step of the modes that boot the primary.
  */
 #include <errno.h>
 #include <string.h>
@@ -195,7 +196,11 @@ uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa)
 	return fa == bl->pri ? 0 : 1;
 }
 
-int boot_check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr)
+/*
+ * What the next boot stands on: the primary image, fully validated (bl->validate_primary) or by its
+ * header only, ending before max_size. 0 with *hdr; -ENOENT no bootable image; -EIO; -EINVAL etc.
+ */
+static int check_primary(struct boot_loader *bl, uint32_t max_size, struct image_header *hdr)
 {
 	struct image_validation v;
 	int rc;
@@ -224,6 +229,23 @@ void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header 
 	rsp->swap_type = swap_type;
 	image_version_str(&hdr->ver, ver);
 	LOG_INF("booting slot %u version %s", (unsigned int)slot, ver);
+}
+
+int boot_from_primary(struct boot_loader *bl, uint32_t max_size, int swap_type,
+		      struct boot_rsp *rsp)
+{
+	struct image_header hdr;
+	int rc = check_primary(bl, max_size, &hdr);
+
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0) {
+		LOG_ERR("no valid image in the primary slot (%d)", rc);
+		return -ENOENT;
+	}
+	boot_report(rsp, 0, &hdr, swap_type);
+	return 0;
 }
 
 int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp)

@@ -67,7 +67,6 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 	struct boot_swap_state ps;
 	struct boot_swap_state ss;
 	struct image_validation v;
-	struct image_header hdr;
 	int did = BOOT_SWAP_TYPE_NONE;
 	int type;
 	int rc;
@@ -108,14 +107,5 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 		}
 	}
 
-	rc = boot_check_primary(bl, overwrite_max_image_size(bl), &hdr);
-	if (rc == -EIO) {
-		return rc;
-	}
-	if (rc < 0) {
-		LOG_ERR("no valid image in the primary slot (%d)", rc);
-		return -ENOENT;
-	}
-	boot_report(rsp, 0, &hdr, did);
-	return 0;
+	return boot_from_primary(bl, overwrite_max_image_size(bl), did, rsp);
 }

@@ -576,7 +576,6 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 	struct boot_swap_state ps;
 	struct boot_swap_state ss;
 	struct boot_swap_state cs;
-	struct image_header hdr;
 	struct scratch s;
 	enum status_src src;
 	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
@@ -628,14 +627,5 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 	did = type;
 
 boot_primary:
-	rc = boot_check_primary(bl, max_boot, &hdr);
-	if (rc == -EIO) {
-		return rc;
-	}
-	if (rc < 0) {
-		LOG_ERR("no valid image in the primary slot (%d)", rc);
-		return -ENOENT;
-	}
-	boot_report(rsp, 0, &hdr, did);
-	return 0;
+	return boot_from_primary(bl, max_boot, did, rsp);
 }
