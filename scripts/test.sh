@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a Debian machine (packages) and runs every test of smpdfu: unit tests, the wire oracle and
-# the system tests on the simulated device, the same again under AddressSanitizer/UBSan, the
-# portability build of the core for Cortex-M4 with its size report, and the fuzz harnesses briefly.
+# Sets up a Debian machine (packages) and runs every test of smpdfu: the style check, unit tests,
+# the wire oracle and the system tests on the simulated device, the same again under
+# AddressSanitizer/UBSan, the portability build of the core for Cortex-M4 with its size report, and
+# the fuzz harnesses briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ step "setup"
 bash scripts/setup.sh
 
 jobs=$(nproc)
+
+step "style: C within 100 columns, no trailing whitespace"
+bash scripts/check_style.sh
 
 step "build and test: simulated device (configs/sim_udp.conf)"
 cmake --preset sim >/dev/null
