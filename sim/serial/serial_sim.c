@@ -70,6 +70,7 @@ static int install_transport(void *arg)
 		return -ENOTSUP;
 	}
 	smp_serial_transport_init(&s->st, device_write, s);
+	s->rx_on_at = vport_now_us();
 	return device_write(s, (const uint8_t *)banner, sizeof(banner) - 1);
 }
 
@@ -78,7 +79,7 @@ static void device_receive(struct serial_sim *s, const struct uart_chunk *c)
 {
 	uint32_t before = s->st.rx.stats.packets;
 
-	if (s->halted) {
+	if (s->dev.halted || c->at_us < s->rx_on_at) {
 		return;
 	}
 	vport_set_now_us(s->now);
@@ -120,7 +121,7 @@ static void host_receive(struct serial_sim *s, const struct uart_chunk *c)
 {
 	size_t off = 0;
 
-	s->host.rx_wire_bytes += c->len;
+	s->host.traffic.rx_wire_bytes += c->len;
 	while (off < c->len) {
 		off += smp_serial_rx_feed(&s->host.rx, c->data + off, c->len - off);
 	}
@@ -130,7 +131,7 @@ static int host_write_line(void *ctx, const uint8_t *line, size_t len)
 {
 	struct serial_sim *s = ctx;
 
-	s->host.tx_wire_bytes += len;
+	s->host.traffic.tx_wire_bytes += len;
 	return uart_line_write(&s->to_device, s->now, line, len);
 }
 
@@ -139,8 +140,8 @@ int serial_sim_host_send(struct serial_sim *s, const uint8_t *pkt, size_t len)
 	if (len > SMP_SERIAL_PACKET_MAX) {
 		return -EMSGSIZE;
 	}
-	s->host.tx_packets++;
-	s->host.tx_packet_bytes += len;
+	s->host.traffic.tx_packets++;
+	s->host.traffic.tx_packet_bytes += len;
 	return smp_serial_encode(pkt, len, s->host.tx_line, s->cfg.line_size, host_write_line, s);
 }
 
@@ -148,13 +149,13 @@ int serial_sim_host_send(struct serial_sim *s, const uint8_t *pkt, size_t len)
 
 static void device_reboot(struct serial_sim *s)
 {
-	/* Power-on: whatever its receive path held is gone; the line itself carries on. */
+	/*
+	 * Power-on: what the receive path held is gone, the line carries on, and until the
+	 * transport is up again (rx_on_at) the bootloader does not listen. A device that cannot
+	 * boot stays halted and silent; the client times out.
+	 */
 	vport_set_now_us(s->dev.free_at);
-	if (vdevice_boot(&s->dev) < 0) {
-		/* A device that cannot boot stays silent; the client times out. */
-		s->halted = true;
-		s->dev.smp_queued = 0;
-	}
+	vdevice_boot(&s->dev);
 }
 
 int serial_sim_run_until(struct serial_sim *s, uint64_t t, bool (*stop)(struct serial_sim *s))

@@ -27,17 +27,21 @@ struct serial_sim_cfg {
 	struct vdevice_cfg dev;  /* its identity and transport are the serial simulation's own */
 };
 
+/* What the host sent and received: the framing's cost. */
+struct serial_sim_traffic {
+	uint64_t tx_packets;
+	uint64_t tx_packet_bytes; /* SMP bytes */
+	uint64_t tx_wire_bytes;   /* the lines they became */
+	uint64_t rx_wire_bytes;
+};
+
 struct serial_sim_host {
 	struct smp_serial_rx rx;
 	uint8_t line[SERIAL_SIM_HOST_LINE_MAX];
 	uint8_t *pkt;            /* SMP_SERIAL_PACKET_MAX bytes: the answer being decoded */
 	uint8_t *tx_line;        /* line_size bytes */
 	struct packet_queue rsp; /* decoded answers the client has not read yet */
-	/* What the framing costs. */
-	uint64_t tx_packets;
-	uint64_t tx_packet_bytes;
-	uint64_t tx_wire_bytes;
-	uint64_t rx_wire_bytes;
+	struct serial_sim_traffic traffic;
 };
 
 struct serial_sim {
@@ -45,7 +49,11 @@ struct serial_sim {
 	uint64_t now;
 	struct vdevice dev;
 	struct smp_serial_transport st;
-	bool halted;             /* the device could not boot: it hears nothing and stays silent */
+	/*
+	 * When the device's serial transport last came up: what reaches the device before then
+	 * arrives while it is in the bootloader, which does not listen.
+	 */
+	uint64_t rx_on_at;
 	struct uart_line to_device;
 	struct uart_line to_host;
 	struct serial_sim_host host;

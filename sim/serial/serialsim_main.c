@@ -15,12 +15,6 @@
 #include "serial_sim.h"
 #include "sim_dfu.h"
 
-#ifdef SMPDFU_HAVE_APP
-#include <smpdfu/app_event_manager.h>
-
-#include "app.h"
-#endif
-
 #define PROG "smpdfu-serialsim"
 
 struct options {
@@ -164,6 +158,7 @@ static const struct transport_ops host_ops = {
 
 struct report {
 	size_t size;
+	bool started;         /* the first upload request went out (MCUmgr params answered) */
 	double upload_s;
 	double goodput_Bps;
 	double line_Bps;      /* bytes per second the line carries: baud / bits per byte */
@@ -173,10 +168,9 @@ struct report {
 	double flash_s;       /* the flash work the upload caused, on the configured part */
 	uint64_t words;
 	uint64_t pages;
-	uint64_t tx_packets;  /* the upload's requests and bytes, as the host's encoder counts */
-	uint64_t tx_packet_bytes;
-	uint64_t tx_wire_bytes;
-	uint64_t rx_wire_bytes;
+	struct serial_sim_traffic traffic; /* the upload's own, as the host's encoder counts */
+	uint32_t reboots;
+	uint32_t answers_lost; /* answers the host could not hold */
 	struct sim_dfu_result dfu;
 };
 
@@ -207,7 +201,8 @@ static void print_text(const struct options *o, const struct report *r, int rc)
 	printf("simulated DFU time: %.3f s\n", r->upload_s);
 	printf("requests: %" PRIu64 " packets, %" PRIu64 " SMP bytes -> %" PRIu64
 	       " wire bytes; answers: %" PRIu64 " wire bytes\n",
-	       r->tx_packets, r->tx_packet_bytes, r->tx_wire_bytes, r->rx_wire_bytes);
+	       r->traffic.tx_packets, r->traffic.tx_packet_bytes, r->traffic.tx_wire_bytes,
+	       r->traffic.rx_wire_bytes);
 	printf("line rate: %.1f B/s; framing leaves %.2f %% of it for the image\n", r->line_Bps,
 	       100.0 * r->framing);
 	printf("goodput: %.1f B/s = %.2f %% of the line rate, %.2f %% of the framing bound "
@@ -219,22 +214,40 @@ static void print_text(const struct options *o, const struct report *r, int rc)
 	       r->line_s, r->flash_s, r->words, r->pages,
 	       o->sim.dev.flash != NULL ? "" : ", untimed",
 	       r->upload_s / max_d(r->line_s, r->flash_s));
-	printf("client: %u requests, %u timeouts, %u resyncs, %u restarts\n", res->packets,
-	       res->timeouts, res->resyncs, res->restarts);
+	printf("client: %u requests, %u timeouts, %u resyncs, %u restarts; %u answers lost\n",
+	       res->packets, res->timeouts, res->resyncs, res->restarts,
+	       (unsigned int)r->answers_lost);
+}
+
+/* A figure of a finished upload, or null: a failed one has none that means anything. */
+static void json_figure(const char *name, int decimals, double v, bool valid)
+{
+	printf("\"%s\":", name);
+	if (valid) {
+		printf("%.*f", decimals, v);
+	} else {
+		printf("null");
+	}
+	printf(",");
 }
 
 static void print_json(const struct options *o, const struct report *r, int rc)
 {
 	const struct upload_result *res = &r->dfu.up;
+	const struct serial_sim_traffic *t = &r->traffic;
+	bool ok = rc == 0;
 
-	printf("{\"ok\":%s,\"size\":%zu,\"match\":%s,\"upload_s\":%.6f,\"goodput_Bps\":%.1f,"
-	       "\"line_Bps\":%.1f,\"line_utilisation\":%.4f,\"framing\":%.4f,\"bound_Bps\":%.1f,"
-	       "\"bound_ratio\":%.4f,\"line_s\":%.6f,\"max_ratio\":%.4f,",
-	       rc == 0 ? "true" : "false", r->size,
-	       res->match_known ? (res->match ? "true" : "false") : "null", r->upload_s,
-	       r->goodput_Bps, r->line_Bps, r->goodput_Bps / r->line_Bps, r->framing,
-	       r->bound_Bps, r->goodput_Bps / r->bound_Bps, r->line_s,
-	       r->upload_s / max_d(r->line_s, r->flash_s));
+	printf("{\"ok\":%s,\"size\":%zu,\"match\":%s,", ok ? "true" : "false", r->size,
+	       res->match_known ? (res->match ? "true" : "false") : "null");
+	json_figure("upload_s", 6, r->upload_s, r->started);
+	json_figure("goodput_Bps", 1, r->goodput_Bps, ok);
+	printf("\"line_Bps\":%.1f,", r->line_Bps);
+	json_figure("line_utilisation", 4, r->goodput_Bps / r->line_Bps, ok);
+	json_figure("framing", 4, r->framing, ok);
+	json_figure("bound_Bps", 1, r->bound_Bps, ok);
+	json_figure("bound_ratio", 4, r->goodput_Bps / r->bound_Bps, ok);
+	json_figure("line_s", 6, r->line_s, ok);
+	json_figure("max_ratio", 4, r->upload_s / max_d(r->line_s, r->flash_s), ok);
 	printf("\"baud\":%u,\"bits\":%u,\"line_size\":%zu,\"flash\":\"%s\",\"flash_s\":%.6f,"
 	       "\"flash_words\":%" PRIu64 ",\"flash_pages\":%" PRIu64 ",\"buf_size\":%" PRIu64
 	       ",\"buf_count\":%" PRIu64 ",\"packet_size\":%zu,\"window\":%u,",
@@ -243,16 +256,18 @@ static void print_json(const struct options *o, const struct report *r, int rc)
 	       r->pages, r->dfu.buf_size, r->dfu.buf_count, r->dfu.packet_size, r->dfu.window);
 	printf("\"tx_packets\":%" PRIu64 ",\"tx_packet_bytes\":%" PRIu64
 	       ",\"tx_wire_bytes\":%" PRIu64 ",\"rx_wire_bytes\":%" PRIu64
-	       ",\"requests\":%u,\"timeouts\":%u,\"resyncs\":%u,\"restarts\":%u}\n",
-	       r->tx_packets, r->tx_packet_bytes, r->tx_wire_bytes, r->rx_wire_bytes, res->packets,
-	       res->timeouts, res->resyncs, res->restarts);
+	       ",\"requests\":%u,\"timeouts\":%u,\"resyncs\":%u,\"restarts\":%u,"
+	       "\"reboots\":%u,\"answers_lost\":%u}\n",
+	       t->tx_packets, t->tx_packet_bytes, t->tx_wire_bytes, t->rx_wire_bytes, res->packets,
+	       res->timeouts, res->resyncs, res->restarts, (unsigned int)r->reboots,
+	       (unsigned int)r->answers_lost);
 }
 
 /* What the host had sent and received when the upload's first request went out. */
 struct upload_start {
 	const struct serial_sim *sim;
 	bool taken;
-	struct serial_sim_host host;
+	struct serial_sim_traffic traffic;
 	uint64_t words;
 	uint64_t pages;
 };
@@ -265,7 +280,7 @@ static void on_progress(void *arg, size_t acked, size_t size)
 	(void)size;
 	if (!u->taken) {
 		u->taken = true;
-		u->host = u->sim->host;
+		u->traffic = u->sim->host.traffic;
 		u->words = u->sim->dev.tflash.words;
 		u->pages = u->sim->dev.tflash.pages;
 	}
@@ -275,7 +290,6 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 {
 	const struct options *o = ctx;
 	struct serial_sim *s = malloc(sizeof(*s));
-	struct serial_sim_cfg cfg = o->sim;
 	struct host_link link = { .sim = s };
 	struct transport t = {
 		.ops = &host_ops,
@@ -293,43 +307,41 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 		return -ENOMEM;
 	}
 	link.clock = (struct client_clock){ .now_us = host_now_us, .ctx = &link };
-#ifdef SMPDFU_HAVE_APP
-	cfg.dev.app_start = app_start;
-	cfg.dev.app_process = app_event_manager_process;
-	cfg.dev.app_has_pending = app_event_manager_has_pending;
-#endif
-	rc = serial_sim_open(s, &cfg);
+	rc = serial_sim_open(s, &o->sim);
 	if (rc < 0) {
 		free(s);
 		return rc;
 	}
 	rc = sim_dfu_upload(&t, &o->dfu, PROG, img, size, &observe, &r.dfu);
-	if (!start.taken) {
-		/* No MCUmgr params: nothing was uploaded (said on stderr). */
-		goto out_close;
-	}
-	/* The upload's own traffic, without the params exchange before it. */
-	r.tx_packets = s->host.tx_packets - start.host.tx_packets;
-	r.tx_packet_bytes = s->host.tx_packet_bytes - start.host.tx_packet_bytes;
-	r.tx_wire_bytes = s->host.tx_wire_bytes - start.host.tx_wire_bytes;
-	r.rx_wire_bytes = s->host.rx_wire_bytes - start.host.rx_wire_bytes;
-	r.framing = (double)size / (double)r.tx_wire_bytes;
-	r.upload_s = r.dfu.up.seconds;
-	r.goodput_Bps = r.upload_s > 0 ?
-				(double)(r.dfu.up.acked - r.dfu.up.resumed_from) / r.upload_s : 0;
+	r.started = start.taken;
 	r.line_Bps = (double)o->sim.baud / (double)o->sim.bits_per_byte;
-	r.bound_Bps = r.line_Bps * r.framing;
-	r.line_s = (double)size / r.bound_Bps;
-	r.words = s->dev.tflash.words - start.words;
-	r.pages = s->dev.tflash.pages - start.pages;
+	if (r.started) {
+		/* The upload's own traffic, without the params exchange before it. */
+		const struct serial_sim_traffic *now = &s->host.traffic;
+
+		r.traffic.tx_packets = now->tx_packets - start.traffic.tx_packets;
+		r.traffic.tx_packet_bytes = now->tx_packet_bytes - start.traffic.tx_packet_bytes;
+		r.traffic.tx_wire_bytes = now->tx_wire_bytes - start.traffic.tx_wire_bytes;
+		r.traffic.rx_wire_bytes = now->rx_wire_bytes - start.traffic.rx_wire_bytes;
+		r.words = s->dev.tflash.words - start.words;
+		r.pages = s->dev.tflash.pages - start.pages;
+	}
+	r.upload_s = r.dfu.up.seconds;
+	if (rc == 0) {
+		r.framing = (double)size / (double)r.traffic.tx_wire_bytes;
+		r.goodput_Bps = (double)(r.dfu.up.acked - r.dfu.up.resumed_from) / r.upload_s;
+		r.bound_Bps = r.line_Bps * r.framing;
+		r.line_s = (double)size / r.bound_Bps;
+	}
 	r.flash_s = (double)flash_timing_cost_us(o->sim.dev.flash, r.words, r.pages) / 1e6;
+	r.reboots = s->dev.reboots;
+	r.answers_lost = s->host.rsp.overflows;
 	if (o->dfu.json) {
 		print_json(o, &r, rc);
 	} else {
 		print_text(o, &r, rc);
 	}
 
-out_close:
 	serial_sim_close(s);
 	free(s);
 	return rc;

@@ -1,9 +1,9 @@
 /*
  * A deterministic model of one direction of a UART line in virtual time (microseconds): bytes go
  * out back to back at the line rate, each taking bits_per_byte bit times (10 for 8N1: start, 8
- * data, stop), and the receiver gets them in pieces of up to UART_CHUNK_MAX bytes, each when its
- * last byte has arrived, as a UART driver hands on what its receive buffer collected. It models
- * what bounds SMP over a serial line, not the electrical line: no loss, no flow control, no noise.
+ * data, stop), and the receiver gets each write in pieces of up to UART_CHUNK_MAX bytes, each the
+ * moment its last byte has arrived: the best a UART driver can do. It models what bounds SMP over a
+ * serial line, not the electrical line: no loss, no flow control, no noise.
  */
 #ifndef UART_MODEL_H
 #define UART_MODEL_H
@@ -27,7 +27,8 @@ struct uart_line {
 	uint32_t bits_per_byte;
 	/*
 	 * When the line finishes what it was given, in ticks of 1/baud µs: byte times are exact
-	 * in these units, so no rounding piles up over a long transfer.
+	 * in these units, so back-to-back writes never pile up rounding (a write to an idle line
+	 * starts at the whole µs it is made).
 	 */
 	uint64_t free_at_ticks;
 	struct uart_chunk *q; /* chunks in flight, oldest first, a ring of cap */

@@ -23,7 +23,6 @@ void packet_queue_push(struct packet_queue *pq, const uint8_t *data, size_t len)
 	pq->q[tail].data = copy;
 	pq->q[tail].len = len;
 	pq->count++;
-	pq->pushed++;
 }
 
 int packet_queue_pop(struct packet_queue *pq, uint8_t *buf, size_t cap)

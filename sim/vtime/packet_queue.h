@@ -17,7 +17,6 @@ struct packet_queue {
 	} q[PACKET_QUEUE_CAP];
 	size_t head;
 	size_t count;
-	uint32_t pushed;     /* packets queued so far */
 	uint32_t overflows;  /* packets lost: the queue was full or memory ran out */
 };
 

@@ -56,9 +56,7 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 
 static void device_busy(void *arg, uint64_t us)
 {
-	struct vdevice *d = arg;
-
-	d->busy_us += us;
+	(void)arg;
 	vport_advance_us(us);
 }
 
@@ -137,11 +135,15 @@ static int flash_open(struct vdevice *d)
 	return rc;
 }
 
-int vdevice_boot(struct vdevice *d)
+static int power_on(struct vdevice *d)
 {
 	struct boot_rsp rsp;
 	int rc;
 
+	/* Whatever the last run held is gone with the pool that smp_server_init() makes anew. */
+	d->in_work = NULL;
+	d->smp_queued = 0;
+	d->smp_head = 0;
 	sys_timers_reset();
 	mgmt_callbacks_reset();
 	rc = boot_go(&rsp);
@@ -158,8 +160,6 @@ int vdevice_boot(struct vdevice *d)
 	os_mgmt_register(d->cfg.identity);
 	img_mgmt_register();
 	img_mgmt_reset_upload();
-	d->smp_queued = 0;
-	d->smp_head = 0;
 	rc = d->cfg.transport_init(d->cfg.transport_arg);
 	if (rc < 0) {
 		return rc;
@@ -173,6 +173,14 @@ int vdevice_boot(struct vdevice *d)
 	}
 	d->free_at = vport_now_us();
 	return 0;
+}
+
+int vdevice_boot(struct vdevice *d)
+{
+	int rc = power_on(d);
+
+	d->halted = rc < 0;
+	return rc;
 }
 
 int vdevice_open(struct vdevice *d, const struct vdevice_cfg *cfg)
@@ -221,8 +229,14 @@ uint64_t vdevice_due(const struct vdevice *d)
 	uint64_t due = UINT64_MAX;
 	int32_t next_ms;
 
+	if (d->halted) {
+		return UINT64_MAX;
+	}
+	if (d->in_work != NULL) {
+		due = d->free_at;
+	}
 	if (d->smp_queued > 0) {
-		due = max_u64(d->free_at, d->smp_arrival[d->smp_head]);
+		due = min_u64(due, max_u64(d->free_at, d->smp_arrival[d->smp_head]));
 	}
 	if (app_has_pending(d)) {
 		due = min_u64(due, max_u64(d->free_at, d->app_kick_at));
@@ -240,17 +254,27 @@ uint64_t vdevice_due(const struct vdevice *d)
 
 bool vdevice_step(struct vdevice *d, uint64_t t)
 {
+	bool handled = false;
+
 	vport_set_now_us(t);
+	if (d->in_work != NULL && d->free_at <= t) {
+		smp_buf_free(d->in_work);
+		d->in_work = NULL;
+	}
 	if (d->smp_queued > 0 && d->smp_arrival[d->smp_head] <= t) {
 		d->smp_head = (d->smp_head + 1) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
 		d->smp_queued--;
-		smp_rx_process_one();
+		handled = smp_rx_process_one();
 	}
 	sys_timers_process();
 	if (d->cfg.app_process != NULL) {
 		d->cfg.app_process();
 	}
 	d->free_at = vport_now_us();
+	if (handled && d->free_at > t) {
+		/* The buffer the core just freed is the one it hands out next. */
+		d->in_work = smp_buf_alloc();
+	}
 	if (vport_take_reboot()) {
 		d->reboots++;
 		return true;

@@ -14,6 +14,7 @@
 #include <smpdfu/config.h>
 #include <smpdfu/flash.h>
 #include <smpdfu/grp/os_mgmt.h>
+#include <smpdfu/smp.h>
 
 #include "flash_sim.h"
 #include "flash_timing.h"
@@ -55,7 +56,13 @@ struct vdevice {
 	uint64_t smp_arrival[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 	uint64_t app_kick_at;    /* when the link last reported something to the application */
 	uint64_t free_at;        /* the device's CPU is busy until then */
-	uint64_t busy_us;        /* CPU time spent in flash operations */
+	/*
+	 * The request in work keeps its pool buffer until free_at: the core frees it as soon as
+	 * the handler returns, but in virtual time the handler's flash work and answer last
+	 * until free_at, so the buffer is taken back from the pool for that long.
+	 */
+	struct smp_buf *in_work;
+	bool halted;             /* the last boot failed: the device does nothing any more */
 	uint32_t reboots;
 };
 
@@ -70,7 +77,8 @@ void vdevice_close(struct vdevice *d);
 
 /*
  * A power-on at the virtual time vport holds: the bootloader, then the application with the SMP
- * server, the transport and the application modules. Returns 0 or -errno (said on stderr).
+ * server, the transport and the application modules. Returns 0 or -errno (said on stderr); the
+ * device is then halted.
  */
 int vdevice_boot(struct vdevice *d);
 
@@ -81,8 +89,8 @@ void vdevice_request_arrived(struct vdevice *d, uint64_t t);
 void vdevice_kick_app(struct vdevice *d, uint64_t t);
 
 /*
- * When the device's main context next has to run (UINT64_MAX: nothing to do): not before its CPU
- * is free, and not before the work it would do exists.
+ * When the device's main context next has to run (UINT64_MAX: nothing to do, or halted): not
+ * before its CPU is free, and not before the work it would do exists.
  */
 uint64_t vdevice_due(const struct vdevice *d);
 

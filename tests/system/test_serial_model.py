@@ -69,13 +69,19 @@ def test_shorter_lines_frame_less_efficiently():
 
 
 def test_lines_longer_than_the_device_buffer_go_unheard():
-    # The device keeps lines of CONFIG_UART_MCUMGR_RX_BUF_SIZE bytes; longer ones are dropped
-    # whole, so the client hears nothing and gives up after its retries.
-    too_long = CFG["CONFIG_UART_MCUMGR_RX_BUF_SIZE"] + 20  # whole Base64 groups: still too long
-    rep, r = serialsim("--baud", 1000000, "--size", 65536, "--line-size", too_long,
+    # The device keeps lines of CONFIG_UART_MCUMGR_RX_BUF_SIZE bytes before the newline; a line
+    # holds the two markers and whole 4-character Base64 groups, so the first line size that
+    # overflows it is one group more than fits. Such lines are dropped whole: the client hears
+    # nothing and gives up after its retries.
+    rx_buf = CFG["CONFIG_UART_MCUMGR_RX_BUF_SIZE"]
+    first_too_long = 2 + 4 * ((rx_buf - 2) // 4 + 1) + 1
+    fits, _ = serialsim("--baud", 1000000, "--size", 8192, "--line-size", first_too_long - 1)
+    assert fits["match"] is True
+    rep, r = serialsim("--baud", 1000000, "--size", 8192, "--line-size", first_too_long,
                        "--timeout-ms", 500, check=False)
     assert r.returncode == 1
     assert rep["ok"] is False and rep["rx_wire_bytes"] == 0 and rep["timeouts"] >= 1
+    assert rep["framing"] is None and rep["goodput_Bps"] is None
 
 
 def test_flash_timing_makes_a_fast_line_wait_for_the_flash():
@@ -84,8 +90,22 @@ def test_flash_timing_makes_a_fast_line_wait_for_the_flash():
     # 512 KiB on nRF52840: 128 words per 512 bytes at 41 µs and a page erase per 4 KiB at 85 ms
     # (the image and its trailer page), far more than the 7.3 s the line needs.
     assert rep["flash_pages"] >= 128 and rep["flash_s"] > rep["line_s"]
-    assert rep["upload_s"] >= rep["flash_s"]
+    # The device's CPU does the flash work and sends the answers (polled output) one after the
+    # other, so the DFU cannot be shorter than both together.
+    assert rep["upload_s"] >= rep["flash_s"] + rep["rx_wire_bytes"] / rep["line_Bps"]
     assert rep["max_ratio"] <= 1.10
+
+
+def test_more_requests_in_flight_than_buffers_lose_some():
+    # A flash-bound device holds the request in work until its flash work is done: with the
+    # window one above buf_count, a request finds no buffer, is lost, and the client resends.
+    flash = ("--baud", 1000000, "--flash", "nrf52840", "--slot1", "dirty", "--size", 131072)
+    fits, _ = serialsim(*flash)
+    over, _ = serialsim(*flash, "--window", fits["buf_count"] + 1)
+    assert fits["timeouts"] == 0 and fits["resyncs"] == 0
+    assert over["match"] is True
+    assert over["resyncs"] + over["timeouts"] > 0
+    assert over["upload_s"] > fits["upload_s"]
 
 
 def test_bad_options_are_refused_with_the_reason():

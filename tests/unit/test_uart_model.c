@@ -30,6 +30,7 @@ static void refuses_impossible_settings(void **state)
 	assert_int_equal(uart_line_init(&line, 0, UART_BITS_8N1, 4), -EINVAL);
 	assert_int_equal(uart_line_init(&line, 4000001, UART_BITS_8N1, 4), -EINVAL);
 	assert_int_equal(uart_line_init(&line, 115200, 0, 4), -EINVAL);
+	assert_int_equal(uart_line_init(&line, 115200, 17, 4), -EINVAL);
 	assert_int_equal(uart_line_init(&line, 115200, UART_BITS_8N1, 0), -EINVAL);
 }
 
