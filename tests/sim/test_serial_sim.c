@@ -27,8 +27,11 @@
 #include "vport.h"
 
 #define BAUD 115200u
-#define ECHOES 60
+/* Echoes during and after the swap, 100 ms apart: at most 25 s of them (sequence 1..250). */
+#define ECHOES 250
 #define ECHO_EVERY_US 100000u
+/* Echoes sent once one was answered: enough to see the device keeps answering. */
+#define ECHOES_AFTER 5
 
 static struct serial_sim sim;
 
@@ -109,25 +112,51 @@ static void an_echo_takes_exactly_its_line_time(void **state)
 				 line_us(sim.host.traffic.rx_wire_bytes - rx0));
 }
 
+/* Marks the echoes answered so far (by sequence number); returns how many there were. */
+static size_t collect_answers(bool *answered)
+{
+	uint8_t rsp[64];
+	size_t count = 0;
+
+	while (packet_queue_pop(&sim.host.rsp, rsp, sizeof(rsp)) >= SMP_HDR_SIZE) {
+		struct smp_hdr h;
+
+		smp_hdr_decode(rsp, &h);
+		assert_true(h.seq >= 1 && h.seq <= ECHOES);
+		answered[h.seq - 1] = true;
+		count++;
+	}
+	return count;
+}
+
 /*
  * A test swap is requested, the device is reset, and echoes go out every 100 ms meanwhile. Only
  * those that arrive once the transport is up again (rx_on_at) are answered: while the bootloader
- * swaps (seconds of nRF52840 flash work) nobody listens.
+ * copies (seconds of nRF52840 flash work) nobody listens.
  */
 static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 {
 	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
-	uint8_t *img = sim_image_make(64 * 1024, 2, 0, 0, 0xfeedu);
+	uint8_t *img;
 	uint8_t pkt[64];
 	uint8_t rsp[64];
 	uint64_t arrival[ECHOES];
 	bool answered[ECHOES] = { false };
+	size_t sent = 0;
+	size_t after = 0;
 	size_t len;
 	int n;
 
 	(void)state;
-	assert_non_null(img);
 	open_sim(&flash_timing_nrf52840);
+	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||
+	    CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
+		/* Direct-xip boots the newer slot where it is: no copy, so no deaf time to see. */
+		skip();
+		return;
+	}
+	img = sim_image_make(64 * 1024, 2, 0, 0, 0xfeedu);
+	assert_non_null(img);
 	memcpy(&sim.dev.flash.mem[sec->off], img, 64 * 1024);
 	free(img);
 	vport_set_now_us(serial_sim_now(&sim));
@@ -140,28 +169,26 @@ static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 	/* The reset waits for its answer to go out; the echoes start at the reboot. */
 	assert_int_equal(serial_sim_run_until(&sim, serial_sim_now(&sim) + 5000000, rebooted), 0);
 
-	for (uint8_t i = 0; i < ECHOES; i++) {
-		len = make_request(pkt, SMP_OP_WRITE, OS_MGMT_ID_ECHO, (uint8_t)(i + 1), echo_body,
-				   sizeof(echo_body));
-		arrival[i] = serial_sim_now(&sim) + line_us(smp_serial_encoded_size(len, 127));
+	while (sent < ECHOES && after < ECHOES_AFTER) {
+		len = make_request(pkt, SMP_OP_WRITE, OS_MGMT_ID_ECHO, (uint8_t)(sent + 1),
+				   echo_body, sizeof(echo_body));
+		arrival[sent] = serial_sim_now(&sim) + line_us(smp_serial_encoded_size(len, 127));
 		assert_int_equal(serial_sim_host_send(&sim, pkt, len), 0);
+		sent++;
 		serial_sim_run_until(&sim, serial_sim_now(&sim) + ECHO_EVERY_US, NULL);
+		if (collect_answers(answered) > 0 || after > 0) {
+			after++;
+		}
 	}
 	serial_sim_run_until(&sim, serial_sim_now(&sim) + 1000000, NULL);
-	while ((n = packet_queue_pop(&sim.host.rsp, rsp, sizeof(rsp))) >= SMP_HDR_SIZE) {
-		struct smp_hdr h;
-
-		smp_hdr_decode(rsp, &h);
-		assert_true(h.seq >= 1 && h.seq <= ECHOES);
-		answered[h.seq - 1] = true;
-	}
+	collect_answers(answered);
 
 	assert_int_equal(sim.dev.reboots, 1);
 	assert_false(sim.dev.halted);
 	/* The swap took seconds: the transport came back long after the reset. */
 	assert_true(sim.rx_on_at > arrival[0] + 1000000);
-	assert_true(sim.rx_on_at < arrival[ECHOES - 1]);
-	for (size_t i = 0; i < ECHOES; i++) {
+	assert_true(after == ECHOES_AFTER);
+	for (size_t i = 0; i < sent; i++) {
 		assert_int_equal(answered[i], arrival[i] >= sim.rx_on_at);
 	}
 	/* The swap did happen: the primary slot holds version 2 (ih_ver.major at offset 20). */
