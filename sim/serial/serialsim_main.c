@@ -14,6 +14,7 @@
 
 #include "serial_sim.h"
 #include "sim_dfu.h"
+#include "transport_serial_model.h"
 
 #define PROG "smpdfu-serialsim"
 
@@ -113,46 +114,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	return 0;
 }
-
-/* ---- The client's link: whole SMP packets over the modelled line -------------------------- */
-
-struct host_link {
-	struct serial_sim *sim;
-	struct client_clock clock;
-};
-
-static int host_send(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct host_link *h = ctx;
-
-	return serial_sim_host_send(h->sim, pkt, len);
-}
-
-static int host_recv(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
-{
-	struct host_link *h = ctx;
-
-	return serial_sim_host_recv(h->sim, buf, cap,
-				    (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000u);
-}
-
-static void host_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static uint64_t host_now_us(void *ctx)
-{
-	struct host_link *h = ctx;
-
-	return serial_sim_now(h->sim);
-}
-
-static const struct transport_ops host_ops = {
-	.send = host_send,
-	.recv = host_recv,
-	.close = host_close,
-};
 
 /* ---- Report ---------------------------------------------------------------------------------- */
 
@@ -290,14 +251,7 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 {
 	const struct options *o = ctx;
 	struct serial_sim *s = malloc(sizeof(*s));
-	struct host_link link = { .sim = s };
-	struct transport t = {
-		.ops = &host_ops,
-		.ctx = &link,
-		.max_packet = SMP_SERIAL_PACKET_MAX,
-		.frame_overhead = SMP_SERIAL_FRAME_OVERHEAD,
-		.clock = &link.clock,
-	};
+	struct transport t = { 0 };
 	struct report r = { .size = size };
 	struct upload_start start = { .sim = s };
 	const struct upload_cfg observe = { .on_progress = on_progress, .arg = &start };
@@ -306,9 +260,14 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 	if (s == NULL) {
 		return -ENOMEM;
 	}
-	link.clock = (struct client_clock){ .now_us = host_now_us, .ctx = &link };
 	rc = serial_sim_open(s, &o->sim);
 	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	rc = transport_serial_model_attach(s, true, &t);
+	if (rc < 0) {
+		serial_sim_close(s);
 		free(s);
 		return rc;
 	}
@@ -342,8 +301,7 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 		print_text(o, &r, rc);
 	}
 
-	serial_sim_close(s);
-	free(s);
+	t.ops->close(t.ctx);
 	return rc;
 }
 

@@ -1,9 +1,11 @@
-"""System tests of smpdfu-serialsim: a whole DFU upload over the modelled serial line, in virtual
-time, with the client's upload engine and the device's own serial transport. The figures are the
-model's, so they repeat exactly; the checks compare them with what the line rate allows, worked out
-here from the run's own byte counts."""
+"""System tests of the serial line model: smpdfu-serialsim (a whole DFU upload over the modelled
+line, in virtual time, with the client's upload engine and the device's own serial transport) and
+the client's --transport serial-model. The figures are the model's, so they repeat exactly; the
+checks compare them with what the line rate allows, worked out here from the run's own byte
+counts."""
 import json
 import os
+import random
 import subprocess
 from pathlib import Path
 
@@ -12,6 +14,9 @@ from conftest import read_config
 
 BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
 SERIALSIM = BUILD / "sim" / "serial" / "smpdfu-serialsim"
+CLIENT = BUILD / "tools" / "smpdfu"
+IMAGE_TOOL = BUILD / "tools" / "smpdfu-image"
+MIB = 1024 * 1024
 CFG = read_config() if os.environ.get("SMPDFU_BUILD_DIR") else {}
 pytestmark = pytest.mark.skipif(not CFG.get("CONFIG_MCUMGR_TRANSPORT_UART"),
                                 reason="the build has no serial transport")
@@ -113,3 +118,43 @@ def test_bad_options_are_refused_with_the_reason():
     assert r.returncode == 2 and "--baud must be 1..4000000" in r.stderr
     _, r = serialsim("--line-size", 6, check=False)
     assert r.returncode == 2 and "--line-size" in r.stderr
+
+
+def client(flash, *args, baud=1000000):
+    """The client over --transport serial-model: one power-on of the modelled device."""
+    r = subprocess.run([str(CLIENT), "--transport", "serial-model", "--model-flash", str(flash),
+                        "--baud", str(baud), *[str(a) for a in args]],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, f"{args} -> {r.returncode}\n{r.stdout}\n{r.stderr}"
+    return r
+
+
+def test_every_command_works_over_the_serial_model(tmp_path):
+    flash = tmp_path / "flash.bin"
+    assert client(flash, "echo", "down the line").stdout.strip() == "down the line"
+    assert f"buf_size: {CFG['CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE']}" in client(flash,
+                                                                              "params").stdout
+    assert "serial-model" in client(flash, "os-info", "a").stdout
+    for args in (["bootloader-info"], ["image", "list"], ["image", "slot-info"]):
+        client(flash, *args)
+
+
+def test_a_one_mib_upload_lands_in_the_flash_at_the_line_rate(tmp_path):
+    flash = tmp_path / "flash.bin"
+    payload = tmp_path / "app.raw"
+    payload.write_bytes(random.Random(7).randbytes(MIB - 0x200 - 40))
+    image = tmp_path / "app.bin"
+    subprocess.run([str(IMAGE_TOOL), "create", "--version", "2.0.0", "--pad-header",
+                    str(payload), str(image)], check=True)
+    data = image.read_bytes()
+    assert len(data) == MIB
+
+    res = json.loads(client(flash, "--json", "image", "upload", image, baud=115200).stdout)
+    assert res["match"] is True and res["timeouts"] == 0
+    # Virtual time at 115200 baud: the line carries 11,520 bytes/s, the framing leaves about
+    # 72 % of it, and the client's seconds are the model's.
+    assert 0.70 * 11520 < MIB / res["seconds"] < 0.75 * 11520
+    slot1 = CFG["CONFIG_SIM_BOOT_SIZE"] + CFG["CONFIG_SIM_SLOT_SIZE"]
+    with open(flash, "rb") as f:
+        f.seek(slot1)
+        assert f.read(MIB) == data

@@ -1,14 +1,16 @@
 """The whole update over every transport: upload, mark for test, reset (the bootloader swaps the
 image in), the new image runs unconfirmed, confirm, reset, it stays. Over UDP this is in
-test_bootloader.py; here over the serial console and over the Bluetooth LE link model, where
-every client call powers the modelled device on afresh (its flash kept in a file)."""
+test_bootloader.py; here over the serial console, and over the Bluetooth LE link model and the
+serial line model, where every client call powers the modelled device on afresh (its flash kept
+in a file)."""
 import json
+import subprocess
 
 import pytest
 
 from conftest import read_config
-from test_ble_model import ble, image_hash as ble_image_hash, make_image as ble_make_image
-from test_ble_model import needs_reassembly
+from test_ble_model import CLIENT, needs_reassembly
+from test_ble_model import image_hash as model_image_hash, make_image as model_make_image
 from test_serial import sclient, serial_device, serial_paths, wait_for  # noqa: F401 (fixture)
 from test_upload import image_hash, make_image
 
@@ -59,27 +61,46 @@ def test_test_reset_confirm_over_serial(serial_device, tmp_path):
     assert "reverting" not in dev.log()
 
 
-@needs_reassembly  # the client splits buf_size packets over writes, as phones do
-def test_test_reset_confirm_over_the_ble_model(tmp_path):
-    """Each ble-model call is one power-on: the call after `image test` boots the new image, and
-    a confirm must come in the boot that runs it, as an app confirms itself on its first boot."""
+def on_model(transport, flash, *args):
+    """One client call over a model transport: one power-on of the modelled device."""
+    cmd = [str(CLIENT), "--transport", transport, "--model-flash", str(flash)]
+    if transport == "serial-model":
+        cmd += ["--baud", "1000000"]
+    r = subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, f"{args} -> {r.returncode}\n{r.stdout}\n{r.stderr}"
+    return r
+
+
+@pytest.mark.parametrize("model", [
+    # the client splits buf_size packets over writes, as phones do
+    pytest.param("ble-model", marks=needs_reassembly),
+    "serial-model",
+])
+def test_test_reset_confirm_over_a_model(model, tmp_path):
+    """Each model call is one power-on: the call after `image test` boots the new image, and a
+    confirm must come in the boot that runs it, as an app confirms itself on its first boot."""
     flash = tmp_path / "flash.bin"
-    factory = slots_of(ble("--json", "image", "list", flash=flash).stdout)[0]
-    v2 = ble_make_image(tmp_path, "v2", "9.0.0", 128 * 1024, seed=33)
+
+    def call(*args):
+        return on_model(model, flash, *args)
+
+    factory = slots_of(call("--json", "image", "list").stdout)[0]
+    v2 = model_make_image(tmp_path, "v2", "9.0.0", 128 * 1024, seed=33)
 
     # Not confirmed: it runs once, and the power-on after that brings the factory image back.
-    assert "match" in ble("image", "upload", v2, flash=flash).stdout
-    ble("image", "test", ble_image_hash(v2), flash=flash)
-    slots = slots_of(ble("--json", "image", "list", flash=flash).stdout)
+    assert "match" in call("image", "upload", v2).stdout
+    call("image", "test", model_image_hash(v2))
+    slots = slots_of(call("--json", "image", "list").stdout)
     assert slots[0]["version"] == "9.0.0" and slots[0]["active"]
     assert not slots[0].get("confirmed", False)
     assert slots[1]["version"] == factory["version"] and slots[1]["confirmed"]
-    slots = slots_of(ble("--json", "image", "list", flash=flash).stdout)
+    slots = slots_of(call("--json", "image", "list").stdout)
     assert slots[0]["version"] == factory["version"] and slots[0]["confirmed"]
 
     # Confirmed in the boot that runs it: it stays over further power-ons.
-    ble("image", "test", ble_image_hash(v2), flash=flash)
-    ble("image", "confirm", flash=flash)
+    call("image", "test", model_image_hash(v2))
+    call("image", "confirm")
     for _ in range(2):
-        slots = slots_of(ble("--json", "image", "list", flash=flash).stdout)
+        slots = slots_of(call("--json", "image", "list").stdout)
         assert slots[0]["version"] == "9.0.0" and slots[0]["confirmed"]

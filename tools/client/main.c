@@ -40,17 +40,20 @@ static const char usage_text[] =
 	"options (before the command):\n"
 	"  --host HOST        device address or name (default 127.0.0.1; IPv6 like ::1 works)\n"
 	"  --port PORT        UDP port (default 1337)\n"
-	"  --transport NAME   udp (default), serial, or ble-model: a simulated device behind\n"
-	"                     a Bluetooth LE link model, run in this process in virtual time\n"
-	"                     (a model, not a radio; times it reports are predictions)\n"
+	"  --transport NAME   udp (default), serial, serial-model or ble-model; the models run\n"
+	"                     a simulated device in this process, in virtual time, behind a\n"
+	"                     UART line or a Bluetooth LE link model (times they report are\n"
+	"                     predictions)\n"
 	"  --ble SETTINGS     ble-model: key=value,... e.g. interval=15,latency=0,phy=1m,\n"
 	"                     mtu=247,dl=251,flash=nrf52840 (--ble help lists them)\n"
-	"  --ble-flash FILE   ble-model: keep the simulated device's flash in FILE, so that\n"
-	"                     later commands see what earlier ones did (default: RAM)\n"
+	"  --model-flash FILE serial-model, ble-model: keep the simulated device's flash in\n"
+	"                     FILE, so that later commands see what earlier ones did (default:\n"
+	"                     RAM; --ble-flash is the same)\n"
 	"  --device PATH      serial: the port, e.g. /dev/ttyACM0 or the simulator's /dev/pts/N\n"
-	"  --baud N           serial: line speed (default: leave the port as it is)\n"
-	"  --line-size N      serial: longest line sent, markers and newline included\n"
-	"                     (default 127)\n"
+	"  --baud N           serial: line speed (default: leave the port as it is);\n"
+	"                     serial-model: the modelled line rate, 8N1 (default 115200)\n"
+	"  --line-size N      serial, serial-model: longest line sent, markers and newline\n"
+	"                     included (default 127)\n"
 	"  --line-delay-ms MS serial: pause between lines, for devices with few line buffers\n"
 	"                     (default 0; the mcumgr CLI uses 20)\n"
 	"  --timeout-ms MS    answer timeout per request (default 2500)\n"
@@ -135,7 +138,7 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 			}
 			if (!transport_name_is_known(val)) {
 				return cli_usage_error("unknown transport '%s' (udp, serial, "
-						       "ble-model)", val);
+						       "serial-model, ble-model)", val);
 			}
 			cli->topts.name = val;
 		} else if ((m = cli_opt_value(argc, argv, &i, "--ble", &val)) != 0) {
@@ -143,11 +146,12 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 				return m;
 			}
 			cli->topts.ble = val;
-		} else if ((m = cli_opt_value(argc, argv, &i, "--ble-flash", &val)) != 0) {
+		} else if ((m = cli_opt_value(argc, argv, &i, "--model-flash", &val)) != 0 ||
+			   (m = cli_opt_value(argc, argv, &i, "--ble-flash", &val)) != 0) {
 			if (m < 0) {
 				return m;
 			}
-			cli->topts.ble_flash = val;
+			cli->topts.model_flash = val;
 		} else if ((m = cli_opt_value(argc, argv, &i, "--device", &val)) != 0) {
 			if (m < 0) {
 				return m;

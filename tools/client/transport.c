@@ -16,6 +16,7 @@ struct transport_entry {
 static const struct transport_entry transports[] = {
 	{ "udp", transport_udp_open },
 	{ "serial", transport_serial_open },
+	{ "serial-model", transport_serial_model_open },
 	{ "ble-model", transport_ble_open },
 };
 

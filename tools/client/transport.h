@@ -40,18 +40,19 @@ struct transport {
 
 /* Where to connect; each transport reads the members it needs. */
 struct transport_opts {
-	const char *name; /* "udp", "serial", "ble-model" */
+	const char *name; /* "udp", "serial", "serial-model", "ble-model" */
 	const char *host;
 	const char *port;
-	/* serial */
+	/* serial (baud and line_size also for serial-model) */
 	const char *device;         /* e.g. /dev/ttyACM0, or the simulator's /dev/pts/N */
-	unsigned int baud;          /* 0: keep the port's speed (a pseudo-terminal has none) */
+	unsigned int baud;          /* 0: keep the port's speed (serial-model: 115200) */
 	size_t line_size;           /* longest line sent, markers and newline included; 0: 127 */
 	unsigned int line_delay_ms; /* pause between lines, for devices with few line buffers */
 	bool verbose;               /* show the console text the transport skips */
 	/* ble-model */
 	const char *ble;            /* "key=value,..." settings of the model (sim/ble), or NULL */
-	const char *ble_flash;      /* file keeping the simulated device's flash, or NULL (RAM) */
+	/* serial-model and ble-model */
+	const char *model_flash;    /* file keeping the simulated device's flash, or NULL (RAM) */
 };
 
 /*
@@ -84,5 +85,13 @@ int transport_serial_open(const struct transport_opts *opts, struct transport *t
  * bad opts->ble settings, -ENOTSUP when the build has no BLE transport, or -errno (said on stderr).
  */
 int transport_ble_open(const struct transport_opts *opts, struct transport *t);
+
+/*
+ * The serial-model transport: a simulated device behind a modelled UART line (sim/serial), in
+ * this process and in virtual time (a model of the line, not a UART). Packets go out as console
+ * lines of opts->line_size bytes at opts->baud (default 115200) 8N1, answers are decoded from the
+ * device's lines. Returns 0 or -errno (said on stderr).
+ */
+int transport_serial_model_open(const struct transport_opts *opts, struct transport *t);
 
 #endif /* SMPDFU_CLIENT_TRANSPORT_H */

@@ -110,7 +110,7 @@ int transport_ble_open(const struct transport_opts *opts, struct transport *t)
 	if (opts->ble != NULL && ble_sim_cfg_parse_list(&cfg, opts->ble) < 0) {
 		return -EINVAL;
 	}
-	cfg.dev.flash_path = opts->ble_flash;
+	cfg.dev.flash_path = opts->model_flash;
 	/* The simulated device's own log, stamped with virtual time, comes with --verbose. */
 	vport_set_log_level(opts->verbose ? PORT_LOG_INF : PORT_LOG_ERR);
 	transport_ble_app_hooks(&cfg);
