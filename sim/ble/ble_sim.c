@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <smpdfu/grp/os_mgmt.h>
 #include <smpdfu/smp.h>
 
 #include "vport.h"
@@ -23,18 +22,6 @@
 #define BLE_SIM_CONN 0u
 /* HCI reason "remote user terminated connection": what a central reports when the device resets. */
 #define BLE_SIM_REASON_RESET 0x13u
-
-static const struct os_mgmt_identity identity = {
-	.kernel_name = "smpdfu",
-	.node_name = "smpdfu-blesim",
-	.release = "0.1.0",
-	.version = "0.1.0",
-	.machine = "ble-model",
-	.processor = "ble-model",
-	.platform = "smpdfu-blesim",
-	.os = "smpdfu",
-};
-
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -470,7 +457,8 @@ int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
 	}
 	vport_set_now_us(0);
 	dev = cfg->dev;
-	dev.identity = &identity;
+	dev.program = "smpdfu-blesim";
+	dev.machine = "ble-model";
 	dev.transport_init = install_transport;
 	dev.transport_arg = s;
 	rc = vdevice_open(&s->dev, &dev);

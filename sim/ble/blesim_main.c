@@ -35,51 +35,21 @@ static const char usage[] =
 	"\n"
 	"model settings:\n";
 
-static int usage_error(const char *what, const char *arg)
+static void help(void)
 {
-	fprintf(stderr, PROG ": %s%s%s\n(--help lists the options)\n", what,
-		arg != NULL ? ": " : "", arg != NULL ? arg : "");
-	return -EINVAL;
+	printf(usage, sim_dfu_opts_help);
+	printf("%s", ble_sim_cfg_help);
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/* --ble K=V,... or one setting as --K V. */
+static int set_option(void *ctx, const char *opt, const char *val)
 {
-	ble_sim_cfg_defaults(&o->sim);
-	sim_dfu_opts_defaults(&o->dfu);
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int rc;
+	struct options *o = ctx;
 
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			printf(usage, sim_dfu_opts_help);
-			printf("%s", ble_sim_cfg_help);
-			return 1;
-		}
-		if (strcmp(opt, "--json") == 0) {
-			o->dfu.json = true;
-			continue;
-		}
-		if (strncmp(opt, "--", 2) != 0 || val == NULL) {
-			return usage_error("expected --OPTION VALUE", opt);
-		}
-		i++;
-		rc = sim_dfu_opts_parse(&o->dfu, PROG, opt, val);
-		if (rc < 0) {
-			return rc;
-		}
-		if (rc > 0) {
-			continue;
-		}
-		if (strcmp(opt, "--ble") == 0) {
-			if (ble_sim_cfg_parse_list(&o->sim, val) < 0) {
-				return -EINVAL;
-			}
-		} else if (ble_sim_cfg_set(&o->sim, opt + 2, val) < 0) {
-			return -EINVAL;
-		}
+	if (strcmp(opt, "--ble") == 0) {
+		return ble_sim_cfg_parse_list(&o->sim, val) < 0 ? -EINVAL : 0;
 	}
-	return 0;
+	return ble_sim_cfg_set(&o->sim, opt + 2, val) < 0 ? -EINVAL : 0;
 }
 
 struct report {
@@ -221,10 +191,15 @@ out_close:
 int main(int argc, char **argv)
 {
 	struct options o;
-	int rc = parse_args(argc, argv, &o);
+	const struct sim_dfu_program prog = {
+		.name = PROG,
+		.opts = &o.dfu,
+		.help = help,
+		.set = set_option,
+		.run = run,
+		.ctx = &o,
+	};
 
-	if (rc != 0) {
-		return rc > 0 ? 0 : 2;
-	}
-	return sim_dfu_main(&o.dfu, PROG, run, &o);
+	ble_sim_cfg_defaults(&o.sim);
+	return sim_dfu_main(argc, argv, &prog);
 }

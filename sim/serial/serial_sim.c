@@ -13,25 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <smpdfu/grp/os_mgmt.h>
-
 #include "vport.h"
 
 /* Pieces in flight per direction: a window of full packets in 127-byte lines fits many times. */
 #define SERIAL_SIM_LINE_CHUNKS 8192u
 /* What the device writes on its console when it starts, as firmware prints a boot banner. */
 static const char banner[] = "smpdfu: serial console ready\r\n";
-
-static const struct os_mgmt_identity identity = {
-	.kernel_name = "smpdfu",
-	.node_name = "smpdfu-serialsim",
-	.release = "0.1.0",
-	.version = "0.1.0",
-	.machine = "serial-model",
-	.processor = "serial-model",
-	.platform = "smpdfu-serialsim",
-	.os = "smpdfu",
-};
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -241,7 +228,8 @@ int serial_sim_open(struct serial_sim *s, const struct serial_sim_cfg *cfg)
 			   &host_rx_ops, s);
 	vport_set_now_us(0);
 	dev = cfg->dev;
-	dev.identity = &identity;
+	dev.program = "smpdfu-serialsim";
+	dev.machine = "serial-model";
 	dev.transport_init = install_transport;
 	dev.transport_arg = s;
 	rc = vdevice_open(&s->dev, &dev);

@@ -37,15 +37,19 @@ static const char usage[] =
 	"  --flash PART       none|nrf52840|nrf5340: flash program/erase timing (default none)\n"
 	"  --slot1 STATE      erased|dirty: secondary slot before the upload (default erased)\n";
 
-static int usage_error(const char *what, const char *arg)
+static void help(void)
 {
-	fprintf(stderr, PROG ": %s%s%s\n(--help lists the options)\n", what,
-		arg != NULL ? ": " : "", arg != NULL ? arg : "");
-	return -EINVAL;
+	printf(usage, sim_dfu_opts_help);
 }
 
-static int set_option(struct options *o, const char *opt, const char *val)
+static int usage_error(const char *what, const char *arg)
 {
+	return sim_dfu_usage_error(PROG, what, arg);
+}
+
+static int set_option(void *ctx, const char *opt, const char *val)
+{
+	struct options *o = ctx;
 	unsigned long n;
 
 	if (strcmp(opt, "--baud") == 0) {
@@ -75,42 +79,6 @@ static int set_option(struct options *o, const char *opt, const char *val)
 		o->sim.dev.slot1_dirty = strcmp(val, "dirty") == 0;
 	} else {
 		return usage_error("unknown option", opt);
-	}
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->sim.baud = 115200;
-	o->sim.bits_per_byte = UART_BITS_8N1;
-	o->sim.line_size = SMP_SERIAL_LINE_MAX;
-	o->sim.dev.factory_image_size = 32 * 1024;
-	sim_dfu_opts_defaults(&o->dfu);
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int rc;
-
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			printf(usage, sim_dfu_opts_help);
-			return 1;
-		}
-		if (strcmp(opt, "--json") == 0) {
-			o->dfu.json = true;
-			continue;
-		}
-		if (strncmp(opt, "--", 2) != 0 || val == NULL) {
-			return usage_error("expected --OPTION VALUE", opt);
-		}
-		i++;
-		rc = sim_dfu_opts_parse(&o->dfu, PROG, opt, val);
-		if (rc == 0) {
-			rc = set_option(o, opt, val);
-		}
-		if (rc < 0) {
-			return rc;
-		}
 	}
 	return 0;
 }
@@ -307,11 +275,22 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 
 int main(int argc, char **argv)
 {
-	struct options o;
-	int rc = parse_args(argc, argv, &o);
+	struct options o = {
+		.sim = {
+			.baud = 115200,
+			.bits_per_byte = UART_BITS_8N1,
+			.line_size = SMP_SERIAL_LINE_MAX,
+			.dev = { .factory_image_size = 32 * 1024 },
+		},
+	};
+	const struct sim_dfu_program prog = {
+		.name = PROG,
+		.opts = &o.dfu,
+		.help = help,
+		.set = set_option,
+		.run = run,
+		.ctx = &o,
+	};
 
-	if (rc != 0) {
-		return rc > 0 ? 0 : 2;
-	}
-	return sim_dfu_main(&o.dfu, PROG, run, &o);
+	return sim_dfu_main(argc, argv, &prog);
 }

@@ -26,7 +26,7 @@ const char sim_dfu_opts_help[] =
 	"  --json             one JSON object on stdout\n"
 	"  --log-level LEVEL  device log on stderr, err|wrn|inf|dbg (default err)\n";
 
-void sim_dfu_opts_defaults(struct sim_dfu_opts *o)
+static void opts_defaults(struct sim_dfu_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->size = 512 * 1024;
@@ -45,33 +45,38 @@ bool sim_dfu_parse_count(const char *s, unsigned long max, unsigned long *out)
 	return *end == '\0' && *out <= max;
 }
 
-static int bad(const char *prog, const char *what, const char *val)
+int sim_dfu_usage_error(const char *prog, const char *what, const char *arg)
 {
-	fprintf(stderr, "%s: %s: %s\n(--help lists the options)\n", prog, what, val);
+	fprintf(stderr, "%s: %s%s%s\n(--help lists the options)\n", prog, what,
+		arg != NULL ? ": " : "", arg != NULL ? arg : "");
 	return -EINVAL;
 }
 
-int sim_dfu_opts_parse(struct sim_dfu_opts *o, const char *prog, const char *opt,
-		       const char *val)
+/*
+ * Takes opt (with its value val) when it is one of the common options. Returns 1 when taken, 0
+ * when opt is not one of them, -EINVAL for a bad value (said on stderr, prefixed with prog).
+ */
+static int opts_parse(struct sim_dfu_opts *o, const char *prog, const char *opt, const char *val)
 {
 	static const char *const levels[] = { "err", "wrn", "inf", "dbg" };
 	unsigned long n;
 
 	if (strcmp(opt, "--size") == 0) {
 		if (!sim_dfu_parse_count(val, CONFIG_SIM_SLOT_SIZE, &n) || n < SIM_IMAGE_MIN_SIZE) {
-			return bad(prog, "--size: 553 bytes up to the slot size", val);
+			return sim_dfu_usage_error(prog, "--size: 553 bytes up to the slot size",
+						   val);
 		}
 		o->size = n;
 	} else if (strcmp(opt, "--image") == 0) {
 		o->image = val;
 	} else if (strcmp(opt, "--window") == 0) {
 		if (!sim_dfu_parse_count(val, UPLOAD_MAX_WINDOW, &n) || n < 1) {
-			return bad(prog, "--window must be 1..64", val);
+			return sim_dfu_usage_error(prog, "--window must be 1..64", val);
 		}
 		o->window = (unsigned int)n;
 	} else if (strcmp(opt, "--timeout-ms") == 0) {
 		if (!sim_dfu_parse_count(val, 3600000, &n) || n < 1) {
-			return bad(prog, "--timeout-ms must be 1..3600000", val);
+			return sim_dfu_usage_error(prog, "--timeout-ms must be 1..3600000", val);
 		}
 		o->timeout_ms = (int)n;
 	} else if (strcmp(opt, "--log-level") == 0) {
@@ -80,7 +85,8 @@ int sim_dfu_opts_parse(struct sim_dfu_opts *o, const char *prog, const char *opt
 		for (k = 0; k < 4 && strcmp(val, levels[k]) != 0; k++) {
 		}
 		if (k == 4) {
-			return bad(prog, "--log-level must be err, wrn, inf or dbg", val);
+			return sim_dfu_usage_error(prog, "--log-level must be err, wrn, inf or dbg",
+						   val);
 		}
 		o->log_level = (enum port_log_level)k;
 	} else {
@@ -110,7 +116,11 @@ static uint8_t *load_file(const char *path, size_t *size)
 	return buf;
 }
 
-uint8_t *sim_dfu_image(const struct sim_dfu_opts *o, const char *prog, size_t *size)
+/*
+ * The image to upload: o->image read whole, or an unsigned image of o->size bytes. Returns a
+ * malloc'd buffer and its size, or NULL (said on stderr).
+ */
+static uint8_t *make_image(const struct sim_dfu_opts *o, const char *prog, size_t *size)
 {
 	uint8_t *img;
 
@@ -129,19 +139,55 @@ uint8_t *sim_dfu_image(const struct sim_dfu_opts *o, const char *prog, size_t *s
 	return img;
 }
 
-int sim_dfu_main(const struct sim_dfu_opts *o, const char *prog,
-		 int (*run)(const void *ctx, const uint8_t *img, size_t size), const void *ctx)
+/* 0 to go on, 1 after --help, -EINVAL for a bad option (said on stderr). */
+static int parse_args(int argc, char **argv, const struct sim_dfu_program *p)
 {
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int rc;
+
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			p->help();
+			return 1;
+		}
+		if (strcmp(opt, "--json") == 0) {
+			p->opts->json = true;
+			continue;
+		}
+		if (strncmp(opt, "--", 2) != 0 || val == NULL) {
+			return sim_dfu_usage_error(p->name, "expected --OPTION VALUE", opt);
+		}
+		i++;
+		rc = opts_parse(p->opts, p->name, opt, val);
+		if (rc == 0) {
+			rc = p->set(p->ctx, opt, val);
+		}
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int sim_dfu_main(int argc, char **argv, const struct sim_dfu_program *p)
+{
+	const struct sim_dfu_opts *o = p->opts;
 	uint8_t *img;
 	size_t size;
 	int rc;
 
+	opts_defaults(p->opts);
+	rc = parse_args(argc, argv, p);
+	if (rc != 0) {
+		return rc > 0 ? 0 : 2;
+	}
 	vport_set_log_level(o->log_level);
-	img = sim_dfu_image(o, prog, &size);
+	img = make_image(o, p->name, &size);
 	if (img == NULL) {
 		return o->image != NULL ? 2 : 1;
 	}
-	rc = run(ctx, img, size);
+	rc = p->run(p->ctx, img, size);
 	free(img);
 	return rc < 0 ? 1 : 0;
 }

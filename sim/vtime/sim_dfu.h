@@ -27,31 +27,32 @@ struct sim_dfu_opts {
 /* The options' help text, one line each, for a usage message. */
 extern const char sim_dfu_opts_help[];
 
-void sim_dfu_opts_defaults(struct sim_dfu_opts *o);
-
-/*
- * Takes opt (with its value val) when it is one of the common options. Returns 1 when taken, 0
- * when opt is not one of them, -EINVAL for a bad value (said on stderr, prefixed with prog).
- */
-int sim_dfu_opts_parse(struct sim_dfu_opts *o, const char *prog, const char *opt,
-		       const char *val);
-
 /* A strict decimal or 0x count up to max. */
 bool sim_dfu_parse_count(const char *s, unsigned long max, unsigned long *out);
 
-/*
- * The image to upload: o->image read whole, or an unsigned image of o->size bytes. Returns a
- * malloc'd buffer and its size, or NULL (said on stderr).
- */
-uint8_t *sim_dfu_image(const struct sim_dfu_opts *o, const char *prog, size_t *size);
+/* Says "prog: what: arg" (or "prog: what" for a NULL arg) on stderr; returns -EINVAL. */
+int sim_dfu_usage_error(const char *prog, const char *what, const char *arg);
+
+/* A link simulator, as its main() describes it to sim_dfu_main(). */
+struct sim_dfu_program {
+	const char *name;            /* "smpdfu-blesim", for messages */
+	struct sim_dfu_opts *opts;   /* the common options, set to their defaults here */
+	/* Prints the usage, with sim_dfu_opts_help among the options. */
+	void (*help)(void);
+	/* Takes one of the simulator's own --OPTION VALUE: 0, or -EINVAL said on stderr. */
+	int (*set)(void *ctx, const char *opt, const char *val);
+	/* Runs the simulation and uploads img[0..size): 0 or -errno. */
+	int (*run)(const void *ctx, const uint8_t *img, size_t size);
+	void *ctx;
+};
 
 /*
- * What a simulator's main does once its options are parsed: sets the device's log level, makes
- * or reads the image and calls run(ctx, img, size), which returns 0 or -errno. Returns the exit
- * status: 0, 1 when run failed, 2 when the image file cannot be read.
+ * A simulator's whole main: parses argv (--help, --json, the common options, the rest through
+ * p->set), sets the device's log level, makes or reads the image and runs. Returns the exit
+ * status: 0 (also after --help), 1 when the run failed, 2 for bad options or an unreadable
+ * image file.
  */
-int sim_dfu_main(const struct sim_dfu_opts *o, const char *prog,
-		 int (*run)(const void *ctx, const uint8_t *img, size_t size), const void *ctx);
+int sim_dfu_main(int argc, char **argv, const struct sim_dfu_program *p);
 
 struct sim_dfu_result {
 	uint64_t buf_size;     /* from the device's MCUmgr params */

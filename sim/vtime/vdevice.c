@@ -157,7 +157,7 @@ static int power_on(struct vdevice *d)
 		boot_set_running_slot(rsp.slot);
 	}
 	smp_server_init();
-	os_mgmt_register(d->cfg.identity);
+	os_mgmt_register(&d->identity);
 	img_mgmt_register();
 	img_mgmt_reset_upload();
 	rc = d->cfg.transport_init(d->cfg.transport_arg);
@@ -189,6 +189,16 @@ int vdevice_open(struct vdevice *d, const struct vdevice_cfg *cfg)
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
+	d->identity = (struct os_mgmt_identity){
+		.kernel_name = "smpdfu",
+		.node_name = cfg->program,
+		.release = "0.1.0",
+		.version = "0.1.0",
+		.machine = cfg->machine,
+		.processor = cfg->machine,
+		.platform = cfg->program,
+		.os = "smpdfu",
+	};
 	rc = flash_open(d);
 	if (rc < 0) {
 		return rc;

@@ -28,7 +28,9 @@ struct vdevice_cfg {
 	 * factory programmer would, so the device boots an application; 0 leaves it blank.
 	 */
 	size_t factory_image_size;
-	const struct os_mgmt_identity *identity; /* what os info reports */
+	/* What os info reports: the simulator as node name and platform, its model as machine. */
+	const char *program;
+	const char *machine;
 	/*
 	 * Installs the link's SMP transport once the SMP server is up, at every boot (arg is
 	 * transport_arg). Returns 0 or -errno, said on stderr.
@@ -47,6 +49,7 @@ struct vdevice_cfg {
 
 struct vdevice {
 	struct vdevice_cfg cfg;
+	struct os_mgmt_identity identity;
 	struct flash_sim flash;
 	struct timed_flash tflash;
 	struct flash_area areas[FLASH_AREA_COUNT];
