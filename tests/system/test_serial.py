@@ -7,14 +7,13 @@ import os
 import random
 import re
 import select
-import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from test_upload import CLIENT, MIB, image_hash, make_image, slot_bytes
+from test_upload import CLIENT, MIB, image_hash, kill_upload_at, make_image, slot_bytes
 
 SERIAL_RE = re.compile(r"^smpdfu-sim: listening on serial (\S+)$")
 
@@ -289,19 +288,7 @@ def test_upload_interrupted_then_resumed_over_serial(serial_device, layout, imag
     _, v2 = images
     data = v2.read_bytes()
     dev = serial_device()
-    proc = subprocess.Popen([str(CLIENT), "--transport", "serial", "--device", str(dev.tty),
-                             "image", "upload", str(v2), "--window", "1", "--chunk", "64"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        for line in proc.stdout:
-            if "upload:  30%" in line:
-                proc.send_signal(signal.SIGKILL)
-                break
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL, "the upload finished before it could be killed"
+    kill_upload_at(["--transport", "serial", "--device", str(dev.tty)], v2, 30)
 
     # Whatever half frame the killed client left is cut by the next first line.
     report = json.loads(sclient(dev, "--json", "image", "upload", v2).stdout)

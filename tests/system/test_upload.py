@@ -74,6 +74,24 @@ def slot_bytes(dev, layout, slot, length):
         return f.read(length)
 
 
+def kill_upload_at(transport_args, image, percent):
+    """Starts an upload in small chunks, one in flight (slow enough to be killed half way), and
+    kills the client with SIGKILL once its progress shows `percent` %."""
+    proc = subprocess.Popen([str(CLIENT), *transport_args, "image", "upload", str(image),
+                             "--window", "1", "--chunk", "64"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if f"upload: {percent:3d}%" in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL, "the upload finished before it could be killed"
+
+
 @pytest.fixture
 def images(tmp_path):
     """v1 (factory, in slot 0) and a 1 MiB v2 to upload."""
@@ -126,20 +144,7 @@ def test_upload_killed_then_resumed(start_device, layout, images):
     data = v2.read_bytes()
     dev = start_device()
 
-    # Small chunks, one in flight: slow enough to be killed half way.
-    proc = subprocess.Popen([str(CLIENT), "--port", str(dev.port), "image", "upload", str(v2),
-                             "--window", "1", "--chunk", "64"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        for line in proc.stdout:
-            if "upload:  30%" in line:
-                proc.send_signal(signal.SIGKILL)
-                break
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL, "the upload finished before it could be killed"
+    kill_upload_at(["--port", str(dev.port)], v2, 30)
 
     report = json.loads(client(dev, "--json", "image", "upload", v2).stdout)
     assert 0.25 * len(data) < report["resumed_from"] < len(data)
@@ -152,18 +157,7 @@ def test_upload_killed_then_resumed(start_device, layout, images):
 def test_no_resume_starts_over(start_device, layout, images):
     _, v2 = images
     dev = start_device()
-    proc = subprocess.Popen([str(CLIENT), "--port", str(dev.port), "image", "upload", str(v2),
-                             "--window", "1", "--chunk", "64"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        for line in proc.stdout:
-            if "upload:  20%" in line:
-                proc.send_signal(signal.SIGKILL)
-                break
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
+    kill_upload_at(["--port", str(dev.port)], v2, 20)
     report = json.loads(client(dev, "--json", "image", "upload", v2, "--no-resume").stdout)
     assert report["resumed_from"] == 0 and report["match"] is True
     assert slot_bytes(dev, layout, 1, v2.stat().st_size) == v2.read_bytes()
