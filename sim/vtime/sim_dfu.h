@@ -1,7 +1,7 @@
 /*
- * What the link simulators (smpdfu-blesim, smpdfu-serialsim) share around one DFU upload: the
- * common options, the image to send, and the upload itself with the client's own SMP layer and
- * upload engine, sized from the device's MCUmgr params as real clients do.
+ * What the link simulators (smpdfu-blesim, smpdfu-serialsim) share around one DFU upload: their
+ * main (the common options, the image to send) and the upload itself with the client's own SMP
+ * layer and upload engine, sized from the device's MCUmgr params as real clients do.
  */
 #ifndef SIM_DFU_H
 #define SIM_DFU_H
