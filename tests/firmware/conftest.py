@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 from qemu_board import QEMU, Board  # noqa: E402
 
 
@@ -17,9 +18,10 @@ class Firmware:
 
     def __init__(self):
         self.dir = Path(os.environ["SMPDFU_FIRMWARE_DIR"])
-        tools = Path(os.environ["SMPDFU_HOST_TOOLS_DIR"])
-        self.client = tools / "smpdfu"
-        self.image_tool = tools / "smpdfu-image"
+        host = Path(os.environ["SMPDFU_HOST_BUILD_DIR"])
+        self.client = host / "tools" / "smpdfu"
+        self.image_tool = host / "tools" / "smpdfu-image"
+        self.sim = host / "sim" / "smpdfu-sim"
         self.key = Path(os.environ["SMPDFU_SIGNING_KEY"])
         self.config = {}
         for line in (self.dir / "app" / "generated" / ".config").read_text().splitlines():
