@@ -56,6 +56,9 @@ done
 step "firmware on the emulated board: bbc_microbit under QEMU"
 ctest --test-dir build/bbc_microbit --output-on-failure
 
+step "firmware footprint: flash and RAM per component, stack measured on the emulated board"
+bash bench/footprint.sh
+
 step "fuzz harnesses (libFuzzer, bounded time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"

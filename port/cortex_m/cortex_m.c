@@ -37,6 +37,9 @@ _Noreturn void cortex_m_system_reset(void)
 
 void port_reboot(void)
 {
+	/* The deepest the image ever went: read by the size report (bench/footprint.sh). */
+	port_log(PORT_LOG_INF, "cortex_m", "rebooting; stack high-water %u of %u bytes",
+		 (unsigned int)cortex_m_stack_high_water(), (unsigned int)cortex_m_stack_size());
 	cortex_m_system_reset();
 }
 

@@ -19,4 +19,12 @@ _Noreturn void cortex_m_start_image(uint32_t vector_table);
 /* A system reset through the System Control Block (AIRCR.SYSRESETREQ); never returns. */
 _Noreturn void cortex_m_system_reset(void);
 
+/*
+ * The most stack used since reset, in bytes: the start-up code paints the stack, and the deepest
+ * word overwritten since marks it (a lower bound when something wrote the paint value itself).
+ */
+uint32_t cortex_m_stack_high_water(void);
+/* The stack's size (CONFIG_MAIN_STACK_SIZE, as the linker script places it). */
+uint32_t cortex_m_stack_size(void);
+
 #endif /* SMPDFU_CORTEX_M_H */

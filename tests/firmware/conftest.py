@@ -2,6 +2,7 @@
 in the environment), images signed from its application binaries, and an emulated board
 powered on from the factory flash."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,17 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
+sys.path.insert(0, str(Path(__file__).parents[2] / "scripts"))
 from qemu_board import QEMU, Board  # noqa: E402
+
+STACK_RE = re.compile(r"stack high-water (\d+) of (\d+) bytes")
+
+
+def assert_stack_never_overflowed(board: Board):
+    """Every high-water mark an image logged left some of its stack untouched: one that reached
+    the end may have run past it."""
+    marks = [(int(a), int(b)) for a, b in STACK_RE.findall(board.console())]
+    assert all(used < size for used, size in marks), marks
 
 
 class Firmware:
@@ -98,3 +109,4 @@ def board(fw, factory_state, tmp_path):
     b = board_from(fw, factory_state, tmp_path)
     yield b
     b.kill()
+    assert_stack_never_overflowed(b)

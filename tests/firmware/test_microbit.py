@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import board_from
+from conftest import assert_stack_never_overflowed, board_from
 from qemu_board import Board, elf_symbol
 
 BOOT_BANNER = r"I: boot: smpdfu bootloader on bbc_microbit"
@@ -195,6 +195,7 @@ def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_
             assert "I: boot: swap type revert" in board.console()[start:]
         finally:
             board.kill()
+        assert_stack_never_overflowed(board)
     print(function, outcomes)
     # The later points fall inside the swap, after sectors moved: resuming is what this is for.
     assert all(outcomes[n] == "resumed" for n in calls[-4:]), outcomes

@@ -1,4 +1,5 @@
-"""An emulated BBC micro:bit (QEMU's `microbit` machine, an nRF51822) for the firmware tests.
+"""An emulated BBC micro:bit (QEMU's `microbit` machine, an nRF51822) for the firmware tests, the
+footprint benchmark and scripts/run_microbit.sh.
 
 QEMU copies images given with `-device loader` into flash again at every guest reset, which would
 undo every update. So the board is powered on from a saved machine state instead
@@ -194,9 +195,10 @@ class Board:
             time.sleep(0.02)
         os.replace(tmp, state)
 
-    def power_on(self, gdb=False):
+    def power_on(self, gdb=False, own_session=False):
         """Starts QEMU from the saved state; the CPU runs from the reset vector (the
-        bootloader). With gdb, the machine waits for attach_gdb() instead of running."""
+        bootloader). With gdb, the machine waits for attach_gdb() instead of running. With
+        own_session, a Ctrl-C in the terminal reaches only the caller, which then powers off."""
         qmp_sock = self.dir / "qmp.sock"
         for stale in (qmp_sock, self.gdb_sock):
             stale.unlink(missing_ok=True)
@@ -207,7 +209,7 @@ class Board:
         if gdb:
             args += ["-gdb", f"unix:{self.gdb_sock},server=on,wait=off"]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True)
+                                     text=True, start_new_session=own_session)
         line = self.proc.stdout.readline()
         m = PTY_RE.search(line)
         if not m:
