@@ -66,23 +66,39 @@ const char *ble_phy_name(enum ble_phy phy)
 	return "?";
 }
 
-uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg)
-{
-	/* The negotiated maximum PDU time counts the MIC whether or not the link is encrypted. */
-	return 2u * (ble_pdu_air_us(cfg->phy, cfg->data_len, true) + BLE_T_IFS_US);
-}
-
-uint32_t ble_link_event_window_us(const struct ble_link_cfg *cfg)
-{
-	return min_u32(cfg->conn.interval_us, BLE_EVENT_RESERVE_US);
-}
-
 /* The part of the interval a connection event may use. */
 static uint32_t event_len_us(const struct ble_link_cfg *cfg)
 {
 	uint32_t interval = cfg->conn.interval_us;
 
 	return cfg->event_len_us != 0 ? min_u32(cfg->event_len_us, interval) : interval;
+}
+
+/* A pair of PDUs of `payload` bytes each way, MIC included: the time the controllers plan for. */
+static uint32_t max_pair_us(enum ble_phy phy, uint32_t payload)
+{
+	/* The negotiated maximum PDU time counts the MIC whether or not the link is encrypted. */
+	return 2u * (ble_pdu_air_us(phy, payload, true) + BLE_T_IFS_US);
+}
+
+uint32_t ble_link_data_len(const struct ble_link_cfg *cfg)
+{
+	uint32_t dl = cfg->data_len;
+
+	while (dl > BLE_DATA_LEN_MIN && max_pair_us(cfg->phy, dl) > event_len_us(cfg)) {
+		dl--;
+	}
+	return dl;
+}
+
+uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg)
+{
+	return max_pair_us(cfg->phy, ble_link_data_len(cfg));
+}
+
+uint32_t ble_link_event_window_us(const struct ble_link_cfg *cfg)
+{
+	return min_u32(cfg->conn.interval_us, BLE_EVENT_RESERVE_US);
 }
 
 int ble_model_conn_check(const struct ble_model_conn *p)
@@ -464,7 +480,7 @@ static void carry(struct ble_model *m, enum ble_role from, struct ble_frame *f, 
 
 static uint32_t fragment_len(const struct ble_model *m, const struct ble_frame *f)
 {
-	return f != NULL ? min_u32(m->cfg.data_len, (uint32_t)(f->len - f->sent)) : 0;
+	return f != NULL ? min_u32(ble_link_data_len(&m->cfg), (uint32_t)(f->len - f->sent)) : 0;
 }
 
 /* The central's write queue lets at most central_tx_frames ATT PDUs complete per event. */
@@ -637,7 +653,8 @@ static bool pair_fits(const struct ble_link_cfg *cfg, uint32_t t_us, uint32_t du
 
 unsigned int ble_link_pairs_per_event(const struct ble_link_cfg *cfg)
 {
-	uint32_t pair = ble_pdu_air_us(cfg->phy, cfg->data_len, cfg->encrypted) + BLE_T_IFS_US +
+	uint32_t pair = ble_pdu_air_us(cfg->phy, ble_link_data_len(cfg), cfg->encrypted) +
+			BLE_T_IFS_US +
 			ble_pdu_air_us(cfg->phy, 0, cfg->encrypted) + BLE_T_IFS_US;
 	unsigned int n = 0;
 
@@ -661,7 +678,7 @@ double ble_link_capacity_bps(const struct ble_link_cfg *cfg)
 		unsigned int done = 0;
 
 		for (unsigned int pairs = 0;; pairs++) {
-			uint32_t n = min_u32(cfg->data_len, left);
+			uint32_t n = min_u32(ble_link_data_len(cfg), left);
 			uint32_t dur = ble_pdu_air_us(cfg->phy, n, cfg->encrypted) + BLE_T_IFS_US +
 				       ble_pdu_air_us(cfg->phy, 0, cfg->encrypted) + BLE_T_IFS_US;
 

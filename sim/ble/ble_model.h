@@ -240,6 +240,13 @@ double ble_link_capacity_bps(const struct ble_link_cfg *cfg);
 /* PDU pairs per connection event when the central sends full PDUs and the peripheral empty ones. */
 unsigned int ble_link_pairs_per_event(const struct ble_link_cfg *cfg);
 
+/*
+ * The data length in effect: the configured one, less where a pair of PDUs that long would not
+ * fit in one event (LE Coded at short intervals), as a controller keeps its PDUs within the
+ * time an event has.
+ */
+uint32_t ble_link_data_len(const struct ble_link_cfg *cfg);
+
 /* A pair of PDUs of the maximum length (data length and MIC, both ways), what the margin needs. */
 uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg);
 

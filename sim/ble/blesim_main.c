@@ -80,7 +80,7 @@ struct report {
 static void compute_bound(const struct ble_sim_cfg *cfg, struct report *r)
 {
 	const struct ble_link_cfg *l = &cfg->link;
-	uint32_t pair = ble_pdu_air_us(l->phy, l->data_len, l->encrypted) + BLE_T_IFS_US +
+	uint32_t pair = ble_pdu_air_us(l->phy, ble_link_data_len(l), l->encrypted) + BLE_T_IFS_US +
 			ble_pdu_air_us(l->phy, 0, l->encrypted) + BLE_T_IFS_US;
 	uint32_t gap = l->conn.interval_us - ble_link_event_window_us(l);
 	double busy = (double)r->pairs_per_event * pair / l->conn.interval_us;
@@ -107,8 +107,8 @@ static void print_text(const struct options *o, const struct ble_sim *s, const s
 
 	ble_sim_cfg_describe(&o->sim, cfg, sizeof(cfg));
 	printf("model: %s\n", cfg);
-	printf("device: buf_size %" PRIu64 ", buf_count %" PRIu64 "; window %u\n",
-	       r->dfu.buf_size, r->dfu.buf_count, r->dfu.window);
+	printf("device: buf_size %" PRIu64 ", buf_count %" PRIu64 "; packets of %zu, window %u\n",
+	       r->dfu.buf_size, r->dfu.buf_count, r->dfu.packet_size, r->dfu.window);
 	printf("link capacity: %.1f kB/s of ATT write payload (%u PDU pairs per event)\n",
 	       r->capacity_bps / 1000.0, r->pairs_per_event);
 	if (rc < 0) {

@@ -139,6 +139,21 @@ static void coded_air_times(void **state)
 	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED, 251, true), 17040);
 }
 
+static void data_length_fits_the_event(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	/* On 2M a pair of 251-byte PDUs fits 7.5 ms easily. */
+	assert_int_equal(ble_link_data_len(&c), 251);
+	/* At S=8 it takes 34.4 ms: a controller sends PDUs short enough for a pair to fit,
+	 * 2 * (400 + (9 + 41) * 64 + 150) = 7500 µs. */
+	c.phy = BLE_PHY_CODED;
+	assert_int_equal(ble_link_data_len(&c), 41);
+	c.conn.interval_us = 50000;
+	assert_int_equal(ble_link_data_len(&c), 251);
+}
+
 static void end_of_event_margin(void **state)
 {
 	struct ble_link_cfg c = cfg_2m();
@@ -169,6 +184,27 @@ static void end_of_event_margin(void **state)
 	run_until(7499);
 	assert_int_equal(rec.rx, 4);
 	assert_int_equal(rec.rx_at[3], 3u * 1392u + 1048u);
+}
+
+/*
+ * Published, measured figures the link model must keep to (docs/ble_model.md, validation): DK to
+ * DK write commands on 2M with data length 251, events as long as the interval.
+ */
+static void published_dk_throughput(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.event_margin = true;
+	/* nRF Connect SDK throughput sample: MTU 498, 400 ms: the peer received 1,415,583 bit/s. */
+	c.att_mtu = 498;
+	c.conn.interval_us = 400000;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1415583.0, 1.0, 0.01);
+	/* S140 SoftDevice specification, MTU 247: 1327.5 kbit/s at 50 ms, 1376.2 at 400 ms. */
+	c.att_mtu = 247;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1376200.0, 1.0, 0.03);
+	c.conn.interval_us = 50000;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1327500.0, 1.0, 0.04);
 }
 
 static void write_queue_limits_writes_per_event(void **state)
@@ -535,8 +571,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(air_times),
 		cmocka_unit_test(coded_air_times),
+		cmocka_unit_test(data_length_fits_the_event),
 		cmocka_unit_test(capacity_from_the_parameters),
 		cmocka_unit_test_teardown(end_of_event_margin, teardown),
+		cmocka_unit_test(published_dk_throughput),
 		cmocka_unit_test_teardown(write_queue_limits_writes_per_event, teardown),
 		cmocka_unit_test_teardown(parameter_requests_within_the_central_range, teardown),
 		cmocka_unit_test_teardown(anchors_after_a_time, teardown),
