@@ -58,7 +58,7 @@ def case_a(b):
 
 def case_b(b):
     cmds = []
-    for part in ("nrf52840", "nrf5340"):
+    for part, name in (("nrf52840", "nRF52840"), ("nrf5340", "nRF5340")):
         args = ["--central", "dk", "--part", part, "--slot1", "dirty"]
         r = b.run("fast", args)
         b.out(*blesim.kv(f"b.{part}", r, "upload_s", "link_s", "write_s", "erase_s",
@@ -70,7 +70,7 @@ def case_b(b):
             rule = (f"max(link {r['link_s']:.3f} s, flash {r['flash_s']:.3f} s) (radio on "
                     "its own core)")
         b.md.append(
-            f"| (b) {part} | as (a), {part} flash timing, slot 1 holding an older image | "
+            f"| (b) {name} | as (a), {name} flash timing, slot 1 holding an older image | "
             f"DFU time / physical bound | {r['upload_s']:.3f} s / {r['bound_s']:.3f} s = "
             f"**{r['bound_ratio']:.3f}**; bound = {rule} |")
         cmds.append(b.cmd("fast", args))

@@ -21,14 +21,20 @@ def predict(fig, bins):
     return kbs / 1000.0, report
 
 
-def row_md(fig, pred, ratio, hit, bins):
-    rng = f" (range {fig['low']:g}-{fig['high']:g})" if "low" in fig else ""
-    cmd = blesim.command(Path(bins[fig["build"]]).name, fig["args"], fig.get("size", SIZE))
-    assumed = fig["assumed"] or "-"
-    return (f"| {fig['id']} | {fig['what']}; [source]({fig['source'].split()[0]}) | "
-            f"{fig['published']}{rng} | {fig['settings']} | {assumed} | {fig['pinned']} | "
-            f"`{fig['central']}` | {pred:.1f} | {ratio:.2f} | {'yes' if hit else '**no**'} |"
-            f"\n|  | `{cmd}` |  |  |  |  |  |  |  |  |")
+def row_md(fig, pred, ratio, hit):
+    settings = fig["settings"]
+    if fig["assumed"]:
+        settings += f"; *assumed:* {fig['assumed']}"
+    return (f"| {fig['id']} | {fig['what']} ([source]({fig['source'].split()[0]})) | "
+            f"{fig['published']} | {settings} | {fig['pinned']} | `{fig['central']}` | "
+            f"{pred:.1f} | {ratio:.2f} | {'yes' if hit else '**no**'} |")
+
+
+def command_md(fig, bins):
+    build = Path(bins[fig["build"]])
+    cmd = blesim.command(f"build/bench/{build.parents[2].name}/sim/ble/smpdfu-blesim",
+                         fig["args"], fig.get("size", SIZE))
+    return f"{cmd}   # {fig['id']}"
 
 
 def main():
@@ -40,7 +46,7 @@ def main():
     bins = dict(b.split("=", 1) for b in args.bin)
     only = set(args.only.split(",")) if args.only else None
 
-    rows, hits, total = [], 0, 0
+    rows, cmds, hits, total, by_pin = [], [], 0, 0, {}
     for fig in FIGURES:
         if only and fig["id"] not in only:
             continue
@@ -52,16 +58,26 @@ def main():
         print(f"validate.{fig['id']}.predicted_kBps={pred:.2f}")
         print(f"validate.{fig['id']}.published_kBps={fig['value']:.2f}")
         print(f"validate.{fig['id']}.ratio={ratio:.3f}")
-        rows.append(row_md(fig, pred, ratio, hit, bins))
+        rows.append(row_md(fig, pred, ratio, hit))
+        cmds.append(command_md(fig, bins))
+        by_pin.setdefault(fig["pinned"], [0, 0])
+        by_pin[fig["pinned"]][0] += hit
+        by_pin[fig["pinned"]][1] += 1
     print(f"validate.figures={total}")
     print(f"validate.within_10pct={hits}")
     print(f"validate.share_within_10pct={hits / total:.3f}")
+    for pin, (h, n) in sorted(by_pin.items()):
+        print(f"validate.pinned_{pin}.within_10pct={h}")
+        print(f"validate.pinned_{pin}.figures={n}")
     if args.table:
-        head = ("| id | figure | published | settings published | assumed | pinned | "
+        head = ("| id | figure | published | settings (published; *assumed*) | pinned | "
                 "profile | predicted kB/s | predicted / published | within ±10 % |\n"
-                "|---|---|---|---|---|---|---|---|---|---|")
-        foot = (f"\n\n**{hits} of {total} within ±10 %** "
-                f"({100.0 * hits / total:.0f} %).\n")
+                "|---|---|---|---|---|---|---|---|---|")
+        pins = ", ".join(f"{h} of {n} pinned {pin!r}" for pin, (h, n) in sorted(by_pin.items(),
+                                                                             reverse=True))
+        foot = (f"\n\n**{hits} of {total} within ±10 %** ({100.0 * hits / total:.0f} %): {pins}. "
+                "Commands (`bash bench/ble_validate.sh` builds these binaries):\n\n```sh\n" +
+                "\n".join(cmds) + "\n```\n")
         Path(args.table).write_text(head + "\n" + "\n".join(rows) + foot)
 
 

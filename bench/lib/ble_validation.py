@@ -54,7 +54,7 @@ FIGURES = [
     {
         "id": "s140-2m-400ms",
         "what": "S140 SoftDevice specification, data throughput, write commands",
-        "source": "as above",
+        "source": "https://docs.nordicsemi.com/r/HUqmNFbWu_oifN3fS6YR4w/00iYDd3pt2vz3YCYEAoP8Q",
         "published": "1376.2 kbit/s",
         "value": 1376.2 / 8,
         "settings": "as above, 400 ms interval",
@@ -191,7 +191,8 @@ FIGURES = [
     {
         "id": "nrfconnect-nrf52832-mtu517",
         "what": "as above, with device L2CAP TX MTU 521",
-        "source": "as above",
+        "source": "https://devzone.nordicsemi.com/f/nordic-q-a/79216/"
+                  "ota-dfu-on-nrf52832-does-not-work-with-high-mtu/330181",
         "published": "about 5 kB/s",
         "value": 5.0,
         "settings": "ATT MTU 517 (the phone's largest), window 1",
