@@ -1,4 +1,4 @@
-"""smpdfu-image against bytes made by MCUboot's imgtool (../shared/vectors/mcuboot): unsigned and
+"""smpdfu-image against bytes made by MCUboot's imgtool (tests/vectors/mcuboot): unsigned and
 Ed25519 images byte for byte, ECDSA images byte for byte but for the (randomized) signature, which
 is verified instead; keys, verification, and dfu_application.zip read back with Python's zipfile."""
 import json
@@ -13,7 +13,7 @@ import pytest
 
 BUILD = pathlib.Path(os.environ["SMPDFU_BUILD_DIR"])
 TOOL = BUILD / "tools" / "smpdfu-image"
-VECTORS = pathlib.Path(os.environ["SMPDFU_SOURCE_DIR"]).parent / "shared" / "vectors" / "mcuboot"
+VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "mcuboot"
 
 
 EC_KEY = VECTORS / "root-ec-p256.pem"

@@ -1,7 +1,6 @@
 """The simulated device's trusted keys: --key loads the public half of PEM files (private or
 public, EC P-256 or Ed25519), a bad file stops the device before it starts, and the keys stay the
 same across the reboots the device does by re-executing itself."""
-import os
 import pathlib
 import subprocess
 
@@ -9,8 +8,7 @@ import pytest
 
 from conftest import sim_binary
 
-VECTORS = pathlib.Path(os.environ.get("SMPDFU_SOURCE_DIR", ".")).parent / "shared" / "vectors" \
-    / "mcuboot"
+VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "mcuboot"
 EC_KEY = VECTORS / "root-ec-p256.pem"
 ED_KEY = VECTORS / "root-ed25519.pem"
 # SMP write, os group, sequence 1, reset, with an empty map as its payload.

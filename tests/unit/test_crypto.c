@@ -1,7 +1,7 @@
 /*
  * Unit tests of the crypto port (wolfCrypt on the host): SHA-256 against digests computed with
  * Python's hashlib, and the two signature checks against the signatures imgtool 2.4.0 put into the
- * vector images (../shared/vectors/mcuboot) made with MCUboot's published sample keys, plus what
+ * vector images (tests/vectors/mcuboot) made with MCUboot's published sample keys, plus what
  * must fail: flipped bits, malformed DER, out-of-range scalars and wrong lengths.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests of image_validate() on the images imgtool 2.4.0 made (../shared/vectors/mcuboot) and
+ * Unit tests of image_validate() on the images imgtool 2.4.0 made (tests/vectors/mcuboot) and
  * on damaged copies of them. The image sits in a read-only flash device that fails the test on any
  * read outside its buffer and records how far the validator read, so "never reads past the TLV
  * area" is checked on every case, not assumed; the buffer is heap-allocated to its exact size so
