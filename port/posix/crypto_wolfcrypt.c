@@ -1,7 +1,8 @@
 /*
- * The crypto port on the host, on wolfCrypt (Debian's libwolfssl): SHA-256 kept inside the core's
- * opaque context so the core never sees a wolfSSL type, and the two signature checks MCUboot images
- * use (ECDSA P-256 over the image hash, Ed25519 over the image hash).
+ * The crypto port on the host, on wolfCrypt (Debian's libwolfssl): SHA-256 and SHA-512 kept inside
+ * the core's opaque contexts so the core never sees a wolfSSL type, and the signature checks
+ * MCUboot images use (ECDSA P-256 over the image hash; Ed25519 over the image hash, or over the
+ * image itself for a pure signature, fed in pieces).
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -15,6 +16,7 @@
 #include <wolfssl/wolfcrypt/ed25519.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
+#include <wolfssl/wolfcrypt/sha512.h>
 
 #include <smpdfu/crypto.h>
 
@@ -62,6 +64,48 @@ int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZ
 
 	/* Releases nothing on this build, but is the documented end of a wolfCrypt hash. */
 	wc_Sha256Free(sha);
+	return rc == 0 ? 0 : -EIO;
+}
+
+_Static_assert(sizeof(wc_Sha512) <= sizeof(((struct sha512_ctx *)0)->opaque),
+	       "wc_Sha512 must fit struct sha512_ctx: enlarge its opaque");
+_Static_assert(alignof(wc_Sha512) <= alignof(struct sha512_ctx),
+	       "struct sha512_ctx must be aligned as wc_Sha512 needs");
+_Static_assert(SHA512_DIGEST_SIZE == WC_SHA512_DIGEST_SIZE, "digest sizes disagree");
+
+static wc_Sha512 *state512_of(struct sha512_ctx *ctx)
+{
+	return (wc_Sha512 *)(void *)ctx->opaque;
+}
+
+int crypto_sha512_init(struct sha512_ctx *ctx)
+{
+	return wc_InitSha512(state512_of(ctx)) == 0 ? 0 : -EIO;
+}
+
+int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
+{
+	wc_Sha512 *sha = state512_of(ctx);
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		word32 n = len > UINT32_MAX ? UINT32_MAX : (word32)len;
+
+		if (wc_Sha512Update(sha, p, n) != 0) {
+			return -EIO;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE])
+{
+	wc_Sha512 *sha = state512_of(ctx);
+	int rc = wc_Sha512Final(sha, digest);
+
+	wc_Sha512Free(sha);
 	return rc == 0 ? 0 : -EIO;
 }
 
@@ -265,4 +309,75 @@ int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_
 out_free:
 	wc_ed25519_free(&key);
 	return rc;
+}
+
+/* A pure Ed25519 check in progress: wolfCrypt keeps the running SHA-512 inside the key. */
+struct ed25519_stream {
+	ed25519_key key;
+	uint8_t sig[ED25519_SIG_SIZE];
+};
+
+_Static_assert(sizeof(struct ed25519_stream) <= sizeof(((struct ed25519_verify_ctx *)0)->opaque),
+	       "the Ed25519 stream state must fit struct ed25519_verify_ctx: enlarge its opaque");
+_Static_assert(alignof(struct ed25519_stream) <= alignof(struct ed25519_verify_ctx),
+	       "struct ed25519_verify_ctx must be aligned as the stream state needs");
+
+static struct ed25519_stream *stream_of(struct ed25519_verify_ctx *ctx)
+{
+	return (struct ed25519_stream *)(void *)ctx->opaque;
+}
+
+int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				const uint8_t sig[64])
+{
+	struct ed25519_stream *s = stream_of(ctx);
+
+	if (!ed25519_scalar_is_canonical(sig + 32)) {
+		return -EBADMSG;
+	}
+	if (wc_ed25519_init(&s->key) != 0) {
+		return -EIO;
+	}
+	if (wc_ed25519_import_public(pub, ED25519_PUB_KEY_SIZE, &s->key) != 0) {
+		wc_ed25519_free(&s->key);
+		return -EINVAL;
+	}
+	memcpy(s->sig, sig, sizeof(s->sig));
+	/* Plain Ed25519 (no context, no prehash), as MCUboot verifies a pure signature. */
+	if (wc_ed25519_verify_msg_init(s->sig, ED25519_SIG_SIZE, &s->key, (byte)Ed25519, NULL, 0) !=
+	    0) {
+		wc_ed25519_free(&s->key);
+		return -EIO;
+	}
+	return 0;
+}
+
+int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len)
+{
+	struct ed25519_stream *s = stream_of(ctx);
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		word32 n = len > UINT32_MAX ? UINT32_MAX : (word32)len;
+
+		if (wc_ed25519_verify_msg_update(p, n, &s->key) != 0) {
+			return -EIO;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
+{
+	struct ed25519_stream *s = stream_of(ctx);
+	int valid = 0;
+	int rc = wc_ed25519_verify_msg_final(s->sig, ED25519_SIG_SIZE, &valid, &s->key);
+
+	wc_ed25519_free(&s->key);
+	if (rc == MEMORY_E) {
+		return -EIO;
+	}
+	return rc == 0 && valid == 1 ? 0 : -EBADMSG;
 }
