@@ -499,6 +499,14 @@ static void ble_upload_submits_one_transfer_event_at_a_time(void **state)
 			 CONFIG_CAF_INIT_LOG_BLE_SMP_TRANSFER_EVENTS ? 2 : 0);
 }
 
+/* modules.md §5: the transfer event means "a transfer is active" and carries nothing else. */
+static void transfer_event_has_no_payload(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct ble_smp_transfer_event), sizeof(struct app_event_header));
+	assert_null(app_event_type_ble_smp_transfer_event.log); /* logged by its name alone */
+}
+
 /*
  * The flag is cleared by the module as the event's FINAL subscriber, after every other subscriber
  * (ble_latency) has seen the event: so in the table the application runs with.
@@ -702,6 +710,7 @@ int main(void)
 		cmocka_unit_test_teardown(rejected_during_the_config_channel_boot_erase, teardown),
 		cmocka_unit_test_teardown(ble_upload_submits_one_transfer_event_at_a_time,
 					  teardown),
+		cmocka_unit_test_teardown(transfer_event_has_no_payload, teardown),
 		cmocka_unit_test_teardown(clears_its_flag_as_the_final_subscriber, teardown),
 		cmocka_unit_test_teardown(uploads_over_other_transports_submit_no_transfer_event,
 					  teardown),
