@@ -510,9 +510,12 @@ def run_test(spec, d):
     if kind == "unit":
         p = subprocess.run([str(d / "tests" / what)], capture_output=True, text=True, env=env,
                            timeout=600)
-        failed = re.findall(r"^\[  FAILED  \] (\w+)$", p.stdout + p.stderr, re.M)
+        failed = re.findall(r"^\[  (?:FAILED  |ERROR   )\] (\w+)$", p.stdout + p.stderr, re.M)
+        failed = list(dict.fromkeys(failed))
         if p.returncode != 0 and not failed:
-            failed = ["(aborted)"]
+            # The process died (an assertion of the code under test): in the test it ran last.
+            running = re.findall(r"^\[ RUN      \] (\w+)$", p.stdout, re.M)
+            failed = [(running[-1] if running else "?") + " (aborted)"]
         return [f"{what}::{f}" for f in failed]
     if kind == "ctest":
         p = subprocess.run(["ctest", "--test-dir", str(d), "-R", what], capture_output=True,
