@@ -95,11 +95,13 @@ static int read_area(const struct flash_area *fa, uint32_t off, void *dst, size_
 static int hash_area(const struct flash_area *fa, uint32_t len, uint8_t buf[VALIDATE_BUF_SIZE],
 		     struct image_digest *d)
 {
-	struct sha256_ctx c256;
-	struct sha512_ctx c512;
+	union { /* one of them at a time: the stack holds the larger only */
+		struct sha256_ctx c256;
+		struct sha512_ctx c512;
+	} ctx;
 	bool wide = d->tlv == IMAGE_TLV_SHA512;
 	uint32_t off = 0;
-	int rc = wide ? crypto_sha512_init(&c512) : crypto_sha256_init(&c256);
+	int rc = wide ? crypto_sha512_init(&ctx.c512) : crypto_sha256_init(&ctx.c256);
 
 	d->len = wide ? SHA512_DIGEST_SIZE : SHA256_DIGEST_SIZE;
 	while (rc == 0 && off < len) {
@@ -107,14 +109,14 @@ static int hash_area(const struct flash_area *fa, uint32_t len, uint8_t buf[VALI
 
 		rc = read_area(fa, off, buf, n);
 		if (rc == 0) {
-			rc = wide ? crypto_sha512_update(&c512, buf, n) :
-				    crypto_sha256_update(&c256, buf, n);
+			rc = wide ? crypto_sha512_update(&ctx.c512, buf, n) :
+				    crypto_sha256_update(&ctx.c256, buf, n);
 		}
 		off += n;
 	}
 	if (rc == 0) {
-		rc = wide ? crypto_sha512_final(&c512, d->bytes) :
-			    crypto_sha256_final(&c256, d->bytes);
+		rc = wide ? crypto_sha512_final(&ctx.c512, d->bytes) :
+			    crypto_sha256_final(&ctx.c256, d->bytes);
 	}
 	return rc;
 }
