@@ -67,12 +67,12 @@ static unsigned long total_points;
 
 static void save(uint8_t *buf)
 {
-	memcpy(buf, f.flash.mem, f.flash.dev.size);
+	flash_sim_save(&f.flash, buf);
 }
 
 static void load(const uint8_t *buf)
 {
-	memcpy(f.flash.mem, buf, f.flash.dev.size);
+	flash_sim_restore(&f.flash, buf);
 	flash_sim_power_on(&f.flash);
 	memset(&f.flash.count, 0, sizeof(f.flash.count));
 }
@@ -784,8 +784,8 @@ static void sweep_geometry(const struct geo *g)
 	old_len = bfx_make_image(img_old, g->old_len, 1, 0, 0, g->old_len - IMG_OVERHEAD, 1, 0, 0);
 	new_len = bfx_make_image(img_new, g->new_len, 2, 0, 0, g->new_len - IMG_OVERHEAD, 2, 0, 0);
 	bfx_open(&f, &g->g);
-	snap = malloc(f.flash.dev.size);
-	mid = malloc(f.flash.dev.size);
+	snap = malloc(flash_sim_snapshot_size(&f.flash));
+	mid = malloc(flash_sim_snapshot_size(&f.flash));
 	assert_non_null(snap);
 	assert_non_null(mid);
 

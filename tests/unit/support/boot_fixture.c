@@ -137,16 +137,16 @@ bool bfx_slot_starts_with(const struct boot_fixture *f, const struct flash_area 
 void bfx_snapshot(struct boot_fixture *f)
 {
 	if (f->snapshot == NULL) {
-		f->snapshot = malloc(f->flash.dev.size);
+		f->snapshot = malloc(flash_sim_snapshot_size(&f->flash));
 		assert_non_null(f->snapshot);
 	}
-	memcpy(f->snapshot, f->flash.mem, f->flash.dev.size);
+	flash_sim_save(&f->flash, f->snapshot);
 }
 
 void bfx_restore(struct boot_fixture *f)
 {
 	assert_non_null(f->snapshot);
-	memcpy(f->flash.mem, f->snapshot, f->flash.dev.size);
+	flash_sim_restore(&f->flash, f->snapshot);
 	flash_sim_power_on(&f->flash);
 	memset(&f->flash.count, 0, sizeof(f->flash.count));
 }
