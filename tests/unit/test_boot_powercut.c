@@ -219,7 +219,19 @@ static const char *end_after_test_swap(const struct boot_rsp *rsp)
 	if (!state_is(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET)) {
 		return "primary trailer is not GOOD/UNSET/SET";
 	}
-	return trailer_erased(f.sec) ? NULL : "secondary trailer not erased";
+	if (!trailer_erased(f.sec)) {
+		return "secondary trailer not erased";
+	}
+	/* Whatever the flags look like, the bootloader must read a due revert from them. */
+	{
+		struct boot_swap_state p = trailer(f.pri);
+		struct boot_swap_state s = trailer(f.sec);
+
+		if (boot_swap_type_decide(&p, &s) != BOOT_SWAP_TYPE_REVERT) {
+			return "no revert due after a test swap";
+		}
+	}
+	return NULL;
 }
 
 static const char *end_after_perm_swap(const struct boot_rsp *rsp)
@@ -865,22 +877,37 @@ static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool re
 	}
 }
 
-/* A clean boot after a cut, and the checks; due: the action had completed before the first cut. */
-static void recover_and_check(const struct flow *fl, bool due)
+/* The kinds of the operations of one run, traced by the flash simulator. */
+#define TRACE_MAX 4096
+static char run_kinds[TRACE_MAX];
+static char recovery_kinds[TRACE_MAX];
+
+/*
+ * A clean boot after a cut, and the checks; due: the action had completed before the first cut.
+ * With `ops`, the boot's operations are traced into recovery_kinds (counted from the last load())
+ * and their number goes there.
+ */
+static void recover_and_check(const struct flow *fl, bool due, uint64_t *ops)
 {
 	struct boot_rsp rsp;
-	int rc = boot_mode(fl->mode, &rsp);
+	int rc;
 
+	if (ops != NULL) {
+		memset(recovery_kinds, 0, TRACE_MAX);
+		f.flash.trace = recovery_kinds;
+		f.flash.trace_len = TRACE_MAX;
+	}
+	rc = boot_mode(fl->mode, &rsp);
+	f.flash.trace = NULL;
+	if (ops != NULL) {
+		*ops = bfx_ops(&f);
+		assert_true(*ops <= TRACE_MAX);
+	}
 	if (rc != 0) {
 		SWEEP_FAIL("recovery boot failed (%d): unbootable", rc);
 	}
 	check_after_boot(fl, rsp, due);
 }
-
-/* The kinds of the operations of one run, traced by the flash simulator. */
-#define TRACE_MAX 4096
-static char run_kinds[TRACE_MAX];
-static char recovery_kinds[TRACE_MAX];
 
 static uint64_t traced(int (*run)(void), char *kinds, int *rc)
 {
@@ -896,13 +923,6 @@ static uint64_t traced(int (*run)(void), char *kinds, int *rc)
 	return n;
 }
 
-static int recovery_boot(void)
-{
-	struct boot_rsp rsp;
-
-	return boot_mode(cur_mode, &rsp);
-}
-
 /* The name of a case so far: geometry/mode/flow/downgrade/shape[/spare]. */
 static char case_prefix[160];
 
@@ -913,7 +933,8 @@ struct cut {
 	unsigned int v;
 	uint64_t i;
 	uint64_t j;
-	bool due; /* out of the first cut: a revert was due on the flash it left */
+	bool due;            /* out of the first cut: a revert was due on the flash it left */
+	uint64_t recovery_ops; /* out of the first cut: the operations of its recovery */
 };
 
 /* The action cut at operation i, then the recovery and its checks; leaves `mid` saved. */
@@ -926,10 +947,16 @@ static void cut_action(struct cut *c)
 		SWEEP_FAIL("the action finished although power was cut");
 	}
 	flash_sim_power_on(&f.flash);
+	if (f.flash.count.violations != 0) {
+		SWEEP_FAIL("%llu NOR violations in the action",
+			   (unsigned long long)f.flash.count.violations);
+	}
 	check_header_location(c->fl);
 	save(mid);
 	c->due = revert_is_due_on_flash(c->fl->mode);
-	recover_and_check(c->fl, c->due);
+	/* Counted from `mid`, the recovery's operations are those a second cut may hit. */
+	load(mid);
+	recover_and_check(c->fl, c->due, &c->recovery_ops);
 }
 
 /* The recovery from `mid` cut at its operation j, then a clean recovery and its checks. */
@@ -944,7 +971,7 @@ static void cut_recovery(struct cut *c)
 		SWEEP_FAIL("the recovery finished although power was cut");
 	}
 	flash_sim_power_on(&f.flash);
-	recover_and_check(c->fl, c->due || revert_is_due_on_flash(c->fl->mode));
+	recover_and_check(c->fl, c->due || revert_is_due_on_flash(c->fl->mode), NULL);
 }
 
 /* Runs one cut point; false when it failed and the sweep keeps going. */
@@ -969,11 +996,8 @@ static unsigned long cut_recoveries(struct cut *c)
 	uint64_t pick;
 	uint64_t seen = 0;
 	unsigned long points = 0;
-	uint64_t m;
-	int rc;
+	const uint64_t m = c->recovery_ops;
 
-	load(mid);
-	m = traced(recovery_boot, recovery_kinds, &rc);
 	for (uint64_t j = 0; j < m; j++) {
 		matching += c->sh->kind == 0 || recovery_kinds[j] == c->sh->kind;
 	}
@@ -1054,7 +1078,7 @@ static unsigned long sweep(const struct flow *fl)
 	if (fl->action == action_boot) {
 		check_after_boot(fl, action_rsp, false);
 	} else {
-		recover_and_check(fl, false);
+		recover_and_check(fl, false, NULL);
 	}
 
 	for (size_t s = 0; s < SHAPE_COUNT; s++) {
@@ -1103,7 +1127,9 @@ static void sweep_geometry(const struct geo *g)
 		/* Downgrade prevention on, then off: upgrades are newer, reverts older. */
 		no_downgrade = true;
 		points += sweep(&flows[k]);
-		if (!quick) {
+		/* Direct-XIP has no downgrade prevention (as in MCUboot): once is enough. */
+		if (!quick && flows[k].mode != BOOT_MODE_DIRECT_XIP &&
+		    flows[k].mode != BOOT_MODE_DIRECT_XIP_REVERT) {
 			no_downgrade = false;
 			points += sweep(&flows[k]);
 		}
