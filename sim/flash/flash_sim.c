@@ -8,7 +8,8 @@
  *   bytes, and with all-zero data over anything: every NOR controller takes that (nRF NVMC writes a
  *   word twice between erases; ECC parts such as STM32's accept all-zero data over a programmed
  *   double word). Each write block may be programmed FLASH_SIM_WRITES_PER_BLOCK times between
- *   erases, torn programs included.
+ *   erases, torn programs included; a block written with 0xFF only (no bit cleared) does not
+ *   count.
  * - Violations (misaligned or out-of-range operations, programming non-zero data over bytes that
  *   are not erased, a block programmed too often) are counted in count.violations, change
  *   nothing, and fail: -EINVAL for a misaligned or out-of-range request, -EIO for the others (a
@@ -151,12 +152,15 @@ static int sim_read(const struct flash_device *dev, uint32_t off, void *dst, siz
 	return 0;
 }
 
-static void count_writes(struct flash_sim *sim, uint32_t off, size_t len)
+/* A block written with the erased value only takes no programming pulse, and is not counted. */
+static void count_writes(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
 {
 	uint32_t block = sim->dev.write_block;
 
-	for (uint32_t b = off; b < off + len; b += block) {
-		sim->writes[b / block]++;
+	for (uint32_t b = 0; b < len; b += block) {
+		if (!bytes_are_erased(&src[b], block)) {
+			sim->writes[(off + b) / block]++;
+		}
 	}
 }
 
@@ -204,20 +208,21 @@ static int sim_program(const struct flash_device *dev, uint32_t off, const void 
 		}
 		over = true;
 	}
-	for (uint32_t b = off; b < off + len; b += block) {
-		if (sim->writes[b / block] >= FLASH_SIM_WRITES_PER_BLOCK) {
+	for (uint32_t b = 0; b < len; b += block) {
+		if (sim->writes[(off + b) / block] >= FLASH_SIM_WRITES_PER_BLOCK &&
+		    !bytes_are_erased((const uint8_t *)src + b, block)) {
 			return violation(sim, -EIO);
 		}
 	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
 			/* A torn program has stressed its cells as much as a whole one. */
-			count_writes(sim, off, len);
+			count_writes(sim, off, src, len);
 			tear_program(sim, off, src, len);
 		}
 		return power_dies(sim);
 	}
-	count_writes(sim, off, len);
+	count_writes(sim, off, src, len);
 	clear_bits(sim, off, src, len);
 	trace_op(sim, 'p');
 	sim->count.programs++;

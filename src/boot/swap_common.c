@@ -180,7 +180,7 @@ int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
 	*type = boot_swap_type_decide(ps, ss);
 	/* A revert whose fixup ran, then power failed: it reads PERM but stays a revert. */
 	if (lim->revert_fixup && *type == BOOT_SWAP_TYPE_PERM &&
-	    ss->swap_type == BOOT_SWAP_TYPE_REVERT) {
+	    ss->swap_type == BOOT_SWAP_TYPE_REVERT && ss->image_num == 0) {
 		if (primary_backs_revert(ps)) {
 			*type = BOOT_SWAP_TYPE_REVERT;
 		} else {

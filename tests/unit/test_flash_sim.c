@@ -508,11 +508,23 @@ static void test_zeros_over_programmed(void **state)
 	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), 0);
 	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), -EIO);
 	assert_int_equal(sim.count.violations, 2);
+	/* A program of 0xFF only clears no bit and does not count; one that clears bits does. */
+	{
+		static const uint8_t ff[BLOCK] = { 0xff, 0xff, 0xff, 0xff };
+		static const uint8_t one[BLOCK] = { 1, 1, 1, 1 };
+
+		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, one, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), -EIO);
+		assert_int_equal(sim.count.violations, 3);
+	}
 	/* An erase gives every block its writes back. */
 	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
 	assert_int_equal(dev_program(&sim, 64, a, sizeof(a)), 0);
 	assert_int_equal(dev_program(&sim, 64, zeros, sizeof(zeros)), 0);
-	assert_int_equal(sim.count.violations, 2);
+	assert_int_equal(sim.count.violations, 3);
 	flash_sim_close(&sim);
 }
 
