@@ -323,7 +323,7 @@ static void check_case(enum boot_mode mode, const struct primary *p, const struc
 		}
 		if (image_validate(rsp[b].slot == 0 ? f.pri : f.sec, bfx_test_key(), 1, &v) != 0 ||
 		    v.hdr.ver.major != rsp[b].hdr.ver.major) {
-			CASE_FAIL("boot %d runs an image that does not validate with the key", b + 1);
+			CASE_FAIL("boot %d runs an image that fails the key", b + 1);
 		}
 		if (rsp[b].hdr.ver.major < 2 && (no_downgrade || is_xip(mode)) &&
 		    !may_revert_to_older(mode, p, t)) {
@@ -336,7 +336,7 @@ static void check_case(enum boot_mode mode, const struct primary *p, const struc
 	}
 	/* Without a permanent request, a new image is on trial: the next boot brings ours back. */
 	if (!may_replace(mode, t) && (!is_running_image(&rsp[1]) || !is_running_image(&rsp[2]))) {
-		CASE_FAIL("the running image is lost without a permanent request (boots: %u, %u, %u)",
+		CASE_FAIL("the running image lost without a permanent request (boots %u, %u, %u)",
 			  rsp[0].hdr.ver.major, rsp[1].hdr.ver.major, rsp[2].hdr.ver.major);
 	}
 	if (f.flash.count.violations != 0) {
@@ -419,7 +419,8 @@ static void test_forged_trailers(void **state)
 			bfx_snapshot(&f);
 			cases += run_mode_primary((enum boot_mode)mode, &primaries[pi]);
 		}
-		print_message("[ FORGED   ] %s: %lu cases\n", mode_name((enum boot_mode)mode), cases);
+		print_message("[ FORGED   ] %s: %lu cases\n", mode_name((enum boot_mode)mode),
+			      cases);
 		total += cases;
 	}
 	print_message("[ FORGED   ] total: %lu cases, 0 failures\n", total);

@@ -132,6 +132,11 @@ static bool is_swap(enum boot_mode m)
 	return m == BOOT_MODE_SWAP_MOVE || m == BOOT_MODE_SWAP_SCRATCH;
 }
 
+static bool is_xip(enum boot_mode m)
+{
+	return m == BOOT_MODE_DIRECT_XIP || m == BOOT_MODE_DIRECT_XIP_REVERT;
+}
+
 /* -------------------------------------------------------------------------------------------- */
 /* Trailer writes of the application with the sweep's alignment (the app API uses Kconfig's). */
 
@@ -679,7 +684,7 @@ struct shape {
 	enum flash_sim_erase_tear erase;
 	enum flash_sim_program_tear program;
 	/* Erases of the first part: also with the end spared field by field (the magic, then
-	 * image_ok, copy_done, swap_info and swap_size too), the rest erased. */
+	 * image_ok, copy_done and swap_info too), the rest erased. */
 	bool spare_fields;
 };
 
@@ -695,8 +700,8 @@ static const struct shape shapes[] = {
 
 #define SHAPE_COUNT (sizeof(shapes) / sizeof(shapes[0]))
 #define MODE_COUNT (BOOT_MODE_DIRECT_XIP_REVERT + 1)
-/* Magic, then the four fields: the variants of a first-part erase that spares the end. */
-#define SPARE_VARIANTS 6
+/* The half, then the magic and up to three fields: the variants of a first-part erase. */
+#define SPARE_VARIANTS 5
 
 /* Cut points per mode and shape, over the whole run: the table of docs/bootloader.md. */
 static unsigned long shape_points[MODE_COUNT][SHAPE_COUNT];
@@ -1054,6 +1059,17 @@ static unsigned long sweep_shape(const struct flow *fl, const struct shape *sh, 
 	return points;
 }
 
+/*
+ * The flows in which an image older than the primary's meets the bootloader (a revert, or a
+ * downgrade), on their own or in the revert that follows a test swap: downgrade prevention changes
+ * their course, so they run with it off as well.
+ */
+static bool downgrade_matters(const struct flow *fl)
+{
+	return fl->prepare == prep_after_test_swap || fl->prepare == prep_test ||
+	       fl->prepare == prep_downgrade;
+}
+
 /* One flow with one downgrade setting, every shape: returns the number of cut points covered. */
 static unsigned long sweep(const struct flow *fl)
 {
@@ -1124,12 +1140,11 @@ static void sweep_geometry(const struct geo *g)
 		if ((flows[k].mode == BOOT_MODE_SWAP_SCRATCH) != (g->g.scratch_pages > 0)) {
 			continue;
 		}
-		/* Downgrade prevention on, then off: upgrades are newer, reverts older. */
+		/* Downgrade prevention on, then off where it matters. */
 		no_downgrade = true;
 		points += sweep(&flows[k]);
 		/* Direct-XIP has no downgrade prevention (as in MCUboot): once is enough. */
-		if (!quick && flows[k].mode != BOOT_MODE_DIRECT_XIP &&
-		    flows[k].mode != BOOT_MODE_DIRECT_XIP_REVERT) {
+		if (!quick && downgrade_matters(&flows[k]) && !is_xip(flows[k].mode)) {
 			no_downgrade = false;
 			points += sweep(&flows[k]);
 		}
