@@ -230,6 +230,8 @@ static bool primary_applies(enum boot_mode mode, const struct primary *p)
 
 static char case_id[160];
 static bool no_downgrade;
+/* SMPDFU_SWEEP=quick (the sanitizer and variant builds): a quarter of the trailers. */
+static bool quick;
 
 #define CASE_FAIL(...)                                                                             \
 	do {                                                                                       \
@@ -360,6 +362,9 @@ static unsigned long run_mode_primary(enum boot_mode mode, const struct primary 
 			for (int n = 0; n < MAGIC_STATES * FLAG_STATES * FLAG_STATES *
 						    (int)SWAP_INFO_COUNT;
 			     n++) {
+				if (quick && (n + (int)k + nd) % 4 != 0) {
+					continue;
+				}
 				struct forged t = {
 					.magic = n % MAGIC_STATES,
 					.image_ok = n / MAGIC_STATES % FLAG_STATES,
@@ -423,7 +428,8 @@ static void test_forged_trailers(void **state)
 			      cases);
 		total += cases;
 	}
-	print_message("[ FORGED   ] total: %lu cases, 0 failures\n", total);
+	print_message("[ FORGED   ] total: %lu cases, 0 failures%s\n", total,
+		      quick ? " (quick: a quarter of the trailers)" : "");
 	bfx_close(&f);
 }
 
@@ -432,6 +438,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forged_trailers),
 	};
+	const char *sweep = getenv("SMPDFU_SWEEP");
 
+	quick = sweep != NULL && strcmp(sweep, "quick") == 0;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
