@@ -8,8 +8,8 @@
  *   bytes, and with all-zero data over anything: every NOR controller takes that (nRF NVMC writes a
  *   word twice between erases; ECC parts such as STM32's accept all-zero data over a programmed
  *   double word). Each write block may be programmed FLASH_SIM_WRITES_PER_BLOCK times between
- *   erases, torn programs included; a block written with 0xFF only (no bit cleared) does not
- *   count.
+ *   erases, torn programs included (the blocks they reached); a block written with 0xFF only (no
+ *   bit cleared) does not count.
  * - Violations (misaligned or out-of-range operations, programming non-zero data over bytes that
  *   are not erased, a block programmed too often) are counted in count.violations, change
  *   nothing, and fail: -EINVAL for a misaligned or out-of-range request, -EIO for the others (a
@@ -172,12 +172,14 @@ static void clear_bits(struct flash_sim *sim, uint32_t off, const uint8_t *src, 
 	}
 }
 
+/* The torn part of a program, counted as a write of every block it reached. */
 static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
 {
 	uint32_t block = sim->dev.write_block;
 	size_t torn;
 
 	if (sim->tear.program == FLASH_SIM_PROGRAM_BITS) {
+		count_writes(sim, off, src, len);
 		for (size_t i = 0; i < len; i++) {
 			sim->mem[off + i] &= src[i] | scatter(sim->tear.seed, off + (uint32_t)i);
 		}
@@ -187,6 +189,8 @@ static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src
 	if (torn == 0) {
 		torn = len / 2;
 	}
+	/* The blocks after the tear were never reached; the one torn inside was. */
+	count_writes(sim, off, src, (torn + block - 1) / block * block);
 	clear_bits(sim, off, src, torn);
 }
 
@@ -216,8 +220,6 @@ static int sim_program(const struct flash_device *dev, uint32_t off, const void 
 	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
-			/* A torn program has stressed its cells as much as a whole one. */
-			count_writes(sim, off, src, len);
 			tear_program(sim, off, src, len);
 		}
 		return power_dies(sim);

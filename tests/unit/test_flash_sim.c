@@ -676,6 +676,20 @@ static void test_write_counts_across_cuts(void **state)
 	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
 	assert_int_equal(dev_program(&sim, PAGE - BLOCK, zeros, BLOCK), -EIO);
 	assert_int_equal(sim.count.violations, 1);
+	/* A prefix tear counts the blocks it reached, not those after it. */
+	{
+		uint8_t four[4 * BLOCK];
+
+		memset(four, 0x11, sizeof(four));
+		flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, four, sizeof(four)), -EIO);
+		flash_sim_power_on(&sim);
+		assert_int_equal(dev_program(&sim, 2 * PAGE + 2 * BLOCK, four, 2 * BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE + 2 * BLOCK, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, zeros, BLOCK), -EIO);
+		assert_int_equal(sim.count.violations, 2);
+	}
 	flash_sim_close(&sim);
 }
 
