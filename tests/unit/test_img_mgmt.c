@@ -454,6 +454,38 @@ static void first_chunk_rejections(void **state)
 	assert_int_equal(upload_chunk(4200, image_len - 4200, NULL).off, image_len);
 }
 
+/*
+ * An upload ends before the bootloader's trailer (the mode's limit, boot_max_image_size()): a whole
+ * slot, as imgtool --pad makes it, carries a trailer of its own and is refused as too large, as
+ * Zephyr does with its TOO_LARGE checks; the limit itself is accepted.
+ */
+static void uploads_stop_short_of_the_trailer(void **state)
+{
+	const struct flash_area *slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const uint32_t max = boot_max_image_size();
+	struct upload_args a;
+	struct upload_rsp r;
+
+	(void)state;
+	assert_true(max > 0 && max <= boot_swap_info_off(slot1->size));
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
+	a = (struct upload_args){ .off = 0, .data = image, .data_len = 64,
+				  .len = slot1->size, .image = 0, .version = SMP_VERSION_2 };
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE);
+	a.len = max + 1;
+	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE);
+	a.version = SMP_VERSION_1;
+	expect_rejected(&a, MGMT_ERR_EUNKNOWN, -1);
+	a.version = SMP_VERSION_2;
+	a.len = max;
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.err_rc, -1);
+	assert_int_equal(r.off, 64);
+	img_mgmt_reset_upload();
+}
+
 static void upgrade_requires_a_newer_version(void **state)
 {
 	static uint8_t running[IMAGE_MAX];
@@ -1077,6 +1109,7 @@ int main(void)
 		T(chunk_sizes_and_unaligned_tails),
 		T(first_request_does_not_erase_the_slot),
 		T(first_chunk_rejections),
+		T(uploads_stop_short_of_the_trailer),
 		T(upgrade_requires_a_newer_version),
 		T(status_hooks_in_order),
 		T(chunk_veto),

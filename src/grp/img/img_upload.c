@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <smpdfu/boot.h>
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
@@ -168,7 +169,11 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
-	if (r->len > fa->size) {
+	/*
+	 * The end of the slot is the bootloader's trailer: an upload that reached it could write a
+	 * request (or a revert mark) of its own. The limit is the bootloader's, per mode.
+	 */
+	if (r->len > fa->size || r->len > boot_max_image_size()) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
 	}
 	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
