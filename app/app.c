@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's start and the helpers its modules share. `main` is a module like the others:
  * it reports READY, and that is every module's signal to initialise.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the application's modules share: the ids of the modules others wait for, the start of the
  * application (event manager, main READY), the running image's version for their logs, and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * nRF Desktop's ble_latency, the part that serves DFU: while ble_smp_transfer_event keeps coming,
  * the connection runs with peripheral latency 0 (the peripheral answers every connection event, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CAF's Simple Management Protocol module ("smp"): DFU over Bluetooth LE through MCUmgr. It only
  * signals upload activity with ble_smp_transfer_event (so ble_latency keeps the link fast) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A minimal CAF ble_state: enables the device's Bluetooth LE link on main READY, reports READY once
  * the link layer is up, and turns what the link reports into ble_peer_event and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config-channel DFU ("dfu"), the part of nRF Desktop's module that matters for the DFU lock:
  * at boot it claims the lock and erases the dirty pages of the slot in the background, a page at a

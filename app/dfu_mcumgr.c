@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * nRF Desktop's DFU MCUmgr module: makes MCUmgr one of the device's DFU transports. It claims the
  * DFU lock (owner "MCUmgr") on every MCUmgr hook call that writes DFU flash or reboots, rejects

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Footprint of the firmware, from linked images: flash and static RAM per component of each board's
 # bootloader and SMP application (scripts/size_report.py over the linker maps), the stack
 # high-water marks measured on the emulated micro:bit (bench/firmware_stack.py), and published

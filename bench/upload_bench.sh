@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Upload benchmark over loopback UDP: goodput of a 1 MiB upload with the default window (median of
 # RUNS runs, wall clock), and the device's instructions per uploaded byte under callgrind
 # (deterministic, machine-independent), split into the SMP/CBOR path, flash writes and SHA-256.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What every smpdfu build does with a configuration: Kconfig fragments -> <smpdfu/config.h> and a
 # .config, the .config's values as CMake variables, and the core library built from the sources
 # that configuration names. The host build has one configuration; a firmware build has one per

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The house style a machine can check, on tracked *.c/*.h files: no line over 100 columns (tab = 8),
 # no trailing whitespace, indentation by tabs (a space may only start a comment's " *" line or
-# align after tabs). Everything else of the spec's style.md (Linux braces, names, one
+# align after tabs); and on every tracked source file, its SPDX licence line. Everything else of the spec's style.md (Linux braces, names, one
 # concern per file) is kept by hand and review: clang-format 14 would reflow 166 of 254 files
 # (hand-aligned initialisers, tables and comments), and a configuration that does not describe
 # the code would be worse than none, so there is no .clang-format.
@@ -33,9 +34,24 @@ while IFS= read -r -d '' f; do
 	report "$f" "$(grep -nP '^\t* +\t' -- "$f" || true)" "a space before a tab in the indentation"
 done < <(git ls-files -z -- '*.c' '*.h')
 
+# Every source file says its licence (LICENSE, Apache-2.0) in its first lines; data (test
+# vectors, fuzz corpora), docs and JSON are not source.
+while IFS= read -r -d '' f; do
+	case $f in
+	tests/vectors/* | tests/fuzz/corpus/*) continue ;;
+	*.c | *.h | *.ld | *.py | *.sh | *.cmake | *.conf | */CMakeLists.txt | CMakeLists.txt) ;;
+	Kconfig* | */Kconfig* | .ci/run) ;;
+	*) continue ;;
+	esac
+	if ! head -n 3 -- "$f" | grep -q 'SPDX-License-Identifier: Apache-2.0'; then
+		printf '%s:1: no SPDX-License-Identifier: Apache-2.0 line\n' "$f"
+		bad=$((bad + 1))
+	fi
+done < <(git ls-files -z)
+
 if ((bad > 0)); then
 	echo "check_style: $bad line(s) break the style (100 columns with tab = 8, no trailing" \
-		"whitespace, tabs for indentation)" >&2
+		"whitespace, tabs for indentation, an SPDX line in every source file)" >&2
 	exit 1
 fi
 echo "check_style: ok"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Flash and RAM of a firmware image per component, from its linker map.
 
     size_report.py [--stack BYTES/SIZE] [--markdown] --source-dir DIR IMAGE.map

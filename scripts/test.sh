@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Sets up a Debian machine (packages) and runs every test of smpdfu: the style check, unit tests,
 # the wire oracle and the system tests on the simulated device, the same again under
 # AddressSanitizer/UBSan, the portability build of the core for Cortex-M4 with its size report, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The application layer: the application event manager, module states, the DFU lock and the
 # nRF Desktop / CAF DFU modules that stand on them. Names follow nRF Connect SDK.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # MCUboot: the bootloader an application runs under, and the bootloader itself.
 
 config BOOTLOADER_MCUBOOT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP application firmware: SMP over the console UART with the image and OS groups, and, in
  * the nRF Desktop configuration, the application modules (dfu_mcumgr confirms this image once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader firmware: the board's console and flash map, then boot_go() (finish or start a
  * swap, validate with the built-in key), then the chosen image. It has no SMP server and no way

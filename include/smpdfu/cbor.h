@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An allocation-free CBOR codec with just what SMP needs: a writer into a caller-owned buffer and a
  * declarative map decoder that returns views into the input. Nothing here recurses; nesting depth

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The port contract: the few OS services the portable core needs. Every function here must be
  * provided by the port (port/posix for the simulated device); a missing one fails at link time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP server core: packet buffers shared by all transports, the receive queue processed in one
  * context, the group registry and the handler contract. Transports fill a buffer and submit it; the

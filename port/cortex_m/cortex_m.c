@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Cortex-M part of the port contract: the critical section (PRIMASK), reboot through the
  * System Control Block, a broken contract ends in a reset, and the jump into another image.

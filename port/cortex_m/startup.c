@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Start-up of a Cortex-M image: the vector table the linker script puts first, and the reset
  * handler that sets up C (copies .data, clears .bss, paints the stack so that its high-water

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP serial transport on a POSIX pseudo-terminal. All bytes waiting are read at once and
  * decoded as they come, so a client need not pace its lines; responses are written line by line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP UDP transport on POSIX sockets. Receive is driven by the caller's poll() loop; the SMP
  * buffer pool is the only flow control, and the kernel's socket queue holds what does not fit yet.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The main loop of the simulated device. Everything runs in this one context, as the SMP
  * processing context of a device would: socket and terminal reads, SMP processing, timer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu-sim: the simulated device. Start-up as on a board (flash, flash map, the bootloader, SMP
  * server and groups, transport), then the main loop; a reboot re-executes the process so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The virtual Bluetooth LE link of the simulated device: one central, connected and secured from
  * the start, that takes parameter updates after a delay and logs each change, so the effect of

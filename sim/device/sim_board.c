@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated board's flash: geometry and partition layout from Kconfig (CONFIG_SIM_*), in the
  * order MCUboot boards lay them out, and what a power cut does to the simulated device.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config channel of the simulated device: a Unix stream socket, text lines in and out, each
  * request handed to the config-channel DFU module (app/dfu.h) in the main context. The protocol is

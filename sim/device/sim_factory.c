@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Factory programming for the simulated device: like a programmer attached before first boot, it
  * writes an image straight into slot 0, outside of SMP and before any power cut is armed.

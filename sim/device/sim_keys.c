@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The keys the simulated device's bootloader trusts: the public halves of the PEM files named by
  * --key (a private key file is accepted, its public half is used, as a build would embed it) in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The NOR flash simulator: a flash_device whose contents live in an mmap'ed file (so a simulated
  * reboot finds them again) or in RAM, which refuses everything a real NOR part would not do, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A NOR flash simulator that lies on purpose: it keeps its contents in a file (so they survive a
  * device restart) or in RAM, enforces NOR physics (program only erased bytes or clear bits to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device of the link simulations. Its main context runs on its own clock, which flash
  * operations push ahead; the link simulation compares that clock with the link's to decide what

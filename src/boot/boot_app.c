@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's side of MCUboot (<smpdfu/boot.h>): reading trailers, the swap-type table,
  * upgrade requests and confirmation, with MCUboot's meaning and 0/-errno results. Where our write

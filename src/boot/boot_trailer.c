@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MCUboot image trailer: where its fields sit for a given BOOT_MAX_ALIGN, how they decode,
  * and how each is written (one program per field, so a field is either erased or whole, as far as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Direct-XIP (MCUboot's MCUBOOT_DIRECT_XIP, optionally with _REVERT): images run from the slot they
  * were linked for and nothing is copied. The slot with the highest valid version boots (a tie goes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's entry: boot_go() runs the mode Kconfig chose over the flash map's slots. The
  * helpers every mode shares live here too: header checks, full validation with the board's keys,

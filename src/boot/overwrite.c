@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Overwrite-only (MCUboot's MCUBOOT_OVERWRITE_ONLY with _FAST): a marked, valid secondary image is
  * copied over the primary, which gets a magic; then the secondary's header and trailer are erased.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the two swap modes (swap-using-move, swap-using-scratch) share: status entries and how far
  * they say a swap got, the trailer fields that describe a swap, the writes that finish one, the

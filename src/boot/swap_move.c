@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Swap using move (MCUboot's MCUBOOT_SWAP_USING_MOVE): the primary image is first moved up by one
  * sector, then the slots are exchanged sector by sector, each step recorded in the status area of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Swap using scratch (MCUboot's MCUBOOT_SWAP_USING_SCRATCH): the slots are exchanged one region at
  * a time through the scratch area, from the region that holds the swap's last sector down to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Declarative decoding of an SMP request map: a table of key -> kind -> destination, filled in one
  * pass over the input. Keys may come in any order and unknown ones are skipped, as real clients

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CBOR pull reader: decodes one item head at a time from a caller-owned buffer, returning views
  * into it, and skips whole items with an explicit fixed-size stack instead of recursion, so hostile

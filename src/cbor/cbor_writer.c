@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CBOR writer: appends items to a caller-owned buffer with shortest-form heads, so responses
  * match a Zephyr server byte for byte, and fails an item whole rather than writing part of it.

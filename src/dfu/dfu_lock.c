@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The DFU lock: the current and the previous owner under the port's critical section. A claim of
  * the free lock by an owner other than the previous one is a hand-over, and the previous owner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The event queue and its dispatcher: one FIFO filled from any context under the critical section
  * and emptied in the main context, each event logged, handed to the table's subscribers of its type

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash map: named areas of flash devices and area-relative access to them. Every access is
  * checked against its area here, so a wrong offset from an upper layer fails with -EINVAL before

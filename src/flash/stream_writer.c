@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streaming writer behind image uploads: data arrives in pieces of any size and is programmed
  * in whole write blocks, erasing each page only when data first reaches it, so an upload never

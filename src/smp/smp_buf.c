@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The packet buffer pool and the receive queue. Transports take buffers from the pool in any
  * context; the processing context drains the queue in order, and a transport whose client is gone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP dispatcher: splits a transport unit into packets, checks each header, finds the handler
  * in the group registry, runs it with the command hooks around it, and sends one response per

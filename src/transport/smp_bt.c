@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP GATT transport. Requests arrive as writes without response and are glued back together
  * by the SMP header's length, because clients split packets larger than the ATT MTU over several

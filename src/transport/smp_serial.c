@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The device side of SMP over a serial console: decoded packets go straight into buffers of the
  * SMP pool and onto the receive queue; responses leave as lines through the port's write routine.

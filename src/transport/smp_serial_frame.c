@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial framing of SMP, with no dependency beyond libc: CRC-16/XMODEM, Base64, the line
  * encoder and the line decoder. The host client links this same file, so both ends of a serial link

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The firmware on an emulated BBC micro:bit (nRF51822): our bootloader and SMP application,
 updated over the emulated UART by our client, as a user updates a board. Every reset here is a
 real guest system reset, and the bootloader swaps on the emulated flash controller."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes the whole request path: one input is one transport unit (any number of SMP packets)
  * handed to the dispatcher of a device with the OS and image groups on a RAM flash. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's normal flows in every mode: swap-using-move (test, revert, confirm, permanent,
  * scrubbing of invalid or stale secondaries, downgrade prevention), swap-using-scratch (the same

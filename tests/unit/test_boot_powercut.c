@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Power-cut sweeps of the bootloader (the reference's §6, plus torn operations of every shape the
  * flash simulator models): for each mode and flow, with downgrade prevention on and off, the

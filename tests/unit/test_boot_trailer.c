@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image trailer: offsets for A = 8, 16 and 32 against MCUboot's table, byte-exact writes (one
  * program per field, erased-value padding), decoding of every field, and trailers imgtool wrote.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client's words for device errors (tools/client/smp_errors.c), as a table: every command the
  * client sends against every error code an MCUmgr device can answer with (SMP rc, image and OS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of dfu_mcumgr (docs/requirements.md, seed 000 and modules.md §3) on the application
  * fixture: boot (confirm, hooks, version, no state of its own), the lock claimed by every DFU hook

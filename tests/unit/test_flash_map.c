@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the flash map: which tables init accepts, that area access is bounded to the area (and a
  * refused access never reaches the device), the erased check and page rounding.

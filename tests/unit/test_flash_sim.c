@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the NOR flash simulator: the physics it enforces, persistence of its file, its counters,
  * and the power cut (clean, and torn in each shape) that the power-loss tests of the layers above

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image group: the upload bytes of the protocol reference (§8.3/8.4) in smpclient and Go CLI
  * form, resume by sha, offset mismatches, completion with "match", every first-chunk rejection

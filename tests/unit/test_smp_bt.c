@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP GATT transport against a scripted GATT bearer: reassembly of requests from writes, every
  * ATT error the write callback answers with, notification size (ATT_MTU - 3, halved when the stack

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The receive queue's discard operation, smp_rx_discard(): which units go (the transport, then the
  * caller's predicate), that the others keep their order, that the queue's two ends stay right for

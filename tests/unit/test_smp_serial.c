@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over a serial console: CRC-16/XMODEM and Base64, the encoder and decoder against the frames
  * captured from a Zephyr device (protocol reference §8.5) byte for byte, the decoder's handling of

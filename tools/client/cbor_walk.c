@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tolerant walking of nested CBOR responses over the core's pull reader. Containers are walked
  * one level per call, so the depth of our code, not of the input, bounds the recursion.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers for reading nested responses with the pull reader: walk the pairs of a map or the items
  * of an array with a callback, read a value when it has the expected type and skip it otherwise.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the commands: one way to send a request, one way to report each kind of
  * failure, and the mapping from failures to the documented exit codes.

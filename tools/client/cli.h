@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What every command of the smpdfu tool shares: the open link, the global options, and helpers that
  * send a request, report failures the same way everywhere and turn them into exit codes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu config-dfu: the config-channel DFU of a simulated nRF Desktop device, over the local
  * socket of docs/config_channel.md: its four requests one by one (start, data, sync, reboot) and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image group commands except upload: state read and write (list, test, confirm), erase and
  * slot info. Nested answers are read with the pull reader and printed as tables.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OS group commands of the tool: echo, params, reset, bootloader-info and os-info. Each builds
  * its request, prints the answer for people, or with --json the decoded body as it came.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loads an image file for upload, read whole into memory so the upload engine can hash it once and
  * resend any range without touching the file again: a raw MCUboot image (.bin), or the application

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CBOR to JSON for --json output. Iterative with a fixed stack, so a hostile response cannot make
  * the client recurse; values JSON cannot express (floats, undefined, simple values) become null.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JSON output for --json: a CBOR response body printed as one JSON value (byte strings as hex
  * strings), and the small pieces commands need to print their own objects.

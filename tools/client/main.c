@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu: the host tool that talks SMP (MCUmgr) to a device. Parses the global options, opens the
  * transport and hands over to one command; the exit code says who failed (see enum cli_exit).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client's words for device errors. The numbers are the wire values every MCUmgr peer uses;
  * each error has a general meaning and advice, and a command where it means something more

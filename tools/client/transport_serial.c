@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial transport: SMP packets framed as console lines by the device's own encoder and
  * decoder (src/transport/smp_serial_frame.c), on a UART, a USB CDC ACM port or the simulated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image erase (command 5): erases a slot that holds nothing the device needs, after the
  * application's vetoable erase check, and forgets any upload in progress.

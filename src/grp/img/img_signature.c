@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signatures required before an image may be marked for boot (CONFIG_BOOT_SIGNATURE_TYPE_* other
  * than none): the image group checks an upload as it completes and a slot before a test or a

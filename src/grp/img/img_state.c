@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image state (command 0): read lists every slot that holds a readable MCUboot image with its
  * version, hash and boot flags; write marks a slot for test or confirms one, by MCUmgr's rules for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image upload (command 1): the one upload state of the device, the first-chunk checks in
  * MCUmgr's order, resume by sha, offset mismatches answered with the expected offset, streaming

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OS management group (0): echo, reset (vetoable by the reset hook, reboot delayed so the
  * response leaves first), MCUmgr parameters, OS/application info and bootloader info.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application on the unit-test device: the RAM-flash device with its SMP server, the fake
  * Bluetooth LE link, the application started (main READY processed), and SMP requests as the

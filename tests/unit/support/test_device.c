@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The unit-test device: RAM flash, the board's flash map, SMP server and a capturing transport. */
 #include "test_device.h"
 
