@@ -168,6 +168,15 @@ def boot_seeds():
     boot_seed("move-short-foreign-magic", v3, tr=forged(magic=False, foreign_magic=True))
     boot_seed("scratch-short-swap-size", v3, mode="scratch", tr=forged(swap_size=0x300,
                                                                        swap_info=0x03))
+    # Findings of this harness on main (docs/fuzzing.md): a trailer field whose write block the
+    # upload left dirty beyond the byte the reader looks at; a copy_done the upload set to a value
+    # that is neither erased nor 1.
+    boot_seed("finding-xip-revert-dirty-copy-done-bricks", v3, mode="xip-revert",
+              tr=forged(copy_done=0xFF, dirty_padding=True), action="none")
+    boot_seed("finding-move-perm-over-dirty-image-ok", v3,
+              tr=forged(magic=False, image_ok=0xFF, dirty_padding=True), action="perm")
+    boot_seed("finding-xip-revert-bad-copy-done-never-reverts", v3, mode="xip-revert",
+              tr=forged(magic=False, copy_done=0x00), action="test")
     boot_seed("empty-slot-test", b"", action="test")
     boot_seed("garbage", bytes(range(256)) * 4, action="perm")
 
