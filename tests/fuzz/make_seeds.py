@@ -9,7 +9,6 @@ harnesses' "fix signatures" bit, and the harness signs with its own test keys.""
 import hashlib
 import os
 import struct
-import zlib
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -181,5 +180,120 @@ def boot_seeds():
     boot_seed("garbage", bytes(range(256)) * 4, action="perm")
 
 
+# ---- fuzz_dfu: a starting state, then operations (opcode | client << 4, arguments) ---------------
+
+STARTS = {"factory": 0, "uploaded": 1, "test": 2, "trial": 3, "confirmed": 4, "perm": 5}
+IMGS = {"P": 0, "A": 1, "B": 2, "unsigned": 3, "too-large": 4}
+HASH_NONE = 7
+
+
+def op_raw(unit, client=0):
+    return bytes([0 | client << 4, len(unit) >> 8, len(unit) & 0xFF]) + unit
+
+
+def op_upload(img, chunk=0, flags=0, client=0):
+    return bytes([1 | client << 4 | IMGS[img] << 6, chunk, flags])
+
+
+def op_upload_all(img, flags=0, client=0):
+    return bytes([2 | client << 4, IMGS[img], flags])
+
+
+def op_state_write(img=None, confirm=False, client=0, raw_hash=None):
+    if raw_hash is not None:
+        return bytes([3 | client << 4, 5, confirm]) + raw_hash
+    return bytes([3 | client << 4, HASH_NONE if img is None else IMGS[img], confirm])
+
+
+def op_state_read(client=0):
+    return bytes([4 | client << 4])
+
+
+def op_erase(slot=None, client=0):
+    return bytes([5 | client << 4, 3 if slot is None else slot])
+
+
+def op_reset(force=False, client=0):
+    return bytes([6 | client << 4, force])
+
+
+def op_power_cycle():
+    return bytes([7])
+
+
+def op_cut(after, torn=False):
+    return bytes([8, after, torn])
+
+
+def op_time(ticks):
+    return bytes([9, ticks])
+
+
+def smp(op, group, cmd, payload, seq=0, version=1):
+    return struct.pack(">BBHHBB", op | version << 3, 0, len(payload), group, seq, cmd) + payload
+
+
+def dfu_seed(name, start, *ops):
+    write("fuzz_dfu", name, bytes([STARTS[start]]) + b"".join(ops))
+
+
+def dfu_seeds():
+    dfu_seed("test-reset-confirm", "factory", op_upload_all("A"), op_state_write("A"),
+             op_reset(), op_state_read(), op_state_write(confirm=True), op_reset())
+    dfu_seed("test-reset-revert", "factory", op_upload_all("A"), op_state_write("A"),
+             op_reset(), op_reset())
+    dfu_seed("perm-reset", "factory", op_upload_all("B"), op_state_write("B", confirm=True),
+             op_reset(force=True))
+    dfu_seed("upload-no-request-reset", "factory", op_upload_all("A"), op_power_cycle())
+    dfu_seed("chunks-two-clients", "factory", op_upload("A", 40), op_upload("B", 40, client=1),
+             op_upload("A", 200), op_upload("A", 0), op_upload("B", 0, client=1),
+             op_upload("A", 0), op_state_read())
+    dfu_seed("resume-by-another-client", "factory", op_upload("A", 100), op_upload("A", 100),
+             op_upload("A", 0, flags=0x40, client=1), op_upload("A", 0, client=1),
+             op_upload("A", 0, client=1), op_upload("A", 0, client=0))
+    dfu_seed("offset-skew", "factory", op_upload("B", 50), op_upload("B", 50, flags=0x08),
+             op_upload("B", 0), op_upload("B", 0))
+    dfu_seed("bad-first-chunks", "factory", op_upload("A", 10, flags=0x01),
+             op_upload("A", 10, flags=0x02), op_upload("A", 10, flags=0x10),
+             op_upload("A", 10, flags=0x20), op_upload("A", 2), op_upload_all("A", flags=0x02))
+    dfu_seed("upgrade-older", "confirmed", op_upload_all("B", flags=0x04), op_upload_all("P"),
+             op_state_write("P"), op_reset())
+    dfu_seed("cut-during-upload", "factory", op_cut(3, True), op_upload_all("A"),
+             op_upload_all("A"), op_state_write("A"), op_reset())
+    dfu_seed("cut-during-state-write", "uploaded", op_cut(0, True), op_state_write("A", True),
+             op_state_read(), op_reset())
+    for n in (2, 5, 11, 17, 30):
+        dfu_seed(f"cut-during-swap-{n}", "test", op_cut(n, n % 2 == 1), op_power_cycle(),
+                 op_state_read(), op_power_cycle())
+    dfu_seed("trial-confirm", "trial", op_state_write(confirm=True), op_power_cycle())
+    dfu_seed("trial-confirm-other", "trial", op_state_write("P", confirm=True), op_reset())
+    dfu_seed("trial-erase-upload", "trial", op_erase(1), op_erase(), op_upload_all("B"),
+             op_state_write("B"), op_reset())
+    dfu_seed("trial-reset", "trial", op_reset())
+    dfu_seed("perm-pending-reset", "perm", op_state_read(), op_state_write("B"), op_reset())
+    dfu_seed("test-pending-erase", "test", op_erase(1), op_erase(0), op_state_read(),
+             op_reset())
+    dfu_seed("too-large", "factory", op_upload_all("too-large"), op_state_write("too-large"),
+             op_reset())
+    dfu_seed("unsigned", "factory", op_upload_all("unsigned"), op_state_write("unsigned", True),
+             op_reset())
+    dfu_seed("state-write-unknown-hash", "uploaded", op_state_write(raw_hash=bytes(range(32))),
+             op_state_write("A", True), op_power_cycle())
+    dfu_seed("reset-then-time", "factory", op_reset(), op_time(10), op_time(200))
+    dfu_seed("raw-echo-and-state", "factory",
+             op_raw(smp(2, 0, 0, bytes.fromhex("a1616465") + b"hello")),
+             op_raw(smp(0, 1, 0, b"\xa0") + smp(0, 1, 6, b"\xa0")),
+             op_raw(smp(2, 1, 5, bytes.fromhex("a164736c6f7401"))),
+             op_raw(smp(2, 0, 5, b"\xa0")), op_time(100))
+    dfu_seed("raw-upload-first-chunk", "factory",
+             op_raw(smp(2, 1, 1, bytes.fromhex("a4636f666600646461746158203db8f396") +
+                        bytes(28) + bytes.fromhex("636c656e1910006373686140"))),
+             op_upload("A", 30, client=0))
+    dfu_seed("confirmed-upload-test-revert", "confirmed", op_upload_all("B"),
+             op_state_write("B"), op_reset(), op_reset(), op_state_read())
+
+
 if __name__ == "__main__":
     boot_seeds()
+    dfu_seeds()
+
