@@ -19,7 +19,9 @@ int app_start(void)
 {
 	int rc;
 
-	dfu_lock_init();
+	if (CONFIG_DESKTOP_DFU_LOCK) {
+		dfu_lock_init();
+	}
 	rc = app_event_manager_init(&app_event_table);
 	if (rc < 0) {
 		return rc;

@@ -29,6 +29,7 @@ def main():
     problems = [w for w in kconf.warnings if "set more than once" not in w]
     problems += check_assignments(kconf)
     problems += check_exclusions(kconf)
+    problems += check_required_values(kconf)
     if problems:
         for p in problems:
             print(f"genconfig: error: {p}", file=sys.stderr)
@@ -69,6 +70,24 @@ EXCLUSIONS = [
      "and ble_smp takes no DFU lock, so it would write the secondary slot under another DFU "
      "transport; enable only one of them"),
 ]
+
+
+# Options that need another to have a value, each with the sentence that says why.
+REQUIRED_VALUES = [
+    ("BOOT_SIGNATURE_TYPE_ECDSA_P256", "BOOT_SIGNATURE_KEY_FILE",
+     "a required signature needs the key it must be made with: name its PEM file"),
+    ("BOOT_SIGNATURE_TYPE_ED25519", "BOOT_SIGNATURE_KEY_FILE",
+     "a required signature needs the key it must be made with: name its PEM file"),
+]
+
+
+def check_required_values(kconf):
+    """Every option of REQUIRED_VALUES that is on without the value it needs, as a sentence."""
+    out = []
+    for option, needed, why in REQUIRED_VALUES:
+        if kconf.syms[option].str_value == "y" and not kconf.syms[needed].str_value:
+            out.append(f"CONFIG_{option} is on but CONFIG_{needed} is empty: {why}")
+    return out
 
 
 def check_exclusions(kconf):

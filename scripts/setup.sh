@@ -4,7 +4,9 @@ set -euo pipefail
 
 packages=(
 	build-essential cmake ninja-build          # host build
-	gcc-arm-none-eabi libnewlib-arm-none-eabi  # portability check of the core
+	gcc-arm-none-eabi libnewlib-arm-none-eabi  # firmware images, portability check of the core
+	dpkg-dev                                   # apt-get source: wolfCrypt for the firmware
+	qemu-system-arm                            # the firmware on an emulated nRF51 (micro:bit)
 	clang libclang-rt-14-dev                   # libFuzzer harnesses
 	libcmocka-dev                              # unit tests
 	libwolfssl-dev                             # crypto port: SHA-256, ECDSA P-256, Ed25519

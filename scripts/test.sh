@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a Debian machine (packages) and runs every test of smpdfu: the style check, unit tests,
 # the wire oracle and the system tests on the simulated device, the same again under
-# AddressSanitizer/UBSan, the portability build of the core for Cortex-M4 with its size report, and
-# the fuzz harnesses briefly.
+# AddressSanitizer/UBSan, the portability build of the core for Cortex-M4 with its size report, the
+# firmware of both boards (run on QEMU's emulated nRF51 for the micro:bit), and the fuzz harnesses
+# briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,19 @@ step "portability: the core for Cortex-M4 (-Os -Werror), size per module"
 cmake --preset cortex-m4 >/dev/null
 cmake --build --preset cortex-m4 -j "$jobs"
 arm-none-eabi-size -t build/cortex-m4/libsmpdfu_core.a | sed 's/ (ex .*)//'
+
+# The firmware: both images of each board linked (wolfCrypt from Debian's source package), and the
+# micro:bit's run on QEMU's emulated nRF51822: update, revert, refusal, resets during a swap.
+for board in bbc_microbit nrf52840dk_nrf52840; do
+	step "firmware: $board (bootloader and SMP application)"
+	cmake --preset "$board" >/dev/null
+	cmake --build --preset "$board" -j "$jobs"
+done
+step "firmware on the emulated board: bbc_microbit under QEMU"
+ctest --test-dir build/bbc_microbit --output-on-failure
+
+step "firmware footprint: flash and RAM per component, stack measured on the emulated board"
+bash bench/footprint.sh
 
 step "fuzz harnesses (libFuzzer, bounded time)"
 cmake --preset fuzz >/dev/null

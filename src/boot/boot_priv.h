@@ -142,7 +142,10 @@ int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct fl
 /* The same for swap-using-scratch, where the header can also be in the scratch area. */
 int boot_swap_scratch_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
 			     uint32_t *off);
-/* Initialises a loader from the flash map and runs the given mode. */
+/*
+ * Initialises a loader from the flash map and runs the given mode; -ENOTSUP for a mode the
+ * configuration does not link (CONFIG_SMPDFU_BOOT_EVERY_MODE links them all).
+ */
 int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp);
 
 /* Helpers of the modes (loader.c). */

@@ -258,20 +258,21 @@ int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp)
 		LOG_ERR("flash map unusable for the bootloader (%d)", rc);
 		return rc;
 	}
-	switch (mode) {
-	case BOOT_MODE_SWAP_MOVE:
+	/* Only the modes the configuration links are reachable: the others are not compiled. */
+	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_USING_MOVE && mode == BOOT_MODE_SWAP_MOVE) {
 		return boot_go_swap_move(&bl, rsp);
-	case BOOT_MODE_SWAP_SCRATCH:
-		return boot_go_swap_scratch(&bl, rsp);
-	case BOOT_MODE_OVERWRITE_ONLY:
-		return boot_go_overwrite(&bl, rsp);
-	case BOOT_MODE_DIRECT_XIP:
-		return boot_go_direct_xip(&bl, false, rsp);
-	case BOOT_MODE_DIRECT_XIP_REVERT:
-		return boot_go_direct_xip(&bl, true, rsp);
-	default:
-		return -ENOTSUP;
 	}
+	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_SCRATCH && mode == BOOT_MODE_SWAP_SCRATCH) {
+		return boot_go_swap_scratch(&bl, rsp);
+	}
+	if (CONFIG_SMPDFU_BOOT_LINK_OVERWRITE_ONLY && mode == BOOT_MODE_OVERWRITE_ONLY) {
+		return boot_go_overwrite(&bl, rsp);
+	}
+	if (CONFIG_SMPDFU_BOOT_LINK_DIRECT_XIP &&
+	    (mode == BOOT_MODE_DIRECT_XIP || mode == BOOT_MODE_DIRECT_XIP_REVERT)) {
+		return boot_go_direct_xip(&bl, mode == BOOT_MODE_DIRECT_XIP_REVERT, rsp);
+	}
+	return -ENOTSUP;
 }
 
 int boot_go(struct boot_rsp *rsp)

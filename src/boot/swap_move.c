@@ -289,6 +289,8 @@ static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *di
 		return rc < 0 ? rc : boot_swap_finish(m->bl, ps->swap_type);
 	}
 	/* Cut after the trailer was initialised, before anything moved: check and start again. */
+	LOG_INF("an interrupted %s swap had moved nothing yet: starting it again",
+		boot_swap_type_name(ps->swap_type));
 	rc = boot_swap_recheck_secondary(bl, move_max_image_size(m));
 	if (rc < 0) {
 		return rc;

@@ -15,6 +15,7 @@
 
 #include "dfu_zip.h"
 #include "image_build.h"
+#include "image_getpub.h"
 #include "image_inspect.h"
 #include "image_keygen.h"
 #include "key_pem.h"
@@ -32,6 +33,8 @@ static void usage(FILE *f)
 		"       smpdfu-image hash IMAGE    (the image hash that test/confirm use)\n"
 		"       smpdfu-image keygen --type ecdsa-p256|ed25519 OUT.pem\n"
 		"       smpdfu-image keyhash KEY.pem    (key type and the KEYHASH TLV it gives)\n"
+		"       smpdfu-image getpub [--type ecdsa-p256|ed25519] --output OUT.c KEY.pem\n"
+		"                (the public key as C: boot_trusted_keys() for a firmware build)\n"
 		"       smpdfu-image zip [--name N] [--board B] [--soc S] [--time T]\n"
 		"                [--load-address ADDR] OUT.zip IMAGE\n"
 		"       smpdfu-image zip --direct-xip [...] [--load-address ADDR0]\n"
@@ -439,6 +442,62 @@ static int cmd_keyhash(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_getpub(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *type = NULL;
+	const char *output = NULL;
+	const char *why = NULL;
+	struct key_pem key;
+	FILE *out;
+	int opt;
+	int rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 't') {
+			type = optarg;
+		} else if (opt == 'o') {
+			output = optarg;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (output == NULL || optind + 1 != argc) {
+		usage(stderr);
+		return 2;
+	}
+	rc = key_pem_load(argv[optind], &key, &why);
+	if (rc < 0) {
+		fprintf(stderr, "smpdfu-image: %s: %s\n", argv[optind],
+			why != NULL ? why : strerror(-rc));
+		return 1;
+	}
+	if (type != NULL && strcmp(type, key_pem_type_name(key.type)) != 0) {
+		fprintf(stderr, "smpdfu-image: %s is an %s key, but the build requires %s\n",
+			argv[optind], key_pem_type_name(key.type), type);
+		return 1;
+	}
+	out = fopen(output, "w");
+	if (out == NULL) {
+		fprintf(stderr, "smpdfu-image: %s: %s\n", output, strerror(errno));
+		return 1;
+	}
+	rc = image_getpub_write_c(&key, argv[optind], out);
+	if (fclose(out) != 0 || rc < 0) {
+		fprintf(stderr, "smpdfu-image: cannot write %s\n", output);
+		remove(output);
+		return 1;
+	}
+	memset(&key, 0, sizeof(key));
+	return 0;
+}
+
 /* An image for the package: its bytes, modification time and default load address. */
 static int load_zip_image(const char *path, const char *zip_name, struct dfu_zip_image *img)
 {
@@ -609,7 +668,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "create", cmd_create }, { "sign", cmd_create },     { "verify", cmd_verify },
 		{ "dump", cmd_dump },     { "hash", cmd_hash },       { "keygen", cmd_keygen },
-		{ "keyhash", cmd_keyhash }, { "zip", cmd_zip },
+		{ "keyhash", cmd_keyhash }, { "zip", cmd_zip },       { "getpub", cmd_getpub },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

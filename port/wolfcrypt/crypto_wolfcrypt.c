@@ -1,7 +1,9 @@
 /*
- * The crypto port on the host, on wolfCrypt (Debian's libwolfssl): SHA-256 kept inside the core's
- * opaque context so the core never sees a wolfSSL type, and the two signature checks MCUboot images
- * use (ECDSA P-256 over the image hash, Ed25519 over the image hash).
+ * The crypto port on wolfCrypt: SHA-256 kept inside the core's opaque context so the core never
+ * sees a wolfSSL type, and the two signature checks MCUboot images use (ECDSA P-256 over the image
+ * hash, Ed25519 over the image hash). The host links Debian's libwolfssl; a firmware image builds
+ * wolfCrypt from Debian's source package with user_settings.h, which leaves out the algorithm its
+ * key does not need (that verifier then answers -EINVAL, as crypto.h allows).
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -9,10 +11,18 @@
 #include <stdint.h>
 #include <string.h>
 
-/* options.h must come first: it carries the feature macros the library was built with. */
+/* The feature macros the library was built with must come first. */
+#ifdef WOLFSSL_USER_SETTINGS
+#include <wolfssl/wolfcrypt/settings.h>
+#else
 #include <wolfssl/options.h>
+#endif
+#ifdef HAVE_ECC
 #include <wolfssl/wolfcrypt/ecc.h>
+#endif
+#ifdef HAVE_ED25519
 #include <wolfssl/wolfcrypt/ed25519.h>
+#endif
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
@@ -65,6 +75,7 @@ int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZ
 	return rc == 0 ? 0 : -EIO;
 }
 
+#ifdef HAVE_ECC
 /*
  * ECDSA P-256. The DER signature is parsed here, strictly, before wolfCrypt sees it: the library's
  * own decoder has been lenient in some releases, and a signature check must not depend on that.
@@ -209,7 +220,19 @@ out_free:
 	wc_ecc_free(&key);
 	return rc;
 }
+#else
+int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
+			     const uint8_t *sig_der, size_t sig_len)
+{
+	(void)pub;
+	(void)digest;
+	(void)sig_der;
+	(void)sig_len;
+	return -EINVAL; /* this build trusts no P-256 key */
+}
+#endif /* HAVE_ECC */
 
+#ifdef HAVE_ED25519
 /* The group order L of Ed25519, little-endian: RFC 8032 requires S < L. */
 static const uint8_t ed25519_order[32] = {
 	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
@@ -266,3 +289,14 @@ out_free:
 	wc_ed25519_free(&key);
 	return rc;
 }
+#else
+int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+			  const uint8_t sig[64])
+{
+	(void)pub;
+	(void)msg;
+	(void)msg_len;
+	(void)sig;
+	return -EINVAL; /* this build trusts no Ed25519 key */
+}
+#endif /* HAVE_ED25519 */

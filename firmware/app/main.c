@@ -1,0 +1,103 @@
+/*
+ * The SMP application firmware: SMP over the console UART with the image and OS groups, and, in
+ * the nRF Desktop configuration, the application modules (dfu_mcumgr confirms this image once
+ * main is READY). It says which version runs in its first console line and in OS info ("r"), so
+ * an update can be seen to have happened. Everything runs polled in one loop: the UART, the SMP
+ * queue, the timers and the application's events.
+ */
+#include <stdbool.h>
+
+#include <smpdfu/app_event_manager.h>
+#include <smpdfu/boot.h>
+#include <smpdfu/config.h>
+#include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/grp/os_mgmt.h>
+#include <smpdfu/image.h>
+#include <smpdfu/port.h>
+#include <smpdfu/smp.h>
+#include <smpdfu/timer.h>
+#include <smpdfu/transport/smp_serial.h>
+
+#include "console.h"
+#include "flash_layout.h"
+
+#define LOG_MODULE "app"
+
+/* app_start() lives with the modules; only the configurations that have them call it. */
+int app_start(void);
+
+static char running_version[IMAGE_VERSION_STR_MAX] = "unknown";
+
+static struct os_mgmt_identity identity = {
+	.kernel_name = "smpdfu",
+	.node_name = CONFIG_BOARD,
+	.release = running_version,
+	.version = "smpdfu-app",
+	.machine = "arm",
+	.processor = CONFIG_CPU_CORTEX_M0 ? "cortex-m0" : "cortex-m4",
+	.platform = CONFIG_BOARD,
+	.os = "smpdfu",
+};
+
+static struct smp_serial_transport console_smp;
+
+static int console_smp_write(void *ctx, const uint8_t *line, size_t len)
+{
+	(void)ctx;
+	console_write(line, len);
+	return 0;
+}
+
+static void read_running_version(void)
+{
+	struct image_header hdr;
+
+	if (image_read_header(flash_area_get(FLASH_AREA_IMAGE_PRIMARY), &hdr) == 0) {
+		image_version_str(&hdr.ver, running_version);
+	}
+}
+
+static void poll_once(void)
+{
+	uint8_t rx[32];
+	size_t n = console_read(rx, sizeof(rx));
+
+	if (n > 0) {
+		smp_serial_transport_rx(&console_smp, rx, n);
+	}
+	while (smp_rx_process_one()) {
+	}
+	sys_timers_process();
+	if (CONFIG_APP_EVENT_MANAGER && app_event_manager_has_pending()) {
+		app_event_manager_process();
+	}
+}
+
+int main(void)
+{
+	int rc;
+
+	console_init();
+	rc = flash_layout_init();
+	if (rc < 0) {
+		LOG_ERR("this part's flash is not the %s's (%d)", CONFIG_BOARD, rc);
+		return rc; /* the start-up code resets */
+	}
+	read_running_version();
+	LOG_INF("smpdfu-app %s on %s, %s", running_version, CONFIG_BOARD,
+		boot_is_img_confirmed() ? "confirmed" : "not confirmed yet");
+
+	smp_server_init();
+	os_mgmt_register(&identity);
+	img_mgmt_register();
+	smp_serial_transport_init(&console_smp, console_smp_write, NULL);
+	if (CONFIG_APP_EVENT_MANAGER) {
+		rc = app_start();
+		if (rc < 0) {
+			LOG_ERR("cannot start the application modules (%d)", rc);
+		}
+	}
+	for (;;) {
+		poll_once();
+	}
+}

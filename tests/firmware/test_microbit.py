@@ -1,0 +1,202 @@
+"""The firmware on an emulated BBC micro:bit (nRF51822): our bootloader and SMP application,
+updated over the emulated UART by our client, as a user updates a board. Every reset here is a
+real guest system reset, and the bootloader swaps on the emulated flash controller."""
+import re
+import subprocess
+
+import pytest
+
+from conftest import assert_stack_never_overflowed, board_from
+from qemu_board import Board, elf_symbol
+
+BOOT_BANNER = r"I: boot: smpdfu bootloader on bbc_microbit"
+
+
+def booted(board: Board, version: str, start: int = 0) -> int:
+    """Waits until the application reports `version` after offset start of the console;
+    returns the offset after that line."""
+    m = board.wait_console(rf"^I: app: smpdfu-app {re.escape(version)} on bbc_microbit.*$",
+                           start)
+    return m.end()
+
+
+def slots(board: Board) -> dict:
+    """image list as {slot: (version, flags, hash)}."""
+    out = board.smp("image", "list").stdout
+    rows = {}
+    for line in out.splitlines():
+        m = re.match(r"^0\s+(\d)\s+(\S+)\s+(.*?)\s+([0-9a-f]{64})$", line)
+        if m:
+            rows[int(m.group(1))] = (m.group(2), m.group(3).split(), m.group(4))
+    return rows
+
+
+def reset(board: Board) -> int:
+    """Asks the application for a reset over SMP; returns the console offset before it."""
+    start = len(board.console())
+    board.smp("reset")
+    board.wait_console(BOOT_BANNER, start)
+    return start
+
+
+def upload_and_test(board: Board, fw, image) -> str:
+    board.smp("image", "upload", str(image))
+    digest = fw.image_hash(image)
+    board.smp("image", "test", digest)
+    assert "pending" in slots(board)[1][1]
+    return digest
+
+
+def test_factory_board_runs_v1_confirmed(board):
+    booted(board, "1.0.0")
+    assert re.search(BOOT_BANNER + r"\r?\nI: boot: booting slot 0 version 1\.0\.0",
+                     board.console())
+    rows = slots(board)
+    assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
+    assert 1 not in rows
+    assert board.smp("os-info", "r").stdout.strip() == "1.0.0"
+    assert board.smp("params").stdout.split() == ["buf_size:", "384", "buf_count:", "4"]
+
+
+def test_upload_test_reset_swap_confirm_reset_keeps_v2(board, fw, tmp_path):
+    """The whole update as a user does it, with an application that only an SMP confirm makes
+    permanent (the manual-confirm build)."""
+    booted(board, "1.0.0")
+    v2 = fw.sign("app_manual_confirm", "2.0.0", tmp_path / "v2.bin")
+    digest = upload_and_test(board, fw, v2)
+
+    start = reset(board)
+    end = booted(board, "2.0.0", start)
+    log = board.console()[start:end]
+    assert "I: boot: swap type test" in log
+    assert "I: boot: swap complete" in log
+    assert "smpdfu-app 2.0.0 on bbc_microbit, not confirmed yet" in log
+    rows = slots(board)
+    assert rows[0] == ("2.0.0", ["active"], digest)
+    assert rows[1][0] == "1.0.0"
+    assert board.smp("os-info", "r").stdout.strip() == "2.0.0"
+
+    board.smp("image", "confirm")
+    assert slots(board)[0][1] == ["active", "confirmed"]
+    start = reset(board)
+    booted(board, "2.0.0", start)
+    assert "swap type" not in board.console()[start:]
+    assert slots(board)[0] == ("2.0.0", ["active", "confirmed"], digest)
+
+
+def test_dfu_mcumgr_confirms_the_new_image_at_boot(board, fw, tmp_path):
+    """The nRF Desktop application confirms itself once main is READY: no SMP confirm."""
+    booted(board, "1.0.0")
+    v2 = fw.sign("app", "2.0.0", tmp_path / "v2.bin")
+    upload_and_test(board, fw, v2)
+    start = reset(board)
+    booted(board, "2.0.0", start)
+    board.wait_console(r"I: app: running image confirmed|I: dfu_mcumgr: running image confirmed",
+                       start)
+    start = reset(board)
+    booted(board, "2.0.0", start)
+    assert slots(board)[0][:2] == ("2.0.0", ["active", "confirmed"])
+
+
+def test_unconfirmed_v3_is_reverted_to_v2(board, fw, tmp_path):
+    booted(board, "1.0.0")
+    upload_and_test(board, fw, fw.sign("app_manual_confirm", "2.0.0", tmp_path / "v2.bin"))
+    booted(board, "2.0.0", reset(board))
+    board.smp("image", "confirm")
+
+    upload_and_test(board, fw, fw.sign("app_manual_confirm", "3.0.0", tmp_path / "v3.bin"))
+    booted(board, "3.0.0", reset(board))
+    assert slots(board)[0][:2] == ("3.0.0", ["active"])
+
+    # v3 never confirms: the next reset takes it back out.
+    start = reset(board)
+    booted(board, "2.0.0", start)
+    assert "I: boot: swap type revert" in board.console()[start:]
+    rows = slots(board)
+    assert rows[0][:2] == ("2.0.0", ["active", "confirmed"])
+    assert rows[1][0] == "3.0.0"
+
+
+def test_image_signed_with_another_key_never_runs(board, fw, tmp_path):
+    """Uploaded, marked for test and reset: the bootloader refuses it and v1 runs on."""
+    other_key = tmp_path / "other.pem"
+    subprocess.run([str(fw.image_tool), "keygen", "--type", "ecdsa-p256", str(other_key)],
+                   check=True)
+    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key)
+    booted(board, "1.0.0")
+    board.smp("image", "upload", str(foreign))
+    board.smp("image", "test", fw.image_hash(foreign))
+    start = reset(board)
+    booted(board, "1.0.0", start)
+    log = board.console()[start:]
+    assert "I: boot: swap type test" in log
+    assert re.search(r"W: boot: image in the secondary slot is not valid \(-\d+\): erasing it",
+                     log)
+    rows = slots(board)
+    assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
+    assert 1 not in rows
+
+
+def swap_pending_state(fw, factory_state, tmp_path):
+    """A saved board with v2 uploaded and marked for test: the next boot swaps."""
+    work = tmp_path / "prepare"
+    work.mkdir()
+    board = board_from(fw, factory_state, work)
+    try:
+        booted(board, "1.0.0")
+        upload_and_test(board, fw, fw.sign("app_manual_confirm", "2.0.0", tmp_path / "v2.bin"))
+        board.power_off()
+    finally:
+        board.kill()
+    return board.state
+
+
+# A swap of the 24 KiB application (24 sectors) enters nvmc_erase 74 times and nvmc_program 144
+# times; the points spread over it, from before its status is recorded to its last write.
+@pytest.mark.parametrize("function,calls", [
+    ("nvmc_erase", [1, 2, 3, 12, 37, 60, 74]),
+    ("nvmc_program", [1, 4, 5, 40, 100, 143, 144]),
+])
+def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_path, function,
+                                                         calls):
+    """A reset injected when the bootloader enters its N-th flash erase (or program) of the
+    swap: the next boot carries the swap through (resumed, or begun again when nothing of it
+    was recorded yet), the test image runs, and a plain reset without a confirm brings the old
+    one back."""
+    pending = swap_pending_state(fw, factory_state, tmp_path)
+    entry = elf_symbol(fw.dir / "boot.elf", function)
+    outcomes = {}
+    for n in calls:
+        work = tmp_path / f"{function}-{n}"
+        work.mkdir()
+        board = board_from(fw, pending, work, gdb=True)
+        try:
+            gdb = board.attach_gdb()
+            gdb.set_breakpoint(entry)
+            for _ in range(n):
+                assert gdb.cont_until_stop().startswith(("S05", "T05"))
+                assert gdb.at_breakpoint == entry
+            cut_at = len(board.console())
+            board.system_reset()
+            gdb.clear_breakpoint(entry)
+            gdb.detach()
+            end = booted(board, "2.0.0", cut_at)
+            log = board.console()[cut_at:end]
+            if "I: boot: resuming an interrupted test swap to version 2.0.0" in log:
+                outcomes[n] = "resumed"
+            elif "I: boot: an interrupted test swap had moved nothing yet" in log:
+                outcomes[n] = "restarted"
+            else:
+                assert "I: boot: swap type test" in log, log
+                outcomes[n] = "begun again"
+            assert slots(board)[0][:2] == ("2.0.0", ["active"])
+            start = reset(board)
+            booted(board, "1.0.0", start)
+            assert "I: boot: swap type revert" in board.console()[start:]
+        finally:
+            board.kill()
+        assert_stack_never_overflowed(board)
+    print(function, outcomes)
+    # The later points fall inside the swap, after sectors moved: resuming is what this is for.
+    assert all(outcomes[n] == "resumed" for n in calls[-4:]), outcomes
+    assert "begun again" in outcomes.values(), outcomes
