@@ -40,6 +40,7 @@
 #include "../../src/boot/boot_priv.h"
 #include "flash_sim.h"
 #include "fuzz_check.h"
+#include "fuzz_flash.h"
 #include "fuzz_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -224,13 +225,14 @@ static void forge_trailer(uint8_t *u, uint32_t size, const uint8_t t[5], uint32_
 /* Factory state: P in the primary (with a confirmed trailer when asked), U in the secondary. */
 static void load_flash(struct state *st, const struct scenario *s)
 {
+	static uint8_t stage[PAGE * (1 + 2 * SLOT_PAGES + 1 + SCRATCH_PAGES)];
 	struct flash_sim *fl = &st->rig->flash;
 
-	flash_sim_power_on(fl);
-	memset(&fl->count, 0, sizeof(fl->count));
-	memset(fl->mem, 0xff, fl->dev.size);
-	memcpy(fl->mem + st->pri->off, img_p, p_len);
-	memcpy(fl->mem + st->sec->off, st->u, st->u_len);
+	CHECK(fl->dev.size <= sizeof(stage));
+	memset(stage, 0xff, fl->dev.size);
+	memcpy(stage + st->pri->off, img_p, p_len);
+	memcpy(stage + st->sec->off, st->u, st->u_len);
+	fuzz_flash_load(fl, stage);
 	if (s->p_trailer) {
 		CHECK(boot_trailer_write_image_ok(st->pri, BOOT_MAX_ALIGN) == 0);
 		CHECK(boot_trailer_write_copy_done(st->pri, BOOT_MAX_ALIGN) == 0);

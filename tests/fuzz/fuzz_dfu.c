@@ -34,6 +34,7 @@
 #include "fake_port.h"
 #include "flash_sim.h"
 #include "fuzz_check.h"
+#include "fuzz_flash.h"
 #include "fuzz_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -260,7 +261,7 @@ static void reboot(void)
 
 		memcpy(copy, flash.mem, sizeof(copy));
 		CHECK(boot_checked(&len) == dev.confirmed && boot_is_img_confirmed());
-		memcpy(flash.mem, copy, sizeof(copy));
+		fuzz_flash_load(&flash, copy);
 		boot_set_running_slot(0);
 	}
 	dev.running = now;
@@ -557,17 +558,13 @@ static void play(const uint8_t *data, size_t size, size_t *i)
 static void make_image(enum img id, const struct fuzz_image_spec *spec, bool bootable)
 {
 	struct known_image *im = &imgs[id];
-	struct image_header hdr;
 	struct sha256_ctx ctx;
 
 	im->len = fuzz_image_make(im->data, sizeof(im->data), spec);
 	CHECK(im->len > 0);
 	CHECK(crypto_sha256_init(&ctx) == 0 && crypto_sha256_update(&ctx, im->data, im->len) == 0 &&
 	      crypto_sha256_final(&ctx, im->hash) == 0);
-	/* The image hash the device reports: its SHA256 TLV, read back from a copy in slot 1. */
-	memset(flash.mem + sec->off, 0xff, sec->size);
-	memcpy(flash.mem + sec->off, im->data, im->len);
-	CHECK(image_read_hash(sec, &hdr, im->tlv_hash) == 0);
+	CHECK(fuzz_image_hash(im->data, im->len, im->tlv_hash));
 	im->bootable = bootable;
 }
 
@@ -581,18 +578,26 @@ static void save_start(enum start s)
 
 static void load_start(enum start s)
 {
-	flash_sim_power_on(&flash);
-	memcpy(flash.mem, starts[s].mem, flash.dev.size);
-	memset(&flash.count, 0, sizeof(flash.count));
+	fuzz_flash_load(&flash, starts[s].mem);
 	dev = starts[s].dev;
 	memcpy(running_copy, flash.mem + pri->off, dev.running_len);
 	server_start(0);
 }
 
-static void put_in_secondary(enum img id)
+/*
+ * The flash as it is, with a known image (or nothing: IMG_COUNT) in a slot, as a factory
+ * programmer would put it there.
+ */
+static void program_slot(const struct flash_area *fa, enum img id)
 {
-	memset(flash.mem + sec->off, 0xff, sec->size);
-	memcpy(flash.mem + sec->off, imgs[id].data, imgs[id].len);
+	static uint8_t stage[PAGE * (1 + PRI_PAGES + SEC_PAGES)];
+
+	memcpy(stage, flash.mem, sizeof(stage));
+	memset(stage + fa->off, 0xff, fa->size);
+	if (id < IMG_COUNT) {
+		memcpy(stage + fa->off, imgs[id].data, imgs[id].len);
+	}
+	fuzz_flash_load(&flash, stage);
 }
 
 static void init_once(void)
@@ -636,13 +641,13 @@ static void init_once(void)
 		   false);
 
 	/* The starting states, each made from the one before by what a client or a boot does. */
-	memset(flash.mem, 0xff, flash.dev.size);
-	memcpy(flash.mem + pri->off, imgs[IMG_P].data, imgs[IMG_P].len);
+	program_slot(pri, IMG_P);
+	program_slot(sec, IMG_COUNT);
 	dev = (struct model){ .running = IMG_P, .running_confirmed = true, .confirmed = IMG_P,
 			      .running_len = (uint32_t)imgs[IMG_P].len };
 	memcpy(running_copy, imgs[IMG_P].data, imgs[IMG_P].len);
 	save_start(S_FACTORY);
-	put_in_secondary(IMG_A);
+	program_slot(sec, IMG_A);
 	save_start(S_UPLOADED);
 	CHECK(boot_request_upgrade(false) == 0);
 	save_start(S_TEST);
@@ -654,7 +659,7 @@ static void init_once(void)
 	CHECK(dev.running == IMG_A && dev.running_confirmed);
 	save_start(S_CONFIRMED);
 	load_start(S_FACTORY);
-	put_in_secondary(IMG_B);
+	program_slot(sec, IMG_B);
 	CHECK(boot_request_upgrade(true) == 0);
 	save_start(S_PERM);
 }

@@ -170,6 +170,17 @@ size_t fuzz_image_size(const uint8_t *img, size_t len)
 	return end <= len ? (size_t)end : 0;
 }
 
+bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[32])
+{
+	uint64_t at = hashed_len(img, len);
+
+	if (at == 0 || at > len) {
+		return false;
+	}
+	sha256(img, (size_t)at, hash);
+	return true;
+}
+
 static void put_tlv(uint8_t *out, size_t *pos, uint16_t type, const void *v, size_t len)
 {
 	put16(out + *pos, type);

@@ -84,7 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Each input starts from the same device: empty slot 1, no upload, no timers. */
 	slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
 	if (flash_sim_op_count(&flash) != clean_ops) {
-		memset(flash.mem + slot1->off, 0xff, slot1->size);
+		flash_sim_power_on(&flash);
+		if (flash_area_erase(slot1, 0, slot1->size) < 0) {
+			abort();
+		}
 		clean_ops = flash_sim_op_count(&flash);
 	}
 	fake_port_reset();
