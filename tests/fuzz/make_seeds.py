@@ -147,14 +147,19 @@ def boot_seeds():
     boot_seed("move-padded-test", with_trailer(v3, trailer()), action="none")
     boot_seed("move-padded-confirmed", with_trailer(v3, trailer(image_ok=1)), action="none")
     boot_seed("move-padded-bad-magic", with_trailer(v3, trailer(magic=False, image_ok=1)))
-    # The upload forges a revert (magic, image_ok = 1, swap_info = REVERT): an older image must
-    # still not run with downgrade prevention on. Swap-using-move skipped the check on main.
+    # The upload forges a revert (magic, image_ok = 1, swap_info = REVERT): beside a confirmed
+    # primary an older image must still not run with downgrade prevention on. Swap-using-move
+    # skipped the check (finding 1). Beside a factory image without a trailer the flash looks
+    # exactly like a revert cut after its fixup, which the bootloader must finish.
     boot_seed("move-forged-revert-downgrade",
               with_trailer(v1, trailer(image_ok=1, swap_info=0x04)), no_downgrade=True,
-              action="none")
+              action="none", p_trailer=True)
     boot_seed("move-forged-revert-downgrade-test",
               with_trailer(v1, trailer(image_ok=1, swap_info=0x04, swap_size=2048)),
-              no_downgrade=True, action="test")
+              no_downgrade=True, action="test", p_trailer=True)
+    boot_seed("move-forged-revert-factory-primary",
+              with_trailer(v1, trailer(image_ok=1, swap_info=0x04)), no_downgrade=True,
+              action="none")
     boot_seed("scratch-forged-revert-downgrade",
               with_trailer(v1, trailer(image_ok=1, swap_info=0x04)), mode="scratch",
               no_downgrade=True, action="none")
@@ -162,7 +167,8 @@ def boot_seeds():
               action="test")
     # The same in the harness's short form, which the fuzzer mutates more easily.
     boot_seed("move-short-forged-revert-downgrade", v1,
-              tr=forged(image_ok=1, swap_info=0x04), no_downgrade=True, action="none")
+              tr=forged(image_ok=1, swap_info=0x04), no_downgrade=True, action="none",
+              p_trailer=True)
     boot_seed("move-short-padded-confirmed", v3, tr=forged(image_ok=1), action="none")
     boot_seed("xip-revert-short-padded", v3, mode="xip-revert", tr=forged(), action="none")
     boot_seed("overwrite-short-padded-confirmed", v3, mode="overwrite", tr=forged(image_ok=1),
