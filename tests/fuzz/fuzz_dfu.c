@@ -9,8 +9,9 @@
  * bootloader (swap-using-move, Ed25519 and ECDSA keys trusted) at every reset.
  *
  * Checked all along: every answer is one well-formed SMP packet answering its request; no buffer
- * leaks; flash is never programmed unerased; the running image is never touched; an upload that
- * ends with "match" left the image it announced in the slot. Checked at every boot: the device
+ * leaks; flash is never programmed unerased; the running image is never touched; a chunk from a
+ * client other than the one whose upload is in progress is refused and writes nothing; an upload
+ * that ends with "match" left the image it announced in the slot. Checked at every boot: the device
  * boots; what runs is one of the signed images, validated; it changed only by a test or permanent
  * request pending before the boot, or by the revert of an image on trial to the last confirmed
  * one; it runs for good only after a permanent request; and while it runs on trial, a reset
@@ -101,6 +102,12 @@ struct client {
 
 static struct client clients[CLIENTS];
 static uint8_t seq;
+/*
+ * The client whose first chunk started or took over the upload in progress, as far as the
+ * harness knows it; -1 after anything that may have changed it unseen (raw units, erases,
+ * resets, an upload that stopped).
+ */
+static int owner = -1;
 
 /* Starting states: the flash and the model, made once. */
 enum start { S_FACTORY, S_UPLOADED, S_TEST, S_TRIAL, S_CONFIRMED, S_PERM, S_COUNT };
@@ -202,6 +209,7 @@ static void server_start(uint32_t slot)
 	img_mgmt_reset_upload();
 	boot_set_running_slot(slot);
 	memset(clients, 0, sizeof(clients));
+	owner = -1;
 }
 
 /* Boots until a boot is not cut short; returns what runs (checked valid and signed). */
@@ -315,7 +323,9 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 	uint32_t off = (flags & 0x40) ? 0 : cl->off;
 	size_t chunk = chunk_sel == 0 ? NETBUF : (size_t)chunk_sel * 9;
 	bool first;
+	static uint8_t slot_before[PAGE * SEC_PAGES];
 	uint64_t got_off = 0;
+	bool intruder;
 	bool has_off;
 	bool match = false;
 	bool has_match;
@@ -362,17 +372,31 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 		cbor_put_bool(&w, true);
 	}
 	CHECK(!w.overflow);
+	/* Another client's upload in progress: this chunk must be refused and write nothing. */
+	intruder = !first && owner >= 0 && owner != c && img_mgmt_upload_offset() != 0;
+	if (intruder) {
+		memcpy(slot_before, flash.mem + sec->off, sec->size);
+	}
 	body = request(c, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_UPLOAD, pkt, w.len,
 		       &body_len);
 	if (body == NULL) {
+		owner = -1;
 		return false;
 	}
 	answer_fields(body, body_len, &got_off, &has_off, &match, &has_match);
+	if (intruder) {
+		CHECK(!has_off);
+		CHECK(memcmp(slot_before, flash.mem + sec->off, sec->size) == 0);
+	}
 	if (!has_off) {
+		if (img_mgmt_upload_offset() == 0) {
+			owner = -1; /* stopped, or never started */
+		}
 		return false;
 	}
 	if (first) {
 		cl->own_sha = !(flags & 0x23) && !(flags & 0x10);
+		owner = c;
 	}
 	cl->off = (uint32_t)got_off;
 	if (has_match && match && cl->own_sha) {
@@ -495,6 +519,7 @@ static void play(const uint8_t *data, size_t size, size_t *i)
 		len = *i < size ? (len < size - *i ? len : size - *i) : 0;
 		if (len >= 1) {
 			(void)send_unit(c, data + *i, len);
+			owner = -1;
 		}
 		*i += len;
 		break;
@@ -530,6 +555,7 @@ static void play(const uint8_t *data, size_t size, size_t *i)
 	case OP_ERASE:
 		*i += 1;
 		erase(c, a);
+		owner = -1;
 		break;
 	case OP_RESET:
 		*i += 1;

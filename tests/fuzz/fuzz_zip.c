@@ -6,9 +6,10 @@
  * Checked: no memory error or undefined behaviour; the result is 0 or one of the documented
  * errors; a file that is not a zip is taken whole; an image taken out of a package lies inside
  * the file and starts with the MCUboot magic, and so do both builds of a direct-xip package, which
- * image_file_select_slot() hands out exactly; and what was read survives a round trip: packed
- * again by the image tool's own writer (smpdfu-image's dfu_application.zip), it reads back the
- * same.
+ * image_file_select_slot() hands out exactly; each is the data of a stored member that the
+ * central directory describes with its size and CRC-32 (checked by the harness's own reading of
+ * the records, not the reader's); and what was read survives a round trip: packed again by the
+ * image tool's own writer (smpdfu-image's dfu_application.zip), it reads back the same.
  */
 #define _GNU_SOURCE /* memfd_create */
 
@@ -61,6 +62,57 @@ static int load(const char *path, struct image_file *img)
 static bool inside(const uint8_t *p, size_t len, const uint8_t *buf, size_t buf_len)
 {
 	return p >= buf && len <= buf_len && (size_t)(p - buf) <= buf_len - len;
+}
+
+static uint32_t get16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return get16(p) | get16(p + 2) << 16;
+}
+
+static uint32_t crc32(const uint8_t *p, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (int b = 0; b < 8; b++) {
+			crc = crc & 1 ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
+		}
+	}
+	return ~crc;
+}
+
+/*
+ * True when some central directory record in zip[0..size) describes a stored member whose data,
+ * behind its local header, is exactly member[0..len), with that CRC-32.
+ */
+static bool is_member(const uint8_t *zip, size_t size, const uint8_t *member, size_t len)
+{
+	for (size_t at = 0; at + 46 <= size; at++) {
+		const uint8_t *c = zip + at;
+		uint64_t local;
+		uint64_t data;
+
+		if (get32(c) != 0x02014b50u || get16(c + 10) != 0 || get32(c + 20) != len ||
+		    get32(c + 24) != len) {
+			continue;
+		}
+		local = get32(c + 42);
+		if (local + 30 > size || get32(zip + local) != 0x04034b50u) {
+			continue;
+		}
+		data = local + 30 + get16(zip + local + 26) + get16(zip + local + 28);
+		if (zip + data == member && data + len <= size &&
+		    crc32(member, len) == get32(c + 16)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool is_image(const uint8_t *p, size_t len)
@@ -135,10 +187,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	CHECK(inside(img.data, img.size, img.owned, size) && is_image(img.data, img.size));
+	CHECK(is_member(img.owned, size, img.data, img.size));
 	if (image_file_has_slot_builds(&img)) {
 		for (unsigned int s = 0; s < 2; s++) {
 			CHECK(inside(img.slot_data[s], img.slot_size[s], img.owned, size));
 			CHECK(is_image(img.slot_data[s], img.slot_size[s]));
+			CHECK(is_member(img.owned, size, img.slot_data[s], img.slot_size[s]));
 			CHECK(image_file_select_slot(&img, s) == 0);
 			CHECK(img.data == img.slot_data[s] && img.size == img.slot_size[s]);
 		}

@@ -464,6 +464,8 @@ def client_seeds():
                 answer(state, back=1), answer(state), verbose=True)
     client_seed("truncated-answer", "list", bytes([0x01, 0, 12]) +
                 struct.pack(">BBHHBB", 3, 0, 40, 0, 0, 0) + b"\xa1\x61")
+    client_seed("json-escapes", "echo", answer({"r": 'say "hi"\\ \t\n\x7f', "\x01": 1}),
+                json_out=True)
     client_seed("nested-json", "echo", answer({"r": "x", "d": [[[[{"a": [1, -2, None,
                                                                            b"\x00"]}]]]]}),
                 json_out=True)
