@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzing campaign: runs every libFuzzer harness of tests/fuzz/ (ASan + UBSan) for a time or a
 # number of runs, carrying on past a crash (fork mode), and reports per harness the runs, the runs
-# per second, the coverage of its corpus afterwards (edges, features, inputs) and the findings
-# (distinct failures of the crashing inputs, each replayed). Prints name=value lines and writes the
-# table into docs/fuzzing.md (block fuzz-short for the default mode, fuzz-campaign otherwise;
-# into $BENCH_DOC_DIR/fuzzing.<block>.md instead when bench/all.sh sets it).
+# per second of wall clock and of CPU time (what a free core gives, on a machine others share),
+# the coverage of its corpus afterwards (edges, features, inputs) and the findings (distinct
+# failures of the crashing inputs, each replayed). Prints name=value lines and writes the table
+# into docs/fuzzing.md (block fuzz-short for the default mode, fuzz-campaign otherwise; into
+# $BENCH_DOC_DIR/fuzzing.<block>.md instead when bench/all.sh sets it).
 # Usage: bash bench/fuzz.sh [short | long | RUNS | SECONDSs] [HARNESS...]
 #   short (default): 20 s each; long: 10,000,000 runs each; RUNS: that many; 90s: 90 s each.
 #   PARALLEL=N runs N harnesses at once, FORK=N gives each N processes (default 1 and 1: on a
@@ -60,21 +61,24 @@ diagnosis='check failed|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtim
 
 # One harness: the campaign, then the coverage of its corpus, then its crashing inputs replayed.
 run_one() {
-	local h=$1 args work seeds found log start end
+	local h=$1 args work seeds found log
 	read -r -a args <<<"$(own_args "$h")"
 	work=$fz/corpus/$h
 	seeds=tests/fuzz/corpus/$h
 	found=$build/fuzz-findings/$h
 	log=$results/$h.log
 	mkdir -p "$work" "$found"
-	start=$(date +%s.%N)
-	"$fz/$h" -fork="$fork" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 \
-		-rss_limit_mb=2048 "${limit[@]}" "${args[@]}" -artifact_prefix="$found/" \
-		"$work" "$seeds" >"$log" 2>&1 || true
-	end=$(date +%s.%N)
+	# bash's time: wall clock, and the CPU time of the fuzzer and of every process it forked.
+	{
+		time "$fz/$h" -fork="$fork" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+			-timeout=10 -rss_limit_mb=2048 "${limit[@]}" "${args[@]}" \
+			-artifact_prefix="$found/" "$work" "$seeds" >"$log" 2>&1 || true
+	} 2>"$results/$h.time"
 	# The last status line of fork mode: "#RUNS: cov: ... oom/timeout/crash: ...".
-	awk -v s="$start" -v e="$end" '/^#[0-9]+: cov:/ { runs = substr($1, 2) + 0 }
-		END { printf "runs=%d seconds=%.1f\n", runs, e - s }' "$log" >"$results/$h.stats"
+	awk '/^#[0-9]+: cov:/ { runs = substr($1, 2) + 0 }
+		FILENAME ~ /time$/ { wall = $1; cpu = $2 + $3 }
+		END { printf "runs=%d seconds=%.1f cpu=%.1f\n", runs, wall, cpu }' \
+		"$log" "$results/$h.time" >"$results/$h.stats"
 	# Coverage of what the corpus holds now (the crashing inputs are kept out of it).
 	"$fz/$h" -runs=0 "${args[@]}" "$work" 2>&1 | sed -nE \
 		's/.*INITED cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+).*/cov=\1 ft=\2 corp=\3/p' \
@@ -91,6 +95,7 @@ run_one() {
 	echo "   $h: $(tr '\n' ' ' <"$results/$h.stats")findings=$(wc -l <"$results/$h.findings")"
 }
 
+TIMEFORMAT='%R %U %S'
 echo "== fuzzing: $what (${harnesses[*]}), $parallel at a time, $fork process(es) each"
 running=0
 for h in "${harnesses[@]}"; do
@@ -114,13 +119,13 @@ table=$results/table.md
 	echo "Command: \`$command\` ($(date -u +%Y-%m-%d), $(nproc) CPUs, $(clang --version |
 		head -n 1 | sed 's/ (.*//'))."
 	echo
-	echo "| harness | runs | seconds | runs/s | coverage (edges) | features | corpus |" \
-		"findings |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| harness | runs | seconds | runs/s | runs/CPU-s | coverage (edges) | features |" \
+		"corpus | findings |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$table"
 total_findings=0
 for h in "${harnesses[@]}"; do
-	declare -A v=([runs]=0 [seconds]=0 [cov]=0 [ft]=0 [corp]=0)
+	declare -A v=([runs]=0 [seconds]=0 [cpu]=0 [cov]=0 [ft]=0 [corp]=0)
 	read -r -a kvs <<<"$(tr '\n' ' ' <"$results/$h.stats")"
 	for kv in "${kvs[@]}"; do
 		v[${kv%%=*}]=${kv#*=}
@@ -129,12 +134,15 @@ for h in "${harnesses[@]}"; do
 	total_findings=$((total_findings + n))
 	rate=$(awk -v r="${v[runs]}" -v s="${v[seconds]}" \
 		'BEGIN { printf "%d", (s > 0 ? r / s : 0) }')
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$h" "$(thousands "${v[runs]}")" \
-		"${v[seconds]}" "$(thousands "$rate")" "${v[cov]}" "${v[ft]}" "${v[corp]}" "$n" \
-		>>"$table"
+	cpu_rate=$(awk -v r="${v[runs]}" -v s="${v[cpu]}" \
+		'BEGIN { printf "%d", (s > 0 ? r / s : 0) }')
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$h" \
+		"$(thousands "${v[runs]}")" "${v[seconds]}" "$(thousands "$rate")" \
+		"$(thousands "$cpu_rate")" "${v[cov]}" "${v[ft]}" "${v[corp]}" "$n" >>"$table"
 	name=fuzz_${h#fuzz_}
-	printf '%s_runs=%s\n%s_runs_per_s=%s\n%s_cov=%s\n%s_findings=%s\n' "$name" "${v[runs]}" \
-		"$name" "$rate" "$name" "${v[cov]}" "$name" "$n"
+	printf '%s_runs=%s\n%s_runs_per_s=%s\n%s_runs_per_cpu_s=%s\n%s_cov=%s\n%s_findings=%s\n' \
+		"$name" "${v[runs]}" "$name" "$rate" "$name" "$cpu_rate" "$name" "${v[cov]}" \
+		"$name" "$n"
 	unset v
 done
 echo "fuzz_findings=$total_findings"

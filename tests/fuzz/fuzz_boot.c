@@ -387,9 +387,8 @@ static void run(struct state *st, const struct scenario *s)
 	/* The application's own trailer writes must respect the flash too. */
 	CHECK(st->rig->flash.count.violations == 0);
 	if (s->cut) {
-		struct boot_rsp rsp;
-
 		enum flash_sim_cut_mode how = s->torn ? FLASH_SIM_CUT_TORN : FLASH_SIM_CUT_CLEAN;
+		struct boot_rsp rsp;
 
 		flash_sim_cut_power(&st->rig->flash, how, s->cut_after);
 		(void)boot_once(s, &rsp);

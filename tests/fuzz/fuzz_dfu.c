@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum op {
 	OP_RAW,          /* 2 length bytes, then a request unit of that many bytes */
-	OP_UPLOAD,       /* image (bits 0-2 of the client byte's top) + chunk byte + flags byte */
+	OP_UPLOAD,       /* image in bits 6-7 of the opcode; chunk byte, flags byte (below) */
 	OP_UPLOAD_ALL,   /* image byte + flags byte: chunks until done or refused */
 	OP_STATE_WRITE,  /* hash choice byte (+32 bytes for "any"), confirm byte */
 	OP_STATE_READ,
@@ -254,7 +254,7 @@ static void reboot(void)
 	pending_test = ss.magic == BOOT_MAGIC_GOOD && !pending_perm;
 
 	now = boot_checked(&dev.running_len);
-	flash_sim_power_on(&flash); /* a cut still armed is for the application, not the probe */
+	flash_sim_power_on(&flash); /* a cut the boot did not reach is dropped with it */
 	memcpy(running_copy, flash.mem + pri->off, dev.running_len);
 	confirmed = boot_is_img_confirmed();
 	revert = !dev.running_confirmed && now == dev.confirmed;
@@ -311,10 +311,15 @@ static void answer_fields(const uint8_t *body, size_t len, uint64_t *off, bool *
 	*has_match = f[1].found;
 }
 
-/* One upload chunk of client c's image at the offset the device last gave (or a skewed one). */
+/*
+ * One upload chunk of client c's image at the offset the device last gave. chunk_sel: data bytes
+ * / 9 (0: as many as fit). flags: 0x01 no sha, 0x02 a length one too long, 0x04 "upgrade", 0x08
+ * the offset moved on by chunk_sel, 0x10 image 1, 0x20 another image's sha, 0x40 from offset 0.
+ */
 static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 {
 	static uint8_t pkt[NETBUF];
+	static uint8_t slot_before[PAGE * SEC_PAGES];
 	struct client *cl = &clients[c];
 	const struct known_image *im = &imgs[cl->img];
 	struct cbor_writer w;
@@ -323,7 +328,6 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 	uint32_t off = (flags & 0x40) ? 0 : cl->off;
 	size_t chunk = chunk_sel == 0 ? NETBUF : (size_t)chunk_sel * 9;
 	bool first;
-	static uint8_t slot_before[PAGE * SEC_PAGES];
 	uint64_t got_off = 0;
 	bool intruder;
 	bool has_off;
