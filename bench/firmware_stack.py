@@ -29,7 +29,8 @@ def deepest(rx, text):
 def main():
     build = Path(sys.argv[1]).resolve()
     fw = build / "firmware"
-    tool = build / "host" / "tools" / "smpdfu-image"
+    tools = build.parent / "host-tools" / "tools"
+    tool = tools / "smpdfu-image"
     key = build / "keys" / "signing-key.pem"
     cfg = dict(line.split("=", 1) for line in (fw / "app" / "generated" / ".config")
                .read_text().splitlines() if line.startswith("CONFIG_"))
@@ -37,7 +38,7 @@ def main():
         work = Path(tmp)
         state = work / "board.state"
         Board.make_state(fw / "factory-flash.bin", state, work)
-        board = Board(work, state, build / "host" / "tools" / "smpdfu")
+        board = Board(work, state, tools / "smpdfu")
         board.power_on()
         try:
             board.wait_console(r"smpdfu-app 1\.0\.0")

@@ -2,11 +2,15 @@
 # Upload benchmark over loopback UDP: goodput of a 1 MiB upload with the default window (median of
 # RUNS runs, wall clock), and the device's instructions per uploaded byte under callgrind
 # (deterministic, machine-independent), split into the SMP/CBOR path, flash writes and SHA-256.
-# Usage: bash bench/upload_bench.sh [RUNS]   (build first: cmake --build --preset sim)
+# Usage: bash bench/upload_bench.sh [RUNS|all]   (all: 7 runs; builds build/bench/upload itself)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib/bench.sh"
+cd "$BENCH_ROOT"
 runs=${1:-7}
-bin=build/sim
+[[ $runs == all ]] && runs=7
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/upload_bench.sh [RUNS|all]" >&2; exit 2; }
+bench_build upload "smpdfu-sim smpdfu smpdfu-image" configs/sim_udp.conf
+bin=$BENCH_BUILD/upload
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -32,8 +36,14 @@ for _ in $(seq "$runs"); do
 done
 kill %1; wait %1 || true
 median=$(printf '%s\n' "${goodputs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+spread=$(printf '%s\n' "${goodputs[@]}" | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "-" hi}')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "image: $size bytes, window buf_count-1, ${runs} runs"
 echo "goodput (median): ${median} KiB/s   all: ${goodputs[*]}"
+echo "upload.size=$size"
+echo "upload.runs=$runs"
+echo "upload.goodput_kib_s_median=$median"
+echo "upload.goodput_kib_s_range=$spread"
 
 # Instructions: the device under callgrind for one upload.
 rm -f "$work/flash.bin"
@@ -53,11 +63,27 @@ t=$(total "$work/cg.out"); t0=$(total "$work/cg0.out")
 upload=$(incl "$work/cg.out" img_upload)
 sha=$(incl "$work/cg.out" crypto_sha256_update)
 flash=$(incl "$work/cg.out" stream_writer_write)
-/usr/bin/python3 - "$size" "$t" "$t0" "$upload" "$sha" "$flash" <<'PY'
+doc=$(bench_doc_dir)
+$BENCH_PY - "$size" "$t" "$t0" "$upload" "$sha" "$flash" "$runs" "$median" "$spread" "$load" \
+	"$doc/performance.upload.md" <<'PY'
 import sys
-size, t, t0, up, sha, fl = (int(x or 0) for x in sys.argv[1:])
+size, t, t0, up, sha, fl = (int(x or 0) for x in sys.argv[1:7])
+runs, median, spread, load, doc = sys.argv[7:]
 print(f"device instructions for the upload: {t - t0:,} ({(t - t0) / size:.1f} per byte)")
 print(f"  img_upload (handler, inclusive):  {up / size:6.1f} per byte")
 print(f"  stream_writer_write (flash):      {fl / size:6.1f} per byte")
 print(f"  SHA-256 of the finished image:    {sha / size:6.1f} per byte")
+for k, v in (("instructions", t - t0), ("instructions_per_byte", f"{(t - t0) / size:.1f}"),
+             ("upload_handler_per_byte", f"{up / size:.1f}"),
+             ("flash_write_per_byte", f"{fl / size:.1f}"), ("sha256_per_byte", f"{sha / size:.1f}")):
+    print(f"upload.{k}={v}")
+lo, hi = spread.split("-")
+open(doc, "w").write(f"""| figure | value |
+|---|---|
+| goodput, median of {runs} runs | {float(median):,.0f} KiB/s (runs ranged {float(lo):,.0f}-{float(hi):,.0f} KiB/s; load average {load} from other jobs) |
+| device instructions for the whole upload | {t - t0:,} = **{(t - t0) / size:.1f} per byte** |
+| of which the upload handler, inclusive | {up / size:.1f} per byte |
+| of which writing to flash (streaming writer + simulator) | {fl / size:.1f} per byte |
+| of which the final SHA-256 check of the image (`match`) | {sha / size:.1f} per byte |
+""")
 PY

@@ -9,15 +9,21 @@ no image is loaded, and the flash keeps what the guest writes across guest reset
 
 The console UART is a pseudo-terminal for the SMP client; everything the guest sends is also
 logged to a file, which is how the tests read the bootloader's and the application's console.
+Between clients the board keeps the terminal open and drains it itself: QEMU then never sees
+the terminal hung up (it would look again only once a second), and the guest, which waits for
+each byte to go out, never waits for a reader.
 QMP drives the machine (reset, stop, save); the GDB stub stops it at a chosen call of a chosen
 function, so a reset can be injected at an exact point of a swap.
 """
+import contextlib
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -148,6 +154,46 @@ def elf_symbol(elf: Path, name: str) -> int:
     raise KeyError(f"{name} is not in {elf}")
 
 
+class Drain:
+    """Holds the terminal open and reads away what nobody else reads, except while paused."""
+
+    def __init__(self, path: str):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self.running = threading.Event()
+        self.running.set()
+        self.idle = threading.Event()
+        self.closing = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.closing:
+            if not self.running.is_set():
+                self.idle.set()
+                self.running.wait(0.1)
+                continue
+            self.idle.clear()
+            readable, _, _ = select.select([self.fd], [], [], 0.05)
+            if readable:
+                try:
+                    os.read(self.fd, 65536)
+                except (BlockingIOError, OSError):
+                    pass
+
+    def pause(self):
+        self.running.clear()
+        self.idle.wait(2.0)
+
+    def resume(self):
+        self.running.set()
+
+    def close(self):
+        self.closing = True
+        self.running.set()
+        self.thread.join(2.0)
+        os.close(self.fd)
+
+
 class Board:
     """One emulated board whose flash lives in a saved machine state (a file)."""
 
@@ -158,6 +204,7 @@ class Board:
         self.proc = None
         self.qmp = None
         self.pty = None
+        self.drain = None
         self.console_log = workdir / "console.log"
         self.gdb_sock = workdir / "gdb.sock"
 
@@ -216,6 +263,7 @@ class Board:
             self.kill()
             raise RuntimeError(f"QEMU did not start: {line}")
         self.pty = m.group(1)
+        self.drain = Drain(self.pty)
         self.qmp = Qmp(qmp_sock)
         self.qmp.cmd("migrate-incoming", uri=f"exec:cat {self.state}")
         deadline = time.monotonic() + 20
@@ -243,6 +291,9 @@ class Board:
         self.kill()
 
     def kill(self):
+        if self.drain is not None:
+            self.drain.close()
+            self.drain = None
         if self.qmp is not None:
             try:
                 self.qmp.cmd("quit")
@@ -275,10 +326,21 @@ class Board:
                                      f"it says:\n{text[start:][-3000:]}")
             time.sleep(0.05)
 
+    @contextlib.contextmanager
+    def talk(self):
+        """For a reader of the terminal of its own (a client, a test): no draining meanwhile."""
+        self.drain.pause()
+        try:
+            yield
+        finally:
+            self.drain.resume()
+
     def smp(self, *args, check=True, timeout=120) -> subprocess.CompletedProcess:
         """Runs the host client against the board's console."""
-        r = subprocess.run([str(self.client), "--transport", "serial", "--device", self.pty,
-                            *args], capture_output=True, text=True, timeout=timeout)
+        with self.talk():
+            r = subprocess.run([str(self.client), "--transport", "serial", "--device",
+                                self.pty, *args], capture_output=True, text=True,
+                               timeout=timeout)
         if check and r.returncode != 0:
             raise AssertionError(f"smpdfu {' '.join(args)}: exit {r.returncode}\n"
                                  f"{r.stdout}\n{r.stderr}\n--- console ---\n"

@@ -40,11 +40,12 @@ def main():
     state = BUILD / "board.state"
     if args.fresh or not state.exists():
         Board.make_state(BUILD / "firmware" / "factory-flash.bin", state, work)
-    board = Board(work, state, BUILD / "host" / "tools" / "smpdfu")
+    tools = BUILD.parent / "host-tools" / "tools"
+    board = Board(work, state, tools / "smpdfu")
     board.console_log.unlink(missing_ok=True)
     board.power_on(own_session=True)
 
-    tools = BUILD.relative_to(ROOT) / "host" / "tools"
+    tools = tools.relative_to(ROOT)
     fw = BUILD.relative_to(ROOT) / "firmware"
     print(f"""
 The emulated micro:bit runs; its console UART is {board.pty}. In another terminal:

@@ -13,6 +13,8 @@ packages=(
 	python3 python3-kconfiglib                 # configuration
 	python3-cbor2 python3-pytest               # independent wire oracle and system tests
 	valgrind                                   # benchmarks (callgrind)
+	gnuplot-nox                                # benchmarks: plots of docs/tuning.md (SVG)
+	tmux                                       # system test of the menuconfig target (headless)
 )
 
 missing=()

@@ -48,13 +48,15 @@ arm-none-eabi-size -t build/cortex-m4/libsmpdfu_core.a | sed 's/ (ex .*)//'
 
 # The firmware: both images of each board linked (wolfCrypt from Debian's source package), and the
 # micro:bit's run on QEMU's emulated nRF51822: update, revert, refusal, resets during a swap.
-for board in bbc_microbit nrf52840dk_nrf52840; do
+for board in bbc_microbit bbc_microbit_ed25519 nrf52840dk_nrf52840; do
 	step "firmware: $board (bootloader and SMP application)"
 	cmake --preset "$board" >/dev/null
 	cmake --build --preset "$board" -j "$jobs"
 done
-step "firmware on the emulated board: bbc_microbit under QEMU"
-ctest --test-dir build/bbc_microbit --output-on-failure
+for board in bbc_microbit bbc_microbit_ed25519; do
+	step "firmware on the emulated board: $board under QEMU"
+	ctest --test-dir "build/$board" --output-on-failure
+done
 
 step "firmware footprint: flash and RAM per component, stack measured on the emulated board"
 bash bench/footprint.sh

@@ -71,8 +71,9 @@ int main(void)
 			(unsigned int)table);
 		wait_for_reset();
 	}
-	LOG_INF("starting the image at 0x%08x; stack high-water %u of %u bytes", (unsigned int)table,
-		(unsigned int)cortex_m_stack_high_water(), (unsigned int)cortex_m_stack_size());
+	LOG_INF("starting the image at 0x%08x; stack high-water %u of %u bytes",
+		(unsigned int)table, (unsigned int)cortex_m_stack_high_water(),
+		(unsigned int)cortex_m_stack_size());
 	console_deinit();
 	cortex_m_start_image(table);
 }

@@ -11,8 +11,9 @@ struct dfu_lock_owner {
 	const char *name; /* for logs: "MCUmgr", "Config Channel" */
 	/*
 	 * Called when another owner claims the lock after this one released it, with the new owner;
-	 * or NULL. Runs in the claimer's context, inside the lock's critical section: it must be
-	 * short and must not call the lock.
+	 * or NULL. Runs in the claimer's context once the new owner holds the lock, outside the
+	 * lock's critical section: it may log and may call the lock (a claim is refused with
+	 * -EPERM, the new owner holding it).
 	 */
 	void (*owner_changed)(const struct dfu_lock_owner *new_owner);
 };

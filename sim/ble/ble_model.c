@@ -1,10 +1,11 @@
 /*
  * The Bluetooth LE link model. Time moves from action to action: a connection event's anchor, or
  * the next PDU pair inside an event. At an anchor the peripheral listens only when it has
- * something to send or has skipped as many events as its latency allows; data from the central
- * waits for that. Inside an event the central and the peripheral exchange one PDU each per pair
- * (an empty PDU when they have nothing ready), for as long as one of them has more data and the
- * next pair still fits in the event length.
+ * something to send or has skipped as many events as its latency allows, and the radio is not
+ * taken by a reservation; data from the central waits for that. Inside an event the central and
+ * the peripheral exchange one PDU each per pair (an empty PDU when they have nothing ready), for
+ * as long as one of them has more data and the next pair still fits in the event length (with
+ * the end-of-event margin) and before the next reservation.
  */
 #include "ble_model.h"
 
@@ -26,14 +27,43 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+/* LE Coded: preamble 80 µs, then access address (32 bits), coding indicator (2) and TERM1 (3),
+ * always at S=8; then header, payload, MIC and CRC at S=8 or S=2, and TERM2 (3 bits). */
+#define BLE_CODED_FIXED_US (80u + (32u + 2u + 3u) * 8u)
+#define BLE_CODED_TERM2_BITS 3u
+/* PDU header 2 + CRC 3: what the coded part carries besides payload and MIC. */
+#define BLE_CODED_FRAMING 5u
+
 uint32_t ble_pdu_air_us(enum ble_phy phy, uint32_t payload, bool mic)
 {
+	uint32_t mic_bytes = mic && payload > 0 ? BLE_MIC_SIZE : 0;
+
+	if (phy == BLE_PHY_CODED || phy == BLE_PHY_CODED_S2) {
+		uint32_t s = phy == BLE_PHY_CODED ? 8u : 2u;
+
+		return BLE_CODED_FIXED_US + (BLE_CODED_FRAMING + payload + mic_bytes) * 8u * s +
+		       BLE_CODED_TERM2_BITS * s;
+	}
 	/* The preamble is one byte on 1M and two on 2M; a byte takes 8 µs on 1M, 4 µs on 2M. */
 	uint32_t preamble = phy == BLE_PHY_2M ? 2u : 1u;
 	uint32_t us_per_byte = phy == BLE_PHY_2M ? 4u : 8u;
-	uint32_t mic_bytes = mic && payload > 0 ? BLE_MIC_SIZE : 0;
 
 	return (preamble + BLE_PDU_OVERHEAD + payload + mic_bytes) * us_per_byte;
+}
+
+const char *ble_phy_name(enum ble_phy phy)
+{
+	switch (phy) {
+	case BLE_PHY_1M:
+		return "1M";
+	case BLE_PHY_2M:
+		return "2M";
+	case BLE_PHY_CODED:
+		return "Coded S=8";
+	case BLE_PHY_CODED_S2:
+		return "Coded S=2";
+	}
+	return "?";
 }
 
 /* The part of the interval a connection event may use. */
@@ -42,6 +72,33 @@ static uint32_t event_len_us(const struct ble_link_cfg *cfg)
 	uint32_t interval = cfg->conn.interval_us;
 
 	return cfg->event_len_us != 0 ? min_u32(cfg->event_len_us, interval) : interval;
+}
+
+/* A pair of PDUs of `payload` bytes each way, MIC included: the time the controllers plan for. */
+static uint32_t max_pair_us(enum ble_phy phy, uint32_t payload)
+{
+	/* The negotiated maximum PDU time counts the MIC whether or not the link is encrypted. */
+	return 2u * (ble_pdu_air_us(phy, payload, true) + BLE_T_IFS_US);
+}
+
+uint32_t ble_link_data_len(const struct ble_link_cfg *cfg)
+{
+	uint32_t dl = cfg->data_len;
+
+	while (dl > BLE_DATA_LEN_MIN && max_pair_us(cfg->phy, dl) > event_len_us(cfg)) {
+		dl--;
+	}
+	return dl;
+}
+
+uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg)
+{
+	return max_pair_us(cfg->phy, ble_link_data_len(cfg));
+}
+
+uint32_t ble_link_event_window_us(const struct ble_link_cfg *cfg)
+{
+	return min_u32(cfg->conn.interval_us, BLE_EVENT_RESERVE_US);
 }
 
 int ble_model_conn_check(const struct ble_model_conn *p)
@@ -68,12 +125,15 @@ int ble_link_cfg_check(const struct ble_link_cfg *cfg, bool why)
 	if (ble_model_conn_check(&cfg->conn) < 0) {
 		bad = "connection parameters: interval 7.5 ms..4 s in 1.25 ms steps, latency "
 		      "0..499, timeout 100..32000 ms and longer than (1 + latency) * interval * 2";
-	} else if (cfg->phy != BLE_PHY_1M && cfg->phy != BLE_PHY_2M) {
-		bad = "PHY must be 1M or 2M";
+	} else if (cfg->phy < BLE_PHY_1M || cfg->phy > BLE_PHY_CODED_S2) {
+		bad = "PHY must be 1M, 2M or Coded (S=8 or S=2)";
 	} else if (cfg->data_len < BLE_DATA_LEN_MIN || cfg->data_len > BLE_DATA_LEN_MAX) {
 		bad = "data length must be 27..251";
 	} else if (cfg->att_mtu < BLE_ATT_MTU_MIN || cfg->att_mtu > BLE_ATT_MTU_MAX) {
 		bad = "ATT MTU must be 23..517";
+	} else if (cfg->central_interval_max_us != 0 &&
+		   cfg->central_interval_min_us > cfg->central_interval_max_us) {
+		bad = "the central's interval range is empty";
 	}
 	if (bad == NULL) {
 		return 0;
@@ -179,6 +239,7 @@ void ble_model_connect(struct ble_model *m)
 	m->last_listened = 0;
 	m->in_event = false;
 	m->update_pending = false;
+	m->resv_count = 0;
 }
 
 void ble_model_disconnect(struct ble_model *m)
@@ -187,6 +248,7 @@ void ble_model_disconnect(struct ble_model *m)
 	m->secured = false;
 	m->in_event = false;
 	m->update_pending = false;
+	m->resv_count = 0;
 	queue_clear(&m->q[BLE_CENTRAL]);
 	queue_clear(&m->q[BLE_PERIPHERAL]);
 }
@@ -232,13 +294,25 @@ static bool conn_equal(const struct ble_model_conn *a, const struct ble_model_co
 	       a->timeout_ms == b->timeout_ms;
 }
 
+/* The central's own limits narrow what the peripheral asks for; NULL when nothing is left. */
+static bool central_range(const struct ble_link_cfg *cfg, uint32_t *lo, uint32_t *hi)
+{
+	if (cfg->central_interval_min_us > *lo) {
+		*lo = cfg->central_interval_min_us;
+	}
+	if (cfg->central_interval_max_us != 0 && cfg->central_interval_max_us < *hi) {
+		*hi = cfg->central_interval_max_us;
+	}
+	return *lo <= *hi;
+}
+
 int ble_model_request_params(struct ble_model *m, uint64_t at_us, uint32_t interval_min_us,
 			     uint32_t interval_max_us, uint16_t latency, uint32_t timeout_ms)
 {
 	uint32_t cur = m->cfg.conn.interval_us;
+	uint32_t lo = interval_min_us;
+	uint32_t hi = interval_max_us;
 	struct ble_model_conn p = {
-		.interval_us = cur < interval_min_us ? interval_min_us :
-			       cur > interval_max_us ? interval_max_us : cur,
 		.latency = latency,
 		.timeout_ms = timeout_ms,
 	};
@@ -246,7 +320,14 @@ int ble_model_request_params(struct ble_model *m, uint64_t at_us, uint32_t inter
 	if (!m->connected) {
 		return -ENOTCONN;
 	}
-	if (interval_min_us > interval_max_us || ble_model_conn_check(&p) < 0) {
+	if (interval_min_us > interval_max_us) {
+		return -EINVAL;
+	}
+	if (!central_range(&m->cfg, &lo, &hi)) {
+		return -EPERM; /* the central rejects intervals it does not use */
+	}
+	p.interval_us = cur < lo ? lo : cur > hi ? hi : cur;
+	if (ble_model_conn_check(&p) < 0) {
 		return -EINVAL;
 	}
 	if (m->update_pending ? conn_equal(&m->update, &p) : conn_equal(&m->cfg.conn, &p)) {
@@ -256,6 +337,77 @@ int ble_model_request_params(struct ble_model *m, uint64_t at_us, uint32_t inter
 	m->update_pending = true;
 	m->update_at = (at_us > m->now ? at_us : m->now) + m->cfg.update_delay_us;
 	return 0;
+}
+
+/* ---- Radio reservations ---------------------------------------------------------------------- */
+
+static const struct ble_reservation *resv_at(const struct ble_model *m, size_t i)
+{
+	return &m->resv[(m->resv_head + i) % BLE_RESERVATIONS_MAX];
+}
+
+/* Forgets reservations that ended by t; they are kept in time order. */
+static void resv_prune(struct ble_model *m, uint64_t t)
+{
+	while (m->resv_count > 0 && resv_at(m, 0)->end_us <= t) {
+		m->resv_head = (m->resv_head + 1) % BLE_RESERVATIONS_MAX;
+		m->resv_count--;
+	}
+}
+
+/* True when [start, end) overlaps a reservation. */
+static bool reserved(const struct ble_model *m, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < m->resv_count; i++) {
+		const struct ble_reservation *r = resv_at(m, i);
+
+		if (r->start_us < end && start < r->end_us) {
+			return true;
+		}
+	}
+	return false;
+}
+
+uint64_t ble_model_anchor_after(const struct ble_model *m, uint64_t t, unsigned int n)
+{
+	uint64_t iv = m->cfg.conn.interval_us;
+	uint64_t a = m->in_event ? m->event_start + iv : m->next_anchor;
+
+	if (a <= t) {
+		a += ((t - a) / iv + 1u) * iv;
+	}
+	return a + (uint64_t)(n > 0 ? n - 1u : 0u) * iv;
+}
+
+uint64_t ble_model_reserve(struct ble_model *m, uint64_t t, uint32_t request_us, uint32_t use_us)
+{
+	uint64_t iv = m->cfg.conn.interval_us;
+	uint64_t win = ble_link_event_window_us(&m->cfg);
+	uint64_t s = t > m->now ? t : m->now;
+	struct ble_reservation *r;
+
+	if (m->connected && win < iv) {
+		uint64_t next = ble_model_anchor_after(m, s, 1);
+		uint64_t prev = next - iv;
+
+		if (s < prev + win) {
+			s = prev + win; /* not inside the event's reserved window */
+		}
+		if (s + request_us > next && request_us <= iv - win) {
+			s = next + win; /* normal priority: the gap after the next event */
+		}
+		/* Otherwise it never fits a gap: raised above the link, it starts at s. */
+	}
+	if (m->resv_count == BLE_RESERVATIONS_MAX) {
+		m->resv_head = (m->resv_head + 1) % BLE_RESERVATIONS_MAX;
+		m->resv_count--;
+	}
+	r = &m->resv[(m->resv_head + m->resv_count) % BLE_RESERVATIONS_MAX];
+	r->start_us = s;
+	r->end_us = s + use_us;
+	m->resv_count++;
+	m->stats.reserved_us += use_us;
+	return s;
 }
 
 /* ---- Time ------------------------------------------------------------------------------------ */
@@ -316,6 +468,9 @@ static void carry(struct ble_model *m, enum ble_role from, struct ble_frame *f, 
 	memcpy(att, &f->data[BLE_L2CAP_HDR_SIZE], att_len);
 	queue_pop(&m->q[from]);
 	m->stats.att_bytes[from] += att_len;
+	if (from == BLE_CENTRAL) {
+		m->central_done++;
+	}
 	m->now = received_at;
 	if (m->cb.att_rx != NULL) {
 		m->cb.att_rx(m->cb.arg, from == BLE_CENTRAL ? BLE_PERIPHERAL : BLE_CENTRAL, att,
@@ -325,17 +480,39 @@ static void carry(struct ble_model *m, enum ble_role from, struct ble_frame *f, 
 
 static uint32_t fragment_len(const struct ble_model *m, const struct ble_frame *f)
 {
-	return f != NULL ? min_u32(m->cfg.data_len, (uint32_t)(f->len - f->sent)) : 0;
+	return f != NULL ? min_u32(ble_link_data_len(&m->cfg), (uint32_t)(f->len - f->sent)) : 0;
+}
+
+/* The central's write queue lets at most central_tx_frames ATT PDUs complete per event. */
+static bool central_queue_open(const struct ble_model *m)
+{
+	return m->cfg.central_tx_frames == 0 || m->central_done < m->cfg.central_tx_frames;
+}
+
+/* The frame `from` sends at time t, if any: its oldest, handed over by then and let through. */
+static struct ble_frame *sendable(const struct ble_model *m, enum ble_role from, uint64_t t)
+{
+	if (from == BLE_CENTRAL && !central_queue_open(m)) {
+		return NULL;
+	}
+	return ready_head(&m->q[from], t);
 }
 
 /* After sending n bytes of the head frame f (NULL: an empty PDU), is more data ready at t? */
-static bool has_more(const struct ble_queue *q, const struct ble_frame *f, uint32_t n, uint64_t t)
+static bool has_more(const struct ble_model *m, enum ble_role from, const struct ble_frame *f,
+		     uint32_t n, uint64_t t)
 {
+	const struct ble_queue *q = &m->q[from];
+
 	if (f == NULL) {
 		return false; /* the head is not ready, and nothing behind it goes first */
 	}
 	if (n < (uint32_t)(f->len - f->sent)) {
 		return true;
+	}
+	if (from == BLE_CENTRAL && m->cfg.central_tx_frames != 0 &&
+	    m->central_done + 1u >= m->cfg.central_tx_frames) {
+		return false; /* this PDU completes the last frame the queue lets through */
 	}
 	return q->count > 1 && queue_at(q, 1)->ready_us <= t;
 }
@@ -344,21 +521,30 @@ static bool has_more(const struct ble_queue *q, const struct ble_frame *f, uint3
 static void pair_step(struct ble_model *m)
 {
 	uint64_t t = m->pair_at;
-	struct ble_frame *cf = ready_head(&m->q[BLE_CENTRAL], t);
-	struct ble_frame *pf = ready_head(&m->q[BLE_PERIPHERAL], t);
+	struct ble_frame *cf = sendable(m, BLE_CENTRAL, t);
+	struct ble_frame *pf = sendable(m, BLE_PERIPHERAL, t);
 	uint32_t c_len = fragment_len(m, cf);
 	uint32_t p_len = fragment_len(m, pf);
 	uint32_t c_air = ble_pdu_air_us(m->cfg.phy, c_len, mic_on(m));
 	uint32_t p_air = ble_pdu_air_us(m->cfg.phy, p_len, mic_on(m));
 	uint64_t dur = (uint64_t)c_air + BLE_T_IFS_US + p_air + BLE_T_IFS_US;
+	uint64_t need = m->cfg.event_margin ? ble_link_max_pair_us(&m->cfg) : dur;
 	uint64_t c_end = t + c_air;
 	uint64_t p_end = c_end + BLE_T_IFS_US + p_air;
 
 	m->now = t;
 	if (m->pairs_in_event > 0 &&
-	    (!m->more_data || t - m->event_start + dur > event_len_us(&m->cfg) ||
+	    (!m->more_data || t - m->event_start + need > event_len_us(&m->cfg) ||
 	     (m->cfg.max_pairs_per_event != 0 &&
 	      m->pairs_in_event >= m->cfg.max_pairs_per_event))) {
+		close_event(m);
+		return;
+	}
+	if (reserved(m, t, t + dur)) {
+		/* The radio is taken from here on: the event ends (or is lost) before the pair. */
+		if (m->pairs_in_event == 0) {
+			m->stats.events_blocked++;
+		}
 		close_event(m);
 		return;
 	}
@@ -368,8 +554,8 @@ static void pair_step(struct ble_model *m)
 	m->pair_at = t + dur;
 
 	/* The MD bits: either side still has data ready after this pair. */
-	m->more_data = has_more(&m->q[BLE_CENTRAL], cf, c_len, t) ||
-		       has_more(&m->q[BLE_PERIPHERAL], pf, p_len, t);
+	m->more_data = has_more(m, BLE_CENTRAL, cf, c_len, t) ||
+		       has_more(m, BLE_PERIPHERAL, pf, p_len, t);
 
 	if (cf != NULL) {
 		carry(m, BLE_CENTRAL, cf, c_len, c_end);
@@ -392,6 +578,7 @@ static void anchor_step(struct ble_model *m)
 	bool listen;
 
 	m->now = a;
+	resv_prune(m, a);
 	if (m->update_pending && m->update_at <= a) {
 		m->cfg.conn = m->update;
 		m->update_pending = false;
@@ -401,6 +588,13 @@ static void anchor_step(struct ble_model *m)
 		}
 	}
 	m->stats.events++;
+	if (reserved(m, a, a + 1u)) {
+		/* The radio is another activity's: the event is lost, the central's data waits. */
+		m->stats.events_blocked++;
+		m->event_counter++;
+		m->next_anchor = a + m->cfg.conn.interval_us;
+		return;
+	}
 	/* Latency lets the peripheral sleep only while it has nothing to send itself. */
 	listen = m->event_counter == 0 || ready_head(&m->q[BLE_PERIPHERAL], a) != NULL ||
 		 m->event_counter - m->last_listened > m->cfg.conn.latency;
@@ -415,6 +609,7 @@ static void anchor_step(struct ble_model *m)
 	m->event_start = a;
 	m->pair_at = a;
 	m->pairs_in_event = 0;
+	m->central_done = 0;
 	m->more_data = true;
 	pair_step(m);
 }
@@ -441,41 +636,54 @@ void ble_model_step(struct ble_model *m)
 
 /* ---- Capacity -------------------------------------------------------------------------------- */
 
+/* Whether one more pair of dur_us may start t_us into an event that already had `pairs`. */
+static bool pair_fits(const struct ble_link_cfg *cfg, uint32_t t_us, uint32_t dur_us,
+		      unsigned int pairs)
+{
+	uint32_t need = cfg->event_margin ? ble_link_max_pair_us(cfg) : dur_us;
+
+	if (pairs == 0) {
+		return true; /* an event always has its first exchange */
+	}
+	if (cfg->max_pairs_per_event != 0 && pairs >= cfg->max_pairs_per_event) {
+		return false;
+	}
+	return t_us + need <= event_len_us(cfg);
+}
+
 unsigned int ble_link_pairs_per_event(const struct ble_link_cfg *cfg)
 {
-	uint32_t pair = ble_pdu_air_us(cfg->phy, cfg->data_len, cfg->encrypted) + BLE_T_IFS_US +
+	uint32_t pair = ble_pdu_air_us(cfg->phy, ble_link_data_len(cfg), cfg->encrypted) +
+			BLE_T_IFS_US +
 			ble_pdu_air_us(cfg->phy, 0, cfg->encrypted) + BLE_T_IFS_US;
-	unsigned int n = event_len_us(cfg) / pair;
+	unsigned int n = 0;
 
-	if (n == 0) {
-		n = 1; /* an event always has its first exchange */
-	}
-	if (cfg->max_pairs_per_event != 0 && n > cfg->max_pairs_per_event) {
-		n = cfg->max_pairs_per_event;
+	while (pair_fits(cfg, n * pair, pair, n)) {
+		n++;
 	}
 	return n;
 }
 
 double ble_link_capacity_bps(const struct ble_link_cfg *cfg)
 {
-	/* Packs an endless stream of full writes into events with the model's own rule. */
+	/* Packs an endless stream of full writes into events with the model's own rules. */
 	const unsigned int events = 4000;
 	const uint32_t frame = BLE_L2CAP_HDR_SIZE + cfg->att_mtu;
 	const double value_per_byte = (double)(cfg->att_mtu - 3u) / (double)frame;
-	const uint32_t len = event_len_us(cfg);
 	uint32_t left = frame;
 	double value = 0;
 
 	for (unsigned int e = 0; e < events; e++) {
 		uint32_t t = 0;
+		unsigned int done = 0;
 
 		for (unsigned int pairs = 0;; pairs++) {
-			uint32_t n = min_u32(cfg->data_len, left);
+			uint32_t n = min_u32(ble_link_data_len(cfg), left);
 			uint32_t dur = ble_pdu_air_us(cfg->phy, n, cfg->encrypted) + BLE_T_IFS_US +
 				       ble_pdu_air_us(cfg->phy, 0, cfg->encrypted) + BLE_T_IFS_US;
 
-			if (pairs > 0 && (t + dur > len || (cfg->max_pairs_per_event != 0 &&
-							     pairs >= cfg->max_pairs_per_event))) {
+			if (!pair_fits(cfg, t, dur, pairs) ||
+			    (cfg->central_tx_frames != 0 && done >= cfg->central_tx_frames)) {
 				break;
 			}
 			t += dur;
@@ -483,6 +691,7 @@ double ble_link_capacity_bps(const struct ble_link_cfg *cfg)
 			left -= n;
 			if (left == 0) {
 				left = frame;
+				done++;
 			}
 		}
 	}

@@ -1,9 +1,11 @@
 /*
  * A deterministic model of one Bluetooth LE connection in virtual time (microseconds): connection
- * events every interval, peripheral latency, PHY air times, data length, ATT MTU, PDU pairs per
- * event and connection-parameter updates that the central accepts after a delay. It carries ATT
- * PDUs between a central and a peripheral and calls back when one arrives; what they mean is the
- * caller's business. It is a model of what decides SMP throughput, not a radio: no loss, no
+ * events every interval, peripheral latency, PHY air times (1M, 2M, Coded), data length, ATT MTU,
+ * PDU pairs per event with the controllers' end-of-event margin, the central's write queue,
+ * connection-parameter updates that the central accepts after a delay, and radio time that the
+ * peripheral's flash operations take away on a single-core chip. It carries ATT PDUs between a
+ * central and a peripheral and calls back when one arrives; what they mean is the caller's
+ * business. It is a model of what decides SMP throughput, not a radio: no loss, no
  * retransmission, no channel map, no clock drift.
  */
 #ifndef BLE_MODEL_H
@@ -31,10 +33,20 @@
 /* A data PDU on air besides its payload: access address 4, header 2, CRC 3 (+ preamble). */
 #define BLE_PDU_OVERHEAD 9u
 #define BLE_MIC_SIZE 4u
+/* Radio reservations (flash slots) the model remembers at once; older ones are dropped. */
+#define BLE_RESERVATIONS_MAX 64u
+/*
+ * What the peripheral's controller reserves for each connection event: nRF Connect SDK's default
+ * event length (CONFIG_BT_CTLR_SDC_MAX_CONN_EVENT_LEN_DEFAULT). Events may extend beyond it while
+ * the radio is free; other activities (a flash slot) are scheduled around the reserved part.
+ */
+#define BLE_EVENT_RESERVE_US 7500u
 
 enum ble_phy {
 	BLE_PHY_1M = 1,
 	BLE_PHY_2M = 2,
+	BLE_PHY_CODED = 3,    /* LE Coded, S=8 (125 kbit/s) */
+	BLE_PHY_CODED_S2 = 4, /* LE Coded, S=2 (500 kbit/s) */
 };
 
 enum ble_role {
@@ -55,6 +67,21 @@ struct ble_link_cfg {
 	uint16_t att_mtu;            /* 23..517, as if already exchanged */
 	uint32_t event_len_us;       /* air time an event may use; 0: the whole interval */
 	uint16_t max_pairs_per_event; /* the central's cap on PDU pairs per event; 0: none */
+	/*
+	 * The controllers' end-of-event margin: another pair starts only if a pair of PDUs of the
+	 * maximum length (data length and MIC, both ways) would still end within the event, as
+	 * neither side knows how long the other's next PDU is. Off: only the actual pair must fit.
+	 */
+	bool event_margin;
+	/*
+	 * The central's write queue: ATT PDUs its controller holds at once. The host hands over the
+	 * next ones when the controller reports the sent ones, after the event: at most this many
+	 * of the central's ATT PDUs complete per event. 0: no limit.
+	 */
+	uint16_t central_tx_frames;
+	/* Intervals the central accepts when the peripheral asks for new parameters; 0: any. */
+	uint32_t central_interval_min_us;
+	uint32_t central_interval_max_us;
 	uint32_t update_delay_us;    /* from an update request to the first event using it */
 	bool encrypted;              /* once secured, every non-empty PDU carries a 4-byte MIC */
 	uint32_t secure_after_us;    /* from the connection to the link being secured */
@@ -96,6 +123,14 @@ struct ble_model_stats {
 	uint64_t att_bytes[2];    /* ATT PDU bytes delivered, per role of the sender */
 	uint64_t busy_us;         /* air time including inter-frame spaces */
 	uint64_t updates;         /* parameter updates applied */
+	uint64_t events_blocked;  /* events lost to a radio reservation (a flash slot) */
+	uint64_t reserved_us;     /* radio time given to reservations */
+};
+
+/* Radio time taken away from the link, e.g. a flash operation's timeslot on a single-core chip. */
+struct ble_reservation {
+	uint64_t start_us;
+	uint64_t end_us;
 };
 
 struct ble_model {
@@ -113,12 +148,17 @@ struct ble_model {
 	uint64_t event_start;
 	uint64_t pair_at;      /* next PDU pair of the event in progress */
 	unsigned int pairs_in_event;
+	unsigned int central_done; /* the central's ATT PDUs completed in this event */
 	bool more_data;        /* an MD bit was set in the last pair */
 	/* A parameter update the central accepted, waiting for its first event. */
 	bool update_pending;
 	struct ble_model_conn update;
 	uint64_t update_at;
 	struct ble_queue q[2]; /* indexed by the sender's role */
+	/* Radio reservations in time order, a ring of the most recent ones. */
+	struct ble_reservation resv[BLE_RESERVATIONS_MAX];
+	size_t resv_head;
+	size_t resv_count;
 	struct ble_model_stats stats;
 };
 
@@ -166,6 +206,25 @@ void ble_model_idle_until(struct ble_model *m, uint64_t t);
 /* True when `from` has queued PDUs not yet carried. */
 bool ble_model_has_pending(const struct ble_model *m, enum ble_role from);
 
+/*
+ * The anchor of the n-th connection event (n >= 1) that starts after time t, projected with the
+ * interval in use: what a host that wants its data in a later event waits for.
+ */
+uint64_t ble_model_anchor_after(const struct ble_model *m, uint64_t t, unsigned int n);
+
+/*
+ * Takes the radio away from the link for use_us, for an activity (a flash slot) that the
+ * peripheral's scheduler was asked for at time t with a request of request_us (the slot's
+ * length, use_us <= request_us). Placement, as the controller schedules a flash timeslot: from t
+ * (not before the end of the PDU pair in flight, nor inside an event's reserved window), in the
+ * gap before the next anchor when the request fits there; else after the next event's window
+ * when the request fits in a gap between two windows (normal priority); else at once, raised
+ * above the link (high priority), and the events whose anchors fall inside are lost. An event
+ * in progress, extended beyond its window, ends before a pair that would overlap. Returns the
+ * start.
+ */
+uint64_t ble_model_reserve(struct ble_model *m, uint64_t t, uint32_t request_us, uint32_t use_us);
+
 /* ---- Arithmetic shared with the report ------------------------------------------------------ */
 
 /* Air time of a data PDU with `payload` LL payload bytes (0: empty PDU) on phy, in µs. */
@@ -180,5 +239,24 @@ double ble_link_capacity_bps(const struct ble_link_cfg *cfg);
 
 /* PDU pairs per connection event when the central sends full PDUs and the peripheral empty ones. */
 unsigned int ble_link_pairs_per_event(const struct ble_link_cfg *cfg);
+
+/*
+ * The data length in effect: the configured one, less where a pair of PDUs that long would not
+ * fit in one event (LE Coded at short intervals), as a controller keeps its PDUs within the
+ * time an event has.
+ */
+uint32_t ble_link_data_len(const struct ble_link_cfg *cfg);
+
+/* A pair of PDUs of the maximum length (data length and MIC, both ways), what the margin needs. */
+uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg);
+
+/*
+ * The part of each interval the peripheral's scheduler keeps for the connection event: the
+ * reserved event length, at most the interval. Flash slots are placed in the gaps that leave.
+ */
+uint32_t ble_link_event_window_us(const struct ble_link_cfg *cfg);
+
+/* "1M", "2M", "Coded S=8", "Coded S=2". */
+const char *ble_phy_name(enum ble_phy phy);
 
 #endif /* BLE_MODEL_H */

@@ -372,6 +372,36 @@ uint64_t ble_sim_now(const struct ble_sim *s)
 	return s->now;
 }
 
+bool ble_sim_flash_takes_radio(const struct ble_sim_cfg *cfg)
+{
+	if (cfg->dev.flash == NULL) {
+		return false;
+	}
+	switch (cfg->sharing) {
+	case BLE_SHARING_PARALLEL:
+		return false;
+	case BLE_SHARING_TIMESLOT:
+		return true;
+	case BLE_SHARING_AUTO:
+		break;
+	}
+	return cfg->dev.flash->radio_shared;
+}
+
+size_t ble_sim_max_packet(const struct ble_sim *s)
+{
+	return s->cfg.reassembly ? SMP_HDR_SIZE + UINT16_MAX :
+				   (size_t)s->link.cfg.att_mtu - SMP_BT_ATT_HDR_SIZE;
+}
+
+/* The device's flash asks for a timeslot: the link gives the radio up for it. */
+static uint64_t radio_slot(void *arg, uint64_t t, uint32_t request_us, uint64_t use_us)
+{
+	struct ble_sim *s = arg;
+
+	return ble_model_reserve(&s->link, t, request_us, (uint32_t)use_us);
+}
+
 static bool central_cccd_written(struct ble_sim *s)
 {
 	return !s->central.cccd_pending;
@@ -400,9 +430,16 @@ int ble_sim_central_send(struct ble_sim *s, const uint8_t *pkt, size_t len)
 {
 	size_t piece = (size_t)s->link.cfg.att_mtu - SMP_BT_ATT_HDR_SIZE;
 	uint8_t att[BLE_ATT_MTU_MAX];
+	uint64_t ready = s->now;
 
 	if (!s->link.connected || !s->central.subscribed) {
 		return -ENOTCONN;
+	}
+	if (len > ble_sim_max_packet(s)) {
+		return -EMSGSIZE;
+	}
+	if (s->cfg.turnaround_events > 0) {
+		ready = ble_model_anchor_after(&s->link, s->now, s->cfg.turnaround_events);
 	}
 	for (size_t off = 0; off < len; off += piece) {
 		size_t n = len - off < piece ? len - off : piece;
@@ -411,7 +448,7 @@ int ble_sim_central_send(struct ble_sim *s, const uint8_t *pkt, size_t len)
 		att[0] = SMP_BT_ATT_OP_WRITE_CMD;
 		put_le16(&att[1], BLE_SIM_SMP_HANDLE);
 		memcpy(&att[SMP_BT_ATT_HDR_SIZE], pkt + off, n);
-		rc = ble_model_send(&s->link, BLE_CENTRAL, att, n + SMP_BT_ATT_HDR_SIZE, s->now);
+		rc = ble_model_send(&s->link, BLE_CENTRAL, att, n + SMP_BT_ATT_HDR_SIZE, ready);
 		if (rc < 0) {
 			return rc;
 		}
@@ -461,6 +498,10 @@ int ble_sim_open(struct ble_sim *s, const struct ble_sim_cfg *cfg)
 	dev.machine = "ble-model";
 	dev.transport_init = install_transport;
 	dev.transport_arg = s;
+	if (ble_sim_flash_takes_radio(cfg)) {
+		dev.radio_slot = radio_slot;
+		dev.radio_arg = s;
+	}
 	rc = vdevice_open(&s->dev, &dev);
 	if (rc < 0) {
 		goto out_deinit_link;

@@ -25,12 +25,30 @@
 #define BLE_SIM_SMP_HANDLE 0x0012u
 #define BLE_SIM_CCCD_HANDLE 0x0013u
 
+/* How the device's flash and radio share time. */
+enum ble_sharing {
+	BLE_SHARING_AUTO,     /* as the part does: timeslots on nRF52, parallel on nRF5340 */
+	BLE_SHARING_PARALLEL, /* the radio runs on while the flash works (a core of its own) */
+	BLE_SHARING_TIMESLOT, /* each flash slot takes the radio (one core, MPSL timeslots) */
+};
+
 struct ble_sim_cfg {
 	struct ble_link_cfg link;
 	/* The device; its identity and transport are the BLE simulation's own. */
 	struct vdevice_cfg dev;
 	bool transfer_events;   /* uploads over BLE count as BLE transfers for the application */
 	uint32_t reconnect_us;  /* from a device reboot to the central's reconnection */
+	enum ble_sharing sharing;
+	/* The central. */
+	const char *central;    /* the profile it was built from, for reports */
+	/*
+	 * A write the client sends after a notification goes out from the n-th connection event
+	 * after that moment: the phone's OS and app need that long (0: at once, in the same event
+	 * if it is still going).
+	 */
+	uint8_t turnaround_events;
+	bool reassembly;        /* SMP packets span several writes (else one packet per write) */
+	uint32_t given;         /* settings the user gave, one bit each: a profile keeps off them */
 };
 
 struct ble_sim_central {
@@ -76,9 +94,17 @@ void ble_sim_close(struct ble_sim *s);
 /* The simulation's time (µs since the connection). */
 uint64_t ble_sim_now(const struct ble_sim *s);
 
+/* Whether flash slots take the radio in this simulation (sharing resolved for the part). */
+bool ble_sim_flash_takes_radio(const struct ble_sim_cfg *cfg);
+
+/* The longest SMP packet the central sends: unlimited with reassembly, else one write's worth. */
+size_t ble_sim_max_packet(const struct ble_sim *s);
+
 /*
- * The central sends one SMP packet: ATT writes without response of at most ATT_MTU - 3 bytes.
- * Returns 0, -ENOTCONN (no connection or not subscribed yet) or -ENOMEM.
+ * The central sends one SMP packet: ATT writes without response of at most ATT_MTU - 3 bytes,
+ * handed to its controller at once or, with a turnaround, for a later connection event.
+ * Returns 0, -ENOTCONN (no connection or not subscribed yet), -EMSGSIZE (longer than
+ * ble_sim_max_packet()) or -ENOMEM.
  */
 int ble_sim_central_send(struct ble_sim *s, const uint8_t *pkt, size_t len);
 

@@ -59,24 +59,56 @@ struct report {
 	double capacity_bps;
 	double goodput_bps;
 	double link_s;        /* the image at link capacity */
-	double flash_s;       /* the flash work the upload caused, on the configured part */
+	double write_s;       /* the flash work the upload caused, on the configured part */
+	double erase_s;
+	double flash_s;
+	double duty;          /* share of the radio's time the link needs (timeslot sharing) */
+	double bound_s;       /* the physical bound under the part's sharing rule */
+	bool timeslot;
 	uint64_t words;
 	uint64_t pages;
 	unsigned int pairs_per_event;
 	struct sim_dfu_result dfu;
 };
 
+/*
+ * The physical bound (docs/ble_model.md): with flash and radio in parallel, the slower of the
+ * two. Where flash slots take the radio, erase slots never fit between events and add up with
+ * the link; write slots share the radio time the link leaves, which is none when the gap between
+ * two events' reserved windows is shorter than a write slot.
+ */
+static void compute_bound(const struct ble_sim_cfg *cfg, struct report *r)
+{
+	const struct ble_link_cfg *l = &cfg->link;
+	uint32_t pair = ble_pdu_air_us(l->phy, ble_link_data_len(l), l->encrypted) + BLE_T_IFS_US +
+			ble_pdu_air_us(l->phy, 0, l->encrypted) + BLE_T_IFS_US;
+	uint32_t gap = l->conn.interval_us - ble_link_event_window_us(l);
+	double busy = (double)r->pairs_per_event * pair / l->conn.interval_us;
+
+	r->timeslot = ble_sim_flash_takes_radio(cfg);
+	if (!r->timeslot) {
+		r->duty = 0;
+		r->bound_s = r->link_s > r->flash_s ? r->link_s : r->flash_s;
+		return;
+	}
+	r->duty = gap < FLASH_SLOT_WRITE_US + FLASH_SLOT_SLACK_US || busy > 1.0 ? 1.0 : busy;
+	r->bound_s = r->write_s + r->link_s * r->duty;
+	if (r->link_s > r->bound_s) {
+		r->bound_s = r->link_s;
+	}
+	r->bound_s += r->erase_s;
+}
+
 static void print_text(const struct options *o, const struct ble_sim *s, const struct report *r,
 		       int rc)
 {
 	const struct upload_result *res = &r->dfu.up;
-	char cfg[512];
-	double bound = r->link_s > r->flash_s ? r->link_s : r->flash_s;
+	char cfg[768];
 
 	ble_sim_cfg_describe(&o->sim, cfg, sizeof(cfg));
 	printf("model: %s\n", cfg);
-	printf("device: buf_size %" PRIu64 ", buf_count %" PRIu64 "; window %u\n",
-	       r->dfu.buf_size, r->dfu.buf_count, r->dfu.window);
+	printf("device: buf_size %" PRIu64 ", buf_count %" PRIu64 "; packets of %zu, window %u\n",
+	       r->dfu.buf_size, r->dfu.buf_count, r->dfu.packet_size, r->dfu.window);
 	printf("link capacity: %.1f kB/s of ATT write payload (%u PDU pairs per event)\n",
 	       r->capacity_bps / 1000.0, r->pairs_per_event);
 	if (rc < 0) {
@@ -91,14 +123,23 @@ static void print_text(const struct options *o, const struct ble_sim *s, const s
 	       r->session_s);
 	printf("goodput: %.1f kB/s = %.1f %% of the link capacity\n", r->goodput_bps / 1000.0,
 	       100.0 * r->goodput_bps / r->capacity_bps);
-	printf("bound: link %.3f s, flash %.3f s (%" PRIu64 " words, %" PRIu64 " page erases%s) "
-	       "-> DFU time / max = %.3f\n",
-	       r->link_s, r->flash_s, r->words, r->pages,
-	       o->sim.dev.flash != NULL ? "" : ", untimed", r->upload_s / bound);
+	printf("flash: %.3f s write (%" PRIu64 " words), %.3f s erase (%" PRIu64 " pages)%s\n",
+	       r->write_s, r->words, r->erase_s, r->pages,
+	       o->sim.dev.flash != NULL ? "" : ", untimed");
+	if (r->timeslot) {
+		printf("bound (timeslot: erase + max(link, write + link x duty %.3f)): %.3f s "
+		       "-> DFU time / bound = %.3f\n", r->duty, r->bound_s,
+		       r->upload_s / r->bound_s);
+	} else {
+		printf("bound (parallel: max(link %.3f s, flash %.3f s)): %.3f s -> DFU time / "
+		       "bound = %.3f\n", r->link_s, r->flash_s, r->bound_s,
+		       r->upload_s / r->bound_s);
+	}
 	printf("link: %" PRIu64 " events, peripheral listened at %" PRIu64 ", %" PRIu64
-	       " PDU pairs, %" PRIu64 " parameter updates, final latency %u\n",
-	       s->link.stats.events, s->link.stats.events_listened, s->link.stats.pairs,
-	       s->link.stats.updates, (unsigned int)s->link.cfg.conn.latency);
+	       " lost to flash slots, %" PRIu64 " PDU pairs, %" PRIu64 " parameter updates, "
+	       "final latency %u\n",
+	       s->link.stats.events, s->link.stats.events_listened, s->link.stats.events_blocked,
+	       s->link.stats.pairs, s->link.stats.updates, (unsigned int)s->link.cfg.conn.latency);
 	printf("client: %u requests, %u timeouts, %u resyncs, %u restarts\n", res->packets,
 	       res->timeouts, res->resyncs, res->restarts);
 }
@@ -108,30 +149,36 @@ static void print_json(const struct options *o, const struct ble_sim *s, const s
 {
 	const struct upload_result *res = &r->dfu.up;
 	const struct ble_link_cfg *l = &o->sim.link;
-	double bound = r->link_s > r->flash_s ? r->link_s : r->flash_s;
 
 	printf("{\"ok\":%s,\"size\":%zu,\"match\":%s,\"upload_s\":%.6f,\"session_s\":%.6f,"
 	       "\"goodput_Bps\":%.1f,\"capacity_Bps\":%.1f,\"utilisation\":%.4f,"
-	       "\"link_s\":%.6f,\"flash_s\":%.6f,\"bound_ratio\":%.4f,\"flash_words\":%" PRIu64
-	       ",\"flash_pages\":%" PRIu64 ",",
+	       "\"link_s\":%.6f,\"flash_s\":%.6f,\"write_s\":%.6f,\"erase_s\":%.6f,"
+	       "\"sharing\":\"%s\",\"duty\":%.4f,\"bound_s\":%.6f,\"bound_ratio\":%.4f,"
+	       "\"flash_words\":%" PRIu64 ",\"flash_pages\":%" PRIu64 ",",
 	       rc == 0 ? "true" : "false", r->size,
 	       res->match_known ? (res->match ? "true" : "false") : "null", r->upload_s,
 	       r->session_s, r->goodput_bps, r->capacity_bps, r->goodput_bps / r->capacity_bps,
-	       r->link_s, r->flash_s, r->upload_s / bound, r->words, r->pages);
-	printf("\"interval_ms\":%.2f,\"latency\":%u,\"phy\":\"%s\",\"dl\":%u,\"mtu\":%u,"
+	       r->link_s, r->flash_s, r->write_s, r->erase_s,
+	       r->timeslot ? "timeslot" : "parallel", r->duty, r->bound_s,
+	       r->upload_s / r->bound_s, r->words, r->pages);
+	printf("\"central\":\"%s\",\"interval_ms\":%.2f,\"latency\":%u,\"phy\":\"%s\","
+	       "\"dl\":%u,\"mtu\":%u,\"max_pairs\":%u,\"turnaround\":%u,\"reassembly\":%s,"
 	       "\"flash\":\"%s\",\"transfer_events\":%s,\"buf_size\":%" PRIu64
-	       ",\"buf_count\":%" PRIu64 ",\"window\":%u,\"pairs_per_event\":%u,",
-	       l->conn.interval_us / 1000.0, (unsigned int)l->conn.latency,
-	       l->phy == BLE_PHY_2M ? "2M" : "1M", (unsigned int)l->data_len,
-	       (unsigned int)l->att_mtu, o->sim.dev.flash != NULL ? o->sim.dev.flash->name : "none",
+	       ",\"buf_count\":%" PRIu64 ",\"packet_size\":%zu,\"window\":%u,"
+	       "\"pairs_per_event\":%u,",
+	       o->sim.central != NULL ? o->sim.central : "custom", l->conn.interval_us / 1000.0,
+	       (unsigned int)l->conn.latency, ble_phy_name(l->phy), (unsigned int)l->data_len,
+	       (unsigned int)l->att_mtu, (unsigned int)l->max_pairs_per_event,
+	       (unsigned int)o->sim.turnaround_events, o->sim.reassembly ? "true" : "false",
+	       o->sim.dev.flash != NULL ? o->sim.dev.flash->name : "none",
 	       o->sim.transfer_events ? "true" : "false", r->dfu.buf_size, r->dfu.buf_count,
-	       r->dfu.window, r->pairs_per_event);
-	printf("\"events\":%" PRIu64 ",\"events_listened\":%" PRIu64 ",\"pairs\":%" PRIu64
-	       ",\"updates\":%" PRIu64 ",\"final_latency\":%u,\"requests\":%u,\"timeouts\":%u,"
-	       "\"resyncs\":%u,\"restarts\":%u}\n",
-	       s->link.stats.events, s->link.stats.events_listened, s->link.stats.pairs,
-	       s->link.stats.updates, (unsigned int)s->link.cfg.conn.latency, res->packets,
-	       res->timeouts, res->resyncs, res->restarts);
+	       r->dfu.packet_size, r->dfu.window, r->pairs_per_event);
+	printf("\"events\":%" PRIu64 ",\"events_listened\":%" PRIu64 ",\"events_blocked\":%"
+	       PRIu64 ",\"pairs\":%" PRIu64 ",\"updates\":%" PRIu64 ",\"final_latency\":%u,"
+	       "\"requests\":%u,\"timeouts\":%u,\"resyncs\":%u,\"restarts\":%u}\n",
+	       s->link.stats.events, s->link.stats.events_listened, s->link.stats.events_blocked,
+	       s->link.stats.pairs, s->link.stats.updates, (unsigned int)s->link.cfg.conn.latency,
+	       res->packets, res->timeouts, res->resyncs, res->restarts);
 }
 
 static int run(const void *ctx, const uint8_t *img, size_t size)
@@ -176,7 +223,10 @@ static int run(const void *ctx, const uint8_t *img, size_t size)
 	r.link_s = (double)size / r.capacity_bps;
 	r.words = s->dev.tflash.words - words0;
 	r.pages = s->dev.tflash.pages - pages0;
-	r.flash_s = (double)flash_timing_cost_us(o->sim.dev.flash, r.words, r.pages) / 1e6;
+	r.write_s = (double)flash_timing_cost_us(o->sim.dev.flash, r.words, 0) / 1e6;
+	r.erase_s = (double)flash_timing_cost_us(o->sim.dev.flash, 0, r.pages) / 1e6;
+	r.flash_s = r.write_s + r.erase_s;
+	compute_bound(&o->sim, &r);
 	if (o->dfu.json) {
 		print_json(o, s, &r, rc);
 	} else {

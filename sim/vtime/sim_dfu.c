@@ -18,10 +18,15 @@
 #include "smp_client.h"
 #include "vport.h"
 
+/* The smallest packet --packet takes: an upload chunk's header, CBOR keys and some data. */
+#define SMP_PACKET_MIN 64u
+
 const char sim_dfu_opts_help[] =
 	"  --size BYTES       generate an unsigned image of exactly this size (default 524288)\n"
 	"  --image FILE       upload this file instead\n"
 	"  --window N         requests in flight (default: buf_count - 1 from MCUmgr params)\n"
+	"  --packet BYTES     SMP packet size, at most buf_size (default: buf_size), as a\n"
+	"                     device with smaller buffers would report\n"
 	"  --timeout-ms MS    client timeout per request (default 2500; first chunk 40 s)\n"
 	"  --json             one JSON object on stdout\n"
 	"  --log-level LEVEL  device log on stderr, err|wrn|inf|dbg (default err)\n";
@@ -69,6 +74,11 @@ static int opts_parse(struct sim_dfu_opts *o, const char *prog, const char *opt,
 		o->size = n;
 	} else if (strcmp(opt, "--image") == 0) {
 		o->image = val;
+	} else if (strcmp(opt, "--packet") == 0) {
+		if (!sim_dfu_parse_count(val, UINT16_MAX, &n) || n < SMP_PACKET_MIN) {
+			return sim_dfu_usage_error(prog, "--packet must be 64..65535", val);
+		}
+		o->packet = (size_t)n;
 	} else if (strcmp(opt, "--window") == 0) {
 		if (!sim_dfu_parse_count(val, UPLOAD_MAX_WINDOW, &n) || n < 1) {
 			return sim_dfu_usage_error(prog, "--window must be 1..64", val);
@@ -238,6 +248,15 @@ int sim_dfu_upload(struct transport *t, const struct sim_dfu_opts *o, const char
 	}
 	r->packet_size = r->buf_size > t->frame_overhead ?
 				 (size_t)(r->buf_size - t->frame_overhead) : 0;
+	if (o->packet != 0) {
+		if (o->packet > r->packet_size) {
+			fprintf(stderr, "%s: --packet %zu is more than the device's %zu\n", prog,
+				o->packet, r->packet_size);
+			rc = -EINVAL;
+			goto out;
+		}
+		r->packet_size = o->packet;
+	}
 	if (r->packet_size > t->max_packet) {
 		r->packet_size = t->max_packet;
 	}

@@ -19,6 +19,7 @@ struct sim_dfu_opts {
 	size_t size;          /* image bytes to generate, when no file is given */
 	const char *image;    /* or the file to upload */
 	unsigned int window;  /* 0: buf_count - 1 */
+	size_t packet;        /* SMP packet size; 0: buf_size (less the link's framing) */
 	int timeout_ms;
 	bool json;
 	enum port_log_level log_level;

@@ -54,10 +54,19 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-static void device_busy(void *arg, uint64_t us)
+/* One flash slot: the CPU that asked waits for it, and for the radio when the part shares it. */
+static void device_flash_slot(void *arg, uint32_t request_us, uint64_t use_us)
 {
-	(void)arg;
-	vport_advance_us(us);
+	struct vdevice *d = arg;
+
+	if (d->cfg.radio_slot != NULL) {
+		uint64_t start = d->cfg.radio_slot(d->cfg.radio_arg, vport_now_us(), request_us,
+						   use_us);
+
+		vport_set_now_us(start + use_us);
+		return;
+	}
+	vport_advance_us(use_us);
 }
 
 static uint32_t flash_size(void)
@@ -105,7 +114,12 @@ static int flash_open(struct vdevice *d)
 			d->cfg.flash_path != NULL ? d->cfg.flash_path : "", strerror(-rc));
 		return rc;
 	}
-	timed_flash_init(&d->tflash, &d->flash.dev, d->cfg.flash, device_busy, d);
+	rc = timed_flash_init(&d->tflash, &d->flash.dev, d->cfg.flash, d->cfg.erase_mode,
+			      d->cfg.partial_erase_us, device_flash_slot, d);
+	if (rc < 0) {
+		flash_sim_close(&d->flash);
+		return rc;
+	}
 	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
 		d->areas[i] = (struct flash_area){
 			.id = (enum flash_area_id)i,
@@ -118,6 +132,7 @@ static int flash_open(struct vdevice *d)
 		if (i == FLASH_AREA_IMAGE_PRIMARY && d->cfg.factory_image_size > 0) {
 			rc = factory_program(d, off, area_sizes[i]);
 			if (rc < 0) {
+				timed_flash_deinit(&d->tflash);
 				flash_sim_close(&d->flash);
 				return rc;
 			}
@@ -130,6 +145,7 @@ static int flash_open(struct vdevice *d)
 	rc = flash_map_init(d->areas, FLASH_AREA_COUNT);
 	if (rc < 0) {
 		fprintf(stderr, "sim: flash map rejected (%d)\n", rc);
+		timed_flash_deinit(&d->tflash);
 		flash_sim_close(&d->flash);
 	}
 	return rc;
@@ -146,6 +162,7 @@ static int power_on(struct vdevice *d)
 	d->smp_head = 0;
 	sys_timers_reset();
 	mgmt_callbacks_reset();
+	timed_flash_reset_erases(&d->tflash);
 	rc = boot_go(&rsp);
 	if (rc == -ENOENT) {
 		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
@@ -205,13 +222,14 @@ int vdevice_open(struct vdevice *d, const struct vdevice_cfg *cfg)
 	}
 	rc = vdevice_boot(d);
 	if (rc < 0) {
-		flash_sim_close(&d->flash);
+		vdevice_close(d);
 	}
 	return rc;
 }
 
 void vdevice_close(struct vdevice *d)
 {
+	timed_flash_deinit(&d->tflash);
 	flash_sim_close(&d->flash);
 }
 

@@ -22,6 +22,15 @@
 struct vdevice_cfg {
 	const char *flash_path;           /* NULL: the flash lives in RAM for this run only */
 	const struct flash_timing *flash; /* NULL: flash operations take no time */
+	enum flash_erase_mode erase_mode; /* smpdfu's erase-ahead or Zephyr's every page */
+	uint32_t partial_erase_us;        /* 0: whole-page erase slots */
+	/*
+	 * Where the flash takes the radio (a single-core part): places one flash slot asked for at
+	 * device time t (request_us long, use_us of work) on the radio's schedule and returns its
+	 * start; the device's CPU waits until it ends. NULL: flash and radio run in parallel.
+	 */
+	uint64_t (*radio_slot)(void *arg, uint64_t t, uint32_t request_us, uint64_t use_us);
+	void *radio_arg;
 	bool slot1_dirty;       /* slot 1 holds an older image: every page needs an erase */
 	/*
 	 * A blank primary slot is first given a version 1.0.0 image of this many bytes, as a

@@ -1,7 +1,8 @@
 /*
  * The DFU lock: the current and the previous owner under the port's critical section. A claim of
  * the free lock by an owner other than the previous one is a hand-over, and the previous owner
- * hears of it through its callback, still inside the critical section.
+ * hears of it through its callback once the lock has changed hands and the critical section is
+ * left: the callback may log, take time and call the lock itself.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -14,8 +15,6 @@
 
 static const struct dfu_lock_owner *current_owner;
 static const struct dfu_lock_owner *previous_owner;
-/* Set while an owner_changed callback runs, to catch a callback that calls the lock. */
-static bool in_callback;
 
 static bool is_hand_over(const struct dfu_lock_owner *new_owner)
 {
@@ -28,7 +27,6 @@ void dfu_lock_init(void)
 
 	current_owner = NULL;
 	previous_owner = NULL;
-	in_callback = false;
 	port_critical_exit(key);
 }
 
@@ -41,23 +39,24 @@ int dfu_lock_claim(const struct dfu_lock_owner *owner)
 
 	PORT_ASSERT(owner != NULL);
 	key = port_critical_enter();
-	PORT_ASSERT(!in_callback);
 	holder = current_owner;
 	if (holder == NULL) {
 		current_owner = owner;
 		if (is_hand_over(owner)) {
 			from = previous_owner;
-			if (from->owner_changed != NULL) {
-				in_callback = true;
-				from->owner_changed(owner);
-				in_callback = false;
-			}
 		}
 	} else if (holder != owner) {
 		rc = -EPERM;
 	}
 	port_critical_exit(key);
 
+	/*
+	 * The lock is the new owner's already: a callback that claims it gets -EPERM, one that asks
+	 * who owns it hears the truth, and interrupts are not held off while it runs.
+	 */
+	if (from != NULL && from->owner_changed != NULL) {
+		from->owner_changed(owner);
+	}
 	if (rc < 0) {
 		LOG_DBG("%s refused: held by %s", owner->name, holder->name);
 	} else if (from != NULL) {
@@ -76,7 +75,6 @@ int dfu_lock_release(const struct dfu_lock_owner *owner)
 	/* NULL would erase the previous owner, and with it the next hand-over's callback. */
 	PORT_ASSERT(owner != NULL);
 	key = port_critical_enter();
-	PORT_ASSERT(!in_callback);
 	if (current_owner == owner) {
 		previous_owner = owner;
 		current_owner = NULL;

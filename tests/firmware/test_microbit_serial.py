@@ -52,6 +52,12 @@ def sim_tty(fw, tmp_path):
 
 def test_bad_input_never_wedges_the_board(board):
     booted(board, "1.0.0")
+    with board.talk():
+        bad_input_then_echo(board)
+    assert board.smp("echo", "still fine").stdout.strip() == "still fine"
+
+
+def bad_input_then_echo(board):
     pty = Pty(board.pty)
     try:
         seq = 0x50
@@ -69,20 +75,20 @@ def test_bad_input_never_wedges_the_board(board):
         assert pty.read_packet(lambda p: p[6] == 0x70, timeout=5) == echo_rsp(b"last", 0x70)
     finally:
         pty.close()
-    assert board.smp("echo", "still fine").stdout.strip() == "still fine"
 
 
 def test_malformed_requests_get_the_simulated_devices_answers(board, sim_tty):
     booted(board, "1.0.0")
     answers = {}
     for where, path in (("board", board.pty), ("sim", sim_tty)):
-        pty = Pty(path)
-        try:
-            pty.write(b"\n")
-            answers[where] = {name: pty.request(req, timeout=5)
-                              for name, req in malformed_requests().items()}
-        finally:
-            pty.close()
+        with board.talk():
+            pty = Pty(path)
+            try:
+                pty.write(b"\n")
+                answers[where] = {name: pty.request(req, timeout=5)
+                                  for name, req in malformed_requests().items()}
+            finally:
+                pty.close()
     for name in malformed_requests():
         board_rsp, sim_rsp = answers["board"][name], answers["sim"][name]
         assert board_rsp == sim_rsp, (name, board_rsp.hex(), sim_rsp.hex())

@@ -1,8 +1,9 @@
 /*
- * The Bluetooth LE link model against numbers worked out by hand: PDU air times (the figures of
- * docs/performance.md), the timing of a single write and its notification, packing of PDU pairs
- * into events, the link capacity, peripheral latency delaying the central's data, and a parameter
- * update taking effect after the central's delay.
+ * The Bluetooth LE link model against numbers worked out by hand: PDU air times (1M, 2M, Coded),
+ * the timing of a single write and its notification, packing of PDU pairs into events with and
+ * without the end-of-event margin, the link capacity, the central's write queue, peripheral
+ * latency delaying the central's data, parameter updates within the central's range, and radio
+ * reservations (flash slots) placed in the gaps between events or taking events away.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -123,6 +124,108 @@ static void air_times(void **state)
 	/* An empty PDU carries no MIC; a data PDU's MIC is 4 more bytes. */
 	assert_int_equal(ble_pdu_air_us(BLE_PHY_2M, 0, true), 44);
 	assert_int_equal(ble_pdu_air_us(BLE_PHY_2M, 251, true), 1064);
+}
+
+static void coded_air_times(void **state)
+{
+	(void)state;
+	/* 80 + 256 + 16 + 24 µs, then (2 + payload + 3) bytes at 64 µs (S=8) or 16 µs (S=2) a
+	 * byte, and TERM2: 3 bits at 8 or 2 µs. */
+	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED, 0, false), 376 + 5 * 64 + 24);
+	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED, 251, false), 376 + 256 * 64 + 24);
+	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED_S2, 0, false), 376 + 5 * 16 + 6);
+	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED_S2, 251, false), 376 + 256 * 16 + 6);
+	/* The Core's longest coded packet: 251 bytes and a MIC at S=8 take 17040 µs. */
+	assert_int_equal(ble_pdu_air_us(BLE_PHY_CODED, 251, true), 17040);
+}
+
+static void data_length_fits_the_event(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	/* On 2M a pair of 251-byte PDUs fits 7.5 ms easily. */
+	assert_int_equal(ble_link_data_len(&c), 251);
+	/* At S=8 it takes 34.4 ms: a controller sends PDUs short enough for a pair to fit,
+	 * 2 * (400 + (9 + 41) * 64 + 150) = 7500 µs. */
+	c.phy = BLE_PHY_CODED;
+	assert_int_equal(ble_link_data_len(&c), 41);
+	c.conn.interval_us = 50000;
+	assert_int_equal(ble_link_data_len(&c), 251);
+}
+
+static void end_of_event_margin(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.att_mtu = 498;
+	c.event_margin = true;
+	/* A pair of longest PDUs on 2M: 2 * (1064 + 150) = 2428 µs (the MIC counts). A fifth pair
+	 * would start at 4 * 1392 = 5568 µs, and 5568 + 2428 > 7500: four pairs per 7.5 ms. */
+	assert_int_equal(ble_link_max_pair_us(&c), 2428);
+	assert_int_equal(ble_link_pairs_per_event(&c), 4);
+	assert_float_equal(ble_link_capacity_bps(&c), 4 * 251 * 495.0 / 502 / 0.0075, 0.5);
+	/* Nordic's throughput sample: 400 ms, 286 pairs (1392 k + 2428 <= 400000), where the
+	 * model without the margin packs 287. */
+	c.conn.interval_us = 400000;
+	assert_int_equal(ble_link_pairs_per_event(&c), 286);
+	c.event_margin = false;
+	assert_int_equal(ble_link_pairs_per_event(&c), 287);
+
+	/* In an event: ten full writes of 247 bytes, one PDU each, four per event. */
+	c = cfg_2m();
+	c.event_margin = true;
+	c.secure_after_us = 1000000;
+	open_model(&c);
+	for (int i = 0; i < 10; i++) {
+		send_att(BLE_CENTRAL, 247, 0);
+	}
+	run_until(7499);
+	assert_int_equal(rec.rx, 4);
+	assert_int_equal(rec.rx_at[3], 3u * 1392u + 1048u);
+}
+
+/*
+ * Published, measured figures the link model must keep to (docs/ble_model.md, validation): DK to
+ * DK write commands on 2M with data length 251, events as long as the interval.
+ */
+static void published_dk_throughput(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.event_margin = true;
+	/* nRF Connect SDK throughput sample: MTU 498, 400 ms: the peer received 1,415,583 bit/s. */
+	c.att_mtu = 498;
+	c.conn.interval_us = 400000;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1415583.0, 1.0, 0.01);
+	/* S140 SoftDevice specification, MTU 247: 1327.5 kbit/s at 50 ms, 1376.2 at 400 ms. */
+	c.att_mtu = 247;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1376200.0, 1.0, 0.03);
+	c.conn.interval_us = 50000;
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 1327500.0, 1.0, 0.04);
+}
+
+static void write_queue_limits_writes_per_event(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.central_tx_frames = 2;
+	c.secure_after_us = 1000000;
+	assert_int_equal(ble_link_pairs_per_event(&c), 5);
+	/* Two 247-byte writes per event, where five would fit: 2 * 244 bytes per 7.5 ms. */
+	assert_float_equal(ble_link_capacity_bps(&c), 2 * 244 / 0.0075, 0.5);
+	open_model(&c);
+	for (int i = 0; i < 5; i++) {
+		send_att(BLE_CENTRAL, 247, 0);
+	}
+	run_until(20000);
+	assert_int_equal(rec.rx, 5);
+	assert_int_equal(rec.rx_at[1], 1392u + 1048u);
+	assert_int_equal(rec.rx_at[2], 7500u + 1048u);
+	assert_int_equal(rec.rx_at[4], 15000u + 1048u);
 }
 
 static void capacity_from_the_parameters(void **state)
@@ -341,6 +444,105 @@ static void notification_queue_limit(void **state)
 	assert_int_equal(ble_model_send(&model, BLE_PERIPHERAL, att, sizeof(att), 0), 0);
 }
 
+static void parameter_requests_within_the_central_range(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.conn.interval_us = 45000;
+	c.central_interval_min_us = 30000;
+	c.central_interval_max_us = 50000;
+	open_model(&c);
+	run_until(1000);
+	/* 7.5..15 ms is outside what the central uses: rejected, nothing changes. */
+	assert_int_equal(request(7500, 15000, 0, 4000), -EPERM);
+	/* 7.5..30 ms overlaps at 30 ms: the central takes the closest it allows. */
+	assert_int_equal(request(7500, 30000, 0, 4000), 0);
+	run_until(200000);
+	assert_int_equal(model.cfg.conn.interval_us, 30000);
+}
+
+static void anchors_after_a_time(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+
+	(void)state;
+	c.conn.interval_us = 10000;
+	open_model(&c);
+	run_until(1000);
+	assert_int_equal(ble_model_anchor_after(&model, 1000, 1), 10000);
+	assert_int_equal(ble_model_anchor_after(&model, 10000, 1), 20000);
+	assert_int_equal(ble_model_anchor_after(&model, 34999, 2), 50000);
+}
+
+static void flash_slot_fits_the_gap(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+	uint64_t s;
+
+	(void)state;
+	c.conn.interval_us = 45000;
+	c.secure_after_us = 1000000;
+	open_model(&c);
+	run_until(1000);
+	/* Windows of 7.5 ms from each anchor (0, 45, 90 ms). A 7.6 ms slot asked for at 1 ms
+	 * waits for the window's end and fits before 45 ms. */
+	s = ble_model_reserve(&model, 1000, 7600, 7500);
+	assert_int_equal(s, 7500);
+	/* One asked for at 40 ms does not fit before 45 ms: after the next window, 52.5 ms. */
+	s = ble_model_reserve(&model, 40000, 7600, 7000);
+	assert_int_equal(s, 52500);
+	/* Neither takes an event: a write at 44 ms goes at 45 ms. */
+	send_att(BLE_CENTRAL, 20, 44000);
+	run_until(60000);
+	assert_int_equal(rec.rx, 1);
+	assert_int_equal(rec.rx_at[0], 45000u + 140u);
+	assert_int_equal(model.stats.events_blocked, 0);
+	assert_int_equal(model.stats.reserved_us, 14500);
+}
+
+static void flash_slot_takes_events(void **state)
+{
+	struct ble_link_cfg c = cfg_2m();
+	uint64_t s;
+
+	(void)state;
+	c.conn.interval_us = 45000;
+	c.secure_after_us = 1000000;
+	open_model(&c);
+	run_until(10000);
+	/* An 85 ms page erase fits no gap: it starts at once and the events at 45 and 90 ms are
+	 * lost; the central's write waits for the event at 135 ms. */
+	s = ble_model_reserve(&model, 10000, 85100, 85000);
+	assert_int_equal(s, 10000);
+	send_att(BLE_CENTRAL, 20, 11000);
+	run_until(200000);
+	assert_int_equal(model.stats.events_blocked, 2);
+	assert_int_equal(model.stats.events_listened, 3); /* at 0, 135 and 180 ms */
+	assert_int_equal(rec.rx_at[0], 135000u + 140u);
+	ble_model_deinit(&model);
+
+	/* At 7.5 ms the window is the whole interval: a write slot starts at once, ends the event
+	 * in progress before its next pair and takes the anchor inside it. */
+	c = cfg_2m();
+	c.secure_after_us = 1000000;
+	open_model(&c);
+	for (int i = 0; i < 8; i++) {
+		send_att(BLE_CENTRAL, 247, 0);
+	}
+	run_until(1391); /* the first pair is done, the second not begun */
+	s = ble_model_reserve(&model, 1500, 7600, 7462);
+	assert_int_equal(s, 1500);
+	run_until(30000);
+	/* One write at 0 ms; the slot ends at 8962 µs, so the 7.5 ms event is lost and the rest
+	 * go at 15 ms (five) and 22.5 ms (two). */
+	assert_int_equal(rec.rx, 8);
+	assert_int_equal(rec.rx_at[0], 1048);
+	assert_int_equal(rec.rx_at[1], 15000u + 1048u);
+	assert_int_equal(rec.rx_at[6], 22500u + 1048u);
+	assert_int_equal(model.stats.events_blocked, 1);
+}
+
 static void config_checks(void **state)
 {
 	struct ble_link_cfg c = cfg_2m();
@@ -368,7 +570,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(air_times),
+		cmocka_unit_test(coded_air_times),
+		cmocka_unit_test(data_length_fits_the_event),
 		cmocka_unit_test(capacity_from_the_parameters),
+		cmocka_unit_test_teardown(end_of_event_margin, teardown),
+		cmocka_unit_test(published_dk_throughput),
+		cmocka_unit_test_teardown(write_queue_limits_writes_per_event, teardown),
+		cmocka_unit_test_teardown(parameter_requests_within_the_central_range, teardown),
+		cmocka_unit_test_teardown(anchors_after_a_time, teardown),
+		cmocka_unit_test_teardown(flash_slot_fits_the_gap, teardown),
+		cmocka_unit_test_teardown(flash_slot_takes_events, teardown),
 		cmocka_unit_test_teardown(single_exchange_timed_by_hand, teardown),
 		cmocka_unit_test_teardown(events_pack_pairs_until_the_event_ends, teardown),
 		cmocka_unit_test_teardown(latency_delays_the_central, teardown),

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the DFU lock: at most one owner, the owner_changed callback exactly once per
  * hand-over between different owners (never on the first claim, a re-claim, a release-then-reclaim
- * or a refused claim), -EPERM cases, and the MCUmgr / config-channel sequences of the reference.
+ * or a refused claim), -EPERM cases, the callback outside the critical section (where it may call
+ * the lock), and the MCUmgr / config-channel sequences of the reference.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -337,6 +338,40 @@ static void test_mcumgr_refused_during_boot_erase(void **state)
 	assert_int_equal(call_count, 1);
 }
 
+/* A callback that does what a module may: asks the lock, tries to take it back. */
+static int reentrant_claim_rc;
+static unsigned int depth_during_callback;
+static const struct dfu_lock_owner *owner_during_callback;
+static const struct dfu_lock_owner reentrant;
+
+static void reentrant_owner_changed(const struct dfu_lock_owner *new_owner)
+{
+	(void)new_owner;
+	depth_during_callback = fake_port_critical_depth();
+	owner_during_callback = dfu_lock_owner();
+	reentrant_claim_rc = dfu_lock_claim(&reentrant);
+}
+
+static const struct dfu_lock_owner reentrant = {
+	.name = "Reentrant",
+	.owner_changed = reentrant_owner_changed,
+};
+
+static void test_callback_runs_outside_the_critical_section_and_may_call_the_lock(void **state)
+{
+	(void)state;
+	depth_during_callback = 99;
+	assert_int_equal(dfu_lock_claim(&reentrant), 0);
+	assert_int_equal(dfu_lock_release(&reentrant), 0);
+	assert_int_equal(dfu_lock_claim(&mcumgr), 0);
+	/* Told with interrupts allowed, after the hand-over: its own claim is refused. */
+	assert_int_equal(depth_during_callback, 0);
+	assert_ptr_equal(owner_during_callback, &mcumgr);
+	assert_int_equal(reentrant_claim_rc, -EPERM);
+	assert_ptr_equal(dfu_lock_owner(), &mcumgr);
+	assert_int_equal(fake_port_critical_depth(), 0);
+}
+
 static void test_init_forgets_owners(void **state)
 {
 	(void)state;
@@ -371,6 +406,7 @@ int main(void)
 		T(test_mcumgr_timeout_config_channel_then_mcumgr_again),
 		T(test_idle_sync_resets_idle_mcumgr),
 		T(test_mcumgr_refused_during_boot_erase),
+		T(test_callback_runs_outside_the_critical_section_and_may_call_the_lock),
 		T(test_init_forgets_owners),
 #undef T
 	};

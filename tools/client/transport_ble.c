@@ -78,8 +78,8 @@ int transport_ble_attach(struct ble_sim *sim, bool owned, struct transport *t)
 	b->clock = (struct client_clock){ .now_us = ble_now_us, .ctx = b };
 	t->ops = &ble_ops;
 	t->ctx = b;
-	/* The device reassembles requests, so a packet may be as long as SMP allows. */
-	t->max_packet = SMP_HDR_SIZE + UINT16_MAX;
+	/* With reassembly a packet may be as long as SMP allows, else one write's worth. */
+	t->max_packet = ble_sim_max_packet(sim);
 	t->frame_overhead = 0;
 	t->clock = &b->clock;
 	return 0;

@@ -77,14 +77,24 @@ _Noreturn void port_assert_fail(const char *file, int line)
 	abort();
 }
 
+/* How deep in critical sections the code under test is: callbacks can be checked against it. */
+static unsigned int critical_depth;
+
 unsigned int port_critical_enter(void)
 {
-	return 0;
+	return critical_depth++;
 }
 
 void port_critical_exit(unsigned int key)
 {
-	(void)key;
+	/* Exits must pair with enters, innermost first: the key is the depth before the enter. */
+	PORT_ASSERT(critical_depth > 0 && key == critical_depth - 1);
+	critical_depth = key;
+}
+
+unsigned int fake_port_critical_depth(void)
+{
+	return critical_depth;
 }
 
 void fake_clock_set(uint32_t now_ms)
@@ -118,6 +128,7 @@ void fake_port_reset(void)
 {
 	now = 0;
 	reboots = 0;
+	critical_depth = 0;
 	sys_timers_reset();
 	fake_log_clear();
 }

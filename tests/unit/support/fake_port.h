@@ -11,6 +11,8 @@ void fake_clock_advance(uint32_t ms);
 /* How many times port_reboot() was called since the last fake_port_reset(). */
 unsigned int fake_reboot_count(void);
 void fake_port_reset(void);
+/* How many critical sections the code under test is inside right now (0: none). */
+unsigned int fake_port_critical_depth(void);
 /*
  * Log lines ("WRN module: text") among the last 256 logged that contain needle; every line is
  * kept whatever SMPDFU_TEST_LOG says (which only prints them). Cleared by fake_port_reset().

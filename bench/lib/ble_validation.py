@@ -1,0 +1,222 @@
+"""Published, measured Bluetooth LE figures and how the model is set up to predict each.
+
+Each figure keeps its source, the settings the source gives, what had to be assumed where it gives
+none, and how well the settings are pinned down: "yes" (all that matters is published), "partly"
+(the central and the link are known, the device's set-up assumed), "no" (little is known). The
+central profiles are the model's own (docs/ble_model.md), never fitted to these figures.
+
+value/low/high are in kB/s (1000 bytes per second of payload); kbit/s figures are divided by 8.
+measure: "capacity" compares the model's link capacity (a stream of write commands), "goodput"
+the image bytes per second of a simulated DFU upload. build: the device build the upload needs.
+"""
+
+ANDROID_PR53 = "https://github.com/nordicsemi/Android-nRF-Connect-Device-Manager/pull/53"
+IOS_PR186 = "https://github.com/nordicsemi/IOS-nRF-Connect-Device-Manager/pull/186"
+NRFCDM_HIGH = ("nRF Connect Device Manager's DFU asks Android for high connection priority "
+               "(McuMgrBleTransport.requestConnPriority before the upgrade starts)")
+ZEPHYR_2022 = ("device: nRF52840 with Zephyr's smp_svr of the time (MTU 498, data length 251, "
+               "2M); that smp_svr erased the image area at the first chunk, which is not in the "
+               "figure: slot erased before the upload")
+
+FIGURES = [
+    {
+        "id": "ncs-throughput-400ms",
+        "what": "nRF Connect SDK throughput sample, DK to DK, write commands",
+        "source": "https://github.com/nrfconnect/sdk-nrf/blob/main/samples/bluetooth/"
+                  "throughput/README.rst",
+        "published": "1,415,583 bit/s received by the peer",
+        "value": 1415.583 / 8,
+        "settings": "2M PHY, data length 251, ATT MTU 498, 400 ms interval, events as long as "
+                    "the interval (SoftDevice Controller on both kits)",
+        "assumed": "",
+        "pinned": "yes",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "400"],
+    },
+    {
+        "id": "s140-2m-50ms",
+        "what": "S140 SoftDevice specification, data throughput, write commands",
+        "source": "https://docs.nordicsemi.com/r/HUqmNFbWu_oifN3fS6YR4w/00iYDd3pt2vz3YCYEAoP8Q "
+                  "(figures quoted by https://blog.csdn.net/chengbaojin/article/details/124721522)",
+        "published": "1327.5 kbit/s",
+        "value": 1327.5 / 8,
+        "settings": "2M PHY, data length 251, ATT MTU 247, 50 ms interval, event length as long "
+                    "as the interval",
+        "assumed": "",
+        "pinned": "yes",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "50", "--mtu", "247"],
+    },
+    {
+        "id": "s140-2m-400ms",
+        "what": "S140 SoftDevice specification, data throughput, write commands",
+        "source": "https://docs.nordicsemi.com/r/HUqmNFbWu_oifN3fS6YR4w/00iYDd3pt2vz3YCYEAoP8Q",
+        "published": "1376.2 kbit/s",
+        "value": 1376.2 / 8,
+        "settings": "as above, 400 ms interval",
+        "assumed": "",
+        "pinned": "yes",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "400", "--mtu", "247"],
+    },
+    {
+        "id": "nrfcdm-android-w1",
+        "what": "nRF Connect Device Manager, Android, DFU without pipelining",
+        "source": ANDROID_PR53,
+        "published": "2-4 kB/s",
+        "value": 3.0, "low": 2.0, "high": 4.0,
+        "settings": "window 1, one SMP packet per write (no reassembly)",
+        "assumed": NRFCDM_HIGH + "; phone not named; " + ZEPHYR_2022,
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "android-high", "--reassembly", "off", "--window", "1",
+                 "--part", "nrf52840"],
+    },
+    {
+        "id": "nrfcdm-android-w3",
+        "what": "nRF Connect Device Manager, Android, pipelined DFU",
+        "source": ANDROID_PR53,
+        "published": "16-20 kB/s",
+        "value": 18.0, "low": 16.0, "high": 20.0,
+        "settings": "window 3, one SMP packet per write (no reassembly)",
+        "assumed": NRFCDM_HIGH + "; phone not named; " + ZEPHYR_2022,
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "android-high", "--reassembly", "off", "--window", "3",
+                 "--part", "nrf52840"],
+    },
+    {
+        "id": "nrfcdm-android-reassembly",
+        "what": "nRF Connect Device Manager, Android, pipelined DFU with reassembly",
+        "source": ANDROID_PR53,
+        "published": "36 kB/s",
+        "value": 36.0,
+        "settings": "window 3, SMP packets over several writes (device buffers 2475 bytes, 4)",
+        "assumed": NRFCDM_HIGH + "; phone not named; " + ZEPHYR_2022,
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "android-high", "--window", "3", "--part", "nrf52840"],
+    },
+    {
+        "id": "nrfcdm-ios-nrf54-w1",
+        "what": "nRF Connect Device Manager, iOS, nRF54 without MCUmgr params",
+        "source": IOS_PR186,
+        "published": "7 kB/s",
+        "value": 7.0,
+        "settings": "the library forced one buffer (window 1) when MCUmgr params was not "
+                    "supported; no reassembly",
+        "assumed": "iPhone not named; nRF54L RRAM needs no erase and writes fast: flash untimed",
+        "pinned": "partly",
+        "central": "ios",
+        "measure": "goodput",
+        "build": "fast6",
+        "args": ["--central", "ios", "--reassembly", "off", "--window", "1"],
+    },
+    {
+        "id": "nrfcdm-ios-nrf54-w5",
+        "what": "nRF Connect Device Manager, iOS, nRF54 with 6 buffers",
+        "source": IOS_PR186,
+        "published": "40 kB/s",
+        "value": 40.0,
+        "settings": "6 buffers (window 5), no reassembly",
+        "assumed": "iPhone not named; flash untimed (RRAM)",
+        "pinned": "partly",
+        "central": "ios",
+        "measure": "goodput",
+        "build": "fast6",
+        "args": ["--central", "ios", "--reassembly", "off", "--window", "5"],
+    },
+    {
+        "id": "nrfcdm-pixel7-nrf54-w5",
+        "what": "nRF Connect Device Manager, Pixel 7 (Android 14), nRF54 with 6 buffers",
+        "source": IOS_PR186,
+        "published": "71 kB/s (top speed)",
+        "value": 71.0,
+        "settings": "6 buffers (window 5), no reassembly",
+        "assumed": NRFCDM_HIGH + "; flash untimed (RRAM)",
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast6",
+        "args": ["--central", "android-high", "--reassembly", "off", "--window", "5"],
+    },
+    {
+        "id": "smpmgr-nrf5340-ax201",
+        "what": "smpmgr (Python, bleak) on a laptop with an Intel AX201, nRF5340",
+        "source": "https://github.com/intercreate/smpmgr/pull/28",
+        "published": "326,700 bytes in about 9 s of transfer: 36 kB/s",
+        "value": 36.0,
+        "settings": "nRF5340 with the image in the application core's flash",
+        "assumed": "laptop OS not named (BlueZ profile); device as nRF Connect SDK's fast DFU "
+                   "set-up (MTU 498, 2475-byte buffers, 4, window 3); Zephyr's page-by-page "
+                   "erase, slot 1 holding an older image",
+        "pinned": "partly",
+        "central": "bluez",
+        "measure": "goodput",
+        "build": "fast",
+        "size": 326700,
+        "args": ["--central", "bluez", "--part", "nrf5340", "--erase", "page",
+                 "--slot1", "dirty"],
+    },
+    {
+        "id": "nrfconnect-nrf52832-mtu256",
+        "what": "nRF Connect (Android) DFU to an nRF52832 on Zephyr 2.6",
+        "source": "https://devzone.nordicsemi.com/f/nordic-q-a/79216/"
+                  "ota-dfu-on-nrf52832-does-not-work-with-high-mtu/330181",
+        "published": "about 2.6 kB/s",
+        "value": 2.6,
+        "settings": "device L2CAP TX MTU 256 (ATT MTU 256); 2021, before pipelining and "
+                    "reassembly (window 1, one packet per write)",
+        "assumed": "phone not named (Android high priority); 2M, data length 251; nRF52840 "
+                   "flash timing for the nRF52832; slot erased at the first chunk",
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "android-high", "--mtu", "256", "--reassembly", "off",
+                 "--window", "1", "--part", "nrf52840"],
+    },
+    {
+        "id": "nrfconnect-nrf52832-mtu517",
+        "what": "as above, with device L2CAP TX MTU 521",
+        "source": "https://devzone.nordicsemi.com/f/nordic-q-a/79216/"
+                  "ota-dfu-on-nrf52832-does-not-work-with-high-mtu/330181",
+        "published": "about 5 kB/s",
+        "value": 5.0,
+        "settings": "ATT MTU 517 (the phone's largest), window 1",
+        "assumed": "as above",
+        "pinned": "partly",
+        "central": "android-high",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "android-high", "--mtu", "517", "--reassembly", "off",
+                 "--window", "1", "--part", "nrf52840"],
+    },
+    {
+        "id": "go-mcumgr-linux",
+        "what": "Go mcumgr CLI over BLE on Linux, Zephyr 2.x smp_svr",
+        "source": "https://github.com/apache/mynewt-mcumgr-cli/issues/21",
+        "published": "4-5 KiB/s",
+        "value": 4.6, "low": 4.1, "high": 5.1,
+        "settings": "one request at a time (the CLI does not pipeline), one packet per write",
+        "assumed": "BlueZ profile; ATT MTU 247; nRF52840 flash, slot erased at the first chunk",
+        "pinned": "no",
+        "central": "bluez",
+        "measure": "goodput",
+        "build": "fast",
+        "args": ["--central", "bluez", "--mtu", "247", "--reassembly", "off", "--window", "1",
+                 "--part", "nrf52840"],
+    },
+]
