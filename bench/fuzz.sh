@@ -6,8 +6,9 @@
 # failures of the crashing inputs, each replayed). Prints name=value lines and writes the table
 # into docs/fuzzing.md (block fuzz-short for the default mode, fuzz-campaign otherwise; into
 # $BENCH_DOC_DIR/fuzzing.<block>.md instead when bench/all.sh sets it).
-# Usage: bash bench/fuzz.sh [short | long | RUNS | SECONDSs] [HARNESS...]
-#   short (default): 20 s each; long: 10,000,000 runs each; RUNS: that many; 90s: 90 s each.
+# Usage: bash bench/fuzz.sh [short | all | long | RUNS | SECONDSs] [HARNESS...]
+#   short (the default; "all" too, as bench/all.sh names modes): 20 s each; long: 10,000,000 runs
+#   each (hours: docs/fuzzing.md has the estimate); RUNS: that many; 90s: 90 s each.
 #   PARALLEL=N runs N harnesses at once, FORK=N gives each N processes (default 1 and 1: on a
 #   machine of C free cores, PARALLEL * FORK = C). BUILD=dir (default build/bench/fuzz).
 # Corpora grow in BUILD/tests/fuzz/corpus/<harness>/ from run to run, seeded by
@@ -18,16 +19,19 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-short}
 [[ $# -gt 0 ]] && shift
-case $mode in
-short) limit=(-max_total_time=20); block=fuzz-short; what="20 s each" ;;
-long) limit=(-runs=10000000); block=fuzz-campaign; what="10,000,000 runs each" ;;
-*s) limit=(-max_total_time="${mode%s}"); block=fuzz-campaign; what="${mode%s} s each" ;;
-*[!0-9]* | '')
-	echo "usage: bash bench/fuzz.sh [short | long | RUNS | SECONDSs] [HARNESS...]" >&2
+block=fuzz-campaign
+if [[ $mode == short || $mode == all ]]; then
+	limit=(-max_total_time=20) block=fuzz-short what="20 s each"
+elif [[ $mode == long ]]; then
+	limit=(-runs=10000000) what="10,000,000 runs each"
+elif [[ $mode =~ ^[0-9]+s$ ]]; then
+	limit=(-max_total_time="${mode%s}") what="${mode%s} s each"
+elif [[ $mode =~ ^[0-9]+$ ]]; then
+	limit=(-runs="$mode") what="$mode runs each"
+else
+	echo "usage: bash bench/fuzz.sh [short | all | long | RUNS | SECONDSs] [HARNESS...]" >&2
 	exit 2
-	;;
-*) limit=(-runs="$mode"); block=fuzz-campaign; what="$mode runs each" ;;
-esac
+fi
 parallel=${PARALLEL:-1}
 fork=${FORK:-1}
 build=${BUILD:-build/bench/fuzz}
@@ -46,6 +50,13 @@ harnesses=("$@")
 if ((${#harnesses[@]} == 0)); then
 	mapfile -t harnesses < <(awk '{ print $1 }' "$fz/fuzz_args.txt")
 fi
+for h in "${harnesses[@]}"; do
+	if ! awk -v h="$h" '$1 == h { found = 1 } END { exit !found }' "$fz/fuzz_args.txt"; then
+		echo "bench/fuzz.sh: no harness $h (there are: $(awk '{ print $1 }' \
+			"$fz/fuzz_args.txt" | tr '\n' ' '))" >&2
+		exit 2
+	fi
+done
 
 results=$build/fuzz-results
 rm -rf "$results"
