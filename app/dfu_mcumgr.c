@@ -54,25 +54,31 @@ static struct sys_timer dfu_timeout = { .expiry = dfu_timeout_expired };
  */
 static atomic_bool transfer_event_active;
 
-/* One DFU hook event the module knows: its name for the logs and the size of its data. */
+/*
+ * One DFU hook event the module knows: its name for the logs, the size of its data, and whether
+ * it asks before a command acts (a check the module can refuse) or tells what already happened.
+ */
 struct hook_event {
 	uint32_t id;
 	const char *name;
 	size_t data_size;
+	bool is_check;
 };
 
 static const struct hook_event hook_events[] = {
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, "upload chunk", sizeof(struct img_mgmt_upload_check) },
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, "DFU stopped", 0 },
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, "DFU started", 0 },
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, "DFU pending", 0 },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, "upload chunk", sizeof(struct img_mgmt_upload_check),
+	  true },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, "DFU stopped", 0, false },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, "DFU started", 0, false },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, "DFU pending", 0, false },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, "image confirmed",
-	  sizeof(struct img_mgmt_image_confirmed) },
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, "chunk written", 0 },
-	{ MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "image erase", sizeof(struct img_mgmt_erase_check) },
+	  sizeof(struct img_mgmt_image_confirmed), false },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, "chunk written", 0, false },
+	{ MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "image erase", sizeof(struct img_mgmt_erase_check),
+	  true },
 	{ MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, "image state write",
-	  sizeof(struct img_mgmt_state_write_check) },
-	{ MGMT_EVT_OP_OS_MGMT_RESET, "OS reset", sizeof(struct os_mgmt_reset_data) },
+	  sizeof(struct img_mgmt_state_write_check), true },
+	{ MGMT_EVT_OP_OS_MGMT_RESET, "OS reset", sizeof(struct os_mgmt_reset_data), true },
 };
 
 static const struct hook_event *find_hook_event(uint32_t id)
@@ -142,8 +148,14 @@ static enum mgmt_cb_return dfu_hook(uint32_t event, enum mgmt_cb_return prev_sta
 		const struct dfu_lock_owner *holder = dfu_lock_owner();
 
 		sys_timer_stop(&dfu_timeout);
-		LOG_WRN("%s rejected: the DFU lock is held by %s", known->name,
-			holder != NULL ? holder->name : "another transport");
+		/*
+		 * Only a check refuses anything. A notification that follows a refusal (DFU
+		 * stopped, after a refused chunk) is no command of its own: the refusal was logged.
+		 */
+		if (known->is_check) {
+			LOG_WRN("%s rejected: the DFU lock is held by %s", known->name,
+				holder != NULL ? holder->name : "another transport");
+		}
 		*rc = MGMT_ERR_EACCESSDENIED;
 		return MGMT_CB_ERROR_RC;
 	}

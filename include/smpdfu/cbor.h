@@ -140,14 +140,15 @@ struct cbor_field {
 #define CBOR_FIELD_BSTR_OR_NULL(k, p) { .key = (k), .kind = CBOR_KIND_BSTR_OR_NULL, .out.v = (p) }
 
 /*
- * Decodes one map (definite or indefinite, keys in any order) that must span all of buf[0..len).
+ * Decodes the map (definite or indefinite, keys in any order) at the start of buf[0..len); bytes
+ * after it are not looked at, as Zephyr's decoder does not look at them.
  * Known keys (matched byte for byte) are stored through their field; unknown keys and their values
  * are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map itself as level 1.
  * An empty buffer is no map (-EINVAL): a command that takes a map needs at least {}, as MCUmgr
  * answers rc 3 to a zero-length payload there. Every `found` is cleared first.
  * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
  * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
- * (tagged values included), an INT outside int64_t, trailing bytes, nesting too deep.
+ * (tagged values included), an INT outside int64_t, nesting too deep.
  * On success, fields that were not present keep `found == false` and their destination untouched.
  * On error every `found` is false again but destinations may have been written: treat an error as
  * "nothing decoded". The views returned point into buf.

@@ -87,20 +87,26 @@ struct image_key {
 /* What a full validation found, beyond the header. */
 struct image_validation {
 	struct image_header hdr;
-	uint8_t hash[32];           /* the SHA-256 TLV (== the recomputed hash) */
+	uint8_t hash[64];           /* the image hash TLV (== the recomputed hash) */
+	uint8_t hash_len;           /* 32: SHA-256 (imgtool's default); 64: SHA-512 */
+	bool pure;                  /* signed over the image itself (SIG_PURE, imgtool --pure) */
 	uint32_t size;              /* header + payload + all TLVs: the image's size on flash */
 	bool has_security_counter;
 	uint32_t security_counter;  /* SEC_CNT */
 	uint8_t dependency_count;   /* DEPENDENCY TLVs seen (parsed, not enforced: one image) */
+	const char *problem;        /* why it is not valid, in a few words; NULL when it is */
 };
 
 /*
- * Fully validates the image in fa like MCUboot: the SHA-256 over header, payload and protected
- * TLVs recomputed from flash equals the one SHA-256 TLV; with key_count > 0, a KEYHASH TLV names
- * one of `keys` and the signature that follows it verifies with that key (the last verified
- * signature decides); only allowed TLV types in the unprotected area. Never reads outside fa or
- * the TLV area. Returns 0; -ENOENT no image; -EBADMSG malformed or hash mismatch; -EPERM no valid
- * signature by a trusted key; -EIO flash error.
+ * Fully validates the image in fa like MCUboot: the hash over header, payload and protected TLVs
+ * (SHA-256, or SHA-512 when the image's one hash TLV is SHA512) recomputed from flash equals that
+ * TLV; with key_count > 0, a key TLV names one of `keys` (a KEYHASH of the image's hash length,
+ * or a PUBKEY holding the key itself) and the signature that follows it verifies with that key,
+ * over the image hash, or over the hashed bytes themselves when a SIG_PURE TLV says so (Ed25519);
+ * the last verified signature decides. Only allowed TLV types in the unprotected area. Never reads
+ * outside fa or the TLV area. Returns 0; -ENOENT no image; -EBADMSG malformed or hash mismatch;
+ * -EPERM no valid signature by a trusted key; -ENOTSUP a format this validator does not check
+ * (SHA-384, encryption, or what the crypto port lacks); -EIO flash error. out->problem says which.
  */
 int image_validate(const struct flash_area *fa, const struct image_key *keys, size_t key_count,
 		   struct image_validation *out);

@@ -1,9 +1,10 @@
 /*
- * The crypto port on wolfCrypt: SHA-256 kept inside the core's opaque context so the core never
- * sees a wolfSSL type, and the two signature checks MCUboot images use (ECDSA P-256 over the image
- * hash, Ed25519 over the image hash). The host links Debian's libwolfssl; a firmware image builds
- * wolfCrypt from Debian's source package with user_settings.h, which leaves out the algorithm its
- * key does not need (that verifier then answers -EINVAL, as crypto.h allows).
+ * The crypto port on wolfCrypt: SHA-256 and SHA-512 kept inside the core's opaque contexts so the
+ * core never sees a wolfSSL type, and the signature checks MCUboot images use (ECDSA P-256 over
+ * the image hash; Ed25519 over the image hash, or over the image itself for a pure signature, fed
+ * in pieces). The host links Debian's libwolfssl; a firmware image builds wolfCrypt from Debian's
+ * source package with user_settings.h, which leaves out what its key does not need: those
+ * functions then answer -EINVAL (a verifier) or -ENOTSUP (an optional one), as crypto.h allows.
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -25,6 +26,9 @@
 #endif
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
+#ifdef WOLFSSL_SHA512
+#include <wolfssl/wolfcrypt/sha512.h>
+#endif
 
 #include <smpdfu/crypto.h>
 
@@ -74,6 +78,71 @@ int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZ
 	wc_Sha256Free(sha);
 	return rc == 0 ? 0 : -EIO;
 }
+
+#ifdef WOLFSSL_SHA512
+_Static_assert(sizeof(wc_Sha512) <= sizeof(((struct sha512_ctx *)0)->opaque),
+	       "wc_Sha512 must fit struct sha512_ctx: enlarge its opaque");
+_Static_assert(alignof(wc_Sha512) <= alignof(struct sha512_ctx),
+	       "struct sha512_ctx must be aligned as wc_Sha512 needs");
+_Static_assert(SHA512_DIGEST_SIZE == WC_SHA512_DIGEST_SIZE, "digest sizes disagree");
+
+static wc_Sha512 *state512_of(struct sha512_ctx *ctx)
+{
+	return (wc_Sha512 *)(void *)ctx->opaque;
+}
+
+int crypto_sha512_init(struct sha512_ctx *ctx)
+{
+	return wc_InitSha512(state512_of(ctx)) == 0 ? 0 : -EIO;
+}
+
+int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
+{
+	wc_Sha512 *sha = state512_of(ctx);
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		word32 n = len > UINT32_MAX ? UINT32_MAX : (word32)len;
+
+		if (wc_Sha512Update(sha, p, n) != 0) {
+			return -EIO;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE])
+{
+	wc_Sha512 *sha = state512_of(ctx);
+	int rc = wc_Sha512Final(sha, digest);
+
+	wc_Sha512Free(sha);
+	return rc == 0 ? 0 : -EIO;
+}
+#else
+int crypto_sha512_init(struct sha512_ctx *ctx)
+{
+	(void)ctx;
+	return -ENOTSUP; /* this build has no SHA-512: such images are refused with that reason */
+}
+
+int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return -ENOTSUP;
+}
+
+int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE])
+{
+	(void)ctx;
+	(void)digest;
+	return -ENOTSUP;
+}
+#endif /* WOLFSSL_SHA512 */
 
 #ifdef HAVE_ECC
 /*
@@ -300,3 +369,99 @@ int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_
 	return -EINVAL; /* this build trusts no Ed25519 key */
 }
 #endif /* HAVE_ED25519 */
+
+#if defined(HAVE_ED25519) && defined(WOLFSSL_ED25519_STREAMING_VERIFY)
+/* A pure Ed25519 check in progress: wolfCrypt keeps the running SHA-512 inside the key. */
+struct ed25519_stream {
+	ed25519_key key;
+	uint8_t sig[ED25519_SIG_SIZE];
+};
+
+_Static_assert(sizeof(struct ed25519_stream) <= sizeof(((struct ed25519_verify_ctx *)0)->opaque),
+	       "the Ed25519 stream state must fit struct ed25519_verify_ctx: enlarge its opaque");
+_Static_assert(alignof(struct ed25519_stream) <= alignof(struct ed25519_verify_ctx),
+	       "struct ed25519_verify_ctx must be aligned as the stream state needs");
+
+static struct ed25519_stream *stream_of(struct ed25519_verify_ctx *ctx)
+{
+	return (struct ed25519_stream *)(void *)ctx->opaque;
+}
+
+int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				const uint8_t sig[64])
+{
+	struct ed25519_stream *s = stream_of(ctx);
+
+	if (!ed25519_scalar_is_canonical(sig + 32)) {
+		return -EBADMSG;
+	}
+	if (wc_ed25519_init(&s->key) != 0) {
+		return -EIO;
+	}
+	if (wc_ed25519_import_public(pub, ED25519_PUB_KEY_SIZE, &s->key) != 0) {
+		wc_ed25519_free(&s->key);
+		return -EINVAL;
+	}
+	memcpy(s->sig, sig, sizeof(s->sig));
+	/* Plain Ed25519 (no context, no prehash), as MCUboot verifies a pure signature. */
+	if (wc_ed25519_verify_msg_init(s->sig, ED25519_SIG_SIZE, &s->key, (byte)Ed25519, NULL, 0) !=
+	    0) {
+		wc_ed25519_free(&s->key);
+		return -EIO;
+	}
+	return 0;
+}
+
+int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len)
+{
+	struct ed25519_stream *s = stream_of(ctx);
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		word32 n = len > UINT32_MAX ? UINT32_MAX : (word32)len;
+
+		if (wc_ed25519_verify_msg_update(p, n, &s->key) != 0) {
+			return -EIO;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
+{
+	struct ed25519_stream *s = stream_of(ctx);
+	int valid = 0;
+	int rc = wc_ed25519_verify_msg_final(s->sig, ED25519_SIG_SIZE, &valid, &s->key);
+
+	wc_ed25519_free(&s->key);
+	if (rc == MEMORY_E) {
+		return -EIO;
+	}
+	return rc == 0 && valid == 1 ? 0 : -EBADMSG;
+}
+#else
+int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				const uint8_t sig[64])
+{
+	(void)ctx;
+	(void)pub;
+	(void)sig;
+	return -ENOTSUP; /* no streaming Ed25519 in this build: pure images are refused */
+}
+
+int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return -ENOTSUP;
+}
+
+int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
+{
+	(void)ctx;
+	return -ENOTSUP;
+}
+#endif

@@ -66,6 +66,7 @@
 #define CURVED25519_SMALL
 #define NO_ED25519_SIGN
 #define NO_ED25519_KEY_EXPORT
+#define WOLFSSL_ED25519_STREAMING_VERIFY /* pure Ed25519 images (imgtool --pure) */
 #define WOLFSSL_SHA512
 #define USE_SLOW_SHA512
 #define WOLFSSL_NOSHA384

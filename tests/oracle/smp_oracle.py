@@ -1,7 +1,7 @@
 """An independent SMP (MCUmgr) wire oracle.
 
-Everything here is written from the protocol reference (docs: /work/shared/spec/reference/
-smp_protocol.md) and uses none of the project's C code: requests are built with cbor2 (or by hand,
+Everything here is written from the team's SMP protocol reference (smp_protocol.md, kept with the
+specifications outside this repository) and uses none of the project's C code: requests are built with cbor2 (or by hand,
 byte by byte, when a test needs a malformed one), responses are decoded twice (by cbor2 and by the
 strict decoder below) and checked against strict schemas, MCUboot images are assembled from the
 header/TLV layout, and the simulated device is driven as a black box over UDP.

@@ -1,6 +1,8 @@
-"""smpdfu-image against bytes made by MCUboot's imgtool (../shared/vectors/mcuboot): unsigned and
+"""smpdfu-image against bytes made by MCUboot's imgtool (tests/vectors/mcuboot): unsigned and
 Ed25519 images byte for byte, ECDSA images byte for byte but for the (randomized) signature, which
-is verified instead; keys, verification, and dfu_application.zip read back with Python's zipfile."""
+is verified instead; keys, verification (also of full-key and pure Ed25519 images, checked against
+Python's cryptography), dump (the trailer as imgtool dumpinfo shows it), and dfu_application.zip
+read back with Python's zipfile."""
 import json
 import os
 import pathlib
@@ -13,7 +15,7 @@ import pytest
 
 BUILD = pathlib.Path(os.environ["SMPDFU_BUILD_DIR"])
 TOOL = BUILD / "tools" / "smpdfu-image"
-VECTORS = pathlib.Path(os.environ["SMPDFU_SOURCE_DIR"]).parent / "shared" / "vectors" / "mcuboot"
+VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "mcuboot"
 
 
 EC_KEY = VECTORS / "root-ec-p256.pem"
@@ -76,7 +78,8 @@ def signature_of(image):
 
 
 def image_hash(image):
-    return next(v for t, v in layout(image)[1] if t == 0x10)
+    """The image hash TLV: SHA-256 (0x10), or SHA-512 (0x12) in a pure image."""
+    return next(v for t, v in layout(image)[1] if t in (0x10, 0x12))
 
 
 def test_unsigned_image_is_byte_identical_to_imgtool(tmp_path):
@@ -87,16 +90,49 @@ def test_unsigned_image_is_byte_identical_to_imgtool(tmp_path):
 
 
 def test_hash_is_the_digest_imgtool_verify_prints():
+    verified = 0
     for verify in VECTORS.glob("*.verify*.txt"):
         image = VECTORS / (verify.name.split(".signed.")[0] + ".signed.bin")
-        digest = re.search(r"Image digest: ([0-9a-f]{64})", verify.read_text()).group(1)
-        assert run("hash", image).stdout.strip() == digest, image.name
+        text = verify.read_text()
+        assert "Image was correctly validated" in text, verify.name
+        digest = re.search(r"Image digest: ([0-9a-f]{64})", text)
+        if digest is None:
+            # imgtool prints no digest for a pure image, whose hash TLV is SHA-512: there is
+            # no SHA-256 hash for test/confirm, and the tool says why.
+            assert "Image signature over image" in text, verify.name
+            r = run("hash", image, check=False)
+            assert r.returncode == 1 and "SHA-512" in r.stderr, image.name
+            continue
+        assert run("hash", image).stdout.strip() == digest.group(1), image.name
+        verified += 1
+    assert verified >= 10
+
+
+def dumpinfo_trailer(image):
+    """The trailer fields of imgtool dumpinfo's output for image, or None when it shows none."""
+    text = (VECTORS / image.name.replace(".bin", ".dumpinfo.txt")).read_text()
+    if "Image trailer" not in text:
+        return None
+    fields = {k: re.search(rf"^{k}:\s+(\w+) \((0x[0-9a-f]+)\)", text, re.M).groups()
+              for k in ("swap_info", "copy_done", "image_ok")}
+    magic = re.search(r"^boot magic:\s+((?:0x[0-9a-f]{2}\s+)+)", text, re.M).group(1)
+    return fields, bytes(int(b, 16) for b in magic.split())
 
 
 def test_dump_reads_every_imgtool_image():
     for image in VECTORS.glob("*.signed.bin"):
         out = run("dump", image).stdout
         assert "(matches)" in out, image.name
+        # The trailer of a padded image, field for field as imgtool dumpinfo shows it.
+        theirs = dumpinfo_trailer(image)
+        assert ("trailer:" in out) == (theirs is not None), image.name
+        if theirs is not None:
+            fields, magic = theirs
+            assert f"trailer: magic {magic.hex()} " in out, image.name
+            for name, (word, value) in fields.items():
+                assert re.search(rf"^\s+{name}\s+{word} \(0x{int(value, 16):02x}\)$", out,
+                                 re.M), (image.name, name, out)
+    assert "signed:  pure" in run("dump", VECTORS / "ed25519-pure.signed.bin").stdout
     protected = run("dump", VECTORS / "protected-tlvs.signed.bin").stdout
     assert re.search(r"0x50 SEC_CNT .*\(protected\)\s+05000000", protected)
     assert "0x40 DEPENDENCY" in protected
@@ -148,6 +184,8 @@ ECDSA_GOLDEN = [
                           "--confirm"]),
     ("align16-padded", ["--version", "1.0.2", "--slot-size", "0x8000", "--align", "16",
                         "--max-align", "16", "--pad"]),
+    ("padded-confirmed-overwrite-only", ["--version", "3.1.0", "--slot-size", "0x8000", "--pad",
+                                         "--confirm", "--overwrite-only"]),
 ]
 
 
@@ -203,6 +241,23 @@ def test_image_must_leave_room_for_the_trailer(tmp_path):
     assert r.returncode == 1
     run("create", "--pad-header", "--version", "1", "--slot-size", "0x5400", PAYLOAD,
         tmp_path / "o.bin")
+    # Overwrite-only keeps two cells and the magic (imgtool's count): 20552 + 2 * 8 + 16 bytes.
+    for slot, fits in ((20552 + 32, True), (20552 + 31, False)):
+        r = run("create", "--pad-header", "--version", "1", "--slot-size", hex(slot),
+                "--overwrite-only", PAYLOAD, tmp_path / "o.bin", check=False)
+        assert r.returncode == (0 if fits else 1), slot
+
+
+def test_overwrite_only_confirm_writes_the_magic_alone(tmp_path):
+    """imgtool --confirm --overwrite-only leaves image_ok erased (an overwrite-only bootloader
+    never reads it): the padded image equals the --pad one, where the swap modes' --confirm sets
+    image_ok."""
+    args = ["--version", "3.1.0", "--slot-size", "0x8000"]
+    test = create(tmp_path / "t.bin", *args, "--pad")
+    ow = create(tmp_path / "o.bin", *args, "--confirm", "--overwrite-only")
+    swap = create(tmp_path / "s.bin", *args, "--confirm")
+    assert ow == test and swap != test
+    assert swap[-24] == 1 and ow[-24] == 0xff
 
 
 def test_security_counter_auto_and_several_dependencies(tmp_path):
@@ -287,9 +342,10 @@ def test_verify_every_vector(tmp_path):
 
 def test_verify_finds_tampering(tmp_path):
     good = bytearray((VECTORS / "ecdsa-p256.signed.bin").read_bytes())
-    cases = {"payload": (0x300, "malformed image or hash mismatch"),
-             "signature": (0x5080, "no valid signature"),
-             "header": (20, "malformed image or hash mismatch")}
+    cases = {"payload": (0x300, "image hash mismatch"),
+             "signature": (0x5080, "no valid signature by a trusted key"),
+             "header": (20, "image hash mismatch"),
+             "hash TLV type (SHA-384)": (0x5024, "SHA-384 image hash (not supported)")}
     for what, (offset, message) in cases.items():
         bad = bytearray(good)
         bad[offset] ^= 1
@@ -297,6 +353,86 @@ def test_verify_finds_tampering(tmp_path):
         path.write_bytes(bad)
         r = run("verify", "--key", EC_KEY, path, check=False)
         assert r.returncode == 1 and message in r.stdout, what
+
+
+def tlvs_replaced(image: bytes, entries) -> bytes:
+    """image with its unprotected TLV area (no protected one) rebuilt from (type, value) pairs."""
+    info, _, end = layout(image)
+    body = b"".join(struct.pack("<HH", t, len(v)) + v for t, v in entries)
+    return image[:info] + struct.pack("<HH", 0x6907, 4 + len(body)) + body + image[end:]
+
+
+def test_pure_ed25519_signature_is_over_the_image(tmp_path):
+    """imgtool --pure: Ed25519 over header and payload themselves (checked here with Python's
+    cryptography), SHA512 TLV, 64-byte KEYHASH. Our verify checks that signature over the image:
+    a payload change with a SHA512 TLV made to match is still refused, for its signature."""
+    pytest.importorskip("cryptography")
+    import hashlib
+    from cryptography.hazmat.primitives import serialization
+
+    image = (VECTORS / "ed25519-pure.signed.bin").read_bytes()
+    info, tlvs, _ = layout(image)
+    entries = dict(tlvs)
+    key = serialization.load_pem_private_key(ED_KEY.read_bytes(), None)
+    spki = key.public_key().public_bytes(serialization.Encoding.DER,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+    key.public_key().verify(entries[0x24], image[:info])      # raises if not over the image
+    assert entries[0x12] == hashlib.sha512(image[:info]).digest()
+    assert entries[0x01] == hashlib.sha512(spki).digest() and entries[0x25] == b"\x01"
+    out = run("verify", "--key", ED_KEY, VECTORS / "ed25519-pure.signed.bin").stdout
+    assert f"hash:    {entries[0x12].hex()}" in out and "pure: over the image itself" in out
+
+    altered = bytearray(image)
+    altered[0x1234] ^= 0x40
+    fixed = [(t, hashlib.sha512(altered[:info]).digest() if t == 0x12 else v) for t, v in tlvs]
+    path = tmp_path / "altered.bin"
+    path.write_bytes(tlvs_replaced(bytes(altered), fixed))
+    r = run("verify", "--key", ED_KEY, path, check=False)
+    assert r.returncode == 1 and "no valid signature by a trusted key" in r.stdout
+    assert "result:  valid" in run("verify", path).stdout     # the hash alone matches
+    r = run("verify", "--key", EC_KEY, VECTORS / "ed25519-pure.signed.bin", check=False)
+    assert r.returncode == 1 and "no valid signature by a trusted key" in r.stdout
+
+
+def test_sha512_ed25519_signature_is_over_the_digest(tmp_path):
+    """Without SIG_PURE, an Ed25519 signature with a SHA-512 image hash is over the 64-byte
+    digest, as MCUboot built for SHA-512 checks it: such an image (made here with Python's
+    cryptography from the pure vector) verifies, and the pure signature in its place does not."""
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives import serialization
+
+    image = (VECTORS / "ed25519-pure.signed.bin").read_bytes()
+    _, tlvs, _ = layout(image)
+    entries = dict(tlvs)
+    key = serialization.load_pem_private_key(ED_KEY.read_bytes(), None)
+    over_digest = key.sign(entries[0x12])
+    for sig, want in ((over_digest, 0), (entries[0x24], 1)):
+        path = tmp_path / f"sha512-{want}.bin"
+        path.write_bytes(tlvs_replaced(image, [(0x12, entries[0x12]), (0x01, entries[0x01]),
+                                               (0x24, sig)]))
+        r = run("verify", "--key", ED_KEY, path, check=False)
+        assert r.returncode == want, r.stdout
+        assert ("pure" in r.stdout) is False
+
+
+def test_full_public_key_image(tmp_path):
+    """imgtool --public-key-format full: a PUBKEY TLV (the whole SubjectPublicKeyInfo) names the
+    key instead of a KEYHASH. It names a trusted key only if it is that key, byte for byte."""
+    image = (VECTORS / "ecdsa-p256-fullkey.signed.bin").read_bytes()
+    info, tlvs, _ = layout(image)
+    entries = dict(tlvs)
+    assert 0x01 not in entries and len(entries[0x02]) == 91
+    assert "result:  valid" in run("verify", "--key", EC_KEY,
+                                   VECTORS / "ecdsa-p256-fullkey.signed.bin").stdout
+    r = run("verify", "--key", ED_KEY, VECTORS / "ecdsa-p256-fullkey.signed.bin", check=False)
+    assert r.returncode == 1 and "no valid signature by a trusted key" in r.stdout
+    other = bytearray(entries[0x02])
+    other[-1] ^= 1
+    path = tmp_path / "other-key.bin"
+    path.write_bytes(tlvs_replaced(image, [(t, bytes(other) if t == 0x02 else v)
+                                           for t, v in tlvs]))
+    r = run("verify", "--key", EC_KEY, path, check=False)
+    assert r.returncode == 1 and "no valid signature by a trusted key" in r.stdout
 
 
 # --- dfu_application.zip ----------------------------------------------------------------------

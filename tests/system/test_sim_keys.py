@@ -1,7 +1,6 @@
 """The simulated device's trusted keys: --key loads the public half of PEM files (private or
 public, EC P-256 or Ed25519), a bad file stops the device before it starts, and the keys stay the
 same across the reboots the device does by re-executing itself."""
-import os
 import pathlib
 import subprocess
 
@@ -9,8 +8,7 @@ import pytest
 
 from conftest import sim_binary
 
-VECTORS = pathlib.Path(os.environ.get("SMPDFU_SOURCE_DIR", ".")).parent / "shared" / "vectors" \
-    / "mcuboot"
+VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "mcuboot"
 EC_KEY = VECTORS / "root-ec-p256.pem"
 ED_KEY = VECTORS / "root-ed25519.pem"
 # SMP write, os group, sequence 1, reset, with an empty map as its payload.
@@ -88,4 +86,21 @@ def test_bootloader_boots_only_what_a_trusted_key_signed(start_device, tmp_path)
         if "trusted key" not in dev.log() and "no signing key" not in dev.log():
             pytest.skip("the device does not run its bootloader at start yet")
         assert (refused in dev.lines) == want_refused, (keys, dev.lines, dev.log())
+        dev.stop()
+
+
+@pytest.mark.parametrize("image,right,wrong", [
+    ("ed25519-pure.signed.bin", ED_KEY, EC_KEY),
+    ("ecdsa-p256-fullkey.signed.bin", EC_KEY, ED_KEY),
+])
+def test_bootloader_agrees_with_the_image_tool(start_device, tmp_path, image, right, wrong):
+    """The images smpdfu-image verifies (imgtool --pure, --public-key-format full) boot with the
+    key that signed them and only with it: the bootloader validates with the same code."""
+    refused = "smpdfu-sim: bootloader: no valid image to boot; running the recovery SMP server"
+    for i, key in enumerate((right, wrong)):
+        dev = start_device("--load-slot0", str(VECTORS / image), "--key", str(key),
+                           flash=tmp_path / f"flash{i}.bin")
+        assert (refused in dev.lines) == (key == wrong), (key, dev.lines, dev.log())
+        if key == right:
+            assert "booting slot 0 version 1.2.3" in dev.log(), dev.log()
         dev.stop()

@@ -170,16 +170,18 @@ def test_errors_are_explained(start_device, tmp_path, images):
     not_an_image.write_bytes(b"\x00" * 4096)
     r = client(dev, "image", "upload", not_an_image, check=False)
     assert r.returncode == 1
-    assert "(23)" in r.stderr and "MCUboot" in r.stderr
+    assert "image upload: the device answered IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC (23)" \
+        in r.stderr and "what to do: upload a signed image" in r.stderr
 
     # Slot 0 holds the running image: erasing it is refused with NO_FREE_SLOT.
     r = client(dev, "image", "erase", "0", check=False)
-    assert r.returncode == 1 and "(9)" in r.stderr
+    assert r.returncode == 1 and "image erase: the device answered" in r.stderr
+    assert "(9)" in r.stderr and "the running slot is never erased" in r.stderr
 
     # A newer-only upload of an image that is not newer.
     old = make_image(tmp_path, "old", "0.9.0", 4096, seed=3)
     r = client(dev, "image", "upload", old, "--upgrade", check=False)
-    assert r.returncode == 1 and "(27)" in r.stderr
+    assert r.returncode == 1 and "(27)" in r.stderr and "leave out --upgrade" in r.stderr
 
     # The device is gone: a transport error, not a hang.
     dev.stop()

@@ -17,6 +17,7 @@
 #include <smpdfu/boot.h>
 #include <smpdfu/crypto.h>
 #include <smpdfu/dfu_lock.h>
+#include <smpdfu/events/ble_smp_event.h>
 #include <smpdfu/events/module_state_event.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/prot/boot_trailer.h>
@@ -124,6 +125,14 @@ static void one_transfer_event_outstanding_at_most(void **state)
 	assert_int_equal(app_smp_image_state_read().rc, -1);
 	assert_int_equal(app_smp_os_echo().rc, -1);
 	assert_int_equal(submitted(), before);
+}
+
+/* S17: the module registers itself as the final subscriber of the transfer event. */
+static void clears_its_flag_as_the_final_subscriber(void **state)
+{
+	(void)state;
+	REQUIRE(CONFIG_CAF_BLE_SMP);
+	app_fixture_assert_final_subscriber(&app_event_type_ble_smp_transfer_event, "smp");
 }
 
 static void full_event_pool_leaves_no_flag_behind(void **state)
@@ -241,6 +250,7 @@ int main(void)
 		cmocka_unit_test_teardown(not_ready_without_ble_state, teardown),
 		cmocka_unit_test_teardown(hook_registered_on_main_ready, teardown),
 		cmocka_unit_test_teardown(one_transfer_event_outstanding_at_most, teardown),
+		cmocka_unit_test_teardown(clears_its_flag_as_the_final_subscriber, teardown),
 		cmocka_unit_test_teardown(full_event_pool_leaves_no_flag_behind, teardown),
 		cmocka_unit_test_teardown(never_rejects_takes_no_lock_runs_no_timer, teardown),
 		cmocka_unit_test_teardown(confirms_nothing, teardown),

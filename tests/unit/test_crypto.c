@@ -1,8 +1,9 @@
 /*
- * Unit tests of the crypto port (wolfCrypt on the host): SHA-256 against digests computed with
- * Python's hashlib, and the two signature checks against the signatures imgtool 2.4.0 put into the
- * vector images (../shared/vectors/mcuboot) made with MCUboot's published sample keys, plus what
- * must fail: flipped bits, malformed DER, out-of-range scalars and wrong lengths.
+ * Unit tests of the crypto port (wolfCrypt on the host): SHA-256 and SHA-512 against digests
+ * computed with Python's hashlib and by imgtool, and the signature checks against the signatures
+ * imgtool 2.4.0 put into the vector images (tests/vectors/mcuboot) made with MCUboot's published
+ * sample keys, the pure Ed25519 one fed in pieces, plus what must fail: flipped bits, malformed
+ * DER, out-of-range scalars and wrong lengths.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -548,6 +551,137 @@ static void test_ed25519_non_canonical_s_fails(void **state)
 			 -EBADMSG);
 }
 
+/* --- SHA-512 and pure Ed25519 ------------------------------------------------------------- */
+
+static const uint8_t sha512_empty[SHA512_DIGEST_SIZE] = {
+	0xcf, 0x83, 0xe1, 0x35, 0x7e, 0xef, 0xb8, 0xbd, 0xf1, 0x54, 0x28, 0x50, 0xd6, 0x6d, 0x80,
+	0x07, 0xd6, 0x20, 0xe4, 0x05, 0x0b, 0x57, 0x15, 0xdc, 0x83, 0xf4, 0xa9, 0x21, 0xd3, 0x6c,
+	0xe9, 0xce, 0x47, 0xd0, 0xd1, 0x3c, 0x5d, 0x85, 0xf2, 0xb0, 0xff, 0x83, 0x18, 0xd2, 0x87,
+	0x7e, 0xec, 0x2f, 0x63, 0xb9, 0x31, 0xbd, 0x47, 0x41, 0x7a, 0x81, 0xa5, 0x38, 0x32, 0x7a,
+	0xf9, 0x27, 0xda, 0x3e,
+};
+
+static const uint8_t sha512_abc[SHA512_DIGEST_SIZE] = {
+	0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba, 0xcc, 0x41, 0x73, 0x49, 0xae, 0x20, 0x41,
+	0x31, 0x12, 0xe6, 0xfa, 0x4e, 0x89, 0xa9, 0x7e, 0xa2, 0x0a, 0x9e, 0xee, 0xe6, 0x4b, 0x55,
+	0xd3, 0x9a, 0x21, 0x92, 0x99, 0x2a, 0x27, 0x4f, 0xc1, 0xa8, 0x36, 0xba, 0x3c, 0x23, 0xa3,
+	0xfe, 0xeb, 0xbd, 0x45, 0x4d, 0x44, 0x23, 0x64, 0x3c, 0xe8, 0x0e, 0x2a, 0x9a, 0xc9, 0x4f,
+	0xa5, 0x4c, 0xa4, 0x9f,
+};
+
+static void sha512_of(const void *data, size_t len, size_t piece, uint8_t out[64])
+{
+	struct sha512_ctx ctx;
+	const uint8_t *p = data;
+
+	assert_int_equal(crypto_sha512_init(&ctx), 0);
+	for (size_t off = 0; off < len; off += piece) {
+		assert_int_equal(crypto_sha512_update(&ctx, p + off,
+						      len - off < piece ? len - off : piece), 0);
+	}
+	assert_int_equal(crypto_sha512_final(&ctx, out), 0);
+}
+
+static void test_sha512_known_answers(void **state)
+{
+	uint8_t digest[SHA512_DIGEST_SIZE];
+
+	(void)state;
+	sha512_of("", 0, 1, digest);
+	assert_memory_equal(digest, sha512_empty, sizeof(digest));
+	sha512_of("abc", 3, 3, digest);
+	assert_memory_equal(digest, sha512_abc, sizeof(digest));
+	sha512_of("abc", 3, 1, digest);
+	assert_memory_equal(digest, sha512_abc, sizeof(digest));
+}
+
+/* ed25519-pure.signed.bin: the signed part is header + payload (no protected TLVs). */
+#define PURE_SIGNED_LEN 0x5020u
+#define PURE_SHA512_TLV 0x5028u
+#define PURE_SIG_TLV 0x50b5u
+
+static uint8_t *load_pure_vector(void)
+{
+	FILE *fp = fopen(SMPDFU_VECTORS_DIR "/mcuboot/ed25519-pure.signed.bin", "rb");
+	uint8_t *img = malloc(PURE_SIG_TLV + 64);
+
+	assert_non_null(fp);
+	assert_non_null(img);
+	assert_int_equal(fread(img, 1, PURE_SIG_TLV + 64, fp), PURE_SIG_TLV + 64);
+	fclose(fp);
+	return img;
+}
+
+/* The pure signature over msg, fed in pieces of `piece` bytes: the port's verdict. */
+static int verify_in_pieces(const uint8_t *msg, size_t len, size_t piece, const uint8_t sig[64])
+{
+	struct ed25519_verify_ctx ctx;
+	int rc = crypto_ed25519_verify_begin(&ctx, ed_pub, sig);
+
+	if (rc < 0) {
+		return rc;
+	}
+	for (size_t off = 0; off < len; off += piece) {
+		assert_int_equal(crypto_ed25519_verify_update(&ctx, msg + off,
+							      len - off < piece ? len - off :
+										  piece),
+				 0);
+	}
+	return crypto_ed25519_verify_end(&ctx);
+}
+
+static void test_pure_ed25519_imgtool_signature_verifies_in_pieces(void **state)
+{
+	static const size_t pieces[] = { 1, 7, 128, 4096, PURE_SIGNED_LEN };
+	uint8_t *img = load_pure_vector();
+	uint8_t digest[SHA512_DIGEST_SIZE];
+
+	(void)state;
+	/* imgtool's SHA512 TLV is the SHA-512 of the signed part. */
+	sha512_of(img, PURE_SIGNED_LEN, 1000, digest);
+	assert_memory_equal(digest, img + PURE_SHA512_TLV, sizeof(digest));
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, pieces[i],
+						  img + PURE_SIG_TLV), 0);
+	}
+	/* The one-shot check agrees: the message is the image, not a digest of it. */
+	assert_int_equal(crypto_ed25519_verify(ed_pub, img, PURE_SIGNED_LEN, img + PURE_SIG_TLV),
+			 0);
+	assert_int_equal(crypto_ed25519_verify(ed_pub, digest, sizeof(digest),
+					       img + PURE_SIG_TLV), -EBADMSG);
+	free(img);
+}
+
+static void test_pure_ed25519_what_must_fail(void **state)
+{
+	static const uint32_t flips[] = { 0, 0x1ff, 0x200, 0x3000, PURE_SIGNED_LEN - 1 };
+	uint8_t *img = load_pure_vector();
+	uint8_t sig[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+		img[flips[i]] ^= 0x10;
+		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, 128, img + PURE_SIG_TLV),
+				 -EBADMSG);
+		img[flips[i]] ^= 0x10;
+	}
+	/* One byte short, one byte more. */
+	assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN - 1, 128, img + PURE_SIG_TLV),
+			 -EBADMSG);
+	assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN + 1, 128, img + PURE_SIG_TLV),
+			 -EBADMSG);
+	for (size_t bit = 0; bit < 512; bit += 37) {
+		memcpy(sig, img + PURE_SIG_TLV, sizeof(sig));
+		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, 512, sig), -EBADMSG);
+	}
+	/* S at or above the group order is refused before any hashing. */
+	memcpy(sig, img + PURE_SIG_TLV, sizeof(sig));
+	memset(sig + 32, 0xff, 32);
+	assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, 512, sig), -EBADMSG);
+	free(img);
+}
+
 static void test_signature_of_one_scheme_fails_in_the_other(void **state)
 {
 	uint8_t as_ed[64];
@@ -582,6 +716,9 @@ int main(void)
 		cmocka_unit_test(test_ed25519_every_flipped_bit_fails),
 		cmocka_unit_test(test_ed25519_wrong_message_length_fails),
 		cmocka_unit_test(test_ed25519_non_canonical_s_fails),
+		cmocka_unit_test(test_sha512_known_answers),
+		cmocka_unit_test(test_pure_ed25519_imgtool_signature_verifies_in_pieces),
+		cmocka_unit_test(test_pure_ed25519_what_must_fail),
 		cmocka_unit_test(test_signature_of_one_scheme_fails_in_the_other),
 	};
 

@@ -22,6 +22,7 @@
 #include <smpdfu/events/ble_smp_event.h>
 #include <smpdfu/events/module_state_event.h>
 #include <smpdfu/grp/img_mgmt.h>
+#include <smpdfu/grp/os_mgmt.h>
 #include <smpdfu/mgmt_callbacks.h>
 
 #include "app_fixture.h"
@@ -192,6 +193,38 @@ static void upload_claims_the_lock_and_restarts_the_timer(void **state)
 	assert_int_equal(fake_log_count("WRN dfu_mcumgr: MCUmgr DFU timed out"), 1);
 }
 
+/*
+ * A finished upload is not the end of the DFU: the client still tests the image and resets. The
+ * lock stays MCUmgr's for the full timeout after the last chunk, so no other transport can write
+ * the slot in between; it goes only when the timer runs out.
+ */
+static void completed_upload_keeps_the_lock_for_the_timeout(void **state)
+{
+	size_t len;
+
+	(void)state;
+	boot(SMP_TRANSPORT_UDP);
+	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
+	app_fixture_image(&len);
+	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
+	assert_int_equal(img_mgmt_upload_offset(), 0); /* complete: nothing in progress */
+	assert_string_equal(owner_name(), "MCUmgr");
+	assert_true(dfu_mcumgr_dfu_in_progress());
+	app_fixture_advance(TIMEOUT_MS - 1);
+	assert_int_equal(dfu_lock_claim(&other), -EPERM);
+	assert_string_equal(owner_name(), "MCUmgr");
+	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
+		/* The test that follows the upload keeps it for another full timeout. */
+		assert_accepted(app_smp_image_state_write(false));
+		app_fixture_advance(TIMEOUT_MS - 1);
+		assert_string_equal(owner_name(), "MCUmgr");
+	}
+	app_fixture_advance(1);
+	assert_null(dfu_lock_owner());
+	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(dfu_lock_release(&other), 0);
+}
+
 static void every_write_command_is_rejected_while_another_owner_holds_the_lock(void **state)
 {
 	static const uint8_t dirt[16] = { 0xd1, 0x27 };
@@ -239,8 +272,13 @@ static void every_write_command_is_rejected_while_another_owner_holds_the_lock(v
 	assert_int_equal(submitted(), events);
 	assert_string_equal(owner_name(), "Other");
 	assert_int_equal(other_told, 0);
-	assert_true(fake_log_count("WRN dfu_mcumgr: upload chunk rejected: the DFU lock is held "
-				   "by Other") >= 1);
+	/* One warning per refused command, in its own words: none for the DFU stopped after it. */
+	assert_int_equal(fake_log_count("WRN dfu_mcumgr: upload chunk rejected: the DFU lock is "
+					"held by Other"),
+			 1);
+	assert_int_equal(fake_log_count("WRN dfu_mcumgr: image erase rejected"), 1);
+	assert_int_equal(fake_log_count("WRN dfu_mcumgr: OS reset rejected"), 1);
+	assert_int_equal(fake_log_count("DFU stopped rejected"), 0);
 	assert_int_equal(dfu_lock_release(&other), 0);
 }
 
@@ -350,14 +388,6 @@ static void hand_over_resets_the_upload(void **state)
 
 	/* The client's next chunk is answered with off 0: the upload must start over. */
 	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).off, 0);
-	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
-		/*
-		 * Direct-XIP: the newer header of the partial upload makes img_mgmt count slot 1
-		 * as pending, so it refuses a new upload (and an erase) there; only the next boot
-		 * erase of the config channel frees it. The hand-over itself is checked above.
-		 */
-		return;
-	}
 	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
 	/* MCUmgr took the lock after Other: Other heard of it once. */
 	assert_int_equal(other_told, 1);
@@ -469,6 +499,25 @@ static void ble_upload_submits_one_transfer_event_at_a_time(void **state)
 			 CONFIG_CAF_INIT_LOG_BLE_SMP_TRANSFER_EVENTS ? 2 : 0);
 }
 
+/* modules.md §5: the transfer event means "a transfer is active" and carries nothing else. */
+static void transfer_event_has_no_payload(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct ble_smp_transfer_event), sizeof(struct app_event_header));
+	assert_null(app_event_type_ble_smp_transfer_event.log); /* logged by its name alone */
+}
+
+/*
+ * The flag is cleared by the module as the event's FINAL subscriber, after every other subscriber
+ * (ble_latency) has seen the event: so in the table the application runs with.
+ */
+static void clears_its_flag_as_the_final_subscriber(void **state)
+{
+	(void)state;
+	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE && CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS);
+	app_fixture_assert_final_subscriber(&app_event_type_ble_smp_transfer_event, "dfu_mcumgr");
+}
+
 static void uploads_over_other_transports_submit_no_transfer_event(void **state)
 {
 	uint32_t before;
@@ -524,26 +573,64 @@ static void full_event_pool_leaves_no_flag_behind(void **state)
 
 /* ---- Groups and hooks that are not DFU ------------------------------------------------------- */
 
+static unsigned int commands_received;
+
+static enum mgmt_cb_return count_command(uint32_t event, enum mgmt_cb_return prev, int32_t *rc,
+					 uint16_t *group, bool *abort_more, void *data, size_t size)
+{
+	(void)event;
+	(void)prev;
+	(void)rc;
+	(void)group;
+	(void)abort_more;
+	(void)data;
+	(void)size;
+	commands_received++;
+	return MGMT_CB_OK;
+}
+
+/*
+ * §1.13.7: commands of other groups are none of the module's business, even while another owner
+ * holds the lock. The served ones (the OS group's echo, params, info, bootloader info) pass every
+ * hook the SMP server has for them, as a spy on the command-received hook shows, and are answered;
+ * groups the device does not serve get the server's own rc 8. Either way: no claim, no timer, no
+ * event.
+ */
 static void non_dfu_groups_touch_nothing(void **state)
 {
-	static const uint16_t groups[] = {
+	static const struct {
+		uint8_t op;
+		uint8_t id;
+	} served[] = {
+		{ SMP_OP_WRITE, OS_MGMT_ID_ECHO },	    { SMP_OP_READ, OS_MGMT_ID_ECHO },
+		{ SMP_OP_READ, OS_MGMT_ID_MCUMGR_PARAMS }, { SMP_OP_READ, OS_MGMT_ID_INFO },
+		{ SMP_OP_READ, OS_MGMT_ID_BOOTLOADER_INFO },
+	};
+	static const uint16_t unserved[] = {
 		MGMT_GROUP_ID_STAT, MGMT_GROUP_ID_SETTINGS, MGMT_GROUP_ID_FS, MGMT_GROUP_ID_SHELL,
+	};
+	static struct mgmt_callback spy = {
+		.callback = count_command, .event_id = MGMT_EVT_OP_CMD_RECV,
 	};
 	uint32_t before;
 
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
+	REQUIRE(CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS);
 	before = submitted();
 	if (CONFIG_DESKTOP_DFU_LOCK) {
 		assert_int_equal(dfu_lock_claim(&other), 0);
 	}
-	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		struct smp_answer a = app_smp_raw(SMP_OP_READ, groups[i], 0);
-
-		/* Not served here: the SMP server answers for itself, no hook was asked. */
-		assert_true(a.rc != MGMT_ERR_EACCESSDENIED && a.err_rc != MGMT_ERR_EACCESSDENIED);
+	commands_received = 0;
+	mgmt_callback_register(&spy);
+	for (size_t i = 0; i < sizeof(served) / sizeof(served[0]); i++) {
+		assert_accepted(app_smp_raw(served[i].op, MGMT_GROUP_ID_OS, served[i].id));
 	}
-	assert_accepted(app_smp_os_echo());
+	assert_int_equal(commands_received, sizeof(served) / sizeof(served[0]));
+	for (size_t i = 0; i < sizeof(unserved) / sizeof(unserved[0]); i++) {
+		assert_int_equal(app_smp_raw(SMP_OP_READ, unserved[i], 0).rc, MGMT_ERR_ENOTSUP);
+	}
+	mgmt_callback_unregister(&spy);
 	assert_false(dfu_mcumgr_dfu_in_progress());
 	assert_int_equal(submitted(), before);
 	if (CONFIG_DESKTOP_DFU_LOCK) {
@@ -607,6 +694,8 @@ int main(void)
 		cmocka_unit_test_teardown(boot_logs_the_version_and_reports_no_state, teardown),
 		cmocka_unit_test_teardown(commands_before_main_ready_pass_unguarded, teardown),
 		cmocka_unit_test_teardown(upload_claims_the_lock_and_restarts_the_timer, teardown),
+		cmocka_unit_test_teardown(completed_upload_keeps_the_lock_for_the_timeout,
+					  teardown),
 		cmocka_unit_test_teardown(
 			every_write_command_is_rejected_while_another_owner_holds_the_lock,
 			teardown),
@@ -621,6 +710,8 @@ int main(void)
 		cmocka_unit_test_teardown(rejected_during_the_config_channel_boot_erase, teardown),
 		cmocka_unit_test_teardown(ble_upload_submits_one_transfer_event_at_a_time,
 					  teardown),
+		cmocka_unit_test_teardown(transfer_event_has_no_payload, teardown),
+		cmocka_unit_test_teardown(clears_its_flag_as_the_final_subscriber, teardown),
 		cmocka_unit_test_teardown(uploads_over_other_transports_submit_no_transfer_event,
 					  teardown),
 		cmocka_unit_test_teardown(only_upload_chunks_submit_transfer_events, teardown),

@@ -1,5 +1,5 @@
 /*
- * Unit tests of image_validate() on the images imgtool 2.4.0 made (../shared/vectors/mcuboot) and
+ * Unit tests of image_validate() on the images imgtool 2.4.0 made (tests/vectors/mcuboot) and
  * on damaged copies of them. The image sits in a read-only flash device that fails the test on any
  * read outside its buffer and records how far the validator read, so "never reads past the TLV
  * area" is checked on every case, not assumed; the buffer is heap-allocated to its exact size so
@@ -64,17 +64,21 @@ struct vector {
 	uint8_t major, minor;
 	uint16_t revision;
 	uint32_t build;
+	uint16_t hash_tlv; /* 0x10 SHA-256, 0x12 SHA-512 (pure) */
 };
 
 static const struct vector vectors[] = {
-	{ "ecdsa-p256.signed.bin", &ec_key, 20664, 1, 2, 3, 4 },
-	{ "ed25519.signed.bin", &ed_key, 20656, 1, 2, 3, 4 },
-	{ "hash-only.signed.bin", NULL, 20552, 2, 0, 0, 0 },
-	{ "padded-confirmed.signed.bin", &ec_key, 20663, 3, 1, 0, 7 },
-	{ "padded-test.signed.bin", &ec_key, 20663, 3, 1, 0, 0 },
-	{ "protected-tlvs.signed.bin", &ec_key, 20690, 1, 0, 0, 0 },
-	{ "rom-fixed-0x10000.signed.bin", &ec_key, 20663, 1, 0, 1, 0 },
-	{ "align16-padded.signed.bin", &ec_key, 20663, 1, 0, 2, 0 },
+	{ "ecdsa-p256.signed.bin", &ec_key, 20664, 1, 2, 3, 4, 0x10 },
+	{ "ed25519.signed.bin", &ed_key, 20656, 1, 2, 3, 4, 0x10 },
+	{ "hash-only.signed.bin", NULL, 20552, 2, 0, 0, 0, 0x10 },
+	{ "padded-confirmed.signed.bin", &ec_key, 20663, 3, 1, 0, 7, 0x10 },
+	{ "padded-test.signed.bin", &ec_key, 20663, 3, 1, 0, 0, 0x10 },
+	{ "protected-tlvs.signed.bin", &ec_key, 20690, 1, 0, 0, 0, 0x10 },
+	{ "rom-fixed-0x10000.signed.bin", &ec_key, 20663, 1, 0, 1, 0, 0x10 },
+	{ "align16-padded.signed.bin", &ec_key, 20663, 1, 0, 2, 0, 0x10 },
+	{ "ecdsa-p256-fullkey.signed.bin", &ec_key, 20722, 1, 2, 3, 4, 0x10 },
+	{ "ed25519-pure.signed.bin", &ed_key, 20725, 1, 2, 3, 4, 0x12 },
+	{ "padded-confirmed-overwrite-only.signed.bin", &ec_key, 20662, 3, 1, 0, 0, 0x10 },
 };
 
 #define VECTOR_COUNT (sizeof(vectors) / sizeof(vectors[0]))
@@ -285,11 +289,14 @@ static void test_every_vector_validates_with_its_key(void **state)
 		assert_int_equal(res.hdr.ver.minor, v->minor);
 		assert_int_equal(res.hdr.ver.revision, v->revision);
 		assert_int_equal(res.hdr.ver.build_num, v->build);
-		/* The hash reported is the SHA-256 TLV. */
+		/* The hash reported is the image's hash TLV; pure images carry SHA-512. */
+		assert_int_equal(res.hash_len, v->hash_tlv == 0x12 ? 64 : 32);
+		assert_int_equal(res.pure, v->hash_tlv == 0x12);
 		assert_memory_equal(res.hash,
 				    f.data + find_tlv(&f, TLV_START + res.hdr.protect_tlv_size,
-						      0x10),
-				    32);
+						      v->hash_tlv),
+				    res.hash_len);
+		assert_null(res.problem);
 		free(f.data);
 	}
 }
@@ -397,6 +404,18 @@ static void test_one_flipped_byte(void **state)
 		{ "ECDSA signature: last byte of s", "ecdsa-p256.signed.bin", 0x50b7, -EPERM, 0 },
 		{ "Ed25519 signature: R", "ed25519.signed.bin", 0x5070, -EPERM, 0 },
 		{ "Ed25519 signature: S", "ed25519.signed.bin", 0x50a0, -EPERM, 0 },
+		{ "pure: payload", "ed25519-pure.signed.bin", 0x300, -EBADMSG, -EBADMSG },
+		{ "pure: SHA-512 TLV value", "ed25519-pure.signed.bin", 0x5028, -EBADMSG,
+		  -EBADMSG },
+		{ "pure: SIG_PURE value", "ed25519-pure.signed.bin", 0x506c, -EBADMSG, -EBADMSG },
+		{ "pure: 64-byte KEYHASH", "ed25519-pure.signed.bin", 0x5071, -EPERM, 0 },
+		{ "pure: signature R", "ed25519-pure.signed.bin", 0x50b5, -EPERM, 0 },
+		{ "pure: signature S", "ed25519-pure.signed.bin", 0x50e0, -EPERM, 0 },
+		{ "full key: the point in PUBKEY", "ecdsa-p256-fullkey.signed.bin", 0x5070, -EPERM,
+		  0 },
+		{ "full key: the algorithm in PUBKEY", "ecdsa-p256-fullkey.signed.bin", 0x5052,
+		  -EPERM, 0 },
+		{ "full key: signature", "ecdsa-p256-fullkey.signed.bin", 0x50c0, -EPERM, 0 },
 	};
 
 	(void)state;
@@ -605,7 +624,7 @@ static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 	put16(f.data + 0x5022, 4 + 4 + 31);
 	assert_int_equal(validate_in(f.data, f.len - 1, 0, NULL, 0, (uint32_t)f.len - 1, NULL),
 			 -EBADMSG);
-	/* Retyped as SHA-512 (allowed, not ours): no SHA-256 TLV at all. */
+	/* Retyped as SHA-512: a hash TLV of the wrong size for it. */
 	put16(f.data + 0x5026, 32);
 	put16(f.data + 0x5022, 4 + 4 + 32);
 	put16(f.data + 0x5024, 0x12);
@@ -618,25 +637,40 @@ static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 
 static void test_unknown_tlv_in_unprotected_area_is_ebadmsg(void **state)
 {
-	/* A security counter, a dependency, an encryption key, a vendor TLV: none may sit there. */
-	static const uint16_t types[] = { 0x50, 0x40, 0x30, 0x31, 0x60, 0xa0, 0x25, 0x7fff };
+	/*
+	 * A security counter, a dependency, a vendor TLV, a SIG_PURE that is not 1: none may sit
+	 * there. An encryption key is no malformation but what this bootloader cannot decrypt.
+	 */
+	static const struct {
+		uint16_t type;
+		int want;
+	} cases[] = {
+		{ 0x50, -EBADMSG }, { 0x40, -EBADMSG }, { 0x60, -EBADMSG }, { 0xa0, -EBADMSG },
+		{ 0x25, -EBADMSG }, { 0x7fff, -EBADMSG }, { 0x30, -ENOTSUP }, { 0x31, -ENOTSUP },
+		{ 0x34, -ENOTSUP },
+	};
 	struct file f = load("ecdsa-p256.signed.bin");
 	static const uint8_t value[12] = { 9 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t extra[16];
-		size_t n = make_tlv(extra, types[i], value, types[i] == 0x50 ? 4 : 12);
+		size_t n = make_tlv(extra, cases[i].type, value, cases[i].type == 0x50 ? 4 : 12);
 		struct file g = append_tlvs(&f, UNPROT, extra, n);
+		struct image_validation res;
 		int rc;
 
-		rc = validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL);
-		if (rc != -EBADMSG) {
-			fail_msg("type 0x%x: %d", types[i], rc);
+		rc = validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, &res);
+		if (rc != cases[i].want) {
+			fail_msg("type 0x%x: %d", cases[i].type, rc);
+		}
+		assert_non_null(res.problem);
+		if (cases[i].want == -ENOTSUP) {
+			assert_non_null(strstr(res.problem, "encrypted"));
 		}
 		rc = validate_in(g.data, g.len, 0, NULL, 0, (uint32_t)g.len, NULL);
-		if (rc != -EBADMSG) {
-			fail_msg("type 0x%x, no key: %d", types[i], rc);
+		if (rc != cases[i].want) {
+			fail_msg("type 0x%x, no key: %d", cases[i].type, rc);
 		}
 		free(g.data);
 	}
@@ -687,8 +721,8 @@ static void test_signature_without_keyhash_does_not_count(void **state)
 	struct file f = load("ecdsa-p256.signed.bin");
 
 	(void)state;
-	/* Retype the KEYHASH (0x5048) as a SHA-512 TLV of the same length: allowed, not a key. */
-	put16(f.data + 0x5048, 0x12);
+	/* Retype the KEYHASH (0x5048) as an RSA-2048 signature: allowed there, not a key. */
+	put16(f.data + 0x5048, 0x20);
 	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, (uint32_t)f.len, NULL), -EPERM);
 	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), 0);
 	free(f.data);
@@ -746,6 +780,90 @@ static void test_bad_trusted_key_is_eperm(void **state)
 	k.pub = ec_pub;
 	k.pub_len = 64;
 	assert_int_equal(validate_in(f.data, f.len, 0, &k, 1, (uint32_t)f.len, NULL), -EPERM);
+	free(f.data);
+}
+
+/* SHA-512 of the hashed part of f into its SHA512 TLV, so that an edit reaches the signature. */
+static void rehash512(struct file *f)
+{
+	struct sha512_ctx ctx;
+
+	assert_int_equal(crypto_sha512_init(&ctx), 0);
+	assert_int_equal(crypto_sha512_update(&ctx, f->data, TLV_START), 0);
+	assert_int_equal(crypto_sha512_final(&ctx, f->data + find_tlv(f, TLV_START, 0x12)), 0);
+}
+
+/*
+ * A pure signature is checked over the image itself: a payload change with a SHA-512 TLV made to
+ * match still fails, by the signature; without SIG_PURE the same signature is read as one over
+ * the SHA-512 digest, which it is not.
+ */
+static void test_pure_signature_covers_the_image(void **state)
+{
+	struct file f = load("ed25519-pure.signed.bin");
+	struct image_validation res;
+	uint32_t pure_tlv = find_tlv(&f, UNPROT, 0x25) - 4;
+
+	(void)state;
+	f.data[0x4000] ^= 0x80;
+	rehash512(&f);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, (uint32_t)f.len, &res), -EPERM);
+	assert_string_equal(res.problem, "no valid signature by a trusted key");
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), 0);
+	f.data[0x4000] ^= 0x80;
+	rehash512(&f);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, (uint32_t)f.len, &res), 0);
+	assert_true(res.pure);
+
+	/* SIG_PURE (5 bytes) taken out, the area shrinks with it. */
+	memmove(f.data + pure_tlv, f.data + pure_tlv + 5, f.len - pure_tlv - 5);
+	put16(f.data + UNPROT + 2, (uint16_t)(le16(f.data + UNPROT + 2) - 5));
+	assert_int_equal(validate_in(f.data, f.len - 5, 0, &ed_key, 1, (uint32_t)f.len - 5, &res),
+			 -EPERM);
+	assert_false(res.pure);
+	assert_int_equal(validate_in(f.data, f.len - 5, 0, NULL, 0, (uint32_t)f.len - 5, NULL), 0);
+	free(f.data);
+}
+
+/* A PUBKEY names a trusted key only by holding its SubjectPublicKeyInfo exactly. */
+static void test_full_key_names_the_trusted_key(void **state)
+{
+	struct file f = load("ecdsa-p256-fullkey.signed.bin");
+	uint32_t pubkey = find_tlv(&f, UNPROT, 0x02);
+	const struct image_key both[2] = { ed_key, ec_key };
+	struct image_validation res;
+
+	(void)state;
+	assert_int_equal(le16(f.data + pubkey - 2), 91);
+	assert_memory_equal(f.data + pubkey + 26, ec_pub, sizeof(ec_pub));
+	assert_int_equal(validate_in(f.data, f.len, 0, both, 2, (uint32_t)f.len, &res), 0);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ed_key, 1, (uint32_t)f.len, &res), -EPERM);
+	assert_string_equal(res.problem, "no valid signature by a trusted key");
+	/* The key retyped as a KEYHASH of 91 bytes: no hash of ours is that long. */
+	put16(f.data + pubkey - 4, 0x01);
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, (uint32_t)f.len, NULL), -EPERM);
+	free(f.data);
+}
+
+static void test_problems_are_named(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	struct image_validation res;
+
+	(void)state;
+	f.data[0x300] ^= 1;
+	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, (uint32_t)f.len, &res),
+			 -EBADMSG);
+	assert_string_equal(res.problem, "image hash mismatch (damaged or altered)");
+	f.data[0x300] ^= 1;
+	/* The hash TLV retyped as SHA-384 (48 bytes would follow): not something we check. */
+	put16(f.data + 0x5024, 0x11);
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, &res), -ENOTSUP);
+	assert_string_equal(res.problem, "SHA-384 image hash (not supported)");
+	put16(f.data + 0x5024, 0x10);
+	f.data[0] ^= 1;
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, &res), -ENOENT);
+	assert_string_equal(res.problem, "no image (no header magic)");
 	free(f.data);
 }
 
@@ -814,6 +932,9 @@ int main(void)
 		cmocka_unit_test(test_signature_of_the_other_kind_does_not_count),
 		cmocka_unit_test(test_signature_of_wrong_length_is_eperm),
 		cmocka_unit_test(test_bad_trusted_key_is_eperm),
+		cmocka_unit_test(test_pure_signature_covers_the_image),
+		cmocka_unit_test(test_full_key_names_the_trusted_key),
+		cmocka_unit_test(test_problems_are_named),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_flash_errors_are_eio),
 	};

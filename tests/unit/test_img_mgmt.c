@@ -411,8 +411,8 @@ static void first_chunk_rejections(void **state)
 	a.sha_len = 33;
 	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_HASH);
 	a.sha = NULL;
-	a.image = 1;
-	expect_rejected(&a, -1, IMG_MGMT_ERR_NO_FREE_SLOT);
+	a.image = 0x100000000; /* does not decode as Zephyr's uint32 */
+	expect_rejected(&a, MGMT_ERR_EINVAL, -1);
 	a.image = 0;
 	a.len = CONFIG_SIM_SLOT_SIZE + 1;
 	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE);
@@ -477,6 +477,7 @@ static uint32_t events[64];
 static size_t event_count;
 static enum mgmt_cb_return chunk_answer;
 static enum smp_transport_kind chunk_transport;
+static uint32_t chunk_image;
 
 static enum mgmt_cb_return record_event(uint32_t event, enum mgmt_cb_return prev, int32_t *rc,
 					uint16_t *group, bool *abort_more, void *data,
@@ -492,6 +493,7 @@ static enum mgmt_cb_return record_event(uint32_t event, enum mgmt_cb_return prev
 
 		assert_int_equal(size, sizeof(*c));
 		chunk_transport = c->transport;
+		chunk_image = c->req->image;
 		if (chunk_answer == MGMT_CB_ERROR_RC) {
 			*rc = MGMT_ERR_EACCESSDENIED;
 		} else if (chunk_answer == MGMT_CB_ERROR_ERR) {
@@ -597,6 +599,44 @@ static void transport_kind_reaches_the_hook(void **state)
 	file_sha(image, image_len, sha);
 	assert_int_equal(upload_chunk(0, 1000, sha).off, 1000);
 	assert_int_equal(chunk_transport, SMP_TRANSPORT_BLE);
+}
+
+/*
+ * A single-image build ignores "image", as Zephyr does: clients name the slot they upload to
+ * ("smpmgr upgrade --slot 1" sends 1 in the first chunk, the Go mcumgr's "image upload -n 1" in
+ * every chunk), and the upload goes where it always goes, the slot not running. The hook still
+ * sees what the client sent.
+ */
+static void image_number_is_ignored_on_a_single_image_build(void **state)
+{
+	static const int64_t numbers[] = { 1, 2, 0xffffffff };
+	uint8_t sha[32];
+
+	(void)state;
+	if (CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+		chunk_answer = MGMT_CB_OK;
+		mgmt_callback_register(&recorder);
+	}
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		image_len = test_make_image(image, sizeof(image), 1, 0, (uint16_t)i, 0, 3000, 0,
+					    0);
+		file_sha(image, image_len, sha);
+		for (uint32_t off = 0; off < image_len; off += 1000) {
+			size_t n = image_len - off < 1000 ? image_len - off : 1000;
+			struct upload_args a = {
+				.off = off, .data = image + off, .data_len = n,
+				.len = off ? -1 : (int64_t)image_len, .sha = off ? NULL : sha,
+				.sha_len = 32, .image = numbers[i], .version = SMP_VERSION_1,
+			};
+
+			send_upload(&a);
+			assert_int_equal(decode_rsp().off, off + n);
+			if (CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
+				assert_int_equal(chunk_image, (uint32_t)numbers[i]);
+			}
+		}
+		assert_slot1_holds_image();
+	}
 }
 
 static void flash_failure_stops_the_upload(void **state)
@@ -1035,6 +1075,7 @@ int main(void)
 		T(status_hooks_in_order),
 		T(chunk_veto),
 		T(transport_kind_reaches_the_hook),
+		T(image_number_is_ignored_on_a_single_image_build),
 		T(flash_failure_stops_the_upload),
 		T(erase),
 		T(erase_check_hook_can_refuse),

@@ -1,5 +1,5 @@
 /*
- * Replays the exchanges captured from a real Zephyr 3.5.0 MCUmgr server (../shared/vectors/smp/)
+ * Replays the exchanges captured from a real Zephyr 3.5.0 MCUmgr server (tests/vectors/smp/)
  * against ours and compares the responses byte for byte. The capture skipped most upload chunks;
  * the test fills that gap with its own chunks and checks the recorded ones around it.
  */

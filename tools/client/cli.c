@@ -113,7 +113,9 @@ int cli_request(struct cli *cli, uint8_t op, uint16_t group, uint8_t id,
 		return cli_bad_response("the body is not a CBOR map");
 	}
 	if (rc > 0) {
-		smp_err_print(stderr, &err);
+		const struct smp_cmd cmd = { .group = group, .id = id, .op = op };
+
+		smp_err_print(stderr, &cmd, &err);
 		if (cli->json) {
 			cli_print_body_json(rsp);
 		}
@@ -224,7 +226,11 @@ int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bo
 		return 0;
 	}
 	if (rc > 0) {
-		smp_err_print(stderr, &err);
+		smp_err_print(stderr,
+			      &(struct smp_cmd){ .group = MGMT_GROUP_ID_OS,
+						 .id = OS_MGMT_ID_MCUMGR_PARAMS,
+						 .op = SMP_OP_READ },
+			      &err);
 		if (cli->json) {
 			cli_print_body_json(&rsp);
 		}

@@ -192,7 +192,10 @@ static void print_json_result(const struct upload_cfg *cfg, const struct upload_
 static int report_failure(struct cli *cli, const struct upload_result *res, int rc)
 {
 	if (rc == -EREMOTEIO && res->device_error) {
-		smp_err_print(stderr, &res->err);
+		smp_err_print(stderr,
+			      &(struct smp_cmd){ .group = MGMT_GROUP_ID_IMAGE,
+						 .id = IMG_MGMT_ID_UPLOAD, .op = SMP_OP_WRITE },
+			      &res->err);
 	} else if (res->failure != NULL) {
 		fprintf(stderr, "smpdfu: upload stopped at offset %zu of %zu: %s%s\n", res->acked,
 			res->size, res->failure,

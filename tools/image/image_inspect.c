@@ -7,8 +7,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include <smpdfu/crypto.h>
 #include <smpdfu/image.h>
+
+#include "image_trailer.h"
 
 static int buf_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
 {
@@ -82,7 +83,16 @@ int image_print_hash(const uint8_t *img, size_t len, FILE *out)
 
 	as_area(img, len, &dev, &fa);
 	if (image_read_hash(&fa, &hdr, hash) < 0) {
-		fprintf(stderr, "not a readable MCUboot image (no single SHA-256 TLV)\n");
+		struct image_validation v;
+
+		if (image_validate(&fa, NULL, 0, &v) == 0 && v.hash_len != sizeof(hash)) {
+			fprintf(stderr,
+				"this image's hash is SHA-512 (imgtool --pure or --sha 512): a "
+				"device reports it only when its MCUmgr is built for SHA-512 "
+				"images, which smpdfu's is not\n");
+		} else {
+			fprintf(stderr, "not a readable MCUboot image (no single SHA-256 TLV)\n");
+		}
 		return -EBADMSG;
 	}
 	print_hex(out, hash, sizeof(hash));
@@ -96,9 +106,7 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 	struct flash_area fa;
 	struct image_header hdr;
 	struct image_tlv_iter it;
-	struct sha256_ctx ctx;
-	uint8_t computed[32];
-	uint8_t stored[32];
+	struct image_validation v;
 	char version[IMAGE_VERSION_STR_MAX];
 	uint16_t type;
 	uint16_t tlv_len;
@@ -133,29 +141,29 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 		return -EBADMSG;
 	}
 	fprintf(out, "size:    %u bytes (file %zu)\n", image_tlv_end(&it), len);
-	if (image_read_hash(&fa, &hdr, stored) < 0) {
-		fprintf(out, "hash:    no single SHA-256 TLV\n");
-		return -EBADMSG;
+	/* The hash checked as the device checks it (SHA-256 or SHA-512, whichever the TLV is). */
+	rc = image_validate(&fa, NULL, 0, &v);
+	if (v.hash_len != 0) {
+		fprintf(out, "hash:    ");
+		print_hex(out, v.hash, v.hash_len);
+		fprintf(out, " %s\n", rc == 0 ? "(matches)" : "(MISMATCH)");
+	} else {
+		fprintf(out, "hash:    not checked: %s\n", v.problem);
 	}
-	crypto_sha256_init(&ctx);
-	crypto_sha256_update(&ctx, img, (size_t)hdr.hdr_size + hdr.img_size + hdr.protect_tlv_size);
-	crypto_sha256_final(&ctx, computed);
-	fprintf(out, "hash:    ");
-	print_hex(out, stored, 32);
-	fprintf(out, " %s\n", memcmp(stored, computed, 32) == 0 ? "(matches)" : "(MISMATCH)");
-	return memcmp(stored, computed, 32) == 0 ? 0 : -EBADMSG;
+	if (v.pure) {
+		fprintf(out, "signed:  pure (the signature covers the image, not its hash)\n");
+	}
+	image_trailer_print(img + image_tlv_end(&it), len - image_tlv_end(&it), out);
+	return rc == 0 ? 0 : -EBADMSG;
 }
 
 /* Why image_validate() said no, in the words of the verify command. */
-static const char *verdict(int rc)
+static const char *verdict(int rc, const struct image_validation *v)
 {
-	switch (rc) {
-	case 0: return "valid";
-	case -ENOENT: return "no MCUboot image (bad header magic)";
-	case -EBADMSG: return "malformed image or hash mismatch";
-	case -EPERM: return "no valid signature by a given key";
-	default: return "cannot be read";
+	if (rc == 0) {
+		return "valid";
 	}
+	return v->problem != NULL ? v->problem : "cannot be read";
 }
 
 int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
@@ -180,17 +188,21 @@ int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, s
 	}
 	if (rc == 0) {
 		fprintf(out, "hash:    ");
-		print_hex(out, v.hash, sizeof(v.hash));
+		print_hex(out, v.hash, v.hash_len);
 		fprintf(out, "\nsize:    %u bytes\n", v.size);
 		if (v.has_security_counter) {
 			fprintf(out, "sec_cnt: %u\n", v.security_counter);
 		}
-		fprintf(out, "%s\n", key_count > 0 ? "signature: valid (trusted key)"
-						    : "signature: not checked (no key given)");
+		if (key_count == 0) {
+			fprintf(out, "signature: not checked (no key given)\n");
+		} else {
+			fprintf(out, "signature: valid (trusted key%s)\n",
+				v.pure ? ", pure: over the image itself" : "");
+		}
 	}
-	fprintf(out, "result:  %s\n", verdict(rc));
+	fprintf(out, "result:  %s\n", verdict(rc, &v));
 	if (rc < 0) {
-		fprintf(stderr, "image is not valid: %s\n", verdict(rc));
+		fprintf(stderr, "image is not valid: %s\n", verdict(rc, &v));
 	}
 	return rc;
 }

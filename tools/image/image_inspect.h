@@ -8,15 +8,22 @@
 
 #include <smpdfu/image.h>
 
-/* Prints header, TLVs and whether the SHA-256 TLV matches. 0, or -EBADMSG for a bad image. */
+/*
+ * Prints header, TLVs, whether the hash TLV (SHA-256 or SHA-512) matches, and the trailer of a
+ * padded file. 0, or -EBADMSG for a bad image.
+ */
 int image_dump(const uint8_t *img, size_t len, FILE *out);
-/* Prints the SHA-256 TLV as hex (what state read reports as "hash"). 0 or -EBADMSG. */
+/*
+ * Prints the SHA-256 TLV as hex (what state read reports as "hash"). 0 or -EBADMSG, saying why
+ * (also when the image's hash is SHA-512, which our device does not report).
+ */
 int image_print_hash(const uint8_t *img, size_t len, FILE *out);
 
 /*
  * Validates the image as the device's bootloader would (image_validate()), with `keys` as the
  * trusted keys (none: hash only), and prints version, hash and the verdict. Returns 0, or the
- * validator's -errno (-ENOENT, -EBADMSG, -EPERM) after saying what is wrong.
+ * validator's -errno (-ENOENT, -EBADMSG, -EPERM, -ENOTSUP) after saying what is wrong, in the
+ * validator's words.
  */
 int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
 		 FILE *out);

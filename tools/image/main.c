@@ -24,10 +24,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smpdfu-image create|sign --version V [--header-size N] [--pad-header]\n"
-		"                [--slot-size N] [--pad | --confirm] [--align W] [--max-align A]\n"
-		"                [--max-sectors S] [--key KEY.pem] [--rom-fixed ADDR]\n"
-		"                [--security-counter N|auto] [--dependencies \"(ID,V)...\"]\n"
-		"                INPUT OUTPUT\n"
+		"                [--slot-size N] [--pad | --confirm] [--overwrite-only]\n"
+		"                [--align W] [--max-align A] [--max-sectors S] [--key KEY.pem]\n"
+		"                [--rom-fixed ADDR] [--security-counter N|auto]\n"
+		"                [--dependencies \"(ID,V)...\"] INPUT OUTPUT\n"
 		"       smpdfu-image verify [--key KEY.pem]... IMAGE\n"
 		"       smpdfu-image dump IMAGE\n"
 		"       smpdfu-image hash IMAGE    (the image hash that test/confirm use)\n"
@@ -41,7 +41,10 @@ static void usage(FILE *f)
 		"                [--secondary-load-address ADDR1] OUT.zip SLOT0-IMAGE SLOT1-IMAGE\n"
 		"V is maj[.min[.rev[+build]]]; numbers may be decimal or 0x-hex. --pad fills the\n"
 		"image to --slot-size and writes the trailer magic (a pending test upgrade);\n"
-		"--confirm also sets image_ok. W is 1, 2, 4, 8, 16 or 32, A 8, 16 or 32.\n"
+		"--confirm also sets image_ok. --overwrite-only: the trailer of an\n"
+		"overwrite-only bootloader, as imgtool makes it (smaller; --confirm writes no\n"
+		"image_ok, which that bootloader never reads). W is 1, 2, 4, 8, 16 or 32, A 8,\n"
+		"16 or 32.\n"
 		"zip: T is the manifest's Unix time (default $SOURCE_DATE_EPOCH, else now); the\n"
 		"load address defaults to the image's --rom-fixed address, else 0.\n");
 }
@@ -121,6 +124,7 @@ enum {
 	OPT_PAD_HEADER = 0x100,
 	OPT_PAD,
 	OPT_CONFIRM,
+	OPT_OVERWRITE_ONLY,
 	OPT_ALIGN,
 	OPT_MAX_ALIGN,
 };
@@ -137,6 +141,7 @@ static const struct option create_options[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "pad", no_argument, NULL, OPT_PAD },
 	{ "confirm", no_argument, NULL, OPT_CONFIRM },
+	{ "overwrite-only", no_argument, NULL, OPT_OVERWRITE_ONLY },
 	{ "align", required_argument, NULL, OPT_ALIGN },
 	{ "max-align", required_argument, NULL, OPT_MAX_ALIGN },
 	{ "max-sectors", required_argument, NULL, 'M' },
@@ -207,6 +212,9 @@ static int create_option(int c, const char *arg, struct create_args *a)
 	case OPT_CONFIRM:
 		a->pad = true;
 		a->confirm = true;
+		return 0;
+	case OPT_OVERWRITE_ONLY:
+		a->o.trailer.overwrite_only = true;
 		return 0;
 	case OPT_ALIGN:
 		if (parse_u32(arg, &v) < 0 || !is_power_of_two_in(v, 1, 32)) {

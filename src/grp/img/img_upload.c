@@ -81,6 +81,9 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 	if (rc < 0) {
 		return rc;
 	}
+	if (r->image > UINT32_MAX) {
+		return -EINVAL; /* Zephyr decodes it as a uint32: more does not decode */
+	}
 	r->has_off = fields[0].found;
 	r->has_len = fields[1].found;
 	r->has_sha = fields[5].found;
@@ -151,9 +154,12 @@ static struct smp_status inspect_target(const struct upload_req *r,
 {
 	const struct flash_area *fa;
 
-	if (r->image >= CONFIG_MCUMGR_GRP_IMG_UPDATABLE_IMAGE_NUMBER) {
-		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
-	}
+	/*
+	 * "image" is not looked at: a single-image build has one place for an upload, the slot
+	 * not running, as in Zephyr, and clients name it (smpmgr upgrade --slot 1 sends 1, the Go
+	 * mcumgr image upload -n 1 too). Only a multi-image build, which Kconfig does not offer
+	 * here, would choose the pair of slots by it.
+	 */
 	*slot = img_other_slot(img_active_slot());
 	if (img_slot_in_use(*slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");

@@ -71,10 +71,12 @@ static struct smp_status reset(struct smp_request *req)
 	bool force = false;
 	struct cbor_field fields[] = { CBOR_FIELD_BOOL_OR_UINT("force", &force) };
 
-	/* Zephyr resets on any reset request: only a malformed payload is refused. */
-	if (req->payload.len != 0 &&
-	    cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	/*
+	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
+	 * how a wedged device gets out of trouble): it goes ahead unforced.
+	 */
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+		force = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
 		struct os_mgmt_reset_data data = { .force = force };
@@ -136,9 +138,10 @@ static bool append_field(char *out, size_t cap, size_t *len, const char *s)
 
 static struct smp_status info(struct smp_request *req)
 {
-	struct cbor_view format = { .ptr = (const uint8_t *)"s", .len = 1 };
+	struct cbor_view format = { 0 };
 	struct cbor_field fields[] = { CBOR_FIELD_TSTR("format", &format) };
 	bool wanted[INFO_FIELD_COUNT] = { false };
+	bool any = false;
 	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
 	size_t len = 0;
 	char letter;
@@ -159,7 +162,10 @@ static struct smp_status info(struct smp_request *req)
 		if (!known) {
 			return os_err(OS_MGMT_ERR_INVALID_FORMAT, "invalid format");
 		}
+		any = true;
 	}
+	/* No format, or an empty one, asks for the default, as in Zephyr: the kernel name. */
+	wanted[0] = wanted[0] || !any;
 	for (size_t i = 0; i < INFO_FIELD_COUNT; i++) {
 		if (wanted[i] && !append_field(out, sizeof(out), &len,
 					       info_field(identity, i, &letter))) {
@@ -207,7 +213,12 @@ static struct smp_status bootloader_info(struct smp_request *req)
 			cbor_put_bool(req->rsp, true);
 		}
 	} else {
-		return os_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, "unknown query");
+		/*
+		 * Zephyr returns the OS group's QUERY_YIELDS_NO_ANSWER (3) as the handler's result,
+		 * so clients get it as the SMP rc 3 in v1 and v2 alike, not as a group error, and
+		 * without a reason even in verbose builds.
+		 */
+		return smp_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, NULL);
 	}
 	return put_or_emsgsize(req);
 }

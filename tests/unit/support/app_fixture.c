@@ -17,6 +17,7 @@
 #include <smpdfu/prot/smp_hdr.h>
 
 #include "app.h"
+#include "app_event_table.h"
 #include "fake_ble_link.h"
 #include "fake_port.h"
 #include "test_device.h"
@@ -310,4 +311,23 @@ struct smp_answer app_smp_os_echo(void)
 struct smp_answer app_smp_os_params(void)
 {
 	return app_smp_raw(SMP_OP_READ, MGMT_GROUP_ID_OS, OS_MGMT_ID_MCUMGR_PARAMS);
+}
+
+void app_fixture_assert_final_subscriber(const struct app_event_type *type, const char *module)
+{
+	const struct app_event_subscriber *last = NULL;
+	size_t finals = 0;
+
+	for (size_t i = 0; i < app_event_table.subscriber_count; i++) {
+		const struct app_event_subscriber *s = &app_event_table.subscribers[i];
+
+		if (s->type == type) {
+			last = s;
+			finals += s->priority == APP_EVENT_PRIORITY_FINAL;
+		}
+	}
+	assert_non_null(last);
+	assert_string_equal(last->module, module);
+	assert_int_equal(last->priority, APP_EVENT_PRIORITY_FINAL);
+	assert_int_equal(finals, 1);
 }

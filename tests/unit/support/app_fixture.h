@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <smpdfu/app_event_manager.h>
 #include <smpdfu/smp.h>
 
 /* Largest test image (header, payload, hash TLV). */
@@ -50,6 +51,13 @@ void app_fixture_wait_lock_free(void);
  * no device was opened (a test that skipped).
  */
 void app_fixture_end(void);
+
+/*
+ * Checks that in the application's event table the last subscriber of `type`, in the order the
+ * manager calls them, is `module` at FINAL priority, and that no other subscriber of the type is
+ * FINAL: "the module registers itself as the final subscriber of the event".
+ */
+void app_fixture_assert_final_subscriber(const struct app_event_type *type, const char *module);
 
 /* The image used for uploads: built once per boot (v2.0.0, `size` bytes of payload). */
 const uint8_t *app_fixture_image(size_t *len);
