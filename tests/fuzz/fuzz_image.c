@@ -10,6 +10,7 @@
 #include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/ed25519.h>
 #include <wolfssl/wolfcrypt/random.h>
+#include <wolfssl/wolfcrypt/sha512.h>
 
 #include <smpdfu/crypto.h>
 #include <smpdfu/prot/image.h>
@@ -38,10 +39,13 @@ static struct {
 	struct image_key keys[FUZZ_KEY_COUNT];
 } k;
 
-/* The last signature made for each (key, first hash byte): a mutation often keeps the hash. */
+/*
+ * The last signature made for each (key, first byte of the message's SHA-256), with that SHA-256:
+ * a mutation often keeps the image hash.
+ */
 struct sig_entry {
 	bool used;
-	uint8_t hash[32];
+	uint8_t id[32];
 	uint8_t sig[72];
 	size_t len;
 };
@@ -94,23 +98,29 @@ const struct image_key *fuzz_keys(void)
 	return k.keys;
 }
 
-size_t fuzz_sign(enum fuzz_key key, const uint8_t hash[32], uint8_t sig[72])
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[32]);
+
+size_t fuzz_sign(enum fuzz_key key, const uint8_t *msg, size_t msg_len, uint8_t sig[72])
 {
-	struct sig_entry *e = &sig_cache[key][hash[0]];
+	struct sig_entry *e;
+	uint8_t id[32];
 	word32 len = 72;
 
 	fuzz_keys_init();
-	if (e->used && memcmp(e->hash, hash, 32) == 0) {
+	sha256(msg, msg_len, id);
+	e = &sig_cache[key][id[0]];
+	if (e->used && memcmp(e->id, id, 32) == 0) {
 		memcpy(sig, e->sig, e->len);
 		return e->len;
 	}
 	if (key == FUZZ_KEY_ED25519) {
-		need(wc_ed25519_sign_msg(hash, 32, sig, &len, &k.ed) == 0 && len == 64);
+		need(wc_ed25519_sign_msg(msg, (word32)msg_len, sig, &len, &k.ed) == 0 && len == 64);
 	} else {
-		need(wc_ecc_sign_hash(hash, 32, sig, &len, &k.rng, &k.ec) == 0 && len <= 72);
+		need(wc_ecc_sign_hash(msg, (word32)msg_len, sig, &len, &k.rng, &k.ec) == 0 &&
+		     len <= 72);
 	}
 	e->used = true;
-	memcpy(e->hash, hash, 32);
+	memcpy(e->id, id, 32);
 	memcpy(e->sig, sig, len);
 	e->len = len;
 	return len;
@@ -243,7 +253,7 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 		if (!(s->sign & (1u << key))) {
 			continue;
 		}
-		len = fuzz_sign((enum fuzz_key)key, digest, sig);
+		len = fuzz_sign((enum fuzz_key)key, digest, sizeof(digest), sig);
 		put_tlv(out, &pos, IMAGE_TLV_KEYHASH, fuzz_keys()[key].keyhash, 32);
 		put_tlv(out, &pos, type, sig, len);
 	}
@@ -261,43 +271,109 @@ static int key_of_sig_type(uint16_t type)
 	return type == IMAGE_TLV_ECDSA_SIG ? FUZZ_KEY_ECDSA : -1;
 }
 
+/* What the unprotected area says about how the image is signed: its hash TLV, pure or not. */
+struct tlv_walk {
+	uint8_t *img;
+	size_t at;   /* the unprotected area's first entry */
+	size_t end;  /* its end, within the input */
+	uint16_t hash_type;
+	bool pure;
+};
+
+static void scan(struct tlv_walk *w)
+{
+	for (size_t pos = w->at; pos + 4 <= w->end;) {
+		uint16_t type = get16(w->img + pos);
+		size_t next = pos + 4 + get16(w->img + pos + 2);
+
+		if (next > w->end) {
+			break;
+		}
+		if (w->hash_type == 0 && (type == IMAGE_TLV_SHA256 || type == IMAGE_TLV_SHA512)) {
+			w->hash_type = type;
+		}
+		w->pure = w->pure || (type == IMAGE_TLV_SIG_PURE && next - pos == 5);
+		pos = next;
+	}
+}
+
+/* The SubjectPublicKeyInfo of a key, as a PUBKEY TLV and the 64-byte KEYHASH take it. */
+static size_t spki(enum fuzz_key key, uint8_t out[128])
+{
+	const struct image_key *ik = &fuzz_keys()[key];
+	int n = key_pem_spki(ik->type, ik->pub, ik->pub_len, out, 128);
+
+	need(n > 0);
+	return (size_t)n;
+}
+
 void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
 {
 	uint64_t at = hashed_len(img, len);
-	uint8_t digest[32];
-	size_t end;
-	size_t pos;
+	struct tlv_walk w = { .img = img };
+	uint8_t d256[32];
+	uint8_t d512[64];
+	const uint8_t *digest;
+	size_t digest_len;
 
 	if (what == 0 || at == 0 || at + IMAGE_TLV_INFO_SIZE > len ||
 	    get16(img + at) != IMAGE_TLV_INFO_MAGIC) {
 		return;
 	}
-	end = (size_t)at + get16(img + at + 2);
-	end = end < len ? end : len;
-	sha256(img, (size_t)at, digest);
-	for (pos = (size_t)at + IMAGE_TLV_INFO_SIZE; pos + 4 <= end;) {
+	w.at = (size_t)at + IMAGE_TLV_INFO_SIZE;
+	w.end = (size_t)at + get16(img + at + 2);
+	w.end = w.end < len ? w.end : len;
+	scan(&w);
+	sha256(img, (size_t)at, d256);
+	need(wc_Sha512Hash(img, (word32)at, d512) == 0);
+	/* Signatures are over the image's own hash (the first hash TLV), or over the image. */
+	digest = w.hash_type == IMAGE_TLV_SHA512 ? d512 : d256;
+	digest_len = w.hash_type == IMAGE_TLV_SHA512 ? sizeof(d512) : sizeof(d256);
+	for (size_t pos = w.at; pos + 4 <= w.end;) {
 		uint16_t type = get16(img + pos);
 		size_t elen = get16(img + pos + 2);
-		size_t body = pos + 4;
-		size_t next = body + elen;
-		int key;
+		uint8_t *body = img + pos + 4;
+		size_t next = pos + 4 + elen;
+		int key = next + 4 <= w.end ? key_of_sig_type(get16(img + next)) : -1;
+		uint8_t buf[128];
 
-		if (next > end) {
+		if (next > w.end) {
 			break;
 		}
-		if (type == IMAGE_TLV_SHA256 && elen == 32 && (what & FUZZ_FIX_HASH)) {
-			memcpy(img + body, digest, 32);
-		} else if (type == IMAGE_TLV_KEYHASH && elen == 32 && (what & FUZZ_FIX_SIGN) &&
-			   next + 4 <= end && (key = key_of_sig_type(get16(img + next))) >= 0) {
-			memcpy(img + body, fuzz_keys()[key].keyhash, 32);
-		} else if ((key = key_of_sig_type(type)) >= 0 && (what & FUZZ_FIX_SIGN)) {
+		if (what & FUZZ_FIX_HASH) {
+			if (type == IMAGE_TLV_SHA256 && elen == sizeof(d256)) {
+				memcpy(body, d256, elen);
+			} else if (type == IMAGE_TLV_SHA512 && elen == sizeof(d512)) {
+				memcpy(body, d512, elen);
+			}
+		}
+		if (!(what & FUZZ_FIX_SIGN)) {
+			pos = next;
+			continue;
+		}
+		/* A key named just before the signature of its kind: by hash or in full. */
+		if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 32) {
+			memcpy(body, fuzz_keys()[key].keyhash, 32);
+		} else if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 64) {
+			need(wc_Sha512Hash(buf, (word32)spki((enum fuzz_key)key, buf), body) == 0);
+		} else if (type == IMAGE_TLV_PUBKEY && key >= 0 &&
+			   elen == spki((enum fuzz_key)key, buf)) {
+			memcpy(body, buf, elen);
+		} else if (type == IMAGE_TLV_SIG_PURE && elen == 1) {
+			body[0] = 1;
+		} else if ((key = key_of_sig_type(type)) >= 0) {
+			bool ed = key == FUZZ_KEY_ED25519;
+			bool pure = w.pure && ed;
+			/* ECDSA signs a SHA-256 (which the validator requires of it). */
+			const uint8_t *msg = pure ? img : ed ? digest : d256;
+			size_t msg_len = pure ? (size_t)at : ed ? digest_len : sizeof(d256);
 			uint8_t sig[72];
-			size_t slen = fuzz_sign((enum fuzz_key)key, digest, sig);
+			size_t slen = fuzz_sign((enum fuzz_key)key, msg, msg_len, sig);
 
 			/* A longer entry gets it zero-padded, as imgtool --pad-sig does. */
 			if (slen <= elen) {
-				memcpy(img + body, sig, slen);
-				memset(img + body + slen, 0, elen - slen);
+				memcpy(body, sig, slen);
+				memset(body + slen, 0, elen - slen);
 			}
 		}
 		pos = next;

@@ -22,11 +22,12 @@ void fuzz_keys_init(void);
 const struct image_key *fuzz_keys(void);
 
 /*
- * Signs a 32-byte image hash: Ed25519 (64 bytes) or ECDSA P-256 with a deterministic nonce
- * (RFC 6979; DER, 70..72 bytes), so that the same input always makes the same image. Returns the
- * signature's length. Recent results are cached, as a mutated input often keeps its hash.
+ * Signs: Ed25519 over msg (64 bytes; msg is the image hash, or the image itself when it is signed
+ * pure), ECDSA P-256 over msg as a hash, with a deterministic nonce (RFC 6979; DER, 70..72 bytes),
+ * so that the same input always makes the same image. Returns the signature's length. Recent
+ * results are cached, as a mutated input often keeps its hash.
  */
-size_t fuzz_sign(enum fuzz_key key, const uint8_t hash[32], uint8_t sig[72]);
+size_t fuzz_sign(enum fuzz_key key, const uint8_t *msg, size_t msg_len, uint8_t sig[72]);
 
 /* What fuzz_image_make() puts into an image. */
 struct fuzz_image_spec {
@@ -44,8 +45,14 @@ struct fuzz_image_spec {
 size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *spec);
 
 /* What fuzz_image_fixup() corrects. */
-#define FUZZ_FIX_HASH 0x1u /* every 32-byte SHA256 entry of the unprotected area */
-#define FUZZ_FIX_SIGN 0x2u /* KEYHASH before a signature entry, and the signature itself */
+/* Every SHA256 (32 bytes) and SHA512 (64) entry of the unprotected area. */
+#define FUZZ_FIX_HASH 0x1u
+/*
+ * A KEYHASH (32 or 64 bytes) or PUBKEY right before a signature entry, naming its key; the
+ * signature itself, over the first hash entry's hash or, with a SIG_PURE entry, over the image;
+ * and a SIG_PURE entry's value.
+ */
+#define FUZZ_FIX_SIGN 0x2u
 
 /*
  * Walks the unprotected TLV area of the image at the start of img[0..len) as its own header

@@ -17,7 +17,9 @@ CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 IMAGE_MAGIC = 0x96F3B83D
 TLV_INFO, TLV_PROT_INFO = 0x6907, 0x6908
-TLV_KEYHASH, TLV_SHA256, TLV_ECDSA, TLV_ED25519 = 0x01, 0x10, 0x22, 0x24
+TLV_KEYHASH, TLV_PUBKEY, TLV_SHA256, TLV_SHA512 = 0x01, 0x02, 0x10, 0x12
+TLV_ECDSA, TLV_ED25519, TLV_SIG_PURE = 0x22, 0x24, 0x25
+SPKI_LEN = {"ed": 44, "ec": 91}  # SubjectPublicKeyInfo of an Ed25519 and a P-256 key
 TLV_DEPENDENCY, TLV_SEC_CNT = 0x40, 0x50
 F_ROM_FIXED, F_NON_BOOTABLE, F_ENCRYPTED = 0x100, 0x10, 0x04
 
@@ -29,9 +31,12 @@ def tlv(t, value):
 
 
 def image(ver=(3, 0, 0, 0), hdr_size=0x80, payload=600, seed=7, flags=0, load_addr=0,
-          prot=b"", sigs=("ed",), extra=b"", hash_ok=True):
-    """An MCUboot image: header, payload, protected TLVs (prot: their entries), SHA-256, then a
-    KEYHASH and a signature placeholder per key in sigs, then extra unprotected entries."""
+          prot=b"", sigs=("ed",), extra=b"", hash_ok=True, sha512=False, pure=False,
+          key_tlv="hash"):
+    """An MCUboot image: header, payload, protected TLVs (prot: their entries), its hash (SHA-256
+    or SHA-512), a SIG_PURE marker when pure, then per key in sigs a key TLV (key_tlv: "hash" a
+    KEYHASH of the hash's length, "pubkey" a PUBKEY) and a signature placeholder, then extra
+    unprotected entries."""
     prot_area = struct.pack("<HH", TLV_PROT_INFO, 4 + len(prot)) + prot if prot else b""
     hdr = struct.pack("<IIHHIIBBHI", IMAGE_MAGIC, load_addr, hdr_size, len(prot_area), payload,
                       flags, ver[0], ver[1], ver[2], ver[3])
@@ -44,12 +49,17 @@ def image(ver=(3, 0, 0, 0), hdr_size=0x80, payload=600, seed=7, flags=0, load_ad
         x ^= (x << 5) & 0xFFFFFFFF
         body.append(x & 0xFF)
     hashed = hdr + bytes(body) + prot_area
-    digest = hashlib.sha256(hashed).digest()
+    digest = (hashlib.sha512 if sha512 else hashlib.sha256)(hashed).digest()
     if not hash_ok:
-        digest = bytes(32)
-    entries = tlv(TLV_SHA256, digest)
+        digest = bytes(len(digest))
+    entries = tlv(TLV_SHA512 if sha512 else TLV_SHA256, digest)
+    if pure:
+        entries += tlv(TLV_SIG_PURE, b"\x01")
     for s in sigs:
-        entries += tlv(TLV_KEYHASH, bytes(32))
+        if key_tlv == "pubkey":
+            entries += tlv(TLV_PUBKEY, bytes(SPKI_LEN[s]))
+        else:
+            entries += tlv(TLV_KEYHASH, bytes(len(digest)))
         entries += tlv(TLV_ED25519, bytes(64)) if s == "ed" else tlv(TLV_ECDSA, bytes(72))
     entries += extra
     return hashed + struct.pack("<HH", TLV_INFO, 4 + len(entries)) + entries
@@ -123,6 +133,12 @@ def boot_seeds():
     boot_seed("move-test-wb1-both-keys", image(sigs=("ed", "ec")), keys="both", wb=0)
     boot_seed("move-test-ecdsa-wb8", image(sigs=("ec",)), keys="ec", wb=3)
     boot_seed("move-test-hash-only", image(sigs=()), keys="none", fix=1)
+    boot_seed("move-test-sha512", image(sha512=True), wb=1)
+    boot_seed("move-test-pure-ed25519", image(sha512=True, pure=True), keys="both")
+    boot_seed("move-test-pubkey-ecdsa", image(sigs=("ec",), key_tlv="pubkey"), keys="ec")
+    boot_seed("move-test-pubkey-both", image(sigs=("ed", "ec"), key_tlv="pubkey"), keys="both")
+    boot_seed("scratch-perm-sha512-ecdsa", image(sigs=("ec",), sha512=True), mode="scratch",
+              action="perm", keys="ec")
     boot_seed("move-test-bad-hash", image(hash_ok=False), fix=2)
     boot_seed("move-test-unsigned", v3, fix=1)
     boot_seed("move-test-protected-tlvs",
