@@ -117,24 +117,64 @@ def test_unconfirmed_v3_is_reverted_to_v2(board, fw, tmp_path):
     assert rows[1][0] == "3.0.0"
 
 
-def test_image_signed_with_another_key_never_runs(board, fw, tmp_path):
-    """Uploaded, marked for test and reset: the bootloader refuses it and v1 runs on."""
-    other_key = tmp_path / "other.pem"
-    subprocess.run([str(fw.image_tool), "keygen", "--type", "ecdsa-p256", str(other_key)],
-                   check=True)
-    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key)
+def other_key(fw, tmp_path):
+    key = tmp_path / "other.pem"
+    subprocess.run([str(fw.image_tool), "keygen", "--type", "ecdsa-p256", str(key)], check=True)
+    return key
+
+
+def test_unsigned_or_foreign_signed_images_are_refused_with_the_reason(board, fw, tmp_path):
+    """The application requires the build key's signature: an upload without it is refused as
+    it completes, and so is a request to boot it; v1 runs on."""
+    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key(fw, tmp_path))
+    unsigned = tmp_path / "unsigned.bin"
+    subprocess.run([str(fw.image_tool), "create", "--version", "8.0.0", "--header-size",
+                    fw.config["CONFIG_ROM_START_OFFSET"], "--pad-header",
+                    str(fw.dir / "app.bin"), str(unsigned)], check=True)
     booted(board, "1.0.0")
-    board.smp("image", "upload", str(foreign))
-    board.smp("image", "test", fw.image_hash(foreign))
+    for image in (foreign, unsigned):
+        start = len(board.console())
+        r = board.smp("image", "upload", str(image), check=False)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "not signed by a key the device trusts" in r.stderr, r.stderr
+        # The console says exactly why.
+        m = re.search(r"W: img: the image in slot 1 is refused: (.*)\r?$",
+                      board.console()[start:], re.M)
+        assert m and "signature" in m.group(1), board.console()[start:]
+        # Complete in the slot but inert: a test request is refused with the same reason.
+        start = len(board.console())
+        r = board.smp("image", "test", fw.image_hash(image), check=False)
+        assert r.returncode == 1 and "will not boot that image" in r.stderr, r.stderr
+        assert f"W: img: the image in slot 1 is refused: {m.group(1)}" in board.console()[start:]
+        assert "pending" not in slots(board)[1][1]
     start = reset(board)
     booted(board, "1.0.0", start)
-    log = board.console()[start:]
-    assert "I: boot: swap type test" in log
-    assert re.search(r"W: boot: image in the secondary slot is not valid \(-\d+\): erasing it",
-                     log)
-    rows = slots(board)
-    assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
-    assert 1 not in rows
+    assert "swap type" not in board.console()[start:]
+    assert slots(board)[0][:2] == ("1.0.0", ["active", "confirmed"])
+
+
+def test_bootloader_refuses_a_foreign_image_marked_for_test(fw, tmp_path):
+    """What no upload can bring, put in the slot by hand: a foreign-signed image with a trailer
+    that asks for a test. The bootloader refuses it, says why, scrubs it, and v1 runs."""
+    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key(fw, tmp_path),
+                      extra=["--pad"])
+    flash = fw.flash_image(tmp_path / "flash.bin", (fw.dir / "boot.bin", 0),
+                           (fw.dir / "app.signed.bin", fw.slot0),
+                           (foreign, fw.slot0 + fw.slot_size))
+    state = tmp_path / "foreign.state"
+    Board.make_state(flash, state, tmp_path)
+    board = board_from(fw, state, tmp_path)
+    try:
+        end = booted(board, "1.0.0")
+        log = board.console()[:end]
+        assert "I: boot: swap type test" in log
+        assert re.search(r"W: boot: image in the secondary slot is not valid \(-\d+\): erasing "
+                         r"it", log), log
+        rows = slots(board)
+        assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
+        assert 1 not in rows
+    finally:
+        board.kill()
 
 
 def swap_pending_state(fw, factory_state, tmp_path):

@@ -15,6 +15,7 @@
 #include <smpdfu/boot.h>
 #include <smpdfu/cbor.h>
 #include <smpdfu/crypto.h>
+#include <smpdfu/prot/image.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/mgmt_callbacks.h>
 
@@ -299,6 +300,10 @@ static void full_upload_reports_match(void **state)
 	struct upload_rsp r;
 
 	(void)state;
+	/* The reference's image is unsigned: a build that requires signatures refuses it. */
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		skip();
+	}
 	/* 4656 bytes like §8.3: 0x200 header + 4104 payload + 40 bytes of TLVs. */
 	image_len = test_make_image(image, sizeof(image), 1, 2, 3, 0, 4104, 0, 0);
 	assert_int_equal(image_len, 4656);
@@ -758,7 +763,7 @@ static void state_read(void **state)
 	/* §8.2's slot 0: version 1.2.3, hash H0 (the TLV's value is what is reported). */
 	test_hex("4c4b4a1f341a258db6343a420e19828162acc54084240949aca5a919c9100378", h0, 32);
 	image_len = test_make_image(image, sizeof(image), 1, 2, 3, 0, 100, 0, 0);
-	memcpy(image + image_len - 32, h0, 32);
+	memcpy(image + test_image_hash_off(image), h0, 32);
 	test_program_slot(0, image, image_len);
 	/*
 	 * The running slot is "confirmed" where the flags come from MCUboot's swap-type table (swap
@@ -778,7 +783,7 @@ static void state_read(void **state)
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", want);
 
 	/* A slot whose TLV area is corrupt is not listed. */
-	image[image_len - 40] ^= 0xff;
+	image[test_image_hash_off(image) - IMAGE_TLV_ENTRY_HDR_SIZE - IMAGE_TLV_INFO_SIZE] ^= 0xff;
 	test_program_slot(0, image, image_len);
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
 }
@@ -903,7 +908,8 @@ static int state_write(const uint8_t hash[32], bool confirm)
 /* The SHA-256 TLV value of an image test_make_image() built: what state read reports. */
 static const uint8_t *tlv_hash(const uint8_t *img, size_t len)
 {
-	return img + len - 32;
+	(void)len;
+	return img + test_image_hash_off(img);
 }
 
 /* A first chunk of another image (its own sha); returns the decoded response. */

@@ -314,6 +314,14 @@ static struct smp_status finish_upload(struct smp_request *req)
 	if (stream_writer_flush(&upload.writer) < 0) {
 		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
 	}
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		/* Complete but refused: it stays in the slot, inert, until the next upload. */
+		struct smp_status st = img_require_signature(upload.slot);
+
+		if (!smp_status_is_ok(st)) {
+			return stop_upload(st);
+		}
+	}
 	match = CONFIG_IMG_ENABLE_IMAGE_CHECK && image_matches(fa, size);
 	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,
 		(unsigned int)upload.slot,
