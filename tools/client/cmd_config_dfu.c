@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "image_file.h"
+#include "safe_text.h"
 
 /* The device's limits (sim/device/sim_config_channel.h): hex data per line, path length. */
 #define CC_DATA_MAX 2048
@@ -105,8 +106,10 @@ static void cc_close(struct cc_link *l)
 }
 
 /*
- * Sends one request line and reads its answer line into reply (no newline). Returns 0 when the
- * answer is "ok ...", -EREMOTEIO for "err ..." (printed unless quiet), or a transport -errno.
+ * Sends one request line and reads its answer line into reply (no newline), escaped as
+ * safe_text_format() does: the device's words are printed in several places, and a well-behaved
+ * device's ASCII is unchanged by it. Returns 0 when the answer is "ok ...", -EREMOTEIO for
+ * "err ..." (printed unless quiet), or a transport -errno.
  */
 static int cc_request(struct cc_link *l, const char *req, char *reply, size_t size, bool quiet)
 {
@@ -132,8 +135,7 @@ static int cc_request(struct cc_link *l, const char *req, char *reply, size_t si
 		}
 		l->buf_len += (size_t)n;
 	}
-	*nl = '\0';
-	snprintf(reply, size, "%s", l->buf);
+	safe_text_format(reply, size, l->buf, (size_t)(nl - l->buf));
 	l->buf_len -= (size_t)(nl + 1 - l->buf);
 	memmove(l->buf, nl + 1, l->buf_len);
 	if (strncmp(reply, "ok", 2) == 0 && (reply[2] == '\0' || reply[2] == ' ')) {

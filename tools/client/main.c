@@ -80,6 +80,10 @@ static const char usage_text[] =
 	"                                 the config-channel DFU of a simulated nRF Desktop\n"
 	"                                 device, over its socket (docs/config_channel.md)\n"
 	"\n"
+	"text from the device is shown as sent, except what a terminal would act on: tab,\n"
+	"newline and CR as \\t \\n \\r, other control characters and bytes that are not\n"
+	"UTF-8 as \\xHH, C1 and bidirectional controls as \\uHHHH\n"
+	"\n"
 	"exit codes: 0 ok, 1 device error, 2 usage, 3 transport or timeout\n";
 
 static const struct command *find_command(int argc, char **argv, int *consumed)
