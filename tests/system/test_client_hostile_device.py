@@ -1,6 +1,7 @@
 """System tests: the client `smpdfu` as a process against a device that answers what the test
-scripts: escape codes in its text and bytes that are not UTF-8, over UDP and over the config
-channel's socket. What the user's terminal gets must be safe text."""
+scripts: escape codes in its text, bytes that are not UTF-8, bodies malformed half-way, over UDP
+and over the config channel's socket. What the user's terminal gets must be safe text, and what
+--json prints must be one whole JSON value, or nothing."""
 import os
 import socket
 import subprocess
@@ -152,6 +153,22 @@ def test_printable_text_in_any_script_is_shown_as_sent(scripted):
     r = smpdfu(scripted({(G_OS, OS_INFO): enc({"output": text})}), "os-info")
     assert r.returncode == 0, r
     assert r.stdout.decode() == text + "\n"
+
+
+# ---- --json -----------------------------------------------------------------------------------
+
+# {"r": 1, {"a": 1}: 2}: the error check skips the key that is a map, the JSON has none of it.
+MAP_KEY = bytes([0xa2, 0x61, ord("r"), 0x01, 0xa1, 0x61, ord("a"), 0x01, 0x02])
+# {"rc": 3, {"a": 1}: 2}: a device error whose body cannot be shown as JSON either.
+MAP_KEY_ERROR = bytes([0xa2, 0x62, ord("r"), ord("c"), 0x03, 0xa1, 0x61, ord("a"), 0x01, 0x02])
+
+
+@pytest.mark.parametrize("body, code", [(MAP_KEY, 3), (MAP_KEY_ERROR, 1)])
+def test_json_of_a_body_malformed_half_way_prints_nothing(scripted, body, code):
+    r = smpdfu(scripted({(G_OS, ECHO): body}), "--json", "echo", "hi")
+    assert r.returncode == code, r
+    assert r.stdout == b""
+    assert b"the body is not well-formed CBOR" in r.stderr
 
 
 # ---- The config channel -----------------------------------------------------------------------

@@ -1,10 +1,11 @@
 /*
- * How the client prints what a device says (tools/client/safe_text.c, utf8.c): for people,
- * printable text as it came and everything a terminal would act on as an escape. The test checks
- * with a UTF-8 reader of its own.
+ * How the client prints what a device says (tools/client/safe_text.c, json_out.c, utf8.c): for
+ * people, printable text as it came and everything a terminal would act on as an escape; with
+ * --json, a whole value or nothing. The test checks with a UTF-8 reader of its own.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "json_out.h"
 #include "safe_text.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -193,6 +195,51 @@ static void formatted_text_is_never_cut_inside_an_escape(void **state)
 	assert_string_equal(out, "ok\\x7f");
 }
 
+/* The JSON of a CBOR body, or -EINVAL and not a byte printed. */
+static int body_json(const uint8_t *body, size_t len, const char **out)
+{
+	int rc;
+
+	capture_begin(&cap);
+	rc = json_print_cbor(cap.f, body, len);
+	*out = capture_end(&cap);
+	return rc;
+}
+
+static void json_body_is_whole_or_nothing(void **state)
+{
+	/* {"r": 1, {"a": 1}: 2}: the key that is a map shows only after "r" was converted. */
+	static const uint8_t map_key[] = { 0xa2, 0x61, 'r', 0x01, 0xa1, 0x61, 'a', 0x01, 0x02 };
+	/* {"r": [1, 2, then the body ends. */
+	static const uint8_t cut[] = { 0xa1, 0x61, 'r', 0x83, 0x01, 0x02 };
+	/* {"r": [1, break]} in a definite array. */
+	static const uint8_t stray_break[] = { 0xa1, 0x61, 'r', 0x82, 0x01, 0xff };
+	/* 17 nested arrays: deeper than the converter goes. */
+	uint8_t deep[18];
+	/* {"r": "o", "n": [1, {"k": h'00ff'}]} converts whole. */
+	static const uint8_t good[] = { 0xa2, 0x61, 'r', 0x61, 'o', 0x61, 'n', 0x82, 0x01, 0xa1,
+					0x61, 'k', 0x42, 0x00, 0xff };
+	const char *out;
+
+	(void)state;
+	assert_int_equal(body_json(map_key, sizeof(map_key), &out), -EINVAL);
+	assert_int_equal(cap.len, 0);
+	assert_int_equal(body_json(cut, sizeof(cut), &out), -EINVAL);
+	assert_int_equal(cap.len, 0);
+	assert_int_equal(body_json(stray_break, sizeof(stray_break), &out), -EINVAL);
+	assert_int_equal(cap.len, 0);
+	memset(deep, 0x81, sizeof(deep) - 1);
+	deep[sizeof(deep) - 1] = 0x01;
+	assert_int_equal(body_json(deep, sizeof(deep), &out), -EINVAL);
+	assert_int_equal(cap.len, 0);
+	assert_int_equal(body_json(deep + 2, sizeof(deep) - 2, &out), 0);
+	assert_string_equal(out, "[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]\n");
+	assert_int_equal(body_json(good, sizeof(good), &out), 0);
+	assert_string_equal(out, "{\"r\":\"o\",\"n\":[1,{\"k\":\"00ff\"}]}\n");
+	assert_int_equal(body_json(NULL, 0, &out), 0);
+	assert_string_equal(out, "{}\n");
+}
+
 static int free_capture(void **state)
 {
 	(void)state;
@@ -207,6 +254,7 @@ int main(void)
 		cmocka_unit_test(text_is_shown_safely),
 		cmocka_unit_test(any_bytes_are_shown_safely),
 		cmocka_unit_test(formatted_text_is_never_cut_inside_an_escape),
+		cmocka_unit_test(json_body_is_whole_or_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, free_capture);

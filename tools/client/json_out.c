@@ -1,10 +1,15 @@
 /*
  * CBOR to JSON for --json output. Iterative with a fixed stack, so a hostile response cannot make
  * the client recurse; values JSON cannot express (floats, undefined, simple values) become null.
+ * A body is converted whole into memory first: one that turns out malformed half-way prints
+ * nothing, so stdout never holds half a value.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include <smpdfu/cbor.h>
 
@@ -79,7 +84,7 @@ static bool frame_done(const struct json_frame *fr)
 	return !fr->indefinite && fr->left == 0;
 }
 
-int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
+static int convert(FILE *f, const uint8_t *buf, size_t len)
 {
 	struct json_frame stack[JSON_MAX_DEPTH];
 	int depth = 0;
@@ -87,7 +92,7 @@ int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
 	struct cbor_item it;
 
 	if (len == 0) {
-		fputs("{}\n", f);
+		fputs("{}", f);
 		return 0;
 	}
 	cbor_reader_init(&r, buf, len);
@@ -142,6 +147,27 @@ int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
 			depth--;
 		}
 	} while (depth > 0);
-	fputc('\n', f);
 	return 0;
+}
+
+int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
+{
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *mem = open_memstream(&text, &text_len);
+	int rc;
+
+	if (mem == NULL) {
+		return -ENOMEM;
+	}
+	rc = convert(mem, buf, len);
+	if (fclose(mem) != 0 && rc == 0) {
+		rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		fwrite(text, 1, text_len, f);
+		fputc('\n', f);
+	}
+	free(text);
+	return rc;
 }

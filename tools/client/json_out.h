@@ -11,7 +11,8 @@
 
 /*
  * Prints the CBOR item in buf[0..len) as JSON followed by a newline; an empty body prints {}.
- * Returns 0, or -EINVAL for malformed or too deeply nested input (nothing sensible printed then).
+ * Returns 0, or -EINVAL for malformed or too deeply nested input and -ENOMEM when the host has
+ * no memory to convert it: then nothing at all is printed.
  */
 int json_print_cbor(FILE *f, const uint8_t *buf, size_t len);
 
