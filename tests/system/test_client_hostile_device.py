@@ -1,7 +1,8 @@
 """System tests: the client `smpdfu` as a process against a device that answers what the test
-scripts: escape codes in its text, bytes that are not UTF-8, bodies malformed half-way, over UDP
+scripts: escape codes in its text, bodies malformed half-way, strings that are not UTF-8, over UDP
 and over the config channel's socket. What the user's terminal gets must be safe text, and what
---json prints must be one whole JSON value, or nothing."""
+--json prints must be one whole JSON value in UTF-8, or nothing."""
+import json
 import os
 import socket
 import subprocess
@@ -171,6 +172,14 @@ def test_json_of_a_body_malformed_half_way_prints_nothing(scripted, body, code):
     assert b"the body is not well-formed CBOR" in r.stderr
 
 
+def test_json_of_text_that_is_not_utf8_is_utf8(scripted):
+    dev = scripted({(G_OS, ECHO): enc({"r": b"\xffA\xe4\xb8B\xc2\x9b\x1b[2J\xe2\x80\xae"})})
+    r = smpdfu(dev, "--json", "echo", "hi")
+    assert r.returncode == 0, r
+    assert_terminal_safe(r.stdout)
+    assert json.loads(r.stdout.decode("utf-8")) == {"r": "\ufffdA\ufffdB\u009b\u001b[2J\u202e"}
+
+
 # ---- The config channel -----------------------------------------------------------------------
 
 class ScriptedConfigChannel:
@@ -215,3 +224,14 @@ def test_config_channel_text_is_shown_as_escapes(tmp_path, args, answers, out, e
     cc.stop()
     assert r.stdout.startswith(out) and r.stderr == err, r
     assert_terminal_safe(r.stdout + r.stderr)
+
+
+def test_config_channel_json_stays_json(tmp_path):
+    sock = tmp_path / "cc.sock"
+    cc = ScriptedConfigChannel(sock, {"sync": SYNC.replace(b"idle", b'"idle\\')})
+    r = subprocess.run([str(CLIENT), "--json", "config-dfu", "sync", "--socket", str(sock)],
+                       capture_output=True, timeout=30)
+    cc.stop()
+    assert r.returncode == 0, r
+    assert_terminal_safe(r.stdout)
+    assert json.loads(r.stdout)["name"] == '\\x1b[2J"idle\\'

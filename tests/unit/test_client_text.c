@@ -1,7 +1,8 @@
 /*
  * How the client prints what a device says (tools/client/safe_text.c, json_out.c, utf8.c): for
  * people, printable text as it came and everything a terminal would act on as an escape; with
- * --json, a whole value or nothing. The test checks with a UTF-8 reader of its own.
+ * --json, valid UTF-8 JSON, and a whole value or nothing. The test checks with a UTF-8 reader of
+ * its own.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 
@@ -55,6 +56,13 @@ static const char *shown(const char *s, size_t len, size_t *width)
 	if (width != NULL) {
 		*width = w;
 	}
+	return capture_end(&cap);
+}
+
+static const char *json_string(const char *s, size_t len)
+{
+	capture_begin(&cap);
+	json_print_string(cap.f, s, len);
 	return capture_end(&cap);
 }
 
@@ -195,6 +203,56 @@ static void formatted_text_is_never_cut_inside_an_escape(void **state)
 	assert_string_equal(out, "ok\\x7f");
 }
 
+static const struct {
+	const char *in;
+	size_t in_len;
+	const char *out;
+} json_cases[] = {
+	{ S("Grüße 中文 🙂"), "\"Grüße 中文 🙂\"" },
+	{ S("q\"b\\n\n"), "\"q\\\"b\\\\n\\n\"" },
+	{ S("\x1b[2J\x7f\xc2\x9b\xe2\x80\xae"), "\"\\u001b[2J\\u007f\\u009b\\u202e\"" },
+	/* Not UTF-8: one U+FFFD for each maximal ill-formed part (Unicode's practice). */
+	{ S("\xff" "A"), "\"\\ufffdA\"" },
+	{ S("\xe4\xb8" "A"), "\"\\ufffdA\"" },
+	{ S("\xf0\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\"" },
+	{ S("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"" },
+	{ S("\xf4\x8f\xbf\xbf\xf4\x90"), "\"\xf4\x8f\xbf\xbf\\ufffd\\ufffd\"" },
+	{ S("\xc0\x80"), "\"\\ufffd\\ufffd\"" },
+	{ S("a\0b"), "\"a\\u0000b\"" },
+};
+
+static void json_strings_are_utf8(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(json_cases); i++) {
+		const char *out = json_string(json_cases[i].in, json_cases[i].in_len);
+
+		if (strcmp(out, json_cases[i].out) != 0) {
+			fail_msg("case %zu: %s, want %s", i, out, json_cases[i].out);
+		}
+	}
+}
+
+/* Every string of up to two bytes gives JSON in UTF-8 without a raw control character. */
+static void any_bytes_make_a_utf8_json_string(void **state)
+{
+	char s[2];
+
+	(void)state;
+	for (unsigned int a = 0; a < 256; a++) {
+		for (unsigned int b = 0; b < 256; b++) {
+			const char *out;
+
+			s[0] = (char)a;
+			s[1] = (char)b;
+			out = json_string(s, 2);
+			if (!terminal_safe_utf8(out, strlen(out))) {
+				fail_msg("%02x %02x gave %s", a, b, out);
+			}
+		}
+	}
+}
+
 /* The JSON of a CBOR body, or -EINVAL and not a byte printed. */
 static int body_json(const uint8_t *body, size_t len, const char **out)
 {
@@ -216,8 +274,8 @@ static void json_body_is_whole_or_nothing(void **state)
 	static const uint8_t stray_break[] = { 0xa1, 0x61, 'r', 0x82, 0x01, 0xff };
 	/* 17 nested arrays: deeper than the converter goes. */
 	uint8_t deep[18];
-	/* {"r": "o", "n": [1, {"k": h'00ff'}]} converts whole. */
-	static const uint8_t good[] = { 0xa2, 0x61, 'r', 0x61, 'o', 0x61, 'n', 0x82, 0x01, 0xa1,
+	/* {"r": "\xff", "n": [1, {"k": h'00ff'}]} converts whole. */
+	static const uint8_t good[] = { 0xa2, 0x61, 'r', 0x61, 0xff, 0x61, 'n', 0x82, 0x01, 0xa1,
 					0x61, 'k', 0x42, 0x00, 0xff };
 	const char *out;
 
@@ -235,7 +293,7 @@ static void json_body_is_whole_or_nothing(void **state)
 	assert_int_equal(body_json(deep + 2, sizeof(deep) - 2, &out), 0);
 	assert_string_equal(out, "[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]\n");
 	assert_int_equal(body_json(good, sizeof(good), &out), 0);
-	assert_string_equal(out, "{\"r\":\"o\",\"n\":[1,{\"k\":\"00ff\"}]}\n");
+	assert_string_equal(out, "{\"r\":\"\\ufffd\",\"n\":[1,{\"k\":\"00ff\"}]}\n");
 	assert_int_equal(body_json(NULL, 0, &out), 0);
 	assert_string_equal(out, "{}\n");
 }
@@ -254,6 +312,8 @@ int main(void)
 		cmocka_unit_test(text_is_shown_safely),
 		cmocka_unit_test(any_bytes_are_shown_safely),
 		cmocka_unit_test(formatted_text_is_never_cut_inside_an_escape),
+		cmocka_unit_test(json_strings_are_utf8),
+		cmocka_unit_test(any_bytes_make_a_utf8_json_string),
 		cmocka_unit_test(json_body_is_whole_or_nothing),
 	};
 

@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "image_file.h"
+#include "json_out.h"
 #include "safe_text.h"
 
 /* The device's limits (sim/device/sim_config_channel.h): hex data per line, path length. */
@@ -204,10 +205,11 @@ static int cc_wait_while(struct cc_link *l, unsigned int busy, unsigned int wait
 static void print_sync(const struct cli *cli, const struct cc_sync *s)
 {
 	if (cli->json) {
-		printf("{\"state\": %u, \"name\": \"%s\", \"length\": %" PRIu32
-		       ", \"csum\": \"%08" PRIx32 "\", \"offset\": %" PRIu32
-		       ", \"sync_buffer\": %" PRIu32 "}\n",
-		       s->state, s->name, s->length, s->csum, s->offset, s->sync_buffer);
+		printf("{\"state\": %u, \"name\": ", s->state);
+		json_print_string(stdout, s->name, strlen(s->name));
+		printf(", \"length\": %" PRIu32 ", \"csum\": \"%08" PRIx32 "\", \"offset\": %"
+		       PRIu32 ", \"sync_buffer\": %" PRIu32 "}\n",
+		       s->length, s->csum, s->offset, s->sync_buffer);
 		return;
 	}
 	printf("state: %u (%s)\nlength: %" PRIu32 "\ncrc32: %08" PRIx32 "\noffset: %" PRIu32

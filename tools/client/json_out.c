@@ -14,6 +14,7 @@
 #include <smpdfu/cbor.h>
 
 #include "json_out.h"
+#include "utf8.h"
 
 #define JSON_MAX_DEPTH 16
 
@@ -26,19 +27,29 @@ struct json_frame {
 
 void json_print_string(FILE *f, const char *s, size_t len)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	const uint8_t *p = (const uint8_t *)s;
 
-		if (ch == '"' || ch == '\\') {
-			fprintf(f, "\\%c", ch);
-		} else if (ch == '\n') {
+	fputc('"', f);
+	while (len > 0) {
+		uint32_t cp = 0;
+		bool ok;
+		size_t n = utf8_next(p, len, &cp, &ok);
+
+		if (!ok) {
+			/* JSON text is UTF-8: what is not becomes U+FFFD, one per bad part. */
+			fputs("\\ufffd", f);
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (char)cp);
+		} else if (cp == '\n') {
 			fputs("\\n", f);
-		} else if (ch < 0x20 || ch == 0x7f) {
-			fprintf(f, "\\u%04x", ch);
+		} else if (utf8_is_control(cp)) {
+			/* JSON needs it for C0 only; --json may go to a terminal, though. */
+			fprintf(f, "\\u%04x", (unsigned int)cp);
 		} else {
-			fputc(ch, f);
+			fwrite(p, 1, n, f);
 		}
+		p += n;
+		len -= n;
 	}
 	fputc('"', f);
 }
