@@ -1,8 +1,8 @@
 /*
- * How the client prints what a device says (tools/client/safe_text.c, json_out.c, utf8.c): for
- * people, printable text as it came and everything a terminal would act on as an escape; with
- * --json, valid UTF-8 JSON, and a whole value or nothing. The test checks with a UTF-8 reader of
- * its own.
+ * How the client prints what a device says (tools/client/safe_text.c, json_out.c, utf8.c,
+ * cbor_walk.c): for people, printable text as it came and everything a terminal would act on as
+ * an escape; with --json, valid UTF-8 JSON, and a whole value or nothing. The test checks with a
+ * UTF-8 reader of its own.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 
@@ -18,6 +18,9 @@
 
 #include <cmocka.h>
 
+#include <smpdfu/cbor.h>
+
+#include "cbor_walk.h"
 #include "json_out.h"
 #include "safe_text.h"
 
@@ -298,6 +301,42 @@ static void json_body_is_whole_or_nothing(void **state)
 	assert_string_equal(out, "{}\n");
 }
 
+/* walk_read_text() keeps whole characters: a cut one is left out, not half printed. */
+static void text_cut_to_a_buffer_keeps_whole_characters(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t cap;
+		const char *kept;
+	} cases[] = {
+		{ "abc中", 6, "abc" },         /* 2 of its 3 bytes would fit */
+		{ "abc中", 5, "abc" },         /* 1 of them */
+		{ "abc中", 4, "abc" },         /* none */
+		{ "abc中", 7, "abc中" },       /* all */
+		{ "ab🙂", 5, "ab" },           /* 2 of 4 */
+		{ "a\x80\x80\x80\x80\x80", 5, "a" }, /* not UTF-8: 3 bytes back at most */
+		{ "\x80\x80\x80\x80\x80\x80", 6, "\x80\x80" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		uint8_t body[64];
+		struct cbor_writer w;
+		struct cbor_reader r;
+		char out[16];
+		bool found = false;
+
+		cbor_writer_init(&w, body, sizeof(body));
+		cbor_put_cstr(&w, cases[i].text);
+		cbor_reader_init(&r, body, w.len);
+		assert_int_equal(walk_read_text(&r, out, cases[i].cap, &found), 0);
+		assert_true(found);
+		if (strcmp(out, cases[i].kept) != 0) {
+			fail_msg("case %zu: kept \"%s\", want \"%s\"", i, out, cases[i].kept);
+		}
+	}
+}
+
 static int free_capture(void **state)
 {
 	(void)state;
@@ -315,6 +354,7 @@ int main(void)
 		cmocka_unit_test(json_strings_are_utf8),
 		cmocka_unit_test(any_bytes_make_a_utf8_json_string),
 		cmocka_unit_test(json_body_is_whole_or_nothing),
+		cmocka_unit_test(text_cut_to_a_buffer_keeps_whole_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, free_capture);
