@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,21 @@ def test_config_channel_json_stays_json(tmp_path):
     assert r.returncode == 0, r
     assert_terminal_safe(r.stdout)
     assert json.loads(r.stdout)["name"] == '\\x1b[2J"idle\\'
+
+
+# ---- A package's names ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("entry, shown", [
+    ({"file": "\x1b[2Jx\x07.bin"},
+     b"manifest.json names \\x1b[2Jx\\x07.bin, which the package lacks"),
+    ({"file": "app.bin", "slot": "\x1b[8m"}, b"application file app.bin has slot '\\x1b[8m'"),
+])
+def test_names_in_a_package_are_shown_as_escapes(tmp_path, entry, shown):
+    package = tmp_path / "dfu_application.zip"
+    with zipfile.ZipFile(package, "w") as z:
+        z.writestr("manifest.json", json.dumps({"files": [{"image_index": "0", **entry}]}))
+    r = subprocess.run([str(CLIENT), "image", "upload", str(package)], capture_output=True,
+                       timeout=30)
+    assert r.returncode == 2, r
+    assert shown in r.stderr
+    assert_terminal_safe(r.stderr)
