@@ -95,7 +95,7 @@ static bool frame_done(const struct json_frame *fr)
 	return !fr->indefinite && fr->left == 0;
 }
 
-static int convert(FILE *f, const uint8_t *buf, size_t len)
+static int cbor_to_json(FILE *f, const uint8_t *buf, size_t len)
 {
 	struct json_frame stack[JSON_MAX_DEPTH];
 	int depth = 0;
@@ -171,7 +171,7 @@ int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
 	if (mem == NULL) {
 		return -ENOMEM;
 	}
-	rc = convert(mem, buf, len);
+	rc = cbor_to_json(mem, buf, len);
 	if (fclose(mem) != 0 && rc == 0) {
 		rc = -ENOMEM;
 	}
