@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fuzzing campaign: runs every libFuzzer harness of tests/fuzz/ (ASan + UBSan) for a time or a
 # number of runs, carrying on past a crash (fork mode), and reports per harness the runs, the runs
 # per second of wall clock and of CPU time (what a free core gives, on a machine others share),

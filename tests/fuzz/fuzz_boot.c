@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes what the bootloader does with whatever was uploaded: the input is the content of the
  * secondary slot (header, TLV area, signatures and a trailer of its own, if it brings one),

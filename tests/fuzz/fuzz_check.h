@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The harnesses' assertion: a failed property says which and aborts; libFuzzer keeps the input. */
 #ifndef FUZZ_CHECK_H
 #define FUZZ_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes how the client reads and prints device answers. One input picks a command of the smpdfu
  * tool (echo, params, reset, bootloader-info, os-info, image list/test/confirm/erase/slot-info,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes a device through whole DFU sessions. Every input starts from one of six states of a
  * device with valid images (factory image only; an image uploaded; marked for test; running on

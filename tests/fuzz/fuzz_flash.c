@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A whole flash loaded as a factory programmer would, through the simulator's operations. */
 #include "fuzz_flash.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loading a whole flash the way a factory programmer does, through the simulator's own operations:
  * one erase, then a program of each run of written blocks. A harness that starts every input from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test keys, deterministic signatures, images made to order and the TLV fix-up of the fuzzers. */
 #include "fuzz_image.h"
 

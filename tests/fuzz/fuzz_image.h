@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the harnesses that boot or upload images share: two test keys (Ed25519 and ECDSA P-256,
  * generated for the fuzzers and trusted by nothing else), deterministic signatures with them,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes the client's reader of image files: the input is a file given to "smpdfu image upload",
  * a raw MCUboot image or a dfu_application.zip (central directory, local headers, stored entries,

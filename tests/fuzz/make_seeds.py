@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpora of the harnesses that take structured inputs (fuzz_boot, fuzz_dfu,
 fuzz_zip, fuzz_client) into tests/fuzz/corpus/<harness>/. The seeds are committed; run this again
 only when an input format changes:  /usr/bin/python3 tests/fuzz/make_seeds.py

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests: the client `smpdfu` as a process against a device that answers what the test
 scripts: escape codes in its text, bodies malformed half-way, strings that are not UTF-8, over UDP
 and over the config channel's socket. What the user's terminal gets must be safe text, and what

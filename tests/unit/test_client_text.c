@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * How the client prints what a device says (tools/client/safe_text.c, json_out.c, utf8.c,
  * cbor_walk.c): for people, printable text as it came and everything a terminal would act on as

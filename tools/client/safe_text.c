@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Terminal-safe printing of text from outside. Escapes are those of C, so a user reading "\x1b[2J"
  * in a version string knows at once what the device sent.

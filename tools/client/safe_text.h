@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Text from outside (a device's answers, the names in a package) printed for people: what shows
  * as a glyph stays as it is, and what a terminal would act on is written as an escape, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * UTF-8 by Unicode's table of well-formed byte sequences (chapter 3, table 3-7): the second byte's
  * range depends on the first, which is what keeps out overlong forms, surrogates and code points

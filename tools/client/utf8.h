@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reading the text a device sends as UTF-8: one character at a time, telling well-formed
  * characters from bytes that are not, and the characters a terminal acts on from those it shows.
