@@ -20,8 +20,10 @@
 
 #include "console.h"
 #include "flash_layout.h"
+#include "log.h"
 
 #define LOG_MODULE "app"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* app_start() lives with the modules; only the configurations that have them call it. */
 int app_start(void);

@@ -15,7 +15,11 @@ void port_reboot(void);
 
 enum port_log_level { PORT_LOG_ERR, PORT_LOG_WRN, PORT_LOG_INF, PORT_LOG_DBG };
 
-/* Logs one line, printf-style; `module` names the source ("smp", "img", ...). Any context. */
+/*
+ * Logs one line, printf-style; `module` names the source ("smp", "img", ...). Any context. The
+ * library calls it through the LOG_* macros of its private log.h, whose level is fixed at
+ * compile time (CONFIG_LOG_DEFAULT_LEVEL and the CONFIG_*_LOG_LEVEL options).
+ */
 void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -32,10 +36,5 @@ void port_critical_exit(unsigned int key);
 			port_assert_fail(__FILE__, __LINE__);                                      \
 		}                                                                                  \
 	} while (0)
-
-#define LOG_ERR(...) port_log(PORT_LOG_ERR, LOG_MODULE, __VA_ARGS__)
-#define LOG_WRN(...) port_log(PORT_LOG_WRN, LOG_MODULE, __VA_ARGS__)
-#define LOG_INF(...) port_log(PORT_LOG_INF, LOG_MODULE, __VA_ARGS__)
-#define LOG_DBG(...) port_log(PORT_LOG_DBG, LOG_MODULE, __VA_ARGS__)
 
 #endif /* SMPDFU_PORT_H */

@@ -32,8 +32,10 @@
 #include "serial_pty.h"
 #include "sim_options.h"
 #include "udp_transport.h"
+#include "log.h"
 
 #define LOG_MODULE "main"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* Exit status when the bootloader finds nothing valid to boot, or meets a flash error. */
 #define SIM_BOOT_FAILED_EXIT_STATUS 3

@@ -12,8 +12,10 @@
 #include <smpdfu/smp.h>
 
 #include "smp_internal.h"
+#include "log.h"
 
 #define LOG_MODULE "smp"
+#define LOG_LEVEL CONFIG_MCUMGR_SMP_LOG_LEVEL
 
 static struct smp_group *groups;
 /* One response is built at a time, in the processing context. */

@@ -10,7 +10,10 @@
 #include <smpdfu/port.h>
 #include <smpdfu/transport/smp_bt.h>
 
+#include "log.h"
+
 #define LOG_MODULE "smp_bt"
+#define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
 
 _Static_assert(sizeof(uint32_t) <= SMP_PEER_ADDR_SIZE,
 	       "the connection count a request carries must fit smp_buf.peer");

@@ -10,7 +10,10 @@
 #include <smpdfu/smp.h>
 #include <smpdfu/transport/smp_serial.h>
 
+#include "log.h"
+
 #define LOG_MODULE "serial"
+#define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
 
 static uint8_t *rx_begin(void *ctx)
 {
