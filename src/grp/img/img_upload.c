@@ -31,7 +31,7 @@ struct img_upload_state {
 	struct stream_writer writer;
 	/* The client whose first chunk started or resumed the upload: only it may continue. */
 	const struct smp_transport *owner_tp;
-	uint8_t owner_peer[SMP_PEER_ADDR_SIZE];
+	uint8_t owner_peer[SMP_PEER_ADDR_SIZE > 0 ? SMP_PEER_ADDR_SIZE : 1];
 };
 
 static struct img_upload_state upload;
@@ -194,7 +194,7 @@ static struct smp_status inspect_target(const struct upload_req *r,
 /* The same transport and the same peer bytes (a missing peer counts as all zeros). */
 static bool is_owner(const struct smp_request *req)
 {
-	static const uint8_t nobody[SMP_PEER_ADDR_SIZE];
+	static const uint8_t nobody[sizeof(upload.owner_peer)];
 	const uint8_t *peer = req->peer != NULL ? req->peer : nobody;
 
 	return req->tp == upload.owner_tp &&
