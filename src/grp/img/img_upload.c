@@ -1,7 +1,8 @@
 /*
  * Image upload (command 1): the one upload state of the device, the first-chunk checks in
  * MCUmgr's order, resume by sha, offset mismatches answered with the expected offset, streaming
- * writes that erase ahead page by page, and the SHA-256 check of a completed image.
+ * writes that erase ahead page by page, and the SHA-256 check of a completed image, hashed chunk
+ * by chunk as each is written so that the last answer costs what any other does.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,12 +30,31 @@ struct img_upload_state {
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
 	struct stream_writer writer;
+	/*
+	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
+	 * lives and dies with the upload, so a resume continues it and anything that forgets the
+	 * upload (a new image, an erase, another DFU transport taking the lock) forgets it too.
+	 */
+	bool hashing;
+#if CONFIG_IMG_ENABLE_IMAGE_CHECK
+	struct sha256_ctx hash;
+#endif
 	/* The client whose first chunk started or resumed the upload: only it may continue. */
 	const struct smp_transport *owner_tp;
 	uint8_t owner_peer[SMP_PEER_ADDR_SIZE > 0 ? SMP_PEER_ADDR_SIZE : 1];
 };
 
 static struct img_upload_state upload;
+
+/* The image's running hash; without the image check there is none, and nothing hashes. */
+static struct sha256_ctx *upload_hash(void)
+{
+#if CONFIG_IMG_ENABLE_IMAGE_CHECK
+	return &upload.hash;
+#else
+	return NULL;
+#endif
+}
 
 /* One upload request, decoded. */
 struct upload_req {
@@ -279,44 +299,38 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
 	}
+	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.sha_len == SHA256_DIGEST_SIZE &&
+			 crypto_sha256_init(upload_hash()) == 0;
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;
 }
 
-/* SHA-256 of the first `size` bytes of the slot equals the client's sha? */
-static bool image_matches(const struct flash_area *fa, uint32_t size)
+/* Adds a written chunk to the image's hash; a failing hash backend means no match. */
+static void hash_chunk(const struct cbor_view *data)
 {
-	struct sha256_ctx ctx;
+	upload.hashing = upload.hashing &&
+			 crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+}
+
+/* The SHA-256 of everything written equals the client's sha? */
+static bool image_matches(void)
+{
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	uint8_t chunk[128];
 
-	if (upload.sha_len != SHA256_DIGEST_SIZE || crypto_sha256_init(&ctx) < 0) {
-		return false;
-	}
-	for (uint32_t pos = 0; pos < size;) {
-		uint32_t n = size - pos < sizeof(chunk) ? size - pos : (uint32_t)sizeof(chunk);
-
-		if (flash_area_read(fa, pos, chunk, n) < 0 ||
-		    crypto_sha256_update(&ctx, chunk, n) < 0) {
-			return false;
-		}
-		pos += n;
-	}
-	return crypto_sha256_final(&ctx, digest) == 0 &&
+	return upload.hashing && crypto_sha256_final(upload_hash(), digest) == 0 &&
 	       memcmp(digest, upload.sha, SHA256_DIGEST_SIZE) == 0;
 }
 
 static struct smp_status finish_upload(struct smp_request *req)
 {
-	const struct flash_area *fa = img_slot_area(upload.slot);
 	uint32_t size = upload.size;
 	bool match;
 
 	if (stream_writer_flush(&upload.writer) < 0) {
 		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
 	}
-	match = CONFIG_IMG_ENABLE_IMAGE_CHECK && image_matches(fa, size);
+	match = image_matches();
 	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,
 		(unsigned int)upload.slot,
 		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
@@ -401,6 +415,7 @@ struct smp_status img_upload(struct smp_request *req)
 		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
 	}
 	upload.off += (uint32_t)r.data.len;
+	hash_chunk(&r.data);
 
 	if (upload.off == upload.size) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
