@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <smpdfu/config.h>
+
 /* Milliseconds since start, monotonic, wrapping at 2^32. Any context. */
 uint32_t port_uptime_ms(void);
 
@@ -37,9 +39,10 @@ void port_critical_exit(unsigned int key);
 #define PORT_ASSERT_FILE __FILE__
 #endif
 
+/* With CONFIG_ASSERT off the condition is still compiled (and type-checked), never run. */
 #define PORT_ASSERT(cond)                                                                          \
 	do {                                                                                       \
-		if (!(cond)) {                                                                     \
+		if (CONFIG_ASSERT && !(cond)) {                                                    \
 			port_assert_fail(PORT_ASSERT_FILE, __LINE__);                              \
 		}                                                                                  \
 	} while (0)

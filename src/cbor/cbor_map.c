@@ -22,6 +22,7 @@ static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
 #define T(type) (1u << CBOR_TYPE_##type)
 static const uint16_t accepted[] = {
 	[CBOR_KIND_UINT] = T(UINT),
+	[CBOR_KIND_UINT32] = T(UINT),
 	[CBOR_KIND_INT] = T(UINT) | T(NINT),
 	[CBOR_KIND_BOOL] = T(BOOL),
 	/* Zephyr's own clients send a bool, Python smp sends 0/1: both mean the same. */
@@ -43,6 +44,12 @@ static int store_value(struct cbor_field *f, const struct cbor_item *val)
 	switch (f->kind) {
 	case CBOR_KIND_UINT:
 		*f->out.u = val->u;
+		break;
+	case CBOR_KIND_UINT32:
+		if (val->u > UINT32_MAX) {
+			return -EINVAL;
+		}
+		*f->out.u32 = (uint32_t)val->u;
 		break;
 	case CBOR_KIND_INT:
 		if (val->u > INT64_MAX) {

@@ -146,61 +146,54 @@ static int read_member(struct cbor_reader *r, struct cbor_item *it)
 	return 0;
 }
 
-/* One open container of the skip stack. */
-struct skip_frame {
-	size_t left;     /* definite: members still to read, two per map pair */
-	bool indefinite; /* members run until a break instead */
-	bool map;
-	bool odd;        /* indefinite map: a key was read, its value not yet */
-};
+/*
+ * The skip stack: per open container, the members still to read of a definite one, or these
+ * flags for an indefinite one (members then run until a break).
+ */
+#define SKIP_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define SKIP_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
+#define SKIP_ODD ((size_t)1 << (sizeof(size_t) * 8 - 3)) /* a map's key read, its value not yet */
 
 int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, unsigned int outer)
 {
-	struct skip_frame stack[SKIP_STACK_LEN];
+	size_t stack[SKIP_STACK_LEN];
 	unsigned int top = 0;
 	struct cbor_item it = *head;
-	struct skip_frame *f;
 
 	for (;;) {
-		/* `it` has just been read: open what it starts. */
+		/* `it` has just been read: open what it starts. A tag wraps one item, no level. */
 		if (it.type == CBOR_TYPE_TAG) {
-			/* A tag wraps exactly one item and takes no nesting level of its own. */
 			if (read_member(r, &it) < 0) {
 				return -EINVAL;
 			}
 			continue;
 		}
 		if (it.type == CBOR_TYPE_ARRAY || it.type == CBOR_TYPE_MAP) {
-			bool map = it.type == CBOR_TYPE_MAP;
-			size_t avail = cbor_reader_remaining(r);
-			unsigned int level = outer + top + 1;
+			size_t per = it.type == CBOR_TYPE_MAP ? 2 : 1;
 
-			if (level > MAX_DEPTH) {
+			/* The count is checked again: the head may not come from the reader. */
+			if (outer + top + 1 > MAX_DEPTH ||
+			    (!it.indefinite && it.u > cbor_reader_remaining(r) / per)) {
 				return -EINVAL;
 			}
-			/* Checked again: the head may not have come from the reader. */
-			if (!it.indefinite && it.u > (map ? avail / 2 : avail)) {
-				return -EINVAL;
-			}
-			f = &stack[top++];
-			f->indefinite = it.indefinite;
-			f->map = map;
-			f->odd = false;
-			f->left = it.indefinite ? 0 : (size_t)it.u * (map ? 2 : 1);
+			stack[top++] = it.indefinite ? SKIP_INDEFINITE | (per == 2 ? SKIP_MAP : 0)
+						     : (size_t)it.u * per;
 		}
 
 		/* Find the next member to read, closing every container that is complete. */
 		for (;;) {
+			size_t *f;
+
 			if (top == 0) {
 				return 0;
 			}
 			f = &stack[top - 1];
-			if (!f->indefinite) {
-				if (f->left == 0) {
+			if (!(*f & SKIP_INDEFINITE)) {
+				if (*f == 0) {
 					top--;
 					continue;
 				}
-				f->left--;
+				(*f)--;
 				if (read_member(r, &it) < 0) {
 					return -EINVAL;
 				}
@@ -210,13 +203,15 @@ int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, u
 				return -EINVAL;
 			}
 			if (it.type == CBOR_TYPE_BREAK) {
-				if (f->map && f->odd) {
+				if (*f & SKIP_ODD) {
 					return -EINVAL; /* a key without a value */
 				}
 				top--;
 				continue;
 			}
-			f->odd = !f->odd;
+			if (*f & SKIP_MAP) {
+				*f ^= SKIP_ODD;
+			}
 			break;
 		}
 	}

@@ -56,11 +56,11 @@ static struct sha256_ctx *upload_hash(void)
 #endif
 }
 
-/* One upload request, decoded. */
+/* One upload request, decoded: its numbers as Zephyr decodes them, 32 bits (more is refused). */
 struct upload_req {
-	uint64_t off;
-	uint64_t len;
-	uint64_t image;
+	uint32_t off;
+	uint32_t len;
+	uint32_t image;
 	bool upgrade;
 	struct cbor_view data;
 	struct cbor_view sha;
@@ -91,9 +91,9 @@ uint32_t img_mgmt_upload_offset(void)
 static int decode_request(const struct smp_request *req, struct upload_req *r)
 {
 	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT("off", &r->off),     CBOR_FIELD_UINT("len", &r->len),
-		CBOR_FIELD_UINT("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
-		CBOR_FIELD_BSTR("data", &r->data),   CBOR_FIELD_BSTR("sha", &r->sha),
+		CBOR_FIELD_UINT32("off", &r->off),     CBOR_FIELD_UINT32("len", &r->len),
+		CBOR_FIELD_UINT32("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
+		CBOR_FIELD_BSTR("data", &r->data),     CBOR_FIELD_BSTR("sha", &r->sha),
 	};
 	int rc;
 
@@ -102,9 +102,6 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 			     sizeof(fields) / sizeof(fields[0]));
 	if (rc < 0) {
 		return rc;
-	}
-	if (r->image > UINT32_MAX) {
-		return -EINVAL; /* Zephyr decodes it as a uint32: more does not decode */
 	}
 	r->has_off = fields[0].found;
 	r->has_len = fields[1].found;
@@ -253,8 +250,8 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 		.erase = r->off == 0,
 	};
 	struct img_mgmt_upload_req ureq = {
-		.image = (uint32_t)r->image,
-		.off = (uint32_t)r->off,
+		.image = r->image,
+		.off = r->off,
 		.size = size,
 		.img_data = r->data,
 		.data_sha = r->sha,
@@ -294,7 +291,7 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	}
 	upload.active = true;
 	upload.slot = slot;
-	upload.size = (uint32_t)r->len;
+	upload.size = r->len;
 	upload.sha_len = (uint8_t)r->sha.len;
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
@@ -382,7 +379,7 @@ struct smp_status img_upload(struct smp_request *req)
 		if (!smp_status_is_ok(st)) {
 			return st;
 		}
-		size = (uint32_t)r.len;
+		size = r.len;
 	} else if (upload.active && !is_owner(req)) {
 		/*
 		 * Two clients must never interleave their chunks in one slot: only the client that
@@ -394,7 +391,8 @@ struct smp_status img_upload(struct smp_request *req)
 		return put_offset(req, upload.active ? upload.off : 0);
 	}
 
-	if (r.off + r.data.len > size) {
+	/* off is 0 or where the upload is, so within size. */
+	if (r.data.len > size - r.off) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN, "data overrun");
 	}
 	st = check_chunk(req, &r, slot, size);
