@@ -90,8 +90,13 @@ int main(void)
 		boot_is_img_confirmed() ? "confirmed" : "not confirmed yet");
 
 	smp_server_init();
-	os_mgmt_register(&identity);
-	img_mgmt_register();
+	/* A group that is off is not registered, and so not linked: its commands answer rc 8. */
+	if (CONFIG_MCUMGR_GRP_OS) {
+		os_mgmt_register(&identity);
+	}
+	if (CONFIG_MCUMGR_GRP_IMG) {
+		img_mgmt_register();
+	}
 	smp_serial_transport_init(&console_smp, console_smp_write, NULL);
 	if (CONFIG_APP_EVENT_MANAGER) {
 		rc = app_start();

@@ -306,7 +306,7 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 /* Adds a written chunk to the image's hash; a failing hash backend means no match. */
 static void hash_chunk(const struct cbor_view *data)
 {
-	upload.hashing = upload.hashing &&
+	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
 			 crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
 }
 
@@ -315,7 +315,8 @@ static bool image_matches(void)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 
-	return upload.hashing && crypto_sha256_final(upload_hash(), digest) == 0 &&
+	return CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
+	       crypto_sha256_final(upload_hash(), digest) == 0 &&
 	       memcmp(digest, upload.sha, SHA256_DIGEST_SIZE) == 0;
 }
 
