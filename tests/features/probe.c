@@ -155,7 +155,7 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 	printf("\n");
 }
 
-/* A first chunk: "off" 0, "len" 64, "data" 64 bytes (a valid header and 32 of payload), "image" 0. */
+/* A first chunk: "off" 0, "len" 64, "data" (a valid header, 32 bytes of payload), "image" 0. */
 #define UPLOAD_FIRST                                                                               \
 	"a4636f666600636c656e1840646461746158403db8f396000000002000000020"                         \
 	"0000000000000001000000000000000000000000000000000000000000000000"                         \
