@@ -342,7 +342,8 @@ int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
 	if (dfu.transfer_active) {
 		return -EALREADY;
 	}
-	if (img_length == 0 || img_length > dfu.fa->size) {
+	/* Never into the bootloader's trailer: an image that reached it could bring its own. */
+	if (img_length == 0 || img_length > dfu.fa->size || img_length > boot_max_image_size()) {
 		release_lock_if_idle();
 		return -EFBIG;
 	}

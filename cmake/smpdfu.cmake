@@ -60,6 +60,9 @@ function(smpdfu_core_sources out prefix)
   when(MCUMGR_GRP_IMG grp/img/img_erase.c grp/img/img_mgmt.c grp/img/img_state.c
        grp/img/img_upload.c)
   when(MCUMGR_GRP_IMG_SLOT_INFO grp/img/img_slot_info.c)
+  if(${prefix}CONFIG_MCUMGR_GRP_IMG)
+    when(SMPDFU_BOOT_SIGNATURE_REQUIRED grp/img/img_signature.c)
+  endif()
   when(MCUMGR_TRANSPORT_UART transport/smp_serial.c transport/smp_serial_frame.c)
   when(MCUMGR_TRANSPORT_BT transport/smp_bt.c)
   when(FLASH_MAP flash/flash_map.c)
@@ -113,4 +116,28 @@ function(smpdfu_add_core target gen_dir)
   target_include_directories(${target} PUBLIC "${SMPDFU_SOURCE_DIR}/include" "${gen_dir}"
                              PRIVATE "${SMPDFU_SOURCE_DIR}/src")
   target_compile_options(${target} PRIVATE ${SMPDFU_WARNINGS})
+endfunction()
+
+# smpdfu_add_builtin_key(<target> <config_prefix> <tool> <tool_dependency>...)
+# For a configuration that requires signatures: the public half of CONFIG_BOOT_SIGNATURE_KEY_FILE
+# (relative paths from the source tree) as C, boot_builtin_keys(), made by the image tool at build
+# time and added to <target>. Nothing for other configurations.
+function(smpdfu_add_builtin_key target prefix tool)
+  if(NOT ${prefix}CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED)
+    return()
+  endif()
+  get_filename_component(key "${${prefix}CONFIG_BOOT_SIGNATURE_KEY_FILE}" ABSOLUTE
+                         BASE_DIR "${SMPDFU_SOURCE_DIR}")
+  if(${prefix}CONFIG_BOOT_SIGNATURE_TYPE_ED25519)
+    set(type ed25519)
+  else()
+    set(type ecdsa-p256)
+  endif()
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_builtin_key.c")
+  add_custom_command(
+    OUTPUT "${out}"
+    COMMAND ${tool} getpub --type ${type} --output "${out}" "${key}"
+    DEPENDS ${ARGN} "${key}"
+    COMMENT "${target}: the public key of ${key}")
+  target_sources(${target} PRIVATE "${out}")
 endfunction()

@@ -14,7 +14,7 @@ bash scripts/setup.sh
 
 jobs=$(nproc)
 
-step "style: C within 100 columns, no trailing whitespace"
+step "style: C within 100 columns, no trailing whitespace, indented by tabs"
 bash scripts/check_style.sh
 
 step "build and test: simulated device (configs/sim_udp.conf)"

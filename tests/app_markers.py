@@ -4,10 +4,12 @@ and two pytest markers for tests written for a device that does none of it:
   device_idle_at_boot  the device leaves slot 1 and the DFU lock alone after a (re)boot: no flash
                        operation of its own, commands right after the start are not refused
   no_boot_confirm      the running image stays unconfirmed at boot (a test swap can revert)
+  runtime_keys         the device takes the keys it trusts at run time (--key), or none
 
 A marked test is skipped, with the reason, in the builds where that does not hold (the nRF Desktop
 variants: the config-channel DFU erases slot 1 at boot under the DFU lock, dfu_mcumgr and the
-config-channel DFU confirm the running image). Both tests/system and tests/oracle use this."""
+config-channel DFU confirm the running image; builds that require signatures trust only their
+built-in key). Both tests/system and tests/oracle use this."""
 import re
 from pathlib import Path
 
@@ -16,12 +18,18 @@ import pytest
 MARKERS = {
     "device_idle_at_boot": "needs a device that leaves slot 1 and the DFU lock alone at boot",
     "no_boot_confirm": "needs the running image left unconfirmed at boot",
+    "runtime_keys": "needs a device that takes its trusted keys at run time (--key)",
 }
 
 
 def read_config(path) -> dict:
+    """The generated <smpdfu/config.h>: numbers as int, strings without their quotes."""
     values = {}
     for line in Path(path).read_text().splitlines():
+        m = re.match(r'#define (CONFIG_\w+) "(.*)"$', line)
+        if m:
+            values[m.group(1)] = m.group(2)
+            continue
         m = re.match(r"#define (CONFIG_\w+) (\S+)$", line)
         if m:
             try:
@@ -46,6 +54,9 @@ def skip_reasons(cfg: dict) -> dict:
             or (on("CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE") and not direct_xip)):
         reasons["no_boot_confirm"] = (
             "dfu_mcumgr / the config-channel DFU confirm the running image at boot (nRF Desktop)")
+    if on("CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED"):
+        reasons["runtime_keys"] = (
+            "this build requires a signature by the key it was built with and takes no --key")
     return reasons
 
 

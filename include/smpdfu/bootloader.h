@@ -18,6 +18,14 @@
  */
 size_t boot_trusted_keys(const struct image_key **keys);
 
+/*
+ * The key a build that requires signatures (CONFIG_BOOT_SIGNATURE_TYPE_ECDSA_P256 or _ED25519)
+ * trusts: the public half of CONFIG_BOOT_SIGNATURE_KEY_FILE, turned into C at build time by
+ * `smpdfu-image getpub`. Sets *keys and returns their count (1). Boards that require signatures
+ * answer boot_trusted_keys() with it; it does not exist in other builds.
+ */
+size_t boot_builtin_keys(const struct image_key **keys);
+
 struct boot_rsp {
 	uint32_t slot;              /* the slot to run */
 	struct image_header hdr;    /* its header */

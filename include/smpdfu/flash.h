@@ -1,7 +1,7 @@
 /*
- * The flash layer: a device interface with NOR semantics (program only erased bytes, erase whole
- * pages, erased value 0xFF), named areas of a flash map, and a streaming writer that erases ahead
- * page by page and buffers data to the device's write-block size.
+ * The flash layer: a device interface with NOR semantics (program erased bytes, or zeros over any,
+ * erase whole pages, erased value 0xFF), named areas of a flash map, and a streaming writer that
+ * erases ahead page by page and buffers data to the device's write-block size.
  */
 #ifndef SMPDFU_FLASH_H
 #define SMPDFU_FLASH_H
@@ -17,7 +17,12 @@ struct flash_device;
 /* Operations of one flash device. Each returns 0 or -errno; offsets are device offsets. */
 struct flash_device_ops {
 	int (*read)(const struct flash_device *dev, uint32_t off, void *dst, size_t len);
-	/* off and len are multiples of write_block; the bytes must be erased. */
+	/*
+	 * off and len are multiples of write_block; the bytes must be erased, or the data all zeros
+	 * (the bootloader invalidates a trailer's magic so before erasing it). A write block is
+	 * written at most twice between erases: NOR only clears bits, nRF NVMC allows two writes
+	 * of a word, ECC flashes accept an all-zero overwrite.
+	 */
 	int (*program)(const struct flash_device *dev, uint32_t off, const void *src, size_t len);
 	/* off and len are multiples of page_size. */
 	int (*erase)(const struct flash_device *dev, uint32_t off, size_t len);

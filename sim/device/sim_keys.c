@@ -1,7 +1,9 @@
 /*
  * The keys the simulated device's bootloader trusts: the public halves of the PEM files named by
- * --key (a private key file is accepted, its public half is used, as a build would embed it).
- * boot_trusted_keys() is the board hook the bootloader calls.
+ * --key (a private key file is accepted, its public half is used, as a build would embed it) in
+ * builds with CONFIG_BOOT_SIGNATURE_TYPE_BOARD_KEYS, the built-in key in builds that require a
+ * signature, none for CONFIG_BOOT_SIGNATURE_TYPE_NONE. boot_trusted_keys() is the board hook the
+ * bootloader calls.
  */
 #include "sim_keys.h"
 
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include <smpdfu/bootloader.h>
+#include <smpdfu/config.h>
 #include <smpdfu/port.h>
 
 #include "key_pem.h"
@@ -51,6 +54,15 @@ int sim_keys_load(const char *const *paths, size_t count)
 {
 	trusted_count = 0;
 	announced = false;
+	if (count > 0 && !CONFIG_BOOT_SIGNATURE_TYPE_BOARD_KEYS) {
+		fprintf(stderr, "--key: this build %s; only a build with "
+				"CONFIG_BOOT_SIGNATURE_TYPE_BOARD_KEYS takes keys at run time\n",
+			CONFIG_BOOT_SIGNATURE_TYPE_NONE ?
+				"checks images by hash only (CONFIG_BOOT_SIGNATURE_TYPE_NONE)" :
+				"trusts only the key it was built with "
+				"(CONFIG_BOOT_SIGNATURE_KEY_FILE)");
+		return -EINVAL;
+	}
 	if (count > SIM_KEYS_MAX) {
 		fprintf(stderr, "at most %d keys\n", SIM_KEYS_MAX);
 		return -E2BIG;
@@ -100,6 +112,9 @@ static void announce(void)
 
 size_t boot_trusted_keys(const struct image_key **keys)
 {
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		return boot_builtin_keys(keys); /* as a board that requires signatures */
+	}
 	announce();
 	*keys = trusted_count > 0 ? trusted : NULL;
 	return trusted_count;

@@ -4,18 +4,27 @@
  * which can lose power after a chosen operation so that power-loss handling is an ordinary test.
  *
  * Choices made here (tests rely on them):
- * - Violations (misaligned or out-of-range operations, programming a byte that is not erased) are
- *   counted in count.violations, change nothing, and fail: -EINVAL for a misaligned or
- *   out-of-range request, -EIO for a program over non-erased bytes (a real part fails to verify).
- *   Their check comes before the power-cut check and they do not consume the cut budget.
+ * - A program clears bits (the result is old AND new), as NOR does. It is allowed over erased
+ *   bytes, and with all-zero data over anything: every NOR controller takes that (nRF NVMC writes a
+ *   word twice between erases; ECC parts such as STM32's accept all-zero data over a programmed
+ *   double word). Each write block may be programmed FLASH_SIM_WRITES_PER_BLOCK times between
+ *   erases, torn programs included (the blocks they reached); a block written with 0xFF only (no
+ *   bit cleared) does not count.
+ * - Violations (misaligned or out-of-range operations, programming non-zero data over bytes that
+ *   are not erased, a block programmed too often) are counted in count.violations, change
+ *   nothing, and fail: -EINVAL for a misaligned or out-of-range request, -EIO for the others (a
+ *   real part fails to verify). Their check comes before the power-cut check and they do not
+ *   consume the cut budget.
  * - Only operations that complete are counted in programs/erases (and so in flash_sim_op_count());
  *   the operation hit by the cut is not.
- * - A torn program writes the first half of its bytes rounded down to the write block; when that is
- *   nothing (a single-block program) it writes the first half of that block's bytes instead, the
- *   way a word whose programming was interrupted holds only part of its new value.
- * - A torn erase of several pages erases the first half of them rounded down (at least one page);
- *   a torn single-page erase sets the first half of the page to the erased value and leaves the
- *   second half as it was, one possible look of a page whose erase was interrupted.
+ * - A torn operation takes the shape in sim->tear. The defaults: a program writes the first half
+ *   of its bytes rounded down to the write block (when that is nothing, the first half of that
+ *   block's bytes, the way a word whose programming was interrupted holds part of its value); an
+ *   erase of several pages erases the first half of them rounded down, of a single page the first
+ *   half of the page. The other shapes: an erase of the last part, of scattered write blocks, or of
+ *   some bits of every byte; a program of scattered bits.
+ * - A block that reads erased has no writes to count: a torn erase resets only the blocks it left
+ *   reading erased, and a test that erases behind the simulator's back is taken at its word.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -45,6 +54,50 @@ static bool range_is_inside(const struct flash_sim *sim, uint32_t off, size_t le
 static bool bytes_are_erased(const uint8_t *p, size_t len)
 {
 	return len == 0 || (p[0] == FLASH_SIM_ERASED && memcmp(p, p + 1, len - 1) == 0);
+}
+
+static bool bytes_are_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A fixed pseudo-random byte per (seed, position): the pattern of a scattered tear. */
+static uint8_t scatter(uint32_t seed, uint32_t pos)
+{
+	uint32_t x = seed * 0x9e3779b9u ^ pos * 0x85ebca6bu;
+
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return (uint8_t)x;
+}
+
+static void trace_op(struct flash_sim *sim, char kind)
+{
+	uint64_t n = flash_sim_op_count(sim);
+
+	if (sim->trace != NULL && n < sim->trace_len) {
+		sim->trace[n] = kind;
+	}
+}
+
+/* Blocks of [off, off+len) that read erased have not been programmed since. */
+static void reset_erased_blocks(struct flash_sim *sim, uint32_t off, size_t len)
+{
+	uint32_t block = sim->dev.write_block;
+
+	for (uint32_t b = off; b < off + len; b += block) {
+		if (bytes_are_erased(&sim->mem[b], block)) {
+			sim->writes[b / block] = 0;
+		}
+	}
 }
 
 static int violation(struct flash_sim *sim, int rc)
@@ -96,10 +149,53 @@ static int sim_read(const struct flash_device *dev, uint32_t off, void *dst, siz
 	return 0;
 }
 
+/* A block written with the erased value only takes no programming pulse, and is not counted. */
+static void count_writes(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+{
+	uint32_t block = sim->dev.write_block;
+
+	for (uint32_t b = 0; b < len; b += block) {
+		if (!bytes_are_erased(&src[b], block)) {
+			sim->writes[(off + b) / block]++;
+		}
+	}
+}
+
+/* NOR programming only clears bits: what the cells hold is the old value AND the new one. */
+static void clear_bits(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		sim->mem[off + i] &= src[i];
+	}
+}
+
+/* The torn part of a program, counted as a write of every block it reached. */
+static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+{
+	uint32_t block = sim->dev.write_block;
+	size_t torn;
+
+	if (sim->tear.program == FLASH_SIM_PROGRAM_BITS) {
+		count_writes(sim, off, src, len);
+		for (size_t i = 0; i < len; i++) {
+			sim->mem[off + i] &= src[i] | scatter(sim->tear.seed, off + (uint32_t)i);
+		}
+		return;
+	}
+	torn = len / 2 - (len / 2) % block;
+	if (torn == 0) {
+		torn = len / 2;
+	}
+	/* The blocks after the tear were never reached; the one torn inside was. */
+	count_writes(sim, off, src, (torn + block - 1) / block * block);
+	clear_bits(sim, off, src, torn);
+}
+
 static int sim_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
 {
 	struct flash_sim *sim = sim_of(dev);
 	uint32_t block = dev->write_block;
+	bool over = false;
 
 	if (sim->powered_off) {
 		return -EIO;
@@ -108,23 +204,71 @@ static int sim_program(const struct flash_device *dev, uint32_t off, const void 
 		return violation(sim, -EINVAL);
 	}
 	if (!bytes_are_erased(&sim->mem[off], len)) {
-		return violation(sim, -EIO);
+		if (!bytes_are_zero(src, len)) {
+			return violation(sim, -EIO);
+		}
+		over = true;
+	}
+	/* Erased cells have no writes to count, whoever erased them (a test, behind our back). */
+	reset_erased_blocks(sim, off, len);
+	for (uint32_t b = 0; b < len; b += block) {
+		if (sim->writes[(off + b) / block] >= FLASH_SIM_WRITES_PER_BLOCK &&
+		    !bytes_are_erased((const uint8_t *)src + b, block)) {
+			return violation(sim, -EIO);
+		}
 	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
-			size_t torn = len / 2 - (len / 2) % block;
-
-			if (torn == 0) {
-				torn = len / 2;
-			}
-			memcpy(&sim->mem[off], src, torn);
+			tear_program(sim, off, src, len);
 		}
 		return power_dies(sim);
 	}
-	memcpy(&sim->mem[off], src, len);
+	count_writes(sim, off, src, len);
+	clear_bits(sim, off, src, len);
+	trace_op(sim, 'p');
 	sim->count.programs++;
 	sim->count.bytes_programmed += len;
+	sim->count.overwrites += over ? 1 : 0;
 	return 0;
+}
+
+/* Bytes a half-done erase reaches by default: half of the pages, or half of a single page. */
+static size_t default_tear_len(size_t len, uint32_t page)
+{
+	size_t pages = len / page;
+
+	return pages > 1 ? pages / 2 * page : page / 2;
+}
+
+static void tear_erase(struct flash_sim *sim, uint32_t off, size_t len)
+{
+	const struct flash_sim_tear *t = &sim->tear;
+	uint32_t block = sim->dev.write_block;
+	size_t spare = (t->spare + block - 1) / block * block;
+	size_t n = t->spare == 0 ? default_tear_len(len, sim->dev.page_size)
+				 : (spare < len ? len - spare : 0);
+
+	switch (t->erase) {
+	case FLASH_SIM_ERASE_LAST_PART:
+		memset(&sim->mem[off + len - n], FLASH_SIM_ERASED, n);
+		break;
+	case FLASH_SIM_ERASE_WORDS:
+		for (uint32_t b = off; b < off + len; b += block) {
+			if (scatter(t->seed, b / block) & 1) {
+				memset(&sim->mem[b], FLASH_SIM_ERASED, block);
+			}
+		}
+		break;
+	case FLASH_SIM_ERASE_BITS:
+		for (uint32_t i = off; i < off + len; i++) {
+			sim->mem[i] |= scatter(t->seed, i);
+		}
+		break;
+	default:
+		memset(&sim->mem[off], FLASH_SIM_ERASED, n);
+		break;
+	}
+	reset_erased_blocks(sim, off, len);
 }
 
 static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
@@ -140,14 +284,13 @@ static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
-			size_t pages = len / page;
-			size_t torn = pages > 1 ? pages / 2 * page : page / 2;
-
-			memset(&sim->mem[off], FLASH_SIM_ERASED, torn);
+			tear_erase(sim, off, len);
 		}
 		return power_dies(sim);
 	}
 	memset(&sim->mem[off], FLASH_SIM_ERASED, len);
+	memset(&sim->writes[off / dev->write_block], 0, len / dev->write_block);
+	trace_op(sim, 'e');
 	sim->count.erases++;
 	sim->count.pages_erased += len / page;
 	return 0;
@@ -236,6 +379,15 @@ int flash_sim_open(struct flash_sim *sim, const char *path, uint32_t size, uint3
 	sim->dev.write_block = write_block;
 	sim->dev.erased_value = FLASH_SIM_ERASED;
 	sim->cut_mode = FLASH_SIM_CUT_NONE;
+	sim->writes = calloc(size / write_block, 1);
+	if (sim->writes == NULL) {
+		flash_sim_close(sim);
+		return -ENOMEM;
+	}
+	/* What a file holds was programmed once (at least) before this run. */
+	for (uint32_t off = 0; off < size; off += write_block) {
+		sim->writes[off / write_block] = !bytes_are_erased(&sim->mem[off], write_block);
+	}
 	return 0;
 }
 
@@ -253,6 +405,8 @@ void flash_sim_close(struct flash_sim *sim)
 	}
 	sim->mem = NULL;
 	sim->fd = -1;
+	free(sim->writes);
+	sim->writes = NULL;
 }
 
 void flash_sim_cut_power(struct flash_sim *sim, enum flash_sim_cut_mode mode, uint64_t after_ops)
@@ -271,4 +425,21 @@ void flash_sim_power_on(struct flash_sim *sim)
 uint64_t flash_sim_op_count(const struct flash_sim *sim)
 {
 	return sim->count.programs + sim->count.erases;
+}
+
+size_t flash_sim_snapshot_size(const struct flash_sim *sim)
+{
+	return sim->dev.size + sim->dev.size / sim->dev.write_block;
+}
+
+void flash_sim_save(const struct flash_sim *sim, uint8_t *buf)
+{
+	memcpy(buf, sim->mem, sim->dev.size);
+	memcpy(buf + sim->dev.size, sim->writes, sim->dev.size / sim->dev.write_block);
+}
+
+void flash_sim_restore(struct flash_sim *sim, const uint8_t *buf)
+{
+	memcpy(sim->mem, buf, sim->dev.size);
+	memcpy(sim->writes, buf + sim->dev.size, sim->dev.size / sim->dev.write_block);
 }

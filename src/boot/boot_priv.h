@@ -78,6 +78,14 @@ int boot_trailer_write_copy_done(const struct flash_area *fa, uint32_t align);
 int boot_trailer_write_swap_info(const struct flash_area *fa, uint32_t align, uint8_t swap_type,
 				 uint8_t image_num);
 int boot_trailer_write_swap_size(const struct flash_area *fa, uint32_t align, uint32_t size);
+/*
+ * A GOOD magic programmed to all zeros, so that the trailer reads "no magic" before its erase
+ * begins: a torn erase may leave any part of the trailer, the magic included, as it was. One
+ * program of the magic's 16 bytes rounded up to the write block (zeros over programmed bytes are
+ * allowed, <smpdfu/flash.h>); nothing is written when the magic is not GOOD. 0, -EINVAL (a flash
+ * whose erased value is not 0xFF), -EIO.
+ */
+int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align);
 
 /* MCUboot's swap-type table (v2.2+): first matching row wins, NONE when no row matches. */
 int boot_swap_type_decide(const struct boot_swap_state *pri, const struct boot_swap_state *sec);
@@ -152,7 +160,10 @@ int boot_go_mode(enum boot_mode mode, struct boot_rsp *rsp);
 
 /* Erases [off, off+len) unless it already reads erased (saves wear and keeps boots op-free). */
 int boot_erase_if_needed(const struct flash_area *fa, uint32_t off, uint32_t len);
-/* Erases the sectors that hold fa's trailer of trailer_size bytes, unless already erased. */
+/*
+ * Erases the sectors that hold fa's trailer of trailer_size bytes, unless already erased, its magic
+ * invalidated first.
+ */
 int boot_scramble_trailer(struct boot_loader *bl, const struct flash_area *fa,
 			  uint32_t trailer_size);
 /* Copies len bytes (a multiple of the write block) through bl->buf; erased chunks are skipped. */
@@ -176,8 +187,12 @@ int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_
  * higher version than `incoming` (equal versions are accepted, as in MCUboot). Logs the refusal.
  */
 bool boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming);
-/* Erases the whole slot: the image and its trailer (an invalid image is never tried again). */
-int boot_scrub_slot(const struct flash_area *fa);
+/*
+ * Erases the whole slot (an invalid image is never tried again): all of it but the last sector
+ * first, then the last sector, its trailer magic invalidated first. So the image goes before the
+ * request that has it checked: a torn erase leaves the request, and the next boot checks again.
+ */
+int boot_scrub_slot(struct boot_loader *bl, const struct flash_area *fa);
 /* Fills rsp and logs "booting slot N version X". */
 void boot_report(struct boot_rsp *rsp, uint32_t slot, const struct image_header *hdr,
 		 int swap_type);
@@ -222,7 +237,8 @@ struct boot_swap_limits {
 
 /*
  * Whether a swap starts, from both trailers: the swap-type table (a secondary marked by the
- * revert fixup turns PERM into REVERT when lim->revert_fixup), then the secondary validated
+ * revert fixup turns PERM into REVERT when lim->revert_fixup and the primary backs the mark: it
+ * asks for a revert, records one, or is being rewritten for one), then the secondary validated
  * within the mode's limit, then the swap's size, the larger of the two images, which must fit
  * the limit too. 0: swap (*type, *swap_size); 1: no swap (the secondary, or its stale trailer,
  * was scrubbed as MCUboot does; a revert with nothing to go back to also clears the primary

@@ -1,12 +1,15 @@
 /*
  * MCUboot's swap-type decision (v2.2 and later) as a table: what the next boot does, from the
  * primary and secondary trailers alone. Rows are tried in order and the first match wins, so a
- * BAD value (neither SET nor UNSET) matches only ANY.
+ * BAD value (neither SET nor UNSET) matches only ANY, and WRITTEN (one addition of ours) matches
+ * SET and BAD.
  */
 #include "boot_priv.h"
 
 /* Matches every state; never read from flash. */
 #define ANY 0
+/* Matches SET and BAD: a flag whose write began (only 0x01 is ever written to a flag). */
+#define WRITTEN 0xfe
 
 struct swap_row {
 	uint8_t pri_magic;
@@ -24,17 +27,24 @@ static const struct swap_row swap_table[] = {
 	{ ANY, BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_SET, ANY, BOOT_SWAP_TYPE_PERM },
 	/*
 	 * A swapped-in image that ran without being confirmed. The secondary magic is ANY (not
-	 * UNSET, as before v2.2) so that a torn secondary magic cannot stop the revert.
+	 * UNSET, as before v2.2) so that a torn secondary magic cannot stop the revert. copy_done
+	 * is WRITTEN (MCUboot: SET): it is written only once the data is in place, so a torn write
+	 * of it still means a finished test swap, and the test image must not stay for good.
 	 */
-	{ BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, BOOT_FLAG_SET, BOOT_SWAP_TYPE_REVERT },
+	{ BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, WRITTEN, BOOT_SWAP_TYPE_REVERT },
 };
 
 _Static_assert(ANY != BOOT_MAGIC_GOOD && ANY != BOOT_MAGIC_BAD && ANY != BOOT_MAGIC_UNSET &&
-		       ANY != BOOT_FLAG_SET && ANY != BOOT_FLAG_BAD && ANY != BOOT_FLAG_UNSET,
-	       "ANY must differ from every decoded trailer state");
+		       ANY != BOOT_FLAG_SET && ANY != BOOT_FLAG_BAD && ANY != BOOT_FLAG_UNSET &&
+		       WRITTEN != BOOT_FLAG_SET && WRITTEN != BOOT_FLAG_BAD &&
+		       WRITTEN != BOOT_FLAG_UNSET,
+	       "ANY and WRITTEN must differ from every decoded trailer state");
 
 static bool cell_matches(uint8_t want, int have)
 {
+	if (want == WRITTEN) {
+		return have == BOOT_FLAG_SET || have == BOOT_FLAG_BAD;
+	}
 	return want == ANY || want == have;
 }
 

@@ -280,6 +280,28 @@ int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align)
 	return 0;
 }
 
+int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align)
+{
+	static const uint8_t zeros[32];
+	struct boot_swap_state st;
+	uint32_t wsz = fa->dev->write_block;
+	/* The magic's own 16 bytes, in whole write blocks: not the padding before it (A = 32). */
+	uint32_t len = align_up(BOOT_MAGIC_SZ, wsz);
+	int rc = boot_trailer_read(fa, align, &st);
+
+	if (rc < 0 || st.magic != BOOT_MAGIC_GOOD) {
+		return rc;
+	}
+	if (len > sizeof(zeros) || fa->dev->erased_value != 0xff) {
+		return -EINVAL;
+	}
+	/* Every bit of it cleared: no half-done erase can bring the magic back. */
+	if (flash_area_program(fa, fa->size - len, zeros, len) < 0) {
+		return -EIO;
+	}
+	return 0;
+}
+
 int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align)
 {
 	const uint8_t v = BOOT_FLAG_SET_VALUE;

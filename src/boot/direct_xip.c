@@ -60,7 +60,8 @@ static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
 
 /*
  * Revert rules for the chosen slot: 1 when it was erased (pick again), 0 when it may boot
- * (copy_done written on its first selection), -EIO.
+ * (copy_done written on its first selection), -EIO. A copy_done whose write was torn (BAD) counts
+ * as written, as MCUboot would not: the slot was selected, and must not boot forever unconfirmed.
  */
 static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, int slot)
 {
@@ -71,13 +72,13 @@ static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, 
 		return rc;
 	}
 	if (st.magic != BOOT_MAGIC_GOOD ||
-	    (st.copy_done == BOOT_FLAG_SET && st.image_ok != BOOT_FLAG_SET)) {
+	    (st.copy_done != BOOT_FLAG_UNSET && st.image_ok != BOOT_FLAG_SET)) {
 		if (st.magic != BOOT_MAGIC_GOOD) {
 			LOG_WRN("slot %d has no trailer magic: erasing it", slot);
 		} else {
 			LOG_INF("reverting: slot %d ran without being confirmed, erasing it", slot);
 		}
-		rc = boot_scrub_slot(fa);
+		rc = boot_scrub_slot(bl, fa);
 		return rc < 0 ? rc : 1;
 	}
 	if (st.copy_done == BOOT_FLAG_UNSET) {
@@ -114,7 +115,7 @@ int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp
 		if (rc < 0) {
 			/* Slots are equals in direct-XIP: an invalid image goes, in either. */
 			LOG_WRN("image in slot %d is not valid (%d): erasing it", s, rc);
-			rc = boot_scrub_slot(fas[s]);
+			rc = boot_scrub_slot(bl, fas[s]);
 			if (rc < 0) {
 				return rc;
 			}

@@ -75,8 +75,9 @@ int boot_scramble_trailer(struct boot_loader *bl, const struct flash_area *fa,
 {
 	uint32_t first = boot_trailer_first_sector(fa->size, bl->sector_size, trailer_size);
 	uint32_t off = first * bl->sector_size;
+	int rc = boot_trailer_invalidate_magic(fa, bl->align);
 
-	return boot_erase_if_needed(fa, off, fa->size - off);
+	return rc < 0 ? rc : boot_erase_if_needed(fa, off, fa->size - off);
 }
 
 static bool chunk_is_erased(const uint8_t *p, uint32_t len, uint8_t erased)
@@ -188,9 +189,15 @@ int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uin
 	return v->size > max_size ? -EFBIG : 0;
 }
 
-int boot_scrub_slot(const struct flash_area *fa)
+int boot_scrub_slot(struct boot_loader *bl, const struct flash_area *fa)
 {
-	return boot_erase_if_needed(fa, 0, fa->size);
+	uint32_t last = fa->size - bl->sector_size;
+	int rc = boot_erase_if_needed(fa, 0, last);
+
+	if (rc == 0) {
+		rc = boot_trailer_invalidate_magic(fa, bl->align);
+	}
+	return rc < 0 ? rc : boot_erase_if_needed(fa, last, bl->sector_size);
 }
 
 uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa)

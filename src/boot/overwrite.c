@@ -93,9 +93,9 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 			rc = boot_scramble_trailer(bl, bl->sec, boot_trailer_info_size(bl->align));
 		} else if (rc < 0) {
 			LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
-			rc = boot_scrub_slot(bl->sec);
+			rc = boot_scrub_slot(bl, bl->sec);
 		} else if (boot_is_downgrade(bl, &v.hdr)) {
-			rc = boot_scrub_slot(bl->sec);
+			rc = boot_scrub_slot(bl, bl->sec);
 		} else {
 			LOG_INF("overwriting the primary slot (%u bytes)", (unsigned int)v.size);
 			rc = copy_to_primary(bl, v.size);

@@ -134,17 +134,41 @@ static int check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_s
 	}
 	if (rc < 0) {
 		LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
-		rc = boot_scrub_slot(bl->sec);
+		rc = boot_scrub_slot(bl, bl->sec);
 		if (rc == 0 && swap_type == BOOT_SWAP_TYPE_REVERT) {
 			rc = clear_primary_trailer(bl, trailer_size);
 		}
 		return rc < 0 ? rc : 1;
 	}
 	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
-		rc = boot_scrub_slot(bl->sec);
+		rc = boot_scrub_slot(bl, bl->sec);
 		return rc < 0 ? rc : 1;
 	}
 	return 0;
+}
+
+/*
+ * Whether the primary agrees that a revert is under way, so that the secondary's REVERT mark may be
+ * believed: the primary still asks for the revert (the fixup is done, the primary not yet touched),
+ * its trailer is being rewritten (its magic is invalidated before anything else), or it records
+ * the revert itself (complete, the secondary trailer not yet erased). A primary that records
+ * anything else (a confirmed image, a finished swap) gives the lie to the mark: the secondary's
+ * bytes alone must never turn a downgrade into a revert.
+ */
+static bool primary_backs_revert(const struct boot_swap_state *ps)
+{
+	static const struct boot_swap_state no_secondary = {
+		.magic = BOOT_MAGIC_UNSET,
+		.image_ok = BOOT_FLAG_UNSET,
+		.copy_done = BOOT_FLAG_UNSET,
+		.swap_type = BOOT_SWAP_TYPE_NONE,
+	};
+
+	if (ps->magic != BOOT_MAGIC_GOOD ||
+	    boot_swap_type_decide(ps, &no_secondary) == BOOT_SWAP_TYPE_REVERT) {
+		return true;
+	}
+	return ps->swap_type == BOOT_SWAP_TYPE_REVERT && ps->copy_done == BOOT_FLAG_UNSET;
 }
 
 int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
@@ -158,8 +182,13 @@ int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
 	*type = boot_swap_type_decide(ps, ss);
 	/* A revert whose fixup ran, then power failed: it reads PERM but stays a revert. */
 	if (lim->revert_fixup && *type == BOOT_SWAP_TYPE_PERM &&
-	    ss->swap_type == BOOT_SWAP_TYPE_REVERT) {
-		*type = BOOT_SWAP_TYPE_REVERT;
+	    ss->swap_type == BOOT_SWAP_TYPE_REVERT && ss->image_num == 0) {
+		if (primary_backs_revert(ps)) {
+			*type = BOOT_SWAP_TYPE_REVERT;
+		} else {
+			LOG_WRN("a REVERT mark in the secondary that the primary does not back: "
+				"a permanent request");
+		}
 	}
 	if (*type == BOOT_SWAP_TYPE_NONE) {
 		return 1;
@@ -190,7 +219,7 @@ int boot_swap_recheck_secondary(struct boot_loader *bl, uint32_t max_size)
 	}
 	if (rc < 0) {
 		LOG_WRN("image in the secondary slot is not valid (%d): swap abandoned", rc);
-		rc = boot_scrub_slot(bl->sec);
+		rc = boot_scrub_slot(bl, bl->sec);
 		return rc < 0 ? rc : 1;
 	}
 	return 0;

@@ -177,14 +177,19 @@ static bool status_in_primary(const struct boot_swap_state *ps, const struct boo
 }
 
 /*
- * A fresh trailer for the swap in the primary: erased first (nothing of an earlier swap may
- * survive), the magic last, so that a GOOD magic means every other field is in place.
+ * A fresh trailer for the swap in the primary: its magic invalidated, then erased (nothing of an
+ * earlier swap may survive), the magic last, so that a GOOD magic means every other field is in
+ * place.
  */
 static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
 {
 	struct boot_loader *bl = m->bl;
 	uint32_t off = m->pri_trailer_first * m->sz;
-	int rc = flash_area_erase(bl->pri, off, bl->pri->size - off) < 0 ? -EIO : 0;
+	int rc = boot_trailer_invalidate_magic(bl->pri, bl->align);
+
+	if (rc == 0 && flash_area_erase(bl->pri, off, bl->pri->size - off) < 0) {
+		rc = -EIO;
+	}
 
 	if (rc == 0) {
 		rc = boot_swap_write_fields(bl, bl->pri, swap_type, image_ok, m->swap_size);

@@ -181,23 +181,32 @@ static int read_progress(struct scratch *s, enum status_src src, uint32_t *done)
 	return rc;
 }
 
+/* The whole scratch, its record's magic invalidated first (a torn erase may spare the magic). */
 static int erase_scratch(const struct scratch *s)
 {
-	return flash_area_erase(s->scr, 0, s->scr->size) < 0 ? -EIO : 0;
+	int rc = boot_trailer_invalidate_magic(s->scr, s->bl->align);
+
+	if (rc == 0 && flash_area_erase(s->scr, 0, s->scr->size) < 0) {
+		rc = -EIO;
+	}
+	return rc;
 }
 
 /*
  * The page that holds the scratch's record first, then the rest (MCUboot 2.2.0: a cut in an erase
- * that starts at the front could leave a record over half-erased data). A torn erase of that page
- * still leaves its end, the record, readable; the primary outranks it then (status_source()).
- * Only what is not erased: this also runs when a resume finds the record still there.
+ * that starts at the front could leave a record over half-erased data), the record's magic
+ * invalidated before either. The primary outranks a record that survives all the same
+ * (status_source()). Only what is not erased: this also runs when a resume finds the record there.
  */
 static int erase_scratch_backwards(const struct scratch *s)
 {
 	const uint32_t page = s->scr->dev->page_size;
 	const uint32_t last = s->scr->size - page;
-	int rc = boot_erase_if_needed(s->scr, last, page);
+	int rc = boot_trailer_invalidate_magic(s->scr, s->bl->align);
 
+	if (rc == 0) {
+		rc = boot_erase_if_needed(s->scr, last, page);
+	}
 	if (rc == 0) {
 		rc = boot_erase_if_needed(s->scr, 0, last);
 	}

@@ -117,24 +117,64 @@ def test_unconfirmed_v3_is_reverted_to_v2(board, fw, tmp_path):
     assert rows[1][0] == "3.0.0"
 
 
-def test_image_signed_with_another_key_never_runs(board, fw, tmp_path):
-    """Uploaded, marked for test and reset: the bootloader refuses it and v1 runs on."""
-    other_key = tmp_path / "other.pem"
-    subprocess.run([str(fw.image_tool), "keygen", "--type", "ecdsa-p256", str(other_key)],
-                   check=True)
-    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key)
+def other_key(fw, tmp_path):
+    key = tmp_path / "other.pem"
+    subprocess.run([str(fw.image_tool), "keygen", "--type", "ecdsa-p256", str(key)], check=True)
+    return key
+
+
+def test_unsigned_or_foreign_signed_images_are_refused_with_the_reason(board, fw, tmp_path):
+    """The application requires the build key's signature: an upload without it is refused as
+    it completes, and so is a request to boot it; v1 runs on."""
+    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key(fw, tmp_path))
+    unsigned = tmp_path / "unsigned.bin"
+    subprocess.run([str(fw.image_tool), "create", "--version", "8.0.0", "--header-size",
+                    fw.config["CONFIG_ROM_START_OFFSET"], "--pad-header",
+                    str(fw.dir / "app.bin"), str(unsigned)], check=True)
     booted(board, "1.0.0")
-    board.smp("image", "upload", str(foreign))
-    board.smp("image", "test", fw.image_hash(foreign))
+    for image in (foreign, unsigned):
+        start = len(board.console())
+        r = board.smp("image", "upload", str(image), check=False)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "not signed by a key the device trusts" in r.stderr, r.stderr
+        # The console says exactly why.
+        m = re.search(r"W: img: the image in slot 1 is refused: (.*)\r?$",
+                      board.console()[start:], re.M)
+        assert m and "signature" in m.group(1), board.console()[start:]
+        # Complete in the slot but inert: a test request is refused with the same reason.
+        start = len(board.console())
+        r = board.smp("image", "test", fw.image_hash(image), check=False)
+        assert r.returncode == 1 and "will not boot that image" in r.stderr, r.stderr
+        assert f"W: img: the image in slot 1 is refused: {m.group(1)}" in board.console()[start:]
+        assert "pending" not in slots(board)[1][1]
     start = reset(board)
     booted(board, "1.0.0", start)
-    log = board.console()[start:]
-    assert "I: boot: swap type test" in log
-    assert re.search(r"W: boot: image in the secondary slot is not valid \(-\d+\): erasing it",
-                     log)
-    rows = slots(board)
-    assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
-    assert 1 not in rows
+    assert "swap type" not in board.console()[start:]
+    assert slots(board)[0][:2] == ("1.0.0", ["active", "confirmed"])
+
+
+def test_bootloader_refuses_a_foreign_image_marked_for_test(fw, tmp_path):
+    """What no upload can bring, put in the slot by hand: a foreign-signed image with a trailer
+    that asks for a test. The bootloader refuses it, says why, scrubs it, and v1 runs."""
+    foreign = fw.sign("app", "9.0.0", tmp_path / "foreign.bin", key=other_key(fw, tmp_path),
+                      extra=["--pad"])
+    flash = fw.flash_image(tmp_path / "flash.bin", (fw.dir / "boot.bin", 0),
+                           (fw.dir / "app.signed.bin", fw.slot0),
+                           (foreign, fw.slot0 + fw.slot_size))
+    state = tmp_path / "foreign.state"
+    Board.make_state(flash, state, tmp_path)
+    board = board_from(fw, state, tmp_path)
+    try:
+        end = booted(board, "1.0.0")
+        log = board.console()[:end]
+        assert "I: boot: swap type test" in log
+        assert re.search(r"W: boot: image in the secondary slot is not valid \(-\d+\): erasing "
+                         r"it", log), log
+        rows = slots(board)
+        assert rows[0][:2] == ("1.0.0", ["active", "confirmed"])
+        assert 1 not in rows
+    finally:
+        board.kill()
 
 
 def swap_pending_state(fw, factory_state, tmp_path):
@@ -151,19 +191,44 @@ def swap_pending_state(fw, factory_state, tmp_path):
     return board.state
 
 
-# A swap of the 24 KiB application (24 sectors) enters nvmc_erase 74 times and nvmc_program 144
-# times; the points spread over it, from before its status is recorded to its last write.
-@pytest.mark.parametrize("function,calls", [
-    ("nvmc_erase", [1, 2, 3, 12, 37, 60, 74]),
-    ("nvmc_program", [1, 4, 5, 40, 100, 143, 144]),
-])
+def swap_calls(fw, pending, tmp_path, function):
+    """How many times a whole swap enters `function` of the bootloader: counted once on the
+    pending board, up to the bootloader starting the image. The count follows the images' sizes
+    (the swap moves as many sectors as they take), so the points below are fractions of it."""
+    entry = elf_symbol(fw.dir / "boot.elf", function)
+    start = elf_symbol(fw.dir / "boot.elf", "cortex_m_start_image")
+    work = tmp_path / f"count-{function}"
+    work.mkdir()
+    board = board_from(fw, pending, work, gdb=True)
+    try:
+        gdb = board.attach_gdb()
+        gdb.set_breakpoint(entry)
+        gdb.set_breakpoint(start)
+        n = 0
+        while True:
+            assert gdb.cont_until_stop().startswith(("S05", "T05"))
+            if gdb.at_breakpoint == start:
+                return n
+            n += 1
+    finally:
+        board.kill()
+
+
+# The points spread over the swap, from before its status is recorded to its last write: the
+# first few calls, fractions of the way, the last ones (a swap of a 24 KiB application enters
+# nvmc_erase 74 times and nvmc_program 144 times).
+@pytest.mark.parametrize("function,points", [
+    ("nvmc_erase", lambda t: [1, 2, 3, t // 6, t // 2, t * 5 // 6, t]),
+    ("nvmc_program", lambda t: [1, 4, 5, t * 28 // 100, t * 70 // 100, t - 1, t]),
+], ids=["nvmc_erase", "nvmc_program"])
 def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_path, function,
-                                                         calls):
+                                                         points):
     """A reset injected when the bootloader enters its N-th flash erase (or program) of the
     swap: the next boot carries the swap through (resumed, or begun again when nothing of it
     was recorded yet), the test image runs, and a plain reset without a confirm brings the old
     one back."""
     pending = swap_pending_state(fw, factory_state, tmp_path)
+    calls = sorted(set(points(swap_calls(fw, pending, tmp_path, function))))
     entry = elf_symbol(fw.dir / "boot.elf", function)
     outcomes = {}
     for n in calls:

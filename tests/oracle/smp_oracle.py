@@ -995,6 +995,33 @@ class Config:
         return self.int("CONFIG_SIM_SLOT_SIZE")
 
     @property
+    def max_image_size(self) -> int:
+        """The largest upload the mode takes: the end of a slot is MCUboot's trailer (mcuboot.md
+        §2, §5: swap-using-move keeps one primary sector free below the trailer sectors,
+        swap-using-scratch keeps the status area free and room for the scratch's trailer,
+        overwrite-only and direct-XIP end below swap_info)."""
+        slot = self.slot_size
+        sector = self.int("CONFIG_SIM_FLASH_PAGE_SIZE")
+        w = self.int("CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE")
+        a = self.int("CONFIG_MCUBOOT_BOOT_MAX_ALIGN")
+        info = 4 * a + max(16, a)
+        trailer = self.int("CONFIG_BOOT_MAX_IMG_SECTORS") * 3 * w + info
+        trailer_sectors = -(-trailer // sector) * sector
+        if self.flag("CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH"):
+            scratch = self.int("CONFIG_SIM_SCRATCH_SIZE")
+            start = slot - trailer
+            if start % sector == 0:
+                return start
+            first = start // sector
+            region = scratch // sector
+            region_first = first + 1 - region if first + 1 >= region else 0
+            room = region_first * sector + scratch - (3 * w + info)
+            return max(first * sector, min(start, room))
+        if self.mode.swap_table and not self.mode.overwrite:
+            return slot - trailer_sectors - sector  # equal slots: the primary's spare sector
+        return (slot - 16 - a) // a * a - 2 * a
+
+    @property
     def image_check(self) -> bool:
         return self.flag("CONFIG_IMG_ENABLE_IMAGE_CHECK")
 

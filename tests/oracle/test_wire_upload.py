@@ -407,7 +407,13 @@ def test_slot_info(smp, cfg):
 
 # --- limits of the first chunk --------------------------------------------------------------------
 
-def test_len_equal_to_slot_size_accepted(smp, cfg):
+def test_len_up_to_the_trailer_accepted(smp, cfg):
+    """The first chunk may announce up to the mode's limit, short of MCUboot's trailer; a whole
+    slot (an imgtool --pad image) or one byte more is too large, as with Zephyr's TOO_LARGE
+    checks: an upload must never write a trailer of its own."""
     img = random_image(2000, seed=25)
-    rsp = smp.upload(0, img.data[:1000], length=cfg.slot_size, sha=img.file_sha, timeout=10)
+    for length in (cfg.slot_size, cfg.max_image_size + 1):
+        rsp = smp.upload(0, img.data[:1000], length=length, sha=img.file_sha, timeout=10)
+        o.check_group_error(rsp, o.GRP_IMG, o.IMG_ERR_INVALID_IMAGE_TOO_LARGE, cfg)
+    rsp = smp.upload(0, img.data[:1000], length=cfg.max_image_size, sha=img.file_sha, timeout=10)
     o.check_upload_rsp(rsp.body, off=1000)

@@ -8,6 +8,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from test_upload import signing_args
+
 BUILD = Path(os.environ.get("SMPDFU_BUILD_DIR", "."))
 CLIENT = BUILD / "tools" / "smpdfu"
 IMAGE_TOOL = BUILD / "tools" / "smpdfu-image"
@@ -23,7 +25,7 @@ def make_image(tmp_path, name, version, size, *extra):
     payload.write_bytes(random.Random(name).randbytes(size))
     out = tmp_path / f"{name}.bin"
     subprocess.run([str(IMAGE_TOOL), "create", "--version", version, "--pad-header", *extra,
-                    str(payload), str(out)], check=True)
+                    *signing_args(), str(payload), str(out)], check=True)
     return out
 
 

@@ -129,3 +129,15 @@ def test_shipped_configurations_pass(tmp_path):
     for overlay in sorted((SOURCE / "configs" / "variants").glob("*.conf")):
         rc, err, _ = genconfig(tmp_path, overlay.read_text())
         assert rc == 0, f"{overlay.name}: {err}"
+
+
+@pytest.mark.parametrize("signature", ["ECDSA_P256", "ED25519"])
+def test_a_required_signature_without_a_key_fails_with_reason(tmp_path, signature):
+    rc, err, _ = genconfig(tmp_path, f"CONFIG_BOOT_SIGNATURE_TYPE_{signature}=y\n")
+    assert rc != 0
+    assert (f"CONFIG_BOOT_SIGNATURE_TYPE_{signature} is on but CONFIG_BOOT_SIGNATURE_KEY_FILE is "
+            "empty: a required signature needs the key it must be made with") in err
+    rc, err, cfg = genconfig(tmp_path, f"CONFIG_BOOT_SIGNATURE_TYPE_{signature}=y\n"
+                             'CONFIG_BOOT_SIGNATURE_KEY_FILE="key.pem"\n')
+    assert rc == 0, err
+    assert cfg["SMPDFU_BOOT_SIGNATURE_REQUIRED"] == "1"

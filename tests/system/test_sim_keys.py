@@ -8,6 +8,9 @@ import pytest
 
 from conftest import sim_binary
 
+# What --key does; a build that requires a signature takes no --key (test_signature_required.py).
+pytestmark = pytest.mark.runtime_keys
+
 VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "mcuboot"
 EC_KEY = VECTORS / "root-ec-p256.pem"
 ED_KEY = VECTORS / "root-ed25519.pem"

@@ -53,12 +53,22 @@ def flags(entry) -> set:
     return {f for f in ("pending", "confirmed", "active", "permanent") if entry.get(f)}
 
 
+def signing_args() -> list:
+    """What signs an image for this build: nothing, or, in a build that requires a signature,
+    the key it was built with (--key)."""
+    cfg = read_config()
+    if cfg.get("CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED") != 1:
+        return []
+    return ["--key", str(Path(os.environ["SMPDFU_SOURCE_DIR"])
+                         / cfg["CONFIG_BOOT_SIGNATURE_KEY_FILE"])]
+
+
 def make_image(tmp_path, name, version, payload_len, seed):
     payload = tmp_path / f"{name}.payload"
     payload.write_bytes(random.Random(seed).randbytes(payload_len))
     out = tmp_path / f"{name}.bin"
     subprocess.run([str(IMAGE_TOOL), "create", "--version", version, "--pad-header",
-                    str(payload), str(out)], check=True)
+                    *signing_args(), str(payload), str(out)], check=True)
     return out
 
 

@@ -3,7 +3,8 @@
  * scrubbing of invalid or stale secondaries, downgrade prevention), swap-using-scratch (the same
  * flows over several regions, with and without the first region's status in the scratch, its
  * image-size limit, an abandoned resume), overwrite-only, and direct-XIP with and without revert.
- * Power cuts are test_boot_powercut.c's business.
+ * Power cuts are test_boot_powercut.c's business, but for the regressions of issue 11: a forged
+ * REVERT mark, and erases torn so that the end of a trailer survives them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -736,6 +737,152 @@ static void test_scratch_locate_headers(void **state)
 	}
 }
 
+/* -------------------------------------------------------------------------------------------- */
+/* Regressions: a forged REVERT mark, and torn erases that spare the end of a trailer. */
+
+/*
+ * A confirmed image in the primary, and an older one uploaded with a trailer of its own that says
+ * what the revert fixup writes (image_ok, swap_info REVERT, magic), with no request by the
+ * application: nothing backs that REVERT, so it is a permanent request at most, and downgrade
+ * prevention refuses it.
+ */
+static void test_move_forged_revert_mark(void **state)
+{
+	(void)state;
+	for (int nd = 1; nd >= 0; nd--) {
+		bfx_load(&f, f.pri, img_new, new_len);
+		mark_confirmed(f.pri);
+		assert_int_equal(boot_trailer_write_copy_done(f.pri, BOOT_MAX_ALIGN), 0);
+		bfx_load(&f, f.sec, img_old, old_len);
+		assert_int_equal(boot_trailer_write_image_ok(f.sec, BOOT_MAX_ALIGN), 0);
+		assert_int_equal(boot_trailer_write_swap_info(f.sec, BOOT_MAX_ALIGN,
+							      BOOT_SWAP_TYPE_REVERT, 0),
+				 0);
+		assert_int_equal(boot_trailer_write_magic(f.sec, BOOT_MAX_ALIGN), 0);
+		opt.no_downgrade = nd;
+		if (nd) {
+			boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE);
+			assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+			assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+			continue;
+		}
+		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_PERM);
+		expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	}
+}
+
+/* The trace of one uninterrupted boot from the snapshot: op kinds ('p'/'e'), and their count. */
+static uint64_t trace_boot(enum boot_mode mode, char *kinds, size_t cap)
+{
+	struct boot_rsp rsp;
+	uint64_t ops;
+
+	bfx_restore(&f);
+	memset(kinds, 0, cap);
+	f.flash.trace = kinds;
+	f.flash.trace_len = cap;
+	assert_int_equal(boot(mode, &rsp), 0);
+	f.flash.trace = NULL;
+	ops = bfx_ops(&f);
+	assert_true(ops <= cap);
+	return ops;
+}
+
+/*
+ * Cuts the boot at each of its erases, torn so that the erase did all of its range but the last
+ * `spare` bytes (the end of a trailer: its magic, then each field below it), then calls check()
+ * after powering on again.
+ */
+static void cut_each_erase_sparing_end(enum boot_mode mode, void (*check)(enum boot_mode))
+{
+	static char kinds[512];
+	uint64_t ops;
+
+	bfx_snapshot(&f);
+	ops = trace_boot(mode, kinds, sizeof(kinds));
+	for (uint32_t fields = 0; fields <= 4; fields++) {
+		for (uint64_t i = 0; i < ops; i++) {
+			struct boot_rsp rsp;
+
+			if (kinds[i] != 'e') {
+				continue;
+			}
+			bfx_restore(&f);
+			f.flash.tear = (struct flash_sim_tear){
+				.erase = FLASH_SIM_ERASE_FIRST_PART,
+				.spare = BOOT_MAGIC_SZ + fields * BOOT_MAX_ALIGN,
+			};
+			flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, i);
+			assert_int_not_equal(boot(mode, &rsp), 0);
+			flash_sim_power_on(&f.flash);
+			check(mode);
+			assert_int_equal(f.flash.count.violations, 0);
+		}
+	}
+}
+
+/* A permanent swap stays permanent: the new image runs, and runs again without a confirm. */
+static void check_still_permanent(enum boot_mode mode)
+{
+	struct boot_rsp rsp;
+
+	assert_int_equal(boot(mode, &rsp), 0);
+	assert_int_equal(rsp.hdr.ver.major, 2);
+	assert_int_equal(boot(mode, &rsp), 0);
+	assert_int_equal(rsp.hdr.ver.major, 2);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+}
+
+static void test_torn_erase_sparing_magic_perm(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(true), 0);
+	cut_each_erase_sparing_end(BOOT_MODE_SWAP_MOVE, check_still_permanent);
+}
+
+static void test_torn_erase_sparing_magic_perm_scratch(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(true), 0);
+	cut_each_erase_sparing_end(BOOT_MODE_SWAP_SCRATCH, check_still_permanent);
+}
+
+/* A due revert, with downgrade prevention on: the known-good image comes back, nothing is lost. */
+static void check_reverted(enum boot_mode mode)
+{
+	struct boot_rsp rsp;
+
+	assert_int_equal(boot(mode, &rsp), 0);
+	assert_int_equal(rsp.hdr.ver.major, 1);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
+	assert_int_equal(boot(mode, &rsp), 0);
+	assert_int_equal(rsp.hdr.ver.major, 1);
+}
+
+static void revert_cut_sparing_magic(enum boot_mode mode)
+{
+	factory_and_upload();
+	opt.no_downgrade = true;
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(mode, 0, 2, BOOT_SWAP_TYPE_TEST);
+	cut_each_erase_sparing_end(mode, check_reverted);
+}
+
+static void test_torn_erase_sparing_magic_revert(void **state)
+{
+	(void)state;
+	revert_cut_sparing_magic(BOOT_MODE_SWAP_MOVE);
+}
+
+static void test_torn_erase_sparing_magic_revert_scratch(void **state)
+{
+	(void)state;
+	revert_cut_sparing_magic(BOOT_MODE_SWAP_SCRATCH);
+}
+
 static void test_overwrite(void **state)
 {
 	(void)state;
@@ -918,6 +1065,15 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_locate_headers, setup_scratch,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_move_forged_revert_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_erase_sparing_magic_perm, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_torn_erase_sparing_magic_perm_scratch,
+						setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_erase_sparing_magic_revert, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_torn_erase_sparing_magic_revert_scratch,
+						setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_downgrade_and_invalid, setup,
 						teardown),

@@ -476,6 +476,10 @@ static void refusals(void **state)
 	memset(big, 0xa5, sizeof(big));
 	assert_int_equal(dfu_cmd_data(image, 16, NULL), -EPERM);
 	assert_int_equal(dfu_cmd_start(slot1()->size + 1, 0, 0), -EFBIG);
+	/* Up to the bootloader's limit, short of the trailer: a whole padded slot is refused. */
+	assert_true(boot_max_image_size() < slot1()->size);
+	assert_int_equal(dfu_cmd_start(slot1()->size, 0, 0), -EFBIG);
+	assert_int_equal(dfu_cmd_start(boot_max_image_size() + 1, 0, 0), -EFBIG);
 	assert_int_equal(dfu_cmd_start(0, 0, 0), -EFBIG);
 	assert_null(dfu_lock_owner());
 	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);

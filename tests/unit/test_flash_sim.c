@@ -1,6 +1,7 @@
 /*
  * Tests of the NOR flash simulator: the physics it enforces, persistence of its file, its counters,
- * and the power cut (clean and torn) that the power-loss tests of the layers above rely on.
+ * and the power cut (clean, and torn in each shape) that the power-loss tests of the layers above
+ * rely on.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -483,6 +484,253 @@ static void test_torn_erase(void **state)
 	}
 }
 
+/* Zeros may go over programmed bytes (NOR only clears bits), twice per block between erases. */
+static void test_zeros_over_programmed(void **state)
+{
+	static const uint8_t zeros[2 * BLOCK];
+	struct flash_sim sim;
+	uint8_t a[2 * BLOCK] = { 0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f };
+	uint8_t got[2 * BLOCK];
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 64, a, sizeof(a)), 0);
+	assert_int_equal(dev_program(&sim, 64, zeros, sizeof(zeros)), 0);
+	assert_int_equal(dev_read(&sim, 64, got, sizeof(got)), 0);
+	assert_all(got, sizeof(got), 0);
+	assert_int_equal(sim.count.overwrites, 1);
+	assert_int_equal(sim.count.violations, 0);
+	/* A third write of the same blocks is more than the part takes. */
+	assert_int_equal(dev_program(&sim, 64, zeros, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 1);
+	/* Zeros into erased bytes are a first write: twice more for the erased neighbour. */
+	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 2);
+	/* A program of 0xFF only clears no bit and does not count; one that clears bits does. */
+	{
+		static const uint8_t ff[BLOCK] = { 0xff, 0xff, 0xff, 0xff };
+		static const uint8_t one[BLOCK] = { 1, 1, 1, 1 };
+
+		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, one, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), -EIO);
+		assert_int_equal(sim.count.violations, 3);
+	}
+	/* An erase gives every block its writes back. */
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 64, a, sizeof(a)), 0);
+	assert_int_equal(dev_program(&sim, 64, zeros, sizeof(zeros)), 0);
+	assert_int_equal(sim.count.violations, 3);
+	flash_sim_close(&sim);
+}
+
+/* Runs one torn erase of `pages` pages at 2 * PAGE over programmed flash; returns the contents. */
+static void torn_erase_with(const struct flash_sim_tear *tear, uint32_t pages, uint8_t *before,
+			    uint8_t *after)
+{
+	struct flash_sim sim;
+
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	program_all(&sim, before);
+	sim.tear = *tear;
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, pages * PAGE), -EIO);
+	assert_int_equal(flash_sim_op_count(&sim), 1); /* the programming only */
+	memcpy(after, sim.mem, SIZE);
+	/* Blocks that read erased take a program again, the others only zeros. */
+	flash_sim_power_on(&sim);
+	for (uint32_t off = 2 * PAGE; off < (2 + pages) * PAGE; off += BLOCK) {
+		static const uint8_t one[BLOCK] = { 1, 1, 1, 1 };
+		bool erased = true;
+
+		for (uint32_t i = 0; i < BLOCK; i++) {
+			erased = erased && after[off + i] == 0xFF;
+		}
+		assert_int_equal(dev_program(&sim, off, one, BLOCK), erased ? 0 : -EIO);
+	}
+	flash_sim_close(&sim);
+}
+
+static void test_torn_erase_shapes(void **state)
+{
+	static uint8_t before[SIZE];
+	static uint8_t after[SIZE];
+	static uint8_t first[SIZE];
+	const uint32_t off = 2 * PAGE;
+	struct flash_sim_tear t = { 0 };
+	size_t erased_blocks = 0;
+	size_t kept_blocks = 0;
+	size_t mixed_bytes = 0;
+
+	(void)state;
+	/* First part, sparing the last 16 bytes: the end of a trailer survives its erase. */
+	t = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_FIRST_PART, .spare = 16 };
+	torn_erase_with(&t, 2, before, after);
+	assert_all(&after[off], 2 * PAGE - 16, 0xFF);
+	assert_memory_equal(&after[off + 2 * PAGE - 16], &before[off + 2 * PAGE - 16], 16);
+	/* spare is rounded up to the write block. */
+	t.spare = 13;
+	torn_erase_with(&t, 1, before, after);
+	assert_all(&after[off], PAGE - 16, 0xFF);
+	assert_memory_equal(&after[off + PAGE - 16], &before[off + PAGE - 16], 16);
+
+	/* Last part: the end first, the start as it was; by default half of the pages. */
+	t = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_LAST_PART };
+	torn_erase_with(&t, 4, before, after);
+	assert_memory_equal(&after[off], &before[off], 2 * PAGE);
+	assert_all(&after[off + 2 * PAGE], 2 * PAGE, 0xFF);
+	torn_erase_with(&t, 1, before, after);
+	assert_memory_equal(&after[off], &before[off], PAGE / 2);
+	assert_all(&after[off + PAGE / 2], PAGE / 2, 0xFF);
+	t.spare = PAGE - 8;
+	torn_erase_with(&t, 1, before, after);
+	assert_memory_equal(&after[off], &before[off], PAGE - 8);
+	assert_all(&after[off + PAGE - 8], 8, 0xFF);
+
+	/* Scattered words: each block wholly erased or wholly as it was, both kinds present. */
+	t = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_WORDS, .seed = 7 };
+	torn_erase_with(&t, 1, before, after);
+	for (uint32_t b = off; b < off + PAGE; b += BLOCK) {
+		bool same = memcmp(&after[b], &before[b], BLOCK) == 0;
+
+		if (same) {
+			kept_blocks++;
+		} else {
+			assert_all(&after[b], BLOCK, 0xFF);
+			erased_blocks++;
+		}
+	}
+	assert_true(kept_blocks > 0 && erased_blocks > 0);
+
+	/* Bits half set: every byte only gains 1 bits, and most end neither old nor erased. */
+	t = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_BITS, .seed = 7 };
+	torn_erase_with(&t, 1, before, after);
+	for (uint32_t i = off; i < off + PAGE; i++) {
+		assert_int_equal(after[i] & before[i], before[i]);
+		mixed_bytes += after[i] != before[i] && after[i] != 0xFF;
+	}
+	assert_true(mixed_bytes > PAGE / 2);
+	/* Nothing outside the range moved, whatever the shape. */
+	assert_memory_equal(after, before, off);
+	assert_memory_equal(&after[off + PAGE], &before[off + PAGE], SIZE - off - PAGE);
+	/* Another seed, another pattern. */
+	memcpy(first, after, SIZE);
+	t.seed = 8;
+	torn_erase_with(&t, 1, before, after);
+	assert_memory_not_equal(&after[off], &first[off], PAGE);
+}
+
+static void test_torn_program_bits(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[PAGE];
+	uint8_t got[PAGE];
+	size_t partial = 0;
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 3);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	sim.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_BITS, .seed = 1 };
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_program(&sim, 0, data, sizeof(data)), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_read(&sim, 0, got, sizeof(got)), 0);
+	/* Each byte lost only bits the data clears: the data's 0 bits are a superset. */
+	for (size_t i = 0; i < sizeof(got); i++) {
+		assert_int_equal(got[i] & data[i], data[i]);
+		partial += got[i] != data[i] && got[i] != 0xFF;
+	}
+	assert_true(partial > PAGE / 2);
+	/* A torn program counts as a write: the blocks take zeros once more, then nothing. */
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), -EIO);
+	memset(data, 0, BLOCK);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), -EIO);
+	flash_sim_close(&sim);
+}
+
+/* A clean cut leaves no write count behind; a torn erase resets what it left erased. */
+static void test_write_counts_across_cuts(void **state)
+{
+	static const uint8_t zeros[BLOCK];
+	struct flash_sim sim;
+	uint8_t data[BLOCK] = { 1, 2, 3, 4 };
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE - BLOCK, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE - BLOCK, zeros, BLOCK), 0);
+	/* The first half erased: block 0 is fresh, the last block of the page still used up. */
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_erase(&sim, 0, PAGE), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE - BLOCK, zeros, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 1);
+	/* A prefix tear counts the blocks it reached, not those after it. */
+	{
+		uint8_t four[4 * BLOCK];
+
+		memset(four, 0x11, sizeof(four));
+		flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, four, sizeof(four)), -EIO);
+		flash_sim_power_on(&sim);
+		assert_int_equal(dev_program(&sim, 2 * PAGE + 2 * BLOCK, four, 2 * BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE + 2 * BLOCK, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, zeros, BLOCK), 0);
+		assert_int_equal(dev_program(&sim, 2 * PAGE, zeros, BLOCK), -EIO);
+		assert_int_equal(sim.count.violations, 2);
+	}
+	flash_sim_close(&sim);
+}
+
+/* The op trace names each completed op; a snapshot brings back contents and write counts. */
+static void test_trace_and_snapshot(void **state)
+{
+	static const uint8_t zeros[BLOCK];
+	struct flash_sim sim;
+	uint8_t data[BLOCK] = { 1, 2, 3, 4 };
+	char trace[8];
+	uint8_t *snap;
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	memset(trace, 0, sizeof(trace));
+	sim.trace = trace;
+	sim.trace_len = 3;
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_erase(&sim, PAGE, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), -EIO); /* a violation: no op */
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE, data, BLOCK), 0); /* past trace_len */
+	assert_string_equal(trace, "pep");
+
+	snap = malloc(flash_sim_snapshot_size(&sim));
+	assert_non_null(snap);
+	assert_int_equal(flash_sim_snapshot_size(&sim), SIZE + SIZE / BLOCK);
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	flash_sim_save(&sim, snap);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0);
+	flash_sim_restore(&sim, snap);
+	assert_memory_equal(sim.mem, data, BLOCK);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0); /* its second write, once more */
+	flash_sim_restore(&sim, snap);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), -EIO);
+	free(snap);
+	flash_sim_close(&sim);
+}
+
 static void test_clean_cut_changes_nothing(void **state)
 {
 	static uint8_t expect[SIZE];
@@ -539,6 +787,11 @@ int main(void)
 						temp_flash_remove),
 		cmocka_unit_test(test_torn_program),
 		cmocka_unit_test(test_torn_erase),
+		cmocka_unit_test(test_zeros_over_programmed),
+		cmocka_unit_test(test_torn_erase_shapes),
+		cmocka_unit_test(test_torn_program_bits),
+		cmocka_unit_test(test_write_counts_across_cuts),
+		cmocka_unit_test(test_trace_and_snapshot),
 		cmocka_unit_test(test_clean_cut_changes_nothing),
 		cmocka_unit_test(test_violation_does_not_use_cut_budget),
 	};

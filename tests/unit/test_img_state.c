@@ -66,7 +66,8 @@ static void skip_unless_swap_mode(void)
 
 static const uint8_t *hash_of(const uint8_t *img, size_t len)
 {
-	return img + len - 32;
+	(void)len;
+	return img + test_image_hash_off(img);
 }
 
 /* Sends a state write; hash NULL leaves it out. Returns the group rc (0 on success). */

@@ -125,7 +125,7 @@ static void program_running_image(void)
 	size_t len = test_make_image(img, sizeof(img), 1, 0, 0, 0, 1000, 0, 0);
 
 	test_hex("d889abda02c198a67656be6d426bda5b71365973d7dbd51c70f1888653ed4dd7",
-		 img + len - 32, 32);
+		 img + test_image_hash_off(img), 32);
 	test_program_slot(0, img, len);
 }
 
@@ -201,6 +201,11 @@ static void upload_flow(void **state)
 	static char want[HEX_MAX];
 
 	(void)state;
+	/* The capture uploads only part of its image and this test fills in the rest with bytes of
+	 * its own: no signature can hold, and a build that requires one refuses the last chunk. */
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		skip();
+	}
 	program_running_image();
 	test_expect_exchange(find("upload first chunk")->req, find("upload first chunk")->rsp);
 	test_expect_exchange(find("upload resume probe: first chunk again with same sha")->req,

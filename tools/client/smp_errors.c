@@ -217,6 +217,17 @@ static const struct err_override overrides[] = {
 	  "erase the slot (smpdfu image erase) and upload the image again" },
 	{ IMG(G_IMG, IMG_MGMT_ID_STATE, SMP_OP_WRITE, IMG_MGMT_ERR_UNKNOWN),
 	  "the device could not read its boot state", TODO_RETRY },
+	/* A device that requires signatures refuses an image without a valid one (so says Kconfig's
+	 * BOOT_SIGNATURE_TYPE); other devices answer this only for a damaged TLV area. */
+	{ IMG(G_IMG, IMG_MGMT_ID_UPLOAD, SMP_OP_WRITE, IMG_MGMT_ERR_INVALID_TLV),
+	  "the device refuses the uploaded image: it is not signed by a key the device trusts, or "
+	  "its TLV area is damaged (the device's console says which)",
+	  "sign it with the key the device was built with (smpdfu-image sign --key) and upload it "
+	  "again" },
+	{ IMG(G_IMG, IMG_MGMT_ID_STATE, SMP_OP_WRITE, IMG_MGMT_ERR_INVALID_TLV),
+	  "the device will not boot that image: it is not signed by a key the device trusts, or "
+	  "its TLV area is damaged (the device's console says which)",
+	  "upload an image signed with the device's key" },
 	/* v1 answers carry one rc for several group errors. */
 	{ MGMT(G_IMG, IMG_MGMT_ID_UPLOAD, SMP_OP_WRITE, MGMT_ERR_EBADSTATE),
 	  "the other slot is in use (marked for the next boot, or needed for a revert), or, with "

@@ -1,6 +1,6 @@
 /*
  * getpub: the trusted key as C. Only public bytes are written; the file defines
- * boot_trusted_keys() with one key, so a firmware image links exactly the key it was built for.
+ * boot_builtin_keys() with one key, so an image links exactly the key it was built for.
  */
 #include "image_getpub.h"
 
@@ -27,7 +27,7 @@ int image_getpub_write_c(const struct key_pem *key, const char *origin, FILE *ou
 	fprintf(out, "\t.pub = pub,\n\t.pub_len = sizeof(pub),\n\t.keyhash = {\n");
 	write_bytes(out, key->keyhash, sizeof(key->keyhash));
 	fprintf(out, "\t},\n} };\n\n");
-	fprintf(out, "size_t boot_trusted_keys(const struct image_key **keys)\n{\n"
+	fprintf(out, "size_t boot_builtin_keys(const struct image_key **keys)\n{\n"
 		     "\t*keys = trusted;\n\treturn 1;\n}\n");
 	return ferror(out) ? -EIO : 0;
 }

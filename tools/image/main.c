@@ -34,7 +34,7 @@ static void usage(FILE *f)
 		"       smpdfu-image keygen --type ecdsa-p256|ed25519 OUT.pem\n"
 		"       smpdfu-image keyhash KEY.pem    (key type and the KEYHASH TLV it gives)\n"
 		"       smpdfu-image getpub [--type ecdsa-p256|ed25519] --output OUT.c KEY.pem\n"
-		"                (the public key as C: boot_trusted_keys() for a firmware build)\n"
+		"                (the public key as C: boot_builtin_keys() for a build)\n"
 		"       smpdfu-image zip [--name N] [--board B] [--soc S] [--time T]\n"
 		"                [--load-address ADDR] OUT.zip IMAGE\n"
 		"       smpdfu-image zip --direct-xip [...] [--load-address ADDR0]\n"

@@ -42,6 +42,14 @@ struct img_slot_flags img_slot_flags(uint32_t slot);
  */
 bool img_slot_in_use(uint32_t slot);
 
+/*
+ * With required signatures (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED): the image in the slot is
+ * valid as the bootloader checks it, signed by a key the device trusts. Else INVALID_TLV with
+ * the reason (or FLASH_READ_FAILED). Callers test the option first, so that without it this is
+ * not linked.
+ */
+struct smp_status img_require_signature(uint32_t slot);
+
 /* Fires a notification whose answer does not matter (status events). */
 void img_notify(uint32_t event, void *data, size_t size);
 

@@ -134,6 +134,25 @@ static struct smp_status confirm_running(void)
 }
 
 /*
+ * Marks the other slot for the next boot (a test, or for good), through the swap modes' request or,
+ * with request NULL, direct-XIP's. With required signatures only an image the bootloader would
+ * accept is marked.
+ */
+static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*request)(bool))
+{
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		struct smp_status st = img_require_signature(slot);
+
+		if (!smp_status_is_ok(st)) {
+			return st;
+		}
+	}
+	LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
+	return boot_write_status(request != NULL ? request(confirm)
+						 : boot_set_next_direct_xip(slot, confirm));
+}
+
+/*
  * MCUmgr's rules for swap and overwrite modes, from what the next boot will do (§4.2 of the
  * protocol reference): a test is asked once, a permanent request cannot be taken back, and the
  * running image on trial can only be confirmed.
@@ -165,8 +184,7 @@ static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
 		if (slot == active) {
 			return confirm ? confirm_running() : smp_ok();
 		}
-		LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
-		return boot_write_status(boot_request_upgrade(confirm));
+		return mark_for_boot(slot, confirm, boot_request_upgrade);
 	default:
 		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state unreadable");
 	}
@@ -178,8 +196,7 @@ static struct smp_status set_next_boot_direct_xip(uint32_t slot, bool confirm)
 	if (slot == img_active_slot()) {
 		return confirm_running();
 	}
-	LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
-	return boot_write_status(boot_set_next_direct_xip(slot, confirm));
+	return mark_for_boot(slot, confirm, NULL);
 }
 
 struct smp_status img_state_write(struct smp_request *req)

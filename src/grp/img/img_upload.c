@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <smpdfu/boot.h>
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
@@ -187,7 +188,11 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
-	if (r->len > fa->size) {
+	/*
+	 * The end of the slot is the bootloader's trailer: an upload that reached it could write a
+	 * request (or a revert mark) of its own. The limit is the bootloader's, per mode.
+	 */
+	if (r->len > fa->size || r->len > boot_max_image_size()) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
 	}
 	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
@@ -327,6 +332,14 @@ static struct smp_status finish_upload(struct smp_request *req)
 
 	if (stream_writer_flush(&upload.writer) < 0) {
 		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+	}
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		/* Complete but refused: it stays in the slot, inert, until the next upload. */
+		struct smp_status st = img_require_signature(upload.slot);
+
+		if (!smp_status_is_ok(st)) {
+			return stop_upload(st);
+		}
 	}
 	match = image_matches();
 	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,

@@ -8,10 +8,14 @@
 
 #include <cmocka.h>
 
+/* options.h must come first: it carries the feature macros the library was built with. */
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ed25519.h>
+
 #include <smpdfu/crypto.h>
 #include <smpdfu/prot/image.h>
 
-#define HDR_SIZE 0x200
+#define HDR_SIZE BFX_HEADER_SIZE
 
 void bfx_open(struct boot_fixture *f, const struct boot_geom *g)
 {
@@ -64,15 +68,15 @@ static void put_le32(uint8_t *p, uint32_t v)
 	put_le16(p + 2, (uint16_t)(v >> 16));
 }
 
-size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
-		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr)
+/* Header and payload: the bytes the hash covers. Returns their size. */
+static size_t make_body(uint8_t *out, size_t cap, size_t tlv_size, uint8_t major, uint8_t minor,
+			uint16_t rev, size_t payload_len, uint32_t seed, uint32_t flags,
+			uint32_t load_addr)
 {
 	size_t body = HDR_SIZE + payload_len;
-	size_t total = body + IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32;
-	struct sha256_ctx ctx;
 	uint32_t x = seed * 2654435761u + 1;
 
-	assert_true(total <= cap);
+	assert_true(body + tlv_size <= cap);
 	memset(out, 0, HDR_SIZE);
 	put_le32(out + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
 	put_le32(out + IMAGE_HDR_OFF_LOAD_ADDR, load_addr);
@@ -89,14 +93,103 @@ size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, ui
 		x ^= x << 5;
 		out[HDR_SIZE + i] = (uint8_t)x;
 	}
-	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
-	put_le16(out + body + 2, IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32);
-	put_le16(out + body + 4, IMAGE_TLV_SHA256);
-	put_le16(out + body + 6, 32);
+	return body;
+}
+
+/* One TLV entry at p: type, length, value. Returns the bytes it took. */
+static size_t put_tlv(uint8_t *p, uint16_t type, const uint8_t *value, uint16_t len)
+{
+	put_le16(p, type);
+	put_le16(p + 2, len);
+	memcpy(p + IMAGE_TLV_ENTRY_HDR_SIZE, value, len);
+	return IMAGE_TLV_ENTRY_HDR_SIZE + len;
+}
+
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[32])
+{
+	struct sha256_ctx ctx;
+
 	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, out, body), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, out + body + 8), 0);
-	return total;
+	assert_int_equal(crypto_sha256_update(&ctx, p, len), 0);
+	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+}
+
+size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
+		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr)
+{
+	const size_t tlvs = IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32;
+	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
+				load_addr);
+	uint8_t hash[32];
+
+	sha256(out, body, hash);
+	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
+	put_le16(out + body + 2, (uint16_t)tlvs);
+	put_tlv(out + body + IMAGE_TLV_INFO_SIZE, IMAGE_TLV_SHA256, hash, 32);
+	return body + tlvs;
+}
+
+/* A fixed Ed25519 key of the tests (RFC 8032's first test key): never a product key. */
+static const uint8_t test_priv[32] = {
+	0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a,
+	0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32,
+	0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+};
+static uint8_t test_pub[32];
+static struct image_key test_key;
+
+const struct image_key *bfx_test_key(void)
+{
+	/* DER SubjectPublicKeyInfo prefix of an Ed25519 key: imgtool's KEYHASH covers all of it. */
+	static const uint8_t spki_prefix[12] = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
+						 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
+	uint8_t spki[sizeof(spki_prefix) + 32];
+	ed25519_key ed;
+
+	if (test_key.pub != NULL) {
+		return &test_key;
+	}
+	assert_int_equal(wc_ed25519_init(&ed), 0);
+	assert_int_equal(wc_ed25519_import_private_only(test_priv, sizeof(test_priv), &ed), 0);
+	assert_int_equal(wc_ed25519_make_public(&ed, test_pub, sizeof(test_pub)), 0);
+	wc_ed25519_free(&ed);
+	memcpy(spki, spki_prefix, sizeof(spki_prefix));
+	memcpy(spki + sizeof(spki_prefix), test_pub, 32);
+	test_key.type = IMAGE_KEY_ED25519;
+	test_key.pub = test_pub;
+	test_key.pub_len = sizeof(test_pub);
+	sha256(spki, sizeof(spki), test_key.keyhash);
+	return &test_key;
+}
+
+size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor,
+			     uint16_t rev, size_t payload_len, uint32_t seed, uint32_t flags,
+			     uint32_t load_addr)
+{
+	const size_t tlvs = BFX_SIGNED_OVERHEAD - HDR_SIZE;
+	const struct image_key *key = bfx_test_key();
+	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
+				load_addr);
+	uint8_t hash[32];
+	uint8_t sig[ED25519_SIG_SIZE];
+	word32 sig_len = sizeof(sig);
+	ed25519_key ed;
+	size_t p = body + IMAGE_TLV_INFO_SIZE;
+
+	sha256(out, body, hash);
+	assert_int_equal(wc_ed25519_init(&ed), 0);
+	assert_int_equal(wc_ed25519_import_private_key(test_priv, sizeof(test_priv), test_pub,
+						       sizeof(test_pub), &ed),
+			 0);
+	assert_int_equal(wc_ed25519_sign_msg(hash, sizeof(hash), sig, &sig_len, &ed), 0);
+	wc_ed25519_free(&ed);
+	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
+	put_le16(out + body + 2, (uint16_t)tlvs);
+	p += put_tlv(out + p, IMAGE_TLV_SHA256, hash, 32);
+	p += put_tlv(out + p, IMAGE_TLV_KEYHASH, key->keyhash, 32);
+	p += put_tlv(out + p, IMAGE_TLV_ED25519, sig, (uint16_t)sig_len);
+	assert_int_equal(p, body + tlvs);
+	return p;
 }
 
 void bfx_write(struct boot_fixture *f, const struct flash_area *fa, uint32_t off, const void *data,
@@ -137,16 +230,16 @@ bool bfx_slot_starts_with(const struct boot_fixture *f, const struct flash_area 
 void bfx_snapshot(struct boot_fixture *f)
 {
 	if (f->snapshot == NULL) {
-		f->snapshot = malloc(f->flash.dev.size);
+		f->snapshot = malloc(flash_sim_snapshot_size(&f->flash));
 		assert_non_null(f->snapshot);
 	}
-	memcpy(f->snapshot, f->flash.mem, f->flash.dev.size);
+	flash_sim_save(&f->flash, f->snapshot);
 }
 
 void bfx_restore(struct boot_fixture *f)
 {
 	assert_non_null(f->snapshot);
-	memcpy(f->flash.mem, f->snapshot, f->flash.dev.size);
+	flash_sim_restore(&f->flash, f->snapshot);
 	flash_sim_power_on(&f->flash);
 	memset(&f->flash.count, 0, sizeof(f->flash.count));
 }

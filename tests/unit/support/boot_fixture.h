@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <smpdfu/flash.h>
+#include <smpdfu/image.h>
 
 #include "flash_sim.h"
 
@@ -43,6 +44,16 @@ void bfx_close(struct boot_fixture *f);
  */
 size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
 		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr);
+/* The same, signed: KEYHASH and Ed25519 TLVs after the hash, with the key of bfx_test_key(). */
+size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor,
+			     uint16_t rev, size_t payload_len, uint32_t seed, uint32_t flags,
+			     uint32_t load_addr);
+/* Header and TLV bytes around the payload: hash-only and signed images. */
+#define BFX_HEADER_SIZE 0x200
+#define BFX_OVERHEAD (BFX_HEADER_SIZE + 40)
+#define BFX_SIGNED_OVERHEAD (BFX_OVERHEAD + 36 + 68)
+/* The public half of the fixture's Ed25519 key, as a bootloader's trusted key. */
+const struct image_key *bfx_test_key(void);
 
 /* Programs len bytes at off (padded to the write block with 0xFF); the bytes must be erased. */
 void bfx_write(struct boot_fixture *f, const struct flash_area *fa, uint32_t off, const void *data,

@@ -245,7 +245,22 @@ size_t test_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, u
 	assert_int_equal(crypto_sha256_init(&ctx), 0);
 	assert_int_equal(crypto_sha256_update(&ctx, out, body), 0);
 	assert_int_equal(crypto_sha256_final(&ctx, out + body + 8), 0);
+	/* A device that requires signatures takes only signed images: sign as its build would. */
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		total = test_sign_image(out, total, cap);
+	}
 	return total;
+}
+
+size_t test_image_hash_off(const uint8_t *img)
+{
+	size_t hdr_size = (size_t)img[IMAGE_HDR_OFF_HDR_SIZE] |
+			  (size_t)img[IMAGE_HDR_OFF_HDR_SIZE + 1] << 8;
+	size_t payload = (size_t)img[IMAGE_HDR_OFF_IMG_SIZE] |
+			 (size_t)img[IMAGE_HDR_OFF_IMG_SIZE + 1] << 8 |
+			 (size_t)img[IMAGE_HDR_OFF_IMG_SIZE + 2] << 16;
+
+	return hdr_size + payload + IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE;
 }
 
 void test_program_slot(uint32_t slot, const uint8_t *data, size_t len)

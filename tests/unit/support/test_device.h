@@ -47,6 +47,14 @@ void test_expect_exchange(const char *req_hex, const char *rsp_hex);
 /* Builds a minimal MCUboot image (header, payload, SHA-256 TLV) into out; returns its size. */
 size_t test_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
 		       uint32_t build, size_t payload_len, uint32_t flags, uint32_t load_addr);
+/* Where the SHA-256 TLV's value is in an image of test_make_image(), signed or not. */
+size_t test_image_hash_off(const uint8_t *img);
+
+/*
+ * Signs an image that ends in its SHA-256 TLV with the build's key (KEYHASH and signature TLVs
+ * appended): what test_make_image() does in builds that require signatures. Returns the new size.
+ */
+size_t test_sign_image(uint8_t *img, size_t len, size_t cap);
 /* Programs bytes at the start of a slot (erasing it first), like a factory programmer. */
 void test_program_slot(uint32_t slot, const uint8_t *data, size_t len);
 
