@@ -47,17 +47,13 @@ const char *app_running_image_version(char *buf, size_t size)
 	return buf;
 }
 
-void app_confirm_running_image(const char *module)
+int app_confirm_running_image(void)
 {
 	int rc;
 
 	if (boot_is_img_confirmed()) {
-		return;
+		return 0;
 	}
 	rc = boot_write_img_confirmed();
-	if (rc < 0) {
-		port_log(PORT_LOG_ERR, module, "cannot confirm the running image (%d)", rc);
-		return;
-	}
-	port_log(PORT_LOG_INF, module, "running image confirmed");
+	return rc < 0 ? rc : 1;
 }

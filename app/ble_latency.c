@@ -16,8 +16,10 @@
 #include <smpdfu/timer.h>
 
 #include "app.h"
+#include "log.h"
 
 #define LOG_MODULE "ble_latency"
+#define LOG_LEVEL CONFIG_DESKTOP_BLE_LATENCY_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

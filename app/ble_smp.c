@@ -16,8 +16,10 @@
 
 #include "app.h"
 #include "ble_smp.h"
+#include "log.h"
 
 #define LOG_MODULE "smp"
+#define LOG_LEVEL CONFIG_CAF_BLE_SMP_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

@@ -11,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "app.h"
+#include "log.h"
 
 #define LOG_MODULE "ble_state"
+#define LOG_LEVEL CONFIG_CAF_BLE_STATE_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "serial"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* Per serial_pty_read() call: enough for several full windows of requests, bounded for floods. */
 #define SERIAL_PTY_READ_CHUNK 4096

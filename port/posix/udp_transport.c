@@ -17,8 +17,10 @@
 
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "udp"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* What travels in smp_buf.peer: whom to answer, and from which of our sockets. */
 struct udp_peer {

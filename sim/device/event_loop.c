@@ -20,8 +20,10 @@
 #include <smpdfu/timer.h>
 
 #include "port_posix.h"
+#include "log.h"
 
 #define LOG_MODULE "main"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 static volatile sig_atomic_t stop_signal;
 

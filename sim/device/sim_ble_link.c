@@ -14,8 +14,10 @@
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
 #include <smpdfu/timer.h>
+#include "log.h"
 
 #define LOG_MODULE "ble_link"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* The one connection's handle. */
 #define SIM_BLE_CONN 0

@@ -11,8 +11,10 @@
 
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "board"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* The exit status of a process whose power was cut: tests tell it from a crash or a clean exit. */
 #define SIM_POWER_CUT_EXIT_STATUS 99

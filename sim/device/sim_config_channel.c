@@ -22,8 +22,10 @@
 #include <smpdfu/port.h>
 
 #include "dfu.h"
+#include "log.h"
 
 #define LOG_MODULE "config_channel"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 int sim_config_channel_open(struct sim_config_channel *cc, const char *path)
 {

@@ -15,8 +15,10 @@
 
 #include <smpdfu/flash.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "factory"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 int sim_factory_program_slot0(const char *path)
 {

@@ -18,8 +18,10 @@
 #include <smpdfu/port.h>
 
 #include "key_pem.h"
+#include "log.h"
 
 #define LOG_MODULE "keys"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /*
  * KEYHASHes of MCUboot's published sample keys (root-ec-p256.pem, root-ed25519.pem): everybody

@@ -11,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_UTIL_LOG_LEVEL
 
 /* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
 static uint32_t running_slot;

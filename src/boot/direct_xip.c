@@ -10,8 +10,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 #define SLOT_COUNT 2
 

@@ -11,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 _Static_assert(CONFIG_BOOT_COPY_BUF_SIZE >= 32 &&
 		       (CONFIG_BOOT_COPY_BUF_SIZE & (CONFIG_BOOT_COPY_BUF_SIZE - 1)) == 0,

@@ -11,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* Values of a status entry: its state (move entries use 1); the reader only tests "erased". */
 #define MOVE_ENTRY_VALUE 1

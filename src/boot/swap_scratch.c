@@ -15,8 +15,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* The steps of a region; each is one status entry whose value is the step's number. */
 enum scratch_step {

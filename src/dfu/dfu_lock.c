@@ -12,7 +12,10 @@
 #include <smpdfu/dfu_lock.h>
 #include <smpdfu/port.h>
 
+#include "log.h"
+
 #define LOG_MODULE "dfu_lock"
+#define LOG_LEVEL CONFIG_DESKTOP_DFU_LOCK_LOG_LEVEL
 
 static const struct dfu_lock_owner *current_owner;
 static const struct dfu_lock_owner *previous_owner;

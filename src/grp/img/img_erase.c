@@ -9,8 +9,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 static struct smp_status check_erase(uint32_t slot)
 {

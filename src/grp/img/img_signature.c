@@ -14,8 +14,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 struct smp_status img_require_signature(uint32_t slot)
 {

@@ -12,7 +12,10 @@
 #include <smpdfu/smp.h>
 #include <smpdfu/timer.h>
 
+#include "log.h"
+
 #define LOG_MODULE "os"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_OS_LOG_LEVEL
 
 /* MCUboot's mode numbers as bootloader info reports them. */
 enum mcuboot_mode {

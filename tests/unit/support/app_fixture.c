@@ -145,7 +145,7 @@ static bool next_key(struct cbor_reader *rd, const struct cbor_item *map, uint64
 
 static struct smp_answer decode_answer(void)
 {
-	struct smp_answer a = { -1, -1, -1, -1 };
+	struct smp_answer a = { -1, -1, -1, -1, -1 };
 	struct cbor_reader rd;
 	struct cbor_item map;
 	struct cbor_item key;
@@ -165,6 +165,8 @@ static struct smp_answer decode_answer(void)
 			a.rc = (int64_t)val.u;
 		} else if (cbor_view_eq(key.v, "off")) {
 			a.off = (int64_t)val.u;
+		} else if (cbor_view_eq(key.v, "match")) {
+			a.match = val.b;
 		} else if (cbor_view_eq(key.v, "err") && val.type == CBOR_TYPE_MAP) {
 			uint64_t err_left = val.u;
 			struct cbor_item err_key;
@@ -237,7 +239,7 @@ struct smp_answer app_smp_upload(uint32_t off, size_t n)
 
 struct smp_answer app_smp_upload_rest(uint32_t off, size_t n)
 {
-	struct smp_answer a = { -1, (int64_t)off, -1, -1 };
+	struct smp_answer a = { -1, (int64_t)off, -1, -1, -1 };
 
 	while (off < image_len) {
 		size_t len = image_len - off < n ? image_len - off : n;

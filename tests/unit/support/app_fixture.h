@@ -23,6 +23,7 @@ struct smp_answer {
 	int64_t off;       /* "off" (upload) */
 	int64_t err_group; /* "err": {"group", "rc"} */
 	int64_t err_rc;
+	int64_t match;     /* "match" of a completed upload: 0 or 1 */
 };
 
 /*
