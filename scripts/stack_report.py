@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The worst stack path of a firmware image, from the call graphs GCC writes with
 -fcallgraph-info=su (one .ci file per object: each function's frame and its calls).
 

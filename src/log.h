@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Logging with its level fixed at compile time, as in Zephyr: a call above its file's level is
  * dead code, so its format string and arguments never reach the image, and level 0 leaves no log

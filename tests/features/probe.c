@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The feature probe: a device built like a firmware image (only the core sources its
  * configuration names, linked with --gc-sections) that answers one request per command of the

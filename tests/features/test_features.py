@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every Kconfig option that names a feature removes it: for each option, the feature probe
 (tests/features/probe.c) is built with the option on and off, as a firmware image is built (only
 the sources the configuration names, --gc-sections), and the test checks what the device answers
