@@ -134,10 +134,14 @@ function(smpdfu_add_builtin_key target prefix tool)
   else()
     set(type ecdsa-p256)
   endif()
+  set(production "")
+  if(${prefix}CONFIG_SMPDFU_PRODUCTION)
+    set(production --production) # the tool refuses MCUboot's sample keys
+  endif()
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_builtin_key.c")
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND ${tool} getpub --type ${type} --output "${out}" "${key}"
+    COMMAND ${tool} getpub --type ${type} ${production} --output "${out}" "${key}"
     DEPENDS ${ARGN} "${key}"
     COMMENT "${target}: the public key of ${key}")
   target_sources(${target} PRIVATE "${out}")
