@@ -52,7 +52,8 @@ def read_objects(objdump, archives):
                              check=True).stdout
         current = None
         for line in out.splitlines():
-            member = re.match(r"^(\S+?)(\.obj|\.o):\s+file format", line)
+            # GNU objdump names the member, llvm-objdump "archive(member)".
+            member = re.match(r"^(?:.*\()?([^()\s]+?)(?:\.obj|\.o)\)?:\s+file format", line)
             if member:
                 current = objects.setdefault(member.group(1), {
                     "data": set(), "defined": set(), "undefined": set()})
@@ -65,9 +66,10 @@ def read_objects(objdump, archives):
                 current["undefined"].add(name)
             elif "F" in flags and section.startswith(".text"):
                 current["defined"].add(name)
-            elif "O" in flags and is_writable(section):
-                # A function-scope static is named like "bl.0".
-                current["data"].add(re.sub(r"\.\d+$", "", name))
+            elif "O" in flags and is_writable(section) and not name.startswith("__"):
+                # ("__" names are the implementation's: sanitizers' ODR indicators and such.)
+                # A function-scope static: "bl.0" (GCC), "boot_go_mode.bl" (clang).
+                current["data"].add(re.sub(r"\.\d+$", "", name).rsplit(".", 1)[-1])
     return objects
 
 
