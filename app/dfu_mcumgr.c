@@ -247,6 +247,13 @@ bool dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
 	return false;
 }
 
+void dfu_mcumgr_reset(void)
+{
+	/* The hooks were unlinked by the core's reset, which runs first. */
+	sys_timer_stop(&dfu_timeout);
+	atomic_store(&transfer_event_active, false);
+}
+
 bool dfu_mcumgr_transfer_event_pending(void)
 {
 	return atomic_load(&transfer_event_active);

@@ -84,6 +84,8 @@ function(smpdfu_core_sources out prefix)
   when(DESKTOP_DFU_LOCK dfu/dfu_lock.c)
   when(CAF_BLE_STATE ble/ble_link.c)
   when(SMPDFU_SYS_TIMER sys/timer.c)
+  # The table of resets references only what the options above compile; no image calls it.
+  list(APPEND list sys/state_reset.c)
 
   list(TRANSFORM list PREPEND "${src}/")
   set(${out} ${list} PARENT_SCOPE)
@@ -105,6 +107,8 @@ function(smpdfu_app_sources out prefix)
   when(CAF_BLE_STATE ble_state.c)
   when(DESKTOP_BLE_LATENCY_ENABLE ble_latency.c)
   when(DESKTOP_CONFIG_CHANNEL_DFU_ENABLE dfu.c)
+  # The table of resets references only what the options above compile; no image calls it.
+  list(APPEND list app_state_reset.c)
 
   list(TRANSFORM list PREPEND "${SMPDFU_SOURCE_DIR}/app/")
   set(${out} ${list} PARENT_SCOPE)

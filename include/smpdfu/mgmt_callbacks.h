@@ -73,7 +73,7 @@ struct mgmt_callback {
 /* Registration: the caller owns cb (static storage). Registering twice is harmless. */
 void mgmt_callback_register(struct mgmt_callback *cb);
 void mgmt_callback_unregister(struct mgmt_callback *cb);
-/* Forgets every callback (a simulated reboot). */
+/* Forgets every callback and unlinks it, as a reboot does (the one reset path runs it). */
 void mgmt_callbacks_reset(void);
 
 /*

@@ -12,6 +12,7 @@
 
 #include "boot_priv.h"
 #include "log.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "boot"
 #define LOG_LEVEL CONFIG_MCUBOOT_UTIL_LOG_LEVEL
@@ -178,6 +179,11 @@ uint32_t boot_running_slot(void)
 void boot_set_running_slot(uint32_t slot)
 {
 	running_slot = slot;
+}
+
+void boot_app_reset(void)
+{
+	running_slot = 0;
 }
 
 uint32_t boot_max_image_size(void)

@@ -37,7 +37,13 @@ void mgmt_callback_unregister(struct mgmt_callback *cb)
 
 void mgmt_callbacks_reset(void)
 {
-	callbacks = NULL;
+	/* The callbacks are their modules' statics: unlinked, they are as a reboot leaves them. */
+	while (callbacks != NULL) {
+		struct mgmt_callback *cb = callbacks;
+
+		callbacks = cb->next;
+		cb->next = NULL;
+	}
 }
 
 /* Does a registration for `mask` cover `event`? Same group and a shared event bit. */

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "smp_internal.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "smp"
 #define LOG_LEVEL CONFIG_MCUMGR_SMP_LOG_LEVEL
@@ -27,6 +28,18 @@ void smp_server_init(void)
 {
 	groups = NULL;
 	smp_buf_pool_init();
+}
+
+void smp_server_reset(void)
+{
+	/* The groups are their owners' statics: unlinked, they are as a reboot leaves them. */
+	while (groups != NULL) {
+		struct smp_group *g = groups;
+
+		groups = g->next;
+		g->next = NULL;
+	}
+	status_rsn = NULL;
 }
 
 void smp_status_explain(const char *rsn)

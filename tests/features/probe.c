@@ -22,6 +22,7 @@
 #include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
+#include <smpdfu/state_reset.h>
 #include <smpdfu/timer.h>
 
 #include "flash_sim.h"
@@ -164,6 +165,8 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 
 int main(void)
 {
+	/* As a simulation reboots: the table references only what the configuration compiled. */
+	smpdfu_state_reset();
 	if (flash_sim_open(&flash, NULL, 2 * PAGE + 2 * SLOT, PAGE, 4) < 0 ||
 	    (CONFIG_FLASH_MAP && flash_map_init(areas, sizeof(areas) / sizeof(areas[0])) < 0)) {
 		return 1;

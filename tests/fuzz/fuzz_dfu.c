@@ -30,7 +30,6 @@
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 
 #include "fake_port.h"
@@ -203,11 +202,10 @@ static int image_by_tlv_hash(const uint8_t hash[32])
 static void server_start(uint32_t slot)
 {
 	fake_port_reset();
-	mgmt_callbacks_reset();
+	CHECK(flash_map_init(areas, 3) == 0);
 	smp_server_init();
 	os_mgmt_register(NULL);
 	img_mgmt_register();
-	img_mgmt_reset_upload();
 	boot_set_running_slot(slot);
 	memset(clients, 0, sizeof(clients));
 	owner = -1;

@@ -13,6 +13,7 @@
 #include <smpdfu/timer.h>
 
 #include "log.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "os"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_OS_LOG_LEVEL
@@ -261,6 +262,13 @@ static struct smp_group os_group = {
 	.handler_count = sizeof(os_handlers) / sizeof(os_handlers[0]),
 	.translate_err = os_translate_err,
 };
+
+void os_mgmt_reset(void)
+{
+	identity = NULL;
+	sys_timer_stop(&reset_timer);
+	reset_timer = (struct sys_timer){ 0 };
+}
 
 void os_mgmt_register(const struct os_mgmt_identity *id)
 {

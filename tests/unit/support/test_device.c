@@ -13,7 +13,6 @@
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/prot/image.h>
 
 #include "fake_port.h"
@@ -107,7 +106,6 @@ void test_device_init(enum smp_transport_kind kind)
 	test_dev.tp = (struct smp_transport){
 		.name = "test", .kind = kind, .send = capture_send,
 	};
-	mgmt_callbacks_reset();
 	smp_server_init();
 	os_mgmt_register(&id);
 	img_mgmt_register();
