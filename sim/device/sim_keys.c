@@ -19,6 +19,7 @@
 
 #include "key_pem.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "keys"
 #define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
@@ -43,7 +44,7 @@ static bool announced;
 
 static bool is_sample_key(const uint8_t keyhash[32])
 {
-	for (size_t i = 0; i < sizeof(sample_keyhashes) / sizeof(sample_keyhashes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sample_keyhashes); i++) {
 		if (memcmp(keyhash, sample_keyhashes[i], 32) == 0) {
 			return true;
 		}

@@ -25,6 +25,7 @@
 #include <smpdfu/timer.h>
 
 #include "flash_sim.h"
+#include "util.h"
 
 /* ---- The port ------------------------------------------------------------------------------ */
 
@@ -165,7 +166,7 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 int main(void)
 {
 	if (flash_sim_open(&flash, NULL, 2 * PAGE + 2 * SLOT, PAGE, 4) < 0 ||
-	    (CONFIG_FLASH_MAP && flash_map_init(areas, sizeof(areas) / sizeof(areas[0])) < 0)) {
+	    (CONFIG_FLASH_MAP && flash_map_init(areas, ARRAY_SIZE(areas)) < 0)) {
 		return 1;
 	}
 	if (CONFIG_BOOTLOADER_MCUBOOT) {
@@ -184,7 +185,7 @@ int main(void)
 		img_mgmt_register();
 	}
 	if (CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS) {
-		for (size_t i = 0; i < sizeof(callbacks) / sizeof(callbacks[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(callbacks); i++) {
 			mgmt_callback_register(&callbacks[i]);
 		}
 	}

@@ -17,6 +17,7 @@
 #include <smpdfu/prot/image.h>
 
 #include "key_pem.h"
+#include "util.h"
 
 /* Private halves made for the fuzzers (random bytes, no other use): an Ed25519 seed, a scalar. */
 static const uint8_t ed_seed[32] = {
@@ -416,7 +417,7 @@ static struct verify_entry *verify_slot(const uint8_t *key, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ key[i]) * 16777619u;
 	}
-	return &verify_cache[h % (sizeof(verify_cache) / sizeof(verify_cache[0]))];
+	return &verify_cache[h % ARRAY_SIZE(verify_cache)];
 }
 
 static bool verify_lookup(struct verify_entry *e, const uint8_t *key, size_t len, int *rc)

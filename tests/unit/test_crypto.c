@@ -20,6 +20,8 @@
 
 #include <smpdfu/crypto.h>
 
+#include "util.h"
+
 #define BIG_SIZE (1024u * 1024u)
 
 /* hashlib.sha256(b"").digest() */
@@ -189,7 +191,7 @@ static void test_big_in_odd_pieces(void **state)
 	fill_big();
 	assert_int_equal(crypto_sha256_init(&ctx), 0);
 	while (off < BIG_SIZE) {
-		size_t n = pieces[i++ % (sizeof(pieces) / sizeof(pieces[0]))];
+		size_t n = pieces[i++ % (ARRAY_SIZE(pieces))];
 
 		if (n > BIG_SIZE - off) {
 			n = BIG_SIZE - off;
@@ -258,7 +260,7 @@ static const struct ec_case ec_cases[] = {
 	{ hash_rom, ec_sig71, sizeof(ec_sig71) },
 };
 
-#define EC_CASES (sizeof(ec_cases) / sizeof(ec_cases[0]))
+#define EC_CASES (ARRAY_SIZE(ec_cases))
 
 static bool is_rejection(int rc)
 {
@@ -375,7 +377,7 @@ static void test_ecdsa_malformed_der_is_einval(void **state)
 	uint8_t sig[sizeof(ec_sig70) + 1];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(sig, ec_sig70, sizeof(ec_sig70));
 		sig[sizeof(ec_sig70)] = 0x01;
 		if (cases[i].at != SIZE_MAX) {
@@ -641,7 +643,7 @@ static void test_pure_ed25519_imgtool_signature_verifies_in_pieces(void **state)
 	/* imgtool's SHA512 TLV is the SHA-512 of the signed part. */
 	sha512_of(img, PURE_SIGNED_LEN, 1000, digest);
 	assert_memory_equal(digest, img + PURE_SHA512_TLV, sizeof(digest));
-	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pieces); i++) {
 		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, pieces[i],
 						  img + PURE_SIG_TLV), 0);
 	}
@@ -660,7 +662,7 @@ static void test_pure_ed25519_what_must_fail(void **state)
 	uint8_t sig[64];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flips); i++) {
 		img[flips[i]] ^= 0x10;
 		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, 128, img + PURE_SIG_TLV),
 				 -EBADMSG);

@@ -22,6 +22,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 #define IMAGE_MAX 8192
 
@@ -450,7 +451,7 @@ static void chunk_sizes_and_unaligned_tails(void **state)
 	static const size_t sizes[] = { 33, 64, 333, 1021, 1700 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		image_len = test_make_image(image, sizeof(image), 2, 0, (uint16_t)i, 0,
 					    5000 + i * 3, 0, 0);
 		assert_int_equal(upload_all(sizes[i]).match,
@@ -683,7 +684,7 @@ static void status_hooks_in_order(void **state)
 		MGMT_EVT_OP_IMG_MGMT_DFU_PENDING,
 	};
 
-	assert_int_equal(event_count, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(event_count, ARRAY_SIZE(want));
 	assert_memory_equal(events, want, sizeof(want));
 	assert_int_equal(chunk_transport, SMP_TRANSPORT_UDP);
 	/* Offset mismatches and resumes do not call the chunk hook. */
@@ -762,7 +763,7 @@ static void image_number_is_ignored_on_a_single_image_build(void **state)
 		chunk_answer = MGMT_CB_OK;
 		mgmt_callback_register(&recorder);
 	}
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		image_len = test_make_image(image, sizeof(image), 1, 0, (uint16_t)i, 0, 3000, 0,
 					    0);
 		file_sha(image, image_len, sha);

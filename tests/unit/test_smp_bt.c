@@ -23,6 +23,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 #define MAX_NOTES 512
 
@@ -404,7 +405,7 @@ static void responses_cut_at_mtu_minus_3(void **state)
 	size_t len = echo_req(req, 400, 19);
 
 	(void)state;
-	for (size_t m = 0; m < sizeof(mtus) / sizeof(mtus[0]); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(mtus); m++) {
 		size_t piece = (size_t)mtus[m] - 3;
 
 		fb.mtu = mtus[m];

@@ -17,6 +17,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------- */
 
@@ -35,7 +36,7 @@ static int wire_write(void *ctx, const uint8_t *data, size_t len)
 	struct wire *w = ctx;
 
 	assert_true(w->len + len <= sizeof(w->bytes));
-	assert_true(w->lines < sizeof(w->line_ends) / sizeof(w->line_ends[0]));
+	assert_true(w->lines < ARRAY_SIZE(w->line_ends));
 	memcpy(w->bytes + w->len, data, len);
 	w->len += len;
 	w->line_ends[w->lines++] = w->len;
@@ -231,7 +232,7 @@ static void base64_vectors(void **state)
 	uint8_t out[16];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		size_t rl = strlen(v[i].raw);
 		size_t bl = strlen(v[i].b64);
 
@@ -275,7 +276,7 @@ static void base64_rejects(void **state)
 	uint8_t out[16];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(smp_serial_b64_decode((const uint8_t *)bad[i], strlen(bad[i]), out,
 						       sizeof(out)),
 				 -EINVAL);
@@ -681,7 +682,7 @@ static void decode_byte_at_a_time(void **state)
 	const char *all[] = { "noise\r\n", echo_req_wire, upload_first_wire, echo_rsp_wire };
 
 	(void)state;
-	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 		for (size_t i = 0; all[k][i] != '\0'; i++) {
 			assert_int_equal(smp_serial_rx_feed(&rx, (const uint8_t *)all[k] + i, 1),
 					 1);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "safe_text.h"
+#include "util.h"
 
 /* MCUboot's mode numbers as bootloader info reports them. */
 static const char *const mcuboot_modes[] = {
@@ -29,7 +30,7 @@ static const char *const mcuboot_modes[] = {
 
 static const char *mcuboot_mode_name(int64_t mode)
 {
-	if (mode >= 0 && (uint64_t)mode < sizeof(mcuboot_modes) / sizeof(mcuboot_modes[0])) {
+	if (mode >= 0 && (uint64_t)mode < ARRAY_SIZE(mcuboot_modes)) {
 		return mcuboot_modes[mode];
 	}
 	return mode == -1 ? "unknown / not MCUboot" : "a mode this client does not know";

@@ -11,6 +11,7 @@
 #include <smpdfu/mgmt_callbacks.h>
 
 #include "img_mgmt_priv.h"
+#include "util.h"
 
 const struct flash_area *img_slot_area(uint32_t slot)
 {
@@ -149,7 +150,7 @@ static const struct smp_handler img_handlers[] = {
 static struct smp_group img_group = {
 	.id = MGMT_GROUP_ID_IMAGE,
 	.handlers = img_handlers,
-	.handler_count = sizeof(img_handlers) / sizeof(img_handlers[0]),
+	.handler_count = ARRAY_SIZE(img_handlers),
 	.translate_err = img_translate_err,
 };
 

@@ -17,6 +17,7 @@
 
 #include "img_mgmt_priv.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
@@ -101,7 +102,7 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 
 	memset(r, 0, sizeof(*r));
 	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields,
-			     sizeof(fields) / sizeof(fields[0]));
+			     ARRAY_SIZE(fields));
 	if (rc < 0) {
 		return rc;
 	}

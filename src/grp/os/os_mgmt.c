@@ -13,6 +13,7 @@
 #include <smpdfu/timer.h>
 
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "os"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_OS_LOG_LEVEL
@@ -258,7 +259,7 @@ static uint16_t os_translate_err(uint16_t rc)
 static struct smp_group os_group = {
 	.id = MGMT_GROUP_ID_OS,
 	.handlers = os_handlers,
-	.handler_count = sizeof(os_handlers) / sizeof(os_handlers[0]),
+	.handler_count = ARRAY_SIZE(os_handlers),
 	.translate_err = os_translate_err,
 };
 
