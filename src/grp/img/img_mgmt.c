@@ -3,6 +3,7 @@
  * The image management group (1): its handler table, the v1 translation of its error codes, and
  * what every command needs to know about slots.
  */
+#include <errno.h>
 #include <stddef.h>
 
 #include <smpdfu/boot.h>
@@ -11,7 +12,24 @@
 #include <smpdfu/mgmt_callbacks.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 #include "util.h"
+
+#define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
+
+struct smp_status img_errno_status(int err, uint16_t rc, const char *rsn)
+{
+	LOG_ERR("%s (errno %d)", rsn, err);
+	switch (err) {
+	case -EBADMSG:
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
+	case -EINVAL:
+		return img_err(IMG_MGMT_ERR_UNKNOWN, rsn);
+	default:
+		return img_err(rc, rsn);
+	}
+}
 
 const struct flash_area *img_slot_area(uint32_t slot)
 {

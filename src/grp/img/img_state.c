@@ -99,26 +99,16 @@ static struct smp_status check_state_write(uint32_t slot, bool confirm)
 	}
 
 	struct img_mgmt_state_write_check data = { .slot = slot, .confirm = confirm };
-	int32_t rc = 0;
-	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK,
-						       &data, sizeof(data), &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data, sizeof(data));
 }
 
 static struct smp_status boot_write_status(int rc)
 {
-	switch (rc) {
-	case 0:
+	if (rc == 0) {
 		return smp_ok();
-	case -EIO:
-		return img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed");
-	case -EBADMSG:
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
-	default:
-		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state");
 	}
+	return img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed");
 }
 
 static struct smp_status confirm_running(void)

@@ -267,12 +267,8 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 	struct img_mgmt_upload_check check = {
 		.action = &action, .req = &ureq, .transport = req->tp->kind
 	};
-	int32_t rc = 0;
-	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check,
-						       sizeof(check), &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check, sizeof(check));
 }
 
 static int start_upload(const struct upload_req *r, uint32_t slot)
@@ -331,9 +327,11 @@ static struct smp_status finish_upload(struct smp_request *req)
 {
 	uint32_t size = upload.size;
 	bool match;
+	int rc = stream_writer_flush(&upload.writer);
 
-	if (stream_writer_flush(&upload.writer) < 0) {
-		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+	if (rc < 0) {
+		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED,
+						    "flash write failed"));
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
@@ -370,6 +368,7 @@ struct smp_status img_upload(struct smp_request *req)
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
 	bool first;
+	int rc;
 
 	if (decode_request(req, &r) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
@@ -417,16 +416,19 @@ struct smp_status img_upload(struct smp_request *req)
 		return stop_upload(st);
 	}
 	if (first) {
-		if (start_upload(&r, slot) < 0) {
-			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED,
-						   "erase failed"));
+		rc = start_upload(&r, slot);
+		if (rc < 0) {
+			return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED,
+							    "erase failed"));
 		}
 		take_ownership(req);
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
-	if (stream_writer_write(&upload.writer, r.data.ptr, r.data.len) < 0) {
-		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+	rc = stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	if (rc < 0) {
+		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED,
+						    "flash write failed"));
 	}
 	upload.off += (uint32_t)r.data.len;
 	hash_chunk(&r.data);

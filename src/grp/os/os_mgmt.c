@@ -85,14 +85,12 @@ static struct smp_status reset(struct smp_request *req)
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
 		struct os_mgmt_reset_data data = { .force = force };
-		int32_t rc = 0;
-		uint16_t group = 0;
-		enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_OS_MGMT_RESET, &data,
-							       sizeof(data), &rc, &group);
+		struct smp_status st =
+			mgmt_callback_check(MGMT_EVT_OP_OS_MGMT_RESET, &data, sizeof(data));
 
-		if (ret != MGMT_CB_OK) {
+		if (!smp_status_is_ok(st)) {
 			LOG_WRN("reset refused by a hook");
-			return mgmt_cb_status(ret, rc, group);
+			return st;
 		}
 	}
 	LOG_INF("reset requested%s; rebooting in %u ms", force ? " (forced)" : "",
