@@ -28,13 +28,13 @@ static struct smp_status check_erase(uint32_t slot)
 struct smp_status img_erase(struct smp_request *req)
 {
 	uint64_t slot = img_other_slot(img_active_slot());
-	struct cbor_field fields[] = { CBOR_FIELD_UINT("slot", &slot) };
+	struct cbor_field slot_field = CBOR_FIELD_UINT("slot", &slot);
 	const struct flash_area *fa;
 	struct image_header hdr;
 	struct smp_status st;
 	int rc;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	fa = slot < IMG_SLOT_COUNT ? img_slot_area((uint32_t)slot) : NULL;

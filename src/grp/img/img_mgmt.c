@@ -56,7 +56,7 @@ static struct img_slot_flags direct_xip_flags(uint32_t slot)
 	struct image_header mine;
 	struct image_header running;
 	struct boot_swap_state st;
-	uint8_t hash[32];
+	uint8_t hash[SHA256_DIGEST_SIZE];
 	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
 	bool newer = slot != active && image_read_hash(img_slot_area(slot), &mine, hash) == 0 &&
 		     image_read_header(img_slot_area(active), &running) == 0 &&

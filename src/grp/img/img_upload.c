@@ -22,7 +22,7 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-#define UPLOAD_SHA_MAX 32
+#define UPLOAD_SHA_MAX SHA256_DIGEST_SIZE /* Zephyr's limit: a SHA-256 */
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
@@ -93,22 +93,25 @@ uint32_t img_mgmt_upload_offset(void)
 
 static int decode_request(const struct smp_request *req, struct upload_req *r)
 {
-	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT32("off", &r->off),     CBOR_FIELD_UINT32("len", &r->len),
-		CBOR_FIELD_UINT32("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
-		CBOR_FIELD_BSTR("data", &r->data),     CBOR_FIELD_BSTR("sha", &r->sha),
+	enum { OFF, LEN, IMAGE, UPGRADE, DATA, SHA, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[OFF] = CBOR_FIELD_UINT32("off", &r->off),
+		[LEN] = CBOR_FIELD_UINT32("len", &r->len),
+		[IMAGE] = CBOR_FIELD_UINT32("image", &r->image),
+		[UPGRADE] = CBOR_FIELD_BOOL("upgrade", &r->upgrade),
+		[DATA] = CBOR_FIELD_BSTR("data", &r->data),
+		[SHA] = CBOR_FIELD_BSTR("sha", &r->sha),
 	};
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields,
-			     ARRAY_SIZE(fields));
+	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields));
 	if (rc < 0) {
 		return rc;
 	}
-	r->has_off = fields[0].found;
-	r->has_len = fields[1].found;
-	r->has_sha = fields[5].found;
+	r->has_off = fields[OFF].found;
+	r->has_len = fields[LEN].found;
+	r->has_sha = fields[SHA].found;
 	return 0;
 }
 
