@@ -13,14 +13,13 @@
 /* Linked into the bootloader and into the application: each image logs at its own level. */
 #define LOG_LEVEL (CONFIG_MCUBOOT ? CONFIG_MCUBOOT_LOG_LEVEL : CONFIG_MCUBOOT_UTIL_LOG_LEVEL)
 
-/* 0, or the error of the failed operation, logged. */
+/* The operation's result (0 or -errno, <smpdfu/flash.h>), a failure logged. */
 static int checked(int rc, const char *op, const struct flash_area *fa, uint32_t off, size_t len)
 {
-	if (rc >= 0) {
-		return 0;
+	if (rc < 0) {
+		LOG_ERR("%s of %s at 0x%x (%u bytes) failed: %d", op, fa->label,
+			(unsigned int)off, (unsigned int)len, rc);
 	}
-	LOG_ERR("%s of %s at 0x%x (%u bytes) failed: %d", op, fa->label, (unsigned int)off,
-		(unsigned int)len, rc);
 	return rc;
 }
 

@@ -40,11 +40,9 @@ static void flash_failure_names_the_operation(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(port_errors); i++) {
-		assert_img_err(img_errno_status(port_errors[i], IMG_MGMT_ERR_FLASH_WRITE_FAILED,
-						"flash write failed"),
+		assert_img_err(img_errno_status(port_errors[i], IMG_MGMT_ERR_FLASH_WRITE_FAILED),
 			       IMG_MGMT_ERR_FLASH_WRITE_FAILED);
-		assert_img_err(img_errno_status(port_errors[i], IMG_MGMT_ERR_FLASH_ERASE_FAILED,
-						"erase failed"),
+		assert_img_err(img_errno_status(port_errors[i], IMG_MGMT_ERR_FLASH_ERASE_FAILED),
 			       IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	}
 }
@@ -52,14 +50,14 @@ static void flash_failure_names_the_operation(void **state)
 static void foreign_trailer_is_bad_magic(void **state)
 {
 	(void)state;
-	assert_img_err(img_errno_status(-EBADMSG, IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write"),
+	assert_img_err(img_errno_status(-EBADMSG, IMG_MGMT_ERR_FLASH_WRITE_FAILED),
 		       IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC);
 }
 
 static void out_of_bounds_is_no_flash_failure(void **state)
 {
 	(void)state;
-	assert_img_err(img_errno_status(-EINVAL, IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write"),
+	assert_img_err(img_errno_status(-EINVAL, IMG_MGMT_ERR_FLASH_WRITE_FAILED),
 		       IMG_MGMT_ERR_UNKNOWN);
 }
 
@@ -68,7 +66,7 @@ static void the_errno_reaches_the_log(void **state)
 	char line[64];
 
 	(void)state;
-	img_errno_status(-ETIMEDOUT, IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed");
+	img_errno_status(-ETIMEDOUT, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	snprintf(line, sizeof(line), "ERR img: erase failed (errno %d)", -ETIMEDOUT);
 	assert_int_equal(fake_log_count(line), 1);
 }

@@ -54,7 +54,7 @@ struct smp_status img_erase(struct smp_request *req)
 	rc = flash_area_is_erased(fa, 0, fa->size) ? 0 : flash_area_erase(fa, 0, fa->size);
 	if (rc < 0) {
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
-		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed");
+		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	}
 	LOG_INF("slot %u erased", (unsigned int)slot);
 	return smp_ok();

@@ -18,16 +18,31 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-struct smp_status img_errno_status(int err, uint16_t rc, const char *rsn)
+/* What failed, for the log and the reason: unused (and not in the image) without either. */
+static const char *failure_name(uint16_t rc)
 {
-	LOG_ERR("%s (errno %d)", rsn, err);
+	switch (rc) {
+	case IMG_MGMT_ERR_FLASH_READ_FAILED:
+		return "flash read failed";
+	case IMG_MGMT_ERR_FLASH_ERASE_FAILED:
+		return "erase failed";
+	default:
+		return "flash write failed";
+	}
+}
+
+struct smp_status img_errno_status(int err, uint16_t rc)
+{
+	const char *what = failure_name(rc);
+
+	LOG_ERR("%s (errno %d)", what, err);
 	switch (err) {
 	case -EBADMSG:
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
 	case -EINVAL:
-		return img_err(IMG_MGMT_ERR_UNKNOWN, rsn);
+		return img_err(IMG_MGMT_ERR_UNKNOWN, what);
 	default:
-		return img_err(rc, rsn);
+		return img_err(rc, what);
 	}
 }
 

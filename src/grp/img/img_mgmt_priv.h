@@ -25,11 +25,12 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 
 /*
  * The status of a flash or boot-state operation that failed with `err` (a negative errno): the
- * group error `rc` that names the operation (FLASH_WRITE_FAILED, ...), with rsn; but -EBADMSG
- * (a trailer not in MCUboot's format) is INVALID_IMAGE_HEADER_MAGIC and -EINVAL (out of bounds:
- * a bug, not the flash) UNKNOWN. The errno goes to the log, since the response cannot carry it.
+ * group error `rc` that names the operation (FLASH_READ_FAILED, FLASH_WRITE_FAILED or
+ * FLASH_ERASE_FAILED); but -EBADMSG (a trailer not in MCUboot's format) is
+ * INVALID_IMAGE_HEADER_MAGIC and -EINVAL (out of bounds: a bug, not the flash) UNKNOWN. The
+ * errno goes to the log, since the response cannot carry it.
  */
-struct smp_status img_errno_status(int err, uint16_t rc, const char *rsn);
+struct smp_status img_errno_status(int err, uint16_t rc);
 
 /* The flash area of slot 0 or 1 of image 0, or NULL. */
 const struct flash_area *img_slot_area(uint32_t slot);

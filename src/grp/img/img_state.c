@@ -107,10 +107,7 @@ static struct smp_status check_state_write(uint32_t slot, bool confirm)
 
 static struct smp_status boot_write_status(int rc)
 {
-	if (rc == 0) {
-		return smp_ok();
-	}
-	return img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed");
+	return rc == 0 ? smp_ok() : img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
 }
 
 static struct smp_status confirm_running(void)

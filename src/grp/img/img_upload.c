@@ -333,8 +333,7 @@ static struct smp_status finish_upload(struct smp_request *req)
 	int rc = stream_writer_flush(&upload.writer);
 
 	if (rc < 0) {
-		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED,
-						    "flash write failed"));
+		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
@@ -421,8 +420,7 @@ struct smp_status img_upload(struct smp_request *req)
 	if (first) {
 		rc = start_upload(&r, slot);
 		if (rc < 0) {
-			return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED,
-							    "erase failed"));
+			return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
 		}
 		take_ownership(req);
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
@@ -430,8 +428,7 @@ struct smp_status img_upload(struct smp_request *req)
 
 	rc = stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
 	if (rc < 0) {
-		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED,
-						    "flash write failed"));
+		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	upload.off += (uint32_t)r.data.len;
 	hash_chunk(&r.data);
