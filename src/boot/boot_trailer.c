@@ -209,7 +209,6 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
-
 	int rc;
 
 	if (fa == NULL || fa->size < len || len > sizeof(raw)) {

@@ -141,7 +141,6 @@ int boot_read_checked_header(const struct flash_area *fa, struct image_header *h
 int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr)
 {
 	uint8_t raw[IMAGE_HEADER_SIZE];
-
 	int rc = boot_flash_read(fa, off, raw, sizeof(raw));
 
 	if (rc < 0) {
