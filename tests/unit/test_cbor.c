@@ -17,6 +17,7 @@
 
 #include <smpdfu/cbor.h>
 #include <smpdfu/config.h>
+#include <smpdfu/crypto.h>
 
 #include "util.h"
 
@@ -249,7 +250,7 @@ static void test_put_simple_and_containers(void **state)
 /* The echo response and the image state read response of a real Zephyr 3.5.0 server. */
 static void test_put_matches_zephyr_responses(void **state)
 {
-	static const uint8_t hash[32] = {
+	static const uint8_t hash[SHA256_DIGEST_SIZE] = {
 		0xd8, 0x89, 0xab, 0xda, 0x02, 0xc1, 0x98, 0xa6, 0x76, 0x56, 0xbe,
 		0x6d, 0x42, 0x6b, 0xda, 0x5b, 0x71, 0x36, 0x59, 0x73, 0xd7, 0xdb,
 		0xd5, 0x1c, 0x70, 0xf1, 0x88, 0x86, 0x53, 0xed, 0x4d, 0xd7,
@@ -1375,7 +1376,7 @@ static void test_map_inline_requests(void **state)
 				    q.f, ARRAY_SIZE(q.f)),
 			 0);
 	assert_true(q.f[8].found);
-	assert_int_equal(q.hash.len, 32);
+	assert_int_equal(q.hash.len, SHA256_DIGEST_SIZE);
 	assert_int_equal(q.hash.ptr[0], 0xc5);
 	assert_int_equal(q.hash.ptr[31], 0xe7);
 	assert_true(q.f[5].found);
@@ -1436,7 +1437,7 @@ static void test_map_captured_session(void **state)
 			assert_int_equal(q.image, 0);
 			assert_int_equal(q.off, 0);
 			assert_int_equal(q.len, 204950);
-			assert_int_equal(q.sha.len, 32);
+			assert_int_equal(q.sha.len, SHA256_DIGEST_SIZE);
 			assert_int_equal(q.data.len, 1024);
 		} else if (strncmp(title, "upload last chunk", 17) == 0) {
 			assert_int_equal(q.off, 204800);

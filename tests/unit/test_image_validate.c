@@ -694,7 +694,7 @@ static void test_last_verified_signature_decides(void **state)
 	bad_sig[10] ^= 0x01;
 
 	/* good (from imgtool), then KEYHASH + a bad signature: the bad one is last. */
-	n = make_tlv(extra, 0x01, ec_key.keyhash, 32);
+	n = make_tlv(extra, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
 	struct file g = append_tlvs(&f, UNPROT, extra, n);
 
@@ -702,7 +702,7 @@ static void test_last_verified_signature_decides(void **state)
 	free(g.data);
 
 	/* ...then a good one again after it: valid. */
-	n += make_tlv(extra + n, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
 	g = append_tlvs(&f, UNPROT, extra, n);
 	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
@@ -758,7 +758,7 @@ static void test_signature_of_wrong_length_is_eperm(void **state)
 			 -EPERM);
 
 	/* An ECDSA TLV larger than any DER signature: refused without reading it. */
-	n = make_tlv(big, 0x01, ec_key.keyhash, 32);
+	n = make_tlv(big, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	memcpy(zeros, e.data + 0x5070, 72);
 	n += make_tlv(big + n, 0x22, zeros, sizeof(zeros));
 	struct file g = append_tlvs(&e, UNPROT, big, n);

@@ -506,7 +506,7 @@ static void garbage_request_then_good_one(void **state)
 
 static uint8_t image[2048];
 static size_t image_len;
-static uint8_t image_sha[32];
+static uint8_t image_sha[SHA256_DIGEST_SIZE];
 
 static void make_image(void)
 {
