@@ -21,6 +21,7 @@
 #include "app.h"
 #include "dfu.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "dfu"
 #define LOG_LEVEL CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_LOG_LEVEL
@@ -107,7 +108,7 @@ static const char *const state_names[] = {
 
 const char *dfu_state_name(enum dfu_state state)
 {
-	if ((unsigned int)state >= sizeof(state_names) / sizeof(state_names[0])) {
+	if ((unsigned int)state >= ARRAY_SIZE(state_names)) {
 		return "?";
 	}
 	return state_names[state];

@@ -41,7 +41,7 @@ static bool mode_is_direct_xip(void)
 int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st)
 {
 	if (fa == NULL || st == NULL) {
-		return -EIO;
+		return -EINVAL;
 	}
 	return boot_trailer_read(fa, BOOT_MAX_ALIGN, st);
 }

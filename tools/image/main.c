@@ -20,6 +20,7 @@
 #include "image_inspect.h"
 #include "image_keygen.h"
 #include "key_pem.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -357,7 +358,7 @@ static int cmd_verify(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		if (key_count == sizeof(keys) / sizeof(keys[0])) {
+		if (key_count == ARRAY_SIZE(keys)) {
 			fprintf(stderr, "smpdfu-image: at most %zu keys\n", key_count);
 			return 2;
 		}
@@ -701,7 +702,7 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			return commands[i].run(argc - 1, argv + 1);
 		}
