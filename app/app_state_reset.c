@@ -12,6 +12,7 @@
 #include <smpdfu/state_reset.h>
 
 #include "app.h"
+#include "util.h"
 
 static void (*const app_resets[])(void) = {
 	smpdfu_state_reset,
@@ -23,7 +24,7 @@ static void (*const app_resets[])(void) = {
 
 void app_state_reset(void)
 {
-	for (size_t i = 0; i < sizeof(app_resets) / sizeof(app_resets[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(app_resets); i++) {
 		if (app_resets[i] != NULL) {
 			app_resets[i]();
 		}

@@ -18,6 +18,7 @@
 #include "grp/img/img_mgmt_priv.h"
 #include "smp/smp_internal.h"
 #include "sys/module_reset.h"
+#include "util.h"
 
 static void (*const core_resets[])(void) = {
 	/* Timers first: the modules below stop theirs on a list that is already empty. */
@@ -37,7 +38,7 @@ static void (*const core_resets[])(void) = {
 
 void smpdfu_state_reset(void)
 {
-	for (size_t i = 0; i < sizeof(core_resets) / sizeof(core_resets[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(core_resets); i++) {
 		if (core_resets[i] != NULL) {
 			core_resets[i]();
 		}

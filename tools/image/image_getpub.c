@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util.h"
+
 /*
  * The key hashes (SHA-256 of the public key's DER) of MCUboot's sample signing keys of the types
  * we verify, as `smpdfu-image keyhash` prints them for the copies in tests/vectors/mcuboot/.
@@ -28,7 +30,7 @@ static const struct {
 
 const char *image_getpub_sample_key(const struct key_pem *key)
 {
-	for (size_t i = 0; i < sizeof(sample_keys) / sizeof(sample_keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sample_keys); i++) {
 		if (memcmp(key->keyhash, sample_keys[i].keyhash, sizeof(key->keyhash)) == 0) {
 			return sample_keys[i].file;
 		}
