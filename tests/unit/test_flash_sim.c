@@ -772,6 +772,12 @@ static void test_violation_does_not_use_cut_budget(void **state)
 	flash_sim_close(&sim);
 }
 
+static void arm_fault(struct flash_sim *sim, unsigned int ops, uint64_t after, int error, bool torn)
+{
+	flash_sim_fail(sim, &(struct flash_sim_fault){
+				    .ops = ops, .after = after, .error = error, .torn = torn });
+}
+
 /* The (after + 1)-th program fails once with -EIO and changes nothing; the next one works. */
 static void test_fault_fails_one_program(void **state)
 {
@@ -781,7 +787,7 @@ static void test_fault_fails_one_program(void **state)
 
 	(void)state;
 	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_PROGRAM, .after = 2 });
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM, 2, 0, false);
 	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
 	/* Reads and erases are not counted by a program fault. */
 	assert_int_equal(dev_read(&sim, 0, got, BLOCK), 0);
@@ -810,14 +816,13 @@ static void test_fault_erase_error_and_tear(void **state)
 	(void)state;
 	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
 	program_all(&sim, expect);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_ERASE,
-							.error = -ETIMEDOUT });
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, -ETIMEDOUT, false);
 	assert_int_equal(dev_erase(&sim, 0, 2 * PAGE), -ETIMEDOUT);
 	assert_memory_equal(sim.mem, expect, SIZE);
 	assert_int_equal(sim.count.erases, 0);
 
 	/* Torn: the default tear (the first of the two pages erased), the power still on. */
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_ERASE, .torn = true });
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, 0, true);
 	assert_int_equal(dev_erase(&sim, 0, 2 * PAGE), -EIO);
 	assert_all(sim.mem, PAGE, 0xFF);
 	assert_memory_equal(&sim.mem[PAGE], &expect[PAGE], SIZE - PAGE);
@@ -837,7 +842,7 @@ static void test_fault_torn_program(void **state)
 	(void)state;
 	fill_pattern(data, sizeof(data), 3);
 	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_PROGRAM, .torn = true });
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM, 0, 0, true);
 	assert_int_equal(dev_program(&sim, 0, data, sizeof(data)), -EIO);
 	assert_memory_equal(sim.mem, data, 2 * BLOCK);
 	assert_all(&sim.mem[2 * BLOCK], 2 * BLOCK, 0xFF);
@@ -857,7 +862,7 @@ static void test_fault_read(void **state)
 	fill_pattern(data, sizeof(data), 5);
 	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
 	assert_int_equal(dev_program(&sim, 0, data, PAGE), 0);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_READ, .after = 1 });
+	arm_fault(&sim, FLASH_SIM_OP_READ, 1, 0, false);
 	assert_int_equal(dev_read(&sim, 0, got, PAGE), 0);
 	memset(got, 0xFF, sizeof(got));
 	assert_int_equal(dev_read(&sim, PAGE, got, PAGE), -EIO);
@@ -879,8 +884,7 @@ static void test_fault_mask_and_budgets(void **state)
 
 	(void)state;
 	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){
-				     .ops = FLASH_SIM_OP_PROGRAM | FLASH_SIM_OP_ERASE, .after = 2 });
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM | FLASH_SIM_OP_ERASE, 2, 0, false);
 	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 3);
 	assert_int_equal(dev_program(&sim, 1, data, BLOCK), -EINVAL); /* a violation */
 	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
@@ -896,8 +900,8 @@ static void test_fault_mask_and_budgets(void **state)
 
 	/* A fault of ops 0 disarms. */
 	flash_sim_power_on(&sim);
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_ERASE });
-	flash_sim_fail(&sim, &(struct flash_sim_fault){ 0 });
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, 0, false);
+	arm_fault(&sim, 0, 0, 0, false);
 	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
 	assert_int_equal(sim.count.faults, 1);
 	flash_sim_close(&sim);
