@@ -133,7 +133,7 @@ static bool op_hits_cut(struct flash_sim *sim)
  * Decides whether this operation of `kind` is the one an armed fault fails: true when it is (the
  * fault is then spent, and counted).
  */
-static bool op_hits_fault(struct flash_sim *sim, enum flash_sim_op kind)
+static bool op_hits_fault(struct flash_sim *sim, enum flash_sim_op kind, uint32_t off)
 {
 	if ((sim->fault.ops & kind) == 0) {
 		return false;
@@ -143,6 +143,7 @@ static bool op_hits_fault(struct flash_sim *sim, enum flash_sim_op kind)
 		return false;
 	}
 	sim->fault.ops = 0;
+	sim->fault_off = off;
 	sim->count.faults++;
 	return true;
 }
@@ -174,7 +175,7 @@ static int sim_read(const struct flash_device *dev, uint32_t off, void *dst, siz
 	if (!range_is_inside(sim, off, len)) {
 		return violation(sim, -EINVAL);
 	}
-	if (op_hits_fault(sim, FLASH_SIM_OP_READ)) {
+	if (op_hits_fault(sim, FLASH_SIM_OP_READ, off)) {
 		/* Whatever the bus returned: noise, never the bytes (nor the erased value). */
 		for (size_t i = 0; i < len; i++) {
 			((uint8_t *)dst)[i] = scatter(sim->tear.seed, off + (uint32_t)i) & 0x7e;
@@ -254,7 +255,7 @@ static int sim_program(const struct flash_device *dev, uint32_t off, const void 
 			return violation(sim, -EIO);
 		}
 	}
-	if (op_hits_fault(sim, FLASH_SIM_OP_PROGRAM)) {
+	if (op_hits_fault(sim, FLASH_SIM_OP_PROGRAM, off)) {
 		if (sim->fault.torn) {
 			tear_program(sim, off, src, len);
 		}
@@ -325,7 +326,7 @@ static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	if (!range_is_inside(sim, off, len) || off % page != 0 || len % page != 0) {
 		return violation(sim, -EINVAL);
 	}
-	if (op_hits_fault(sim, FLASH_SIM_OP_ERASE)) {
+	if (op_hits_fault(sim, FLASH_SIM_OP_ERASE, off)) {
 		if (sim->fault.torn) {
 			tear_erase(sim, off, len);
 		}

@@ -106,6 +106,7 @@ struct flash_sim {
 	uint64_t cut_after;  /* number of program/erase operations allowed before the cut */
 	bool powered_off;
 	struct flash_sim_fault fault; /* armed by flash_sim_fail(), cleared when it fires */
+	uint32_t fault_off;           /* the device offset of the last operation a fault failed */
 	/* Called once when the cut happens (e.g. the simulated device exits the process). */
 	void (*on_cut)(struct flash_sim *sim);
 	struct flash_sim_counters count;

@@ -795,6 +795,7 @@ static void test_fault_fails_one_program(void **state)
 	assert_int_equal(dev_program(&sim, BLOCK, data, BLOCK), 0);
 	assert_int_equal(dev_program(&sim, 2 * BLOCK, data, BLOCK), -EIO);
 	assert_all(&sim.mem[2 * BLOCK], BLOCK, 0xFF);
+	assert_int_equal(sim.fault_off, 2 * BLOCK);
 	assert_false(sim.powered_off);
 	assert_int_equal(sim.count.faults, 1);
 	assert_int_equal(sim.count.programs, 2);

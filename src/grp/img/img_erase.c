@@ -2,6 +2,8 @@
  * Image erase (command 5): erases a slot that holds nothing the device needs, after the
  * application's vetoable erase check, and forgets any upload in progress.
  */
+#include <errno.h>
+
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
 #include <smpdfu/mgmt_callbacks.h>
@@ -33,6 +35,7 @@ struct smp_status img_erase(struct smp_request *req)
 	const struct flash_area *fa;
 	struct image_header hdr;
 	struct smp_status st;
+	int rc;
 
 	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
@@ -41,7 +44,12 @@ struct smp_status img_erase(struct smp_request *req)
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}
-	if (image_read_header(fa, &hdr) == 0 && img_slot_in_use((uint32_t)slot)) {
+	/* No image: whatever its trailer says, nothing is lost. Unreadable: nothing is known. */
+	rc = image_read_header(fa, &hdr);
+	if (rc == -EIO) {
+		return img_err(IMG_MGMT_ERR_FLASH_READ_FAILED, "flash read failed");
+	}
+	if (rc == 0 && img_slot_in_use((uint32_t)slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "slot in use");
 	}
 	st = check_erase((uint32_t)slot);

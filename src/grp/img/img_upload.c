@@ -118,6 +118,23 @@ static struct smp_status stop_upload(struct smp_status st)
 	return st;
 }
 
+/*
+ * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
+ * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
+ * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
+ * image at all; should that fail too, the bootloader still refuses the image.
+ */
+static struct smp_status stop_after_flash_failure(uint16_t rc, const char *rsn)
+{
+	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
+	const struct flash_area *fa = img_slot_area(upload.slot);
+
+	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
+		(void)flash_area_program(fa, 0, zeros, fa->dev->write_block);
+	}
+	return stop_upload(img_err(rc, rsn));
+}
+
 static bool running_version(struct image_version *ver)
 {
 	const struct flash_area *fa = img_slot_area(img_active_slot());
@@ -317,7 +334,8 @@ static struct smp_status finish_upload(struct smp_request *req)
 	bool match;
 
 	if (stream_writer_flush(&upload.writer) < 0) {
-		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+		return stop_after_flash_failure(IMG_MGMT_ERR_FLASH_WRITE_FAILED,
+						"flash write failed");
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
@@ -409,7 +427,8 @@ struct smp_status img_upload(struct smp_request *req)
 	}
 
 	if (stream_writer_write(&upload.writer, r.data.ptr, r.data.len) < 0) {
-		return stop_upload(img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed"));
+		return stop_after_flash_failure(IMG_MGMT_ERR_FLASH_WRITE_FAILED,
+						"flash write failed");
 	}
 	upload.off += (uint32_t)r.data.len;
 
