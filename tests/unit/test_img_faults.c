@@ -150,8 +150,9 @@ static struct outcome reboot(void)
 
 static struct outcome run_step(enum step s)
 {
-	bool sw = state_write_supported();
+	const uint8_t *new_hash = hash_of(img_new);
 	struct outcome none = { .ok = true, .match = -1 };
+	bool sw = state_write_supported();
 
 	switch (s) {
 	case STEP_UPLOAD:
@@ -160,13 +161,13 @@ static struct outcome run_step(enum step s)
 	case STEP_ERASE_REFUSED:
 		return outcome_of(app_smp_image_erase());
 	case STEP_TEST:
-		return sw ? outcome_of(app_smp_image_state_write_hash(hash_of(img_new), false)) : none;
+		return sw ? outcome_of(app_smp_image_state_write_hash(new_hash, false)) : none;
 	case STEP_PERM:
-		return sw ? outcome_of(app_smp_image_state_write_hash(hash_of(img_new), true)) : none;
+		return sw ? outcome_of(app_smp_image_state_write_hash(new_hash, true)) : none;
 	case STEP_CONFIRM:
 		return sw ? outcome_of(app_smp_image_state_write_hash(NULL, true)) : none;
 	case STEP_CONFIRM_HASH:
-		return sw ? outcome_of(app_smp_image_state_write_hash(hash_of(img_new), true)) : none;
+		return sw ? outcome_of(app_smp_image_state_write_hash(new_hash, true)) : none;
 	case STEP_REBOOT:
 		return reboot();
 	default:
@@ -337,7 +338,8 @@ static int expected_error(enum step s, unsigned int kind)
 static bool lists_equal(const struct smp_slot_state *a, const struct smp_slot_state *b)
 {
 	for (int s = 0; s < 2; s++) {
-		if (a[s].listed != b[s].listed || (a[s].listed && memcmp(&a[s], &b[s], sizeof(a[s])))) {
+		if (a[s].listed != b[s].listed ||
+		    (a[s].listed && memcmp(&a[s], &b[s], sizeof(a[s])) != 0)) {
 			return false;
 		}
 	}
@@ -485,8 +487,10 @@ static void sweep(const struct scenario *sc)
 						  : (n + READ_SAMPLE - 1) / READ_SAMPLE;
 			unsigned long points = 0;
 
+			int tears = kinds[t] == FLASH_SIM_OP_READ ? 1 : 2;
+
 			for (uint64_t i = 0; i < n; i += stride) {
-				for (int torn = 0; torn <= (kinds[t] != FLASH_SIM_OP_READ); torn++) {
+				for (int torn = 0; torn < tears; torn++) {
 					snprintf(case_id, sizeof(case_id), "%s/%s/%s%s/i=%llu",
 						 sc->name, step_name(sc->steps[k]), kind_names[t],
 						 torn ? "-torn" : "", (unsigned long long)i);
