@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's start and the helpers its modules share. `main` is a module like the others:
  * it reports READY, and that is every module's signal to initialise.
@@ -46,17 +47,13 @@ const char *app_running_image_version(char *buf, size_t size)
 	return buf;
 }
 
-void app_confirm_running_image(const char *module)
+int app_confirm_running_image(void)
 {
 	int rc;
 
 	if (boot_is_img_confirmed()) {
-		return;
+		return 0;
 	}
 	rc = boot_write_img_confirmed();
-	if (rc < 0) {
-		port_log(PORT_LOG_ERR, module, "cannot confirm the running image (%d)", rc);
-		return;
-	}
-	port_log(PORT_LOG_INF, module, "running image confirmed");
+	return rc < 0 ? rc : 1;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the application's modules share: the ids of the modules others wait for, the start of the
  * application (event manager, main READY), the running image's version for their logs, and its
@@ -30,9 +31,10 @@ const char *app_running_image_version(char *buf, size_t size);
 
 /*
  * Confirms the running image (boot_write_img_confirmed() semantics) unless it is confirmed
- * already; a failure is logged under `module` with its code, never fatal. Callers in direct-xip
- * builds do not call it: that bootloader needs no confirmation. Main context.
+ * already. Returns 1 when it confirmed it now, 0 when it was confirmed, or -errno; the caller logs
+ * (at its own level) and goes on, a failure is never fatal. Callers in direct-xip builds do not
+ * call it: that bootloader needs no confirmation. Main context.
  */
-void app_confirm_running_image(const char *module);
+int app_confirm_running_image(void);
 
 #endif /* APP_H */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's one event table: every event type it uses and every subscription of every
  * module, one row each. A row's guard (1 or a CONFIG_ option) drops the subscriptions of modules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * nRF Desktop's ble_latency, the part that serves DFU: while ble_smp_transfer_event keeps coming,
  * the connection runs with peripheral latency 0 (the peripheral answers every connection event, so
@@ -15,8 +16,10 @@
 #include <smpdfu/timer.h>
 
 #include "app.h"
+#include "log.h"
 
 #define LOG_MODULE "ble_latency"
+#define LOG_LEVEL CONFIG_DESKTOP_BLE_LATENCY_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

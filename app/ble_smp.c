@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CAF's Simple Management Protocol module ("smp"): DFU over Bluetooth LE through MCUmgr. It only
  * signals upload activity with ble_smp_transfer_event (so ble_latency keeps the link fast) and
@@ -15,8 +16,10 @@
 
 #include "app.h"
 #include "ble_smp.h"
+#include "log.h"
 
 #define LOG_MODULE "smp"
+#define LOG_LEVEL CONFIG_CAF_BLE_SMP_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

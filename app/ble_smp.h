@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CAF ble_smp's state for tests: it has no API of its own (events and one MCUmgr hook). */
 #ifndef APP_BLE_SMP_H
 #define APP_BLE_SMP_H

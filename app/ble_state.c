@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A minimal CAF ble_state: enables the device's Bluetooth LE link on main READY, reports READY once
  * the link layer is up, and turns what the link reports into ble_peer_event and
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "app.h"
+#include "log.h"
 
 #define LOG_MODULE "ble_state"
+#define LOG_LEVEL CONFIG_CAF_BLE_STATE_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config-channel DFU ("dfu"), the part of nRF Desktop's module that matters for the DFU lock:
  * at boot it claims the lock and erases the dirty pages of the slot in the background, a page at a
@@ -19,8 +20,10 @@
 
 #include "app.h"
 #include "dfu.h"
+#include "log.h"
 
 #define LOG_MODULE "dfu"
+#define LOG_LEVEL CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_LOG_LEVEL
 
 MODULE_ID_DEFINE(MODULE);
 
@@ -460,6 +463,18 @@ static const struct flash_area *target_slot(void)
 	return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
 }
 
+/* The running image is confirmed at start (not in direct-xip builds): say how it went. */
+static void confirm_running_image(void)
+{
+	int rc = app_confirm_running_image();
+
+	if (rc < 0) {
+		LOG_ERR("cannot confirm the running image (%d)", rc);
+	} else if (rc > 0) {
+		LOG_INF("running image confirmed");
+	}
+}
+
 static void init(void)
 {
 	sys_timer_stop(&dfu.dfu_timeout);
@@ -475,7 +490,7 @@ static void init(void)
 	atomic_store(&slot_used_by_other, false);
 
 	if (!DIRECT_XIP) {
-		app_confirm_running_image(LOG_MODULE);
+		confirm_running_image();
 	}
 	dfu.fa = target_slot();
 	if (dfu.fa == NULL) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config-channel DFU ("dfu"): nRF Desktop's second DFU transport, writing the same slot as
  * MCUmgr under the DFU lock (owner "Config Channel"). Its four commands come from the device's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * nRF Desktop's DFU MCUmgr module: makes MCUmgr one of the device's DFU transports. It claims the
  * DFU lock (owner "MCUmgr") on every MCUmgr hook call that writes DFU flash or reboots, rejects
@@ -22,8 +23,10 @@
 
 #include "app.h"
 #include "dfu_mcumgr.h"
+#include "log.h"
 
 #define LOG_MODULE "dfu_mcumgr"
+#define LOG_LEVEL CONFIG_DESKTOP_DFU_MCUMGR_LOG_LEVEL
 
 _Static_assert(!(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE && CONFIG_CAF_BLE_SMP),
 	       "dfu_mcumgr and CAF ble_smp are mutually exclusive: both are the FINAL subscriber "
@@ -195,13 +198,25 @@ static void mcumgr_owner_changed(const struct dfu_lock_owner *new_owner)
 	img_mgmt_reset_upload();
 }
 
+/* The running image is confirmed at start (not in direct-xip builds): say how it went. */
+static void confirm_running_image(void)
+{
+	int rc = app_confirm_running_image();
+
+	if (rc < 0) {
+		LOG_ERR("cannot confirm the running image (%d)", rc);
+	} else if (rc > 0) {
+		LOG_INF("running image confirmed");
+	}
+}
+
 static void init(void)
 {
 	char version[32];
 
 	/* In direct-xip the bootloader runs the highest valid version: nothing to confirm. */
 	if (!CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP) {
-		app_confirm_running_image(LOG_MODULE);
+		confirm_running_image();
 	}
 	sys_timer_stop(&dfu_timeout);
 	atomic_store(&transfer_event_active, false);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dfu_mcumgr's state, as much as tests and logs need to see: the module has no API of its own (it
  * works through its event subscriptions and MCUmgr hooks).

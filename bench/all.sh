@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs every benchmark and rewrites the generated parts of the docs: each bench/*.sh (but this
 # one) runs in the mode its header line "# all.sh: MODE" names, "all" when it has none; "# all.sh:
 # skip" leaves it out (one that takes hours names a short mode instead). Each script builds what it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # DFU over the Bluetooth LE link model (smpdfu-blesim, virtual time): the figures are the model's
 # predictions and repeat exactly on any machine. Each case uploads a 512 KiB image with the
 # client's upload engine (window = buf_count - 1 from MCUmgr params) to a device built like nRF

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Checks the Bluetooth LE model against published, measured figures (bench/lib/ble_validation.py:
 # each with its source, the settings it gives and what had to be assumed): predicts each with
 # smpdfu-blesim and its central profile, prints predicted/published per figure as name=value

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The firmware's stack high-water marks, measured on the emulated micro:bit: the bootloader
 while it verifies and swaps in an update, the application through an upload and a reset.
 

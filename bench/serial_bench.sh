@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Serial benchmark, in two parts.
 # 1. The modelled line (smpdfu-serialsim, virtual time; figures repeat exactly on any machine): a
 #    512 KiB upload at 115200 and 1,000,000 baud 8N1 with the client's defaults (packets of

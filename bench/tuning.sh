@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Generates docs/tuning.md and its plots (docs/img/tuning-*.svg, gnuplot): predicted DFU time
 # and goodput of 512 KiB and 1 MiB images over the Bluetooth LE model across the settings users
 # tune (central profile, interval, MTU, data length, PHY, peripheral latency with and without

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross build of firmware images with Debian's arm-none-eabi-gcc and newlib. The CPU flags come from
 # each image's configuration (firmware/CMakeLists.txt), since one build holds several images.
 set(CMAKE_SYSTEM_NAME Generic)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # menuconfig and guiconfig targets: kconfiglib's configuration interfaces on the build's
 # configuration. What the user saves becomes a fragment in the build directory, which the build
 # adds after SMPDFU_CONF (it always exists, empty at first, so that writing it reconfigures).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What every smpdfu build does with a configuration: Kconfig fragments -> <smpdfu/config.h> and a
 # .config, the .config's values as CMake variables, and the core library built from the sources
 # that configuration names. The host build has one configuration; a firmware build has one per
@@ -53,11 +54,13 @@ function(smpdfu_core_sources out prefix)
     endif()
   endmacro()
 
-  when(MCUMGR smp/smp_buf.c smp/smp_server.c mgmt/mgmt_callbacks.c cbor/cbor_map.c
-       cbor/cbor_reader.c cbor/cbor_writer.c)
+  when(MCUMGR smp/smp_buf.c smp/smp_server.c cbor/cbor_map.c cbor/cbor_reader.c
+       cbor/cbor_writer.c)
+  when(MCUMGR_MGMT_NOTIFICATION_HOOKS mgmt/mgmt_callbacks.c)
   when(MCUMGR_GRP_OS grp/os/os_mgmt.c)
-  when(MCUMGR_GRP_IMG grp/img/img_erase.c grp/img/img_mgmt.c grp/img/img_slot_info.c
-       grp/img/img_state.c grp/img/img_upload.c)
+  when(MCUMGR_GRP_IMG grp/img/img_erase.c grp/img/img_mgmt.c grp/img/img_state.c
+       grp/img/img_upload.c)
+  when(MCUMGR_GRP_IMG_SLOT_INFO grp/img/img_slot_info.c)
   if(${prefix}CONFIG_MCUMGR_GRP_IMG)
     when(SMPDFU_BOOT_SIGNATURE_REQUIRED grp/img/img_signature.c)
   endif()

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The main job, visibly: set up and build the nRF Desktop configuration (dfu_mcumgr, the config
 # channel DFU and the DFU lock between them); make a signing key and two signed firmware images;
 # start a simulated device (MCUboot-style bootloader, then the application) running 1.0.0; upload

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fetches and unpacks a Debian source package for code that must be cross-compiled for a
 # microcontroller (e.g. wolfCrypt for the firmware's signature checks), without changing the
 # machine's apt configuration: the source entries are derived at run time from the machine's own

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Turn Kconfig plus .conf fragments into <smpdfu/config.h>.
 
 Every bool is defined as 0 or 1 (so code writes `if (CONFIG_X)` and disabled paths still compile),

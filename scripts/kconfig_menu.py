@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Edit a build's configuration in kconfiglib's menuconfig (terminal) or guiconfig (Tk).
 
 The menu starts from Kconfig, the build's fragments (SMPDFU_CONF) and the fragment an earlier run

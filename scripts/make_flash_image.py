@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Lay binary files out in a flash image: the rest reads erased (0xFF), as a chip's flash does.
 
     make_flash_image.py --size BYTES OUTPUT FILE@OFFSET...

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The mutation pass of docs/requirements.md: for every row, break the code the row is about (add,
 remove or invert the behaviour), rebuild the configuration whose tests prove the row, run those
 tests, and check that at least one of them fails. Every file is restored afterwards, whatever

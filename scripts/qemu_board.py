@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An emulated BBC micro:bit (QEMU's `microbit` machine, an nRF51822) for the firmware tests, the
 footprint benchmark and scripts/run_microbit.sh.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The firmware on an emulated BBC micro:bit, by hand: builds the board's images, powers the board
 on (from its factory flash the first time, afterwards from the flash it kept), shows its console
 and says how to talk to it. Ctrl-C powers it off; its flash is kept for the next run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages smpdfu needs, only when some are missing (idempotent, quiet when done).
 set -euo pipefail
 

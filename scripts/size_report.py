@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Flash and RAM of a firmware image per component, from its linker map.
 
     size_report.py [--stack BYTES/SIZE] [--markdown] --source-dir DIR IMAGE.map
@@ -35,6 +36,11 @@ def kind_of(section: str) -> str:
     return "other"
 
 
+# Files that are a component of their own rather than their folder's: the flash folder holds the
+# flash map (what Zephyr's storage subsystem does) and the stream writer (what MCUmgr uses).
+OWN_COMPONENT = {"flash_map.c": "core: flash map", "stream_writer.c": "core: stream writer"}
+
+
 def core_components(source_dir: str) -> dict:
     """{object basename: component} for the core's sources (src/<subsystem>/...)."""
     out = {}
@@ -43,8 +49,13 @@ def core_components(source_dir: str) -> dict:
         for f in files:
             if f.endswith(".c"):
                 rel = os.path.relpath(root, src)
-                out[f + ".obj"] = "core: " + rel
+                out[f + ".obj"] = OWN_COMPONENT.get(f, "core: " + rel)
     return out
+
+
+# Input sections counted with a component other than their object's: the application allocates
+# the serial transport's state (its line buffers), but those bytes are the transport's.
+SECTION_COMPONENT = {".bss.console_smp": "core: transport"}
 
 
 def component_of(obj: str, core: dict) -> str:
@@ -109,7 +120,7 @@ def parse(map_path: str, core: dict):
 def add(sizes, section, size, obj, core):
     kind = kind_of(section)
     if size and kind != "other":
-        sizes[component_of(obj, core)][kind] += size
+        sizes[SECTION_COMPONENT.get(section) or component_of(obj, core)][kind] += size
 
 
 def report(name, sizes, fill, stack, markdown):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The application layer: the application event manager, module states, the DFU lock and the
 # nRF Desktop / CAF DFU modules that stand on them. Names follow nRF Connect SDK.
 
@@ -10,6 +11,11 @@ menuconfig APP_EVENT_MANAGER
 	  compiles it; without this option app_event_manager_init() refuses to start.
 
 if APP_EVENT_MANAGER
+
+config APP_EVENT_MANAGER_LOG_LEVEL
+	int "Log level of the application event manager (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
 
 config APP_EVENT_MANAGER_POOL_SIZE
 	int "Number of events that can be allocated at the same time"
@@ -79,6 +85,12 @@ config CAF_BLE_STATE
 	  start). Turns the link's reports into ble_peer_event and ble_peer_conn_params_event.
 	  CAF_BLE_SMP waits for its READY.
 
+config CAF_BLE_STATE_LOG_LEVEL
+	int "Log level of the Bluetooth LE state module (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
+	depends on CAF_BLE_STATE
+
 config BT_PERIPHERAL_PREF_LATENCY
 	int "Preferred peripheral latency (connection events)"
 	default 0
@@ -96,6 +108,12 @@ config DESKTOP_BLE_LATENCY_ENABLE
 	  Lowers the peripheral latency to 0 while ble_smp_transfer_event keeps coming (an SMP DFU
 	  over Bluetooth LE is running) and requests BT_PERIPHERAL_PREF_LATENCY again 5 to 10 s
 	  after the last one, once the link is secured.
+
+config DESKTOP_BLE_LATENCY_LOG_LEVEL
+	int "Log level of the Bluetooth LE latency module (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
+	depends on DESKTOP_BLE_LATENCY_ENABLE
 
 config DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS
 	int "How often ble_latency checks whether low latency is still needed (ms)"
@@ -133,6 +151,12 @@ config CAF_BLE_SMP
 	  nothing and confirms nothing. Mutually exclusive with DESKTOP_DFU_MCUMGR_ENABLE (the build
 	  fails with the reason; scripts/genconfig.py). MCUMGR_GRP_OS adds the remote reboot.
 
+config CAF_BLE_SMP_LOG_LEVEL
+	int "Log level of the SMP over Bluetooth LE module (0 off ... 4 debug)"
+	depends on CAF_BLE_SMP
+	default LOG_DEFAULT_LEVEL
+	range 0 4
+
 config DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
 	bool "DFU over the configuration channel"
 	depends on APP_EVENT_MANAGER
@@ -147,6 +171,11 @@ config DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
 	  (docs/config_channel.md).
 
 if DESKTOP_CONFIG_CHANNEL_DFU_ENABLE
+
+config DESKTOP_CONFIG_CHANNEL_DFU_LOG_LEVEL
+	int "Log level of the config-channel DFU module (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
 
 config DESKTOP_CONFIG_CHANNEL_DFU_SYNC_BUFFER_SIZE
 	int "Data the host may send before it must wait for the store (bytes)"
@@ -197,6 +226,11 @@ menuconfig DESKTOP_DFU_MCUMGR_ENABLE
 
 if DESKTOP_DFU_MCUMGR_ENABLE
 
+config DESKTOP_DFU_MCUMGR_LOG_LEVEL
+	int "Log level of the DFU MCUmgr module (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
+
 config DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP
 	bool "MCUboot boots in direct-XIP mode: do not confirm the running image"
 	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP || MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT
@@ -218,6 +252,12 @@ endif # DESKTOP_DFU_MCUMGR_ENABLE
 config DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS
 	bool
 	default y if DESKTOP_DFU_MCUMGR_ENABLE && CAF_BLE_SMP_TRANSFER_EVENTS
+
+config DESKTOP_DFU_LOCK_LOG_LEVEL
+	int "Log level of the DFU lock (0 off ... 4 debug)"
+	depends on DESKTOP_DFU_LOCK
+	default LOG_DEFAULT_LEVEL
+	range 0 4
 
 config DESKTOP_DFU_LOCK
 	bool "DFU lock module"

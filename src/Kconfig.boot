@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # MCUboot: the bootloader an application runs under, and the bootloader itself.
 
 config BOOTLOADER_MCUBOOT
@@ -42,6 +43,12 @@ config MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT
 	bool "Direct-XIP with revert"
 
 endchoice
+
+config MCUBOOT_UTIL_LOG_LEVEL
+	int "Log level of the application's side of MCUboot (trailer writes) (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
+	depends on BOOTLOADER_MCUBOOT
 
 config MCUBOOT_BOOTLOADER_NO_DOWNGRADE
 	bool "MCUboot refuses to downgrade"
@@ -105,6 +112,11 @@ config SMPDFU_BOOT_SIGNATURE_REQUIRED
 	select SMPDFU_IMAGE_VALIDATE
 
 if MCUBOOT
+
+config MCUBOOT_LOG_LEVEL
+	int "Log level of the bootloader (0 off ... 4 debug)"
+	default LOG_DEFAULT_LEVEL
+	range 0 4
 
 config BOOT_COPY_BUF_SIZE
 	int "Bytes the bootloader copies between sectors at a time"

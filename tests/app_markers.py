@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the application modules of a build make the simulated device do on its own at every boot,
 and two pytest markers for tests written for a device that does none of it:
 

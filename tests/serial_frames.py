@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """SMP over a serial console, framed from Python: an implementation independent of the C code
 under test (the base64 module, a bitwise CRC), a terminal reader that picks SMP packets out of
 console text, and a set of bad input. The simulated device's serial tests and the emulated

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Helpers the bench scripts source (not a benchmark itself): a build of their own under
 # build/bench/, "name=value" result lines, and the generated parts of the documents.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The DFU figures of the Bluetooth LE model (bench/ble_bench.sh): name=value lines on stdout and
 the generated BLE part of docs/performance.md. Usage:
   ble_bench.py --fast BIN --desktop BIN [--cases a,b,c,d,e] [--doc FILE]"""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Predicts every published figure of ble_validation.py with smpdfu-blesim and writes the
 validation table (markdown) and name=value lines. Usage:
   ble_validate.py --bin fast=PATH --bin fast6=PATH [--table FILE] [--only ID,...]"""

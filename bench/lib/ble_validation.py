@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Published, measured Bluetooth LE figures and how the model is set up to predict each.
 
 Each figure keeps its source, the settings the source gives, what had to be assumed where it gives

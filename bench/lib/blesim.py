@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Runs smpdfu-blesim and reads its JSON report; shared by the BLE bench scripts."""
 import json
 import subprocess

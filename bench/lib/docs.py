@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Puts the generated parts of a bench run into docs/ (bench/all.sh): every fragment
 <doc>.<block>.md replaces the block <block> of docs/<doc>.md (between "<!-- generated: <block> -->"
 and "<!-- end: <block> -->"; a block the page lacks is appended), and files/<path> is copied to

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates docs/tuning.md and its plots from smpdfu-blesim runs (bench/tuning.sh): predicted DFU
 time and goodput across the settings users tune, and recommended settings per use. Usage:
   tuning.py --fast BIN --big BIN --desktop BIN --out DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP application firmware: SMP over the console UART with the image and OS groups, and, in
  * the nRF Desktop configuration, the application modules (dfu_mcumgr confirms this image once
@@ -20,8 +21,10 @@
 
 #include "console.h"
 #include "flash_layout.h"
+#include "log.h"
 
 #define LOG_MODULE "app"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* app_start() lives with the modules; only the configurations that have them call it. */
 int app_start(void);
@@ -88,8 +91,13 @@ int main(void)
 		boot_is_img_confirmed() ? "confirmed" : "not confirmed yet");
 
 	smp_server_init();
-	os_mgmt_register(&identity);
-	img_mgmt_register();
+	/* A group that is off is not registered, and so not linked: its commands answer rc 8. */
+	if (CONFIG_MCUMGR_GRP_OS) {
+		os_mgmt_register(&identity);
+	}
+	if (CONFIG_MCUMGR_GRP_IMG) {
+		img_mgmt_register();
+	}
 	smp_serial_transport_init(&console_smp, console_smp_write, NULL);
 	if (CONFIG_APP_EVENT_MANAGER) {
 		rc = app_start();

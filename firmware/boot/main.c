@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader firmware: the board's console and flash map, then boot_go() (finish or start a
  * swap, validate with the built-in key), then the chosen image. It has no SMP server and no way
@@ -15,8 +16,10 @@
 #include "console.h"
 #include "cortex_m.h"
 #include "flash_layout.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 #define SRAM_START CONFIG_SRAM_BASE_ADDRESS
 #define SRAM_END (CONFIG_SRAM_BASE_ADDRESS + CONFIG_SRAM_SIZE * 1024u)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The board's partitions as smpdfu flash areas on the internal flash. Sizes are checked at build
  * time: a layout that does not fit the part, or cuts a page, fails the build.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash map of a firmware image, from the partition sizes of <smpdfu/config.h>: bootloader,
  * primary slot, secondary slot, then scratch and storage when the board has them, back to back

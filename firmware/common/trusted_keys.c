@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The keys a firmware image trusts: the one its build was signed with, built in (a firmware build
  * always requires signatures, so nothing but that key can ever count).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Application event manager: typed events from a fixed pool, submitted from any context into one
  * FIFO and handed, in the main context, to the subscribers that the application lists in its one

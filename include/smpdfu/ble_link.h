@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Bluetooth LE link interface: what the application (ble_state, ble_latency) needs from a BLE
  * stack, and what a link implementation (the BLE transport's link model, the simulated device's

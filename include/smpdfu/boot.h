@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's side of MCUboot: read a slot's trailer, decide the swap type with MCUboot's
  * table, request an upgrade (test or permanent), confirm the running image. Every action returns

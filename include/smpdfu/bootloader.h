@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader: portable code run at every start before the application. It finishes or starts
  * a swap (swap-using-move, swap-using-scratch), overwrites (overwrite-only) or picks a slot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An allocation-free CBOR codec with just what SMP needs: a writer into a caller-owned buffer and a
  * declarative map decoder that returns views into the input. Nothing here recurses; nesting depth
@@ -105,6 +106,8 @@ int cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
 /* What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). */
 enum cbor_kind {
 	CBOR_KIND_UINT,
+	/* An unsigned integer that fits 32 bits, as Zephyr's handlers decode theirs. */
+	CBOR_KIND_UINT32,
 	CBOR_KIND_INT,
 	CBOR_KIND_BOOL,
 	CBOR_KIND_BOOL_OR_UINT,
@@ -116,13 +119,14 @@ enum cbor_kind {
 
 /*
  * One expected key of a map. The decoder writes the value to the member of `out` that matches the
- * kind (uint64_t, int64_t, bool or struct cbor_view) and sets `found`.
+ * kind (uint64_t, uint32_t, int64_t, bool or struct cbor_view) and sets `found`.
  */
 struct cbor_field {
 	const char *key;
 	enum cbor_kind kind;
 	union {
 		uint64_t *u;
+		uint32_t *u32;
 		int64_t *i;
 		bool *b;
 		struct cbor_view *v;
@@ -132,6 +136,7 @@ struct cbor_field {
 };
 
 #define CBOR_FIELD_UINT(k, p) { .key = (k), .kind = CBOR_KIND_UINT, .out.u = (p) }
+#define CBOR_FIELD_UINT32(k, p) { .key = (k), .kind = CBOR_KIND_UINT32, .out.u32 = (p) }
 #define CBOR_FIELD_INT(k, p) { .key = (k), .kind = CBOR_KIND_INT, .out.i = (p) }
 #define CBOR_FIELD_BOOL(k, p) { .key = (k), .kind = CBOR_KIND_BOOL, .out.b = (p) }
 #define CBOR_FIELD_BOOL_OR_UINT(k, p) { .key = (k), .kind = CBOR_KIND_BOOL_OR_UINT, .out.b = (p) }
@@ -148,7 +153,7 @@ struct cbor_field {
  * answers rc 3 to a zero-length payload there. Every `found` is cleared first.
  * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
  * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
- * (tagged values included), an INT outside int64_t, nesting too deep.
+ * (tagged values included), an INT outside int64_t, a UINT32 above UINT32_MAX, nesting too deep.
  * On success, fields that were not present keep `found == false` and their destination untouched.
  * On error every `found` is false again but destinations may have been written: treat an error as
  * "nothing decoded". The views returned point into buf.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The crypto port: hashing (and, with the bootloader, signature checks) come from the platform's
  * crypto library. The core sees only these functions; port/wolfcrypt implements them with

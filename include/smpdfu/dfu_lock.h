@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The DFU lock: lets one DFU transport at a time (MCUmgr, the config channel) own the secondary
  * slot, and tells the previous owner when a different one takes over, so that it forgets its

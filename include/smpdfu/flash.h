@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash layer: a device interface with NOR semantics (program erased bytes, or zeros over any,
  * erase whole pages, erased value 0xFF), named areas of a flash map, and a streaming writer that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reading MCUboot images in a flash area: the header, the TLV areas (never read past the area or
  * the TLV area), the image hash TLV, and version comparison and formatting as MCUmgr shows them.

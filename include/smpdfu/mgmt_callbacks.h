@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MCUmgr notification hooks: callbacks registered for event ids (Zephyr's numbering), called in
  * registration order; the first non-OK answer decides the outcome of a vetoable check.

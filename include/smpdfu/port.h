@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The port contract: the few OS services the portable core needs. Every function here must be
  * provided by the port (port/posix for the simulated device); a missing one fails at link time.
@@ -7,6 +8,8 @@
 
 #include <stdint.h>
 
+#include <smpdfu/config.h>
+
 /* Milliseconds since start, monotonic, wrapping at 2^32. Any context. */
 uint32_t port_uptime_ms(void);
 
@@ -15,7 +18,11 @@ void port_reboot(void);
 
 enum port_log_level { PORT_LOG_ERR, PORT_LOG_WRN, PORT_LOG_INF, PORT_LOG_DBG };
 
-/* Logs one line, printf-style; `module` names the source ("smp", "img", ...). Any context. */
+/*
+ * Logs one line, printf-style; `module` names the source ("smp", "img", ...). Any context. The
+ * library calls it through the LOG_* macros of its private log.h, whose level is fixed at
+ * compile time (CONFIG_LOG_DEFAULT_LEVEL and the CONFIG_*_LOG_LEVEL options).
+ */
 void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -26,16 +33,19 @@ _Noreturn void port_assert_fail(const char *file, int line);
 unsigned int port_critical_enter(void);
 void port_critical_exit(unsigned int key);
 
+/* The file's name without its directory: enough to find the line, and 20 bytes less per file. */
+#ifdef __FILE_NAME__
+#define PORT_ASSERT_FILE __FILE_NAME__
+#else
+#define PORT_ASSERT_FILE __FILE__
+#endif
+
+/* With CONFIG_ASSERT off the condition is still compiled (and type-checked), never run. */
 #define PORT_ASSERT(cond)                                                                          \
 	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			port_assert_fail(__FILE__, __LINE__);                                      \
+		if (CONFIG_ASSERT && !(cond)) {                                                    \
+			port_assert_fail(PORT_ASSERT_FILE, __LINE__);                              \
 		}                                                                                  \
 	} while (0)
-
-#define LOG_ERR(...) port_log(PORT_LOG_ERR, LOG_MODULE, __VA_ARGS__)
-#define LOG_WRN(...) port_log(PORT_LOG_WRN, LOG_MODULE, __VA_ARGS__)
-#define LOG_INF(...) port_log(PORT_LOG_INF, LOG_MODULE, __VA_ARGS__)
-#define LOG_DBG(...) port_log(PORT_LOG_DBG, LOG_MODULE, __VA_ARGS__)
 
 #endif /* SMPDFU_PORT_H */

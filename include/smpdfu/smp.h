@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP server core: packet buffers shared by all transports, the receive queue processed in one
  * context, the group registry and the handler contract. Transports fill a buffer and submit it; the
@@ -21,8 +22,16 @@ enum smp_transport_kind {
 	SMP_TRANSPORT_OTHER,
 };
 
-/* Enough for a struct sockaddr_in6 or a BLE connection handle. */
-#define SMP_PEER_ADDR_SIZE 32
+/*
+ * Bytes a request keeps of who sent it, for the transports of the configuration: a UDP peer (a
+ * socket address of either family and the socket it came in on), a Bluetooth LE connection's
+ * count; a serial line has one peer and keeps nothing.
+ */
+#define SMP_PEER_ADDR_SIZE_UDP (CONFIG_MCUMGR_TRANSPORT_UDP ? 32 : 0)
+#define SMP_PEER_ADDR_SIZE_BT (CONFIG_MCUMGR_TRANSPORT_BT ? 4 : 0)
+#define SMP_PEER_ADDR_SIZE                                                                         \
+	(SMP_PEER_ADDR_SIZE_UDP > SMP_PEER_ADDR_SIZE_BT ? SMP_PEER_ADDR_SIZE_UDP                  \
+							 : SMP_PEER_ADDR_SIZE_BT)
 
 struct smp_transport {
 	const char *name;
@@ -35,18 +44,37 @@ struct smp_transport {
 	void *ctx;
 };
 
-/* One packet buffer (a "netbuf"): what a transport received, with where the reply goes. */
+/*
+ * One packet buffer (a "netbuf"): what a transport received, with where the reply goes, or the
+ * reply being built. Requests and replies share the pool, as in Zephyr.
+ */
 struct smp_buf {
 	uint8_t data[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 	size_t len;
 	struct smp_transport *tp;
-	uint8_t peer[SMP_PEER_ADDR_SIZE];
 	struct smp_buf *next;
+#if SMP_PEER_ADDR_SIZE > 0
+	uint8_t peer[SMP_PEER_ADDR_SIZE];
+#endif
 };
+
+/* The sender's bytes of a received buffer (SMP_PEER_ADDR_SIZE of them), or NULL without any. */
+static inline uint8_t *smp_buf_peer(struct smp_buf *b)
+{
+#if SMP_PEER_ADDR_SIZE > 0
+	return b->peer;
+#else
+	(void)b;
+	return NULL;
+#endif
+}
 
 /* Resets the pool, the queue, the registered groups and the upload-independent server state. */
 void smp_server_init(void);
-/* A free buffer, or NULL when all CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT are in use. Any context. */
+/*
+ * A free buffer for a request, or NULL when only one is left: the last of the
+ * CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT buffers is kept for answers. Any context.
+ */
 struct smp_buf *smp_buf_alloc(void);
 void smp_buf_free(struct smp_buf *b);
 size_t smp_buf_free_count(void);
@@ -73,39 +101,72 @@ size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, voi
 
 /*
  * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
- * through tp. The building block of smp_rx_process_one(), public for tests and fuzzing.
+ * through tp; the responses are built in a buffer of the pool (the one smp_buf_alloc() leaves
+ * free; a caller that took it too gets the unit dropped unanswered, as Zephyr drops it). The
+ * building block of smp_rx_process_one(), public for tests and fuzzing.
  */
 void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req,
 		      size_t len);
 
 /* ---- Groups and handlers ----------------------------------------------------------------- */
 
-/* What a handler answers: success, an SMP-level rc, or (SMP v2) a group error {group, rc}. */
+/*
+ * What a handler answers: success, an SMP-level rc, or (SMP v2) a group error {group, rc}. One
+ * word, so that it travels in a register: the rc in bits 0..15 and, for a group error, the group
+ * in bits 16..30 and bit 31 set. Zero is success.
+ */
 struct smp_status {
-	uint16_t rc;
-	bool group_err;
-	uint16_t group;
-	const char *rsn; /* optional reason, sent with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE */
+	uint32_t code;
 };
+
+#define SMP_STATUS_GROUP_ERR 0x80000000u
+
+/*
+ * Records the reason of the status being made, which the dispatcher sends as "rsn" if that
+ * status is the answer. Called only with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE (without it the
+ * reasons are compiled away); processing context.
+ */
+void smp_status_explain(const char *rsn);
 
 static inline struct smp_status smp_ok(void)
 {
-	return (struct smp_status){ .rc = MGMT_ERR_EOK };
+	return (struct smp_status){ MGMT_ERR_EOK };
 }
 
 static inline struct smp_status smp_err(uint16_t rc, const char *rsn)
 {
-	return (struct smp_status){ .rc = rc, .rsn = rsn };
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		smp_status_explain(rsn);
+	}
+	return (struct smp_status){ rc };
 }
 
 static inline struct smp_status smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
 {
-	return (struct smp_status){ .rc = rc, .group_err = true, .group = group, .rsn = rsn };
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		smp_status_explain(rsn);
+	}
+	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
 }
 
 static inline bool smp_status_is_ok(struct smp_status s)
 {
-	return s.rc == MGMT_ERR_EOK;
+	return s.code == MGMT_ERR_EOK;
+}
+
+static inline uint16_t smp_status_rc(struct smp_status s)
+{
+	return (uint16_t)s.code;
+}
+
+static inline bool smp_status_is_group_err(struct smp_status s)
+{
+	return (s.code & SMP_STATUS_GROUP_ERR) != 0;
+}
+
+static inline uint16_t smp_status_group(struct smp_status s)
+{
+	return (uint16_t)((s.code >> 16) & 0x7fffu);
 }
 
 /* One request as a handler sees it. */

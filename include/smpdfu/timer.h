@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One-shot software timers driven by the port's millisecond clock: the core arms them, the port's
  * main loop runs the expired ones. Timer callbacks run in that main context.

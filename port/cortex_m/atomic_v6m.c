@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The atomic operations C11 <stdatomic.h> needs on ARMv6-M (Cortex-M0), which has no exclusive
  * loads and stores: GCC calls these functions instead, and each does its work with interrupts

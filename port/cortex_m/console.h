@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The console a bare-metal port writes its log lines to and the serial SMP transport shares: a
  * UART, provided by the SoC's port (port/nrf/nrf_uart.c). Polled: each call returns when its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Cortex-M part of the port contract: the critical section (PRIMASK), reboot through the
  * System Control Block, a broken contract ends in a reset, and the jump into another image.
@@ -6,6 +7,11 @@
 
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
+
+#include "log.h"
+
+#define LOG_MODULE "cortex_m"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 #define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
 #define SCB_AIRCR (*(volatile uint32_t *)0xE000ED0Cu)
@@ -38,14 +44,14 @@ _Noreturn void cortex_m_system_reset(void)
 void port_reboot(void)
 {
 	/* The deepest the image ever went: read by the size report (bench/footprint.sh). */
-	port_log(PORT_LOG_INF, "cortex_m", "rebooting; stack high-water %u of %u bytes",
-		 (unsigned int)cortex_m_stack_high_water(), (unsigned int)cortex_m_stack_size());
+	LOG_INF("rebooting; stack high-water %u of %u bytes",
+		(unsigned int)cortex_m_stack_high_water(), (unsigned int)cortex_m_stack_size());
 	cortex_m_system_reset();
 }
 
 _Noreturn void port_assert_fail(const char *file, int line)
 {
-	port_log(PORT_LOG_ERR, "assert", "%s:%d", file, line);
+	LOG_ERR("assertion failed at %s:%d", file, line);
 	cortex_m_system_reset();
 }
 

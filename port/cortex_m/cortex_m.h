@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the Cortex-M port gives a firmware image beyond the port contract: starting another image
  * (the bootloader's last act) and the system reset. Startup code, vector table and the critical

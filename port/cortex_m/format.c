@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * snprintf() and vsnprintf() for firmware images, in place of newlib's: newlib-nano's printf
  * family can grow its buffer with realloc(), which would bring in a heap, and is larger than a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * port_log() for a firmware image: each line is formatted into one bounded buffer and written to
  * the console in one piece ("I: boot: booting slot 0", as Zephyr's minimal log mode prints), so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Start-up of a Cortex-M image: the vector table the linker script puts first, and the reset
  * handler that sets up C (copies .data, clears .bss, paints the stack so that its high-water
@@ -11,6 +12,10 @@
 #include <smpdfu/port.h>
 
 #include "cortex_m.h"
+#include "log.h"
+
+#define LOG_MODULE "fault"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* From the linker script (port/cortex_m/image.ld). */
 extern uint32_t __stack_top;
@@ -37,7 +42,7 @@ static void fault_handler(void)
 	/* A fault while reporting one must not loop: the second one resets at once. */
 	if (!faulted) {
 		faulted = 1;
-		port_log(PORT_LOG_ERR, "fault", "unexpected exception: resetting");
+		LOG_ERR("unexpected exception: resetting");
 	}
 	cortex_m_system_reset();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The nRF51/nRF52 peripherals this port drives, from the reference manuals: the same addresses
  * and register offsets on both series (UART0, TIMER0, NVMC, FICR). Tasks are triggered by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The NVMC flash driver. The CPU stalls while the NVMC programs or erases when it runs from the
  * same flash, so each operation simply waits for READY; nothing else runs meanwhile. The flash

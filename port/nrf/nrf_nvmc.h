@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The internal flash of an nRF51/nRF52 as a smpdfu flash device: reads are plain loads, programs
  * go word by word and erases page by page through the NVMC.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * port_uptime_ms() on TIMER0, counting microseconds in 32 bits (it wraps after 71 minutes). Each
  * call adds the time since the previous one, so the milliseconds run on past the wrap as long as

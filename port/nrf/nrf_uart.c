@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The console on UART0, polled: no interrupt, no DMA. Received bytes wait in the UART's small
  * receive FIFO until the main loop reads them, so a host must not send faster than the device

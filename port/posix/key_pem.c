@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PEM signing keys on the host, decoded with wolfCrypt's ASN.1 code: which formats are accepted,
  * how the public half is derived when the file only holds the private one, and the KEYHASH.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signing keys in PEM files, for the host programs: the simulated device loads the public half of
  * the keys its bootloader trusts, the image tool the private half it signs with. Both compute the

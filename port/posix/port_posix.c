@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The port contract for the simulated device, a single-threaded Linux process: uptime from the
  * monotonic clock, timestamped log lines on stderr, a reboot request the main loop acts on, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the POSIX port offers beyond the port contract of <smpdfu/port.h>: the simulated device's
  * main loop sets the log level and learns from here that the core asked for a reboot.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP serial transport on a POSIX pseudo-terminal. All bytes waiting are read at once and
  * decoded as they come, so a client need not pace its lines; responses are written line by line,
@@ -19,8 +20,10 @@
 #include <unistd.h>
 
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "serial"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* Per serial_pty_read() call: enough for several full windows of requests, bounded for floods. */
 #define SERIAL_PTY_READ_CHUNK 4096

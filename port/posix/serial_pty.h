@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over a serial console for the simulated device: a pseudo-terminal stands in for the UART. The
  * device holds the master side; a client opens /dev/pts/N (or the optional symlink) as it would a

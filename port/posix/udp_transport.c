@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP UDP transport on POSIX sockets. Receive is driven by the caller's poll() loop; the SMP
  * buffer pool is the only flow control, and the kernel's socket queue holds what does not fit yet.
@@ -16,8 +17,10 @@
 
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "udp"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* What travels in smp_buf.peer: whom to answer, and from which of our sockets. */
 struct udp_peer {

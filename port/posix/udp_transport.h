@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over UDP for the simulated device: one SMP unit per datagram, the reply goes back to the
  * sender from the socket the request came in on. Non-blocking sockets the caller's poll() loop

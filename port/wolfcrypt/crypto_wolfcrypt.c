@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The crypto port on wolfCrypt: SHA-256 and SHA-512 kept inside the core's opaque contexts so the
  * core never sees a wolfSSL type, and the signature checks MCUboot images use (ECDSA P-256 over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * wolfCrypt's build settings for a firmware image (WOLFSSL_USER_SETTINGS): SHA-256 always, and
  * only the signature check the image's key needs, verification only, no heap, no RNG, nothing of

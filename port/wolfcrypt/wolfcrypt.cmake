@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # wolfCrypt for a firmware image, from Debian's wolfssl source package (scripts/fetch_source.sh
 # unpacks it into build/deps at configure time; nothing of it is in this repository), configured
 # by port/wolfcrypt/user_settings.h and the image's <smpdfu/config.h>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The central profiles. Where a platform documents a range and not the value it picks, the value
  * is the one a public log shows, else the upper end of the range (the slower case).

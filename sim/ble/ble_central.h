@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Central profiles: how the devices that run DFU clients use a Bluetooth LE link, by name. Each is
  * set from the platform's documented behaviour (sources in docs/ble_model.md), not fitted to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Bluetooth LE link model. Time moves from action to action: a connection event's anchor, or
  * the next PDU pair inside an event. At an anchor the peripheral listens only when it has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A deterministic model of one Bluetooth LE connection in virtual time (microseconds): connection
  * events every interval, peripheral latency, PHY air times (1M, 2M, Coded), data length, ATT MTU,

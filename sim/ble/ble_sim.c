@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The BLE simulation's scheduler and its two ends. Three things happen in virtual time: link
  * actions (connection events, PDU pairs), device work (one SMP request, expired timers, the

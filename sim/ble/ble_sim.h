@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A whole DFU set-up over Bluetooth LE in one process and in virtual time: the device (flash in RAM
  * or a file, optional flash timing, bootloader, SMP server with its groups, the SMP GATT transport,

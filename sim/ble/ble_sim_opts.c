@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Settings of the BLE simulation from text. Times are given in milliseconds (decimals allowed, as
  * in "7.5") and kept in microseconds; anything out of range is refused here with the reason, before

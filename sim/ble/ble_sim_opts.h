@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The BLE simulation's settings as text: "key=value" pairs that smpdfu-blesim takes as options and
  * the client's ble-model transport as one comma-separated --ble argument, with the defaults both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu-blesim: one whole DFU upload over the Bluetooth LE link model, in virtual time. It builds
  * the simulated device, lets the central read MCUmgr params and upload an image with the client's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The main loop of the simulated device. Everything runs in this one context, as the SMP
  * processing context of a device would: socket and terminal reads, SMP processing, timer
@@ -19,8 +20,10 @@
 #include <smpdfu/timer.h>
 
 #include "port_posix.h"
+#include "log.h"
 
 #define LOG_MODULE "main"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 static volatile sig_atomic_t stop_signal;
 

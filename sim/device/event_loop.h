@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device's main context: waits on the transports (UDP sockets, the serial
  * pseudo-terminal) and the next timer deadline, feeds received units to the SMP server, runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu-sim: the simulated device. Start-up as on a board (flash, flash map, the bootloader, SMP
  * server and groups, transport), then the main loop; a reboot re-executes the process so every
@@ -32,8 +33,10 @@
 #include "serial_pty.h"
 #include "sim_options.h"
 #include "udp_transport.h"
+#include "log.h"
 
 #define LOG_MODULE "main"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* Exit status when the bootloader finds nothing valid to boot, or meets a flash error. */
 #define SIM_BOOT_FAILED_EXIT_STATUS 3
@@ -140,8 +143,13 @@ static int start_application(void)
 	int rc;
 
 	smp_server_init();
-	os_mgmt_register(sim_identity());
-	img_mgmt_register();
+	/* A group that is off is not registered, and so not linked: its commands answer rc 8. */
+	if (CONFIG_MCUMGR_GRP_OS) {
+		os_mgmt_register(sim_identity());
+	}
+	if (CONFIG_MCUMGR_GRP_IMG) {
+		img_mgmt_register();
+	}
 
 	rc = udp_transport_open(&udp, opt.binds, opt.bind_count, opt.port);
 	/* Console text on the terminal, as a board prints at boot: clients must skip it. */

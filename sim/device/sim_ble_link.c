@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The virtual Bluetooth LE link of the simulated device: one central, connected and secured from
  * the start, that takes parameter updates after a delay and logs each change, so the effect of
@@ -13,8 +14,10 @@
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
 #include <smpdfu/timer.h>
+#include "log.h"
 
 #define LOG_MODULE "ble_link"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* The one connection's handle. */
 #define SIM_BLE_CONN 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device's virtual Bluetooth LE link (<smpdfu/ble_link.h>): a central that connects
  * and bonds as soon as the link is enabled and accepts every parameter update after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated board's flash: geometry and partition layout from Kconfig (CONFIG_SIM_*), in the
  * order MCUboot boards lay them out, and what a power cut does to the simulated device.
@@ -10,8 +11,10 @@
 
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "board"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /* The exit status of a process whose power was cut: tests tell it from a crash or a clean exit. */
 #define SIM_POWER_CUT_EXIT_STATUS 99

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated board: one file-backed NOR flash and the flash map laid over it (bootloader, two
  * image slots, scratch, storage), with the power-cut switch of the flash simulator.

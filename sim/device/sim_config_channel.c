@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config channel of the simulated device: a Unix stream socket, text lines in and out, each
  * request handed to the config-channel DFU module (app/dfu.h) in the main context. The protocol is
@@ -21,8 +22,10 @@
 #include <smpdfu/port.h>
 
 #include "dfu.h"
+#include "log.h"
 
 #define LOG_MODULE "config_channel"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 int sim_config_channel_open(struct sim_config_channel *cc, const char *path)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device's configuration channel: a local (Unix) stream socket that carries the
  * config-channel DFU's commands (start, data, sync, reboot) as text lines, one answer line per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Factory programming for the simulated device: like a programmer attached before first boot, it
  * writes an image straight into slot 0, outside of SMP and before any power cut is armed.
@@ -14,8 +15,10 @@
 
 #include <smpdfu/flash.h>
 #include <smpdfu/port.h>
+#include "log.h"
 
 #define LOG_MODULE "factory"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 int sim_factory_program_slot0(const char *path)
 {

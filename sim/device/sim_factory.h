@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Factory programming of the simulated device: what a flash programmer does before first boot. */
 #ifndef SIM_FACTORY_H
 #define SIM_FACTORY_H

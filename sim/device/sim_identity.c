@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device's identity for OS info: our kernel and platform names, and the host's
  * machine type, since the simulated firmware really runs on it. The node name stays fixed (not the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the simulated device says about itself: OS info answers and the start-up banner. */
 #ifndef SIM_IDENTITY_H
 #define SIM_IDENTITY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The keys the simulated device's bootloader trusts: the public halves of the PEM files named by
  * --key (a private key file is accepted, its public half is used, as a build would embed it) in
@@ -17,8 +18,10 @@
 #include <smpdfu/port.h>
 
 #include "key_pem.h"
+#include "log.h"
 
 #define LOG_MODULE "keys"
+#define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
 /*
  * KEYHASHes of MCUboot's published sample keys (root-ec-p256.pem, root-ed25519.pem): everybody

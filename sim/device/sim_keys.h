@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The keys the simulated device's bootloader trusts: the public halves of the PEM files given with
  * --key, loaded once at start-up. Without any, images are checked by hash only.

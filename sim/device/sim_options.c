@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Command-line parsing for smpdfu-sim, kept apart from main() so the restart command line is built
  * from the same option table that parsed the original one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The command line of smpdfu-sim, and the command line it restarts itself with on a reboot (the
  * same device, minus the one-time factory programming).

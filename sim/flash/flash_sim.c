@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The NOR flash simulator: a flash_device whose contents live in an mmap'ed file (so a simulated
  * reboot finds them again) or in RAM, which refuses everything a real NOR part would not do, and
@@ -22,7 +23,8 @@
  *   block's bytes, the way a word whose programming was interrupted holds part of its value); an
  *   erase of several pages erases the first half of them rounded down, of a single page the first
  *   half of the page. The other shapes: an erase of the last part, of scattered write blocks, or of
- *   some bits of every byte; a program of scattered bits.
+ *   some bits of every byte; a program of scattered bits, or of stray bits only (its data not
+ *   written, bits cleared beside it in its write blocks).
  * - A fault fails one operation and leaves the power on. It is checked after the violations and
  *   before the power cut, whose budget the failed operation does not use; like the cut's, the
  *   operation it fails is not counted in reads/programs/erases (count.faults counts it).
@@ -53,14 +55,10 @@ static bool range_is_inside(const struct flash_sim *sim, uint32_t off, size_t le
 	return off <= sim->dev.size && len <= sim->dev.size - off;
 }
 
+/* By memcmp(), as wide as the C library compares: every program of every upload checks this. */
 static bool bytes_are_erased(const uint8_t *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] != FLASH_SIM_ERASED) {
-			return false;
-		}
-	}
-	return true;
+	return len == 0 || (p[0] == FLASH_SIM_ERASED && memcmp(p, p + 1, len - 1) == 0);
 }
 
 static bool bytes_are_zero(const uint8_t *p, size_t len)
@@ -207,6 +205,28 @@ static void clear_bits(struct flash_sim *sim, uint32_t off, const uint8_t *src, 
 	}
 }
 
+/*
+ * Stray bits: the data not written, and in each block it has data for, some bits cleared (at
+ * least one per byte) in the bytes the data leaves erased. Only such blocks count as written: a
+ * block of erased data takes no programming pulse, one without erased bytes is left as it was.
+ */
+static void tear_program_stray(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+{
+	uint32_t block = sim->dev.write_block;
+
+	for (uint32_t b = 0; b < len; b += block) {
+		bool strayed = false;
+
+		for (uint32_t i = b; i < b + block && !bytes_are_erased(&src[b], block); i++) {
+			if (src[i] == FLASH_SIM_ERASED) {
+				sim->mem[off + i] &= scatter(sim->tear.seed, off + i) & 0xfe;
+				strayed = true;
+			}
+		}
+		sim->writes[(off + b) / block] += strayed ? 1 : 0;
+	}
+}
+
 /* The torn part of a program, counted as a write of every block it reached. */
 static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
 {
@@ -218,6 +238,10 @@ static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src
 		for (size_t i = 0; i < len; i++) {
 			sim->mem[off + i] &= src[i] | scatter(sim->tear.seed, off + (uint32_t)i);
 		}
+		return;
+	}
+	if (sim->tear.program == FLASH_SIM_PROGRAM_STRAY) {
+		tear_program_stray(sim, off, src, len);
 		return;
 	}
 	torn = len / 2 - (len / 2) % block;

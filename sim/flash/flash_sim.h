@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A NOR flash simulator that lies on purpose: it keeps its contents in a file (so they survive a
  * device restart) or in RAM, enforces NOR physics (program only erased bytes or clear bits to
@@ -42,6 +43,12 @@ enum flash_sim_program_tear {
 	FLASH_SIM_PROGRAM_PREFIX,
 	/* Scattered bits of the new value cleared, the others still 1. */
 	FLASH_SIM_PROGRAM_BITS,
+	/*
+	 * The data's own bytes not yet written, stray bits cleared in the bytes of its blocks that
+	 * the data leaves erased (a part that programs a block in passes, or whose ECC is written
+	 * first): a field that still reads erased in a block that is not.
+	 */
+	FLASH_SIM_PROGRAM_STRAY,
 };
 
 /* The shape of a torn operation; all zero is the default (the first half of either kind). */
@@ -54,7 +61,7 @@ struct flash_sim_tear {
 	 * single page).
 	 */
 	uint32_t spare;
-	/* WORDS and BITS (both kinds): which blocks or bits; each seed gives another pattern. */
+	/* WORDS, BITS (both kinds) and STRAY: which blocks or bits; each seed another pattern. */
 	uint32_t seed;
 };
 

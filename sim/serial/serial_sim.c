@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial simulation's scheduler and its two ends. Three things happen in virtual time: a piece
  * of a line reaches the device, a piece reaches the host, and device work (one SMP request,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A whole DFU set-up over a serial line in one process and in virtual time: the simulated device
  * (sim/vtime) with its SMP serial transport, a UART line model for each direction, and a host end

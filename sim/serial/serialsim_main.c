@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu-serialsim: one whole DFU upload over a modelled serial line, in virtual time. It builds
  * the simulated device, lets the host read MCUmgr params and upload an image with the client's

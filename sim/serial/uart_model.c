@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The UART line model. Time on the line is kept in ticks of 1/baud µs, where a byte is exactly
  * bits_per_byte * 1,000,000 ticks; only the arrival times handed out are rounded, up, to µs.

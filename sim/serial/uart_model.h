@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A deterministic model of one direction of a UART line in virtual time (microseconds): bytes go
  * out back to back at the line rate, each taking bits_per_byte bit times (10 for 8N1: start, 8

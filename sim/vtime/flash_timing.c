@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The timed flash wrapper. Each operation is done on the inner device first; only an operation that
  * succeeded costs time, as a failed one never reached the flash controller. Its time is handed to

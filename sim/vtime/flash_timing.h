@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Flash timing for the virtual-time simulations (BLE, serial): a flash device that passes every
  * operation to the real (simulated) one and charges its program and erase time in virtual time,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host ends' answer queue: copies on the heap, as this is host code with a bounded count. */
 #include "packet_queue.h"
 

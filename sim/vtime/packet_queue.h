@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Whole SMP packets a simulated client end has received and its client has not read yet: a
  * bounded queue of copies, shared by the link simulations' host ends.

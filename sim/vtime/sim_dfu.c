@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One DFU upload for the link simulators, done the way a phone or laptop client does it: read the
  * device's buffer size and count, then keep buf_count - 1 full-sized requests in flight.

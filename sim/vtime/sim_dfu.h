@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the link simulators (smpdfu-blesim, smpdfu-serialsim) share around one DFU upload: their
  * main (the common options, the image to send) and the upload itself with the client's own SMP

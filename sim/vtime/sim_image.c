@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image maker for the simulation: the same layout the image tool writes for an unsigned image
  * (header padded to 0x200, payload, an unprotected TLV area holding the SHA-256 of header and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unsigned MCUboot images made up on the spot, for the link simulations and their benchmarks. */
 #ifndef SIM_IMAGE_H
 #define SIM_IMAGE_H

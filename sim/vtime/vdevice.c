@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device of the link simulations. Its main context runs on its own clock, which flash
  * operations push ahead; the link simulation compares that clock with the link's to decide what
@@ -174,9 +175,13 @@ static int power_on(struct vdevice *d)
 		boot_set_running_slot(rsp.slot);
 	}
 	smp_server_init();
-	os_mgmt_register(&d->identity);
-	img_mgmt_register();
-	img_mgmt_reset_upload();
+	if (CONFIG_MCUMGR_GRP_OS) {
+		os_mgmt_register(&d->identity);
+	}
+	if (CONFIG_MCUMGR_GRP_IMG) {
+		img_mgmt_register();
+		img_mgmt_reset_upload();
+	}
 	rc = d->cfg.transport_init(d->cfg.transport_arg);
 	if (rc < 0) {
 		return rc;

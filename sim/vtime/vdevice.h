@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A simulated device for the virtual-time link simulations (BLE, serial): flash in RAM or a file
  * with optional flash timing, the bootloader, the SMP server with its groups and the application.

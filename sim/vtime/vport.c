@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Virtual-time port: the device runs single-threaded inside the simulation, so the critical section
  * only checks its nesting, and a reboot is a request the simulation acts on between device steps.

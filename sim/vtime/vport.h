@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The port contract in virtual time, for programs that run a simulated device in-process (the BLE
  * and serial simulations, the client's ble-model transport): uptime comes from the simulation's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The device's one Bluetooth LE link: the application reaches whichever implementation the port
  * installed through these calls, and implementations report back through the callbacks of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application's side of MCUboot (<smpdfu/boot.h>): reading trailers, the swap-type table,
  * upgrade requests and confirmation, with MCUboot's meaning and 0/-errno results. Where our write
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_UTIL_LOG_LEVEL
 
 /* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
 static uint32_t running_slot;

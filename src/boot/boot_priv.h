@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals shared by the app-side boot API and the bootloader: the trailer reader and writer for
  * any BOOT_MAX_ALIGN, the swap-type table, the loader context, each mode's entry point and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MCUboot's swap-type decision (v2.2 and later) as a table: what the next boot does, from the
  * primary and secondary trailers alone. Rows are tried in order and the first match wins, so a

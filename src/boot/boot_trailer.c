@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MCUboot image trailer: where its fields sit for a given BOOT_MAX_ALIGN, how they decode,
  * and how each is written (one program per field, so a field is either erased or whole, as far as
@@ -183,12 +184,18 @@ static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
 	return true;
 }
 
-static enum boot_flag_state decode_flag(uint8_t v, uint8_t erased)
+/*
+ * A flag is the first byte of its write block (MCUboot reads that byte alone), but it is UNSET
+ * only when the whole block is erased: UNSET means "may be written", and a block with anything
+ * written beside an erased first byte is a write of the flag that began (the flash's tear) or a
+ * foreign one. Either way it cannot take the value any more: BAD, as any other torn value.
+ */
+static enum boot_flag_state decode_flag(const uint8_t *block, uint32_t wsz, uint8_t erased)
 {
-	if (v == erased) {
-		return BOOT_FLAG_UNSET;
+	if (block[0] == erased) {
+		return bytes_are(block, wsz, erased) ? BOOT_FLAG_UNSET : BOOT_FLAG_BAD;
 	}
-	return v == BOOT_FLAG_SET_VALUE ? BOOT_FLAG_SET : BOOT_FLAG_BAD;
+	return block[0] == BOOT_FLAG_SET_VALUE ? BOOT_FLAG_SET : BOOT_FLAG_BAD;
 }
 
 int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st)
@@ -198,6 +205,8 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 	uint8_t want[BOOT_MAGIC_SZ];
 	uint32_t base;
 	uint32_t len = boot_trailer_info_size(align);
+	uint32_t magic_len = boot_trailer_magic_align(align);
+	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
 
@@ -209,19 +218,24 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 		return -EIO;
 	}
 	erased = fa->dev->erased_value;
+	/* A write block wider than a cell cannot hold a field (writes refuse it): read the cell. */
+	wsz = fa->dev->write_block > 0 && fa->dev->write_block < align ? fa->dev->write_block
+								       : align;
 	boot_trailer_magic(align, want);
 
 	const uint8_t *magic = raw + len - BOOT_MAGIC_SZ;
 
-	if (bytes_are(magic, BOOT_MAGIC_SZ, erased)) {
+	/* UNSET: the magic's whole write may happen (for A = 32, its erased lead bytes too). */
+	if (bytes_are(raw + len - magic_len, magic_len, erased)) {
 		st->magic = BOOT_MAGIC_UNSET;
 	} else {
 		st->magic = memcmp(magic, want, BOOT_MAGIC_SZ) == 0 ? BOOT_MAGIC_GOOD
 								    : BOOT_MAGIC_BAD;
 	}
-	st->image_ok = decode_flag(raw[boot_trailer_image_ok_off(fa->size, align) - base], erased);
-	st->copy_done =
-		decode_flag(raw[boot_trailer_copy_done_off(fa->size, align) - base], erased);
+	st->image_ok = decode_flag(raw + (boot_trailer_image_ok_off(fa->size, align) - base), wsz,
+				   erased);
+	st->copy_done = decode_flag(raw + (boot_trailer_copy_done_off(fa->size, align) - base),
+				    wsz, erased);
 
 	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
 	info = raw[boot_trailer_swap_info_off(fa->size, align) - base];

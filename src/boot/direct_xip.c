@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Direct-XIP (MCUboot's MCUBOOT_DIRECT_XIP, optionally with _REVERT): images run from the slot they
  * were linked for and nothing is copied. The slot with the highest valid version boots (a tie goes
@@ -9,8 +10,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 #define SLOT_COUNT 2
 

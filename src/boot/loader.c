@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's entry: boot_go() runs the mode Kconfig chose over the flash map's slots. The
  * helpers every mode shares live here too: header checks, full validation with the board's keys,
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 _Static_assert(CONFIG_BOOT_COPY_BUF_SIZE >= 32 &&
 		       (CONFIG_BOOT_COPY_BUF_SIZE & (CONFIG_BOOT_COPY_BUF_SIZE - 1)) == 0,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Overwrite-only (MCUboot's MCUBOOT_OVERWRITE_ONLY with _FAST): a marked, valid secondary image is
  * copied over the primary, which gets a magic; then the secondary's header and trailer are erased.
@@ -9,8 +10,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* MCUboot's limit for overwrite-only: the image ends below swap_info (slot size - 16 - 3·A). */
 static uint32_t overwrite_max_image_size(const struct boot_loader *bl)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the two swap modes (swap-using-move, swap-using-scratch) share: status entries and how far
  * they say a swap got, the trailer fields that describe a swap, the writes that finish one, the
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 int boot_status_write(const struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
 		      uint8_t value)

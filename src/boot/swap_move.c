@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Swap using move (MCUboot's MCUBOOT_SWAP_USING_MOVE): the primary image is first moved up by one
  * sector, then the slots are exchanged sector by sector, each step recorded in the status area of
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* Values of a status entry: its state (move entries use 1); the reader only tests "erased". */
 #define MOVE_ENTRY_VALUE 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Swap using scratch (MCUboot's MCUBOOT_SWAP_USING_SCRATCH): the slots are exchanged one region at
  * a time through the scratch area, from the region that holds the swap's last sector down to the
@@ -14,8 +15,10 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "boot"
+#define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* The steps of a region; each is one status entry whose value is the step's number. */
 enum scratch_step {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Declarative decoding of an SMP request map: a table of key -> kind -> destination, filled in one
  * pass over the input. Keys may come in any order and unknown ones are skipped, as real clients
@@ -18,57 +19,55 @@ static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
 	return NULL;
 }
 
+/* The item types each kind of field accepts. */
+#define T(type) (1u << CBOR_TYPE_##type)
+static const uint16_t accepted[] = {
+	[CBOR_KIND_UINT] = T(UINT),
+	[CBOR_KIND_UINT32] = T(UINT),
+	[CBOR_KIND_INT] = T(UINT) | T(NINT),
+	[CBOR_KIND_BOOL] = T(BOOL),
+	/* Zephyr's own clients send a bool, Python smp sends 0/1: both mean the same. */
+	[CBOR_KIND_BOOL_OR_UINT] = T(BOOL) | T(UINT),
+	[CBOR_KIND_TSTR] = T(TSTR),
+	[CBOR_KIND_BSTR] = T(BSTR),
+	/* A null is present on the wire but absent for the caller. */
+	[CBOR_KIND_BSTR_OR_NULL] = T(BSTR) | T(NULL),
+};
+#undef T
+
 /* Stores one value through its field if the kind accepts it; 0 or -EINVAL. */
 static int store_value(struct cbor_field *f, const struct cbor_item *val)
 {
+	if ((unsigned int)f->kind >= sizeof(accepted) / sizeof(accepted[0]) ||
+	    !(accepted[f->kind] & (1u << val->type))) {
+		return -EINVAL;
+	}
 	switch (f->kind) {
 	case CBOR_KIND_UINT:
-		if (val->type != CBOR_TYPE_UINT) {
-			return -EINVAL;
-		}
 		*f->out.u = val->u;
 		break;
+	case CBOR_KIND_UINT32:
+		if (val->u > UINT32_MAX) {
+			return -EINVAL;
+		}
+		*f->out.u32 = (uint32_t)val->u;
+		break;
 	case CBOR_KIND_INT:
-		if ((val->type != CBOR_TYPE_UINT && val->type != CBOR_TYPE_NINT) ||
-		    val->u > INT64_MAX) {
+		if (val->u > INT64_MAX) {
 			return -EINVAL;
 		}
 		*f->out.i = val->type == CBOR_TYPE_UINT ? (int64_t)val->u : val->i;
 		break;
 	case CBOR_KIND_BOOL:
-		if (val->type != CBOR_TYPE_BOOL) {
-			return -EINVAL;
-		}
-		*f->out.b = val->b;
-		break;
 	case CBOR_KIND_BOOL_OR_UINT:
-		/* Zephyr's own clients send a bool, Python smp sends 0/1: both mean the same. */
-		if (val->type == CBOR_TYPE_BOOL) {
-			*f->out.b = val->b;
-		} else if (val->type == CBOR_TYPE_UINT) {
-			*f->out.b = val->u != 0;
-		} else {
-			return -EINVAL;
-		}
-		break;
-	case CBOR_KIND_TSTR:
-		if (val->type != CBOR_TYPE_TSTR) {
-			return -EINVAL;
-		}
-		*f->out.v = val->v;
-		break;
-	case CBOR_KIND_BSTR:
-	case CBOR_KIND_BSTR_OR_NULL:
-		if (f->kind == CBOR_KIND_BSTR_OR_NULL && val->type == CBOR_TYPE_NULL) {
-			return 0; /* present on the wire, absent for the caller */
-		}
-		if (val->type != CBOR_TYPE_BSTR) {
-			return -EINVAL;
-		}
-		*f->out.v = val->v;
+		*f->out.b = val->type == CBOR_TYPE_BOOL ? val->b : val->u != 0;
 		break;
 	default:
-		return -EINVAL;
+		if (val->type == CBOR_TYPE_NULL) {
+			return 0;
+		}
+		*f->out.v = val->v;
+		break;
 	}
 	f->found = true;
 	return 0;

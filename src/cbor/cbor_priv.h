@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the CBOR reader shares with the map decoder and nobody else: a skip that knows how deep the
  * caller already is, so one nesting limit covers a whole request and not each value separately.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CBOR pull reader: decodes one item head at a time from a caller-owned buffer, returning views
  * into it, and skips whole items with an explicit fixed-size stack instead of recursion, so hostile
@@ -35,140 +36,96 @@ size_t cbor_reader_remaining(const struct cbor_reader *r)
 	return (size_t)(r->end - r->p);
 }
 
-static uint64_t load_be(const uint8_t *p, size_t n)
+/* The item is well formed: the reader moves past it. */
+static int advance(struct cbor_reader *r, const uint8_t *next)
 {
-	uint64_t v = 0;
-
-	for (size_t k = 0; k < n; k++) {
-		v = (v << 8) | p[k];
-	}
-	return v;
-}
-
-/* Major type 7: everything is decided by the additional info and the argument. */
-static void read_simple(struct cbor_item *it, unsigned int ai, uint64_t arg)
-{
-	switch (ai) {
-	case SIMPLE_FALSE:
-	case SIMPLE_TRUE:
-		it->type = CBOR_TYPE_BOOL;
-		it->b = ai == SIMPLE_TRUE;
-		break;
-	case SIMPLE_NULL:
-		it->type = CBOR_TYPE_NULL;
-		break;
-	case SIMPLE_UNDEFINED:
-		it->type = CBOR_TYPE_UNDEFINED;
-		break;
-	case AI_UINT8:
-		/* f8 xx is taken whatever xx is; nothing here gives it a meaning anyway. */
-		it->type = CBOR_TYPE_SIMPLE;
-		it->u = arg;
-		break;
-	case AI_UINT8 + 1:
-	case AI_UINT8 + 2:
-	case AI_UINT64:
-		/* Half, single or double: the bits are kept raw, nothing in SMP needs the value. */
-		it->type = CBOR_TYPE_FLOAT;
-		it->u = arg;
-		break;
-	default:
-		it->type = CBOR_TYPE_SIMPLE;
-		it->u = ai;
-		break;
-	}
+	r->p = next;
+	return 0;
 }
 
 int cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 {
+	/* The item type of each major type; 7 is refined from the additional info below. */
+	static const uint8_t types[8] = {
+		CBOR_TYPE_UINT, CBOR_TYPE_NINT,	 CBOR_TYPE_BSTR, CBOR_TYPE_TSTR,
+		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP, CBOR_TYPE_TAG,	CBOR_TYPE_SIMPLE,
+	};
 	const uint8_t *p = r->p;
 	size_t left = cbor_reader_remaining(r);
 	unsigned int major;
 	unsigned int ai;
-	uint64_t arg = 0;
-	bool indefinite = false;
+	uint64_t arg;
 
 	memset(it, 0, sizeof(*it));
 	if (left == 0) {
 		return -ENODATA;
 	}
-	major = p[0] >> 5;
-	ai = p[0] & 0x1fu;
-	p++;
+	major = *p >> 5;
+	ai = *p++ & 0x1fu;
 	left--;
-
-	if (ai < AI_UINT8) {
-		arg = ai;
-	} else if (ai <= AI_UINT64) {
+	arg = ai;
+	if (ai >= AI_UINT8 && ai <= AI_UINT64) {
 		/* Non-shortest arguments are accepted: peers are not required to be canonical. */
 		size_t n = (size_t)1 << (ai - AI_UINT8);
 
 		if (n > left) {
 			return -EINVAL;
 		}
-		arg = load_be(p, n);
-		p += n;
 		left -= n;
-	} else if (ai < AI_INDEFINITE) {
+		for (arg = 0; n > 0; n--) {
+			arg = arg << 8 | *p++;
+		}
+	} else if (ai > AI_UINT64 && ai < AI_INDEFINITE) {
 		return -EINVAL; /* 28..30 are reserved */
-	} else {
-		indefinite = true;
 	}
+	it->indefinite = ai == AI_INDEFINITE;
+	it->type = types[major];
+	it->u = it->indefinite ? 0 : arg;
 
 	switch (major) {
-	case 0:
 	case 1:
-	case 6:
-		if (indefinite) {
-			return -EINVAL;
-		}
-		if (major == 0) {
-			it->type = CBOR_TYPE_UINT;
-		} else if (major == 1) {
-			it->type = CBOR_TYPE_NINT;
-		} else {
-			it->type = CBOR_TYPE_TAG;
-		}
-		it->u = arg;
-		if (major == 1 && arg <= INT64_MAX) {
+		if (arg <= INT64_MAX) {
 			it->i = -1 - (int64_t)arg;
 		}
-		break;
+		/* fall through */
+	case 0:
+	case 6:
+		return it->indefinite ? -EINVAL : advance(r, p);
 	case 2:
 	case 3:
 		/* Chunked strings would need a copy to give one view; SMP peers never send them. */
-		if (indefinite || arg > left) {
+		if (it->indefinite || arg > left) {
 			return -EINVAL;
 		}
-		it->type = major == 2 ? CBOR_TYPE_BSTR : CBOR_TYPE_TSTR;
-		it->u = arg;
 		it->v.ptr = p;
 		it->v.len = (size_t)arg;
-		p += (size_t)arg;
-		break;
+		return advance(r, p + arg);
 	case 4:
 	case 5:
-		it->type = major == 4 ? CBOR_TYPE_ARRAY : CBOR_TYPE_MAP;
-		it->indefinite = indefinite;
 		/*
 		 * Every member takes at least one byte: a count the input cannot hold is a
 		 * truncation, and refusing it here also keeps 2 * pairs within size_t for the skip.
 		 */
-		if (!indefinite && arg > (major == 4 ? left : left / 2)) {
+		if (!it->indefinite && arg > (major == 4 ? left : left / 2)) {
 			return -EINVAL;
 		}
-		it->u = arg;
-		break;
+		return advance(r, p);
 	default:
-		if (indefinite) {
+		/* Floats keep their raw bits in .u; f8 xx is taken whatever xx is. */
+		if (it->indefinite) {
 			it->type = CBOR_TYPE_BREAK;
-		} else {
-			read_simple(it, ai, arg);
+		} else if (ai >= SIMPLE_FALSE && ai <= SIMPLE_UNDEFINED) {
+			/* Their value is the type itself (and .b): no argument. */
+			it->type = ai == SIMPLE_NULL	   ? CBOR_TYPE_NULL
+				   : ai == SIMPLE_UNDEFINED ? CBOR_TYPE_UNDEFINED
+							   : CBOR_TYPE_BOOL;
+			it->b = ai == SIMPLE_TRUE;
+			it->u = 0;
+		} else if (ai > AI_UINT8) {
+			it->type = CBOR_TYPE_FLOAT;
 		}
-		break;
+		return advance(r, p);
 	}
-	r->p = p;
-	return 0;
 }
 
 int cbor_read(struct cbor_reader *r, struct cbor_item *it)
@@ -190,61 +147,54 @@ static int read_member(struct cbor_reader *r, struct cbor_item *it)
 	return 0;
 }
 
-/* One open container of the skip stack. */
-struct skip_frame {
-	size_t left;     /* definite: members still to read, two per map pair */
-	bool indefinite; /* members run until a break instead */
-	bool map;
-	bool odd;        /* indefinite map: a key was read, its value not yet */
-};
+/*
+ * The skip stack: per open container, the members still to read of a definite one, or these
+ * flags for an indefinite one (members then run until a break).
+ */
+#define SKIP_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define SKIP_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
+#define SKIP_ODD ((size_t)1 << (sizeof(size_t) * 8 - 3)) /* a map's key read, its value not yet */
 
 int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, unsigned int outer)
 {
-	struct skip_frame stack[SKIP_STACK_LEN];
+	size_t stack[SKIP_STACK_LEN];
 	unsigned int top = 0;
 	struct cbor_item it = *head;
-	struct skip_frame *f;
 
 	for (;;) {
-		/* `it` has just been read: open what it starts. */
+		/* `it` has just been read: open what it starts. A tag wraps one item, no level. */
 		if (it.type == CBOR_TYPE_TAG) {
-			/* A tag wraps exactly one item and takes no nesting level of its own. */
 			if (read_member(r, &it) < 0) {
 				return -EINVAL;
 			}
 			continue;
 		}
 		if (it.type == CBOR_TYPE_ARRAY || it.type == CBOR_TYPE_MAP) {
-			bool map = it.type == CBOR_TYPE_MAP;
-			size_t avail = cbor_reader_remaining(r);
-			unsigned int level = outer + top + 1;
+			size_t per = it.type == CBOR_TYPE_MAP ? 2 : 1;
 
-			if (level > MAX_DEPTH) {
+			/* The count is checked again: the head may not come from the reader. */
+			if (outer + top + 1 > MAX_DEPTH ||
+			    (!it.indefinite && it.u > cbor_reader_remaining(r) / per)) {
 				return -EINVAL;
 			}
-			/* Checked again: the head may not have come from the reader. */
-			if (!it.indefinite && it.u > (map ? avail / 2 : avail)) {
-				return -EINVAL;
-			}
-			f = &stack[top++];
-			f->indefinite = it.indefinite;
-			f->map = map;
-			f->odd = false;
-			f->left = it.indefinite ? 0 : (size_t)it.u * (map ? 2 : 1);
+			stack[top++] = it.indefinite ? SKIP_INDEFINITE | (per == 2 ? SKIP_MAP : 0)
+						     : (size_t)it.u * per;
 		}
 
 		/* Find the next member to read, closing every container that is complete. */
 		for (;;) {
+			size_t *f;
+
 			if (top == 0) {
 				return 0;
 			}
 			f = &stack[top - 1];
-			if (!f->indefinite) {
-				if (f->left == 0) {
+			if (!(*f & SKIP_INDEFINITE)) {
+				if (*f == 0) {
 					top--;
 					continue;
 				}
-				f->left--;
+				(*f)--;
 				if (read_member(r, &it) < 0) {
 					return -EINVAL;
 				}
@@ -254,13 +204,15 @@ int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, u
 				return -EINVAL;
 			}
 			if (it.type == CBOR_TYPE_BREAK) {
-				if (f->map && f->odd) {
+				if (*f & SKIP_ODD) {
 					return -EINVAL; /* a key without a value */
 				}
 				top--;
 				continue;
 			}
-			f->odd = !f->odd;
+			if (*f & SKIP_MAP) {
+				*f ^= SKIP_ODD;
+			}
 			break;
 		}
 	}

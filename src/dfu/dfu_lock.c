@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The DFU lock: the current and the previous owner under the port's critical section. A claim of
  * the free lock by an owner other than the previous one is a hand-over, and the previous owner
@@ -11,7 +12,10 @@
 #include <smpdfu/dfu_lock.h>
 #include <smpdfu/port.h>
 
+#include "log.h"
+
 #define LOG_MODULE "dfu_lock"
+#define LOG_LEVEL CONFIG_DESKTOP_DFU_LOCK_LOG_LEVEL
 
 static const struct dfu_lock_owner *current_owner;
 static const struct dfu_lock_owner *previous_owner;

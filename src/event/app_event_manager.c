@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The event queue and its dispatcher: one FIFO filled from any context under the critical section
  * and emptied in the main context, each event logged, handed to the table's subscribers of its type
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "event_pool.h"
+#include "log.h"
 
 #define LOG_MODULE "app_event_manager"
+#define LOG_LEVEL CONFIG_APP_EVENT_MANAGER_LOG_LEVEL
 
 #define LOG_TEXT_SIZE                                                                              \
 	(CONFIG_APP_EVENT_MANAGER_SHOW_EVENTS ? CONFIG_APP_EVENT_MANAGER_LOG_BUF_SIZE : 1)

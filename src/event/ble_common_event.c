@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Bluetooth LE peer event types of CAF ble_state, with their log lines. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The ble_smp_transfer_event type. Without a payload it is logged by its name alone. */
 #include <smpdfu/events/ble_smp_event.h>
 

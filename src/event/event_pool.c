@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The event pool: CONFIG_APP_EVENT_MANAGER_POOL_SIZE blocks of
  * CONFIG_APP_EVENT_MANAGER_MAX_EVENT_SIZE bytes (rounded up to the strictest alignment), a free

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The fixed pool that events are allocated from (private to src/event). Each block has a state,
  * so a double free, a double submit or a pointer that is not a block fails an assertion instead

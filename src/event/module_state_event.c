@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The module_state_event type: its definition, its log line ("main READY") and the helpers that
  * submit and test it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash map: named areas of flash devices and area-relative access to them. Every access is
  * checked against its area here, so a wrong offset from an upper layer fails with -EINVAL before
@@ -7,11 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <smpdfu/flash.h>
 
 /* Chunk for erased checks: small enough for any device stack, large enough to keep reads few. */
-#define ERASED_CHECK_CHUNK 64
+#define ERASED_CHECK_CHUNK 256
 
 /* One map per device image; init replaces it (tests build several maps one after another). */
 static const struct flash_area *map_areas;
@@ -81,68 +83,78 @@ const struct flash_area *flash_area_get(enum flash_area_id id)
 	return NULL;
 }
 
-static bool range_is_inside(const struct flash_area *fa, uint32_t off, size_t len)
+/* The unit both ends of an access must be multiples of. */
+enum access_unit { UNIT_BYTE, UNIT_WRITE_BLOCK, UNIT_PAGE };
+
+/* [off, off + len) lies inside the area and both its ends are multiples of the unit. */
+static bool range_is_valid(const struct flash_area *fa, uint32_t off, size_t len,
+			   enum access_unit unit)
 {
-	return fa != NULL && fa->dev != NULL && off <= fa->size && len <= fa->size - off;
+	uint32_t align;
+
+	if (fa == NULL || fa->dev == NULL || off > fa->size || len > fa->size - off) {
+		return false;
+	}
+	/* Areas start on a page boundary, so area alignment is device alignment. */
+	align = unit == UNIT_PAGE ? fa->dev->page_size :
+		unit == UNIT_WRITE_BLOCK ? fa->dev->write_block : 1;
+	return off % align == 0 && len % align == 0;
+}
+
+/* One checked access: read into buf, program from it, or erase (buf unused). */
+static int area_access(const struct flash_area *fa, uint32_t off, const void *buf, size_t len,
+		       enum access_unit unit)
+{
+	const struct flash_device *dev;
+
+	if (!range_is_valid(fa, off, len, unit) || (buf == NULL && len != 0 && unit != UNIT_PAGE)) {
+		return -EINVAL;
+	}
+	if (len == 0) {
+		return 0;
+	}
+	dev = fa->dev;
+	off += fa->off;
+	if (unit == UNIT_BYTE) {
+		return dev->ops->read(dev, off, (void *)buf, len);
+	}
+	return unit == UNIT_WRITE_BLOCK ? dev->ops->program(dev, off, buf, len)
+					: dev->ops->erase(dev, off, len);
 }
 
 int flash_area_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len)
 {
-	if (!range_is_inside(fa, off, len) || (dst == NULL && len != 0)) {
-		return -EINVAL;
-	}
-	if (len == 0) {
-		return 0;
-	}
-	return fa->dev->ops->read(fa->dev, fa->off + off, dst, len);
+	return area_access(fa, off, dst, len, UNIT_BYTE);
 }
 
 int flash_area_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len)
 {
-	if (!range_is_inside(fa, off, len) || (src == NULL && len != 0)) {
-		return -EINVAL;
-	}
-	/* Areas start on a page boundary, so area alignment is device alignment. */
-	if (off % fa->dev->write_block != 0 || len % fa->dev->write_block != 0) {
-		return -EINVAL;
-	}
-	if (len == 0) {
-		return 0;
-	}
-	return fa->dev->ops->program(fa->dev, fa->off + off, src, len);
+	return area_access(fa, off, src, len, UNIT_WRITE_BLOCK);
 }
 
 int flash_area_erase(const struct flash_area *fa, uint32_t off, size_t len)
 {
-	if (!range_is_inside(fa, off, len)) {
-		return -EINVAL;
-	}
-	if (off % fa->dev->page_size != 0 || len % fa->dev->page_size != 0) {
-		return -EINVAL;
-	}
-	if (len == 0) {
-		return 0;
-	}
-	return fa->dev->ops->erase(fa->dev, fa->off + off, len);
+	return area_access(fa, off, NULL, len, UNIT_PAGE);
 }
 
+/*
+ * Read a chunk at a time and compared as a whole, the way memcmp() compares (by words, vector
+ * registers where the C library has them): every page an upload reaches is checked before it is
+ * written. A chunk is erased when its first byte is and every byte equals the next one.
+ */
 bool flash_area_is_erased(const struct flash_area *fa, uint32_t off, size_t len)
 {
 	uint8_t chunk[ERASED_CHECK_CHUNK];
 
-	if (!range_is_inside(fa, off, len)) {
+	if (!range_is_valid(fa, off, len, UNIT_BYTE)) {
 		return false;
 	}
 	while (len > 0) {
 		size_t n = len < sizeof(chunk) ? len : sizeof(chunk);
 
-		if (fa->dev->ops->read(fa->dev, fa->off + off, chunk, n) < 0) {
+		if (fa->dev->ops->read(fa->dev, fa->off + off, chunk, n) < 0 ||
+		    chunk[0] != fa->dev->erased_value || memcmp(chunk, chunk + 1, n - 1) != 0) {
 			return false;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (chunk[i] != fa->dev->erased_value) {
-				return false;
-			}
 		}
 		off += (uint32_t)n;
 		len -= n;

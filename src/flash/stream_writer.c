@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streaming writer behind image uploads: data arrives in pieces of any size and is programmed
  * in whole write blocks, erasing each page only when data first reaches it, so an upload never
@@ -23,24 +24,23 @@ int stream_writer_open(struct stream_writer *sw, const struct flash_area *fa)
 	    dev->page_size % dev->write_block != 0 || fa->size % dev->page_size != 0) {
 		return -EINVAL;
 	}
+	memset(sw, 0, sizeof(*sw));
 	sw->fa = fa;
-	sw->written = 0;
-	sw->erased_upto = 0;
-	sw->buf_len = 0;
 	return 0;
 }
 
 /*
- * Makes [erased_upto, end) erased, one page at a time and only for pages that are not erased
- * already. The whole page is checked, not only the part about to be written: a page left half
- * written by an earlier attempt must be erased before anything is programmed into it.
+ * Programs len bytes (whole blocks) at off after making [erased_upto, off + len) erased, one page
+ * at a time and only for pages that are not erased already. The whole page is checked, not only
+ * the part about to be written: a page left half written by an earlier attempt must be erased
+ * before anything is programmed into it.
  */
-static int erase_ahead(struct stream_writer *sw, uint32_t end)
+static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
 {
 	const struct flash_area *fa = sw->fa;
 	uint32_t page = fa->dev->page_size;
 
-	while (sw->erased_upto < end) {
+	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
 		if (!flash_area_is_erased(fa, sw->erased_upto, page)) {
 			int rc = flash_area_erase(fa, sw->erased_upto, page);
 
@@ -48,94 +48,57 @@ static int erase_ahead(struct stream_writer *sw, uint32_t end)
 				return rc;
 			}
 		}
-		sw->erased_upto += page;
 	}
-	return 0;
-}
-
-static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
-{
-	int rc = erase_ahead(sw, off + len);
-
-	if (rc < 0) {
-		return rc;
-	}
-	return flash_area_program(sw->fa, off, src, len);
-}
-
-/*
- * After a flush that padded a partial block the stream cannot continue: that block is programmed
- * and the next byte's place in it can no longer be written. Normally buf_len == written % block.
- */
-static bool stream_is_closed_by_padding(const struct stream_writer *sw)
-{
-	return sw->buf_len == 0 && sw->written % sw->fa->dev->write_block != 0;
+	return flash_area_program(fa, off, src, len);
 }
 
 /*
  * A flash error leaves the writer where it failed (part of the piece may be programmed); the
  * caller gives up on the stream and opens it again, as an upload restarts from offset 0 anyway.
+ * Normally buf_len == written % block: after a flush that padded a partial block it is 0 with a
+ * partial block written, and the stream cannot continue (that block is programmed).
  */
 int stream_writer_write(struct stream_writer *sw, const void *data, size_t len)
 {
 	const uint8_t *src = data;
 	uint32_t block;
-	uint32_t whole;
-	int rc;
 
 	if (sw == NULL || sw->fa == NULL || (data == NULL && len != 0)) {
 		return -EINVAL;
 	}
-	if (stream_is_closed_by_padding(sw)) {
+	block = sw->fa->dev->write_block;
+	if (sw->buf_len != sw->written % block) {
 		return -EINVAL;
 	}
 	/* Refuse the whole piece up front so that nothing of it reaches flash. */
 	if (len > sw->fa->size - sw->written) {
 		return -ENOSPC;
 	}
-	if (len == 0) {
-		return 0;
-	}
-	block = sw->fa->dev->write_block;
-
-	/* Complete the buffered block first: it sits before everything in this piece. */
-	if (sw->buf_len > 0) {
-		uint32_t n = block - sw->buf_len;
+	while (len > 0) {
+		/* Whole blocks go straight from the caller's data; a partial one waits in buf. */
+		uint32_t whole = sw->buf_len == 0 ? (uint32_t)(len - len % block) : 0;
+		uint32_t n = whole > 0 ? whole : block - sw->buf_len;
+		int rc;
 
 		if (n > len) {
 			n = (uint32_t)len;
 		}
-		memcpy(&sw->buf[sw->buf_len], src, n);
-		sw->buf_len += n;
+		if (whole == 0) {
+			memcpy(&sw->buf[sw->buf_len], src, n);
+			sw->buf_len += n;
+		}
 		sw->written += n;
 		src += n;
 		len -= n;
-		if (sw->buf_len < block) {
-			return 0;
+		if (whole > 0 || sw->buf_len == block) {
+			rc = whole > 0 ? program_at(sw, sw->written - n, src - n, n)
+				       : program_at(sw, sw->written - block, sw->buf, block);
+			if (rc < 0) {
+				return rc;
+			}
+			sw->buf_len = 0;
 		}
-		rc = program_at(sw, sw->written - block, sw->buf, block);
-		if (rc < 0) {
-			return rc;
-		}
-		sw->buf_len = 0;
 	}
-
-	/* Hot path: every whole block goes straight from the caller's data in one program call. */
-	whole = (uint32_t)(len - len % block);
-	if (whole > 0) {
-		rc = program_at(sw, sw->written, src, whole);
-		if (rc < 0) {
-			return rc;
-		}
-		sw->written += whole;
-		src += whole;
-		len -= whole;
-	}
-
-	/* The tail waits in the buffer for the next piece or the flush. */
-	memcpy(sw->buf, src, len);
-	sw->buf_len = (uint32_t)len;
-	sw->written += (uint32_t)len;
 	return 0;
 }
 
@@ -153,9 +116,8 @@ int stream_writer_flush(struct stream_writer *sw)
 	block = sw->fa->dev->write_block;
 	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value, block - sw->buf_len);
 	rc = program_at(sw, sw->written - sw->buf_len, sw->buf, block);
-	if (rc < 0) {
-		return rc;
+	if (rc == 0) {
+		sw->buf_len = 0;
 	}
-	sw->buf_len = 0;
-	return 0;
+	return rc;
 }

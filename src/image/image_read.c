@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reads MCUboot images out of a flash area. Every offset is checked against the area and the TLV
  * area before it is used, so a hostile header or TLV chain can make us say "invalid" but never

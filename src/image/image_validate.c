@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Full validation of an MCUboot image in a flash area, as the bootloader does before it boots or
  * swaps: the hash recomputed from flash, the signature by a trusted key, and the TLV rules. All

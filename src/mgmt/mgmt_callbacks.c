@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The notification hook registry: an intrusive list of caller-owned callbacks, called in
  * registration order. The first non-OK answer decides; later callbacks still see it as prev_status.

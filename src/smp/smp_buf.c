@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The packet buffer pool and the receive queue. Transports take buffers from the pool in any
- * context; the processing context drains the queue in order, and a transport whose client is gone
- * takes that client's units back out. The pool size is what params reports as buf_count, so a
- * client's window really is bounded by it.
+ * context; the processing context drains the queue in order and builds each answer in a buffer of
+ * the same pool, and a transport whose client is gone takes that client's units back out. The
+ * pool size is what params reports as buf_count; receiving leaves the last buffer for the answer,
+ * so a client's window of buf_count - 1 is what the device really queues, and a request it
+ * accepted is never dropped for want of a buffer to answer in.
  */
 #include <stddef.h>
 
@@ -15,31 +18,62 @@ static struct smp_buf pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 static struct smp_buf *free_list;
 static struct smp_buf *queue_head;
 static struct smp_buf *queue_tail;
+/* An answer holds a buffer: requests may then take the last free one. */
+static bool answering;
 
 void smp_buf_pool_init(void)
 {
 	free_list = NULL;
 	queue_head = NULL;
 	queue_tail = NULL;
+	answering = false;
 	for (size_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT; i++) {
 		pool[i].next = free_list;
 		free_list = &pool[i];
 	}
 }
 
-struct smp_buf *smp_buf_alloc(void)
+/*
+ * The first free buffer, if enough are free (the free list is at most NETBUF_COUNT long): a
+ * request needs two while no answer holds a buffer, so that the answer always finds one.
+ */
+static struct smp_buf *take(bool for_answer)
 {
 	unsigned int key = port_critical_enter();
 	struct smp_buf *b = free_list;
+	size_t need = for_answer || answering ? 1 : 2;
 
+	for (const struct smp_buf *it = b; need > 0 && it != NULL; it = it->next) {
+		need--;
+	}
+	if (need > 0) {
+		b = NULL;
+	}
 	if (b != NULL) {
 		free_list = b->next;
 		b->next = NULL;
 		b->len = 0;
 		b->tp = NULL;
+		answering = answering || for_answer;
 	}
 	port_critical_exit(key);
 	return b;
+}
+
+struct smp_buf *smp_buf_alloc(void)
+{
+	return take(false);
+}
+
+struct smp_buf *smp_buf_alloc_answer(void)
+{
+	return take(true);
+}
+
+void smp_buf_free_answer(struct smp_buf *b)
+{
+	answering = false;
+	smp_buf_free(b);
 }
 
 void smp_buf_free(struct smp_buf *b)
@@ -125,7 +159,7 @@ bool smp_rx_process_one(void)
 	if (b == NULL) {
 		return false;
 	}
-	smp_process_unit(b->tp, b->peer, b->data, b->len);
+	smp_process_unit(b->tp, smp_buf_peer(b), b->data, b->len);
 	smp_buf_free(b);
 	return true;
 }

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP dispatcher: splits a transport unit into packets, checks each header, finds the handler
  * in the group registry, runs it with the command hooks around it, and sends one response per
- * packet. Every SMP-level and group error is turned into wire form here and nowhere else.
+ * packet from a buffer of the pool. Answers and errors leave by one path: a status that is not
+ * success replaces what the handler wrote with the error map, here and nowhere else.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -11,18 +13,25 @@
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
 
+#include "log.h"
 #include "smp_internal.h"
 
 #define LOG_MODULE "smp"
+#define LOG_LEVEL CONFIG_MCUMGR_SMP_LOG_LEVEL
 
 static struct smp_group *groups;
-/* One response is built at a time, in the processing context. */
-static uint8_t rsp_buf[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
+/* The reason of the last status made (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE only). */
+static const char *status_rsn;
 
 void smp_server_init(void)
 {
 	groups = NULL;
 	smp_buf_pool_init();
+}
+
+void smp_status_explain(const char *rsn)
+{
+	status_rsn = rsn;
 }
 
 void smp_group_register(struct smp_group *g)
@@ -36,12 +45,12 @@ void smp_group_register(struct smp_group *g)
 
 static const struct smp_group *find_group(uint16_t id)
 {
-	for (const struct smp_group *g = groups; g != NULL; g = g->next) {
-		if (g->id == id) {
-			return g;
-		}
+	const struct smp_group *g = groups;
+
+	while (g != NULL && g->id != id) {
+		g = g->next;
 	}
-	return NULL;
+	return g;
 }
 
 /* The handler for this header, or NULL (unknown group, command or op: ENOTSUP). */
@@ -49,81 +58,10 @@ static smp_handler_fn find_handler(const struct smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
 
-	if (g == NULL || hdr->id >= g->handler_count) {
+	if (g == NULL || hdr->id >= g->handler_count || (hdr->op & ~SMP_OP_WRITE) != 0) {
 		return NULL;
 	}
-	if (hdr->op == SMP_OP_READ) {
-		return g->handlers[hdr->id].read;
-	}
-	if (hdr->op == SMP_OP_WRITE) {
-		return g->handlers[hdr->id].write;
-	}
-	return NULL;
-}
-
-/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
-static uint16_t translate_group_err(uint16_t group, uint16_t rc)
-{
-	const struct smp_group *g = find_group(group);
-
-	if (g == NULL || g->translate_err == NULL) {
-		return MGMT_ERR_EUNKNOWN;
-	}
-	return g->translate_err(rc);
-}
-
-static void put_error_body(struct cbor_writer *w, uint8_t version, struct smp_status st)
-{
-	cbor_put_map_indef(w);
-	if (st.group_err && version >= SMP_VERSION_2) {
-		cbor_put_cstr(w, "err");
-		cbor_put_map_indef(w);
-		cbor_put_cstr(w, "group");
-		cbor_put_uint(w, st.group);
-		cbor_put_cstr(w, "rc");
-		cbor_put_uint(w, st.rc);
-		cbor_put_break(w);
-	} else {
-		uint16_t rc = st.group_err ? translate_group_err(st.group, st.rc) : st.rc;
-
-		cbor_put_cstr(w, "rc");
-		cbor_put_uint(w, rc);
-		if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && st.rsn != NULL) {
-			cbor_put_cstr(w, "rsn");
-			cbor_put_cstr(w, st.rsn);
-		}
-	}
-	cbor_put_break(w);
-}
-
-static void send_response(struct smp_transport *tp, const uint8_t *peer,
-			  const struct smp_hdr *req_hdr, size_t body_len)
-{
-	struct smp_hdr rsp = {
-		.op = req_hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
-		.version = req_hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : req_hdr->version,
-		.flags = 0,
-		.len = (uint16_t)body_len,
-		.group = req_hdr->group,
-		.seq = req_hdr->seq,
-		.id = req_hdr->id,
-	};
-	int rc;
-
-	smp_hdr_encode(&rsp, rsp_buf);
-	rc = tp->send(tp, peer, rsp_buf, SMP_HDR_SIZE + body_len);
-	if (rc < 0) {
-		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, req_hdr->seq, rc);
-	}
-}
-
-static size_t build_error(const struct smp_hdr *hdr, struct smp_status st)
-{
-	struct cbor_writer w;
-
-	cbor_writer_init(&w, rsp_buf + SMP_HDR_SIZE, sizeof(rsp_buf) - SMP_HDR_SIZE);
-	put_error_body(&w, hdr->version, st);
-	return w.len;
+	return hdr->op == SMP_OP_READ ? g->handlers[hdr->id].read : g->handlers[hdr->id].write;
 }
 
 /* Screens the header before any handler: version, op, group and command. */
@@ -142,11 +80,14 @@ static struct smp_status check_header(const struct smp_hdr *hdr, smp_handler_fn 
 	return smp_ok();
 }
 
-static struct smp_status run_handler(smp_handler_fn handler, struct smp_request *req)
+/* Runs the handler of a request that passed check_header(), after the command-received hook. */
+static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
 {
+	const struct smp_hdr *hdr = req->hdr;
+
 	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
 		struct mgmt_evt_op_cmd_arg arg = {
-			.group = req->hdr->group, .id = req->hdr->id, .op = req->hdr->op
+			.group = hdr->group, .id = hdr->id, .op = hdr->op
 		};
 		int32_t rc = 0;
 		uint16_t group = 0;
@@ -157,37 +98,57 @@ static struct smp_status run_handler(smp_handler_fn handler, struct smp_request 
 			return mgmt_cb_status(ret, rc, group);
 		}
 	}
+	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {
+		cbor_put_cstr(req->rsp, "rc");
+		cbor_put_uint(req->rsp, 0);
+	}
 	return handler(req);
 }
 
-static void notify_done(const struct smp_hdr *hdr, int32_t err)
+/*
+ * The error map in place of whatever the handler wrote: {"err": {"group", "rc"}} for a group error
+ * to an SMP v2 request, else {"rc"} (a group's code translated for v1) with the reason if verbose.
+ */
+static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status st)
 {
-	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
-		struct mgmt_evt_op_cmd_arg arg = { .group = hdr->group, .id = hdr->id, .err = err };
+	uint16_t rc = smp_status_rc(st);
 
-		mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL, NULL);
+	w->len = 1; /* after the map's head */
+	w->overflow = false;
+	if (smp_status_is_group_err(st) && version >= SMP_VERSION_2) {
+		cbor_put_cstr(w, "err");
+		cbor_put_map_indef(w);
+		cbor_put_cstr(w, "group");
+		cbor_put_uint(w, smp_status_group(st));
+		cbor_put_cstr(w, "rc");
+		cbor_put_uint(w, rc);
+		cbor_put_break(w);
+		return;
+	}
+	if (smp_status_is_group_err(st)) {
+		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
+		const struct smp_group *g = find_group(smp_status_group(st));
+
+		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
+							   : MGMT_ERR_EUNKNOWN;
+	}
+	cbor_put_cstr(w, "rc");
+	cbor_put_uint(w, rc);
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {
+		cbor_put_cstr(w, "rsn");
+		cbor_put_cstr(w, status_rsn);
 	}
 }
 
 /*
- * Handles one packet whose header is complete and whose payload is all there. Returns false when
- * the rest of the unit must be dropped (an SMP-level error, like Zephyr).
+ * Answers one packet whose payload is all there (hdr->len of it at payload, or NULL when the
+ * header promised more than arrived). Returns false when the rest of the unit must be dropped: an
+ * SMP-level error, like Zephyr.
  */
-static bool process_packet(struct smp_transport *tp, const uint8_t *peer, const struct smp_hdr *hdr,
-			   const uint8_t *payload)
+static bool answer(struct smp_transport *tp, const uint8_t *peer, const struct smp_hdr *hdr,
+		   const uint8_t *payload, uint8_t *out)
 {
-	smp_handler_fn handler = NULL;
-	struct smp_status st = check_header(hdr, &handler);
 	struct cbor_writer w;
-	size_t body_len;
-
-	if (!smp_status_is_ok(st)) {
-		LOG_DBG("seq %u: group %u id %u op %u: rc %u", hdr->seq, hdr->group, hdr->id,
-			hdr->op, st.rc);
-		send_response(tp, peer, hdr, build_error(hdr, st));
-		return false;
-	}
-
 	struct smp_request req = {
 		.hdr = hdr,
 		.payload = { .ptr = payload, .len = hdr->len },
@@ -195,51 +156,79 @@ static bool process_packet(struct smp_transport *tp, const uint8_t *peer, const 
 		.tp = tp,
 		.peer = peer,
 	};
+	smp_handler_fn handler = NULL;
+	struct smp_status st;
+	struct smp_hdr rsp = {
+		.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
+		.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
+		.group = hdr->group,
+		.seq = hdr->seq,
+		.id = hdr->id,
+	};
+	int rc;
 
-	cbor_writer_init(&w, rsp_buf + SMP_HDR_SIZE, sizeof(rsp_buf) - SMP_HDR_SIZE);
+	status_rsn = NULL;
+	/* One byte is kept for the map's break: a response that fills the rest is too large. */
+	cbor_writer_init(&w, out + SMP_HDR_SIZE,
+			 CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
 	cbor_put_map_indef(&w);
-	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {
-		cbor_put_cstr(&w, "rc");
-		cbor_put_uint(&w, 0);
-	}
-	st = run_handler(handler, &req);
-	if (smp_status_is_ok(st) && !cbor_put_break(&w)) {
-		st = smp_err(MGMT_ERR_EMSGSIZE, "response too large");
-	}
-
-	if (smp_status_is_ok(st)) {
-		body_len = w.len;
+	if (payload == NULL) {
+		/* The header promises more than arrived: nothing after it is trusted. */
+		st = smp_err(MGMT_ERR_ECORRUPT, "truncated");
 	} else {
-		LOG_DBG("seq %u: group %u id %u: %s %u", hdr->seq, hdr->group, hdr->id,
-			st.group_err ? "group err" : "rc", st.rc);
-		body_len = build_error(hdr, st);
+		st = check_header(hdr, &handler);
 	}
-	send_response(tp, peer, hdr, body_len);
-	notify_done(hdr, st.rc);
-	return smp_status_is_ok(st) || st.group_err;
+	if (handler != NULL) {
+		st = run(handler, &req);
+		if (smp_status_is_ok(st) && w.overflow) {
+			st = smp_err(MGMT_ERR_EMSGSIZE, "response too large");
+		}
+	}
+	if (!smp_status_is_ok(st)) {
+		LOG_DBG("seq %u: group %u id %u op %u: status 0x%08x", hdr->seq, hdr->group,
+			hdr->id, hdr->op, (unsigned int)st.code);
+		put_error(&w, hdr->version, st);
+	}
+	w.cap++; /* the byte kept for the break */
+	cbor_put_break(&w);
+
+	rsp.len = (uint16_t)w.len;
+	smp_hdr_encode(&rsp, out);
+	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
+	if (rc < 0) {
+		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
+	}
+	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS && handler != NULL) {
+		struct mgmt_evt_op_cmd_arg arg = {
+			.group = hdr->group, .id = hdr->id, .err = smp_status_rc(st)
+		};
+
+		mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL, NULL);
+	}
+	return smp_status_is_ok(st) || smp_status_is_group_err(st);
 }
 
 void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req, size_t len)
 {
+	struct smp_buf *out = smp_buf_alloc_answer();
 	size_t pos = 0;
 
+	if (out == NULL) {
+		/* Only a caller holding the whole pool gets here (a test): drop, as Zephyr. */
+		LOG_WRN("%s: no buffer for the answer: request dropped", tp->name);
+		return;
+	}
 	while (len - pos >= SMP_HDR_SIZE) {
 		struct smp_hdr hdr;
+		const uint8_t *payload;
 
 		smp_hdr_decode(req + pos, &hdr);
 		pos += SMP_HDR_SIZE;
-		if (hdr.len > len - pos) {
-			/* The header promises more than arrived: nothing after it is trusted. */
-			send_response(tp, peer, &hdr,
-				      build_error(&hdr, smp_err(MGMT_ERR_ECORRUPT, "truncated")));
-			return;
-		}
-		if (!process_packet(tp, peer, &hdr, req + pos)) {
-			return;
+		payload = hdr.len <= len - pos ? req + pos : NULL;
+		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {
+			break;
 		}
 		pos += hdr.len;
 	}
-	if (pos != len) {
-		LOG_DBG("%s: %u trailing bytes dropped", tp->name, (unsigned int)(len - pos));
-	}
+	smp_buf_free_answer(out);
 }

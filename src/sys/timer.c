@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One-shot timers on an intrusive list kept sorted by deadline, so the next expiry is always the
  * head and equal deadlines fire in the order they were armed. All comparisons are wrap-safe: the

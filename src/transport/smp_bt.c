@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP GATT transport. Requests arrive as writes without response and are glued back together
  * by the SMP header's length, because clients split packets larger than the ATT MTU over several
@@ -10,9 +11,12 @@
 #include <smpdfu/port.h>
 #include <smpdfu/transport/smp_bt.h>
 
-#define LOG_MODULE "smp_bt"
+#include "log.h"
 
-_Static_assert(sizeof(uint32_t) <= SMP_PEER_ADDR_SIZE,
+#define LOG_MODULE "smp_bt"
+#define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
+
+_Static_assert(!CONFIG_MCUMGR_TRANSPORT_BT || sizeof(uint32_t) <= SMP_PEER_ADDR_SIZE,
 	       "the connection count a request carries must fit smp_buf.peer");
 
 static size_t min_size(size_t a, size_t b)
@@ -48,8 +52,10 @@ static enum smp_bt_att_status refuse(struct smp_bt *bt, enum smp_bt_att_status s
 static void submit(struct smp_bt *bt, struct smp_buf *b)
 {
 	b->tp = &bt->smp;
-	memset(b->peer, 0, sizeof(b->peer));
-	memcpy(b->peer, &bt->conn_gen, sizeof(bt->conn_gen));
+	if (SMP_PEER_ADDR_SIZE >= sizeof(bt->conn_gen)) {
+		memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+		memcpy(smp_buf_peer(b), &bt->conn_gen, sizeof(bt->conn_gen));
+	}
 	bt->stats.packets++;
 	smp_rx_submit(b);
 }

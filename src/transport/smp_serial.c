@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The device side of SMP over a serial console: decoded packets go straight into buffers of the
  * SMP pool and onto the receive queue; responses leave as lines through the port's write routine.
@@ -10,7 +11,10 @@
 #include <smpdfu/smp.h>
 #include <smpdfu/transport/smp_serial.h>
 
+#include "log.h"
+
 #define LOG_MODULE "serial"
+#define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
 
 static uint8_t *rx_begin(void *ctx)
 {
@@ -37,8 +41,10 @@ static void rx_done(void *ctx, uint8_t *pkt, size_t len)
 	st->cur = NULL;
 	b->len = len;
 	b->tp = &st->smp;
-	/* One peer per line: there is nobody else to answer. */
-	memset(b->peer, 0, sizeof(b->peer));
+	/* One peer per line: there is nobody else to answer (all zeros beside other transports). */
+	if (SMP_PEER_ADDR_SIZE > 0) {
+		memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+	}
 	smp_rx_submit(b);
 }
 

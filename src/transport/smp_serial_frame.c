@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial framing of SMP, with no dependency beyond libc: CRC-16/XMODEM, Base64, the line
  * encoder and the line decoder. The host client links this same file, so both ends of a serial link
@@ -28,48 +29,44 @@ uint16_t smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len)
 
 /* ---- Base64 ---------------------------------------------------------------------------------- */
 
-static const char b64_alphabet[] =
+static const char b64_alphabet[64] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /*
- * Base64 character -> 6-bit value, with B64_VALID set for the 64 characters of the alphabet and
- * 0 for every other byte ('=' included: callers deal with padding). A table rather than range
- * checks: decoding is the device's busiest loop on a serial upload.
+ * Base64 character - '+' -> 6-bit value, with B64_VALID set for the 64 characters of the alphabet
+ * and 0 for every other byte of the range ('=' included: callers deal with padding). A table
+ * rather than range checks: decoding is the device's busiest loop on a serial upload; from '+' to
+ * 'z' only, which is every character of the alphabet.
  */
 #define B64_VALID 0x40
-#define B64(v) (B64_VALID | (v))
+#define B64(c, v) [(c) - '+'] = B64_VALID | (v)
 
-static const uint8_t b64_rev[256] = {
-	['A'] = B64(0), ['B'] = B64(1), ['C'] = B64(2), ['D'] = B64(3), ['E'] = B64(4),
-	['F'] = B64(5), ['G'] = B64(6), ['H'] = B64(7), ['I'] = B64(8), ['J'] = B64(9),
-	['K'] = B64(10), ['L'] = B64(11), ['M'] = B64(12), ['N'] = B64(13), ['O'] = B64(14),
-	['P'] = B64(15), ['Q'] = B64(16), ['R'] = B64(17), ['S'] = B64(18), ['T'] = B64(19),
-	['U'] = B64(20), ['V'] = B64(21), ['W'] = B64(22), ['X'] = B64(23), ['Y'] = B64(24),
-	['Z'] = B64(25), ['a'] = B64(26), ['b'] = B64(27), ['c'] = B64(28), ['d'] = B64(29),
-	['e'] = B64(30), ['f'] = B64(31), ['g'] = B64(32), ['h'] = B64(33), ['i'] = B64(34),
-	['j'] = B64(35), ['k'] = B64(36), ['l'] = B64(37), ['m'] = B64(38), ['n'] = B64(39),
-	['o'] = B64(40), ['p'] = B64(41), ['q'] = B64(42), ['r'] = B64(43), ['s'] = B64(44),
-	['t'] = B64(45), ['u'] = B64(46), ['v'] = B64(47), ['w'] = B64(48), ['x'] = B64(49),
-	['y'] = B64(50), ['z'] = B64(51), ['0'] = B64(52), ['1'] = B64(53), ['2'] = B64(54),
-	['3'] = B64(55), ['4'] = B64(56), ['5'] = B64(57), ['6'] = B64(58), ['7'] = B64(59),
-	['8'] = B64(60), ['9'] = B64(61), ['+'] = B64(62), ['/'] = B64(63),
+static const uint8_t b64_rev['z' - '+' + 1] = {
+	B64('A', 0),  B64('B', 1),  B64('C', 2),  B64('D', 3),  B64('E', 4),  B64('F', 5),
+	B64('G', 6),  B64('H', 7),  B64('I', 8),  B64('J', 9),  B64('K', 10), B64('L', 11),
+	B64('M', 12), B64('N', 13), B64('O', 14), B64('P', 15), B64('Q', 16), B64('R', 17),
+	B64('S', 18), B64('T', 19), B64('U', 20), B64('V', 21), B64('W', 22), B64('X', 23),
+	B64('Y', 24), B64('Z', 25), B64('a', 26), B64('b', 27), B64('c', 28), B64('d', 29),
+	B64('e', 30), B64('f', 31), B64('g', 32), B64('h', 33), B64('i', 34), B64('j', 35),
+	B64('k', 36), B64('l', 37), B64('m', 38), B64('n', 39), B64('o', 40), B64('p', 41),
+	B64('q', 42), B64('r', 43), B64('s', 44), B64('t', 45), B64('u', 46), B64('v', 47),
+	B64('w', 48), B64('x', 49), B64('y', 50), B64('z', 51), B64('0', 52), B64('1', 53),
+	B64('2', 54), B64('3', 55), B64('4', 56), B64('5', 57), B64('6', 58), B64('7', 59),
+	B64('8', 60), B64('9', 61), B64('+', 62), B64('/', 63),
 };
 
-/* One group: n (1..3) bytes of in to four characters, '='-padded. */
-static void b64_group(const uint8_t *in, size_t n, uint8_t *out)
+/* One group: the 24 bits v of n (1..3) bytes to four characters, '='-padded. */
+static void b64_group(uint32_t v, size_t n, uint8_t *out)
 {
-	uint32_t v = (uint32_t)in[0] << 16;
+	for (size_t k = 0; k < 4; k++) {
+		out[k] = k <= n ? (uint8_t)b64_alphabet[(v >> (18 - 6 * k)) & 0x3F] : '=';
+	}
+}
 
-	if (n > 1) {
-		v |= (uint32_t)in[1] << 8;
-	}
-	if (n > 2) {
-		v |= in[2];
-	}
-	out[0] = (uint8_t)b64_alphabet[(v >> 18) & 0x3F];
-	out[1] = (uint8_t)b64_alphabet[(v >> 12) & 0x3F];
-	out[2] = n > 1 ? (uint8_t)b64_alphabet[(v >> 6) & 0x3F] : '=';
-	out[3] = n > 2 ? (uint8_t)b64_alphabet[v & 0x3F] : '=';
+/* The 24 bits of up to three bytes, the missing ones zero. */
+static uint32_t b64_bits(const uint8_t *in, size_t n)
+{
+	return (uint32_t)in[0] << 16 | (n > 1 ? (uint32_t)in[1] << 8 : 0) | (n > 2 ? in[2] : 0);
 }
 
 size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
@@ -77,35 +74,19 @@ size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i += 3) {
-		b64_group(in + i, n - i < 3 ? n - i : 3, out + o);
+		size_t g = n - i < 3 ? n - i : 3;
+
+		b64_group(b64_bits(in + i, g), g, out + o);
 		o += 4;
 	}
 	return o;
 }
 
-/* Decodes one group; -EINVAL unless all four characters are in the alphabet. */
-static int b64_quad(const uint8_t *in, uint32_t *v)
-{
-	uint8_t a = b64_rev[in[0]];
-	uint8_t b = b64_rev[in[1]];
-	uint8_t c = b64_rev[in[2]];
-	uint8_t d = b64_rev[in[3]];
-
-	if ((a & b & c & d & B64_VALID) == 0) {
-		return -EINVAL;
-	}
-	*v = (uint32_t)(a & 0x3F) << 18 | (uint32_t)(b & 0x3F) << 12 | (uint32_t)(c & 0x3F) << 6 |
-	     (uint32_t)(d & 0x3F);
-	return 0;
-}
-
 int smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
-	uint8_t last[4];
 	size_t pad = 0;
 	size_t o = 0;
-	size_t i;
-	uint32_t v;
+	uint32_t v = 0;
 
 	if (n % 4 != 0) {
 		return -EINVAL;
@@ -120,56 +101,27 @@ int smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 		return -ENOSPC;
 	}
 	/* Each group is read whole before its bytes are written: decoding in place is safe. */
-	for (i = 0; i + 4 < n; i += 4) {
-		if (b64_quad(in + i, &v) < 0) {
+	for (size_t i = 0; i < n; i++) {
+		/* The padding reads as zero bits; '=' anywhere else is not in the alphabet. */
+		unsigned int c = (unsigned int)in[i] - '+';
+		uint8_t b = i >= n - pad ? B64_VALID : c < sizeof(b64_rev) ? b64_rev[c] : 0;
+
+		if (!(b & B64_VALID)) {
 			return -EINVAL;
 		}
-		out[o++] = (uint8_t)(v >> 16);
-		out[o++] = (uint8_t)(v >> 8);
-		out[o++] = (uint8_t)v;
-	}
-	/* The last group, with its padding read as 'A' (zero bits); '=' elsewhere is invalid. */
-	memcpy(last, in + i, sizeof(last));
-	if (pad == 2) {
-		last[2] = 'A';
-	}
-	if (pad > 0) {
-		last[3] = 'A';
-	}
-	if (b64_quad(last, &v) < 0) {
-		return -EINVAL;
-	}
-	out[o++] = (uint8_t)(v >> 16);
-	if (pad < 2) {
-		out[o++] = (uint8_t)(v >> 8);
-	}
-	if (pad < 1) {
-		out[o++] = (uint8_t)v;
+		v = v << 6 | (b & 0x3Fu);
+		if (i % 4 == 3) {
+			size_t bytes = i + 1 < n ? 3 : 3 - pad;
+
+			for (size_t k = 0; k < bytes; k++) {
+				out[o++] = (uint8_t)(v >> (16 - 8 * k));
+			}
+		}
 	}
 	return (int)o;
 }
 
 /* ---- Encoder --------------------------------------------------------------------------------- */
-
-/* The frame body (length, packet, CRC) as one sequence without copying the packet. */
-struct frame_body {
-	const uint8_t *pkt;
-	size_t len;
-	uint8_t head[SMP_SERIAL_LEN_SIZE];
-	uint8_t tail[SMP_SERIAL_CRC_SIZE];
-};
-
-static uint8_t body_byte(const struct frame_body *f, size_t i)
-{
-	if (i < SMP_SERIAL_LEN_SIZE) {
-		return f->head[i];
-	}
-	i -= SMP_SERIAL_LEN_SIZE;
-	if (i < f->len) {
-		return f->pkt[i];
-	}
-	return f->tail[i - f->len];
-}
 
 /* Body bytes per line: whole 3-byte groups in the room the markers and the newline leave. */
 static size_t body_per_line(size_t line_max)
@@ -194,23 +146,31 @@ size_t smp_serial_encoded_size(size_t len, size_t line_max)
 	       smp_serial_b64_len(last);
 }
 
+/* Byte i of the frame body: the length field, the packet, then its CRC (fields = length:CRC). */
+static uint8_t body_byte(const uint8_t *pkt, size_t len, uint32_t fields, size_t i)
+{
+	if (i < SMP_SERIAL_LEN_SIZE) {
+		return (uint8_t)(fields >> (24 - 8 * i));
+	}
+	if (i - SMP_SERIAL_LEN_SIZE < len) {
+		return pkt[i - SMP_SERIAL_LEN_SIZE];
+	}
+	return (uint8_t)(fields >> (8 * (len + SMP_SERIAL_FRAME_OVERHEAD - 1 - i)));
+}
+
 int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line_max,
 		      smp_serial_write_fn write, void *ctx)
 {
-	struct frame_body f = { .pkt = pkt, .len = len };
-	uint16_t crc;
 	size_t body = len + SMP_SERIAL_FRAME_OVERHEAD;
+	uint32_t fields;
 	size_t per_line;
 
 	if (line_max < SMP_SERIAL_LINE_MIN || len > SMP_SERIAL_PACKET_MAX) {
 		return -EINVAL;
 	}
 	per_line = body_per_line(line_max);
-	f.head[0] = (uint8_t)((len + SMP_SERIAL_CRC_SIZE) >> 8);
-	f.head[1] = (uint8_t)(len + SMP_SERIAL_CRC_SIZE);
-	crc = smp_serial_crc16(SMP_SERIAL_CRC_INIT, pkt, len);
-	f.tail[0] = (uint8_t)(crc >> 8);
-	f.tail[1] = (uint8_t)crc;
+	fields = (uint32_t)(len + SMP_SERIAL_CRC_SIZE) << 16 |
+		 smp_serial_crc16(SMP_SERIAL_CRC_INIT, pkt, len);
 
 	for (size_t pos = 0; pos < body;) {
 		size_t end = body - pos < per_line ? body : pos + per_line;
@@ -220,13 +180,13 @@ int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line
 		line[n++] = pos == 0 ? SMP_SERIAL_MARK_FIRST_0 : SMP_SERIAL_MARK_CONT_0;
 		line[n++] = pos == 0 ? SMP_SERIAL_MARK_FIRST_1 : SMP_SERIAL_MARK_CONT_1;
 		while (pos < end) {
-			uint8_t group[3];
 			size_t g = end - pos < 3 ? end - pos : 3;
+			uint32_t v = 0;
 
-			for (size_t k = 0; k < g; k++) {
-				group[k] = body_byte(&f, pos + k);
+			for (size_t k = 0; k < 3; k++) {
+				v = v << 8 | (k < g ? body_byte(pkt, len, fields, pos + k) : 0u);
 			}
-			b64_group(group, g, line + n);
+			b64_group(v, g, line + n);
 			n += 4;
 			pos += g;
 		}

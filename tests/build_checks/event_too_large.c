@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time check: an event type larger than one pool block fails the build where it is defined.
  * expect-error: struct big_event is larger than CONFIG_APP_EVENT_MANAGER_MAX_EVENT_SIZE

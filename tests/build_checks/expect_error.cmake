@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Compiles one C file of tests/build_checks the way the core is compiled (-fsyntax-only).
 # A file with an "expect-error: <text>" line is a build-time check that must fire: compiled with
 # -DBUILD_CHECK_CONTROL it must succeed (so nothing else is wrong with it), compiled as it is it

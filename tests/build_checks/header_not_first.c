@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time check: an event struct must start with its header.
  * expect-error: struct late_header_event must start with `struct app_event_header header`

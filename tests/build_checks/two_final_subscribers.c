@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time check: a second FINAL subscriber for one event type fails the build with a sentence.
  * The control build leaves the second one out through its guard, as Kconfig would.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time check: a second FIRST subscriber for one event type fails the build with a sentence,
  * also when the two rows are apart and another type has a FIRST subscriber of its own. The control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time check: a subscription to an event type that APP_EVENT_TYPES does not list fails the
  * build, naming the type.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures of the firmware tests: the board's build (firmware/CMakeLists.txt passes its folders
 in the environment), images signed from its application binaries, and an emulated board
 powered on from the factory flash."""

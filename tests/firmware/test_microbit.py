@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The firmware on an emulated BBC micro:bit (nRF51822): our bootloader and SMP application,
 updated over the emulated UART by our client, as a user updates a board. Every reset here is a
 real guest system reset, and the bootloader swaps on the emulated flash controller."""
@@ -191,19 +192,44 @@ def swap_pending_state(fw, factory_state, tmp_path):
     return board.state
 
 
-# A swap of the 24 KiB application (24 sectors) enters nvmc_erase 74 times and nvmc_program 144
-# times; the points spread over it, from before its status is recorded to its last write.
-@pytest.mark.parametrize("function,calls", [
-    ("nvmc_erase", [1, 2, 3, 12, 37, 60, 74]),
-    ("nvmc_program", [1, 4, 5, 40, 100, 143, 144]),
-])
+def swap_calls(fw, pending, tmp_path, function):
+    """How many times a whole swap enters `function` of the bootloader: counted once on the
+    pending board, up to the bootloader starting the image. The count follows the images' sizes
+    (the swap moves as many sectors as they take), so the points below are fractions of it."""
+    entry = elf_symbol(fw.dir / "boot.elf", function)
+    start = elf_symbol(fw.dir / "boot.elf", "cortex_m_start_image")
+    work = tmp_path / f"count-{function}"
+    work.mkdir()
+    board = board_from(fw, pending, work, gdb=True)
+    try:
+        gdb = board.attach_gdb()
+        gdb.set_breakpoint(entry)
+        gdb.set_breakpoint(start)
+        n = 0
+        while True:
+            assert gdb.cont_until_stop().startswith(("S05", "T05"))
+            if gdb.at_breakpoint == start:
+                return n
+            n += 1
+    finally:
+        board.kill()
+
+
+# The points spread over the swap, from before its status is recorded to its last write: the
+# first few calls, fractions of the way, the last ones (a swap of a 24 KiB application enters
+# nvmc_erase 74 times and nvmc_program 144 times).
+@pytest.mark.parametrize("function,points", [
+    ("nvmc_erase", lambda t: [1, 2, 3, t // 6, t // 2, t * 5 // 6, t]),
+    ("nvmc_program", lambda t: [1, 4, 5, t * 28 // 100, t * 70 // 100, t - 1, t]),
+], ids=["nvmc_erase", "nvmc_program"])
 def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_path, function,
-                                                         calls):
+                                                         points):
     """A reset injected when the bootloader enters its N-th flash erase (or program) of the
     swap: the next boot carries the swap through (resumed, or begun again when nothing of it
     was recorded yet), the test image runs, and a plain reset without a confirm brings the old
     one back."""
     pending = swap_pending_state(fw, factory_state, tmp_path)
+    calls = sorted(set(points(swap_calls(fw, pending, tmp_path, function))))
     entry = elf_symbol(fw.dir / "boot.elf", function)
     outcomes = {}
     for n in calls:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bad input over the emulated board's UART: it never wedges the board, and malformed requests get
 the answers the simulated device gives (both run the same core; the framing here is the
 independent Python one of tests/serial_frames.py)."""

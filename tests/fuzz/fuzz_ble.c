@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes the SMP GATT transport's reassembly. One input is a script of what a BLE stack
  * reports: writes of any length and content, CCCD changes, disconnections, MTU changes, a stack

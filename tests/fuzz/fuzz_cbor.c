@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer harness for the CBOR codec. Whatever the bytes, the map decoder and a full reader walk
  * must return without touching memory outside the input, views must stay inside it, and what the

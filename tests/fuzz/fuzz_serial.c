@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzes SMP over a serial console: one input is a byte stream fed, in pieces of an input-chosen
  * size, to a device's serial transport whose packets the OS group answers. Every response must go

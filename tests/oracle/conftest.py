@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures for the wire oracle: the configuration, the simulated device as a black-box process
 (a fresh flash file per test), and a UDP session to it. Every process started here is stopped at
 teardown, after checking that it still answers echo."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An independent SMP (MCUmgr) wire oracle.
 
 Everything here is written from the team's SMP protocol reference (smp_protocol.md, kept with the

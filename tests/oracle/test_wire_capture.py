@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Zephyr 3.5.0 UDP capture (vectors/smp/zephyr-3.5.0-udp-image-flow.txt) replayed against the
 device: the recorded request bytes are sent as they are and the responses compared byte for byte,
 with the differences the project chose or the configuration implies applied to the recorded bytes:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Hostile input. Each request is answered with the error the reference gives (or not at all, where
 silence is the rule), and leaves the device unchanged: the flash file is bit-identical afterwards,
 and an upload that was in progress continues at its offset (our deliberate choice: a rejected

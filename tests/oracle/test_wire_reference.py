@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reference §8 byte examples (and the §1-§3 header rules they illustrate), compared byte for byte
 against what the device sends. Requests are the reference's own bytes where it gives them; where
 the answer depends on our configuration (params, bootloader mode) the expected bytes are built

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """OS reset (reference §3): `{}` answers `bf ff`; the reboot follows the response; the simulated
 device restarts in place (same PID, same port), the upload state (RAM only) is lost, and the flash
 is unchanged by the reset but for what the bootloader of the build's mode does at the start.

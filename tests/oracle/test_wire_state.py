@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Image state write (reference §4.2, and the Zephyr 3.5.0 capture for test/confirm answers), by
 the build's bootloader mode:
 

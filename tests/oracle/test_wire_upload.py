@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Image uploads built by the oracle (reference §4.3, §4.1, §4.4, §4.5): full uploads in odd chunk
 sizes with several requests in flight, duplicates and out-of-order chunks, in the smpclient (v2,
 canonical), Go CLI (v1, struct order, image on every chunk) and indefinite-map forms; resume by

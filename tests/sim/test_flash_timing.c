@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash timing wrapper hands its time out in the pieces the nRF flash driver asks radio
  * timeslots for, worked out by hand for nRF52840: 182 words per 7.5 ms write slot, one 85 ms slot

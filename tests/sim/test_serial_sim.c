@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial simulation end to end, with times worked out from the line rate: an echo's round trip
  * is exactly its request's and its answer's line time, and a device that resets into a swap hears

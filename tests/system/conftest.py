@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures for the system tests: the simulated device (smpdfu-sim) as a real process on a free UDP
 port with its own flash file, and a raw SMP-over-UDP client. Every process started here is killed
 at teardown, whatever the test did."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the application modules on the simulated device, each in the builds that have
 them: the event flow in the device log (module states, peer events, transfer events), CAF
 ble_smp's transfer events lowering the latency of the virtual Bluetooth LE link and the preferred

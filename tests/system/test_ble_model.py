@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the client over the Bluetooth LE link model (--transport ble-model): the
 simulated device runs inside the client, in virtual time, behind the SMP GATT transport. What the
 device stored is checked in its flash file, independently of what either side says."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """smpdfu-blesim's central profiles and part rules, through its JSON report: a profile sets what
 the user did not give, wherever the user's settings stand; the nRF52840's flash slots take the
 radio (the DFU takes about link + flash time), the nRF5340's do not; Zephyr's erase mode erases a

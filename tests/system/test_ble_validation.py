@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The BLE model against a few of the published figures of bench/lib/ble_validation.py, so that
 the validation table of docs/ble_model.md cannot drift unnoticed: the figures the model meets stay
 within ±10 %, and the predictions of the others stay where the table records them (a change to

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the bootloader in the simulated device: it runs at every start before SMP.
 Each flow is the one of the build's mode (configs/variants/*.conf pick it):
 

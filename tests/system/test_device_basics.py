@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the simulated device as a process: SMP echo over raw UDP on both loopbacks,
 reset restarting the process in place with its flash intact, signals, power cuts, and the UDP
 transport's handling of port 0, bursts and oversized datagrams."""

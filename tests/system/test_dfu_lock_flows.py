@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the DFU lock between the device's two DFU transports, on the simulated nRF Desktop
 device (configs/variants/nrf_desktop.conf): MCUmgr over UDP (dfu_mcumgr) and the config channel
 over its local socket (docs/config_channel.md). They wait out the real 5 s timeouts, so there are

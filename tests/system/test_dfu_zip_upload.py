@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The client takes a dfu_application.zip as NCS writes it (and as smpdfu-image zip writes it):
 the application image in it is what reaches the device's secondary slot. Packages it cannot use
 are refused with a reason, before anything is sent."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """smpdfu-image against bytes made by MCUboot's imgtool (tests/vectors/mcuboot): unsigned and
 Ed25519 images byte for byte, ECDSA images byte for byte but for the (randomized) signature, which
 is verified instead; keys, verification (also of full-key and pure Ed25519 images, checked against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """scripts/genconfig.py on configurations of the application layer: the combination that cannot
 work (dfu_mcumgr with CAF ble_smp) fails with its reason, the defaults of the DFU options follow
 nRF Connect SDK's rules, and every shipped configuration still passes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """scripts/genconfig.py on the application modules' options (seeds 000 and 002, modules.md §3-§6):
 what dfu_mcumgr and CAF ble_smp select and require, the Bluetooth LE options, the timeouts, the
 config-channel DFU, and what each shipped variant turns on. tests/system/test_kconfig.py covers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The menuconfig target, driven headless in tmux: it opens kconfiglib's menu on a build's
 configuration, an option toggled and saved lands in the build's menuconfig.conf fragment, and the
 next configure takes it into <smpdfu/config.h>. guiconfig without a display says so."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One-step upgrades as real clients do them, request for request: `smpmgr upgrade --slot 1 FILE`
 (smpclient: SMP v2, params first, the first chunk names "image": 1, upload, mark for test, reset)
 and the Go mcumgr's `image upload -n 1 FILE`, `image test HASH`, `reset` (SMP v1, "image": 1 in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of SMP over a serial console: the simulated device's pseudo-terminal driven by our
 client (`--transport serial`) and by raw frames written from here (tests/serial_frames.py, an
 independent Python implementation of the framing, not the C code under test)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of the serial line model: smpdfu-serialsim (a whole DFU upload over the modelled
 line, in virtual time, with the client's upload engine and the device's own serial transport) and
 the client's --transport serial-model. The figures are the model's, so they repeat exactly; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A build that requires a signature (configs/variants/signature_required.conf): the device trusts
 only the key it was built with. An image without a valid signature by it is refused as its
 upload completes and when it is to be marked for boot, each time with the reason in the device's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The simulated device's trusted keys: --key loads the public half of PEM files (private or
 public, EC P-256 or Ed25519), a bad file stops the device before it starts, and the keys stay the
 same across the reboots the device does by re-executing itself."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The whole update over every transport: upload, mark for test, reset (the bootloader swaps the
 image in), the new image runs unconfirmed, confirm, reset, it stays. Over UDP this is in
 test_bootloader.py; here over the serial console, and over the Bluetooth LE link model and the

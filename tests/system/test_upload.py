@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests: the simulated device as a process, driven by our client `smpdfu` over UDP.
 What the device stored is checked in its flash file, independently of what either side says."""
 import hashlib

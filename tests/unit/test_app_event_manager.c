@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the application event manager, built against this file's own subscription table:
  * priority order, consumption, the FINAL subscriber, FIFO order (also for events submitted while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of ble_latency (modules.md §5) with the fake Bluetooth LE link: a transfer event on a
  * connection with latency lowers it to 0 keeping interval and timeout, nothing without a

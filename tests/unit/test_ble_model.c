@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Bluetooth LE link model against numbers worked out by hand: PDU air times (1M, 2M, Coded),
  * the timing of a single write and its notification, packing of PDU pairs into events with and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of CAF ble_smp (module "smp"; seed 002 and modules.md §4) on the application fixture:
  * the upload hook registered on main READY, READY reported once after ble_state READY with the

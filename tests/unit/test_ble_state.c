@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the minimal CAF ble_state with the fake Bluetooth LE link: READY once the link
  * layer is up, ERROR without a link or when it fails to start, and the link's reports turned into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What an uploader's own trailer can make the bootloader do (issue 11). The image group refuses
  * any upload that reaches the trailer (test_img_mgmt.c), so an uploader cannot write one; here the

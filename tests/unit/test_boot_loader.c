@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's normal flows in every mode: swap-using-move (test, revert, confirm, permanent,
  * scrubbing of invalid or stale secondaries, downgrade prevention), swap-using-scratch (the same
@@ -883,6 +884,133 @@ static void test_torn_erase_sparing_magic_revert_scratch(void **state)
 	revert_cut_sparing_magic(BOOT_MODE_SWAP_SCRATCH);
 }
 
+/* -------------------------------------------------------------------------------------------- */
+/*
+ * Regressions: a trailer flag torn so that its first byte still reads erased while its write block
+ * does not (the flash simulator's stray-bits program, W = 4). Before, the flag read UNSET, the
+ * next write of it programmed over written bytes, and the boot failed with -EIO.
+ */
+
+/*
+ * Index of the program `back` places before the last one (0: the last) of a boot from the
+ * snapshot, from its trace.
+ */
+static uint64_t program_from_end(enum boot_mode mode, unsigned int back)
+{
+	static char kinds[512];
+	uint64_t ops = trace_boot(mode, kinds, sizeof(kinds));
+
+	for (uint64_t i = ops; i-- > 0;) {
+		if (kinds[i] == 'p' && back-- == 0) {
+			return i;
+		}
+	}
+	fail();
+	return 0;
+}
+
+/* The boot from the snapshot cut at operation i, its program torn in the stray shape. */
+static void cut_boot_stray(enum boot_mode mode, uint64_t i)
+{
+	struct boot_rsp rsp;
+
+	bfx_restore(&f);
+	f.flash.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_STRAY, .seed = 3 };
+	flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, i);
+	assert_int_not_equal(boot(mode, &rsp), 0);
+	flash_sim_power_on(&f.flash);
+}
+
+/* A permanent swap's finish (image_ok, then copy_done) torn: it stays permanent. */
+static void torn_finish_perm(enum boot_mode mode)
+{
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(true), 0);
+	bfx_snapshot(&f);
+	for (unsigned int back = 0; back < 2; back++) {
+		cut_boot_stray(mode, program_from_end(mode, back));
+		check_still_permanent(mode);
+		assert_int_equal(f.flash.count.violations, 0);
+	}
+}
+
+static void test_torn_stray_finish_perm(void **state)
+{
+	(void)state;
+	torn_finish_perm(BOOT_MODE_SWAP_MOVE);
+}
+
+static void test_torn_stray_finish_perm_scratch(void **state)
+{
+	(void)state;
+	torn_finish_perm(BOOT_MODE_SWAP_SCRATCH);
+}
+
+/* A test swap's copy_done torn: the swap is done, its image unconfirmed, so the old one returns. */
+static void torn_finish_test(enum boot_mode mode)
+{
+	struct boot_rsp rsp;
+
+	factory_and_upload();
+	assert_int_equal(boot_request_upgrade(false), 0);
+	bfx_snapshot(&f);
+	cut_boot_stray(mode, program_from_end(mode, 0));
+	assert_int_equal(boot(mode, &rsp), 0);
+	check_reverted(mode);
+}
+
+static void test_torn_stray_finish_test(void **state)
+{
+	(void)state;
+	torn_finish_test(BOOT_MODE_SWAP_MOVE);
+}
+
+static void test_torn_stray_finish_test_scratch(void **state)
+{
+	(void)state;
+	torn_finish_test(BOOT_MODE_SWAP_SCRATCH);
+}
+
+/*
+ * Direct-XIP with revert: the first selection's copy_done torn. It counts as written, as any torn
+ * copy_done does, so the unconfirmed image goes and the confirmed one boots (fuzz finding 2).
+ */
+static void test_torn_stray_xip_copy_done(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	mark_confirmed(f.pri);
+	assert_int_equal(boot_trailer_write_copy_done(f.pri, BOOT_MAX_ALIGN), 0);
+	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
+	bfx_snapshot(&f);
+	cut_boot_stray(BOOT_MODE_DIRECT_XIP_REVERT,
+		       program_from_end(BOOT_MODE_DIRECT_XIP_REVERT, 0));
+	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_BAD);
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/*
+ * The application's permanent request torn in its first write (image_ok): a second request must
+ * not program over the dirty block (fuzz finding 3). It is refused, as for any torn image_ok; the
+ * confirmed image keeps running.
+ */
+static void test_torn_stray_request_perm(void **state)
+{
+	(void)state;
+	factory_and_upload();
+	f.flash.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_STRAY, .seed = 3 };
+	flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(boot_request_upgrade(true), -EIO);
+	flash_sim_power_on(&f.flash);
+	expect_trailer(f.sec, BOOT_MAGIC_UNSET, BOOT_FLAG_BAD, BOOT_FLAG_UNSET);
+	assert_int_equal(boot_request_upgrade(true), -EBADMSG);
+	assert_int_equal(boot_request_upgrade(false), -EBADMSG);
+	assert_int_equal(f.flash.count.violations, 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+}
+
 static void test_overwrite(void **state)
 {
 	(void)state;
@@ -1074,6 +1202,14 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_torn_erase_sparing_magic_revert_scratch,
 						setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_finish_perm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_finish_perm_scratch,
+						setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_finish_test, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_finish_test_scratch,
+						setup_scratch, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_xip_copy_done, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_stray_request_perm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_downgrade_and_invalid, setup,
 						teardown),

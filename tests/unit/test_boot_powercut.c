@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Power-cut sweeps of the bootloader (the reference's §6, plus torn operations of every shape the
  * flash simulator models): for each mode and flow, with downgrade prevention on and off, the
@@ -700,6 +701,7 @@ static const struct shape shapes[] = {
 	{ "clean", FLASH_SIM_CUT_CLEAN, 0, 0, 0, false },
 	{ "program-prefix", FLASH_SIM_CUT_TORN, 'p', 0, FLASH_SIM_PROGRAM_PREFIX, false },
 	{ "program-bits", FLASH_SIM_CUT_TORN, 'p', 0, FLASH_SIM_PROGRAM_BITS, false },
+	{ "program-stray", FLASH_SIM_CUT_TORN, 'p', 0, FLASH_SIM_PROGRAM_STRAY, false },
 	{ "erase-first-part", FLASH_SIM_CUT_TORN, 'e', FLASH_SIM_ERASE_FIRST_PART, 0, true },
 	{ "erase-last-part", FLASH_SIM_CUT_TORN, 'e', FLASH_SIM_ERASE_LAST_PART, 0, false },
 	{ "erase-words", FLASH_SIM_CUT_TORN, 'e', FLASH_SIM_ERASE_WORDS, 0, false },

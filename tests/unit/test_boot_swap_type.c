@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MCUboot's swap-type table row by row (BAD values included, against an independent statement of
  * the rules for every combination of states; ours differs in one cell: a BAD primary copy_done

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image trailer: offsets for A = 8, 16 and 32 against MCUboot's table, byte-exact writes (one
  * program per field, erased-value padding), decoding of every field, and trailers imgtool wrote.
@@ -291,6 +292,60 @@ static void test_decoding(void **state)
 	bfx_close(&f);
 }
 
+/*
+ * A flag reads UNSET only when its whole write block is erased (W = 4 here): a block written
+ * beside an erased first byte cannot take the value any more, so it reads BAD (MCUboot: UNSET,
+ * from the first byte alone), and no writer of ours programs over it. The rest of the A-byte cell
+ * lies outside the write and does not count; a written first byte keeps MCUboot's meaning.
+ */
+static void test_decoding_dirty_write_block(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
+				     .sec_pages = 8 };
+	const uint32_t a = 8;
+	struct boot_fixture f;
+	struct boot_swap_state st;
+	uint32_t size;
+
+	(void)state;
+	bfx_open(&f, &g);
+	size = f.sec->size;
+	for (uint32_t b = 1; b < 4; b++) {
+		put_byte(&f, boot_trailer_image_ok_off(size, a) + b, 0x7f);
+		put_byte(&f, boot_trailer_copy_done_off(size, a) + b, 0x00);
+		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.image_ok, BOOT_FLAG_BAD);
+		assert_int_equal(st.copy_done, BOOT_FLAG_BAD);
+		put_byte(&f, boot_trailer_image_ok_off(size, a) + b, 0xff);
+		put_byte(&f, boot_trailer_copy_done_off(size, a) + b, 0xff);
+	}
+	/* Outside the write block, in the cell's unused half: not part of the flag. */
+	put_byte(&f, boot_trailer_image_ok_off(size, a) + 4, 0x00);
+	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	/* A written first byte reads as MCUboot reads it, whatever is beside it. */
+	put_byte(&f, boot_trailer_image_ok_off(size, a), 0x01);
+	put_byte(&f, boot_trailer_image_ok_off(size, a) + 2, 0x00);
+	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
+
+	/* The app refuses to write over a dirty block rather than break the flash rules. */
+	assert_int_equal(flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
+	put_byte(&f, boot_trailer_image_ok_off(size, BOOT_MAX_ALIGN) + 3, 0x7f);
+	assert_int_equal(boot_request_upgrade(true), -EBADMSG);
+	assert_int_equal(boot_request_upgrade(false), -EBADMSG);
+	assert_int_equal(f.flash.count.violations, 0);
+
+	/* A = 32: the magic is written as 32 bytes, so all of them must be erased for UNSET. */
+	assert_int_equal(flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
+	put_byte(&f, size - 20, 0x00);
+	assert_int_equal(boot_trailer_read(f.sec, 32, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	assert_int_equal(boot_trailer_read(f.sec, 16, &st), 0);
+	assert_int_equal(st.magic, BOOT_MAGIC_UNSET);
+	bfx_close(&f);
+}
+
 /* Reads an imgtool-padded vector into a 0x8000-byte slot and decodes its trailer with A. */
 static void read_vector(const char *name, uint32_t a, struct boot_swap_state *st)
 {
@@ -372,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_explicit_a8_w4_bytes),
 		cmocka_unit_test(test_write_block_larger_than_align_refused),
 		cmocka_unit_test(test_decoding),
+		cmocka_unit_test(test_decoding_dirty_write_block),
 		cmocka_unit_test(test_imgtool_trailers),
 		cmocka_unit_test(test_our_confirmed_trailer_equals_imgtool),
 	};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the CBOR codec: byte-exact writer output at every head-size boundary, overflow at
  * every capacity, the reader on every item kind and every malformation, and the map decoder on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client's words for device errors (tools/client/smp_errors.c), as a table: every command the
  * client sends against every error code an MCUmgr device can answer with (SMP rc, image and OS
@@ -229,12 +230,33 @@ static void device_reason_is_quoted(void **state)
 	assert_null(strstr(printed(&cmd, &e), "device says"));
 }
 
+/* A hostile device's reason reaches the terminal as escapes, never as codes it would act on. */
+static void device_reason_cannot_drive_the_terminal(void **state)
+{
+	const struct smp_cmd cmd = ECHO;
+	struct smp_err e = mgmt(MGMT_ERR_EINVAL);
+	const char *text;
+
+	(void)state;
+	strcpy(e.rsn, "bad\x1b[8m\x1b]0;owned\a\r\xc2\x9b" "2J \xe2\x80\xae\xff");
+	text = printed(&cmd, &e);
+	assert_non_null(strstr(text, "(device says: \"bad\\x1b[8m\\x1b]0;owned\\x07\\r\\u009b2J "
+				     "\\u202e\\xff\")\n"));
+	for (const char *p = text; *p != '\0'; p++) {
+		assert_true(*p == '\n' || ((unsigned char)*p >= 0x20 && *p != 0x7f));
+	}
+	/* Words in any script, as they are. */
+	strcpy(e.rsn, "Prüfsumme falsch: 校验和错误");
+	assert_non_null(strstr(printed(&cmd, &e), "(device says: \"Prüfsumme falsch: 校验和错误\")"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_command_and_every_error),
 		cmocka_unit_test(words_per_command),
 		cmocka_unit_test(device_reason_is_quoted),
+		cmocka_unit_test(device_reason_cannot_drive_the_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the crypto port (wolfCrypt on the host): SHA-256 and SHA-512 against digests
  * computed with Python's hashlib and by imgtool, and the signature checks against the signatures

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the config-channel DFU ("dfu", modules.md §6) on the application fixture: the
  * boot erase (lock claimed, dirty pages only, one page per step, lock released), a transfer

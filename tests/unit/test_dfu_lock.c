@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the DFU lock: at most one owner, the owner_changed callback exactly once per
  * hand-over between different owners (never on the first claim, a re-claim, a release-then-reclaim

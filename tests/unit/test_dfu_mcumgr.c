@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of dfu_mcumgr (docs/requirements.md, seed 000 and modules.md §3) on the application
  * fixture: boot (confirm, hooks, version, no state of its own), the lock claimed by every DFU hook
@@ -363,10 +364,14 @@ static void timeout_keeps_the_upload_for_a_resume(void **state)
 		assert_string_equal(owner_name(), "MCUmgr");
 	}
 	assert_int_equal(fake_log_count("upload progress reset"), 0);
+	/* The image check's hash went on with the upload: the whole image matches. */
+	assert_int_equal(app_smp_upload_rest(off + CHUNK, CHUNK).match,
+			 CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
 }
 
 static void hand_over_resets_the_upload(void **state)
 {
+	struct smp_answer a;
 	size_t len;
 
 	(void)state;
@@ -388,7 +393,10 @@ static void hand_over_resets_the_upload(void **state)
 
 	/* The client's next chunk is answered with off 0: the upload must start over. */
 	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).off, 0);
-	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
+	a = app_smp_upload_rest(0, CHUNK);
+	assert_int_equal(a.off, (int64_t)len);
+	/* The image check hashed the new upload alone, not the two chunks before the hand-over. */
+	assert_int_equal(a.match, CONFIG_IMG_ENABLE_IMAGE_CHECK ? 1 : -1);
 	/* MCUmgr took the lock after Other: Other heard of it once. */
 	assert_int_equal(other_told, 1);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT as seed 002 asks for it in direct-XIP
  * builds (configs/variants/nrf_desktop_direct_xip.conf): an upload of an image linked for the

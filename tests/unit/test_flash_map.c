@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the flash map: which tables init accepts, that area access is bounded to the area (and a
  * refused access never reaches the device), the erased check and page rounding.
@@ -258,6 +259,37 @@ static void test_is_erased(void **state)
 	assert_true(flash_area_is_erased(slot0, 0, PAGE));
 }
 
+/*
+ * One cleared bit at every position of a 3-page area, one at a time (each time on a freshly
+ * erased area): whatever chunks the check reads in and however it compares them, a range finds
+ * the bit exactly when it covers it, at its first byte, its last or anywhere between.
+ */
+static void test_is_erased_finds_one_bit_anywhere(void **state)
+{
+	struct flash_area areas[4];
+	const struct flash_area *slot0;
+	uint8_t block[BLOCK];
+
+	(void)state;
+	map_areas(areas);
+	assert_int_equal(flash_map_init(areas, 4), 0);
+	slot0 = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	for (uint32_t at = 0; at < 3 * PAGE; at++) {
+		uint32_t base = at - at % BLOCK;
+
+		assert_int_equal(flash_area_erase(slot0, 0, 3 * PAGE), 0);
+		memset(block, 0xFF, sizeof(block));
+		block[at % BLOCK] = 0xFE;
+		assert_int_equal(flash_area_program(slot0, base, block, BLOCK), 0);
+		assert_false(flash_area_is_erased(slot0, 0, 3 * PAGE));
+		assert_false(flash_area_is_erased(slot0, at, 1));
+		assert_false(flash_area_is_erased(slot0, at, 3 * PAGE - at));
+		assert_false(flash_area_is_erased(slot0, 0, at + 1));
+		assert_true(flash_area_is_erased(slot0, 0, at));
+		assert_true(flash_area_is_erased(slot0, at + 1, 3 * PAGE - at - 1));
+	}
+}
+
 static void test_align_page(void **state)
 {
 	struct flash_area areas[4];
@@ -289,6 +321,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_of_bounds_never_reaches_device, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_is_erased, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_is_erased_finds_one_bit_anywhere, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_align_page, setup, teardown),
 	};
 

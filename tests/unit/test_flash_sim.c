@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the NOR flash simulator: the physics it enforces, persistence of its file, its counters,
  * the power cut (clean, and torn in each shape) that the power-loss tests of the layers above rely
@@ -653,6 +654,38 @@ static void test_torn_program_bits(void **state)
 	flash_sim_close(&sim);
 }
 
+/*
+ * Stray bits: a field's block ("01 ff ff ff") torn before its data, with bits cleared beside it;
+ * a block of erased data is not touched, and the torn blocks count as written.
+ */
+static void test_torn_program_stray(void **state)
+{
+	static const uint8_t field[2 * BLOCK] = { 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zeros[BLOCK];
+	struct flash_sim sim;
+	uint8_t got[2 * BLOCK];
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	sim.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_STRAY, .seed = 5 };
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_program(&sim, 0, field, sizeof(field)), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_read(&sim, 0, got, sizeof(got)), 0);
+	assert_int_equal(got[0], 0xff);
+	for (size_t i = 1; i < BLOCK; i++) {
+		assert_true(got[i] != 0xff);
+	}
+	assert_all(&got[BLOCK], BLOCK, 0xff);
+	/* The dirty block takes no value any more, zeros once (its second write), then nothing. */
+	assert_int_equal(dev_program(&sim, 0, field, BLOCK), -EIO);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, zeros, BLOCK), -EIO);
+	/* The untouched block is still erased, with no write counted. */
+	assert_int_equal(dev_program(&sim, BLOCK, field, BLOCK), 0);
+	flash_sim_close(&sim);
+}
+
 /* A clean cut leaves no write count behind; a torn erase resets what it left erased. */
 static void test_write_counts_across_cuts(void **state)
 {
@@ -926,6 +959,7 @@ int main(void)
 		cmocka_unit_test(test_zeros_over_programmed),
 		cmocka_unit_test(test_torn_erase_shapes),
 		cmocka_unit_test(test_torn_program_bits),
+		cmocka_unit_test(test_torn_program_stray),
 		cmocka_unit_test(test_write_counts_across_cuts),
 		cmocka_unit_test(test_trace_and_snapshot),
 		cmocka_unit_test(test_clean_cut_changes_nothing),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of image_validate() on the images imgtool 2.4.0 made (tests/vectors/mcuboot) and
  * on damaged copies of them. The image sits in a read-only flash device that fails the test on any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image group: the upload bytes of the protocol reference (§8.3/8.4) in smpclient and Go CLI
  * form, resume by sha, offset mismatches, completion with "match", every first-chunk rejection
@@ -334,6 +335,113 @@ static void wrong_sha_reports_no_match(void **state)
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
 	r = upload_chunk(0, image_len, sha);
 	assert_int_equal(r.off, image_len);
+	assert_int_equal(r.match, 0);
+}
+
+/*
+ * The image check hashes each chunk as it is written. Whatever happens between the first chunk
+ * and the last, "match" must say whether the slot holds the image the sha names: these run the
+ * paths that keep or forget a hash, each ending in a complete upload that must match.
+ */
+static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[32], struct upload_rsp *r)
+{
+	while (off < image_len) {
+		size_t len = image_len - off < n ? image_len - off : n;
+
+		*r = upload_chunk(off, len, sha);
+		assert_int_equal(r->off, off + len);
+		off += (uint32_t)len;
+	}
+}
+
+static void image_check_continues_over_a_resume(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		skip();
+	}
+	image_len = test_make_image(image, sizeof(image), 3, 1, 0, 0, 5000, 0, 0);
+	file_sha(image, image_len, sha);
+	assert_int_equal(upload_chunk(0, 700, sha).off, 700);
+	assert_int_equal(upload_chunk(700, 700, sha).off, 1400);
+	/* A chunk sent twice and one from the past are answered, not written nor hashed. */
+	assert_int_equal(upload_chunk(700, 700, sha).off, 1400);
+	assert_int_equal(upload_chunk(1400, 300, sha).off, 1700);
+	assert_int_equal(upload_chunk(1400, 300, sha).off, 1700);
+	/* The same image's first chunk again (another client, or after a reconnect) resumes. */
+	test_device_set_client(9);
+	assert_int_equal(upload_chunk(0, 700, sha).off, 1700);
+	uploads_rest(1700, 650, sha, &r);
+	assert_int_equal(r.match, 1);
+	assert_slot1_holds_image();
+}
+
+static void image_check_starts_again_with_another_image(void **state)
+{
+	uint8_t sha[32];
+	uint8_t other_sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		skip();
+	}
+	/* Half of one image, then another from its start: the first's bytes are not in the hash. */
+	image_len = test_make_image(image, sizeof(image), 3, 2, 0, 0, 5000, 0, 0);
+	file_sha(image, image_len, other_sha);
+	assert_int_equal(upload_chunk(0, 1000, other_sha).off, 1000);
+	assert_int_equal(upload_chunk(1000, 1000, other_sha).off, 2000);
+	image_len = test_make_image(image, sizeof(image), 3, 3, 0, 0, 4000, 0, 0);
+	file_sha(image, image_len, sha);
+	uploads_rest(0, 900, sha, &r);
+	assert_int_equal(r.match, 1);
+	assert_slot1_holds_image();
+}
+
+static void image_check_forgotten_with_the_upload(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		skip();
+	}
+	image_len = test_make_image(image, sizeof(image), 3, 4, 0, 0, 5000, 0, 0);
+	file_sha(image, image_len, sha);
+	/* An erase forgets the upload and its hash: the same image again starts at 0. */
+	assert_int_equal(upload_chunk(0, 1500, sha).off, 1500);
+	test_expect_exchange("0a 00 00 01 00 01 46 05 a0", "0b 00 00 02 00 01 46 05 bf ff");
+	uploads_rest(0, 1100, sha, &r);
+	assert_int_equal(r.match, 1);
+	/* So does another DFU transport taking the lock (dfu_mcumgr resets the upload). */
+	test_expect_exchange("0a 00 00 01 00 01 47 05 a0", "0b 00 00 02 00 01 47 05 bf ff");
+	assert_int_equal(upload_chunk(0, 1500, sha).off, 1500);
+	img_mgmt_reset_upload();
+	assert_int_equal(upload_chunk(1500, 1000, sha).off, 0);
+	uploads_rest(0, 1300, sha, &r);
+	assert_int_equal(r.match, 1);
+	assert_slot1_holds_image();
+}
+
+static void image_check_sees_a_changed_chunk(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+
+	(void)state;
+	if (!CONFIG_IMG_ENABLE_IMAGE_CHECK) {
+		skip();
+	}
+	image_len = test_make_image(image, sizeof(image), 3, 5, 0, 0, 5000, 0, 0);
+	file_sha(image, image_len, sha);
+	assert_int_equal(upload_chunk(0, 1500, sha).off, 1500);
+	/* One byte of the middle differs from the image the sha names. */
+	image[2500] ^= 0x40;
+	uploads_rest(1500, 1000, sha, &r);
 	assert_int_equal(r.match, 0);
 }
 
@@ -1106,6 +1214,10 @@ int main(void)
 		T(reference_errors),
 		T(full_upload_reports_match),
 		T(wrong_sha_reports_no_match),
+		T(image_check_continues_over_a_resume),
+		T(image_check_starts_again_with_another_image),
+		T(image_check_forgotten_with_the_upload),
+		T(image_check_sees_a_changed_chunk),
 		T(chunk_sizes_and_unaligned_tails),
 		T(first_request_does_not_erase_the_slot),
 		T(first_chunk_rejections),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image state write and the flags state read reports, in the default swap mode: MCUmgr's rules
  * for test / confirm (reference §4.2), replayed against the trailer bytes they leave in flash,

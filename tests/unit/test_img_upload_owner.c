@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One upload at a time, written by one client: a second client's chunks are refused with EBUSY
  * however well their offsets fit, until it takes the upload over with a first chunk of its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP dispatcher and the OS group against golden bytes: the exchanges captured from a real
  * Zephyr server and the constructed examples of the protocol reference (§8), plus the header and

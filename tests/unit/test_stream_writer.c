@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the streaming writer on the NOR simulator, through a spy device that records which
  * pages are erased and when: the data lands intact whatever the chunking, each page that receives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the software timers on the fake clock: expiry order, re-arming and stopping from
  * callbacks, the next-deadline query that sizes the main loop's sleep, and the 2^32 ms wrap.

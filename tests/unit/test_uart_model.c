@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The UART line model against numbers worked out by hand: 8N1 byte times at 115200 and 1,000,000
  * baud, back-to-back writes, an idle line starting late, pieces of UART_CHUNK_MAX bytes, no drift

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Replays the exchanges captured from a real Zephyr 3.5.0 MCUmgr server (tests/vectors/smp/)
  * against ours and compares the responses byte for byte. The capture skipped most upload chunks;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tolerant walking of nested CBOR responses over the core's pull reader. Containers are walked
  * one level per call, so the depth of our code, not of the input, bounds the recursion.
@@ -110,6 +111,13 @@ int walk_read_text(struct cbor_reader *r, char *out, size_t cap, bool *found)
 	}
 	if (cap > 0) {
 		n = it.v.len < cap - 1 ? it.v.len : cap - 1;
+		/* A UTF-8 character cut through is left out whole (3 bytes back at most). */
+		for (int back = 0; back < 3 && n > 0 && n < it.v.len; back++) {
+			if ((it.v.ptr[n] & 0xc0) != 0x80) {
+				break;
+			}
+			n--;
+		}
 		memcpy(out, it.v.ptr, n);
 		out[n] = '\0';
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers for reading nested responses with the pull reader: walk the pairs of a map or the items
  * of an array with a callback, read a value when it has the expected type and skip it otherwise.
@@ -25,7 +26,10 @@ int walk_skip_value(struct cbor_reader *r);
 int walk_read_int(struct cbor_reader *r, int64_t *out, bool *found);
 int walk_read_bool(struct cbor_reader *r, bool *out, bool *found);
 int walk_read_bytes(struct cbor_reader *r, struct cbor_view *out, bool *found);
-/* Text is copied NUL-terminated, cut to cap - 1 bytes. */
+/*
+ * Text is copied NUL-terminated, cut to cap - 1 bytes or less: a UTF-8 character the cut would
+ * split is left out whole.
+ */
 int walk_read_text(struct cbor_reader *r, char *out, size_t cap, bool *found);
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the commands: one way to send a request, one way to report each kind of
  * failure, and the mapping from failures to the documented exit codes.
@@ -88,7 +89,13 @@ int cli_usage_error(const char *fmt, ...)
 
 int cli_print_body_json(const struct smp_rsp *rsp)
 {
-	if (json_print_cbor(stdout, rsp->body, rsp->body_len) < 0) {
+	int rc = json_print_cbor(stdout, rsp->body, rsp->body_len);
+
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "smpdfu: out of memory\n");
+		return rc;
+	}
+	if (rc < 0) {
 		return cli_bad_response("the body is not well-formed CBOR");
 	}
 	return 0;

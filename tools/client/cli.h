@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What every command of the smpdfu tool shares: the open link, the global options, and helpers that
  * send a request, report failures the same way everywhere and turn them into exit codes.
@@ -59,7 +60,10 @@ int cli_request(struct cli *cli, uint8_t op, uint16_t group, uint8_t id,
 /* Prints why a transport operation failed, naming the device. */
 void cli_print_transport_error(const struct cli *cli, int rc);
 
-/* With --json: prints the response body as JSON. Returns 0 or -EPROTO. */
+/*
+ * With --json: prints the response body as one line of JSON. Returns 0, or -EPROTO for a body
+ * that is not well-formed (or -ENOMEM) after saying so on stderr, and then prints nothing.
+ */
 int cli_print_body_json(const struct smp_rsp *rsp);
 
 /* Reports a response the client could not make sense of and returns -EPROTO. */

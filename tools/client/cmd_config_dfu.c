@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu config-dfu: the config-channel DFU of a simulated nRF Desktop device, over the local
  * socket of docs/config_channel.md: its four requests one by one (start, data, sync, reboot) and a
@@ -20,6 +21,8 @@
 
 #include "cli.h"
 #include "image_file.h"
+#include "json_out.h"
+#include "safe_text.h"
 
 /* The device's limits (sim/device/sim_config_channel.h): hex data per line, path length. */
 #define CC_DATA_MAX 2048
@@ -105,8 +108,10 @@ static void cc_close(struct cc_link *l)
 }
 
 /*
- * Sends one request line and reads its answer line into reply (no newline). Returns 0 when the
- * answer is "ok ...", -EREMOTEIO for "err ..." (printed unless quiet), or a transport -errno.
+ * Sends one request line and reads its answer line into reply (no newline), escaped as
+ * safe_text_format() does: the device's words are printed in several places, and a well-behaved
+ * device's ASCII is unchanged by it. Returns 0 when the answer is "ok ...", -EREMOTEIO for
+ * "err ..." (printed unless quiet), or a transport -errno.
  */
 static int cc_request(struct cc_link *l, const char *req, char *reply, size_t size, bool quiet)
 {
@@ -132,8 +137,7 @@ static int cc_request(struct cc_link *l, const char *req, char *reply, size_t si
 		}
 		l->buf_len += (size_t)n;
 	}
-	*nl = '\0';
-	snprintf(reply, size, "%s", l->buf);
+	safe_text_format(reply, size, l->buf, (size_t)(nl - l->buf));
 	l->buf_len -= (size_t)(nl + 1 - l->buf);
 	memmove(l->buf, nl + 1, l->buf_len);
 	if (strncmp(reply, "ok", 2) == 0 && (reply[2] == '\0' || reply[2] == ' ')) {
@@ -202,10 +206,11 @@ static int cc_wait_while(struct cc_link *l, unsigned int busy, unsigned int wait
 static void print_sync(const struct cli *cli, const struct cc_sync *s)
 {
 	if (cli->json) {
-		printf("{\"state\": %u, \"name\": \"%s\", \"length\": %" PRIu32
-		       ", \"csum\": \"%08" PRIx32 "\", \"offset\": %" PRIu32
-		       ", \"sync_buffer\": %" PRIu32 "}\n",
-		       s->state, s->name, s->length, s->csum, s->offset, s->sync_buffer);
+		printf("{\"state\": %u, \"name\": ", s->state);
+		json_print_string(stdout, s->name, strlen(s->name));
+		printf(", \"length\": %" PRIu32 ", \"csum\": \"%08" PRIx32 "\", \"offset\": %"
+		       PRIu32 ", \"sync_buffer\": %" PRIu32 "}\n",
+		       s->length, s->csum, s->offset, s->sync_buffer);
 		return;
 	}
 	printf("state: %u (%s)\nlength: %" PRIu32 "\ncrc32: %08" PRIx32 "\noffset: %" PRIu32

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu config-dfu: the config-channel DFU of a simulated nRF Desktop device over its local
  * socket (docs/config_channel.md), next to the SMP commands of the same tool.

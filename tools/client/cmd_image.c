@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image group commands except upload: state read and write (list, test, confirm), erase and
  * slot info. Nested answers are read with the pull reader and printed as tables.
@@ -12,6 +13,7 @@
 
 #include "cbor_walk.h"
 #include "cli.h"
+#include "safe_text.h"
 
 /* Two slots for each of up to eight images; more entries are counted but not shown. */
 #define STATE_MAX_SLOTS 16
@@ -143,6 +145,14 @@ static void print_flags(const struct slot_state *s)
 	printf("%-36s ", flags);
 }
 
+/* The device's version text in a column of 24 characters (escaped, should it need it). */
+static void print_version(const char *version)
+{
+	size_t shown = safe_text_print(stdout, version, strlen(version));
+
+	printf("%*s", shown < 24 ? (int)(25 - shown) : 1, "");
+}
+
 /* Prints a state answer (state read, and state write which answers with the new state). */
 static int print_state(struct cli *cli, const struct smp_rsp *rsp)
 {
@@ -162,8 +172,8 @@ static int print_state(struct cli *cli, const struct smp_rsp *rsp)
 	for (size_t i = 0; i < l.count; i++) {
 		const struct slot_state *s = &l.slots[i];
 
-		printf("%-5" PRId64 " %-4" PRId64 " %-24s ", s->image, s->slot,
-		       s->version[0] != '\0' ? s->version : "?");
+		printf("%-5" PRId64 " %-4" PRId64 " ", s->image, s->slot);
+		print_version(s->version[0] != '\0' ? s->version : "?");
 		print_flags(s);
 		for (size_t j = 0; j < s->hash.len; j++) {
 			printf("%02x", s->hash.ptr[j]);

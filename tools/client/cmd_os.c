@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OS group commands of the tool: echo, params, reset, bootloader-info and os-info. Each builds
  * its request, prints the answer for people, or with --json the decoded body as it came.
@@ -10,6 +11,7 @@
 #include <smpdfu/grp/os_mgmt.h>
 
 #include "cli.h"
+#include "safe_text.h"
 
 /* MCUboot's mode numbers as bootloader info reports them. */
 static const char *const mcuboot_modes[] = {
@@ -62,7 +64,8 @@ static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const ch
 	if (cbor_decode_map(rsp->body, rsp->body_len, fields, 1) < 0 || !fields[0].found) {
 		return cli_bad_response("no text in the answer");
 	}
-	printf("%.*s\n", (int)text.len, (const char *)text.ptr);
+	safe_text_print(stdout, (const char *)text.ptr, text.len);
+	putchar('\n');
 	return 0;
 }
 
@@ -188,7 +191,9 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 		return cli_bad_response("bootloader info is not a flat map");
 	}
 	if (fields[0].found) {
-		printf("bootloader: %.*s\n", (int)name.len, (const char *)name.ptr);
+		printf("bootloader: ");
+		safe_text_print(stdout, (const char *)name.ptr, name.len);
+		putchar('\n');
 	}
 	if (fields[1].found) {
 		printf("mode: %" PRId64 " (%s)\n", mode, mcuboot_mode_name(mode));

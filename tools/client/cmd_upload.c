@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The "image upload" command: loads the image, sizes packets and the window from the device's
  * MCUmgr params, runs the upload engine and reports progress and the result (goodput, match).

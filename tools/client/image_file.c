@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loads an image file for upload, read whole into memory so the upload engine can hash it once and
  * resend any range without touching the file again: a raw MCUboot image (.bin), or the application
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "image_file.h"
+#include "safe_text.h"
 
 #define ZIP_LOCAL_SIG 0x04034b50u
 #define ZIP_CENTRAL_SIG 0x02014b50u
@@ -460,27 +462,41 @@ static bool is_application(const struct manifest_file *f)
 	return f->image_index[0] == '\0' || strcmp(f->image_index, "0") == 0;
 }
 
+/* A name out of the package as it may be printed: a hostile manifest may hold escape codes. */
+struct shown_name {
+	char text[4 * MANIFEST_TEXT_MAX];
+};
+
+static const char *shown(struct shown_name *buf, const char *name)
+{
+	safe_text_format(buf->text, sizeof(buf->text), name, strlen(name));
+	return buf->text;
+}
+
 static int load_member(const char *path, const struct zip_dir *d, const char *name,
 		       const uint8_t **data, size_t *size)
 {
+	struct shown_name sn;
 	int rc = zip_find(d, name, data, size);
 
 	if (rc == -ENOENT) {
 		fprintf(stderr, "smpdfu: %s: manifest.json names %s, which the package lacks\n",
-			path, name);
+			path, shown(&sn, name));
 		return -EBADMSG;
 	}
 	if (rc == -ENOTSUP) {
 		fprintf(stderr, "smpdfu: %s: %s is compressed or encrypted; only stored entries "
-				"are read (as NCS writes them)\n", path, name);
+				"are read (as NCS writes them)\n", path, shown(&sn, name));
 		return rc;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "smpdfu: %s: %s is damaged (bad offsets or CRC)\n", path, name);
+		fprintf(stderr, "smpdfu: %s: %s is damaged (bad offsets or CRC)\n", path,
+			shown(&sn, name));
 		return rc;
 	}
 	if (*size < sizeof(mcuboot_magic) || memcmp(*data, mcuboot_magic, 4) != 0) {
-		fprintf(stderr, "smpdfu: %s: %s is not an MCUboot image\n", path, name);
+		fprintf(stderr, "smpdfu: %s: %s is not an MCUboot image\n", path,
+			shown(&sn, name));
 		return -EBADMSG;
 	}
 	return 0;
@@ -499,8 +515,11 @@ static int load_slot_builds(const char *path, const struct zip_dir *d, const str
 			continue;
 		}
 		if (strcmp(f->slot, "0") != 0 && strcmp(f->slot, "1") != 0) {
+			struct shown_name file;
+			struct shown_name slot;
+
 			fprintf(stderr, "smpdfu: %s: application file %s has slot '%s'\n", path,
-				f->file, f->slot);
+				shown(&file, f->file), shown(&slot, f->slot));
 			return -EBADMSG;
 		}
 		s = (unsigned int)(f->slot[0] - '0');

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Where the bytes of an upload come from. The upload engine only sees an image_file: a whole image
  * in memory with its name. Other containers (a dfu_application.zip) plug in here, in

@@ -1,14 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CBOR to JSON for --json output. Iterative with a fixed stack, so a hostile response cannot make
  * the client recurse; values JSON cannot express (floats, undefined, simple values) become null.
+ * A body is converted whole into memory first: one that turns out malformed half-way prints
+ * nothing, so stdout never holds half a value.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include <smpdfu/cbor.h>
 
 #include "json_out.h"
+#include "utf8.h"
 
 #define JSON_MAX_DEPTH 16
 
@@ -21,19 +28,29 @@ struct json_frame {
 
 void json_print_string(FILE *f, const char *s, size_t len)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	const uint8_t *p = (const uint8_t *)s;
 
-		if (ch == '"' || ch == '\\') {
-			fprintf(f, "\\%c", ch);
-		} else if (ch == '\n') {
+	fputc('"', f);
+	while (len > 0) {
+		uint32_t cp = 0;
+		bool ok;
+		size_t n = utf8_next(p, len, &cp, &ok);
+
+		if (!ok) {
+			/* JSON text is UTF-8: what is not becomes U+FFFD, one per bad part. */
+			fputs("\\ufffd", f);
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (char)cp);
+		} else if (cp == '\n') {
 			fputs("\\n", f);
-		} else if (ch < 0x20 || ch == 0x7f) {
-			fprintf(f, "\\u%04x", ch);
+		} else if (utf8_is_control(cp)) {
+			/* JSON needs it for C0 only; --json may go to a terminal, though. */
+			fprintf(f, "\\u%04x", (unsigned int)cp);
 		} else {
-			fputc(ch, f);
+			fwrite(p, 1, n, f);
 		}
+		p += n;
+		len -= n;
 	}
 	fputc('"', f);
 }
@@ -79,7 +96,7 @@ static bool frame_done(const struct json_frame *fr)
 	return !fr->indefinite && fr->left == 0;
 }
 
-int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
+static int cbor_to_json(FILE *f, const uint8_t *buf, size_t len)
 {
 	struct json_frame stack[JSON_MAX_DEPTH];
 	int depth = 0;
@@ -87,7 +104,7 @@ int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
 	struct cbor_item it;
 
 	if (len == 0) {
-		fputs("{}\n", f);
+		fputs("{}", f);
 		return 0;
 	}
 	cbor_reader_init(&r, buf, len);
@@ -142,6 +159,27 @@ int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
 			depth--;
 		}
 	} while (depth > 0);
-	fputc('\n', f);
 	return 0;
+}
+
+int json_print_cbor(FILE *f, const uint8_t *buf, size_t len)
+{
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *mem = open_memstream(&text, &text_len);
+	int rc;
+
+	if (mem == NULL) {
+		return -ENOMEM;
+	}
+	rc = cbor_to_json(mem, buf, len);
+	if (fclose(mem) != 0 && rc == 0) {
+		rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		fwrite(text, 1, text_len, f);
+		fputc('\n', f);
+	}
+	free(text);
+	return rc;
 }

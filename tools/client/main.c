@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu: the host tool that talks SMP (MCUmgr) to a device. Parses the global options, opens the
  * transport and hands over to one command; the exit code says who failed (see enum cli_exit).
@@ -59,6 +60,9 @@ static const char usage_text[] =
 	"  --timeout-ms MS    answer timeout per request (default 2500)\n"
 	"  --smp-v1           send SMP version 1 headers (default: version 2)\n"
 	"  --json             print each answer as one JSON object, nothing else on stdout\n"
+	"                     (nothing at all when the answer is malformed); text the device\n"
+	"                     sent that is not UTF-8 has each bad part replaced by U+FFFD,\n"
+	"                     and control characters are \\u escapes\n"
 	"  --verbose          show every packet on stderr\n"
 	"\n"
 	"commands:\n"
@@ -80,7 +84,11 @@ static const char usage_text[] =
 	"                                 the config-channel DFU of a simulated nRF Desktop\n"
 	"                                 device, over its socket (docs/config_channel.md)\n"
 	"\n"
-	"exit codes: 0 ok, 1 device error, 2 usage, 3 transport or timeout\n";
+	"text from the device is shown as sent, except what a terminal would act on: tab,\n"
+	"newline and CR as \\t \\n \\r, other control characters and bytes that are not\n"
+	"UTF-8 as \\xHH, C1 and bidirectional controls as \\uHHHH\n"
+	"\n"
+	"exit codes: 0 ok, 1 device error, 2 usage, 3 transport, timeout or malformed answer\n";
 
 static const struct command *find_command(int argc, char **argv, int *consumed)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The monotonic clock behind every client deadline (CLOCK_MONOTONIC). */
 #define _POSIX_C_SOURCE 200809L
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A monotonic clock for deadlines and throughput, immune to wall-clock changes, and the clock
  * abstraction that lets a simulated link (the ble-model transport) run the same code in virtual

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Progress display. On a terminal the bar is redrawn at most ten times a second: over loopback
  * the device answers thousands of times a second, and redrawing each time would cost more than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Upload progress for people: a bar redrawn in place on a terminal (percent, bytes, throughput,
  * time left), a plain line every 10 % when the output goes to a file or a pipe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP request/response over any transport. Sequence numbers start at a random value so that a
  * late answer to an earlier run of the tool is not mistaken for an answer to this one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client side of SMP: frames a CBOR payload with the 8-byte header, sends it, and matches
  * responses to requests by sequence number. Requests can be sent and responses received separately,

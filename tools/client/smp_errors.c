@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client's words for device errors. The numbers are the wire values every MCUmgr peer uses;
  * each error has a general meaning and advice, and a command where it means something more
@@ -6,11 +7,13 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
 #include <smpdfu/prot/smp_hdr.h>
 
+#include "safe_text.h"
 #include "smp_errors.h"
 
 struct err_entry {
@@ -390,7 +393,9 @@ void smp_err_print(FILE *f, const struct smp_cmd *cmd, const struct smp_err *e)
 	fprintf(f, "smpdfu: %s: the device answered %s (%" PRId64 "): %s", smp_cmd_name(cmd),
 		smp_err_name(e, buf, sizeof(buf)), e->rc, a.happened);
 	if (e->rsn[0] != '\0') {
-		fprintf(f, " (device says: \"%s\")", e->rsn);
+		fputs(" (device says: \"", f);
+		safe_text_print(f, e->rsn, strlen(e->rsn));
+		fputs("\")", f);
 	}
 	fprintf(f, "\nsmpdfu: what to do: %s\n", a.todo);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the client says when a device answers with an error: the error's name, what happened and
  * what the user can do about it, for the command that got it. Covers the SMP-level rc and the

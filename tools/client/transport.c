@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Picks a transport by the name given on the command line. Transports still being written are
  * listed with no open function, so their names parse today and say "not built yet".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The client's link to a device: an ops struct that moves whole SMP packets, so the SMP layer and
  * the upload engine never know whether the bytes travel over UDP, a serial line or a BLE model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The ble-model transport: the simulated device and the Bluetooth LE link model of sim/ble run
  * inside the client, in virtual time. It is a model of the radio, not a radio: it predicts what a

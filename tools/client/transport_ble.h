@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the ble-model transport offers beyond transport_ble_open(): smpdfu-blesim builds its own
  * simulation (to read its counters afterwards) and runs the client's SMP layer and upload engine

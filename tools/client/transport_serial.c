@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial transport: SMP packets framed as console lines by the device's own encoder and
  * decoder (src/transport/smp_serial_frame.c), on a UART, a USB CDC ACM port or the simulated
@@ -18,6 +19,7 @@
 #include <smpdfu/transport/smp_serial.h>
 
 #include "mono_time.h"
+#include "safe_text.h"
 #include "transport.h"
 
 /* Lines from the device: far longer than the 127 bytes of the specification, to be lenient. */
@@ -79,10 +81,12 @@ static void rx_console(void *ctx, const uint8_t *line, size_t len)
 	if (!s->verbose) {
 		return;
 	}
-	fputs("smpdfu: console text: ", stderr);
-	for (size_t i = 0; i < len; i++) {
-		fputc(line[i] >= 0x20 && line[i] < 0x7F ? line[i] : '.', stderr);
+	/* A console's CR LF ends the line; it is not part of the text. */
+	if (len > 0 && line[len - 1] == '\r') {
+		len--;
 	}
+	fputs("smpdfu: console text: ", stderr);
+	safe_text_print(stderr, (const char *)line, len);
 	fputc('\n', stderr);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The serial-model transport: the simulated device and the UART line model of sim/serial run
  * inside the client, in virtual time. It is a model of the line, not a UART: it predicts what a

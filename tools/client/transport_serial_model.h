@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the serial-model transport offers beyond transport_serial_model_open(): smpdfu-serialsim
  * builds its own simulation (to read its counters afterwards) and runs the client's SMP layer and

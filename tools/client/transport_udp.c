@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The UDP transport: one SMP packet per datagram on a connected socket, so the kernel filters out
  * datagrams from anyone but the device and reports an unreachable port as ECONNREFUSED.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The upload engine. The device is the truth: every answer carries the offset it expects next, and
  * the engine only ever sends from an offset the device asked for. A window of requests keeps the

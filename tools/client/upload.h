@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image upload engine: sends an image in chunks that fill the device's buffer, keeps a window
  * of requests in flight, follows the offset the device reports, resumes and retries. It prints

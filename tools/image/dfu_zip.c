@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The manifest of dfu_application.zip, key by key in the order NCS's generate_zip.py writes them
  * (shared keys, then the per-file keys of the build, then size, file, modtime; values the build

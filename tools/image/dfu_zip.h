@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dfu_application.zip as the nRF Connect SDK build writes it: the signed application image(s)
  * and a manifest.json that says what each file is, so phone apps and our client can take it.

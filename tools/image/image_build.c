@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image builder: lays out an MCUboot image exactly as the bootloader reads it (header, payload,
  * optional protected TLVs, then the unprotected TLVs with the SHA-256 over everything before, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Builds MCUboot images in memory: header, payload, protected and unprotected TLV areas. */
 #ifndef IMAGE_BUILD_H
 #define IMAGE_BUILD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * getpub: the trusted key as C. Only public bytes are written; the file defines
  * boot_builtin_keys() with one key, so an image links exactly the key it was built for.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The public half of a signing key as C source for a firmware build: the key the bootloader (and
  * an application that checks signatures) trusts, with its KEYHASH, behind boot_builtin_keys().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image inspection: the file is presented to the device's image reader as a read-only flash area,
  * so the tool and the device can never disagree on how an image is parsed.

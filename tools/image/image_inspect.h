@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shows what an MCUboot image file contains, read with the same code the device uses. */
 #ifndef IMAGE_INSPECT_H
 #define IMAGE_INSPECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Key generation with wolfCrypt: the key is made, encoded to DER and PEM, and written to a file
  * only the owner can read. Buffers that held the private key are wiped before they are released.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key generation for signing images: a new private key in a PEM file imgtool can read. */
 #ifndef IMAGE_KEYGEN_H
 #define IMAGE_KEYGEN_H

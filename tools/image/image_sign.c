@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signing with wolfCrypt. ECDSA signs the image hash as a pre-computed digest (imgtool has its
  * library hash the same bytes, which gives the same digest); Ed25519 signs the hash as a message.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signs an image hash the way imgtool does, with a key read from a PEM file. */
 #ifndef IMAGE_SIGN_H
 #define IMAGE_SIGN_H

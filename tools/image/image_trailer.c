@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Trailer writing for padded images: the same magic, in the same place, as a device's
  * boot_request_upgrade() would write it, so a padded image flashed at the factory reads as

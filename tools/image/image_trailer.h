@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image trailer as the image tool writes it for --pad/--confirm, the room the trailer takes at
  * the end of a slot (imgtool's overflow check), and what a padded file's trailer says (dump).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * smpdfu-image: creates and signs MCUboot images as imgtool lays them out (optionally padded to the
  * slot with a trailer), verifies and shows them with the device's own code, makes signing keys,

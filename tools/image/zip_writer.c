@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ZIP archives of stored entries: a local header and the data per entry, then the central
  * directory and its end record. No compression, so no library: the images inside are random-looking

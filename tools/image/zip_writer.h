@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal ZIP writer: stored (uncompressed) entries, enough for dfu_application.zip. */
 #ifndef ZIP_WRITER_H
 #define ZIP_WRITER_H

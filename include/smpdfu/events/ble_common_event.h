@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Bluetooth LE events a CAF ble_state module submits: a peer's connection state
  * (ble_peer_event) and its connection parameters (ble_peer_conn_params_event). A connection is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ble_smp_transfer_event: "an SMP DFU transfer is active now". It has no payload. The module that
  * watches uploads (dfu_mcumgr or CAF ble_smp) submits it, at most one at a time, and is its FINAL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * module_state_event: a module reports that it is READY, OFF, STANDBY or in ERROR. At boot `main`
  * reports READY and every module initialises on it. A module id is the address of a constant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image management group (1): state read/write, upload, erase, slot info, over the flash map's
  * primary and secondary slots. One upload state for the whole device, shared by every transport.

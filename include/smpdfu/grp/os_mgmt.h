@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OS management group (0): echo, reset, MCUmgr parameters, OS/app info, bootloader info. */
 #ifndef SMPDFU_GRP_OS_MGMT_H
 #define SMPDFU_GRP_OS_MGMT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MCUboot image trailer at the end of every slot (MCUboot v2.2+ layout): magic, image_ok,
  * copy_done, swap_info and swap_size below it, each field in its own BOOT_MAX_ALIGN-sized cell,

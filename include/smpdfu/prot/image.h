@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MCUboot image format on flash: the 32-byte little-endian header at the start of a slot and
  * the TLV areas after the payload. Values are MCUboot's, so images from imgtool read the same.

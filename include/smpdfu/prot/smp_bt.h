@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SMP GATT service as it is on the air: the service and characteristic UUIDs every MCUmgr
  * client looks for, the ATT sizes that bound a write or a notification, and the ATT error codes a

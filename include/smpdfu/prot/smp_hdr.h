@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The 8-byte SMP header as it is on the wire (big-endian), with op and version values, group ids
  * and the base error codes every MCUmgr peer agrees on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over a serial console as it is on the wire: a length-prefixed, CRC-protected packet in Base64
  * text lines that start with a two-byte marker, so SMP frames and console text share one UART.

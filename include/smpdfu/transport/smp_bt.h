@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over Bluetooth LE: the semantics of the SMP GATT characteristic (requests reassembled from
  * writes without response by the SMP header's length, responses notified in ATT_MTU - 3 pieces),

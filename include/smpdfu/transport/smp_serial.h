@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMP over a serial console: the framing (CRC-16/XMODEM, Base64, the line encoder and the line
  * decoder) shared by the device and the host client, and the device transport that connects a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image erase (command 5): erases a slot that holds nothing the device needs, after the
  * application's vetoable erase check, and forgets any upload in progress.
@@ -10,8 +11,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 static struct smp_status check_erase(uint32_t slot)
 {

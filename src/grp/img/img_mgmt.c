@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The image management group (1): its handler table, the v1 translation of its error codes, and
  * what every command needs to know about slots.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private interfaces between the files of the image management group. */
 #ifndef IMG_MGMT_PRIV_H
 #define IMG_MGMT_PRIV_H

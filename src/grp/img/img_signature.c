@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signatures required before an image may be marked for boot (CONFIG_BOOT_SIGNATURE_TYPE_* other
  * than none): the image group checks an upload as it completes and a slot before a test or a
@@ -13,8 +14,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 struct smp_status img_require_signature(uint32_t slot)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Slot info (command 6): the size of each slot and which one an upload would go to. */
 #include <smpdfu/grp/img_mgmt.h>
 

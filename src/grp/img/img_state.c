@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image state (command 0): read lists every slot that holds a readable MCUboot image with its
  * version, hash and boot flags; write marks a slot for test or confirms one, by MCUmgr's rules for
@@ -13,8 +14,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 static void put_flag(struct cbor_writer *w, const char *name, bool value)
 {

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image upload (command 1): the one upload state of the device, the first-chunk checks in
  * MCUmgr's order, resume by sha, offset mismatches answered with the expected offset, streaming
- * writes that erase ahead page by page, and the SHA-256 check of a completed image.
+ * writes that erase ahead page by page, and the SHA-256 check of a completed image, hashed chunk
+ * by chunk as each is written so that the last answer costs what any other does.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,8 +16,10 @@
 #include <smpdfu/port.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
 
 #define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
 #define UPLOAD_SHA_MAX 32
 
@@ -28,18 +32,37 @@ struct img_upload_state {
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
 	struct stream_writer writer;
+	/*
+	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
+	 * lives and dies with the upload, so a resume continues it and anything that forgets the
+	 * upload (a new image, an erase, another DFU transport taking the lock) forgets it too.
+	 */
+	bool hashing;
+#if CONFIG_IMG_ENABLE_IMAGE_CHECK
+	struct sha256_ctx hash;
+#endif
 	/* The client whose first chunk started or resumed the upload: only it may continue. */
 	const struct smp_transport *owner_tp;
-	uint8_t owner_peer[SMP_PEER_ADDR_SIZE];
+	uint8_t owner_peer[SMP_PEER_ADDR_SIZE > 0 ? SMP_PEER_ADDR_SIZE : 1];
 };
 
 static struct img_upload_state upload;
 
-/* One upload request, decoded. */
+/* The image's running hash; without the image check there is none, and nothing hashes. */
+static struct sha256_ctx *upload_hash(void)
+{
+#if CONFIG_IMG_ENABLE_IMAGE_CHECK
+	return &upload.hash;
+#else
+	return NULL;
+#endif
+}
+
+/* One upload request, decoded: its numbers as Zephyr decodes them, 32 bits (more is refused). */
 struct upload_req {
-	uint64_t off;
-	uint64_t len;
-	uint64_t image;
+	uint32_t off;
+	uint32_t len;
+	uint32_t image;
 	bool upgrade;
 	struct cbor_view data;
 	struct cbor_view sha;
@@ -70,9 +93,9 @@ uint32_t img_mgmt_upload_offset(void)
 static int decode_request(const struct smp_request *req, struct upload_req *r)
 {
 	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT("off", &r->off),     CBOR_FIELD_UINT("len", &r->len),
-		CBOR_FIELD_UINT("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
-		CBOR_FIELD_BSTR("data", &r->data),   CBOR_FIELD_BSTR("sha", &r->sha),
+		CBOR_FIELD_UINT32("off", &r->off),     CBOR_FIELD_UINT32("len", &r->len),
+		CBOR_FIELD_UINT32("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
+		CBOR_FIELD_BSTR("data", &r->data),     CBOR_FIELD_BSTR("sha", &r->sha),
 	};
 	int rc;
 
@@ -81,9 +104,6 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 			     sizeof(fields) / sizeof(fields[0]));
 	if (rc < 0) {
 		return rc;
-	}
-	if (r->image > UINT32_MAX) {
-		return -EINVAL; /* Zephyr decodes it as a uint32: more does not decode */
 	}
 	r->has_off = fields[0].found;
 	r->has_len = fields[1].found;
@@ -214,7 +234,7 @@ static struct smp_status inspect_target(const struct upload_req *r,
 /* The same transport and the same peer bytes (a missing peer counts as all zeros). */
 static bool is_owner(const struct smp_request *req)
 {
-	static const uint8_t nobody[SMP_PEER_ADDR_SIZE];
+	static const uint8_t nobody[sizeof(upload.owner_peer)];
 	const uint8_t *peer = req->peer != NULL ? req->peer : nobody;
 
 	return req->tp == upload.owner_tp &&
@@ -253,8 +273,8 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 		.erase = r->off == 0,
 	};
 	struct img_mgmt_upload_req ureq = {
-		.image = (uint32_t)r->image,
-		.off = (uint32_t)r->off,
+		.image = r->image,
+		.off = r->off,
 		.size = size,
 		.img_data = r->data,
 		.data_sha = r->sha,
@@ -294,42 +314,37 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	}
 	upload.active = true;
 	upload.slot = slot;
-	upload.size = (uint32_t)r->len;
+	upload.size = r->len;
 	upload.sha_len = (uint8_t)r->sha.len;
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
 	}
+	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.sha_len == SHA256_DIGEST_SIZE &&
+			 crypto_sha256_init(upload_hash()) == 0;
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;
 }
 
-/* SHA-256 of the first `size` bytes of the slot equals the client's sha? */
-static bool image_matches(const struct flash_area *fa, uint32_t size)
+/* Adds a written chunk to the image's hash; a failing hash backend means no match. */
+static void hash_chunk(const struct cbor_view *data)
 {
-	struct sha256_ctx ctx;
+	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
+			 crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+}
+
+/* The SHA-256 of everything written equals the client's sha? */
+static bool image_matches(void)
+{
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	uint8_t chunk[128];
 
-	if (upload.sha_len != SHA256_DIGEST_SIZE || crypto_sha256_init(&ctx) < 0) {
-		return false;
-	}
-	for (uint32_t pos = 0; pos < size;) {
-		uint32_t n = size - pos < sizeof(chunk) ? size - pos : (uint32_t)sizeof(chunk);
-
-		if (flash_area_read(fa, pos, chunk, n) < 0 ||
-		    crypto_sha256_update(&ctx, chunk, n) < 0) {
-			return false;
-		}
-		pos += n;
-	}
-	return crypto_sha256_final(&ctx, digest) == 0 &&
+	return CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
+	       crypto_sha256_final(upload_hash(), digest) == 0 &&
 	       memcmp(digest, upload.sha, SHA256_DIGEST_SIZE) == 0;
 }
 
 static struct smp_status finish_upload(struct smp_request *req)
 {
-	const struct flash_area *fa = img_slot_area(upload.slot);
 	uint32_t size = upload.size;
 	bool match;
 
@@ -345,7 +360,7 @@ static struct smp_status finish_upload(struct smp_request *req)
 			return stop_upload(st);
 		}
 	}
-	match = CONFIG_IMG_ENABLE_IMAGE_CHECK && image_matches(fa, size);
+	match = image_matches();
 	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,
 		(unsigned int)upload.slot,
 		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
@@ -397,7 +412,7 @@ struct smp_status img_upload(struct smp_request *req)
 		if (!smp_status_is_ok(st)) {
 			return st;
 		}
-		size = (uint32_t)r.len;
+		size = r.len;
 	} else if (upload.active && !is_owner(req)) {
 		/*
 		 * Two clients must never interleave their chunks in one slot: only the client that
@@ -409,7 +424,8 @@ struct smp_status img_upload(struct smp_request *req)
 		return put_offset(req, upload.active ? upload.off : 0);
 	}
 
-	if (r.off + r.data.len > size) {
+	/* off is 0 or where the upload is, so within size. */
+	if (r.data.len > size - r.off) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN, "data overrun");
 	}
 	st = check_chunk(req, &r, slot, size);
@@ -431,6 +447,7 @@ struct smp_status img_upload(struct smp_request *req)
 						"flash write failed");
 	}
 	upload.off += (uint32_t)r.data.len;
+	hash_chunk(&r.data);
 
 	if (upload.off == upload.size) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);

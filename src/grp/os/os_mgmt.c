@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OS management group (0): echo, reset (vetoable by the reset hook, reboot delayed so the
  * response leaves first), MCUmgr parameters, OS/application info and bootloader info.
@@ -11,7 +12,10 @@
 #include <smpdfu/smp.h>
 #include <smpdfu/timer.h>
 
+#include "log.h"
+
 #define LOG_MODULE "os"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_OS_LOG_LEVEL
 
 /* MCUboot's mode numbers as bootloader info reports them. */
 enum mcuboot_mode {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The application fixture of the module tests: boot, clock, event processing and SMP requests. */
 #include "app_fixture.h"
 

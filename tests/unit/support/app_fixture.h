@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The application on the unit-test device: the RAM-flash device with its SMP server, the fake
  * Bluetooth LE link, the application started (main READY processed), and SMP requests as the
@@ -22,7 +23,7 @@ struct smp_answer {
 	int64_t off;       /* "off" (upload) */
 	int64_t err_group; /* "err": {"group", "rc"} */
 	int64_t err_rc;
-	int match;         /* "match" (upload): 1, 0, or -1 when absent */
+	int64_t match;     /* "match" of a completed upload: 1, 0, or -1 when absent */
 };
 
 /* One slot as image state read lists it. */

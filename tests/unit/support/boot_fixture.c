@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bootloader test device: a RAM NOR flash of any geometry, its map, images and snapshots. */
 #include "boot_fixture.h"
 

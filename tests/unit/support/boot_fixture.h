@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A small device for bootloader tests: a RAM NOR flash of any geometry with a bootloader page, the
  * two image slots and optionally a scratch area in the flash map, images made to order (hash-only,

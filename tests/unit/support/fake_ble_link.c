@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The unit-test Bluetooth LE link: one peer, requests recorded, updates taken on the fake clock. */
 #include "fake_ble_link.h"
 

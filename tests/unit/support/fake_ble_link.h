@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A Bluetooth LE link for unit tests: the test connects, secures and disconnects the peer, and
  * decides when the central accepts a parameter update (at once, after a delay on the fake clock,

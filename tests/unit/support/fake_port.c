@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The port contract for unit tests: deterministic time, reboots counted, logs only on request. */
 #include "fake_port.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The port for unit tests: a clock that moves only when a test says so, and a reboot counter. */
 #ifndef FAKE_PORT_H
 #define FAKE_PORT_H

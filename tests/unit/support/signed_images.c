@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test images signed like a product's, for builds that require signatures: the build's key
  * (CONFIG_BOOT_SIGNATURE_KEY_FILE, from the source tree) signs the image hash with the image

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The unit-test device: RAM flash, the board's flash map, SMP server and a capturing transport. */
 #include "test_device.h"
 
@@ -141,8 +142,8 @@ size_t test_device_send_as(uint8_t peer_id, const uint8_t *req, size_t len)
 
 	assert_non_null(b);
 	assert_true(len <= sizeof(b->data));
-	memset(b->peer, 0, sizeof(b->peer));
-	b->peer[0] = peer_id;
+	memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+	smp_buf_peer(b)[0] = peer_id;
 	memcpy(b->data, req, len);
 	b->len = len;
 	b->tp = &test_dev.tp;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A device for unit tests: a RAM flash with the simulated board's map, the SMP server with the OS
  * and image groups, and a transport that captures every response for the test to inspect.

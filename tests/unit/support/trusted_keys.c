@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The keys a unit test's bootloader and image group trust unless the test says otherwise (the
  * bootloader's tests define boot_trusted_keys() themselves; as an archive member of its own, this
