@@ -1114,8 +1114,8 @@ static unsigned long flow_fault_points[sizeof(flows) / sizeof(flows[0])];
 static bool requests_secondary(const struct flow *fl)
 {
 	return fl->action == action_request_test || fl->action == action_request_perm ||
-	       fl->action == action_upload_and_request || fl->action == action_upload_and_set_next ||
-	       fl->action == action_xip_perm;
+	       fl->action == action_upload_and_request ||
+	       fl->action == action_upload_and_set_next || fl->action == action_xip_perm;
 }
 
 static bool same_boot(const struct boot_rsp *a, const struct boot_rsp *b)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash-fault sweep of the image group: a scenario is a short life of the device (upload, test,
  * reset, confirm; an erase; a permanent request; ...), run once without faults for its operation
