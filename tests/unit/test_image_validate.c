@@ -618,6 +618,7 @@ static void test_second_hash_tlv_is_ebadmsg(void **state)
 static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 {
 	struct file f = load("hash-only.signed.bin");
+	struct image_validation res;
 
 	(void)state;
 	/* The only TLV is the hash: shorten it to 31 bytes (area size follows). */
@@ -632,7 +633,8 @@ static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), -EBADMSG);
 	/* An empty unprotected area. */
 	put16(f.data + 0x5022, 4);
-	assert_int_equal(validate_in(f.data, 0x5024, 0, NULL, 0, 0x5024, NULL), -EBADMSG);
+	assert_int_equal(validate_in(f.data, 0x5024, 0, NULL, 0, 0x5024, &res), -EBADMSG);
+	assert_string_equal(res.problem, "no image hash TLV");
 	free(f.data);
 }
 
@@ -713,6 +715,27 @@ static void test_last_verified_signature_decides(void **state)
 	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
 	g = append_tlvs(&f, UNPROT, extra, n);
 	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	free(f.data);
+}
+
+/* A key TLV names the key of the one signature after it: the next signature needs its own. */
+static void test_key_is_spent_by_its_signature(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t bad_sig[72];
+	uint8_t extra[2 * (4 + 72) + 4 + 32];
+	size_t n;
+
+	(void)state;
+	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
+	bad_sig[10] ^= 0x01;
+	n = make_tlv(extra, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
 	free(g.data);
 	free(f.data);
 }
@@ -873,12 +896,21 @@ static void test_problems_are_named(void **state)
 static void test_header_problems(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
+	struct image_validation res;
 	uint8_t erased[64];
 
 	(void)state;
 	memset(erased, 0xff, sizeof(erased));
 	assert_int_equal(validate_in(erased, sizeof(erased), 0, &ec_key, 1, 32, NULL), -ENOENT);
 
+	/* The header leaves no room for the TLV info (4 bytes): both sides of the bound. */
+	assert_int_equal(validate_in(f.data, UNPROT + 3, 0, NULL, 0, UNPROT + 3, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed header");
+	assert_int_equal(validate_in(f.data, UNPROT + 4, 0, NULL, 0, UNPROT + 4, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed TLV area");
+	put16(f.data + 8, 31); /* hdr_size one byte short of the header itself */
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, 32, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed header");
 	put16(f.data + 8, 16); /* hdr_size below the header itself */
 	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, 32, NULL), -EBADMSG);
 	put16(f.data + 8, 0x200);
@@ -929,6 +961,7 @@ int main(void)
 		cmocka_unit_test(test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg),
 		cmocka_unit_test(test_unknown_tlv_in_unprotected_area_is_ebadmsg),
 		cmocka_unit_test(test_last_verified_signature_decides),
+		cmocka_unit_test(test_key_is_spent_by_its_signature),
 		cmocka_unit_test(test_signature_without_keyhash_does_not_count),
 		cmocka_unit_test(test_signature_of_the_other_kind_does_not_count),
 		cmocka_unit_test(test_signature_of_wrong_length_is_eperm),

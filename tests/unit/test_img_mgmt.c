@@ -498,6 +498,43 @@ static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t gro
 	assert_int_equal(img_mgmt_upload_offset(), off);
 }
 
+/*
+ * Bounds of an upload on both sides: a resume needs the whole sha (a prefix of it starts again);
+ * the last chunk may end at the image's length but not one byte past it.
+ */
+static void resume_and_overrun_bounds(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+	struct upload_args a = { .off = 0, .data = image, .data_len = 256, .sha = sha,
+				 .sha_len = 16, .image = 0, .version = SMP_VERSION_2 };
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
+	a.len = (int64_t)image_len;
+	file_sha(image, image_len, sha);
+	r = upload_chunk(0, 512, sha);
+	assert_int_equal(r.off, 512);
+	/* The first 16 bytes of the same sha: a new upload, not a resume at 512. */
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.off, 256);
+	assert_int_equal(upload_chunk(0, 512, sha).off, 512);
+	assert_int_equal(upload_chunk(0, 512, sha).off, 512); /* the same sha resumes */
+
+	a = (struct upload_args){ .off = 512, .data = image + 512, .data_len = image_len - 512 + 1,
+				  .len = -1, .image = -1, .version = SMP_VERSION_2 };
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.err_rc, IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN);
+	a.data_len--;
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.err_rc, -1);
+	assert_int_equal(r.off, image_len);
+	assert_slot1_holds_image();
+}
+
 static void first_chunk_rejections(void **state)
 {
 	uint8_t sha[33] = { 0 };
@@ -1221,6 +1258,7 @@ int main(void)
 		T(chunk_sizes_and_unaligned_tails),
 		T(first_request_does_not_erase_the_slot),
 		T(first_chunk_rejections),
+		T(resume_and_overrun_bounds),
 		T(uploads_stop_short_of_the_trailer),
 		T(upgrade_requires_a_newer_version),
 		T(status_hooks_in_order),
