@@ -178,6 +178,34 @@ static void factory_and_upload(void)
 	bfx_load(&f, f.sec, img_new, new_len);
 }
 
+/* A swap recorded in the primary trailer (as boot_swap_plan() leaves it), of swap_size bytes. */
+static void record_move(uint32_t swap_size)
+{
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(boot_trailer_write_swap_info(f.pri, BOOT_MAX_ALIGN, BOOT_SWAP_TYPE_TEST, 0),
+			 0);
+	assert_int_equal(boot_trailer_write_swap_size(f.pri, BOOT_MAX_ALIGN, swap_size), 0);
+	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
+}
+
+/*
+ * A recorded swap whose last sector would be the primary's first trailer sector is not one the
+ * bootloader wrote: ignored, nothing moves. One sector less is a swap that starts again.
+ */
+static void test_move_recorded_swap_size_bound(void **state)
+{
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t first = boot_trailer_first_sector(f.pri->size, 0x1000, t);
+
+	(void)state;
+	assert_int_equal(first, boot_trailer_first_sector(f.sec->size, 0x1000, t));
+	bfx_load(&f, f.sec, img_new, new_len);
+	record_move(first * 0x1000);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	record_move((first - 1) * 0x1000);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -1146,6 +1174,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_move_nothing_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_recorded_swap_size_bound, setup_equal,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_confirm_stays, setup, teardown),
