@@ -182,8 +182,8 @@ static void factory_and_upload(void)
 static void record_move(uint32_t swap_size)
 {
 	bfx_load(&f, f.pri, img_old, old_len);
-	assert_int_equal(boot_trailer_write_swap_info(f.pri, BOOT_MAX_ALIGN, BOOT_SWAP_TYPE_TEST, 0),
-			 0);
+	assert_int_equal(
+		boot_trailer_write_swap_info(f.pri, BOOT_MAX_ALIGN, BOOT_SWAP_TYPE_TEST, 0), 0);
 	assert_int_equal(boot_trailer_write_swap_size(f.pri, BOOT_MAX_ALIGN, swap_size), 0);
 	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
 }
