@@ -34,12 +34,15 @@ TIMEOUT = 300
 
 def M(path, old, new, what):
     """
-    A mutation: in src/`path`, the text `old` (found exactly once) becomes `new`. A dropped check
-    ("if (0) {" for a one-line "if (COND) {") keeps COND as "0 && (COND)": what it calls stays used.
+    A mutation: in src/`path`, the text `old` (found exactly once) becomes `new`. A dropped or forced
+    check ("if (0) {" or "if (1) {" for a one-line "if (COND) {") keeps COND as "0 && (COND)" or
+    "1 || (COND)": what it uses stays used.
     """
     head, cond = old.partition("if (")[0], old.partition("if (")[2]
     if new == head + "if (0) {" and "\n" not in old and cond.endswith(") {"):
         new = f"{head}if (0 && ({cond[:-3]})) {{"
+    if new == head + "if (1) {" and "\n" not in old and cond.endswith(") {"):
+        new = f"{head}if (1 || ({cond[:-3]})) {{"
     return (path, old, new, what)
 
 
@@ -152,7 +155,8 @@ MUTATIONS = [
       "OS info fields without separator"),
     M("grp/os/os_mgmt.c", "if (!known) {", "if (0) {", "an unknown info format letter accepted"),
     M("grp/os/os_mgmt.c", "return req->rsp->overflow ? smp_err(MGMT_ERR_EMSGSIZE",
-      "return 0 ? smp_err(MGMT_ERR_EMSGSIZE", "an overflowed OS answer sent as ok"),
+      "return (req->rsp->overflow && 0) ? smp_err(MGMT_ERR_EMSGSIZE",
+      "an overflowed OS answer sent as ok"),
     M("grp/os/os_mgmt.c", "if (format.ptr[c] == 'a' || format.ptr[c] == (uint8_t)letter) {",
       "if (format.ptr[c] == (uint8_t)letter) {", "info format 'a' ignored"),
     M("grp/os/os_mgmt.c", "if (ret != MGMT_CB_OK) {", "if (0) {", "a reset hook's refusal ignored"),

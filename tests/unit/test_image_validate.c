@@ -869,6 +869,53 @@ static void test_full_key_names_the_trusted_key(void **state)
 	free(f.data);
 }
 
+/*
+ * A key TLV names a trusted key only exactly: a PUBKEY with one byte more, or a KEYHASH of the
+ * other hash's length (the SHA-512 of the key in a SHA-256 image), names none, so the bad
+ * signature after it does not count and the image stays valid by imgtool's own pair.
+ */
+static void test_key_tlvs_name_keys_exactly(void **state)
+{
+	struct file full = load("ecdsa-p256-fullkey.signed.bin");
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint32_t pubkey = find_tlv(&full, UNPROT, 0x02);
+	uint8_t der[92];
+	uint8_t hash512[SHA512_DIGEST_SIZE];
+	uint8_t bad_sig[72];
+	uint8_t extra[2 * (4 + 92) + 2 * (4 + 72)];
+	struct sha512_ctx ctx;
+	size_t n;
+
+	(void)state;
+	memcpy(der, full.data + pubkey, 91);
+	der[91] = 0x00;
+	assert_int_equal(crypto_sha512_init(&ctx), 0);
+	assert_int_equal(crypto_sha512_update(&ctx, der, 91), 0);
+	assert_int_equal(crypto_sha512_final(&ctx, hash512), 0);
+	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
+	bad_sig[10] ^= 0x01;
+
+	n = make_tlv(extra, 0x02, der, 92);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	n = make_tlv(extra, 0x02, der, 91);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
+	free(g.data);
+
+	n = make_tlv(extra, 0x01, hash512, sizeof(hash512));
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	free(f.data);
+	free(full.data);
+}
+
 static void test_problems_are_named(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
@@ -968,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(test_bad_trusted_key_is_eperm),
 		cmocka_unit_test(test_pure_signature_covers_the_image),
 		cmocka_unit_test(test_full_key_names_the_trusted_key),
+		cmocka_unit_test(test_key_tlvs_name_keys_exactly),
 		cmocka_unit_test(test_problems_are_named),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_flash_errors_are_eio),
