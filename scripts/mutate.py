@@ -6,7 +6,8 @@ device code, rebuilds the unit tests of the base build (build/sim), runs them an
 mutation killed when one of them fails. Every file is restored afterwards, whatever happens.
 
     /usr/bin/python3 scripts/mutate.py             # every mutation (some 15 minutes on 2 cores)
-    /usr/bin/python3 scripts/mutate.py --sample    # one mutation per directory (CI, < 2 minutes)
+    /usr/bin/python3 scripts/mutate.py --sample    # one mutation per directory (CI, < 2 minutes;
+                                                   # exit status 1 when one survives)
     /usr/bin/python3 scripts/mutate.py --list      # the mutations, nothing run
     /usr/bin/python3 scripts/mutate.py 17 42       # some mutations, by number
 
@@ -411,7 +412,7 @@ def run_tests(names, env):
     return None
 
 
-def run(selected):
+def run(selected, strict):
     fast, slow = unit_tests()
     env = dict(os.environ, SMPDFU_SWEEP="quick")
     env.pop("SMPDFU_TEST_LOG", None)
@@ -452,7 +453,7 @@ def run(selected):
     if broken:
         print(f"mutations that do not compile (fix the list): {broken}")
         return 2
-    return 0
+    return 1 if strict and survivors else 0
 
 
 def check():
@@ -491,7 +492,7 @@ def main():
         subprocess.run(["cmake", "--preset", "sim"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     selected = a.numbers or (sample() if a.sample else range(1, len(MUTATIONS) + 1))
-    return run(list(selected))
+    return run(list(selected), strict=a.sample)
 
 
 if __name__ == "__main__":

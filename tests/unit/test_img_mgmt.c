@@ -631,6 +631,33 @@ static void uploads_stop_short_of_the_trailer(void **state)
 	img_mgmt_reset_upload();
 }
 
+/*
+ * A trailer an older image left on the slot's last page must not describe the new one: the first
+ * chunk erases that page when the image ends at or before the page's start (the bound itself
+ * is reached in the modes whose largest image ends at it: overwrite-only, direct-XIP); an image
+ * reaching into the page erases it as its data arrives.
+ */
+static void first_chunk_erases_a_stale_last_page(void **state)
+{
+	static const uint8_t stale[16] = { 0 };
+	const struct flash_area *slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const uint32_t last_page = slot1->size - slot1->dev->page_size;
+	const uint32_t max = boot_max_image_size();
+	struct upload_args a;
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
+	assert_int_equal(flash_area_program(slot1, boot_swap_info_off(slot1->size) - 16, stale, 16),
+			 0);
+	a = (struct upload_args){ .off = 0, .data = image, .data_len = 64,
+				  .len = max < last_page ? max : last_page, .image = 0,
+				  .version = SMP_VERSION_2 };
+	send_upload(&a);
+	assert_int_equal(decode_rsp().off, 64);
+	assert_true(flash_area_is_erased(slot1, last_page, slot1->dev->page_size));
+	img_mgmt_reset_upload();
+}
+
 static void upgrade_requires_a_newer_version(void **state)
 {
 	static uint8_t running[IMAGE_MAX];
@@ -1259,6 +1286,7 @@ int main(void)
 		T(first_request_does_not_erase_the_slot),
 		T(first_chunk_rejections),
 		T(resume_and_overrun_bounds),
+		T(first_chunk_erases_a_stale_last_page),
 		T(uploads_stop_short_of_the_trailer),
 		T(upgrade_requires_a_newer_version),
 		T(status_hooks_in_order),
