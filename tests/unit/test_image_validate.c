@@ -546,6 +546,23 @@ static void rehash(struct file *f)
 			 0);
 }
 
+/* The protected area's own size disagreeing with the header is malformed, even rehashed. */
+static void test_protected_size_mismatch_rehashed_is_ebadmsg(void **state)
+{
+	static const uint16_t sizes[] = { 0x18, 0x20 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct file f = load("protected-tlvs.signed.bin");
+
+		put16(f.data + 0x5022, sizes[i]);
+		rehash(&f);
+		assert_int_equal(validate_in(f.data, f.len, 0x40, NULL, 0, (uint32_t)f.len, NULL),
+				 -EBADMSG);
+		free(f.data);
+	}
+}
+
 static void test_protected_area_contents(void **state)
 {
 	/*
@@ -1003,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_ebadmsg),
 		cmocka_unit_test(test_tlv_lengths_past_the_end_are_ebadmsg),
 		cmocka_unit_test(test_protected_size_mismatch_is_ebadmsg),
+		cmocka_unit_test(test_protected_size_mismatch_rehashed_is_ebadmsg),
 		cmocka_unit_test(test_protected_area_contents),
 		cmocka_unit_test(test_second_hash_tlv_is_ebadmsg),
 		cmocka_unit_test(test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg),
