@@ -206,6 +206,23 @@ static void test_move_recorded_swap_size_bound(void **state)
 	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
 }
 
+/*
+ * A secondary whose first bytes are neither erased nor an image's magic holds foreign content,
+ * not "no image": a request over it scrubs the whole slot, not its trailer only.
+ */
+static void test_move_foreign_secondary_scrubbed(void **state)
+{
+	static uint8_t foreign[8192];
+
+	(void)state;
+	memset(foreign, 0x5a, sizeof(foreign));
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, foreign, sizeof(foreign));
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -1175,6 +1192,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_move_nothing_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_recorded_swap_size_bound, setup_equal,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_foreign_secondary_scrubbed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
