@@ -223,6 +223,21 @@ static void test_move_foreign_secondary_scrubbed(void **state)
 	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
+/* An image that says it is encrypted (or compressed) is not one this bootloader can run. */
+static void test_move_encrypted_secondary_scrubbed(void **state)
+{
+	static uint8_t enc[64 * 1024];
+	size_t len = bfx_make_image(enc, sizeof(enc), 2, 0, 0, 1000, 5, IMAGE_F_ENCRYPTED_AES128,
+				    0);
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, enc, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -1194,6 +1209,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_recorded_swap_size_bound, setup_equal,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_foreign_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_encrypted_secondary_scrubbed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
