@@ -238,6 +238,21 @@ static void test_move_encrypted_secondary_scrubbed(void **state)
 	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
+/* A non-bootable image (half of a split image) counts as none: the request goes, it stays. */
+static void test_move_non_bootable_secondary_not_swapped(void **state)
+{
+	static uint8_t half[64 * 1024];
+	size_t len = bfx_make_image(half, sizeof(half), 2, 0, 0, 1000, 6, IMAGE_F_NON_BOOTABLE, 0);
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, half, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	expect_trailer_erased(f.sec);
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -1211,6 +1226,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_foreign_secondary_scrubbed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_encrypted_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_non_bootable_secondary_not_swapped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
