@@ -253,6 +253,29 @@ static void test_move_non_bootable_secondary_not_swapped(void **state)
 	expect_trailer_erased(f.sec);
 }
 
+/*
+ * Slots with a single sector below the trailer leave swap-move no spare sector: upgrades are off,
+ * and a request in the secondary stays there untouched (it is not an image too large to swap).
+ */
+static void test_move_slots_too_small_leave_the_secondary(void **state)
+{
+	static uint8_t small_old[4096];
+	static uint8_t small_new[4096];
+	size_t old_small = bfx_make_image(small_old, sizeof(small_old), 1, 0, 0, 1000, 7, 0, 0);
+	size_t new_small = bfx_make_image(small_new, sizeof(small_new), 2, 0, 0, 1000, 8, 0, 0);
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+
+	(void)state;
+	bfx_close(&f);
+	open_geom(3, 3);
+	assert_int_equal(boot_trailer_first_sector(f.pri->size, 0x1000, t), 1);
+	bfx_load(&f, f.pri, small_old, old_small);
+	bfx_load(&f, f.sec, small_new, new_small);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, small_new, new_small));
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -1229,6 +1252,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_non_bootable_secondary_not_swapped, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_move_slots_too_small_leave_the_secondary,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_confirm_stays, setup, teardown),
