@@ -1217,6 +1217,11 @@ static void test_direct_xip_revert(void **state)
 	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
 	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
 
+	/* A torn image_ok (stray bits beside an erased first byte) is no state to build on. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	f.flash.mem[f.sec->off + boot_image_ok_off(f.sec->size) + 1] = 0x00;
+	assert_int_equal(boot_set_next_direct_xip(1, false), -EBADMSG);
+
 	/* Test and confirm: stays. */
 	bfx_load(&f, f.sec, img_new, new_len);
 	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
