@@ -178,7 +178,7 @@ static void factory_and_upload(void)
 	bfx_load(&f, f.sec, img_new, new_len);
 }
 
-/* A swap recorded in the primary trailer (as boot_swap_plan() leaves it), of swap_size bytes. */
+/* A swap recorded in the primary trailer (as a swap mode starts it), of swap_size bytes. */
 static void record_move(uint32_t swap_size)
 {
 	bfx_load(&f, f.pri, img_old, old_len);
@@ -525,6 +525,26 @@ static void expect_scratch_clear(void)
 
 	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
 	assert_int_not_equal(st.magic, BOOT_MAGIC_GOOD);
+}
+
+/*
+ * A swap recorded in the primary trailer whose size is one byte over what the scratch can swap
+ * is not one the bootloader wrote: ignored, nothing moves. Exactly the limit is a swap that starts.
+ */
+static void test_scratch_recorded_swap_size_bound(void **state)
+{
+	const uint32_t max =
+		boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size,
+					 f.scratch->size, 0x1000, BOOT_MAX_ALIGN,
+					 CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+
+	(void)state;
+	assert_true(max >= new_len);
+	bfx_load(&f, f.sec, img_new, new_len);
+	record_move(max + 1);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	record_move(max);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
 }
 
 static void test_scratch_nothing_pending(void **state)
@@ -1278,6 +1298,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_padded_factory_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_nothing_bootable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_go_uses_kconfig_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_recorded_swap_size_bound,
+						setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_nothing_pending, setup_scratch,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_test_then_revert, setup_scratch,
