@@ -270,6 +270,12 @@ static void header_errors(void **state)
 	/* A length that lies (10 promised, 5 sent): rc 9. */
 	test_expect_exchange("0a 00 00 0a 00 00 37 00 a1 61 64 61 78",
 			     "0b 00 00 06 00 00 37 00 bf 62 72 63 09 ff");
+	/* One byte promised too many (6 for 5): rc 9 as well. */
+	test_expect_exchange("0a 00 00 06 00 00 3a 00 a1 61 64 61 78",
+			     "0b 00 00 06 00 00 3a 00 bf 62 72 63 09 ff");
+	/* The command one past the group's last (bootloader info, 8): unknown, rc 8. */
+	test_expect_exchange("08 00 00 01 00 00 3b 09 a0",
+			     "09 00 00 06 00 00 3b 09 bf 62 72 63 08 ff");
 	/* Not even a header: nothing to answer. */
 	assert_int_equal(test_device_send((const uint8_t *)"\x0a\x00\x00", 3), 0);
 	/* Payload that is not a map at all. */
