@@ -24,6 +24,19 @@ MODULE_ID_DECLARE(smp);
 int app_start(void);
 
 /*
+ * Returns the core (smpdfu_state_reset()) and then every application module that the
+ * configuration has to power-on: what a reboot does to RAM, before app_start(). For simulations
+ * and tests that reboot a device in one process; main context, nothing else running.
+ */
+void app_state_reset(void);
+
+/* Each module's part of app_state_reset(), in app_state_reset.c's table. */
+void ble_latency_reset(void);
+void ble_smp_reset(void);
+void dfu_mcumgr_reset(void);
+void dfu_reset(void);
+
+/*
  * Writes the version of the running image ("1.2.3+4") into buf, or "unknown" when its header
  * cannot be read. Returns buf.
  */

@@ -111,6 +111,11 @@ static void forget_connection(void)
 	latency.low_latency_required = false;
 }
 
+void ble_latency_reset(void)
+{
+	forget_connection();
+}
+
 static void handle_peer_event(const struct ble_peer_event *event)
 {
 	switch (event->state) {

@@ -104,6 +104,13 @@ bool smp_app_event_handler(const struct app_event_header *aeh)
 	return false;
 }
 
+void ble_smp_reset(void)
+{
+	/* The upload hook was unlinked by the core's reset, which runs first. */
+	initialized = false;
+	atomic_store(&transfer_event_active, false);
+}
+
 bool ble_smp_transfer_event_pending(void)
 {
 	return atomic_load(&transfer_event_active);

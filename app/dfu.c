@@ -21,6 +21,7 @@
 #include "app.h"
 #include "dfu.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "dfu"
 #define LOG_LEVEL CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_LOG_LEVEL
@@ -64,7 +65,7 @@ static const struct dfu_lock_owner config_channel_owner = {
 static atomic_bool slot_used_by_other;
 
 /* Everything else is touched only in the main context (commands, timers, events). */
-static struct {
+struct dfu_context {
 	/* The slot written: the secondary, or in direct-xip the one not running. */
 	const struct flash_area *fa;
 	bool slot_clean;             /* every page erased and nothing written since */
@@ -85,12 +86,17 @@ static struct {
 	struct sys_timer background_store;
 	struct sys_timer reboot_request;
 	uint8_t sync_buf[SYNC_BUFFER_SIZE];
-} dfu = {
-	.dfu_timeout = { .expiry = dfu_timeout_expired },
-	.background_erase = { .expiry = erase_step },
-	.background_store = { .expiry = store_step },
-	.reboot_request = { .expiry = reboot_expired },
 };
+
+#define DFU_AT_POWER_ON                                                                            \
+	{                                                                                          \
+		.dfu_timeout = { .expiry = dfu_timeout_expired },                                  \
+		.background_erase = { .expiry = erase_step },                                      \
+		.background_store = { .expiry = store_step },                                      \
+		.reboot_request = { .expiry = reboot_expired },                                    \
+	}
+
+static struct dfu_context dfu = DFU_AT_POWER_ON;
 
 static const char *const state_names[] = {
 	[DFU_STATE_INACTIVE] = "INACTIVE",
@@ -102,7 +108,7 @@ static const char *const state_names[] = {
 
 const char *dfu_state_name(enum dfu_state state)
 {
-	if ((unsigned int)state >= sizeof(state_names) / sizeof(state_names[0])) {
+	if ((unsigned int)state >= ARRAY_SIZE(state_names)) {
 		return "?";
 	}
 	return state_names[state];
@@ -473,6 +479,16 @@ static void confirm_running_image(void)
 	} else if (rc > 0) {
 		LOG_INF("running image confirmed");
 	}
+}
+
+void dfu_reset(void)
+{
+	sys_timer_stop(&dfu.dfu_timeout);
+	sys_timer_stop(&dfu.background_erase);
+	sys_timer_stop(&dfu.background_store);
+	sys_timer_stop(&dfu.reboot_request);
+	dfu = (struct dfu_context)DFU_AT_POWER_ON;
+	atomic_store(&slot_used_by_other, false);
 }
 
 static void init(void)

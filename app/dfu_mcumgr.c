@@ -24,6 +24,7 @@
 #include "app.h"
 #include "dfu_mcumgr.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "dfu_mcumgr"
 #define LOG_LEVEL CONFIG_DESKTOP_DFU_MCUMGR_LOG_LEVEL
@@ -86,7 +87,7 @@ static const struct hook_event hook_events[] = {
 
 static const struct hook_event *find_hook_event(uint32_t id)
 {
-	for (size_t i = 0; i < sizeof(hook_events) / sizeof(hook_events[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(hook_events); i++) {
 		if (hook_events[i].id == id) {
 			return &hook_events[i];
 		}
@@ -245,6 +246,13 @@ bool dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
 	}
 	PORT_ASSERT(false);
 	return false;
+}
+
+void dfu_mcumgr_reset(void)
+{
+	/* The hooks were unlinked by the core's reset, which runs first. */
+	sys_timer_stop(&dfu_timeout);
+	atomic_store(&transfer_event_active, false);
 }
 
 bool dfu_mcumgr_transfer_event_pending(void)

@@ -70,7 +70,7 @@ function(smpdfu_core_sources out prefix)
   when(STREAM_FLASH flash/stream_writer.c)
   when(SMPDFU_IMAGE image/image_read.c)
   when(SMPDFU_IMAGE_VALIDATE image/image_validate.c)
-  when(SMPDFU_BOOT_TRAILER boot/boot_trailer.c boot/boot_swap_type.c)
+  when(SMPDFU_BOOT_TRAILER boot/boot_flash.c boot/boot_trailer.c boot/boot_swap_type.c)
   when(BOOTLOADER_MCUBOOT boot/boot_app.c)
   when(MCUBOOT boot/loader.c)
   when(SMPDFU_BOOT_SWAP boot/swap_common.c)
@@ -84,6 +84,8 @@ function(smpdfu_core_sources out prefix)
   when(DESKTOP_DFU_LOCK dfu/dfu_lock.c)
   when(CAF_BLE_STATE ble/ble_link.c)
   when(SMPDFU_SYS_TIMER sys/timer.c)
+  # The table of resets references only what the options above compile; no image calls it.
+  list(APPEND list sys/state_reset.c)
 
   list(TRANSFORM list PREPEND "${src}/")
   set(${out} ${list} PARENT_SCOPE)
@@ -105,6 +107,8 @@ function(smpdfu_app_sources out prefix)
   when(CAF_BLE_STATE ble_state.c)
   when(DESKTOP_BLE_LATENCY_ENABLE ble_latency.c)
   when(DESKTOP_CONFIG_CHANNEL_DFU_ENABLE dfu.c)
+  # The table of resets references only what the options above compile; no image calls it.
+  list(APPEND list app_state_reset.c)
 
   list(TRANSFORM list PREPEND "${SMPDFU_SOURCE_DIR}/app/")
   set(${out} ${list} PARENT_SCOPE)
@@ -134,10 +138,14 @@ function(smpdfu_add_builtin_key target prefix tool)
   else()
     set(type ecdsa-p256)
   endif()
+  set(production "")
+  if(${prefix}CONFIG_SMPDFU_PRODUCTION)
+    set(production --production) # the tool refuses MCUboot's sample keys
+  endif()
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_builtin_key.c")
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND ${tool} getpub --type ${type} --output "${out}" "${key}"
+    COMMAND ${tool} getpub --type ${type} ${production} --output "${out}" "${key}"
     DEPENDS ${ARGN} "${key}"
     COMMENT "${target}: the public key of ${key}")
   target_sources(${target} PRIVATE "${out}")

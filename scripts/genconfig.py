@@ -82,12 +82,24 @@ REQUIRED_VALUES = [
 ]
 
 
+# Options that need another to be on, each with the sentence that says why.
+REQUIRED_OPTIONS = [
+    ("SMPDFU_PRODUCTION", "SMPDFU_BOOT_SIGNATURE_REQUIRED",
+     "a product must refuse images nobody signed: choose CONFIG_BOOT_SIGNATURE_TYPE_ECDSA_P256 "
+     "or CONFIG_BOOT_SIGNATURE_TYPE_ED25519 and name the key in CONFIG_BOOT_SIGNATURE_KEY_FILE"),
+]
+
+
 def check_required_values(kconf):
-    """Every option of REQUIRED_VALUES that is on without the value it needs, as a sentence."""
+    """Every option of REQUIRED_VALUES that is on without the value it needs, and of
+    REQUIRED_OPTIONS without the option it needs, as a sentence."""
     out = []
     for option, needed, why in REQUIRED_VALUES:
         if kconf.syms[option].str_value == "y" and not kconf.syms[needed].str_value:
             out.append(f"CONFIG_{option} is on but CONFIG_{needed} is empty: {why}")
+    for option, needed, why in REQUIRED_OPTIONS:
+        if kconf.syms[option].str_value == "y" and kconf.syms[needed].str_value != "y":
+            out.append(f"CONFIG_{option} is on but CONFIG_{needed} is not: {why}")
     return out
 
 

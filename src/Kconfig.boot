@@ -106,6 +106,13 @@ config BOOT_SIGNATURE_KEY_FILE
 	  are taken from the source tree. The build fails when it is empty or is not a key of the
 	  chosen type.
 
+config SMPDFU_PRODUCTION
+	bool "Production build: refuse what only development may use"
+	help
+	  For an image that ships. The build fails unless every image must carry a signature
+	  (BOOT_SIGNATURE_TYPE_ECDSA_P256 or _ED25519), and fails when BOOT_SIGNATURE_KEY_FILE is
+	  one of MCUboot's published sample keys, whose private halves everybody has.
+
 config SMPDFU_BOOT_SIGNATURE_REQUIRED
 	bool
 	default y if BOOT_SIGNATURE_TYPE_ECDSA_P256 || BOOT_SIGNATURE_TYPE_ED25519

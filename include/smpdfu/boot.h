@@ -22,7 +22,10 @@ struct boot_swap_state {
 	uint8_t image_num;
 };
 
-/* Reads the trailer at the end of fa. 0, or -EIO when it cannot be read. */
+/*
+ * Reads the trailer at the end of fa. 0; -EINVAL without an area (or one too small for a
+ * trailer); or the flash's error when it cannot be read (-EIO from a failing flash).
+ */
 int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st);
 
 /*
@@ -36,13 +39,15 @@ int boot_swap_type(void);
  * Marks the secondary slot for the next boot: a test (reverted unless confirmed) or, with
  * permanent, for good. A permanent request writes image_ok before the magic, so a power cut cannot
  * leave it as a test request. Already marked: 0 and nothing written. Bad magic, or a test request
- * over the image_ok of an interrupted permanent one: -EBADMSG (upload again). -EIO on flash.
+ * over the image_ok of an interrupted permanent one: -EBADMSG (upload again). The flash's error
+ * otherwise (-EIO from a failing flash).
  */
 int boot_request_upgrade(bool permanent);
 
 /*
  * Confirms the image in the slot the application runs from (image_ok = 1), so it is not
- * reverted. Nothing to do (no magic, already confirmed): 0. Bad magic: -EBADMSG. -EIO on flash.
+ * reverted. Nothing to do (no magic, already confirmed): 0. Bad magic: -EBADMSG. Else the
+ * flash's error (-EIO from a failing flash).
  */
 int boot_write_img_confirmed(void);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <smpdfu/crypto.h>
 #include <smpdfu/flash.h>
 #include <smpdfu/prot/image.h>
 
@@ -70,7 +71,8 @@ uint32_t image_tlv_end(const struct image_tlv_iter *it);
  * The image's SHA-256 TLV (what MCUmgr reports as "hash"): 0; -ENOENT no image; -EBADMSG
  * malformed TLVs, no hash TLV, a hash of the wrong size or more than one; -EIO.
  */
-int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8_t hash[32]);
+int image_read_hash(const struct flash_area *fa, struct image_header *hdr,
+		    uint8_t hash[SHA256_DIGEST_SIZE]);
 
 /* A public key the bootloader trusts. */
 enum image_key_type {
@@ -82,14 +84,14 @@ struct image_key {
 	enum image_key_type type;
 	const uint8_t *pub;  /* P-256: 65-byte uncompressed point 04||X||Y; Ed25519: 32 bytes */
 	size_t pub_len;
-	uint8_t keyhash[32]; /* SHA-256 of the key as imgtool hashes it for the KEYHASH TLV */
+	uint8_t keyhash[SHA256_DIGEST_SIZE]; /* of the key as imgtool hashes it (KEYHASH TLV) */
 };
 
 /* What a full validation found, beyond the header. */
 struct image_validation {
 	struct image_header hdr;
-	uint8_t hash[64];           /* the image hash TLV (== the recomputed hash) */
-	uint8_t hash_len;           /* 32: SHA-256 (imgtool's default); 64: SHA-512 */
+	uint8_t hash[SHA512_DIGEST_SIZE]; /* the image hash TLV (== the recomputed hash) */
+	uint8_t hash_len; /* SHA256_DIGEST_SIZE (imgtool's default) or SHA512_DIGEST_SIZE */
 	bool pure;                  /* signed over the image itself (SIG_PURE, imgtool --pure) */
 	uint32_t size;              /* header + payload + all TLVs: the image's size on flash */
 	bool has_security_counter;

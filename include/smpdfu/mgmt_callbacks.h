@@ -73,7 +73,7 @@ struct mgmt_callback {
 /* Registration: the caller owns cb (static storage). Registering twice is harmless. */
 void mgmt_callback_register(struct mgmt_callback *cb);
 void mgmt_callback_unregister(struct mgmt_callback *cb);
-/* Forgets every callback (a simulated reboot). */
+/* Forgets every callback and unlinks it, as a reboot does (the one reset path runs it). */
 void mgmt_callbacks_reset(void);
 
 /*
@@ -83,8 +83,11 @@ void mgmt_callbacks_reset(void);
 enum mgmt_cb_return mgmt_callback_notify(uint32_t event, void *data, size_t data_size,
 					 int32_t *err_rc, uint16_t *err_group);
 
-/* Turns a non-OK hook answer into the status a handler returns. */
-struct smp_status mgmt_cb_status(enum mgmt_cb_return ret, int32_t rc, uint16_t group);
+/*
+ * Asks the hooks of a vetoable `event`: smp_ok() when none objects, else the status a handler
+ * returns for the first objection (its rc, or its group error; EUNKNOWN when it names no rc).
+ */
+struct smp_status mgmt_callback_check(uint32_t event, void *data, size_t data_size);
 
 /* ---- Event data ------------------------------------------------------------------------------ */
 

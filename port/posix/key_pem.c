@@ -54,7 +54,7 @@ int key_pem_spki(enum image_key_type type, const uint8_t *pub, size_t pub_len, u
 }
 
 int key_pem_keyhash(enum image_key_type type, const uint8_t *pub, size_t pub_len,
-		    uint8_t keyhash[32])
+		    uint8_t keyhash[SHA256_DIGEST_SIZE])
 {
 	uint8_t spki[128];
 	struct sha256_ctx ctx;

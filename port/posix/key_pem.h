@@ -22,7 +22,7 @@ struct key_pem {
 	size_t pub_len;
 	bool has_priv;
 	uint8_t priv[KEY_PEM_PRIV_SIZE];
-	uint8_t keyhash[32]; /* SHA-256 of the DER SubjectPublicKeyInfo */
+	uint8_t keyhash[SHA256_DIGEST_SIZE]; /* SHA-256 of the DER SubjectPublicKeyInfo */
 };
 
 /*
@@ -47,7 +47,7 @@ int key_pem_spki(enum image_key_type type, const uint8_t *pub, size_t pub_len, u
 
 /* Fills keyhash from the public key. 0, -EINVAL, -EIO. */
 int key_pem_keyhash(enum image_key_type type, const uint8_t *pub, size_t pub_len,
-		    uint8_t keyhash[32]);
+		    uint8_t keyhash[SHA256_DIGEST_SIZE]);
 
 /* The trusted-key view the validator takes; its pub points into key, which must outlive it. */
 void key_pem_to_image_key(const struct key_pem *key, struct image_key *out);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util.h"
+
 static const char *const level_names[] = {
 	[PORT_LOG_ERR] = "ERR",
 	[PORT_LOG_WRN] = "WRN",
@@ -80,7 +82,7 @@ int posix_log_level_parse(const char *name, enum port_log_level *level)
 		[PORT_LOG_DBG] = "dbg",
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strcmp(name, names[i]) == 0) {
 			*level = (enum port_log_level)i;
 			return 0;

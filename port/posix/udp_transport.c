@@ -18,6 +18,7 @@
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "udp"
 #define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
@@ -170,7 +171,7 @@ int udp_transport_open(struct udp_transport *ut, const char *const *addrs, size_
 
 	if (defaults) {
 		addrs = loopbacks;
-		count = sizeof(loopbacks) / sizeof(loopbacks[0]);
+		count = ARRAY_SIZE(loopbacks);
 	}
 	if (count > UDP_TRANSPORT_MAX_SOCKETS) {
 		LOG_ERR("at most %d addresses", UDP_TRANSPORT_MAX_SOCKETS);

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 #define MS(x) ((uint32_t)((x) * 1000.0))
 
 const struct ble_central_profile ble_central_profiles[] = {
@@ -80,7 +82,7 @@ const struct ble_central_profile ble_central_profiles[] = {
 };
 
 const size_t ble_central_profile_count =
-	sizeof(ble_central_profiles) / sizeof(ble_central_profiles[0]);
+	ARRAY_SIZE(ble_central_profiles);
 
 const struct ble_central_profile *ble_central_find(const char *name)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ble_central.h"
+#include "util.h"
 
 void ble_sim_cfg_defaults(struct ble_sim_cfg *cfg)
 {
@@ -118,7 +119,7 @@ static const char *set_phy(struct ble_sim_cfg *cfg, const char *value)
 		{ "2M", BLE_PHY_2M }, { "coded", BLE_PHY_CODED }, { "coded-s2", BLE_PHY_CODED_S2 },
 	};
 
-	for (size_t i = 0; i < sizeof(phys) / sizeof(phys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(phys); i++) {
 		if (strcmp(value, phys[i].name) == 0) {
 			cfg->link.phy = phys[i].phy;
 			return NULL;
@@ -381,7 +382,7 @@ static uint32_t given_bit(const char *key)
 	if (strcmp(key, "flash") == 0) {
 		key = "part";
 	}
-	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
 		if (strcmp(settings[i].key, key) == 0) {
 			return 1u << i;
 		}
@@ -422,7 +423,7 @@ void ble_sim_cfg_apply_central(struct ble_sim_cfg *cfg, const struct ble_central
 
 int ble_sim_cfg_set(struct ble_sim_cfg *cfg, const char *key, const char *value)
 {
-	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
 		const char *want;
 
 		if (strcmp(settings[i].key, key) != 0) {

@@ -12,6 +12,7 @@
 #include <smpdfu/config.h>
 #include <smpdfu/port.h>
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "board"
 #define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
@@ -34,7 +35,7 @@ static const struct partition layout[] = {
 	{ FLASH_AREA_STORAGE, "storage", CONFIG_SIM_STORAGE_SIZE },
 };
 
-_Static_assert(sizeof(layout) / sizeof(layout[0]) == FLASH_AREA_COUNT,
+_Static_assert(ARRAY_SIZE(layout) == FLASH_AREA_COUNT,
 	       "every flash area id needs a partition in the simulated board's layout");
 _Static_assert(CONFIG_SIM_BOOT_SIZE % CONFIG_SIM_FLASH_PAGE_SIZE == 0 &&
 		       CONFIG_SIM_SLOT_SIZE % CONFIG_SIM_FLASH_PAGE_SIZE == 0 &&

@@ -19,6 +19,7 @@
 
 #include "key_pem.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "keys"
 #define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
@@ -27,7 +28,7 @@
  * KEYHASHes of MCUboot's published sample keys (root-ec-p256.pem, root-ed25519.pem): everybody
  * has their private halves, so trusting them is for tests only and says so in the log.
  */
-static const uint8_t sample_keyhashes[][32] = {
+static const uint8_t sample_keyhashes[][SHA256_DIGEST_SIZE] = {
 	{ 0xe3, 0x04, 0x66, 0xf6, 0xb8, 0x47, 0x0c, 0x1f, 0x29, 0x07, 0x0b, 0x17, 0xf1, 0xe2, 0xd3,
 	  0xe9, 0x4d, 0x44, 0x5e, 0x3f, 0x60, 0x80, 0x87, 0xfd, 0xc7, 0x11, 0xe4, 0x38, 0x2b, 0xb5,
 	  0x38, 0xb6 },
@@ -41,10 +42,10 @@ static struct image_key trusted[SIM_KEYS_MAX];
 static size_t trusted_count;
 static bool announced;
 
-static bool is_sample_key(const uint8_t keyhash[32])
+static bool is_sample_key(const uint8_t keyhash[SHA256_DIGEST_SIZE])
 {
-	for (size_t i = 0; i < sizeof(sample_keyhashes) / sizeof(sample_keyhashes[0]); i++) {
-		if (memcmp(keyhash, sample_keyhashes[i], 32) == 0) {
+	for (size_t i = 0; i < ARRAY_SIZE(sample_keyhashes); i++) {
+		if (memcmp(keyhash, sample_keyhashes[i], SHA256_DIGEST_SIZE) == 0) {
 			return true;
 		}
 	}

@@ -18,6 +18,7 @@
 #include "sim_image.h"
 #include "smp_client.h"
 #include "vport.h"
+#include "util.h"
 
 /* The smallest packet --packet takes: an upload chunk's header, CBOR keys and some data. */
 #define SMP_PACKET_MIN 64u
@@ -206,9 +207,10 @@ int sim_dfu_main(int argc, char **argv, const struct sim_dfu_program *p)
 static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_count)
 {
 	uint8_t pkt[SMP_HDR_SIZE + 8];
-	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT("buf_size", buf_size),
-		CBOR_FIELD_UINT("buf_count", buf_count),
+	enum { BUF_SIZE, BUF_COUNT, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", buf_size),
+		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", buf_count),
 	};
 	struct cbor_writer w;
 	struct smp_rsp rsp;
@@ -221,8 +223,8 @@ static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_c
 	if (rc < 0) {
 		return rc;
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, 2) < 0 || !fields[0].found ||
-	    !fields[1].found) {
+	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	    !fields[BUF_SIZE].found || !fields[BUF_COUNT].found) {
 		return -EPROTO;
 	}
 	return 0;

@@ -14,8 +14,8 @@
 #include <smpdfu/boot.h>
 #include <smpdfu/bootloader.h>
 #include <smpdfu/grp/img_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
+#include <smpdfu/state_reset.h>
 #include <smpdfu/timer.h>
 
 #include "sim_image.h"
@@ -143,13 +143,7 @@ static int flash_open(struct vdevice *d)
 		}
 		off += area_sizes[i];
 	}
-	rc = flash_map_init(d->areas, FLASH_AREA_COUNT);
-	if (rc < 0) {
-		fprintf(stderr, "sim: flash map rejected (%d)\n", rc);
-		timed_flash_deinit(&d->tflash);
-		flash_sim_close(&d->flash);
-	}
-	return rc;
+	return 0;
 }
 
 static int power_on(struct vdevice *d)
@@ -161,9 +155,18 @@ static int power_on(struct vdevice *d)
 	d->in_work = NULL;
 	d->smp_queued = 0;
 	d->smp_head = 0;
-	sys_timers_reset();
-	mgmt_callbacks_reset();
+	/* RAM as a reboot leaves it; then what a board's main does, as firmware/app/main.c. */
+	if (d->cfg.state_reset != NULL) {
+		d->cfg.state_reset();
+	} else {
+		smpdfu_state_reset();
+	}
 	timed_flash_reset_erases(&d->tflash);
+	rc = flash_map_init(d->areas, FLASH_AREA_COUNT);
+	if (rc < 0) {
+		fprintf(stderr, "sim: flash map rejected (%d)\n", rc);
+		return rc;
+	}
 	rc = boot_go(&rsp);
 	if (rc == -ENOENT) {
 		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
@@ -180,7 +183,6 @@ static int power_on(struct vdevice *d)
 	}
 	if (CONFIG_MCUMGR_GRP_IMG) {
 		img_mgmt_register();
-		img_mgmt_reset_upload();
 	}
 	rc = d->cfg.transport_init(d->cfg.transport_arg);
 	if (rc < 0) {

@@ -52,6 +52,11 @@ struct vdevice_cfg {
 	 * without them. Returns 0 or -errno.
 	 */
 	int (*app_start)(void);
+	/*
+	 * Returns all module state to power-on at every boot: the application's app_state_reset(),
+	 * or NULL for the core's smpdfu_state_reset() on a device without the application.
+	 */
+	void (*state_reset)(void);
 	/* Handles the application's queued events (main context); NULL without an application. */
 	int (*app_process)(void);
 	bool (*app_has_pending)(void);

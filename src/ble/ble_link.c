@@ -9,6 +9,8 @@
 
 #include <smpdfu/ble_link.h>
 
+#include "sys/module_reset.h"
+
 static struct ble_link *device_link;
 
 void ble_link_set(struct ble_link *link)
@@ -17,6 +19,11 @@ void ble_link_set(struct ble_link *link)
 	if (link != NULL) {
 		link->cb = NULL;
 	}
+}
+
+void ble_link_reset(void)
+{
+	device_link = NULL;
 }
 
 struct ble_link *ble_link_get(void)

@@ -12,6 +12,7 @@
 
 #include "boot_priv.h"
 #include "log.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "boot"
 #define LOG_LEVEL CONFIG_MCUBOOT_UTIL_LOG_LEVEL
@@ -40,7 +41,7 @@ static bool mode_is_direct_xip(void)
 int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st)
 {
 	if (fa == NULL || st == NULL) {
-		return -EIO;
+		return -EINVAL;
 	}
 	return boot_trailer_read(fa, BOOT_MAX_ALIGN, st);
 }
@@ -180,6 +181,11 @@ uint32_t boot_running_slot(void)
 void boot_set_running_slot(uint32_t slot)
 {
 	running_slot = slot;
+}
+
+void boot_app_reset(void)
+{
+	running_slot = 0;
 }
 
 uint32_t boot_max_image_size(void)

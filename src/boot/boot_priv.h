@@ -63,15 +63,27 @@ uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size
 				  uint32_t scratch_size, uint32_t sector_size, uint32_t align,
 				  uint32_t max_sectors, uint32_t wsz);
 
-/* Reads magic, image_ok, copy_done and swap_info of fa's trailer. 0 or -EIO. */
+/*
+ * The flash operations of the boot code (boot_flash.c): flash_area_read/program/erase() with
+ * each failure logged (operation, area, offset, errno). 0 or the flash layer's error as it is.
+ */
+int boot_flash_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len);
+int boot_flash_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len);
+int boot_flash_erase(const struct flash_area *fa, uint32_t off, size_t len);
+
+/*
+ * Reads magic, image_ok, copy_done and swap_info of fa's trailer. 0, -EINVAL (no area, or one too
+ * small for a trailer) or the flash's error.
+ */
 int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st);
-/* Reads swap_size (the bytes a swap moves). 0 or -EIO. */
+/* Reads swap_size (the bytes a swap moves). 0 or the flash's error. */
 int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uint32_t *size);
 
 /*
  * Trailer writes: each is one program of the field rounded up to the write block and padded with
  * the erased value (the magic: its write size, erased bytes first). The bytes must be erased.
- * 0, -EINVAL when the write block is larger than align (MCUboot cannot place the field), -EIO.
+ * 0, -EINVAL when the write block is larger than align (MCUboot cannot place the field), or
+ * the flash's error.
  */
 int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align);
 int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align);
@@ -84,7 +96,7 @@ int boot_trailer_write_swap_size(const struct flash_area *fa, uint32_t align, ui
  * begins: a torn erase may leave any part of the trailer, the magic included, as it was. One
  * program of the magic's 16 bytes rounded up to the write block (zeros over programmed bytes are
  * allowed, <smpdfu/flash.h>); nothing is written when the magic is not GOOD. 0, -EINVAL (a flash
- * whose erased value is not 0xFF), -EIO.
+ * whose erased value is not 0xFF), or the flash's error.
  */
 int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align);
 
@@ -172,7 +184,8 @@ int boot_copy(struct boot_loader *bl, const struct flash_area *src, uint32_t src
 	      const struct flash_area *dst, uint32_t dst_off, uint32_t len);
 /*
  * The header checks MCUboot makes before it considers a slot at all: magic, sizes inside the slot,
- * no encryption or compression (not supported). 0, -ENOENT for an erased header, -EINVAL.
+ * no encryption or compression (not supported). 0, -ENOENT for an erased header, -EINVAL; -EIO
+ * when it cannot be read, whatever the flash's errno (logged): never taken for a verdict.
  */
 int boot_read_checked_header(const struct flash_area *fa, struct image_header *hdr);
 /*
@@ -181,7 +194,7 @@ int boot_read_checked_header(const struct flash_area *fa, struct image_header *h
  */
 int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uint32_t max_size,
 			struct image_validation *v);
-/* Reads the 32-byte header at off of fa: 0, -ENOENT (no image magic there), -EIO. */
+/* Reads the 32-byte header at off of fa: 0, -ENOENT (no image magic there), the flash's error. */
 int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr);
 /*
  * Downgrade prevention (when bl->no_downgrade): 1 when the primary holds a valid image of a
@@ -203,20 +216,20 @@ uint32_t boot_slot_of(const struct boot_loader *bl, const struct flash_area *fa)
 /*
  * The last step of the modes that boot the primary: the image there, fully validated
  * (bl->validate_primary) or by its header only, ending before max_size, goes into rsp with the
- * swap type this run carried out. 0; -ENOENT no bootable image (logged); -EIO.
+ * swap type this run carried out. 0; -ENOENT no bootable image (logged); -EIO (unreadable).
  */
 int boot_from_primary(struct boot_loader *bl, uint32_t max_size, int swap_type,
 		      struct boot_rsp *rsp);
 
 /* Shared by the two swap modes (swap_common.c). */
 
-/* Programs status entry `value` (its state) as one write block at off of fa. 0 or -EIO. */
+/* Programs status entry `value` (its state) as one write block at off of fa. 0 or the flash's. */
 int boot_status_write(const struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
 		      uint8_t value);
 /*
  * Entries recorded among the `count` entries at off of fa: one past the highest one that is not
  * erased (0 when none is). A torn entry counts as written: it is programmed only after its step's
- * copy is complete. 0 or -EIO.
+ * copy is complete. 0 or the flash's error.
  */
 int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
 			 uint32_t count, uint32_t *done);
@@ -244,14 +257,15 @@ struct boot_swap_limits {
  * within the mode's limit, then the swap's size, the larger of the two images, which must fit
  * the limit too. 0: swap (*type, *swap_size); 1: no swap (the secondary, or its stale trailer,
  * was scrubbed as MCUboot does; a revert with nothing to go back to also clears the primary
- * trailer); -EIO.
+ * trailer); -EIO (unreadable) or the flash's error.
  */
 int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
 		   const struct boot_swap_state *ps, const struct boot_swap_state *ss, int *type,
 		   uint32_t *swap_size);
 /*
  * A swap recorded but not begun (cut after its status was initialised): the secondary is checked
- * again. 0: still valid; 1: invalid, and scrubbed (the swap is abandoned); -EIO.
+ * again. 0: still valid; 1: invalid, and scrubbed (the swap is abandoned); -EIO (unreadable) or
+ * the flash's error.
  */
 int boot_swap_recheck_secondary(struct boot_loader *bl, uint32_t max_size);
 

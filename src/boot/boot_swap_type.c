@@ -6,6 +6,7 @@
  * SET and BAD.
  */
 #include "boot_priv.h"
+#include "util.h"
 
 /* Matches every state; never read from flash. */
 #define ANY 0
@@ -60,7 +61,7 @@ static bool row_matches(const struct swap_row *r, const struct boot_swap_state *
 
 int boot_swap_type_decide(const struct boot_swap_state *pri, const struct boot_swap_state *sec)
 {
-	for (size_t i = 0; i < sizeof(swap_table) / sizeof(swap_table[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(swap_table); i++) {
 		if (row_matches(&swap_table[i], pri, sec)) {
 			return swap_table[i].swap_type;
 		}

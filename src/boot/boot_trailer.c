@@ -209,13 +209,15 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
+	int rc;
 
 	if (fa == NULL || fa->size < len || len > sizeof(raw)) {
-		return -EIO;
+		return -EINVAL;
 	}
 	base = fa->size - len;
-	if (flash_area_read(fa, base, raw, len) < 0) {
-		return -EIO;
+	rc = boot_flash_read(fa, base, raw, len);
+	if (rc < 0) {
+		return rc;
 	}
 	erased = fa->dev->erased_value;
 	/* A write block wider than a cell cannot hold a field (writes refuse it): read the cell. */
@@ -252,9 +254,10 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uint32_t *size)
 {
 	uint8_t b[4];
+	int rc = boot_flash_read(fa, boot_trailer_swap_size_off(fa->size, align), b, sizeof(b));
 
-	if (flash_area_read(fa, boot_trailer_swap_size_off(fa->size, align), b, sizeof(b)) < 0) {
-		return -EIO;
+	if (rc < 0) {
+		return rc;
 	}
 	*size = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 	return 0;
@@ -274,7 +277,7 @@ static int write_field(const struct flash_area *fa, uint32_t align, uint32_t off
 	}
 	memset(cell, fa->dev->erased_value, n);
 	memcpy(cell, val, len);
-	return flash_area_program(fa, off, cell, n) < 0 ? -EIO : 0;
+	return boot_flash_program(fa, off, cell, n);
 }
 
 int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align)
@@ -288,10 +291,7 @@ int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align)
 	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
 	memset(cell, fa->dev->erased_value, n);
 	boot_trailer_magic(align, cell + n - BOOT_MAGIC_SZ);
-	if (flash_area_program(fa, boot_trailer_magic_write_off(fa->size, align), cell, n) < 0) {
-		return -EIO;
-	}
-	return 0;
+	return boot_flash_program(fa, boot_trailer_magic_write_off(fa->size, align), cell, n);
 }
 
 int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align)
@@ -310,10 +310,7 @@ int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align)
 		return -EINVAL;
 	}
 	/* Every bit of it cleared: no half-done erase can bring the magic back. */
-	if (flash_area_program(fa, fa->size - len, zeros, len) < 0) {
-		return -EIO;
-	}
-	return 0;
+	return boot_flash_program(fa, fa->size - len, zeros, len);
 }
 
 int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align)

@@ -61,8 +61,9 @@ static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
 
 /*
  * Revert rules for the chosen slot: 1 when it was erased (pick again), 0 when it may boot
- * (copy_done written on its first selection), -EIO. A copy_done whose write was torn (BAD) counts
- * as written, as MCUboot would not: the slot was selected, and must not boot forever unconfirmed.
+ * (copy_done written on its first selection), or the flash's error. A copy_done whose write was
+ * torn (BAD) counts as written, as MCUboot would not: the slot was selected, and must not boot
+ * forever unconfirmed.
  */
 static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, int slot)
 {

@@ -68,7 +68,7 @@ int boot_erase_if_needed(const struct flash_area *fa, uint32_t off, uint32_t len
 	if (len == 0 || flash_area_is_erased(fa, off, len)) {
 		return 0;
 	}
-	return flash_area_erase(fa, off, len) < 0 ? -EIO : 0;
+	return boot_flash_erase(fa, off, len);
 }
 
 int boot_scramble_trailer(struct boot_loader *bl, const struct flash_area *fa,
@@ -98,14 +98,14 @@ int boot_copy(struct boot_loader *bl, const struct flash_area *src, uint32_t src
 
 	while (len > 0) {
 		uint32_t n = len < sizeof(bl->buf) ? len : (uint32_t)sizeof(bl->buf);
+		int rc = boot_flash_read(src, src_off, bl->buf, n);
 
-		if (flash_area_read(src, src_off, bl->buf, n) < 0) {
-			return -EIO;
-		}
 		/* The destination is erased: programming erased bytes would only cost an op. */
-		if (!chunk_is_erased(bl->buf, n, erased) &&
-		    flash_area_program(dst, dst_off, bl->buf, n) < 0) {
-			return -EIO;
+		if (rc == 0 && !chunk_is_erased(bl->buf, n, erased)) {
+			rc = boot_flash_program(dst, dst_off, bl->buf, n);
+		}
+		if (rc < 0) {
+			return rc;
 		}
 		src_off += n;
 		dst_off += n;
@@ -120,8 +120,11 @@ int boot_read_checked_header(const struct flash_area *fa, struct image_header *h
 	int rc = image_read_header(fa, hdr);
 
 	if (rc == -ENOENT) {
-		/* Only an erased magic means "empty"; anything else there is foreign content. */
-		if (flash_area_read(fa, 0, raw, sizeof(raw)) < 0) {
+		/*
+		 * Only an erased magic means "empty"; anything else there is foreign content. A
+		 * failed read is -EIO whatever its errno (logged): -EINVAL here says "no image".
+		 */
+		if (boot_flash_read(fa, 0, raw, sizeof(raw)) < 0) {
 			return -EIO;
 		}
 		return chunk_is_erased(raw, sizeof(raw), fa->dev->erased_value) ? -ENOENT : -EINVAL;
@@ -138,9 +141,10 @@ int boot_read_checked_header(const struct flash_area *fa, struct image_header *h
 int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr)
 {
 	uint8_t raw[IMAGE_HEADER_SIZE];
+	int rc = boot_flash_read(fa, off, raw, sizeof(raw));
 
-	if (flash_area_read(fa, off, raw, sizeof(raw)) < 0) {
-		return -EIO;
+	if (rc < 0) {
+		return rc;
 	}
 	image_header_decode(raw, hdr);
 	return hdr->magic == IMAGE_MAGIC ? 0 : -ENOENT;
@@ -181,14 +185,17 @@ int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uin
 	struct image_header hdr;
 	int rc = boot_read_checked_header(fa, &hdr);
 
-	if (rc < 0) {
-		return rc;
-	}
 	/* A non-bootable image (half of a split image) counts as no image, as in MCUboot. */
-	if (hdr.flags & IMAGE_F_NON_BOOTABLE) {
+	if (rc == 0 && (hdr.flags & IMAGE_F_NON_BOOTABLE)) {
 		return -ENOENT;
 	}
-	rc = image_validate(fa, bl->keys, bl->key_count, v);
+	if (rc == 0) {
+		rc = image_validate(fa, bl->keys, bl->key_count, v);
+	}
+	if (rc == -EIO) {
+		/* The image layer's "cannot read": no verdict on the image, so no erase follows. */
+		LOG_ERR("the image in %s cannot be read: %d", fa->label, rc);
+	}
 	if (rc < 0) {
 		return rc;
 	}

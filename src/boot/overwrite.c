@@ -78,9 +78,12 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 	if (boot_loader_check(bl) < 0) {
 		return -EINVAL;
 	}
-	if (boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
-	    boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
-		return -EIO;
+	rc = boot_trailer_read(bl->pri, bl->align, &ps);
+	if (rc == 0) {
+		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+	}
+	if (rc < 0) {
+		return rc;
 	}
 	type = boot_swap_type_decide(&ps, &ss);
 	/* Test and permanent both mean "copy"; nothing can be reverted. */

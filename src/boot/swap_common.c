@@ -27,7 +27,7 @@ int boot_status_write(const struct boot_loader *bl, const struct flash_area *fa,
 	}
 	memset(cell, fa->dev->erased_value, bl->wsz);
 	cell[0] = value;
-	return flash_area_program(fa, off, cell, bl->wsz) < 0 ? -EIO : 0;
+	return boot_flash_program(fa, off, cell, bl->wsz);
 }
 
 int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, uint32_t off,
@@ -39,9 +39,10 @@ int boot_status_progress(struct boot_loader *bl, const struct flash_area *fa, ui
 	*done = 0;
 	for (uint32_t k = 0; k < count; k += per_chunk) {
 		uint32_t n = count - k < per_chunk ? count - k : per_chunk;
+		int rc = boot_flash_read(fa, off + k * bl->wsz, bl->buf, n * bl->wsz);
 
-		if (flash_area_read(fa, off + k * bl->wsz, bl->buf, n * bl->wsz) < 0) {
-			return -EIO;
+		if (rc < 0) {
+			return rc;
 		}
 		for (uint32_t i = 0; i < n * bl->wsz; i++) {
 			if (bl->buf[i] != erased) {
@@ -123,7 +124,7 @@ static int clear_primary_trailer(struct boot_loader *bl, uint32_t trailer_size)
 /*
  * Validates the secondary before a swap of that type. 0: go ahead (*v filled); 1: no swap (the
  * secondary, or its stale trailer, was scrubbed as MCUboot does; a revert with nothing to go back
- * to also clears the primary trailer); -EIO.
+ * to also clears the primary trailer); -EIO (unreadable) or the flash's error.
  */
 static int check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_size,
 			   uint32_t trailer_size, struct image_validation *v)

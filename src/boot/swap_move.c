@@ -106,7 +106,7 @@ static int read_progress(struct move *m, uint32_t *done)
 
 static int erase_sector(const struct flash_area *fa, const struct move *m, uint32_t idx)
 {
-	return flash_area_erase(fa, idx * m->sz, m->sz) < 0 ? -EIO : 0;
+	return boot_flash_erase(fa, idx * m->sz, m->sz);
 }
 
 /* Move step idx (1-based): primary sector j = last_idx - idx + 1 takes a copy of sector j - 1. */
@@ -188,8 +188,8 @@ static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
 	uint32_t off = m->pri_trailer_first * m->sz;
 	int rc = boot_trailer_invalidate_magic(bl->pri, bl->align);
 
-	if (rc == 0 && flash_area_erase(bl->pri, off, bl->pri->size - off) < 0) {
-		rc = -EIO;
+	if (rc == 0) {
+		rc = boot_flash_erase(bl->pri, off, bl->pri->size - off);
 	}
 
 	if (rc == 0) {
@@ -369,9 +369,12 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 	max_boot = bl->pri->size - m.trailer_size;
-	if (boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
-	    boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
-		return -EIO;
+	rc = boot_trailer_read(bl->pri, bl->align, &ps);
+	if (rc == 0) {
+		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+	}
+	if (rc < 0) {
+		return rc;
 	}
 	if (status_in_primary(&ps, &ss)) {
 		rc = resume_swap(&m, &ps, &did);

@@ -126,7 +126,7 @@ static int erase_region(const struct scratch *s, const struct flash_area *fa, ui
 	if (end <= first) {
 		return 0;
 	}
-	return flash_area_erase(fa, first * s->sz, (end - first) * s->sz) < 0 ? -EIO : 0;
+	return boot_flash_erase(fa, first * s->sz, (end - first) * s->sz);
 }
 
 static uint32_t scratch_entries_off(const struct scratch *s)
@@ -187,8 +187,8 @@ static int erase_scratch(const struct scratch *s)
 {
 	int rc = boot_trailer_invalidate_magic(s->scr, s->bl->align);
 
-	if (rc == 0 && flash_area_erase(s->scr, 0, s->scr->size) < 0) {
-		rc = -EIO;
+	if (rc == 0) {
+		rc = boot_flash_erase(s->scr, 0, s->scr->size);
 	}
 	return rc;
 }
@@ -422,6 +422,7 @@ static int status_source(struct scratch *s, const struct boot_swap_state *ps,
 	struct boot_loader *bl = s->bl;
 	uint32_t swap_size;
 	uint32_t done;
+	int rc;
 
 	*src = SRC_NONE;
 	if (!scratch_records_swap(cs)) {
@@ -434,14 +435,16 @@ static int status_source(struct scratch *s, const struct boot_swap_state *ps,
 	if (!primary_records_swap(ps)) {
 		return 0;
 	}
-	if (boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size) < 0) {
-		return -EIO;
+	rc = boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
+	if (rc < 0) {
+		return rc;
 	}
 	if (scratch_set_swap_size(s, swap_size) < 0) {
 		return 0; /* not a record of ours */
 	}
-	if (read_progress(s, SRC_PRIMARY, &done) < 0) {
-		return -EIO;
+	rc = read_progress(s, SRC_PRIMARY, &done);
+	if (rc < 0) {
+		return rc;
 	}
 	if (done >= (s->use_scratch ? STEP_RESTORE : STEP_STAGE)) {
 		*src = SRC_PRIMARY;
@@ -449,7 +452,10 @@ static int status_source(struct scratch *s, const struct boot_swap_state *ps,
 	return 0;
 }
 
-/* Reads the trailers and the record of an unfinished swap: 0 with *src (and s set up), -EIO. */
+/*
+ * Reads the trailers and the record of an unfinished swap: 0 with *src (and s set up), or the
+ * flash's error.
+ */
 static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boot_swap_state *cs,
 		       enum status_src *src, uint32_t *done)
 {
@@ -459,17 +465,21 @@ static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boo
 	int rc;
 
 	*done = 0;
-	if (boot_trailer_read(bl->pri, bl->align, ps) < 0 ||
-	    boot_trailer_read(s->scr, bl->align, cs) < 0) {
-		return -EIO;
+	rc = boot_trailer_read(bl->pri, bl->align, ps);
+	if (rc == 0) {
+		rc = boot_trailer_read(s->scr, bl->align, cs);
+	}
+	if (rc < 0) {
+		return rc;
 	}
 	rc = status_source(s, ps, cs, src);
 	if (rc < 0 || *src == SRC_NONE) {
 		return rc;
 	}
 	fa = *src == SRC_SCRATCH ? s->scr : bl->pri;
-	if (boot_trailer_read_swap_size(fa, bl->align, &swap_size) < 0) {
-		return -EIO;
+	rc = boot_trailer_read_swap_size(fa, bl->align, &swap_size);
+	if (rc < 0) {
+		return rc;
 	}
 	if (scratch_set_swap_size(s, swap_size) < 0) {
 		/* Written before the magic, so never torn: the record is not ours. Boot as is. */
@@ -478,7 +488,7 @@ static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boo
 		*src = SRC_NONE;
 		return 0;
 	}
-	return read_progress(s, *src, done) < 0 ? -EIO : 0;
+	return read_progress(s, *src, done);
 }
 
 int boot_swap_scratch_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
@@ -617,8 +627,9 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 
-	if (boot_trailer_read(bl->sec, bl->align, &ss) < 0) {
-		return -EIO;
+	rc = boot_trailer_read(bl->sec, bl->align, &ss);
+	if (rc < 0) {
+		return rc;
 	}
 	lim.max_image_size = scratch_max_image_size(&s);
 	lim.trailer_size = s.trailer_size;

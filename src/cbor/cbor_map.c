@@ -8,6 +8,8 @@
 
 #include <errno.h>
 
+#include "util.h"
+
 static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
 				     struct cbor_view key)
 {
@@ -38,7 +40,7 @@ static const uint16_t accepted[] = {
 /* Stores one value through its field if the kind accepts it; 0 or -EINVAL. */
 static int store_value(struct cbor_field *f, const struct cbor_item *val)
 {
-	if ((unsigned int)f->kind >= sizeof(accepted) / sizeof(accepted[0]) ||
+	if ((unsigned int)f->kind >= ARRAY_SIZE(accepted) ||
 	    !(accepted[f->kind] & (1u << val->type))) {
 		return -EINVAL;
 	}

@@ -12,6 +12,7 @@
 
 #include "event_pool.h"
 #include "log.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "app_event_manager"
 #define LOG_LEVEL CONFIG_APP_EVENT_MANAGER_LOG_LEVEL
@@ -58,6 +59,19 @@ int app_event_manager_init(const struct app_event_table *new_table)
 		(unsigned int)CONFIG_APP_EVENT_MANAGER_POOL_SIZE,
 		(unsigned int)event_pool_block_size());
 	return 0;
+}
+
+void app_event_manager_reset(void)
+{
+	/* The types' run-time part (APP_EVENT_TYPE_DEFINE) is ours: unlisted again, as at boot. */
+	for (size_t i = 0; table != NULL && i < table->type_count; i++) {
+		*table->types[i]->state = (struct app_event_type_state){ 0 };
+	}
+	table = NULL;
+	queue_head = NULL;
+	queue_tail = NULL;
+	processing = false;
+	memset(&stats, 0, sizeof(stats));
 }
 
 struct app_event_header *app_event_manager_alloc(const struct app_event_type *type)

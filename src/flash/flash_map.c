@@ -12,6 +12,8 @@
 
 #include <smpdfu/flash.h>
 
+#include "sys/module_reset.h"
+
 /* Chunk for erased checks: small enough for any device stack, large enough to keep reads few. */
 #define ERASED_CHECK_CHUNK 256
 
@@ -71,6 +73,12 @@ int flash_map_init(const struct flash_area *areas, size_t count)
 	map_areas = areas;
 	map_count = count;
 	return 0;
+}
+
+void flash_map_reset(void)
+{
+	map_areas = NULL;
+	map_count = 0;
 }
 
 const struct flash_area *flash_area_get(enum flash_area_id id)

@@ -145,7 +145,8 @@ uint32_t image_tlv_end(const struct image_tlv_iter *it)
 	return it->tlv_end;
 }
 
-int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8_t hash[32])
+int image_read_hash(const struct flash_area *fa, struct image_header *hdr,
+		    uint8_t hash[SHA256_DIGEST_SIZE])
 {
 	struct image_tlv_iter it;
 	uint16_t type;
@@ -165,10 +166,10 @@ int image_read_hash(const struct flash_area *fa, struct image_header *hdr, uint8
 		if (type != IMAGE_TLV_SHA256 || image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
-		if (len != 32 || found) {
+		if (len != SHA256_DIGEST_SIZE || found) {
 			return -EBADMSG;
 		}
-		if (flash_area_read(fa, off, hash, 32) < 0) {
+		if (flash_area_read(fa, off, hash, SHA256_DIGEST_SIZE) < 0) {
 			return -EIO;
 		}
 		found = 1;

@@ -23,6 +23,7 @@
 #define SEC_CNT_LEN 4
 #define DEPENDENCY_LEN 12
 #define ED25519_SIG_LEN 64
+#define ED25519_PUB_LEN 32
 
 /* The image hash: SHA-256 (imgtool's default) or SHA-512 (imgtool --sha 512, --pure). */
 struct image_digest {
@@ -252,7 +253,7 @@ static int check_signature(const struct flash_area *fa, uint16_t type, uint32_t 
 
 	if (type == IMAGE_TLV_ED25519) {
 		if (key->type != IMAGE_KEY_ED25519 || len != ED25519_SIG_LEN ||
-		    key->pub_len != 32) {
+		    key->pub_len != ED25519_PUB_LEN) {
 			return 0;
 		}
 	} else if (key->type != IMAGE_KEY_ECDSA_P256 || out->pure || len > VALIDATE_BUF_SIZE ||

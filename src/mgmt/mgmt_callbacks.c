@@ -37,7 +37,13 @@ void mgmt_callback_unregister(struct mgmt_callback *cb)
 
 void mgmt_callbacks_reset(void)
 {
-	callbacks = NULL;
+	/* The callbacks are their modules' statics: unlinked, they are as a reboot leaves them. */
+	while (callbacks != NULL) {
+		struct mgmt_callback *cb = callbacks;
+
+		callbacks = cb->next;
+		cb->next = NULL;
+	}
 }
 
 /* Does a registration for `mask` cover `event`? Same group and a shared event bit. */
@@ -87,7 +93,8 @@ enum mgmt_cb_return mgmt_callback_notify(uint32_t event, void *data, size_t data
 	return status;
 }
 
-struct smp_status mgmt_cb_status(enum mgmt_cb_return ret, int32_t rc, uint16_t group)
+/* A non-OK answer as the status a handler returns. */
+static struct smp_status veto_status(enum mgmt_cb_return ret, int32_t rc, uint16_t group)
 {
 	/* A hook that fails without saying why must still fail: EUNKNOWN, never success. */
 	uint16_t code = rc > 0 && rc <= UINT16_MAX ? (uint16_t)rc : MGMT_ERR_EUNKNOWN;
@@ -96,4 +103,13 @@ struct smp_status mgmt_cb_status(enum mgmt_cb_return ret, int32_t rc, uint16_t g
 		return smp_group_err(group, code, "hook");
 	}
 	return smp_err(code, "hook");
+}
+
+struct smp_status mgmt_callback_check(uint32_t event, void *data, size_t data_size)
+{
+	int32_t rc = 0;
+	uint16_t group = 0;
+	enum mgmt_cb_return ret = mgmt_callback_notify(event, data, data_size, &rc, &group);
+
+	return ret == MGMT_CB_OK ? smp_ok() : veto_status(ret, rc, group);
 }

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "smp_internal.h"
+#include "sys/module_reset.h"
 
 #define LOG_MODULE "smp"
 #define LOG_LEVEL CONFIG_MCUMGR_SMP_LOG_LEVEL
@@ -27,6 +28,18 @@ void smp_server_init(void)
 {
 	groups = NULL;
 	smp_buf_pool_init();
+}
+
+void smp_server_reset(void)
+{
+	/* The groups are their owners' statics: unlinked, they are as a reboot leaves them. */
+	while (groups != NULL) {
+		struct smp_group *g = groups;
+
+		groups = g->next;
+		g->next = NULL;
+	}
+	status_rsn = NULL;
 }
 
 void smp_status_explain(const char *rsn)
@@ -89,13 +102,10 @@ static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
 		struct mgmt_evt_op_cmd_arg arg = {
 			.group = hdr->group, .id = hdr->id, .op = hdr->op
 		};
-		int32_t rc = 0;
-		uint16_t group = 0;
-		enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_CMD_RECV, &arg,
-							       sizeof(arg), &rc, &group);
+		struct smp_status st = mgmt_callback_check(MGMT_EVT_OP_CMD_RECV, &arg, sizeof(arg));
 
-		if (ret != MGMT_CB_OK) {
-			return mgmt_cb_status(ret, rc, group);
+		if (!smp_status_is_ok(st)) {
+			return st;
 		}
 	}
 	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {

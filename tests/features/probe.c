@@ -22,9 +22,11 @@
 #include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
+#include <smpdfu/state_reset.h>
 #include <smpdfu/timer.h>
 
 #include "flash_sim.h"
+#include "util.h"
 
 /* ---- The port ------------------------------------------------------------------------------ */
 
@@ -164,8 +166,10 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 
 int main(void)
 {
+	/* As a simulation reboots: the table references only what the configuration compiled. */
+	smpdfu_state_reset();
 	if (flash_sim_open(&flash, NULL, 2 * PAGE + 2 * SLOT, PAGE, 4) < 0 ||
-	    (CONFIG_FLASH_MAP && flash_map_init(areas, sizeof(areas) / sizeof(areas[0])) < 0)) {
+	    (CONFIG_FLASH_MAP && flash_map_init(areas, ARRAY_SIZE(areas)) < 0)) {
 		return 1;
 	}
 	if (CONFIG_BOOTLOADER_MCUBOOT) {
@@ -184,7 +188,7 @@ int main(void)
 		img_mgmt_register();
 	}
 	if (CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS) {
-		for (size_t i = 0; i < sizeof(callbacks) / sizeof(callbacks[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(callbacks); i++) {
 			mgmt_callback_register(&callbacks[i]);
 		}
 	}

@@ -81,6 +81,7 @@ class Probe:
             assert proc.returncode == 0, f"{name}: {' '.join(cmd)}\n{proc.stdout}{proc.stderr}"
         exe = build / "probe"
         out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+        self.build = build
         self.lines = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
         self.text = out
         self.binary = exe.read_bytes()
@@ -259,6 +260,22 @@ def test_write_check_hook():
 def test_application_module(option, sources):
     assert sources <= probe("base").sources, option
     assert not sources & probe("no_app").sources, option
+
+
+# ---- The one reset path: an entry for every file with state, nothing of what is off ---------
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_every_file_with_state_has_a_reset_entry(config):
+    """tests/build_checks/check_state_reset.py on what the configuration compiles, as a firmware
+    image does. The probe calls smpdfu_state_reset(): its link would fail if the table named a
+    file that is not compiled, and the option tests above find no symbol of what is off."""
+    build = probe(config).build
+    libs = [str(build / lib) for lib in ("libprobe_core.a", "libprobe_app.a")
+            if (build / lib).exists()]
+    proc = subprocess.run(["/usr/bin/python3",
+                           str(SOURCE / "tests/build_checks/check_state_reset.py"), *libs],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 # ---- Images without MCUmgr build (-Werror) and hold none of it ------------------------------

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 #include <smpdfu/transport/smp_bt.h>
 
@@ -173,7 +172,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A fresh device and link for every input. */
 	fake_port_reset();
-	mgmt_callbacks_reset();
 	smp_server_init();
 	os_mgmt_register(NULL);
 	if (smp_bt_init(&bt, &ops, NULL) < 0) {

@@ -43,6 +43,7 @@
 #include "fuzz_check.h"
 #include "fuzz_flash.h"
 #include "fuzz_image.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum layout { LAYOUT_MOVE, LAYOUT_EQUAL, LAYOUT_COUNT };
 
 static const uint32_t write_blocks[] = { 1, 2, 4, 8 };
-#define WB_COUNT (sizeof(write_blocks) / sizeof(write_blocks[0]))
+#define WB_COUNT ARRAY_SIZE(write_blocks)
 
 /* One flash per layout and write block: move has a spare primary sector, the others a scratch. */
 struct rig {

@@ -30,7 +30,6 @@
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 
 #include "fake_port.h"
@@ -72,8 +71,10 @@ enum img { IMG_P, IMG_A, IMG_B, IMG_UNSIGNED, IMG_TOO_LARGE, IMG_COUNT };
 static struct known_image {
 	uint8_t data[PAGE * SEC_PAGES];
 	size_t len;
-	uint8_t hash[32]; /* SHA-256 of the whole file: what a client sends as "sha" */
-	uint8_t tlv_hash[32]; /* the image hash (SHA256 TLV) the state commands use */
+	/* SHA-256 of the whole file: what a client sends as "sha" */
+	uint8_t hash[SHA256_DIGEST_SIZE];
+	/* the image hash (SHA256 TLV) the state commands use */
+	uint8_t tlv_hash[SHA256_DIGEST_SIZE];
 	bool bootable;
 } imgs[IMG_COUNT];
 
@@ -190,10 +191,10 @@ static const uint8_t *request(int c, uint8_t op, uint16_t group, uint8_t id, uin
 }
 
 /* The known image whose SHA256 TLV is hash, or -1. */
-static int image_by_tlv_hash(const uint8_t hash[32])
+static int image_by_tlv_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
 {
 	for (int i = 0; i < IMG_COUNT; i++) {
-		if (memcmp(imgs[i].tlv_hash, hash, 32) == 0) {
+		if (memcmp(imgs[i].tlv_hash, hash, SHA256_DIGEST_SIZE) == 0) {
 			return i;
 		}
 	}
@@ -203,11 +204,10 @@ static int image_by_tlv_hash(const uint8_t hash[32])
 static void server_start(uint32_t slot)
 {
 	fake_port_reset();
-	mgmt_callbacks_reset();
+	CHECK(flash_map_init(areas, 3) == 0);
 	smp_server_init();
 	os_mgmt_register(NULL);
 	img_mgmt_register();
-	img_mgmt_reset_upload();
 	boot_set_running_slot(slot);
 	memset(clients, 0, sizeof(clients));
 	owner = -1;
@@ -369,7 +369,7 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 		cbor_put_uint(&w, im->len + !!(flags & 0x02));
 		if (!(flags & 0x01)) {
 			cbor_put_cstr(&w, "sha");
-			cbor_put_bstr(&w, sha, 32);
+			cbor_put_bstr(&w, sha, SHA256_DIGEST_SIZE);
 		}
 	}
 	if (flags & 0x04) {
@@ -422,7 +422,7 @@ static void state_write(int c, const uint8_t *hash, bool confirm)
 	cbor_put_map(&w, hash != NULL ? 2 : 1);
 	if (hash != NULL) {
 		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, 32);
+		cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
 	}
 	cbor_put_cstr(&w, "confirm");
 	cbor_put_bool(&w, confirm);
@@ -468,8 +468,8 @@ static void state_read(int c)
 		}
 		CHECK(it.type == CBOR_TYPE_BREAK);
 		if (slot == 0) {
-			CHECK(hash.len == 32);
-			CHECK(memcmp(hash.ptr, imgs[dev.running].tlv_hash, 32) == 0);
+			CHECK(hash.len == SHA256_DIGEST_SIZE);
+			CHECK(memcmp(hash.ptr, imgs[dev.running].tlv_hash, hash.len) == 0);
 			CHECK(active);
 			slot0_seen = true;
 		}

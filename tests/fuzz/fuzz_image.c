@@ -17,6 +17,7 @@
 #include <smpdfu/prot/image.h>
 
 #include "key_pem.h"
+#include "util.h"
 
 /* Private halves made for the fuzzers (random bytes, no other use): an Ed25519 seed, a scalar. */
 static const uint8_t ed_seed[32] = {
@@ -99,7 +100,7 @@ const struct image_key *fuzz_keys(void)
 	return k.keys;
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[32]);
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE]);
 
 size_t fuzz_sign(enum fuzz_key key, const uint8_t *msg, size_t msg_len, uint8_t sig[72])
 {
@@ -149,7 +150,7 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v >> 16);
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[32])
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
 
@@ -181,7 +182,7 @@ size_t fuzz_image_size(const uint8_t *img, size_t len)
 	return end <= len ? (size_t)end : 0;
 }
 
-bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[32])
+bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SHA256_DIGEST_SIZE])
 {
 	uint64_t at = hashed_len(img, len);
 
@@ -206,7 +207,7 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 	const size_t tail = 12 + 36 + 2 * (36 + 76) + 4;
 	size_t body = (size_t)s->hdr_size + s->payload_len;
 	uint32_t x = s->seed * 2654435761u + 1;
-	uint8_t digest[32];
+	uint8_t digest[SHA256_DIGEST_SIZE];
 	size_t pos;
 	size_t info;
 
@@ -255,7 +256,7 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 			continue;
 		}
 		len = fuzz_sign((enum fuzz_key)key, digest, sizeof(digest), sig);
-		put_tlv(out, &pos, IMAGE_TLV_KEYHASH, fuzz_keys()[key].keyhash, 32);
+		put_tlv(out, &pos, IMAGE_TLV_KEYHASH, fuzz_keys()[key].keyhash, SHA256_DIGEST_SIZE);
 		put_tlv(out, &pos, type, sig, len);
 	}
 	put16(out + info, IMAGE_TLV_INFO_MAGIC);
@@ -354,7 +355,7 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
 		}
 		/* A key named just before the signature of its kind: by hash or in full. */
 		if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 32) {
-			memcpy(body, fuzz_keys()[key].keyhash, 32);
+			memcpy(body, fuzz_keys()[key].keyhash, SHA256_DIGEST_SIZE);
 		} else if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 64) {
 			need(wc_Sha512Hash(buf, (word32)spki((enum fuzz_key)key, buf), body) == 0);
 		} else if (type == IMAGE_TLV_PUBKEY && key >= 0 &&
@@ -388,11 +389,11 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
  */
 int __real_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
 				 const uint8_t sig[64]);
-int __real_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[32],
+int __real_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
 				    const uint8_t *sig_der, size_t sig_len);
 int __wrap_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
 				 const uint8_t sig[64]);
-int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[32],
+int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
 				    const uint8_t *sig_der, size_t sig_len);
 
 #define VERIFY_INPUT_MAX (65 + 64 + 128)
@@ -416,7 +417,7 @@ static struct verify_entry *verify_slot(const uint8_t *key, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ key[i]) * 16777619u;
 	}
-	return &verify_cache[h % (sizeof(verify_cache) / sizeof(verify_cache[0]))];
+	return &verify_cache[h % ARRAY_SIZE(verify_cache)];
 }
 
 static bool verify_lookup(struct verify_entry *e, const uint8_t *key, size_t len, int *rc)
@@ -460,7 +461,7 @@ int __wrap_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size
 	return rc;
 }
 
-int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[32],
+int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
 				    const uint8_t *sig_der, size_t sig_len)
 {
 	uint8_t key[VERIFY_INPUT_MAX];
@@ -471,7 +472,7 @@ int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[
 	if (len <= sizeof(key)) {
 		key[0] = 2;
 		memcpy(key + 1, pub, 65);
-		memcpy(key + 66, digest, 32);
+		memcpy(key + 66, digest, SHA256_DIGEST_SIZE);
 		memcpy(key + 98, sig_der, sig_len);
 		e = verify_slot(key, len);
 		if (verify_lookup(e, key, len, &rc)) {

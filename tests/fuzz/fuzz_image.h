@@ -70,6 +70,6 @@ size_t fuzz_image_size(const uint8_t *img, size_t len);
  * The image hash (what its SHA256 TLV holds when it is right, and what MCUmgr reports): SHA-256
  * over header, payload and protected TLVs. False when img holds no image header.
  */
-bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[32]);
+bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SHA256_DIGEST_SIZE]);
 
 #endif

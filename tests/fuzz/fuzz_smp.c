@@ -11,7 +11,6 @@
 
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 
 #include "fake_port.h"
@@ -92,7 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		clean_ops = flash_sim_op_count(&flash);
 	}
 	fake_port_reset();
-	mgmt_callbacks_reset();
+	if (flash_map_init(areas, FLASH_AREA_COUNT) < 0) {
+		abort();
+	}
 	smp_server_init();
 	os_mgmt_register(NULL);
 	img_mgmt_register();

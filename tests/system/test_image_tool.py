@@ -499,3 +499,46 @@ def test_zip_refuses_what_is_not_an_image(tmp_path):
     assert r.returncode == 1 and "not an MCUboot image" in r.stderr
     r = run("zip", "--direct-xip", tmp_path / "x.zip", PAYLOAD, check=False)
     assert r.returncode == 2
+
+
+def keyhash_bytes_in_c(text):
+    """The bytes of the .keyhash initialiser of getpub's C output, as hex."""
+    block = text.split(".keyhash = {", 1)[1].split("}", 1)[0]
+    return "".join(b[2:] for b in re.findall(r"0x[0-9a-f]{2}", block))
+
+
+def test_getpub_writes_the_public_half_and_its_keyhash(tmp_path):
+    for key, keyhash, key_type in ((EC_KEY, EC_KEYHASH, "ecdsa-p256"),
+                                   (ED_KEY, ED_KEYHASH, "ed25519")):
+        out = tmp_path / f"{key_type}.c"
+        run("getpub", "--type", key_type, "--output", out, key)
+        text = out.read_text()
+        assert keyhash_bytes_in_c(text) == keyhash
+        assert "PRIVATE" not in text and "boot_builtin_keys" in text
+        r = run("getpub", "--type", "ed25519" if key_type != "ed25519" else "ecdsa-p256",
+                "--output", out, key, check=False)
+        assert r.returncode == 1 and "but the build requires" in r.stderr
+
+
+def test_getpub_for_production_refuses_mcuboots_sample_keys(tmp_path):
+    """A production build (CONFIG_SMPDFU_PRODUCTION) calls getpub --production: MCUboot's
+    published sample keys are refused by their public half, whatever file holds them; a key of
+    one's own is accepted."""
+    for key, name in ((EC_KEY, "root-ec-p256.pem"), (ED_KEY, "root-ed25519.pem")):
+        out = tmp_path / f"{name}.c"
+        r = run("getpub", "--production", "--output", out, key, check=False)
+        assert r.returncode == 1
+        assert f"is MCUboot's published sample key {name}" in r.stderr
+        assert not out.exists()
+        # The same key under another name, its public half only: still refused.
+        pub_only = tmp_path / "renamed.pem"
+        subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out", pub_only], check=True)
+        r = run("getpub", "--production", "--output", out, pub_only, check=False)
+        assert r.returncode == 1 and name in r.stderr
+        # Without --production (the tests' own builds) the sample key is taken.
+        run("getpub", "--output", out, key)
+    for key_type in ("ecdsa-p256", "ed25519"):
+        own = tmp_path / f"own-{key_type}.pem"
+        run("keygen", "--type", key_type, own)
+        run("getpub", "--production", "--type", key_type, "--output", tmp_path / "own.c", own)
+        assert "boot_builtin_keys" in (tmp_path / "own.c").read_text()

@@ -142,3 +142,36 @@ def test_a_required_signature_without_a_key_fails_with_reason(tmp_path, signatur
                              'CONFIG_BOOT_SIGNATURE_KEY_FILE="key.pem"\n')
     assert rc == 0, err
     assert cfg["SMPDFU_BOOT_SIGNATURE_REQUIRED"] == "1"
+
+
+def test_a_production_build_must_require_a_signature(tmp_path):
+    rc, err, _ = genconfig(tmp_path, "CONFIG_SMPDFU_PRODUCTION=y\n")
+    assert rc != 0
+    assert ("CONFIG_SMPDFU_PRODUCTION is on but CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED is not: "
+            "a product must refuse images nobody signed") in err
+    rc, err, cfg = genconfig(tmp_path, "CONFIG_SMPDFU_PRODUCTION=y\n"
+                             "CONFIG_BOOT_SIGNATURE_TYPE_ED25519=y\n"
+                             'CONFIG_BOOT_SIGNATURE_KEY_FILE="key.pem"\n')
+    assert rc == 0, err
+    assert cfg["SMPDFU_PRODUCTION"] == "1"
+
+
+def test_a_production_build_refuses_mcuboots_sample_key(tmp_path):
+    """The whole path of a production build that names MCUboot's sample key: configured, its
+    built-in key (the image tool first) fails to build, saying why; with a key of its own it
+    builds. The spec's "a production configuration refuses to build with the sample keys"."""
+    build = tmp_path / "build"
+    own = tmp_path / "own.pem"
+    tool = pathlib.Path(os.environ["SMPDFU_BUILD_DIR"]) / "tools" / "smpdfu-image"
+    subprocess.run([str(tool), "keygen", "--type", "ecdsa-p256", str(own)], check=True)
+    for key, builds in ((SOURCE / "tests/vectors/mcuboot/root-ec-p256.pem", False), (own, True)):
+        frag = tmp_path / "production.conf"
+        frag.write_text("CONFIG_SMPDFU_PRODUCTION=y\nCONFIG_BOOT_SIGNATURE_TYPE_ECDSA_P256=y\n"
+                        f'CONFIG_BOOT_SIGNATURE_KEY_FILE="{key}"\n')
+        subprocess.run(["cmake", "-S", str(SOURCE), "-B", str(build), "-G", "Ninja",
+                        f"-DSMPDFU_CONF={BASE};{frag}"], check=True, capture_output=True)
+        proc = subprocess.run(["ninja", "-C", str(build), "sim/smpdfu-sim_builtin_key.c"],
+                              capture_output=True, text=True)
+        assert (proc.returncode == 0) == builds, proc.stdout
+        if not builds:
+            assert "is MCUboot's published sample key root-ec-p256.pem" in proc.stdout

@@ -23,9 +23,11 @@
 #include <smpdfu/events/module_state_event.h>
 
 #include "fake_port.h"
+#include "util.h"
 
 MODULE_ID_DEFINE(MODULE);
-MODULE_ID_DEFINE(main);
+/* app.c's: the fake port reboots through app_state_reset(), which links it. */
+MODULE_ID_DECLARE(main);
 
 /* --- The test's event types ------------------------------------------------------------------- */
 
@@ -374,7 +376,7 @@ static void test_final_runs_once_per_unconsumed_event_and_last(void **state)
 	static const unsigned int consumption[] = {
 		0, BY_EARLY, 0, BY_NORMAL, BY_FINAL, 0, BY_FIRST,
 	};
-	const size_t n = sizeof(consumption) / sizeof(consumption[0]);
+	const size_t n = ARRAY_SIZE(consumption);
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {

@@ -201,7 +201,7 @@ static void concurrent_uploads_never_interleave(void **state)
 {
 	static uint8_t second[APP_FIXTURE_IMAGE_MAX];
 	static uint8_t got[APP_FIXTURE_IMAGE_MAX];
-	uint8_t second_sha[32];
+	uint8_t second_sha[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t second_len;
 	const struct flash_area *slot1;

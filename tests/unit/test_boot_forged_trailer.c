@@ -33,6 +33,7 @@
 
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
+#include "util.h"
 
 size_t boot_trusted_keys(const struct image_key **keys)
 {
@@ -68,7 +69,7 @@ static const struct upload_image images[] = {
 	{ "newer-unsigned", 3, false, false },
 };
 
-#define IMAGE_COUNT (sizeof(images) / sizeof(images[0]))
+#define IMAGE_COUNT (ARRAY_SIZE(images))
 
 static size_t make_upload(const struct upload_image *im, uint8_t *out)
 {
@@ -90,7 +91,7 @@ enum { MAGIC_UNSET, MAGIC_GOOD, MAGIC_BAD, MAGIC_STATES };
 enum { FLAG_UNSET, FLAG_SET, FLAG_BAD, FLAG_STATES };
 /* swap_info bytes: erased, NONE, TEST, PERM, REVERT, an unknown type, image 1's REVERT. */
 static const uint8_t swap_infos[] = { 0xff, 0x01, 0x02, 0x03, 0x04, 0x07, 0x14 };
-#define SWAP_INFO_COUNT (sizeof(swap_infos) / sizeof(swap_infos[0]))
+#define SWAP_INFO_COUNT (ARRAY_SIZE(swap_infos))
 
 struct forged {
 	int magic;
@@ -211,7 +212,7 @@ static const struct primary primaries[] = {
 	{ "revert-recorded", false, true, pri_revert_recorded },
 };
 
-#define PRIMARY_COUNT (sizeof(primaries) / sizeof(primaries[0]))
+#define PRIMARY_COUNT (ARRAY_SIZE(primaries))
 
 /* The primaries that matter to a mode (direct-XIP with revert erases a slot without a magic). */
 static bool primary_applies(enum boot_mode mode, const struct primary *p)

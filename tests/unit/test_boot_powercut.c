@@ -43,6 +43,7 @@
 
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
+#include "util.h"
 
 size_t boot_trusted_keys(const struct image_key **keys)
 {
@@ -708,7 +709,7 @@ static const struct shape shapes[] = {
 	{ "erase-bits", FLASH_SIM_CUT_TORN, 'e', FLASH_SIM_ERASE_BITS, 0, false },
 };
 
-#define SHAPE_COUNT (sizeof(shapes) / sizeof(shapes[0]))
+#define SHAPE_COUNT (ARRAY_SIZE(shapes))
 #define MODE_COUNT (BOOT_MODE_DIRECT_XIP_REVERT + 1)
 /* The half, then the magic and up to three fields: the variants of a first-part erase. */
 #define SPARE_VARIANTS 5
@@ -1287,7 +1288,7 @@ static void sweep_geometry(const struct geo *g)
 	assert_non_null(snap);
 	assert_non_null(mid);
 
-	for (size_t k = 0; k < sizeof(flows) / sizeof(flows[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(flows); k++) {
 		/* The app API writes with Kconfig's alignment: only geometries with that one. */
 		if (flows[k].app_api && g->align != BOOT_MAX_ALIGN) {
 			continue;

@@ -17,6 +17,7 @@
 
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
+#include "util.h"
 
 size_t boot_trusted_keys(const struct image_key **keys)
 {
@@ -45,7 +46,7 @@ static void test_offsets_match_mcuboot_table(void **state)
 	const uint32_t cfg_a = BOOT_MAX_ALIGN;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		uint32_t a = rows[i].a;
 
 		assert_int_equal(size - boot_trailer_image_ok_off(size, a), rows[i].image_ok);
@@ -281,14 +282,14 @@ static void test_decoding(void **state)
 	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
 	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_NONE);
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
 		put_byte(&f, boot_trailer_image_ok_off(size, a), flags[i].raw);
 		put_byte(&f, boot_trailer_copy_done_off(size, a), flags[i].raw);
 		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
 		assert_int_equal(st.image_ok, flags[i].st);
 		assert_int_equal(st.copy_done, flags[i].st);
 	}
-	for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(infos); i++) {
 		put_byte(&f, boot_trailer_swap_info_off(size, a), infos[i].raw);
 		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
 		assert_int_equal(st.swap_type, infos[i].type);

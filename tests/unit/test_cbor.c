@@ -17,8 +17,10 @@
 
 #include <smpdfu/cbor.h>
 #include <smpdfu/config.h>
+#include <smpdfu/crypto.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
+
 #define MAX_DEPTH CONFIG_SMPDFU_CBOR_MAX_DEPTH
 
 /* ---- helpers --------------------------------------------------------------------------------- */
@@ -120,7 +122,7 @@ static const struct uint_case uint_cases[] = {
 static void test_put_uint_boundaries(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(uint_cases); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(uint_cases); k++) {
 		uint8_t buf[9];
 		struct cbor_writer w;
 
@@ -173,7 +175,7 @@ static const struct int_case int_cases[] = {
 static void test_put_int_boundaries(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(int_cases); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(int_cases); k++) {
 		uint8_t buf[9];
 		struct cbor_writer w;
 
@@ -248,7 +250,7 @@ static void test_put_simple_and_containers(void **state)
 /* The echo response and the image state read response of a real Zephyr 3.5.0 server. */
 static void test_put_matches_zephyr_responses(void **state)
 {
-	static const uint8_t hash[32] = {
+	static const uint8_t hash[SHA256_DIGEST_SIZE] = {
 		0xd8, 0x89, 0xab, 0xda, 0x02, 0xc1, 0x98, 0xa6, 0x76, 0x56, 0xbe,
 		0x6d, 0x42, 0x6b, 0xda, 0x5b, 0x71, 0x36, 0x59, 0x73, 0xd7, 0xdb,
 		0xd5, 0x1c, 0x70, 0xf1, 0x88, 0x86, 0x53, 0xed, 0x4d, 0xd7,
@@ -463,7 +465,7 @@ static const struct read_case read_cases[] = {
 static void test_read_every_type(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(read_cases); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(read_cases); k++) {
 		const struct read_case *c = &read_cases[k];
 		uint8_t buf[16];
 		size_t len = unhex(c->hex, buf, sizeof(buf));
@@ -556,7 +558,7 @@ static const char *const malformed[] = {
 static void test_read_rejects_malformed(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(malformed); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(malformed); k++) {
 		uint8_t buf[32];
 		size_t len = unhex(malformed[k], buf, sizeof(buf));
 		uint8_t *copy = malloc(len);
@@ -677,7 +679,7 @@ static void test_skip_rest_rejects(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(bad); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
 		uint8_t buf[32];
 		size_t len = unhex(bad[k], buf, sizeof(buf));
 
@@ -729,7 +731,7 @@ static void test_skip_rest_depth_limit(void **state)
 	uint8_t buf[256];
 
 	(void)state;
-	for (size_t s = 0; s < ARRAY_LEN(styles); s++) {
+	for (size_t s = 0; s < ARRAY_SIZE(styles); s++) {
 		size_t len = build_nested(buf, sizeof(buf), MAX_DEPTH, styles[s]);
 		size_t left;
 
@@ -812,7 +814,7 @@ static void all_kinds_init(struct all_kinds *a)
 	a->f[F_S] = (struct cbor_field)CBOR_FIELD_BSTR("data", &a->s);
 	a->f[F_N] = (struct cbor_field)CBOR_FIELD_BSTR_OR_NULL("hash", &a->n);
 	/* Stale flags from an earlier decode must not survive the next one. */
-	for (size_t k = 0; k < ARRAY_LEN(a->f); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(a->f); k++) {
 		a->f[k].found = true;
 	}
 }
@@ -820,7 +822,7 @@ static void all_kinds_init(struct all_kinds *a)
 static int decode_all(struct all_kinds *a, const char *hex)
 {
 	all_kinds_init(a);
-	return decode_hex(hex, a->f, ARRAY_LEN(a->f));
+	return decode_hex(hex, a->f, ARRAY_SIZE(a->f));
 }
 
 static void test_map_echo_request(void **state)
@@ -868,7 +870,7 @@ static void test_map_every_kind(void **state)
 					"67636f6e6669726d f5 65666f726365 07 6164 626869"
 					"6464617461 420102 6468617368 40"),
 			 0);
-	for (size_t k = 0; k < ARRAY_LEN(a.f); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
 		assert_true(a.f[k].found);
 	}
 	assert_true(a.u == UINT64_MAX);
@@ -916,7 +918,7 @@ static void test_map_null_hash(void **state)
 	assert_int_equal(decode_all(&a, "a2 6468617368 f6 6468617368 4101"), -EINVAL);
 	assert_int_equal(decode_all(&a, "a2 6468617368 4101 6468617368 f6"), -EINVAL);
 	assert_int_equal(decode_all(&a, "a2 6468617368 f6 6468617368 f6"), -EINVAL);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 }
 
 static void test_map_absent_fields_untouched(void **state)
@@ -927,7 +929,7 @@ static void test_map_absent_fields_untouched(void **state)
 	assert_int_equal(decode_all(&a, "a1 636f6666 0a"), 0);
 	assert_true(a.f[F_U].found);
 	assert_int_equal(a.u, 10);
-	for (size_t k = 0; k < ARRAY_LEN(a.f); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
 		assert_int_equal(a.f[k].found, k == F_U);
 	}
 	assert_true(a.i == -0xdead);
@@ -945,14 +947,14 @@ static void test_map_empty(void **state)
 	(void)state;
 	all_kinds_init(&a);
 	/* Zero bytes are no map at all: a command that takes a map needs at least {}. */
-	assert_int_equal(cbor_decode_map(NULL, 0, a.f, ARRAY_LEN(a.f)), -EINVAL);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_int_equal(cbor_decode_map(NULL, 0, a.f, ARRAY_SIZE(a.f)), -EINVAL);
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	assert_int_equal(decode_all(&a, ""), -EINVAL);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	assert_int_equal(decode_all(&a, "a0"), 0);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	assert_int_equal(decode_all(&a, "bfff"), 0);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	assert_int_equal(a.u, 0xdeadbeef);
 	/* An empty table takes any well-formed map. */
 	assert_int_equal(decode_hex("a2 6164 01 6165 820102", NULL, 0), 0);
@@ -984,7 +986,7 @@ static const struct bad_value bad_values[] = {
 static void test_map_wrong_kind(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(bad_values); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(bad_values); k++) {
 		const struct bad_value *bv = &bad_values[k];
 		struct all_kinds a;
 		char hex[128];
@@ -999,7 +1001,7 @@ static void test_map_wrong_kind(void **state)
 		if (decode_all(&a, hex) != -EINVAL) {
 			fail_msg("%s was accepted", hex);
 		}
-		assert_none_found(a.f, ARRAY_LEN(a.f));
+		assert_none_found(a.f, ARRAY_SIZE(a.f));
 	}
 }
 
@@ -1028,7 +1030,7 @@ static void test_map_bad_keys(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(bad); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct all_kinds a;
 
 		if (decode_all(&a, bad[k]) != -EINVAL) {
@@ -1044,7 +1046,7 @@ static void test_map_not_a_map(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(bad); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct all_kinds a;
 
 		if (decode_all(&a, bad[k]) != -EINVAL) {
@@ -1064,13 +1066,13 @@ static void test_map_structure(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(bad); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct all_kinds a;
 
 		if (decode_all(&a, bad[k]) != -EINVAL) {
 			fail_msg("%s was accepted", bad[k]);
 		}
-		assert_none_found(a.f, ARRAY_LEN(a.f));
+		assert_none_found(a.f, ARRAY_SIZE(a.f));
 	}
 }
 
@@ -1087,7 +1089,7 @@ static void test_map_bytes_after_the_map_are_ignored(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_LEN(after); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(after); k++) {
 		struct cbor_view d = { NULL, 0 };
 		struct cbor_field f[] = { CBOR_FIELD_TSTR("d", &d) };
 
@@ -1108,7 +1110,7 @@ static void test_map_duplicates(void **state)
 	assert_int_equal(decode_all(&a, "bf 67636f6e6669726d f5 636f6666 01"
 					"67636f6e6669726d f5 ff"),
 			 -EINVAL);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	/* Duplicate unknown keys are skipped like any unknown key. */
 	assert_int_equal(decode_all(&a, "a3 6178 01 6178 02 636f6666 03"), 0);
 	assert_int_equal(a.u, 3);
@@ -1121,7 +1123,7 @@ static void test_map_key_matching_is_exact(void **state)
 	(void)state;
 	/* "da", "D", "off\0" and "of" are not "d" or "off". */
 	assert_int_equal(decode_all(&a, "a4 626461 01 6144 02 646f666600 03 626f66 04"), 0);
-	assert_none_found(a.f, ARRAY_LEN(a.f));
+	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	/* "d" and "data" coexist. */
 	assert_int_equal(decode_all(&a, "a2 6464617461 4101 6164 6178"), 0);
 	assert_true(a.f[F_S].found);
@@ -1139,7 +1141,7 @@ static void test_map_any_order(void **state)
 		"65666f726365 f5",         /* "force": true */
 		"6178 a16179 9f01ff",      /* "x": {"y": [_ 1]} (unknown) */
 	};
-	unsigned int perm[ARRAY_LEN(pairs)];
+	unsigned int perm[ARRAY_SIZE(pairs)];
 	unsigned int count = 0;
 
 	(void)state;
@@ -1149,7 +1151,7 @@ static void test_map_any_order(void **state)
 		unsigned int c = code;
 		bool is_perm = true;
 
-		for (size_t k = 0; k < ARRAY_LEN(pairs); k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(pairs); k++) {
 			perm[k] = c % 5;
 			c /= 5;
 			if (used & (1u << perm[k])) {
@@ -1166,7 +1168,7 @@ static void test_map_any_order(void **state)
 			size_t n = (size_t)snprintf(hex, sizeof(hex), "%s", indef ? "bf" : "a5");
 			struct all_kinds a;
 
-			for (size_t k = 0; k < ARRAY_LEN(pairs); k++) {
+			for (size_t k = 0; k < ARRAY_SIZE(pairs); k++) {
 				n += (size_t)snprintf(&hex[n], sizeof(hex) - n, " %s",
 						      pairs[perm[k]]);
 			}
@@ -1204,7 +1206,7 @@ static void test_map_unknown_nested_values(void **state)
 	assert_int_equal(decode_all(&a, unknown_nested), 0);
 	assert_true(a.f[F_U].found);
 	assert_int_equal(a.u, 9);
-	for (size_t k = 0; k < ARRAY_LEN(a.f); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
 		assert_int_equal(a.f[k].found, k == F_U);
 	}
 }
@@ -1221,13 +1223,13 @@ static void test_map_truncated_at_every_byte(void **state)
 	};
 
 	(void)state;
-	for (size_t m = 0; m < ARRAY_LEN(maps); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(maps); m++) {
 		uint8_t full[256];
 		size_t len = unhex(maps[m], full, sizeof(full));
 		struct all_kinds a;
 
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(full, len, a.f, ARRAY_LEN(a.f)), 0);
+		assert_int_equal(cbor_decode_map(full, len, a.f, ARRAY_SIZE(a.f)), 0);
 		/* Every proper prefix is refused, the empty one included. */
 		for (size_t cut = 0; cut < len; cut++) {
 			uint8_t *copy = malloc(cut);
@@ -1236,12 +1238,12 @@ static void test_map_truncated_at_every_byte(void **state)
 			assert_non_null(copy);
 			memcpy(copy, full, cut);
 			all_kinds_init(&a);
-			rc = cbor_decode_map(copy, cut, a.f, ARRAY_LEN(a.f));
+			rc = cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
 			free(copy);
 			if (rc != -EINVAL) {
 				fail_msg("map %zu cut at %zu gave %d", m, cut, rc);
 			}
-			assert_none_found(a.f, ARRAY_LEN(a.f));
+			assert_none_found(a.f, ARRAY_SIZE(a.f));
 		}
 	}
 }
@@ -1270,19 +1272,19 @@ static void test_map_depth_limit(void **state)
 	uint8_t buf[256];
 
 	(void)state;
-	for (size_t s = 0; s < ARRAY_LEN(styles); s++) {
+	for (size_t s = 0; s < ARRAY_SIZE(styles); s++) {
 		struct all_kinds a;
 		size_t len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH - 1, styles[s]);
 
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_LEN(a.f)), 0);
+		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), 0);
 		assert_true(a.f[F_U].found);
 		assert_int_equal(a.u, 1);
 
 		len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH, styles[s]);
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_LEN(a.f)), -EINVAL);
-		assert_none_found(a.f, ARRAY_LEN(a.f));
+		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), -EINVAL);
+		assert_none_found(a.f, ARRAY_SIZE(a.f));
 	}
 }
 
@@ -1320,8 +1322,8 @@ static void test_map_round_trip(void **state)
 		}
 		assert_false(w.overflow);
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, w.len, a.f, ARRAY_LEN(a.f)), 0);
-		for (size_t k = 0; k < ARRAY_LEN(a.f); k++) {
+		assert_int_equal(cbor_decode_map(buf, w.len, a.f, ARRAY_SIZE(a.f)), 0);
+		for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
 			assert_true(a.f[k].found);
 		}
 		assert_int_equal(a.n.len, 3);
@@ -1365,27 +1367,27 @@ static void test_map_inline_requests(void **state)
 	(void)state;
 	/* Payloads of captured requests (after the 8-byte SMP header). */
 	smp_req_init(&q);
-	assert_int_equal(decode_hex("a164736c6f7401", q.f, ARRAY_LEN(q.f)), 0);
+	assert_int_equal(decode_hex("a164736c6f7401", q.f, ARRAY_SIZE(q.f)), 0);
 	assert_true(q.f[3].found);
 	assert_int_equal(q.slot, 1);
 	smp_req_init(&q);
 	assert_int_equal(decode_hex("a264686173685820c5d434f43afe1c28e2c0fcf29a721465406fb68b37"
 				    "0376d0ddd3e5c779c3ade767636f6e6669726df4",
-				    q.f, ARRAY_LEN(q.f)),
+				    q.f, ARRAY_SIZE(q.f)),
 			 0);
 	assert_true(q.f[8].found);
-	assert_int_equal(q.hash.len, 32);
+	assert_int_equal(q.hash.len, SHA256_DIGEST_SIZE);
 	assert_int_equal(q.hash.ptr[0], 0xc5);
 	assert_int_equal(q.hash.ptr[31], 0xe7);
 	assert_true(q.f[5].found);
 	assert_false(q.confirm);
 	smp_req_init(&q);
-	assert_int_equal(decode_hex("a167636f6e6669726df5", q.f, ARRAY_LEN(q.f)), 0);
+	assert_int_equal(decode_hex("a167636f6e6669726df5", q.f, ARRAY_SIZE(q.f)), 0);
 	assert_true(q.confirm);
 	assert_false(q.f[8].found);
 	smp_req_init(&q);
-	assert_int_equal(decode_hex("a0", q.f, ARRAY_LEN(q.f)), 0);
-	assert_none_found(q.f, ARRAY_LEN(q.f));
+	assert_int_equal(decode_hex("a0", q.f, ARRAY_SIZE(q.f)), 0);
+	assert_none_found(q.f, ARRAY_SIZE(q.f));
 }
 
 /* Every request of the captured Zephyr 3.5.0 session decodes, with the values the client sent. */
@@ -1424,7 +1426,7 @@ static void test_map_captured_session(void **state)
 		/* The header's length field covers exactly the CBOR payload. */
 		assert_int_equal(((size_t)pkt[2] << 8 | pkt[3]), len - 8);
 		smp_req_init(&q);
-		rc = cbor_decode_map(pkt + 8, len - 8, q.f, ARRAY_LEN(q.f));
+		rc = cbor_decode_map(pkt + 8, len - 8, q.f, ARRAY_SIZE(q.f));
 		if (rc != 0) {
 			fail_msg("request '%s' gave %d", title, rc);
 		}
@@ -1435,7 +1437,7 @@ static void test_map_captured_session(void **state)
 			assert_int_equal(q.image, 0);
 			assert_int_equal(q.off, 0);
 			assert_int_equal(q.len, 204950);
-			assert_int_equal(q.sha.len, 32);
+			assert_int_equal(q.sha.len, SHA256_DIGEST_SIZE);
 			assert_int_equal(q.data.len, 1024);
 		} else if (strncmp(title, "upload last chunk", 17) == 0) {
 			assert_int_equal(q.off, 204800);
@@ -1475,10 +1477,10 @@ static void test_map_mutations(void **state)
 			cut = (x >> 20) % (len + 1);
 		}
 		all_kinds_init(&a);
-		rc = cbor_decode_map(copy, cut, a.f, ARRAY_LEN(a.f));
+		rc = cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
 		assert_true(rc == 0 || rc == -EINVAL);
 		if (rc != 0) {
-			assert_none_found(a.f, ARRAY_LEN(a.f));
+			assert_none_found(a.f, ARRAY_SIZE(a.f));
 		}
 		free(copy);
 	}

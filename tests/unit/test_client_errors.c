@@ -24,6 +24,7 @@
 #include <smpdfu/prot/smp_hdr.h>
 
 #include "smp_errors.h"
+#include "util.h"
 
 #define G_OS MGMT_GROUP_ID_OS
 #define G_IMG MGMT_GROUP_ID_IMAGE
@@ -45,7 +46,6 @@ static const struct {
 	{ { G_IMG, IMG_MGMT_ID_SLOT_INFO, SMP_OP_READ }, "image slot-info" },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct smp_err mgmt(int64_t rc)
 {
@@ -104,7 +104,7 @@ static void check_message(const struct smp_cmd *cmd, const char *cmd_name, const
 static void every_command_and_every_error(void **state)
 {
 	(void)state;
-	for (size_t c = 0; c < COUNT(commands); c++) {
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++) {
 		const struct smp_cmd *cmd = &commands[c].cmd;
 		const char *name = commands[c].name;
 
@@ -130,7 +130,7 @@ static void every_command_and_every_error(void **state)
 			group(64, 1),
 		};
 
-		for (size_t u = 0; u < COUNT(unknown); u++) {
+		for (size_t u = 0; u < ARRAY_SIZE(unknown); u++) {
 			check_message(cmd, name, &unknown[u], false);
 		}
 	}
@@ -204,7 +204,7 @@ static const struct expectation expectations[] = {
 static void words_per_command(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < COUNT(expectations); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(expectations); i++) {
 		const struct expectation *x = &expectations[i];
 		struct smp_err_advice a = smp_err_advise(&x->cmd, &x->err);
 		const char *text = printed(&x->cmd, &x->err);

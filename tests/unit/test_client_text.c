@@ -24,8 +24,8 @@
 #include "cbor_walk.h"
 #include "json_out.h"
 #include "safe_text.h"
+#include "util.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What was printed to a FILE, as a string (freed at the next call). */
 struct capture {
@@ -143,7 +143,7 @@ static const struct {
 static void text_is_shown_safely(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < COUNT(shown_cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(shown_cases); i++) {
 		size_t width;
 		const char *out = shown(shown_cases[i].in, shown_cases[i].in_len, &width);
 
@@ -177,12 +177,12 @@ static void any_bytes_are_shown_safely(void **state)
 			}
 		}
 	}
-	for (size_t i = 0; i < COUNT(pick) * COUNT(pick) * COUNT(pick); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pick) * ARRAY_SIZE(pick) * ARRAY_SIZE(pick); i++) {
 		const char *out;
 
-		s[0] = (char)pick[i % COUNT(pick)];
-		s[1] = (char)pick[i / COUNT(pick) % COUNT(pick)];
-		s[2] = (char)pick[i / COUNT(pick) / COUNT(pick)];
+		s[0] = (char)pick[i % ARRAY_SIZE(pick)];
+		s[1] = (char)pick[i / ARRAY_SIZE(pick) % ARRAY_SIZE(pick)];
+		s[2] = (char)pick[i / ARRAY_SIZE(pick) / ARRAY_SIZE(pick)];
 		out = shown(s, 3, NULL);
 		assert_true(terminal_safe_utf8(out, strlen(out)) && strchr(out, '\n') == NULL);
 	}
@@ -228,7 +228,7 @@ static const struct {
 static void json_strings_are_utf8(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < COUNT(json_cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(json_cases); i++) {
 		const char *out = json_string(json_cases[i].in, json_cases[i].in_len);
 
 		if (strcmp(out, json_cases[i].out) != 0) {
@@ -320,7 +320,7 @@ static void text_cut_to_a_buffer_keeps_whole_characters(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < COUNT(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint8_t body[64];
 		struct cbor_writer w;
 		struct cbor_reader r;

@@ -20,6 +20,8 @@
 
 #include <smpdfu/crypto.h>
 
+#include "util.h"
+
 #define BIG_SIZE (1024u * 1024u)
 
 /* hashlib.sha256(b"").digest() */
@@ -71,7 +73,7 @@ static const uint8_t ed_pub[32] = {
 };
 
 /* image hash of ecdsa-p256.signed.bin and ed25519.signed.bin (same header and payload) */
-static const uint8_t hash_signed[32] = {
+static const uint8_t hash_signed[SHA256_DIGEST_SIZE] = {
 	0xd4, 0xa8, 0x1a, 0x7b, 0x98, 0x8a, 0xbe, 0xfb, 0x8d, 0xf4, 0x27, 0xfe,
 	0x5e, 0xe6, 0x7d, 0xba, 0x04, 0x44, 0xad, 0x94, 0xe9, 0xc2, 0xfa, 0x37,
 	0x8c, 0x0d, 0x45, 0x96, 0x6b, 0x6a, 0x03, 0x8b,
@@ -88,7 +90,7 @@ static const uint8_t ec_sig72[72] = {
 };
 
 /* image hash of protected-tlvs.signed.bin */
-static const uint8_t hash_prot[32] = {
+static const uint8_t hash_prot[SHA256_DIGEST_SIZE] = {
 	0xab, 0x9f, 0xba, 0x06, 0xd8, 0xbd, 0x1b, 0xf6, 0x34, 0x5b, 0x7c, 0x9a,
 	0x68, 0xe9, 0xf4, 0xb9, 0x7d, 0xfc, 0xbf, 0xac, 0x60, 0x45, 0x86, 0x89,
 	0xd1, 0x74, 0x65, 0x65, 0xdf, 0x67, 0x12, 0x94,
@@ -105,7 +107,7 @@ static const uint8_t ec_sig70[70] = {
 };
 
 /* image hash of rom-fixed-0x10000.signed.bin */
-static const uint8_t hash_rom[32] = {
+static const uint8_t hash_rom[SHA256_DIGEST_SIZE] = {
 	0x6d, 0xd3, 0xbb, 0x9d, 0x59, 0xb7, 0x48, 0xfd, 0x97, 0xc2, 0x8b, 0x91,
 	0x3d, 0x03, 0x8b, 0x04, 0xcc, 0xe4, 0x08, 0xb5, 0x80, 0x74, 0xbf, 0x27,
 	0x43, 0xdf, 0xbe, 0xc1, 0x62, 0xd1, 0x2e, 0xee,
@@ -189,7 +191,7 @@ static void test_big_in_odd_pieces(void **state)
 	fill_big();
 	assert_int_equal(crypto_sha256_init(&ctx), 0);
 	while (off < BIG_SIZE) {
-		size_t n = pieces[i++ % (sizeof(pieces) / sizeof(pieces[0]))];
+		size_t n = pieces[i++ % (ARRAY_SIZE(pieces))];
 
 		if (n > BIG_SIZE - off) {
 			n = BIG_SIZE - off;
@@ -258,7 +260,7 @@ static const struct ec_case ec_cases[] = {
 	{ hash_rom, ec_sig71, sizeof(ec_sig71) },
 };
 
-#define EC_CASES (sizeof(ec_cases) / sizeof(ec_cases[0]))
+#define EC_CASES (ARRAY_SIZE(ec_cases))
 
 static bool is_rejection(int rc)
 {
@@ -375,7 +377,7 @@ static void test_ecdsa_malformed_der_is_einval(void **state)
 	uint8_t sig[sizeof(ec_sig70) + 1];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(sig, ec_sig70, sizeof(ec_sig70));
 		sig[sizeof(ec_sig70)] = 0x01;
 		if (cases[i].at != SIZE_MAX) {
@@ -641,7 +643,7 @@ static void test_pure_ed25519_imgtool_signature_verifies_in_pieces(void **state)
 	/* imgtool's SHA512 TLV is the SHA-512 of the signed part. */
 	sha512_of(img, PURE_SIGNED_LEN, 1000, digest);
 	assert_memory_equal(digest, img + PURE_SHA512_TLV, sizeof(digest));
-	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pieces); i++) {
 		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, pieces[i],
 						  img + PURE_SIG_TLV), 0);
 	}
@@ -660,7 +662,7 @@ static void test_pure_ed25519_what_must_fail(void **state)
 	uint8_t sig[64];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flips); i++) {
 		img[flips[i]] ^= 0x10;
 		assert_int_equal(verify_in_pieces(img, PURE_SIGNED_LEN, 128, img + PURE_SIG_TLV),
 				 -EBADMSG);

@@ -31,6 +31,7 @@
 #include "dfu_mcumgr.h"
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 #define CHUNK 512
 #define TIMEOUT_MS CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS
@@ -631,11 +632,11 @@ static void non_dfu_groups_touch_nothing(void **state)
 	}
 	commands_received = 0;
 	mgmt_callback_register(&spy);
-	for (size_t i = 0; i < sizeof(served) / sizeof(served[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(served); i++) {
 		assert_accepted(app_smp_raw(served[i].op, MGMT_GROUP_ID_OS, served[i].id));
 	}
-	assert_int_equal(commands_received, sizeof(served) / sizeof(served[0]));
-	for (size_t i = 0; i < sizeof(unserved) / sizeof(unserved[0]); i++) {
+	assert_int_equal(commands_received, ARRAY_SIZE(served));
+	for (size_t i = 0; i < ARRAY_SIZE(unserved); i++) {
 		assert_int_equal(app_smp_raw(SMP_OP_READ, unserved[i], 0).rc, MGMT_ERR_ENOTSUP);
 	}
 	mgmt_callback_unregister(&spy);

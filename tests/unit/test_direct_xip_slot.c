@@ -30,7 +30,7 @@ static int teardown(void **state)
 static struct smp_answer upload_first_chunk(uint32_t load_addr)
 {
 	static uint8_t img[8192];
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t len = test_make_image(img, sizeof(img), 3, 0, 0, 0, 4000, IMAGE_F_ROM_FIXED,
 				     load_addr);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "flash_sim.h"
+#include "util.h"
 
 #define PAGE 256
 #define BLOCK 4
@@ -285,7 +286,7 @@ static const struct script_op script[] = {
 	{ OP_PROGRAM, 5 * PAGE - 8, 8 },
 };
 
-#define SCRIPT_LEN (sizeof(script) / sizeof(script[0]))
+#define SCRIPT_LEN (ARRAY_SIZE(script))
 
 static int run_op(struct flash_sim *sim, size_t i)
 {
@@ -419,7 +420,7 @@ static void test_torn_program(void **state)
 
 	(void)state;
 	fill_pattern(data, sizeof(data), 200);
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		struct flash_sim sim;
 		const uint32_t off = PAGE;
 
@@ -466,7 +467,7 @@ static void test_torn_erase(void **state)
 	static uint8_t expect[SIZE];
 
 	(void)state;
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		struct flash_sim sim;
 		const uint32_t off = 2 * PAGE;
 

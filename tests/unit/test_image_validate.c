@@ -21,6 +21,8 @@
 #include <smpdfu/crypto.h>
 #include <smpdfu/image.h>
 
+#include "util.h"
+
 #define VECTORS SMPDFU_VECTORS_DIR "/mcuboot/"
 
 /* root-ec-p256.pem: public point, and the KEYHASH imgtool writes for it. */
@@ -82,7 +84,7 @@ static const struct vector vectors[] = {
 	{ "padded-confirmed-overwrite-only.signed.bin", &ec_key, 20662, 3, 1, 0, 0, 0x10 },
 };
 
-#define VECTOR_COUNT (sizeof(vectors) / sizeof(vectors[0]))
+#define VECTOR_COUNT (ARRAY_SIZE(vectors))
 #define PAYLOAD_OFF 0x200
 #define PAYLOAD_LEN 20000
 #define TLV_START (PAYLOAD_OFF + PAYLOAD_LEN)
@@ -420,7 +422,7 @@ static void test_one_flipped_byte(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flips); i++) {
 		const struct flip *fl = &flips[i];
 		struct file f = load(fl->image);
 		const struct image_key *key = strstr(fl->image, "ed25519") ? &ed_key : &ec_key;
@@ -448,7 +450,7 @@ static void test_every_truncation_is_ebadmsg(void **state)
 					      "ed25519.signed.bin" };
 
 	(void)state;
-	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+	for (size_t n = 0; n < ARRAY_SIZE(names); n++) {
 		struct file f = load(names[n]);
 
 		/* Every cut from just after the payload to one byte short of the end. */
@@ -484,7 +486,7 @@ static void test_tlv_lengths_past_the_end_are_ebadmsg(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(edits); i++) {
 		struct file f = load("ecdsa-p256.signed.bin");
 		int rc;
 
@@ -521,7 +523,7 @@ static void test_protected_size_mismatch_is_ebadmsg(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(edits); i++) {
 		struct file f = load(edits[i].image);
 		int rc;
 
@@ -597,7 +599,7 @@ static void test_protected_area_contents(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct file f = load("protected-tlvs.signed.bin");
 		struct image_validation res;
 		int rc;
@@ -673,7 +675,7 @@ static void test_unknown_tlv_in_unprotected_area_is_ebadmsg(void **state)
 	static const uint8_t value[12] = { 9 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint8_t extra[16];
 		size_t n = make_tlv(extra, cases[i].type, value, cases[i].type == 0x50 ? 4 : 12);
 		struct file g = append_tlvs(&f, UNPROT, extra, n);
@@ -711,7 +713,7 @@ static void test_last_verified_signature_decides(void **state)
 	bad_sig[10] ^= 0x01;
 
 	/* good (from imgtool), then KEYHASH + a bad signature: the bad one is last. */
-	n = make_tlv(extra, 0x01, ec_key.keyhash, 32);
+	n = make_tlv(extra, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
 	struct file g = append_tlvs(&f, UNPROT, extra, n);
 
@@ -719,7 +721,7 @@ static void test_last_verified_signature_decides(void **state)
 	free(g.data);
 
 	/* ...then a good one again after it: valid. */
-	n += make_tlv(extra + n, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
 	g = append_tlvs(&f, UNPROT, extra, n);
 	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
@@ -796,7 +798,7 @@ static void test_signature_of_wrong_length_is_eperm(void **state)
 			 -EPERM);
 
 	/* An ECDSA TLV larger than any DER signature: refused without reading it. */
-	n = make_tlv(big, 0x01, ec_key.keyhash, 32);
+	n = make_tlv(big, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
 	memcpy(zeros, e.data + 0x5070, 72);
 	n += make_tlv(big + n, 0x22, zeros, sizeof(zeros));
 	struct file g = append_tlvs(&e, UNPROT, big, n);

@@ -22,6 +22,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 #define IMAGE_MAX 8192
 
@@ -193,7 +194,7 @@ static void file_sha(const uint8_t *data, size_t len, uint8_t out[32])
 	assert_int_equal(crypto_sha256_final(&ctx, out), 0);
 }
 
-static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[32])
+static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[SHA256_DIGEST_SIZE])
 {
 	struct upload_args a = {
 		.off = off, .data = image + off, .data_len = n,
@@ -208,7 +209,7 @@ static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[
 /* Uploads the whole image in chunks of n; returns the last response. */
 static struct upload_rsp upload_all(size_t n)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r = { 0 };
 	uint32_t off = 0;
 
@@ -325,7 +326,7 @@ static void full_upload_reports_match(void **state)
 
 static void wrong_sha_reports_no_match(void **state)
 {
-	uint8_t sha[32] = { 1 };
+	uint8_t sha[SHA256_DIGEST_SIZE] = { 1 };
 	struct upload_rsp r;
 
 	(void)state;
@@ -343,7 +344,8 @@ static void wrong_sha_reports_no_match(void **state)
  * and the last, "match" must say whether the slot holds the image the sha names: these run the
  * paths that keep or forget a hash, each ending in a complete upload that must match.
  */
-static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[32], struct upload_rsp *r)
+static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[SHA256_DIGEST_SIZE],
+			 struct upload_rsp *r)
 {
 	while (off < image_len) {
 		size_t len = image_len - off < n ? image_len - off : n;
@@ -356,7 +358,7 @@ static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[32], struct u
 
 static void image_check_continues_over_a_resume(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -381,8 +383,8 @@ static void image_check_continues_over_a_resume(void **state)
 
 static void image_check_starts_again_with_another_image(void **state)
 {
-	uint8_t sha[32];
-	uint8_t other_sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t other_sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -403,7 +405,7 @@ static void image_check_starts_again_with_another_image(void **state)
 
 static void image_check_forgotten_with_the_upload(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -429,7 +431,7 @@ static void image_check_forgotten_with_the_upload(void **state)
 
 static void image_check_sees_a_changed_chunk(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -441,6 +443,17 @@ static void image_check_sees_a_changed_chunk(void **state)
 	assert_int_equal(upload_chunk(0, 1500, sha).off, 1500);
 	/* One byte of the middle differs from the image the sha names. */
 	image[2500] ^= 0x40;
+	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
+		/* Its signature no longer holds either: the last chunk is refused for that. */
+		for (uint32_t off = 1500; off + 100 < image_len; off += 1000) {
+			size_t len = image_len - 100 - off < 1000 ? image_len - 100 - off : 1000;
+
+			assert_int_equal(upload_chunk(off, len, sha).off, off + len);
+		}
+		r = upload_chunk((uint32_t)image_len - 100, 100, sha);
+		assert_int_equal(r.err_rc, IMG_MGMT_ERR_INVALID_TLV);
+		return;
+	}
 	uploads_rest(1500, 1000, sha, &r);
 	assert_int_equal(r.match, 0);
 }
@@ -450,7 +463,7 @@ static void chunk_sizes_and_unaligned_tails(void **state)
 	static const size_t sizes[] = { 33, 64, 333, 1021, 1700 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		image_len = test_make_image(image, sizeof(image), 2, 0, (uint16_t)i, 0,
 					    5000 + i * 3, 0, 0);
 		assert_int_equal(upload_all(sizes[i]).match,
@@ -461,7 +474,7 @@ static void chunk_sizes_and_unaligned_tails(void **state)
 
 static void first_request_does_not_erase_the_slot(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	uint64_t pages;
 
 	(void)state;
@@ -747,7 +760,7 @@ static void status_hooks_in_order(void **state)
 		MGMT_EVT_OP_IMG_MGMT_DFU_PENDING,
 	};
 
-	assert_int_equal(event_count, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(event_count, ARRAY_SIZE(want));
 	assert_memory_equal(events, want, sizeof(want));
 	assert_int_equal(chunk_transport, SMP_TRANSPORT_UDP);
 	/* Offset mismatches and resumes do not call the chunk hook. */
@@ -758,7 +771,7 @@ static void status_hooks_in_order(void **state)
 
 static void chunk_veto(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -795,7 +808,7 @@ static void chunk_veto(void **state)
 
 static void transport_kind_reaches_the_hook(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 
 	(void)state;
 	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
@@ -819,14 +832,14 @@ static void transport_kind_reaches_the_hook(void **state)
 static void image_number_is_ignored_on_a_single_image_build(void **state)
 {
 	static const int64_t numbers[] = { 1, 2, 0xffffffff };
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 
 	(void)state;
 	if (CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
 		chunk_answer = MGMT_CB_OK;
 		mgmt_callback_register(&recorder);
 	}
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		image_len = test_make_image(image, sizeof(image), 1, 0, (uint16_t)i, 0, 3000, 0,
 					    0);
 		file_sha(image, image_len, sha);
@@ -850,7 +863,7 @@ static void image_number_is_ignored_on_a_single_image_build(void **state)
 
 static void flash_failure_stops_the_upload(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -1059,7 +1072,7 @@ static void assert_state(const struct slot_state *s, bool pending, bool confirme
 }
 
 /* A state write; returns 0 on success, the group rc of an err map, or -rc of an SMP error. */
-static int state_write(const uint8_t hash[32], bool confirm)
+static int state_write(const uint8_t hash[SHA256_DIGEST_SIZE], bool confirm)
 {
 	static uint8_t req[128];
 	struct cbor_writer w;
@@ -1071,7 +1084,7 @@ static int state_write(const uint8_t hash[32], bool confirm)
 	cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
 	cbor_put_map(&w, 2);
 	cbor_put_cstr(&w, "hash");
-	cbor_put_bstr(&w, hash, 32);
+	cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
 	cbor_put_cstr(&w, "confirm");
 	cbor_put_bool(&w, confirm);
 	h.len = (uint16_t)w.len;
@@ -1121,7 +1134,7 @@ static struct upload_rsp start_other_upload(void)
 {
 	static uint8_t other[IMAGE_MAX];
 	size_t n = test_make_image(other, sizeof(other), 9, 0, 0, 0, 1000, 0, 0);
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct upload_args a = { .off = 0, .data = other, .data_len = 512, .len = (int64_t)n,
 				 .sha = sha, .sha_len = 32, .image = 0,
 				 .version = SMP_VERSION_2 };
@@ -1248,7 +1261,7 @@ static void interrupted_upload_holds_no_slot(void **state)
 {
 	static uint8_t running[IMAGE_MAX];
 	size_t running_len = test_make_image(running, sizeof(running), 1, 0, 0, 0, 1500, 0, 0);
-	uint8_t sha[32];
+	uint8_t sha[SHA256_DIGEST_SIZE];
 	struct slot_state st[2];
 	struct upload_rsp r;
 

@@ -14,6 +14,7 @@
 
 #include <smpdfu/boot.h>
 #include <smpdfu/cbor.h>
+#include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/prot/boot_trailer.h>
@@ -85,7 +86,7 @@ static int state_write(const uint8_t *hash, bool confirm)
 	cbor_put_map(&w, hash ? 2 : 1);
 	if (hash) {
 		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, 32);
+		cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
 	}
 	cbor_put_cstr(&w, "confirm");
 	cbor_put_bool(&w, confirm);

@@ -23,7 +23,7 @@
 
 static uint8_t image[8192];
 static size_t image_len;
-static uint8_t sha[32];
+static uint8_t sha[SHA256_DIGEST_SIZE];
 
 static int setup(void **state)
 {

@@ -23,6 +23,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 #define MAX_NOTES 512
 
@@ -404,7 +405,7 @@ static void responses_cut_at_mtu_minus_3(void **state)
 	size_t len = echo_req(req, 400, 19);
 
 	(void)state;
-	for (size_t m = 0; m < sizeof(mtus) / sizeof(mtus[0]); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(mtus); m++) {
 		size_t piece = (size_t)mtus[m] - 3;
 
 		fb.mtu = mtus[m];
@@ -520,7 +521,7 @@ static void garbage_request_then_good_one(void **state)
 
 static uint8_t image[2048];
 static size_t image_len;
-static uint8_t image_sha[32];
+static uint8_t image_sha[SHA256_DIGEST_SIZE];
 
 static void make_image(void)
 {

@@ -20,6 +20,7 @@
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 static int setup(void **state)
 {
@@ -323,7 +324,7 @@ static void reset_is_delayed(void **state)
 		"0a 00 00 07 00 00 3b 05 a1 65 66 6f 72 63 65",
 	};
 
-	for (size_t i = 0; i < sizeof(undecodable) / sizeof(undecodable[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(undecodable); i++) {
 		test_expect_exchange(undecodable[i], "0b 00 00 02 00 00 3b 05 bf ff");
 		fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
 		assert_int_equal(fake_reboot_count(), 2 + i);

@@ -13,10 +13,12 @@
 
 #include <cmocka.h>
 
+#include <smpdfu/crypto.h>
 #include <smpdfu/transport/smp_serial.h>
 
 #include "fake_port.h"
 #include "test_device.h"
+#include "util.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------- */
 
@@ -35,7 +37,7 @@ static int wire_write(void *ctx, const uint8_t *data, size_t len)
 	struct wire *w = ctx;
 
 	assert_true(w->len + len <= sizeof(w->bytes));
-	assert_true(w->lines < sizeof(w->line_ends) / sizeof(w->line_ends[0]));
+	assert_true(w->lines < ARRAY_SIZE(w->line_ends));
 	memcpy(w->bytes + w->len, data, len);
 	w->len += len;
 	w->line_ends[w->lines++] = w->len;
@@ -175,7 +177,7 @@ static const char upload_first_wire[] =
 
 static size_t upload_first_packet(uint8_t *out)
 {
-	static const uint8_t sha[32] = {
+	static const uint8_t sha[SHA256_DIGEST_SIZE] = {
 		0x13, 0xf5, 0x26, 0x0f, 0xd1, 0xe4, 0x73, 0x9e, 0x00, 0x7c, 0x95,
 		0xcd, 0x8b, 0x22, 0x4b, 0x9a, 0x0a, 0x2c, 0x41, 0x96, 0xea, 0xfa,
 		0xa8, 0x50, 0x45, 0x8d, 0x83, 0x74, 0xda, 0x23, 0x6d, 0x29,
@@ -231,7 +233,7 @@ static void base64_vectors(void **state)
 	uint8_t out[16];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		size_t rl = strlen(v[i].raw);
 		size_t bl = strlen(v[i].b64);
 
@@ -275,7 +277,7 @@ static void base64_rejects(void **state)
 	uint8_t out[16];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(smp_serial_b64_decode((const uint8_t *)bad[i], strlen(bad[i]), out,
 						       sizeof(out)),
 				 -EINVAL);
@@ -681,7 +683,7 @@ static void decode_byte_at_a_time(void **state)
 	const char *all[] = { "noise\r\n", echo_req_wire, upload_first_wire, echo_rsp_wire };
 
 	(void)state;
-	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 		for (size_t i = 0; all[k][i] != '\0'; i++) {
 			assert_int_equal(smp_serial_rx_feed(&rx, (const uint8_t *)all[k] + i, 1),
 					 1);

@@ -18,6 +18,7 @@
 #include <smpdfu/flash.h>
 
 #include "flash_sim.h"
+#include "util.h"
 
 #define MAX_PAGES 48
 #define MAX_PAGE 4096
@@ -243,7 +244,7 @@ static void test_random_chunks_dirty_area(void **state)
 
 	(void)state;
 	rng_state = SEED;
-	for (size_t g = 0; g < sizeof(geometries) / sizeof(geometries[0]); g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(geometries); g++) {
 		static struct rig rig;
 		uint32_t page = geometries[g].page;
 		uint32_t len = 29 * page + 1237; /* ends inside a page and inside a block */
@@ -286,7 +287,7 @@ static void test_erased_area_is_not_erased_again(void **state)
 
 	(void)state;
 	rng_state = SEED ^ 1;
-	for (size_t g = 0; g < sizeof(geometries) / sizeof(geometries[0]); g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(geometries); g++) {
 		static struct rig rig;
 		uint32_t page = geometries[g].page;
 		uint32_t len = 17 * page + 3;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "util.h"
 
 int cli_exit_code(int rc)
 {
@@ -204,9 +205,10 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 
 int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bool *from_device)
 {
-	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT("buf_size", buf_size),
-		CBOR_FIELD_UINT("buf_count", buf_count),
+	enum { BUF_SIZE, BUF_COUNT, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", buf_size),
+		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", buf_count),
 	};
 	struct cbor_writer w;
 	struct smp_rsp rsp;
@@ -243,8 +245,8 @@ int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bo
 		}
 		return -EREMOTEIO;
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, 2) < 0 || !fields[0].found ||
-	    !fields[1].found) {
+	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	    !fields[BUF_SIZE].found || !fields[BUF_COUNT].found) {
 		return cli_bad_response("params: no buf_size/buf_count");
 	}
 	*from_device = true;

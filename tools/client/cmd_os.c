@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "safe_text.h"
+#include "util.h"
 
 /* MCUboot's mode numbers as bootloader info reports them. */
 static const char *const mcuboot_modes[] = {
@@ -29,7 +30,7 @@ static const char *const mcuboot_modes[] = {
 
 static const char *mcuboot_mode_name(int64_t mode)
 {
-	if (mode >= 0 && (uint64_t)mode < sizeof(mcuboot_modes) / sizeof(mcuboot_modes[0])) {
+	if (mode >= 0 && (uint64_t)mode < ARRAY_SIZE(mcuboot_modes)) {
 		return mcuboot_modes[mode];
 	}
 	return mode == -1 ? "unknown / not MCUboot" : "a mode this client does not know";
@@ -56,12 +57,12 @@ static int positional(int argc, char **argv, int max_pos, const char **pos)
 static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const char *key)
 {
 	struct cbor_view text = { 0 };
-	struct cbor_field fields[] = { CBOR_FIELD_TSTR(key, &text) };
+	struct cbor_field text_field = CBOR_FIELD_TSTR(key, &text);
 
 	if (cli->json) {
 		return cli_print_body_json(rsp);
 	}
-	if (cbor_decode_map(rsp->body, rsp->body_len, fields, 1) < 0 || !fields[0].found) {
+	if (cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1) < 0 || !text_field.found) {
 		return cli_bad_response("no text in the answer");
 	}
 	safe_text_print(stdout, (const char *)text.ptr, text.len);
@@ -160,10 +161,11 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 	struct cbor_view name = { 0 };
 	int64_t mode = -1;
 	bool no_downgrade = false;
-	struct cbor_field fields[] = {
-		CBOR_FIELD_TSTR("bootloader", &name),
-		CBOR_FIELD_INT("mode", &mode),
-		CBOR_FIELD_BOOL("no-downgrade", &no_downgrade),
+	enum { NAME, MODE, NO_DOWNGRADE, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[NAME] = CBOR_FIELD_TSTR("bootloader", &name),
+		[MODE] = CBOR_FIELD_INT("mode", &mode),
+		[NO_DOWNGRADE] = CBOR_FIELD_BOOL("no-downgrade", &no_downgrade),
 	};
 	struct cbor_writer w;
 	struct smp_rsp rsp;
@@ -187,21 +189,21 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		return cli_print_body_json(&rsp);
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, 3) < 0) {
+	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0) {
 		return cli_bad_response("bootloader info is not a flat map");
 	}
-	if (fields[0].found) {
+	if (fields[NAME].found) {
 		printf("bootloader: ");
 		safe_text_print(stdout, (const char *)name.ptr, name.len);
 		putchar('\n');
 	}
-	if (fields[1].found) {
+	if (fields[MODE].found) {
 		printf("mode: %" PRId64 " (%s)\n", mode, mcuboot_mode_name(mode));
 	}
-	if (fields[2].found) {
+	if (fields[NO_DOWNGRADE].found) {
 		printf("no-downgrade: %s\n", no_downgrade ? "true" : "false");
 	}
-	if (!fields[0].found && !fields[1].found && !fields[2].found) {
+	if (!fields[NAME].found && !fields[MODE].found && !fields[NO_DOWNGRADE].found) {
 		printf("(no answer to that query; --json shows the whole response)\n");
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cmd_config_dfu.h"
+#include "util.h"
 
 struct command {
 	const char *group;  /* "image" for the image subcommands, NULL otherwise */
@@ -92,7 +93,7 @@ static const char usage_text[] =
 
 static const struct command *find_command(int argc, char **argv, int *consumed)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *c = &commands[i];
 
 		if (c->group == NULL && strcmp(argv[0], c->name) == 0) {

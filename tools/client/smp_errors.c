@@ -15,6 +15,7 @@
 
 #include "safe_text.h"
 #include "smp_errors.h"
+#include "util.h"
 
 struct err_entry {
 	const char *name;
@@ -161,7 +162,6 @@ static const struct err_entry os_errs[] = {
 		"the answer to the query is not valid", TODO_RETRY },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A command and an error whose meaning for that command is more precise than the table's. */
 struct err_override {
@@ -279,15 +279,15 @@ static const struct err_override overrides[] = {
 static const struct err_entry *table_of(const struct smp_err *e, size_t *n)
 {
 	if (!e->is_group) {
-		*n = COUNT(mgmt_errs);
+		*n = ARRAY_SIZE(mgmt_errs);
 		return mgmt_errs;
 	}
 	switch (e->group) {
 	case MGMT_GROUP_ID_OS:
-		*n = COUNT(os_errs);
+		*n = ARRAY_SIZE(os_errs);
 		return os_errs;
 	case MGMT_GROUP_ID_IMAGE:
-		*n = COUNT(img_errs);
+		*n = ARRAY_SIZE(img_errs);
 		return img_errs;
 	default:
 		*n = 0;
@@ -326,7 +326,7 @@ const char *smp_cmd_name(const struct smp_cmd *cmd)
 		{ G_IMG, IMG_MGMT_ID_SLOT_INFO, SMP_OP_READ, "image slot-info" },
 	};
 
-	for (size_t i = 0; i < COUNT(names); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (names[i].group == cmd->group && names[i].id == cmd->id &&
 		    (names[i].op == ANY_OP || names[i].op == cmd->op)) {
 			return names[i].name;
@@ -357,7 +357,7 @@ struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smp
 	const struct err_entry *entry;
 	size_t n;
 
-	for (size_t i = 0; i < COUNT(overrides); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(overrides); i++) {
 		const struct err_override *o = &overrides[i];
 
 		if (o->group == cmd->group && o->id == cmd->id &&

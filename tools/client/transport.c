@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "transport.h"
+#include "util.h"
 
 struct transport_entry {
 	const char *name;
@@ -23,7 +24,7 @@ static const struct transport_entry transports[] = {
 
 static const struct transport_entry *transport_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(transports); i++) {
 		if (strcmp(transports[i].name, name) == 0) {
 			return &transports[i];
 		}

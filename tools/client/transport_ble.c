@@ -90,6 +90,7 @@ void transport_ble_app_hooks(struct ble_sim_cfg *cfg)
 {
 #ifdef SMPDFU_HAVE_APP
 	cfg->dev.app_start = app_start;
+	cfg->dev.state_reset = app_state_reset;
 	cfg->dev.app_process = app_event_manager_process;
 	cfg->dev.app_has_pending = app_event_manager_has_pending;
 #else

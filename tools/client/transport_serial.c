@@ -21,6 +21,7 @@
 #include "mono_time.h"
 #include "safe_text.h"
 #include "transport.h"
+#include "util.h"
 
 /* Lines from the device: far longer than the 127 bytes of the specification, to be lenient. */
 #define SERIAL_RX_LINE_MAX 4096
@@ -280,7 +281,7 @@ static int configure_line(int fd, unsigned int baud, const char *device)
 	if (baud != 0) {
 		const struct baud_rate *br = NULL;
 
-		for (size_t i = 0; i < sizeof(baud_rates) / sizeof(baud_rates[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(baud_rates); i++) {
 			if (baud_rates[i].rate == baud) {
 				br = &baud_rates[i];
 				break;

@@ -14,6 +14,7 @@
 
 #include "mono_time.h"
 #include "upload.h"
+#include "util.h"
 
 /* One request in flight; the window holds them in the order they were sent. */
 struct inflight {
@@ -170,9 +171,10 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 {
 	uint64_t u_off = 0;
 	bool match = false;
-	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT("off", &u_off),
-		CBOR_FIELD_BOOL("match", &match),
+	enum { OFF, MATCH, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[OFF] = CBOR_FIELD_UINT("off", &u_off),
+		[MATCH] = CBOR_FIELD_BOOL("match", &match),
 	};
 	int rc = smp_rsp_error(rsp, &up->res->err);
 
@@ -184,13 +186,13 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 		up->res->device_error = true;
 		return -EREMOTEIO;
 	}
-	if (cbor_decode_map(rsp->body, rsp->body_len, fields, 2) < 0 || !fields[0].found ||
-	    u_off > up->size) {
+	if (cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	    !fields[OFF].found || u_off > up->size) {
 		up->res->failure = "an upload answer without a valid \"off\"";
 		return -EPROTO;
 	}
 	*off = (size_t)u_off;
-	if (*off == up->size && fields[1].found) {
+	if (*off == up->size && fields[MATCH].found) {
 		up->res->match_known = true;
 		up->res->match = match;
 	}

@@ -140,7 +140,7 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 	size_t prot_len = protected_len(opts);
 	/* The largest unprotected area: hash, KEYHASH, the longest signature. */
 	size_t unprot_max = IMAGE_TLV_INFO_SIZE + 3 * IMAGE_TLV_ENTRY_HDR_SIZE +
-			    SHA256_DIGEST_SIZE + 32 + IMAGE_SIG_MAX;
+			    2 * SHA256_DIGEST_SIZE + IMAGE_SIG_MAX;
 	uint8_t hash[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t total;

@@ -10,6 +10,12 @@
 
 #include "key_pem.h"
 
+/*
+ * The published sample key whose public half is key's (MCUboot's root-ec-p256.pem or
+ * root-ed25519.pem: everybody has their private halves), as its file name; NULL for any other.
+ */
+const char *image_getpub_sample_key(const struct key_pem *key);
+
 /* Writes the C source for key (named `origin` in its comment) to out. 0, or -EIO. */
 int image_getpub_write_c(const struct key_pem *key, const char *origin, FILE *out);
 

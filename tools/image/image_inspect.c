@@ -80,7 +80,7 @@ int image_print_hash(const uint8_t *img, size_t len, FILE *out)
 	struct flash_device dev;
 	struct flash_area fa;
 	struct image_header hdr;
-	uint8_t hash[32];
+	uint8_t hash[SHA256_DIGEST_SIZE];
 
 	as_area(img, len, &dev, &fa);
 	if (image_read_hash(&fa, &hdr, hash) < 0) {

@@ -23,8 +23,8 @@ uint16_t image_sign_tlv_type(const struct key_pem *key)
 	return key->type == IMAGE_KEY_ED25519 ? IMAGE_TLV_ED25519 : IMAGE_TLV_ECDSA_SIG;
 }
 
-static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[32], uint8_t *sig,
-		      size_t *sig_len)
+static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+		      uint8_t *sig, size_t *sig_len)
 {
 	ecc_key ecc;
 	WC_RNG rng;
@@ -41,7 +41,7 @@ static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[32], uint8_t
 					 ECC_SECP256R1) != 0) {
 		goto out_key;
 	}
-	if (wc_ecc_sign_hash(hash, 32, sig, &len, &rng, &ecc) != 0) {
+	if (wc_ecc_sign_hash(hash, SHA256_DIGEST_SIZE, sig, &len, &rng, &ecc) != 0) {
 		goto out_key;
 	}
 	*sig_len = len;
@@ -54,8 +54,8 @@ out_rng:
 	return rc;
 }
 
-static int sign_ed25519(const struct key_pem *key, const uint8_t hash[32], uint8_t *sig,
-			size_t *sig_len)
+static int sign_ed25519(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+			uint8_t *sig, size_t *sig_len)
 {
 	ed25519_key ed;
 	word32 len = ED25519_SIG_SIZE;
@@ -68,19 +68,20 @@ static int sign_ed25519(const struct key_pem *key, const uint8_t hash[32], uint8
 					  &ed) != 0) {
 		goto out_key;
 	}
-	if (wc_ed25519_sign_msg(hash, 32, sig, &len, &ed) != 0 || len != ED25519_SIG_SIZE) {
+	if (wc_ed25519_sign_msg(hash, SHA256_DIGEST_SIZE, sig, &len, &ed) != 0 ||
+	    len != ED25519_SIG_SIZE) {
 		goto out_key;
 	}
 	*sig_len = len;
-	rc = crypto_ed25519_verify(key->pub, hash, 32, sig) == 0 ? 0 : -EIO;
+	rc = crypto_ed25519_verify(key->pub, hash, SHA256_DIGEST_SIZE, sig) == 0 ? 0 : -EIO;
 
 out_key:
 	wc_ed25519_free(&ed);
 	return rc;
 }
 
-int image_sign_hash(const struct key_pem *key, const uint8_t hash[32], uint8_t sig[IMAGE_SIG_MAX],
-		    size_t *sig_len)
+int image_sign_hash(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+		    uint8_t sig[IMAGE_SIG_MAX], size_t *sig_len)
 {
 	if (!key->has_priv) {
 		return -EINVAL;

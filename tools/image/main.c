@@ -20,6 +20,7 @@
 #include "image_inspect.h"
 #include "image_keygen.h"
 #include "key_pem.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -34,8 +35,10 @@ static void usage(FILE *f)
 		"       smpdfu-image hash IMAGE    (the image hash that test/confirm use)\n"
 		"       smpdfu-image keygen --type ecdsa-p256|ed25519 OUT.pem\n"
 		"       smpdfu-image keyhash KEY.pem    (key type and the KEYHASH TLV it gives)\n"
-		"       smpdfu-image getpub [--type ecdsa-p256|ed25519] --output OUT.c KEY.pem\n"
-		"                (the public key as C: boot_builtin_keys() for a build)\n"
+		"       smpdfu-image getpub [--type ecdsa-p256|ed25519] [--production]\n"
+		"                --output OUT.c KEY.pem\n"
+		"                (the public key as C: boot_builtin_keys() for a build;\n"
+		"                --production refuses MCUboot's published sample keys)\n"
 		"       smpdfu-image zip [--name N] [--board B] [--soc S] [--time T]\n"
 		"                [--load-address ADDR] OUT.zip IMAGE\n"
 		"       smpdfu-image zip --direct-xip [...] [--load-address ADDR0]\n"
@@ -355,7 +358,7 @@ static int cmd_verify(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		if (key_count == sizeof(keys) / sizeof(keys[0])) {
+		if (key_count == ARRAY_SIZE(keys)) {
 			fprintf(stderr, "smpdfu-image: at most %zu keys\n", key_count);
 			return 2;
 		}
@@ -456,11 +459,14 @@ static int cmd_getpub(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "type", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "production", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *type = NULL;
 	const char *output = NULL;
 	const char *why = NULL;
+	const char *sample;
+	bool production = false;
 	struct key_pem key;
 	FILE *out;
 	int opt;
@@ -472,6 +478,8 @@ static int cmd_getpub(int argc, char **argv)
 			type = optarg;
 		} else if (opt == 'o') {
 			output = optarg;
+		} else if (opt == 'p') {
+			production = true;
 		} else {
 			usage(stderr);
 			return 2;
@@ -490,6 +498,16 @@ static int cmd_getpub(int argc, char **argv)
 	if (type != NULL && strcmp(type, key_pem_type_name(key.type)) != 0) {
 		fprintf(stderr, "smpdfu-image: %s is an %s key, but the build requires %s\n",
 			argv[optind], key_pem_type_name(key.type), type);
+		return 1;
+	}
+	sample = image_getpub_sample_key(&key);
+	if (production && sample != NULL) {
+		fprintf(stderr,
+			"smpdfu-image: %s is MCUboot's published sample key %s, whose private half "
+			"everybody has: a production build must not trust it (make one with "
+			"smpdfu-image keygen)\n",
+			argv[optind], sample);
+		memset(&key, 0, sizeof(key));
 		return 1;
 	}
 	out = fopen(output, "w");
@@ -684,7 +702,7 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			return commands[i].run(argc - 1, argv + 1);
 		}

@@ -23,24 +23,20 @@ static struct smp_status check_erase(uint32_t slot)
 	}
 
 	struct img_mgmt_erase_check data = { .slot = slot };
-	int32_t rc = 0;
-	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data,
-						       sizeof(data), &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data, sizeof(data));
 }
 
 struct smp_status img_erase(struct smp_request *req)
 {
 	uint64_t slot = img_other_slot(img_active_slot());
-	struct cbor_field fields[] = { CBOR_FIELD_UINT("slot", &slot) };
+	struct cbor_field slot_field = CBOR_FIELD_UINT("slot", &slot);
 	const struct flash_area *fa;
 	struct image_header hdr;
 	struct smp_status st;
 	int rc;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	fa = slot < IMG_SLOT_COUNT ? img_slot_area((uint32_t)slot) : NULL;
@@ -62,9 +58,10 @@ struct smp_status img_erase(struct smp_request *req)
 	}
 
 	img_mgmt_reset_upload();
-	if (!flash_area_is_erased(fa, 0, fa->size) && flash_area_erase(fa, 0, fa->size) < 0) {
+	rc = flash_area_is_erased(fa, 0, fa->size) ? 0 : flash_area_erase(fa, 0, fa->size);
+	if (rc < 0) {
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
-		return img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED, "erase failed");
+		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	}
 	LOG_INF("slot %u erased", (unsigned int)slot);
 	return smp_ok();

@@ -12,6 +12,39 @@
 #include <smpdfu/mgmt_callbacks.h>
 
 #include "img_mgmt_priv.h"
+#include "log.h"
+#include "util.h"
+
+#define LOG_MODULE "img"
+#define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
+
+/* What failed, for the log and the reason: unused (and not in the image) without either. */
+static const char *failure_name(uint16_t rc)
+{
+	switch (rc) {
+	case IMG_MGMT_ERR_FLASH_READ_FAILED:
+		return "flash read failed";
+	case IMG_MGMT_ERR_FLASH_ERASE_FAILED:
+		return "erase failed";
+	default:
+		return "flash write failed";
+	}
+}
+
+struct smp_status img_errno_status(int err, uint16_t rc)
+{
+	const char *what = failure_name(rc);
+
+	LOG_ERR("%s (errno %d)", what, err);
+	switch (err) {
+	case -EBADMSG:
+		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
+	case -EINVAL:
+		return img_err(IMG_MGMT_ERR_UNKNOWN, what);
+	default:
+		return img_err(rc, what);
+	}
+}
 
 const struct flash_area *img_slot_area(uint32_t slot)
 {
@@ -38,7 +71,7 @@ static struct img_slot_flags direct_xip_flags(uint32_t slot)
 	struct image_header mine;
 	struct image_header running;
 	struct boot_swap_state st;
-	uint8_t hash[32];
+	uint8_t hash[SHA256_DIGEST_SIZE];
 	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
 	int mine_rc = slot != active ? image_read_hash(img_slot_area(slot), &mine, hash) : -ENOENT;
 	int running_rc = mine_rc == 0 ? image_read_header(img_slot_area(active), &running) : 0;
@@ -157,7 +190,7 @@ static const struct smp_handler img_handlers[] = {
 static struct smp_group img_group = {
 	.id = MGMT_GROUP_ID_IMAGE,
 	.handlers = img_handlers,
-	.handler_count = sizeof(img_handlers) / sizeof(img_handlers[0]),
+	.handler_count = ARRAY_SIZE(img_handlers),
 	.translate_err = img_translate_err,
 };
 

@@ -25,6 +25,15 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 	return smp_group_err(MGMT_GROUP_ID_IMAGE, rc, rsn);
 }
 
+/*
+ * The status of a flash or boot-state operation that failed with `err` (a negative errno): the
+ * group error `rc` that names the operation (FLASH_READ_FAILED, FLASH_WRITE_FAILED or
+ * FLASH_ERASE_FAILED); but -EBADMSG (a trailer not in MCUboot's format) is
+ * INVALID_IMAGE_HEADER_MAGIC and -EINVAL (out of bounds: a bug, not the flash) UNKNOWN. The
+ * errno goes to the log, since the response cannot carry it.
+ */
+struct smp_status img_errno_status(int err, uint16_t rc);
+
 /* The flash area of slot 0 or 1 of image 0, or NULL. */
 const struct flash_area *img_slot_area(uint32_t slot);
 /* The slot the running application executes from. */

@@ -30,7 +30,7 @@ struct smp_status img_require_signature(uint32_t slot)
 		return smp_ok();
 	}
 	if (rc == -EIO) {
-		return img_err(IMG_MGMT_ERR_FLASH_READ_FAILED, "flash read failed");
+		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_READ_FAILED);
 	}
 	LOG_WRN("the image in slot %u is refused: %s", (unsigned int)slot,
 		v.problem != NULL ? v.problem : "not valid");

@@ -15,6 +15,7 @@
 
 #include "img_mgmt_priv.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
@@ -28,7 +29,7 @@ static void put_flag(struct cbor_writer *w, const char *name, bool value)
 }
 
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct image_header *hdr,
-		     const uint8_t hash[32])
+		     const uint8_t hash[SHA256_DIGEST_SIZE])
 {
 	struct img_slot_flags f = img_slot_flags(slot);
 	char version[IMAGE_VERSION_STR_MAX];
@@ -44,7 +45,7 @@ static void put_slot(struct cbor_writer *w, uint32_t slot, const struct image_he
 	cbor_put_cstr(w, "version");
 	cbor_put_cstr(w, version);
 	cbor_put_cstr(w, "hash");
-	cbor_put_bstr(w, hash, 32);
+	cbor_put_bstr(w, hash, SHA256_DIGEST_SIZE);
 	put_flag(w, "bootable", !(hdr->flags & IMAGE_F_NON_BOOTABLE));
 	put_flag(w, "pending", f.pending);
 	put_flag(w, "confirmed", f.confirmed);
@@ -62,7 +63,7 @@ struct smp_status img_state_read(struct smp_request *req)
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
 		const struct flash_area *fa = img_slot_area(slot);
 		struct image_header hdr;
-		uint8_t hash[32];
+		uint8_t hash[SHA256_DIGEST_SIZE];
 
 		/* Empty or unreadable slots are simply not listed. */
 		if (fa != NULL && image_read_hash(fa, &hdr, hash) == 0) {
@@ -78,14 +79,15 @@ struct smp_status img_state_read(struct smp_request *req)
 }
 
 /* The slot whose image hash TLV is `hash`, or -ENOENT. */
-static int find_slot_by_hash(const uint8_t hash[32])
+static int find_slot_by_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
 {
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
 		const struct flash_area *fa = img_slot_area(slot);
 		struct image_header hdr;
-		uint8_t h[32];
+		uint8_t h[SHA256_DIGEST_SIZE];
 
-		if (fa != NULL && image_read_hash(fa, &hdr, h) == 0 && memcmp(h, hash, 32) == 0) {
+		if (fa != NULL && image_read_hash(fa, &hdr, h) == 0 &&
+		    memcmp(h, hash, SHA256_DIGEST_SIZE) == 0) {
 			return (int)slot;
 		}
 	}
@@ -99,26 +101,13 @@ static struct smp_status check_state_write(uint32_t slot, bool confirm)
 	}
 
 	struct img_mgmt_state_write_check data = { .slot = slot, .confirm = confirm };
-	int32_t rc = 0;
-	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK,
-						       &data, sizeof(data), &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data, sizeof(data));
 }
 
 static struct smp_status boot_write_status(int rc)
 {
-	switch (rc) {
-	case 0:
-		return smp_ok();
-	case -EIO:
-		return img_err(IMG_MGMT_ERR_FLASH_WRITE_FAILED, "flash write failed");
-	case -EBADMSG:
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
-	default:
-		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state");
-	}
+	return rc == 0 ? smp_ok() : img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
 }
 
 static struct smp_status confirm_running(void)
@@ -204,17 +193,18 @@ struct smp_status img_state_write(struct smp_request *req)
 {
 	struct cbor_view hash = { 0 };
 	bool confirm = false;
-	struct cbor_field fields[] = {
-		CBOR_FIELD_BSTR_OR_NULL("hash", &hash),
-		CBOR_FIELD_BOOL("confirm", &confirm),
+	enum { HASH, CONFIRM, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[HASH] = CBOR_FIELD_BSTR_OR_NULL("hash", &hash),
+		[CONFIRM] = CBOR_FIELD_BOOL("confirm", &confirm),
 	};
 	struct smp_status st;
 	uint32_t slot;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 2) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields)) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!fields[0].found) {
+	if (!fields[HASH].found) {
 		if (!confirm) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
@@ -222,7 +212,7 @@ struct smp_status img_state_write(struct smp_request *req)
 	} else {
 		int found;
 
-		if (hash.len != 32) {
+		if (hash.len != SHA256_DIGEST_SIZE) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
 		}
 		found = find_slot_by_hash(hash.ptr);

@@ -17,11 +17,12 @@
 
 #include "img_mgmt_priv.h"
 #include "log.h"
+#include "util.h"
 
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-#define UPLOAD_SHA_MAX 32
+#define UPLOAD_SHA_MAX SHA256_DIGEST_SIZE /* Zephyr's limit: a SHA-256 */
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
@@ -92,22 +93,25 @@ uint32_t img_mgmt_upload_offset(void)
 
 static int decode_request(const struct smp_request *req, struct upload_req *r)
 {
-	struct cbor_field fields[] = {
-		CBOR_FIELD_UINT32("off", &r->off),     CBOR_FIELD_UINT32("len", &r->len),
-		CBOR_FIELD_UINT32("image", &r->image), CBOR_FIELD_BOOL("upgrade", &r->upgrade),
-		CBOR_FIELD_BSTR("data", &r->data),     CBOR_FIELD_BSTR("sha", &r->sha),
+	enum { OFF, LEN, IMAGE, UPGRADE, DATA, SHA, FIELD_COUNT };
+	struct cbor_field fields[FIELD_COUNT] = {
+		[OFF] = CBOR_FIELD_UINT32("off", &r->off),
+		[LEN] = CBOR_FIELD_UINT32("len", &r->len),
+		[IMAGE] = CBOR_FIELD_UINT32("image", &r->image),
+		[UPGRADE] = CBOR_FIELD_BOOL("upgrade", &r->upgrade),
+		[DATA] = CBOR_FIELD_BSTR("data", &r->data),
+		[SHA] = CBOR_FIELD_BSTR("sha", &r->sha),
 	};
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields,
-			     sizeof(fields) / sizeof(fields[0]));
+	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields));
 	if (rc < 0) {
 		return rc;
 	}
-	r->has_off = fields[0].found;
-	r->has_len = fields[1].found;
-	r->has_sha = fields[5].found;
+	r->has_off = fields[OFF].found;
+	r->has_len = fields[LEN].found;
+	r->has_sha = fields[SHA].found;
 	return 0;
 }
 
@@ -144,7 +148,7 @@ static struct smp_status stop_upload(struct smp_status st)
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
  * image at all; should that fail too, the bootloader still refuses the image.
  */
-static struct smp_status stop_after_flash_failure(uint16_t rc, const char *rsn)
+static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
 	const struct flash_area *fa = img_slot_area(upload.slot);
@@ -152,7 +156,7 @@ static struct smp_status stop_after_flash_failure(uint16_t rc, const char *rsn)
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
 		(void)flash_area_program(fa, 0, zeros, fa->dev->write_block);
 	}
-	return stop_upload(img_err(rc, rsn));
+	return stop_upload(st);
 }
 
 static bool running_version(struct image_version *ver)
@@ -283,12 +287,8 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 	struct img_mgmt_upload_check check = {
 		.action = &action, .req = &ureq, .transport = req->tp->kind
 	};
-	int32_t rc = 0;
-	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check,
-						       sizeof(check), &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : mgmt_cb_status(ret, rc, group);
+	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check, sizeof(check));
 }
 
 static int start_upload(const struct upload_req *r, uint32_t slot)
@@ -347,10 +347,11 @@ static struct smp_status finish_upload(struct smp_request *req)
 {
 	uint32_t size = upload.size;
 	bool match;
+	int rc = stream_writer_flush(&upload.writer);
 
-	if (stream_writer_flush(&upload.writer) < 0) {
-		return stop_after_flash_failure(IMG_MGMT_ERR_FLASH_WRITE_FAILED,
-						"flash write failed");
+	if (rc < 0) {
+		return stop_after_flash_failure(
+			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
@@ -387,6 +388,7 @@ struct smp_status img_upload(struct smp_request *req)
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
 	bool first;
+	int rc;
 
 	if (decode_request(req, &r) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
@@ -434,17 +436,18 @@ struct smp_status img_upload(struct smp_request *req)
 		return stop_upload(st);
 	}
 	if (first) {
-		if (start_upload(&r, slot) < 0) {
-			return stop_upload(img_err(IMG_MGMT_ERR_FLASH_ERASE_FAILED,
-						   "erase failed"));
+		rc = start_upload(&r, slot);
+		if (rc < 0) {
+			return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
 		}
 		take_ownership(req);
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
-	if (stream_writer_write(&upload.writer, r.data.ptr, r.data.len) < 0) {
-		return stop_after_flash_failure(IMG_MGMT_ERR_FLASH_WRITE_FAILED,
-						"flash write failed");
+	rc = stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	if (rc < 0) {
+		return stop_after_flash_failure(
+			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	upload.off += (uint32_t)r.data.len;
 	hash_chunk(&r.data);

@@ -13,6 +13,8 @@
 #include <smpdfu/timer.h>
 
 #include "log.h"
+#include "sys/module_reset.h"
+#include "util.h"
 
 #define LOG_MODULE "os"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_OS_LOG_LEVEL
@@ -53,9 +55,9 @@ static struct smp_status put_or_emsgsize(struct smp_request *req)
 static struct smp_status echo(struct smp_request *req)
 {
 	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
-	struct cbor_field fields[] = { CBOR_FIELD_TSTR("d", &d) };
+	struct cbor_field d_field = CBOR_FIELD_TSTR("d", &d);
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	cbor_put_cstr(req->rsp, "r");
@@ -73,25 +75,23 @@ static void reset_expired(struct sys_timer *t)
 static struct smp_status reset(struct smp_request *req)
 {
 	bool force = false;
-	struct cbor_field fields[] = { CBOR_FIELD_BOOL_OR_UINT("force", &force) };
+	struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", &force);
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
 	 * how a wedged device gets out of trouble): it goes ahead unforced.
 	 */
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1) < 0) {
 		force = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
 		struct os_mgmt_reset_data data = { .force = force };
-		int32_t rc = 0;
-		uint16_t group = 0;
-		enum mgmt_cb_return ret = mgmt_callback_notify(MGMT_EVT_OP_OS_MGMT_RESET, &data,
-							       sizeof(data), &rc, &group);
+		struct smp_status st =
+			mgmt_callback_check(MGMT_EVT_OP_OS_MGMT_RESET, &data, sizeof(data));
 
-		if (ret != MGMT_CB_OK) {
+		if (!smp_status_is_ok(st)) {
 			LOG_WRN("reset refused by a hook");
-			return mgmt_cb_status(ret, rc, group);
+			return st;
 		}
 	}
 	LOG_INF("reset requested%s; rebooting in %u ms", force ? " (forced)" : "",
@@ -143,14 +143,14 @@ static bool append_field(char *out, size_t cap, size_t *len, const char *s)
 static struct smp_status info(struct smp_request *req)
 {
 	struct cbor_view format = { 0 };
-	struct cbor_field fields[] = { CBOR_FIELD_TSTR("format", &format) };
+	struct cbor_field format_field = CBOR_FIELD_TSTR("format", &format);
 	bool wanted[INFO_FIELD_COUNT] = { false };
 	bool any = false;
 	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
 	size_t len = 0;
 	char letter;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	for (size_t c = 0; c < format.len; c++) {
@@ -201,12 +201,12 @@ static int bootloader_mode(void)
 static struct smp_status bootloader_info(struct smp_request *req)
 {
 	struct cbor_view query = { 0 };
-	struct cbor_field fields[] = { CBOR_FIELD_TSTR("query", &query) };
+	struct cbor_field query_field = CBOR_FIELD_TSTR("query", &query);
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, 1) < 0) {
+	if (cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1) < 0) {
 		return smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!fields[0].found) {
+	if (!query_field.found) {
 		cbor_put_cstr(req->rsp, "bootloader");
 		cbor_put_cstr(req->rsp, "MCUboot");
 	} else if (cbor_view_eq(query, "mode")) {
@@ -258,9 +258,16 @@ static uint16_t os_translate_err(uint16_t rc)
 static struct smp_group os_group = {
 	.id = MGMT_GROUP_ID_OS,
 	.handlers = os_handlers,
-	.handler_count = sizeof(os_handlers) / sizeof(os_handlers[0]),
+	.handler_count = ARRAY_SIZE(os_handlers),
 	.translate_err = os_translate_err,
 };
+
+void os_mgmt_reset(void)
+{
+	identity = NULL;
+	sys_timer_stop(&reset_timer);
+	reset_timer = (struct sys_timer){ 0 };
+}
 
 void os_mgmt_register(const struct os_mgmt_identity *id)
 {

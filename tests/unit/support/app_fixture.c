@@ -25,7 +25,7 @@
 
 static uint8_t image[APP_FIXTURE_IMAGE_MAX];
 static size_t image_len;
-static uint8_t image_sha[32];
+static uint8_t image_sha[SHA256_DIGEST_SIZE];
 static uint8_t seq;
 static bool device_open;
 
@@ -209,8 +209,8 @@ static void begin(struct cbor_writer *w)
 	cbor_writer_init(w, req_buf + SMP_HDR_SIZE, sizeof(req_buf) - SMP_HDR_SIZE);
 }
 
-struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len, const uint8_t sha[32],
-				    uint32_t off, size_t n)
+struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len,
+				    const uint8_t sha[SHA256_DIGEST_SIZE], uint32_t off, size_t n)
 {
 	struct cbor_writer w;
 
@@ -223,7 +223,7 @@ struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len, const ui
 		cbor_put_cstr(&w, "len");
 		cbor_put_uint(&w, img_len);
 		cbor_put_cstr(&w, "sha");
-		cbor_put_bstr(&w, sha, 32);
+		cbor_put_bstr(&w, sha, SHA256_DIGEST_SIZE);
 	}
 	cbor_put_cstr(&w, "off");
 	cbor_put_uint(&w, off);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <smpdfu/app_event_manager.h>
+#include <smpdfu/crypto.h>
 #include <smpdfu/smp.h>
 
 /* Largest test image (header, payload, hash TLV). */
@@ -77,8 +78,8 @@ const uint8_t *app_fixture_image(size_t *len);
 const uint8_t *app_fixture_image_sha(void);
 
 /* Upload request for [off, off + n) of img (the first chunk carries len and sha). */
-struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len, const uint8_t sha[32],
-				    uint32_t off, size_t n);
+struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len,
+				    const uint8_t sha[SHA256_DIGEST_SIZE], uint32_t off, size_t n);
 /* Upload request for [off, off + n) of the fixture image. */
 struct smp_answer app_smp_upload(uint32_t off, size_t n);
 /* Uploads from off to the end in chunks of n; returns the last answer (stops at an error). */

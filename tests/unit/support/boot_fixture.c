@@ -106,7 +106,7 @@ static size_t put_tlv(uint8_t *p, uint16_t type, const uint8_t *value, uint16_t 
 	return IMAGE_TLV_ENTRY_HDR_SIZE + len;
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[32])
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
 
@@ -121,12 +121,12 @@ size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, ui
 	const size_t tlvs = IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32;
 	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
 				load_addr);
-	uint8_t hash[32];
+	uint8_t hash[SHA256_DIGEST_SIZE];
 
 	sha256(out, body, hash);
 	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
 	put_le16(out + body + 2, (uint16_t)tlvs);
-	put_tlv(out + body + IMAGE_TLV_INFO_SIZE, IMAGE_TLV_SHA256, hash, 32);
+	put_tlv(out + body + IMAGE_TLV_INFO_SIZE, IMAGE_TLV_SHA256, hash, SHA256_DIGEST_SIZE);
 	return body + tlvs;
 }
 
@@ -171,7 +171,7 @@ size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t mi
 	const struct image_key *key = bfx_test_key();
 	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
 				load_addr);
-	uint8_t hash[32];
+	uint8_t hash[SHA256_DIGEST_SIZE];
 	uint8_t sig[ED25519_SIG_SIZE];
 	word32 sig_len = sizeof(sig);
 	ed25519_key ed;
@@ -186,8 +186,8 @@ size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t mi
 	wc_ed25519_free(&ed);
 	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
 	put_le16(out + body + 2, (uint16_t)tlvs);
-	p += put_tlv(out + p, IMAGE_TLV_SHA256, hash, 32);
-	p += put_tlv(out + p, IMAGE_TLV_KEYHASH, key->keyhash, 32);
+	p += put_tlv(out + p, IMAGE_TLV_SHA256, hash, SHA256_DIGEST_SIZE);
+	p += put_tlv(out + p, IMAGE_TLV_KEYHASH, key->keyhash, SHA256_DIGEST_SIZE);
 	p += put_tlv(out + p, IMAGE_TLV_ED25519, sig, (uint16_t)sig_len);
 	assert_int_equal(p, body + tlvs);
 	return p;

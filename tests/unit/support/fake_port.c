@@ -10,6 +10,8 @@
 #include <smpdfu/port.h>
 #include <smpdfu/timer.h>
 
+#include "app.h"
+
 static uint32_t now;
 static unsigned int reboots;
 
@@ -130,6 +132,6 @@ void fake_port_reset(void)
 	now = 0;
 	reboots = 0;
 	critical_depth = 0;
-	sys_timers_reset();
+	app_state_reset();
 	fake_log_clear();
 }

@@ -32,7 +32,7 @@ struct test_device {
 
 extern struct test_device test_dev;
 
-/* Fresh device: erased flash, no hooks, fake clock at 0. */
+/* Fresh device: a reboot (fake_port_reset()), erased flash and its map, the server, both groups. */
 void test_device_init(enum smp_transport_kind kind);
 void test_device_deinit(void);
 /* A reset's worth of RAM state anew (SMP server, groups, hooks, fake clock); the flash is kept. */
