@@ -13,7 +13,6 @@
 #include <smpdfu/crypto.h>
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/grp/os_mgmt.h>
-#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/prot/image.h>
 
 #include "fake_port.h"
@@ -77,8 +76,8 @@ void test_device_restart(void)
 	};
 
 	current_client = 0;
-	fake_port_reset();
-	mgmt_callbacks_reset();
+	fake_port_reset(); /* the reboot's state reset, the flash map's included */
+	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
 	smp_server_init();
 	os_mgmt_register(&id);
 	img_mgmt_register();
@@ -111,8 +110,6 @@ void test_device_init(enum smp_transport_kind kind)
 		};
 		off += sizes[i];
 	}
-	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
-
 	test_dev.tp = (struct smp_transport){
 		.name = "test", .kind = kind, .send = capture_send,
 	};
