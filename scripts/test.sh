@@ -23,6 +23,9 @@ cmake --preset sim >/dev/null
 cmake --build --preset sim -j "$jobs"
 ctest --preset sim -j "$jobs"
 
+step "mutation sample: one planted bug per directory of src/ must fail the unit tests"
+/usr/bin/python3 scripts/mutate.py --sample
+
 # Every shipped variant: the base configuration plus one overlay, built and tested on its own.
 # The wire oracle runs only for variants whose answers on the wire differ from the base (they
 # say "# ci: wire-oracle"); the others change what happens behind the same answers. The feature

@@ -25,6 +25,9 @@
  *   half of the page. The other shapes: an erase of the last part, of scattered write blocks, or of
  *   some bits of every byte; a program of scattered bits, or of stray bits only (its data not
  *   written, bits cleared beside it in its write blocks).
+ * - A fault fails one operation and leaves the power on. It is checked after the violations and
+ *   before the power cut, whose budget the failed operation does not use; like the cut's, the
+ *   operation it fails is not counted in reads/programs/erases (count.faults counts it).
  * - A block that reads erased has no writes to count: a torn erase resets only the blocks it left
  *   reading erased, and a test that erases behind the simulator's back is taken at its word.
  */
@@ -124,6 +127,30 @@ static bool op_hits_cut(struct flash_sim *sim)
 	return true;
 }
 
+/*
+ * Decides whether this operation of `kind` is the one an armed fault fails: true when it is (the
+ * fault is then spent, and counted).
+ */
+static bool op_hits_fault(struct flash_sim *sim, enum flash_sim_op kind, uint32_t off)
+{
+	if ((sim->fault.ops & kind) == 0) {
+		return false;
+	}
+	if (sim->fault.after > 0) {
+		sim->fault.after--;
+		return false;
+	}
+	sim->fault.ops = 0;
+	sim->fault_off = off;
+	sim->count.faults++;
+	return true;
+}
+
+static int fault_error(const struct flash_sim *sim)
+{
+	return sim->fault.error != 0 ? sim->fault.error : -EIO;
+}
+
 /* Called after the torn part is in place, so that an on_cut that exits leaves it on file. */
 static int power_dies(struct flash_sim *sim)
 {
@@ -145,6 +172,13 @@ static int sim_read(const struct flash_device *dev, uint32_t off, void *dst, siz
 	}
 	if (!range_is_inside(sim, off, len)) {
 		return violation(sim, -EINVAL);
+	}
+	if (op_hits_fault(sim, FLASH_SIM_OP_READ, off)) {
+		/* Whatever the bus returned: noise, never the bytes (nor the erased value). */
+		for (size_t i = 0; i < len; i++) {
+			((uint8_t *)dst)[i] = scatter(sim->tear.seed, off + (uint32_t)i) & 0x7e;
+		}
+		return fault_error(sim);
 	}
 	memcpy(dst, &sim->mem[off], len);
 	sim->count.reads++;
@@ -245,6 +279,12 @@ static int sim_program(const struct flash_device *dev, uint32_t off, const void 
 			return violation(sim, -EIO);
 		}
 	}
+	if (op_hits_fault(sim, FLASH_SIM_OP_PROGRAM, off)) {
+		if (sim->fault.torn) {
+			tear_program(sim, off, src, len);
+		}
+		return fault_error(sim);
+	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
 			tear_program(sim, off, src, len);
@@ -309,6 +349,12 @@ static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	}
 	if (!range_is_inside(sim, off, len) || off % page != 0 || len % page != 0) {
 		return violation(sim, -EINVAL);
+	}
+	if (op_hits_fault(sim, FLASH_SIM_OP_ERASE, off)) {
+		if (sim->fault.torn) {
+			tear_erase(sim, off, len);
+		}
+		return fault_error(sim);
 	}
 	if (op_hits_cut(sim)) {
 		if (sim->cut_mode == FLASH_SIM_CUT_TORN) {
@@ -441,6 +487,11 @@ void flash_sim_cut_power(struct flash_sim *sim, enum flash_sim_cut_mode mode, ui
 {
 	sim->cut_mode = mode;
 	sim->cut_after = after_ops;
+}
+
+void flash_sim_fail(struct flash_sim *sim, const struct flash_sim_fault *fault)
+{
+	sim->fault = *fault;
 }
 
 void flash_sim_power_on(struct flash_sim *sim)

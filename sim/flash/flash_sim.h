@@ -4,7 +4,9 @@
  * device restart) or in RAM, enforces NOR physics (program only erased bytes or clear bits to
  * zero, at most twice per write block between erases; aligned writes, page-aligned erases), counts
  * operations, and can cut power after operation N, cleanly or in the middle of the operation,
- * leaving it torn in one of several shapes the test chooses.
+ * leaving it torn in one of several shapes the test chooses. It can also fail one operation with an
+ * error while the power stays on (a flash fault), so that every error path above is an ordinary
+ * test too.
  */
 #ifndef FLASH_SIM_H
 #define FLASH_SIM_H
@@ -63,6 +65,27 @@ struct flash_sim_tear {
 	uint32_t seed;
 };
 
+/* The kinds of operation a fault counts (any combination). */
+enum flash_sim_op {
+	FLASH_SIM_OP_READ = 1,
+	FLASH_SIM_OP_PROGRAM = 2,
+	FLASH_SIM_OP_ERASE = 4,
+};
+
+/*
+ * A flash fault: the operation after `after` operations of the kinds in `ops` fails with `error`,
+ * once; the power stays on and every later operation works again. A failed read leaves noise in
+ * the destination (code that uses it anyway is caught); a failed program or erase changes nothing,
+ * or, when `torn`, leaves its range in the shape of flash_sim.tear, as a part that stops part-way
+ * and reports the failure. Violations come first and do not count, as for a cut.
+ */
+struct flash_sim_fault {
+	unsigned int ops; /* enum flash_sim_op bits; 0: no fault armed */
+	uint64_t after;
+	int error; /* what the failing operation returns; 0 means -EIO */
+	bool torn;
+};
+
 /* How many times a write block may be programmed between two erases (NOR parts allow few). */
 #define FLASH_SIM_WRITES_PER_BLOCK 2
 
@@ -76,6 +99,7 @@ struct flash_sim_counters {
 	/* programs over unerased bytes (but zeros), blocks programmed too often, misaligned or
 	 * out-of-range ops */
 	uint64_t violations;
+	uint64_t faults; /* operations failed by a fault */
 };
 
 struct flash_sim {
@@ -88,6 +112,8 @@ struct flash_sim {
 	struct flash_sim_tear tear; /* the shape of a TORN cut; the test sets it */
 	uint64_t cut_after;  /* number of program/erase operations allowed before the cut */
 	bool powered_off;
+	struct flash_sim_fault fault; /* armed by flash_sim_fail(), cleared when it fires */
+	uint32_t fault_off;           /* the device offset of the last operation a fault failed */
 	/* Called once when the cut happens (e.g. the simulated device exits the process). */
 	void (*on_cut)(struct flash_sim *sim);
 	struct flash_sim_counters count;
@@ -106,6 +132,8 @@ int flash_sim_open(struct flash_sim *sim, const char *path, uint32_t size, uint3
 void flash_sim_close(struct flash_sim *sim);
 /* Arms a power cut after `after_ops` more program/erase operations (reads do not count). */
 void flash_sim_cut_power(struct flash_sim *sim, enum flash_sim_cut_mode mode, uint64_t after_ops);
+/* Arms a fault (replacing any armed one); a fault with ops 0 disarms. */
+void flash_sim_fail(struct flash_sim *sim, const struct flash_sim_fault *fault);
 /* Power back on: clears the cut, keeps the contents (as after a real power cycle). */
 void flash_sim_power_on(struct flash_sim *sim);
 /* Program + erase operations so far (the index a cut counts in). */

@@ -51,12 +51,7 @@ int boot_swap_type(void)
 	const struct flash_area *pri = slot_area(0);
 	const struct flash_area *sec = slot_area(1);
 	struct boot_swap_state ps;
-	struct boot_swap_state ss = {
-		.magic = BOOT_MAGIC_UNSET,
-		.image_ok = BOOT_FLAG_UNSET,
-		.copy_done = BOOT_FLAG_UNSET,
-		.swap_type = BOOT_SWAP_TYPE_NONE,
-	};
+	struct boot_swap_state ss;
 
 	if (sec == NULL) {
 		return BOOT_SWAP_TYPE_NONE;
@@ -64,10 +59,13 @@ int boot_swap_type(void)
 	if (boot_read_swap_state(pri, &ps) < 0) {
 		return BOOT_SWAP_TYPE_PANIC;
 	}
-	/* An unreadable secondary counts as empty, as in MCUboot. */
+	/*
+	 * MCUboot takes an unreadable secondary for an empty one (it may sit on a missing external
+	 * flash); a slot we have is only unreadable for a moment, and taking a pending image for
+	 * none would let it be erased: PANIC, as for the primary.
+	 */
 	if (boot_read_swap_state(sec, &ss) < 0) {
-		ss.magic = BOOT_MAGIC_UNSET;
-		ss.image_ok = BOOT_FLAG_UNSET;
+		return BOOT_SWAP_TYPE_PANIC;
 	}
 	return boot_swap_type_decide(&ps, &ss);
 }
@@ -118,12 +116,16 @@ int boot_request_upgrade(bool permanent)
 			return rc;
 		}
 	}
-	rc = boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
+	/*
+	 * swap_info is informational (the table never reads it). Before the magic (MCUboot: after),
+	 * so that the magic is the write that makes the request: a failure is never reported for a
+	 * request that stands.
+	 */
+	rc = write_swap_info_if_erased(fa, permanent ? BOOT_SWAP_TYPE_PERM : BOOT_SWAP_TYPE_TEST);
 	if (rc < 0) {
 		return rc;
 	}
-	/* Informational only (the table never reads it): written last, as MCUboot does. */
-	return write_swap_info_if_erased(fa, permanent ? BOOT_SWAP_TYPE_PERM : BOOT_SWAP_TYPE_TEST);
+	return boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
 }
 
 int boot_write_img_confirmed(void)
@@ -225,41 +227,31 @@ int boot_set_next_direct_xip(uint32_t slot, bool confirm)
 	if (st.magic == BOOT_MAGIC_BAD || st.image_ok == BOOT_FLAG_BAD) {
 		return -EBADMSG;
 	}
-	if (st.magic == BOOT_MAGIC_UNSET) {
-		/* As for swaps: image_ok set under a test magic would be a silent confirm. */
-		if (!confirm && st.image_ok == BOOT_FLAG_SET) {
-			return -EBADMSG;
-		}
-		/*
-		 * image_ok first: the revert rules erase a slot whose copy_done is set without
-		 * image_ok, so that combination must never be on flash, not even for a moment.
-		 */
-		if (confirm && st.image_ok == BOOT_FLAG_UNSET) {
-			rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
-			if (rc < 0) {
-				return rc;
-			}
-			st.image_ok = BOOT_FLAG_SET;
-		}
-		rc = boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
-		if (rc < 0) {
-			return rc;
-		}
+	/* As for swaps: image_ok set under a test magic would be a silent confirm. */
+	if (st.magic == BOOT_MAGIC_UNSET && !confirm && st.image_ok == BOOT_FLAG_SET) {
+		return -EBADMSG;
 	}
-	if (!confirm) {
-		return 0;
-	}
-	if (st.image_ok == BOOT_FLAG_UNSET) {
+	/*
+	 * image_ok first: the revert rules erase a slot whose copy_done is set without image_ok, so
+	 * that combination must never be on flash, not even for a moment. The last write is the one
+	 * that makes the request (the magic; image_ok where the magic is there), so a failure is
+	 * never reported for a request that stands. Under a magic copy_done is the bootloader's: it
+	 * writes it when it first selects the slot.
+	 */
+	if (confirm && st.image_ok == BOOT_FLAG_UNSET) {
 		rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	if (st.copy_done == BOOT_FLAG_UNSET) {
+	if (st.magic != BOOT_MAGIC_UNSET) {
+		return 0;
+	}
+	if (confirm && st.copy_done == BOOT_FLAG_UNSET) {
 		rc = boot_trailer_write_copy_done(fa, BOOT_MAX_ALIGN);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	return 0;
+	return boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
 }

@@ -197,10 +197,11 @@ int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uin
 /* Reads the 32-byte header at off of fa: 0, -ENOENT (no image magic there), the flash's error. */
 int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_header *hdr);
 /*
- * Downgrade prevention (when bl->no_downgrade): true when the primary holds a valid image of a
- * higher version than `incoming` (equal versions are accepted, as in MCUboot). Logs the refusal.
+ * Downgrade prevention (when bl->no_downgrade): 1 when the primary holds a valid image of a
+ * higher version than `incoming` (equal versions are accepted, as in MCUboot), logging the
+ * refusal; 0 when not; -EIO when the primary could not be read.
  */
-bool boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming);
+int boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming);
 /*
  * Erases the whole slot (an invalid image is never tried again): all of it but the last sector
  * first, then the last sector, its trailer magic invalidated first. So the image goes before the

@@ -150,28 +150,33 @@ int boot_read_header_at(const struct flash_area *fa, uint32_t off, struct image_
 	return hdr->magic == IMAGE_MAGIC ? 0 : -ENOENT;
 }
 
-bool boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming)
+int boot_is_downgrade(struct boot_loader *bl, const struct image_header *incoming)
 {
 	struct image_validation cur;
 	char a[IMAGE_VERSION_STR_MAX];
 	char b[IMAGE_VERSION_STR_MAX];
+	int rc;
 
 	if (!bl->no_downgrade) {
-		return false;
+		return 0;
 	}
 	/*
 	 * Only a valid primary counts: a header left half-written by an interrupted copy must not
-	 * block the very copy that repairs it.
+	 * block the very copy that repairs it. A primary that could not be read is not known to be
+	 * invalid: the boot stops rather than let a read error install a downgrade.
 	 */
-	if (boot_validate_image(bl, bl->pri, bl->pri->size, &cur) < 0 ||
-	    image_version_cmp(&incoming->ver, &cur.hdr.ver, false) >= 0) {
-		return false;
+	rc = boot_validate_image(bl, bl->pri, bl->pri->size, &cur);
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0 || image_version_cmp(&incoming->ver, &cur.hdr.ver, false) >= 0) {
+		return 0;
 	}
 	image_version_str(&incoming->ver, a);
 	image_version_str(&cur.hdr.ver, b);
 	LOG_WRN("version %s is older than %s in the primary slot: erasing it (no downgrades)", a,
 		b);
-	return true;
+	return 1;
 }
 
 int boot_validate_image(struct boot_loader *bl, const struct flash_area *fa, uint32_t max_size,

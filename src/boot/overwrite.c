@@ -71,6 +71,7 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 	struct boot_swap_state ss;
 	struct image_validation v;
 	int did = BOOT_SWAP_TYPE_NONE;
+	int downgrade;
 	int type;
 	int rc;
 
@@ -89,8 +90,9 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 	if (type == BOOT_SWAP_TYPE_TEST || type == BOOT_SWAP_TYPE_PERM) {
 		LOG_INF("swap type %s", boot_swap_type_name(type));
 		rc = boot_validate_image(bl, bl->sec, overwrite_max_image_size(bl), &v);
-		if (rc == -EIO) {
-			return rc;
+		downgrade = rc == 0 ? boot_is_downgrade(bl, &v.hdr) : 0;
+		if (rc == -EIO || downgrade < 0) {
+			return -EIO;
 		}
 		if (rc == -ENOENT) {
 			LOG_INF("no image in the secondary slot: clearing its trailer");
@@ -98,7 +100,7 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 		} else if (rc < 0) {
 			LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
 			rc = boot_scrub_slot(bl, bl->sec);
-		} else if (boot_is_downgrade(bl, &v.hdr)) {
+		} else if (downgrade) {
 			rc = boot_scrub_slot(bl, bl->sec);
 		} else {
 			LOG_INF("overwriting the primary slot (%u bytes)", (unsigned int)v.size);

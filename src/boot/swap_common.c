@@ -88,24 +88,33 @@ int boot_swap_finish(struct boot_loader *bl, int swap_type)
 	return rc;
 }
 
-/* Size on flash of the image in fa (header, payload, TLVs), 0 when there is no readable image. */
-static uint32_t image_size_or_zero(const struct flash_area *fa)
+/*
+ * Size on flash of the image in fa (header, payload, TLVs) in *size, 0 when there is no readable
+ * image; -EIO when fa could not be read (a guess would swap too little).
+ */
+static int image_size_or_zero(const struct flash_area *fa, uint32_t *size)
 {
 	struct image_header hdr;
 	struct image_tlv_iter it;
+	int rc = image_read_header(fa, &hdr);
 
-	if (image_read_header(fa, &hdr) < 0 || image_tlv_iter_begin(&it, fa, &hdr) < 0) {
-		return 0;
+	if (rc == 0) {
+		rc = image_tlv_iter_begin(&it, fa, &hdr);
 	}
-	return image_tlv_end(&it);
+	*size = rc == 0 ? image_tlv_end(&it) : 0;
+	return rc == -EIO ? rc : 0;
 }
 
 /* Erases the primary trailer unless the primary image reaches into its sectors. */
 static int clear_primary_trailer(struct boot_loader *bl, uint32_t trailer_size)
 {
 	uint32_t first = boot_trailer_first_sector(bl->pri->size, bl->sector_size, trailer_size);
+	uint32_t size;
 
-	if (image_size_or_zero(bl->pri) > first * bl->sector_size) {
+	if (image_size_or_zero(bl->pri, &size) < 0) {
+		return -EIO;
+	}
+	if (size > first * bl->sector_size) {
 		return 0;
 	}
 	LOG_INF("nothing to revert to: clearing the primary trailer");
@@ -142,11 +151,12 @@ static int check_secondary(struct boot_loader *bl, int swap_type, uint32_t max_s
 		}
 		return rc < 0 ? rc : 1;
 	}
-	if (swap_type != BOOT_SWAP_TYPE_REVERT && boot_is_downgrade(bl, &v->hdr)) {
+	rc = swap_type == BOOT_SWAP_TYPE_REVERT ? 0 : boot_is_downgrade(bl, &v->hdr);
+	if (rc > 0) {
 		rc = boot_scrub_slot(bl, bl->sec);
 		return rc < 0 ? rc : 1;
 	}
-	return 0;
+	return rc;
 }
 
 /*
@@ -201,7 +211,9 @@ int boot_swap_plan(struct boot_loader *bl, const struct boot_swap_limits *lim,
 		return rc;
 	}
 	/* The secondary fits (checked above); the image it replaces must fit as well. */
-	pri_size = image_size_or_zero(bl->pri);
+	if (image_size_or_zero(bl->pri, &pri_size) < 0) {
+		return -EIO;
+	}
 	*swap_size = pri_size > v.size ? pri_size : v.size;
 	if (*swap_size == 0 || *swap_size > lim->max_image_size) {
 		LOG_WRN("the primary image (%u bytes) is too large to swap: no upgrade",

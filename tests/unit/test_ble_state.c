@@ -107,6 +107,14 @@ static void conn_params_are_checked_against_the_bluetooth_ranges(void **state)
 	assert_false(ble_conn_params_are_valid(&slow));
 	assert_false(ble_conn_params_are_valid(&lazy));
 	assert_int_equal(ble_link_conn_param_update(1, 6, 0, 400), -ENODEV);
+	/* With a link, parameters out of range are refused before they reach it. */
+	fake_ble_link_install();
+	fake_ble_link_connect(1, 24, 0, 400);
+	assert_int_equal(ble_link_conn_param_update(1, 3201, 0, 3200), -EINVAL);
+	assert_int_equal(fake_ble_link_request_count(), 0);
+	assert_int_equal(ble_link_conn_param_update(1, 3200, 0, 3200), 0);
+	assert_int_equal(fake_ble_link_request_count(), 1);
+	ble_link_set(NULL);
 }
 
 int main(void)

@@ -178,6 +178,104 @@ static void factory_and_upload(void)
 	bfx_load(&f, f.sec, img_new, new_len);
 }
 
+/* A swap recorded in the primary trailer (as a swap mode starts it), of swap_size bytes. */
+static void record_move(uint32_t swap_size)
+{
+	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(
+		boot_trailer_write_swap_info(f.pri, BOOT_MAX_ALIGN, BOOT_SWAP_TYPE_TEST, 0), 0);
+	assert_int_equal(boot_trailer_write_swap_size(f.pri, BOOT_MAX_ALIGN, swap_size), 0);
+	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
+}
+
+/*
+ * A recorded swap whose last sector would be the primary's first trailer sector is not one the
+ * bootloader wrote: ignored, nothing moves. One sector less is a swap that starts again.
+ */
+static void test_move_recorded_swap_size_bound(void **state)
+{
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t first = boot_trailer_first_sector(f.pri->size, 0x1000, t);
+
+	(void)state;
+	assert_int_equal(first, boot_trailer_first_sector(f.sec->size, 0x1000, t));
+	bfx_load(&f, f.sec, img_new, new_len);
+	record_move(first * 0x1000);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	record_move((first - 1) * 0x1000);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+}
+
+/*
+ * A secondary whose first bytes are neither erased nor an image's magic holds foreign content,
+ * not "no image": a request over it scrubs the whole slot, not its trailer only.
+ */
+static void test_move_foreign_secondary_scrubbed(void **state)
+{
+	static uint8_t foreign[8192];
+
+	(void)state;
+	memset(foreign, 0x5a, sizeof(foreign));
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, foreign, sizeof(foreign));
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+}
+
+/* An image that says it is encrypted (or compressed) is not one this bootloader can run. */
+static void test_move_encrypted_secondary_scrubbed(void **state)
+{
+	static uint8_t enc[64 * 1024];
+	size_t len = bfx_make_image(enc, sizeof(enc), 2, 0, 0, 1000, 5, IMAGE_F_ENCRYPTED_AES128,
+				    0);
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, enc, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+}
+
+/* A non-bootable image (half of a split image) counts as none: the request goes, it stays. */
+static void test_move_non_bootable_secondary_not_swapped(void **state)
+{
+	static uint8_t half[64 * 1024];
+	size_t len = bfx_make_image(half, sizeof(half), 2, 0, 0, 1000, 6, IMAGE_F_NON_BOOTABLE, 0);
+
+	(void)state;
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, half, len);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+	expect_trailer_erased(f.sec);
+}
+
+/*
+ * Slots with a single sector below the trailer leave swap-move no spare sector: upgrades are off,
+ * and a request in the secondary stays there untouched (it is not an image too large to swap).
+ */
+static void test_move_slots_too_small_leave_the_secondary(void **state)
+{
+	static uint8_t small_old[4096];
+	static uint8_t small_new[4096];
+	size_t old_small = bfx_make_image(small_old, sizeof(small_old), 1, 0, 0, 1000, 7, 0, 0);
+	size_t new_small = bfx_make_image(small_new, sizeof(small_new), 2, 0, 0, 1000, 8, 0, 0);
+	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+
+	(void)state;
+	bfx_close(&f);
+	open_geom(3, 3);
+	assert_int_equal(boot_trailer_first_sector(f.pri->size, 0x1000, t), 1);
+	bfx_load(&f, f.pri, small_old, old_small);
+	bfx_load(&f, f.sec, small_new, new_small);
+	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(bfx_slot_starts_with(&f, f.sec, small_new, new_small));
+}
+
 static void test_move_nothing_pending(void **state)
 {
 	(void)state;
@@ -427,6 +525,26 @@ static void expect_scratch_clear(void)
 
 	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
 	assert_int_not_equal(st.magic, BOOT_MAGIC_GOOD);
+}
+
+/*
+ * A swap recorded in the primary trailer whose size is one byte over what the scratch can swap
+ * is not one the bootloader wrote: ignored, nothing moves. Exactly the limit is a swap that starts.
+ */
+static void test_scratch_recorded_swap_size_bound(void **state)
+{
+	const uint32_t max =
+		boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size,
+					 f.scratch->size, 0x1000, BOOT_MAX_ALIGN,
+					 CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+
+	(void)state;
+	assert_true(max >= new_len);
+	bfx_load(&f, f.sec, img_new, new_len);
+	record_move(max + 1);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	record_move(max);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
 }
 
 static void test_scratch_nothing_pending(void **state)
@@ -1119,6 +1237,11 @@ static void test_direct_xip_revert(void **state)
 	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
 	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
 
+	/* A torn image_ok (stray bits beside an erased first byte) is no state to build on. */
+	bfx_load(&f, f.sec, img_new, new_len);
+	f.flash.mem[f.sec->off + boot_image_ok_off(f.sec->size) + 1] = 0x00;
+	assert_int_equal(boot_set_next_direct_xip(1, false), -EBADMSG);
+
 	/* Test and confirm: stays. */
 	bfx_load(&f, f.sec, img_new, new_len);
 	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
@@ -1146,6 +1269,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_move_nothing_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_recorded_swap_size_bound, setup_equal,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_foreign_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_encrypted_secondary_scrubbed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_non_bootable_secondary_not_swapped, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_slots_too_small_leave_the_secondary,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_then_revert, setup_equal, teardown),
 		cmocka_unit_test_setup_teardown(test_move_test_confirm_stays, setup, teardown),
@@ -1165,6 +1298,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_padded_factory_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_nothing_bootable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_go_uses_kconfig_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_recorded_swap_size_bound,
+						setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_nothing_pending, setup_scratch,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_test_then_revert, setup_scratch,

@@ -13,6 +13,12 @@
  * swap-using-scratch flows, the others every other mode's. Images are signed, and the bootloader
  * trusts the key.
  *
+ * The same flows run under flash faults too: every program and erase of the action fails once
+ * (clean, or torn in the default shape) and a sample of its reads, the power staying on. A failed
+ * program or erase must fail the action; the request is made again (a boot is the reset), and the
+ * device must boot what the run without faults boots, or, where a torn trailer cell cannot be
+ * written again, what the flow's end state allows.
+ *
  * SMPDFU_SWEEP=full cuts each recovery boot at every one of its operations of the shape's kind
  * too and adds larger geometries (one recovery cut per i there): a benchmark of some minutes.
  * SMPDFU_SWEEP=quick (the sanitizer and variant builds) takes a quarter of the cut points, with
@@ -69,6 +75,7 @@ static bool quick; /* SMPDFU_SWEEP=quick: a quarter of the cut points, downgrade
 static bool verbose;
 static char fail_id[200];
 static unsigned long total_points;
+static unsigned long total_faults;
 
 /* -------------------------------------------------------------------------------------------- */
 
@@ -81,6 +88,7 @@ static void load(const uint8_t *buf)
 {
 	flash_sim_restore(&f.flash, buf);
 	flash_sim_power_on(&f.flash);
+	flash_sim_fail(&f.flash, &(struct flash_sim_fault){ 0 });
 	memset(&f.flash.count, 0, sizeof(f.flash.count));
 }
 
@@ -843,12 +851,16 @@ static const char *end_of_revert(enum boot_mode mode, const struct boot_rsp *rsp
 }
 
 /* The checks after a boot: end state, a valid booted image, a due revert, then quiet boots. */
+/* The boot the last check_after_boot() looked at (before any revert it then ran). */
+static struct boot_rsp checked_rsp;
+
 static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool reverted)
 {
 	struct image_validation v;
 	const char *err;
 	int rc;
 
+	checked_rsp = rsp;
 	err = reverted ? end_of_revert(fl->mode, &rsp) : fl->end(&rsp);
 	if (err != NULL) {
 		SWEEP_FAIL("%s", err);
@@ -1073,10 +1085,148 @@ static bool downgrade_matters(const struct flow *fl)
 	       fl->prepare == prep_downgrade;
 }
 
+/* -------------------------------------------------------------------------------------------- */
+/* Faults: one operation of the action fails, the power stays on. */
+
+struct fault_shape {
+	const char *name;
+	unsigned int ops; /* enum flash_sim_op */
+	char kind;        /* 'r', 'p', 'e' */
+	bool torn;
+};
+
+static const struct fault_shape fault_shapes[] = {
+	{ "fail-read", FLASH_SIM_OP_READ, 'r', false },
+	{ "fail-program", FLASH_SIM_OP_PROGRAM, 'p', false },
+	{ "fail-program-torn", FLASH_SIM_OP_PROGRAM, 'p', true },
+	{ "fail-erase", FLASH_SIM_OP_ERASE, 'e', false },
+	{ "fail-erase-torn", FLASH_SIM_OP_ERASE, 'e', true },
+};
+
+#define FAULT_SHAPE_COUNT (sizeof(fault_shapes) / sizeof(fault_shapes[0]))
+/* Read faults per flow and geometry (every one with SMPDFU_SWEEP=full). */
+#define READ_SAMPLE 48
+
+/* Fault points per mode and shape, and per flow (the table of docs/testing.md). */
+static unsigned long fault_points[MODE_COUNT][FAULT_SHAPE_COUNT];
+static unsigned long flow_fault_points[sizeof(flows) / sizeof(flows[0])];
+
+/* Flows whose action requests the secondary: after a torn trailer write, an upload resets it. */
+static bool requests_secondary(const struct flow *fl)
+{
+	return fl->action == action_request_test || fl->action == action_request_perm ||
+	       fl->action == action_upload_and_request ||
+	       fl->action == action_upload_and_set_next || fl->action == action_xip_perm;
+}
+
+static bool same_boot(const struct boot_rsp *a, const struct boot_rsp *b)
+{
+	return a->slot == b->slot && a->hdr.ver.major == b->hdr.ver.major;
+}
+
+/*
+ * The action with operation i (of the shape's kind) failing, the request again, the boot, the
+ * checks; `want` is the boot of the run without faults.
+ */
+static void fault_action(const struct flow *fl, const struct fault_shape *sh, uint64_t i,
+			 const struct boot_rsp *want)
+{
+	bool retried_ok = true;
+	bool due;
+	int rc;
+
+	load(snap);
+	f.flash.tear = (struct flash_sim_tear){ .seed = (uint32_t)i + 1 };
+	flash_sim_fail(&f.flash,
+		       &(struct flash_sim_fault){ .ops = sh->ops, .after = i, .torn = sh->torn });
+	rc = fl->action();
+	flash_sim_fail(&f.flash, &(struct flash_sim_fault){ 0 });
+	if (f.flash.count.faults != 1) {
+		SWEEP_FAIL("the fault did not fire");
+	}
+	if (rc == 0 && sh->kind != 'r') {
+		SWEEP_FAIL("the action succeeded although an operation failed");
+	}
+	if (f.flash.count.violations != 0) {
+		SWEEP_FAIL("%llu NOR violations in the action",
+			   (unsigned long long)f.flash.count.violations);
+	}
+	if (fl->action == action_boot) {
+		if (rc == 0) {
+			check_after_boot(fl, action_rsp, false);
+			if (!same_boot(&checked_rsp, want)) {
+				SWEEP_FAIL("a read failure changed what booted");
+			}
+			return;
+		}
+	} else if (rc != 0) {
+		/* The same request again; a trailer cell torn for good: an upload resets it. */
+		rc = fl->action();
+		if (rc == -EBADMSG && sh->torn && requests_secondary(fl)) {
+			rc = upload();
+			rc = rc < 0 ? rc : fl->action();
+		}
+		/* A confirm whose image_ok cell is torn cannot be finished: the app says so. */
+		if (rc != 0 && !(rc == -EBADMSG && sh->torn && !requests_secondary(fl))) {
+			SWEEP_FAIL("the request again failed (%d)", rc);
+		}
+		retried_ok = rc == 0;
+	}
+	due = revert_is_due_on_flash(fl->mode);
+	recover_and_check(fl, due, NULL);
+	if (retried_ok && !due && !same_boot(&checked_rsp, want)) {
+		SWEEP_FAIL("booted slot %u version %u, not slot %u version %u",
+			   (unsigned int)checked_rsp.slot, checked_rsp.hdr.ver.major,
+			   (unsigned int)want->slot, want->hdr.ver.major);
+	}
+}
+
+/* Every fault point of the flow: each of its programs and erases, a sample of its reads. */
+static unsigned long sweep_faults(const struct flow *fl, uint64_t n, uint64_t reads,
+				  const struct boot_rsp *want)
+{
+	unsigned long points = 0;
+
+	for (size_t s = 0; s < FAULT_SHAPE_COUNT; s++) {
+		const struct fault_shape *sh = &fault_shapes[s];
+		uint64_t count = reads;
+		uint64_t stride = 1;
+		unsigned long p = 0;
+
+		if (sh->kind != 'r') {
+			count = 0;
+			for (uint64_t k = 0; k < n; k++) {
+				count += run_kinds[k] == sh->kind;
+			}
+		} else if (!full && reads > READ_SAMPLE) {
+			stride = (reads + READ_SAMPLE - 1) / READ_SAMPLE;
+		}
+		if (quick) {
+			stride *= 4;
+		}
+		for (uint64_t i = (quick ? s % 4 : 0); i < count; i += stride) {
+			snprintf(fail_id, sizeof(fail_id), "%s/%s/%s/%s/%s/i=%llu", geo->name,
+				 mode_name(fl->mode), fl->name,
+				 no_downgrade ? "no-downgrade" : "downgrade-allowed", sh->name,
+				 (unsigned long long)i);
+			trace_if_wanted();
+			fault_action(fl, sh, i, want);
+			p++;
+		}
+		fault_points[fl->mode][s] += p;
+		flow_fault_points[fl - flows] += p;
+		points += p;
+	}
+	return points;
+}
+
 /* One flow with one downgrade setting, every shape: returns the number of cut points covered. */
 static unsigned long sweep(const struct flow *fl)
 {
 	unsigned long points = 0;
+	unsigned long faults;
+	struct boot_rsp want;
+	uint64_t reads;
 	uint64_t n;
 	int rc;
 
@@ -1091,6 +1241,7 @@ static unsigned long sweep(const struct flow *fl)
 	snprintf(fail_id, sizeof(fail_id), "%s/%s/%s/%s/baseline", geo->name, mode_name(fl->mode),
 		 fl->name, no_downgrade ? "no-downgrade" : "downgrade-allowed");
 	n = traced(fl->action, run_kinds, &rc);
+	reads = f.flash.count.reads;
 	if (rc != 0) {
 		SWEEP_FAIL("uninterrupted action failed (%d)", rc);
 	}
@@ -1099,6 +1250,8 @@ static unsigned long sweep(const struct flow *fl)
 	} else {
 		recover_and_check(fl, false, NULL);
 	}
+	want = checked_rsp;
+	faults = sweep_faults(fl, n, reads, &want);
 
 	for (size_t s = 0; s < SHAPE_COUNT; s++) {
 		unsigned long p = sweep_shape(fl, &shapes[s], n);
@@ -1107,10 +1260,11 @@ static unsigned long sweep(const struct flow *fl)
 		points += p;
 	}
 	if (verbose) {
-		print_message("  %-22s %-18s %-18s %-3s %4llu ops, %6lu cut points\n", geo->name,
-			      mode_name(fl->mode), fl->name, no_downgrade ? "on" : "off",
-			      (unsigned long long)n, points);
+		print_message("  %-22s %-18s %-18s %-3s %4llu ops, %6lu cut points, %5lu faults\n",
+			      geo->name, mode_name(fl->mode), fl->name, no_downgrade ? "on" : "off",
+			      (unsigned long long)n, points, faults);
 	}
+	total_faults += faults;
 	return points;
 }
 
@@ -1305,6 +1459,26 @@ static int report(void **state)
 	}
 	print_message("[ SWEEP    ] total: %lu cut points%s\n", total_points,
 		      full ? " (full: every recovery cut)" : quick ? " (quick: a quarter)" : "");
+	print_message("[ FAULTS   ] %-18s %-18s", "mode", "flow");
+	for (size_t s = 0; s < FAULT_SHAPE_COUNT; s++) {
+		print_message(" %17s", fault_shapes[s].name);
+	}
+	print_message("\n");
+	for (int m = 0; m < MODE_COUNT; m++) {
+		print_message("[ FAULTS   ] %-18s %-18s", mode_name((enum boot_mode)m), "(all)");
+		for (size_t s = 0; s < FAULT_SHAPE_COUNT; s++) {
+			print_message(" %17lu", fault_points[m][s]);
+		}
+		print_message("\n");
+		for (size_t k = 0; k < sizeof(flows) / sizeof(flows[0]); k++) {
+			if (flows[k].mode == (enum boot_mode)m && flow_fault_points[k] > 0) {
+				print_message("[ FAULTS   ] %-18s %-18s %17lu\n", "", flows[k].name,
+					      flow_fault_points[k]);
+			}
+		}
+	}
+	print_message("[ FAULTS   ] total: %lu fault points%s\n", total_faults,
+		      full ? " (full: every read)" : quick ? " (quick: a quarter)" : "");
 	return 0;
 }
 

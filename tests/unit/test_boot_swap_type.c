@@ -154,7 +154,7 @@ static void test_request_test(void **state)
 
 	(void)state;
 	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_int_equal(bfx_ops(&f), 2); /* magic, swap_info */
+	assert_int_equal(bfx_ops(&f), 2); /* swap_info, magic */
 	read_sec(&st);
 	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
 	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
@@ -323,8 +323,9 @@ static void test_set_next_direct_xip(void **state)
 	read_sec(&st);
 	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
 
-	/* Confirm of an unmarked slot: image_ok, magic, copy_done; a cut never leaves copy_done
-	 * without image_ok (the combination the revert rules erase). */
+	/* Confirm of an unmarked slot: image_ok, copy_done, magic (the write that makes the
+	 * request, last); a cut never leaves copy_done without image_ok (the combination the revert
+	 * rules erase). */
 	for (uint64_t i = 0; i <= 3; i++) {
 		struct boot_swap_state p;
 
@@ -335,7 +336,8 @@ static void test_set_next_direct_xip(void **state)
 		assert_int_equal(boot_read_swap_state(f.pri, &p), 0);
 		assert_false(p.copy_done == BOOT_FLAG_SET && p.image_ok != BOOT_FLAG_SET);
 		assert_int_equal(p.image_ok, i >= 1 ? BOOT_FLAG_SET : BOOT_FLAG_UNSET);
-		assert_int_equal(p.magic, i >= 2 ? BOOT_MAGIC_GOOD : BOOT_MAGIC_UNSET);
+		assert_int_equal(p.copy_done, i >= 2 ? BOOT_FLAG_SET : BOOT_FLAG_UNSET);
+		assert_int_equal(p.magic, i >= 3 ? BOOT_MAGIC_GOOD : BOOT_MAGIC_UNSET);
 		if (i == 1) {
 			/* A test request over a half-done confirm: refused. */
 			assert_int_equal(boot_set_next_direct_xip(0, false), -EBADMSG);

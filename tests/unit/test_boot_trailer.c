@@ -223,6 +223,23 @@ static void test_write_block_larger_than_align_refused(void **state)
 	bfx_close(&f);
 }
 
+/* swap_info holds two nibbles: 0x0f is out of range for either, 0x0e the largest in range. */
+static void test_swap_info_nibble_bounds(void **state)
+{
+	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
+				     .sec_pages = 8 };
+	struct boot_fixture f;
+
+	(void)state;
+	bfx_open(&f, &g);
+	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0x0f, 0), -EINVAL);
+	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0, 0x0f), -EINVAL);
+	assert_int_equal(bfx_ops(&f), 0);
+	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0x0e, 0x0e), 0);
+	assert_int_equal(bfx_ops(&f), 1);
+	bfx_close(&f);
+}
+
 static void put_byte(struct boot_fixture *f, uint32_t off, uint8_t v)
 {
 	/* Direct poke: decoding tests need values no writer of ours produces. */
@@ -427,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_writes_byte_exact_a16_a32),
 		cmocka_unit_test(test_explicit_a8_w4_bytes),
 		cmocka_unit_test(test_write_block_larger_than_align_refused),
+		cmocka_unit_test(test_swap_info_nibble_bounds),
 		cmocka_unit_test(test_decoding),
 		cmocka_unit_test(test_decoding_dirty_write_block),
 		cmocka_unit_test(test_imgtool_trailers),

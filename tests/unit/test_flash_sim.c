@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the NOR flash simulator: the physics it enforces, persistence of its file, its counters,
- * and the power cut (clean, and torn in each shape) that the power-loss tests of the layers above
- * rely on.
+ * the power cut (clean, and torn in each shape) that the power-loss tests of the layers above rely
+ * on, and the faults (one operation fails, the power stays on) of the fault sweeps.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -806,6 +806,142 @@ static void test_violation_does_not_use_cut_budget(void **state)
 	flash_sim_close(&sim);
 }
 
+static void arm_fault(struct flash_sim *sim, unsigned int ops, uint64_t after, int error, bool torn)
+{
+	flash_sim_fail(sim, &(struct flash_sim_fault){
+				    .ops = ops, .after = after, .error = error, .torn = torn });
+}
+
+/* The (after + 1)-th program fails once with -EIO and changes nothing; the next one works. */
+static void test_fault_fails_one_program(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[BLOCK] = { 1, 2, 3, 4 };
+	uint8_t got[BLOCK];
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM, 2, 0, false);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	/* Reads and erases are not counted by a program fault. */
+	assert_int_equal(dev_read(&sim, 0, got, BLOCK), 0);
+	assert_int_equal(dev_erase(&sim, PAGE, PAGE), 0);
+	assert_int_equal(dev_program(&sim, BLOCK, data, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 2 * BLOCK, data, BLOCK), -EIO);
+	assert_all(&sim.mem[2 * BLOCK], BLOCK, 0xFF);
+	assert_int_equal(sim.fault_off, 2 * BLOCK);
+	assert_false(sim.powered_off);
+	assert_int_equal(sim.count.faults, 1);
+	assert_int_equal(sim.count.programs, 2);
+	/* Spent: the same program now works, and so does every later one. */
+	assert_int_equal(dev_program(&sim, 2 * BLOCK, data, BLOCK), 0);
+	assert_memory_equal(&sim.mem[2 * BLOCK], data, BLOCK);
+	assert_int_equal(dev_program(&sim, 3 * BLOCK, data, BLOCK), 0);
+	assert_int_equal(sim.count.faults, 1);
+	assert_int_equal(sim.count.violations, 0);
+	flash_sim_close(&sim);
+}
+
+/* The error is the test's choice; an erase fault leaves the range as it was unless torn. */
+static void test_fault_erase_error_and_tear(void **state)
+{
+	static uint8_t expect[SIZE];
+	struct flash_sim sim;
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	program_all(&sim, expect);
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, -ETIMEDOUT, false);
+	assert_int_equal(dev_erase(&sim, 0, 2 * PAGE), -ETIMEDOUT);
+	assert_memory_equal(sim.mem, expect, SIZE);
+	assert_int_equal(sim.count.erases, 0);
+
+	/* Torn: the default tear (the first of the two pages erased), the power still on. */
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, 0, true);
+	assert_int_equal(dev_erase(&sim, 0, 2 * PAGE), -EIO);
+	assert_all(sim.mem, PAGE, 0xFF);
+	assert_memory_equal(&sim.mem[PAGE], &expect[PAGE], SIZE - PAGE);
+	assert_false(sim.powered_off);
+	assert_int_equal(dev_erase(&sim, 0, 2 * PAGE), 0);
+	assert_all(sim.mem, 2 * PAGE, 0xFF);
+	assert_int_equal(sim.count.faults, 2);
+	flash_sim_close(&sim);
+}
+
+/* A torn program fault leaves the prefix shape; the rest of its blocks stay programmable. */
+static void test_fault_torn_program(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[4 * BLOCK];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 3);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM, 0, 0, true);
+	assert_int_equal(dev_program(&sim, 0, data, sizeof(data)), -EIO);
+	assert_memory_equal(sim.mem, data, 2 * BLOCK);
+	assert_all(&sim.mem[2 * BLOCK], 2 * BLOCK, 0xFF);
+	assert_int_equal(dev_program(&sim, 2 * BLOCK, data + 2 * BLOCK, 2 * BLOCK), 0);
+	assert_memory_equal(sim.mem, data, sizeof(data));
+	flash_sim_close(&sim);
+}
+
+/* A failed read returns noise (neither the contents nor erased bytes); the next read is right. */
+static void test_fault_read(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[PAGE];
+	uint8_t got[PAGE];
+
+	(void)state;
+	fill_pattern(data, sizeof(data), 5);
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, data, PAGE), 0);
+	arm_fault(&sim, FLASH_SIM_OP_READ, 1, 0, false);
+	assert_int_equal(dev_read(&sim, 0, got, PAGE), 0);
+	memset(got, 0xFF, sizeof(got));
+	assert_int_equal(dev_read(&sim, PAGE, got, PAGE), -EIO);
+	for (size_t i = 0; i < PAGE; i++) {
+		assert_int_not_equal(got[i], 0xFF);
+	}
+	assert_int_equal(dev_read(&sim, 0, got, PAGE), 0);
+	assert_memory_equal(got, data, PAGE);
+	assert_int_equal(sim.count.reads, 2);
+	assert_int_equal(sim.count.faults, 1);
+	flash_sim_close(&sim);
+}
+
+/* Several kinds in one fault count together; violations and cuts do not take its budget. */
+static void test_fault_mask_and_budgets(void **state)
+{
+	struct flash_sim sim;
+	uint8_t data[BLOCK] = { 1, 2, 3, 4 };
+
+	(void)state;
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	arm_fault(&sim, FLASH_SIM_OP_PROGRAM | FLASH_SIM_OP_ERASE, 2, 0, false);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_CLEAN, 3);
+	assert_int_equal(dev_program(&sim, 1, data, BLOCK), -EINVAL); /* a violation */
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 0, data, BLOCK), 0);
+	assert_int_equal(dev_erase(&sim, PAGE, PAGE), -EIO); /* the third counted: the fault */
+	assert_false(sim.powered_off);
+	assert_int_equal(sim.count.faults, 1);
+	/* The failed erase did not reach the cut either: one more operation, then the cut. */
+	assert_int_equal(dev_erase(&sim, PAGE, PAGE), 0);
+	assert_int_equal(dev_program(&sim, BLOCK, data, BLOCK), -EIO);
+	assert_true(sim.powered_off);
+	assert_int_equal(flash_sim_op_count(&sim), 3);
+
+	/* A fault of ops 0 disarms. */
+	flash_sim_power_on(&sim);
+	arm_fault(&sim, FLASH_SIM_OP_ERASE, 0, 0, false);
+	arm_fault(&sim, 0, 0, 0, false);
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	assert_int_equal(sim.count.faults, 1);
+	flash_sim_close(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +965,11 @@ int main(void)
 		cmocka_unit_test(test_trace_and_snapshot),
 		cmocka_unit_test(test_clean_cut_changes_nothing),
 		cmocka_unit_test(test_violation_does_not_use_cut_budget),
+		cmocka_unit_test(test_fault_fails_one_program),
+		cmocka_unit_test(test_fault_erase_error_and_tear),
+		cmocka_unit_test(test_fault_torn_program),
+		cmocka_unit_test(test_fault_read),
+		cmocka_unit_test(test_fault_mask_and_budgets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

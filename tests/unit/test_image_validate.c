@@ -548,6 +548,23 @@ static void rehash(struct file *f)
 			 0);
 }
 
+/* The protected area's own size disagreeing with the header is malformed, even rehashed. */
+static void test_protected_size_mismatch_rehashed_is_ebadmsg(void **state)
+{
+	static const uint16_t sizes[] = { 0x18, 0x20 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct file f = load("protected-tlvs.signed.bin");
+
+		put16(f.data + 0x5022, sizes[i]);
+		rehash(&f);
+		assert_int_equal(validate_in(f.data, f.len, 0x40, NULL, 0, (uint32_t)f.len, NULL),
+				 -EBADMSG);
+		free(f.data);
+	}
+}
+
 static void test_protected_area_contents(void **state)
 {
 	/*
@@ -620,6 +637,7 @@ static void test_second_hash_tlv_is_ebadmsg(void **state)
 static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 {
 	struct file f = load("hash-only.signed.bin");
+	struct image_validation res;
 
 	(void)state;
 	/* The only TLV is the hash: shorten it to 31 bytes (area size follows). */
@@ -634,7 +652,8 @@ static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, (uint32_t)f.len, NULL), -EBADMSG);
 	/* An empty unprotected area. */
 	put16(f.data + 0x5022, 4);
-	assert_int_equal(validate_in(f.data, 0x5024, 0, NULL, 0, 0x5024, NULL), -EBADMSG);
+	assert_int_equal(validate_in(f.data, 0x5024, 0, NULL, 0, 0x5024, &res), -EBADMSG);
+	assert_string_equal(res.problem, "no image hash TLV");
 	free(f.data);
 }
 
@@ -715,6 +734,27 @@ static void test_last_verified_signature_decides(void **state)
 	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
 	g = append_tlvs(&f, UNPROT, extra, n);
 	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	free(f.data);
+}
+
+/* A key TLV names the key of the one signature after it: the next signature needs its own. */
+static void test_key_is_spent_by_its_signature(void **state)
+{
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint8_t bad_sig[72];
+	uint8_t extra[2 * (4 + 72) + 4 + 32];
+	size_t n;
+
+	(void)state;
+	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
+	bad_sig[10] ^= 0x01;
+	n = make_tlv(extra, 0x01, ec_key.keyhash, 32);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
 	free(g.data);
 	free(f.data);
 }
@@ -848,6 +888,53 @@ static void test_full_key_names_the_trusted_key(void **state)
 	free(f.data);
 }
 
+/*
+ * A key TLV names a trusted key only exactly: a PUBKEY with one byte more, or a KEYHASH of the
+ * other hash's length (the SHA-512 of the key in a SHA-256 image), names none, so the bad
+ * signature after it does not count and the image stays valid by imgtool's own pair.
+ */
+static void test_key_tlvs_name_keys_exactly(void **state)
+{
+	struct file full = load("ecdsa-p256-fullkey.signed.bin");
+	struct file f = load("ecdsa-p256.signed.bin");
+	uint32_t pubkey = find_tlv(&full, UNPROT, 0x02);
+	uint8_t der[92];
+	uint8_t hash512[SHA512_DIGEST_SIZE];
+	uint8_t bad_sig[72];
+	uint8_t extra[2 * (4 + 92) + 2 * (4 + 72)];
+	struct sha512_ctx ctx;
+	size_t n;
+
+	(void)state;
+	memcpy(der, full.data + pubkey, 91);
+	der[91] = 0x00;
+	assert_int_equal(crypto_sha512_init(&ctx), 0);
+	assert_int_equal(crypto_sha512_update(&ctx, der, 91), 0);
+	assert_int_equal(crypto_sha512_final(&ctx, hash512), 0);
+	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
+	bad_sig[10] ^= 0x01;
+
+	n = make_tlv(extra, 0x02, der, 92);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	struct file g = append_tlvs(&f, UNPROT, extra, n);
+
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	n = make_tlv(extra, 0x02, der, 91);
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), -EPERM);
+	free(g.data);
+
+	n = make_tlv(extra, 0x01, hash512, sizeof(hash512));
+	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
+	g = append_tlvs(&f, UNPROT, extra, n);
+	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
+	free(g.data);
+	free(f.data);
+	free(full.data);
+}
+
 static void test_problems_are_named(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
@@ -875,12 +962,21 @@ static void test_problems_are_named(void **state)
 static void test_header_problems(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
+	struct image_validation res;
 	uint8_t erased[64];
 
 	(void)state;
 	memset(erased, 0xff, sizeof(erased));
 	assert_int_equal(validate_in(erased, sizeof(erased), 0, &ec_key, 1, 32, NULL), -ENOENT);
 
+	/* The header leaves no room for the TLV info (4 bytes): both sides of the bound. */
+	assert_int_equal(validate_in(f.data, UNPROT + 3, 0, NULL, 0, UNPROT + 3, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed header");
+	assert_int_equal(validate_in(f.data, UNPROT + 4, 0, NULL, 0, UNPROT + 4, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed TLV area");
+	put16(f.data + 8, 31); /* hdr_size one byte short of the header itself */
+	assert_int_equal(validate_in(f.data, f.len, 0, NULL, 0, 32, &res), -EBADMSG);
+	assert_string_equal(res.problem, "malformed header");
 	put16(f.data + 8, 16); /* hdr_size below the header itself */
 	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, 32, NULL), -EBADMSG);
 	put16(f.data + 8, 0x200);
@@ -926,17 +1022,20 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_ebadmsg),
 		cmocka_unit_test(test_tlv_lengths_past_the_end_are_ebadmsg),
 		cmocka_unit_test(test_protected_size_mismatch_is_ebadmsg),
+		cmocka_unit_test(test_protected_size_mismatch_rehashed_is_ebadmsg),
 		cmocka_unit_test(test_protected_area_contents),
 		cmocka_unit_test(test_second_hash_tlv_is_ebadmsg),
 		cmocka_unit_test(test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg),
 		cmocka_unit_test(test_unknown_tlv_in_unprotected_area_is_ebadmsg),
 		cmocka_unit_test(test_last_verified_signature_decides),
+		cmocka_unit_test(test_key_is_spent_by_its_signature),
 		cmocka_unit_test(test_signature_without_keyhash_does_not_count),
 		cmocka_unit_test(test_signature_of_the_other_kind_does_not_count),
 		cmocka_unit_test(test_signature_of_wrong_length_is_eperm),
 		cmocka_unit_test(test_bad_trusted_key_is_eperm),
 		cmocka_unit_test(test_pure_signature_covers_the_image),
 		cmocka_unit_test(test_full_key_names_the_trusted_key),
+		cmocka_unit_test(test_key_tlvs_name_keys_exactly),
 		cmocka_unit_test(test_problems_are_named),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_flash_errors_are_eio),

@@ -511,6 +511,43 @@ static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t gro
 	assert_int_equal(img_mgmt_upload_offset(), off);
 }
 
+/*
+ * Bounds of an upload on both sides: a resume needs the whole sha (a prefix of it starts again);
+ * the last chunk may end at the image's length but not one byte past it.
+ */
+static void resume_and_overrun_bounds(void **state)
+{
+	uint8_t sha[32];
+	struct upload_rsp r;
+	struct upload_args a = { .off = 0, .data = image, .data_len = 256, .sha = sha,
+				 .sha_len = 16, .image = 0, .version = SMP_VERSION_2 };
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
+	a.len = (int64_t)image_len;
+	file_sha(image, image_len, sha);
+	r = upload_chunk(0, 512, sha);
+	assert_int_equal(r.off, 512);
+	/* The first 16 bytes of the same sha: a new upload, not a resume at 512. */
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.off, 256);
+	assert_int_equal(upload_chunk(0, 512, sha).off, 512);
+	assert_int_equal(upload_chunk(0, 512, sha).off, 512); /* the same sha resumes */
+
+	a = (struct upload_args){ .off = 512, .data = image + 512, .data_len = image_len - 512 + 1,
+				  .len = -1, .image = -1, .version = SMP_VERSION_2 };
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.err_rc, IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN);
+	a.data_len--;
+	send_upload(&a);
+	r = decode_rsp();
+	assert_int_equal(r.err_rc, -1);
+	assert_int_equal(r.off, image_len);
+	assert_slot1_holds_image();
+}
+
 static void first_chunk_rejections(void **state)
 {
 	uint8_t sha[33] = { 0 };
@@ -604,6 +641,33 @@ static void uploads_stop_short_of_the_trailer(void **state)
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.err_rc, -1);
 	assert_int_equal(r.off, 64);
+	img_mgmt_reset_upload();
+}
+
+/*
+ * A trailer an older image left on the slot's last page must not describe the new one: the first
+ * chunk erases that page when the image ends at or before the page's start (the bound itself
+ * is reached in the modes whose largest image ends at it: overwrite-only, direct-XIP); an image
+ * reaching into the page erases it as its data arrives.
+ */
+static void first_chunk_erases_a_stale_last_page(void **state)
+{
+	static const uint8_t stale[16] = { 0 };
+	const struct flash_area *slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const uint32_t last_page = slot1->size - slot1->dev->page_size;
+	const uint32_t max = boot_max_image_size();
+	struct upload_args a;
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
+	assert_int_equal(flash_area_program(slot1, boot_swap_info_off(slot1->size) - 16, stale, 16),
+			 0);
+	a = (struct upload_args){ .off = 0, .data = image, .data_len = 64,
+				  .len = max < last_page ? max : last_page, .image = 0,
+				  .version = SMP_VERSION_2 };
+	send_upload(&a);
+	assert_int_equal(decode_rsp().off, 64);
+	assert_true(flash_area_is_erased(slot1, last_page, slot1->dev->page_size));
 	img_mgmt_reset_upload();
 }
 
@@ -1234,6 +1298,8 @@ int main(void)
 		T(chunk_sizes_and_unaligned_tails),
 		T(first_request_does_not_erase_the_slot),
 		T(first_chunk_rejections),
+		T(resume_and_overrun_bounds),
+		T(first_chunk_erases_a_stale_last_page),
 		T(uploads_stop_short_of_the_trailer),
 		T(upgrade_requires_a_newer_version),
 		T(status_hooks_in_order),

@@ -343,6 +343,39 @@ static void write_check_hook_refuses(void **state)
 	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
 }
 
+/*
+ * The explicit-hash paths of the state write: a confirm of the pending test slot by its hash is
+ * refused like one without hash (a test is asked once); a hash that differs in its last byte only
+ * is not found; a confirm by the hash of the running image writes its image_ok.
+ */
+static void explicit_hash_paths(void **state)
+{
+	const struct flash_area *pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	static const uint8_t magic[] = BOOT_MAGIC_A8;
+	uint8_t near[32];
+	struct boot_swap_state st;
+
+	(void)state;
+	skip_unless_swap_mode();
+	memcpy(near, hash_of(img1, img1_len), sizeof(near));
+	near[31] ^= 1;
+	assert_int_equal(state_write(near, false), IMG_MGMT_ERR_HASH_NOT_FOUND);
+	assert_int_equal(state_write(hash_of(img1, img1_len), false), 0);
+	assert_int_equal(state_write(hash_of(img1, img1_len), true),
+			 IMG_MGMT_ERR_IMAGE_ALREADY_PENDING);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_TEST);
+
+	/* A padded image (magic, no copy_done): nothing to do at boot, its image_ok unwritten. */
+	test_program_slot(1, img1, img1_len);
+	assert_int_equal(flash_area_program(pri, boot_magic_off(pri->size), magic, 16), 0);
+	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_false(boot_is_img_confirmed());
+	assert_int_equal(state_write(hash_of(img0, img0_len), true), 0);
+	assert_int_equal(boot_read_swap_state(pri, &st), 0);
+	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
+	assert_true(boot_is_img_confirmed());
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -352,6 +385,7 @@ int main(void)
 		T(permanent_request),
 		T(revert_state_and_confirm),
 		T(write_check_hook_refuses),
+		T(explicit_hash_paths),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

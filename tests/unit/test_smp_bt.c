@@ -422,6 +422,21 @@ static void responses_cut_at_mtu_minus_3(void **state)
 	}
 }
 
+/* Below ATT's minimum MTU (23) nothing is notified: the answer is dropped and counted. */
+static void no_notification_below_the_minimum_mtu(void **state)
+{
+	uint8_t req[64];
+	size_t len = echo_req(req, 10, 21);
+
+	(void)state;
+	fb.mtu = 22;
+	clear_notes();
+	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smp_rx_process_one());
+	assert_int_equal(fb.notes, 0);
+	assert_int_equal(bt.stats.rsp_dropped, 1);
+}
+
 static void no_buffer_halves_the_piece_down_to_20(void **state)
 {
 	uint8_t req[512];
@@ -820,6 +835,7 @@ int main(void)
 		T(no_free_buffer),
 		T(no_notification_without_subscriber),
 		T(responses_cut_at_mtu_minus_3),
+		T(no_notification_below_the_minimum_mtu),
 		T(no_buffer_halves_the_piece_down_to_20),
 		T(failure_after_first_piece_gives_up),
 		T(garbage_request_then_good_one),

@@ -13,7 +13,10 @@
 
 #include <cmocka.h>
 
+#include <smpdfu/cbor.h>
+#include <smpdfu/grp/os_mgmt.h>
 #include <smpdfu/mgmt_callbacks.h>
+#include <smpdfu/smp.h>
 
 #include "fake_port.h"
 #include "test_device.h"
@@ -150,6 +153,60 @@ static void os_info(void **state)
 			     " 66 73 6d 70 64 66 75 ff");
 }
 
+/* Sends info with format "a" and returns the answer's length, or 0 for an error answer. */
+static size_t info_all(char *out, size_t cap)
+{
+	static const uint8_t req[] = { 0x08, 0, 0, 0x0a, 0, 0, 0x40, 0x07, 0xa1, 0x66,
+				       'f', 'o', 'r', 'm', 'a', 't', 0x61, 'a' };
+	struct cbor_reader rd;
+	struct cbor_item it;
+
+	assert_int_equal(test_device_send(req, sizeof(req)), 1);
+	cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	if (!cbor_view_eq(it.v, "output")) {
+		return 0;
+	}
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_true(it.v.len < cap);
+	memcpy(out, it.v.ptr, it.v.len);
+	out[it.v.len] = '\0';
+	return it.v.len;
+}
+
+/*
+ * Format "a" gives every field, separated by spaces; the text is bounded with its separators:
+ * fields that fill CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE exactly are answered, one byte
+ * more is "too long", not a byte written past the buffer.
+ */
+static void os_info_all_and_its_bound(void **state)
+{
+	enum { CAP = CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE, SEPS = 7 };
+	static char field[8][CAP];
+	static struct os_mgmt_identity id;
+	char out[CAP + 64];
+	size_t each = (CAP - SEPS) / 8;
+	size_t last = CAP - SEPS - 7 * each;
+
+	(void)state;
+	assert_int_equal(info_all(out, sizeof(out)),
+			 strlen("smpdfu unit 0.1.0 0.1.0 x86_64 x86_64 unit-test smpdfu"));
+	assert_string_equal(out, "smpdfu unit 0.1.0 0.1.0 x86_64 x86_64 unit-test smpdfu");
+
+	for (size_t i = 0; i < 8; i++) {
+		memset(field[i], 'a' + (int)i, i < 7 ? each : last);
+	}
+	id = (struct os_mgmt_identity){ field[0], field[1], field[2], field[3],
+					field[4], field[5], field[6], field[7] };
+	smp_server_init(); /* the OS group alone, with this identity */
+	os_mgmt_register(&id);
+	assert_int_equal(info_all(out, sizeof(out)), CAP);
+	field[7][last] = 'h';
+	assert_int_equal(info_all(out, sizeof(out)), 0);
+	assert_int_equal(test_dev.rsp_count, 1);
+}
+
 static void bootloader_info(void **state)
 {
 	int mode = 3;
@@ -214,6 +271,12 @@ static void header_errors(void **state)
 	/* A length that lies (10 promised, 5 sent): rc 9. */
 	test_expect_exchange("0a 00 00 0a 00 00 37 00 a1 61 64 61 78",
 			     "0b 00 00 06 00 00 37 00 bf 62 72 63 09 ff");
+	/* One byte promised too many (6 for 5): rc 9 as well. */
+	test_expect_exchange("0a 00 00 06 00 00 3a 00 a1 61 64 61 78",
+			     "0b 00 00 06 00 00 3a 00 bf 62 72 63 09 ff");
+	/* The command one past the group's last (bootloader info, 8): unknown, rc 8. */
+	test_expect_exchange("08 00 00 01 00 00 3b 09 a0",
+			     "09 00 00 06 00 00 3b 09 bf 62 72 63 08 ff");
 	/* Not even a header: nothing to answer. */
 	assert_int_equal(test_device_send((const uint8_t *)"\x0a\x00\x00", 3), 0);
 	/* Payload that is not a map at all. */
@@ -382,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(echo_too_large_for_response, setup, teardown),
 		cmocka_unit_test_setup_teardown(params, setup, teardown),
 		cmocka_unit_test_setup_teardown(os_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(os_info_all_and_its_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(bootloader_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(header_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(several_packets_in_one_unit, setup, teardown),

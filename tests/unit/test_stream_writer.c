@@ -469,6 +469,29 @@ static void test_flash_error_is_returned(void **state)
 	}
 }
 
+/* A flush whose program fails keeps its bytes: the same flush again puts them in place. */
+static void test_failed_flush_keeps_its_data(void **state)
+{
+	static struct rig rig;
+	struct stream_writer sw;
+	uint8_t data[13];
+	uint8_t back[sizeof(data)];
+
+	(void)state;
+	rng_state = SEED ^ 5;
+	rng_fill(data, sizeof(data));
+	rig_open(&rig, 256, 8, 4);
+	assert_int_equal(stream_writer_open(&sw, &rig.fa), 0);
+	assert_int_equal(stream_writer_write(&sw, data, sizeof(data)), 0);
+	flash_sim_fail(&rig.sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_PROGRAM });
+	assert_int_equal(stream_writer_flush(&sw), -EIO);
+	assert_int_equal(rig.sim.count.faults, 1);
+	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(flash_area_read(&rig.fa, 0, back, sizeof(back)), 0);
+	assert_memory_equal(back, data, sizeof(data));
+	flash_sim_close(&rig.sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_no_space_past_end),
 		cmocka_unit_test(test_open_rejects_bad_geometry),
 		cmocka_unit_test(test_flash_error_is_returned),
+		cmocka_unit_test(test_failed_flush_keeps_its_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,8 @@
  * Image erase (command 5): erases a slot that holds nothing the device needs, after the
  * application's vetoable erase check, and forgets any upload in progress.
  */
+#include <errno.h>
+
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
 #include <smpdfu/mgmt_callbacks.h>
@@ -41,7 +43,12 @@ struct smp_status img_erase(struct smp_request *req)
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}
-	if (image_read_header(fa, &hdr) == 0 && img_slot_in_use((uint32_t)slot)) {
+	/* No image: whatever its trailer says, nothing is lost. Unreadable: nothing is known. */
+	rc = image_read_header(fa, &hdr);
+	if (rc == -EIO) {
+		return img_err(IMG_MGMT_ERR_FLASH_READ_FAILED, "flash read failed");
+	}
+	if (rc == 0 && img_slot_in_use((uint32_t)slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "slot in use");
 	}
 	st = check_erase((uint32_t)slot);

@@ -73,16 +73,19 @@ static struct img_slot_flags direct_xip_flags(uint32_t slot)
 	struct boot_swap_state st;
 	uint8_t hash[SHA256_DIGEST_SIZE];
 	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
-	bool newer = slot != active && image_read_hash(img_slot_area(slot), &mine, hash) == 0 &&
-		     image_read_header(img_slot_area(active), &running) == 0 &&
+	int mine_rc = slot != active ? image_read_hash(img_slot_area(slot), &mine, hash) : -ENOENT;
+	int running_rc = mine_rc == 0 ? image_read_header(img_slot_area(active), &running) : 0;
+	bool newer = mine_rc == 0 && running_rc == 0 &&
 		     image_version_cmp(&mine.ver, &running.ver, false) > 0;
 
+	f.unknown = mine_rc == -EIO || running_rc == -EIO;
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
 		f.pending = newer;
 		f.permanent = newer;
 		return f;
 	}
 	if (boot_read_swap_state(img_slot_area(slot), &st) < 0) {
+		f.unknown = true;
 		return f;
 	}
 	f.confirmed = st.image_ok == BOOT_FLAG_SET;
@@ -116,6 +119,10 @@ struct img_slot_flags img_slot_flags(uint32_t slot)
 		/* The running image is on trial; the other slot holds the confirmed one. */
 		f.confirmed = slot != active;
 		break;
+	case BOOT_SWAP_TYPE_PANIC:
+		f.unknown = true;
+		f.confirmed = slot == active;
+		break;
 	default:
 		f.confirmed = slot == active;
 		break;
@@ -127,7 +134,7 @@ bool img_slot_in_use(uint32_t slot)
 {
 	struct img_slot_flags f = img_slot_flags(slot);
 
-	return f.active || f.pending || f.confirmed;
+	return f.unknown || f.active || f.pending || f.confirmed;
 }
 
 uint32_t img_other_slot(uint32_t slot)

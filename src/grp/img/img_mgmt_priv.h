@@ -16,6 +16,8 @@ struct img_slot_flags {
 	bool confirmed;
 	bool pending;
 	bool permanent;
+	/* A trailer or header could not be read: the others are a guess. */
+	bool unknown;
 };
 
 static inline struct smp_status img_err(uint16_t rc, const char *rsn)
@@ -48,7 +50,8 @@ static inline bool img_mode_is_direct_xip(void)
 struct img_slot_flags img_slot_flags(uint32_t slot);
 /*
  * True when erasing or overwriting the slot would destroy an image the device needs: the running
- * one, one marked for the next boot, or the confirmed image a revert will restore.
+ * one, one marked for the next boot, or the confirmed image a revert will restore; and when that
+ * cannot be told (a read failed), since a wrong "no" destroys it.
  */
 bool img_slot_in_use(uint32_t slot);
 

@@ -142,6 +142,23 @@ static struct smp_status stop_upload(struct smp_status st)
 	return st;
 }
 
+/*
+ * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
+ * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
+ * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
+ * image at all; should that fail too, the bootloader still refuses the image.
+ */
+static struct smp_status stop_after_flash_failure(struct smp_status st)
+{
+	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
+	const struct flash_area *fa = img_slot_area(upload.slot);
+
+	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
+		(void)flash_area_program(fa, 0, zeros, fa->dev->write_block);
+	}
+	return stop_upload(st);
+}
+
 static bool running_version(struct image_version *ver)
 {
 	const struct flash_area *fa = img_slot_area(img_active_slot());
@@ -333,7 +350,8 @@ static struct smp_status finish_upload(struct smp_request *req)
 	int rc = stream_writer_flush(&upload.writer);
 
 	if (rc < 0) {
-		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
+		return stop_after_flash_failure(
+			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
@@ -428,7 +446,8 @@ struct smp_status img_upload(struct smp_request *req)
 
 	rc = stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
 	if (rc < 0) {
-		return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
+		return stop_after_flash_failure(
+			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	upload.off += (uint32_t)r.data.len;
 	hash_chunk(&r.data);

@@ -165,7 +165,7 @@ static struct smp_answer decode_answer(void)
 			a.rc = (int64_t)val.u;
 		} else if (cbor_view_eq(key.v, "off")) {
 			a.off = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "match")) {
+		} else if (cbor_view_eq(key.v, "match") && val.type == CBOR_TYPE_BOOL) {
 			a.match = val.b;
 		} else if (cbor_view_eq(key.v, "err") && val.type == CBOR_TYPE_MAP) {
 			uint64_t err_left = val.u;
@@ -262,18 +262,25 @@ struct smp_answer app_smp_image_erase(void)
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE, &w, req_buf);
 }
 
-struct smp_answer app_smp_image_state_write(bool confirm)
+struct smp_answer app_smp_image_state_write_hash(const uint8_t *hash, bool confirm)
 {
 	struct cbor_writer w;
 
 	begin(&w);
-	cbor_put_map(&w, 2);
-	/* The image hash is its SHA-256 TLV: the last 32 bytes of a test image. */
-	cbor_put_cstr(&w, "hash");
-	cbor_put_bstr(&w, image + image_len - 32, 32);
+	cbor_put_map(&w, hash != NULL ? 2 : 1);
+	if (hash != NULL) {
+		cbor_put_cstr(&w, "hash");
+		cbor_put_bstr(&w, hash, 32);
+	}
 	cbor_put_cstr(&w, "confirm");
 	cbor_put_bool(&w, confirm);
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w, req_buf);
+}
+
+struct smp_answer app_smp_image_state_write(bool confirm)
+{
+	/* The image hash is its SHA-256 TLV (signed or not, the first TLV of a test image). */
+	return app_smp_image_state_write_hash(image + test_image_hash_off(image), confirm);
 }
 
 struct smp_answer app_smp_raw(uint8_t op, uint16_t group, uint8_t id)
@@ -288,6 +295,71 @@ struct smp_answer app_smp_raw(uint8_t op, uint16_t group, uint8_t id)
 struct smp_answer app_smp_image_state_read(void)
 {
 	return app_smp_raw(SMP_OP_READ, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE);
+}
+
+/* One entry of the "images" array (its map head read) into slots[]. */
+static void decode_slot(struct cbor_reader *rd, const struct cbor_item *map,
+			struct smp_slot_state slots[2])
+{
+	struct smp_slot_state st = { .listed = true };
+	uint64_t left = map->u;
+	int64_t slot = -1;
+	struct cbor_item key;
+
+	while (next_key(rd, map, &left, &key)) {
+		struct cbor_item val;
+		bool *flag = cbor_view_eq(key.v, "pending")     ? &st.pending
+			     : cbor_view_eq(key.v, "confirmed") ? &st.confirmed
+			     : cbor_view_eq(key.v, "active")    ? &st.active
+			     : cbor_view_eq(key.v, "permanent") ? &st.permanent
+								: NULL;
+
+		assert_int_equal(cbor_read(rd, &val), 0);
+		if (flag != NULL) {
+			*flag = val.b;
+		} else if (cbor_view_eq(key.v, "slot")) {
+			slot = (int64_t)val.u;
+		} else if (cbor_view_eq(key.v, "hash")) {
+			assert_int_equal(val.v.len, 32);
+			memcpy(st.hash, val.v.ptr, 32);
+		} else {
+			assert_int_equal(cbor_skip_rest(rd, &val), 0);
+		}
+	}
+	assert_true(slot == 0 || slot == 1);
+	assert_false(slots[slot].listed);
+	slots[slot] = st;
+}
+
+struct smp_answer app_smp_image_list(struct smp_slot_state slots[2])
+{
+	struct smp_answer a = app_smp_image_state_read();
+	struct cbor_reader rd;
+	struct cbor_item it;
+
+	memset(slots, 0, 2 * sizeof(*slots));
+	if (a.rc > 0 || a.err_rc > 0) {
+		return a;
+	}
+	/* {"images": [{...}, ...], ...}: each map inside the array is a slot. */
+	cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
+			 test_dev.rsp[0].len - SMP_HDR_SIZE);
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_true(cbor_view_eq(it.v, "images"));
+	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_int_equal(it.type, CBOR_TYPE_ARRAY);
+	for (uint64_t n = 0; it.indefinite || n < it.u; n++) {
+		struct cbor_item entry;
+
+		assert_int_equal(cbor_read(&rd, &entry), 0);
+		if (entry.type == CBOR_TYPE_BREAK) {
+			break;
+		}
+		assert_int_equal(entry.type, CBOR_TYPE_MAP);
+		decode_slot(&rd, &entry, slots);
+	}
+	return a;
 }
 
 struct smp_answer app_smp_image_slot_info(void)

@@ -24,7 +24,17 @@ struct smp_answer {
 	int64_t off;       /* "off" (upload) */
 	int64_t err_group; /* "err": {"group", "rc"} */
 	int64_t err_rc;
-	int64_t match;     /* "match" of a completed upload: 0 or 1 */
+	int64_t match;     /* "match" of a completed upload: 1, 0, or -1 when absent */
+};
+
+/* One slot as image state read lists it. */
+struct smp_slot_state {
+	bool listed;
+	uint8_t hash[32];
+	bool pending;
+	bool confirmed;
+	bool active;
+	bool permanent;
 };
 
 /*
@@ -77,7 +87,11 @@ struct smp_answer app_smp_upload_rest(uint32_t off, size_t n);
 struct smp_answer app_smp_image_erase(void);
 /* Image state write: test (confirm false) of the fixture image's hash, or confirm. */
 struct smp_answer app_smp_image_state_write(bool confirm);
+/* Image state write with any hash (32 bytes; NULL leaves "hash" out). */
+struct smp_answer app_smp_image_state_write_hash(const uint8_t *hash, bool confirm);
 struct smp_answer app_smp_image_state_read(void);
+/* Image state read, each slot's entry decoded into slots[0] and slots[1]. */
+struct smp_answer app_smp_image_list(struct smp_slot_state slots[2]);
 struct smp_answer app_smp_image_slot_info(void);
 struct smp_answer app_smp_os_reset(void);
 struct smp_answer app_smp_os_echo(void);

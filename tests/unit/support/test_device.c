@@ -67,13 +67,24 @@ static int capture_send(struct smp_transport *tp, const uint8_t *peer, const uin
 	return 0;
 }
 
-void test_device_init(enum smp_transport_kind kind)
+void test_device_restart(void)
 {
 	static const struct os_mgmt_identity id = {
 		.kernel_name = "smpdfu", .node_name = "unit", .release = "0.1.0",
 		.version = "0.1.0", .machine = "x86_64", .processor = "x86_64",
 		.platform = "unit-test", .os = "smpdfu",
 	};
+
+	current_client = 0;
+	fake_port_reset(); /* the reboot's state reset, the flash map's included */
+	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
+	smp_server_init();
+	os_mgmt_register(&id);
+	img_mgmt_register();
+}
+
+void test_device_init(enum smp_transport_kind kind)
+{
 	const uint32_t page = CONFIG_SIM_FLASH_PAGE_SIZE;
 	const uint32_t sizes[FLASH_AREA_COUNT] = {
 		CONFIG_SIM_BOOT_SIZE, CONFIG_SIM_SLOT_SIZE, CONFIG_SIM_SLOT_SIZE,
@@ -85,8 +96,6 @@ void test_device_init(enum smp_transport_kind kind)
 	uint32_t off = 0;
 
 	memset(&test_dev, 0, sizeof(test_dev));
-	current_client = 0;
-	fake_port_reset();
 	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
 		off += sizes[i];
 	}
@@ -101,14 +110,10 @@ void test_device_init(enum smp_transport_kind kind)
 		};
 		off += sizes[i];
 	}
-	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
-
 	test_dev.tp = (struct smp_transport){
 		.name = "test", .kind = kind, .send = capture_send,
 	};
-	smp_server_init();
-	os_mgmt_register(&id);
-	img_mgmt_register();
+	test_device_restart();
 }
 
 void test_device_deinit(void)

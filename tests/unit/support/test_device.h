@@ -35,6 +35,8 @@ extern struct test_device test_dev;
 /* Fresh device: a reboot (fake_port_reset()), erased flash and its map, the server, both groups. */
 void test_device_init(enum smp_transport_kind kind);
 void test_device_deinit(void);
+/* A reset's worth of RAM state anew (SMP server, groups, hooks, fake clock); the flash is kept. */
+void test_device_restart(void);
 /* Sends one unit of raw bytes; returns how many responses it produced (kept in test_dev.rsp). */
 size_t test_device_send(const uint8_t *req, size_t len);
 /* The same from another client: `peer_id` fills the first byte of the sender's address. */
