@@ -131,7 +131,7 @@ MUTATIONS = [
                    "BOOTLOADER_MCUBOOT\n", "	bool \"DFU using MCUmgr [EXPERIMENTAL]\"\n")],
              [K + "::test_dfu_mcumgr_requires_mcuboot"], build=False),
     Mutation("D18", "dfu_mcumgr no longer confirms the running image at boot", "nrf_desktop",
-             [edit(DFU, "		confirm_running_image();\n", "")],
+             [edit(DFU, "	int rc = app_confirm_running_image();\n", "	int rc = 0;\n")],
              [T_DFU, MODS + "::test_dfu_mcumgr_confirms_the_tested_image_at_boot"]),
     Mutation("D19", "dfu_mcumgr confirms the running image in direct-XIP too",
              "nrf_desktop_direct_xip",
