@@ -16,28 +16,28 @@
 
 MODULE_ID_DEFINE(main);
 
-int app_start(void)
+int smpdfu_app_start(void)
 {
 	int rc;
 
 	if (CONFIG_DESKTOP_DFU_LOCK) {
-		dfu_lock_init();
+		smpdfu_dfu_lock_init();
 	}
-	rc = app_event_manager_init(&app_event_table);
+	rc = smpdfu_app_event_manager_init(&smpdfu_app_event_table);
 	if (rc < 0) {
 		return rc;
 	}
-	return module_state_submit(MODULE_ID(main), MODULE_STATE_READY);
+	return smpdfu_module_state_submit(MODULE_ID(main), MODULE_STATE_READY);
 }
 
-const char *app_running_image_version(char *buf, size_t size)
+const char *smpdfu_app_running_image_version(char *buf, size_t size)
 {
-	const struct flash_area *fa = flash_area_get(boot_running_slot() == 0 ?
-							     FLASH_AREA_IMAGE_PRIMARY :
-							     FLASH_AREA_IMAGE_SECONDARY);
-	struct image_header hdr;
+	const struct smpdfu_flash_area *fa = smpdfu_flash_area_get(
+		smpdfu_boot_running_slot() == 0 ? SMPDFU_FLASH_AREA_IMAGE_PRIMARY
+						: SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
+	struct smpdfu_image_header hdr;
 
-	if (fa == NULL || image_read_header(fa, &hdr) < 0) {
+	if (fa == NULL || smpdfu_image_read_header(fa, &hdr) < 0) {
 		snprintf(buf, size, "unknown");
 		return buf;
 	}
@@ -47,13 +47,13 @@ const char *app_running_image_version(char *buf, size_t size)
 	return buf;
 }
 
-int app_confirm_running_image(void)
+int smpdfu_app_confirm_running_image(void)
 {
 	int rc;
 
-	if (boot_is_img_confirmed()) {
+	if (smpdfu_boot_is_img_confirmed()) {
 		return 0;
 	}
-	rc = boot_write_img_confirmed();
+	rc = smpdfu_boot_write_img_confirmed();
 	return rc < 0 ? rc : 1;
 }

@@ -44,7 +44,7 @@
 	SUBSCRIBE(CONFIG_CAF_BLE_SMP, smp, ble_smp_transfer_event, FINAL)                          \
 	SUBSCRIBE(CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE, dfu, module_state_event, NORMAL)
 
-/* Defined in app_event_table.c; main passes it to app_event_manager_init(). */
-extern const struct app_event_table app_event_table;
+/* Defined in app_event_table.c; main passes it to smpdfu_app_event_manager_init(). */
+extern const struct smpdfu_app_event_table smpdfu_app_event_table;
 
 #endif /* APP_EVENT_TABLE_H */

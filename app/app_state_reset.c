@@ -16,13 +16,13 @@
 
 static void (*const app_resets[])(void) = {
 	smpdfu_state_reset,
-	CONFIG_DESKTOP_DFU_MCUMGR_ENABLE ? dfu_mcumgr_reset : NULL,
-	CONFIG_CAF_BLE_SMP ? ble_smp_reset : NULL,
-	CONFIG_DESKTOP_BLE_LATENCY_ENABLE ? ble_latency_reset : NULL,
-	CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE ? dfu_reset : NULL,
+	CONFIG_DESKTOP_DFU_MCUMGR_ENABLE ? smpdfu_dfu_mcumgr_reset : NULL,
+	CONFIG_CAF_BLE_SMP ? smpdfu_ble_smp_reset : NULL,
+	CONFIG_DESKTOP_BLE_LATENCY_ENABLE ? smpdfu_ble_latency_reset : NULL,
+	CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE ? smpdfu_dfu_reset : NULL,
 };
 
-void app_state_reset(void)
+void smpdfu_app_state_reset(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(app_resets); i++) {
 		if (app_resets[i] != NULL) {

@@ -42,7 +42,7 @@ static struct {
 static int request_latency(uint16_t target)
 {
 	struct ble_conn_params now;
-	int rc = ble_link_conn_params_get(latency.conn, &now);
+	int rc = smpdfu_ble_link_conn_params_get(latency.conn, &now);
 
 	if (rc < 0) {
 		return rc;
@@ -51,7 +51,7 @@ static int request_latency(uint16_t target)
 		return -EALREADY;
 	}
 	/* Only the latency changes: the interval and the supervision timeout stay as they are. */
-	return ble_link_conn_param_update(latency.conn, now.interval, target, now.timeout);
+	return smpdfu_ble_link_conn_param_update(latency.conn, now.interval, target, now.timeout);
 }
 
 static void use_low_latency(void)
@@ -70,8 +70,9 @@ static void use_low_latency(void)
 		LOG_INF("latency decreased for the SMP transfer");
 		latency.low_latency_enabled = true;
 		/* Already 0 (no update will be reported): watch the transfer from now on. */
-		if (rc == -EALREADY && !sys_timer_is_armed(&latency.check)) {
-			sys_timer_start(&latency.check, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
+		if (rc == -EALREADY && !smpdfu_sys_timer_is_armed(&latency.check)) {
+			smpdfu_sys_timer_start(&latency.check,
+					       CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
 		}
 	} else {
 		LOG_WRN("cannot decrease the latency (%d)", rc);
@@ -88,7 +89,7 @@ static void low_latency_check(struct sys_timer *t)
 	/* Before the link is secured the peer is still setting up: keep the link fast. */
 	if (!latency.secured || latency.low_latency_required) {
 		latency.low_latency_required = false;
-		sys_timer_start(t, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
+		smpdfu_sys_timer_start(t, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
 		return;
 	}
 	LOG_INF("low latency no longer needed: requesting latency %u",
@@ -98,20 +99,20 @@ static void low_latency_check(struct sys_timer *t)
 		latency.low_latency_enabled = false;
 	} else {
 		LOG_WRN("cannot increase the latency (%d)", rc);
-		sys_timer_start(t, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
+		smpdfu_sys_timer_start(t, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
 	}
 }
 
 static void forget_connection(void)
 {
-	sys_timer_stop(&latency.check);
+	smpdfu_sys_timer_stop(&latency.check);
 	latency.conn = BLE_CONN_NONE;
 	latency.secured = false;
 	latency.low_latency_enabled = false;
 	latency.low_latency_required = false;
 }
 
-void ble_latency_reset(void)
+void smpdfu_ble_latency_reset(void)
 {
 	forget_connection();
 }
@@ -122,7 +123,7 @@ static void handle_peer_event(const struct ble_peer_event *event)
 	case PEER_STATE_CONNECTED:
 		forget_connection();
 		latency.conn = event->conn;
-		latency.secured = ble_link_is_secured(event->conn);
+		latency.secured = smpdfu_ble_link_is_secured(event->conn);
 		break;
 	case PEER_STATE_SECURED:
 		if (event->conn == latency.conn) {
@@ -148,31 +149,31 @@ static void handle_conn_params_event(const struct ble_peer_conn_params_event *ev
 		/* From now on the transfer must keep asking for it, or the check raises it. */
 		latency.low_latency_enabled = true;
 		latency.low_latency_required = false;
-		sys_timer_start(&latency.check, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
+		smpdfu_sys_timer_start(&latency.check, CONFIG_DESKTOP_BLE_LATENCY_CHECK_PERIOD_MS);
 	} else {
 		latency.low_latency_enabled = false;
-		sys_timer_stop(&latency.check);
+		smpdfu_sys_timer_stop(&latency.check);
 	}
 }
 
-bool ble_latency_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_ble_latency_app_event_handler(const struct app_event_header *aeh)
 {
-	if (is_ble_smp_transfer_event(aeh)) {
+	if (smpdfu_is_ble_smp_transfer_event(aeh)) {
 		use_low_latency();
 		/* Never consumed: its producer clears its flag in its FINAL handler. */
 		return false;
 	}
-	if (is_ble_peer_conn_params_event(aeh)) {
-		handle_conn_params_event(cast_ble_peer_conn_params_event(aeh));
+	if (smpdfu_is_ble_peer_conn_params_event(aeh)) {
+		handle_conn_params_event(smpdfu_cast_ble_peer_conn_params_event(aeh));
 		return false;
 	}
-	if (is_ble_peer_event(aeh)) {
-		handle_peer_event(cast_ble_peer_event(aeh));
+	if (smpdfu_is_ble_peer_event(aeh)) {
+		handle_peer_event(smpdfu_cast_ble_peer_event(aeh));
 		return false;
 	}
-	if (is_module_state_event(aeh)) {
-		if (check_state(cast_module_state_event(aeh), MODULE_ID(main),
-				MODULE_STATE_READY)) {
+	if (smpdfu_is_module_state_event(aeh)) {
+		if (smpdfu_check_state(smpdfu_cast_module_state_event(aeh), MODULE_ID(main),
+				       MODULE_STATE_READY)) {
 			forget_connection();
 		}
 		return false;

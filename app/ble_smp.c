@@ -47,7 +47,7 @@ static enum mgmt_cb_return upload_confirm_cb(uint32_t event, enum mgmt_cb_return
 	(void)data_size;
 
 	if (atomic_compare_exchange_strong(&transfer_event_active, &idle, true)) {
-		transfer = new_ble_smp_transfer_event();
+		transfer = smpdfu_new_ble_smp_transfer_event();
 		if (transfer != NULL) {
 			APP_EVENT_SUBMIT(transfer);
 		} else {
@@ -58,7 +58,7 @@ static enum mgmt_cb_return upload_confirm_cb(uint32_t event, enum mgmt_cb_return
 	return MGMT_CB_OK;
 }
 
-static struct mgmt_callback upload_callback = {
+static struct smpdfu_mgmt_callback upload_callback = {
 	.callback = upload_confirm_cb,
 	.event_id = MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK,
 };
@@ -67,13 +67,13 @@ static void handle_module_state_event(const struct module_state_event *event)
 {
 	char version[32];
 
-	if (check_state(event, MODULE_ID(main), MODULE_STATE_READY)) {
+	if (smpdfu_check_state(event, MODULE_ID(main), MODULE_STATE_READY)) {
 		initialized = false;
 		atomic_store(&transfer_event_active, false);
-		mgmt_callback_register(&upload_callback);
+		smpdfu_mgmt_callback_register(&upload_callback);
 		return;
 	}
-	if (check_state(event, MODULE_ID(ble_state), MODULE_STATE_READY)) {
+	if (smpdfu_check_state(event, MODULE_ID(ble_state), MODULE_STATE_READY)) {
 		if (initialized) {
 			LOG_DBG("ble_state READY again: already initialized");
 			return;
@@ -81,14 +81,14 @@ static void handle_module_state_event(const struct module_state_event *event)
 		initialized = true;
 		LOG_INF("SMP over Bluetooth LE initialized");
 		LOG_INF("MCUboot image version: %s",
-			app_running_image_version(version, sizeof(version)));
-		module_set_state(MODULE_STATE_READY);
+			smpdfu_app_running_image_version(version, sizeof(version)));
+		smpdfu_module_set_state(MODULE_STATE_READY);
 	}
 }
 
-bool smp_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_smp_app_event_handler(const struct app_event_header *aeh)
 {
-	if (is_ble_smp_transfer_event(aeh)) {
+	if (smpdfu_is_ble_smp_transfer_event(aeh)) {
 		bool active = true;
 		bool ours = atomic_compare_exchange_strong(&transfer_event_active, &active, false);
 
@@ -96,22 +96,22 @@ bool smp_app_event_handler(const struct app_event_header *aeh)
 		PORT_ASSERT(ours);
 		return false;
 	}
-	if (is_module_state_event(aeh)) {
-		handle_module_state_event(cast_module_state_event(aeh));
+	if (smpdfu_is_module_state_event(aeh)) {
+		handle_module_state_event(smpdfu_cast_module_state_event(aeh));
 		return false;
 	}
 	PORT_ASSERT(false);
 	return false;
 }
 
-void ble_smp_reset(void)
+void smpdfu_ble_smp_reset(void)
 {
 	/* The upload hook was unlinked by the core's reset, which runs first. */
 	initialized = false;
 	atomic_store(&transfer_event_active, false);
 }
 
-bool ble_smp_transfer_event_pending(void)
+bool smpdfu_ble_smp_transfer_event_pending(void)
 {
 	return atomic_load(&transfer_event_active);
 }

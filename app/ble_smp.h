@@ -6,6 +6,6 @@
 #include <stdbool.h>
 
 /* A ble_smp_transfer_event of the module is queued (not yet through its FINAL subscriber). */
-bool ble_smp_transfer_event_pending(void);
+bool smpdfu_ble_smp_transfer_event_pending(void);
 
 #endif /* APP_BLE_SMP_H */

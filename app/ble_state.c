@@ -23,7 +23,7 @@ APP_EVENT_HANDLER_DECLARE(ble_state);
 /* The link's callbacks may run in its own context: they only submit events (never block). */
 static void submit_peer_event(uint16_t conn, enum peer_state state)
 {
-	struct ble_peer_event *event = new_ble_peer_event();
+	struct ble_peer_event *event = smpdfu_new_ble_peer_event();
 
 	if (event == NULL) {
 		return; /* counted and logged by the event manager */
@@ -37,11 +37,11 @@ static void link_ready(int err)
 {
 	if (err != 0) {
 		LOG_ERR("Bluetooth LE link failed to start (%d)", err);
-		module_set_state(MODULE_STATE_ERROR);
+		smpdfu_module_set_state(MODULE_STATE_ERROR);
 		return;
 	}
 	LOG_INF("Bluetooth LE link ready");
-	module_set_state(MODULE_STATE_READY);
+	smpdfu_module_set_state(MODULE_STATE_READY);
 }
 
 static void link_connected(uint16_t conn)
@@ -62,7 +62,7 @@ static void link_disconnected(uint16_t conn, uint8_t reason)
 
 static void link_params_updated(uint16_t conn, const struct ble_conn_params *params)
 {
-	struct ble_peer_conn_params_event *event = new_ble_peer_conn_params_event();
+	struct ble_peer_conn_params_event *event = smpdfu_new_ble_peer_conn_params_event();
 
 	if (event == NULL) {
 		return;
@@ -86,20 +86,20 @@ static const struct ble_link_callbacks link_callbacks = {
 
 static void init(void)
 {
-	int rc = ble_link_enable(&link_callbacks);
+	int rc = smpdfu_ble_link_enable(&link_callbacks);
 
 	if (rc < 0) {
 		LOG_ERR("cannot enable the Bluetooth LE link (%d)", rc);
-		module_set_state(MODULE_STATE_ERROR);
+		smpdfu_module_set_state(MODULE_STATE_ERROR);
 	}
 }
 
-bool ble_state_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_ble_state_app_event_handler(const struct app_event_header *aeh)
 {
-	if (is_module_state_event(aeh)) {
-		const struct module_state_event *event = cast_module_state_event(aeh);
+	if (smpdfu_is_module_state_event(aeh)) {
+		const struct module_state_event *event = smpdfu_cast_module_state_event(aeh);
 
-		if (check_state(event, MODULE_ID(main), MODULE_STATE_READY)) {
+		if (smpdfu_check_state(event, MODULE_ID(main), MODULE_STATE_READY)) {
 			init();
 		}
 		return false;

@@ -47,13 +47,13 @@ APP_EVENT_HANDLER_DECLARE(dfu);
 	(CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||                                              \
 	 CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT)
 
-static void owner_changed(const struct dfu_lock_owner *new_owner);
+static void owner_changed(const struct smpdfu_dfu_lock_owner *new_owner);
 static void dfu_timeout_expired(struct sys_timer *t);
 static void erase_step(struct sys_timer *t);
 static void store_step(struct sys_timer *t);
 static void reboot_expired(struct sys_timer *t);
 
-static const struct dfu_lock_owner config_channel_owner = {
+static const struct smpdfu_dfu_lock_owner config_channel_owner = {
 	.name = "Config Channel",
 	.owner_changed = owner_changed,
 };
@@ -67,7 +67,7 @@ static atomic_bool slot_used_by_other;
 /* Everything else is touched only in the main context (commands, timers, events). */
 struct dfu_context {
 	/* The slot written: the secondary, or in direct-xip the one not running. */
-	const struct flash_area *fa;
+	const struct smpdfu_flash_area *fa;
 	bool slot_clean;             /* every page erased and nothing written since */
 	bool erasing;
 	uint32_t erase_off;
@@ -106,7 +106,7 @@ static const char *const state_names[] = {
 	[DFU_STATE_ACTIVE_OTHER] = "ACTIVE_OTHER",
 };
 
-const char *dfu_state_name(enum dfu_state state)
+const char *smpdfu_dfu_state_name(enum dfu_state state)
 {
 	if ((unsigned int)state >= ARRAY_SIZE(state_names)) {
 		return "?";
@@ -114,7 +114,7 @@ const char *dfu_state_name(enum dfu_state state)
 	return state_names[state];
 }
 
-uint32_t dfu_crc32_update(uint32_t crc, const uint8_t *data, size_t len)
+uint32_t smpdfu_dfu_crc32_update(uint32_t crc, const uint8_t *data, size_t len)
 {
 	/* Bitwise: no 1 KiB table in RAM or flash for a check that runs once per image. */
 	crc = ~crc;
@@ -127,7 +127,7 @@ uint32_t dfu_crc32_update(uint32_t crc, const uint8_t *data, size_t len)
 	return ~crc;
 }
 
-static void owner_changed(const struct dfu_lock_owner *new_owner)
+static void owner_changed(const struct smpdfu_dfu_lock_owner *new_owner)
 {
 	LOG_INF("DFU lock taken by %s: the slot must be erased before the next transfer",
 		new_owner->name);
@@ -136,7 +136,7 @@ static void owner_changed(const struct dfu_lock_owner *new_owner)
 
 static bool claim_lock(void)
 {
-	return !CONFIG_DESKTOP_DFU_LOCK || dfu_lock_claim(&config_channel_owner) == 0;
+	return !CONFIG_DESKTOP_DFU_LOCK || smpdfu_dfu_lock_claim(&config_channel_owner) == 0;
 }
 
 /* Gives the lock back unless something of ours still needs the slot. Only when we hold it. */
@@ -146,7 +146,7 @@ static void release_lock_if_idle(void)
 	    dfu.reboot_pending) {
 		return;
 	}
-	if (dfu_lock_release(&config_channel_owner) < 0) {
+	if (smpdfu_dfu_lock_release(&config_channel_owner) < 0) {
 		LOG_DBG("lock not held: nothing to release");
 	}
 }
@@ -166,7 +166,7 @@ static void start_erase(void)
 	dfu.erasing = true;
 	dfu.erase_off = 0;
 	dfu.slot_clean = false;
-	sys_timer_start(&dfu.background_erase, 0);
+	smpdfu_sys_timer_start(&dfu.background_erase, 0);
 }
 
 /* Ends the transfer (not the image: a resume may continue it) and lets the lock go if idle. */
@@ -176,8 +176,8 @@ static void end_transfer(void)
 	dfu.storing = false;
 	dfu.sync_len = 0;
 	dfu.sync_stored = 0;
-	sys_timer_stop(&dfu.dfu_timeout);
-	sys_timer_stop(&dfu.background_store);
+	smpdfu_sys_timer_stop(&dfu.dfu_timeout);
+	smpdfu_sys_timer_stop(&dfu.background_store);
 	release_lock_if_idle();
 }
 
@@ -191,11 +191,12 @@ static void erase_step(struct sys_timer *t)
 	uint32_t page = dfu.fa->dev->page_size;
 	int rc;
 
-	while (dfu.erase_off < dfu.fa->size && flash_area_is_erased(dfu.fa, dfu.erase_off, page)) {
+	while (dfu.erase_off < dfu.fa->size &&
+	       smpdfu_flash_area_is_erased(dfu.fa, dfu.erase_off, page)) {
 		dfu.erase_off += page;
 	}
 	if (dfu.erase_off < dfu.fa->size) {
-		rc = flash_area_erase(dfu.fa, dfu.erase_off, page);
+		rc = smpdfu_flash_area_erase(dfu.fa, dfu.erase_off, page);
 		if (rc < 0) {
 			LOG_ERR("cannot erase the slot at 0x%x (%d)", (unsigned int)dfu.erase_off,
 				rc);
@@ -204,7 +205,7 @@ static void erase_step(struct sys_timer *t)
 			return;
 		}
 		dfu.erase_off += page;
-		sys_timer_start(t, ERASE_STEP_MS);
+		smpdfu_sys_timer_start(t, ERASE_STEP_MS);
 		return;
 	}
 	dfu.erasing = false;
@@ -221,12 +222,12 @@ static int check_image(void)
 	for (uint32_t pos = 0; pos < dfu.img_length;) {
 		uint32_t n = dfu.img_length - pos < sizeof(chunk) ? dfu.img_length - pos :
 								   (uint32_t)sizeof(chunk);
-		int rc = flash_area_read(dfu.fa, pos, chunk, n);
+		int rc = smpdfu_flash_area_read(dfu.fa, pos, chunk, n);
 
 		if (rc < 0) {
 			return rc;
 		}
-		crc = dfu_crc32_update(crc, chunk, n);
+		crc = smpdfu_dfu_crc32_update(crc, chunk, n);
 		pos += n;
 	}
 	return crc == dfu.img_csum ? 0 : -EBADMSG;
@@ -236,18 +237,18 @@ static int check_image(void)
 static int request_upgrade(void)
 {
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
-		return boot_set_next_direct_xip(dfu.fa->id == FLASH_AREA_IMAGE_PRIMARY ? 0 : 1,
-						false);
+		return smpdfu_boot_set_next_direct_xip(
+			dfu.fa->id == SMPDFU_FLASH_AREA_IMAGE_PRIMARY ? 0 : 1, false);
 	}
 	if (DIRECT_XIP) {
 		return 0; /* the bootloader runs the highest valid version by itself */
 	}
-	return boot_request_upgrade(false);
+	return smpdfu_boot_request_upgrade(false);
 }
 
 static void complete_image(void)
 {
-	int rc = stream_writer_flush(&dfu.writer);
+	int rc = smpdfu_stream_writer_flush(&dfu.writer);
 
 	if (rc == 0) {
 		rc = check_image();
@@ -279,7 +280,7 @@ static void store_step(struct sys_timer *t)
 	if (n > STORE_CHUNK_SIZE) {
 		n = STORE_CHUNK_SIZE;
 	}
-	rc = stream_writer_write(&dfu.writer, dfu.sync_buf + dfu.sync_stored, n);
+	rc = smpdfu_stream_writer_write(&dfu.writer, dfu.sync_buf + dfu.sync_stored, n);
 	if (rc < 0) {
 		LOG_ERR("cannot write the slot at %u (%d): transfer abandoned",
 			(unsigned int)dfu.cur_offset, rc);
@@ -290,9 +291,9 @@ static void store_step(struct sys_timer *t)
 	dfu.sync_stored += n;
 	dfu.cur_offset += n;
 	/* Storing is progress too: the host waits for it, so it must not time the transfer out. */
-	sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
+	smpdfu_sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
 	if (dfu.sync_stored < dfu.sync_len) {
-		sys_timer_start(t, STORE_STEP_MS);
+		smpdfu_sys_timer_start(t, STORE_STEP_MS);
 		return;
 	}
 	dfu.storing = false;
@@ -317,13 +318,13 @@ static void reboot_expired(struct sys_timer *t)
 	(void)t;
 	end_transfer();
 	LOG_INF("rebooting");
-	port_reboot();
+	smpdfu_port_reboot();
 	/* Reached only where a reboot returns (a simulated device, a test). */
 	dfu.reboot_pending = false;
 	release_lock_if_idle();
 }
 
-int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
+int smpdfu_dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
 {
 	int rc;
 
@@ -350,7 +351,8 @@ int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
 		return -EALREADY;
 	}
 	/* Never into the bootloader's trailer: an image that reached it could bring its own. */
-	if (img_length == 0 || img_length > dfu.fa->size || img_length > boot_max_image_size()) {
+	if (img_length == 0 || img_length > dfu.fa->size ||
+	    img_length > smpdfu_boot_max_image_size()) {
 		release_lock_if_idle();
 		return -EFBIG;
 	}
@@ -361,7 +363,7 @@ int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
 			start_erase();
 			return -EAGAIN;
 		}
-		rc = stream_writer_open(&dfu.writer, dfu.fa);
+		rc = smpdfu_stream_writer_open(&dfu.writer, dfu.fa);
 		if (rc < 0) {
 			release_lock_if_idle();
 			return rc;
@@ -385,11 +387,11 @@ int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset)
 			(unsigned int)img_length);
 	}
 	dfu.transfer_active = true;
-	sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
+	smpdfu_sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
 	return 0;
 }
 
-int dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received)
+int smpdfu_dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received)
 {
 	bool held;
 
@@ -411,11 +413,11 @@ int dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received)
 	}
 	memcpy(dfu.sync_buf + dfu.sync_len, data, len);
 	dfu.sync_len += (uint32_t)len;
-	sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
+	smpdfu_sys_timer_start(&dfu.dfu_timeout, CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
 	if (dfu.sync_len == SYNC_BUFFER_SIZE || dfu.cur_offset + dfu.sync_len == dfu.img_length) {
 		dfu.storing = true;
 		dfu.sync_stored = 0;
-		sys_timer_start(&dfu.background_store, 0);
+		smpdfu_sys_timer_start(&dfu.background_store, 0);
 	}
 	if (received != NULL) {
 		*received = dfu.cur_offset + dfu.sync_len;
@@ -423,7 +425,7 @@ int dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received)
 	return 0;
 }
 
-void dfu_cmd_sync(struct dfu_sync_info *info)
+void smpdfu_dfu_cmd_sync(struct dfu_sync_info *info)
 {
 	bool access = claim_lock();
 
@@ -447,7 +449,7 @@ void dfu_cmd_sync(struct dfu_sync_info *info)
 	}
 }
 
-int dfu_cmd_reboot(void)
+int smpdfu_dfu_cmd_reboot(void)
 {
 	if (!claim_lock()) {
 		LOG_WRN("reboot refused: another DFU transport is active");
@@ -455,24 +457,24 @@ int dfu_cmd_reboot(void)
 	}
 	if (!dfu.reboot_pending) {
 		dfu.reboot_pending = true;
-		sys_timer_start(&dfu.reboot_request, REBOOT_DELAY_MS);
+		smpdfu_sys_timer_start(&dfu.reboot_request, REBOOT_DELAY_MS);
 		LOG_INF("reboot in %u ms", (unsigned int)REBOOT_DELAY_MS);
 	}
 	return 0;
 }
 
-static const struct flash_area *target_slot(void)
+static const struct smpdfu_flash_area *target_slot(void)
 {
-	if (DIRECT_XIP && boot_running_slot() == 1) {
-		return flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	if (DIRECT_XIP && smpdfu_boot_running_slot() == 1) {
+		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	}
-	return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 }
 
 /* The running image is confirmed at start (not in direct-xip builds): say how it went. */
 static void confirm_running_image(void)
 {
-	int rc = app_confirm_running_image();
+	int rc = smpdfu_app_confirm_running_image();
 
 	if (rc < 0) {
 		LOG_ERR("cannot confirm the running image (%d)", rc);
@@ -481,22 +483,22 @@ static void confirm_running_image(void)
 	}
 }
 
-void dfu_reset(void)
+void smpdfu_dfu_reset(void)
 {
-	sys_timer_stop(&dfu.dfu_timeout);
-	sys_timer_stop(&dfu.background_erase);
-	sys_timer_stop(&dfu.background_store);
-	sys_timer_stop(&dfu.reboot_request);
+	smpdfu_sys_timer_stop(&dfu.dfu_timeout);
+	smpdfu_sys_timer_stop(&dfu.background_erase);
+	smpdfu_sys_timer_stop(&dfu.background_store);
+	smpdfu_sys_timer_stop(&dfu.reboot_request);
 	dfu = (struct dfu_context)DFU_AT_POWER_ON;
 	atomic_store(&slot_used_by_other, false);
 }
 
 static void init(void)
 {
-	sys_timer_stop(&dfu.dfu_timeout);
-	sys_timer_stop(&dfu.background_erase);
-	sys_timer_stop(&dfu.background_store);
-	sys_timer_stop(&dfu.reboot_request);
+	smpdfu_sys_timer_stop(&dfu.dfu_timeout);
+	smpdfu_sys_timer_stop(&dfu.background_erase);
+	smpdfu_sys_timer_stop(&dfu.background_store);
+	smpdfu_sys_timer_stop(&dfu.reboot_request);
 	dfu.transfer_active = false;
 	dfu.storing = false;
 	dfu.erasing = false;
@@ -511,7 +513,7 @@ static void init(void)
 	dfu.fa = target_slot();
 	if (dfu.fa == NULL) {
 		LOG_ERR("no slot to write: the config-channel DFU is off");
-		module_set_state(MODULE_STATE_ERROR);
+		smpdfu_module_set_state(MODULE_STATE_ERROR);
 		return;
 	}
 	/* Nobody else runs a DFU before main READY is handled: the lock must be free. */
@@ -522,11 +524,11 @@ static void init(void)
 	start_erase();
 }
 
-bool dfu_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_dfu_app_event_handler(const struct app_event_header *aeh)
 {
-	if (is_module_state_event(aeh)) {
-		if (check_state(cast_module_state_event(aeh), MODULE_ID(main),
-				MODULE_STATE_READY)) {
+	if (smpdfu_is_module_state_event(aeh)) {
+		if (smpdfu_check_state(smpdfu_cast_module_state_event(aeh), MODULE_ID(main),
+				       MODULE_STATE_READY)) {
 			init();
 		}
 		return false;

@@ -36,7 +36,7 @@ struct dfu_sync_info {
  * says CLEANING); -EALREADY when a transfer is open; -EFBIG when the image does not fit the slot;
  * -EINVAL when a resume does not match what is kept; or a flash error.
  */
-int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset);
+int smpdfu_dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset);
 
 /*
  * Adds the next len bytes of the image. When the sync buffer is full or the image complete, they
@@ -45,24 +45,24 @@ int dfu_cmd_start(uint32_t img_length, uint32_t img_csum, uint32_t offset);
  * -EPERM without an open transfer; -EBUSY while storing; -ENOBUFS when len exceeds the room left
  * in the sync buffer; -EINVAL for len 0 or data past the image's end.
  */
-int dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received);
+int smpdfu_dfu_cmd_data(const uint8_t *data, size_t len, uint32_t *received);
 
 /*
  * The state of the module. Takes the DFU lock to find out whether it may use the flash (which
  * tells the previous owner, MCUmgr, that its upload is gone) and gives it back when idle.
  */
-void dfu_cmd_sync(struct dfu_sync_info *info);
+void smpdfu_dfu_cmd_sync(struct dfu_sync_info *info);
 
 /*
  * Reboots the device after CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS, keeping the DFU lock
  * until then. Returns 0, or -EBUSY when another DFU transport holds the lock.
  */
-int dfu_cmd_reboot(void);
+int smpdfu_dfu_cmd_reboot(void);
 
 /* "INACTIVE", "ACTIVE_CONFIG_CHANNEL", "STORING", "CLEANING", "ACTIVE_OTHER", or "?". */
-const char *dfu_state_name(enum dfu_state state);
+const char *smpdfu_dfu_state_name(enum dfu_state state);
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib's crc32): start with crc 0, feed the data in pieces. */
-uint32_t dfu_crc32_update(uint32_t crc, const uint8_t *data, size_t len);
+uint32_t smpdfu_dfu_crc32_update(uint32_t crc, const uint8_t *data, size_t len);
 
 #endif /* APP_DFU_H */

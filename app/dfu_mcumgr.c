@@ -38,9 +38,9 @@ MODULE_ID_DEFINE(MODULE);
 APP_EVENT_HANDLER_DECLARE(dfu_mcumgr);
 
 static void dfu_timeout_expired(struct sys_timer *t);
-static void mcumgr_owner_changed(const struct dfu_lock_owner *new_owner);
+static void mcumgr_owner_changed(const struct smpdfu_dfu_lock_owner *new_owner);
 
-static const struct dfu_lock_owner mcumgr_owner = {
+static const struct smpdfu_dfu_lock_owner mcumgr_owner = {
 	.name = "MCUmgr",
 	.owner_changed = mcumgr_owner_changed,
 };
@@ -70,19 +70,19 @@ struct hook_event {
 };
 
 static const struct hook_event hook_events[] = {
-	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, "upload chunk", sizeof(struct img_mgmt_upload_check),
-	  true },
+	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, "upload chunk",
+	  sizeof(struct smpdfu_img_mgmt_upload_check), true },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, "DFU stopped", 0, false },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, "DFU started", 0, false },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, "DFU pending", 0, false },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, "image confirmed",
-	  sizeof(struct img_mgmt_image_confirmed), false },
+	  sizeof(struct smpdfu_img_mgmt_image_confirmed), false },
 	{ MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, "chunk written", 0, false },
 	{ MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "image erase", sizeof(struct img_mgmt_erase_check),
 	  true },
 	{ MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, "image state write",
 	  sizeof(struct img_mgmt_state_write_check), true },
-	{ MGMT_EVT_OP_OS_MGMT_RESET, "OS reset", sizeof(struct os_mgmt_reset_data), true },
+	{ MGMT_EVT_OP_OS_MGMT_RESET, "OS reset", sizeof(struct smpdfu_os_mgmt_reset_data), true },
 };
 
 static const struct hook_event *find_hook_event(uint32_t id)
@@ -104,7 +104,7 @@ static void submit_transfer_event(void)
 	if (!atomic_compare_exchange_strong(&transfer_event_active, &idle, true)) {
 		return;
 	}
-	event = new_ble_smp_transfer_event();
+	event = smpdfu_new_ble_smp_transfer_event();
 	if (event == NULL) {
 		/* The pool is full (counted and logged): the next chunk tries again. */
 		atomic_store(&transfer_event_active, false);
@@ -115,7 +115,7 @@ static void submit_transfer_event(void)
 
 static bool is_upload_over_ble(uint32_t event, const void *data)
 {
-	const struct img_mgmt_upload_check *check = data;
+	const struct smpdfu_img_mgmt_upload_check *check = data;
 
 	return event == MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK && check->transport == SMP_TRANSPORT_BLE;
 }
@@ -147,11 +147,11 @@ static enum mgmt_cb_return dfu_hook(uint32_t event, enum mgmt_cb_return prev_sta
 		LOG_DBG("%s", known->name);
 	}
 
-	sys_timer_start(&dfu_timeout, CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS);
-	if (CONFIG_DESKTOP_DFU_LOCK && dfu_lock_claim(&mcumgr_owner) < 0) {
-		const struct dfu_lock_owner *holder = dfu_lock_owner();
+	smpdfu_sys_timer_start(&dfu_timeout, CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS);
+	if (CONFIG_DESKTOP_DFU_LOCK && smpdfu_dfu_lock_claim(&mcumgr_owner) < 0) {
+		const struct smpdfu_dfu_lock_owner *holder = smpdfu_dfu_lock_owner();
 
-		sys_timer_stop(&dfu_timeout);
+		smpdfu_sys_timer_stop(&dfu_timeout);
 		/*
 		 * Only a check refuses anything. A notification that follows a refusal (DFU
 		 * stopped, after a refused chunk) is no command of its own: the refusal was logged.
@@ -170,12 +170,12 @@ static enum mgmt_cb_return dfu_hook(uint32_t event, enum mgmt_cb_return prev_sta
 	return MGMT_CB_OK;
 }
 
-static struct mgmt_callback img_callback = {
+static struct smpdfu_mgmt_callback img_callback = {
 	.callback = dfu_hook,
 	.event_id = MGMT_EVT_OP_IMG_MGMT_ALL,
 };
 
-static struct mgmt_callback os_reset_callback = {
+static struct smpdfu_mgmt_callback os_reset_callback = {
 	.callback = dfu_hook,
 	.event_id = MGMT_EVT_OP_OS_MGMT_RESET,
 };
@@ -185,7 +185,7 @@ static void dfu_timeout_expired(struct sys_timer *t)
 	(void)t;
 	LOG_WRN("MCUmgr DFU timed out");
 	if (CONFIG_DESKTOP_DFU_LOCK) {
-		int rc = dfu_lock_release(&mcumgr_owner);
+		int rc = smpdfu_dfu_lock_release(&mcumgr_owner);
 
 		/* The timer runs only while MCUmgr holds the lock: a failed claim stops it. */
 		PORT_ASSERT(rc == 0);
@@ -193,16 +193,16 @@ static void dfu_timeout_expired(struct sys_timer *t)
 }
 
 /* Another transport took the lock MCUmgr released: its partial upload is no longer in the slot. */
-static void mcumgr_owner_changed(const struct dfu_lock_owner *new_owner)
+static void mcumgr_owner_changed(const struct smpdfu_dfu_lock_owner *new_owner)
 {
 	LOG_INF("DFU lock taken by %s: MCUmgr upload progress reset", new_owner->name);
-	img_mgmt_reset_upload();
+	smpdfu_img_mgmt_reset_upload();
 }
 
 /* The running image is confirmed at start (not in direct-xip builds): say how it went. */
 static void confirm_running_image(void)
 {
-	int rc = app_confirm_running_image();
+	int rc = smpdfu_app_confirm_running_image();
 
 	if (rc < 0) {
 		LOG_ERR("cannot confirm the running image (%d)", rc);
@@ -219,17 +219,17 @@ static void init(void)
 	if (!CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP) {
 		confirm_running_image();
 	}
-	sys_timer_stop(&dfu_timeout);
+	smpdfu_sys_timer_stop(&dfu_timeout);
 	atomic_store(&transfer_event_active, false);
-	mgmt_callback_register(&img_callback);
-	mgmt_callback_register(&os_reset_callback);
+	smpdfu_mgmt_callback_register(&img_callback);
+	smpdfu_mgmt_callback_register(&os_reset_callback);
 	LOG_INF("MCUboot image version: %s",
-		app_running_image_version(version, sizeof(version)));
+		smpdfu_app_running_image_version(version, sizeof(version)));
 }
 
-bool dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
 {
-	if (is_ble_smp_transfer_event(aeh)) {
+	if (smpdfu_is_ble_smp_transfer_event(aeh)) {
 		bool active = true;
 		bool ours = atomic_compare_exchange_strong(&transfer_event_active, &active, false);
 
@@ -237,9 +237,9 @@ bool dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
 		PORT_ASSERT(ours);
 		return false;
 	}
-	if (is_module_state_event(aeh)) {
-		if (check_state(cast_module_state_event(aeh), MODULE_ID(main),
-				MODULE_STATE_READY)) {
+	if (smpdfu_is_module_state_event(aeh)) {
+		if (smpdfu_check_state(smpdfu_cast_module_state_event(aeh), MODULE_ID(main),
+				       MODULE_STATE_READY)) {
 			init();
 		}
 		return false;
@@ -248,19 +248,19 @@ bool dfu_mcumgr_app_event_handler(const struct app_event_header *aeh)
 	return false;
 }
 
-void dfu_mcumgr_reset(void)
+void smpdfu_dfu_mcumgr_reset(void)
 {
 	/* The hooks were unlinked by the core's reset, which runs first. */
-	sys_timer_stop(&dfu_timeout);
+	smpdfu_sys_timer_stop(&dfu_timeout);
 	atomic_store(&transfer_event_active, false);
 }
 
-bool dfu_mcumgr_transfer_event_pending(void)
+bool smpdfu_dfu_mcumgr_transfer_event_pending(void)
 {
 	return atomic_load(&transfer_event_active);
 }
 
-bool dfu_mcumgr_dfu_in_progress(void)
+bool smpdfu_dfu_mcumgr_dfu_in_progress(void)
 {
-	return sys_timer_is_armed(&dfu_timeout);
+	return smpdfu_sys_timer_is_armed(&dfu_timeout);
 }

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 
 /* A ble_smp_transfer_event of dfu_mcumgr is queued (not yet through its FINAL subscriber). */
-bool dfu_mcumgr_transfer_event_pending(void);
+bool smpdfu_dfu_mcumgr_transfer_event_pending(void);
 
 /* The 5 s DFU session timer is running (a DFU command came less than 5 s ago). */
-bool dfu_mcumgr_dfu_in_progress(void);
+bool smpdfu_dfu_mcumgr_dfu_in_progress(void);
 
 #endif /* APP_DFU_MCUMGR_H */

@@ -125,11 +125,11 @@ incl() { callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
 	awk -v f="$2" '!done { for (i = 2; i <= NF; i++) if ($i ~ (":" f "$")) {
 		gsub(",", "", $1); print $1; done = 1; break } }'; }
 t=$(total "$work/cg.out"); t0=$(total "$work/cg0.out")
-rx=$(incl "$work/cg.out" smp_serial_transport_rx)
-b64=$(incl "$work/cg.out" smp_serial_b64_decode)
-tx=$(incl "$work/cg.out" smp_serial_encode)
-upload_h=$(incl "$work/cg.out" img_upload)
-sha=$(incl "$work/cg.out" crypto_sha256_update)
+rx=$(incl "$work/cg.out" smpdfu_smp_serial_transport_rx)
+b64=$(incl "$work/cg.out" smpdfu_smp_serial_b64_decode)
+tx=$(incl "$work/cg.out" smpdfu_smp_serial_encode)
+upload_h=$(incl "$work/cg.out" smpdfu_img_upload)
+sha=$(incl "$work/cg.out" smpdfu_crypto_sha256_update)
 $BENCH_PY - "$size" "$t" "$t0" "$rx" "$b64" "$tx" "$upload_h" "$sha" "$runs" "$median" \
 	"$spread" "$load" "$work/framing.txt" "$doc/performance.serial_pty.md" <<'PY'
 import sys
@@ -140,7 +140,7 @@ print(f"device instructions for the upload: {t - t0:,} ({(t - t0) / size:.1f} pe
 print(f"  serial receive (lines, Base64, CRC; inclusive): {rx / size:6.1f} per byte")
 print(f"    of which Base64 decoding:                     {b64 / size:6.1f} per byte")
 print(f"  serial send (responses):                        {tx / size:6.1f} per byte")
-print(f"  img_upload (handler, inclusive):                {up / size:6.1f} per byte")
+print(f"  smpdfu_img_upload (handler, inclusive):                {up / size:6.1f} per byte")
 print(f"  SHA-256 of the finished image:                  {sha / size:6.1f} per byte")
 per = {"instructions_per_byte": (t - t0) / size, "receive_per_byte": rx / size,
        "base64_per_byte": b64 / size, "send_per_byte": tx / size,

@@ -59,7 +59,7 @@ callgrind_upload() { # build name
 	rm -f "$work/flash.bin"
 	mkdir -p "$work/$2"
 	start_device valgrind --tool=callgrind --callgrind-out-file="$work/$2/cg.out" \
-		--dump-before=img_upload --dump-after=img_upload "$BENCH_BUILD/$1/sim/smpdfu-sim"
+		--dump-before=smpdfu_img_upload --dump-after=smpdfu_img_upload "$BENCH_BUILD/$1/sim/smpdfu-sim"
 	"$bin/tools/smpdfu" --port "$port" --timeout-ms 60000 image upload "$work/app.bin" >/dev/null
 	kill -TERM %1; wait %1 || true
 }
@@ -84,11 +84,11 @@ total() { callgrind_annotate --inclusive=yes "$1" 2>/dev/null | awk '/PROGRAM TO
 incl() { callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
 	awk -v f="$2" '!done && $NF ~ (":" f "$") {gsub(",","",$1); n=$1; done=1} END {print n+0}'; }
 t=$(total "$work/cg.out"); t0=$(total "$work/cg0.out")
-flash=$(incl "$work/cg.out" stream_writer_write)
-sha_alone=$(incl "$work/sha.out" crypto_sha256_update)
+flash=$(incl "$work/cg.out" smpdfu_stream_writer_write)
+sha_alone=$(incl "$work/sha.out" smpdfu_crypto_sha256_update)
 # The device's own hashing, chunk by chunk: every call into the crypto port's SHA-256.
-sha_device=$(($(incl "$work/cg.out" crypto_sha256_init) + $(incl "$work/cg.out" crypto_sha256_update) +
-	$(incl "$work/cg.out" crypto_sha256_final)))
+sha_device=$(($(incl "$work/cg.out" smpdfu_crypto_sha256_init) + $(incl "$work/cg.out" smpdfu_crypto_sha256_update) +
+	$(incl "$work/cg.out" smpdfu_crypto_sha256_final)))
 doc=$(bench_doc_dir)
 $BENCH_PY - "$size" "$t" "$t0" "$flash" "$sha_alone" "$sha_device" "$work/app.bin" "$work/check" \
 	"$work/nocheck" "$runs" "$median" "$spread" "$load" "$doc/performance.upload.md" <<'PY'
@@ -106,7 +106,7 @@ def handler_calls(d):
     calls = []
     for path in glob.glob(f"{d}/cg.out.*"):
         text = open(path).read()
-        if "Trigger: --dump-after=img_upload" in text:
+        if "Trigger: --dump-after=smpdfu_img_upload" in text:
             part = int(re.search(r"^part: (\d+)", text, re.M).group(1))
             calls.append((part, int(re.search(r"^summary: (\d+)", text, re.M).group(1))))
     return [n for _, n in sorted(calls)]

@@ -125,7 +125,7 @@ endfunction()
 
 # smpdfu_add_builtin_key(<target> <config_prefix> <tool> <tool_dependency>...)
 # For a configuration that requires signatures: the public half of CONFIG_BOOT_SIGNATURE_KEY_FILE
-# (relative paths from the source tree) as C, boot_builtin_keys(), made by the image tool at build
+# (relative paths from the source tree) as C, smpdfu_boot_builtin_keys(), made by the image tool at build
 # time and added to <target>. Nothing for other configurations.
 function(smpdfu_add_builtin_key target prefix tool)
   if(NOT ${prefix}CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED)

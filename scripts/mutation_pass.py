@@ -59,7 +59,7 @@ FLOWS = "pytest:tests/system/test_dfu_lock_flows.py"
 MODS = "pytest:tests/system/test_app_modules.py"
 SELECTS = K + "::test_dfu_mcumgr_selects_what_it_needs"
 
-CLAIM = "	if (CONFIG_DESKTOP_DFU_LOCK && dfu_lock_claim(&mcumgr_owner) < 0) {"
+CLAIM = "	if (CONFIG_DESKTOP_DFU_LOCK && smpdfu_dfu_lock_claim(&mcumgr_owner) < 0) {"
 SUBMIT_IF = "	if (CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS && is_upload_over_ble(event, data)) {"
 DFU_FINAL = ("	SUBSCRIBE(CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS, dfu_mcumgr, "
              "ble_smp_transfer_event,   \\\n		  FINAL)")
@@ -85,9 +85,9 @@ MUTATIONS = [
                    "		*rc = MGMT_ERR_EACCESSDENIED;\n		return MGMT_CB_ERROR_RC;\n	}\n"
                    + SUBMIT_IF)],
              [T_DFU, FLOWS + "::test_smp_upload_resumes_after_silence_when_nobody_took_the_lock"]),
-    Mutation("D4", "the hand-over no longer calls the internal img_mgmt_reset_upload()",
+    Mutation("D4", "the hand-over no longer calls the internal smpdfu_img_mgmt_reset_upload()",
              "nrf_desktop",
-             [edit(DFU, "	img_mgmt_reset_upload();\n}", "}")], [T_DFU]),
+             [edit(DFU, "	smpdfu_img_mgmt_reset_upload();\n}", "}")], [T_DFU]),
     Mutation("D5", "dfu_mcumgr's module_state_event row dropped from the event table",
              "nrf_desktop",
              [edit("app/app_event_table.h",
@@ -131,7 +131,7 @@ MUTATIONS = [
                    "BOOTLOADER_MCUBOOT\n", "	bool \"DFU using MCUmgr [EXPERIMENTAL]\"\n")],
              [K + "::test_dfu_mcumgr_requires_mcuboot"], build=False),
     Mutation("D18", "dfu_mcumgr no longer confirms the running image at boot", "nrf_desktop",
-             [edit(DFU, "	int rc = app_confirm_running_image();\n", "	int rc = 0;\n")],
+             [edit(DFU, "	int rc = smpdfu_app_confirm_running_image();\n", "	int rc = 0;\n")],
              [T_DFU, MODS + "::test_dfu_mcumgr_confirms_the_tested_image_at_boot"]),
     Mutation("D19", "dfu_mcumgr confirms the running image in direct-XIP too",
              "nrf_desktop_direct_xip",
@@ -165,7 +165,7 @@ MUTATIONS = [
              [T_CC, FLOWS + "::test_config_channel_refused_while_smp_owns_the_lock"]),
     Mutation("D26", "dfu_mcumgr uses the lock even without CONFIG_DESKTOP_DFU_LOCK",
              "nrf_desktop_mcumgr_only",
-             [edit(DFU, CLAIM, "	if (1 && dfu_lock_claim(&mcumgr_owner) < 0) {")], [T_DFU]),
+             [edit(DFU, CLAIM, "	if (1 && smpdfu_dfu_lock_claim(&mcumgr_owner) < 0) {")], [T_DFU]),
     Mutation("D27", "CONFIG_DESKTOP_DFU_LOCK no longer defaults to y with both transports",
              "base",
              [edit(KAPP, "	default y if DESKTOP_CONFIG_CHANNEL_DFU_ENABLE && "
@@ -181,7 +181,7 @@ MUTATIONS = [
                    "_Static_assert((0 APP_EVENT_SUBSCRIPTIONS(AEM_COUNT_FINAL)) <= 2,")],
              ["ctest:^build_check\\.two_final_subscribers$"]),
     Mutation("D30", "dfu_mcumgr registers no image-group callback", "nrf_desktop",
-             [edit(DFU, "	mgmt_callback_register(&img_callback);\n", "	(void)&img_callback;\n")],
+             [edit(DFU, "	smpdfu_mgmt_callback_register(&img_callback);\n", "	(void)&img_callback;\n")],
              [T_DFU]),
     Mutation("D31", "dfu_mcumgr never submits a transfer event", "nrf_desktop",
              [edit(DFU, SUBMIT_IF, SUBMIT_IF.replace(") {", " && 0) {"))], [T_DFU]),
@@ -203,17 +203,17 @@ MUTATIONS = [
              [edit(DFU, CLAIM, "	if (CONFIG_DESKTOP_DFU_LOCK && 0) {")], [T_DFU, FLOWS]),
     Mutation("D36", "dfu_mcumgr claims the lock for upload chunks only", "nrf_desktop",
              [edit(DFU, CLAIM, "	if (CONFIG_DESKTOP_DFU_LOCK && event == "
-                   "MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK &&\n	    dfu_lock_claim(&mcumgr_owner) < 0) {")],
+                   "MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK &&\n	    smpdfu_dfu_lock_claim(&mcumgr_owner) < 0) {")],
              [T_DFU]),
     Mutation("D37", "the lock is given back as soon as an upload is complete", "nrf_desktop",
              [edit(DFU, SUBMIT_IF, "	if (event == MGMT_EVT_OP_IMG_MGMT_DFU_PENDING) {\n"
-                   "		sys_timer_stop(&dfu_timeout);\n		(void)dfu_lock_release(&mcumgr_owner);"
+                   "		smpdfu_sys_timer_stop(&dfu_timeout);\n		(void)smpdfu_dfu_lock_release(&mcumgr_owner);"
                    "\n	}\n" + SUBMIT_IF)],
              [T_DFU]),
     Mutation("D38", "the DFU timer is not restarted while it runs", "nrf_desktop",
-             [edit(DFU, "	sys_timer_start(&dfu_timeout, CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS);\n"
+             [edit(DFU, "	smpdfu_sys_timer_start(&dfu_timeout, CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS);\n"
                    "	if (CONFIG_DESKTOP_DFU_LOCK",
-                   "	if (!sys_timer_is_armed(&dfu_timeout)) {\n		sys_timer_start(&dfu_timeout, "
+                   "	if (!smpdfu_sys_timer_is_armed(&dfu_timeout)) {\n		smpdfu_sys_timer_start(&dfu_timeout, "
                    "CONFIG_DESKTOP_DFU_MCUMGR_TIMEOUT_MS);\n	}\n	if (CONFIG_DESKTOP_DFU_LOCK")],
              [T_DFU]),
     Mutation("D39", "only upload chunks are refused without the lock", "nrf_desktop",
@@ -224,15 +224,15 @@ MUTATIONS = [
                    "	if (CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS")],
              [T_DFU]),
     Mutation("D40", "the hand-over callback forgets nothing", "nrf_desktop",
-             [edit(DFU, "	img_mgmt_reset_upload();\n}", "}")],
+             [edit(DFU, "	smpdfu_img_mgmt_reset_upload();\n}", "}")],
              [T_DFU, FLOWS + "::test_smp_upload_restarts_from_zero_when_the_config_channel_took_"
               "the_lock"]),
 
     # --- Seed 002: CAF ble_smp -----------------------------------------------------------------
     Mutation("S1", "ble_smp's upload hook refuses the chunk", "caf_ble_smp",
-             [edit(SMP, "	return MGMT_CB_OK;\n}\n\nstatic struct mgmt_callback upload_callback",
+             [edit(SMP, "	return MGMT_CB_OK;\n}\n\nstatic struct smpdfu_mgmt_callback upload_callback",
                    "	*rc = MGMT_ERR_EACCESSDENIED;\n	return MGMT_CB_ERROR_RC;\n}\n\n"
-                   "static struct mgmt_callback upload_callback")],
+                   "static struct smpdfu_mgmt_callback upload_callback")],
              [T_SMP, MODS + "::test_ble_smp_rejects_nothing"]),
     kconfig_drop("	depends on CAF_BLE_STATE\n	depends on MCUMGR_GRP_IMG\n",
                  "	depends on CAF_BLE_STATE",
@@ -277,8 +277,8 @@ MUTATIONS = [
                  "as S8"),
     Mutation("S10", "the simulated device leaves the OS group out when ble_smp is built",
              "caf_ble_smp",
-             [edit("sim/device/main.c", "	os_mgmt_register(sim_identity());",
-                   "	if (!CONFIG_CAF_BLE_SMP) {\n		os_mgmt_register(sim_identity());\n	}")],
+             [edit("sim/device/main.c", "	smpdfu_os_mgmt_register(sim_identity());",
+                   "	if (!CONFIG_CAF_BLE_SMP) {\n		smpdfu_os_mgmt_register(sim_identity());\n	}")],
              [MODS + "::test_ble_smp_rejects_nothing"]),
     Mutation("S11", "ble_smp selects the OS group (no longer optional)", "base",
              [edit(KAPP, "	bool \"SMP over Bluetooth LE module\"\n	select "
@@ -286,21 +286,21 @@ MUTATIONS = [
                    "	select CAF_BLE_SMP_TRANSFER_EVENTS\n	select MCUMGR_GRP_OS\n")],
              [KA + "::test_ble_smp_os_group_is_optional"], build=False),
     Mutation("S12", "a reset request is answered but never reboots", "caf_ble_smp",
-             [edit("src/grp/os/os_mgmt.c", "	sys_timer_start(&reset_timer, "
+             [edit("src/grp/os/os_mgmt.c", "	smpdfu_sys_timer_start(&reset_timer, "
                    "CONFIG_MCUMGR_GRP_OS_RESET_MS);\n", "")],
              [T_SMP, MODS + "::test_ble_smp_rejects_nothing"]),
     Mutation("S13", "the swap-type table never asks for a swap", "base",
              [edit("src/boot/boot_swap_type.c", "			return swap_table[i].swap_type;",
-                   "			return BOOT_SWAP_TYPE_NONE;")],
+                   "			return SMPDFU_BOOT_SWAP_TYPE_NONE;")],
              ["pytest:tests/system/test_bootloader.py::test_test_swap_confirmed_stays",
               "pytest:tests/system/test_bootloader.py::test_permanent_request_needs_no_"
               "confirm"]),
     Mutation("S15", "ble_smp never submits a transfer event", "caf_ble_smp",
-             [edit(SMP, "			APP_EVENT_SUBMIT(transfer);", "			app_event_manager_free(&transfer->"
+             [edit(SMP, "			APP_EVENT_SUBMIT(transfer);", "			smpdfu_app_event_manager_free(&transfer->"
                    "header);\n			atomic_store(&transfer_event_active, false);")],
              [T_SMP, MODS + "::test_transfer_events_lower_the_latency_until_the_upload_ends"]),
     Mutation("S16", "ble_smp registers no upload callback on main READY", "caf_ble_smp",
-             [edit(SMP, "		mgmt_callback_register(&upload_callback);\n",
+             [edit(SMP, "		smpdfu_mgmt_callback_register(&upload_callback);\n",
                    "		(void)&upload_callback;\n")], [T_SMP]),
     Mutation("S17", "ble_smp subscribes to the transfer event as FIRST", "caf_ble_smp",
              [edit("app/app_event_table.h",
@@ -336,8 +336,8 @@ MUTATIONS = [
                    "images[i].zip_name,", "		entries[i] = (struct zip_entry){ \"other.bin\",")],
              ["pytest:tests/system/test_dfu_zip_upload.py"]),
     Mutation("S26", "the direct-XIP mismatched-slot check removed", "nrf_desktop_direct_xip",
-             [edit("src/grp/img/img_upload.c", "	    (hdr->flags & IMAGE_F_ROM_FIXED) && "
-                   "hdr->load_addr != fa->off) {", "	    (hdr->flags & IMAGE_F_ROM_FIXED) && "
+             [edit("src/grp/img/img_upload.c", "	    (hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && "
+                   "hdr->load_addr != fa->off) {", "	    (hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && "
                    "hdr->load_addr != fa->off && 0) {")],
              ["unit:test_direct_xip_slot"]),
     Mutation("S27", "the shipped direct-XIP configuration drops the mismatched-slot check",
@@ -370,7 +370,7 @@ MUTATIONS = [
     Mutation("M1.5", "a full pool is not counted", "base",
              [edit(AEM, "		dropped = ++stats.dropped;", "		dropped = stats.dropped;")],
              [T_AEM]),
-    Mutation("M1.6", "check_state() ignores the state", "base",
+    Mutation("M1.6", "smpdfu_check_state() ignores the state", "base",
              [edit("src/event/module_state_event.c", "	return event->module_id == module && "
                    "event->state == state;", "	(void)state;\n	return event->module_id == module;")],
              [T_AEM]),
@@ -395,18 +395,18 @@ MUTATIONS = [
                    "version: %s\",")],
              [T_DFU]),
     Mutation("M3.2", "the image erase fires no vetoable check", "nrf_desktop",
-             [edit("src/grp/img/img_erase.c", "	enum mgmt_cb_return ret = mgmt_callback_notify("
+             [edit("src/grp/img/img_erase.c", "	enum mgmt_cb_return ret = smpdfu_mgmt_callback_notify("
                    "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data,", "	enum mgmt_cb_return ret = "
-                   "MGMT_CB_OK;\n	(void)mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "
+                   "MGMT_CB_OK;\n	(void)smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "
                    "&data,")],
              [T_DFU]),
     Mutation("M3.3", "a refused claim leaves the DFU timer running", "nrf_desktop",
-             [edit(DFU, "		sys_timer_stop(&dfu_timeout);\n		/*\n		 * Only a check",
+             [edit(DFU, "		smpdfu_sys_timer_stop(&dfu_timeout);\n		/*\n		 * Only a check",
                    "		/*\n		 * Only a check")],
              [T_DFU]),
     Mutation("M3.4", "the timeout forgets the upload too", "nrf_desktop",
              [edit(DFU, "	LOG_WRN(\"MCUmgr DFU timed out\");",
-                   "	LOG_WRN(\"MCUmgr DFU timed out\");\n	img_mgmt_reset_upload();")],
+                   "	LOG_WRN(\"MCUmgr DFU timed out\");\n	smpdfu_img_mgmt_reset_upload();")],
              [T_DFU, FLOWS + "::test_smp_upload_resumes_after_silence_when_nobody_took_the_lock"]),
     Mutation("M3.6", "transfer events for uploads over any transport", "nrf_desktop",
              [edit(DFU, "event == MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK && check->transport == "
@@ -418,13 +418,13 @@ MUTATIONS = [
              [edit(DFU, "	{ MGMT_EVT_OP_OS_MGMT_RESET, \"OS reset\", sizeof(struct "
                    "os_mgmt_reset_data), true },\n};",
                    "	{ MGMT_EVT_OP_OS_MGMT_RESET, \"OS reset\", "
-                   "sizeof(struct os_mgmt_reset_data), true },\n	{ MGMT_EVT_OP_CMD_RECV, "
-                   "\"command\", sizeof(struct mgmt_evt_op_cmd_arg), true },\n};\n\n"
-                   "static struct mgmt_callback cmd_callback = {\n	.callback = NULL,\n	.event_id ="
+                   "sizeof(struct smpdfu_os_mgmt_reset_data), true },\n	{ MGMT_EVT_OP_CMD_RECV, "
+                   "\"command\", sizeof(struct smpdfu_mgmt_evt_op_cmd_arg), true },\n};\n\n"
+                   "static struct smpdfu_mgmt_callback cmd_callback = {\n	.callback = NULL,\n	.event_id ="
                    " MGMT_EVT_OP_CMD_RECV,\n};"),
-              edit(DFU, "	mgmt_callback_register(&os_reset_callback);\n",
-                   "	mgmt_callback_register(&os_reset_callback);\n	cmd_callback.callback = "
-                   "dfu_hook;\n	mgmt_callback_register(&cmd_callback);\n")],
+              edit(DFU, "	smpdfu_mgmt_callback_register(&os_reset_callback);\n",
+                   "	smpdfu_mgmt_callback_register(&os_reset_callback);\n	cmd_callback.callback = "
+                   "dfu_hook;\n	smpdfu_mgmt_callback_register(&cmd_callback);\n")],
              [T_DFU]),
     Mutation("M3.9", "a hook call with data of the wrong size is served", "nrf_desktop",
              [edit(DFU, "	if (known == NULL || known->data_size != data_size || (data_size != 0 "
@@ -433,9 +433,9 @@ MUTATIONS = [
     Mutation("M4.1", "ble_smp reports READY at every ble_state READY", "caf_ble_smp",
              [edit(SMP, "		if (initialized) {", "		if (initialized && 0) {")], [T_SMP]),
     Mutation("M4.2", "ble_smp confirms the running image at boot", "caf_ble_smp",
-             [edit(SMP, "		mgmt_callback_register(&upload_callback);\n		return;",
-                   "		mgmt_callback_register(&upload_callback);\n"
-                   "		app_confirm_running_image(LOG_MODULE);\n		return;")],
+             [edit(SMP, "		smpdfu_mgmt_callback_register(&upload_callback);\n		return;",
+                   "		smpdfu_mgmt_callback_register(&upload_callback);\n"
+                   "		smpdfu_app_confirm_running_image(LOG_MODULE);\n		return;")],
              [T_SMP]),
     Mutation("M5.1", "the transfer event gets a payload", "nrf_desktop",
              [edit("include/smpdfu/events/ble_smp_event.h", "	struct app_event_header header;\n};",
@@ -445,8 +445,8 @@ MUTATIONS = [
              [edit(LAT, "		use_low_latency();\n", "		use_low_latency();\n		return true;\n")],
              [T_LAT, T_DFU]),
     Mutation("M5.3", "the latency request also changes the interval", "nrf_desktop",
-             [edit(LAT, "ble_link_conn_param_update(latency.conn, now.interval, target, "
-                   "now.timeout);", "ble_link_conn_param_update(latency.conn, now.interval + "
+             [edit(LAT, "smpdfu_ble_link_conn_param_update(latency.conn, now.interval, target, "
+                   "now.timeout);", "smpdfu_ble_link_conn_param_update(latency.conn, now.interval + "
                    "1, target, now.timeout);")],
              [T_LAT]),
     Mutation("M5.4", "the preferred latency comes back at the first check", "nrf_desktop",
@@ -454,7 +454,7 @@ MUTATIONS = [
                    "	if (!latency.secured) {")],
              [T_LAT]),
     Mutation("M5.5", "the virtual link ignores connection parameter requests", "caf_ble_smp",
-             [edit("sim/device/sim_ble_link.c", "	sys_timer_start(&vlink.update, "
+             [edit("sim/device/sim_ble_link.c", "	smpdfu_sys_timer_start(&vlink.update, "
                    "CONFIG_SIM_BLE_LINK_UPDATE_DELAY_MS);", "	vlink.pending = false;")],
              [MODS + "::test_transfer_events_lower_the_latency_until_the_upload_ends"]),
     Mutation("M6.1", "the config-channel DFU does not erase at boot", "nrf_desktop",
@@ -472,15 +472,15 @@ MUTATIONS = [
     Mutation("M6.4", "reboot gives the lock back before the reboot", "nrf_desktop",
              [edit(CC, "		LOG_INF(\"reboot in %u ms\", (unsigned int)REBOOT_DELAY_MS);",
                    "		LOG_INF(\"reboot in %u ms\", (unsigned int)REBOOT_DELAY_MS);\n"
-                   "		(void)dfu_lock_release(&config_channel_owner);")],
+                   "		(void)smpdfu_dfu_lock_release(&config_channel_owner);")],
              [T_CC]),
     Mutation("M6.5", "owner_changed leaves the slot marked clean", "nrf_desktop",
              [edit(CC, "	atomic_store(&slot_used_by_other, true);", "	(void)new_owner;")],
              [T_CC, T_DFU]),
     Mutation("M6.6", "the socket answers OK instead of ok", "nrf_desktop",
-             [edit("sim/device/sim_config_channel.c", "		rc = dfu_cmd_start(length, csum, "
+             [edit("sim/device/sim_config_channel.c", "		rc = smpdfu_dfu_cmd_start(length, csum, "
                    "offset);\n		if (rc < 0) {\n			reply_err(reply, reply_size, rc);\n		} else {\n"
-                   "			snprintf(reply, reply_size, \"ok\");", "		rc = dfu_cmd_start(length, "
+                   "			snprintf(reply, reply_size, \"ok\");", "		rc = smpdfu_dfu_cmd_start(length, "
                    "csum, offset);\n		if (rc < 0) {\n			reply_err(reply, reply_size, rc);\n"
                    "		} else {\n			snprintf(reply, reply_size, \"OK\");")],
              [FLOWS]),

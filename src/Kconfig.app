@@ -8,7 +8,7 @@ menuconfig APP_EVENT_MANAGER
 	help
 	  Typed events from a fixed pool, one FIFO, subscribers in FIRST/EARLY/NORMAL/FINAL order
 	  from the application's one subscription table (docs/app_events.md). The core always
-	  compiles it; without this option app_event_manager_init() refuses to start.
+	  compiles it; without this option smpdfu_app_event_manager_init() refuses to start.
 
 if APP_EVENT_MANAGER
 

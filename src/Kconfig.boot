@@ -16,7 +16,7 @@ config MCUBOOT
 	select FLASH_MAP
 	select FLASH
 	help
-	  Builds the bootloader (boot_go()): it finishes or starts a swap, validates what it boots
+	  Builds the bootloader (smpdfu_boot_go()): it finishes or starts a swap, validates what it boots
 	  and says which slot to run. The simulated device runs it in the same process before its
 	  application; a firmware bootloader is an image of its own with this option and nothing
 	  of MCUmgr (as Zephyr's MCUboot build sets CONFIG_MCUBOOT).

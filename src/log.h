@@ -3,7 +3,7 @@
  * Logging with its level fixed at compile time, as in Zephyr: a call above its file's level is
  * dead code, so its format string and arguments never reach the image, and level 0 leaves no log
  * call at all. Not a public header: the core, the application modules, the firmware and the ports
- * include it; users of the library see only port_log(), which a port implements.
+ * include it; users of the library see only smpdfu_port_log(), which a port implements.
  *
  * Each file that logs defines, before its first log call:
  *   LOG_MODULE  the name its lines carry ("img", "boot", ...)
@@ -26,7 +26,7 @@
 #define LOG_AT_LEVEL(level, port_level, ...)                                                       \
 	do {                                                                                       \
 		if (LOG_LEVEL >= (level)) {                                                        \
-			port_log(port_level, LOG_MODULE, __VA_ARGS__);                             \
+			smpdfu_port_log(port_level, LOG_MODULE, __VA_ARGS__);                      \
 		}                                                                                  \
 	} while (0)
 

@@ -26,10 +26,10 @@
 #define LOG_MODULE "app"
 #define LOG_LEVEL CONFIG_LOG_DEFAULT_LEVEL
 
-/* app_start() lives with the modules; only the configurations that have them call it. */
-int app_start(void);
+/* smpdfu_app_start() lives with the modules; only the configurations that have them call it. */
+int smpdfu_app_start(void);
 
-static char running_version[IMAGE_VERSION_STR_MAX] = "unknown";
+static char running_version[SMPDFU_IMAGE_VERSION_STR_MAX] = "unknown";
 
 static struct os_mgmt_identity identity = {
 	.kernel_name = "smpdfu",
@@ -53,10 +53,11 @@ static int console_smp_write(void *ctx, const uint8_t *line, size_t len)
 
 static void read_running_version(void)
 {
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 
-	if (image_read_header(flash_area_get(FLASH_AREA_IMAGE_PRIMARY), &hdr) == 0) {
-		image_version_str(&hdr.ver, running_version);
+	if (smpdfu_image_read_header(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY),
+				     &hdr) == 0) {
+		smpdfu_image_version_str(&hdr.ver, running_version);
 	}
 }
 
@@ -66,13 +67,13 @@ static void poll_once(void)
 	size_t n = console_read(rx, sizeof(rx));
 
 	if (n > 0) {
-		smp_serial_transport_rx(&console_smp, rx, n);
+		smpdfu_smp_serial_transport_rx(&console_smp, rx, n);
 	}
-	while (smp_rx_process_one()) {
+	while (smpdfu_smp_rx_process_one()) {
 	}
-	sys_timers_process();
-	if (CONFIG_APP_EVENT_MANAGER && app_event_manager_has_pending()) {
-		app_event_manager_process();
+	smpdfu_sys_timers_process();
+	if (CONFIG_APP_EVENT_MANAGER && smpdfu_app_event_manager_has_pending()) {
+		smpdfu_app_event_manager_process();
 	}
 }
 
@@ -88,19 +89,19 @@ int main(void)
 	}
 	read_running_version();
 	LOG_INF("smpdfu-app %s on %s, %s", running_version, CONFIG_BOARD,
-		boot_is_img_confirmed() ? "confirmed" : "not confirmed yet");
+		smpdfu_boot_is_img_confirmed() ? "confirmed" : "not confirmed yet");
 
-	smp_server_init();
+	smpdfu_smp_server_init();
 	/* A group that is off is not registered, and so not linked: its commands answer rc 8. */
 	if (CONFIG_MCUMGR_GRP_OS) {
-		os_mgmt_register(&identity);
+		smpdfu_os_mgmt_register(&identity);
 	}
 	if (CONFIG_MCUMGR_GRP_IMG) {
-		img_mgmt_register();
+		smpdfu_img_mgmt_register();
 	}
-	smp_serial_transport_init(&console_smp, console_smp_write, NULL);
+	smpdfu_smp_serial_transport_init(&console_smp, console_smp_write, NULL);
 	if (CONFIG_APP_EVENT_MANAGER) {
-		rc = app_start();
+		rc = smpdfu_app_start();
 		if (rc < 0) {
 			LOG_ERR("cannot start the application modules (%d)", rc);
 		}

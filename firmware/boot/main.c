@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The bootloader firmware: the board's console and flash map, then boot_go() (finish or start a
- * swap, validate with the built-in key), then the chosen image. It has no SMP server and no way
- * to take an image of its own: an update reaches it only through the slots the application
+ * The bootloader firmware: the board's console and flash map, then smpdfu_boot_go() (finish or
+ * start a swap, validate with the built-in key), then the chosen image. It has no SMP server and no
+ * way to take an image of its own: an update reaches it only through the slots the application
  * writes. With nothing valid to boot it says so and waits for a reset.
  */
 #include <errno.h>
@@ -28,7 +28,7 @@
  * The validated image's vector table must point into RAM and into the image itself: an image
  * linked for another slot or part is valid as a file but would jump into nowhere.
  */
-static bool vector_table_is_sane(const struct flash_area *fa, uint32_t table)
+static bool vector_table_is_sane(const struct smpdfu_flash_area *fa, uint32_t table)
 {
 	const volatile uint32_t *vt = (const volatile uint32_t *)table;
 	uint32_t start = flash_layout_address(fa, 0);
@@ -49,8 +49,8 @@ static _Noreturn void wait_for_reset(void)
 
 int main(void)
 {
-	struct boot_rsp rsp;
-	const struct flash_area *fa;
+	struct smpdfu_boot_rsp rsp;
+	const struct smpdfu_flash_area *fa;
 	uint32_t table;
 	int rc;
 
@@ -62,12 +62,13 @@ int main(void)
 			rc);
 		wait_for_reset();
 	}
-	rc = boot_go(&rsp);
+	rc = smpdfu_boot_go(&rsp);
 	if (rc < 0) {
 		LOG_ERR("no bootable image (%d): waiting for a reset", rc);
 		wait_for_reset();
 	}
-	fa = flash_area_get(rsp.slot == 0 ? FLASH_AREA_IMAGE_PRIMARY : FLASH_AREA_IMAGE_SECONDARY);
+	fa = smpdfu_flash_area_get(rsp.slot == 0 ? SMPDFU_FLASH_AREA_IMAGE_PRIMARY
+						 : SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	table = flash_layout_address(fa, rsp.hdr.hdr_size);
 	if (!vector_table_is_sane(fa, table)) {
 		LOG_ERR("the image's vector table at 0x%08x points outside it or RAM: not started",

@@ -23,15 +23,15 @@ _Static_assert(CONFIG_SMPDFU_PARTITION_BOOT_SIZE % CONFIG_SMPDFU_FLASH_PAGE_SIZE
 		       CONFIG_SMPDFU_PARTITION_STORAGE_SIZE % CONFIG_SMPDFU_FLASH_PAGE_SIZE == 0,
 	       "every partition must be a whole number of flash pages");
 
-static struct flash_area areas[FLASH_AREA_COUNT];
+static struct smpdfu_flash_area areas[SMPDFU_FLASH_AREA_COUNT];
 
-static void add(size_t *n, uint32_t *off, enum flash_area_id id, const char *label,
+static void add(size_t *n, uint32_t *off, enum smpdfu_flash_area_id id, const char *label,
 		uint32_t size)
 {
 	if (size == 0) {
 		return;
 	}
-	areas[*n] = (struct flash_area){
+	areas[*n] = (struct smpdfu_flash_area){
 		.id = id,
 		.label = label,
 		.dev = &nrf_nvmc_flash,
@@ -50,16 +50,18 @@ int flash_layout_init(void)
 	if (!nrf_nvmc_matches_part()) {
 		return -ENODEV;
 	}
-	add(&n, &off, FLASH_AREA_BOOTLOADER, "mcuboot", CONFIG_SMPDFU_PARTITION_BOOT_SIZE);
-	add(&n, &off, FLASH_AREA_IMAGE_PRIMARY, "image-0", CONFIG_SMPDFU_PARTITION_SLOT_SIZE);
-	add(&n, &off, FLASH_AREA_IMAGE_SECONDARY, "image-1", CONFIG_SMPDFU_PARTITION_SLOT_SIZE);
-	add(&n, &off, FLASH_AREA_IMAGE_SCRATCH, "image-scratch",
+	add(&n, &off, SMPDFU_FLASH_AREA_BOOTLOADER, "mcuboot", CONFIG_SMPDFU_PARTITION_BOOT_SIZE);
+	add(&n, &off, SMPDFU_FLASH_AREA_IMAGE_PRIMARY, "image-0",
+	    CONFIG_SMPDFU_PARTITION_SLOT_SIZE);
+	add(&n, &off, SMPDFU_FLASH_AREA_IMAGE_SECONDARY, "image-1",
+	    CONFIG_SMPDFU_PARTITION_SLOT_SIZE);
+	add(&n, &off, SMPDFU_FLASH_AREA_IMAGE_SCRATCH, "image-scratch",
 	    CONFIG_SMPDFU_PARTITION_SCRATCH_SIZE);
-	add(&n, &off, FLASH_AREA_STORAGE, "storage", CONFIG_SMPDFU_PARTITION_STORAGE_SIZE);
-	return flash_map_init(areas, n);
+	add(&n, &off, SMPDFU_FLASH_AREA_STORAGE, "storage", CONFIG_SMPDFU_PARTITION_STORAGE_SIZE);
+	return smpdfu_flash_map_init(areas, n);
 }
 
-uint32_t flash_layout_address(const struct flash_area *fa, uint32_t off)
+uint32_t flash_layout_address(const struct smpdfu_flash_area *fa, uint32_t off)
 {
 	return CONFIG_FLASH_BASE_ADDRESS + fa->off + off;
 }

@@ -11,10 +11,11 @@
 
 #include <smpdfu/flash.h>
 
-/* Installs the map (flash_map_init()). 0, -ENODEV when the part is not the configured one. */
+/* Installs the map (smpdfu_flash_map_init()). 0, -ENODEV when the part is not the configured one.
+ */
 int flash_layout_init(void);
 
 /* The CPU address of an offset in an area (its flash is memory-mapped). */
-uint32_t flash_layout_address(const struct flash_area *fa, uint32_t off);
+uint32_t flash_layout_address(const struct smpdfu_flash_area *fa, uint32_t off);
 
 #endif /* SMPDFU_FLASH_LAYOUT_H */

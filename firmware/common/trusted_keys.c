@@ -10,7 +10,7 @@ _Static_assert(CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED,
 	       "firmware images require signatures: choose CONFIG_BOOT_SIGNATURE_TYPE_ECDSA_P256 "
 	       "or _ED25519 and name the key in CONFIG_BOOT_SIGNATURE_KEY_FILE");
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
-	return boot_builtin_keys(keys);
+	return smpdfu_boot_builtin_keys(keys);
 }

@@ -15,7 +15,7 @@
 #include <smpdfu/port.h>
 
 struct app_event_type;
-struct app_event_table;
+struct smpdfu_app_event_table;
 
 /* The first member of every event struct, and it must be called `header`. */
 struct app_event_header {
@@ -32,9 +32,9 @@ typedef void (*app_event_log_fn)(const struct app_event_header *aeh, char *buf, 
 /* A subscriber: true consumes the event (later subscribers are not called). Main context. */
 typedef bool (*app_event_handler_fn)(const struct app_event_header *aeh);
 
-/* The run-time part of an event type: set by app_event_manager_init(). */
+/* The run-time part of an event type: set by smpdfu_app_event_manager_init(). */
 struct app_event_type_state {
-	const struct app_event_table *table; /* the table that lists this type */
+	const struct smpdfu_app_event_table *table; /* the table that lists this type */
 	bool log_enabled;
 };
 
@@ -43,7 +43,7 @@ struct app_event_type {
 	const char *name;
 	size_t size;                        /* of the event struct, header included */
 	app_event_log_fn log;               /* NULL: only the name is logged */
-	bool init_log_enable;               /* logging switch after app_event_manager_init() */
+	bool init_log_enable; /* logging switch after smpdfu_app_event_manager_init() */
 	struct app_event_type_state *state; /* owned by the manager */
 };
 
@@ -66,7 +66,7 @@ struct app_event_subscriber {
  * The application's event types and subscriptions, made by APP_EVENT_TABLE_DEFINE() from its two
  * X-macro tables. Subscribers are sorted by priority (FIRST first, FINAL last).
  */
-struct app_event_table {
+struct smpdfu_app_event_table {
 	const struct app_event_type *const *types;
 	size_t type_count;
 	const struct app_event_subscriber *subscribers;
@@ -83,7 +83,7 @@ struct app_event_manager_stats {
 /* --- Event types ------------------------------------------------------------------------------ */
 
 /* The type object of event type `name` (for the logging switch). */
-#define APP_EVENT_TYPE(name) (&app_event_type_##name)
+#define APP_EVENT_TYPE(name) (&smpdfu_app_event_type_##name)
 
 /*
  * In the header of event type `name`, after `struct name` (whose first member is
@@ -95,10 +95,10 @@ struct app_event_manager_stats {
  *   const struct name *cast_name(const struct app_event_header *aeh)   asserts is_name()
  */
 #define APP_EVENT_TYPE_DECLARE(name)                                                               \
-	struct name *new_##name(void);                                                             \
-	bool is_##name(const struct app_event_header *aeh);                                        \
-	const struct name *cast_##name(const struct app_event_header *aeh);                        \
-	extern const struct app_event_type app_event_type_##name
+	struct name *smpdfu_new_##name(void);                                                      \
+	bool smpdfu_is_##name(const struct app_event_header *aeh);                                 \
+	const struct name *smpdfu_cast_##name(const struct app_event_header *aeh);                 \
+	extern const struct app_event_type smpdfu_app_event_type_##name
 
 /*
  * In one .c file, after including the type's header: defines event type `ev` with its log
@@ -109,30 +109,31 @@ struct app_event_manager_stats {
 #define APP_EVENT_TYPE_DEFINE(ev, log_fn, init_log)                                                \
 	_Static_assert(offsetof(struct ev, header) == 0,                                           \
 		       "struct " #ev " must start with `struct app_event_header header`");         \
-	_Static_assert(APP_EVENT_FITS(struct ev), "struct " #ev " is larger than "                 \
+	_Static_assert(APP_EVENT_FITS(struct ev),                                                  \
+		       "struct " #ev " is larger than "                                            \
 		       "CONFIG_APP_EVENT_MANAGER_MAX_EVENT_SIZE, the size of one pool block");     \
 	static struct app_event_type_state app_event_state_##ev;                                   \
-	const struct app_event_type app_event_type_##ev = {                                        \
+	const struct app_event_type smpdfu_app_event_type_##ev = {                                 \
 		.name = #ev,                                                                       \
 		.size = sizeof(struct ev),                                                         \
 		.log = (log_fn),                                                                   \
 		.init_log_enable = (init_log),                                                     \
 		.state = &app_event_state_##ev,                                                    \
 	};                                                                                         \
-	struct ev *new_##ev(void)                                                                  \
+	struct ev *smpdfu_new_##ev(void)                                                           \
 	{                                                                                          \
-		return (struct ev *)app_event_manager_alloc(&app_event_type_##ev);                 \
+		return (struct ev *)smpdfu_app_event_manager_alloc(&smpdfu_app_event_type_##ev);   \
 	}                                                                                          \
-	bool is_##ev(const struct app_event_header *aeh)                                           \
+	bool smpdfu_is_##ev(const struct app_event_header *aeh)                                    \
 	{                                                                                          \
-		return aeh->type == &app_event_type_##ev;                                          \
+		return aeh->type == &smpdfu_app_event_type_##ev;                                   \
 	}                                                                                          \
-	const struct ev *cast_##ev(const struct app_event_header *aeh)                             \
+	const struct ev *smpdfu_cast_##ev(const struct app_event_header *aeh)                      \
 	{                                                                                          \
-		PORT_ASSERT(is_##ev(aeh));                                                         \
+		PORT_ASSERT(smpdfu_is_##ev(aeh));                                                  \
 		return (const struct ev *)aeh;                                                     \
 	}                                                                                          \
-	extern const struct app_event_type app_event_type_##ev
+	extern const struct app_event_type smpdfu_app_event_type_##ev
 
 /* Whether a struct fits in one pool block (always true when the manager is configured out). */
 #define APP_EVENT_FITS(type)                                                                       \
@@ -145,7 +146,7 @@ struct app_event_manager_stats {
  * <module>_app_event_handler. Put `APP_EVENT_HANDLER_DECLARE(module);` before its definition.
  */
 #define APP_EVENT_HANDLER_DECLARE(module)                                                          \
-	bool module##_app_event_handler(const struct app_event_header *aeh)
+	bool smpdfu_##module##_app_event_handler(const struct app_event_header *aeh)
 
 /*
  * In the one translation unit that holds the application's table, after its two X-macros
@@ -156,14 +157,16 @@ struct app_event_manager_stats {
  *                                       of disabled modules drop out; priority: FIRST, EARLY,
  *                                       NORMAL or FINAL),
  *
- * defines `const struct app_event_table table` for app_event_manager_init(). The build fails
- * with a sentence when an event type has two FIRST or two FINAL subscribers, and on the undeclared
- * `app_event_listed_<event>` when a row subscribes to a type that APP_EVENT_TYPES lacks.
+ * defines `const struct smpdfu_app_event_table table` for smpdfu_app_event_manager_init(). The
+ * build fails with a sentence when an event type has two FIRST or two FINAL subscribers, and on the
+ * undeclared `app_event_listed_<event>` when a row subscribes to a type that APP_EVENT_TYPES lacks.
  * The per-type assertions need a block scope each, so they sit in <table>_build_checks(), a
  * function that is never called.
  */
 #define APP_EVENT_TABLE_DEFINE(table)                                                              \
-	enum { APP_EVENT_TYPES(AEM_TYPE_ID) app_event_listed_count_ };                             \
+	enum {                                                                                     \
+		APP_EVENT_TYPES(AEM_TYPE_ID) app_event_listed_count_                               \
+	};                                                                                         \
 	APP_EVENT_SUBSCRIPTIONS(AEM_HANDLER_PROTOTYPE)                                             \
 	void table##_build_checks(void);                                                           \
 	void table##_build_checks(void)                                                            \
@@ -174,13 +177,11 @@ struct app_event_manager_stats {
 		APP_EVENT_TYPES(AEM_TYPE_POINTER) NULL,                                            \
 	};                                                                                         \
 	static const struct app_event_subscriber table##_subscribers[] = {                         \
-		APP_EVENT_SUBSCRIPTIONS(AEM_ROW_FIRST)                                             \
-		APP_EVENT_SUBSCRIPTIONS(AEM_ROW_EARLY)                                             \
-		APP_EVENT_SUBSCRIPTIONS(AEM_ROW_NORMAL)                                            \
-		APP_EVENT_SUBSCRIPTIONS(AEM_ROW_FINAL)                                             \
-		{ .type = NULL },                                                                  \
+		APP_EVENT_SUBSCRIPTIONS(AEM_ROW_FIRST) APP_EVENT_SUBSCRIPTIONS(AEM_ROW_EARLY)      \
+			APP_EVENT_SUBSCRIPTIONS(AEM_ROW_NORMAL)                                    \
+				APP_EVENT_SUBSCRIPTIONS(AEM_ROW_FINAL){ .type = NULL },            \
 	};                                                                                         \
-	const struct app_event_table table = {                                                     \
+	const struct smpdfu_app_event_table table = {                                              \
 		.types = table##_types,                                                            \
 		.type_count = sizeof(table##_types) / sizeof(table##_types[0]) - 1,                \
 		.subscribers = table##_subscribers,                                                \
@@ -204,14 +205,14 @@ struct app_event_manager_stats {
 #define AEM_SEL_FINAL(f, e, n, z) z
 
 #define AEM_TYPE_ID(event) app_event_listed_##event,
-#define AEM_TYPE_POINTER(event) &app_event_type_##event,
+#define AEM_TYPE_POINTER(event) &smpdfu_app_event_type_##event,
 #define AEM_HANDLER_PROTOTYPE(guard, module, event, prio)                                          \
 	AEM_IF(guard, APP_EVENT_HANDLER_DECLARE(module);)
 
 #define AEM_ENTRY(mod, event, prio)                                                                \
 	{                                                                                          \
-		.type = &app_event_type_##event,                                                   \
-		.handler = mod##_app_event_handler,                                                \
+		.type = &smpdfu_app_event_type_##event,                                            \
+		.handler = smpdfu_##mod##_app_event_handler,                                       \
 		.module = #mod,                                                                    \
 		.priority = APP_EVENT_PRIORITY_##prio,                                             \
 	},
@@ -252,25 +253,25 @@ struct app_event_manager_stats {
  * listed type's logging switch to its default. Main context, before anything submits.
  * Returns 0, or -ENOTSUP when CONFIG_APP_EVENT_MANAGER is off.
  */
-int app_event_manager_init(const struct app_event_table *table);
+int smpdfu_app_event_manager_init(const struct smpdfu_app_event_table *table);
 
 /*
  * Allocates a zeroed event of `type` (listed in the table) from the pool; prefer new_<event>().
  * Returns NULL when the pool is full: the failure is counted (stats.dropped) and logged, and
  * nothing else changes. Any context; never blocks.
  */
-struct app_event_header *app_event_manager_alloc(const struct app_event_type *type);
+struct app_event_header *smpdfu_app_event_manager_alloc(const struct app_event_type *type);
 
 /* Returns an allocated event that was never submitted to the pool. Any context. */
-void app_event_manager_free(struct app_event_header *aeh);
+void smpdfu_app_event_manager_free(struct app_event_header *aeh);
 
 /*
  * Queues an allocated event behind every event submitted before it; the manager owns it from
  * now on and frees it after its last subscriber. Any context; never blocks.
  */
-void app_event_manager_submit(struct app_event_header *aeh);
+void smpdfu_app_event_manager_submit(struct app_event_header *aeh);
 
-#define APP_EVENT_SUBMIT(event) app_event_manager_submit(&(event)->header)
+#define APP_EVENT_SUBMIT(event) smpdfu_app_event_manager_submit(&(event)->header)
 
 /*
  * Handles queued events in submission order until the queue is empty, including events
@@ -278,19 +279,19 @@ void app_event_manager_submit(struct app_event_header *aeh);
  * order until one consumes it, then frees it. Main context only, and never from a handler.
  * Returns the number of events handled.
  */
-int app_event_manager_process(void);
+int smpdfu_app_event_manager_process(void);
 
 /* Whether events wait to be processed (so the main loop should not sleep). Any context. */
-bool app_event_manager_has_pending(void);
+bool smpdfu_app_event_manager_has_pending(void);
 
 /* The logging switch of a listed event type. Main context. */
-void app_event_manager_log_enable(const struct app_event_type *type, bool enable);
-bool app_event_manager_log_is_enabled(const struct app_event_type *type);
+void smpdfu_app_event_manager_log_enable(const struct app_event_type *type, bool enable);
+bool smpdfu_app_event_manager_log_is_enabled(const struct app_event_type *type);
 
 /* Pool blocks in use now (allocated, queued or being processed). Any context. */
-size_t app_event_manager_pool_in_use(void);
+size_t smpdfu_app_event_manager_pool_in_use(void);
 
-/* A copy of the counters since app_event_manager_init(). Any context. */
-void app_event_manager_stats_get(struct app_event_manager_stats *stats);
+/* A copy of the counters since smpdfu_app_event_manager_init(). Any context. */
+void smpdfu_app_event_manager_stats_get(struct app_event_manager_stats *stats);
 
 #endif /* SMPDFU_APP_EVENT_MANAGER_H */

@@ -54,46 +54,46 @@ struct ble_link_ops {
 struct ble_link {
 	const struct ble_link_ops *ops;
 	void *ctx;                            /* the implementation's own state */
-	const struct ble_link_callbacks *cb;  /* set by ble_link_enable() */
+	const struct ble_link_callbacks *cb;  /* set by smpdfu_ble_link_enable() */
 };
 
 /*
  * Installs the device's link (NULL: none), before the application starts. The caller owns link.
  * Main context.
  */
-void ble_link_set(struct ble_link *link);
+void smpdfu_ble_link_set(struct ble_link *link);
 
 /* The installed link, or NULL. */
-struct ble_link *ble_link_get(void);
+struct ble_link *smpdfu_ble_link_get(void);
 
 /*
  * Enables the installed link and sends what it reports to cb (caller-owned, static). Returns 0,
  * -ENODEV when no link is installed, or the link's error.
  */
-int ble_link_enable(const struct ble_link_callbacks *cb);
+int smpdfu_ble_link_enable(const struct ble_link_callbacks *cb);
 
 /* The parameters of conn in use: 0, -ENODEV, -ENOTCONN. */
-int ble_link_conn_params_get(uint16_t conn, struct ble_conn_params *out);
+int smpdfu_ble_link_conn_params_get(uint16_t conn, struct ble_conn_params *out);
 
 /*
  * Requests new parameters for conn (interval, latency, timeout). 0 when the request was sent
  * (the update is reported later), -EALREADY, -ENODEV, -ENOTCONN, -EINVAL.
  */
-int ble_link_conn_param_update(uint16_t conn, uint16_t interval, uint16_t latency,
-			       uint16_t timeout);
+int smpdfu_ble_link_conn_param_update(uint16_t conn, uint16_t interval, uint16_t latency,
+				      uint16_t timeout);
 
 /* Whether conn is secured; false without a link or a connection. */
-bool ble_link_is_secured(uint16_t conn);
+bool smpdfu_ble_link_is_secured(uint16_t conn);
 
 /* For link implementations: report to whoever enabled the link (nothing when nobody did). */
-void ble_link_report_ready(struct ble_link *link, int err);
-void ble_link_report_connected(struct ble_link *link, uint16_t conn);
-void ble_link_report_secured(struct ble_link *link, uint16_t conn);
-void ble_link_report_disconnected(struct ble_link *link, uint16_t conn, uint8_t reason);
-void ble_link_report_params_updated(struct ble_link *link, uint16_t conn,
-				    const struct ble_conn_params *params);
+void smpdfu_ble_link_report_ready(struct ble_link *link, int err);
+void smpdfu_ble_link_report_connected(struct ble_link *link, uint16_t conn);
+void smpdfu_ble_link_report_secured(struct ble_link *link, uint16_t conn);
+void smpdfu_ble_link_report_disconnected(struct ble_link *link, uint16_t conn, uint8_t reason);
+void smpdfu_ble_link_report_params_updated(struct ble_link *link, uint16_t conn,
+					   const struct ble_conn_params *params);
 
 /* The Bluetooth ranges: interval 6..3200, latency 0..499, timeout 10..3200 (and long enough). */
-bool ble_conn_params_are_valid(const struct ble_conn_params *p);
+bool smpdfu_ble_conn_params_are_valid(const struct ble_conn_params *p);
 
 #endif /* SMPDFU_BLE_LINK_H */

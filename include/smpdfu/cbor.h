@@ -31,26 +31,26 @@ struct cbor_writer {
 	bool overflow;
 };
 
-void cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap);
-bool cbor_put_uint(struct cbor_writer *w, uint64_t v);
-bool cbor_put_int(struct cbor_writer *w, int64_t v);
-bool cbor_put_bool(struct cbor_writer *w, bool v);
-bool cbor_put_null(struct cbor_writer *w);
-bool cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len);
-bool cbor_put_tstr(struct cbor_writer *w, const char *s, size_t len);
+void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap);
+bool smpdfu_cbor_put_uint(struct cbor_writer *w, uint64_t v);
+bool smpdfu_cbor_put_int(struct cbor_writer *w, int64_t v);
+bool smpdfu_cbor_put_bool(struct cbor_writer *w, bool v);
+bool smpdfu_cbor_put_null(struct cbor_writer *w);
+bool smpdfu_cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len);
+bool smpdfu_cbor_put_tstr(struct cbor_writer *w, const char *s, size_t len);
 /* A NUL-terminated text string, typically a literal map key. */
-bool cbor_put_cstr(struct cbor_writer *w, const char *s);
-bool cbor_put_map(struct cbor_writer *w, size_t pairs);  /* definite map header */
-bool cbor_put_array(struct cbor_writer *w, size_t items); /* definite array header */
-bool cbor_put_map_indef(struct cbor_writer *w);           /* 0xBF */
-bool cbor_put_array_indef(struct cbor_writer *w);         /* 0x9F */
-bool cbor_put_break(struct cbor_writer *w);               /* 0xFF */
+bool smpdfu_cbor_put_cstr(struct cbor_writer *w, const char *s);
+bool smpdfu_cbor_put_map(struct cbor_writer *w, size_t pairs);  /* definite map header */
+bool smpdfu_cbor_put_array(struct cbor_writer *w, size_t items); /* definite array header */
+bool smpdfu_cbor_put_map_indef(struct cbor_writer *w);           /* 0xBF */
+bool smpdfu_cbor_put_array_indef(struct cbor_writer *w);         /* 0x9F */
+bool smpdfu_cbor_put_break(struct cbor_writer *w);               /* 0xFF */
 /* Bytes a CBOR head with this argument takes (1, 2, 3, 5 or 9), whatever its major type. */
-size_t cbor_head_size(uint64_t v);
+size_t smpdfu_cbor_head_size(uint64_t v);
 
 /* ---- Reader ---------------------------------------------------------------------------------- */
 
-/* One data item head as read by cbor_read(). */
+/* One data item head as read by smpdfu_cbor_read(). */
 enum cbor_type {
 	CBOR_TYPE_UINT,
 	CBOR_TYPE_NINT,  /* value in .i */
@@ -71,7 +71,7 @@ struct cbor_item {
 	enum cbor_type type;
 	bool indefinite;
 	uint64_t u;     /* UINT value, NINT n, TAG number, container count, string length */
-	int64_t i;      /* NINT value (-1 - n); -EOVERFLOW from cbor_read() if it does not fit */
+	int64_t i; /* NINT value (-1 - n); -EOVERFLOW from smpdfu_cbor_read() if it does not fit */
 	bool b;
 	struct cbor_view v;
 };
@@ -82,9 +82,9 @@ struct cbor_reader {
 	const uint8_t *end;
 };
 
-void cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len);
+void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len);
 /* Bytes not read yet. */
-size_t cbor_reader_remaining(const struct cbor_reader *r);
+size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r);
 /*
  * Reads the next item head (strings whole, containers only their head). Returns 0, -ENODATA at the
  * end of the input, or -EINVAL for a truncated or malformed item (indefinite strings, reserved
@@ -94,14 +94,14 @@ size_t cbor_reader_remaining(const struct cbor_reader *r);
  * Non-shortest heads are accepted. A break (0xFF) is returned as CBOR_TYPE_BREAK wherever it is:
  * whether it is allowed there is the caller's business.
  */
-int cbor_read(struct cbor_reader *r, struct cbor_item *it);
+int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it);
 /*
  * Skips what is left of an item whose head was just read (a container's members, the item after a
  * tag; nothing for scalars), iteratively and at most CONFIG_SMPDFU_CBOR_MAX_DEPTH deep: the head's
  * own container is level 1, tags take no level. Returns 0 or -EINVAL (malformed or truncated, a
  * break inside a definite container, an indefinite map ending after a key, nesting too deep).
  */
-int cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
+int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
 
 /* What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). */
 enum cbor_kind {
@@ -158,9 +158,10 @@ struct cbor_field {
  * On error every `found` is false again but destinations may have been written: treat an error as
  * "nothing decoded". The views returned point into buf.
  */
-int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, size_t nfields);
+int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields,
+			   size_t nfields);
 
 /* True when view holds exactly the text of the NUL-terminated string s. */
-bool cbor_view_eq(struct cbor_view v, const char *s);
+bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s);
 
 #endif /* SMPDFU_CBOR_H */

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_DIGEST_SIZE 32
-#define SHA512_DIGEST_SIZE 64
+#define SMPDFU_SHA256_DIGEST_SIZE 32
+#define SMPDFU_SHA512_DIGEST_SIZE 64
 
 /* Opaque state of one SHA-256 computation; large enough for the backends we port to. */
 struct sha256_ctx {
@@ -19,9 +19,9 @@ struct sha256_ctx {
 };
 
 /* Each returns 0 or -errno (-EIO when the backend fails). */
-int crypto_sha256_init(struct sha256_ctx *ctx);
-int crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
-int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZE]);
+int smpdfu_crypto_sha256_init(struct sha256_ctx *ctx);
+int smpdfu_crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
+int smpdfu_crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE]);
 
 /*
  * SHA-512, for images hashed with it (imgtool --pure, --sha 512) and their 64-byte KEYHASH.
@@ -31,20 +31,21 @@ struct sha512_ctx {
 	_Alignas(16) uint8_t opaque[320];
 };
 
-int crypto_sha512_init(struct sha512_ctx *ctx);
-int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len);
-int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE]);
+int smpdfu_crypto_sha512_init(struct sha512_ctx *ctx);
+int smpdfu_crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len);
+int smpdfu_crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE]);
 
 /*
  * Signature checks (bootloader): 0 when the signature is valid, -EBADMSG when it is not, -EINVAL
  * for a malformed key or signature encoding, -EIO when the backend fails.
  */
 /* ECDSA P-256 over a SHA-256 digest; pub is 04||X||Y (65 bytes), sig is DER. */
-int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-			     const uint8_t *sig_der, size_t sig_len);
+int smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+				    const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+				    const uint8_t *sig_der, size_t sig_len);
 /* Ed25519 over msg (MCUboot signs the 32-byte image hash); pub 32 bytes, sig 64 bytes. */
-int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-			  const uint8_t sig[64]);
+int smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+				 const uint8_t sig[64]);
 
 /*
  * The same check over a message given in pieces: a pure Ed25519 signature (imgtool --pure) covers
@@ -56,9 +57,10 @@ struct ed25519_verify_ctx {
 	_Alignas(16) uint8_t opaque[512];
 };
 
-int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
-				const uint8_t sig[64]);
-int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len);
-int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx);
+int smpdfu_crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				       const uint8_t sig[64]);
+int smpdfu_crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data,
+					size_t len);
+int smpdfu_crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx);
 
 #endif /* SMPDFU_CRYPTO_H */

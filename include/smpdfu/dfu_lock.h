@@ -8,7 +8,7 @@
 #define SMPDFU_DFU_LOCK_H
 
 /* An owner: static storage, one per DFU transport. */
-struct dfu_lock_owner {
+struct smpdfu_dfu_lock_owner {
 	const char *name; /* for logs: "MCUmgr", "Config Channel" */
 	/*
 	 * Called when another owner claims the lock after this one released it, with the new owner;
@@ -16,11 +16,11 @@ struct dfu_lock_owner {
 	 * lock's critical section: it may log and may call the lock (a claim is refused with
 	 * -EPERM, the new owner holding it).
 	 */
-	void (*owner_changed)(const struct dfu_lock_owner *new_owner);
+	void (*owner_changed)(const struct smpdfu_dfu_lock_owner *new_owner);
 };
 
 /* Frees the lock and forgets the previous owner (boot, a simulated reboot, the next test). */
-void dfu_lock_init(void);
+void smpdfu_dfu_lock_init(void);
 
 /*
  * Claims the lock for `owner`. Returns 0 when `owner` holds it afterwards (already holding it
@@ -28,15 +28,15 @@ void dfu_lock_init(void);
  * lock was free and its previous owner is a different one, that owner's owner_changed(owner) is
  * called first. Any context.
  */
-int dfu_lock_claim(const struct dfu_lock_owner *owner);
+int smpdfu_dfu_lock_claim(const struct smpdfu_dfu_lock_owner *owner);
 
 /*
  * Releases the lock held by `owner`, which becomes the previous owner. Returns 0, or -EPERM when
  * `owner` does not hold it (nothing changes). Any context.
  */
-int dfu_lock_release(const struct dfu_lock_owner *owner);
+int smpdfu_dfu_lock_release(const struct smpdfu_dfu_lock_owner *owner);
 
 /* The current owner, or NULL when the lock is free (for logs and tests). Any context. */
-const struct dfu_lock_owner *dfu_lock_owner(void);
+const struct smpdfu_dfu_lock_owner *smpdfu_dfu_lock_owner(void);
 
 #endif /* SMPDFU_DFU_LOCK_H */

@@ -13,24 +13,25 @@
 
 #include <smpdfu/config.h>
 
-struct flash_device;
+struct smpdfu_flash_device;
 
 /* Operations of one flash device. Each returns 0 or -errno; offsets are device offsets. */
-struct flash_device_ops {
-	int (*read)(const struct flash_device *dev, uint32_t off, void *dst, size_t len);
+struct smpdfu_flash_device_ops {
+	int (*read)(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len);
 	/*
 	 * off and len are multiples of write_block; the bytes must be erased, or the data all zeros
 	 * (the bootloader invalidates a trailer's magic so before erasing it). A write block is
 	 * written at most twice between erases: NOR only clears bits, nRF NVMC allows two writes
 	 * of a word, ECC flashes accept an all-zero overwrite.
 	 */
-	int (*program)(const struct flash_device *dev, uint32_t off, const void *src, size_t len);
+	int (*program)(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+		       size_t len);
 	/* off and len are multiples of page_size. */
-	int (*erase)(const struct flash_device *dev, uint32_t off, size_t len);
+	int (*erase)(const struct smpdfu_flash_device *dev, uint32_t off, size_t len);
 };
 
-struct flash_device {
-	const struct flash_device_ops *ops;
+struct smpdfu_flash_device {
+	const struct smpdfu_flash_device_ops *ops;
 	void *ctx;            /* the driver's own state */
 	uint32_t size;        /* bytes */
 	uint32_t page_size;   /* erase unit */
@@ -39,20 +40,20 @@ struct flash_device {
 };
 
 /* Area ids of the flash map (MCUboot's names). */
-enum flash_area_id {
-	FLASH_AREA_BOOTLOADER,
-	FLASH_AREA_IMAGE_PRIMARY,   /* slot 0 */
-	FLASH_AREA_IMAGE_SECONDARY, /* slot 1 */
-	FLASH_AREA_IMAGE_SCRATCH,
-	FLASH_AREA_STORAGE,
-	FLASH_AREA_COUNT
+enum smpdfu_flash_area_id {
+	SMPDFU_FLASH_AREA_BOOTLOADER,
+	SMPDFU_FLASH_AREA_IMAGE_PRIMARY,   /* slot 0 */
+	SMPDFU_FLASH_AREA_IMAGE_SECONDARY, /* slot 1 */
+	SMPDFU_FLASH_AREA_IMAGE_SCRATCH,
+	SMPDFU_FLASH_AREA_STORAGE,
+	SMPDFU_FLASH_AREA_COUNT
 };
 
 /* A named, page-aligned region of a device. */
-struct flash_area {
-	enum flash_area_id id;
+struct smpdfu_flash_area {
+	enum smpdfu_flash_area_id id;
 	const char *label;
-	const struct flash_device *dev;
+	const struct smpdfu_flash_device *dev;
 	uint32_t off;  /* on the device */
 	uint32_t size;
 };
@@ -61,18 +62,19 @@ struct flash_area {
  * Installs the map: `areas` (owned by the caller, alive while the map is used) replaces the
  * previous one. Returns 0, or -EINVAL if an area is not page-aligned or lies outside its device.
  */
-int flash_map_init(const struct flash_area *areas, size_t count);
+int smpdfu_flash_map_init(const struct smpdfu_flash_area *areas, size_t count);
 /* The area with that id, or NULL. */
-const struct flash_area *flash_area_get(enum flash_area_id id);
+const struct smpdfu_flash_area *smpdfu_flash_area_get(enum smpdfu_flash_area_id id);
 
 /* Area-relative access; each checks bounds (-EINVAL) and returns 0 or -errno. */
-int flash_area_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len);
-int flash_area_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len);
-int flash_area_erase(const struct flash_area *fa, uint32_t off, size_t len);
+int smpdfu_flash_area_read(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len);
+int smpdfu_flash_area_program(const struct smpdfu_flash_area *fa, uint32_t off, const void *src,
+			      size_t len);
+int smpdfu_flash_area_erase(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
 /* True when [off, off+len) of the area reads as erased; a read error counts as "not erased". */
-bool flash_area_is_erased(const struct flash_area *fa, uint32_t off, size_t len);
+bool smpdfu_flash_area_is_erased(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
 /* Rounds len up to the area's page size. */
-uint32_t flash_area_align_page(const struct flash_area *fa, uint32_t len);
+uint32_t smpdfu_flash_area_align_page(const struct smpdfu_flash_area *fa, uint32_t len);
 
 /*
  * Streaming writer: accepts data of any length in order, programs it in write-block units and
@@ -80,7 +82,7 @@ uint32_t flash_area_align_page(const struct flash_area *fa, uint32_t len);
  * Pages are erased only when they are not erased already.
  */
 struct stream_writer {
-	const struct flash_area *fa;
+	const struct smpdfu_flash_area *fa;
 	uint32_t written;     /* bytes accepted so far (including those still buffered) */
 	uint32_t erased_upto; /* area offset up to which pages are known erased */
 	uint8_t buf[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
@@ -88,10 +90,10 @@ struct stream_writer {
 };
 
 /* Starts writing at offset 0 of fa. Returns 0, or -EINVAL if the write block is too large. */
-int stream_writer_open(struct stream_writer *sw, const struct flash_area *fa);
+int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa);
 /* Appends data; returns 0, -ENOSPC past the end of the area, or the flash error. */
-int stream_writer_write(struct stream_writer *sw, const void *data, size_t len);
+int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_t len);
 /* Programs a partial last block padded with the erased value. Returns 0 or -errno. */
-int stream_writer_flush(struct stream_writer *sw);
+int smpdfu_stream_writer_flush(struct stream_writer *sw);
 
 #endif /* SMPDFU_FLASH_H */

@@ -14,7 +14,7 @@
 #include <smpdfu/flash.h>
 #include <smpdfu/prot/image.h>
 
-struct image_version {
+struct smpdfu_image_version {
 	uint8_t major;
 	uint8_t minor;
 	uint16_t revision;
@@ -22,29 +22,30 @@ struct image_version {
 };
 
 /* The header fields, decoded to host order. */
-struct image_header {
+struct smpdfu_image_header {
 	uint32_t magic;
 	uint32_t load_addr;
 	uint16_t hdr_size;
 	uint16_t protect_tlv_size;
 	uint32_t img_size;
 	uint32_t flags;
-	struct image_version ver;
+	struct smpdfu_image_version ver;
 };
 
 /* Decodes 32 header bytes (no checks). */
-void image_header_decode(const uint8_t raw[IMAGE_HEADER_SIZE], struct image_header *hdr);
+void smpdfu_image_header_decode(const uint8_t raw[SMPDFU_IMAGE_HEADER_SIZE],
+				struct smpdfu_image_header *hdr);
 
 /*
  * Reads and checks the header at the start of fa: -ENOENT when the magic is absent (empty or
  * foreign slot), -EINVAL when sizes overflow or do not fit the area (hdr_size < 32 too), -EIO on a
  * flash error, else 0.
  */
-int image_read_header(const struct flash_area *fa, struct image_header *hdr);
+int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr);
 
 /* Walks the TLV entries of one image: protected area first, then the unprotected one. */
-struct image_tlv_iter {
-	const struct flash_area *fa;
+struct smpdfu_image_tlv_iter {
+	const struct smpdfu_flash_area *fa;
 	uint32_t prot_end;  /* end of the protected area (== its start when there is none) */
 	uint32_t tlv_end;   /* end of the unprotected area == end of the image */
 	uint32_t pos;       /* next entry header */
@@ -55,43 +56,47 @@ struct image_tlv_iter {
  * Checks the TLV info headers of the image whose header is hdr. Returns 0, -EBADMSG when the
  * TLV area is missing or malformed (bad magic, protected size mismatch, beyond the area), -EIO.
  */
-int image_tlv_iter_begin(struct image_tlv_iter *it, const struct flash_area *fa,
-			 const struct image_header *hdr);
+int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
+				const struct smpdfu_flash_area *fa,
+				const struct smpdfu_image_header *hdr);
 /*
  * Next entry: 1 with type, the area offset of its payload and its length; 0 at the end; -EBADMSG
  * when an entry crosses the end of its area; -EIO.
  */
-int image_tlv_iter_next(struct image_tlv_iter *it, uint16_t *type, uint32_t *off, uint16_t *len);
-/* True when the entry image_tlv_iter_next() returned last lies in the protected area. */
-bool image_tlv_iter_is_protected(const struct image_tlv_iter *it);
+int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type, uint32_t *off,
+			       uint16_t *len);
+/* True when the entry smpdfu_image_tlv_iter_next() returned last lies in the protected area. */
+bool smpdfu_image_tlv_iter_is_protected(const struct smpdfu_image_tlv_iter *it);
 /* Offset just past the last TLV: the image's size on flash. */
-uint32_t image_tlv_end(const struct image_tlv_iter *it);
+uint32_t smpdfu_image_tlv_end(const struct smpdfu_image_tlv_iter *it);
 
 /*
  * The image's SHA-256 TLV (what MCUmgr reports as "hash"): 0; -ENOENT no image; -EBADMSG
  * malformed TLVs, no hash TLV, a hash of the wrong size or more than one; -EIO.
  */
-int image_read_hash(const struct flash_area *fa, struct image_header *hdr,
-		    uint8_t hash[SHA256_DIGEST_SIZE]);
+int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr,
+			   uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE]);
 
 /* A public key the bootloader trusts. */
-enum image_key_type {
+enum smpdfu_image_key_type {
 	IMAGE_KEY_ECDSA_P256, /* signature TLV 0x22 (DER) */
 	IMAGE_KEY_ED25519,    /* signature TLV 0x24 (64 bytes) */
 };
 
-struct image_key {
-	enum image_key_type type;
+struct smpdfu_image_key {
+	enum smpdfu_image_key_type type;
 	const uint8_t *pub;  /* P-256: 65-byte uncompressed point 04||X||Y; Ed25519: 32 bytes */
 	size_t pub_len;
-	uint8_t keyhash[SHA256_DIGEST_SIZE]; /* of the key as imgtool hashes it (KEYHASH TLV) */
+	uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE]; /* of the key as imgtool hashes it (KEYHASH TLV)
+						     */
 };
 
 /* What a full validation found, beyond the header. */
-struct image_validation {
-	struct image_header hdr;
-	uint8_t hash[SHA512_DIGEST_SIZE]; /* the image hash TLV (== the recomputed hash) */
-	uint8_t hash_len; /* SHA256_DIGEST_SIZE (imgtool's default) or SHA512_DIGEST_SIZE */
+struct smpdfu_image_validation {
+	struct smpdfu_image_header hdr;
+	uint8_t hash[SMPDFU_SHA512_DIGEST_SIZE]; /* the image hash TLV (== the recomputed hash) */
+	uint8_t hash_len; /* SMPDFU_SHA256_DIGEST_SIZE (imgtool's default) or
+			     SMPDFU_SHA512_DIGEST_SIZE */
 	bool pure;                  /* signed over the image itself (SIG_PURE, imgtool --pure) */
 	uint32_t size;              /* header + payload + all TLVs: the image's size on flash */
 	bool has_security_counter;
@@ -111,15 +116,16 @@ struct image_validation {
  * -EPERM no valid signature by a trusted key; -ENOTSUP a format this validator does not check
  * (SHA-384, encryption, or what the crypto port lacks); -EIO flash error. out->problem says which.
  */
-int image_validate(const struct flash_area *fa, const struct image_key *keys, size_t key_count,
-		   struct image_validation *out);
+int smpdfu_image_validate(const struct smpdfu_flash_area *fa, const struct smpdfu_image_key *keys,
+			  size_t key_count, struct smpdfu_image_validation *out);
 
 /* <0, 0, >0 like memcmp, on major.minor.revision (and build number when use_build). */
-int image_version_cmp(const struct image_version *a, const struct image_version *b,
-		      bool use_build);
+int smpdfu_image_version_cmp(const struct smpdfu_image_version *a,
+			     const struct smpdfu_image_version *b, bool use_build);
 
 /* "1.2.3", or "1.2.3.4" when the build number is not 0. Longest: 24 chars + NUL. */
-#define IMAGE_VERSION_STR_MAX 25
-void image_version_str(const struct image_version *v, char out[IMAGE_VERSION_STR_MAX]);
+#define SMPDFU_IMAGE_VERSION_STR_MAX 25
+void smpdfu_image_version_str(const struct smpdfu_image_version *v,
+			      char out[SMPDFU_IMAGE_VERSION_STR_MAX]);
 
 #endif /* SMPDFU_IMAGE_H */

@@ -14,7 +14,7 @@
 #include <smpdfu/smp.h>
 
 /* Callback groups: numbered independently of SMP group ids. */
-enum mgmt_cb_groups {
+enum smpdfu_mgmt_cb_groups {
 	MGMT_EVT_GRP_ALL = 0,
 	MGMT_EVT_GRP_SMP = 1,
 	MGMT_EVT_GRP_OS = 2,
@@ -64,35 +64,36 @@ typedef enum mgmt_cb_return (*mgmt_cb_fn)(uint32_t event, enum mgmt_cb_return pr
 					  int32_t *rc, uint16_t *group, bool *abort_more,
 					  void *data, size_t data_size);
 
-struct mgmt_callback {
+struct smpdfu_mgmt_callback {
 	mgmt_cb_fn callback;
 	uint32_t event_id; /* one event, several of one group OR-ed, a group's _ALL, or OP_ALL */
-	struct mgmt_callback *next;
+	struct smpdfu_mgmt_callback *next;
 };
 
 /* Registration: the caller owns cb (static storage). Registering twice is harmless. */
-void mgmt_callback_register(struct mgmt_callback *cb);
-void mgmt_callback_unregister(struct mgmt_callback *cb);
+void smpdfu_mgmt_callback_register(struct smpdfu_mgmt_callback *cb);
+void smpdfu_mgmt_callback_unregister(struct smpdfu_mgmt_callback *cb);
 /* Forgets every callback and unlinks it, as a reboot does (the one reset path runs it). */
-void mgmt_callbacks_reset(void);
+void smpdfu_mgmt_callbacks_reset(void);
 
 /*
  * Calls every callback registered for `event`; returns the first non-OK status with its *err_rc and
  * *err_group (left untouched when everything answered OK).
  */
-enum mgmt_cb_return mgmt_callback_notify(uint32_t event, void *data, size_t data_size,
-					 int32_t *err_rc, uint16_t *err_group);
+enum mgmt_cb_return smpdfu_mgmt_callback_notify(uint32_t event, void *data, size_t data_size,
+						int32_t *err_rc, uint16_t *err_group);
 
 /*
- * Asks the hooks of a vetoable `event`: smp_ok() when none objects, else the status a handler
- * returns for the first objection (its rc, or its group error; EUNKNOWN when it names no rc).
+ * Asks the hooks of a vetoable `event`: smpdfu_smp_ok() when none objects, else the status a
+ * handler returns for the first objection (its rc, or its group error; EUNKNOWN when it names no
+ * rc).
  */
-struct smp_status mgmt_callback_check(uint32_t event, void *data, size_t data_size);
+struct smp_status smpdfu_mgmt_callback_check(uint32_t event, void *data, size_t data_size);
 
 /* ---- Event data ------------------------------------------------------------------------------ */
 
 /* CMD_RECV: {group, id, op}; CMD_STATUS: {group, id, status}; CMD_DONE: {group, id, err}. */
-struct mgmt_evt_op_cmd_arg {
+struct smpdfu_mgmt_evt_op_cmd_arg {
 	uint16_t group;
 	uint8_t id;
 	union {
@@ -108,7 +109,7 @@ enum img_mgmt_id_upload {
 	IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE = 2,
 };
 
-struct img_mgmt_upload_req {
+struct smpdfu_img_mgmt_upload_req {
 	uint32_t image;
 	uint32_t off;
 	uint32_t size;
@@ -117,7 +118,7 @@ struct img_mgmt_upload_req {
 	bool upgrade;
 };
 
-struct img_mgmt_upload_action {
+struct smpdfu_img_mgmt_upload_action {
 	uint32_t size;        /* total image size */
 	uint32_t write_bytes; /* bytes this request writes */
 	int area_id;          /* target flash area */
@@ -127,13 +128,13 @@ struct img_mgmt_upload_action {
 };
 
 /* DFU_CHUNK data. `transport` tells where the request arrived (beyond Zephyr). */
-struct img_mgmt_upload_check {
-	struct img_mgmt_upload_action *action;
-	struct img_mgmt_upload_req *req;
+struct smpdfu_img_mgmt_upload_check {
+	struct smpdfu_img_mgmt_upload_action *action;
+	struct smpdfu_img_mgmt_upload_req *req;
 	enum smp_transport_kind transport;
 };
 
-struct img_mgmt_image_confirmed {
+struct smpdfu_img_mgmt_image_confirmed {
 	uint8_t image;
 };
 
@@ -148,7 +149,7 @@ struct img_mgmt_state_write_check {
 	bool confirm;
 };
 
-struct os_mgmt_reset_data {
+struct smpdfu_os_mgmt_reset_data {
 	bool force;
 };
 

@@ -11,10 +11,10 @@
 #include <smpdfu/config.h>
 
 /* Milliseconds since start, monotonic, wrapping at 2^32. Any context. */
-uint32_t port_uptime_ms(void);
+uint32_t smpdfu_port_uptime_ms(void);
 
 /* Reboots the device. On the simulated device the process restarts; the flash file survives. */
-void port_reboot(void);
+void smpdfu_port_reboot(void);
 
 enum port_log_level { PORT_LOG_ERR, PORT_LOG_WRN, PORT_LOG_INF, PORT_LOG_DBG };
 
@@ -23,15 +23,15 @@ enum port_log_level { PORT_LOG_ERR, PORT_LOG_WRN, PORT_LOG_INF, PORT_LOG_DBG };
  * library calls it through the LOG_* macros of its private log.h, whose level is fixed at
  * compile time (CONFIG_LOG_DEFAULT_LEVEL and the CONFIG_*_LOG_LEVEL options).
  */
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Called on a broken programmer contract; never returns. */
-_Noreturn void port_assert_fail(const char *file, int line);
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line);
 
 /* Nestable critical section: returns a key for the matching exit. */
-unsigned int port_critical_enter(void);
-void port_critical_exit(unsigned int key);
+unsigned int smpdfu_port_critical_enter(void);
+void smpdfu_port_critical_exit(unsigned int key);
 
 /* The file's name without its directory: enough to find the line, and 20 bytes less per file. */
 #ifdef __FILE_NAME__
@@ -44,7 +44,7 @@ void port_critical_exit(unsigned int key);
 #define PORT_ASSERT(cond)                                                                          \
 	do {                                                                                       \
 		if (CONFIG_ASSERT && !(cond)) {                                                    \
-			port_assert_fail(PORT_ASSERT_FILE, __LINE__);                              \
+			smpdfu_port_assert_fail(PORT_ASSERT_FILE, __LINE__);                       \
 		}                                                                                  \
 	} while (0)
 

@@ -33,14 +33,15 @@ enum smp_transport_kind {
 	(SMP_PEER_ADDR_SIZE_UDP > SMP_PEER_ADDR_SIZE_BT ? SMP_PEER_ADDR_SIZE_UDP                  \
 							 : SMP_PEER_ADDR_SIZE_BT)
 
-struct smp_transport {
+struct smpdfu_smp_transport {
 	const char *name;
 	enum smp_transport_kind kind;
 	/*
 	 * Sends one response packet to `peer` (the address stored with the request). Called from
 	 * the processing context; data is only valid during the call. Returns 0 or -errno.
 	 */
-	int (*send)(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data, size_t len);
+	int (*send)(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+		    size_t len);
 	void *ctx;
 };
 
@@ -51,7 +52,7 @@ struct smp_transport {
 struct smp_buf {
 	uint8_t data[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 	size_t len;
-	struct smp_transport *tp;
+	struct smpdfu_smp_transport *tp;
 	struct smp_buf *next;
 #if SMP_PEER_ADDR_SIZE > 0
 	uint8_t peer[SMP_PEER_ADDR_SIZE];
@@ -59,7 +60,7 @@ struct smp_buf {
 };
 
 /* The sender's bytes of a received buffer (SMP_PEER_ADDR_SIZE of them), or NULL without any. */
-static inline uint8_t *smp_buf_peer(struct smp_buf *b)
+static inline uint8_t *smpdfu_smp_buf_peer(struct smp_buf *b)
 {
 #if SMP_PEER_ADDR_SIZE > 0
 	return b->peer;
@@ -70,23 +71,23 @@ static inline uint8_t *smp_buf_peer(struct smp_buf *b)
 }
 
 /* Resets the pool, the queue, the registered groups and the upload-independent server state. */
-void smp_server_init(void);
+void smpdfu_smp_server_init(void);
 /*
  * A free buffer for a request, or NULL when only one is left: the last of the
  * CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT buffers is kept for answers. Any context.
  */
-struct smp_buf *smp_buf_alloc(void);
-void smp_buf_free(struct smp_buf *b);
-size_t smp_buf_free_count(void);
+struct smp_buf *smpdfu_smp_buf_alloc(void);
+void smpdfu_smp_buf_free(struct smp_buf *b);
+size_t smpdfu_smp_buf_free_count(void);
 /* Queues a received unit (one or more SMP packets); the queue owns b from now on. Any context. */
-void smp_rx_submit(struct smp_buf *b);
+void smpdfu_smp_rx_submit(struct smp_buf *b);
 /* Processing context: handles the oldest queued unit and frees it. False: the queue was empty. */
-bool smp_rx_process_one(void);
+bool smpdfu_smp_rx_process_one(void);
 
 /*
- * Says whether a queued unit is to be discarded; arg is the one given to smp_rx_discard(). It runs
- * inside the pool's critical section (interrupts may be off), so it must be short and must not
- * call any smp_buf_* or smp_rx_* function.
+ * Says whether a queued unit is to be discarded; arg is the one given to smpdfu_smp_rx_discard().
+ * It runs inside the pool's critical section (interrupts may be off), so it must be short and must
+ * not call any smp_buf_* or smp_rx_* function.
  */
 typedef bool (*smp_rx_match_fn)(const struct smp_buf *b, void *arg);
 
@@ -94,19 +95,20 @@ typedef bool (*smp_rx_match_fn)(const struct smp_buf *b, void *arg);
  * Removes from the receive queue every unit that arrived through tp and for which match(b, arg)
  * says so (match NULL: every unit of tp), and frees each back to the pool; the other units keep
  * their order. For a transport whose client went away, so that what it asked for does not take
- * effect later. A unit smp_rx_process_one() has already taken is not in the queue and runs to its
- * end. Returns how many units were discarded. Any context.
+ * effect later. A unit smpdfu_smp_rx_process_one() has already taken is not in the queue and runs
+ * to its end. Returns how many units were discarded. Any context.
  */
-size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, void *arg);
+size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match_fn match,
+			     void *arg);
 
 /*
  * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
- * through tp; the responses are built in a buffer of the pool (the one smp_buf_alloc() leaves
- * free; a caller that took it too gets the unit dropped unanswered, as Zephyr drops it). The
- * building block of smp_rx_process_one(), public for tests and fuzzing.
+ * through tp; the responses are built in a buffer of the pool (the one smpdfu_smp_buf_alloc()
+ * leaves free; a caller that took it too gets the unit dropped unanswered, as Zephyr drops it). The
+ * building block of smpdfu_smp_rx_process_one(), public for tests and fuzzing.
  */
-void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req,
-		      size_t len);
+void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
+			     const uint8_t *req, size_t len);
 
 /* ---- Groups and handlers ----------------------------------------------------------------- */
 
@@ -126,55 +128,55 @@ struct smp_status {
  * status is the answer. Called only with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE (without it the
  * reasons are compiled away); processing context.
  */
-void smp_status_explain(const char *rsn);
+void smpdfu_smp_status_explain(const char *rsn);
 
-static inline struct smp_status smp_ok(void)
+static inline struct smp_status smpdfu_smp_ok(void)
 {
 	return (struct smp_status){ MGMT_ERR_EOK };
 }
 
-static inline struct smp_status smp_err(uint16_t rc, const char *rsn)
+static inline struct smp_status smpdfu_smp_err(uint16_t rc, const char *rsn)
 {
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
-		smp_status_explain(rsn);
+		smpdfu_smp_status_explain(rsn);
 	}
 	return (struct smp_status){ rc };
 }
 
-static inline struct smp_status smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
+static inline struct smp_status smpdfu_smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
 {
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
-		smp_status_explain(rsn);
+		smpdfu_smp_status_explain(rsn);
 	}
 	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
 }
 
-static inline bool smp_status_is_ok(struct smp_status s)
+static inline bool smpdfu_smp_status_is_ok(struct smp_status s)
 {
 	return s.code == MGMT_ERR_EOK;
 }
 
-static inline uint16_t smp_status_rc(struct smp_status s)
+static inline uint16_t smpdfu_smp_status_rc(struct smp_status s)
 {
 	return (uint16_t)s.code;
 }
 
-static inline bool smp_status_is_group_err(struct smp_status s)
+static inline bool smpdfu_smp_status_is_group_err(struct smp_status s)
 {
 	return (s.code & SMP_STATUS_GROUP_ERR) != 0;
 }
 
-static inline uint16_t smp_status_group(struct smp_status s)
+static inline uint16_t smpdfu_smp_status_group(struct smp_status s)
 {
 	return (uint16_t)((s.code >> 16) & 0x7fffu);
 }
 
 /* One request as a handler sees it. */
 struct smp_request {
-	const struct smp_hdr *hdr;
+	const struct smpdfu_smp_hdr *hdr;
 	struct cbor_view payload;      /* the CBOR map of the request (may be empty) */
 	struct cbor_writer *rsp;       /* positioned inside the response's top-level map */
-	const struct smp_transport *tp; /* where the request came from */
+	const struct smpdfu_smp_transport *tp; /* where the request came from */
 	const uint8_t *peer;            /* who sent it (SMP_PEER_ADDR_SIZE bytes), or NULL */
 };
 
@@ -196,6 +198,6 @@ struct smp_group {
 };
 
 /* Adds a group (caller-owned, static). Registering an id twice is a programmer error. */
-void smp_group_register(struct smp_group *g);
+void smpdfu_smp_group_register(struct smp_group *g);
 
 #endif /* SMPDFU_SMP_H */

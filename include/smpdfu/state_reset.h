@@ -10,7 +10,8 @@
 /*
  * Returns every module of the core that the configuration has to the state it has at power-on,
  * before main: no flash map, no group or hook registered, no timer armed, no upload, event or
- * lock. The application's app_state_reset() calls it first. Main context, nothing else running.
+ * lock. The application's smpdfu_app_state_reset() calls it first. Main context, nothing else
+ * running.
  */
 void smpdfu_state_reset(void);
 

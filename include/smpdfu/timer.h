@@ -17,15 +17,15 @@ struct sys_timer {
 };
 
 /* (Re)arms t to expire delay_ms from now. Main context. */
-void sys_timer_start(struct sys_timer *t, uint32_t delay_ms);
+void smpdfu_sys_timer_start(struct sys_timer *t, uint32_t delay_ms);
 /* Disarms t; harmless when it is not armed. */
-void sys_timer_stop(struct sys_timer *t);
-bool sys_timer_is_armed(const struct sys_timer *t);
+void smpdfu_sys_timer_stop(struct sys_timer *t);
+bool smpdfu_sys_timer_is_armed(const struct sys_timer *t);
 /* Runs the callbacks of every expired timer (each disarmed before its callback). */
-void sys_timers_process(void);
+void smpdfu_sys_timers_process(void);
 /* Milliseconds until the next deadline (0 if one is due), or -1 when no timer is armed. */
-int32_t sys_timers_next_ms(void);
+int32_t smpdfu_sys_timers_next_ms(void);
 /* Forgets every timer (a simulated reboot). */
-void sys_timers_reset(void);
+void smpdfu_sys_timers_reset(void);
 
 #endif /* SMPDFU_TIMER_H */

@@ -22,14 +22,14 @@ unsigned int __atomic_exchange_4(volatile void *mem, unsigned int value, int ord
 	do {                                                                                       \
 		volatile type *m = (mem);                                                          \
 		type *e = (expected);                                                              \
-		unsigned int key = port_critical_enter();                                          \
+		unsigned int key = smpdfu_port_critical_enter();                                   \
 		bool equal = *m == *e;                                                             \
 		if (equal) {                                                                       \
 			*m = (desired);                                                            \
 		} else {                                                                           \
 			*e = *m;                                                                   \
 		}                                                                                  \
-		port_critical_exit(key);                                                           \
+		smpdfu_port_critical_exit(key);                                                    \
 		return equal;                                                                      \
 	} while (0)
 
@@ -54,23 +54,23 @@ bool __atomic_compare_exchange_4(volatile void *mem, void *expected, unsigned in
 uint8_t __atomic_exchange_1(volatile void *mem, uint8_t value, int order)
 {
 	volatile uint8_t *m = mem;
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	uint8_t old = *m;
 
 	(void)order;
 	*m = value;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return old;
 }
 
 unsigned int __atomic_exchange_4(volatile void *mem, unsigned int value, int order)
 {
 	volatile unsigned int *m = mem;
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	unsigned int old = *m;
 
 	(void)order;
 	*m = value;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return old;
 }

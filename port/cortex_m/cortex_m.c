@@ -18,7 +18,7 @@
 #define AIRCR_VECTKEY (0x05FAu << 16)
 #define AIRCR_SYSRESETREQ (1u << 2)
 
-unsigned int port_critical_enter(void)
+unsigned int smpdfu_port_critical_enter(void)
 {
 	unsigned int primask;
 
@@ -27,7 +27,7 @@ unsigned int port_critical_enter(void)
 	return primask;
 }
 
-void port_critical_exit(unsigned int key)
+void smpdfu_port_critical_exit(unsigned int key)
 {
 	__asm volatile("msr primask, %0" : : "r"(key) : "memory");
 }
@@ -41,7 +41,7 @@ _Noreturn void cortex_m_system_reset(void)
 	}
 }
 
-void port_reboot(void)
+void smpdfu_port_reboot(void)
 {
 	/* The deepest the image ever went: read by the size report (bench/footprint.sh). */
 	LOG_INF("rebooting; stack high-water %u of %u bytes",
@@ -49,7 +49,7 @@ void port_reboot(void)
 	cortex_m_system_reset();
 }
 
-_Noreturn void port_assert_fail(const char *file, int line)
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line)
 {
 	LOG_ERR("assertion failed at %s:%d", file, line);
 	cortex_m_system_reset();

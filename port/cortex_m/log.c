@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * port_log() for a firmware image: each line is formatted into one bounded buffer and written to
- * the console in one piece ("I: boot: booting slot 0", as Zephyr's minimal log mode prints), so a
- * host's SMP client can skip it as console text between frames.
+ * smpdfu_port_log() for a firmware image: each line is formatted into one bounded buffer and
+ * written to the console in one piece ("I: boot: booting slot 0", as Zephyr's minimal log mode
+ * prints), so a host's SMP client can skip it as console text between frames.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 /* Longer lines are cut; the end of line is always written. */
 #define LOG_LINE_MAX 128
 
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	static const char level_tag[] = { 'E', 'W', 'I', 'D' };
 	char line[LOG_LINE_MAX];

@@ -23,14 +23,15 @@ static void wait_ready(void)
 	}
 }
 
-static int nvmc_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int nvmc_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	(void)dev;
 	memcpy(dst, (const void *)(uintptr_t)(CONFIG_FLASH_BASE_ADDRESS + off), len);
 	return 0;
 }
 
-static int nvmc_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int nvmc_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+			size_t len)
 {
 	const uint8_t *p = src;
 
@@ -52,7 +53,7 @@ static int nvmc_program(const struct flash_device *dev, uint32_t off, const void
 	return 0;
 }
 
-static int nvmc_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int nvmc_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	(void)dev;
 	if (off % CONFIG_SMPDFU_FLASH_PAGE_SIZE != 0 || len % CONFIG_SMPDFU_FLASH_PAGE_SIZE != 0) {
@@ -69,13 +70,13 @@ static int nvmc_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	return 0;
 }
 
-static const struct flash_device_ops nvmc_ops = {
+static const struct smpdfu_flash_device_ops nvmc_ops = {
 	.read = nvmc_read,
 	.program = nvmc_program,
 	.erase = nvmc_erase,
 };
 
-const struct flash_device nrf_nvmc_flash = {
+const struct smpdfu_flash_device nrf_nvmc_flash = {
 	.ops = &nvmc_ops,
 	.ctx = NULL,
 	.size = FLASH_BYTES,

@@ -9,7 +9,7 @@
 #include <smpdfu/flash.h>
 
 /* The device: the whole internal flash, pages and size from <smpdfu/config.h>. */
-extern const struct flash_device nrf_nvmc_flash;
+extern const struct smpdfu_flash_device nrf_nvmc_flash;
 
 /*
  * True when the part's FICR agrees with the configured page size and flash size: a build for the

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * port_uptime_ms() on TIMER0, counting microseconds in 32 bits (it wraps after 71 minutes). Each
- * call adds the time since the previous one, so the milliseconds run on past the wrap as long as
- * something asks at least once an hour, which the main loop does all the time.
+ * smpdfu_port_uptime_ms() on TIMER0, counting microseconds in 32 bits (it wraps after 71 minutes).
+ * Each call adds the time since the previous one, so the milliseconds run on past the wrap as long
+ * as something asks at least once an hour, which the main loop does all the time.
  */
 #include <stdbool.h>
 
@@ -15,9 +15,9 @@ static uint32_t last_us;
 static uint32_t uptime_ms;
 static uint32_t carry_us; /* below one millisecond, not yet counted */
 
-uint32_t port_uptime_ms(void)
+uint32_t smpdfu_port_uptime_ms(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	uint32_t now;
 
 	if (!running) {
@@ -35,6 +35,6 @@ uint32_t port_uptime_ms(void)
 	uptime_ms += carry_us / 1000u;
 	carry_us %= 1000u;
 	now = uptime_ms;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return now;
 }

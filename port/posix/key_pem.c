@@ -34,7 +34,7 @@ static const uint8_t spki_ed25519_prefix[] = {
 	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 };
 
-int key_pem_spki(enum image_key_type type, const uint8_t *pub, size_t pub_len, uint8_t *out,
+int key_pem_spki(enum smpdfu_image_key_type type, const uint8_t *pub, size_t pub_len, uint8_t *out,
 		 size_t cap)
 {
 	const uint8_t *prefix = type == IMAGE_KEY_ED25519 ? spki_ed25519_prefix : spki_p256_prefix;
@@ -53,8 +53,8 @@ int key_pem_spki(enum image_key_type type, const uint8_t *pub, size_t pub_len, u
 	return (int)(prefix_len + pub_len);
 }
 
-int key_pem_keyhash(enum image_key_type type, const uint8_t *pub, size_t pub_len,
-		    uint8_t keyhash[SHA256_DIGEST_SIZE])
+int key_pem_keyhash(enum smpdfu_image_key_type type, const uint8_t *pub, size_t pub_len,
+		    uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	uint8_t spki[128];
 	struct sha256_ctx ctx;
@@ -63,14 +63,15 @@ int key_pem_keyhash(enum image_key_type type, const uint8_t *pub, size_t pub_len
 	if (len < 0) {
 		return len;
 	}
-	if (crypto_sha256_init(&ctx) < 0 || crypto_sha256_update(&ctx, spki, (size_t)len) < 0 ||
-	    crypto_sha256_final(&ctx, keyhash) < 0) {
+	if (smpdfu_crypto_sha256_init(&ctx) < 0 ||
+	    smpdfu_crypto_sha256_update(&ctx, spki, (size_t)len) < 0 ||
+	    smpdfu_crypto_sha256_final(&ctx, keyhash) < 0) {
 		return -EIO;
 	}
 	return 0;
 }
 
-void key_pem_to_image_key(const struct key_pem *key, struct image_key *out)
+void key_pem_to_image_key(const struct key_pem *key, struct smpdfu_image_key *out)
 {
 	out->type = key->type;
 	out->pub = key->pub;
@@ -78,7 +79,7 @@ void key_pem_to_image_key(const struct key_pem *key, struct image_key *out)
 	memcpy(out->keyhash, key->keyhash, sizeof(out->keyhash));
 }
 
-const char *key_pem_type_name(enum image_key_type type)
+const char *key_pem_type_name(enum smpdfu_image_key_type type)
 {
 	return type == IMAGE_KEY_ED25519 ? "ed25519" : "ecdsa-p256";
 }

@@ -17,12 +17,12 @@
 #define KEY_PEM_PRIV_SIZE 32 /* P-256 scalar or Ed25519 seed */
 
 struct key_pem {
-	enum image_key_type type;
+	enum smpdfu_image_key_type type;
 	uint8_t pub[KEY_PEM_PUB_MAX];
 	size_t pub_len;
 	bool has_priv;
 	uint8_t priv[KEY_PEM_PRIV_SIZE];
-	uint8_t keyhash[SHA256_DIGEST_SIZE]; /* SHA-256 of the DER SubjectPublicKeyInfo */
+	uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE]; /* SHA-256 of the DER SubjectPublicKeyInfo */
 };
 
 /*
@@ -42,17 +42,17 @@ int key_pem_load(const char *path, struct key_pem *key, const char **why);
  * The DER SubjectPublicKeyInfo of a public key (what imgtool hashes for KEYHASH): writes at most
  * cap bytes to out and returns the length, or -EINVAL for a key of the wrong length, -ENOSPC.
  */
-int key_pem_spki(enum image_key_type type, const uint8_t *pub, size_t pub_len, uint8_t *out,
+int key_pem_spki(enum smpdfu_image_key_type type, const uint8_t *pub, size_t pub_len, uint8_t *out,
 		 size_t cap);
 
 /* Fills keyhash from the public key. 0, -EINVAL, -EIO. */
-int key_pem_keyhash(enum image_key_type type, const uint8_t *pub, size_t pub_len,
-		    uint8_t keyhash[SHA256_DIGEST_SIZE]);
+int key_pem_keyhash(enum smpdfu_image_key_type type, const uint8_t *pub, size_t pub_len,
+		    uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE]);
 
 /* The trusted-key view the validator takes; its pub points into key, which must outlive it. */
-void key_pem_to_image_key(const struct key_pem *key, struct image_key *out);
+void key_pem_to_image_key(const struct key_pem *key, struct smpdfu_image_key *out);
 
 /* "ecdsa-p256" or "ed25519", as imgtool names the key types. */
-const char *key_pem_type_name(enum image_key_type type);
+const char *key_pem_type_name(enum smpdfu_image_key_type type);
 
 #endif /* KEY_PEM_H */

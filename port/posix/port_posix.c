@@ -34,7 +34,7 @@ static uint64_t monotonic_ms(void)
 
 	/* CLOCK_MONOTONIC cannot fail with a valid pointer on Linux; a failure is a broken host. */
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-		port_assert_fail(__FILE__, __LINE__);
+		smpdfu_port_assert_fail(__FILE__, __LINE__);
 	}
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
@@ -53,12 +53,12 @@ static uint64_t uptime64_ms(void)
 	return now - start;
 }
 
-uint32_t port_uptime_ms(void)
+uint32_t smpdfu_port_uptime_ms(void)
 {
 	return (uint32_t)uptime64_ms();
 }
 
-void port_reboot(void)
+void smpdfu_port_reboot(void)
 {
 	reboot_requested = true;
 }
@@ -91,7 +91,7 @@ int posix_log_level_parse(const char *name, enum port_log_level *level)
 	return -EINVAL;
 }
 
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	/* Long enough for any line we log; a longer one is cut, never split across lines. */
 	char line[512];
@@ -124,7 +124,7 @@ out:
 	errno = saved_errno;
 }
 
-_Noreturn void port_assert_fail(const char *file, int line)
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line)
 {
 	fprintf(stderr, "ASSERTION FAILED at %s:%d\n", file, line);
 	fflush(NULL);
@@ -136,12 +136,12 @@ _Noreturn void port_assert_fail(const char *file, int line)
  * what remains is checking that enters and exits pair up, which catches the same bugs as on a
  * device (an early return that skips the exit).
  */
-unsigned int port_critical_enter(void)
+unsigned int smpdfu_port_critical_enter(void)
 {
 	return critical_depth++;
 }
 
-void port_critical_exit(unsigned int key)
+void smpdfu_port_critical_exit(unsigned int key)
 {
 	PORT_ASSERT(critical_depth > 0 && key == critical_depth - 1);
 	critical_depth = key;

@@ -16,7 +16,7 @@ void posix_log_set_level(enum port_log_level level);
 /* Parses "err", "wrn", "inf" or "dbg" into *level. Returns 0, or -EINVAL for anything else. */
 int posix_log_level_parse(const char *name, enum port_log_level *level);
 
-/* True once port_reboot() was called; the main loop then restarts the process. */
+/* True once smpdfu_port_reboot() was called; the main loop then restarts the process. */
 bool posix_reboot_requested(void);
 
 #endif /* PORT_POSIX_H */

@@ -173,7 +173,7 @@ int serial_pty_open(struct serial_pty *sp, const char *link, const char *banner)
 		}
 		sp->link = link;
 	}
-	smp_serial_transport_init(&sp->st, pty_write, sp);
+	smpdfu_smp_serial_transport_init(&sp->st, pty_write, sp);
 	rc = write_banner(sp, banner);
 	if (rc < 0) {
 		goto out_close;
@@ -214,7 +214,7 @@ void serial_pty_close(struct serial_pty *sp, bool remove_link)
 	if (remove_link && sp->link != NULL && link_points_here(sp)) {
 		unlink(sp->link);
 	}
-	smp_serial_rx_reset(&sp->st.rx);
+	smpdfu_smp_serial_rx_reset(&sp->st.rx);
 	close(sp->slave);
 	close(sp->master);
 	sp->slave = -1;
@@ -232,7 +232,7 @@ int serial_pty_read(struct serial_pty *sp)
 		int err;
 
 		if (n > 0) {
-			smp_serial_transport_rx(&sp->st, chunk, (size_t)n);
+			smpdfu_smp_serial_transport_rx(&sp->st, chunk, (size_t)n);
 			total += (size_t)n;
 			continue;
 		}

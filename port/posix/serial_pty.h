@@ -28,11 +28,11 @@ struct serial_pty {
 
 /*
  * Creates a pseudo-terminal in raw mode (no echo, no line editing, no CR/LF translation), makes
- * the master non-blocking, sets up the SMP serial transport on it (call after smp_server_init())
- * and writes `banner` (console text, may be NULL) to it. With link not NULL, also points the
- * symlink `link` at the slave, replacing an older symlink there atomically. Returns 0; -EEXIST
- * when link exists and is not a symlink; or the failing call's -errno. On failure nothing stays
- * open.
+ * the master non-blocking, sets up the SMP serial transport on it (call after
+ * smpdfu_smp_server_init()) and writes `banner` (console text, may be NULL) to it. With link not
+ * NULL, also points the symlink `link` at the slave, replacing an older symlink there atomically.
+ * Returns 0; -EEXIST when link exists and is not a symlink; or the failing call's -errno. On
+ * failure nothing stays open.
  */
 int serial_pty_open(struct serial_pty *sp, const char *link, const char *banner);
 

@@ -128,7 +128,7 @@ out_close:
 	return rc;
 }
 
-static int udp_send(struct smp_transport *tp, const uint8_t *peer_bytes, const uint8_t *data,
+static int udp_send(struct smpdfu_smp_transport *tp, const uint8_t *peer_bytes, const uint8_t *data,
 		    size_t len)
 {
 	struct udp_transport *ut = tp->ctx;
@@ -244,7 +244,7 @@ int udp_transport_read(struct udp_transport *ut, size_t index)
 	}
 
 	for (;;) {
-		struct smp_buf *b = smp_buf_alloc();
+		struct smp_buf *b = smpdfu_smp_buf_alloc();
 		struct udp_peer peer = { 0 };
 		struct iovec iov;
 		struct msghdr msg = { 0 };
@@ -266,7 +266,7 @@ int udp_transport_read(struct udp_transport *ut, size_t index)
 		if (n < 0) {
 			int err = errno;
 
-			smp_buf_free(b);
+			smpdfu_smp_buf_free(b);
 			if (err == EINTR || err == ECONNREFUSED) {
 				continue;
 			}
@@ -281,11 +281,11 @@ int udp_transport_read(struct udp_transport *ut, size_t index)
 			ut->truncated++;
 			LOG_WRN("dropped a %zd-byte datagram: buffers hold %zu bytes", n,
 				sizeof(b->data));
-			smp_buf_free(b);
+			smpdfu_smp_buf_free(b);
 			continue;
 		}
 		if (n == 0) {
-			smp_buf_free(b);
+			smpdfu_smp_buf_free(b);
 			continue;
 		}
 		peer.sock = (uint8_t)index;
@@ -294,7 +294,7 @@ int udp_transport_read(struct udp_transport *ut, size_t index)
 		memcpy(b->peer, &peer, sizeof(peer));
 		b->len = (size_t)n;
 		b->tp = &ut->smp;
-		smp_rx_submit(b);
+		smpdfu_smp_rx_submit(b);
 		submitted++;
 	}
 	return submitted;

@@ -17,7 +17,7 @@
 #define UDP_TRANSPORT_MAX_SOCKETS 4
 
 struct udp_transport {
-	struct smp_transport smp; /* what the SMP core sees; smp.ctx points back here */
+	struct smpdfu_smp_transport smp; /* what the SMP core sees; smp.ctx points back here */
 	int fds[UDP_TRANSPORT_MAX_SOCKETS];
 	size_t fd_count;
 	uint16_t port;       /* the bound port: the kernel's choice when 0 was asked for */
@@ -41,10 +41,10 @@ void udp_transport_close(struct udp_transport *ut);
 
 /*
  * Reads the datagrams waiting on socket `index` and submits each to the SMP receive queue, for as
- * long as smp_buf_alloc() gives buffers. What does not fit the pool stays in the kernel queue, so
- * poll() reports the socket readable again once processing has freed buffers. Datagrams larger
- * than a buffer are dropped and logged. Returns the number of units submitted, or -errno when the
- * socket failed. Main loop context.
+ * long as smpdfu_smp_buf_alloc() gives buffers. What does not fit the pool stays in the kernel
+ * queue, so poll() reports the socket readable again once processing has freed buffers. Datagrams
+ * larger than a buffer are dropped and logged. Returns the number of units submitted, or -errno
+ * when the socket failed. Main loop context.
  */
 int udp_transport_read(struct udp_transport *ut, size_t index);
 

@@ -37,14 +37,14 @@ _Static_assert(sizeof(wc_Sha256) <= sizeof(((struct sha256_ctx *)0)->opaque),
 	       "wc_Sha256 must fit struct sha256_ctx: enlarge its opaque");
 _Static_assert(alignof(wc_Sha256) <= alignof(struct sha256_ctx),
 	       "struct sha256_ctx must be aligned as wc_Sha256 needs");
-_Static_assert(SHA256_DIGEST_SIZE == WC_SHA256_DIGEST_SIZE, "digest sizes disagree");
+_Static_assert(SMPDFU_SHA256_DIGEST_SIZE == WC_SHA256_DIGEST_SIZE, "digest sizes disagree");
 
 static wc_Sha256 *state_of(struct sha256_ctx *ctx)
 {
 	return (wc_Sha256 *)(void *)ctx->opaque;
 }
 
-int crypto_sha256_init(struct sha256_ctx *ctx)
+int smpdfu_crypto_sha256_init(struct sha256_ctx *ctx)
 {
 	if (wc_InitSha256(state_of(ctx)) != 0) {
 		return -EIO;
@@ -52,7 +52,7 @@ int crypto_sha256_init(struct sha256_ctx *ctx)
 	return 0;
 }
 
-int crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
+int smpdfu_crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
 	wc_Sha256 *sha = state_of(ctx);
 	const uint8_t *p = data;
@@ -70,7 +70,7 @@ int crypto_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 	return 0;
 }
 
-int crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_SIZE])
+int smpdfu_crypto_sha256_final(struct sha256_ctx *ctx, uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	wc_Sha256 *sha = state_of(ctx);
 	int rc = wc_Sha256Final(sha, digest);
@@ -85,19 +85,19 @@ _Static_assert(sizeof(wc_Sha512) <= sizeof(((struct sha512_ctx *)0)->opaque),
 	       "wc_Sha512 must fit struct sha512_ctx: enlarge its opaque");
 _Static_assert(alignof(wc_Sha512) <= alignof(struct sha512_ctx),
 	       "struct sha512_ctx must be aligned as wc_Sha512 needs");
-_Static_assert(SHA512_DIGEST_SIZE == WC_SHA512_DIGEST_SIZE, "digest sizes disagree");
+_Static_assert(SMPDFU_SHA512_DIGEST_SIZE == WC_SHA512_DIGEST_SIZE, "digest sizes disagree");
 
 static wc_Sha512 *state512_of(struct sha512_ctx *ctx)
 {
 	return (wc_Sha512 *)(void *)ctx->opaque;
 }
 
-int crypto_sha512_init(struct sha512_ctx *ctx)
+int smpdfu_crypto_sha512_init(struct sha512_ctx *ctx)
 {
 	return wc_InitSha512(state512_of(ctx)) == 0 ? 0 : -EIO;
 }
 
-int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
+int smpdfu_crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
 {
 	wc_Sha512 *sha = state512_of(ctx);
 	const uint8_t *p = data;
@@ -114,7 +114,7 @@ int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
 	return 0;
 }
 
-int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE])
+int smpdfu_crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE])
 {
 	wc_Sha512 *sha = state512_of(ctx);
 	int rc = wc_Sha512Final(sha, digest);
@@ -123,13 +123,13 @@ int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZ
 	return rc == 0 ? 0 : -EIO;
 }
 #else
-int crypto_sha512_init(struct sha512_ctx *ctx)
+int smpdfu_crypto_sha512_init(struct sha512_ctx *ctx)
 {
 	(void)ctx;
 	return -ENOTSUP; /* this build has no SHA-512: such images are refused with that reason */
 }
 
-int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
+int smpdfu_crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
 {
 	(void)ctx;
 	(void)data;
@@ -137,7 +137,7 @@ int crypto_sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
 	return -ENOTSUP;
 }
 
-int crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SHA512_DIGEST_SIZE])
+int smpdfu_crypto_sha512_final(struct sha512_ctx *ctx, uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE])
 {
 	(void)ctx;
 	(void)digest;
@@ -249,8 +249,9 @@ static int der_check_signature(const uint8_t *sig, size_t sig_len, uint8_t r[P25
 	return 0;
 }
 
-int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-			     const uint8_t *sig_der, size_t sig_len)
+int smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+				    const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+				    const uint8_t *sig_der, size_t sig_len)
 {
 	uint8_t r[P256_SCALAR_SIZE];
 	uint8_t s[P256_SCALAR_SIZE];
@@ -278,7 +279,7 @@ int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_
 		rc = -EINVAL;
 		goto out_free;
 	}
-	if (wc_ecc_verify_hash(sig_der, (word32)seq_len, digest, SHA256_DIGEST_SIZE, &valid,
+	if (wc_ecc_verify_hash(sig_der, (word32)seq_len, digest, SMPDFU_SHA256_DIGEST_SIZE, &valid,
 			       &key) != 0) {
 		/* The inputs were checked above: what is left is the library failing. */
 		rc = -EIO;
@@ -291,8 +292,9 @@ out_free:
 	return rc;
 }
 #else
-int crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-			     const uint8_t *sig_der, size_t sig_len)
+int smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+				    const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+				    const uint8_t *sig_der, size_t sig_len)
 {
 	(void)pub;
 	(void)digest;
@@ -322,8 +324,8 @@ static bool ed25519_scalar_is_canonical(const uint8_t v[32])
 	return false;
 }
 
-int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-			  const uint8_t sig[64])
+int smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+				 const uint8_t sig[64])
 {
 	ed25519_key key;
 	int valid = 0;
@@ -360,8 +362,8 @@ out_free:
 	return rc;
 }
 #else
-int crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-			  const uint8_t sig[64])
+int smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+				 const uint8_t sig[64])
 {
 	(void)pub;
 	(void)msg;
@@ -388,8 +390,8 @@ static struct ed25519_stream *stream_of(struct ed25519_verify_ctx *ctx)
 	return (struct ed25519_stream *)(void *)ctx->opaque;
 }
 
-int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
-				const uint8_t sig[64])
+int smpdfu_crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				       const uint8_t sig[64])
 {
 	struct ed25519_stream *s = stream_of(ctx);
 
@@ -413,7 +415,8 @@ int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pu
 	return 0;
 }
 
-int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len)
+int smpdfu_crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data,
+					size_t len)
 {
 	struct ed25519_stream *s = stream_of(ctx);
 	const uint8_t *p = data;
@@ -430,7 +433,7 @@ int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *dat
 	return 0;
 }
 
-int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
+int smpdfu_crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
 {
 	struct ed25519_stream *s = stream_of(ctx);
 	int valid = 0;
@@ -443,8 +446,8 @@ int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
 	return rc == 0 && valid == 1 ? 0 : -EBADMSG;
 }
 #else
-int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
-				const uint8_t sig[64])
+int smpdfu_crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pub[32],
+				       const uint8_t sig[64])
 {
 	(void)ctx;
 	(void)pub;
@@ -452,7 +455,8 @@ int crypto_ed25519_verify_begin(struct ed25519_verify_ctx *ctx, const uint8_t pu
 	return -ENOTSUP; /* no streaming Ed25519 in this build: pure images are refused */
 }
 
-int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data, size_t len)
+int smpdfu_crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *data,
+					size_t len)
 {
 	(void)ctx;
 	(void)data;
@@ -460,7 +464,7 @@ int crypto_ed25519_verify_update(struct ed25519_verify_ctx *ctx, const void *dat
 	return -ENOTSUP;
 }
 
-int crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
+int smpdfu_crypto_ed25519_verify_end(struct ed25519_verify_ctx *ctx)
 {
 	(void)ctx;
 	return -ENOTSUP;

@@ -95,12 +95,12 @@ static int blink_enable(struct ble_link *link)
 {
 	struct ble_sim *s = sim_of(link);
 
-	ble_link_report_ready(link, 0);
+	smpdfu_ble_link_report_ready(link, 0);
 	/* The connection may be older than the application: tell it what it missed. */
 	if (s->link.connected) {
-		ble_link_report_connected(link, BLE_SIM_CONN);
+		smpdfu_ble_link_report_connected(link, BLE_SIM_CONN);
 		if (s->link.secured) {
-			ble_link_report_secured(link, BLE_SIM_CONN);
+			smpdfu_ble_link_report_secured(link, BLE_SIM_CONN);
 		}
 	}
 	return 0;
@@ -158,7 +158,7 @@ static void gatt_server_rx(struct ble_sim *s, const uint8_t *att, size_t len)
 		return;
 	}
 	if (att[0] == SMP_BT_ATT_OP_WRITE_CMD && get_le16(&att[1]) == BLE_SIM_SMP_HANDLE) {
-		if (smp_bt_write(&s->bt, &att[3], len - 3) != SMP_BT_ATT_OK) {
+		if (smpdfu_smp_bt_write(&s->bt, &att[3], len - 3) != SMP_BT_ATT_OK) {
 			/* A write without response gets no answer: the error only shows here. */
 			s->stats.att_errors++;
 		}
@@ -171,7 +171,7 @@ static void gatt_server_rx(struct ble_sim *s, const uint8_t *att, size_t len)
 	if (att[0] == SMP_BT_ATT_OP_WRITE_REQ && get_le16(&att[1]) == BLE_SIM_CCCD_HANDLE &&
 	    len >= 5) {
 		s->subscribed = (get_le16(&att[3]) & SMP_BT_CCCD_NOTIFY) != 0;
-		smp_bt_subscription_changed(&s->bt, s->subscribed);
+		smpdfu_smp_bt_subscription_changed(&s->bt, s->subscribed);
 		ble_model_send(&s->link, BLE_PERIPHERAL, &rsp, 1, s->link.now);
 	}
 }
@@ -244,7 +244,7 @@ static void on_params_updated(void *arg, const struct ble_model_conn *p)
 
 	vport_set_now_us(s->link.now);
 	vdevice_kick_app(&s->dev, s->link.now);
-	ble_link_report_params_updated(&s->blink, BLE_SIM_CONN, &bp);
+	smpdfu_ble_link_report_params_updated(&s->blink, BLE_SIM_CONN, &bp);
 }
 
 static void on_secured(void *arg)
@@ -253,7 +253,7 @@ static void on_secured(void *arg)
 
 	vport_set_now_us(s->link.now);
 	vdevice_kick_app(&s->dev, s->link.now);
-	ble_link_report_secured(&s->blink, BLE_SIM_CONN);
+	smpdfu_ble_link_report_secured(&s->blink, BLE_SIM_CONN);
 }
 
 /* ---- Device ---------------------------------------------------------------------------------- */
@@ -262,7 +262,7 @@ static void on_secured(void *arg)
 static int install_transport(void *arg)
 {
 	struct ble_sim *s = arg;
-	int rc = smp_bt_init(&s->bt, &bearer_ops, s);
+	int rc = smpdfu_smp_bt_init(&s->bt, &bearer_ops, s);
 
 	if (rc < 0) {
 		fprintf(stderr, "ble sim: this build has no BLE transport "
@@ -277,7 +277,7 @@ static int install_transport(void *arg)
 		s->bt.smp.kind = SMP_TRANSPORT_OTHER;
 	}
 	s->blink = (struct ble_link){ .ops = &blink_ops, .ctx = s };
-	ble_link_set(&s->blink);
+	smpdfu_ble_link_set(&s->blink);
 	return 0;
 }
 
@@ -310,18 +310,18 @@ static void connect(struct ble_sim *s)
 	ble_model_connect(&s->link);
 	vport_set_now_us(s->now);
 	vdevice_kick_app(&s->dev, s->now);
-	ble_link_report_connected(&s->blink, BLE_SIM_CONN);
+	smpdfu_ble_link_report_connected(&s->blink, BLE_SIM_CONN);
 	central_write_cccd(s, true);
 }
 
 static void device_reboot(struct ble_sim *s)
 {
 	ble_model_disconnect(&s->link);
-	smp_bt_disconnected(&s->bt);
+	smpdfu_smp_bt_disconnected(&s->bt);
 	s->subscribed = false;
 	central_reset(&s->central);
 	vdevice_kick_app(&s->dev, s->now);
-	ble_link_report_disconnected(&s->blink, BLE_SIM_CONN, BLE_SIM_REASON_RESET);
+	smpdfu_ble_link_report_disconnected(&s->blink, BLE_SIM_CONN, BLE_SIM_REASON_RESET);
 	if (vdevice_boot(&s->dev) < 0) {
 		/* A device that cannot boot stays silent; the client times out. */
 		s->reconnect_at = UINT64_MAX;
@@ -532,7 +532,7 @@ void ble_sim_close(struct ble_sim *s)
 	struct ble_sim_central *c = &s->central;
 
 	packet_queue_clear(&c->rsp);
-	ble_link_set(NULL);
+	smpdfu_ble_link_set(NULL);
 	vdevice_close(&s->dev);
 	ble_model_deinit(&s->link);
 	free(c->rx);

@@ -116,11 +116,11 @@ int event_loop_run(struct udp_transport *udp, struct serial_pty *pty)
 		int n;
 
 		/* The application's events (module states, transfer events...) before a wait. */
-		if (app_event_manager_has_pending()) {
-			app_event_manager_process();
+		if (smpdfu_app_event_manager_has_pending()) {
+			smpdfu_app_event_manager_process();
 		}
 		/* Events submitted from elsewhere meanwhile: no sleeping while any wait. */
-		next_ms = app_event_manager_has_pending() ? 0 : sys_timers_next_ms();
+		next_ms = smpdfu_app_event_manager_has_pending() ? 0 : smpdfu_sys_timers_next_ms();
 		/* The config channel last: its descriptors change as hosts come and go. */
 		if (config_channel != NULL) {
 			cc_count = sim_config_channel_pollfds(config_channel, pfds + nfds);
@@ -172,13 +172,13 @@ int event_loop_run(struct udp_transport *udp, struct serial_pty *pty)
 				return rc;
 			}
 		}
-		while (smp_rx_process_one()) {
+		while (smpdfu_smp_rx_process_one()) {
 		}
 
-		sys_timers_process();
+		smpdfu_sys_timers_process();
 		/* What the timers submitted is handled before the next wait, which then is 0. */
-		if (app_event_manager_has_pending()) {
-			app_event_manager_process();
+		if (smpdfu_app_event_manager_has_pending()) {
+			smpdfu_app_event_manager_process();
 		}
 		if (posix_reboot_requested()) {
 			return EVENT_LOOP_REBOOT;

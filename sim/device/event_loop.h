@@ -13,7 +13,7 @@
 
 enum event_loop_end {
 	EVENT_LOOP_STOPPED,  /* SIGINT or SIGTERM: shut down and exit 0 */
-	EVENT_LOOP_REBOOT,   /* port_reboot() was called: restart the device */
+	EVENT_LOOP_REBOOT,   /* smpdfu_port_reboot() was called: restart the device */
 };
 
 /*

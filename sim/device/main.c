@@ -89,14 +89,14 @@ static void reboot(const char *argv0)
  */
 static int run_bootloader(void)
 {
-	struct boot_rsp rsp;
-	int rc = boot_go(&rsp);
+	struct smpdfu_boot_rsp rsp;
+	int rc = smpdfu_boot_go(&rsp);
 
 	if (rc == -ENOENT && opt.recovery) {
 		printf("smpdfu-sim: bootloader: no valid image to boot; running the recovery SMP "
 		       "server\n");
 		fflush(stdout);
-		boot_set_running_slot(0);
+		smpdfu_boot_set_running_slot(0);
 		return 0;
 	}
 	if (rc == -ENOENT) {
@@ -110,7 +110,7 @@ static int run_bootloader(void)
 		fflush(stdout);
 		return rc;
 	}
-	boot_set_running_slot(rsp.slot);
+	smpdfu_boot_set_running_slot(rsp.slot);
 	return 0;
 }
 
@@ -142,13 +142,13 @@ static int start_application(void)
 {
 	int rc;
 
-	smp_server_init();
+	smpdfu_smp_server_init();
 	/* A group that is off is not registered, and so not linked: its commands answer rc 8. */
 	if (CONFIG_MCUMGR_GRP_OS) {
-		os_mgmt_register(sim_identity());
+		smpdfu_os_mgmt_register(sim_identity());
 	}
 	if (CONFIG_MCUMGR_GRP_IMG) {
-		img_mgmt_register();
+		smpdfu_img_mgmt_register();
 	}
 
 	rc = udp_transport_open(&udp, opt.binds, opt.bind_count, opt.port);
@@ -213,7 +213,7 @@ static int start_modules(void)
 			return rc;
 		}
 	}
-	rc = app_start();
+	rc = smpdfu_app_start();
 	if (rc == -ENOTSUP) {
 		return 0; /* no event manager in this build: no modules */
 	}
@@ -221,10 +221,10 @@ static int start_modules(void)
 		LOG_ERR("cannot start the application (%d)", rc);
 		return rc;
 	}
-	app_event_manager_process();
-	sys_timers_process();
-	if (app_event_manager_has_pending()) {
-		app_event_manager_process();
+	smpdfu_app_event_manager_process();
+	smpdfu_sys_timers_process();
+	if (smpdfu_app_event_manager_has_pending()) {
+		smpdfu_app_event_manager_process();
 	}
 	return 0;
 }

@@ -68,12 +68,12 @@ static void update_expired(struct sys_timer *t)
 	vlink.pending = false;
 	vlink.params = vlink.requested;
 	log_params("connection parameters updated", &vlink.params);
-	ble_link_report_params_updated(&vlink.link, SIM_BLE_CONN, &vlink.params);
+	smpdfu_ble_link_report_params_updated(&vlink.link, SIM_BLE_CONN, &vlink.params);
 }
 
 static int vlink_enable(struct ble_link *link)
 {
-	ble_link_report_ready(link, 0);
+	smpdfu_ble_link_report_ready(link, 0);
 	/* The central connects and bonds at once: the device is in use from the start. */
 	vlink.connected = true;
 	vlink.params = (struct ble_conn_params){
@@ -82,9 +82,9 @@ static int vlink_enable(struct ble_link *link)
 		.timeout = supervision_timeout(SIM_BLE_INTERVAL, CONFIG_BT_PERIPHERAL_PREF_LATENCY),
 	};
 	log_params("virtual central connected", &vlink.params);
-	ble_link_report_connected(link, SIM_BLE_CONN);
-	ble_link_report_params_updated(link, SIM_BLE_CONN, &vlink.params);
-	ble_link_report_secured(link, SIM_BLE_CONN);
+	smpdfu_ble_link_report_connected(link, SIM_BLE_CONN);
+	smpdfu_ble_link_report_params_updated(link, SIM_BLE_CONN, &vlink.params);
+	smpdfu_ble_link_report_secured(link, SIM_BLE_CONN);
 	return 0;
 }
 
@@ -112,7 +112,7 @@ static int vlink_param_update(struct ble_link *link, uint16_t conn,
 	vlink.pending = true;
 	vlink.requested = *req;
 	log_params("connection parameter update requested", req);
-	sys_timer_start(&vlink.update, CONFIG_SIM_BLE_LINK_UPDATE_DELAY_MS);
+	smpdfu_sys_timer_start(&vlink.update, CONFIG_SIM_BLE_LINK_UPDATE_DELAY_MS);
 	return 0;
 }
 
@@ -134,5 +134,5 @@ void sim_ble_link_install(void)
 	vlink.link.ops = &vlink_ops;
 	vlink.connected = false;
 	vlink.pending = false;
-	ble_link_set(&vlink.link);
+	smpdfu_ble_link_set(&vlink.link);
 }

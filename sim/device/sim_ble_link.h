@@ -9,7 +9,8 @@
 #ifndef SIM_BLE_LINK_H
 #define SIM_BLE_LINK_H
 
-/* Installs the virtual link as the device's link (ble_link_set). Main context, at start-up. */
+/* Installs the virtual link as the device's link (smpdfu_ble_link_set). Main context, at start-up.
+ */
 void sim_ble_link_install(void);
 
 #endif /* SIM_BLE_LINK_H */

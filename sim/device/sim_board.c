@@ -21,21 +21,21 @@
 #define SIM_POWER_CUT_EXIT_STATUS 99
 
 struct partition {
-	enum flash_area_id id;
+	enum smpdfu_flash_area_id id;
 	const char *label;
 	uint32_t size;
 };
 
 /* Back to back from offset 0, in this order. */
 static const struct partition layout[] = {
-	{ FLASH_AREA_BOOTLOADER, "mcuboot", CONFIG_SIM_BOOT_SIZE },
-	{ FLASH_AREA_IMAGE_PRIMARY, "image-0", CONFIG_SIM_SLOT_SIZE },
-	{ FLASH_AREA_IMAGE_SECONDARY, "image-1", CONFIG_SIM_SLOT_SIZE },
-	{ FLASH_AREA_IMAGE_SCRATCH, "image-scratch", CONFIG_SIM_SCRATCH_SIZE },
-	{ FLASH_AREA_STORAGE, "storage", CONFIG_SIM_STORAGE_SIZE },
+	{ SMPDFU_FLASH_AREA_BOOTLOADER, "mcuboot", CONFIG_SIM_BOOT_SIZE },
+	{ SMPDFU_FLASH_AREA_IMAGE_PRIMARY, "image-0", CONFIG_SIM_SLOT_SIZE },
+	{ SMPDFU_FLASH_AREA_IMAGE_SECONDARY, "image-1", CONFIG_SIM_SLOT_SIZE },
+	{ SMPDFU_FLASH_AREA_IMAGE_SCRATCH, "image-scratch", CONFIG_SIM_SCRATCH_SIZE },
+	{ SMPDFU_FLASH_AREA_STORAGE, "storage", CONFIG_SIM_STORAGE_SIZE },
 };
 
-_Static_assert(ARRAY_SIZE(layout) == FLASH_AREA_COUNT,
+_Static_assert(ARRAY_SIZE(layout) == SMPDFU_FLASH_AREA_COUNT,
 	       "every flash area id needs a partition in the simulated board's layout");
 _Static_assert(CONFIG_SIM_BOOT_SIZE % CONFIG_SIM_FLASH_PAGE_SIZE == 0 &&
 		       CONFIG_SIM_SLOT_SIZE % CONFIG_SIM_FLASH_PAGE_SIZE == 0 &&
@@ -77,8 +77,8 @@ int sim_board_open(struct sim_board *b, const char *path)
 	}
 	b->flash.on_cut = power_cut;
 
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
-		b->areas[i] = (struct flash_area){
+	for (size_t i = 0; i < SMPDFU_FLASH_AREA_COUNT; i++) {
+		b->areas[i] = (struct smpdfu_flash_area){
 			.id = layout[i].id,
 			.label = layout[i].label,
 			.dev = &b->flash.dev,
@@ -87,7 +87,7 @@ int sim_board_open(struct sim_board *b, const char *path)
 		};
 		off += layout[i].size;
 	}
-	rc = flash_map_init(b->areas, FLASH_AREA_COUNT);
+	rc = smpdfu_flash_map_init(b->areas, SMPDFU_FLASH_AREA_COUNT);
 	if (rc < 0) {
 		LOG_ERR("flash map rejected (%d)", rc);
 		goto out_close;

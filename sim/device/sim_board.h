@@ -14,7 +14,7 @@
 
 struct sim_board {
 	struct flash_sim flash;
-	struct flash_area areas[FLASH_AREA_COUNT];
+	struct smpdfu_flash_area areas[SMPDFU_FLASH_AREA_COUNT];
 	const char *flash_path;
 };
 

@@ -229,12 +229,12 @@ void sim_config_channel_handle_line(struct sim_config_channel *cc, const char *l
 	if (n == 1 && strcmp(w[0], "sync") == 0) {
 		struct dfu_sync_info info;
 
-		dfu_cmd_sync(&info);
+		smpdfu_dfu_cmd_sync(&info);
 		snprintf(reply, reply_size,
 			 "ok state=%u name=%s length=%" PRIu32 " csum=%08" PRIx32 " offset=%" PRIu32
 			 " sync_buffer=%" PRIu32,
-			 (unsigned int)info.state, dfu_state_name(info.state), info.img_length,
-			 info.img_csum, info.offset, info.sync_buffer_size);
+			 (unsigned int)info.state, smpdfu_dfu_state_name(info.state),
+			 info.img_length, info.img_csum, info.offset, info.sync_buffer_size);
 	} else if (n == 4 && strcmp(w[0], "start") == 0) {
 		uint32_t length;
 		uint32_t csum;
@@ -246,7 +246,7 @@ void sim_config_channel_handle_line(struct sim_config_channel *cc, const char *l
 			snprintf(reply, reply_size, "err EPROTO usage: start LENGTH CSUM OFFSET");
 			return;
 		}
-		rc = dfu_cmd_start(length, csum, offset);
+		rc = smpdfu_dfu_cmd_start(length, csum, offset);
 		if (rc < 0) {
 			reply_err(reply, reply_size, rc);
 		} else {
@@ -263,14 +263,14 @@ void sim_config_channel_handle_line(struct sim_config_channel *cc, const char *l
 				 (unsigned int)SIM_CC_DATA_MAX);
 			return;
 		}
-		rc = dfu_cmd_data(cc->data, (size_t)len, &received);
+		rc = smpdfu_dfu_cmd_data(cc->data, (size_t)len, &received);
 		if (rc < 0) {
 			reply_err(reply, reply_size, rc);
 		} else {
 			snprintf(reply, reply_size, "ok received=%" PRIu32, received);
 		}
 	} else if (n == 1 && strcmp(w[0], "reboot") == 0) {
-		int rc = dfu_cmd_reboot();
+		int rc = smpdfu_dfu_cmd_reboot();
 
 		if (rc < 0) {
 			reply_err(reply, reply_size, rc);

@@ -22,7 +22,8 @@
 
 int sim_factory_program_slot0(const char *path)
 {
-	const struct flash_area *slot = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	const struct smpdfu_flash_area *slot =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	struct stream_writer sw;
 	uint8_t chunk[4096];
 	struct stat st;
@@ -51,16 +52,16 @@ int sim_factory_program_slot0(const char *path)
 	}
 
 	/* The whole slot, not just the file's pages: no trailer of an earlier image may survive. */
-	rc = flash_area_erase(slot, 0, slot->size);
+	rc = smpdfu_flash_area_erase(slot, 0, slot->size);
 	if (rc < 0) {
 		goto out_flash;
 	}
-	rc = stream_writer_open(&sw, slot);
+	rc = smpdfu_stream_writer_open(&sw, slot);
 	if (rc < 0) {
 		goto out_flash;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		rc = stream_writer_write(&sw, chunk, n);
+		rc = smpdfu_stream_writer_write(&sw, chunk, n);
 		if (rc < 0) {
 			goto out_flash;
 		}
@@ -70,7 +71,7 @@ int sim_factory_program_slot0(const char *path)
 		LOG_ERR("reading %s failed", path);
 		goto out_close;
 	}
-	rc = stream_writer_flush(&sw);
+	rc = smpdfu_stream_writer_flush(&sw);
 	if (rc < 0) {
 		goto out_flash;
 	}

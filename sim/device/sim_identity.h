@@ -8,7 +8,7 @@
 /* The firmware version the simulator reports. */
 const char *sim_version(void);
 
-/* The identity for os_mgmt_register(): static, filled from uname() on the first call. */
+/* The identity for smpdfu_os_mgmt_register(): static, filled from uname() on the first call. */
 const struct os_mgmt_identity *sim_identity(void);
 
 #endif /* SIM_IDENTITY_H */

@@ -3,8 +3,8 @@
  * The keys the simulated device's bootloader trusts: the public halves of the PEM files named by
  * --key (a private key file is accepted, its public half is used, as a build would embed it) in
  * builds with CONFIG_BOOT_SIGNATURE_TYPE_BOARD_KEYS, the built-in key in builds that require a
- * signature, none for CONFIG_BOOT_SIGNATURE_TYPE_NONE. boot_trusted_keys() is the board hook the
- * bootloader calls.
+ * signature, none for CONFIG_BOOT_SIGNATURE_TYPE_NONE. smpdfu_boot_trusted_keys() is the board hook
+ * the bootloader calls.
  */
 #include "sim_keys.h"
 
@@ -28,7 +28,7 @@
  * KEYHASHes of MCUboot's published sample keys (root-ec-p256.pem, root-ed25519.pem): everybody
  * has their private halves, so trusting them is for tests only and says so in the log.
  */
-static const uint8_t sample_keyhashes[][SHA256_DIGEST_SIZE] = {
+static const uint8_t sample_keyhashes[][SMPDFU_SHA256_DIGEST_SIZE] = {
 	{ 0xe3, 0x04, 0x66, 0xf6, 0xb8, 0x47, 0x0c, 0x1f, 0x29, 0x07, 0x0b, 0x17, 0xf1, 0xe2, 0xd3,
 	  0xe9, 0x4d, 0x44, 0x5e, 0x3f, 0x60, 0x80, 0x87, 0xfd, 0xc7, 0x11, 0xe4, 0x38, 0x2b, 0xb5,
 	  0x38, 0xb6 },
@@ -38,14 +38,14 @@ static const uint8_t sample_keyhashes[][SHA256_DIGEST_SIZE] = {
 };
 
 static struct key_pem loaded[SIM_KEYS_MAX];
-static struct image_key trusted[SIM_KEYS_MAX];
+static struct smpdfu_image_key trusted[SIM_KEYS_MAX];
 static size_t trusted_count;
 static bool announced;
 
-static bool is_sample_key(const uint8_t keyhash[SHA256_DIGEST_SIZE])
+static bool is_sample_key(const uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sample_keyhashes); i++) {
-		if (memcmp(keyhash, sample_keyhashes[i], SHA256_DIGEST_SIZE) == 0) {
+		if (memcmp(keyhash, sample_keyhashes[i], SMPDFU_SHA256_DIGEST_SIZE) == 0) {
 			return true;
 		}
 	}
@@ -112,10 +112,10 @@ static void announce(void)
 	}
 }
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
-		return boot_builtin_keys(keys); /* as a board that requires signatures */
+		return smpdfu_boot_builtin_keys(keys); /* as a board that requires signatures */
 	}
 	announce();
 	*keys = trusted_count > 0 ? trusted : NULL;

@@ -45,7 +45,7 @@
 
 #define FLASH_SIM_ERASED 0xFF
 
-static struct flash_sim *sim_of(const struct flash_device *dev)
+static struct flash_sim *sim_of(const struct smpdfu_flash_device *dev)
 {
 	return dev->ctx;
 }
@@ -163,7 +163,7 @@ static int power_dies(struct flash_sim *sim)
 	return -EIO;
 }
 
-static int sim_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int sim_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	struct flash_sim *sim = sim_of(dev);
 
@@ -253,7 +253,8 @@ static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src
 	clear_bits(sim, off, src, torn);
 }
 
-static int sim_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int sim_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+		       size_t len)
 {
 	struct flash_sim *sim = sim_of(dev);
 	uint32_t block = dev->write_block;
@@ -339,7 +340,7 @@ static void tear_erase(struct flash_sim *sim, uint32_t off, size_t len)
 	reset_erased_blocks(sim, off, len);
 }
 
-static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int sim_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	struct flash_sim *sim = sim_of(dev);
 	uint32_t page = dev->page_size;
@@ -370,7 +371,7 @@ static int sim_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	return 0;
 }
 
-static const struct flash_device_ops flash_sim_ops = {
+static const struct smpdfu_flash_device_ops flash_sim_ops = {
 	.read = sim_read,
 	.program = sim_program,
 	.erase = sim_erase,

@@ -103,7 +103,7 @@ struct flash_sim_counters {
 };
 
 struct flash_sim {
-	struct flash_device dev;
+	struct smpdfu_flash_device dev;
 	uint8_t *mem;  /* the contents: mmap of the file, or a RAM buffer */
 	int fd;        /* -1 for a RAM-only device */
 	/* Programs of each write block since its last erase (RAM only, not kept in the file). */

@@ -57,7 +57,7 @@ static int install_transport(void *arg)
 				"(CONFIG_MCUMGR_TRANSPORT_UART=n)\n");
 		return -ENOTSUP;
 	}
-	smp_serial_transport_init(&s->st, device_write, s);
+	smpdfu_smp_serial_transport_init(&s->st, device_write, s);
 	s->rx_on_at = vport_now_us();
 	return device_write(s, (const uint8_t *)banner, sizeof(banner) - 1);
 }
@@ -71,7 +71,7 @@ static void device_receive(struct serial_sim *s, const struct uart_chunk *c)
 		return;
 	}
 	vport_set_now_us(s->now);
-	smp_serial_transport_rx(&s->st, c->data, c->len);
+	smpdfu_smp_serial_transport_rx(&s->st, c->data, c->len);
 	for (uint32_t n = s->st.rx.stats.packets - before; n > 0; n--) {
 		vdevice_request_arrived(&s->dev, s->now);
 	}
@@ -111,7 +111,7 @@ static void host_receive(struct serial_sim *s, const struct uart_chunk *c)
 
 	s->host.traffic.rx_wire_bytes += c->len;
 	while (off < c->len) {
-		off += smp_serial_rx_feed(&s->host.rx, c->data + off, c->len - off);
+		off += smpdfu_smp_serial_rx_feed(&s->host.rx, c->data + off, c->len - off);
 	}
 }
 
@@ -130,7 +130,8 @@ int serial_sim_host_send(struct serial_sim *s, const uint8_t *pkt, size_t len)
 	}
 	s->host.traffic.tx_packets++;
 	s->host.traffic.tx_packet_bytes += len;
-	return smp_serial_encode(pkt, len, s->host.tx_line, s->cfg.line_size, host_write_line, s);
+	return smpdfu_smp_serial_encode(pkt, len, s->host.tx_line, s->cfg.line_size,
+					host_write_line, s);
 }
 
 /* ---- Scheduler ------------------------------------------------------------------------------- */
@@ -225,8 +226,8 @@ int serial_sim_open(struct serial_sim *s, const struct serial_sim_cfg *cfg)
 		rc = rc < 0 ? rc : -ENOMEM;
 		goto out_free;
 	}
-	smp_serial_rx_init(&s->host.rx, s->host.line, sizeof(s->host.line), SMP_SERIAL_PACKET_MAX,
-			   &host_rx_ops, s);
+	smpdfu_smp_serial_rx_init(&s->host.rx, s->host.line, sizeof(s->host.line),
+				  SMP_SERIAL_PACKET_MAX, &host_rx_ops, s);
 	vport_set_now_us(0);
 	dev = cfg->dev;
 	dev.program = "smpdfu-serialsim";

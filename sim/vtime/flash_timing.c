@@ -98,12 +98,12 @@ static void charge_page_erase(struct timed_flash *tf)
 }
 
 /* The ops get the device the flash map holds, which is tf->dev: its ctx leads back to tf. */
-static struct timed_flash *outer(const struct flash_device *dev)
+static struct timed_flash *outer(const struct smpdfu_flash_device *dev)
 {
 	return dev->ctx;
 }
 
-static int timed_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int timed_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	struct timed_flash *tf = outer(dev);
 
@@ -130,7 +130,8 @@ static void erase_reached_pages(struct timed_flash *tf, uint32_t off, size_t len
 	}
 }
 
-static int timed_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int timed_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+			 size_t len)
 {
 	struct timed_flash *tf = outer(dev);
 	int rc = tf->inner->ops->program(tf->inner, off, src, len);
@@ -159,7 +160,7 @@ static int timed_program(const struct flash_device *dev, uint32_t off, const voi
 	return 0;
 }
 
-static int timed_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int timed_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	struct timed_flash *tf = outer(dev);
 	int rc = tf->inner->ops->erase(tf->inner, off, len);
@@ -176,13 +177,13 @@ static int timed_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	return 0;
 }
 
-static const struct flash_device_ops timed_ops = {
+static const struct smpdfu_flash_device_ops timed_ops = {
 	.read = timed_read,
 	.program = timed_program,
 	.erase = timed_erase,
 };
 
-int timed_flash_init(struct timed_flash *tf, const struct flash_device *inner,
+int timed_flash_init(struct timed_flash *tf, const struct smpdfu_flash_device *inner,
 		     const struct flash_timing *timing, enum flash_erase_mode erase_mode,
 		     uint32_t partial_erase_us, flash_slot_fn slot, void *arg)
 {

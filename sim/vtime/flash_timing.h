@@ -61,8 +61,8 @@ enum flash_erase_mode {
 typedef void (*flash_slot_fn)(void *arg, uint32_t request_us, uint64_t use_us);
 
 struct timed_flash {
-	struct flash_device dev;          /* what the flash map points at */
-	const struct flash_device *inner; /* the device that holds the bytes */
+	struct smpdfu_flash_device dev;          /* what the flash map points at */
+	const struct smpdfu_flash_device *inner; /* the device that holds the bytes */
 	const struct flash_timing *timing; /* NULL: operations take no time */
 	flash_slot_fn slot;
 	void *arg;
@@ -79,7 +79,7 @@ struct timed_flash {
  * Wraps inner; the geometry is inner's. timing may be NULL. partial_erase_us (0 or >= 2000) is
  * the partial-erase step (Zephyr's CONFIG_SOC_FLASH_NRF_PARTIAL_ERASE_MS). Returns 0 or -ENOMEM.
  */
-int timed_flash_init(struct timed_flash *tf, const struct flash_device *inner,
+int timed_flash_init(struct timed_flash *tf, const struct smpdfu_flash_device *inner,
 		     const struct flash_timing *timing, enum flash_erase_mode erase_mode,
 		     uint32_t partial_erase_us, flash_slot_fn slot, void *arg);
 void timed_flash_deinit(struct timed_flash *tf);

@@ -216,14 +216,14 @@ static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_c
 	struct smp_rsp rsp;
 	int rc;
 
-	cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, 0);
 	rc = smp_client_transact(c, SMP_OP_READ, MGMT_GROUP_ID_OS, OS_MGMT_ID_MCUMGR_PARAMS, pkt,
 				 w.len, 10000, &rsp);
 	if (rc < 0) {
 		return rc;
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
 	    !fields[BUF_SIZE].found || !fields[BUF_COUNT].found) {
 		return -EPROTO;
 	}

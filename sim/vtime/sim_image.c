@@ -13,7 +13,8 @@
 #include <smpdfu/prot/image.h>
 
 #define HDR_PAD 0x200u
-#define TLV_AREA (IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + SHA256_DIGEST_SIZE)
+#define TLV_AREA                                                                                   \
+	(SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + SMPDFU_SHA256_DIGEST_SIZE)
 
 _Static_assert(SIM_IMAGE_MIN_SIZE == HDR_PAD + 1u + TLV_AREA, "SIM_IMAGE_MIN_SIZE is stale");
 
@@ -44,12 +45,12 @@ uint8_t *sim_image_make(size_t size, uint8_t major, uint8_t minor, uint16_t rev,
 		return NULL;
 	}
 	memset(img, 0, HDR_PAD);
-	put_le32(img + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
-	put_le16(img + IMAGE_HDR_OFF_HDR_SIZE, HDR_PAD);
-	put_le32(img + IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)(body - HDR_PAD));
-	img[IMAGE_HDR_OFF_VER_MAJOR] = major;
-	img[IMAGE_HDR_OFF_VER_MINOR] = minor;
-	put_le16(img + IMAGE_HDR_OFF_VER_REVISION, rev);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_MAGIC, SMPDFU_IMAGE_MAGIC);
+	put_le16(img + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE, HDR_PAD);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)(body - HDR_PAD));
+	img[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR] = major;
+	img[SMPDFU_IMAGE_HDR_OFF_VER_MINOR] = minor;
+	put_le16(img + SMPDFU_IMAGE_HDR_OFF_VER_REVISION, rev);
 	for (size_t i = HDR_PAD; i < body; i++) {
 		/* xorshift32: cheap bytes that do not repeat within a slot. */
 		x ^= x << 13;
@@ -57,12 +58,13 @@ uint8_t *sim_image_make(size_t size, uint8_t major, uint8_t minor, uint16_t rev,
 		x ^= x << 5;
 		img[i] = (uint8_t)x;
 	}
-	put_le16(img + body, IMAGE_TLV_INFO_MAGIC);
+	put_le16(img + body, SMPDFU_IMAGE_TLV_INFO_MAGIC);
 	put_le16(img + body + 2, TLV_AREA);
-	put_le16(img + body + 4, IMAGE_TLV_SHA256);
-	put_le16(img + body + 6, SHA256_DIGEST_SIZE);
-	if (crypto_sha256_init(&ctx) < 0 || crypto_sha256_update(&ctx, img, body) < 0 ||
-	    crypto_sha256_final(&ctx, img + body + 8) < 0) {
+	put_le16(img + body + 4, SMPDFU_IMAGE_TLV_SHA256);
+	put_le16(img + body + 6, SMPDFU_SHA256_DIGEST_SIZE);
+	if (smpdfu_crypto_sha256_init(&ctx) < 0 ||
+	    smpdfu_crypto_sha256_update(&ctx, img, body) < 0 ||
+	    smpdfu_crypto_sha256_final(&ctx, img + body + 8) < 0) {
 		free(img);
 		return NULL;
 	}

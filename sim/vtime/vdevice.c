@@ -22,24 +22,24 @@
 #include "vport.h"
 
 /* The simulated board's layout: the same partitions, in the same order, as smpdfu-sim's. */
-static const uint32_t area_sizes[FLASH_AREA_COUNT] = {
-	[FLASH_AREA_BOOTLOADER] = CONFIG_SIM_BOOT_SIZE,
-	[FLASH_AREA_IMAGE_PRIMARY] = CONFIG_SIM_SLOT_SIZE,
-	[FLASH_AREA_IMAGE_SECONDARY] = CONFIG_SIM_SLOT_SIZE,
-	[FLASH_AREA_IMAGE_SCRATCH] = CONFIG_SIM_SCRATCH_SIZE,
-	[FLASH_AREA_STORAGE] = CONFIG_SIM_STORAGE_SIZE,
+static const uint32_t area_sizes[SMPDFU_FLASH_AREA_COUNT] = {
+	[SMPDFU_FLASH_AREA_BOOTLOADER] = CONFIG_SIM_BOOT_SIZE,
+	[SMPDFU_FLASH_AREA_IMAGE_PRIMARY] = CONFIG_SIM_SLOT_SIZE,
+	[SMPDFU_FLASH_AREA_IMAGE_SECONDARY] = CONFIG_SIM_SLOT_SIZE,
+	[SMPDFU_FLASH_AREA_IMAGE_SCRATCH] = CONFIG_SIM_SCRATCH_SIZE,
+	[SMPDFU_FLASH_AREA_STORAGE] = CONFIG_SIM_STORAGE_SIZE,
 };
 
-static const char *const area_labels[FLASH_AREA_COUNT] = {
-	[FLASH_AREA_BOOTLOADER] = "mcuboot",
-	[FLASH_AREA_IMAGE_PRIMARY] = "image-0",
-	[FLASH_AREA_IMAGE_SECONDARY] = "image-1",
-	[FLASH_AREA_IMAGE_SCRATCH] = "image-scratch",
-	[FLASH_AREA_STORAGE] = "storage",
+static const char *const area_labels[SMPDFU_FLASH_AREA_COUNT] = {
+	[SMPDFU_FLASH_AREA_BOOTLOADER] = "mcuboot",
+	[SMPDFU_FLASH_AREA_IMAGE_PRIMARY] = "image-0",
+	[SMPDFU_FLASH_AREA_IMAGE_SECONDARY] = "image-1",
+	[SMPDFU_FLASH_AREA_IMAGE_SCRATCH] = "image-scratch",
+	[SMPDFU_FLASH_AREA_STORAGE] = "storage",
 };
 
 /* The board's trusted keys: none, images are checked by their hash (a development set-up). */
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = NULL;
 	return 0;
@@ -74,7 +74,7 @@ static uint32_t flash_size(void)
 {
 	uint32_t size = 0;
 
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+	for (size_t i = 0; i < SMPDFU_FLASH_AREA_COUNT; i++) {
 		size += area_sizes[i];
 	}
 	return size;
@@ -121,16 +121,16 @@ static int flash_open(struct vdevice *d)
 		flash_sim_close(&d->flash);
 		return rc;
 	}
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
-		d->areas[i] = (struct flash_area){
-			.id = (enum flash_area_id)i,
+	for (size_t i = 0; i < SMPDFU_FLASH_AREA_COUNT; i++) {
+		d->areas[i] = (struct smpdfu_flash_area){
+			.id = (enum smpdfu_flash_area_id)i,
 			.label = area_labels[i],
 			.dev = &d->tflash.dev,
 			.off = off,
 			.size = area_sizes[i],
 		};
 		/* Both happen before the simulation starts: untimed, straight into the cells. */
-		if (i == FLASH_AREA_IMAGE_PRIMARY && d->cfg.factory_image_size > 0) {
+		if (i == SMPDFU_FLASH_AREA_IMAGE_PRIMARY && d->cfg.factory_image_size > 0) {
 			rc = factory_program(d, off, area_sizes[i]);
 			if (rc < 0) {
 				timed_flash_deinit(&d->tflash);
@@ -138,7 +138,7 @@ static int flash_open(struct vdevice *d)
 				return rc;
 			}
 		}
-		if (i == FLASH_AREA_IMAGE_SECONDARY && d->cfg.slot1_dirty) {
+		if (i == SMPDFU_FLASH_AREA_IMAGE_SECONDARY && d->cfg.slot1_dirty) {
 			memset(&d->flash.mem[off], 0x5a, area_sizes[i]);
 		}
 		off += area_sizes[i];
@@ -148,10 +148,11 @@ static int flash_open(struct vdevice *d)
 
 static int power_on(struct vdevice *d)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 	int rc;
 
-	/* Whatever the last run held is gone with the pool that smp_server_init() makes anew. */
+	/* Whatever the last run held is gone with the pool that smpdfu_smp_server_init() makes
+	 * anew. */
 	d->in_work = NULL;
 	d->smp_queued = 0;
 	d->smp_head = 0;
@@ -162,27 +163,27 @@ static int power_on(struct vdevice *d)
 		smpdfu_state_reset();
 	}
 	timed_flash_reset_erases(&d->tflash);
-	rc = flash_map_init(d->areas, FLASH_AREA_COUNT);
+	rc = smpdfu_flash_map_init(d->areas, SMPDFU_FLASH_AREA_COUNT);
 	if (rc < 0) {
 		fprintf(stderr, "sim: flash map rejected (%d)\n", rc);
 		return rc;
 	}
-	rc = boot_go(&rsp);
+	rc = smpdfu_boot_go(&rsp);
 	if (rc == -ENOENT) {
 		/* Nothing valid to boot: serve SMP anyway (recovery), as smpdfu-sim does. */
-		boot_set_running_slot(0);
+		smpdfu_boot_set_running_slot(0);
 	} else if (rc < 0) {
 		fprintf(stderr, "sim: the bootloader failed (%d)\n", rc);
 		return rc;
 	} else {
-		boot_set_running_slot(rsp.slot);
+		smpdfu_boot_set_running_slot(rsp.slot);
 	}
-	smp_server_init();
+	smpdfu_smp_server_init();
 	if (CONFIG_MCUMGR_GRP_OS) {
-		os_mgmt_register(&d->identity);
+		smpdfu_os_mgmt_register(&d->identity);
 	}
 	if (CONFIG_MCUMGR_GRP_IMG) {
-		img_mgmt_register();
+		smpdfu_img_mgmt_register();
 	}
 	rc = d->cfg.transport_init(d->cfg.transport_arg);
 	if (rc < 0) {
@@ -278,9 +279,9 @@ uint64_t vdevice_due(const struct vdevice *d)
 	}
 	/* Timers count in the port's milliseconds: ask on the device's own clock. */
 	vport_set_now_us(d->free_at);
-	next_ms = sys_timers_next_ms();
+	next_ms = smpdfu_sys_timers_next_ms();
 	if (next_ms >= 0) {
-		uint64_t at = ((uint64_t)port_uptime_ms() + (uint64_t)next_ms) * 1000u;
+		uint64_t at = ((uint64_t)smpdfu_port_uptime_ms() + (uint64_t)next_ms) * 1000u;
 
 		due = min_u64(due, max_u64(at, d->free_at));
 	}
@@ -293,22 +294,22 @@ bool vdevice_step(struct vdevice *d, uint64_t t)
 
 	vport_set_now_us(t);
 	if (d->in_work != NULL && d->free_at <= t) {
-		smp_buf_free(d->in_work);
+		smpdfu_smp_buf_free(d->in_work);
 		d->in_work = NULL;
 	}
 	if (d->smp_queued > 0 && d->smp_arrival[d->smp_head] <= t) {
 		d->smp_head = (d->smp_head + 1) % CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT;
 		d->smp_queued--;
-		handled = smp_rx_process_one();
+		handled = smpdfu_smp_rx_process_one();
 	}
-	sys_timers_process();
+	smpdfu_sys_timers_process();
 	if (d->cfg.app_process != NULL) {
 		d->cfg.app_process();
 	}
 	d->free_at = vport_now_us();
 	if (handled && d->free_at > t) {
 		/* The buffer the core just freed is the one it hands out next. */
-		d->in_work = smp_buf_alloc();
+		d->in_work = smpdfu_smp_buf_alloc();
 	}
 	if (vport_take_reboot()) {
 		d->reboots++;

@@ -53,8 +53,9 @@ struct vdevice_cfg {
 	 */
 	int (*app_start)(void);
 	/*
-	 * Returns all module state to power-on at every boot: the application's app_state_reset(),
-	 * or NULL for the core's smpdfu_state_reset() on a device without the application.
+	 * Returns all module state to power-on at every boot: the application's
+	 * smpdfu_app_state_reset(), or NULL for the core's smpdfu_state_reset() on a device without
+	 * the application.
 	 */
 	void (*state_reset)(void);
 	/* Handles the application's queued events (main context); NULL without an application. */
@@ -67,7 +68,7 @@ struct vdevice {
 	struct os_mgmt_identity identity;
 	struct flash_sim flash;
 	struct timed_flash tflash;
-	struct flash_area areas[FLASH_AREA_COUNT];
+	struct smpdfu_flash_area areas[SMPDFU_FLASH_AREA_COUNT];
 	size_t smp_queued;       /* requests handed to the SMP server, not yet processed */
 	size_t smp_head;         /* the oldest of them in smp_arrival */
 	/* When each queued request arrived whole: the device cannot start on it any earlier. */

@@ -43,17 +43,17 @@ void vport_set_log_level(enum port_log_level level)
 	log_level = level;
 }
 
-uint32_t port_uptime_ms(void)
+uint32_t smpdfu_port_uptime_ms(void)
 {
 	return (uint32_t)(now_us / 1000u);
 }
 
-void port_reboot(void)
+void smpdfu_port_reboot(void)
 {
 	reboot_requested = true;
 }
 
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	static const char *const names[] = { "ERR", "WRN", "INF", "DBG" };
 	char line[512];
@@ -77,19 +77,19 @@ void port_log(enum port_log_level level, const char *module, const char *fmt, ..
 	errno = saved_errno;
 }
 
-_Noreturn void port_assert_fail(const char *file, int line)
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line)
 {
 	fprintf(stderr, "ASSERTION FAILED at %s:%d\n", file, line);
 	fflush(NULL);
 	abort();
 }
 
-unsigned int port_critical_enter(void)
+unsigned int smpdfu_port_critical_enter(void)
 {
 	return critical_depth++;
 }
 
-void port_critical_exit(unsigned int key)
+void smpdfu_port_critical_exit(unsigned int key)
 {
 	PORT_ASSERT(critical_depth > 0 && key == critical_depth - 1);
 	critical_depth = key;

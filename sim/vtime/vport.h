@@ -18,7 +18,7 @@ uint64_t vport_now_us(void);
 /* The device's CPU was busy for us (a flash operation): its clock moves on. */
 void vport_advance_us(uint64_t us);
 
-/* True once port_reboot() was called; clears the request. */
+/* True once smpdfu_port_reboot() was called; clears the request. */
 bool vport_take_reboot(void);
 
 /* Log lines above `level` are dropped (default PORT_LOG_ERR: a simulation is quiet). */

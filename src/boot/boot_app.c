@@ -20,13 +20,13 @@
 /* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
 static uint32_t running_slot;
 
-static const struct flash_area *slot_area(uint32_t slot)
+static const struct smpdfu_flash_area *slot_area(uint32_t slot)
 {
 	switch (slot) {
 	case 0:
-		return flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	case 1:
-		return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	default:
 		return NULL;
 	}
@@ -38,66 +38,67 @@ static bool mode_is_direct_xip(void)
 	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
 }
 
-int boot_read_swap_state(const struct flash_area *fa, struct boot_swap_state *st)
+int smpdfu_boot_read_swap_state(const struct smpdfu_flash_area *fa,
+				struct smpdfu_boot_swap_state *st)
 {
 	if (fa == NULL || st == NULL) {
 		return -EINVAL;
 	}
-	return boot_trailer_read(fa, BOOT_MAX_ALIGN, st);
+	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
 }
 
-int boot_swap_type(void)
+int smpdfu_boot_swap_type(void)
 {
-	const struct flash_area *pri = slot_area(0);
-	const struct flash_area *sec = slot_area(1);
-	struct boot_swap_state ps;
-	struct boot_swap_state ss;
+	const struct smpdfu_flash_area *pri = slot_area(0);
+	const struct smpdfu_flash_area *sec = slot_area(1);
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state ss;
 
 	if (sec == NULL) {
-		return BOOT_SWAP_TYPE_NONE;
+		return SMPDFU_BOOT_SWAP_TYPE_NONE;
 	}
-	if (boot_read_swap_state(pri, &ps) < 0) {
-		return BOOT_SWAP_TYPE_PANIC;
+	if (smpdfu_boot_read_swap_state(pri, &ps) < 0) {
+		return SMPDFU_BOOT_SWAP_TYPE_PANIC;
 	}
 	/*
 	 * MCUboot takes an unreadable secondary for an empty one (it may sit on a missing external
 	 * flash); a slot we have is only unreadable for a moment, and taking a pending image for
 	 * none would let it be erased: PANIC, as for the primary.
 	 */
-	if (boot_read_swap_state(sec, &ss) < 0) {
-		return BOOT_SWAP_TYPE_PANIC;
+	if (smpdfu_boot_read_swap_state(sec, &ss) < 0) {
+		return SMPDFU_BOOT_SWAP_TYPE_PANIC;
 	}
-	return boot_swap_type_decide(&ps, &ss);
+	return smpdfu_boot_swap_type_decide(&ps, &ss);
 }
 
 /* swap_info is written only where it is still erased (a foreign writer may have set it). */
-static int write_swap_info_if_erased(const struct flash_area *fa, uint8_t swap_type)
+static int write_swap_info_if_erased(const struct smpdfu_flash_area *fa, uint8_t swap_type)
 {
-	uint32_t off = boot_trailer_swap_info_off(fa->size, BOOT_MAX_ALIGN);
+	uint32_t off = smpdfu_boot_trailer_swap_info_off(fa->size, SMPDFU_BOOT_MAX_ALIGN);
 
-	if (!flash_area_is_erased(fa, off, fa->dev->write_block)) {
+	if (!smpdfu_flash_area_is_erased(fa, off, fa->dev->write_block)) {
 		return 0;
 	}
-	return boot_trailer_write_swap_info(fa, BOOT_MAX_ALIGN, swap_type, 0);
+	return smpdfu_boot_trailer_write_swap_info(fa, SMPDFU_BOOT_MAX_ALIGN, swap_type, 0);
 }
 
-int boot_request_upgrade(bool permanent)
+int smpdfu_boot_request_upgrade(bool permanent)
 {
-	const struct flash_area *fa = slot_area(1);
-	struct boot_swap_state st;
+	const struct smpdfu_flash_area *fa = slot_area(1);
+	struct smpdfu_boot_swap_state st;
 	int rc;
 
 	if (fa == NULL) {
 		return 0; /* no secondary slot: nothing can be pending (as Zephyr) */
 	}
-	rc = boot_read_swap_state(fa, &st);
+	rc = smpdfu_boot_read_swap_state(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}
 	switch (st.magic) {
-	case BOOT_MAGIC_GOOD:
+	case SMPDFU_BOOT_MAGIC_GOOD:
 		return 0; /* already marked; a test cannot be turned into a permanent request */
-	case BOOT_MAGIC_BAD:
+	case SMPDFU_BOOT_MAGIC_BAD:
 		return -EBADMSG;
 	default:
 		break;
@@ -106,12 +107,13 @@ int boot_request_upgrade(bool permanent)
 	 * No magic but image_ok already set: a permanent request was cut before its magic.
 	 * Finishing it is right; a test magic next to it would turn a test into a permanent swap.
 	 */
-	if (st.image_ok == BOOT_FLAG_BAD || (st.image_ok == BOOT_FLAG_SET && !permanent)) {
+	if (st.image_ok == SMPDFU_BOOT_FLAG_BAD ||
+	    (st.image_ok == SMPDFU_BOOT_FLAG_SET && !permanent)) {
 		return -EBADMSG;
 	}
 	/* image_ok before the magic: a cut in between leaves no request, never a test request. */
-	if (permanent && st.image_ok == BOOT_FLAG_UNSET) {
-		rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+	if (permanent && st.image_ok == SMPDFU_BOOT_FLAG_UNSET) {
+		rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
 		if (rc < 0) {
 			return rc;
 		}
@@ -121,78 +123,80 @@ int boot_request_upgrade(bool permanent)
 	 * so that the magic is the write that makes the request: a failure is never reported for a
 	 * request that stands.
 	 */
-	rc = write_swap_info_if_erased(fa, permanent ? BOOT_SWAP_TYPE_PERM : BOOT_SWAP_TYPE_TEST);
+	rc = write_swap_info_if_erased(fa, permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM
+						     : SMPDFU_BOOT_SWAP_TYPE_TEST);
 	if (rc < 0) {
 		return rc;
 	}
-	return boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
+	return smpdfu_boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
 }
 
-int boot_write_img_confirmed(void)
+int smpdfu_boot_write_img_confirmed(void)
 {
-	const struct flash_area *fa = slot_area(boot_running_slot());
-	struct boot_swap_state st;
+	const struct smpdfu_flash_area *fa = slot_area(smpdfu_boot_running_slot());
+	struct smpdfu_boot_swap_state st;
 	int rc;
 
 	if (mode_is_direct_xip()) {
-		return boot_set_next_direct_xip(boot_running_slot(), true);
+		return smpdfu_boot_set_next_direct_xip(smpdfu_boot_running_slot(), true);
 	}
 	if (fa == NULL) {
 		return -EIO;
 	}
-	rc = boot_read_swap_state(fa, &st);
+	rc = smpdfu_boot_read_swap_state(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}
 	switch (st.magic) {
-	case BOOT_MAGIC_UNSET:
+	case SMPDFU_BOOT_MAGIC_UNSET:
 		return 0; /* a factory image without trailer: there is nothing to confirm */
-	case BOOT_MAGIC_BAD:
+	case SMPDFU_BOOT_MAGIC_BAD:
 		return -EBADMSG;
 	default:
 		break;
 	}
 	/* copy_done is not required: a padded image flashed by a programmer can be confirmed. */
-	if (st.image_ok != BOOT_FLAG_UNSET) {
+	if (st.image_ok != SMPDFU_BOOT_FLAG_UNSET) {
 		return 0;
 	}
-	rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+	rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
 	if (rc == 0) {
-		LOG_INF("image in slot %u confirmed", (unsigned int)boot_running_slot());
+		LOG_INF("image in slot %u confirmed", (unsigned int)smpdfu_boot_running_slot());
 	}
 	return rc;
 }
 
-bool boot_is_img_confirmed(void)
+bool smpdfu_boot_is_img_confirmed(void)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
-	if (boot_read_swap_state(slot_area(boot_running_slot()), &st) < 0) {
+	if (smpdfu_boot_read_swap_state(slot_area(smpdfu_boot_running_slot()), &st) < 0) {
 		return false;
 	}
-	return st.magic == BOOT_MAGIC_UNSET || st.image_ok == BOOT_FLAG_SET;
+	return st.magic == SMPDFU_BOOT_MAGIC_UNSET || st.image_ok == SMPDFU_BOOT_FLAG_SET;
 }
 
-uint32_t boot_running_slot(void)
+uint32_t smpdfu_boot_running_slot(void)
 {
 	return running_slot;
 }
 
-void boot_set_running_slot(uint32_t slot)
+void smpdfu_boot_set_running_slot(uint32_t slot)
 {
 	running_slot = slot;
 }
 
-void boot_app_reset(void)
+void smpdfu_boot_app_reset(void)
 {
 	running_slot = 0;
 }
 
-uint32_t boot_max_image_size(void)
+uint32_t smpdfu_boot_max_image_size(void)
 {
-	const struct flash_area *pri = slot_area(0);
-	const struct flash_area *sec = slot_area(1);
-	const struct flash_area *scratch = flash_area_get(FLASH_AREA_IMAGE_SCRATCH);
+	const struct smpdfu_flash_area *pri = slot_area(0);
+	const struct smpdfu_flash_area *sec = slot_area(1);
+	const struct smpdfu_flash_area *scratch =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SCRATCH);
 	int mode = BOOT_MODE_SWAP_MOVE;
 
 	if (pri == NULL || sec == NULL) {
@@ -205,30 +209,31 @@ uint32_t boot_max_image_size(void)
 	} else if (mode_is_direct_xip()) {
 		mode = BOOT_MODE_DIRECT_XIP;
 	}
-	return boot_mode_max_image_size(mode, pri->size, sec->size,
-					scratch != NULL ? scratch->size : 0, sec->dev->page_size,
-					BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS,
-					sec->dev->write_block);
+	return smpdfu_boot_mode_max_image_size(mode, pri->size, sec->size,
+					       scratch != NULL ? scratch->size : 0,
+					       sec->dev->page_size, SMPDFU_BOOT_MAX_ALIGN,
+					       CONFIG_BOOT_MAX_IMG_SECTORS, sec->dev->write_block);
 }
 
-int boot_set_next_direct_xip(uint32_t slot, bool confirm)
+int smpdfu_boot_set_next_direct_xip(uint32_t slot, bool confirm)
 {
-	const struct flash_area *fa = slot_area(slot);
-	struct boot_swap_state st;
+	const struct smpdfu_flash_area *fa = slot_area(slot);
+	struct smpdfu_boot_swap_state st;
 	int rc;
 
 	if (fa == NULL) {
 		return -EINVAL;
 	}
-	rc = boot_read_swap_state(fa, &st);
+	rc = smpdfu_boot_read_swap_state(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}
-	if (st.magic == BOOT_MAGIC_BAD || st.image_ok == BOOT_FLAG_BAD) {
+	if (st.magic == SMPDFU_BOOT_MAGIC_BAD || st.image_ok == SMPDFU_BOOT_FLAG_BAD) {
 		return -EBADMSG;
 	}
 	/* As for swaps: image_ok set under a test magic would be a silent confirm. */
-	if (st.magic == BOOT_MAGIC_UNSET && !confirm && st.image_ok == BOOT_FLAG_SET) {
+	if (st.magic == SMPDFU_BOOT_MAGIC_UNSET && !confirm &&
+	    st.image_ok == SMPDFU_BOOT_FLAG_SET) {
 		return -EBADMSG;
 	}
 	/*
@@ -238,20 +243,20 @@ int boot_set_next_direct_xip(uint32_t slot, bool confirm)
 	 * never reported for a request that stands. Under a magic copy_done is the bootloader's: it
 	 * writes it when it first selects the slot.
 	 */
-	if (confirm && st.image_ok == BOOT_FLAG_UNSET) {
-		rc = boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN);
+	if (confirm && st.image_ok == SMPDFU_BOOT_FLAG_UNSET) {
+		rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	if (st.magic != BOOT_MAGIC_UNSET) {
+	if (st.magic != SMPDFU_BOOT_MAGIC_UNSET) {
 		return 0;
 	}
-	if (confirm && st.copy_done == BOOT_FLAG_UNSET) {
-		rc = boot_trailer_write_copy_done(fa, BOOT_MAX_ALIGN);
+	if (confirm && st.copy_done == SMPDFU_BOOT_FLAG_UNSET) {
+		rc = smpdfu_boot_trailer_write_copy_done(fa, SMPDFU_BOOT_MAX_ALIGN);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	return boot_trailer_write_magic(fa, BOOT_MAX_ALIGN);
+	return smpdfu_boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
 }

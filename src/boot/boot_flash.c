@@ -14,7 +14,8 @@
 #define LOG_LEVEL (CONFIG_MCUBOOT ? CONFIG_MCUBOOT_LOG_LEVEL : CONFIG_MCUBOOT_UTIL_LOG_LEVEL)
 
 /* The operation's result (0 or -errno, <smpdfu/flash.h>), a failure logged. */
-static int checked(int rc, const char *op, const struct flash_area *fa, uint32_t off, size_t len)
+static int checked(int rc, const char *op, const struct smpdfu_flash_area *fa, uint32_t off,
+		   size_t len)
 {
 	if (rc < 0) {
 		LOG_ERR("%s of %s at 0x%x (%u bytes) failed: %d", op, fa->label,
@@ -23,17 +24,18 @@ static int checked(int rc, const char *op, const struct flash_area *fa, uint32_t
 	return rc;
 }
 
-int boot_flash_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len)
+int smpdfu_boot_flash_read(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len)
 {
-	return checked(flash_area_read(fa, off, dst, len), "read", fa, off, len);
+	return checked(smpdfu_flash_area_read(fa, off, dst, len), "read", fa, off, len);
 }
 
-int boot_flash_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len)
+int smpdfu_boot_flash_program(const struct smpdfu_flash_area *fa, uint32_t off, const void *src,
+			      size_t len)
 {
-	return checked(flash_area_program(fa, off, src, len), "program", fa, off, len);
+	return checked(smpdfu_flash_area_program(fa, off, src, len), "program", fa, off, len);
 }
 
-int boot_flash_erase(const struct flash_area *fa, uint32_t off, size_t len)
+int smpdfu_boot_flash_erase(const struct smpdfu_flash_area *fa, uint32_t off, size_t len)
 {
-	return checked(flash_area_erase(fa, off, len), "erase", fa, off, len);
+	return checked(smpdfu_flash_area_erase(fa, off, len), "erase", fa, off, len);
 }

@@ -24,34 +24,37 @@ struct swap_row {
 
 static const struct swap_row swap_table[] = {
 	/* An upload marked for test: its image_ok is still erased. */
-	{ ANY, BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, BOOT_SWAP_TYPE_TEST },
+	{ ANY, SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_UNSET, ANY,
+	  SMPDFU_BOOT_SWAP_TYPE_TEST },
 	/* Marked permanent: image_ok set before (ours) or after (MCUboot's) the magic. */
-	{ ANY, BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_SET, ANY, BOOT_SWAP_TYPE_PERM },
+	{ ANY, SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_SET, ANY, SMPDFU_BOOT_SWAP_TYPE_PERM },
 	/*
 	 * A swapped-in image that ran without being confirmed. The secondary magic is ANY (not
 	 * UNSET, as before v2.2) so that a torn secondary magic cannot stop the revert. copy_done
 	 * is WRITTEN (MCUboot: SET): it is written only once the data is in place, so a torn write
 	 * of it still means a finished test swap, and the test image must not stay for good.
 	 */
-	{ BOOT_MAGIC_GOOD, ANY, BOOT_FLAG_UNSET, ANY, WRITTEN, BOOT_SWAP_TYPE_REVERT },
+	{ SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_UNSET, ANY, WRITTEN,
+	  SMPDFU_BOOT_SWAP_TYPE_REVERT },
 };
 
-_Static_assert(ANY != BOOT_MAGIC_GOOD && ANY != BOOT_MAGIC_BAD && ANY != BOOT_MAGIC_UNSET &&
-		       ANY != BOOT_FLAG_SET && ANY != BOOT_FLAG_BAD && ANY != BOOT_FLAG_UNSET &&
-		       WRITTEN != BOOT_FLAG_SET && WRITTEN != BOOT_FLAG_BAD &&
-		       WRITTEN != BOOT_FLAG_UNSET,
+_Static_assert(ANY != SMPDFU_BOOT_MAGIC_GOOD && ANY != SMPDFU_BOOT_MAGIC_BAD &&
+		       ANY != SMPDFU_BOOT_MAGIC_UNSET && ANY != SMPDFU_BOOT_FLAG_SET &&
+		       ANY != SMPDFU_BOOT_FLAG_BAD && ANY != SMPDFU_BOOT_FLAG_UNSET &&
+		       WRITTEN != SMPDFU_BOOT_FLAG_SET && WRITTEN != SMPDFU_BOOT_FLAG_BAD &&
+		       WRITTEN != SMPDFU_BOOT_FLAG_UNSET,
 	       "ANY and WRITTEN must differ from every decoded trailer state");
 
 static bool cell_matches(uint8_t want, int have)
 {
 	if (want == WRITTEN) {
-		return have == BOOT_FLAG_SET || have == BOOT_FLAG_BAD;
+		return have == SMPDFU_BOOT_FLAG_SET || have == SMPDFU_BOOT_FLAG_BAD;
 	}
 	return want == ANY || want == have;
 }
 
-static bool row_matches(const struct swap_row *r, const struct boot_swap_state *pri,
-			const struct boot_swap_state *sec)
+static bool row_matches(const struct swap_row *r, const struct smpdfu_boot_swap_state *pri,
+			const struct smpdfu_boot_swap_state *sec)
 {
 	return cell_matches(r->pri_magic, pri->magic) && cell_matches(r->sec_magic, sec->magic) &&
 	       cell_matches(r->pri_image_ok, pri->image_ok) &&
@@ -59,28 +62,29 @@ static bool row_matches(const struct swap_row *r, const struct boot_swap_state *
 	       cell_matches(r->pri_copy_done, pri->copy_done);
 }
 
-int boot_swap_type_decide(const struct boot_swap_state *pri, const struct boot_swap_state *sec)
+int smpdfu_boot_swap_type_decide(const struct smpdfu_boot_swap_state *pri,
+				 const struct smpdfu_boot_swap_state *sec)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(swap_table); i++) {
 		if (row_matches(&swap_table[i], pri, sec)) {
 			return swap_table[i].swap_type;
 		}
 	}
-	return BOOT_SWAP_TYPE_NONE;
+	return SMPDFU_BOOT_SWAP_TYPE_NONE;
 }
 
-const char *boot_swap_type_name(int swap_type)
+const char *smpdfu_boot_swap_type_name(int swap_type)
 {
 	switch (swap_type) {
-	case BOOT_SWAP_TYPE_NONE:
+	case SMPDFU_BOOT_SWAP_TYPE_NONE:
 		return "none";
-	case BOOT_SWAP_TYPE_TEST:
+	case SMPDFU_BOOT_SWAP_TYPE_TEST:
 		return "test";
-	case BOOT_SWAP_TYPE_PERM:
+	case SMPDFU_BOOT_SWAP_TYPE_PERM:
 		return "perm";
-	case BOOT_SWAP_TYPE_REVERT:
+	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
 		return "revert";
-	case BOOT_SWAP_TYPE_FAIL:
+	case SMPDFU_BOOT_SWAP_TYPE_FAIL:
 		return "fail";
 	default:
 		return "panic";

@@ -1,23 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MCUboot image trailer: where its fields sit for a given BOOT_MAX_ALIGN, how they decode,
- * and how each is written (one program per field, so a field is either erased or whole, as far as
- * the flash lets it be). The swap status area's geometry is here too, for the loader.
+ * The MCUboot image trailer: where its fields sit for a given SMPDFU_BOOT_MAX_ALIGN, how they
+ * decode, and how each is written (one program per field, so a field is either erased or whole, as
+ * far as the flash lets it be). The swap status area's geometry is here too, for the loader.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "boot_priv.h"
 
-static const uint8_t magic_a8[BOOT_MAGIC_SZ] = BOOT_MAGIC_A8;
-static const uint8_t magic_tail[BOOT_MAGIC_SZ - 2] = BOOT_MAGIC_ALIGNED_TAIL;
+static const uint8_t magic_a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
+static const uint8_t magic_tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
 
 /* Every field but the magic has a cell of A bytes; its value is the first bytes of it. */
 #define FIELD_MAX_LEN 4 /* swap_size */
 
-_Static_assert(BOOT_MAGIC_SZ == 16 && sizeof(magic_a8) == 16 && sizeof(magic_tail) == 14,
+_Static_assert(SMPDFU_BOOT_MAGIC_SZ == 16 && sizeof(magic_a8) == 16 && sizeof(magic_tail) == 14,
 	       "the trailer magic is 16 bytes: 16 fixed ones for A = 8, else u16 A + 14 fixed");
-_Static_assert(BOOT_TRAILER_INFO_SZ == 4 * BOOT_MAX_ALIGN + BOOT_MAGIC_ALIGN_SZ,
+_Static_assert(SMPDFU_BOOT_TRAILER_INFO_SZ ==
+		       4 * SMPDFU_BOOT_MAX_ALIGN + SMPDFU_BOOT_MAGIC_ALIGN_SZ,
 	       "trailer fields: four cells of A bytes and the magic's write size");
 
 static uint32_t align_down(uint32_t v, uint32_t a)
@@ -30,46 +31,46 @@ static uint32_t align_up(uint32_t v, uint32_t a)
 	return align_down(v + a - 1, a);
 }
 
-uint32_t boot_trailer_magic_align(uint32_t align)
+uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
 {
 	/* The magic is written in one program of A bytes when A is above 16. */
-	return align > BOOT_MAGIC_SZ ? align : BOOT_MAGIC_SZ;
+	return align > SMPDFU_BOOT_MAGIC_SZ ? align : SMPDFU_BOOT_MAGIC_SZ;
 }
 
-uint32_t boot_trailer_magic_write_off(uint32_t size, uint32_t align)
+uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
 {
-	return align_down(size - BOOT_MAGIC_SZ, align);
+	return align_down(size - SMPDFU_BOOT_MAGIC_SZ, align);
 }
 
-uint32_t boot_trailer_image_ok_off(uint32_t size, uint32_t align)
+uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
 {
-	return align_down(size - BOOT_MAGIC_SZ - align, align);
+	return align_down(size - SMPDFU_BOOT_MAGIC_SZ - align, align);
 }
 
-uint32_t boot_trailer_copy_done_off(uint32_t size, uint32_t align)
+uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align)
 {
-	return boot_trailer_image_ok_off(size, align) - align;
+	return smpdfu_boot_trailer_image_ok_off(size, align) - align;
 }
 
-uint32_t boot_trailer_swap_info_off(uint32_t size, uint32_t align)
+uint32_t smpdfu_boot_trailer_swap_info_off(uint32_t size, uint32_t align)
 {
-	return boot_trailer_copy_done_off(size, align) - align;
+	return smpdfu_boot_trailer_copy_done_off(size, align) - align;
 }
 
-uint32_t boot_trailer_swap_size_off(uint32_t size, uint32_t align)
+uint32_t smpdfu_boot_trailer_swap_size_off(uint32_t size, uint32_t align)
 {
-	return boot_trailer_swap_info_off(size, align) - align;
+	return smpdfu_boot_trailer_swap_info_off(size, align) - align;
 }
 
-uint32_t boot_trailer_info_size(uint32_t align)
+uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
 {
-	return 4 * align + boot_trailer_magic_align(align);
+	return 4 * align + smpdfu_boot_trailer_magic_align(align);
 }
 
-void boot_trailer_magic(uint32_t align, uint8_t magic[BOOT_MAGIC_SZ])
+void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
 	if (align == 8) {
-		memcpy(magic, magic_a8, BOOT_MAGIC_SZ);
+		memcpy(magic, magic_a8, SMPDFU_BOOT_MAGIC_SZ);
 		return;
 	}
 	/* Any other alignment is encoded in the magic, so a reader built for another A sees BAD. */
@@ -78,28 +79,29 @@ void boot_trailer_magic(uint32_t align, uint8_t magic[BOOT_MAGIC_SZ])
 	memcpy(magic + 2, magic_tail, sizeof(magic_tail));
 }
 
-uint32_t boot_status_size(uint32_t max_sectors, uint32_t wsz)
+uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
 {
 	return max_sectors * BOOT_STATUS_STATE_COUNT * wsz;
 }
 
-uint32_t boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
+uint32_t smpdfu_boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
 {
-	return boot_status_size(max_sectors, wsz) + boot_trailer_info_size(align);
+	return smpdfu_boot_status_size(max_sectors, wsz) + smpdfu_boot_trailer_info_size(align);
 }
 
-uint32_t boot_scratch_trailer_size(uint32_t align, uint32_t wsz)
+uint32_t smpdfu_boot_scratch_trailer_size(uint32_t align, uint32_t wsz)
 {
-	return BOOT_STATUS_STATE_COUNT * wsz + boot_trailer_info_size(align);
+	return BOOT_STATUS_STATE_COUNT * wsz + smpdfu_boot_trailer_info_size(align);
 }
 
-uint32_t boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors, uint32_t wsz,
-			       uint32_t k)
+uint32_t smpdfu_boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors,
+				      uint32_t wsz, uint32_t k)
 {
-	return size - boot_trailer_size(align, max_sectors, wsz) + k * wsz;
+	return size - smpdfu_boot_trailer_size(align, max_sectors, wsz) + k * wsz;
 }
 
-uint32_t boot_trailer_first_sector(uint32_t size, uint32_t sector_size, uint32_t trailer_size)
+uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
+					  uint32_t trailer_size)
 {
 	return (size - trailer_size) / sector_size;
 }
@@ -115,8 +117,8 @@ static uint32_t scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
 				       uint32_t scratch_size, uint32_t sector_size, uint32_t align,
 				       uint32_t max_sectors, uint32_t wsz)
 {
-	uint32_t trailer = boot_trailer_size(align, max_sectors, wsz);
-	uint32_t scratch_trailer = boot_scratch_trailer_size(align, wsz);
+	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
+	uint32_t scratch_trailer = smpdfu_boot_scratch_trailer_size(align, wsz);
 	uint32_t region_sectors;
 	uint32_t trailer_off;
 	uint32_t first_trailer;
@@ -142,11 +144,11 @@ static uint32_t scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
 	return limit > first_trailer * sector_size ? limit : first_trailer * sector_size;
 }
 
-uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
-				  uint32_t scratch_size, uint32_t sector_size, uint32_t align,
-				  uint32_t max_sectors, uint32_t wsz)
+uint32_t smpdfu_boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
+					 uint32_t scratch_size, uint32_t sector_size,
+					 uint32_t align, uint32_t max_sectors, uint32_t wsz)
 {
-	uint32_t trailer = boot_trailer_size(align, max_sectors, wsz);
+	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
 	uint32_t pri_first;
 	uint32_t sec_first;
 
@@ -155,8 +157,8 @@ uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size
 					      max_sectors, wsz);
 	}
 	if (mode != BOOT_MODE_SWAP_MOVE) {
-		uint32_t pri = boot_trailer_swap_info_off(pri_size, align);
-		uint32_t sec = boot_trailer_swap_info_off(sec_size, align);
+		uint32_t pri = smpdfu_boot_trailer_swap_info_off(pri_size, align);
+		uint32_t sec = smpdfu_boot_trailer_swap_info_off(sec_size, align);
 
 		return pri < sec ? pri : sec;
 	}
@@ -165,8 +167,8 @@ uint32_t boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size
 	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
 		return 0;
 	}
-	pri_first = boot_trailer_first_sector(pri_size, sector_size, trailer);
-	sec_first = boot_trailer_first_sector(sec_size, sector_size, trailer);
+	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
+	sec_first = smpdfu_boot_trailer_first_sector(sec_size, sector_size, trailer);
 	if (pri_first < 2) {
 		return 0;
 	}
@@ -190,22 +192,24 @@ static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
  * written beside an erased first byte is a write of the flag that began (the flash's tear) or a
  * foreign one. Either way it cannot take the value any more: BAD, as any other torn value.
  */
-static enum boot_flag_state decode_flag(const uint8_t *block, uint32_t wsz, uint8_t erased)
+static enum smpdfu_boot_flag_state decode_flag(const uint8_t *block, uint32_t wsz, uint8_t erased)
 {
 	if (block[0] == erased) {
-		return bytes_are(block, wsz, erased) ? BOOT_FLAG_UNSET : BOOT_FLAG_BAD;
+		return bytes_are(block, wsz, erased) ? SMPDFU_BOOT_FLAG_UNSET
+						     : SMPDFU_BOOT_FLAG_BAD;
 	}
-	return block[0] == BOOT_FLAG_SET_VALUE ? BOOT_FLAG_SET : BOOT_FLAG_BAD;
+	return block[0] == SMPDFU_BOOT_FLAG_SET_VALUE ? SMPDFU_BOOT_FLAG_SET : SMPDFU_BOOT_FLAG_BAD;
 }
 
-int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_swap_state *st)
+int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
+			     struct smpdfu_boot_swap_state *st)
 {
 	/* One read of the fields and the magic: at most 4·32 + 32 bytes. */
 	uint8_t raw[4 * 32 + 32];
-	uint8_t want[BOOT_MAGIC_SZ];
+	uint8_t want[SMPDFU_BOOT_MAGIC_SZ];
 	uint32_t base;
-	uint32_t len = boot_trailer_info_size(align);
-	uint32_t magic_len = boot_trailer_magic_align(align);
+	uint32_t len = smpdfu_boot_trailer_info_size(align);
+	uint32_t magic_len = smpdfu_boot_trailer_magic_align(align);
 	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
@@ -215,7 +219,7 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 		return -EINVAL;
 	}
 	base = fa->size - len;
-	rc = boot_flash_read(fa, base, raw, len);
+	rc = smpdfu_boot_flash_read(fa, base, raw, len);
 	if (rc < 0) {
 		return rc;
 	}
@@ -223,38 +227,40 @@ int boot_trailer_read(const struct flash_area *fa, uint32_t align, struct boot_s
 	/* A write block wider than a cell cannot hold a field (writes refuse it): read the cell. */
 	wsz = fa->dev->write_block > 0 && fa->dev->write_block < align ? fa->dev->write_block
 								       : align;
-	boot_trailer_magic(align, want);
+	smpdfu_boot_trailer_magic(align, want);
 
-	const uint8_t *magic = raw + len - BOOT_MAGIC_SZ;
+	const uint8_t *magic = raw + len - SMPDFU_BOOT_MAGIC_SZ;
 
 	/* UNSET: the magic's whole write may happen (for A = 32, its erased lead bytes too). */
 	if (bytes_are(raw + len - magic_len, magic_len, erased)) {
-		st->magic = BOOT_MAGIC_UNSET;
+		st->magic = SMPDFU_BOOT_MAGIC_UNSET;
 	} else {
-		st->magic = memcmp(magic, want, BOOT_MAGIC_SZ) == 0 ? BOOT_MAGIC_GOOD
-								    : BOOT_MAGIC_BAD;
+		st->magic = memcmp(magic, want, SMPDFU_BOOT_MAGIC_SZ) == 0 ? SMPDFU_BOOT_MAGIC_GOOD
+								    : SMPDFU_BOOT_MAGIC_BAD;
 	}
-	st->image_ok = decode_flag(raw + (boot_trailer_image_ok_off(fa->size, align) - base), wsz,
-				   erased);
-	st->copy_done = decode_flag(raw + (boot_trailer_copy_done_off(fa->size, align) - base),
-				    wsz, erased);
+	st->image_ok = decode_flag(raw + (smpdfu_boot_trailer_image_ok_off(fa->size, align) - base),
+				   wsz, erased);
+	st->copy_done = decode_flag(
+		raw + (smpdfu_boot_trailer_copy_done_off(fa->size, align) - base), wsz, erased);
 
 	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
-	info = raw[boot_trailer_swap_info_off(fa->size, align) - base];
+	info = raw[smpdfu_boot_trailer_swap_info_off(fa->size, align) - base];
 	st->swap_type = info & 0x0f;
 	st->image_num = info >> 4;
-	if (info == erased || st->swap_type < BOOT_SWAP_TYPE_NONE ||
-	    st->swap_type > BOOT_SWAP_TYPE_REVERT) {
-		st->swap_type = BOOT_SWAP_TYPE_NONE;
+	if (info == erased || st->swap_type < SMPDFU_BOOT_SWAP_TYPE_NONE ||
+	    st->swap_type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		st->swap_type = SMPDFU_BOOT_SWAP_TYPE_NONE;
 		st->image_num = 0;
 	}
 	return 0;
 }
 
-int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uint32_t *size)
+int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
+				       uint32_t *size)
 {
 	uint8_t b[4];
-	int rc = boot_flash_read(fa, boot_trailer_swap_size_off(fa->size, align), b, sizeof(b));
+	int rc = smpdfu_boot_flash_read(fa, smpdfu_boot_trailer_swap_size_off(fa->size, align), b,
+					sizeof(b));
 
 	if (rc < 0) {
 		return rc;
@@ -264,7 +270,7 @@ int boot_trailer_read_swap_size(const struct flash_area *fa, uint32_t align, uin
 }
 
 /* One program of the field value padded to the write block with the erased value. */
-static int write_field(const struct flash_area *fa, uint32_t align, uint32_t off,
+static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, uint32_t off,
 		       const uint8_t *val, uint32_t len)
 {
 	uint8_t cell[32];
@@ -277,58 +283,59 @@ static int write_field(const struct flash_area *fa, uint32_t align, uint32_t off
 	}
 	memset(cell, fa->dev->erased_value, n);
 	memcpy(cell, val, len);
-	return boot_flash_program(fa, off, cell, n);
+	return smpdfu_boot_flash_program(fa, off, cell, n);
 }
 
-int boot_trailer_write_magic(const struct flash_area *fa, uint32_t align)
+int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
 	uint8_t cell[32];
-	uint32_t n = boot_trailer_magic_align(align);
+	uint32_t n = smpdfu_boot_trailer_magic_align(align);
 
 	if (n > sizeof(cell) || fa->dev->write_block > n) {
 		return -EINVAL;
 	}
 	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
 	memset(cell, fa->dev->erased_value, n);
-	boot_trailer_magic(align, cell + n - BOOT_MAGIC_SZ);
-	return boot_flash_program(fa, boot_trailer_magic_write_off(fa->size, align), cell, n);
+	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
+	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
+					 cell, n);
 }
 
-int boot_trailer_invalidate_magic(const struct flash_area *fa, uint32_t align)
+int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
 	static const uint8_t zeros[32];
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 	uint32_t wsz = fa->dev->write_block;
 	/* The magic's own 16 bytes, in whole write blocks: not the padding before it (A = 32). */
-	uint32_t len = align_up(BOOT_MAGIC_SZ, wsz);
-	int rc = boot_trailer_read(fa, align, &st);
+	uint32_t len = align_up(SMPDFU_BOOT_MAGIC_SZ, wsz);
+	int rc = smpdfu_boot_trailer_read(fa, align, &st);
 
-	if (rc < 0 || st.magic != BOOT_MAGIC_GOOD) {
+	if (rc < 0 || st.magic != SMPDFU_BOOT_MAGIC_GOOD) {
 		return rc;
 	}
 	if (len > sizeof(zeros) || fa->dev->erased_value != 0xff) {
 		return -EINVAL;
 	}
 	/* Every bit of it cleared: no half-done erase can bring the magic back. */
-	return boot_flash_program(fa, fa->size - len, zeros, len);
+	return smpdfu_boot_flash_program(fa, fa->size - len, zeros, len);
 }
 
-int boot_trailer_write_image_ok(const struct flash_area *fa, uint32_t align)
+int smpdfu_boot_trailer_write_image_ok(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	const uint8_t v = BOOT_FLAG_SET_VALUE;
+	const uint8_t v = SMPDFU_BOOT_FLAG_SET_VALUE;
 
-	return write_field(fa, align, boot_trailer_image_ok_off(fa->size, align), &v, 1);
+	return write_field(fa, align, smpdfu_boot_trailer_image_ok_off(fa->size, align), &v, 1);
 }
 
-int boot_trailer_write_copy_done(const struct flash_area *fa, uint32_t align)
+int smpdfu_boot_trailer_write_copy_done(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	const uint8_t v = BOOT_FLAG_SET_VALUE;
+	const uint8_t v = SMPDFU_BOOT_FLAG_SET_VALUE;
 
-	return write_field(fa, align, boot_trailer_copy_done_off(fa->size, align), &v, 1);
+	return write_field(fa, align, smpdfu_boot_trailer_copy_done_off(fa->size, align), &v, 1);
 }
 
-int boot_trailer_write_swap_info(const struct flash_area *fa, uint32_t align, uint8_t swap_type,
-				 uint8_t image_num)
+int smpdfu_boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa, uint32_t align,
+					uint8_t swap_type, uint8_t image_num)
 {
 	uint8_t v;
 
@@ -337,14 +344,16 @@ int boot_trailer_write_swap_info(const struct flash_area *fa, uint32_t align, ui
 		return -EINVAL;
 	}
 	v = (uint8_t)(image_num << 4 | swap_type);
-	return write_field(fa, align, boot_trailer_swap_info_off(fa->size, align), &v, 1);
+	return write_field(fa, align, smpdfu_boot_trailer_swap_info_off(fa->size, align), &v, 1);
 }
 
-int boot_trailer_write_swap_size(const struct flash_area *fa, uint32_t align, uint32_t size)
+int smpdfu_boot_trailer_write_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
+					uint32_t size)
 {
 	const uint8_t v[FIELD_MAX_LEN] = {
 		(uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24),
 	};
 
-	return write_field(fa, align, boot_trailer_swap_size_off(fa->size, align), v, sizeof(v));
+	return write_field(fa, align, smpdfu_boot_trailer_swap_size_off(fa->size, align), v,
+			   sizeof(v));
 }

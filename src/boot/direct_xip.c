@@ -18,19 +18,20 @@
 #define SLOT_COUNT 2
 
 /* Direct-XIP images keep the same room for the trailer as overwrite-only ones. */
-static uint32_t xip_max_image_size(const struct flash_area *fa, uint32_t align)
+static uint32_t xip_max_image_size(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return boot_trailer_swap_info_off(fa->size, align);
+	return smpdfu_boot_trailer_swap_info_off(fa->size, align);
 }
 
 /* A slot the header checks allow: right magic and sizes, bootable, linked for this slot. */
-static bool slot_is_candidate(const struct flash_area *fa, struct image_header *hdr)
+static bool slot_is_candidate(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr)
 {
-	if (boot_read_checked_header(fa, hdr) < 0 || (hdr->flags & IMAGE_F_NON_BOOTABLE)) {
+	if (smpdfu_boot_read_checked_header(fa, hdr) < 0 ||
+	    (hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE)) {
 		return false;
 	}
 	/* ROM_FIXED: the load address is where the image must run from; any other slot is wrong. */
-	if ((hdr->flags & IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
+	if ((hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
 		LOG_WRN("image in slot at 0x%x is linked for 0x%x: skipped", (unsigned int)fa->off,
 			(unsigned int)hdr->load_addr);
 		return false;
@@ -39,11 +40,11 @@ static bool slot_is_candidate(const struct flash_area *fa, struct image_header *
 }
 
 /* The candidate with the highest version; -1 when none is left. */
-static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
+static int pick_slot(const struct smpdfu_flash_area *const fas[SLOT_COUNT],
 		     const bool excluded[SLOT_COUNT])
 {
-	struct image_header best_hdr;
-	struct image_header hdr;
+	struct smpdfu_image_header best_hdr;
+	struct smpdfu_image_header hdr;
 	int best = -1;
 
 	for (int s = 0; s < SLOT_COUNT; s++) {
@@ -51,7 +52,7 @@ static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
 			continue;
 		}
 		/* Strictly greater replaces: on a tie the primary (tried first) stays. */
-		if (best < 0 || image_version_cmp(&hdr.ver, &best_hdr.ver, false) > 0) {
+		if (best < 0 || smpdfu_image_version_cmp(&hdr.ver, &best_hdr.ver, false) > 0) {
 			best = s;
 			best_hdr = hdr;
 		}
@@ -65,27 +66,28 @@ static int pick_slot(const struct flash_area *const fas[SLOT_COUNT],
  * torn (BAD) counts as written, as MCUboot would not: the slot was selected, and must not boot
  * forever unconfirmed.
  */
-static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, int slot)
+static int select_or_erase(struct smpdfu_boot_loader *bl, const struct smpdfu_flash_area *fa,
+			   int slot)
 {
-	struct boot_swap_state st;
-	int rc = boot_trailer_read(fa, bl->align, &st);
+	struct smpdfu_boot_swap_state st;
+	int rc = smpdfu_boot_trailer_read(fa, bl->align, &st);
 
 	if (rc < 0) {
 		return rc;
 	}
-	if (st.magic != BOOT_MAGIC_GOOD ||
-	    (st.copy_done != BOOT_FLAG_UNSET && st.image_ok != BOOT_FLAG_SET)) {
-		if (st.magic != BOOT_MAGIC_GOOD) {
+	if (st.magic != SMPDFU_BOOT_MAGIC_GOOD ||
+	    (st.copy_done != SMPDFU_BOOT_FLAG_UNSET && st.image_ok != SMPDFU_BOOT_FLAG_SET)) {
+		if (st.magic != SMPDFU_BOOT_MAGIC_GOOD) {
 			LOG_WRN("slot %d has no trailer magic: erasing it", slot);
 		} else {
 			LOG_INF("reverting: slot %d ran without being confirmed, erasing it", slot);
 		}
-		rc = boot_scrub_slot(bl, fa);
+		rc = smpdfu_boot_scrub_slot(bl, fa);
 		return rc < 0 ? rc : 1;
 	}
-	if (st.copy_done == BOOT_FLAG_UNSET) {
+	if (st.copy_done == SMPDFU_BOOT_FLAG_UNSET) {
 		/* First boot of this image: the next one without a confirm reverts it. */
-		rc = boot_trailer_write_copy_done(fa, bl->align);
+		rc = smpdfu_boot_trailer_write_copy_done(fa, bl->align);
 		if (rc < 0) {
 			return rc;
 		}
@@ -93,14 +95,15 @@ static int select_or_erase(struct boot_loader *bl, const struct flash_area *fa, 
 	return 0;
 }
 
-int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp)
+int smpdfu_boot_go_direct_xip(struct smpdfu_boot_loader *bl, bool revert,
+			      struct smpdfu_boot_rsp *rsp)
 {
-	const struct flash_area *const fas[SLOT_COUNT] = { bl->pri, bl->sec };
+	const struct smpdfu_flash_area *const fas[SLOT_COUNT] = { bl->pri, bl->sec };
 	bool excluded[SLOT_COUNT] = { false, false };
-	struct image_validation v;
+	struct smpdfu_image_validation v;
 	int rc;
 
-	if (boot_loader_check(bl) < 0) {
+	if (smpdfu_boot_loader_check(bl) < 0) {
 		return -EINVAL;
 	}
 	/* Each round boots or drops one slot from the choice: SLOT_COUNT + 1 rounds suffice. */
@@ -110,14 +113,15 @@ int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp
 		if (s < 0) {
 			break;
 		}
-		rc = boot_validate_image(bl, fas[s], xip_max_image_size(fas[s], bl->align), &v);
+		rc = smpdfu_boot_validate_image(bl, fas[s], xip_max_image_size(fas[s], bl->align),
+						&v);
 		if (rc == -EIO) {
 			return rc;
 		}
 		if (rc < 0) {
 			/* Slots are equals in direct-XIP: an invalid image goes, in either. */
 			LOG_WRN("image in slot %d is not valid (%d): erasing it", s, rc);
-			rc = boot_scrub_slot(bl, fas[s]);
+			rc = smpdfu_boot_scrub_slot(bl, fas[s]);
 			if (rc < 0) {
 				return rc;
 			}
@@ -134,7 +138,7 @@ int boot_go_direct_xip(struct boot_loader *bl, bool revert, struct boot_rsp *rsp
 				continue;
 			}
 		}
-		boot_report(rsp, (uint32_t)s, &v.hdr, BOOT_SWAP_TYPE_NONE);
+		smpdfu_boot_report(rsp, (uint32_t)s, &v.hdr, SMPDFU_BOOT_SWAP_TYPE_NONE);
 		return 0;
 	}
 	LOG_ERR("no valid image in either slot");

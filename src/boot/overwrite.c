@@ -16,27 +16,28 @@
 #define LOG_LEVEL CONFIG_MCUBOOT_LOG_LEVEL
 
 /* MCUboot's limit for overwrite-only: the image ends below swap_info (slot size - 16 - 3·A). */
-static uint32_t overwrite_max_image_size(const struct boot_loader *bl)
+static uint32_t overwrite_max_image_size(const struct smpdfu_boot_loader *bl)
 {
-	return boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, bl->pri->size, bl->sec->size, 0,
-					bl->sector_size, bl->align, bl->max_sectors, bl->wsz);
+	return smpdfu_boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, bl->pri->size,
+					       bl->sec->size, 0, bl->sector_size, bl->align,
+					       bl->max_sectors, bl->wsz);
 }
 
 /* Erases one sector of fa unless it is erased already (a restarted copy finds some done). */
-static int erase_sector_if_needed(struct boot_loader *bl, const struct flash_area *fa,
+static int erase_sector_if_needed(struct smpdfu_boot_loader *bl, const struct smpdfu_flash_area *fa,
 				  uint32_t idx)
 {
-	return boot_erase_if_needed(fa, idx * bl->sector_size, bl->sector_size);
+	return smpdfu_boot_erase_if_needed(fa, idx * bl->sector_size, bl->sector_size);
 }
 
 /* The sectors the image and the trailer fields need, erased; the image copied; the magic last. */
-static int copy_to_primary(struct boot_loader *bl, uint32_t size)
+static int copy_to_primary(struct smpdfu_boot_loader *bl, uint32_t size)
 {
 	const uint32_t sz = bl->sector_size;
 	const uint32_t sectors = bl->pri->size / sz;
 	uint32_t img_sectors = (size + sz - 1) / sz;
-	uint32_t trailer_first = boot_trailer_first_sector(bl->pri->size, sz,
-							   boot_trailer_info_size(bl->align));
+	uint32_t trailer_first = smpdfu_boot_trailer_first_sector(
+		bl->pri->size, sz, smpdfu_boot_trailer_info_size(bl->align));
 	uint32_t len = (size + bl->wsz - 1) / bl->wsz * bl->wsz;
 	int rc = 0;
 
@@ -46,62 +47,64 @@ static int copy_to_primary(struct boot_loader *bl, uint32_t size)
 		}
 	}
 	if (rc == 0) {
-		rc = boot_copy(bl, bl->sec, 0, bl->pri, 0, len);
+		rc = smpdfu_boot_copy(bl, bl->sec, 0, bl->pri, 0, len);
 	}
 	if (rc == 0) {
-		rc = boot_trailer_write_magic(bl->pri, bl->align);
+		rc = smpdfu_boot_trailer_write_magic(bl->pri, bl->align);
 	}
 	return rc;
 }
 
 /* The request is consumed: header first (the image is gone for good), then the trailer. */
-static int consume_secondary(struct boot_loader *bl)
+static int consume_secondary(struct smpdfu_boot_loader *bl)
 {
 	int rc = erase_sector_if_needed(bl, bl->sec, 0);
 
 	if (rc == 0) {
-		rc = boot_scramble_trailer(bl, bl->sec, boot_trailer_info_size(bl->align));
+		rc = smpdfu_boot_scramble_trailer(bl, bl->sec,
+						  smpdfu_boot_trailer_info_size(bl->align));
 	}
 	return rc;
 }
 
-int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
+int smpdfu_boot_go_overwrite(struct smpdfu_boot_loader *bl, struct smpdfu_boot_rsp *rsp)
 {
-	struct boot_swap_state ps;
-	struct boot_swap_state ss;
-	struct image_validation v;
-	int did = BOOT_SWAP_TYPE_NONE;
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state ss;
+	struct smpdfu_image_validation v;
+	int did = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	int downgrade;
 	int type;
 	int rc;
 
-	if (boot_loader_check(bl) < 0) {
+	if (smpdfu_boot_loader_check(bl) < 0) {
 		return -EINVAL;
 	}
-	rc = boot_trailer_read(bl->pri, bl->align, &ps);
+	rc = smpdfu_boot_trailer_read(bl->pri, bl->align, &ps);
 	if (rc == 0) {
-		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+		rc = smpdfu_boot_trailer_read(bl->sec, bl->align, &ss);
 	}
 	if (rc < 0) {
 		return rc;
 	}
-	type = boot_swap_type_decide(&ps, &ss);
+	type = smpdfu_boot_swap_type_decide(&ps, &ss);
 	/* Test and permanent both mean "copy"; nothing can be reverted. */
-	if (type == BOOT_SWAP_TYPE_TEST || type == BOOT_SWAP_TYPE_PERM) {
-		LOG_INF("swap type %s", boot_swap_type_name(type));
-		rc = boot_validate_image(bl, bl->sec, overwrite_max_image_size(bl), &v);
-		downgrade = rc == 0 ? boot_is_downgrade(bl, &v.hdr) : 0;
+	if (type == SMPDFU_BOOT_SWAP_TYPE_TEST || type == SMPDFU_BOOT_SWAP_TYPE_PERM) {
+		LOG_INF("swap type %s", smpdfu_boot_swap_type_name(type));
+		rc = smpdfu_boot_validate_image(bl, bl->sec, overwrite_max_image_size(bl), &v);
+		downgrade = rc == 0 ? smpdfu_boot_is_downgrade(bl, &v.hdr) : 0;
 		if (rc == -EIO || downgrade < 0) {
 			return -EIO;
 		}
 		if (rc == -ENOENT) {
 			LOG_INF("no image in the secondary slot: clearing its trailer");
-			rc = boot_scramble_trailer(bl, bl->sec, boot_trailer_info_size(bl->align));
+			rc = smpdfu_boot_scramble_trailer(bl, bl->sec,
+							  smpdfu_boot_trailer_info_size(bl->align));
 		} else if (rc < 0) {
 			LOG_WRN("image in the secondary slot is not valid (%d): erasing it", rc);
-			rc = boot_scrub_slot(bl, bl->sec);
+			rc = smpdfu_boot_scrub_slot(bl, bl->sec);
 		} else if (downgrade) {
-			rc = boot_scrub_slot(bl, bl->sec);
+			rc = smpdfu_boot_scrub_slot(bl, bl->sec);
 		} else {
 			LOG_INF("overwriting the primary slot (%u bytes)", (unsigned int)v.size);
 			rc = copy_to_primary(bl, v.size);
@@ -115,5 +118,5 @@ int boot_go_overwrite(struct boot_loader *bl, struct boot_rsp *rsp)
 		}
 	}
 
-	return boot_from_primary(bl, overwrite_max_image_size(bl), did, rsp);
+	return smpdfu_boot_from_primary(bl, overwrite_max_image_size(bl), did, rsp);
 }

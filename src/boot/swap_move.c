@@ -20,7 +20,7 @@
 #define MOVE_ENTRY_VALUE 1
 
 struct move {
-	struct boot_loader *bl;
+	struct smpdfu_boot_loader *bl;
 	uint32_t sz;                /* sector size (all sectors of both slots) */
 	uint32_t trailer_size;      /* status area + trailer fields */
 	uint32_t pri_trailer_first; /* first primary sector that holds trailer bytes */
@@ -29,7 +29,7 @@ struct move {
 	uint32_t last_idx;          /* sectors the swap moves */
 };
 
-static int move_init(struct boot_loader *bl, struct move *m)
+static int move_init(struct smpdfu_boot_loader *bl, struct move *m)
 {
 	uint32_t pri_sectors = bl->pri->size / bl->sector_size;
 	uint32_t sec_sectors = bl->sec->size / bl->sector_size;
@@ -37,15 +37,17 @@ static int move_init(struct boot_loader *bl, struct move *m)
 	memset(m, 0, sizeof(*m));
 	m->bl = bl;
 	m->sz = bl->sector_size;
-	m->trailer_size = boot_trailer_size(bl->align, bl->max_sectors, bl->wsz);
+	m->trailer_size = smpdfu_boot_trailer_size(bl->align, bl->max_sectors, bl->wsz);
 	/* The primary has the secondary's sectors or one more (the spare the move phase uses). */
 	if (pri_sectors > bl->max_sectors ||
 	    (pri_sectors != sec_sectors && pri_sectors != sec_sectors + 1) ||
 	    m->trailer_size >= bl->sec->size) {
 		return -EINVAL;
 	}
-	m->pri_trailer_first = boot_trailer_first_sector(bl->pri->size, m->sz, m->trailer_size);
-	m->sec_trailer_first = boot_trailer_first_sector(bl->sec->size, m->sz, m->trailer_size);
+	m->pri_trailer_first =
+		smpdfu_boot_trailer_first_sector(bl->pri->size, m->sz, m->trailer_size);
+	m->sec_trailer_first =
+		smpdfu_boot_trailer_first_sector(bl->sec->size, m->sz, m->trailer_size);
 	return m->pri_trailer_first >= 2 ? 0 : -EINVAL;
 }
 
@@ -55,10 +57,10 @@ static int move_init(struct boot_loader *bl, struct move *m)
  */
 static uint32_t move_max_image_size(const struct move *m)
 {
-	const struct boot_loader *bl = m->bl;
+	const struct smpdfu_boot_loader *bl = m->bl;
 
-	return boot_mode_max_image_size(BOOT_MODE_SWAP_MOVE, bl->pri->size, bl->sec->size, 0,
-					m->sz, bl->align, bl->max_sectors, bl->wsz);
+	return smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_MOVE, bl->pri->size, bl->sec->size, 0,
+					       m->sz, bl->align, bl->max_sectors, bl->wsz);
 }
 
 static int move_set_swap_size(struct move *m, uint32_t swap_size)
@@ -85,39 +87,39 @@ static uint32_t swap_entry(const struct move *m, uint32_t idx, uint32_t state)
 
 static uint32_t entry_off(const struct move *m, uint32_t k)
 {
-	const struct boot_loader *bl = m->bl;
+	const struct smpdfu_boot_loader *bl = m->bl;
 
-	return boot_status_entry_off(bl->pri->size, bl->align, bl->max_sectors, bl->wsz, k);
+	return smpdfu_boot_status_entry_off(bl->pri->size, bl->align, bl->max_sectors, bl->wsz, k);
 }
 
 static int write_entry(struct move *m, uint32_t k, uint8_t value)
 {
-	return boot_status_write(m->bl, m->bl->pri, entry_off(m, k), value);
+	return smpdfu_boot_status_write(m->bl, m->bl->pri, entry_off(m, k), value);
 }
 
-/* Entries recorded so far in the primary's status area (see boot_status_progress()). */
+/* Entries recorded so far in the primary's status area (see smpdfu_boot_status_progress()). */
 static int read_progress(struct move *m, uint32_t *done)
 {
-	struct boot_loader *bl = m->bl;
+	struct smpdfu_boot_loader *bl = m->bl;
 
-	return boot_status_progress(bl, bl->pri, entry_off(m, 0),
-				    bl->max_sectors * BOOT_STATUS_STATE_COUNT, done);
+	return smpdfu_boot_status_progress(bl, bl->pri, entry_off(m, 0),
+					   bl->max_sectors * BOOT_STATUS_STATE_COUNT, done);
 }
 
-static int erase_sector(const struct flash_area *fa, const struct move *m, uint32_t idx)
+static int erase_sector(const struct smpdfu_flash_area *fa, const struct move *m, uint32_t idx)
 {
-	return boot_flash_erase(fa, idx * m->sz, m->sz);
+	return smpdfu_boot_flash_erase(fa, idx * m->sz, m->sz);
 }
 
 /* Move step idx (1-based): primary sector j = last_idx - idx + 1 takes a copy of sector j - 1. */
 static int move_sector_up(struct move *m, uint32_t idx)
 {
-	struct boot_loader *bl = m->bl;
+	struct smpdfu_boot_loader *bl = m->bl;
 	uint32_t j = m->last_idx - idx + 1;
 	int rc = erase_sector(bl->pri, m, j);
 
 	if (rc == 0) {
-		rc = boot_copy(bl, bl->pri, (j - 1) * m->sz, bl->pri, j * m->sz, m->sz);
+		rc = smpdfu_boot_copy(bl, bl->pri, (j - 1) * m->sz, bl->pri, j * m->sz, m->sz);
 	}
 	if (rc == 0) {
 		rc = write_entry(m, move_entry(idx), MOVE_ENTRY_VALUE);
@@ -131,14 +133,14 @@ static int move_sector_up(struct move *m, uint32_t idx)
  */
 static int swap_step(struct move *m, uint32_t idx, uint32_t state)
 {
-	struct boot_loader *bl = m->bl;
-	const struct flash_area *dst = state == 1 ? bl->pri : bl->sec;
-	const struct flash_area *src = state == 1 ? bl->sec : bl->pri;
+	struct smpdfu_boot_loader *bl = m->bl;
+	const struct smpdfu_flash_area *dst = state == 1 ? bl->pri : bl->sec;
+	const struct smpdfu_flash_area *src = state == 1 ? bl->sec : bl->pri;
 	uint32_t src_idx = state == 1 ? idx - 1 : idx;
 	int rc = erase_sector(dst, m, idx - 1);
 
 	if (rc == 0) {
-		rc = boot_copy(bl, src, src_idx * m->sz, dst, (idx - 1) * m->sz, m->sz);
+		rc = smpdfu_boot_copy(bl, src, src_idx * m->sz, dst, (idx - 1) * m->sz, m->sz);
 	}
 	if (rc == 0) {
 		rc = write_entry(m, swap_entry(m, idx, state), (uint8_t)state);
@@ -171,10 +173,11 @@ static int move_run(struct move *m, uint32_t done)
 }
 
 /* The primary trailer is the status source while a swap it records is not finished. */
-static bool status_in_primary(const struct boot_swap_state *ps, const struct boot_swap_state *ss)
+static bool status_in_primary(const struct smpdfu_boot_swap_state *ps,
+			      const struct smpdfu_boot_swap_state *ss)
 {
-	return ps->magic == BOOT_MAGIC_GOOD && ps->copy_done == BOOT_FLAG_UNSET &&
-	       ss->magic != BOOT_MAGIC_GOOD && ps->swap_type != BOOT_SWAP_TYPE_NONE;
+	return ps->magic == SMPDFU_BOOT_MAGIC_GOOD && ps->copy_done == SMPDFU_BOOT_FLAG_UNSET &&
+	       ss->magic != SMPDFU_BOOT_MAGIC_GOOD && ps->swap_type != SMPDFU_BOOT_SWAP_TYPE_NONE;
 }
 
 /*
@@ -184,16 +187,16 @@ static bool status_in_primary(const struct boot_swap_state *ps, const struct boo
  */
 static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
 {
-	struct boot_loader *bl = m->bl;
+	struct smpdfu_boot_loader *bl = m->bl;
 	uint32_t off = m->pri_trailer_first * m->sz;
-	int rc = boot_trailer_invalidate_magic(bl->pri, bl->align);
+	int rc = smpdfu_boot_trailer_invalidate_magic(bl->pri, bl->align);
 
 	if (rc == 0) {
-		rc = boot_flash_erase(bl->pri, off, bl->pri->size - off);
+		rc = smpdfu_boot_flash_erase(bl->pri, off, bl->pri->size - off);
 	}
 
 	if (rc == 0) {
-		rc = boot_swap_write_fields(bl, bl->pri, swap_type, image_ok, m->swap_size);
+		rc = smpdfu_boot_swap_write_fields(bl, bl->pri, swap_type, image_ok, m->swap_size);
 	}
 	return rc;
 }
@@ -205,11 +208,12 @@ static int init_primary_trailer(struct move *m, int swap_type, bool image_ok)
  */
 static int fixup_revert(struct move *m)
 {
-	struct boot_loader *bl = m->bl;
-	int rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
+	struct smpdfu_boot_loader *bl = m->bl;
+	int rc = smpdfu_boot_scramble_trailer(bl, bl->sec, m->trailer_size);
 
 	if (rc == 0) {
-		rc = boot_swap_write_fields(bl, bl->sec, BOOT_SWAP_TYPE_REVERT, true, m->swap_size);
+		rc = smpdfu_boot_swap_write_fields(bl, bl->sec, SMPDFU_BOOT_SWAP_TYPE_REVERT, true,
+						   m->swap_size);
 	}
 	return rc;
 }
@@ -217,39 +221,40 @@ static int fixup_revert(struct move *m)
 /* Steps after the primary trailer is initialised: clear the secondary trailer, move, swap. */
 static int swap_from_start(struct move *m, int swap_type)
 {
-	struct boot_loader *bl = m->bl;
+	struct smpdfu_boot_loader *bl = m->bl;
 	int rc;
 
 	LOG_INF("swapping %u sectors", (unsigned int)m->last_idx);
 	/* The request is consumed now; from here on only the primary trailer records the swap. */
-	rc = boot_scramble_trailer(bl, bl->sec, m->trailer_size);
+	rc = smpdfu_boot_scramble_trailer(bl, bl->sec, m->trailer_size);
 	if (rc == 0) {
 		rc = move_run(m, 0);
 	}
 	if (rc == 0) {
-		rc = boot_swap_finish(m->bl, swap_type);
+		rc = smpdfu_boot_swap_finish(m->bl, swap_type);
 	}
 	return rc;
 }
 
 static int start_swap(struct move *m, int swap_type)
 {
-	struct boot_loader *bl = m->bl;
-	struct boot_swap_state ss;
+	struct smpdfu_boot_loader *bl = m->bl;
+	struct smpdfu_boot_swap_state ss;
 	int rc = 0;
 
-	if (swap_type == BOOT_SWAP_TYPE_REVERT) {
+	if (swap_type == SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		LOG_INF("reverting");
-		rc = boot_trailer_read(bl->sec, bl->align, &ss);
-		if (rc == 0 && !(ss.magic == BOOT_MAGIC_GOOD && ss.image_ok == BOOT_FLAG_SET)) {
+		rc = smpdfu_boot_trailer_read(bl->sec, bl->align, &ss);
+		if (rc == 0 &&
+		    !(ss.magic == SMPDFU_BOOT_MAGIC_GOOD && ss.image_ok == SMPDFU_BOOT_FLAG_SET)) {
 			rc = fixup_revert(m);
 		}
 	}
 	if (rc == 0) {
-		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+		rc = smpdfu_boot_trailer_read(bl->sec, bl->align, &ss);
 	}
 	if (rc == 0) {
-		rc = init_primary_trailer(m, swap_type, ss.image_ok == BOOT_FLAG_SET);
+		rc = init_primary_trailer(m, swap_type, ss.image_ok == SMPDFU_BOOT_FLAG_SET);
 	}
 	if (rc == 0) {
 		rc = swap_from_start(m, swap_type);
@@ -258,12 +263,12 @@ static int start_swap(struct move *m, int swap_type)
 }
 
 /* A swap the primary trailer records: finished if it made progress, else started over. */
-static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *did)
+static int resume_swap(struct move *m, const struct smpdfu_boot_swap_state *ps, int *did)
 {
-	struct boot_loader *bl = m->bl;
+	struct smpdfu_boot_loader *bl = m->bl;
 	uint32_t swap_size;
 	uint32_t done;
-	int rc = boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
+	int rc = smpdfu_boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
 
 	if (rc == 0) {
 		rc = read_progress(m, &done);
@@ -279,51 +284,51 @@ static int resume_swap(struct move *m, const struct boot_swap_state *ps, int *di
 	}
 	*did = ps->swap_type;
 	if (done > 0) {
-		char ver[IMAGE_VERSION_STR_MAX] = "?";
+		char ver[SMPDFU_IMAGE_VERSION_STR_MAX] = "?";
 		uint32_t steps =
 			done < bl->max_sectors ? done : m->last_idx + done - bl->max_sectors;
-		const struct flash_area *fa;
-		struct image_header hdr;
+		const struct smpdfu_flash_area *fa;
+		struct smpdfu_image_header hdr;
 		uint32_t off;
 
-		if (boot_swap_move_locate(bl, true, &fa, &off) == 0 &&
-		    boot_read_header_at(fa, off, &hdr) == 0) {
-			image_version_str(&hdr.ver, ver);
+		if (smpdfu_boot_swap_move_locate(bl, true, &fa, &off) == 0 &&
+		    smpdfu_boot_read_header_at(fa, off, &hdr) == 0) {
+			smpdfu_image_version_str(&hdr.ver, ver);
 		}
 		LOG_INF("resuming an interrupted %s swap to version %s (%u of %u steps done)",
-			boot_swap_type_name(ps->swap_type), ver, (unsigned int)steps,
+			smpdfu_boot_swap_type_name(ps->swap_type), ver, (unsigned int)steps,
 			(unsigned int)(3 * m->last_idx));
 		rc = move_run(m, done);
-		return rc < 0 ? rc : boot_swap_finish(m->bl, ps->swap_type);
+		return rc < 0 ? rc : smpdfu_boot_swap_finish(m->bl, ps->swap_type);
 	}
 	/* Cut after the trailer was initialised, before anything moved: check and start again. */
 	LOG_INF("an interrupted %s swap had moved nothing yet: starting it again",
-		boot_swap_type_name(ps->swap_type));
-	rc = boot_swap_recheck_secondary(bl, move_max_image_size(m));
+		smpdfu_boot_swap_type_name(ps->swap_type));
+	rc = smpdfu_boot_swap_recheck_secondary(bl, move_max_image_size(m));
 	if (rc < 0) {
 		return rc;
 	}
 	if (rc > 0) {
-		*did = BOOT_SWAP_TYPE_FAIL;
+		*did = SMPDFU_BOOT_SWAP_TYPE_FAIL;
 		/* Marked done, so that the next boot does not try again. */
-		return boot_swap_finish(bl, BOOT_SWAP_TYPE_FAIL);
+		return smpdfu_boot_swap_finish(bl, SMPDFU_BOOT_SWAP_TYPE_FAIL);
 	}
 	return swap_from_start(m, ps->swap_type);
 }
 
-int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
-			  uint32_t *off)
+int smpdfu_boot_swap_move_locate(struct smpdfu_boot_loader *bl, bool incoming,
+				 const struct smpdfu_flash_area **fa, uint32_t *off)
 {
-	struct boot_swap_state ps;
-	struct boot_swap_state ss;
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state ss;
 	struct move m;
 	uint32_t swap_size;
 	uint32_t done;
 	uint32_t swaps;
 
-	if (move_init(bl, &m) < 0 || boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
-	    boot_trailer_read(bl->sec, bl->align, &ss) < 0 || !status_in_primary(&ps, &ss) ||
-	    boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size) < 0 ||
+	if (move_init(bl, &m) < 0 || smpdfu_boot_trailer_read(bl->pri, bl->align, &ps) < 0 ||
+	    smpdfu_boot_trailer_read(bl->sec, bl->align, &ss) < 0 || !status_in_primary(&ps, &ss) ||
+	    smpdfu_boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size) < 0 ||
 	    move_set_swap_size(&m, swap_size) < 0 || read_progress(&m, &done) < 0) {
 		return -ENOENT;
 	}
@@ -349,19 +354,19 @@ int boot_swap_move_locate(struct boot_loader *bl, bool incoming, const struct fl
 	return 0;
 }
 
-int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
+int smpdfu_boot_go_swap_move(struct smpdfu_boot_loader *bl, struct smpdfu_boot_rsp *rsp)
 {
 	struct boot_swap_limits lim;
-	struct boot_swap_state ps;
-	struct boot_swap_state ss;
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state ss;
 	struct move m;
-	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
+	uint32_t max_boot = smpdfu_boot_trailer_swap_info_off(bl->pri->size, bl->align);
 	uint32_t swap_size;
-	int did = BOOT_SWAP_TYPE_NONE;
+	int did = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	int type;
 	int rc;
 
-	if (boot_loader_check(bl) < 0) {
+	if (smpdfu_boot_loader_check(bl) < 0) {
 		return -EINVAL;
 	}
 	if (move_init(bl, &m) < 0) {
@@ -369,9 +374,9 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 	max_boot = bl->pri->size - m.trailer_size;
-	rc = boot_trailer_read(bl->pri, bl->align, &ps);
+	rc = smpdfu_boot_trailer_read(bl->pri, bl->align, &ps);
 	if (rc == 0) {
-		rc = boot_trailer_read(bl->sec, bl->align, &ss);
+		rc = smpdfu_boot_trailer_read(bl->sec, bl->align, &ss);
 	}
 	if (rc < 0) {
 		return rc;
@@ -387,7 +392,7 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 	lim.max_image_size = move_max_image_size(&m);
 	lim.trailer_size = m.trailer_size;
 	lim.revert_fixup = true; /* fixup_revert() marks the secondary */
-	rc = boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
+	rc = smpdfu_boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
@@ -402,5 +407,5 @@ int boot_go_swap_move(struct boot_loader *bl, struct boot_rsp *rsp)
 	did = type;
 
 boot_primary:
-	return boot_from_primary(bl, max_boot, did, rsp);
+	return smpdfu_boot_from_primary(bl, max_boot, did, rsp);
 }

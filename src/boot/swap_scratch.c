@@ -38,8 +38,8 @@ enum status_src {
 };
 
 struct scratch {
-	struct boot_loader *bl;
-	const struct flash_area *scr;
+	struct smpdfu_boot_loader *bl;
+	const struct smpdfu_flash_area *scr;
 	uint32_t sz;             /* sector size of both slots */
 	uint32_t trailer_size;   /* slot trailer: status area + fields */
 	uint32_t trailer_first;  /* first slot sector that holds trailer bytes */
@@ -56,26 +56,27 @@ struct scratch {
 
 static uint32_t scratch_max_image_size(const struct scratch *s)
 {
-	const struct boot_loader *bl = s->bl;
+	const struct smpdfu_boot_loader *bl = s->bl;
 
-	return boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, bl->pri->size, bl->sec->size,
-					s->scr->size, s->sz, bl->align, bl->max_sectors, bl->wsz);
+	return smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, bl->pri->size, bl->sec->size,
+					       s->scr->size, s->sz, bl->align, bl->max_sectors,
+					       bl->wsz);
 }
 
-static int scratch_init(struct boot_loader *bl, struct scratch *s)
+static int scratch_init(struct smpdfu_boot_loader *bl, struct scratch *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->bl = bl;
 	s->scr = bl->scratch;
 	s->sz = bl->sector_size;
-	s->trailer_size = boot_trailer_size(bl->align, bl->max_sectors, bl->wsz);
+	s->trailer_size = smpdfu_boot_trailer_size(bl->align, bl->max_sectors, bl->wsz);
 	/* Entries and fields move between the scratch and the primary as they are written. */
 	if (s->scr == NULL || s->scr->dev->write_block != bl->wsz ||
 	    s->scr->dev->erased_value != bl->pri->dev->erased_value ||
 	    scratch_max_image_size(s) == 0) {
 		return -EINVAL;
 	}
-	s->trailer_first = boot_trailer_first_sector(bl->pri->size, s->sz, s->trailer_size);
+	s->trailer_first = smpdfu_boot_trailer_first_sector(bl->pri->size, s->sz, s->trailer_size);
 	s->region_sectors = s->scr->size / s->sz;
 	return 0;
 }
@@ -114,7 +115,7 @@ static void region_bytes(const struct scratch *s, uint32_t idx, uint32_t *off, u
 }
 
 /* Erases region idx of a slot but its trailer sectors, which the first region scrambles apart. */
-static int erase_region(const struct scratch *s, const struct flash_area *fa, uint32_t idx)
+static int erase_region(const struct scratch *s, const struct smpdfu_flash_area *fa, uint32_t idx)
 {
 	uint32_t first;
 	uint32_t end;
@@ -126,38 +127,38 @@ static int erase_region(const struct scratch *s, const struct flash_area *fa, ui
 	if (end <= first) {
 		return 0;
 	}
-	return boot_flash_erase(fa, first * s->sz, (end - first) * s->sz);
+	return smpdfu_boot_flash_erase(fa, first * s->sz, (end - first) * s->sz);
 }
 
 static uint32_t scratch_entries_off(const struct scratch *s)
 {
-	return s->scr->size - boot_scratch_trailer_size(s->bl->align, s->bl->wsz);
+	return s->scr->size - smpdfu_boot_scratch_trailer_size(s->bl->align, s->bl->wsz);
 }
 
 static uint32_t primary_entry_off(const struct scratch *s, uint32_t k)
 {
-	const struct boot_loader *bl = s->bl;
+	const struct smpdfu_boot_loader *bl = s->bl;
 
-	return boot_status_entry_off(bl->pri->size, bl->align, bl->max_sectors, bl->wsz, k);
+	return smpdfu_boot_status_entry_off(bl->pri->size, bl->align, bl->max_sectors, bl->wsz, k);
 }
 
 static int write_entry(struct scratch *s, uint32_t idx, enum scratch_step step)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	uint32_t k = (idx - 1) * BOOT_STATUS_STATE_COUNT + step - 1;
 
 	/* The trailer region's last step rewrites the primary trailer: until then, the scratch. */
 	if (idx == 1 && s->use_scratch && step != STEP_RESTORE) {
-		return boot_status_write(bl, s->scr, scratch_entries_off(s) + (step - 1) * bl->wsz,
-					 (uint8_t)step);
+		return smpdfu_boot_status_write(
+			bl, s->scr, scratch_entries_off(s) + (step - 1) * bl->wsz, (uint8_t)step);
 	}
-	return boot_status_write(bl, bl->pri, primary_entry_off(s, k), (uint8_t)step);
+	return smpdfu_boot_status_write(bl, bl->pri, primary_entry_off(s, k), (uint8_t)step);
 }
 
 /* Steps recorded by the source (0 .. 3 per region). */
 static int read_progress(struct scratch *s, enum status_src src, uint32_t *done)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	int rc;
 
 	if (src == SRC_SCRATCH) {
@@ -166,16 +167,16 @@ static int read_progress(struct scratch *s, enum status_src src, uint32_t *done)
 			*done = 0;
 			return 0;
 		}
-		rc = boot_status_progress(bl, s->scr, scratch_entries_off(s),
-					  BOOT_STATUS_STATE_COUNT, done);
+		rc = smpdfu_boot_status_progress(bl, s->scr, scratch_entries_off(s),
+						 BOOT_STATUS_STATE_COUNT, done);
 		/* Step 3 is recorded in the primary: the scratch never says more than 2. */
 		if (*done > STEP_SAVE) {
 			*done = STEP_SAVE;
 		}
 		return rc;
 	}
-	rc = boot_status_progress(bl, bl->pri, primary_entry_off(s, 0),
-				  bl->max_sectors * BOOT_STATUS_STATE_COUNT, done);
+	rc = smpdfu_boot_status_progress(bl, bl->pri, primary_entry_off(s, 0),
+					 bl->max_sectors * BOOT_STATUS_STATE_COUNT, done);
 	if (*done > BOOT_STATUS_STATE_COUNT * s->regions) {
 		*done = BOOT_STATUS_STATE_COUNT * s->regions;
 	}
@@ -185,10 +186,10 @@ static int read_progress(struct scratch *s, enum status_src src, uint32_t *done)
 /* The whole scratch, its record's magic invalidated first (a torn erase may spare the magic). */
 static int erase_scratch(const struct scratch *s)
 {
-	int rc = boot_trailer_invalidate_magic(s->scr, s->bl->align);
+	int rc = smpdfu_boot_trailer_invalidate_magic(s->scr, s->bl->align);
 
 	if (rc == 0) {
-		rc = boot_flash_erase(s->scr, 0, s->scr->size);
+		rc = smpdfu_boot_flash_erase(s->scr, 0, s->scr->size);
 	}
 	return rc;
 }
@@ -203,13 +204,13 @@ static int erase_scratch_backwards(const struct scratch *s)
 {
 	const uint32_t page = s->scr->dev->page_size;
 	const uint32_t last = s->scr->size - page;
-	int rc = boot_trailer_invalidate_magic(s->scr, s->bl->align);
+	int rc = smpdfu_boot_trailer_invalidate_magic(s->scr, s->bl->align);
 
 	if (rc == 0) {
-		rc = boot_erase_if_needed(s->scr, last, page);
+		rc = smpdfu_boot_erase_if_needed(s->scr, last, page);
 	}
 	if (rc == 0) {
-		rc = boot_erase_if_needed(s->scr, 0, last);
+		rc = smpdfu_boot_erase_if_needed(s->scr, 0, last);
 	}
 	return rc;
 }
@@ -220,7 +221,8 @@ static int init_scratch_trailer(struct scratch *s)
 	int rc = erase_scratch(s);
 
 	if (rc == 0) {
-		rc = boot_swap_write_fields(s->bl, s->scr, s->swap_type, s->image_ok, s->swap_size);
+		rc = smpdfu_boot_swap_write_fields(s->bl, s->scr, s->swap_type, s->image_ok,
+						   s->swap_size);
 	}
 	return rc;
 }
@@ -228,11 +230,12 @@ static int init_scratch_trailer(struct scratch *s)
 /* The primary's record: its trailer sectors erased (nothing of an earlier swap may survive). */
 static int init_primary_trailer(struct scratch *s)
 {
-	struct boot_loader *bl = s->bl;
-	int rc = boot_scramble_trailer(bl, bl->pri, s->trailer_size);
+	struct smpdfu_boot_loader *bl = s->bl;
+	int rc = smpdfu_boot_scramble_trailer(bl, bl->pri, s->trailer_size);
 
 	if (rc == 0) {
-		rc = boot_swap_write_fields(bl, bl->pri, s->swap_type, s->image_ok, s->swap_size);
+		rc = smpdfu_boot_swap_write_fields(bl, bl->pri, s->swap_type, s->image_ok,
+						   s->swap_size);
 	}
 	return rc;
 }
@@ -264,14 +267,14 @@ static int prepare_records(struct scratch *s, enum status_src src)
 
 static int stage(struct scratch *s, uint32_t idx, enum status_src src)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	uint32_t off;
 	uint32_t len;
 	int rc = idx == 1 ? prepare_records(s, src) : erase_scratch(s);
 
 	region_bytes(s, idx, &off, &len);
 	if (rc == 0) {
-		rc = boot_copy(bl, bl->sec, off, s->scr, 0, len);
+		rc = smpdfu_boot_copy(bl, bl->sec, off, s->scr, 0, len);
 	}
 	if (rc == 0) {
 		rc = write_entry(s, idx, STEP_STAGE);
@@ -281,21 +284,21 @@ static int stage(struct scratch *s, uint32_t idx, enum status_src src)
 
 static int save(struct scratch *s, uint32_t idx)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	uint32_t off;
 	uint32_t len;
 	int rc = 0;
 
 	/* The request is consumed now; from here on only the swap's own records describe it. */
 	if (idx == 1) {
-		rc = boot_scramble_trailer(bl, bl->sec, s->trailer_size);
+		rc = smpdfu_boot_scramble_trailer(bl, bl->sec, s->trailer_size);
 	}
 	if (rc == 0) {
 		rc = erase_region(s, bl->sec, idx);
 	}
 	region_bytes(s, idx, &off, &len);
 	if (rc == 0) {
-		rc = boot_copy(bl, bl->pri, off, bl->sec, off, len);
+		rc = smpdfu_boot_copy(bl, bl->pri, off, bl->sec, off, len);
 	}
 	if (rc == 0) {
 		rc = write_entry(s, idx, STEP_SAVE);
@@ -309,35 +312,38 @@ static int save(struct scratch *s, uint32_t idx)
  */
 static int move_record_to_primary(struct scratch *s)
 {
-	struct boot_loader *bl = s->bl;
-	int rc = boot_status_write(bl, bl->pri, primary_entry_off(s, STEP_STAGE - 1), STEP_STAGE);
+	struct smpdfu_boot_loader *bl = s->bl;
+	int rc = smpdfu_boot_status_write(bl, bl->pri, primary_entry_off(s, STEP_STAGE - 1),
+					  STEP_STAGE);
 
 	if (rc == 0) {
-		rc = boot_status_write(bl, bl->pri, primary_entry_off(s, STEP_SAVE - 1), STEP_SAVE);
+		rc = smpdfu_boot_status_write(bl, bl->pri, primary_entry_off(s, STEP_SAVE - 1),
+					      STEP_SAVE);
 	}
 	if (rc == 0) {
-		rc = boot_swap_write_fields(bl, bl->pri, s->swap_type, s->image_ok, s->swap_size);
+		rc = smpdfu_boot_swap_write_fields(bl, bl->pri, s->swap_type, s->image_ok,
+						   s->swap_size);
 	}
 	return rc;
 }
 
 static int restore(struct scratch *s, uint32_t idx)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	const bool trailer_region = idx == 1 && s->use_scratch;
 	uint32_t off;
 	uint32_t len;
 	int rc = 0;
 
 	if (trailer_region) {
-		rc = boot_scramble_trailer(bl, bl->pri, s->trailer_size);
+		rc = smpdfu_boot_scramble_trailer(bl, bl->pri, s->trailer_size);
 	}
 	if (rc == 0) {
 		rc = erase_region(s, bl->pri, idx);
 	}
 	region_bytes(s, idx, &off, &len);
 	if (rc == 0) {
-		rc = boot_copy(bl, s->scr, 0, bl->pri, off, len);
+		rc = smpdfu_boot_copy(bl, s->scr, 0, bl->pri, off, len);
 	}
 	if (rc == 0 && trailer_region) {
 		rc = move_record_to_primary(s);
@@ -383,28 +389,28 @@ static int scratch_run(struct scratch *s, uint32_t done, enum status_src src)
  */
 static int scratch_finish(struct scratch *s, int swap_type)
 {
-	struct boot_swap_state cs;
-	int rc = boot_trailer_read(s->scr, s->bl->align, &cs);
+	struct smpdfu_boot_swap_state cs;
+	int rc = smpdfu_boot_trailer_read(s->scr, s->bl->align, &cs);
 
-	if (rc == 0 && cs.magic == BOOT_MAGIC_GOOD) {
+	if (rc == 0 && cs.magic == SMPDFU_BOOT_MAGIC_GOOD) {
 		rc = erase_scratch_backwards(s);
 	}
 	if (rc == 0) {
-		rc = boot_swap_finish(s->bl, swap_type);
+		rc = smpdfu_boot_swap_finish(s->bl, swap_type);
 	}
 	return rc;
 }
 
-static bool primary_records_swap(const struct boot_swap_state *ps)
+static bool primary_records_swap(const struct smpdfu_boot_swap_state *ps)
 {
-	return ps->magic == BOOT_MAGIC_GOOD && ps->copy_done == BOOT_FLAG_UNSET &&
-	       ps->swap_type != BOOT_SWAP_TYPE_NONE;
+	return ps->magic == SMPDFU_BOOT_MAGIC_GOOD && ps->copy_done == SMPDFU_BOOT_FLAG_UNSET &&
+	       ps->swap_type != SMPDFU_BOOT_SWAP_TYPE_NONE;
 }
 
-static bool scratch_records_swap(const struct boot_swap_state *cs)
+static bool scratch_records_swap(const struct smpdfu_boot_swap_state *cs)
 {
 	/* Image 0's only: with several images the scratch names its owner in swap_info. */
-	return cs->magic == BOOT_MAGIC_GOOD && cs->swap_type != BOOT_SWAP_TYPE_NONE &&
+	return cs->magic == SMPDFU_BOOT_MAGIC_GOOD && cs->swap_type != SMPDFU_BOOT_SWAP_TYPE_NONE &&
 	       cs->image_num == 0;
 }
 
@@ -416,10 +422,10 @@ static bool scratch_records_swap(const struct boot_swap_state *cs)
  * (a torn page erase leaves the page's end, where the record is), or region data in the scratch
  * happens to read as one. MCUboot's simulator never tears an erase, so it needs no such rule.
  */
-static int status_source(struct scratch *s, const struct boot_swap_state *ps,
-			 const struct boot_swap_state *cs, enum status_src *src)
+static int status_source(struct scratch *s, const struct smpdfu_boot_swap_state *ps,
+			 const struct smpdfu_boot_swap_state *cs, enum status_src *src)
 {
-	struct boot_loader *bl = s->bl;
+	struct smpdfu_boot_loader *bl = s->bl;
 	uint32_t swap_size;
 	uint32_t done;
 	int rc;
@@ -435,7 +441,7 @@ static int status_source(struct scratch *s, const struct boot_swap_state *ps,
 	if (!primary_records_swap(ps)) {
 		return 0;
 	}
-	rc = boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
+	rc = smpdfu_boot_trailer_read_swap_size(bl->pri, bl->align, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
@@ -456,18 +462,18 @@ static int status_source(struct scratch *s, const struct boot_swap_state *ps,
  * Reads the trailers and the record of an unfinished swap: 0 with *src (and s set up), or the
  * flash's error.
  */
-static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boot_swap_state *cs,
-		       enum status_src *src, uint32_t *done)
+static int find_record(struct scratch *s, struct smpdfu_boot_swap_state *ps,
+		       struct smpdfu_boot_swap_state *cs, enum status_src *src, uint32_t *done)
 {
-	struct boot_loader *bl = s->bl;
-	const struct flash_area *fa;
+	struct smpdfu_boot_loader *bl = s->bl;
+	const struct smpdfu_flash_area *fa;
 	uint32_t swap_size;
 	int rc;
 
 	*done = 0;
-	rc = boot_trailer_read(bl->pri, bl->align, ps);
+	rc = smpdfu_boot_trailer_read(bl->pri, bl->align, ps);
 	if (rc == 0) {
-		rc = boot_trailer_read(s->scr, bl->align, cs);
+		rc = smpdfu_boot_trailer_read(s->scr, bl->align, cs);
 	}
 	if (rc < 0) {
 		return rc;
@@ -477,7 +483,7 @@ static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boo
 		return rc;
 	}
 	fa = *src == SRC_SCRATCH ? s->scr : bl->pri;
-	rc = boot_trailer_read_swap_size(fa, bl->align, &swap_size);
+	rc = smpdfu_boot_trailer_read_swap_size(fa, bl->align, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
@@ -491,11 +497,11 @@ static int find_record(struct scratch *s, struct boot_swap_state *ps, struct boo
 	return read_progress(s, *src, done);
 }
 
-int boot_swap_scratch_locate(struct boot_loader *bl, bool incoming, const struct flash_area **fa,
-			     uint32_t *off)
+int smpdfu_boot_swap_scratch_locate(struct smpdfu_boot_loader *bl, bool incoming,
+				    const struct smpdfu_flash_area **fa, uint32_t *off)
 {
-	struct boot_swap_state ps;
-	struct boot_swap_state cs;
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state cs;
 	struct scratch s;
 	enum status_src src;
 	uint32_t done;
@@ -523,53 +529,53 @@ int boot_swap_scratch_locate(struct boot_loader *bl, bool incoming, const struct
 /* Abandons a recorded swap whose secondary no longer validates (it was scrubbed). */
 static int abandon_swap(struct scratch *s, enum status_src src)
 {
-	struct boot_swap_state ps;
+	struct smpdfu_boot_swap_state ps;
 	int rc = 0;
 
 	if (src == SRC_SCRATCH) {
 		rc = erase_scratch_backwards(s);
 	}
 	if (rc == 0) {
-		rc = boot_trailer_read(s->bl->pri, s->bl->align, &ps);
+		rc = smpdfu_boot_trailer_read(s->bl->pri, s->bl->align, &ps);
 	}
 	/* Marked done where the primary carries a trailer, so that no later boot tries again. */
-	if (rc == 0 && ps.magic == BOOT_MAGIC_GOOD) {
-		rc = boot_swap_finish(s->bl, BOOT_SWAP_TYPE_FAIL);
+	if (rc == 0 && ps.magic == SMPDFU_BOOT_MAGIC_GOOD) {
+		rc = smpdfu_boot_swap_finish(s->bl, SMPDFU_BOOT_SWAP_TYPE_FAIL);
 	}
 	return rc;
 }
 
 /* A swap a trailer records: finished if it made progress, else checked and started over. */
-static int resume_swap(struct scratch *s, enum status_src src, const struct boot_swap_state *st,
-		       uint32_t done, int *did)
+static int resume_swap(struct scratch *s, enum status_src src,
+		       const struct smpdfu_boot_swap_state *st, uint32_t done, int *did)
 {
-	struct boot_loader *bl = s->bl;
-	char ver[IMAGE_VERSION_STR_MAX] = "?";
-	const struct flash_area *fa;
-	struct image_header hdr;
+	struct smpdfu_boot_loader *bl = s->bl;
+	char ver[SMPDFU_IMAGE_VERSION_STR_MAX] = "?";
+	const struct smpdfu_flash_area *fa;
+	struct smpdfu_image_header hdr;
 	uint32_t off;
 	int rc;
 
 	s->swap_type = st->swap_type;
-	s->image_ok = st->image_ok == BOOT_FLAG_SET;
+	s->image_ok = st->image_ok == SMPDFU_BOOT_FLAG_SET;
 	*did = s->swap_type;
-	if (boot_swap_scratch_locate(bl, true, &fa, &off) == 0 &&
-	    boot_read_header_at(fa, off, &hdr) == 0) {
-		image_version_str(&hdr.ver, ver);
+	if (smpdfu_boot_swap_scratch_locate(bl, true, &fa, &off) == 0 &&
+	    smpdfu_boot_read_header_at(fa, off, &hdr) == 0) {
+		smpdfu_image_version_str(&hdr.ver, ver);
 	}
 	LOG_INF("resuming an interrupted %s swap to version %s (%u of %u steps done, status in the "
 		"%s)",
-		boot_swap_type_name(s->swap_type), ver, (unsigned int)done,
+		smpdfu_boot_swap_type_name(s->swap_type), ver, (unsigned int)done,
 		(unsigned int)(BOOT_STATUS_STATE_COUNT * s->regions),
 		src == SRC_SCRATCH ? "scratch" : "primary");
 	if (done == 0) {
 		/* Cut after the swap was recorded, before anything moved: check and start again. */
-		rc = boot_swap_recheck_secondary(bl, scratch_max_image_size(s));
+		rc = smpdfu_boot_swap_recheck_secondary(bl, scratch_max_image_size(s));
 		if (rc < 0) {
 			return rc;
 		}
 		if (rc > 0) {
-			*did = BOOT_SWAP_TYPE_FAIL;
+			*did = SMPDFU_BOOT_SWAP_TYPE_FAIL;
 			return abandon_swap(s, src);
 		}
 	}
@@ -584,7 +590,7 @@ static int start_swap(struct scratch *s, int swap_type, bool image_ok)
 	s->swap_type = swap_type;
 	s->image_ok = image_ok;
 	LOG_INF("%s %u sectors in %u regions of %u through the scratch%s",
-		swap_type == BOOT_SWAP_TYPE_REVERT ? "reverting:" : "swapping",
+		swap_type == SMPDFU_BOOT_SWAP_TYPE_REVERT ? "reverting:" : "swapping",
 		(unsigned int)(s->last + 1), (unsigned int)s->regions,
 		(unsigned int)s->region_sectors,
 		s->use_scratch ? " (first region's status in the scratch)" : "");
@@ -592,22 +598,22 @@ static int start_swap(struct scratch *s, int swap_type, bool image_ok)
 	return rc < 0 ? rc : scratch_finish(s, swap_type);
 }
 
-int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
+int smpdfu_boot_go_swap_scratch(struct smpdfu_boot_loader *bl, struct smpdfu_boot_rsp *rsp)
 {
 	struct boot_swap_limits lim;
-	struct boot_swap_state ps;
-	struct boot_swap_state ss;
-	struct boot_swap_state cs;
+	struct smpdfu_boot_swap_state ps;
+	struct smpdfu_boot_swap_state ss;
+	struct smpdfu_boot_swap_state cs;
 	struct scratch s;
 	enum status_src src;
-	uint32_t max_boot = boot_trailer_swap_info_off(bl->pri->size, bl->align);
+	uint32_t max_boot = smpdfu_boot_trailer_swap_info_off(bl->pri->size, bl->align);
 	uint32_t swap_size;
 	uint32_t done;
-	int did = BOOT_SWAP_TYPE_NONE;
+	int did = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	int type;
 	int rc;
 
-	if (boot_loader_check(bl) < 0) {
+	if (smpdfu_boot_loader_check(bl) < 0) {
 		return -EINVAL;
 	}
 	if (scratch_init(bl, &s) < 0) {
@@ -627,14 +633,14 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 
-	rc = boot_trailer_read(bl->sec, bl->align, &ss);
+	rc = smpdfu_boot_trailer_read(bl->sec, bl->align, &ss);
 	if (rc < 0) {
 		return rc;
 	}
 	lim.max_image_size = scratch_max_image_size(&s);
 	lim.trailer_size = s.trailer_size;
 	lim.revert_fixup = false; /* the scratch record covers a revert: no fixup */
-	rc = boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
+	rc = smpdfu_boot_swap_plan(bl, &lim, &ps, &ss, &type, &swap_size);
 	if (rc < 0) {
 		return rc;
 	}
@@ -643,12 +649,12 @@ int boot_go_swap_scratch(struct boot_loader *bl, struct boot_rsp *rsp)
 		goto boot_primary;
 	}
 	/* A permanent request's image_ok goes into the swap's records (MCUboot's status init). */
-	rc = start_swap(&s, type, ss.image_ok == BOOT_FLAG_SET);
+	rc = start_swap(&s, type, ss.image_ok == SMPDFU_BOOT_FLAG_SET);
 	if (rc < 0) {
 		return rc;
 	}
 	did = type;
 
 boot_primary:
-	return boot_from_primary(bl, max_boot, did, rsp);
+	return smpdfu_boot_from_primary(bl, max_boot, did, rsp);
 }

@@ -14,7 +14,7 @@ static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
 				     struct cbor_view key)
 {
 	for (size_t k = 0; k < nfields; k++) {
-		if (cbor_view_eq(key, fields[k].key)) {
+		if (smpdfu_cbor_view_eq(key, fields[k].key)) {
 			return &fields[k];
 		}
 	}
@@ -83,7 +83,8 @@ static void clear_found(struct cbor_field *fields, size_t nfields)
 	}
 }
 
-int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, size_t nfields)
+int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields,
+			   size_t nfields)
 {
 	struct cbor_reader r;
 	struct cbor_item map;
@@ -93,8 +94,8 @@ int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, s
 	uint64_t pairs_left;
 
 	clear_found(fields, nfields);
-	cbor_reader_init(&r, buf, len);
-	if (cbor_read_any(&r, &map) < 0 || map.type != CBOR_TYPE_MAP) {
+	smpdfu_cbor_reader_init(&r, buf, len);
+	if (smpdfu_cbor_read_any(&r, &map) < 0 || map.type != CBOR_TYPE_MAP) {
 		goto fail;
 	}
 	pairs_left = map.u;
@@ -105,7 +106,7 @@ int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, s
 			}
 			pairs_left--;
 		}
-		if (cbor_read_any(&r, &key) < 0) {
+		if (smpdfu_cbor_read_any(&r, &key) < 0) {
 			goto fail;
 		}
 		if (map.indefinite && key.type == CBOR_TYPE_BREAK) {
@@ -114,13 +115,13 @@ int cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields, s
 		if (key.type != CBOR_TYPE_TSTR) {
 			goto fail;
 		}
-		if (cbor_read_any(&r, &val) < 0 || val.type == CBOR_TYPE_BREAK) {
+		if (smpdfu_cbor_read_any(&r, &val) < 0 || val.type == CBOR_TYPE_BREAK) {
 			goto fail;
 		}
 		f = find_field(fields, nfields, key.v);
 		if (!f) {
 			/* The map itself is the one level already open around an unknown value. */
-			if (cbor_skip_rest_nested(&r, &val, 1) < 0) {
+			if (smpdfu_cbor_skip_rest_nested(&r, &val, 1) < 0) {
 				goto fail;
 			}
 			continue;

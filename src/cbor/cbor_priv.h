@@ -9,15 +9,16 @@
 #include <smpdfu/cbor.h>
 
 /*
- * As cbor_skip_rest(), with `outer` containers already open around `head`: the head's own container
- * is level outer + 1, and nothing may go beyond level CONFIG_SMPDFU_CBOR_MAX_DEPTH.
+ * As smpdfu_cbor_skip_rest(), with `outer` containers already open around `head`: the head's own
+ * container is level outer + 1, and nothing may go beyond level CONFIG_SMPDFU_CBOR_MAX_DEPTH.
  */
-int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, unsigned int outer);
+int smpdfu_cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head,
+				 unsigned int outer);
 
 /*
- * As cbor_read(), but a negative integer below INT64_MIN is not an error (it is well formed; only
- * .i cannot hold it): for walking over values whose content does not matter.
+ * As smpdfu_cbor_read(), but a negative integer below INT64_MIN is not an error (it is well formed;
+ * only .i cannot hold it): for walking over values whose content does not matter.
  */
-int cbor_read_any(struct cbor_reader *r, struct cbor_item *it);
+int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it);
 
 #endif /* SMPDFU_CBOR_PRIV_H */

@@ -24,14 +24,14 @@
 #define SIMPLE_NULL 22u
 #define SIMPLE_UNDEFINED 23u
 
-void cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
+void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
 {
 	r->p = buf;
 	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
 	r->end = len > 0 ? buf + len : buf;
 }
 
-size_t cbor_reader_remaining(const struct cbor_reader *r)
+size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 {
 	return (size_t)(r->end - r->p);
 }
@@ -43,7 +43,7 @@ static int advance(struct cbor_reader *r, const uint8_t *next)
 	return 0;
 }
 
-int cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
+int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 {
 	/* The item type of each major type; 7 is refined from the additional info below. */
 	static const uint8_t types[8] = {
@@ -51,7 +51,7 @@ int cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP, CBOR_TYPE_TAG,	CBOR_TYPE_SIMPLE,
 	};
 	const uint8_t *p = r->p;
-	size_t left = cbor_reader_remaining(r);
+	size_t left = smpdfu_cbor_reader_remaining(r);
 	unsigned int major;
 	unsigned int ai;
 	uint64_t arg;
@@ -128,9 +128,9 @@ int cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 	}
 }
 
-int cbor_read(struct cbor_reader *r, struct cbor_item *it)
+int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 {
-	int rc = cbor_read_any(r, it);
+	int rc = smpdfu_cbor_read_any(r, it);
 
 	if (rc == 0 && it->type == CBOR_TYPE_NINT && it->u > INT64_MAX) {
 		return -EOVERFLOW;
@@ -141,7 +141,7 @@ int cbor_read(struct cbor_reader *r, struct cbor_item *it)
 /* A member of a container or the item after a tag: it must exist and must not be a break. */
 static int read_member(struct cbor_reader *r, struct cbor_item *it)
 {
-	if (cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
+	if (smpdfu_cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
 		return -EINVAL;
 	}
 	return 0;
@@ -155,7 +155,8 @@ static int read_member(struct cbor_reader *r, struct cbor_item *it)
 #define SKIP_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
 #define SKIP_ODD ((size_t)1 << (sizeof(size_t) * 8 - 3)) /* a map's key read, its value not yet */
 
-int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, unsigned int outer)
+int smpdfu_cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head,
+				 unsigned int outer)
 {
 	size_t stack[SKIP_STACK_LEN];
 	unsigned int top = 0;
@@ -174,7 +175,7 @@ int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, u
 
 			/* The count is checked again: the head may not come from the reader. */
 			if (outer + top + 1 > MAX_DEPTH ||
-			    (!it.indefinite && it.u > cbor_reader_remaining(r) / per)) {
+			    (!it.indefinite && it.u > smpdfu_cbor_reader_remaining(r) / per)) {
 				return -EINVAL;
 			}
 			stack[top++] = it.indefinite ? SKIP_INDEFINITE | (per == 2 ? SKIP_MAP : 0)
@@ -200,7 +201,7 @@ int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, u
 				}
 				break;
 			}
-			if (cbor_read_any(r, &it) < 0) {
+			if (smpdfu_cbor_read_any(r, &it) < 0) {
 				return -EINVAL;
 			}
 			if (it.type == CBOR_TYPE_BREAK) {
@@ -218,12 +219,12 @@ int cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head, u
 	}
 }
 
-int cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
+int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
 {
-	return cbor_skip_rest_nested(r, head, 0);
+	return smpdfu_cbor_skip_rest_nested(r, head, 0);
 }
 
-bool cbor_view_eq(struct cbor_view v, const char *s)
+bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s)
 {
 	size_t n = strlen(s);
 

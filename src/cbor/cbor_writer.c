@@ -22,7 +22,7 @@
 /* Additional info 31: an indefinite container's head, or with major type 7 the break. */
 #define AI_INDEFINITE 31u
 
-void cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
+void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
 {
 	w->buf = buf;
 	w->cap = cap;
@@ -30,7 +30,7 @@ void cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
 	w->overflow = false;
 }
 
-size_t cbor_head_size(uint64_t v)
+size_t smpdfu_cbor_head_size(uint64_t v)
 {
 	return v < 24 ? 1 : v <= UINT8_MAX ? 2 : v <= UINT16_MAX ? 3 : v <= UINT32_MAX ? 5 : 9;
 }
@@ -43,7 +43,7 @@ size_t cbor_head_size(uint64_t v)
 static bool put(struct cbor_writer *w, unsigned int major, uint64_t v, bool indefinite,
 		const void *data, size_t len)
 {
-	size_t n = indefinite ? 1 : cbor_head_size(v);
+	size_t n = indefinite ? 1 : smpdfu_cbor_head_size(v);
 	size_t room = w->cap - w->len;
 	uint8_t *p = w->buf + w->len;
 
@@ -66,64 +66,64 @@ static bool put(struct cbor_writer *w, unsigned int major, uint64_t v, bool inde
 	return true;
 }
 
-bool cbor_put_uint(struct cbor_writer *w, uint64_t v)
+bool smpdfu_cbor_put_uint(struct cbor_writer *w, uint64_t v)
 {
 	return put(w, MAJOR_UINT, v, false, NULL, 0);
 }
 
-bool cbor_put_int(struct cbor_writer *w, int64_t v)
+bool smpdfu_cbor_put_int(struct cbor_writer *w, int64_t v)
 {
 	/* Major type 1 carries n for the value -1 - n; ~v is exactly that and cannot overflow. */
-	return v >= 0 ? cbor_put_uint(w, (uint64_t)v) : put(w, MAJOR_NINT, ~(uint64_t)v, false,
-							     NULL, 0);
+	return v >= 0 ? smpdfu_cbor_put_uint(w, (uint64_t)v)
+		      : put(w, MAJOR_NINT, ~(uint64_t)v, false, NULL, 0);
 }
 
-bool cbor_put_bool(struct cbor_writer *w, bool v)
+bool smpdfu_cbor_put_bool(struct cbor_writer *w, bool v)
 {
 	return put(w, MAJOR_SIMPLE, SIMPLE_FALSE + v, false, NULL, 0);
 }
 
-bool cbor_put_null(struct cbor_writer *w)
+bool smpdfu_cbor_put_null(struct cbor_writer *w)
 {
 	return put(w, MAJOR_SIMPLE, SIMPLE_NULL, false, NULL, 0);
 }
 
-bool cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len)
+bool smpdfu_cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len)
 {
 	return put(w, MAJOR_BSTR, len, false, data, len);
 }
 
-bool cbor_put_tstr(struct cbor_writer *w, const char *s, size_t len)
+bool smpdfu_cbor_put_tstr(struct cbor_writer *w, const char *s, size_t len)
 {
 	return put(w, MAJOR_TSTR, len, false, s, len);
 }
 
-bool cbor_put_cstr(struct cbor_writer *w, const char *s)
+bool smpdfu_cbor_put_cstr(struct cbor_writer *w, const char *s)
 {
-	return cbor_put_tstr(w, s, strlen(s));
+	return smpdfu_cbor_put_tstr(w, s, strlen(s));
 }
 
-bool cbor_put_map(struct cbor_writer *w, size_t pairs)
+bool smpdfu_cbor_put_map(struct cbor_writer *w, size_t pairs)
 {
 	return put(w, MAJOR_MAP, pairs, false, NULL, 0);
 }
 
-bool cbor_put_array(struct cbor_writer *w, size_t items)
+bool smpdfu_cbor_put_array(struct cbor_writer *w, size_t items)
 {
 	return put(w, MAJOR_ARRAY, items, false, NULL, 0);
 }
 
-bool cbor_put_map_indef(struct cbor_writer *w)
+bool smpdfu_cbor_put_map_indef(struct cbor_writer *w)
 {
 	return put(w, MAJOR_MAP, 0, true, NULL, 0);
 }
 
-bool cbor_put_array_indef(struct cbor_writer *w)
+bool smpdfu_cbor_put_array_indef(struct cbor_writer *w)
 {
 	return put(w, MAJOR_ARRAY, 0, true, NULL, 0);
 }
 
-bool cbor_put_break(struct cbor_writer *w)
+bool smpdfu_cbor_put_break(struct cbor_writer *w)
 {
 	return put(w, MAJOR_SIMPLE, 0, true, NULL, 0);
 }

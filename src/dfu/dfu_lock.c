@@ -17,32 +17,32 @@
 #define LOG_MODULE "dfu_lock"
 #define LOG_LEVEL CONFIG_DESKTOP_DFU_LOCK_LOG_LEVEL
 
-static const struct dfu_lock_owner *current_owner;
-static const struct dfu_lock_owner *previous_owner;
+static const struct smpdfu_dfu_lock_owner *current_owner;
+static const struct smpdfu_dfu_lock_owner *previous_owner;
 
-static bool is_hand_over(const struct dfu_lock_owner *new_owner)
+static bool is_hand_over(const struct smpdfu_dfu_lock_owner *new_owner)
 {
 	return previous_owner != NULL && previous_owner != new_owner;
 }
 
-void dfu_lock_init(void)
+void smpdfu_dfu_lock_init(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	current_owner = NULL;
 	previous_owner = NULL;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
-int dfu_lock_claim(const struct dfu_lock_owner *owner)
+int smpdfu_dfu_lock_claim(const struct smpdfu_dfu_lock_owner *owner)
 {
-	const struct dfu_lock_owner *from = NULL;
-	const struct dfu_lock_owner *holder;
+	const struct smpdfu_dfu_lock_owner *from = NULL;
+	const struct smpdfu_dfu_lock_owner *holder;
 	unsigned int key;
 	int rc = 0;
 
 	PORT_ASSERT(owner != NULL);
-	key = port_critical_enter();
+	key = smpdfu_port_critical_enter();
 	holder = current_owner;
 	if (holder == NULL) {
 		current_owner = owner;
@@ -52,7 +52,7 @@ int dfu_lock_claim(const struct dfu_lock_owner *owner)
 	} else if (holder != owner) {
 		rc = -EPERM;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 
 	/*
 	 * The lock is the new owner's already: a callback that claims it gets -EPERM, one that asks
@@ -71,21 +71,21 @@ int dfu_lock_claim(const struct dfu_lock_owner *owner)
 	return rc;
 }
 
-int dfu_lock_release(const struct dfu_lock_owner *owner)
+int smpdfu_dfu_lock_release(const struct smpdfu_dfu_lock_owner *owner)
 {
 	unsigned int key;
 	int rc = 0;
 
 	/* NULL would erase the previous owner, and with it the next hand-over's callback. */
 	PORT_ASSERT(owner != NULL);
-	key = port_critical_enter();
+	key = smpdfu_port_critical_enter();
 	if (current_owner == owner) {
 		previous_owner = owner;
 		current_owner = NULL;
 	} else {
 		rc = -EPERM;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 
 	if (rc < 0) {
 		LOG_DBG("release by %s refused: not the owner", owner->name);
@@ -95,7 +95,7 @@ int dfu_lock_release(const struct dfu_lock_owner *owner)
 	return rc;
 }
 
-const struct dfu_lock_owner *dfu_lock_owner(void)
+const struct smpdfu_dfu_lock_owner *smpdfu_dfu_lock_owner(void)
 {
 	return current_owner;
 }

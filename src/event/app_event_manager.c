@@ -20,7 +20,7 @@
 #define LOG_TEXT_SIZE                                                                              \
 	(CONFIG_APP_EVENT_MANAGER_SHOW_EVENTS ? CONFIG_APP_EVENT_MANAGER_LOG_BUF_SIZE : 1)
 
-static const struct app_event_table *table;
+static const struct smpdfu_app_event_table *table;
 static struct app_event_header *queue_head;
 static struct app_event_header *queue_tail;
 static bool processing;
@@ -31,7 +31,7 @@ static bool type_is_listed(const struct app_event_type *type)
 	return table != NULL && type != NULL && type->state->table == table;
 }
 
-int app_event_manager_init(const struct app_event_table *new_table)
+int smpdfu_app_event_manager_init(const struct smpdfu_app_event_table *new_table)
 {
 	unsigned int key;
 
@@ -39,14 +39,14 @@ int app_event_manager_init(const struct app_event_table *new_table)
 	if (!CONFIG_APP_EVENT_MANAGER) {
 		return -ENOTSUP;
 	}
-	key = port_critical_enter();
-	event_pool_init();
+	key = smpdfu_port_critical_enter();
+	smpdfu_event_pool_init();
 	queue_head = NULL;
 	queue_tail = NULL;
 	processing = false; /* a unit test that failed inside a handler left it set */
 	memset(&stats, 0, sizeof(stats));
 	table = new_table;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 
 	for (size_t i = 0; i < table->type_count; i++) {
 		const struct app_event_type *type = table->types[i];
@@ -57,11 +57,11 @@ int app_event_manager_init(const struct app_event_table *new_table)
 	LOG_DBG("%u event types, %u subscriptions, pool of %u x %u bytes",
 		(unsigned int)table->type_count, (unsigned int)table->subscriber_count,
 		(unsigned int)CONFIG_APP_EVENT_MANAGER_POOL_SIZE,
-		(unsigned int)event_pool_block_size());
+		(unsigned int)smpdfu_event_pool_block_size());
 	return 0;
 }
 
-void app_event_manager_reset(void)
+void smpdfu_app_event_manager_reset(void)
 {
 	/* The types' run-time part (APP_EVENT_TYPE_DEFINE) is ours: unlisted again, as at boot. */
 	for (size_t i = 0; table != NULL && i < table->type_count; i++) {
@@ -74,7 +74,7 @@ void app_event_manager_reset(void)
 	memset(&stats, 0, sizeof(stats));
 }
 
-struct app_event_header *app_event_manager_alloc(const struct app_event_type *type)
+struct app_event_header *smpdfu_app_event_manager_alloc(const struct app_event_type *type)
 {
 	struct app_event_header *aeh;
 	unsigned int key;
@@ -82,13 +82,13 @@ struct app_event_header *app_event_manager_alloc(const struct app_event_type *ty
 
 	/* A type missing from APP_EVENT_TYPES or an allocation before init: a programming error. */
 	PORT_ASSERT(type_is_listed(type));
-	PORT_ASSERT(type->size <= event_pool_block_size());
+	PORT_ASSERT(type->size <= smpdfu_event_pool_block_size());
 
-	aeh = event_pool_alloc();
+	aeh = smpdfu_event_pool_alloc();
 	if (aeh == NULL) {
-		key = port_critical_enter();
+		key = smpdfu_port_critical_enter();
 		dropped = ++stats.dropped;
-		port_critical_exit(key);
+		smpdfu_port_critical_exit(key);
 		LOG_ERR("event pool full (%u blocks): %s dropped, %u so far",
 			(unsigned int)CONFIG_APP_EVENT_MANAGER_POOL_SIZE, type->name,
 			(unsigned int)dropped);
@@ -99,19 +99,19 @@ struct app_event_header *app_event_manager_alloc(const struct app_event_type *ty
 	return aeh;
 }
 
-void app_event_manager_free(struct app_event_header *aeh)
+void smpdfu_app_event_manager_free(struct app_event_header *aeh)
 {
 	PORT_ASSERT(aeh != NULL);
-	event_pool_move(aeh, EVENT_BLOCK_ALLOCATED, EVENT_BLOCK_FREE);
+	smpdfu_event_pool_move(aeh, EVENT_BLOCK_ALLOCATED, EVENT_BLOCK_FREE);
 }
 
-void app_event_manager_submit(struct app_event_header *aeh)
+void smpdfu_app_event_manager_submit(struct app_event_header *aeh)
 {
 	unsigned int key;
 
 	PORT_ASSERT(aeh != NULL);
-	key = port_critical_enter();
-	event_pool_move(aeh, EVENT_BLOCK_ALLOCATED, EVENT_BLOCK_QUEUED);
+	key = smpdfu_port_critical_enter();
+	smpdfu_event_pool_move(aeh, EVENT_BLOCK_ALLOCATED, EVENT_BLOCK_QUEUED);
 	aeh->next = NULL;
 	if (queue_tail != NULL) {
 		queue_tail->next = aeh;
@@ -120,13 +120,13 @@ void app_event_manager_submit(struct app_event_header *aeh)
 	}
 	queue_tail = aeh;
 	stats.submitted++;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
 /* The oldest queued event, taken off the queue, or NULL. */
 static struct app_event_header *queue_pop(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	struct app_event_header *aeh = queue_head;
 
 	if (aeh != NULL) {
@@ -136,7 +136,7 @@ static struct app_event_header *queue_pop(void)
 		}
 		aeh->next = NULL;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return aeh;
 }
 
@@ -178,7 +178,7 @@ static void dispatch(const struct app_event_header *aeh)
 	}
 }
 
-int app_event_manager_process(void)
+int smpdfu_app_event_manager_process(void)
 {
 	struct app_event_header *aeh;
 	unsigned int key;
@@ -191,43 +191,43 @@ int app_event_manager_process(void)
 	while ((aeh = queue_pop()) != NULL) {
 		log_event(aeh);
 		dispatch(aeh);
-		key = port_critical_enter();
-		event_pool_move(aeh, EVENT_BLOCK_QUEUED, EVENT_BLOCK_FREE);
+		key = smpdfu_port_critical_enter();
+		smpdfu_event_pool_move(aeh, EVENT_BLOCK_QUEUED, EVENT_BLOCK_FREE);
 		stats.processed++;
-		port_critical_exit(key);
+		smpdfu_port_critical_exit(key);
 		count++;
 	}
 	processing = false;
 	return count;
 }
 
-bool app_event_manager_has_pending(void)
+bool smpdfu_app_event_manager_has_pending(void)
 {
 	return queue_head != NULL;
 }
 
-void app_event_manager_log_enable(const struct app_event_type *type, bool enable)
+void smpdfu_app_event_manager_log_enable(const struct app_event_type *type, bool enable)
 {
 	PORT_ASSERT(type_is_listed(type));
 	type->state->log_enabled = enable;
 }
 
-bool app_event_manager_log_is_enabled(const struct app_event_type *type)
+bool smpdfu_app_event_manager_log_is_enabled(const struct app_event_type *type)
 {
 	PORT_ASSERT(type_is_listed(type));
 	return type->state->log_enabled;
 }
 
-size_t app_event_manager_pool_in_use(void)
+size_t smpdfu_app_event_manager_pool_in_use(void)
 {
-	return event_pool_in_use();
+	return smpdfu_event_pool_in_use();
 }
 
-void app_event_manager_stats_get(struct app_event_manager_stats *out)
+void smpdfu_app_event_manager_stats_get(struct app_event_manager_stats *out)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	*out = stats;
-	out->peak_in_use = (uint32_t)event_pool_peak_in_use();
-	port_critical_exit(key);
+	out->peak_in_use = (uint32_t)smpdfu_event_pool_peak_in_use();
+	smpdfu_port_critical_exit(key);
 }

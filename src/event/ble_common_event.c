@@ -12,7 +12,7 @@ static const char *const peer_state_names[PEER_STATE_COUNT] = {
 	[PEER_STATE_DISCONNECTING] = "DISCONNECTING",
 };
 
-const char *peer_state_name(enum peer_state state)
+const char *smpdfu_peer_state_name(enum peer_state state)
 {
 	if ((unsigned int)state >= PEER_STATE_COUNT) {
 		return "?";
@@ -22,15 +22,17 @@ const char *peer_state_name(enum peer_state state)
 
 static void log_ble_peer_event(const struct app_event_header *aeh, char *buf, size_t size)
 {
-	const struct ble_peer_event *event = cast_ble_peer_event(aeh);
+	const struct ble_peer_event *event = smpdfu_cast_ble_peer_event(aeh);
 
-	snprintf(buf, size, "conn %u %s", (unsigned int)event->conn, peer_state_name(event->state));
+	snprintf(buf, size, "conn %u %s", (unsigned int)event->conn,
+		 smpdfu_peer_state_name(event->state));
 }
 
 static void log_ble_peer_conn_params_event(const struct app_event_header *aeh, char *buf,
 					   size_t size)
 {
-	const struct ble_peer_conn_params_event *event = cast_ble_peer_conn_params_event(aeh);
+	const struct ble_peer_conn_params_event *event =
+		smpdfu_cast_ble_peer_conn_params_event(aeh);
 
 	snprintf(buf, size, "conn %u interval %u-%u latency %u timeout %u%s",
 		 (unsigned int)event->conn, (unsigned int)event->interval_min,

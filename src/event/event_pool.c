@@ -41,9 +41,9 @@ static size_t block_index(const void *p)
 	return i;
 }
 
-void event_pool_init(void)
+void smpdfu_event_pool_init(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	free_list = NULL;
 	for (size_t i = POOL_BLOCKS; i-- > 0;) {
@@ -53,12 +53,12 @@ void event_pool_init(void)
 	}
 	in_use = 0;
 	peak_in_use = 0;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
-void *event_pool_alloc(void)
+void *smpdfu_event_pool_alloc(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	union event_block *b = free_list;
 
 	if (b != NULL) {
@@ -69,14 +69,14 @@ void *event_pool_alloc(void)
 			peak_in_use = in_use;
 		}
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return b;
 }
 
-void event_pool_move(void *block, enum event_block_state from, enum event_block_state to)
+void smpdfu_event_pool_move(void *block, enum event_block_state from, enum event_block_state to)
 {
 	size_t i = block_index(block);
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	PORT_ASSERT(from != EVENT_BLOCK_FREE && states[i] == from);
 	states[i] = (uint8_t)to;
@@ -85,20 +85,20 @@ void event_pool_move(void *block, enum event_block_state from, enum event_block_
 		free_list = &blocks[i];
 		in_use--;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
-size_t event_pool_block_size(void)
+size_t smpdfu_event_pool_block_size(void)
 {
 	return sizeof(blocks[0]);
 }
 
-size_t event_pool_in_use(void)
+size_t smpdfu_event_pool_in_use(void)
 {
 	return in_use;
 }
 
-size_t event_pool_peak_in_use(void)
+size_t smpdfu_event_pool_peak_in_use(void)
 {
 	return peak_in_use;
 }

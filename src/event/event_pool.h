@@ -16,16 +16,16 @@ enum event_block_state {
 };
 
 /* Marks every block free. */
-void event_pool_init(void);
+void smpdfu_event_pool_init(void);
 
-/* A free block (now ALLOCATED) of event_pool_block_size() bytes, or NULL. Any context. */
-void *event_pool_alloc(void);
+/* A free block (now ALLOCATED) of smpdfu_event_pool_block_size() bytes, or NULL. Any context. */
+void *smpdfu_event_pool_alloc(void);
 
 /* Moves an ALLOCATED or QUEUED block to state `to`, asserting it was in state `from`. */
-void event_pool_move(void *block, enum event_block_state from, enum event_block_state to);
+void smpdfu_event_pool_move(void *block, enum event_block_state from, enum event_block_state to);
 
-size_t event_pool_block_size(void);
-size_t event_pool_in_use(void);
-size_t event_pool_peak_in_use(void);
+size_t smpdfu_event_pool_block_size(void);
+size_t smpdfu_event_pool_in_use(void);
+size_t smpdfu_event_pool_peak_in_use(void);
 
 #endif /* SMPDFU_EVENT_POOL_H */

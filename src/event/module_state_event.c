@@ -16,7 +16,7 @@ static const char *const state_names[MODULE_STATE_COUNT] = {
 	[MODULE_STATE_ERROR] = "ERROR",
 };
 
-const char *module_state_name(enum module_state state)
+const char *smpdfu_module_state_name(enum module_state state)
 {
 	if ((unsigned int)state >= MODULE_STATE_COUNT) {
 		return "?";
@@ -26,21 +26,22 @@ const char *module_state_name(enum module_state state)
 
 static void log_module_state_event(const struct app_event_header *aeh, char *buf, size_t size)
 {
-	const struct module_state_event *event = cast_module_state_event(aeh);
+	const struct module_state_event *event = smpdfu_cast_module_state_event(aeh);
 
-	snprintf(buf, size, "%s %s", event->module_id->name, module_state_name(event->state));
+	snprintf(buf, size, "%s %s", event->module_id->name,
+		 smpdfu_module_state_name(event->state));
 }
 
 APP_EVENT_TYPE_DEFINE(module_state_event, log_module_state_event,
 		      CONFIG_CAF_INIT_LOG_MODULE_STATE_EVENTS);
 
-int module_state_submit(const struct module_id *module, enum module_state state)
+int smpdfu_module_state_submit(const struct module_id *module, enum module_state state)
 {
 	struct module_state_event *event;
 
 	PORT_ASSERT(module != NULL);
 	PORT_ASSERT((unsigned int)state < MODULE_STATE_COUNT);
-	event = new_module_state_event();
+	event = smpdfu_new_module_state_event();
 	if (event == NULL) {
 		return -ENOMEM;
 	}
@@ -50,8 +51,8 @@ int module_state_submit(const struct module_id *module, enum module_state state)
 	return 0;
 }
 
-bool check_state(const struct module_state_event *event, const struct module_id *module,
-		 enum module_state state)
+bool smpdfu_check_state(const struct module_state_event *event, const struct module_id *module,
+			enum module_state state)
 {
 	return event->module_id == module && event->state == state;
 }

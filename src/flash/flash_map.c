@@ -18,20 +18,20 @@
 #define ERASED_CHECK_CHUNK 256
 
 /* One map per device image; init replaces it (tests build several maps one after another). */
-static const struct flash_area *map_areas;
+static const struct smpdfu_flash_area *map_areas;
 static size_t map_count;
 
-static bool device_geometry_is_valid(const struct flash_device *dev)
+static bool device_geometry_is_valid(const struct smpdfu_flash_device *dev)
 {
 	return dev != NULL && dev->ops != NULL && dev->page_size != 0 && dev->write_block != 0 &&
 	       dev->page_size % dev->write_block == 0 && dev->size % dev->page_size == 0;
 }
 
-static bool area_is_valid(const struct flash_area *fa)
+static bool area_is_valid(const struct smpdfu_flash_area *fa)
 {
-	const struct flash_device *dev = fa->dev;
+	const struct smpdfu_flash_device *dev = fa->dev;
 
-	if ((unsigned int)fa->id >= FLASH_AREA_COUNT || !device_geometry_is_valid(dev)) {
+	if ((unsigned int)fa->id >= SMPDFU_FLASH_AREA_COUNT || !device_geometry_is_valid(dev)) {
 		return false;
 	}
 	/* An empty area could not hold anything and would make every access an error. */
@@ -42,9 +42,9 @@ static bool area_is_valid(const struct flash_area *fa)
 	return fa->off <= dev->size && fa->size <= dev->size - fa->off;
 }
 
-static bool areas_conflict(const struct flash_area *a, const struct flash_area *b)
+static bool areas_conflict(const struct smpdfu_flash_area *a, const struct smpdfu_flash_area *b)
 {
-	/* Two areas with one id would make flash_area_get() depend on the table order. */
+	/* Two areas with one id would make smpdfu_flash_area_get() depend on the table order. */
 	if (a->id == b->id) {
 		return true;
 	}
@@ -54,7 +54,7 @@ static bool areas_conflict(const struct flash_area *a, const struct flash_area *
 	return a->off < b->off + b->size && b->off < a->off + a->size;
 }
 
-int flash_map_init(const struct flash_area *areas, size_t count)
+int smpdfu_flash_map_init(const struct smpdfu_flash_area *areas, size_t count)
 {
 	if (areas == NULL && count != 0) {
 		return -EINVAL;
@@ -75,13 +75,13 @@ int flash_map_init(const struct flash_area *areas, size_t count)
 	return 0;
 }
 
-void flash_map_reset(void)
+void smpdfu_flash_map_reset(void)
 {
 	map_areas = NULL;
 	map_count = 0;
 }
 
-const struct flash_area *flash_area_get(enum flash_area_id id)
+const struct smpdfu_flash_area *smpdfu_flash_area_get(enum smpdfu_flash_area_id id)
 {
 	for (size_t i = 0; i < map_count; i++) {
 		if (map_areas[i].id == id) {
@@ -95,7 +95,7 @@ const struct flash_area *flash_area_get(enum flash_area_id id)
 enum access_unit { UNIT_BYTE, UNIT_WRITE_BLOCK, UNIT_PAGE };
 
 /* [off, off + len) lies inside the area and both its ends are multiples of the unit. */
-static bool range_is_valid(const struct flash_area *fa, uint32_t off, size_t len,
+static bool range_is_valid(const struct smpdfu_flash_area *fa, uint32_t off, size_t len,
 			   enum access_unit unit)
 {
 	uint32_t align;
@@ -110,10 +110,10 @@ static bool range_is_valid(const struct flash_area *fa, uint32_t off, size_t len
 }
 
 /* One checked access: read into buf, program from it, or erase (buf unused). */
-static int area_access(const struct flash_area *fa, uint32_t off, const void *buf, size_t len,
-		       enum access_unit unit)
+static int area_access(const struct smpdfu_flash_area *fa, uint32_t off, const void *buf,
+		       size_t len, enum access_unit unit)
 {
-	const struct flash_device *dev;
+	const struct smpdfu_flash_device *dev;
 
 	if (!range_is_valid(fa, off, len, unit) || (buf == NULL && len != 0 && unit != UNIT_PAGE)) {
 		return -EINVAL;
@@ -130,17 +130,18 @@ static int area_access(const struct flash_area *fa, uint32_t off, const void *bu
 					: dev->ops->erase(dev, off, len);
 }
 
-int flash_area_read(const struct flash_area *fa, uint32_t off, void *dst, size_t len)
+int smpdfu_flash_area_read(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len)
 {
 	return area_access(fa, off, dst, len, UNIT_BYTE);
 }
 
-int flash_area_program(const struct flash_area *fa, uint32_t off, const void *src, size_t len)
+int smpdfu_flash_area_program(const struct smpdfu_flash_area *fa, uint32_t off, const void *src,
+			      size_t len)
 {
 	return area_access(fa, off, src, len, UNIT_WRITE_BLOCK);
 }
 
-int flash_area_erase(const struct flash_area *fa, uint32_t off, size_t len)
+int smpdfu_flash_area_erase(const struct smpdfu_flash_area *fa, uint32_t off, size_t len)
 {
 	return area_access(fa, off, NULL, len, UNIT_PAGE);
 }
@@ -150,7 +151,7 @@ int flash_area_erase(const struct flash_area *fa, uint32_t off, size_t len)
  * registers where the C library has them): every page an upload reaches is checked before it is
  * written. A chunk is erased when its first byte is and every byte equals the next one.
  */
-bool flash_area_is_erased(const struct flash_area *fa, uint32_t off, size_t len)
+bool smpdfu_flash_area_is_erased(const struct smpdfu_flash_area *fa, uint32_t off, size_t len)
 {
 	uint8_t chunk[ERASED_CHECK_CHUNK];
 
@@ -170,7 +171,7 @@ bool flash_area_is_erased(const struct flash_area *fa, uint32_t off, size_t len)
 	return true;
 }
 
-uint32_t flash_area_align_page(const struct flash_area *fa, uint32_t len)
+uint32_t smpdfu_flash_area_align_page(const struct smpdfu_flash_area *fa, uint32_t len)
 {
 	uint32_t page = fa->dev->page_size;
 	uint32_t rem = len % page;

@@ -12,9 +12,9 @@
 
 #include <smpdfu/flash.h>
 
-int stream_writer_open(struct stream_writer *sw, const struct flash_area *fa)
+int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa)
 {
-	const struct flash_device *dev;
+	const struct smpdfu_flash_device *dev;
 
 	if (sw == NULL || fa == NULL || fa->dev == NULL) {
 		return -EINVAL;
@@ -37,19 +37,19 @@ int stream_writer_open(struct stream_writer *sw, const struct flash_area *fa)
  */
 static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
 {
-	const struct flash_area *fa = sw->fa;
+	const struct smpdfu_flash_area *fa = sw->fa;
 	uint32_t page = fa->dev->page_size;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
-		if (!flash_area_is_erased(fa, sw->erased_upto, page)) {
-			int rc = flash_area_erase(fa, sw->erased_upto, page);
+		if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {
+			int rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
 
 			if (rc < 0) {
 				return rc;
 			}
 		}
 	}
-	return flash_area_program(fa, off, src, len);
+	return smpdfu_flash_area_program(fa, off, src, len);
 }
 
 /*
@@ -58,7 +58,7 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
  * Normally buf_len == written % block: after a flush that padded a partial block it is 0 with a
  * partial block written, and the stream cannot continue (that block is programmed).
  */
-int stream_writer_write(struct stream_writer *sw, const void *data, size_t len)
+int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_t len)
 {
 	const uint8_t *src = data;
 	uint32_t block;
@@ -102,7 +102,7 @@ int stream_writer_write(struct stream_writer *sw, const void *data, size_t len)
 	return 0;
 }
 
-int stream_writer_flush(struct stream_writer *sw)
+int smpdfu_stream_writer_flush(struct stream_writer *sw)
 {
 	uint32_t block;
 	int rc;

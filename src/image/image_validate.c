@@ -29,19 +29,20 @@
 struct image_digest {
 	uint16_t tlv;
 	uint8_t len;
-	uint8_t bytes[SHA512_DIGEST_SIZE];
+	uint8_t bytes[SMPDFU_SHA512_DIGEST_SIZE];
 };
 
 /* What the walk over the TLVs found; turned into one return code at the end. */
 struct validate_state {
 	struct image_digest computed;
 	bool hash_matches;
-	const struct image_key *selected; /* named by the last key TLV, until a signature uses it */
+	const struct smpdfu_image_key *selected; /* named by the last key TLV, until a signature
+						    uses it */
 	bool sig_valid;                   /* the last signature by a trusted key verified */
 };
 
 /* A failed validation: the code, and in out->problem the words for it. */
-static int invalid(struct image_validation *out, int rc, const char *problem)
+static int invalid(struct smpdfu_image_validation *out, int rc, const char *problem)
 {
 	out->problem = problem;
 	return rc;
@@ -55,7 +56,8 @@ static uint32_t get_le32(const uint8_t *p)
 
 static bool is_hash_type(uint16_t type)
 {
-	return type == IMAGE_TLV_SHA256 || type == IMAGE_TLV_SHA384 || type == IMAGE_TLV_SHA512;
+	return type == SMPDFU_IMAGE_TLV_SHA256 || type == SMPDFU_IMAGE_TLV_SHA384 ||
+	       type == SMPDFU_IMAGE_TLV_SHA512;
 }
 
 /* The key-wrapping TLVs of an encrypted image (0x30-0x34). */
@@ -72,53 +74,53 @@ static bool is_encryption_type(uint16_t type)
 static bool unprotected_type_is_allowed(uint16_t type)
 {
 	switch (type) {
-	case IMAGE_TLV_KEYHASH:
-	case IMAGE_TLV_PUBKEY:
-	case IMAGE_TLV_SHA256:
-	case IMAGE_TLV_SHA384:
-	case IMAGE_TLV_SHA512:
-	case IMAGE_TLV_RSA2048_PSS:
-	case IMAGE_TLV_ECDSA_SIG:
-	case IMAGE_TLV_RSA3072_PSS:
-	case IMAGE_TLV_ED25519:
-	case IMAGE_TLV_SIG_PURE:
+	case SMPDFU_IMAGE_TLV_KEYHASH:
+	case SMPDFU_IMAGE_TLV_PUBKEY:
+	case SMPDFU_IMAGE_TLV_SHA256:
+	case SMPDFU_IMAGE_TLV_SHA384:
+	case SMPDFU_IMAGE_TLV_SHA512:
+	case SMPDFU_IMAGE_TLV_RSA2048_PSS:
+	case SMPDFU_IMAGE_TLV_ECDSA_SIG:
+	case SMPDFU_IMAGE_TLV_RSA3072_PSS:
+	case SMPDFU_IMAGE_TLV_ED25519:
+	case SMPDFU_IMAGE_TLV_SIG_PURE:
 		return true;
 	default:
 		return false;
 	}
 }
 
-static int read_area(const struct flash_area *fa, uint32_t off, void *dst, size_t len)
+static int read_area(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len)
 {
-	return flash_area_read(fa, off, dst, len) < 0 ? -EIO : 0;
+	return smpdfu_flash_area_read(fa, off, dst, len) < 0 ? -EIO : 0;
 }
 
 /* The hash of type d->tlv over [0, len) of fa, read in VALIDATE_BUF_SIZE pieces. */
-static int hash_area(const struct flash_area *fa, uint32_t len, uint8_t buf[VALIDATE_BUF_SIZE],
-		     struct image_digest *d)
+static int hash_area(const struct smpdfu_flash_area *fa, uint32_t len,
+		     uint8_t buf[VALIDATE_BUF_SIZE], struct image_digest *d)
 {
 	union { /* one of them at a time: the stack holds the larger only */
 		struct sha256_ctx c256;
 		struct sha512_ctx c512;
 	} ctx;
-	bool wide = d->tlv == IMAGE_TLV_SHA512;
+	bool wide = d->tlv == SMPDFU_IMAGE_TLV_SHA512;
 	uint32_t off = 0;
-	int rc = wide ? crypto_sha512_init(&ctx.c512) : crypto_sha256_init(&ctx.c256);
+	int rc = wide ? smpdfu_crypto_sha512_init(&ctx.c512) : smpdfu_crypto_sha256_init(&ctx.c256);
 
-	d->len = wide ? SHA512_DIGEST_SIZE : SHA256_DIGEST_SIZE;
+	d->len = wide ? SMPDFU_SHA512_DIGEST_SIZE : SMPDFU_SHA256_DIGEST_SIZE;
 	while (rc == 0 && off < len) {
 		uint32_t n = len - off < VALIDATE_BUF_SIZE ? len - off : VALIDATE_BUF_SIZE;
 
 		rc = read_area(fa, off, buf, n);
 		if (rc == 0) {
-			rc = wide ? crypto_sha512_update(&ctx.c512, buf, n) :
-				    crypto_sha256_update(&ctx.c256, buf, n);
+			rc = wide ? smpdfu_crypto_sha512_update(&ctx.c512, buf, n) :
+				    smpdfu_crypto_sha256_update(&ctx.c256, buf, n);
 		}
 		off += n;
 	}
 	if (rc == 0) {
-		rc = wide ? crypto_sha512_final(&ctx.c512, d->bytes) :
-			    crypto_sha256_final(&ctx.c256, d->bytes);
+		rc = wide ? smpdfu_crypto_sha512_final(&ctx.c512, d->bytes) :
+			    smpdfu_crypto_sha256_final(&ctx.c256, d->bytes);
 	}
 	return rc;
 }
@@ -132,7 +134,7 @@ static const uint8_t ed25519_spki_prefix[] = {
 	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 };
 
-static const uint8_t *spki_prefix(const struct image_key *key, size_t *len)
+static const uint8_t *spki_prefix(const struct smpdfu_image_key *key, size_t *len)
 {
 	if (key->type == IMAGE_KEY_ED25519) {
 		*len = sizeof(ed25519_spki_prefix);
@@ -143,7 +145,7 @@ static const uint8_t *spki_prefix(const struct image_key *key, size_t *len)
 }
 
 /* A PUBKEY TLV names the trusted key whose SubjectPublicKeyInfo it holds, byte for byte. */
-static bool pubkey_is(const struct image_key *key, const uint8_t *der, size_t der_len)
+static bool pubkey_is(const struct smpdfu_image_key *key, const uint8_t *der, size_t der_len)
 {
 	size_t prefix_len;
 	const uint8_t *prefix = spki_prefix(key, &prefix_len);
@@ -153,25 +155,25 @@ static bool pubkey_is(const struct image_key *key, const uint8_t *der, size_t de
 }
 
 /* A 64-byte KEYHASH is the SHA-512 of the key's SubjectPublicKeyInfo. */
-static int keyhash512_is(const struct image_key *key, const uint8_t keyhash[SHA512_DIGEST_SIZE],
-			 bool *same)
+static int keyhash512_is(const struct smpdfu_image_key *key,
+			 const uint8_t keyhash[SMPDFU_SHA512_DIGEST_SIZE], bool *same)
 {
 	struct sha512_ctx ctx;
-	uint8_t digest[SHA512_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE];
 	size_t prefix_len;
 	const uint8_t *prefix = spki_prefix(key, &prefix_len);
-	int rc = crypto_sha512_init(&ctx);
+	int rc = smpdfu_crypto_sha512_init(&ctx);
 
 	if (rc == 0) {
-		rc = crypto_sha512_update(&ctx, prefix, prefix_len);
+		rc = smpdfu_crypto_sha512_update(&ctx, prefix, prefix_len);
 	}
 	if (rc == 0) {
-		rc = crypto_sha512_update(&ctx, key->pub, key->pub_len);
+		rc = smpdfu_crypto_sha512_update(&ctx, key->pub, key->pub_len);
 	}
 	if (rc == 0) {
-		rc = crypto_sha512_final(&ctx, digest);
+		rc = smpdfu_crypto_sha512_final(&ctx, digest);
 	}
-	*same = rc == 0 && memcmp(digest, keyhash, SHA512_DIGEST_SIZE) == 0;
+	*same = rc == 0 && memcmp(digest, keyhash, SMPDFU_SHA512_DIGEST_SIZE) == 0;
 	return rc;
 }
 
@@ -179,21 +181,21 @@ static int keyhash512_is(const struct image_key *key, const uint8_t keyhash[SHA5
  * The trusted key a key TLV names, or NULL: a KEYHASH of the image's hash length, or a PUBKEY.
  * A key we do not know only means the next signature is not for us.
  */
-static int find_key(const struct image_key *keys, size_t key_count, uint16_t type,
+static int find_key(const struct smpdfu_image_key *keys, size_t key_count, uint16_t type,
 		    const uint8_t *tlv, uint16_t len, uint8_t hash_len,
-		    const struct image_key **found)
+		    const struct smpdfu_image_key **found)
 {
 	*found = NULL;
 	for (size_t i = 0; i < key_count; i++) {
 		bool same = false;
 		int rc = 0;
 
-		if (type == IMAGE_TLV_PUBKEY) {
+		if (type == SMPDFU_IMAGE_TLV_PUBKEY) {
 			same = pubkey_is(&keys[i], tlv, len);
 		} else if (len != hash_len) {
 			return 0;
-		} else if (len == SHA256_DIGEST_SIZE) {
-			same = memcmp(keys[i].keyhash, tlv, SHA256_DIGEST_SIZE) == 0;
+		} else if (len == SMPDFU_SHA256_DIGEST_SIZE) {
+			same = memcmp(keys[i].keyhash, tlv, SMPDFU_SHA256_DIGEST_SIZE) == 0;
 		} else {
 			rc = keyhash512_is(&keys[i], tlv, &same);
 		}
@@ -212,12 +214,12 @@ static int find_key(const struct image_key *keys, size_t key_count, uint16_t typ
  * Ed25519 over the hashed bytes themselves (a pure signature), fed from flash through buf; sig is
  * kept by the port at begin, so buf may be reused. 0 valid, -EBADMSG, -ENOTSUP, -EIO.
  */
-static int verify_pure(const struct flash_area *fa, uint32_t hashed_len,
-		       const struct image_key *key, uint8_t buf[VALIDATE_BUF_SIZE])
+static int verify_pure(const struct smpdfu_flash_area *fa, uint32_t hashed_len,
+		       const struct smpdfu_image_key *key, uint8_t buf[VALIDATE_BUF_SIZE])
 {
 	struct ed25519_verify_ctx ctx;
 	uint32_t off = 0;
-	int rc = crypto_ed25519_verify_begin(&ctx, key->pub, buf);
+	int rc = smpdfu_crypto_ed25519_verify_begin(&ctx, key->pub, buf);
 	int end;
 
 	if (rc < 0) {
@@ -229,11 +231,11 @@ static int verify_pure(const struct flash_area *fa, uint32_t hashed_len,
 
 		rc = read_area(fa, off, buf, n);
 		if (rc == 0) {
-			rc = crypto_ed25519_verify_update(&ctx, buf, n);
+			rc = smpdfu_crypto_ed25519_verify_update(&ctx, buf, n);
 		}
 		off += n;
 	}
-	end = crypto_ed25519_verify_end(&ctx);
+	end = smpdfu_crypto_ed25519_verify_end(&ctx);
 	return rc < 0 ? rc : end;
 }
 
@@ -243,33 +245,35 @@ static int verify_pure(const struct flash_area *fa, uint32_t hashed_len,
  * encoding, a key of the wrong kind for it, or an ECDSA signature over anything but SHA-256),
  * -ENOTSUP when the crypto port cannot check it, -EIO.
  */
-static int check_signature(const struct flash_area *fa, uint16_t type, uint32_t off, uint16_t len,
-			   const struct image_key *key, const struct image_validation *out,
+static int check_signature(const struct smpdfu_flash_area *fa, uint16_t type, uint32_t off,
+			   uint16_t len, const struct smpdfu_image_key *key,
+			   const struct smpdfu_image_validation *out,
 			   const struct validate_state *st, uint8_t buf[VALIDATE_BUF_SIZE])
 {
 	uint32_t hashed_len = (uint32_t)out->hdr.hdr_size + out->hdr.img_size +
 			      out->hdr.protect_tlv_size;
 	int rc;
 
-	if (type == IMAGE_TLV_ED25519) {
+	if (type == SMPDFU_IMAGE_TLV_ED25519) {
 		if (key->type != IMAGE_KEY_ED25519 || len != ED25519_SIG_LEN ||
 		    key->pub_len != ED25519_PUB_LEN) {
 			return 0;
 		}
 	} else if (key->type != IMAGE_KEY_ECDSA_P256 || out->pure || len > VALIDATE_BUF_SIZE ||
-		   key->pub_len != 65 || st->computed.len != SHA256_DIGEST_SIZE) {
+		   key->pub_len != 65 || st->computed.len != SMPDFU_SHA256_DIGEST_SIZE) {
 		return 0;
 	}
 	rc = read_area(fa, off, buf, len);
 	if (rc < 0) {
 		return rc;
 	}
-	if (type == IMAGE_TLV_ED25519 && out->pure) {
+	if (type == SMPDFU_IMAGE_TLV_ED25519 && out->pure) {
 		rc = verify_pure(fa, hashed_len, key, buf);
-	} else if (type == IMAGE_TLV_ED25519) {
-		rc = crypto_ed25519_verify(key->pub, st->computed.bytes, st->computed.len, buf);
+	} else if (type == SMPDFU_IMAGE_TLV_ED25519) {
+		rc = smpdfu_crypto_ed25519_verify(key->pub, st->computed.bytes, st->computed.len,
+						  buf);
 	} else {
-		rc = crypto_ecdsa_p256_verify(key->pub, st->computed.bytes, buf, len);
+		rc = smpdfu_crypto_ecdsa_p256_verify(key->pub, st->computed.bytes, buf, len);
 	}
 	if (rc == -EIO || rc == -ENOTSUP) {
 		return rc;
@@ -278,14 +282,14 @@ static int check_signature(const struct flash_area *fa, uint16_t type, uint32_t 
 }
 
 /* One entry of the protected area: parse what we know, the rest is covered by the hash anyway. */
-static int take_protected(const struct flash_area *fa, uint16_t type, uint32_t off, uint16_t len,
-			  struct image_validation *out)
+static int take_protected(const struct smpdfu_flash_area *fa, uint16_t type, uint32_t off,
+			  uint16_t len, struct smpdfu_image_validation *out)
 {
 	uint8_t v[SEC_CNT_LEN];
 	int rc;
 
 	switch (type) {
-	case IMAGE_TLV_SEC_CNT:
+	case SMPDFU_IMAGE_TLV_SEC_CNT:
 		/* Two counters would leave the rollback check to guess which one counts. */
 		if (len != SEC_CNT_LEN || out->has_security_counter) {
 			return invalid(out, -EBADMSG, "malformed or second security counter");
@@ -297,7 +301,7 @@ static int take_protected(const struct flash_area *fa, uint16_t type, uint32_t o
 		out->security_counter = get_le32(v);
 		out->has_security_counter = true;
 		return 0;
-	case IMAGE_TLV_DEPENDENCY:
+	case SMPDFU_IMAGE_TLV_DEPENDENCY:
 		if (len != DEPENDENCY_LEN) {
 			return invalid(out, -EBADMSG, "malformed dependency");
 		}
@@ -311,10 +315,10 @@ static int take_protected(const struct flash_area *fa, uint16_t type, uint32_t o
 }
 
 /* One entry of the unprotected area. */
-static int take_unprotected(const struct flash_area *fa, uint16_t type, uint32_t off, uint16_t len,
-			    const struct image_key *keys, size_t key_count,
+static int take_unprotected(const struct smpdfu_flash_area *fa, uint16_t type, uint32_t off,
+			    uint16_t len, const struct smpdfu_image_key *keys, size_t key_count,
 			    struct validate_state *st, uint8_t buf[VALIDATE_BUF_SIZE],
-			    struct image_validation *out)
+			    struct smpdfu_image_validation *out)
 {
 	int rc;
 
@@ -325,8 +329,8 @@ static int take_unprotected(const struct flash_area *fa, uint16_t type, uint32_t
 		return invalid(out, -EBADMSG, "a TLV that must be protected sits outside the hash");
 	}
 	switch (type) {
-	case IMAGE_TLV_SHA256:
-	case IMAGE_TLV_SHA512:
+	case SMPDFU_IMAGE_TLV_SHA256:
+	case SMPDFU_IMAGE_TLV_SHA512:
 		/* The one hash TLV (the scan made sure): its size is the digest's. */
 		if (len != st->computed.len) {
 			return invalid(out, -EBADMSG, "image hash TLV of the wrong size");
@@ -338,8 +342,8 @@ static int take_unprotected(const struct flash_area *fa, uint16_t type, uint32_t
 		out->hash_len = (uint8_t)len;
 		st->hash_matches = memcmp(out->hash, st->computed.bytes, len) == 0;
 		return 0;
-	case IMAGE_TLV_KEYHASH:
-	case IMAGE_TLV_PUBKEY:
+	case SMPDFU_IMAGE_TLV_KEYHASH:
+	case SMPDFU_IMAGE_TLV_PUBKEY:
 		/* Several signatures may be present, each after the key TLV that names its key. */
 		st->selected = NULL;
 		if (len > VALIDATE_BUF_SIZE) {
@@ -350,8 +354,8 @@ static int take_unprotected(const struct flash_area *fa, uint16_t type, uint32_t
 			return rc;
 		}
 		return find_key(keys, key_count, type, buf, len, st->computed.len, &st->selected);
-	case IMAGE_TLV_ECDSA_SIG:
-	case IMAGE_TLV_ED25519:
+	case SMPDFU_IMAGE_TLV_ECDSA_SIG:
+	case SMPDFU_IMAGE_TLV_ED25519:
 		/* A signature counts only right after the key TLV of a trusted key of its kind. */
 		if (st->selected == NULL) {
 			return 0;
@@ -376,19 +380,20 @@ static int take_unprotected(const struct flash_area *fa, uint16_t type, uint32_t
  * A first walk over the unprotected area for what decides how the image is checked: which hash it
  * carries (exactly one hash TLV) and whether it is signed pure (a SIG_PURE TLV of value 1).
  */
-static int scan_unprotected(const struct flash_area *fa, const struct image_header *hdr,
-			    struct validate_state *st, struct image_validation *out)
+static int scan_unprotected(const struct smpdfu_flash_area *fa,
+			    const struct smpdfu_image_header *hdr, struct validate_state *st,
+			    struct smpdfu_image_validation *out)
 {
-	struct image_tlv_iter it;
+	struct smpdfu_image_tlv_iter it;
 	uint16_t type;
 	uint16_t len;
 	uint32_t off;
 	uint8_t value;
-	int rc = image_tlv_iter_begin(&it, fa, hdr);
+	int rc = smpdfu_image_tlv_iter_begin(&it, fa, hdr);
 
-	while (rc == 0 && (rc = image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
+	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
 		rc = 0;
-		if (image_tlv_iter_is_protected(&it)) {
+		if (smpdfu_image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
 		if (is_hash_type(type)) {
@@ -396,7 +401,7 @@ static int scan_unprotected(const struct flash_area *fa, const struct image_head
 				return invalid(out, -EBADMSG, "more than one image hash TLV");
 			}
 			st->computed.tlv = type;
-		} else if (type == IMAGE_TLV_SIG_PURE) {
+		} else if (type == SMPDFU_IMAGE_TLV_SIG_PURE) {
 			rc = len == 1 ? read_area(fa, off, &value, 1) : -EBADMSG;
 			if (rc == 0 && value != 1) {
 				rc = -EBADMSG;
@@ -413,18 +418,18 @@ static int scan_unprotected(const struct flash_area *fa, const struct image_head
 	if (st->computed.tlv == 0) {
 		return invalid(out, -EBADMSG, "no image hash TLV");
 	}
-	if (st->computed.tlv == IMAGE_TLV_SHA384) {
+	if (st->computed.tlv == SMPDFU_IMAGE_TLV_SHA384) {
 		return invalid(out, -ENOTSUP, "SHA-384 image hash (not supported)");
 	}
 	return 0;
 }
 
-int image_validate(const struct flash_area *fa, const struct image_key *keys, size_t key_count,
-		   struct image_validation *out)
+int smpdfu_image_validate(const struct smpdfu_flash_area *fa, const struct smpdfu_image_key *keys,
+			  size_t key_count, struct smpdfu_image_validation *out)
 {
-	struct image_validation local;
+	struct smpdfu_image_validation local;
 	struct validate_state st = { 0 };
-	struct image_tlv_iter it;
+	struct smpdfu_image_tlv_iter it;
 	uint8_t buf[VALIDATE_BUF_SIZE];
 	uint32_t hashed_len; /* header, payload, protected TLVs: checked to fit fa by the reader */
 	uint16_t type;
@@ -436,7 +441,7 @@ int image_validate(const struct flash_area *fa, const struct image_key *keys, si
 		out = &local;
 	}
 	memset(out, 0, sizeof(*out));
-	rc = image_read_header(fa, &out->hdr);
+	rc = smpdfu_image_read_header(fa, &out->hdr);
 	if (rc == -ENOENT) {
 		return invalid(out, rc, "no image (no header magic)");
 	}
@@ -456,9 +461,9 @@ int image_validate(const struct flash_area *fa, const struct image_key *keys, si
 	if (rc < 0) {
 		return rc;
 	}
-	rc = image_tlv_iter_begin(&it, fa, &out->hdr);
-	while (rc == 0 && (rc = image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
-		if (image_tlv_iter_is_protected(&it)) {
+	rc = smpdfu_image_tlv_iter_begin(&it, fa, &out->hdr);
+	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
+		if (smpdfu_image_tlv_iter_is_protected(&it)) {
 			rc = take_protected(fa, type, off, len, out);
 		} else {
 			rc = take_unprotected(fa, type, off, len, keys, key_count, &st, buf, out);
@@ -470,7 +475,7 @@ int image_validate(const struct flash_area *fa, const struct image_key *keys, si
 	if (!st.hash_matches) {
 		return invalid(out, -EBADMSG, "image hash mismatch (damaged or altered)");
 	}
-	out->size = image_tlv_end(&it);
+	out->size = smpdfu_image_tlv_end(&it);
 	if (key_count > 0 && !st.sig_valid) {
 		return invalid(out, -EPERM, "no valid signature by a trusted key");
 	}

@@ -8,11 +8,11 @@
 #include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/port.h>
 
-static struct mgmt_callback *callbacks;
+static struct smpdfu_mgmt_callback *callbacks;
 
-void mgmt_callback_register(struct mgmt_callback *cb)
+void smpdfu_mgmt_callback_register(struct smpdfu_mgmt_callback *cb)
 {
-	struct mgmt_callback **it = &callbacks;
+	struct smpdfu_mgmt_callback **it = &callbacks;
 
 	while (*it != NULL) {
 		if (*it == cb) {
@@ -24,9 +24,9 @@ void mgmt_callback_register(struct mgmt_callback *cb)
 	*it = cb; /* appended: registration order is call order */
 }
 
-void mgmt_callback_unregister(struct mgmt_callback *cb)
+void smpdfu_mgmt_callback_unregister(struct smpdfu_mgmt_callback *cb)
 {
-	for (struct mgmt_callback **it = &callbacks; *it != NULL; it = &(*it)->next) {
+	for (struct smpdfu_mgmt_callback **it = &callbacks; *it != NULL; it = &(*it)->next) {
 		if (*it == cb) {
 			*it = cb->next;
 			cb->next = NULL;
@@ -35,11 +35,11 @@ void mgmt_callback_unregister(struct mgmt_callback *cb)
 	}
 }
 
-void mgmt_callbacks_reset(void)
+void smpdfu_mgmt_callbacks_reset(void)
 {
 	/* The callbacks are their modules' statics: unlinked, they are as a reboot leaves them. */
 	while (callbacks != NULL) {
-		struct mgmt_callback *cb = callbacks;
+		struct smpdfu_mgmt_callback *cb = callbacks;
 
 		callbacks = cb->next;
 		cb->next = NULL;
@@ -55,14 +55,14 @@ static bool mask_covers(uint32_t mask, uint32_t event)
 	return MGMT_EVT_GET_GROUP(mask) == MGMT_EVT_GET_GROUP(event) && (mask & event & 0xffffu);
 }
 
-enum mgmt_cb_return mgmt_callback_notify(uint32_t event, void *data, size_t data_size,
-					 int32_t *err_rc, uint16_t *err_group)
+enum mgmt_cb_return smpdfu_mgmt_callback_notify(uint32_t event, void *data, size_t data_size,
+						int32_t *err_rc, uint16_t *err_group)
 {
 	enum mgmt_cb_return status = MGMT_CB_OK;
 	int32_t first_rc = 0;
 	uint16_t first_group = 0;
 
-	for (struct mgmt_callback *cb = callbacks; cb != NULL; cb = cb->next) {
+	for (struct smpdfu_mgmt_callback *cb = callbacks; cb != NULL; cb = cb->next) {
 		if (!mask_covers(cb->event_id, event)) {
 			continue;
 		}
@@ -100,16 +100,16 @@ static struct smp_status veto_status(enum mgmt_cb_return ret, int32_t rc, uint16
 	uint16_t code = rc > 0 && rc <= UINT16_MAX ? (uint16_t)rc : MGMT_ERR_EUNKNOWN;
 
 	if (ret == MGMT_CB_ERROR_ERR) {
-		return smp_group_err(group, code, "hook");
+		return smpdfu_smp_group_err(group, code, "hook");
 	}
-	return smp_err(code, "hook");
+	return smpdfu_smp_err(code, "hook");
 }
 
-struct smp_status mgmt_callback_check(uint32_t event, void *data, size_t data_size)
+struct smp_status smpdfu_mgmt_callback_check(uint32_t event, void *data, size_t data_size)
 {
 	int32_t rc = 0;
 	uint16_t group = 0;
-	enum mgmt_cb_return ret = mgmt_callback_notify(event, data, data_size, &rc, &group);
+	enum mgmt_cb_return ret = smpdfu_mgmt_callback_notify(event, data, data_size, &rc, &group);
 
-	return ret == MGMT_CB_OK ? smp_ok() : veto_status(ret, rc, group);
+	return ret == MGMT_CB_OK ? smpdfu_smp_ok() : veto_status(ret, rc, group);
 }

@@ -21,7 +21,7 @@ static struct smp_buf *queue_tail;
 /* An answer holds a buffer: requests may then take the last free one. */
 static bool answering;
 
-void smp_buf_pool_init(void)
+void smpdfu_smp_buf_pool_init(void)
 {
 	free_list = NULL;
 	queue_head = NULL;
@@ -39,7 +39,7 @@ void smp_buf_pool_init(void)
  */
 static struct smp_buf *take(bool for_answer)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	struct smp_buf *b = free_list;
 	size_t need = for_answer || answering ? 1 : 2;
 
@@ -56,52 +56,52 @@ static struct smp_buf *take(bool for_answer)
 		b->tp = NULL;
 		answering = answering || for_answer;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return b;
 }
 
-struct smp_buf *smp_buf_alloc(void)
+struct smp_buf *smpdfu_smp_buf_alloc(void)
 {
 	return take(false);
 }
 
-struct smp_buf *smp_buf_alloc_answer(void)
+struct smp_buf *smpdfu_smp_buf_alloc_answer(void)
 {
 	return take(true);
 }
 
-void smp_buf_free_answer(struct smp_buf *b)
+void smpdfu_smp_buf_free_answer(struct smp_buf *b)
 {
 	answering = false;
-	smp_buf_free(b);
+	smpdfu_smp_buf_free(b);
 }
 
-void smp_buf_free(struct smp_buf *b)
+void smpdfu_smp_buf_free(struct smp_buf *b)
 {
 	PORT_ASSERT(b >= &pool[0] && b < &pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT]);
 
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	b->next = free_list;
 	free_list = b;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
-size_t smp_buf_free_count(void)
+size_t smpdfu_smp_buf_free_count(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	size_t n = 0;
 
 	for (const struct smp_buf *b = free_list; b != NULL; b = b->next) {
 		n++;
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return n;
 }
 
-void smp_rx_submit(struct smp_buf *b)
+void smpdfu_smp_rx_submit(struct smp_buf *b)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 
 	b->next = NULL;
 	if (queue_tail != NULL) {
@@ -110,17 +110,18 @@ void smp_rx_submit(struct smp_buf *b)
 		queue_head = b;
 	}
 	queue_tail = b;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 }
 
 /*
  * One pass under one critical section: the queue is at most CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
  * long, and a transport submitting in between could otherwise link a unit to one being unlinked.
- * Discarded units go straight onto the free list, as smp_buf_free() would put them.
+ * Discarded units go straight onto the free list, as smpdfu_smp_buf_free() would put them.
  */
-size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, void *arg)
+size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match_fn match,
+			     void *arg)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	struct smp_buf **link = &queue_head;
 	struct smp_buf *kept_tail = NULL;
 	size_t n = 0;
@@ -139,13 +140,13 @@ size_t smp_rx_discard(const struct smp_transport *tp, smp_rx_match_fn match, voi
 		n++;
 	}
 	queue_tail = kept_tail;
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 	return n;
 }
 
-bool smp_rx_process_one(void)
+bool smpdfu_smp_rx_process_one(void)
 {
-	unsigned int key = port_critical_enter();
+	unsigned int key = smpdfu_port_critical_enter();
 	struct smp_buf *b = queue_head;
 
 	if (b != NULL) {
@@ -154,12 +155,12 @@ bool smp_rx_process_one(void)
 			queue_tail = NULL;
 		}
 	}
-	port_critical_exit(key);
+	smpdfu_port_critical_exit(key);
 
 	if (b == NULL) {
 		return false;
 	}
-	smp_process_unit(b->tp, smp_buf_peer(b), b->data, b->len);
-	smp_buf_free(b);
+	smpdfu_smp_process_unit(b->tp, smpdfu_smp_buf_peer(b), b->data, b->len);
+	smpdfu_smp_buf_free(b);
 	return true;
 }

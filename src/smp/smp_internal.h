@@ -3,12 +3,12 @@
 #ifndef SMP_INTERNAL_H
 #define SMP_INTERNAL_H
 
-void smp_buf_pool_init(void);
+void smpdfu_smp_buf_pool_init(void);
 /*
  * The buffer of the answer being built (processing context, one at a time): it may take the last
- * one, which smp_buf_alloc() leaves for it until the answer holds a buffer.
+ * one, which smpdfu_smp_buf_alloc() leaves for it until the answer holds a buffer.
  */
-struct smp_buf *smp_buf_alloc_answer(void);
-void smp_buf_free_answer(struct smp_buf *b);
+struct smp_buf *smpdfu_smp_buf_alloc_answer(void);
+void smpdfu_smp_buf_free_answer(struct smp_buf *b);
 
 #endif

@@ -24,13 +24,13 @@ static struct smp_group *groups;
 /* The reason of the last status made (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE only). */
 static const char *status_rsn;
 
-void smp_server_init(void)
+void smpdfu_smp_server_init(void)
 {
 	groups = NULL;
-	smp_buf_pool_init();
+	smpdfu_smp_buf_pool_init();
 }
 
-void smp_server_reset(void)
+void smpdfu_smp_server_reset(void)
 {
 	/* The groups are their owners' statics: unlinked, they are as a reboot leaves them. */
 	while (groups != NULL) {
@@ -42,12 +42,12 @@ void smp_server_reset(void)
 	status_rsn = NULL;
 }
 
-void smp_status_explain(const char *rsn)
+void smpdfu_smp_status_explain(const char *rsn)
 {
 	status_rsn = rsn;
 }
 
-void smp_group_register(struct smp_group *g)
+void smpdfu_smp_group_register(struct smp_group *g)
 {
 	for (const struct smp_group *it = groups; it != NULL; it = it->next) {
 		PORT_ASSERT(it->id != g->id);
@@ -67,7 +67,7 @@ static const struct smp_group *find_group(uint16_t id)
 }
 
 /* The handler for this header, or NULL (unknown group, command or op: ENOTSUP). */
-static smp_handler_fn find_handler(const struct smp_hdr *hdr)
+static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
 
@@ -78,39 +78,40 @@ static smp_handler_fn find_handler(const struct smp_hdr *hdr)
 }
 
 /* Screens the header before any handler: version, op, group and command. */
-static struct smp_status check_header(const struct smp_hdr *hdr, smp_handler_fn *handler)
+static struct smp_status check_header(const struct smpdfu_smp_hdr *hdr, smp_handler_fn *handler)
 {
 	if (hdr->version > SMP_VERSION_2) {
-		return smp_err(MGMT_ERR_UNSUPPORTED_TOO_NEW, "version");
+		return smpdfu_smp_err(MGMT_ERR_UNSUPPORTED_TOO_NEW, "version");
 	}
 	if (hdr->version == SMP_VERSION_1 && !CONFIG_MCUMGR_SMP_SUPPORT_ORIGINAL_PROTOCOL) {
-		return smp_err(MGMT_ERR_UNSUPPORTED_TOO_OLD, "version");
+		return smpdfu_smp_err(MGMT_ERR_UNSUPPORTED_TOO_OLD, "version");
 	}
 	*handler = find_handler(hdr);
 	if (*handler == NULL) {
-		return smp_err(MGMT_ERR_ENOTSUP, "no handler");
+		return smpdfu_smp_err(MGMT_ERR_ENOTSUP, "no handler");
 	}
-	return smp_ok();
+	return smpdfu_smp_ok();
 }
 
 /* Runs the handler of a request that passed check_header(), after the command-received hook. */
 static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
 {
-	const struct smp_hdr *hdr = req->hdr;
+	const struct smpdfu_smp_hdr *hdr = req->hdr;
 
 	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
-		struct mgmt_evt_op_cmd_arg arg = {
+		struct smpdfu_mgmt_evt_op_cmd_arg arg = {
 			.group = hdr->group, .id = hdr->id, .op = hdr->op
 		};
-		struct smp_status st = mgmt_callback_check(MGMT_EVT_OP_CMD_RECV, &arg, sizeof(arg));
+		struct smp_status st =
+			smpdfu_mgmt_callback_check(MGMT_EVT_OP_CMD_RECV, &arg, sizeof(arg));
 
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			return st;
 		}
 	}
 	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {
-		cbor_put_cstr(req->rsp, "rc");
-		cbor_put_uint(req->rsp, 0);
+		smpdfu_cbor_put_cstr(req->rsp, "rc");
+		smpdfu_cbor_put_uint(req->rsp, 0);
 	}
 	return handler(req);
 }
@@ -121,32 +122,32 @@ static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
  */
 static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status st)
 {
-	uint16_t rc = smp_status_rc(st);
+	uint16_t rc = smpdfu_smp_status_rc(st);
 
 	w->len = 1; /* after the map's head */
 	w->overflow = false;
-	if (smp_status_is_group_err(st) && version >= SMP_VERSION_2) {
-		cbor_put_cstr(w, "err");
-		cbor_put_map_indef(w);
-		cbor_put_cstr(w, "group");
-		cbor_put_uint(w, smp_status_group(st));
-		cbor_put_cstr(w, "rc");
-		cbor_put_uint(w, rc);
-		cbor_put_break(w);
+	if (smpdfu_smp_status_is_group_err(st) && version >= SMP_VERSION_2) {
+		smpdfu_cbor_put_cstr(w, "err");
+		smpdfu_cbor_put_map_indef(w);
+		smpdfu_cbor_put_cstr(w, "group");
+		smpdfu_cbor_put_uint(w, smpdfu_smp_status_group(st));
+		smpdfu_cbor_put_cstr(w, "rc");
+		smpdfu_cbor_put_uint(w, rc);
+		smpdfu_cbor_put_break(w);
 		return;
 	}
-	if (smp_status_is_group_err(st)) {
+	if (smpdfu_smp_status_is_group_err(st)) {
 		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
-		const struct smp_group *g = find_group(smp_status_group(st));
+		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
 
 		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
 							   : MGMT_ERR_EUNKNOWN;
 	}
-	cbor_put_cstr(w, "rc");
-	cbor_put_uint(w, rc);
+	smpdfu_cbor_put_cstr(w, "rc");
+	smpdfu_cbor_put_uint(w, rc);
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {
-		cbor_put_cstr(w, "rsn");
-		cbor_put_cstr(w, status_rsn);
+		smpdfu_cbor_put_cstr(w, "rsn");
+		smpdfu_cbor_put_cstr(w, status_rsn);
 	}
 }
 
@@ -155,8 +156,8 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
  * header promised more than arrived). Returns false when the rest of the unit must be dropped: an
  * SMP-level error, like Zephyr.
  */
-static bool answer(struct smp_transport *tp, const uint8_t *peer, const struct smp_hdr *hdr,
-		   const uint8_t *payload, uint8_t *out)
+static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
+		   const struct smpdfu_smp_hdr *hdr, const uint8_t *payload, uint8_t *out)
 {
 	struct cbor_writer w;
 	struct smp_request req = {
@@ -168,7 +169,7 @@ static bool answer(struct smp_transport *tp, const uint8_t *peer, const struct s
 	};
 	smp_handler_fn handler = NULL;
 	struct smp_status st;
-	struct smp_hdr rsp = {
+	struct smpdfu_smp_hdr rsp = {
 		.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
 		.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
 		.group = hdr->group,
@@ -179,48 +180,49 @@ static bool answer(struct smp_transport *tp, const uint8_t *peer, const struct s
 
 	status_rsn = NULL;
 	/* One byte is kept for the map's break: a response that fills the rest is too large. */
-	cbor_writer_init(&w, out + SMP_HDR_SIZE,
-			 CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
-	cbor_put_map_indef(&w);
+	smpdfu_cbor_writer_init(&w, out + SMP_HDR_SIZE,
+				CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
+	smpdfu_cbor_put_map_indef(&w);
 	if (payload == NULL) {
 		/* The header promises more than arrived: nothing after it is trusted. */
-		st = smp_err(MGMT_ERR_ECORRUPT, "truncated");
+		st = smpdfu_smp_err(MGMT_ERR_ECORRUPT, "truncated");
 	} else {
 		st = check_header(hdr, &handler);
 	}
 	if (handler != NULL) {
 		st = run(handler, &req);
-		if (smp_status_is_ok(st) && w.overflow) {
-			st = smp_err(MGMT_ERR_EMSGSIZE, "response too large");
+		if (smpdfu_smp_status_is_ok(st) && w.overflow) {
+			st = smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large");
 		}
 	}
-	if (!smp_status_is_ok(st)) {
+	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_DBG("seq %u: group %u id %u op %u: status 0x%08x", hdr->seq, hdr->group,
 			hdr->id, hdr->op, (unsigned int)st.code);
 		put_error(&w, hdr->version, st);
 	}
 	w.cap++; /* the byte kept for the break */
-	cbor_put_break(&w);
+	smpdfu_cbor_put_break(&w);
 
 	rsp.len = (uint16_t)w.len;
-	smp_hdr_encode(&rsp, out);
+	smpdfu_smp_hdr_encode(&rsp, out);
 	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
 	if (rc < 0) {
 		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
 	}
 	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS && handler != NULL) {
-		struct mgmt_evt_op_cmd_arg arg = {
-			.group = hdr->group, .id = hdr->id, .err = smp_status_rc(st)
+		struct smpdfu_mgmt_evt_op_cmd_arg arg = {
+			.group = hdr->group, .id = hdr->id, .err = smpdfu_smp_status_rc(st)
 		};
 
-		mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL, NULL);
+		smpdfu_mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL, NULL);
 	}
-	return smp_status_is_ok(st) || smp_status_is_group_err(st);
+	return smpdfu_smp_status_is_ok(st) || smpdfu_smp_status_is_group_err(st);
 }
 
-void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8_t *req, size_t len)
+void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
+			     const uint8_t *req, size_t len)
 {
-	struct smp_buf *out = smp_buf_alloc_answer();
+	struct smp_buf *out = smpdfu_smp_buf_alloc_answer();
 	size_t pos = 0;
 
 	if (out == NULL) {
@@ -229,10 +231,10 @@ void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8
 		return;
 	}
 	while (len - pos >= SMP_HDR_SIZE) {
-		struct smp_hdr hdr;
+		struct smpdfu_smp_hdr hdr;
 		const uint8_t *payload;
 
-		smp_hdr_decode(req + pos, &hdr);
+		smpdfu_smp_hdr_decode(req + pos, &hdr);
 		pos += SMP_HDR_SIZE;
 		payload = hdr.len <= len - pos ? req + pos : NULL;
 		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {
@@ -240,5 +242,5 @@ void smp_process_unit(struct smp_transport *tp, const uint8_t *peer, const uint8
 		}
 		pos += hdr.len;
 	}
-	smp_buf_free_answer(out);
+	smpdfu_smp_buf_free_answer(out);
 }

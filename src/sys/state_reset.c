@@ -22,18 +22,18 @@
 
 static void (*const core_resets[])(void) = {
 	/* Timers first: the modules below stop theirs on a list that is already empty. */
-	CONFIG_SMPDFU_SYS_TIMER ? sys_timers_reset : NULL,
-	CONFIG_MCUMGR ? smp_buf_pool_init : NULL,
-	CONFIG_MCUMGR ? smp_server_reset : NULL,
-	CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS ? mgmt_callbacks_reset : NULL,
-	CONFIG_MCUMGR_GRP_OS ? os_mgmt_reset : NULL,
-	CONFIG_MCUMGR_GRP_IMG ? img_upload_init : NULL,
-	CONFIG_FLASH_MAP ? flash_map_reset : NULL,
-	CONFIG_BOOTLOADER_MCUBOOT ? boot_app_reset : NULL,
-	CONFIG_APP_EVENT_MANAGER ? app_event_manager_reset : NULL,
-	CONFIG_APP_EVENT_MANAGER ? event_pool_init : NULL,
-	CONFIG_DESKTOP_DFU_LOCK ? dfu_lock_init : NULL,
-	CONFIG_CAF_BLE_STATE ? ble_link_reset : NULL,
+	CONFIG_SMPDFU_SYS_TIMER ? smpdfu_sys_timers_reset : NULL,
+	CONFIG_MCUMGR ? smpdfu_smp_buf_pool_init : NULL,
+	CONFIG_MCUMGR ? smpdfu_smp_server_reset : NULL,
+	CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS ? smpdfu_mgmt_callbacks_reset : NULL,
+	CONFIG_MCUMGR_GRP_OS ? smpdfu_os_mgmt_reset : NULL,
+	CONFIG_MCUMGR_GRP_IMG ? smpdfu_img_upload_init : NULL,
+	CONFIG_FLASH_MAP ? smpdfu_flash_map_reset : NULL,
+	CONFIG_BOOTLOADER_MCUBOOT ? smpdfu_boot_app_reset : NULL,
+	CONFIG_APP_EVENT_MANAGER ? smpdfu_app_event_manager_reset : NULL,
+	CONFIG_APP_EVENT_MANAGER ? smpdfu_event_pool_init : NULL,
+	CONFIG_DESKTOP_DFU_LOCK ? smpdfu_dfu_lock_init : NULL,
+	CONFIG_CAF_BLE_STATE ? smpdfu_ble_link_reset : NULL,
 };
 
 void smpdfu_state_reset(void)

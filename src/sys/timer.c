@@ -18,9 +18,10 @@
 /* Armed timers not yet due, sorted by deadline. */
 static struct sys_timer *pending;
 /*
- * Timers found due by the running sys_timers_process(), still waiting for their callback. Kept
- * apart from `pending` so a callback that re-arms a timer with delay 0 cannot make one processing
- * pass run forever, and so stop/start from a callback can pull a timer out of either list.
+ * Timers found due by the running smpdfu_sys_timers_process(), still waiting for their callback.
+ * Kept apart from `pending` so a callback that re-arms a timer with delay 0 cannot make one
+ * processing pass run forever, and so stop/start from a callback can pull a timer out of either
+ * list.
  */
 static struct sys_timer *expired;
 static bool processing;
@@ -57,7 +58,7 @@ static void timer_unlink(struct sys_timer *t)
 	}
 }
 
-void sys_timer_start(struct sys_timer *t, uint32_t delay_ms)
+void smpdfu_sys_timer_start(struct sys_timer *t, uint32_t delay_ms)
 {
 	struct sys_timer **link;
 
@@ -69,7 +70,7 @@ void sys_timer_start(struct sys_timer *t, uint32_t delay_ms)
 	if (delay_ms > TIMER_MAX_DELAY_MS) {
 		delay_ms = TIMER_MAX_DELAY_MS;
 	}
-	t->deadline = port_uptime_ms() + delay_ms;
+	t->deadline = smpdfu_port_uptime_ms() + delay_ms;
 	t->armed = true;
 
 	/* After every timer with the same or an earlier deadline: equal deadlines stay FIFO. */
@@ -82,7 +83,7 @@ void sys_timer_start(struct sys_timer *t, uint32_t delay_ms)
 	*link = t;
 }
 
-void sys_timer_stop(struct sys_timer *t)
+void smpdfu_sys_timer_stop(struct sys_timer *t)
 {
 	PORT_ASSERT(t != NULL);
 
@@ -93,14 +94,14 @@ void sys_timer_stop(struct sys_timer *t)
 	t->armed = false;
 }
 
-bool sys_timer_is_armed(const struct sys_timer *t)
+bool smpdfu_sys_timer_is_armed(const struct sys_timer *t)
 {
 	return t->armed;
 }
 
-void sys_timers_process(void)
+void smpdfu_sys_timers_process(void)
 {
-	uint32_t now = port_uptime_ms();
+	uint32_t now = smpdfu_port_uptime_ms();
 	struct sys_timer **link = &pending;
 
 	/* A callback calling back into here would walk the same expired list twice. */
@@ -130,7 +131,7 @@ void sys_timers_process(void)
 	processing = false;
 }
 
-int32_t sys_timers_next_ms(void)
+int32_t smpdfu_sys_timers_next_ms(void)
 {
 	int32_t left;
 
@@ -140,7 +141,7 @@ int32_t sys_timers_next_ms(void)
 	if (pending == NULL) {
 		return -1;
 	}
-	left = (int32_t)(pending->deadline - port_uptime_ms());
+	left = (int32_t)(pending->deadline - smpdfu_port_uptime_ms());
 	return left < 0 ? 0 : left;
 }
 
@@ -155,7 +156,7 @@ static void list_forget(struct sys_timer **head)
 	}
 }
 
-void sys_timers_reset(void)
+void smpdfu_sys_timers_reset(void)
 {
 	list_forget(&pending);
 	list_forget(&expired);

@@ -35,7 +35,7 @@ static void drop_partial(struct smp_bt *bt)
 	if (bt->rx == NULL) {
 		return;
 	}
-	smp_buf_free(bt->rx);
+	smpdfu_smp_buf_free(bt->rx);
 	bt->rx = NULL;
 	bt->rx_expected = 0;
 	bt->stats.partial_dropped++;
@@ -53,11 +53,11 @@ static void submit(struct smp_bt *bt, struct smp_buf *b)
 {
 	b->tp = &bt->smp;
 	if (SMP_PEER_ADDR_SIZE >= sizeof(bt->conn_gen)) {
-		memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
-		memcpy(smp_buf_peer(b), &bt->conn_gen, sizeof(bt->conn_gen));
+		memset(smpdfu_smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+		memcpy(smpdfu_smp_buf_peer(b), &bt->conn_gen, sizeof(bt->conn_gen));
 	}
 	bt->stats.packets++;
-	smp_rx_submit(b);
+	smpdfu_smp_rx_submit(b);
 }
 
 /* Without reassembly a write is a whole transport unit: one or more complete packets. */
@@ -71,7 +71,7 @@ static enum smp_bt_att_status write_unit(struct smp_bt *bt, const uint8_t *data,
 	if (len > CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE) {
 		return refuse(bt, SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES, "longer than a buffer");
 	}
-	b = smp_buf_alloc();
+	b = smpdfu_smp_buf_alloc();
 	if (b == NULL) {
 		return refuse(bt, SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES, "no free buffer");
 	}
@@ -96,7 +96,7 @@ static enum smp_bt_att_status start_packet(struct smp_bt *bt, const uint8_t *dat
 	if (len > expected) {
 		return refuse(bt, SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED, "past the announced length");
 	}
-	bt->rx = smp_buf_alloc();
+	bt->rx = smpdfu_smp_buf_alloc();
 	if (bt->rx == NULL) {
 		return refuse(bt, SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES, "no free buffer");
 	}
@@ -132,7 +132,7 @@ static enum smp_bt_att_status write_fragment(struct smp_bt *bt, const uint8_t *d
 	return SMP_BT_ATT_OK;
 }
 
-enum smp_bt_att_status smp_bt_write(struct smp_bt *bt, const uint8_t *data, size_t len)
+enum smp_bt_att_status smpdfu_smp_bt_write(struct smp_bt *bt, const uint8_t *data, size_t len)
 {
 	bt->stats.writes++;
 	if (CONFIG_MCUMGR_TRANSPORT_BT_REASSEMBLY) {
@@ -141,7 +141,7 @@ enum smp_bt_att_status smp_bt_write(struct smp_bt *bt, const uint8_t *data, size
 	return write_unit(bt, data, len);
 }
 
-void smp_bt_subscription_changed(struct smp_bt *bt, bool notify)
+void smpdfu_smp_bt_subscription_changed(struct smp_bt *bt, bool notify)
 {
 	/*
 	 * A client that unsubscribes can no longer get the answer to what it was sending. Its
@@ -154,7 +154,7 @@ void smp_bt_subscription_changed(struct smp_bt *bt, bool notify)
 	}
 }
 
-void smp_bt_disconnected(struct smp_bt *bt)
+void smpdfu_smp_bt_disconnected(struct smp_bt *bt)
 {
 	size_t n;
 
@@ -166,14 +166,14 @@ void smp_bt_disconnected(struct smp_bt *bt)
 	 * transport still queued is the ended connection's: the transport serves one connection,
 	 * and the stack reports its end before any write of the next one.
 	 */
-	n = smp_rx_discard(&bt->smp, NULL, NULL);
+	n = smpdfu_smp_rx_discard(&bt->smp, NULL, NULL);
 	if (n > 0) {
 		bt->stats.rx_discarded += (uint32_t)n;
 		LOG_INF("disconnected: %zu queued request(s) discarded", n);
 	}
 }
 
-bool smp_bt_is_reassembling(const struct smp_bt *bt)
+bool smpdfu_smp_bt_is_reassembling(const struct smp_bt *bt)
 {
 	return bt->rx != NULL;
 }
@@ -192,7 +192,7 @@ static bool request_is_from_this_connection(const struct smp_bt *bt, const uint8
  * holds for the rest of this response. Once a piece is out, a failure leaves the client with half
  * a response that it will discard by its length; the rest is not sent.
  */
-static int smp_bt_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+static int smp_bt_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *data,
 		       size_t len)
 {
 	struct smp_bt *bt = tp->ctx;
@@ -232,7 +232,7 @@ static int smp_bt_send(struct smp_transport *tp, const uint8_t *peer, const uint
 	return 0;
 }
 
-int smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ctx)
+int smpdfu_smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ctx)
 {
 	if (!CONFIG_MCUMGR_TRANSPORT_BT) {
 		return -ENOTSUP;

@@ -19,7 +19,7 @@
 static uint8_t *rx_begin(void *ctx)
 {
 	struct smp_serial_transport *st = ctx;
-	struct smp_buf *b = smp_buf_alloc();
+	struct smp_buf *b = smpdfu_smp_buf_alloc();
 
 	if (b == NULL) {
 		/* A serial line cannot push back like a socket queue: the packet is lost. */
@@ -43,9 +43,9 @@ static void rx_done(void *ctx, uint8_t *pkt, size_t len)
 	b->tp = &st->smp;
 	/* One peer per line: there is nobody else to answer (all zeros beside other transports). */
 	if (SMP_PEER_ADDR_SIZE > 0) {
-		memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+		memset(smpdfu_smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
 	}
-	smp_rx_submit(b);
+	smpdfu_smp_rx_submit(b);
 }
 
 static void rx_abort(void *ctx, uint8_t *pkt)
@@ -53,7 +53,7 @@ static void rx_abort(void *ctx, uint8_t *pkt)
 	struct smp_serial_transport *st = ctx;
 
 	PORT_ASSERT(st->cur != NULL && pkt == st->cur->data);
-	smp_buf_free(st->cur);
+	smpdfu_smp_buf_free(st->cur);
 	st->cur = NULL;
 }
 
@@ -63,15 +63,15 @@ static const struct smp_serial_rx_ops rx_ops = {
 	.abort = rx_abort,
 };
 
-static int serial_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *data,
 		       size_t len)
 {
 	struct smp_serial_transport *st = tp->ctx;
 	int rc;
 
 	(void)peer;
-	rc = smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
-			       st->write_ctx);
+	rc = smpdfu_smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
+				      st->write_ctx);
 	if (rc < 0) {
 		st->tx_errors++;
 		LOG_WRN("a %u-byte response was not sent: error %d", (unsigned int)len, rc);
@@ -79,8 +79,8 @@ static int serial_send(struct smp_transport *tp, const uint8_t *peer, const uint
 	return rc;
 }
 
-void smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
-			       void *ctx)
+void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
+				      void *ctx)
 {
 	memset(st, 0, sizeof(*st));
 	st->smp.name = "serial";
@@ -89,8 +89,8 @@ void smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write
 	st->smp.ctx = st;
 	st->write = write;
 	st->write_ctx = ctx;
-	smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line), SMP_SERIAL_DEVICE_PACKET_MAX,
-			   &rx_ops, st);
+	smpdfu_smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line),
+				  SMP_SERIAL_DEVICE_PACKET_MAX, &rx_ops, st);
 }
 
 /* Frames dropped for a reason of their own (a busy pool is logged where it happens). */
@@ -100,13 +100,14 @@ static uint32_t bad_frames(const struct smp_serial_rx_stats *s)
 	       s->orphans + s->restarted;
 }
 
-void smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data, size_t len)
+void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data,
+				    size_t len)
 {
 	uint32_t before = bad_frames(&st->rx.stats);
 	uint32_t after;
 
 	while (len > 0) {
-		size_t used = smp_serial_rx_feed(&st->rx, data, len);
+		size_t used = smpdfu_smp_serial_rx_feed(&st->rx, data, len);
 
 		data += used;
 		len -= used;

@@ -11,7 +11,7 @@
 
 #include <smpdfu/transport/smp_serial.h>
 
-uint16_t smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len)
+uint16_t smpdfu_smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len)
 {
 	/*
 	 * Byte-wise form of the polynomial 0x1021 (x^16 + x^12 + x^5 + 1): the three shifts are the
@@ -69,7 +69,7 @@ static uint32_t b64_bits(const uint8_t *in, size_t n)
 	return (uint32_t)in[0] << 16 | (n > 1 ? (uint32_t)in[1] << 8 : 0) | (n > 2 ? in[2] : 0);
 }
 
-size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
+size_t smpdfu_smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
 {
 	size_t o = 0;
 
@@ -82,7 +82,7 @@ size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
 	return o;
 }
 
-int smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
 	size_t pad = 0;
 	size_t o = 0;
@@ -129,7 +129,7 @@ static size_t body_per_line(size_t line_max)
 	return (line_max - SMP_SERIAL_MARK_SIZE - 1) / 4 * 3;
 }
 
-size_t smp_serial_encoded_size(size_t len, size_t line_max)
+size_t smpdfu_smp_serial_encoded_size(size_t len, size_t line_max)
 {
 	size_t body = len + SMP_SERIAL_FRAME_OVERHEAD;
 	size_t per_line;
@@ -143,7 +143,7 @@ size_t smp_serial_encoded_size(size_t len, size_t line_max)
 	lines = (body + per_line - 1) / per_line;
 	last = body - (lines - 1) * per_line;
 	return lines * (SMP_SERIAL_MARK_SIZE + 1) + (lines - 1) * per_line / 3 * 4 +
-	       smp_serial_b64_len(last);
+	       smpdfu_smp_serial_b64_len(last);
 }
 
 /* Byte i of the frame body: the length field, the packet, then its CRC (fields = length:CRC). */
@@ -158,8 +158,8 @@ static uint8_t body_byte(const uint8_t *pkt, size_t len, uint32_t fields, size_t
 	return (uint8_t)(fields >> (8 * (len + SMP_SERIAL_FRAME_OVERHEAD - 1 - i)));
 }
 
-int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line_max,
-		      smp_serial_write_fn write, void *ctx)
+int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line_max,
+			     smp_serial_write_fn write, void *ctx)
 {
 	size_t body = len + SMP_SERIAL_FRAME_OVERHEAD;
 	uint32_t fields;
@@ -170,7 +170,7 @@ int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line
 	}
 	per_line = body_per_line(line_max);
 	fields = (uint32_t)(len + SMP_SERIAL_CRC_SIZE) << 16 |
-		 smp_serial_crc16(SMP_SERIAL_CRC_INIT, pkt, len);
+		 smpdfu_smp_serial_crc16(SMP_SERIAL_CRC_INIT, pkt, len);
 
 	for (size_t pos = 0; pos < body;) {
 		size_t end = body - pos < per_line ? body : pos + per_line;
@@ -201,8 +201,8 @@ int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line
 
 /* ---- Decoder --------------------------------------------------------------------------------- */
 
-void smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap, size_t pkt_max,
-			const struct smp_serial_rx_ops *ops, void *ctx)
+void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
+			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx)
 {
 	memset(rx, 0, sizeof(*rx));
 	rx->ops = ops;
@@ -238,7 +238,7 @@ static void drop_packet(struct smp_serial_rx *rx, enum smp_serial_rx_state next)
 	rx->state = next;
 }
 
-void smp_serial_rx_reset(struct smp_serial_rx *rx)
+void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
 {
 	drop_packet(rx, SMP_SERIAL_RX_IDLE);
 	rx->line_len = 0;
@@ -248,8 +248,9 @@ void smp_serial_rx_reset(struct smp_serial_rx *rx)
 /* Decodes the current line's Base64 in place, to the start of the line buffer. */
 static int decode_line(struct smp_serial_rx *rx)
 {
-	return smp_serial_b64_decode(rx->line + SMP_SERIAL_MARK_SIZE,
-				     rx->line_len - SMP_SERIAL_MARK_SIZE, rx->line, rx->line_cap);
+	return smpdfu_smp_serial_b64_decode(rx->line + SMP_SERIAL_MARK_SIZE,
+					    rx->line_len - SMP_SERIAL_MARK_SIZE, rx->line,
+					    rx->line_cap);
 }
 
 /* Adds decoded body bytes to the packet; true when they completed it with a good CRC. */
@@ -277,7 +278,7 @@ static bool append(struct smp_serial_rx *rx, const uint8_t *b, size_t n)
 	if (rx->crc_have < SMP_SERIAL_CRC_SIZE) {
 		return false;
 	}
-	crc = smp_serial_crc16(SMP_SERIAL_CRC_INIT, rx->pkt, rx->want);
+	crc = smpdfu_smp_serial_crc16(SMP_SERIAL_CRC_INIT, rx->pkt, rx->want);
 	if (crc != (uint16_t)(rx->crc[0] << 8 | rx->crc[1])) {
 		rx->stats.bad_crc++;
 		drop_packet(rx, SMP_SERIAL_RX_IDLE);
@@ -408,7 +409,7 @@ static void line_add(struct smp_serial_rx *rx, const uint8_t *p, size_t n)
 	}
 }
 
-size_t smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len)
+size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len)
 {
 	size_t i = 0;
 

@@ -30,7 +30,7 @@ RESET_BY = {
 
 # Writable data that holds nothing from one call to the next, with the reason.
 NOT_STATE = {
-    ("loader.c", "bl"): "boot_go_mode() initialises its work area whole on every call",
+    ("loader.c", "bl"): "smpdfu_boot_go_mode() initialises its work area whole on every call",
 }
 
 LINE = re.compile(r"^[0-9a-fA-F]+ (?P<flags>.{7}) (?P<section>\S+)\s+[0-9a-fA-F]+\s+(?P<name>\S+)$")
@@ -68,7 +68,7 @@ def read_objects(objdump, archives):
                 current["defined"].add(name)
             elif "O" in flags and is_writable(section) and not name.startswith("__"):
                 # ("__" names are the implementation's: sanitizers' ODR indicators and such.)
-                # A function-scope static: "bl.0" (GCC), "boot_go_mode.bl" (clang).
+                # A function-scope static: "bl.0" (GCC), "smpdfu_boot_go_mode.bl" (clang).
                 current["data"].add(re.sub(r"\.\d+$", "", name).rsplit(".", 1)[-1])
     return objects
 

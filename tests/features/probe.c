@@ -30,34 +30,34 @@
 
 /* ---- The port ------------------------------------------------------------------------------ */
 
-uint32_t port_uptime_ms(void)
+uint32_t smpdfu_port_uptime_ms(void)
 {
 	return 0;
 }
 
-void port_reboot(void)
+void smpdfu_port_reboot(void)
 {
 }
 
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	(void)level;
 	(void)module;
 	(void)fmt;
 }
 
-_Noreturn void port_assert_fail(const char *file, int line)
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line)
 {
 	fprintf(stderr, "probe: assertion failed at %s:%d\n", file, line);
 	abort();
 }
 
-unsigned int port_critical_enter(void)
+unsigned int smpdfu_port_critical_enter(void)
 {
 	return 0;
 }
 
-void port_critical_exit(unsigned int key)
+void smpdfu_port_critical_exit(unsigned int key)
 {
 	(void)key;
 }
@@ -97,7 +97,7 @@ static enum mgmt_cb_return hook(uint32_t event, enum mgmt_cb_return prev, int32_
 	}
 }
 
-static struct mgmt_callback callbacks[] = {
+static struct smpdfu_mgmt_callback callbacks[] = {
 	{ .callback = hook, .event_id = MGMT_EVT_OP_CMD_RECV },
 	{ .callback = hook, .event_id = MGMT_EVT_OP_IMG_MGMT_DFU_STARTED },
 	{ .callback = hook, .event_id = MGMT_EVT_OP_OS_MGMT_RESET },
@@ -111,16 +111,17 @@ static struct mgmt_callback callbacks[] = {
 #define SLOT (16 * PAGE)
 
 static struct flash_sim flash;
-static struct flash_area areas[] = {
-	{ FLASH_AREA_BOOTLOADER, "mcuboot", &flash.dev, 0, 2 * PAGE },
-	{ FLASH_AREA_IMAGE_PRIMARY, "image-0", &flash.dev, 2 * PAGE, SLOT },
-	{ FLASH_AREA_IMAGE_SECONDARY, "image-1", &flash.dev, 2 * PAGE + SLOT, SLOT },
+static struct smpdfu_flash_area areas[] = {
+	{ SMPDFU_FLASH_AREA_BOOTLOADER, "mcuboot", &flash.dev, 0, 2 * PAGE },
+	{ SMPDFU_FLASH_AREA_IMAGE_PRIMARY, "image-0", &flash.dev, 2 * PAGE, SLOT },
+	{ SMPDFU_FLASH_AREA_IMAGE_SECONDARY, "image-1", &flash.dev, 2 * PAGE + SLOT, SLOT },
 };
 
 static uint8_t answer[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 static size_t answer_len;
 
-static int capture(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data, size_t len)
+static int capture(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+		   size_t len)
 {
 	(void)tp;
 	(void)peer;
@@ -129,7 +130,7 @@ static int capture(struct smp_transport *tp, const uint8_t *peer, const uint8_t 
 	return 0;
 }
 
-static struct smp_transport transport = {
+static struct smpdfu_smp_transport transport = {
 	.name = "probe", .kind = SMP_TRANSPORT_OTHER, .send = capture,
 };
 
@@ -139,7 +140,7 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 {
 	uint8_t req[256];
 	size_t len = SMP_HDR_SIZE;
-	struct smp_hdr hdr = { .op = op, .version = version, .group = group, .id = id };
+	struct smpdfu_smp_hdr hdr = { .op = op, .version = version, .group = group, .id = id };
 
 	for (const char *p = cbor_hex; p[0] != '\0' && p[1] != '\0'; p += 2) {
 		unsigned int byte;
@@ -148,9 +149,9 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 		req[len++] = (uint8_t)byte;
 	}
 	hdr.len = (uint16_t)(len - SMP_HDR_SIZE);
-	smp_hdr_encode(&hdr, req);
+	smpdfu_smp_hdr_encode(&hdr, req);
 	answer_len = 0;
-	smp_process_unit(&transport, NULL, req, len);
+	smpdfu_smp_process_unit(&transport, NULL, req, len);
 	printf("%s ", name);
 	for (size_t i = SMP_HDR_SIZE; i < answer_len; i++) {
 		printf("%02x", answer[i]);
@@ -169,27 +170,27 @@ int main(void)
 	/* As a simulation reboots: the table references only what the configuration compiled. */
 	smpdfu_state_reset();
 	if (flash_sim_open(&flash, NULL, 2 * PAGE + 2 * SLOT, PAGE, 4) < 0 ||
-	    (CONFIG_FLASH_MAP && flash_map_init(areas, ARRAY_SIZE(areas)) < 0)) {
+	    (CONFIG_FLASH_MAP && smpdfu_flash_map_init(areas, ARRAY_SIZE(areas)) < 0)) {
 		return 1;
 	}
 	if (CONFIG_BOOTLOADER_MCUBOOT) {
-		boot_set_running_slot(0);
+		smpdfu_boot_set_running_slot(0);
 	}
 	if (!CONFIG_MCUMGR) {
 		/* Nothing of SMP in this image: only the flash it would have used. */
 		printf("mcumgr off\n");
 		return 0;
 	}
-	smp_server_init();
+	smpdfu_smp_server_init();
 	if (CONFIG_MCUMGR_GRP_OS) {
-		os_mgmt_register(NULL);
+		smpdfu_os_mgmt_register(NULL);
 	}
 	if (CONFIG_MCUMGR_GRP_IMG) {
-		img_mgmt_register();
+		smpdfu_img_mgmt_register();
 	}
 	if (CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS) {
 		for (size_t i = 0; i < ARRAY_SIZE(callbacks); i++) {
-			mgmt_callback_register(&callbacks[i]);
+			smpdfu_mgmt_callback_register(&callbacks[i]);
 		}
 	}
 
@@ -218,7 +219,7 @@ int main(void)
 	/* What a buffer keeps of a request's sender is sized by the configured transports. */
 	printf("peer_bytes %u\n", (unsigned int)SMP_PEER_ADDR_SIZE);
 	if (CONFIG_SMPDFU_SYS_TIMER) {
-		sys_timers_reset();
+		smpdfu_sys_timers_reset();
 	}
 	flash_sim_close(&flash);
 	return 0;

@@ -126,14 +126,14 @@ def served(answer):
 # ---- Groups and commands: rc 8, and neither source nor handler in the link --------------------
 
 @pytest.mark.parametrize("option,config,request_,symbols,sources", [
-    ("MCUMGR_GRP_OS", "no_groups", "echo", {"os_mgmt_register", "reset"}, {"os_mgmt.c"}),
-    ("MCUMGR_GRP_IMG", "no_groups", "state_read", {"img_mgmt_register", "img_upload"},
+    ("MCUMGR_GRP_OS", "no_groups", "echo", {"smpdfu_os_mgmt_register", "reset"}, {"os_mgmt.c"}),
+    ("MCUMGR_GRP_IMG", "no_groups", "state_read", {"smpdfu_img_mgmt_register", "smpdfu_img_upload"},
      {"img_mgmt.c", "img_upload.c", "img_state.c", "img_erase.c"}),
     ("MCUMGR_GRP_OS_ECHO", "commands", "echo", {"echo"}, set()),
     ("MCUMGR_GRP_OS_MCUMGR_PARAMS", "commands", "params", {"mcumgr_params"}, set()),
     ("MCUMGR_GRP_OS_INFO", "commands", "info", {"info"}, set()),
     ("MCUMGR_GRP_OS_BOOTLOADER_INFO", "commands", "bootloader_info", {"bootloader_info"}, set()),
-    ("MCUMGR_GRP_IMG_SLOT_INFO", "commands", "slot_info", {"img_slot_info"},
+    ("MCUMGR_GRP_IMG_SLOT_INFO", "commands", "slot_info", {"smpdfu_img_slot_info"},
      {"img_slot_info.c"}),
 ])
 def test_group_or_command_off_is_not_supported_and_not_linked(option, config, request_, symbols,
@@ -176,18 +176,18 @@ def test_frugal_list():
 def test_image_check():
     assert probe("base").answer("upload")["match"] is False  # no sha given: nothing to match
     assert "match" not in probe("commands").answer("upload")
-    assert "crypto_sha256_update" in probe("base").symbols
-    assert "crypto_sha256_update" not in probe("commands").symbols
+    assert "smpdfu_crypto_sha256_update" in probe("base").symbols
+    assert "smpdfu_crypto_sha256_update" not in probe("commands").symbols
 
 
 def test_assert():
-    assert "port_assert_fail" in probe("base").symbols
-    assert "port_assert_fail" not in probe("commands").symbols
+    assert "smpdfu_port_assert_fail" in probe("base").symbols
+    assert "smpdfu_port_assert_fail" not in probe("commands").symbols
 
 
 def test_log_level_zero_leaves_no_log_call_and_no_string():
     base, quiet = probe("base"), probe("commands")
-    assert "port_log" in base.symbols and "port_log" not in quiet.symbols
+    assert "smpdfu_port_log" in base.symbols and "smpdfu_port_log" not in quiet.symbols
     assert b"upload of %u bytes to slot %u started" in base.binary
     assert b"upload of %u bytes to slot %u started" not in quiet.binary
 
@@ -215,8 +215,8 @@ def test_peer_bytes_follow_the_transports():
 
 def test_notification_hooks():
     on, off = probe("base"), probe("no_hooks")
-    assert {"mgmt_callback_register", "mgmt_callback_notify"} <= on.symbols
-    assert not {"mgmt_callback_register", "mgmt_callback_notify"} & off.symbols
+    assert {"smpdfu_mgmt_callback_register", "smpdfu_mgmt_callback_notify"} <= on.symbols
+    assert not {"smpdfu_mgmt_callback_register", "smpdfu_mgmt_callback_notify"} & off.symbols
     assert "mgmt_callbacks.c" in on.sources and "mgmt_callbacks.c" not in off.sources
     assert off.answer("reset") == {}
 
@@ -283,7 +283,7 @@ def test_every_file_with_state_has_a_reset_entry(config):
 def test_mcumgr_off_builds_without_any_of_it():
     off = probe("mcumgr_off")
     assert off.text.strip() == "mcumgr off"
-    assert not {"smp_process_unit", "smp_server_init", "cbor_decode_map"} & off.symbols
+    assert not {"smpdfu_smp_process_unit", "smpdfu_smp_server_init", "smpdfu_cbor_decode_map"} & off.symbols
     assert not {"smp_server.c", "cbor_reader.c", "os_mgmt.c", "img_upload.c"} & off.sources
 
 
@@ -313,7 +313,7 @@ def test_simulated_device_without_the_os_group_does_not_reset(tmp_path):
         assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stdout[-3000:]}{proc.stderr}"
     sym = subprocess.run(["nm", str(build / "sim/smpdfu-sim")], capture_output=True, text=True,
                          check=True).stdout
-    assert "os_mgmt_register" not in sym
+    assert "smpdfu_os_mgmt_register" not in sym
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

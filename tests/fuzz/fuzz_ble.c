@@ -83,9 +83,9 @@ static const struct smp_bt_bearer_ops ops = {
 
 static void check_buffers(void)
 {
-	size_t held = queued + (smp_bt_is_reassembling(&bt) ? 1 : 0);
+	size_t held = queued + (smpdfu_smp_bt_is_reassembling(&bt) ? 1 : 0);
 
-	if (smp_buf_free_count() + held != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
+	if (smpdfu_smp_buf_free_count() + held != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
 		abort();
 	}
 }
@@ -96,7 +96,7 @@ static void process_one(void)
 	uint32_t dropped = bt.stats.rsp_dropped;
 
 	fb.rsp_len = 0;
-	if (!smp_rx_process_one()) {
+	if (!smpdfu_smp_rx_process_one()) {
 		return;
 	}
 	queued--;
@@ -115,7 +115,7 @@ static void process_one(void)
 static void bt_write(const uint8_t *p, size_t len)
 {
 	uint32_t before = bt.stats.packets;
-	enum smp_bt_att_status st = smp_bt_write(&bt, p, len);
+	enum smp_bt_att_status st = smpdfu_smp_bt_write(&bt, p, len);
 
 	if (st != SMP_BT_ATT_OK && st != SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES &&
 	    st != SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED) {
@@ -139,15 +139,15 @@ static void good_request_is_answered(void)
 	while (queued > 0) {
 		process_one();
 	}
-	if (smp_bt_is_reassembling(&bt)) {
-		smp_bt_subscription_changed(&bt, false);
+	if (smpdfu_smp_bt_is_reassembling(&bt)) {
+		smpdfu_smp_bt_subscription_changed(&bt, false);
 	}
 	fb.subscribed = true;
-	smp_bt_subscription_changed(&bt, true);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	fb.mtu = 247;
 	fb.accept_max = 0;
 	check_buffers();
-	if (smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
+	if (smpdfu_smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
 		abort();
 	}
 	if (CONFIG_MCUMGR_TRANSPORT_BT_REASSEMBLY) {
@@ -172,9 +172,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A fresh device and link for every input. */
 	fake_port_reset();
-	smp_server_init();
-	os_mgmt_register(NULL);
-	if (smp_bt_init(&bt, &ops, NULL) < 0) {
+	smpdfu_smp_server_init();
+	smpdfu_os_mgmt_register(NULL);
+	if (smpdfu_smp_bt_init(&bt, &ops, NULL) < 0) {
 		return 0; /* a build without the BLE transport: nothing to fuzz */
 	}
 	memset(&fb, 0, sizeof(fb));
@@ -214,12 +214,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		case OP_CCCD:
 			fb.subscribed = !fb.subscribed;
-			smp_bt_subscription_changed(&bt, fb.subscribed);
+			smpdfu_smp_bt_subscription_changed(&bt, fb.subscribed);
 			break;
 		case OP_DISCONNECT: {
 			uint32_t discarded = bt.stats.rx_discarded;
 
-			smp_bt_disconnected(&bt);
+			smpdfu_smp_bt_disconnected(&bt);
 			/* Only this transport queues: the disconnect must take every request. */
 			if (bt.stats.rx_discarded - discarded != queued) {
 				abort();

@@ -62,7 +62,7 @@ static const uint32_t write_blocks[] = { 1, 2, 4, 8 };
 /* One flash per layout and write block: move has a spare primary sector, the others a scratch. */
 struct rig {
 	struct flash_sim flash;
-	struct flash_area areas[4];
+	struct smpdfu_flash_area areas[4];
 	size_t area_count;
 };
 
@@ -70,7 +70,7 @@ static struct rig rigs[LAYOUT_COUNT][WB_COUNT];
 
 static uint8_t img_p[2048];
 static size_t p_len;
-static struct image_version p_ver;
+static struct smpdfu_image_version p_ver;
 
 /* The scenario one input describes. */
 struct scenario {
@@ -90,12 +90,12 @@ struct scenario {
 /* What the harness knows about the run so far. */
 struct state {
 	struct rig *rig;
-	const struct flash_area *pri;
-	const struct flash_area *sec;
+	const struct smpdfu_flash_area *pri;
+	const struct smpdfu_flash_area *sec;
 	const uint8_t *u;  /* the uploaded bytes as written, fix-ups included */
 	size_t u_len;
 	size_t u_img;      /* size of the image they hold, 0 when they hold none */
-	struct image_version u_ver;
+	struct smpdfu_image_version u_ver;
 	bool requested;    /* a request for U stood before the first boot */
 	bool perm_allowed; /* a permanent request for U stood before the first boot */
 	bool revert_shape; /* the flash looked like a revert interrupted after its fixup */
@@ -104,10 +104,10 @@ struct state {
 /* FUZZ_TRACE=1 in the environment: one line per boot, to see what a reproducer does. */
 static bool trace;
 
-static const struct image_key *scenario_keys;
+static const struct smpdfu_image_key *scenario_keys;
 static size_t scenario_key_count;
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = scenario_keys;
 	return scenario_key_count;
@@ -120,15 +120,22 @@ static void rig_open(struct rig *r, enum layout layout, uint32_t wb)
 	uint32_t total = PAGE * (1 + pri_pages + SLOT_PAGES + scratch_pages);
 
 	CHECK(flash_sim_open(&r->flash, NULL, total, PAGE, wb) == 0);
-	r->areas[0] = (struct flash_area){ .id = FLASH_AREA_BOOTLOADER, .label = "mcuboot",
-					   .dev = &r->flash.dev, .off = 0, .size = PAGE };
-	r->areas[1] = (struct flash_area){ .id = FLASH_AREA_IMAGE_PRIMARY, .label = "image-0",
-					   .dev = &r->flash.dev, .off = PAGE,
-					   .size = PAGE * pri_pages };
-	r->areas[2] = (struct flash_area){ .id = FLASH_AREA_IMAGE_SECONDARY, .label = "image-1",
-					   .dev = &r->flash.dev, .off = PAGE * (1 + pri_pages),
-					   .size = PAGE * SLOT_PAGES };
-	r->areas[3] = (struct flash_area){ .id = FLASH_AREA_IMAGE_SCRATCH,
+	r->areas[0] = (struct smpdfu_flash_area){ .id = SMPDFU_FLASH_AREA_BOOTLOADER,
+						  .label = "mcuboot",
+						  .dev = &r->flash.dev,
+						  .off = 0,
+						  .size = PAGE };
+	r->areas[1] = (struct smpdfu_flash_area){ .id = SMPDFU_FLASH_AREA_IMAGE_PRIMARY,
+						  .label = "image-0",
+						  .dev = &r->flash.dev,
+						  .off = PAGE,
+						  .size = PAGE * pri_pages };
+	r->areas[2] = (struct smpdfu_flash_area){ .id = SMPDFU_FLASH_AREA_IMAGE_SECONDARY,
+						  .label = "image-1",
+						  .dev = &r->flash.dev,
+						  .off = PAGE * (1 + pri_pages),
+						  .size = PAGE * SLOT_PAGES };
+	r->areas[3] = (struct smpdfu_flash_area){ .id = SMPDFU_FLASH_AREA_IMAGE_SCRATCH,
 					   .label = "image-scratch", .dev = &r->flash.dev,
 					   .off = PAGE * (1 + pri_pages + SLOT_PAGES),
 					   .size = PAGE * scratch_pages };
@@ -188,23 +195,24 @@ static bool mode_reverts(enum boot_mode m)
 	       m == BOOT_MODE_DIRECT_XIP_REVERT;
 }
 
-/* Writes the trailer fields t[0] asks for over the end of the slot image u (BOOT_MAX_ALIGN). */
+/* Writes the trailer fields t[0] asks for over the end of the slot image u (SMPDFU_BOOT_MAX_ALIGN).
+ */
 static void forge_trailer(uint8_t *u, uint32_t size, const uint8_t t[5], uint32_t wb)
 {
 	const uint32_t cells[4] = {
-		boot_trailer_image_ok_off(size, BOOT_MAX_ALIGN),
-		boot_trailer_copy_done_off(size, BOOT_MAX_ALIGN),
-		boot_trailer_swap_info_off(size, BOOT_MAX_ALIGN),
-		boot_trailer_swap_size_off(size, BOOT_MAX_ALIGN),
+		smpdfu_boot_trailer_image_ok_off(size, SMPDFU_BOOT_MAX_ALIGN),
+		smpdfu_boot_trailer_copy_done_off(size, SMPDFU_BOOT_MAX_ALIGN),
+		smpdfu_boot_trailer_swap_info_off(size, SMPDFU_BOOT_MAX_ALIGN),
+		smpdfu_boot_trailer_swap_size_off(size, SMPDFU_BOOT_MAX_ALIGN),
 	};
-	uint8_t magic[BOOT_MAGIC_SZ];
+	uint8_t magic[SMPDFU_BOOT_MAGIC_SZ];
 
-	boot_trailer_magic(BOOT_MAX_ALIGN, magic);
+	smpdfu_boot_trailer_magic(SMPDFU_BOOT_MAX_ALIGN, magic);
 	if (t[0] & 0x20) {
-		magic[t[4] % BOOT_MAGIC_SZ] ^= t[1] | 1;
+		magic[t[4] % SMPDFU_BOOT_MAGIC_SZ] ^= t[1] | 1;
 	}
 	if (t[0] & 0x21) {
-		memcpy(u + boot_magic_off(size), magic, BOOT_MAGIC_SZ);
+		memcpy(u + smpdfu_boot_magic_off(size), magic, SMPDFU_BOOT_MAGIC_SZ);
 	}
 	for (int f = 0; f < 4; f++) {
 		if (!(t[0] & (2u << f))) {
@@ -237,22 +245,23 @@ static void load_flash(struct state *st, const struct scenario *s)
 	memcpy(stage + st->sec->off, st->u, st->u_len);
 	fuzz_flash_load(fl, stage);
 	if (s->p_trailer) {
-		CHECK(boot_trailer_write_image_ok(st->pri, BOOT_MAX_ALIGN) == 0);
-		CHECK(boot_trailer_write_copy_done(st->pri, BOOT_MAX_ALIGN) == 0);
-		CHECK(boot_trailer_write_magic(st->pri, BOOT_MAX_ALIGN) == 0);
+		CHECK(smpdfu_boot_trailer_write_image_ok(st->pri, SMPDFU_BOOT_MAX_ALIGN) == 0);
+		CHECK(smpdfu_boot_trailer_write_copy_done(st->pri, SMPDFU_BOOT_MAX_ALIGN) == 0);
+		CHECK(smpdfu_boot_trailer_write_magic(st->pri, SMPDFU_BOOT_MAX_ALIGN) == 0);
 	}
 }
 
 /* The application marks U, as its state-write handler would. */
 static void app_action(struct state *st, const struct scenario *s)
 {
-	struct boot_swap_state ts;
+	struct smpdfu_boot_swap_state ts;
 	bool done = false;
 
-	CHECK(boot_trailer_read(st->sec, BOOT_MAX_ALIGN, &ts) == 0);
+	CHECK(smpdfu_boot_trailer_read(st->sec, SMPDFU_BOOT_MAX_ALIGN, &ts) == 0);
 	/* A trailer that came with the upload counts as MCUboot reads it (imgtool --pad). */
-	st->requested = ts.magic == BOOT_MAGIC_GOOD;
-	st->perm_allowed = ts.magic == BOOT_MAGIC_GOOD && ts.image_ok == BOOT_FLAG_SET;
+	st->requested = ts.magic == SMPDFU_BOOT_MAGIC_GOOD;
+	st->perm_allowed =
+		ts.magic == SMPDFU_BOOT_MAGIC_GOOD && ts.image_ok == SMPDFU_BOOT_FLAG_SET;
 	/*
 	 * A primary without a trailer beside a secondary marked REVERT with image_ok is what
 	 * swap-using-move leaves when a revert is cut after it marked the secondary and erased the
@@ -260,39 +269,39 @@ static void app_action(struct state *st, const struct scenario *s)
 	 * Only the upload path can keep such a trailer out (uploads stop short of the trailer).
 	 */
 	st->revert_shape = s->mode == BOOT_MODE_SWAP_MOVE && !s->p_trailer && st->perm_allowed &&
-			   ts.swap_type == BOOT_SWAP_TYPE_REVERT;
+			   ts.swap_type == SMPDFU_BOOT_SWAP_TYPE_REVERT;
 	if (s->action == 0) {
 		return;
 	}
 	if (mode_is_xip(s->mode)) {
-		done = boot_set_next_direct_xip(1, s->action == 2) == 0;
+		done = smpdfu_boot_set_next_direct_xip(1, s->action == 2) == 0;
 	} else {
-		done = boot_request_upgrade(s->action == 2) == 0;
+		done = smpdfu_boot_request_upgrade(s->action == 2) == 0;
 	}
 	st->requested = st->requested || done;
 	st->perm_allowed = st->perm_allowed || (done && s->action == 2);
 }
 
-static int boot_once(const struct scenario *s, struct boot_rsp *rsp)
+static int boot_once(const struct scenario *s, struct smpdfu_boot_rsp *rsp)
 {
-	static struct boot_loader bl;
+	static struct smpdfu_boot_loader bl;
 
-	CHECK(boot_loader_init(&bl) == 0);
+	CHECK(smpdfu_boot_loader_init(&bl) == 0);
 	bl.max_sectors = MAX_SECTORS;
 	bl.no_downgrade = s->no_downgrade;
 	bl.validate_primary = s->validate_primary;
 	memset(rsp, 0, sizeof(*rsp));
 	switch (s->mode) {
 	case BOOT_MODE_SWAP_MOVE:
-		return boot_go_swap_move(&bl, rsp);
+		return smpdfu_boot_go_swap_move(&bl, rsp);
 	case BOOT_MODE_SWAP_SCRATCH:
-		return boot_go_swap_scratch(&bl, rsp);
+		return smpdfu_boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
-		return boot_go_overwrite(&bl, rsp);
+		return smpdfu_boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
-		return boot_go_direct_xip(&bl, false, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
 	default:
-		return boot_go_direct_xip(&bl, true, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
 	}
 }
 
@@ -308,9 +317,9 @@ struct outcome {
 /* Boots and checks what runs: valid, P or U byte for byte. */
 static struct outcome boot_and_check(struct state *st, const struct scenario *s)
 {
-	const struct flash_area *fa;
-	struct image_validation v;
-	struct boot_rsp rsp;
+	const struct smpdfu_flash_area *fa;
+	struct smpdfu_image_validation v;
+	struct smpdfu_boot_rsp rsp;
 	struct outcome o;
 	const uint8_t *mem;
 
@@ -318,7 +327,7 @@ static struct outcome boot_and_check(struct state *st, const struct scenario *s)
 	CHECK(st->rig->flash.count.violations == 0);
 	CHECK(rsp.slot == 0 || (mode_is_xip(s->mode) && rsp.slot == 1));
 	fa = rsp.slot == 0 ? st->pri : st->sec;
-	CHECK(image_validate(fa, scenario_keys, scenario_key_count, &v) == 0);
+	CHECK(smpdfu_image_validate(fa, scenario_keys, scenario_key_count, &v) == 0);
 	CHECK(memcmp(&v.hdr, &rsp.hdr, sizeof(v.hdr)) == 0);
 	mem = st->rig->flash.mem + fa->off;
 	if (v.size == p_len && memcmp(mem, img_p, p_len) == 0) {
@@ -337,8 +346,8 @@ static struct outcome boot_and_check(struct state *st, const struct scenario *s)
 		o.which = RUNS_U;
 	}
 	o.slot = rsp.slot;
-	boot_set_running_slot(rsp.slot);
-	o.confirmed = boot_is_img_confirmed();
+	smpdfu_boot_set_running_slot(rsp.slot);
+	o.confirmed = smpdfu_boot_is_img_confirmed();
 	if (trace) {
 		fprintf(stderr, "boot: slot %u runs %s %u.%u.%u, %s, swap type %d\n",
 			(unsigned int)o.slot, o.which == RUNS_P ? "P" : "U", v.hdr.ver.major,
@@ -362,15 +371,15 @@ static void check_first(const struct state *st, const struct scenario *s, struct
 	}
 	if (s->mode == BOOT_MODE_DIRECT_XIP) {
 		/* No requests here: the higher version wins, and a tie goes to the primary. */
-		CHECK(image_version_cmp(&st->u_ver, &p_ver, false) > 0);
+		CHECK(smpdfu_image_version_cmp(&st->u_ver, &p_ver, false) > 0);
 		return;
 	}
 	CHECK(st->requested);
 	if (s->no_downgrade && !mode_is_xip(s->mode) && !st->revert_shape) {
-		CHECK(image_version_cmp(&st->u_ver, &p_ver, false) >= 0);
+		CHECK(smpdfu_image_version_cmp(&st->u_ver, &p_ver, false) >= 0);
 	}
 	if (s->mode == BOOT_MODE_DIRECT_XIP_REVERT) {
-		CHECK(image_version_cmp(&st->u_ver, &p_ver, false) > 0);
+		CHECK(smpdfu_image_version_cmp(&st->u_ver, &p_ver, false) > 0);
 	}
 	/* Overwrite-only cannot go back: there a test request is as good as a permanent one. */
 	if (o.confirmed && s->mode != BOOT_MODE_OVERWRITE_ONLY) {
@@ -390,7 +399,7 @@ static void run(struct state *st, const struct scenario *s)
 	CHECK(st->rig->flash.count.violations == 0);
 	if (s->cut) {
 		enum flash_sim_cut_mode how = s->torn ? FLASH_SIM_CUT_TORN : FLASH_SIM_CUT_CLEAN;
-		struct boot_rsp rsp;
+		struct smpdfu_boot_rsp rsp;
 
 		flash_sim_cut_power(&st->rig->flash, how, s->cut_after);
 		(void)boot_once(s, &rsp);
@@ -401,11 +410,11 @@ static void run(struct state *st, const struct scenario *s)
 	check_first(st, s, first);
 
 	if (s->confirm && first.which == RUNS_U) {
-		int rc = mode_is_xip(s->mode) ? boot_set_next_direct_xip(first.slot, true)
-					      : boot_write_img_confirmed();
+		int rc = mode_is_xip(s->mode) ? smpdfu_boot_set_next_direct_xip(first.slot, true)
+					      : smpdfu_boot_write_img_confirmed();
 
 		if (rc == 0) {
-			first.confirmed = boot_is_img_confirmed();
+			first.confirmed = smpdfu_boot_is_img_confirmed();
 		}
 	}
 	next = boot_and_check(st, s);
@@ -442,14 +451,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode(data, &s);
 	r = &rigs[s.mode == BOOT_MODE_SWAP_MOVE ? LAYOUT_MOVE : LAYOUT_EQUAL]
 		 [(data[0] >> 5) & 3];
-	CHECK(flash_map_init(r->areas, r->area_count) == 0);
+	CHECK(smpdfu_flash_map_init(r->areas, r->area_count) == 0);
 	scenario_keys = s.keyset == 2 ? &fuzz_keys()[FUZZ_KEY_ECDSA] : fuzz_keys();
 	scenario_key_count = s.keyset == 0 ? 0 : s.keyset == 3 ? 2 : 1;
 
 	memset(&st, 0, sizeof(st));
 	st.rig = r;
-	st.pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
-	st.sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	st.pri = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+	st.sec = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	/* The whole slot as the upload leaves it: the input, then erased bytes. */
 	memset(u, 0xff, sizeof(u));
 	memcpy(u, data + CTL_BYTES, size - CTL_BYTES < sizeof(u) ? size - CTL_BYTES : sizeof(u));
@@ -461,9 +470,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.u = u;
 	st.u_img = fuzz_image_size(u, st.u_len);
 	if (st.u_img > 0) {
-		struct image_header h;
+		struct smpdfu_image_header h;
 
-		image_header_decode(u, &h);
+		smpdfu_image_header_decode(u, &h);
 		st.u_ver = h.ver;
 	}
 	run(&st, &s);

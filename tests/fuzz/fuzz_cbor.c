@@ -68,9 +68,9 @@ static void encode(const struct request *q, struct cbor_writer *w, bool indefini
 		pairs += q->f[k].found;
 	}
 	if (indefinite) {
-		cbor_put_map_indef(w);
+		smpdfu_cbor_put_map_indef(w);
 	} else {
-		cbor_put_map(w, pairs);
+		smpdfu_cbor_put_map(w, pairs);
 	}
 	for (size_t k = 0; k < NFIELDS; k++) {
 		const struct cbor_field *f = &q->f[k];
@@ -78,28 +78,28 @@ static void encode(const struct request *q, struct cbor_writer *w, bool indefini
 		if (!f->found) {
 			continue;
 		}
-		cbor_put_cstr(w, f->key);
+		smpdfu_cbor_put_cstr(w, f->key);
 		switch (f->kind) {
 		case CBOR_KIND_UINT:
-			cbor_put_uint(w, *f->out.u);
+			smpdfu_cbor_put_uint(w, *f->out.u);
 			break;
 		case CBOR_KIND_INT:
-			cbor_put_int(w, *f->out.i);
+			smpdfu_cbor_put_int(w, *f->out.i);
 			break;
 		case CBOR_KIND_BOOL:
 		case CBOR_KIND_BOOL_OR_UINT:
-			cbor_put_bool(w, *f->out.b);
+			smpdfu_cbor_put_bool(w, *f->out.b);
 			break;
 		case CBOR_KIND_TSTR:
-			cbor_put_tstr(w, (const char *)f->out.v->ptr, f->out.v->len);
+			smpdfu_cbor_put_tstr(w, (const char *)f->out.v->ptr, f->out.v->len);
 			break;
 		default:
-			cbor_put_bstr(w, f->out.v->ptr, f->out.v->len);
+			smpdfu_cbor_put_bstr(w, f->out.v->ptr, f->out.v->len);
 			break;
 		}
 	}
 	if (indefinite) {
-		cbor_put_break(w);
+		smpdfu_cbor_put_break(w);
 	}
 }
 
@@ -137,11 +137,11 @@ static void check_round_trip(const struct request *q, size_t size, uint8_t cap_s
 
 	CHECK(full != NULL);
 	for (int indefinite = 0; indefinite < 2; indefinite++) {
-		cbor_writer_init(&w, full, full_cap);
+		smpdfu_cbor_writer_init(&w, full, full_cap);
 		encode(q, &w, indefinite);
 		CHECK(!w.overflow);
 		request_init(&back);
-		CHECK(cbor_decode_map(full, w.len, back.f, NFIELDS) == 0);
+		CHECK(smpdfu_cbor_decode_map(full, w.len, back.f, NFIELDS) == 0);
 		CHECK(same_request(q, &back));
 		full_len = w.len;
 
@@ -149,7 +149,7 @@ static void check_round_trip(const struct request *q, size_t size, uint8_t cap_s
 		cap = cap_seed % (full_len + 1);
 		part = malloc(cap ? cap : 1);
 		CHECK(part != NULL);
-		cbor_writer_init(&w, part, cap);
+		smpdfu_cbor_writer_init(&w, part, cap);
 		encode(q, &w, indefinite);
 		CHECK(w.len <= cap);
 		CHECK(w.overflow == (cap < full_len));
@@ -165,7 +165,7 @@ static void decode_as_request(const uint8_t *data, size_t size)
 	int rc;
 
 	request_init(&q);
-	rc = cbor_decode_map(data, size, q.f, NFIELDS);
+	rc = smpdfu_cbor_decode_map(data, size, q.f, NFIELDS);
 	CHECK(rc == 0 || rc == -EINVAL);
 	if (rc < 0) {
 		for (size_t k = 0; k < NFIELDS; k++) {
@@ -186,28 +186,28 @@ static void walk_items(const uint8_t *data, size_t size)
 	struct cbor_reader r;
 	struct cbor_item it;
 
-	cbor_reader_init(&r, data, size);
+	smpdfu_cbor_reader_init(&r, data, size);
 	for (;;) {
-		size_t before = cbor_reader_remaining(&r);
-		int rc = cbor_read(&r, &it);
+		size_t before = smpdfu_cbor_reader_remaining(&r);
+		int rc = smpdfu_cbor_read(&r, &it);
 
 		if (rc == -ENODATA) {
 			CHECK(before == 0);
 			return;
 		}
 		if (rc == -EINVAL) {
-			CHECK(cbor_reader_remaining(&r) == before);
+			CHECK(smpdfu_cbor_reader_remaining(&r) == before);
 			return;
 		}
 		CHECK(rc == 0 || (rc == -EOVERFLOW && it.type == CBOR_TYPE_NINT));
-		CHECK(cbor_reader_remaining(&r) < before);
+		CHECK(smpdfu_cbor_reader_remaining(&r) < before);
 		if (it.type == CBOR_TYPE_BSTR || it.type == CBOR_TYPE_TSTR) {
 			CHECK(view_inside(it.v, data, size));
 		}
-		if (cbor_skip_rest(&r, &it) < 0) {
+		if (smpdfu_cbor_skip_rest(&r, &it) < 0) {
 			return;
 		}
-		CHECK(cbor_reader_remaining(&r) <= before);
+		CHECK(smpdfu_cbor_reader_remaining(&r) <= before);
 	}
 }
 
@@ -217,16 +217,16 @@ static void walk_heads(const uint8_t *data, size_t size)
 	struct cbor_reader r;
 	struct cbor_item it;
 
-	cbor_reader_init(&r, data, size);
-	while (cbor_reader_remaining(&r) > 0) {
-		size_t before = cbor_reader_remaining(&r);
-		int rc = cbor_read(&r, &it);
+	smpdfu_cbor_reader_init(&r, data, size);
+	while (smpdfu_cbor_reader_remaining(&r) > 0) {
+		size_t before = smpdfu_cbor_reader_remaining(&r);
+		int rc = smpdfu_cbor_read(&r, &it);
 
 		if (rc == -EINVAL) {
 			return;
 		}
 		CHECK(rc == 0 || rc == -EOVERFLOW);
-		CHECK(cbor_reader_remaining(&r) < before);
+		CHECK(smpdfu_cbor_reader_remaining(&r) < before);
 	}
 }
 

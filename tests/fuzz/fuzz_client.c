@@ -56,13 +56,13 @@ static const struct client_clock vclock = { .now_us = virtual_now };
 
 static int fake_send(void *ctx, const uint8_t *pkt, size_t len)
 {
-	struct smp_hdr h;
+	struct smpdfu_smp_hdr h;
 	struct cbor_field none[1];
 
 	(void)ctx;
-	smp_hdr_decode(pkt, &h);
+	smpdfu_smp_hdr_decode(pkt, &h);
 	if (len < SMP_HDR_SIZE || h.len != len - SMP_HDR_SIZE ||
-	    cbor_decode_map(pkt + SMP_HDR_SIZE, h.len, none, 0) != 0) {
+	    smpdfu_cbor_decode_map(pkt + SMP_HDR_SIZE, h.len, none, 0) != 0) {
 		dev.bad_request = true;
 	}
 	memcpy(dev.sent[dev.sent_n % 16], pkt, SMP_HDR_SIZE);
@@ -149,7 +149,7 @@ static void init_once(void)
 					   .direct_xip = true };
 
 	for (int s = 0; s < 2; s++) {
-		spec.flags = IMAGE_F_ROM_FIXED;
+		spec.flags = SMPDFU_IMAGE_F_ROM_FIXED;
 		spec.load_addr = s == 0 ? 0x10000 : 0x90000;
 		len[s] = fuzz_image_make(img[s], sizeof(img[s]), &spec);
 		CHECK(len[s] > 0);

@@ -72,16 +72,16 @@ static struct known_image {
 	uint8_t data[PAGE * SEC_PAGES];
 	size_t len;
 	/* SHA-256 of the whole file: what a client sends as "sha" */
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	/* the image hash (SHA256 TLV) the state commands use */
-	uint8_t tlv_hash[SHA256_DIGEST_SIZE];
+	uint8_t tlv_hash[SMPDFU_SHA256_DIGEST_SIZE];
 	bool bootable;
 } imgs[IMG_COUNT];
 
 static struct flash_sim flash;
-static struct flash_area areas[3];
-static const struct flash_area *pri;
-static const struct flash_area *sec;
+static struct smpdfu_flash_area areas[3];
+static const struct smpdfu_flash_area *pri;
+static const struct smpdfu_flash_area *sec;
 
 /* What the harness knows about the device between operations. */
 struct model {
@@ -126,22 +126,23 @@ static struct {
 	size_t count;
 } rsp;
 
-static const struct image_key *trusted;
+static const struct smpdfu_image_key *trusted;
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = trusted;
 	return FUZZ_KEY_COUNT;
 }
 
-static int capture(struct smp_transport *tp, const uint8_t *peer, const uint8_t *d, size_t len)
+static int capture(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *d,
+		   size_t len)
 {
-	struct smp_hdr h;
+	struct smpdfu_smp_hdr h;
 
 	(void)tp;
 	(void)peer;
 	CHECK(rsp.count < 8 && len >= SMP_HDR_SIZE + 2 && len <= NETBUF);
-	smp_hdr_decode(d, &h);
+	smpdfu_smp_hdr_decode(d, &h);
 	CHECK(h.len == len - SMP_HDR_SIZE);
 	CHECK(h.op == SMP_OP_READ_RSP || h.op == SMP_OP_WRITE_RSP);
 	CHECK(d[SMP_HDR_SIZE] == 0xbf && d[len - 1] == 0xff);
@@ -150,12 +151,14 @@ static int capture(struct smp_transport *tp, const uint8_t *peer, const uint8_t 
 	return 0;
 }
 
-static struct smp_transport tp = { .name = "fuzz", .kind = SMP_TRANSPORT_UDP, .send = capture };
+static struct smpdfu_smp_transport tp = { .name = "fuzz",
+					  .kind = SMP_TRANSPORT_UDP,
+					  .send = capture };
 
 /* Hands one unit to the device as client c; returns the number of answers. */
 static size_t send_unit(int c, const uint8_t *unit, size_t len)
 {
-	struct smp_buf *b = smp_buf_alloc();
+	struct smp_buf *b = smpdfu_smp_buf_alloc();
 
 	CHECK(b != NULL && len <= sizeof(b->data));
 	memset(b->peer, 0, sizeof(b->peer));
@@ -164,9 +167,9 @@ static size_t send_unit(int c, const uint8_t *unit, size_t len)
 	b->len = len;
 	b->tp = &tp;
 	rsp.count = 0;
-	smp_rx_submit(b);
-	CHECK(smp_rx_process_one());
-	CHECK(!smp_rx_process_one());
+	smpdfu_smp_rx_submit(b);
+	CHECK(smpdfu_smp_rx_process_one());
+	CHECK(!smpdfu_smp_rx_process_one());
 	return rsp.count;
 }
 
@@ -174,27 +177,31 @@ static size_t send_unit(int c, const uint8_t *unit, size_t len)
 static const uint8_t *request(int c, uint8_t op, uint16_t group, uint8_t id, uint8_t *pkt,
 			      size_t payload_len, size_t *body_len)
 {
-	struct smp_hdr h = { .op = op, .version = SMP_VERSION_2, .len = (uint16_t)payload_len,
-			     .group = group, .seq = seq++, .id = id };
-	struct smp_hdr a;
+	struct smpdfu_smp_hdr h = { .op = op,
+				    .version = SMP_VERSION_2,
+				    .len = (uint16_t)payload_len,
+				    .group = group,
+				    .seq = seq++,
+				    .id = id };
+	struct smpdfu_smp_hdr a;
 
-	smp_hdr_encode(&h, pkt);
+	smpdfu_smp_hdr_encode(&h, pkt);
 	if (send_unit(c, pkt, SMP_HDR_SIZE + payload_len) != 1) {
 		CHECK(flash.powered_off); /* only a lost device may leave a request unanswered */
 		*body_len = 0;
 		return NULL;
 	}
-	smp_hdr_decode(rsp.data[0], &a);
+	smpdfu_smp_hdr_decode(rsp.data[0], &a);
 	CHECK(a.op == op + 1 && a.group == group && a.id == id && a.seq == h.seq);
 	*body_len = rsp.len[0] - SMP_HDR_SIZE;
 	return rsp.data[0] + SMP_HDR_SIZE;
 }
 
 /* The known image whose SHA256 TLV is hash, or -1. */
-static int image_by_tlv_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
+static int image_by_tlv_hash(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (int i = 0; i < IMG_COUNT; i++) {
-		if (memcmp(imgs[i].tlv_hash, hash, SHA256_DIGEST_SIZE) == 0) {
+		if (memcmp(imgs[i].tlv_hash, hash, SMPDFU_SHA256_DIGEST_SIZE) == 0) {
 			return i;
 		}
 	}
@@ -204,11 +211,11 @@ static int image_by_tlv_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
 static void server_start(uint32_t slot)
 {
 	fake_port_reset();
-	CHECK(flash_map_init(areas, 3) == 0);
-	smp_server_init();
-	os_mgmt_register(NULL);
-	img_mgmt_register();
-	boot_set_running_slot(slot);
+	CHECK(smpdfu_flash_map_init(areas, 3) == 0);
+	smpdfu_smp_server_init();
+	smpdfu_os_mgmt_register(NULL);
+	smpdfu_img_mgmt_register();
+	smpdfu_boot_set_running_slot(slot);
 	memset(clients, 0, sizeof(clients));
 	owner = -1;
 }
@@ -216,30 +223,30 @@ static void server_start(uint32_t slot)
 /* Boots until a boot is not cut short; returns what runs (checked valid and signed). */
 static int boot_checked(uint32_t *len)
 {
-	struct image_validation v;
-	struct boot_rsp r;
-	int rc = boot_go(&r);
+	struct smpdfu_image_validation v;
+	struct smpdfu_boot_rsp r;
+	int rc = smpdfu_boot_go(&r);
 	int which;
 
 	if (flash.powered_off) {
 		/* The cut came during the boot: power comes back and it starts again. */
 		flash_sim_power_on(&flash);
-		rc = boot_go(&r);
+		rc = smpdfu_boot_go(&r);
 	}
 	CHECK(rc == 0 && r.slot == 0);
 	CHECK(flash.count.violations == 0);
-	CHECK(image_validate(pri, trusted, FUZZ_KEY_COUNT, &v) == 0);
+	CHECK(smpdfu_image_validate(pri, trusted, FUZZ_KEY_COUNT, &v) == 0);
 	which = image_by_tlv_hash(v.hash);
 	CHECK(which >= 0 && imgs[which].bootable);
 	*len = v.size;
-	boot_set_running_slot(0);
+	smpdfu_boot_set_running_slot(0);
 	return which;
 }
 
 /* A reset: the bootloader's promises about what runs next, then the application starts. */
 static void reboot(void)
 {
-	struct boot_swap_state ss;
+	struct smpdfu_boot_swap_state ss;
 	bool pending_test;
 	bool pending_perm;
 	bool confirmed;
@@ -250,14 +257,14 @@ static void reboot(void)
 	if (flash.powered_off) {
 		flash_sim_power_on(&flash);
 	}
-	CHECK(boot_read_swap_state(sec, &ss) == 0);
-	pending_perm = ss.magic == BOOT_MAGIC_GOOD && ss.image_ok == BOOT_FLAG_SET;
-	pending_test = ss.magic == BOOT_MAGIC_GOOD && !pending_perm;
+	CHECK(smpdfu_boot_read_swap_state(sec, &ss) == 0);
+	pending_perm = ss.magic == SMPDFU_BOOT_MAGIC_GOOD && ss.image_ok == SMPDFU_BOOT_FLAG_SET;
+	pending_test = ss.magic == SMPDFU_BOOT_MAGIC_GOOD && !pending_perm;
 
 	now = boot_checked(&dev.running_len);
 	flash_sim_power_on(&flash); /* a cut the boot did not reach is dropped with it */
 	memcpy(running_copy, flash.mem + pri->off, dev.running_len);
-	confirmed = boot_is_img_confirmed();
+	confirmed = smpdfu_boot_is_img_confirmed();
 	revert = !dev.running_confirmed && now == dev.confirmed;
 	if (now != was) {
 		CHECK(revert || pending_test || pending_perm);
@@ -269,9 +276,9 @@ static void reboot(void)
 		uint32_t len;
 
 		memcpy(copy, flash.mem, sizeof(copy));
-		CHECK(boot_checked(&len) == dev.confirmed && boot_is_img_confirmed());
+		CHECK(boot_checked(&len) == dev.confirmed && smpdfu_boot_is_img_confirmed());
 		fuzz_flash_load(&flash, copy);
-		boot_set_running_slot(0);
+		smpdfu_boot_set_running_slot(0);
 	}
 	dev.running = now;
 	dev.running_confirmed = confirmed;
@@ -284,11 +291,11 @@ static void reboot(void)
 /* After every operation: nothing leaked, the running image untouched, a cut handled. */
 static void after_op(void)
 {
-	CHECK(smp_buf_free_count() == CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	CHECK(smpdfu_smp_buf_free_count() == CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	CHECK(flash.count.violations == 0);
 	CHECK(memcmp(flash.mem + pri->off, running_copy, dev.running_len) == 0);
 	/* A confirm of the running image makes it the one a revert comes back to. */
-	if (!flash.powered_off && !dev.running_confirmed && boot_is_img_confirmed()) {
+	if (!flash.powered_off && !dev.running_confirmed && smpdfu_boot_is_img_confirmed()) {
 		dev.running_confirmed = true;
 		dev.confirmed = dev.running;
 	}
@@ -307,7 +314,7 @@ static void answer_fields(const uint8_t *body, size_t len, uint64_t *off, bool *
 		CBOR_FIELD_BOOL("match", match),
 	};
 
-	CHECK(cbor_decode_map(body, len, f, 2) == 0);
+	CHECK(smpdfu_cbor_decode_map(body, len, f, 2) == 0);
 	*has_off = f[0].found;
 	*has_match = f[1].found;
 }
@@ -351,34 +358,34 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 		chunk = im->len - off;
 	}
 	pairs = 2 + (first ? 1 + !(flags & 0x01) : 0) + !!(flags & 0x04) + !!(flags & 0x10);
-	cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
-	cbor_put_map(&w, pairs);
+	smpdfu_cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, pairs);
 	if (flags & 0x10) {
-		cbor_put_cstr(&w, "image");
-		cbor_put_uint(&w, 1);
+		smpdfu_cbor_put_cstr(&w, "image");
+		smpdfu_cbor_put_uint(&w, 1);
 	}
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, off);
-	cbor_put_cstr(&w, "data");
-	cbor_put_bstr(&w, im->data + off, chunk);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, off);
+	smpdfu_cbor_put_cstr(&w, "data");
+	smpdfu_cbor_put_bstr(&w, im->data + off, chunk);
 	if (first) {
 		const struct known_image *other = &imgs[(cl->img + 1) % IMG_COUNT];
 		const uint8_t *sha = (flags & 0x20) ? other->hash : im->hash;
 
-		cbor_put_cstr(&w, "len");
-		cbor_put_uint(&w, im->len + !!(flags & 0x02));
+		smpdfu_cbor_put_cstr(&w, "len");
+		smpdfu_cbor_put_uint(&w, im->len + !!(flags & 0x02));
 		if (!(flags & 0x01)) {
-			cbor_put_cstr(&w, "sha");
-			cbor_put_bstr(&w, sha, SHA256_DIGEST_SIZE);
+			smpdfu_cbor_put_cstr(&w, "sha");
+			smpdfu_cbor_put_bstr(&w, sha, SMPDFU_SHA256_DIGEST_SIZE);
 		}
 	}
 	if (flags & 0x04) {
-		cbor_put_cstr(&w, "upgrade");
-		cbor_put_bool(&w, true);
+		smpdfu_cbor_put_cstr(&w, "upgrade");
+		smpdfu_cbor_put_bool(&w, true);
 	}
 	CHECK(!w.overflow);
 	/* Another client's upload in progress: this chunk must be refused and write nothing. */
-	intruder = !first && owner >= 0 && owner != c && img_mgmt_upload_offset() != 0;
+	intruder = !first && owner >= 0 && owner != c && smpdfu_img_mgmt_upload_offset() != 0;
 	if (intruder) {
 		memcpy(slot_before, flash.mem + sec->off, sec->size);
 	}
@@ -394,7 +401,7 @@ static bool upload_chunk(int c, uint8_t chunk_sel, uint8_t flags)
 		CHECK(memcmp(slot_before, flash.mem + sec->off, sec->size) == 0);
 	}
 	if (!has_off) {
-		if (img_mgmt_upload_offset() == 0) {
+		if (smpdfu_img_mgmt_upload_offset() == 0) {
 			owner = -1; /* stopped, or never started */
 		}
 		return false;
@@ -418,14 +425,14 @@ static void state_write(int c, const uint8_t *hash, bool confirm)
 	struct cbor_writer w;
 	size_t len;
 
-	cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
-	cbor_put_map(&w, hash != NULL ? 2 : 1);
+	smpdfu_cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, hash != NULL ? 2 : 1);
 	if (hash != NULL) {
-		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
+		smpdfu_cbor_put_cstr(&w, "hash");
+		smpdfu_cbor_put_bstr(&w, hash, SMPDFU_SHA256_DIGEST_SIZE);
 	}
-	cbor_put_cstr(&w, "confirm");
-	cbor_put_bool(&w, confirm);
+	smpdfu_cbor_put_cstr(&w, "confirm");
+	smpdfu_cbor_put_bool(&w, confirm);
 	(void)request(c, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, pkt, w.len, &len);
 }
 
@@ -445,30 +452,31 @@ static void state_read(int c)
 		return;
 	}
 	/* {"images": [ {...}, ... ], ...}: the server writes indefinite containers. */
-	cbor_reader_init(&r, body, len);
-	CHECK(cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_MAP);
-	CHECK(cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_TSTR && cbor_view_eq(it.v, "images"));
-	CHECK(cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_ARRAY);
-	while (cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_MAP) {
+	smpdfu_cbor_reader_init(&r, body, len);
+	CHECK(smpdfu_cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_MAP);
+	CHECK(smpdfu_cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_TSTR &&
+	      smpdfu_cbor_view_eq(it.v, "images"));
+	CHECK(smpdfu_cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_ARRAY);
+	while (smpdfu_cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_MAP) {
 		uint64_t slot = 99;
 		bool active = false;
 		struct cbor_view hash = { 0 };
 
-		while (cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_TSTR) {
+		while (smpdfu_cbor_read(&r, &it) == 0 && it.type == CBOR_TYPE_TSTR) {
 			struct cbor_view key = it.v;
 
-			CHECK(cbor_read(&r, &it) == 0);
-			if (cbor_view_eq(key, "slot")) {
+			CHECK(smpdfu_cbor_read(&r, &it) == 0);
+			if (smpdfu_cbor_view_eq(key, "slot")) {
 				slot = it.u;
-			} else if (cbor_view_eq(key, "hash")) {
+			} else if (smpdfu_cbor_view_eq(key, "hash")) {
 				hash = it.v;
-			} else if (cbor_view_eq(key, "active")) {
+			} else if (smpdfu_cbor_view_eq(key, "active")) {
 				active = it.b;
 			}
 		}
 		CHECK(it.type == CBOR_TYPE_BREAK);
 		if (slot == 0) {
-			CHECK(hash.len == SHA256_DIGEST_SIZE);
+			CHECK(hash.len == SMPDFU_SHA256_DIGEST_SIZE);
 			CHECK(memcmp(hash.ptr, imgs[dev.running].tlv_hash, hash.len) == 0);
 			CHECK(active);
 			slot0_seen = true;
@@ -483,11 +491,11 @@ static void erase(int c, uint8_t sel)
 	struct cbor_writer w;
 	size_t len;
 
-	cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
-	cbor_put_map(&w, sel % 4 == 3 ? 0 : 1);
+	smpdfu_cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, sel % 4 == 3 ? 0 : 1);
 	if (sel % 4 != 3) {
-		cbor_put_cstr(&w, "slot");
-		cbor_put_uint(&w, sel % 4 == 2 ? sel : sel % 4);
+		smpdfu_cbor_put_cstr(&w, "slot");
+		smpdfu_cbor_put_uint(&w, sel % 4 == 2 ? sel : sel % 4);
 	}
 	(void)request(c, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE, pkt, w.len, &len);
 }
@@ -498,11 +506,11 @@ static void reset(int c, bool force)
 	struct cbor_writer w;
 	size_t len;
 
-	cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
-	cbor_put_map(&w, force ? 1 : 0);
+	smpdfu_cbor_writer_init(&w, pkt + SMP_HDR_SIZE, sizeof(pkt) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, force ? 1 : 0);
 	if (force) {
-		cbor_put_cstr(&w, "force");
-		cbor_put_bool(&w, true);
+		smpdfu_cbor_put_cstr(&w, "force");
+		smpdfu_cbor_put_bool(&w, true);
 	}
 	(void)request(c, SMP_OP_WRITE, MGMT_GROUP_ID_OS, OS_MGMT_ID_RESET, pkt, w.len, &len);
 	fake_clock_advance(5000);
@@ -593,8 +601,9 @@ static void make_image(enum img id, const struct fuzz_image_spec *spec, bool boo
 
 	im->len = fuzz_image_make(im->data, sizeof(im->data), spec);
 	CHECK(im->len > 0);
-	CHECK(crypto_sha256_init(&ctx) == 0 && crypto_sha256_update(&ctx, im->data, im->len) == 0 &&
-	      crypto_sha256_final(&ctx, im->hash) == 0);
+	CHECK(smpdfu_crypto_sha256_init(&ctx) == 0 &&
+	      smpdfu_crypto_sha256_update(&ctx, im->data, im->len) == 0 &&
+	      smpdfu_crypto_sha256_final(&ctx, im->hash) == 0);
 	CHECK(fuzz_image_hash(im->data, im->len, im->tlv_hash));
 	im->bootable = bootable;
 }
@@ -619,7 +628,7 @@ static void load_start(enum start s)
  * The flash as it is, with a known image (or nothing: IMG_COUNT) in a slot, as a factory
  * programmer would put it there.
  */
-static void program_slot(const struct flash_area *fa, enum img id)
+static void program_slot(const struct smpdfu_flash_area *fa, enum img id)
 {
 	static uint8_t stage[PAGE * (1 + PRI_PAGES + SEC_PAGES)];
 
@@ -642,13 +651,16 @@ static void init_once(void)
 	CHECK(flash_sim_open(&flash, NULL, PAGE * (1 + PRI_PAGES + SEC_PAGES), PAGE,
 			     WRITE_BLOCK) == 0);
 	for (int i = 0; i < 3; i++) {
-		areas[i] = (struct flash_area){ .id = (enum flash_area_id)i, .label = "area",
-						.dev = &flash.dev, .off = off, .size = sizes[i] };
+		areas[i] = (struct smpdfu_flash_area){ .id = (enum smpdfu_flash_area_id)i,
+						       .label = "area",
+						       .dev = &flash.dev,
+						       .off = off,
+						       .size = sizes[i] };
 		off += sizes[i];
 	}
-	CHECK(flash_map_init(areas, 3) == 0);
-	pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
-	sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	CHECK(smpdfu_flash_map_init(areas, 3) == 0);
+	pri = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+	sec = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	make_image(IMG_P, &(struct fuzz_image_spec){ .ver = { 1, 0, 0, 0 }, .hdr_size = 0x200,
 						     .payload_len = 2000, .seed = 1, .sign = ed },
@@ -680,18 +692,18 @@ static void init_once(void)
 	save_start(S_FACTORY);
 	program_slot(sec, IMG_A);
 	save_start(S_UPLOADED);
-	CHECK(boot_request_upgrade(false) == 0);
+	CHECK(smpdfu_boot_request_upgrade(false) == 0);
 	save_start(S_TEST);
 	reboot();
 	CHECK(dev.running == IMG_A && !dev.running_confirmed);
 	save_start(S_TRIAL);
-	CHECK(boot_write_img_confirmed() == 0);
+	CHECK(smpdfu_boot_write_img_confirmed() == 0);
 	reboot();
 	CHECK(dev.running == IMG_A && dev.running_confirmed);
 	save_start(S_CONFIRMED);
 	load_start(S_FACTORY);
 	program_slot(sec, IMG_B);
-	CHECK(boot_request_upgrade(true) == 0);
+	CHECK(smpdfu_boot_request_upgrade(true) == 0);
 	save_start(S_PERM);
 }
 

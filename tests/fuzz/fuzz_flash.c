@@ -18,7 +18,7 @@ static bool block_is_erased(const uint8_t *p, uint32_t len, uint8_t erased)
 
 void fuzz_flash_load(struct flash_sim *sim, const uint8_t *image)
 {
-	const struct flash_device *dev = &sim->dev;
+	const struct smpdfu_flash_device *dev = &sim->dev;
 	const uint32_t wb = dev->write_block;
 	uint32_t off = 0;
 

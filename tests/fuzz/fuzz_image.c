@@ -38,7 +38,7 @@ static struct {
 	WC_RNG rng;
 	uint8_t ed_pub[32];
 	uint8_t ec_pub[65];
-	struct image_key keys[FUZZ_KEY_COUNT];
+	struct smpdfu_image_key keys[FUZZ_KEY_COUNT];
 } k;
 
 /*
@@ -81,10 +81,10 @@ void fuzz_keys_init(void)
 	need(wc_ecc_export_x963(&k.ec, k.ec_pub, &len) == 0 && len == sizeof(k.ec_pub));
 	need(wc_ecc_set_deterministic(&k.ec, 1) == 0);
 
-	k.keys[FUZZ_KEY_ED25519] = (struct image_key){
+	k.keys[FUZZ_KEY_ED25519] = (struct smpdfu_image_key){
 		.type = IMAGE_KEY_ED25519, .pub = k.ed_pub, .pub_len = sizeof(k.ed_pub),
 	};
-	k.keys[FUZZ_KEY_ECDSA] = (struct image_key){
+	k.keys[FUZZ_KEY_ECDSA] = (struct smpdfu_image_key){
 		.type = IMAGE_KEY_ECDSA_P256, .pub = k.ec_pub, .pub_len = sizeof(k.ec_pub),
 	};
 	for (int i = 0; i < FUZZ_KEY_COUNT; i++) {
@@ -94,13 +94,13 @@ void fuzz_keys_init(void)
 	k.ready = true;
 }
 
-const struct image_key *fuzz_keys(void)
+const struct smpdfu_image_key *fuzz_keys(void)
 {
 	fuzz_keys_init();
 	return k.keys;
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE]);
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE]);
 
 size_t fuzz_sign(enum fuzz_key key, const uint8_t *msg, size_t msg_len, uint8_t sig[72])
 {
@@ -150,23 +150,25 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v >> 16);
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
 
-	need(crypto_sha256_init(&ctx) == 0 && crypto_sha256_update(&ctx, p, len) == 0 &&
-	     crypto_sha256_final(&ctx, digest) == 0);
+	need(smpdfu_crypto_sha256_init(&ctx) == 0 &&
+	     smpdfu_crypto_sha256_update(&ctx, p, len) == 0 &&
+	     smpdfu_crypto_sha256_final(&ctx, digest) == 0);
 }
 
 /* Header + payload + protected TLVs: what the image hash covers; 0 when not an image. */
 static uint64_t hashed_len(const uint8_t *img, size_t len)
 {
-	if (len < IMAGE_HEADER_SIZE || get32(img + IMAGE_HDR_OFF_MAGIC) != IMAGE_MAGIC) {
+	if (len < SMPDFU_IMAGE_HEADER_SIZE ||
+	    get32(img + SMPDFU_IMAGE_HDR_OFF_MAGIC) != SMPDFU_IMAGE_MAGIC) {
 		return 0;
 	}
-	return (uint64_t)get16(img + IMAGE_HDR_OFF_HDR_SIZE) +
-	       get32(img + IMAGE_HDR_OFF_IMG_SIZE) +
-	       get16(img + IMAGE_HDR_OFF_PROTECT_TLV_SIZE);
+	return (uint64_t)get16(img + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE) +
+	       get32(img + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE) +
+	       get16(img + SMPDFU_IMAGE_HDR_OFF_PROTECT_TLV_SIZE);
 }
 
 size_t fuzz_image_size(const uint8_t *img, size_t len)
@@ -174,15 +176,15 @@ size_t fuzz_image_size(const uint8_t *img, size_t len)
 	uint64_t at = hashed_len(img, len);
 	uint64_t end;
 
-	if (at == 0 || at + IMAGE_TLV_INFO_SIZE > len ||
-	    get16(img + at) != IMAGE_TLV_INFO_MAGIC) {
+	if (at == 0 || at + SMPDFU_IMAGE_TLV_INFO_SIZE > len ||
+	    get16(img + at) != SMPDFU_IMAGE_TLV_INFO_MAGIC) {
 		return 0;
 	}
 	end = at + get16(img + at + 2);
 	return end <= len ? (size_t)end : 0;
 }
 
-bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SHA256_DIGEST_SIZE])
+bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	uint64_t at = hashed_len(img, len);
 
@@ -207,25 +209,25 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 	const size_t tail = 12 + 36 + 2 * (36 + 76) + 4;
 	size_t body = (size_t)s->hdr_size + s->payload_len;
 	uint32_t x = s->seed * 2654435761u + 1;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 	size_t pos;
 	size_t info;
 
-	if (s->hdr_size < IMAGE_HEADER_SIZE || body + tail > cap) {
+	if (s->hdr_size < SMPDFU_IMAGE_HEADER_SIZE || body + tail > cap) {
 		return 0;
 	}
 	memset(out, 0xff, s->hdr_size);
-	memset(out, 0, IMAGE_HEADER_SIZE);
-	put32(out + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
-	put32(out + IMAGE_HDR_OFF_LOAD_ADDR, s->load_addr);
-	put16(out + IMAGE_HDR_OFF_HDR_SIZE, s->hdr_size);
-	put16(out + IMAGE_HDR_OFF_PROTECT_TLV_SIZE, s->sec_cnt ? 12 : 0);
-	put32(out + IMAGE_HDR_OFF_IMG_SIZE, s->payload_len);
-	put32(out + IMAGE_HDR_OFF_FLAGS, s->flags);
-	out[IMAGE_HDR_OFF_VER_MAJOR] = s->ver.major;
-	out[IMAGE_HDR_OFF_VER_MINOR] = s->ver.minor;
-	put16(out + IMAGE_HDR_OFF_VER_REVISION, s->ver.revision);
-	put32(out + IMAGE_HDR_OFF_VER_BUILD, s->ver.build_num);
+	memset(out, 0, SMPDFU_IMAGE_HEADER_SIZE);
+	put32(out + SMPDFU_IMAGE_HDR_OFF_MAGIC, SMPDFU_IMAGE_MAGIC);
+	put32(out + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR, s->load_addr);
+	put16(out + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE, s->hdr_size);
+	put16(out + SMPDFU_IMAGE_HDR_OFF_PROTECT_TLV_SIZE, s->sec_cnt ? 12 : 0);
+	put32(out + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE, s->payload_len);
+	put32(out + SMPDFU_IMAGE_HDR_OFF_FLAGS, s->flags);
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR] = s->ver.major;
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MINOR] = s->ver.minor;
+	put16(out + SMPDFU_IMAGE_HDR_OFF_VER_REVISION, s->ver.revision);
+	put32(out + SMPDFU_IMAGE_HDR_OFF_VER_BUILD, s->ver.build_num);
 	for (size_t i = 0; i < s->payload_len; i++) {
 		/* xorshift: images differ everywhere, and runs of 0xFF are rare. */
 		x ^= x << 13;
@@ -238,17 +240,18 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 		uint8_t v[4];
 
 		put32(v, s->ver.major);
-		put16(out + pos, IMAGE_TLV_PROT_INFO_MAGIC);
+		put16(out + pos, SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC);
 		put16(out + pos + 2, 12);
 		pos += 4;
-		put_tlv(out, &pos, IMAGE_TLV_SEC_CNT, v, sizeof(v));
+		put_tlv(out, &pos, SMPDFU_IMAGE_TLV_SEC_CNT, v, sizeof(v));
 	}
 	sha256(out, pos, digest);
 	info = pos;
 	pos += 4;
-	put_tlv(out, &pos, IMAGE_TLV_SHA256, digest, sizeof(digest));
+	put_tlv(out, &pos, SMPDFU_IMAGE_TLV_SHA256, digest, sizeof(digest));
 	for (int key = 0; key < FUZZ_KEY_COUNT; key++) {
-		uint16_t type = key == FUZZ_KEY_ED25519 ? IMAGE_TLV_ED25519 : IMAGE_TLV_ECDSA_SIG;
+		uint16_t type = key == FUZZ_KEY_ED25519 ? SMPDFU_IMAGE_TLV_ED25519
+							: SMPDFU_IMAGE_TLV_ECDSA_SIG;
 		uint8_t sig[72];
 		size_t len;
 
@@ -256,10 +259,11 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 			continue;
 		}
 		len = fuzz_sign((enum fuzz_key)key, digest, sizeof(digest), sig);
-		put_tlv(out, &pos, IMAGE_TLV_KEYHASH, fuzz_keys()[key].keyhash, SHA256_DIGEST_SIZE);
+		put_tlv(out, &pos, SMPDFU_IMAGE_TLV_KEYHASH, fuzz_keys()[key].keyhash,
+			SMPDFU_SHA256_DIGEST_SIZE);
 		put_tlv(out, &pos, type, sig, len);
 	}
-	put16(out + info, IMAGE_TLV_INFO_MAGIC);
+	put16(out + info, SMPDFU_IMAGE_TLV_INFO_MAGIC);
 	put16(out + info + 2, (uint32_t)(pos - info));
 	return pos;
 }
@@ -267,10 +271,10 @@ size_t fuzz_image_make(uint8_t *out, size_t cap, const struct fuzz_image_spec *s
 /* The key whose signature entry type is `type`, or -1. */
 static int key_of_sig_type(uint16_t type)
 {
-	if (type == IMAGE_TLV_ED25519) {
+	if (type == SMPDFU_IMAGE_TLV_ED25519) {
 		return FUZZ_KEY_ED25519;
 	}
-	return type == IMAGE_TLV_ECDSA_SIG ? FUZZ_KEY_ECDSA : -1;
+	return type == SMPDFU_IMAGE_TLV_ECDSA_SIG ? FUZZ_KEY_ECDSA : -1;
 }
 
 /* What the unprotected area says about how the image is signed: its hash TLV, pure or not. */
@@ -291,10 +295,11 @@ static void scan(struct tlv_walk *w)
 		if (next > w->end) {
 			break;
 		}
-		if (w->hash_type == 0 && (type == IMAGE_TLV_SHA256 || type == IMAGE_TLV_SHA512)) {
+		if (w->hash_type == 0 &&
+		    (type == SMPDFU_IMAGE_TLV_SHA256 || type == SMPDFU_IMAGE_TLV_SHA512)) {
 			w->hash_type = type;
 		}
-		w->pure = w->pure || (type == IMAGE_TLV_SIG_PURE && next - pos == 5);
+		w->pure = w->pure || (type == SMPDFU_IMAGE_TLV_SIG_PURE && next - pos == 5);
 		pos = next;
 	}
 }
@@ -302,7 +307,7 @@ static void scan(struct tlv_walk *w)
 /* The SubjectPublicKeyInfo of a key, as a PUBKEY TLV and the 64-byte KEYHASH take it. */
 static size_t spki(enum fuzz_key key, uint8_t out[128])
 {
-	const struct image_key *ik = &fuzz_keys()[key];
+	const struct smpdfu_image_key *ik = &fuzz_keys()[key];
 	int n = key_pem_spki(ik->type, ik->pub, ik->pub_len, out, 128);
 
 	need(n > 0);
@@ -318,19 +323,19 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
 	const uint8_t *digest;
 	size_t digest_len;
 
-	if (what == 0 || at == 0 || at + IMAGE_TLV_INFO_SIZE > len ||
-	    get16(img + at) != IMAGE_TLV_INFO_MAGIC) {
+	if (what == 0 || at == 0 || at + SMPDFU_IMAGE_TLV_INFO_SIZE > len ||
+	    get16(img + at) != SMPDFU_IMAGE_TLV_INFO_MAGIC) {
 		return;
 	}
-	w.at = (size_t)at + IMAGE_TLV_INFO_SIZE;
+	w.at = (size_t)at + SMPDFU_IMAGE_TLV_INFO_SIZE;
 	w.end = (size_t)at + get16(img + at + 2);
 	w.end = w.end < len ? w.end : len;
 	scan(&w);
 	sha256(img, (size_t)at, d256);
 	need(wc_Sha512Hash(img, (word32)at, d512) == 0);
 	/* Signatures are over the image's own hash (the first hash TLV), or over the image. */
-	digest = w.hash_type == IMAGE_TLV_SHA512 ? d512 : d256;
-	digest_len = w.hash_type == IMAGE_TLV_SHA512 ? sizeof(d512) : sizeof(d256);
+	digest = w.hash_type == SMPDFU_IMAGE_TLV_SHA512 ? d512 : d256;
+	digest_len = w.hash_type == SMPDFU_IMAGE_TLV_SHA512 ? sizeof(d512) : sizeof(d256);
 	for (size_t pos = w.at; pos + 4 <= w.end;) {
 		uint16_t type = get16(img + pos);
 		size_t elen = get16(img + pos + 2);
@@ -343,9 +348,9 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
 			break;
 		}
 		if (what & FUZZ_FIX_HASH) {
-			if (type == IMAGE_TLV_SHA256 && elen == sizeof(d256)) {
+			if (type == SMPDFU_IMAGE_TLV_SHA256 && elen == sizeof(d256)) {
 				memcpy(body, d256, elen);
-			} else if (type == IMAGE_TLV_SHA512 && elen == sizeof(d512)) {
+			} else if (type == SMPDFU_IMAGE_TLV_SHA512 && elen == sizeof(d512)) {
 				memcpy(body, d512, elen);
 			}
 		}
@@ -354,14 +359,14 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
 			continue;
 		}
 		/* A key named just before the signature of its kind: by hash or in full. */
-		if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 32) {
-			memcpy(body, fuzz_keys()[key].keyhash, SHA256_DIGEST_SIZE);
-		} else if (type == IMAGE_TLV_KEYHASH && key >= 0 && elen == 64) {
+		if (type == SMPDFU_IMAGE_TLV_KEYHASH && key >= 0 && elen == 32) {
+			memcpy(body, fuzz_keys()[key].keyhash, SMPDFU_SHA256_DIGEST_SIZE);
+		} else if (type == SMPDFU_IMAGE_TLV_KEYHASH && key >= 0 && elen == 64) {
 			need(wc_Sha512Hash(buf, (word32)spki((enum fuzz_key)key, buf), body) == 0);
-		} else if (type == IMAGE_TLV_PUBKEY && key >= 0 &&
+		} else if (type == SMPDFU_IMAGE_TLV_PUBKEY && key >= 0 &&
 			   elen == spki((enum fuzz_key)key, buf)) {
 			memcpy(body, buf, elen);
-		} else if (type == IMAGE_TLV_SIG_PURE && elen == 1) {
+		} else if (type == SMPDFU_IMAGE_TLV_SIG_PURE && elen == 1) {
 			body[0] = 1;
 		} else if ((key = key_of_sig_type(type)) >= 0) {
 			bool ed = key == FUZZ_KEY_ED25519;
@@ -387,14 +392,16 @@ void fuzz_image_fixup(uint8_t *img, size_t len, unsigned int what)
  * the same primary image at every boot, and a check is a pure function of its inputs, so a
  * repeated one is answered from the table. New signatures still go to the real code.
  */
-int __real_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-				 const uint8_t sig[64]);
-int __real_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-				    const uint8_t *sig_der, size_t sig_len);
-int __wrap_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-				 const uint8_t sig[64]);
-int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-				    const uint8_t *sig_der, size_t sig_len);
+int __real_smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+					const uint8_t sig[64]);
+int __real_smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+					   const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+					   const uint8_t *sig_der, size_t sig_len);
+int __wrap_smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+					const uint8_t sig[64]);
+int __wrap_smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+					   const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+					   const uint8_t *sig_der, size_t sig_len);
 
 #define VERIFY_INPUT_MAX (65 + 64 + 128)
 
@@ -438,8 +445,8 @@ static void verify_store(struct verify_entry *e, const uint8_t *key, size_t len,
 	}
 }
 
-int __wrap_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
-				 const uint8_t sig[64])
+int __wrap_smpdfu_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t msg_len,
+					const uint8_t sig[64])
 {
 	uint8_t key[VERIFY_INPUT_MAX];
 	struct verify_entry *e = NULL;
@@ -456,13 +463,14 @@ int __wrap_crypto_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size
 			return rc;
 		}
 	}
-	rc = __real_crypto_ed25519_verify(pub, msg, msg_len, sig);
+	rc = __real_smpdfu_crypto_ed25519_verify(pub, msg, msg_len, sig);
 	verify_store(e, key, len, rc);
 	return rc;
 }
 
-int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[SHA256_DIGEST_SIZE],
-				    const uint8_t *sig_der, size_t sig_len)
+int __wrap_smpdfu_crypto_ecdsa_p256_verify(const uint8_t pub[65],
+					   const uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE],
+					   const uint8_t *sig_der, size_t sig_len)
 {
 	uint8_t key[VERIFY_INPUT_MAX];
 	struct verify_entry *e = NULL;
@@ -472,14 +480,14 @@ int __wrap_crypto_ecdsa_p256_verify(const uint8_t pub[65], const uint8_t digest[
 	if (len <= sizeof(key)) {
 		key[0] = 2;
 		memcpy(key + 1, pub, 65);
-		memcpy(key + 66, digest, SHA256_DIGEST_SIZE);
+		memcpy(key + 66, digest, SMPDFU_SHA256_DIGEST_SIZE);
 		memcpy(key + 98, sig_der, sig_len);
 		e = verify_slot(key, len);
 		if (verify_lookup(e, key, len, &rc)) {
 			return rc;
 		}
 	}
-	rc = __real_crypto_ecdsa_p256_verify(pub, digest, sig_der, sig_len);
+	rc = __real_smpdfu_crypto_ecdsa_p256_verify(pub, digest, sig_der, sig_len);
 	verify_store(e, key, len, rc);
 	return rc;
 }

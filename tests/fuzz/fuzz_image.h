@@ -20,7 +20,7 @@ enum fuzz_key { FUZZ_KEY_ED25519, FUZZ_KEY_ECDSA, FUZZ_KEY_COUNT };
 /* Creates the keys (once; later calls do nothing). Aborts when the crypto library fails. */
 void fuzz_keys_init(void);
 /* The public half of each key, as the bootloader trusts it: fuzz_keys()[FUZZ_KEY_...]. */
-const struct image_key *fuzz_keys(void);
+const struct smpdfu_image_key *fuzz_keys(void);
 
 /*
  * Signs: Ed25519 over msg (64 bytes; msg is the image hash, or the image itself when it is signed
@@ -32,7 +32,7 @@ size_t fuzz_sign(enum fuzz_key key, const uint8_t *msg, size_t msg_len, uint8_t 
 
 /* What fuzz_image_make() puts into an image. */
 struct fuzz_image_spec {
-	struct image_version ver;
+	struct smpdfu_image_version ver;
 	uint16_t hdr_size;     /* >= 32; the header padding is 0xFF as imgtool's --pad-header */
 	uint32_t payload_len;
 	uint32_t seed;         /* payload contents */
@@ -70,6 +70,6 @@ size_t fuzz_image_size(const uint8_t *img, size_t len);
  * The image hash (what its SHA256 TLV holds when it is right, and what MCUmgr reports): SHA-256
  * over header, payload and protected TLVs. False when img holds no image header.
  */
-bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SHA256_DIGEST_SIZE]);
+bool fuzz_image_hash(const uint8_t *img, size_t len, uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE]);
 
 #endif

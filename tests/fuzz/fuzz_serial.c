@@ -69,7 +69,7 @@ static int device_write(void *ctx, const uint8_t *line, size_t len)
 	if (!(line[0] == 0x06 && line[1] == 0x09) && !(line[0] == 0x04 && line[1] == 0x14)) {
 		abort();
 	}
-	if (smp_serial_rx_feed(&host, line, len) != len) {
+	if (smpdfu_smp_serial_rx_feed(&host, line, len) != len) {
 		abort();
 	}
 	return 0;
@@ -132,13 +132,13 @@ static void round_trip(const uint8_t *p, size_t len, size_t line_max)
 
 	rt_wire_len = 0;
 	rt_count = 0;
-	smp_serial_rx_init(&rt_rx, rt_line, sizeof(rt_line), sizeof(rt_pkt), &rt_ops, NULL);
-	if (smp_serial_encode(p, len, line, line_max, rt_write, &line_max) != 0 ||
-	    rt_wire_len != smp_serial_encoded_size(len, line_max)) {
+	smpdfu_smp_serial_rx_init(&rt_rx, rt_line, sizeof(rt_line), sizeof(rt_pkt), &rt_ops, NULL);
+	if (smpdfu_smp_serial_encode(p, len, line, line_max, rt_write, &line_max) != 0 ||
+	    rt_wire_len != smpdfu_smp_serial_encoded_size(len, line_max)) {
 		abort();
 	}
 	for (size_t off = 0; off < rt_wire_len;) {
-		off += smp_serial_rx_feed(&rt_rx, rt_wire + off, rt_wire_len - off);
+		off += smpdfu_smp_serial_rx_feed(&rt_rx, rt_wire + off, rt_wire_len - off);
 	}
 	if (rt_count != 1 || rt_len != len || memcmp(rt_pkt, p, len) != 0) {
 		abort();
@@ -161,20 +161,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A fresh device each time: pool, queue, group registry, timers. */
 	fake_port_reset();
-	smp_server_init();
-	os_mgmt_register(&id);
-	smp_serial_transport_init(&device, device_write, NULL);
-	smp_serial_rx_init(&host, host_line, sizeof(host_line), sizeof(host_pkt), &host_ops, NULL);
+	smpdfu_smp_server_init();
+	smpdfu_os_mgmt_register(&id);
+	smpdfu_smp_serial_transport_init(&device, device_write, NULL);
+	smpdfu_smp_serial_rx_init(&host, host_line, sizeof(host_line), sizeof(host_pkt), &host_ops,
+				  NULL);
 	host_busy = false;
 	host_packets = 0;
 
 	for (size_t off = 1; off < size; off += piece) {
 		size_t n = size - off < piece ? size - off : piece;
 
-		smp_serial_transport_rx(&device, data + off, n);
+		smpdfu_smp_serial_transport_rx(&device, data + off, n);
 		/* Process between pieces, like the event loop: sometimes all buffers are busy. */
 		if (data[0] & 0x80) {
-			while (smp_rx_process_one()) {
+			while (smpdfu_smp_rx_process_one()) {
 				if (host_packets != 1 || host_last_len < SMP_HDR_SIZE) {
 					abort();
 				}
@@ -182,14 +183,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
-	while (smp_rx_process_one()) {
+	while (smpdfu_smp_rx_process_one()) {
 		if (host_packets != 1 || host_last_len < SMP_HDR_SIZE) {
 			abort();
 		}
 		host_packets = 0;
 	}
-	smp_serial_rx_reset(&device.rx);
-	if (smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
+	smpdfu_smp_serial_rx_reset(&device.rx);
+	if (smpdfu_smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
 		abort();
 	}
 

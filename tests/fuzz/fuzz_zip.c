@@ -140,8 +140,8 @@ static void round_trip(const struct image_file *img)
 	}
 	rc = dfu_zip_write(repack_path, &opts, parts, count);
 	/* The writer needs a whole header for the manifest's version; the reader only the magic. */
-	if (rc == -EINVAL && (parts[0].len < IMAGE_HEADER_SIZE ||
-			      parts[count - 1].len < IMAGE_HEADER_SIZE)) {
+	if (rc == -EINVAL && (parts[0].len < SMPDFU_IMAGE_HEADER_SIZE ||
+			      parts[count - 1].len < SMPDFU_IMAGE_HEADER_SIZE)) {
 		return;
 	}
 	CHECK(rc == 0);

@@ -45,12 +45,12 @@ static uint64_t line_us(uint64_t n)
 static size_t make_request(uint8_t *pkt, uint8_t op, uint8_t id, uint8_t seq,
 			   const uint8_t *body, size_t body_len)
 {
-	struct smp_hdr h = {
+	struct smpdfu_smp_hdr h = {
 		.op = op, .version = 1, .len = (uint16_t)body_len,
 		.group = MGMT_GROUP_ID_OS, .seq = seq, .id = id,
 	};
 
-	smp_hdr_encode(&h, pkt);
+	smpdfu_smp_hdr_encode(&h, pkt);
 	memcpy(pkt + SMP_HDR_SIZE, body, body_len);
 	return SMP_HDR_SIZE + body_len;
 }
@@ -93,7 +93,7 @@ static void an_echo_takes_exactly_its_line_time(void **state)
 				  sizeof(echo_body));
 	uint64_t t0;
 	uint64_t rx0;
-	struct smp_hdr h;
+	struct smpdfu_smp_hdr h;
 	int n;
 
 	(void)state;
@@ -101,10 +101,10 @@ static void an_echo_takes_exactly_its_line_time(void **state)
 	t0 = serial_sim_now(&sim);
 	rx0 = sim.host.traffic.rx_wire_bytes;
 	assert_int_equal(serial_sim_host_send(&sim, pkt, len), 0);
-	assert_int_equal(sim.host.traffic.tx_wire_bytes, smp_serial_encoded_size(len, 127));
+	assert_int_equal(sim.host.traffic.tx_wire_bytes, smpdfu_smp_serial_encoded_size(len, 127));
 	n = serial_sim_host_recv(&sim, rsp, sizeof(rsp), 1000000);
 	assert_true(n > SMP_HDR_SIZE);
-	smp_hdr_decode(rsp, &h);
+	smpdfu_smp_hdr_decode(rsp, &h);
 	assert_int_equal(h.op, SMP_OP_WRITE_RSP);
 	assert_int_equal(h.seq, 7);
 	/* The request on one wire, then the answer on the other, with no time in between. */
@@ -120,9 +120,9 @@ static size_t collect_answers(bool *answered)
 	size_t count = 0;
 
 	while (packet_queue_pop(&sim.host.rsp, rsp, sizeof(rsp)) >= SMP_HDR_SIZE) {
-		struct smp_hdr h;
+		struct smpdfu_smp_hdr h;
 
-		smp_hdr_decode(rsp, &h);
+		smpdfu_smp_hdr_decode(rsp, &h);
 		assert_true(h.seq >= 1 && h.seq <= ECHOES);
 		answered[h.seq - 1] = true;
 		count++;
@@ -137,7 +137,8 @@ static size_t collect_answers(bool *answered)
  */
 static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 {
-	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *sec =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	uint8_t *img;
 	uint8_t pkt[64];
 	uint8_t rsp[64];
@@ -161,7 +162,7 @@ static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 	memcpy(&sim.dev.flash.mem[sec->off], img, 64 * 1024);
 	free(img);
 	vport_set_now_us(serial_sim_now(&sim));
-	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
 
 	len = make_request(pkt, SMP_OP_WRITE, OS_MGMT_ID_RESET, 0, (const uint8_t *)"\xa0", 1);
 	assert_int_equal(serial_sim_host_send(&sim, pkt, len), 0);
@@ -173,7 +174,8 @@ static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 	while (sent < ECHOES && after < ECHOES_AFTER) {
 		len = make_request(pkt, SMP_OP_WRITE, OS_MGMT_ID_ECHO, (uint8_t)(sent + 1),
 				   echo_body, sizeof(echo_body));
-		arrival[sent] = serial_sim_now(&sim) + line_us(smp_serial_encoded_size(len, 127));
+		arrival[sent] =
+			serial_sim_now(&sim) + line_us(smpdfu_smp_serial_encoded_size(len, 127));
 		assert_int_equal(serial_sim_host_send(&sim, pkt, len), 0);
 		sent++;
 		serial_sim_run_until(&sim, serial_sim_now(&sim) + ECHO_EVERY_US, NULL);
@@ -193,7 +195,9 @@ static void the_bootloader_does_not_listen_while_it_swaps(void **state)
 		assert_int_equal(answered[i], arrival[i] >= sim.rx_on_at);
 	}
 	/* The swap did happen: the primary slot holds version 2 (ih_ver.major at offset 20). */
-	assert_int_equal(sim.dev.flash.mem[flash_area_get(FLASH_AREA_IMAGE_PRIMARY)->off + 20], 2);
+	assert_int_equal(
+		sim.dev.flash.mem[smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY)->off + 20],
+		2);
 }
 
 int main(void)

@@ -514,7 +514,7 @@ def test_getpub_writes_the_public_half_and_its_keyhash(tmp_path):
         run("getpub", "--type", key_type, "--output", out, key)
         text = out.read_text()
         assert keyhash_bytes_in_c(text) == keyhash
-        assert "PRIVATE" not in text and "boot_builtin_keys" in text
+        assert "PRIVATE" not in text and "smpdfu_boot_builtin_keys" in text
         r = run("getpub", "--type", "ed25519" if key_type != "ed25519" else "ecdsa-p256",
                 "--output", out, key, check=False)
         assert r.returncode == 1 and "but the build requires" in r.stderr
@@ -541,4 +541,4 @@ def test_getpub_for_production_refuses_mcuboots_sample_keys(tmp_path):
         own = tmp_path / f"own-{key_type}.pem"
         run("keygen", "--type", key_type, own)
         run("getpub", "--production", "--type", key_type, "--output", tmp_path / "own.c", own)
-        assert "boot_builtin_keys" in (tmp_path / "own.c").read_text()
+        assert "smpdfu_boot_builtin_keys" in (tmp_path / "own.c").read_text()

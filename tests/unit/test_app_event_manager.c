@@ -26,7 +26,7 @@
 #include "util.h"
 
 MODULE_ID_DEFINE(MODULE);
-/* app.c's: the fake port reboots through app_state_reset(), which links it. */
+/* app.c's: the fake port reboots through smpdfu_app_state_reset(), which links it. */
 MODULE_ID_DECLARE(main);
 
 /* --- The test's event types ------------------------------------------------------------------- */
@@ -67,7 +67,7 @@ static unsigned int a_log_calls;
 static void log_test_a_event(const struct app_event_header *aeh, char *buf, size_t size)
 {
 	a_log_calls++;
-	snprintf(buf, size, "id %d", cast_test_a_event(aeh)->id);
+	snprintf(buf, size, "id %d", smpdfu_cast_test_a_event(aeh)->id);
 }
 
 APP_EVENT_TYPE_DEFINE(test_a_event, log_test_a_event, 1);
@@ -121,33 +121,33 @@ static void record(const char *who, int id)
 
 static bool on_a(const char *who, unsigned int me, const struct app_event_header *aeh)
 {
-	const struct test_a_event *ev = cast_test_a_event(aeh);
+	const struct test_a_event *ev = smpdfu_cast_test_a_event(aeh);
 
 	record(who, ev->id);
 	return (ev->consumed_by & me) != 0;
 }
 
-bool first_a_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_first_a_app_event_handler(const struct app_event_header *aeh)
 {
 	return on_a("first", BY_FIRST, aeh);
 }
 
-bool early_a_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_early_a_app_event_handler(const struct app_event_header *aeh)
 {
 	return on_a("early", BY_EARLY, aeh);
 }
 
-bool normal_a_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_normal_a_app_event_handler(const struct app_event_header *aeh)
 {
 	return on_a("normal", BY_NORMAL, aeh);
 }
 
-bool normal2_a_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_normal2_a_app_event_handler(const struct app_event_header *aeh)
 {
 	return on_a("normal2", BY_NORMAL2, aeh);
 }
 
-bool final_a_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_final_a_app_event_handler(const struct app_event_header *aeh)
 {
 	return on_a("final", BY_FINAL, aeh);
 }
@@ -155,22 +155,22 @@ bool final_a_app_event_handler(const struct app_event_header *aeh)
 static int next_chain_id;
 static unsigned int chain_alloc_failures;
 
-bool chain_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_chain_app_event_handler(const struct app_event_header *aeh)
 {
-	const struct test_b_event *ev = cast_test_b_event(aeh);
+	const struct test_b_event *ev = smpdfu_cast_test_b_event(aeh);
 
 	record("chain", ev->id);
 	if (ev->depth > 0) {
-		struct test_b_event *more = new_test_b_event();
-		struct test_a_event *a = new_test_a_event();
+		struct test_b_event *more = smpdfu_new_test_b_event();
+		struct test_a_event *a = smpdfu_new_test_a_event();
 
 		if (more == NULL || a == NULL) {
 			chain_alloc_failures++;
 			if (more != NULL) {
-				app_event_manager_free(&more->header);
+				smpdfu_app_event_manager_free(&more->header);
 			}
 			if (a != NULL) {
-				app_event_manager_free(&a->header);
+				smpdfu_app_event_manager_free(&a->header);
 			}
 			return false;
 		}
@@ -184,9 +184,9 @@ bool chain_app_event_handler(const struct app_event_header *aeh)
 	return false;
 }
 
-bool final_b_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_final_b_app_event_handler(const struct app_event_header *aeh)
 {
-	record("final_b", cast_test_b_event(aeh)->id);
+	record("final_b", smpdfu_cast_test_b_event(aeh)->id);
 	return false;
 }
 
@@ -194,9 +194,9 @@ static const struct module_id *seen_module;
 static enum module_state seen_state;
 static unsigned int module_events;
 
-bool watcher_app_event_handler(const struct app_event_header *aeh)
+bool smpdfu_watcher_app_event_handler(const struct app_event_header *aeh)
 {
-	const struct module_state_event *ev = cast_module_state_event(aeh);
+	const struct module_state_event *ev = smpdfu_cast_module_state_event(aeh);
 
 	seen_module = ev->module_id;
 	seen_state = ev->state;
@@ -210,7 +210,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fake_port_reset();
-	assert_int_equal(app_event_manager_init(&test_table), 0);
+	assert_int_equal(smpdfu_app_event_manager_init(&test_table), 0);
 	memset(trace, 0, sizeof(trace));
 	trace_len = 0;
 	a_log_calls = 0;
@@ -226,14 +226,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	assert_false(app_event_manager_has_pending());
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
+	assert_false(smpdfu_app_event_manager_has_pending());
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
 	return 0;
 }
 
 static struct test_a_event *submit_a(int id, unsigned int consumed_by)
 {
-	struct test_a_event *ev = new_test_a_event();
+	struct test_a_event *ev = smpdfu_new_test_a_event();
 
 	assert_non_null(ev);
 	ev->id = id;
@@ -244,7 +244,7 @@ static struct test_a_event *submit_a(int id, unsigned int consumed_by)
 
 static void submit_b(int id, int depth)
 {
-	struct test_b_event *ev = new_test_b_event();
+	struct test_b_event *ev = smpdfu_new_test_b_event();
 
 	assert_non_null(ev);
 	ev->id = id;
@@ -329,7 +329,7 @@ static void test_priority_order(void **state)
 {
 	(void)state;
 	submit_a(1, 0);
-	assert_int_equal(app_event_manager_process(), 1);
+	assert_int_equal(smpdfu_app_event_manager_process(), 1);
 
 	/* The two NORMAL subscribers may come in either order. */
 	assert_int_equal(trace_len, 5);
@@ -346,7 +346,7 @@ static void test_consumed_by_first_stops_everything(void **state)
 {
 	(void)state;
 	submit_a(1, BY_FIRST);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 	assert_string_equal(trace_str(), "first:1");
 }
 
@@ -354,7 +354,7 @@ static void test_consumed_by_early_skips_normal_and_final(void **state)
 {
 	(void)state;
 	submit_a(1, BY_EARLY);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 	assert_string_equal(trace_str(), "first:1 early:1");
 }
 
@@ -363,7 +363,7 @@ static void test_consumed_by_normal_skips_final(void **state)
 	(void)state;
 	submit_a(1, BY_NORMAL);
 	submit_a(2, BY_NORMAL2);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 	/* Whether the other NORMAL subscriber ran first is unspecified; FINAL never runs. */
 	assert_int_equal(count_in_trace("final", 1), 0);
 	assert_int_equal(count_in_trace("final", 2), 0);
@@ -382,7 +382,7 @@ static void test_final_runs_once_per_unconsumed_event_and_last(void **state)
 	for (size_t i = 0; i < n; i++) {
 		submit_a((int)i, consumption[i]);
 	}
-	assert_int_equal(app_event_manager_process(), (int)n);
+	assert_int_equal(smpdfu_app_event_manager_process(), (int)n);
 
 	for (size_t i = 0; i < n; i++) {
 		const bool unconsumed = consumption[i] == 0 || consumption[i] == BY_FINAL;
@@ -415,7 +415,7 @@ static void test_fifo_order_across_types(void **state)
 	submit_a(3, BY_FIRST);
 	submit_b(4, 0);
 	submit_a(5, BY_FIRST);
-	assert_int_equal(app_event_manager_process(), 5);
+	assert_int_equal(smpdfu_app_event_manager_process(), 5);
 	assert_string_equal(trace_str(),
 			    "first:1 chain:2 final_b:2 first:3 chain:4 final_b:4 first:5");
 }
@@ -429,21 +429,21 @@ static void test_events_submitted_while_processing_come_after(void **state)
 	 * b1 queues b1001 and a1002 behind a2; b1001 queues b1003 and a1004 behind a1002; all of
 	 * them are handled in this one call, in the order they were submitted.
 	 */
-	assert_int_equal(app_event_manager_process(), 6);
+	assert_int_equal(smpdfu_app_event_manager_process(), 6);
 	assert_string_equal(trace_str(), "chain:1 final_b:1 first:2 chain:1001 final_b:1001 "
 					 "first:1002 chain:1003 final_b:1003 first:1004");
-	assert_int_equal(app_event_manager_process(), 0);
+	assert_int_equal(smpdfu_app_event_manager_process(), 0);
 }
 
 static void test_process_with_empty_queue(void **state)
 {
 	(void)state;
-	assert_false(app_event_manager_has_pending());
-	assert_int_equal(app_event_manager_process(), 0);
+	assert_false(smpdfu_app_event_manager_has_pending());
+	assert_int_equal(smpdfu_app_event_manager_process(), 0);
 	submit_a(1, BY_FIRST);
-	assert_true(app_event_manager_has_pending());
-	assert_int_equal(app_event_manager_process(), 1);
-	assert_false(app_event_manager_has_pending());
+	assert_true(smpdfu_app_event_manager_has_pending());
+	assert_int_equal(smpdfu_app_event_manager_process(), 1);
+	assert_false(smpdfu_app_event_manager_has_pending());
 }
 
 /* --- The pool --------------------------------------------------------------------------------- */
@@ -456,30 +456,32 @@ static void test_full_pool_returns_null_counts_and_corrupts_nothing(void **state
 	for (int i = 0; i < CONFIG_APP_EVENT_MANAGER_POOL_SIZE; i++) {
 		submit_a(i, BY_FINAL);
 	}
-	assert_int_equal(app_event_manager_pool_in_use(), CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(),
+			 CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
 
-	assert_null(new_test_a_event());
-	assert_null(new_test_b_event());
-	assert_int_equal(module_set_state(MODULE_STATE_READY), -ENOMEM);
-	app_event_manager_stats_get(&stats);
+	assert_null(smpdfu_new_test_a_event());
+	assert_null(smpdfu_new_test_b_event());
+	assert_int_equal(smpdfu_module_set_state(MODULE_STATE_READY), -ENOMEM);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.dropped, 3);
 	assert_int_equal(stats.submitted, CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
 	assert_int_equal(stats.peak_in_use, CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
-	assert_int_equal(app_event_manager_pool_in_use(), CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(),
+			 CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
 
 	/* Every queued event arrives intact and in order. */
-	assert_int_equal(app_event_manager_process(), CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
+	assert_int_equal(smpdfu_app_event_manager_process(), CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
 	for (int i = 0; i < CONFIG_APP_EVENT_MANAGER_POOL_SIZE; i++) {
 		assert_int_equal(count_in_trace("final", i), 1);
 	}
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
 
 	/* And the pool works again. */
 	trace_len = 0;
 	submit_a(77, 0);
-	assert_int_equal(app_event_manager_process(), 1);
+	assert_int_equal(smpdfu_app_event_manager_process(), 1);
 	assert_int_equal(count_in_trace("final", 77), 1);
-	app_event_manager_stats_get(&stats);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.dropped, 3);
 	assert_int_equal(stats.processed, CONFIG_APP_EVENT_MANAGER_POOL_SIZE + 1);
 }
@@ -493,40 +495,40 @@ static void test_full_pool_while_processing(void **state)
 	/* One block left for the event being processed: the chain handler finds no room. */
 	submit_b(1, 1);
 	for (int i = 0; i < CONFIG_APP_EVENT_MANAGER_POOL_SIZE - 1; i++) {
-		hold[i] = new_test_a_event();
+		hold[i] = smpdfu_new_test_a_event();
 		assert_non_null(hold[i]);
 	}
-	assert_int_equal(app_event_manager_process(), 1);
+	assert_int_equal(smpdfu_app_event_manager_process(), 1);
 	assert_int_equal(chain_alloc_failures, 1);
 	assert_string_equal(trace_str(), "chain:1 final_b:1");
-	app_event_manager_stats_get(&stats);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.dropped, 2);
 
 	/* Allocated but never submitted: given back by hand. */
 	for (int i = 0; i < CONFIG_APP_EVENT_MANAGER_POOL_SIZE - 1; i++) {
-		app_event_manager_free(&hold[i]->header);
+		smpdfu_app_event_manager_free(&hold[i]->header);
 	}
 }
 
 static void test_allocation_is_zeroed(void **state)
 {
-	struct test_a_event *ev = new_test_a_event();
+	struct test_a_event *ev = smpdfu_new_test_a_event();
 
 	(void)state;
 	assert_non_null(ev);
 	ev->id = 42;
 	ev->consumed_by = BY_FIRST;
 	APP_EVENT_SUBMIT(ev);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 
 	/* The same block comes back: it must not carry the old payload. */
-	ev = new_test_a_event();
+	ev = smpdfu_new_test_a_event();
 	assert_non_null(ev);
 	assert_int_equal(ev->id, 0);
 	assert_int_equal(ev->consumed_by, 0);
-	assert_true(is_test_a_event(&ev->header));
-	assert_false(is_test_b_event(&ev->header));
-	app_event_manager_free(&ev->header);
+	assert_true(smpdfu_is_test_a_event(&ev->header));
+	assert_false(smpdfu_is_test_b_event(&ev->header));
+	smpdfu_app_event_manager_free(&ev->header);
 }
 
 static void test_init_empties_queue_and_pool(void **state)
@@ -535,14 +537,14 @@ static void test_init_empties_queue_and_pool(void **state)
 
 	(void)state;
 	submit_a(1, 0);
-	(void)new_test_b_event();
-	assert_int_equal(app_event_manager_pool_in_use(), 2);
+	(void)smpdfu_new_test_b_event();
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 2);
 	/* A simulated reboot. */
-	assert_int_equal(app_event_manager_init(&test_table), 0);
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
-	assert_false(app_event_manager_has_pending());
-	assert_int_equal(app_event_manager_process(), 0);
-	app_event_manager_stats_get(&stats);
+	assert_int_equal(smpdfu_app_event_manager_init(&test_table), 0);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
+	assert_false(smpdfu_app_event_manager_has_pending());
+	assert_int_equal(smpdfu_app_event_manager_process(), 0);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.submitted, 0);
 	assert_int_equal(stats.peak_in_use, 0);
 	assert_int_equal(trace_len, 0);
@@ -558,13 +560,13 @@ static void test_counters(void **state)
 	submit_a(1, 0);
 	submit_a(2, BY_FIRST);
 	submit_b(3, 1);
-	app_event_manager_stats_get(&stats);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.submitted, 3);
 	assert_int_equal(stats.processed, 0);
 	assert_int_equal(stats.peak_in_use, 3);
 
-	assert_int_equal(app_event_manager_process(), 5);
-	app_event_manager_stats_get(&stats);
+	assert_int_equal(smpdfu_app_event_manager_process(), 5);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.submitted, 5);
 	assert_int_equal(stats.processed, 5);
 	assert_int_equal(stats.dropped, 0);
@@ -577,36 +579,36 @@ static void test_logging_switch(void **state)
 {
 	(void)state;
 	/* Defaults from the type definitions. */
-	assert_true(app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
-	assert_false(app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_quiet_event)));
+	assert_true(smpdfu_app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
+	assert_false(smpdfu_app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_quiet_event)));
 
 	submit_a(1, 0);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 	assert_int_equal(a_log_calls, CONFIG_APP_EVENT_MANAGER_SHOW_EVENTS ? 1 : 0);
 
-	app_event_manager_log_enable(APP_EVENT_TYPE(test_a_event), false);
-	assert_false(app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
+	smpdfu_app_event_manager_log_enable(APP_EVENT_TYPE(test_a_event), false);
+	assert_false(smpdfu_app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
 	submit_a(2, 0);
-	app_event_manager_process();
+	smpdfu_app_event_manager_process();
 	assert_int_equal(a_log_calls, CONFIG_APP_EVENT_MANAGER_SHOW_EVENTS ? 1 : 0);
 	/* Logging or not, the subscribers ran. */
 	assert_int_equal(count_in_trace("final", 2), 1);
 
 	/* init restores the defaults. */
-	assert_int_equal(app_event_manager_init(&test_table), 0);
-	assert_true(app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
+	assert_int_equal(smpdfu_app_event_manager_init(&test_table), 0);
+	assert_true(smpdfu_app_event_manager_log_is_enabled(APP_EVENT_TYPE(test_a_event)));
 }
 
 static void process_some_events(void)
 {
-	struct test_quiet_event *quiet = new_test_quiet_event();
+	struct test_quiet_event *quiet = smpdfu_new_test_quiet_event();
 
 	assert_non_null(quiet);
 	APP_EVENT_SUBMIT(quiet);
 	submit_a(7, BY_FIRST);
 	submit_b(8, 0);
-	module_state_submit(MODULE_ID(main), MODULE_STATE_READY);
-	app_event_manager_process();
+	smpdfu_module_state_submit(MODULE_ID(main), MODULE_STATE_READY);
+	smpdfu_app_event_manager_process();
 }
 
 static void test_log_lines(void **state)
@@ -627,7 +629,7 @@ static void test_log_lines(void **state)
 	}
 
 	/* Switched on at run time, the quiet type shows up too. */
-	app_event_manager_log_enable(APP_EVENT_TYPE(test_quiet_event), true);
+	smpdfu_app_event_manager_log_enable(APP_EVENT_TYPE(test_quiet_event), true);
 	log = capture_log(process_some_events);
 	assert_non_null(strstr(log, "app_event_manager: test_quiet_event\n"));
 }
@@ -637,16 +639,16 @@ static void test_log_lines(void **state)
 static void test_module_set_state_submits(void **state)
 {
 	(void)state;
-	assert_int_equal(module_set_state(MODULE_STATE_READY), 0);
+	assert_int_equal(smpdfu_module_set_state(MODULE_STATE_READY), 0);
 	assert_int_equal(module_events, 0);
-	assert_int_equal(app_event_manager_process(), 1);
+	assert_int_equal(smpdfu_app_event_manager_process(), 1);
 	assert_int_equal(module_events, 1);
 	assert_ptr_equal(seen_module, MODULE_ID(test_module));
 	assert_int_equal(seen_state, MODULE_STATE_READY);
 	assert_string_equal(seen_module->name, "test_module");
 
-	assert_int_equal(module_state_submit(MODULE_ID(main), MODULE_STATE_ERROR), 0);
-	app_event_manager_process();
+	assert_int_equal(smpdfu_module_state_submit(MODULE_ID(main), MODULE_STATE_ERROR), 0);
+	smpdfu_app_event_manager_process();
 	assert_ptr_equal(seen_module, MODULE_ID(main));
 	assert_int_equal(seen_state, MODULE_STATE_ERROR);
 }
@@ -659,11 +661,11 @@ static void test_check_state(void **state)
 	};
 
 	(void)state;
-	assert_true(check_state(&ev, MODULE_ID(main), MODULE_STATE_READY));
-	assert_false(check_state(&ev, MODULE_ID(main), MODULE_STATE_OFF));
-	assert_false(check_state(&ev, MODULE_ID(test_module), MODULE_STATE_READY));
+	assert_true(smpdfu_check_state(&ev, MODULE_ID(main), MODULE_STATE_READY));
+	assert_false(smpdfu_check_state(&ev, MODULE_ID(main), MODULE_STATE_OFF));
+	assert_false(smpdfu_check_state(&ev, MODULE_ID(test_module), MODULE_STATE_READY));
 	ev.state = MODULE_STATE_STANDBY;
-	assert_true(check_state(&ev, MODULE_ID(main), MODULE_STATE_STANDBY));
+	assert_true(smpdfu_check_state(&ev, MODULE_ID(main), MODULE_STATE_STANDBY));
 }
 
 static void test_module_state_values_and_names(void **state)
@@ -680,11 +682,11 @@ static void test_module_state_values_and_names(void **state)
 	assert_int_equal(MODULE_STATE_OFF, 1);
 	assert_int_equal(MODULE_STATE_STANDBY, 2);
 	assert_int_equal(MODULE_STATE_ERROR, 3);
-	assert_string_equal(module_state_name(MODULE_STATE_READY), "READY");
-	assert_string_equal(module_state_name(MODULE_STATE_OFF), "OFF");
-	assert_string_equal(module_state_name(MODULE_STATE_STANDBY), "STANDBY");
-	assert_string_equal(module_state_name(MODULE_STATE_ERROR), "ERROR");
-	assert_string_equal(module_state_name(MODULE_STATE_COUNT), "?");
+	assert_string_equal(smpdfu_module_state_name(MODULE_STATE_READY), "READY");
+	assert_string_equal(smpdfu_module_state_name(MODULE_STATE_OFF), "OFF");
+	assert_string_equal(smpdfu_module_state_name(MODULE_STATE_STANDBY), "STANDBY");
+	assert_string_equal(smpdfu_module_state_name(MODULE_STATE_ERROR), "ERROR");
+	assert_string_equal(smpdfu_module_state_name(MODULE_STATE_COUNT), "?");
 
 	APP_EVENT_TYPE(module_state_event)->log(&ev.header, buf, sizeof(buf));
 	assert_string_equal(buf, "main STANDBY");

@@ -66,8 +66,8 @@ static void boot(void)
 
 static bool producer_flag(void)
 {
-	return CONFIG_CAF_BLE_SMP ? ble_smp_transfer_event_pending() :
-				    dfu_mcumgr_transfer_event_pending();
+	return CONFIG_CAF_BLE_SMP ? smpdfu_ble_smp_transfer_event_pending() :
+				    smpdfu_dfu_mcumgr_transfer_event_pending();
 }
 
 /* One upload chunk over Bluetooth LE, and its transfer event processed. */

@@ -39,7 +39,7 @@
 		}                                                                                  \
 	} while (0)
 
-static const struct dfu_lock_owner other = { .name = "Other" };
+static const struct smpdfu_dfu_lock_owner other = { .name = "Other" };
 
 static int teardown(void **state)
 {
@@ -58,7 +58,7 @@ static uint32_t submitted(void)
 {
 	struct app_event_manager_stats st;
 
-	app_event_manager_stats_get(&st);
+	smpdfu_app_event_manager_stats_get(&st);
 	return st.submitted;
 }
 
@@ -71,7 +71,7 @@ static void ready_once_after_ble_state_with_the_version(void **state)
 	assert_int_equal(fake_log_count("INF smp: MCUboot image version: 1.0.0+0"), 1);
 
 	/* ble_state READY again (it restarted): smp stays READY and says nothing more. */
-	assert_int_equal(module_state_submit(MODULE_ID(ble_state), MODULE_STATE_READY), 0);
+	assert_int_equal(smpdfu_module_state_submit(MODULE_ID(ble_state), MODULE_STATE_READY), 0);
 	app_fixture_process();
 	assert_int_equal(fake_log_count("module_state_event: smp READY"), 1);
 	assert_int_equal(fake_log_count("INF smp: MCUboot image version"), 1);
@@ -88,7 +88,7 @@ static void not_ready_without_ble_state(void **state)
 	assert_int_equal(fake_log_count("module_state_event: smp"), 0);
 	/* The upload hook is registered on main READY all the same. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_true(ble_smp_transfer_event_pending());
+	assert_true(smpdfu_ble_smp_transfer_event_pending());
 }
 
 static void hook_registered_on_main_ready(void **state)
@@ -98,10 +98,10 @@ static void hook_registered_on_main_ready(void **state)
 	app_fixture_device(SMP_TRANSPORT_BLE);
 	/* Before main READY: uploads go through, but nobody signals them. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_false(ble_smp_transfer_event_pending());
+	assert_false(smpdfu_ble_smp_transfer_event_pending());
 	app_fixture_start();
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
-	assert_true(ble_smp_transfer_event_pending());
+	assert_true(smpdfu_ble_smp_transfer_event_pending());
 }
 
 static void one_transfer_event_outstanding_at_most(void **state)
@@ -117,7 +117,7 @@ static void one_transfer_event_outstanding_at_most(void **state)
 	assert_int_equal(submitted() - before, 1);
 	/* Processed through the FINAL subscriber: the next chunk submits the next event. */
 	app_fixture_process();
-	assert_false(ble_smp_transfer_event_pending());
+	assert_false(smpdfu_ble_smp_transfer_event_pending());
 	assert_int_equal(app_smp_upload(3 * CHUNK, CHUNK).off, 4 * CHUNK);
 	assert_int_equal(submitted() - before, 2);
 	app_fixture_process();
@@ -133,7 +133,7 @@ static void clears_its_flag_as_the_final_subscriber(void **state)
 {
 	(void)state;
 	REQUIRE(CONFIG_CAF_BLE_SMP);
-	app_fixture_assert_final_subscriber(&app_event_type_ble_smp_transfer_event, "smp");
+	app_fixture_assert_final_subscriber(&smpdfu_app_event_type_ble_smp_transfer_event, "smp");
 }
 
 static void full_event_pool_leaves_no_flag_behind(void **state)
@@ -143,16 +143,17 @@ static void full_event_pool_leaves_no_flag_behind(void **state)
 
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
-	while (n < CONFIG_APP_EVENT_MANAGER_POOL_SIZE && (hog[n] = new_module_state_event())) {
+	while (n < CONFIG_APP_EVENT_MANAGER_POOL_SIZE &&
+	       (hog[n] = smpdfu_new_module_state_event())) {
 		n++;
 	}
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_false(ble_smp_transfer_event_pending());
+	assert_false(smpdfu_ble_smp_transfer_event_pending());
 	for (size_t i = 0; i < n; i++) {
-		app_event_manager_free(&hog[i]->header);
+		smpdfu_app_event_manager_free(&hog[i]->header);
 	}
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
-	assert_true(ble_smp_transfer_event_pending());
+	assert_true(smpdfu_ble_smp_transfer_event_pending());
 }
 
 static void never_rejects_takes_no_lock_runs_no_timer(void **state)
@@ -163,16 +164,16 @@ static void never_rejects_takes_no_lock_runs_no_timer(void **state)
 	boot(SMP_TRANSPORT_BLE);
 	app_fixture_image(&len);
 	/* Even a lock held by another transport does not stop it: ble_smp does not look. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
 	app_fixture_process();
-	assert_ptr_equal(dfu_lock_owner(), &other);
+	assert_ptr_equal(smpdfu_dfu_lock_owner(), &other);
 	app_fixture_advance(10000);
 	assert_int_equal(fake_log_count("timed out"), 0);
 	assert_int_equal(app_smp_os_reset().rc, -1);
 	app_fixture_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
 	assert_int_equal(fake_reboot_count(), 1);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 static void confirms_nothing(void **state)
@@ -182,7 +183,7 @@ static void confirms_nothing(void **state)
 	app_fixture_device(SMP_TRANSPORT_BLE);
 	app_fixture_primary_magic(true);
 	app_fixture_start();
-	assert_false(boot_is_img_confirmed());
+	assert_false(smpdfu_boot_is_img_confirmed());
 }
 
 static void any_transport_counts(void **state)
@@ -190,7 +191,7 @@ static void any_transport_counts(void **state)
 	(void)state;
 	boot(SMP_TRANSPORT_UDP);
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_true(ble_smp_transfer_event_pending());
+	assert_true(smpdfu_ble_smp_transfer_event_pending());
 }
 
 /*
@@ -201,18 +202,18 @@ static void concurrent_uploads_never_interleave(void **state)
 {
 	static uint8_t second[APP_FIXTURE_IMAGE_MAX];
 	static uint8_t got[APP_FIXTURE_IMAGE_MAX];
-	uint8_t second_sha[SHA256_DIGEST_SIZE];
+	uint8_t second_sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t second_len;
-	const struct flash_area *slot1;
+	const struct smpdfu_flash_area *slot1;
 
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
 	test_device_set_client(1);
 	second_len = test_make_image(second, sizeof(second), 3, 1, 0, 0, 12000, 0, 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, second, second_len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, second_sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, second, second_len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, second_sha), 0);
 
 	/* Client A (Bluetooth LE) writes two chunks of the fixture image. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
@@ -238,8 +239,8 @@ static void concurrent_uploads_never_interleave(void **state)
 		assert_int_equal(app_smp_upload_of(second, second_len, second_sha, off, n).off,
 				 off + n);
 	}
-	slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
-	assert_int_equal(flash_area_read(slot1, 0, got, second_len), 0);
+	slot1 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
+	assert_int_equal(smpdfu_flash_area_read(slot1, 0, got, second_len), 0);
 	assert_memory_equal(got, second, second_len);
 	app_fixture_process();
 }

@@ -60,7 +60,7 @@ static void error_without_a_link(void **state)
 	(void)state;
 	REQUIRE(CONFIG_CAF_BLE_STATE);
 	app_fixture_device(SMP_TRANSPORT_BLE);
-	ble_link_set(NULL);
+	smpdfu_ble_link_set(NULL);
 	app_fixture_start();
 	assert_int_equal(fake_log_count("ERR ble_state: cannot enable the Bluetooth LE link (-19)"),
 			 1);
@@ -101,20 +101,20 @@ static void conn_params_are_checked_against_the_bluetooth_ranges(void **state)
 	const struct ble_conn_params lazy = { .interval = 6, .latency = 500, .timeout = 3200 };
 
 	(void)state;
-	assert_true(ble_conn_params_are_valid(&ok));
+	assert_true(smpdfu_ble_conn_params_are_valid(&ok));
 	/* 7.5 ms x 100 events x 2 = 1.5 s > 1 s. */
-	assert_false(ble_conn_params_are_valid(&short_timeout));
-	assert_false(ble_conn_params_are_valid(&slow));
-	assert_false(ble_conn_params_are_valid(&lazy));
-	assert_int_equal(ble_link_conn_param_update(1, 6, 0, 400), -ENODEV);
+	assert_false(smpdfu_ble_conn_params_are_valid(&short_timeout));
+	assert_false(smpdfu_ble_conn_params_are_valid(&slow));
+	assert_false(smpdfu_ble_conn_params_are_valid(&lazy));
+	assert_int_equal(smpdfu_ble_link_conn_param_update(1, 6, 0, 400), -ENODEV);
 	/* With a link, parameters out of range are refused before they reach it. */
 	fake_ble_link_install();
 	fake_ble_link_connect(1, 24, 0, 400);
-	assert_int_equal(ble_link_conn_param_update(1, 3201, 0, 3200), -EINVAL);
+	assert_int_equal(smpdfu_ble_link_conn_param_update(1, 3201, 0, 3200), -EINVAL);
 	assert_int_equal(fake_ble_link_request_count(), 0);
-	assert_int_equal(ble_link_conn_param_update(1, 3200, 0, 3200), 0);
+	assert_int_equal(smpdfu_ble_link_conn_param_update(1, 3200, 0, 3200), 0);
 	assert_int_equal(fake_ble_link_request_count(), 1);
-	ble_link_set(NULL);
+	smpdfu_ble_link_set(NULL);
 }
 
 int main(void)

@@ -19,7 +19,7 @@
 #include "boot_fixture.h"
 #include "fake_port.h"
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = NULL;
 	return 0;
@@ -28,7 +28,7 @@ size_t boot_trusted_keys(const struct image_key **keys)
 enum op { OP_READ, OP_PROGRAM, OP_ERASE };
 
 /* The simulator's operations, with one failure armed: the `skip`+1-th call of `op` fails. */
-static const struct flash_device_ops *sim_ops;
+static const struct smpdfu_flash_device_ops *sim_ops;
 static struct {
 	bool armed;
 	enum op op;
@@ -49,14 +49,14 @@ static int fails(enum op op)
 	return failure.err;
 }
 
-static int failing_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int failing_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	int rc = fails(OP_READ);
 
 	return rc < 0 ? rc : sim_ops->read(dev, off, dst, len);
 }
 
-static int failing_program(const struct flash_device *dev, uint32_t off, const void *src,
+static int failing_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
 			   size_t len)
 {
 	int rc = fails(OP_PROGRAM);
@@ -64,14 +64,14 @@ static int failing_program(const struct flash_device *dev, uint32_t off, const v
 	return rc < 0 ? rc : sim_ops->program(dev, off, src, len);
 }
 
-static int failing_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int failing_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	int rc = fails(OP_ERASE);
 
 	return rc < 0 ? rc : sim_ops->erase(dev, off, len);
 }
 
-static const struct flash_device_ops failing_ops = {
+static const struct smpdfu_flash_device_ops failing_ops = {
 	.read = failing_read, .program = failing_program, .erase = failing_erase
 };
 
@@ -110,19 +110,19 @@ static int teardown(void **state)
 
 static void the_port_error_reaches_the_caller(void **state)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
 	(void)state;
 	arm(OP_PROGRAM, 0, -ETIMEDOUT);
-	assert_int_equal(boot_trailer_write_magic(f.sec, 8), -ETIMEDOUT);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 8), -ETIMEDOUT);
 	arm(OP_READ, 0, -EACCES);
-	assert_int_equal(boot_trailer_read(f.pri, 8, &st), -EACCES);
+	assert_int_equal(smpdfu_boot_trailer_read(f.pri, 8, &st), -EACCES);
 
 	uint8_t data[8] = { 1 };
 
 	bfx_write(&f, f.pri, 0, data, sizeof(data));
 	arm(OP_ERASE, 0, -ETIMEDOUT);
-	assert_int_equal(boot_erase_if_needed(f.pri, 0, 4096), -ETIMEDOUT);
+	assert_int_equal(smpdfu_boot_erase_if_needed(f.pri, 0, 4096), -ETIMEDOUT);
 }
 
 static void the_log_names_operation_area_place_and_errno(void **state)
@@ -131,7 +131,7 @@ static void the_log_names_operation_area_place_and_errno(void **state)
 
 	(void)state;
 	arm(OP_PROGRAM, 0, -ETIMEDOUT);
-	boot_trailer_write_magic(f.sec, 8);
+	smpdfu_boot_trailer_write_magic(f.sec, 8);
 	snprintf(line, sizeof(line), "ERR boot: program of image-1 at 0x%x (16 bytes) failed: %d",
 		 (unsigned int)(f.sec->size - 16), -ETIMEDOUT);
 	assert_int_equal(fake_log_count(line), 1);
@@ -139,36 +139,37 @@ static void the_log_names_operation_area_place_and_errno(void **state)
 
 static void a_bounds_error_stays_einval(void **state)
 {
-	struct boot_loader bl;
-	struct boot_swap_state st;
-	struct flash_area tiny = *f.pri;
+	struct smpdfu_boot_loader bl;
+	struct smpdfu_boot_swap_state st;
+	struct smpdfu_flash_area tiny = *f.pri;
 	char line[96];
 
 	(void)state;
-	assert_int_equal(boot_loader_init(&bl), 0);
+	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
 	/* A copy that starts past the end of its source: the flash map's bounds check. */
-	assert_int_equal(boot_copy(&bl, f.pri, f.pri->size, f.sec, 0, 8), -EINVAL);
+	assert_int_equal(smpdfu_boot_copy(&bl, f.pri, f.pri->size, f.sec, 0, 8), -EINVAL);
 	snprintf(line, sizeof(line), "ERR boot: read of image-0 at 0x%x (8 bytes) failed: %d",
 		 (unsigned int)f.pri->size, -EINVAL);
 	assert_int_equal(fake_log_count(line), 1);
 	/* An area too small for a trailer is no flash failure either. */
 	tiny.size = 16;
-	assert_int_equal(boot_trailer_read(&tiny, 8, &st), -EINVAL);
+	assert_int_equal(smpdfu_boot_trailer_read(&tiny, 8, &st), -EINVAL);
 }
 
 static void an_unreadable_header_is_no_verdict(void **state)
 {
 	static const uint8_t foreign[32] = { 0x12, 0x34, 0x56, 0x78 };
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 
 	(void)state;
 	bfx_write(&f, f.sec, 0, foreign, sizeof(foreign));
-	assert_int_equal(boot_read_checked_header(f.sec, &hdr), -EINVAL); /* foreign content */
+	assert_int_equal(smpdfu_boot_read_checked_header(f.sec, &hdr), -EINVAL); /* foreign content
+										  */
 	/* The header reads as "no image magic", then the look at its first bytes fails. */
 	arm(OP_READ, 1, -EINVAL);
-	assert_int_equal(boot_read_checked_header(f.sec, &hdr), -EIO);
+	assert_int_equal(smpdfu_boot_read_checked_header(f.sec, &hdr), -EIO);
 	arm(OP_READ, 1, -ETIMEDOUT);
-	assert_int_equal(boot_read_checked_header(f.sec, &hdr), -EIO);
+	assert_int_equal(smpdfu_boot_read_checked_header(f.sec, &hdr), -EIO);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

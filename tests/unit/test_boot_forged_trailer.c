@@ -35,7 +35,7 @@
 #include "boot_fixture.h"
 #include "util.h"
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = bfx_test_key();
 	return 1;
@@ -45,7 +45,7 @@ size_t boot_trusted_keys(const struct image_key **keys)
 #define SLOT_PAGES 8
 #define SLOT_SIZE (SLOT_PAGES * PAGE)
 #define PAYLOAD 4000
-#define A BOOT_MAX_ALIGN
+#define A SMPDFU_BOOT_MAX_ALIGN
 
 static struct boot_fixture f;
 static uint8_t running[PAYLOAD + BFX_SIGNED_OVERHEAD]; /* 2.0.0: the primary's image */
@@ -108,20 +108,20 @@ static uint8_t flag_byte(int state)
 /* The trailer at the end of slot_bytes, as imgtool would lay it out (one cell per field). */
 static void put_trailer(const struct forged *t)
 {
-	uint8_t magic[BOOT_MAGIC_SZ];
+	uint8_t magic[SMPDFU_BOOT_MAGIC_SZ];
 
-	memset(slot_bytes + SLOT_SIZE - boot_trailer_info_size(A), 0xff,
-	       boot_trailer_info_size(A));
-	boot_trailer_magic(A, magic);
+	memset(slot_bytes + SLOT_SIZE - smpdfu_boot_trailer_info_size(A), 0xff,
+	       smpdfu_boot_trailer_info_size(A));
+	smpdfu_boot_trailer_magic(A, magic);
 	if (t->magic == MAGIC_BAD) {
 		magic[5] ^= 0x40;
 	}
 	if (t->magic != MAGIC_UNSET) {
-		memcpy(slot_bytes + boot_magic_off(SLOT_SIZE), magic, BOOT_MAGIC_SZ);
+		memcpy(slot_bytes + smpdfu_boot_magic_off(SLOT_SIZE), magic, SMPDFU_BOOT_MAGIC_SZ);
 	}
-	slot_bytes[boot_image_ok_off(SLOT_SIZE)] = flag_byte(t->image_ok);
-	slot_bytes[boot_copy_done_off(SLOT_SIZE)] = flag_byte(t->copy_done);
-	slot_bytes[boot_swap_info_off(SLOT_SIZE)] = t->swap_info;
+	slot_bytes[smpdfu_boot_image_ok_off(SLOT_SIZE)] = flag_byte(t->image_ok);
+	slot_bytes[smpdfu_boot_copy_done_off(SLOT_SIZE)] = flag_byte(t->copy_done);
+	slot_bytes[smpdfu_boot_swap_info_off(SLOT_SIZE)] = t->swap_info;
 }
 
 /* What the application itself could have written there: a permanent request. */
@@ -155,7 +155,7 @@ static void prog_flag(uint32_t off)
 {
 	const uint8_t cell[4] = { 0x01, 0xff, 0xff, 0xff };
 
-	assert_int_equal(flash_area_program(f.pri, off, cell, sizeof(cell)), 0);
+	assert_int_equal(smpdfu_flash_area_program(f.pri, off, cell, sizeof(cell)), 0);
 }
 
 static void pri_factory(void)
@@ -164,43 +164,44 @@ static void pri_factory(void)
 
 static void pri_padded(void)
 {
-	assert_int_equal(boot_trailer_write_magic(f.pri, A), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, A), 0);
 }
 
 static void pri_finished(uint8_t swap_type, bool image_ok)
 {
-	assert_int_equal(boot_trailer_write_swap_info(f.pri, A, swap_type, 0), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.pri, A, swap_type, 0), 0);
 	if (image_ok) {
-		prog_flag(boot_image_ok_off(SLOT_SIZE));
+		prog_flag(smpdfu_boot_image_ok_off(SLOT_SIZE));
 	}
-	assert_int_equal(boot_trailer_write_swap_size(f.pri, A, (uint32_t)running_len), 0);
-	assert_int_equal(boot_trailer_write_magic(f.pri, A), 0);
-	prog_flag(boot_copy_done_off(SLOT_SIZE));
+	assert_int_equal(smpdfu_boot_trailer_write_swap_size(f.pri, A, (uint32_t)running_len), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, A), 0);
+	prog_flag(smpdfu_boot_copy_done_off(SLOT_SIZE));
 }
 
 static void pri_confirmed(void)
 {
-	pri_finished(BOOT_SWAP_TYPE_PERM, true);
+	pri_finished(SMPDFU_BOOT_SWAP_TYPE_PERM, true);
 }
 
 static void pri_reverted(void)
 {
-	pri_finished(BOOT_SWAP_TYPE_REVERT, true);
+	pri_finished(SMPDFU_BOOT_SWAP_TYPE_REVERT, true);
 }
 
 /* After a test swap, not confirmed: a revert is due (the primary backs a REVERT mark). */
 static void pri_revert_due(void)
 {
-	pri_finished(BOOT_SWAP_TYPE_TEST, false);
+	pri_finished(SMPDFU_BOOT_SWAP_TYPE_TEST, false);
 }
 
 /* A revert recorded in the primary, not begun (it backs a REVERT mark too). */
 static void pri_revert_recorded(void)
 {
-	assert_int_equal(boot_trailer_write_swap_info(f.pri, A, BOOT_SWAP_TYPE_REVERT, 0), 0);
-	prog_flag(boot_image_ok_off(SLOT_SIZE));
-	assert_int_equal(boot_trailer_write_swap_size(f.pri, A, (uint32_t)running_len), 0);
-	assert_int_equal(boot_trailer_write_magic(f.pri, A), 0);
+	assert_int_equal(
+		smpdfu_boot_trailer_write_swap_info(f.pri, A, SMPDFU_BOOT_SWAP_TYPE_REVERT, 0), 0);
+	prog_flag(smpdfu_boot_image_ok_off(SLOT_SIZE));
+	assert_int_equal(smpdfu_boot_trailer_write_swap_size(f.pri, A, (uint32_t)running_len), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, A), 0);
 }
 
 static const struct primary primaries[] = {
@@ -243,24 +244,24 @@ static bool quick;
 		fail();                                                                            \
 	} while (0)
 
-static int boot(enum boot_mode mode, struct boot_rsp *rsp)
+static int boot(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 {
-	static struct boot_loader bl;
+	static struct smpdfu_boot_loader bl;
 
-	assert_int_equal(boot_loader_init(&bl), 0);
+	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
 	bl.no_downgrade = no_downgrade;
 	memset(rsp, 0, sizeof(*rsp));
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
-		return boot_go_swap_move(&bl, rsp);
+		return smpdfu_boot_go_swap_move(&bl, rsp);
 	case BOOT_MODE_SWAP_SCRATCH:
-		return boot_go_swap_scratch(&bl, rsp);
+		return smpdfu_boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
-		return boot_go_overwrite(&bl, rsp);
+		return smpdfu_boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
-		return boot_go_direct_xip(&bl, false, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
 	default:
-		return boot_go_direct_xip(&bl, true, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
 	}
 }
 
@@ -278,7 +279,7 @@ static bool is_xip(enum boot_mode m)
 }
 
 /* The running image, intact, boots (from slot 0). */
-static bool is_running_image(const struct boot_rsp *rsp)
+static bool is_running_image(const struct smpdfu_boot_rsp *rsp)
 {
 	return rsp->slot == 0 && rsp->hdr.ver.major == 2 &&
 	       bfx_slot_starts_with(&f, f.pri, running, running_len);
@@ -316,16 +317,17 @@ static bool may_revert_to_older(enum boot_mode mode, const struct primary *p,
 
 static void check_case(enum boot_mode mode, const struct primary *p, const struct forged *t)
 {
-	struct boot_rsp rsp[3];
+	struct smpdfu_boot_rsp rsp[3];
 
 	for (int b = 0; b < 3; b++) {
-		struct image_validation v;
+		struct smpdfu_image_validation v;
 		int rc = boot(mode, &rsp[b]);
 
 		if (rc != 0) {
 			CASE_FAIL("boot %d failed (%d)", b + 1, rc);
 		}
-		if (image_validate(rsp[b].slot == 0 ? f.pri : f.sec, bfx_test_key(), 1, &v) != 0 ||
+		if (smpdfu_image_validate(rsp[b].slot == 0 ? f.pri : f.sec, bfx_test_key(), 1,
+					  &v) != 0 ||
 		    v.hdr.ver.major != rsp[b].hdr.ver.major) {
 			CASE_FAIL("boot %d runs an image that fails the key", b + 1);
 		}
@@ -395,9 +397,9 @@ static unsigned long run_mode_primary(enum boot_mode mode, const struct primary 
 static void prepare_primary(const struct primary *p)
 {
 	bfx_load(&f, f.pri, running, running_len);
-	assert_int_equal(flash_area_erase(f.sec, 0, SLOT_SIZE), 0);
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, 0, SLOT_SIZE), 0);
 	if (f.scratch != NULL) {
-		assert_int_equal(flash_area_erase(f.scratch, 0, f.scratch->size), 0);
+		assert_int_equal(smpdfu_flash_area_erase(f.scratch, 0, f.scratch->size), 0);
 	}
 	p->write();
 }
@@ -415,9 +417,10 @@ static void test_forged_trailers(void **state)
 		unsigned long cases = 0;
 
 		/* Each mode's limit keeps uploads off the trailer the test writes. */
-		assert_true(boot_mode_max_image_size(mode, SLOT_SIZE, SLOT_SIZE, 2 * PAGE, PAGE, A,
-						     CONFIG_BOOT_MAX_IMG_SECTORS, 4) <=
-			    boot_swap_info_off(SLOT_SIZE));
+		assert_true(smpdfu_boot_mode_max_image_size(mode, SLOT_SIZE, SLOT_SIZE, 2 * PAGE,
+							    PAGE, A, CONFIG_BOOT_MAX_IMG_SECTORS,
+							    4) <=
+			    smpdfu_boot_swap_info_off(SLOT_SIZE));
 		for (size_t pi = 0; pi < PRIMARY_COUNT; pi++) {
 			if (!primary_applies((enum boot_mode)mode, &primaries[pi])) {
 				continue;

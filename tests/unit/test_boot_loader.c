@@ -21,7 +21,7 @@
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = NULL;
 	return 0;
@@ -37,7 +37,7 @@ static uint8_t img_old[64 * 1024];
 static uint8_t img_new[64 * 1024];
 static size_t old_len;
 static size_t new_len;
-static struct boot_loader bl;
+static struct smpdfu_boot_loader bl;
 
 struct opts {
 	bool no_downgrade;
@@ -59,7 +59,7 @@ static void open_geom_scratch(uint32_t pri_pages, uint32_t sec_pages, uint32_t s
 	assert_int_equal(old_len, OLD_SIZE);
 	assert_int_equal(new_len, NEW_SIZE);
 	opt = (struct opts){ .validate_primary = true };
-	boot_set_running_slot(0);
+	smpdfu_boot_set_running_slot(0);
 }
 
 static void open_geom(uint32_t pri_pages, uint32_t sec_pages)
@@ -105,23 +105,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int boot(enum boot_mode mode, struct boot_rsp *rsp)
+static int boot(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 {
-	assert_int_equal(boot_loader_init(&bl), 0);
+	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
 	bl.no_downgrade = opt.no_downgrade;
 	bl.validate_primary = opt.validate_primary;
 	memset(rsp, 0, sizeof(*rsp));
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
-		return boot_go_swap_move(&bl, rsp);
+		return smpdfu_boot_go_swap_move(&bl, rsp);
 	case BOOT_MODE_SWAP_SCRATCH:
-		return boot_go_swap_scratch(&bl, rsp);
+		return smpdfu_boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
-		return boot_go_overwrite(&bl, rsp);
+		return smpdfu_boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
-		return boot_go_direct_xip(&bl, false, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
 	case BOOT_MODE_DIRECT_XIP_REVERT:
-		return boot_go_direct_xip(&bl, true, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
 	default:
 		fail();
 	}
@@ -131,7 +131,7 @@ static int boot(enum boot_mode mode, struct boot_rsp *rsp)
 /* Boots and expects success in that slot with that major version; returns the ops it took. */
 static uint64_t boot_ok(enum boot_mode mode, uint32_t slot, uint8_t major, int swap_type)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 	uint64_t before = bfx_ops(&f);
 
 	assert_int_equal(boot(mode, &rsp), 0);
@@ -141,35 +141,37 @@ static uint64_t boot_ok(enum boot_mode mode, uint32_t slot, uint8_t major, int s
 	return bfx_ops(&f) - before;
 }
 
-static void expect_trailer(const struct flash_area *fa, int magic, int image_ok, int copy_done)
+static void expect_trailer(const struct smpdfu_flash_area *fa, int magic, int image_ok,
+			   int copy_done)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
-	assert_int_equal(boot_trailer_read(fa, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, &st), 0);
 	assert_int_equal(st.magic, magic);
 	assert_int_equal(st.image_ok, image_ok);
 	assert_int_equal(st.copy_done, copy_done);
 }
 
-static void expect_swap_info(const struct flash_area *fa, int swap_type)
+static void expect_swap_info(const struct smpdfu_flash_area *fa, int swap_type)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
-	assert_int_equal(boot_trailer_read(fa, BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, &st), 0);
 	assert_int_equal(st.swap_type, swap_type);
 }
 
-static void expect_trailer_erased(const struct flash_area *fa)
+static void expect_trailer_erased(const struct smpdfu_flash_area *fa)
 {
-	uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
 
-	assert_true(flash_area_is_erased(fa, fa->size - t, t));
+	assert_true(smpdfu_flash_area_is_erased(fa, fa->size - t, t));
 }
 
-static void mark_confirmed(const struct flash_area *fa)
+static void mark_confirmed(const struct smpdfu_flash_area *fa)
 {
-	assert_int_equal(boot_trailer_write_image_ok(fa, BOOT_MAX_ALIGN), 0);
-	assert_int_equal(boot_trailer_write_magic(fa, BOOT_MAX_ALIGN), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN), 0);
 }
 
 static void factory_and_upload(void)
@@ -182,10 +184,12 @@ static void factory_and_upload(void)
 static void record_move(uint32_t swap_size)
 {
 	bfx_load(&f, f.pri, img_old, old_len);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.pri, SMPDFU_BOOT_MAX_ALIGN,
+							     SMPDFU_BOOT_SWAP_TYPE_TEST, 0),
+			 0);
 	assert_int_equal(
-		boot_trailer_write_swap_info(f.pri, BOOT_MAX_ALIGN, BOOT_SWAP_TYPE_TEST, 0), 0);
-	assert_int_equal(boot_trailer_write_swap_size(f.pri, BOOT_MAX_ALIGN, swap_size), 0);
-	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
+		smpdfu_boot_trailer_write_swap_size(f.pri, SMPDFU_BOOT_MAX_ALIGN, swap_size), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, SMPDFU_BOOT_MAX_ALIGN), 0);
 }
 
 /*
@@ -194,16 +198,17 @@ static void record_move(uint32_t swap_size)
  */
 static void test_move_recorded_swap_size_bound(void **state)
 {
-	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
-	const uint32_t first = boot_trailer_first_sector(f.pri->size, 0x1000, t);
+	const uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t first = smpdfu_boot_trailer_first_sector(f.pri->size, 0x1000, t);
 
 	(void)state;
-	assert_int_equal(first, boot_trailer_first_sector(f.sec->size, 0x1000, t));
+	assert_int_equal(first, smpdfu_boot_trailer_first_sector(f.sec->size, 0x1000, t));
 	bfx_load(&f, f.sec, img_new, new_len);
 	record_move(first * 0x1000);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	record_move((first - 1) * 0x1000);
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST) > 0);
 }
 
 /*
@@ -218,37 +223,38 @@ static void test_move_foreign_secondary_scrubbed(void **state)
 	memset(foreign, 0x5a, sizeof(foreign));
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, foreign, sizeof(foreign));
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
 /* An image that says it is encrypted (or compressed) is not one this bootloader can run. */
 static void test_move_encrypted_secondary_scrubbed(void **state)
 {
 	static uint8_t enc[64 * 1024];
-	size_t len = bfx_make_image(enc, sizeof(enc), 2, 0, 0, 1000, 5, IMAGE_F_ENCRYPTED_AES128,
-				    0);
+	size_t len = bfx_make_image(enc, sizeof(enc), 2, 0, 0, 1000, 5,
+				    SMPDFU_IMAGE_F_ENCRYPTED_AES128, 0);
 
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, enc, len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
 /* A non-bootable image (half of a split image) counts as none: the request goes, it stays. */
 static void test_move_non_bootable_secondary_not_swapped(void **state)
 {
 	static uint8_t half[64 * 1024];
-	size_t len = bfx_make_image(half, sizeof(half), 2, 0, 0, 1000, 6, IMAGE_F_NON_BOOTABLE, 0);
+	size_t len = bfx_make_image(half, sizeof(half), 2, 0, 0, 1000, 6,
+				    SMPDFU_IMAGE_F_NON_BOOTABLE, 0);
 
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, half, len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	expect_trailer_erased(f.sec);
 }
@@ -263,16 +269,17 @@ static void test_move_slots_too_small_leave_the_secondary(void **state)
 	static uint8_t small_new[4096];
 	size_t old_small = bfx_make_image(small_old, sizeof(small_old), 1, 0, 0, 1000, 7, 0, 0);
 	size_t new_small = bfx_make_image(small_new, sizeof(small_new), 2, 0, 0, 1000, 8, 0, 0);
-	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
 
 	(void)state;
 	bfx_close(&f);
 	open_geom(3, 3);
-	assert_int_equal(boot_trailer_first_sector(f.pri->size, 0x1000, t), 1);
+	assert_int_equal(smpdfu_boot_trailer_first_sector(f.pri->size, 0x1000, t), 1);
 	bfx_load(&f, f.pri, small_old, old_small);
 	bfx_load(&f, f.sec, small_new, new_small);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.sec, small_new, new_small));
 }
 
@@ -280,7 +287,7 @@ static void test_move_nothing_pending(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
 }
 
@@ -288,39 +295,39 @@ static void test_move_test_then_revert(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST) > 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_TEST);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	expect_trailer_erased(f.sec);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
-	assert_false(boot_is_img_confirmed());
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_REVERT);
+	assert_false(smpdfu_boot_is_img_confirmed());
 
 	/* Not confirmed: the next boot brings the old image back, confirmed. */
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT) > 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT) > 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_REVERT);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	expect_trailer_erased(f.sec);
-	assert_true(boot_is_img_confirmed());
+	assert_true(smpdfu_boot_is_img_confirmed());
 	/* And then it stays, without a single flash operation. */
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_move_test_confirm_stays(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
-	assert_int_equal(boot_write_img_confirmed(), 0);
-	assert_true(boot_is_img_confirmed());
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_write_img_confirmed(), 0);
+	assert_true(smpdfu_boot_is_img_confirmed());
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
 }
@@ -329,15 +336,15 @@ static void test_move_permanent(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	expect_trailer_erased(f.sec);
-	assert_true(boot_is_img_confirmed());
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(smpdfu_boot_is_img_confirmed());
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* A new image smaller than the old: swap_size is the larger, the old image comes back whole. */
@@ -346,11 +353,11 @@ static void test_move_smaller_new_image(void **state)
 	(void)state;
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_REVERT);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
 }
@@ -363,12 +370,13 @@ static void test_move_invalid_secondary_scrubbed(void **state)
 	img_new[0x300] ^= 1; /* payload byte: the hash no longer matches */
 	factory_and_upload();
 	memcpy(before, bfx_mem(&f, f.pri), sizeof(before));
-	assert_int_equal(boot_request_upgrade(true), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	assert_memory_equal(bfx_mem(&f, f.pri), before, sizeof(before));
-	expect_trailer(f.pri, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_UNSET, SMPDFU_BOOT_FLAG_UNSET,
+		       SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	img_new[0x300] ^= 1;
 }
 
@@ -376,39 +384,41 @@ static void test_move_oversized_secondary_scrubbed(void **state)
 {
 	static uint8_t big[16 * 4096];
 	/* 17/16 pages: the secondary's pages below its trailer, and one fewer in the primary. */
-	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
 	const uint32_t tp = (t + 4095) / 4096;
 	const uint32_t max = (16 - tp) * 4096;
 	size_t len;
 
 	(void)state;
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE) {
-		assert_int_equal(boot_max_image_size(), max);
+		assert_int_equal(smpdfu_boot_max_image_size(), max);
 	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
-		assert_int_equal(boot_max_image_size(), 0); /* unequal slots, no scratch area */
+		assert_int_equal(smpdfu_boot_max_image_size(), 0); /* unequal slots, no scratch area
+								    */
 	} else {
-		assert_int_equal(boot_max_image_size(),
-				 boot_swap_info_off(f.sec->size)); /* size - 16 - 3·A */
+		assert_int_equal(smpdfu_boot_max_image_size(),
+				 smpdfu_boot_swap_info_off(f.sec->size)); /* size - 16 - 3·A */
 	}
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, f.pri->size,
-						  f.sec->size, 0, 4096, 8, 512, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_OVERWRITE_ONLY, f.pri->size,
+							 f.sec->size, 0, 4096, 8, 512, 4),
 			 f.sec->size - 40);
 	/* One byte more than a swap can move: erased. */
 	len = bfx_make_image(big, sizeof(big), 3, 0, 0, max - IMG_OVERHEAD + 1, 3, 0, 0);
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, big, len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	/* Exactly the limit: swapped, and back. */
 	len = bfx_make_image(big, sizeof(big), 3, 0, 0, max - IMG_OVERHEAD, 3, 0, 0);
 	assert_int_equal(len, max);
 	bfx_load(&f, f.sec, big, len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 3, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 3, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, big, len));
 }
@@ -417,10 +427,10 @@ static void test_move_stale_trailer_without_image(void **state)
 {
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* After a test swap the old image was erased by the user: the revert is dropped for good. */
@@ -428,13 +438,13 @@ static void test_move_revert_with_empty_secondary(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
-	assert_int_equal(flash_area_erase(f.sec, 0, f.sec->size), 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
-	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, 0, f.sec->size), 0);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_REVERT);
+	assert_true(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_move_downgrade_prevention(void **state)
@@ -443,17 +453,17 @@ static void test_move_downgrade_prevention(void **state)
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
 	opt.no_downgrade = true;
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	/* Equal versions are accepted. */
 	{
 		static uint8_t same[64 * 1024];
 		size_t len = bfx_make_image(same, sizeof(same), 2, 0, 0, 1000, 9, 0, 0);
 
 		bfx_load(&f, f.sec, same, len);
-		assert_int_equal(boot_request_upgrade(true), 0);
-		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_PERM);
+		assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_PERM);
 		assert_true(bfx_slot_starts_with(&f, f.pri, same, len));
 	}
 }
@@ -464,9 +474,9 @@ static void test_move_revert_not_a_downgrade(void **state)
 	(void)state;
 	factory_and_upload();
 	opt.no_downgrade = true;
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
 }
 
@@ -475,17 +485,17 @@ static void test_move_padded_factory_image(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_TEST);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, SMPDFU_BOOT_MAX_ALIGN), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 }
 
 static void test_move_nothing_bootable(void **state)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 	static const uint8_t junk[100] = { 1, 2, 3 };
 
 	(void)state;
@@ -504,14 +514,14 @@ static void test_move_nothing_bootable(void **state)
 
 static void test_boot_go_uses_kconfig_mode(void **state)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
 		mark_confirmed(f.pri); /* an image without magic is erased in that mode */
 	}
-	assert_int_equal(boot_go(&rsp), 0);
+	assert_int_equal(smpdfu_boot_go(&rsp), 0);
 	assert_int_equal(rsp.slot, 0);
 	assert_int_equal(rsp.hdr.ver.major, 1);
 }
@@ -521,10 +531,10 @@ static void test_boot_go_uses_kconfig_mode(void **state)
 
 static void expect_scratch_clear(void)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
-	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
-	assert_int_not_equal(st.magic, BOOT_MAGIC_GOOD);
+	assert_int_equal(smpdfu_boot_trailer_read(f.scratch, SMPDFU_BOOT_MAX_ALIGN, &st), 0);
+	assert_int_not_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
 }
 
 /*
@@ -533,25 +543,24 @@ static void expect_scratch_clear(void)
  */
 static void test_scratch_recorded_swap_size_bound(void **state)
 {
-	const uint32_t max =
-		boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size,
-					 f.scratch->size, 0x1000, BOOT_MAX_ALIGN,
-					 CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t max = smpdfu_boot_mode_max_image_size(
+		BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size, f.scratch->size, 0x1000,
+		SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
 
 	(void)state;
 	assert_true(max >= new_len);
 	bfx_load(&f, f.sec, img_new, new_len);
 	record_move(max + 1);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	record_move(max);
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST) > 0);
 }
 
 static void test_scratch_nothing_pending(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
 }
 
@@ -559,41 +568,41 @@ static void test_scratch_test_then_revert(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST) > 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST) > 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_TEST);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	expect_trailer_erased(f.sec);
 	expect_scratch_clear();
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
-	assert_false(boot_is_img_confirmed());
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_REVERT);
+	assert_false(smpdfu_boot_is_img_confirmed());
 
 	/* Not confirmed: the next boot brings the old image back, confirmed. */
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_REVERT) > 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT) > 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_REVERT);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	expect_trailer_erased(f.sec);
 	expect_scratch_clear();
-	assert_true(boot_is_img_confirmed());
+	assert_true(smpdfu_boot_is_img_confirmed());
 	/* And then it stays, without a single flash operation. */
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_scratch_test_confirm_stays(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
-	assert_int_equal(boot_write_img_confirmed(), 0);
-	assert_true(boot_is_img_confirmed());
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_write_img_confirmed(), 0);
+	assert_true(smpdfu_boot_is_img_confirmed());
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
 }
@@ -602,16 +611,16 @@ static void test_scratch_permanent(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	expect_trailer_erased(f.sec);
 	expect_scratch_clear();
-	assert_true(boot_is_img_confirmed());
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(smpdfu_boot_is_img_confirmed());
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* A new image smaller than the old: swap_size is the larger, the old image comes back whole. */
@@ -620,11 +629,11 @@ static void test_scratch_smaller_new_image(void **state)
 	(void)state;
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_REVERT);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
 }
@@ -637,13 +646,14 @@ static void test_scratch_invalid_secondary_scrubbed(void **state)
 	img_new[0x300] ^= 1; /* payload byte: the hash no longer matches */
 	factory_and_upload();
 	memcpy(before, bfx_mem(&f, f.pri), sizeof(before));
-	assert_int_equal(boot_request_upgrade(true), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
-	assert_true(flash_area_is_erased(f.scratch, 0, f.scratch->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(smpdfu_flash_area_is_erased(f.scratch, 0, f.scratch->size));
 	assert_memory_equal(bfx_mem(&f, f.pri), before, sizeof(before));
-	expect_trailer(f.pri, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_UNSET, SMPDFU_BOOT_FLAG_UNSET,
+		       SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	img_new[0x300] ^= 1;
 }
 
@@ -652,12 +662,12 @@ static void test_scratch_revert_with_empty_secondary(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
-	assert_int_equal(flash_area_erase(f.sec, 0, f.sec->size), 0);
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, 0, f.sec->size), 0);
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* Downgrade prevention refuses an older upload, but never a revert. */
@@ -667,15 +677,15 @@ static void test_scratch_downgrade_prevention(void **state)
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
 	opt.no_downgrade = true;
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_REVERT);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
 }
 
@@ -688,49 +698,50 @@ static void test_scratch_downgrade_prevention(void **state)
 static void test_scratch_trailer_region(void **state)
 {
 	static uint8_t big[64 * 1024];
-	const uint32_t t = boot_trailer_size(BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
 	const uint32_t limit = f.pri->size - t;
 	size_t len;
 
 	(void)state;
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size,
-						  f.scratch->size, 4096, BOOT_MAX_ALIGN,
-						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(
+				 BOOT_MODE_SWAP_SCRATCH, f.pri->size, f.sec->size, f.scratch->size,
+				 4096, SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4),
 			 limit);
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
-		assert_int_equal(boot_max_image_size(), limit);
+		assert_int_equal(smpdfu_boot_max_image_size(), limit);
 	}
 	assert_true(limit % 4096 != 0); /* the image shares its last sector with the trailer */
 	len = bfx_make_image(big, sizeof(big), 3, 0, 0, limit - IMG_OVERHEAD, 3, 0, 0);
 	assert_int_equal(len, limit);
 	bfx_load(&f, f.pri, img_old, old_len);
 	bfx_load(&f, f.sec, big, len);
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_old, old_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	expect_trailer_erased(f.sec);
 	expect_scratch_clear();
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 
 	/* And the big image back out with a test swap and its revert. */
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	assert_true(bfx_slot_starts_with(&f, f.sec, big, len));
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_REVERT);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, SMPDFU_BOOT_SWAP_TYPE_REVERT);
 	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
 	expect_scratch_clear();
 	/* One byte more than the limit: erased, never swapped. */
 	len = bfx_make_image(big, sizeof(big), 4, 0, 0, limit - IMG_OVERHEAD + 1, 4, 0, 0);
 	bfx_load(&f, f.sec, big, len);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 3, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
 /*
@@ -741,39 +752,39 @@ static void test_scratch_trailer_region(void **state)
 static void test_scratch_max_image_size(void **state)
 {
 	const uint32_t slot = 16 * 4096;
-	const uint32_t t8 = boot_trailer_size(8, 512, 8);
-	const uint32_t st8 = boot_scratch_trailer_size(8, 8);
+	const uint32_t t8 = smpdfu_boot_trailer_size(8, 512, 8);
+	const uint32_t st8 = smpdfu_boot_scratch_trailer_size(8, 8);
 
 	(void)state;
 	assert_int_equal(t8, 12336);
 	assert_int_equal(st8, 72);
-	assert_int_equal(boot_scratch_trailer_size(8, 4), 60);
-	assert_int_equal(boot_scratch_trailer_size(32, 32), 96 + 160);
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096, 4096, 8,
-						  512, 8),
+	assert_int_equal(smpdfu_boot_scratch_trailer_size(8, 4), 60);
+	assert_int_equal(smpdfu_boot_scratch_trailer_size(32, 32), 96 + 160);
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096,
+							 4096, 8, 512, 8),
 			 slot - t8 - (st8 - 48));
 	/* Regions are whole sectors, so a larger scratch does not help: its last one is as full. */
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192, 4096, 8,
-						  512, 8),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192,
+							 4096, 8, 512, 8),
 			 slot - t8 - (st8 - 48));
 	/* W = 4: 2096 trailer bytes in that sector, room enough for the scratch's 60. */
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096, 4096, 8,
-						  512, 4),
-			 slot - boot_trailer_size(8, 512, 4));
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 4096,
+							 4096, 8, 512, 4),
+			 slot - smpdfu_boot_trailer_size(8, 512, 4));
 	/* Not for scratch: unequal slots, a scratch smaller than a sector, too many sectors. */
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot + 4096, slot, 8192,
-						  4096, 8, 512, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot + 4096, slot,
+							 8192, 4096, 8, 512, 4),
 			 0);
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 2048, 4096, 8,
-						  512, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 2048,
+							 4096, 8, 512, 4),
 			 0);
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192, 4096, 8,
-						  8, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, slot, slot, 8192,
+							 4096, 8, 8, 4),
 			 0);
 	/* The simulated board: 1.5 MiB slots, 128 KiB scratch, 4 KiB pages, W = 4. */
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 0x180000, 0x180000,
-						  0x20000, 0x1000, 8, 512, 4),
-			 0x180000 - boot_trailer_size(8, 512, 4));
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 0x180000, 0x180000,
+							 0x20000, 0x1000, 8, 512, 4),
+			 0x180000 - smpdfu_boot_trailer_size(8, 512, 4));
 }
 
 /* Slots the mode cannot swap (unequal, or no scratch area): the primary boots, nothing moves. */
@@ -781,8 +792,8 @@ static void test_scratch_unusable_geometry(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.sec, img_new, new_len));
 }
 
@@ -792,40 +803,40 @@ static void test_scratch_unusable_geometry(void **state)
  */
 static void test_scratch_resume_abandoned(void **state)
 {
-	struct boot_rsp rsp;
-	struct boot_swap_state st;
+	struct smpdfu_boot_rsp rsp;
+	struct smpdfu_boot_swap_state st;
 
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
 	/* Scratch erase, swap_info, swap_size, magic: the record is complete after 4 operations. */
 	flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, 4);
 	assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
 	flash_sim_power_on(&f.flash);
-	assert_int_equal(boot_trailer_read(f.scratch, BOOT_MAX_ALIGN, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
-	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_trailer_read(f.scratch, SMPDFU_BOOT_MAX_ALIGN, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(st.swap_type, SMPDFU_BOOT_SWAP_TYPE_TEST);
 
 	f.flash.mem[f.sec->off + 0x300] ^= 1; /* behind the flash's back: a flipped bit */
-	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_FAIL) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_FAIL) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	expect_scratch_clear();
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
-	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* Mid-swap, each header is where the locator says (the resume log reads it from there). */
 static void test_scratch_locate_headers(void **state)
 {
-	const struct flash_area *fa;
-	struct boot_rsp rsp;
+	const struct smpdfu_flash_area *fa;
+	struct smpdfu_boot_rsp rsp;
 	uint32_t off;
 
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
-	assert_int_equal(boot_loader_init(&bl), 0);
-	assert_int_equal(boot_swap_scratch_locate(&bl, true, &fa, &off), -ENOENT);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
+	assert_int_equal(smpdfu_boot_swap_scratch_locate(&bl, true, &fa, &off), -ENOENT);
 	/* Cut at every operation of the swap; some cuts find the incoming header in the scratch. */
 	bfx_snapshot(&f);
 	bfx_restore(&f);
@@ -835,21 +846,21 @@ static void test_scratch_locate_headers(void **state)
 		bool seen_scratch = false;
 
 		for (uint64_t i = 0; i < ops; i++) {
-			struct image_header hdr;
+			struct smpdfu_image_header hdr;
 
 			bfx_restore(&f);
 			flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, i);
 			assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
 			flash_sim_power_on(&f.flash);
-			assert_int_equal(boot_loader_init(&bl), 0);
-			if (boot_swap_scratch_locate(&bl, true, &fa, &off) < 0) {
+			assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
+			if (smpdfu_boot_swap_scratch_locate(&bl, true, &fa, &off) < 0) {
 				continue;
 			}
 			seen_scratch |= fa == f.scratch;
-			assert_int_equal(boot_read_header_at(fa, off, &hdr), 0);
+			assert_int_equal(smpdfu_boot_read_header_at(fa, off, &hdr), 0);
 			assert_int_equal(hdr.ver.major, 2);
-			assert_int_equal(boot_swap_scratch_locate(&bl, false, &fa, &off), 0);
-			assert_int_equal(boot_read_header_at(fa, off, &hdr), 0);
+			assert_int_equal(smpdfu_boot_swap_scratch_locate(&bl, false, &fa, &off), 0);
+			assert_int_equal(smpdfu_boot_read_header_at(fa, off, &hdr), 0);
 			assert_int_equal(hdr.ver.major, 1);
 		}
 		assert_true(seen_scratch);
@@ -871,29 +882,32 @@ static void test_move_forged_revert_mark(void **state)
 	for (int nd = 1; nd >= 0; nd--) {
 		bfx_load(&f, f.pri, img_new, new_len);
 		mark_confirmed(f.pri);
-		assert_int_equal(boot_trailer_write_copy_done(f.pri, BOOT_MAX_ALIGN), 0);
-		bfx_load(&f, f.sec, img_old, old_len);
-		assert_int_equal(boot_trailer_write_image_ok(f.sec, BOOT_MAX_ALIGN), 0);
-		assert_int_equal(boot_trailer_write_swap_info(f.sec, BOOT_MAX_ALIGN,
-							      BOOT_SWAP_TYPE_REVERT, 0),
+		assert_int_equal(smpdfu_boot_trailer_write_copy_done(f.pri, SMPDFU_BOOT_MAX_ALIGN),
 				 0);
-		assert_int_equal(boot_trailer_write_magic(f.sec, BOOT_MAX_ALIGN), 0);
+		bfx_load(&f, f.sec, img_old, old_len);
+		assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.sec, SMPDFU_BOOT_MAX_ALIGN),
+				 0);
+		assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.sec, SMPDFU_BOOT_MAX_ALIGN,
+								     SMPDFU_BOOT_SWAP_TYPE_REVERT,
+								     0),
+				 0);
+		assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, SMPDFU_BOOT_MAX_ALIGN), 0);
 		opt.no_downgrade = nd;
 		if (nd) {
-			boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, BOOT_SWAP_TYPE_NONE);
-			assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+			boot_ok(BOOT_MODE_SWAP_MOVE, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE);
+			assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 			assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
 			continue;
 		}
-		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_PERM);
-		expect_swap_info(f.pri, BOOT_SWAP_TYPE_PERM);
+		boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_PERM);
+		expect_swap_info(f.pri, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	}
 }
 
 /* The trace of one uninterrupted boot from the snapshot: op kinds ('p'/'e'), and their count. */
 static uint64_t trace_boot(enum boot_mode mode, char *kinds, size_t cap)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 	uint64_t ops;
 
 	bfx_restore(&f);
@@ -921,7 +935,7 @@ static void cut_each_erase_sparing_end(enum boot_mode mode, void (*check)(enum b
 	ops = trace_boot(mode, kinds, sizeof(kinds));
 	for (uint32_t fields = 0; fields <= 4; fields++) {
 		for (uint64_t i = 0; i < ops; i++) {
-			struct boot_rsp rsp;
+			struct smpdfu_boot_rsp rsp;
 
 			if (kinds[i] != 'e') {
 				continue;
@@ -929,7 +943,7 @@ static void cut_each_erase_sparing_end(enum boot_mode mode, void (*check)(enum b
 			bfx_restore(&f);
 			f.flash.tear = (struct flash_sim_tear){
 				.erase = FLASH_SIM_ERASE_FIRST_PART,
-				.spare = BOOT_MAGIC_SZ + fields * BOOT_MAX_ALIGN,
+				.spare = SMPDFU_BOOT_MAGIC_SZ + fields * SMPDFU_BOOT_MAX_ALIGN,
 			};
 			flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, i);
 			assert_int_not_equal(boot(mode, &rsp), 0);
@@ -943,7 +957,7 @@ static void cut_each_erase_sparing_end(enum boot_mode mode, void (*check)(enum b
 /* A permanent swap stays permanent: the new image runs, and runs again without a confirm. */
 static void check_still_permanent(enum boot_mode mode)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	assert_int_equal(boot(mode, &rsp), 0);
 	assert_int_equal(rsp.hdr.ver.major, 2);
@@ -956,7 +970,7 @@ static void test_torn_erase_sparing_magic_perm(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(true), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
 	cut_each_erase_sparing_end(BOOT_MODE_SWAP_MOVE, check_still_permanent);
 }
 
@@ -964,14 +978,14 @@ static void test_torn_erase_sparing_magic_perm_scratch(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(true), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
 	cut_each_erase_sparing_end(BOOT_MODE_SWAP_SCRATCH, check_still_permanent);
 }
 
 /* A due revert, with downgrade prevention on: the known-good image comes back, nothing is lost. */
 static void check_reverted(enum boot_mode mode)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	assert_int_equal(boot(mode, &rsp), 0);
 	assert_int_equal(rsp.hdr.ver.major, 1);
@@ -985,8 +999,8 @@ static void revert_cut_sparing_magic(enum boot_mode mode)
 {
 	factory_and_upload();
 	opt.no_downgrade = true;
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(mode, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(mode, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	cut_each_erase_sparing_end(mode, check_reverted);
 }
 
@@ -1030,7 +1044,7 @@ static uint64_t program_from_end(enum boot_mode mode, unsigned int back)
 /* The boot from the snapshot cut at operation i, its program torn in the stray shape. */
 static void cut_boot_stray(enum boot_mode mode, uint64_t i)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	bfx_restore(&f);
 	f.flash.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_STRAY, .seed = 3 };
@@ -1043,7 +1057,7 @@ static void cut_boot_stray(enum boot_mode mode, uint64_t i)
 static void torn_finish_perm(enum boot_mode mode)
 {
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(true), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
 	bfx_snapshot(&f);
 	for (unsigned int back = 0; back < 2; back++) {
 		cut_boot_stray(mode, program_from_end(mode, back));
@@ -1067,10 +1081,10 @@ static void test_torn_stray_finish_perm_scratch(void **state)
 /* A test swap's copy_done torn: the swap is done, its image unconfirmed, so the old one returns. */
 static void torn_finish_test(enum boot_mode mode)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	factory_and_upload();
-	assert_int_equal(boot_request_upgrade(false), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
 	bfx_snapshot(&f);
 	cut_boot_stray(mode, program_from_end(mode, 0));
 	assert_int_equal(boot(mode, &rsp), 0);
@@ -1098,15 +1112,15 @@ static void test_torn_stray_xip_copy_done(void **state)
 	(void)state;
 	factory_and_upload();
 	mark_confirmed(f.pri);
-	assert_int_equal(boot_trailer_write_copy_done(f.pri, BOOT_MAX_ALIGN), 0);
-	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_copy_done(f.pri, SMPDFU_BOOT_MAX_ALIGN), 0);
+	assert_int_equal(smpdfu_boot_set_next_direct_xip(1, false), 0);
 	bfx_snapshot(&f);
 	cut_boot_stray(BOOT_MODE_DIRECT_XIP_REVERT,
 		       program_from_end(BOOT_MODE_DIRECT_XIP_REVERT, 0));
-	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_BAD);
-	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	expect_trailer(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET, SMPDFU_BOOT_FLAG_BAD);
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /*
@@ -1120,27 +1134,30 @@ static void test_torn_stray_request_perm(void **state)
 	factory_and_upload();
 	f.flash.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_STRAY, .seed = 3 };
 	flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, 0);
-	assert_int_equal(boot_request_upgrade(true), -EIO);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), -EIO);
 	flash_sim_power_on(&f.flash);
-	expect_trailer(f.sec, BOOT_MAGIC_UNSET, BOOT_FLAG_BAD, BOOT_FLAG_UNSET);
-	assert_int_equal(boot_request_upgrade(true), -EBADMSG);
-	assert_int_equal(boot_request_upgrade(false), -EBADMSG);
+	expect_trailer(f.sec, SMPDFU_BOOT_MAGIC_UNSET, SMPDFU_BOOT_FLAG_BAD,
+		       SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), -EBADMSG);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), -EBADMSG);
 	assert_int_equal(f.flash.count.violations, 0);
-	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, BOOT_SWAP_TYPE_NONE);
+	boot_ok(BOOT_MODE_SWAP_MOVE, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
 }
 
 static void test_overwrite(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
-	assert_int_equal(boot_request_upgrade(false), 0);
-	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, SMPDFU_BOOT_SWAP_TYPE_TEST);
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
-	assert_true(flash_area_is_erased(f.sec, 0, 0x1000));
-	expect_trailer(f.sec, BOOT_MAGIC_UNSET, BOOT_FLAG_UNSET, BOOT_FLAG_UNSET);
-	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET,
+		       SMPDFU_BOOT_FLAG_UNSET);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, 0x1000));
+	expect_trailer(f.sec, SMPDFU_BOOT_MAGIC_UNSET, SMPDFU_BOOT_FLAG_UNSET,
+		       SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_overwrite_downgrade_and_invalid(void **state)
@@ -1149,20 +1166,20 @@ static void test_overwrite_downgrade_and_invalid(void **state)
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
 	opt.no_downgrade = true;
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	/* Without the option the older image is installed. */
 	opt.no_downgrade = false;
 	bfx_load(&f, f.sec, img_old, old_len);
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	/* An invalid one is erased, never copied. */
 	img_new[0x1234] ^= 4;
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_request_upgrade(true), 0);
-	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, BOOT_SWAP_TYPE_NONE);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	img_new[0x1234] ^= 4;
 }
@@ -1171,27 +1188,27 @@ static void test_direct_xip_picks_higher_version(void **state)
 {
 	(void)state;
 	factory_and_upload();
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	bfx_load(&f, f.pri, img_new, new_len);
 	bfx_load(&f, f.sec, img_old, old_len);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	/* A tie goes to the primary. */
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	/* Only one image, in the secondary. */
-	assert_int_equal(flash_area_erase(f.pri, 0, f.pri->size), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_flash_area_erase(f.pri, 0, f.pri->size), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_direct_xip_invalid_erased(void **state)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	(void)state;
 	img_new[0x2000] ^= 1;
 	factory_and_upload();
-	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 	img_new[0x2000] ^= 1;
 	/* Nothing valid at all. */
 	img_old[0x2000] ^= 1;
@@ -1208,14 +1225,16 @@ static void test_direct_xip_rom_fixed(void **state)
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
 	/* Linked for the primary but stored in the secondary: skipped, not erased. */
-	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, IMAGE_F_ROM_FIXED, f.pri->off);
+	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, SMPDFU_IMAGE_F_ROM_FIXED,
+			     f.pri->off);
 	bfx_load(&f, f.sec, fixed, len);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 	assert_true(bfx_slot_starts_with(&f, f.sec, fixed, len));
 	/* Linked for the secondary: chosen. */
-	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, IMAGE_F_ROM_FIXED, f.sec->off);
+	len = bfx_make_image(fixed, sizeof(fixed), 3, 0, 0, 5000, 4, SMPDFU_IMAGE_F_ROM_FIXED,
+			     f.sec->off);
 	bfx_load(&f, f.sec, fixed, len);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 3, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP, 1, 3, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 static void test_direct_xip_revert(void **state)
@@ -1224,44 +1243,44 @@ static void test_direct_xip_revert(void **state)
 	factory_and_upload();
 	mark_confirmed(f.pri);
 	/* An upload without a magic is not bootable in revert mode: erased. */
-	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
-	expect_trailer(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE), 0);
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+	expect_trailer(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 
 	/* Test: boots once (copy_done written), then goes away unless confirmed. */
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 1);
-	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET);
-	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE) > 0);
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size));
+	assert_int_equal(smpdfu_boot_set_next_direct_xip(1, false), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 1);
+	expect_trailer(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET, SMPDFU_BOOT_FLAG_SET);
+	assert_true(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE) > 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 
 	/* A torn image_ok (stray bits beside an erased first byte) is no state to build on. */
 	bfx_load(&f, f.sec, img_new, new_len);
-	f.flash.mem[f.sec->off + boot_image_ok_off(f.sec->size) + 1] = 0x00;
-	assert_int_equal(boot_set_next_direct_xip(1, false), -EBADMSG);
+	f.flash.mem[f.sec->off + smpdfu_boot_image_ok_off(f.sec->size) + 1] = 0x00;
+	assert_int_equal(smpdfu_boot_set_next_direct_xip(1, false), -EBADMSG);
 
 	/* Test and confirm: stays. */
 	bfx_load(&f, f.sec, img_new, new_len);
-	assert_int_equal(boot_set_next_direct_xip(1, false), 0);
-	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE);
-	boot_set_running_slot(1);
-	assert_int_equal(boot_set_next_direct_xip(1, true), 0);
-	expect_trailer(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
-	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(smpdfu_boot_set_next_direct_xip(1, false), 0);
+	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE);
+	smpdfu_boot_set_running_slot(1);
+	assert_int_equal(smpdfu_boot_set_next_direct_xip(1, true), 0);
+	expect_trailer(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+	assert_int_equal(boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 1, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
 /* The factory hazard of revert mode: an unconfirmed single image is erased on its second boot. */
 static void test_direct_xip_revert_unconfirmed_factory_image(void **state)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	(void)state;
 	bfx_load(&f, f.pri, img_old, old_len);
-	assert_int_equal(boot_trailer_write_magic(f.pri, BOOT_MAX_ALIGN), 0);
-	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, SMPDFU_BOOT_MAX_ALIGN), 0);
+	boot_ok(BOOT_MODE_DIRECT_XIP_REVERT, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE);
 	assert_int_equal(boot(BOOT_MODE_DIRECT_XIP_REVERT, &rsp), -ENOENT);
 }
 

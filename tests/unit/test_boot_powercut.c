@@ -45,7 +45,7 @@
 #include "boot_fixture.h"
 #include "util.h"
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = bfx_test_key();
 	return 1;
@@ -92,10 +92,10 @@ static void load(const uint8_t *buf)
 	memset(&f.flash.count, 0, sizeof(f.flash.count));
 }
 
-static int boot_mode(enum boot_mode mode, struct boot_rsp *rsp)
+static int boot_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 {
-	static struct boot_loader bl;
-	int rc = boot_loader_init(&bl);
+	static struct smpdfu_boot_loader bl;
+	int rc = smpdfu_boot_loader_init(&bl);
 
 	if (rc < 0) {
 		return rc;
@@ -105,15 +105,15 @@ static int boot_mode(enum boot_mode mode, struct boot_rsp *rsp)
 	memset(rsp, 0, sizeof(*rsp));
 	switch (mode) {
 	case BOOT_MODE_SWAP_MOVE:
-		return boot_go_swap_move(&bl, rsp);
+		return smpdfu_boot_go_swap_move(&bl, rsp);
 	case BOOT_MODE_SWAP_SCRATCH:
-		return boot_go_swap_scratch(&bl, rsp);
+		return smpdfu_boot_go_swap_scratch(&bl, rsp);
 	case BOOT_MODE_OVERWRITE_ONLY:
-		return boot_go_overwrite(&bl, rsp);
+		return smpdfu_boot_go_overwrite(&bl, rsp);
 	case BOOT_MODE_DIRECT_XIP:
-		return boot_go_direct_xip(&bl, false, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
 	case BOOT_MODE_DIRECT_XIP_REVERT:
-		return boot_go_direct_xip(&bl, true, rsp);
+		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
 	default:
 		return -ENOTSUP;
 	}
@@ -150,58 +150,60 @@ static bool is_xip(enum boot_mode m)
 /* -------------------------------------------------------------------------------------------- */
 /* Trailer writes of the application with the sweep's alignment (the app API uses Kconfig's). */
 
-static void request(const struct flash_area *fa, bool permanent)
+static void request(const struct smpdfu_flash_area *fa, bool permanent)
 {
 	if (permanent) {
-		assert_int_equal(boot_trailer_write_image_ok(fa, geo->align), 0);
+		assert_int_equal(smpdfu_boot_trailer_write_image_ok(fa, geo->align), 0);
 	}
-	assert_int_equal(boot_trailer_write_magic(fa, geo->align), 0);
-	assert_int_equal(boot_trailer_write_swap_info(fa, geo->align,
-						      permanent ? BOOT_SWAP_TYPE_PERM
-								: BOOT_SWAP_TYPE_TEST, 0),
+	assert_int_equal(smpdfu_boot_trailer_write_magic(fa, geo->align), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(fa, geo->align,
+							     permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM
+								       : SMPDFU_BOOT_SWAP_TYPE_TEST,
+							     0),
 			 0);
 }
 
-static struct boot_swap_state trailer(const struct flash_area *fa)
+static struct smpdfu_boot_swap_state trailer(const struct smpdfu_flash_area *fa)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
-	assert_int_equal(boot_trailer_read(fa, geo->align, &st), 0);
+	assert_int_equal(smpdfu_boot_trailer_read(fa, geo->align, &st), 0);
 	return st;
 }
 
 static uint32_t trailer_size(void)
 {
-	return boot_trailer_size(geo->align, CONFIG_BOOT_MAX_IMG_SECTORS, geo->g.write_block);
+	return smpdfu_boot_trailer_size(geo->align, CONFIG_BOOT_MAX_IMG_SECTORS,
+					geo->g.write_block);
 }
 
-static bool has(const struct flash_area *fa, const uint8_t *img, size_t len)
+static bool has(const struct smpdfu_flash_area *fa, const uint8_t *img, size_t len)
 {
 	return bfx_slot_starts_with(&f, fa, img, len);
 }
 
-static bool trailer_erased(const struct flash_area *fa)
+static bool trailer_erased(const struct smpdfu_flash_area *fa)
 {
 	uint32_t t = trailer_size();
 
-	return flash_area_is_erased(fa, fa->size - t, t);
+	return smpdfu_flash_area_is_erased(fa, fa->size - t, t);
 }
 
 /*
  * No image there any more: its header fails MCUboot's header checks (a torn erase of a scrubbed
  * slot may leave other bytes, but nothing that a bootloader would take for an image).
  */
-static bool image_gone(const struct flash_area *fa)
+static bool image_gone(const struct smpdfu_flash_area *fa)
 {
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 
-	return boot_read_checked_header(fa, &hdr) < 0;
+	return smpdfu_boot_read_checked_header(fa, &hdr) < 0;
 }
 
 /* The slot's trailer asks for nothing (its magic is not GOOD) and it holds no image. */
-static bool emptied(const struct flash_area *fa)
+static bool emptied(const struct smpdfu_flash_area *fa)
 {
-	return image_gone(fa) && trailer(fa).magic != BOOT_MAGIC_GOOD;
+	return image_gone(fa) && trailer(fa).magic != SMPDFU_BOOT_MAGIC_GOOD;
 }
 
 /*
@@ -210,12 +212,12 @@ static bool emptied(const struct flash_area *fa)
  */
 static bool flag_is(int have, int want)
 {
-	return have == want || (want == BOOT_FLAG_SET && have == BOOT_FLAG_BAD);
+	return have == want || (want == SMPDFU_BOOT_FLAG_SET && have == SMPDFU_BOOT_FLAG_BAD);
 }
 
-static bool state_is(const struct flash_area *fa, int magic, int ok, int cd)
+static bool state_is(const struct smpdfu_flash_area *fa, int magic, int ok, int cd)
 {
-	struct boot_swap_state st = trailer(fa);
+	struct smpdfu_boot_swap_state st = trailer(fa);
 
 	return (int)st.magic == magic && flag_is(st.image_ok, ok) && flag_is(st.copy_done, cd);
 }
@@ -223,7 +225,7 @@ static bool state_is(const struct flash_area *fa, int magic, int ok, int cd)
 /* -------------------------------------------------------------------------------------------- */
 /* End states (the lifecycle table). Each returns NULL or what is wrong. */
 
-static const char *end_after_test_swap(const struct boot_rsp *rsp)
+static const char *end_after_test_swap(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 2) {
 		return "did not boot the new image";
@@ -231,7 +233,8 @@ static const char *end_after_test_swap(const struct boot_rsp *rsp)
 	if (!has(f.pri, img_new, new_len) || !has(f.sec, img_old, old_len)) {
 		return "slots do not hold {new, old}";
 	}
-	if (!state_is(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET)) {
+	if (!state_is(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET,
+		      SMPDFU_BOOT_FLAG_SET)) {
 		return "primary trailer is not GOOD/UNSET/SET";
 	}
 	if (!trailer_erased(f.sec)) {
@@ -239,17 +242,17 @@ static const char *end_after_test_swap(const struct boot_rsp *rsp)
 	}
 	/* Whatever the flags look like, the bootloader must read a due revert from them. */
 	{
-		struct boot_swap_state p = trailer(f.pri);
-		struct boot_swap_state s = trailer(f.sec);
+		struct smpdfu_boot_swap_state p = trailer(f.pri);
+		struct smpdfu_boot_swap_state s = trailer(f.sec);
 
-		if (boot_swap_type_decide(&p, &s) != BOOT_SWAP_TYPE_REVERT) {
+		if (smpdfu_boot_swap_type_decide(&p, &s) != SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 			return "no revert due after a test swap";
 		}
 	}
 	return NULL;
 }
 
-static const char *end_after_perm_swap(const struct boot_rsp *rsp)
+static const char *end_after_perm_swap(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 2) {
 		return "did not boot the new image";
@@ -257,13 +260,13 @@ static const char *end_after_perm_swap(const struct boot_rsp *rsp)
 	if (!has(f.pri, img_new, new_len) || !has(f.sec, img_old, old_len)) {
 		return "slots do not hold {new, old}";
 	}
-	if (!state_is(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET)) {
+	if (!state_is(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET)) {
 		return "primary trailer is not GOOD/SET/SET";
 	}
 	return trailer_erased(f.sec) ? NULL : "secondary trailer not erased";
 }
 
-static const char *end_after_revert(const struct boot_rsp *rsp)
+static const char *end_after_revert(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 1) {
 		return "did not boot the old image";
@@ -271,17 +274,17 @@ static const char *end_after_revert(const struct boot_rsp *rsp)
 	if (!has(f.pri, img_old, old_len) || !has(f.sec, img_new, new_len)) {
 		return "slots do not hold {old, new}";
 	}
-	if (!state_is(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET)) {
+	if (!state_is(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET)) {
 		return "primary trailer is not GOOD/SET/SET";
 	}
-	if (trailer(f.pri).swap_type != BOOT_SWAP_TYPE_REVERT) {
+	if (trailer(f.pri).swap_type != SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		return "primary swap_info is not REVERT";
 	}
 	return trailer_erased(f.sec) ? NULL : "secondary trailer not erased";
 }
 
 /* Nothing happened: the old image in the primary, byte for byte as before the action. */
-static const char *end_unchanged(const struct boot_rsp *rsp)
+static const char *end_unchanged(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 1 || !has(f.pri, img_old, old_len)) {
 		return "the old image is not booted from an intact primary";
@@ -289,7 +292,7 @@ static const char *end_unchanged(const struct boot_rsp *rsp)
 	return NULL;
 }
 
-static const char *end_request_test(const struct boot_rsp *rsp)
+static const char *end_request_test(const struct smpdfu_boot_rsp *rsp)
 {
 	/* Either the request did not take (no swap) or it is a test swap; never permanent. */
 	if (rsp->hdr.ver.major == 1) {
@@ -298,7 +301,7 @@ static const char *end_request_test(const struct boot_rsp *rsp)
 	return end_after_test_swap(rsp);
 }
 
-static const char *end_request_perm(const struct boot_rsp *rsp)
+static const char *end_request_perm(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->hdr.ver.major == 1) {
 		return end_unchanged(rsp);
@@ -307,10 +310,11 @@ static const char *end_request_perm(const struct boot_rsp *rsp)
 }
 
 /* The app confirmed after a test swap: either it took (new stays) or the revert brings old. */
-static const char *end_confirm(const struct boot_rsp *rsp)
+static const char *end_confirm(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->hdr.ver.major == 2) {
-		return state_is(f.pri, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET) &&
+		return state_is(f.pri, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET,
+				SMPDFU_BOOT_FLAG_SET) &&
 				       has(f.pri, img_new, new_len)
 			       ? NULL
 			       : "confirmed image without GOOD/SET/SET";
@@ -318,7 +322,7 @@ static const char *end_confirm(const struct boot_rsp *rsp)
 	return end_after_revert(rsp);
 }
 
-static const char *end_invalid_scrubbed(const struct boot_rsp *rsp)
+static const char *end_invalid_scrubbed(const struct smpdfu_boot_rsp *rsp)
 {
 	const char *e = end_unchanged(rsp);
 
@@ -331,12 +335,12 @@ static const char *end_invalid_scrubbed(const struct boot_rsp *rsp)
 	return NULL;
 }
 
-static const char *end_overwrite(const struct boot_rsp *rsp)
+static const char *end_overwrite(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 2 || !has(f.pri, img_new, new_len)) {
 		return "the new image is not booted from the primary";
 	}
-	if (trailer(f.pri).magic != BOOT_MAGIC_GOOD) {
+	if (trailer(f.pri).magic != SMPDFU_BOOT_MAGIC_GOOD) {
 		return "primary magic not GOOD";
 	}
 	if (!emptied(f.sec)) {
@@ -349,7 +353,7 @@ static const char *end_overwrite(const struct boot_rsp *rsp)
  * Overwrite of an older image: with downgrade prevention the primary keeps the newer image,
  * untouched, and the older one is scrubbed; without, the older one is copied like any other.
  */
-static const char *end_downgrade(const struct boot_rsp *rsp)
+static const char *end_downgrade(const struct smpdfu_boot_rsp *rsp)
 {
 	if (!no_downgrade) {
 		if (rsp->slot != 0 || rsp->hdr.ver.major != 1 || !has(f.pri, img_old, old_len)) {
@@ -365,21 +369,21 @@ static const char *end_downgrade(const struct boot_rsp *rsp)
 }
 
 /* Overwrite after an app request: not taken (the old image intact) or copied. */
-static const char *end_overwrite_request(const struct boot_rsp *rsp)
+static const char *end_overwrite_request(const struct smpdfu_boot_rsp *rsp)
 {
 	return rsp->hdr.ver.major == 1 ? end_unchanged(rsp) : end_overwrite(rsp);
 }
 
 /* The app confirmed an overwritten image: its image_ok is written, or not, nothing else moves. */
-static const char *end_overwrite_confirm(const struct boot_rsp *rsp)
+static const char *end_overwrite_confirm(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 2 || !has(f.pri, img_new, new_len)) {
 		return "the overwritten image is not booted";
 	}
-	return trailer(f.pri).magic == BOOT_MAGIC_GOOD ? NULL : "primary magic is not GOOD";
+	return trailer(f.pri).magic == SMPDFU_BOOT_MAGIC_GOOD ? NULL : "primary magic is not GOOD";
 }
 
-static const char *end_xip_slot0(const struct boot_rsp *rsp)
+static const char *end_xip_slot0(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 0 || rsp->hdr.ver.major != 1 || !has(f.pri, img_old, old_len)) {
 		return "slot 0 with the old image not booted";
@@ -387,18 +391,18 @@ static const char *end_xip_slot0(const struct boot_rsp *rsp)
 	return image_gone(f.sec) ? NULL : "slot 1 still holds an image";
 }
 
-static const char *end_xip_test_selected(const struct boot_rsp *rsp)
+static const char *end_xip_test_selected(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot != 1 || rsp->hdr.ver.major != 2) {
 		return "the tested slot 1 did not boot";
 	}
-	return state_is(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_UNSET, BOOT_FLAG_SET)
+	return state_is(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_UNSET, SMPDFU_BOOT_FLAG_SET)
 		       ? NULL
 		       : "slot 1 trailer is not GOOD/UNSET/SET";
 }
 
 /* Direct-XIP: the uploaded, higher version boots from slot 1, or slot 0 when it is not whole. */
-static const char *end_xip_upload(const struct boot_rsp *rsp)
+static const char *end_xip_upload(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot == 1) {
 		return rsp->hdr.ver.major == 2 && has(f.sec, img_new, new_len)
@@ -412,7 +416,7 @@ static const char *end_xip_upload(const struct boot_rsp *rsp)
 }
 
 /* Direct-XIP with revert after an upload and a test request: slot 1 on trial, or slot 0. */
-static const char *end_xip_test_request(const struct boot_rsp *rsp)
+static const char *end_xip_test_request(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot == 1) {
 		return end_xip_test_selected(rsp);
@@ -421,9 +425,10 @@ static const char *end_xip_test_request(const struct boot_rsp *rsp)
 }
 
 /* Direct-XIP with revert after a permanent request: slot 1 confirmed, or slot 0. */
-static const char *end_xip_perm(const struct boot_rsp *rsp)
+static const char *end_xip_perm(const struct smpdfu_boot_rsp *rsp)
 {
-	bool confirmed = state_is(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+	bool confirmed =
+		state_is(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET, SMPDFU_BOOT_FLAG_SET);
 
 	if (rsp->slot == 1) {
 		if (rsp->hdr.ver.major != 2 || !confirmed) {
@@ -434,11 +439,12 @@ static const char *end_xip_perm(const struct boot_rsp *rsp)
 	return end_xip_upload(rsp);
 }
 
-static const char *end_xip_confirm(const struct boot_rsp *rsp)
+static const char *end_xip_confirm(const struct smpdfu_boot_rsp *rsp)
 {
 	if (rsp->slot == 1) {
 		bool ok = rsp->hdr.ver.major == 2 &&
-			  state_is(f.sec, BOOT_MAGIC_GOOD, BOOT_FLAG_SET, BOOT_FLAG_SET);
+			  state_is(f.sec, SMPDFU_BOOT_MAGIC_GOOD, SMPDFU_BOOT_FLAG_SET,
+				   SMPDFU_BOOT_FLAG_SET);
 
 		return ok ? NULL : "slot 1 kept without being confirmed";
 	}
@@ -454,11 +460,11 @@ struct flow {
 	bool app_api; /* runs the app API, which has Kconfig's alignment */
 	void (*prepare)(void);
 	int (*action)(void);
-	const char *(*end)(const struct boot_rsp *rsp);
+	const char *(*end)(const struct smpdfu_boot_rsp *rsp);
 };
 
 static enum boot_mode cur_mode;
-static struct boot_rsp action_rsp;
+static struct smpdfu_boot_rsp action_rsp;
 
 static int action_boot(void)
 {
@@ -473,7 +479,7 @@ static void load_images(const uint8_t *p, size_t pl, const uint8_t *s, size_t sl
 
 static void boot_clean(enum boot_mode mode)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	assert_int_equal(boot_mode(mode, &rsp), 0);
 }
@@ -532,15 +538,15 @@ static void prep_xip_invalid(void)
 /* The factory image confirmed (imgtool --confirm): direct-XIP with revert needs its magic. */
 static void confirm_factory_image(void)
 {
-	assert_int_equal(boot_trailer_write_image_ok(f.pri, geo->align), 0);
-	assert_int_equal(boot_trailer_write_magic(f.pri, geo->align), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.pri, geo->align), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.pri, geo->align), 0);
 }
 
 static void prep_xip_test(void)
 {
 	load_images(img_old, old_len, img_new, new_len);
 	confirm_factory_image();
-	assert_int_equal(boot_trailer_write_magic(f.sec, geo->align), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, geo->align), 0);
 }
 
 static void prep_xip_after_first_boot(void)
@@ -575,12 +581,12 @@ static void prep_after_overwrite(void)
 
 static int action_request_test(void)
 {
-	return boot_request_upgrade(false);
+	return smpdfu_boot_request_upgrade(false);
 }
 
 static int action_request_perm(void)
 {
-	return boot_request_upgrade(true);
+	return smpdfu_boot_request_upgrade(true);
 }
 
 /*
@@ -594,17 +600,17 @@ static int upload(void)
 	struct stream_writer sw;
 	int rc;
 
-	if (!flash_area_is_erased(f.sec, last, page)) {
-		rc = flash_area_erase(f.sec, last, page);
+	if (!smpdfu_flash_area_is_erased(f.sec, last, page)) {
+		rc = smpdfu_flash_area_erase(f.sec, last, page);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	rc = stream_writer_open(&sw, f.sec);
+	rc = smpdfu_stream_writer_open(&sw, f.sec);
 	if (rc == 0) {
-		rc = stream_writer_write(&sw, img_new, new_len);
+		rc = smpdfu_stream_writer_write(&sw, img_new, new_len);
 	}
-	return rc < 0 ? rc : stream_writer_flush(&sw);
+	return rc < 0 ? rc : smpdfu_stream_writer_flush(&sw);
 }
 
 /* The upload, then the test request (the next boot tries the image). */
@@ -612,7 +618,7 @@ static int action_upload_and_request(void)
 {
 	int rc = upload();
 
-	return rc < 0 ? rc : boot_request_upgrade(false);
+	return rc < 0 ? rc : smpdfu_boot_request_upgrade(false);
 }
 
 /* Direct-XIP with revert: the upload, then slot 1 marked for a test. */
@@ -620,24 +626,24 @@ static int action_upload_and_set_next(void)
 {
 	int rc = upload();
 
-	return rc < 0 ? rc : boot_set_next_direct_xip(1, false);
+	return rc < 0 ? rc : smpdfu_boot_set_next_direct_xip(1, false);
 }
 
 static int action_confirm(void)
 {
-	boot_set_running_slot(0);
-	return boot_write_img_confirmed();
+	smpdfu_boot_set_running_slot(0);
+	return smpdfu_boot_write_img_confirmed();
 }
 
 static int action_xip_confirm(void)
 {
-	boot_set_running_slot(1);
-	return boot_set_next_direct_xip(1, true);
+	smpdfu_boot_set_running_slot(1);
+	return smpdfu_boot_set_next_direct_xip(1, true);
 }
 
 static int action_xip_perm(void)
 {
-	return boot_set_next_direct_xip(1, true);
+	return smpdfu_boot_set_next_direct_xip(1, true);
 }
 
 #define SWAP_FLOWS(mode)                                                                           \
@@ -728,7 +734,9 @@ static void arm_tear(const struct shape *sh, unsigned int v, uint64_t i)
 	f.flash.tear = (struct flash_sim_tear){
 		.erase = sh->erase,
 		.program = sh->program,
-		.spare = v == 0 ? 0 : boot_trailer_magic_align(geo->align) + (v - 1) * geo->align,
+		.spare =
+			v == 0 ? 0
+			       : smpdfu_boot_trailer_magic_align(geo->align) + (v - 1) * geo->align,
 		.seed = (uint32_t)(i * SPARE_VARIANTS + v + 1),
 	};
 }
@@ -768,7 +776,7 @@ static unsigned long failures[MODE_COUNT][SHAPE_COUNT];
 		fail();                                                                            \
 	} while (0)
 
-static const char *area_name(const struct flash_area *fa)
+static const char *area_name(const struct smpdfu_flash_area *fa)
 {
 	if (fa == f.pri) {
 		return "primary";
@@ -776,13 +784,13 @@ static const char *area_name(const struct flash_area *fa)
 	return fa == f.sec ? "secondary" : "scratch";
 }
 
-static int locate(struct boot_loader *bl, enum boot_mode mode, bool incoming,
-		  const struct flash_area **fa, uint32_t *off)
+static int locate(struct smpdfu_boot_loader *bl, enum boot_mode mode, bool incoming,
+		  const struct smpdfu_flash_area **fa, uint32_t *off)
 {
 	if (mode == BOOT_MODE_SWAP_SCRATCH) {
-		return boot_swap_scratch_locate(bl, incoming, fa, off);
+		return smpdfu_boot_swap_scratch_locate(bl, incoming, fa, off);
 	}
-	return boot_swap_move_locate(bl, incoming, fa, off);
+	return smpdfu_boot_swap_move_locate(bl, incoming, fa, off);
 }
 
 /*
@@ -791,9 +799,9 @@ static int locate(struct boot_loader *bl, enum boot_mode mode, bool incoming,
  */
 static void check_header_location(const struct flow *fl)
 {
-	static struct boot_loader bl;
-	const struct flash_area *fa;
-	struct image_header hdr;
+	static struct smpdfu_boot_loader bl;
+	const struct smpdfu_flash_area *fa;
+	struct smpdfu_image_header hdr;
 	bool reverting = fl->prepare == prep_after_test_swap;
 	const uint8_t *incoming = reverting ? img_old : img_new;
 	const uint8_t *outgoing = reverting ? img_new : img_old;
@@ -802,30 +810,30 @@ static void check_header_location(const struct flow *fl)
 	if (!is_swap(fl->mode) || fl->app_api || fl->end == end_invalid_scrubbed) {
 		return;
 	}
-	assert_int_equal(boot_loader_init(&bl), 0);
+	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
 	bl.align = geo->align;
 	if (locate(&bl, fl->mode, true, &fa, &off) < 0) {
 		return;
 	}
-	if (boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != incoming[20]) {
+	if (smpdfu_boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != incoming[20]) {
 		SWEEP_FAIL("incoming header not at %s+0x%x", area_name(fa), (unsigned int)off);
 	}
 	assert_int_equal(locate(&bl, fl->mode, false, &fa, &off), 0);
-	if (boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != outgoing[20]) {
+	if (smpdfu_boot_read_header_at(fa, off, &hdr) < 0 || hdr.ver.major != outgoing[20]) {
 		SWEEP_FAIL("outgoing header not at %s+0x%x", area_name(fa), (unsigned int)off);
 	}
 }
 
-static bool revert_is_due(enum boot_mode mode, const struct boot_rsp *rsp)
+static bool revert_is_due(enum boot_mode mode, const struct smpdfu_boot_rsp *rsp)
 {
-	struct boot_swap_state p = trailer(f.pri);
-	struct boot_swap_state s = trailer(f.sec);
+	struct smpdfu_boot_swap_state p = trailer(f.pri);
+	struct smpdfu_boot_swap_state s = trailer(f.sec);
 
 	if (is_swap(mode)) {
-		return boot_swap_type_decide(&p, &s) == BOOT_SWAP_TYPE_REVERT;
+		return smpdfu_boot_swap_type_decide(&p, &s) == SMPDFU_BOOT_SWAP_TYPE_REVERT;
 	}
 	return mode == BOOT_MODE_DIRECT_XIP_REVERT && rsp->slot == 1 &&
-	       s.image_ok != BOOT_FLAG_SET;
+	       s.image_ok != SMPDFU_BOOT_FLAG_SET;
 }
 
 /*
@@ -834,29 +842,29 @@ static bool revert_is_due(enum boot_mode mode, const struct boot_rsp *rsp)
  */
 static bool revert_is_due_on_flash(enum boot_mode mode)
 {
-	struct boot_swap_state p = trailer(f.pri);
-	struct boot_swap_state s = trailer(f.sec);
+	struct smpdfu_boot_swap_state p = trailer(f.pri);
+	struct smpdfu_boot_swap_state s = trailer(f.sec);
 
 	if (is_swap(mode)) {
-		return boot_swap_type_decide(&p, &s) == BOOT_SWAP_TYPE_REVERT;
+		return smpdfu_boot_swap_type_decide(&p, &s) == SMPDFU_BOOT_SWAP_TYPE_REVERT;
 	}
 	return mode == BOOT_MODE_DIRECT_XIP_REVERT && !image_gone(f.sec) &&
-	       s.magic == BOOT_MAGIC_GOOD && s.copy_done != BOOT_FLAG_UNSET &&
-	       s.image_ok != BOOT_FLAG_SET;
+	       s.magic == SMPDFU_BOOT_MAGIC_GOOD && s.copy_done != SMPDFU_BOOT_FLAG_UNSET &&
+	       s.image_ok != SMPDFU_BOOT_FLAG_SET;
 }
 
-static const char *end_of_revert(enum boot_mode mode, const struct boot_rsp *rsp)
+static const char *end_of_revert(enum boot_mode mode, const struct smpdfu_boot_rsp *rsp)
 {
 	return is_swap(mode) ? end_after_revert(rsp) : end_xip_slot0(rsp);
 }
 
 /* The checks after a boot: end state, a valid booted image, a due revert, then quiet boots. */
 /* The boot the last check_after_boot() looked at (before any revert it then ran). */
-static struct boot_rsp checked_rsp;
+static struct smpdfu_boot_rsp checked_rsp;
 
-static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool reverted)
+static void check_after_boot(const struct flow *fl, struct smpdfu_boot_rsp rsp, bool reverted)
 {
-	struct image_validation v;
+	struct smpdfu_image_validation v;
 	const char *err;
 	int rc;
 
@@ -865,7 +873,7 @@ static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool re
 	if (err != NULL) {
 		SWEEP_FAIL("%s", err);
 	}
-	if (image_validate(rsp.slot == 0 ? f.pri : f.sec, bfx_test_key(), 1, &v) != 0 ||
+	if (smpdfu_image_validate(rsp.slot == 0 ? f.pri : f.sec, bfx_test_key(), 1, &v) != 0 ||
 	    v.hdr.ver.major != rsp.hdr.ver.major) {
 		SWEEP_FAIL("the booted image does not validate with the trusted key");
 	}
@@ -873,7 +881,7 @@ static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool re
 		SWEEP_FAIL("%llu NOR violations", (unsigned long long)f.flash.count.violations);
 	}
 	/* A record left in the scratch would be resumed from at a later boot. */
-	if (f.scratch != NULL && trailer(f.scratch).magic == BOOT_MAGIC_GOOD) {
+	if (f.scratch != NULL && trailer(f.scratch).magic == SMPDFU_BOOT_MAGIC_GOOD) {
 		SWEEP_FAIL("the scratch still holds a swap record");
 	}
 	/* An unconfirmed test image: the next boot must bring the old one back. */
@@ -886,7 +894,7 @@ static void check_after_boot(const struct flow *fl, struct boot_rsp rsp, bool re
 	}
 	{
 		uint64_t before = bfx_ops(&f);
-		struct boot_rsp again;
+		struct smpdfu_boot_rsp again;
 
 		rc = boot_mode(fl->mode, &again);
 		if (rc != 0 || bfx_ops(&f) != before || again.slot != rsp.slot ||
@@ -909,7 +917,7 @@ static char recovery_kinds[TRACE_MAX];
  */
 static void recover_and_check(const struct flow *fl, bool due, uint64_t *ops)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 	int rc;
 
 	if (ops != NULL) {
@@ -982,7 +990,7 @@ static void cut_action(struct cut *c)
 /* The recovery from `mid` cut at its operation j, then a clean recovery and its checks. */
 static void cut_recovery(struct cut *c)
 {
-	struct boot_rsp rsp;
+	struct smpdfu_boot_rsp rsp;
 
 	load(mid);
 	arm_tear(c->sh, c->v, c->i + c->j + 1);
@@ -1119,7 +1127,7 @@ static bool requests_secondary(const struct flow *fl)
 	       fl->action == action_upload_and_set_next || fl->action == action_xip_perm;
 }
 
-static bool same_boot(const struct boot_rsp *a, const struct boot_rsp *b)
+static bool same_boot(const struct smpdfu_boot_rsp *a, const struct smpdfu_boot_rsp *b)
 {
 	return a->slot == b->slot && a->hdr.ver.major == b->hdr.ver.major;
 }
@@ -1129,7 +1137,7 @@ static bool same_boot(const struct boot_rsp *a, const struct boot_rsp *b)
  * checks; `want` is the boot of the run without faults.
  */
 static void fault_action(const struct flow *fl, const struct fault_shape *sh, uint64_t i,
-			 const struct boot_rsp *want)
+			 const struct smpdfu_boot_rsp *want)
 {
 	bool retried_ok = true;
 	bool due;
@@ -1183,7 +1191,7 @@ static void fault_action(const struct flow *fl, const struct fault_shape *sh, ui
 
 /* Every fault point of the flow: each of its programs and erases, a sample of its reads. */
 static unsigned long sweep_faults(const struct flow *fl, uint64_t n, uint64_t reads,
-				  const struct boot_rsp *want)
+				  const struct smpdfu_boot_rsp *want)
 {
 	unsigned long points = 0;
 
@@ -1225,7 +1233,7 @@ static unsigned long sweep(const struct flow *fl)
 {
 	unsigned long points = 0;
 	unsigned long faults;
-	struct boot_rsp want;
+	struct smpdfu_boot_rsp want;
 	uint64_t reads;
 	uint64_t n;
 	int rc;
@@ -1290,7 +1298,7 @@ static void sweep_geometry(const struct geo *g)
 
 	for (size_t k = 0; k < ARRAY_SIZE(flows); k++) {
 		/* The app API writes with Kconfig's alignment: only geometries with that one. */
-		if (flows[k].app_api && g->align != BOOT_MAX_ALIGN) {
+		if (flows[k].app_api && g->align != SMPDFU_BOOT_MAX_ALIGN) {
 			continue;
 		}
 		/* Scratch flows only with a scratch area, the other modes' only without one. */
@@ -1388,17 +1396,17 @@ static void test_sweep_scratch_trailer_region(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000, 16 * 0x1000,
-						  2 * 0x1000, 0x1000, 8,
-						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000,
+							 16 * 0x1000, 2 * 0x1000, 0x1000, 8,
+							 CONFIG_BOOT_MAX_IMG_SECTORS, 4),
 			 g2.new_len);
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000, 16 * 0x1000,
-						  0x1000, 0x1000, 8, CONFIG_BOOT_MAX_IMG_SECTORS,
-						  8),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 16 * 0x1000,
+							 16 * 0x1000, 0x1000, 0x1000, 8,
+							 CONFIG_BOOT_MAX_IMG_SECTORS, 8),
 			 g1.old_len);
-	assert_int_equal(boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 8 * 0x1000, 8 * 0x1000,
-						  8 * 0x1000, 0x1000, 8,
-						  CONFIG_BOOT_MAX_IMG_SECTORS, 4),
+	assert_int_equal(smpdfu_boot_mode_max_image_size(BOOT_MODE_SWAP_SCRATCH, 8 * 0x1000,
+							 8 * 0x1000, 8 * 0x1000, 0x1000, 8,
+							 CONFIG_BOOT_MAX_IMG_SECTORS, 4),
 			 g8.new_len);
 	sweep_geometry(&g2);
 	sweep_geometry(&g1);

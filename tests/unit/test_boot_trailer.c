@@ -19,7 +19,7 @@
 #include "boot_fixture.h"
 #include "util.h"
 
-size_t boot_trusted_keys(const struct image_key **keys)
+size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
 	*keys = NULL;
 	return 0;
@@ -43,43 +43,53 @@ static void test_offsets_match_mcuboot_table(void **state)
 		{ 32, 64, 96, 128, 160, 160, 32 },
 	};
 	const uint32_t size = 0x8000;
-	const uint32_t cfg_a = BOOT_MAX_ALIGN;
+	const uint32_t cfg_a = SMPDFU_BOOT_MAX_ALIGN;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		uint32_t a = rows[i].a;
 
-		assert_int_equal(size - boot_trailer_image_ok_off(size, a), rows[i].image_ok);
-		assert_int_equal(size - boot_trailer_copy_done_off(size, a), rows[i].copy_done);
-		assert_int_equal(size - boot_trailer_swap_info_off(size, a), rows[i].swap_info);
-		assert_int_equal(size - boot_trailer_swap_size_off(size, a), rows[i].swap_size);
-		assert_int_equal(boot_trailer_info_size(a), rows[i].info);
-		assert_int_equal(size - boot_trailer_magic_write_off(size, a), rows[i].magic_write);
+		assert_int_equal(size - smpdfu_boot_trailer_image_ok_off(size, a),
+				 rows[i].image_ok);
+		assert_int_equal(size - smpdfu_boot_trailer_copy_done_off(size, a),
+				 rows[i].copy_done);
+		assert_int_equal(size - smpdfu_boot_trailer_swap_info_off(size, a),
+				 rows[i].swap_info);
+		assert_int_equal(size - smpdfu_boot_trailer_swap_size_off(size, a),
+				 rows[i].swap_size);
+		assert_int_equal(smpdfu_boot_trailer_info_size(a), rows[i].info);
+		assert_int_equal(size - smpdfu_boot_trailer_magic_write_off(size, a),
+				 rows[i].magic_write);
 	}
 	/* The public inline helpers are the same thing for the configured A. */
-	assert_int_equal(boot_image_ok_off(size), boot_trailer_image_ok_off(size, cfg_a));
-	assert_int_equal(boot_copy_done_off(size), boot_trailer_copy_done_off(size, cfg_a));
-	assert_int_equal(boot_swap_info_off(size), boot_trailer_swap_info_off(size, cfg_a));
-	assert_int_equal(boot_swap_size_off(size), boot_trailer_swap_size_off(size, cfg_a));
-	assert_int_equal(boot_magic_off(size), size - 16);
-	assert_int_equal(BOOT_TRAILER_INFO_SZ, boot_trailer_info_size(BOOT_MAX_ALIGN));
+	assert_int_equal(smpdfu_boot_image_ok_off(size),
+			 smpdfu_boot_trailer_image_ok_off(size, cfg_a));
+	assert_int_equal(smpdfu_boot_copy_done_off(size),
+			 smpdfu_boot_trailer_copy_done_off(size, cfg_a));
+	assert_int_equal(smpdfu_boot_swap_info_off(size),
+			 smpdfu_boot_trailer_swap_info_off(size, cfg_a));
+	assert_int_equal(smpdfu_boot_swap_size_off(size),
+			 smpdfu_boot_trailer_swap_size_off(size, cfg_a));
+	assert_int_equal(smpdfu_boot_magic_off(size), size - 16);
+	assert_int_equal(SMPDFU_BOOT_TRAILER_INFO_SZ,
+			 smpdfu_boot_trailer_info_size(SMPDFU_BOOT_MAX_ALIGN));
 }
 
 /* Issue #2033's numbers: trailer sizes for S = 128 sectors. */
 static void test_trailer_sizes_match_imgtool(void **state)
 {
 	(void)state;
-	assert_int_equal(boot_trailer_size(8, 128, 4), 1584);
-	assert_int_equal(boot_trailer_size(8, 128, 8), 3120);
-	assert_int_equal(boot_trailer_size(16, 128, 16), 6224);
-	assert_int_equal(boot_trailer_size(32, 128, 32), 12448);
-	assert_int_equal(boot_status_size(128, 4), 1536);
+	assert_int_equal(smpdfu_boot_trailer_size(8, 128, 4), 1584);
+	assert_int_equal(smpdfu_boot_trailer_size(8, 128, 8), 3120);
+	assert_int_equal(smpdfu_boot_trailer_size(16, 128, 16), 6224);
+	assert_int_equal(smpdfu_boot_trailer_size(32, 128, 32), 12448);
+	assert_int_equal(smpdfu_boot_status_size(128, 4), 1536);
 	/* Entry k sits k·W above the start of the status area. */
-	assert_int_equal(boot_status_entry_off(0x8000, 8, 128, 4, 0), 0x8000 - 1584);
-	assert_int_equal(boot_status_entry_off(0x8000, 8, 128, 4, 5), 0x8000 - 1584 + 20);
-	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 1584), 7);
-	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 4096), 7);
-	assert_int_equal(boot_trailer_first_sector(0x8000, 0x1000, 4097), 6);
+	assert_int_equal(smpdfu_boot_status_entry_off(0x8000, 8, 128, 4, 0), 0x8000 - 1584);
+	assert_int_equal(smpdfu_boot_status_entry_off(0x8000, 8, 128, 4, 5), 0x8000 - 1584 + 20);
+	assert_int_equal(smpdfu_boot_trailer_first_sector(0x8000, 0x1000, 1584), 7);
+	assert_int_equal(smpdfu_boot_trailer_first_sector(0x8000, 0x1000, 4096), 7);
+	assert_int_equal(smpdfu_boot_trailer_first_sector(0x8000, 0x1000, 4097), 6);
 }
 
 static void test_magic_forms(void **state)
@@ -87,11 +97,11 @@ static void test_magic_forms(void **state)
 	uint8_t m[16];
 
 	(void)state;
-	boot_trailer_magic(8, m);
+	smpdfu_boot_trailer_magic(8, m);
 	assert_memory_equal(m, magic8, 16);
-	boot_trailer_magic(16, m);
+	smpdfu_boot_trailer_magic(16, m);
 	assert_memory_equal(m, magic16, 16);
-	boot_trailer_magic(32, m);
+	smpdfu_boot_trailer_magic(32, m);
 	assert_memory_equal(m, magic32, 16);
 }
 
@@ -109,60 +119,61 @@ static void write_and_check(uint32_t w, uint32_t a)
 	const struct boot_geom g = { .page = 0x1000, .write_block = w, .pri_pages = 8,
 				     .sec_pages = 8 };
 	struct boot_fixture f;
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 	uint8_t want[160];
-	uint32_t info = boot_trailer_info_size(a);
+	uint32_t info = smpdfu_boot_trailer_info_size(a);
 	uint64_t ops;
 
 	bfx_open(&f, &g);
 	memset(want, 0xff, sizeof(want));
 
 	ops = bfx_ops(&f);
-	assert_int_equal(boot_trailer_write_magic(f.sec, a), 0);
-	boot_trailer_magic(a, want + info - 16);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, a), 0);
+	smpdfu_boot_trailer_magic(a, want + info - 16);
 	expect_tail(&f, ops, want, info);
 
 	ops = bfx_ops(&f);
-	assert_int_equal(boot_trailer_write_image_ok(f.sec, a), 0);
-	want[info - (f.sec->size - boot_trailer_image_ok_off(f.sec->size, a))] = 0x01;
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.sec, a), 0);
+	want[info - (f.sec->size - smpdfu_boot_trailer_image_ok_off(f.sec->size, a))] = 0x01;
 	expect_tail(&f, ops, want, info);
 	assert_int_equal(f.flash.count.bytes_programmed,
-			 boot_trailer_magic_align(a) + (w > 1 ? w : 1));
+			 smpdfu_boot_trailer_magic_align(a) + (w > 1 ? w : 1));
 
 	ops = bfx_ops(&f);
-	assert_int_equal(boot_trailer_write_copy_done(f.sec, a), 0);
-	want[info - (f.sec->size - boot_trailer_copy_done_off(f.sec->size, a))] = 0x01;
+	assert_int_equal(smpdfu_boot_trailer_write_copy_done(f.sec, a), 0);
+	want[info - (f.sec->size - smpdfu_boot_trailer_copy_done_off(f.sec->size, a))] = 0x01;
 	expect_tail(&f, ops, want, info);
 
 	ops = bfx_ops(&f);
-	assert_int_equal(boot_trailer_write_swap_info(f.sec, a, BOOT_SWAP_TYPE_PERM, 0), 0);
-	want[info - (f.sec->size - boot_trailer_swap_info_off(f.sec->size, a))] = 0x03;
+	assert_int_equal(
+		smpdfu_boot_trailer_write_swap_info(f.sec, a, SMPDFU_BOOT_SWAP_TYPE_PERM, 0), 0);
+	want[info - (f.sec->size - smpdfu_boot_trailer_swap_info_off(f.sec->size, a))] = 0x03;
 	expect_tail(&f, ops, want, info);
 
 	ops = bfx_ops(&f);
-	assert_int_equal(boot_trailer_write_swap_size(f.sec, a, 0x0001b730), 0);
-	memcpy(want + info - (f.sec->size - boot_trailer_swap_size_off(f.sec->size, a)),
+	assert_int_equal(smpdfu_boot_trailer_write_swap_size(f.sec, a, 0x0001b730), 0);
+	memcpy(want + info - (f.sec->size - smpdfu_boot_trailer_swap_size_off(f.sec->size, a)),
 	       "\x30\xb7\x01\x00", 4);
 	expect_tail(&f, ops, want, info);
 
 	/* Nothing below the trailer fields was touched. */
-	assert_true(flash_area_is_erased(f.sec, 0, f.sec->size - info));
+	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size - info));
 	assert_int_equal(f.flash.count.violations, 0);
 
-	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
-	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
-	assert_int_equal(st.copy_done, BOOT_FLAG_SET);
-	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(st.copy_done, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(st.swap_type, SMPDFU_BOOT_SWAP_TYPE_PERM);
 	{
 		uint32_t sz;
 
-		assert_int_equal(boot_trailer_read_swap_size(f.sec, a, &sz), 0);
+		assert_int_equal(smpdfu_boot_trailer_read_swap_size(f.sec, a, &sz), 0);
 		assert_int_equal(sz, 0x0001b730);
 	}
 	/* A reader built for another A sees this magic as BAD. */
-	assert_int_equal(boot_trailer_read(f.sec, a == 8 ? 16 : 8, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, a == 8 ? 16 : 8, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
 	bfx_close(&f);
 }
 
@@ -194,16 +205,17 @@ static void test_explicit_a8_w4_bytes(void **state)
 	(void)state;
 	bfx_open(&f, &g);
 	end = bfx_mem(&f, f.sec) + f.sec->size;
-	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), 0);
-	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, BOOT_SWAP_TYPE_TEST, 0), 0);
-	assert_int_equal(boot_trailer_write_magic(f.sec, 8), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.sec, 8), 0);
+	assert_int_equal(
+		smpdfu_boot_trailer_write_swap_info(f.sec, 8, SMPDFU_BOOT_SWAP_TYPE_TEST, 0), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 8), 0);
 	assert_memory_equal(end - 24, "\x01\xff\xff\xff\xff\xff\xff\xff", 8);
 	assert_memory_equal(end - 40, "\x02\xff\xff\xff\xff\xff\xff\xff", 8);
 	assert_memory_equal(end - 16, magic8, 16);
 	/* A = 32: the magic goes out as one 32-byte block at -32, erased bytes first. */
-	assert_int_equal(flash_area_erase(f.sec, f.sec->size - 0x1000, 0x1000), 0);
-	assert_int_equal(boot_trailer_write_magic(f.sec, 32), 0);
-	assert_true(flash_area_is_erased(f.sec, f.sec->size - 32, 16));
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, f.sec->size - 0x1000, 0x1000), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 32), 0);
+	assert_true(smpdfu_flash_area_is_erased(f.sec, f.sec->size - 32, 16));
 	assert_memory_equal(end - 16, magic32, 16);
 	bfx_close(&f);
 }
@@ -217,8 +229,8 @@ static void test_write_block_larger_than_align_refused(void **state)
 
 	(void)state;
 	bfx_open(&f, &g);
-	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), -EINVAL);
-	assert_int_equal(boot_trailer_write_swap_size(f.sec, 8, 1), -EINVAL);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.sec, 8), -EINVAL);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_size(f.sec, 8, 1), -EINVAL);
 	assert_int_equal(bfx_ops(&f), 0);
 	bfx_close(&f);
 }
@@ -232,10 +244,10 @@ static void test_swap_info_nibble_bounds(void **state)
 
 	(void)state;
 	bfx_open(&f, &g);
-	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0x0f, 0), -EINVAL);
-	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0, 0x0f), -EINVAL);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.sec, 8, 0x0f, 0), -EINVAL);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.sec, 8, 0, 0x0f), -EINVAL);
 	assert_int_equal(bfx_ops(&f), 0);
-	assert_int_equal(boot_trailer_write_swap_info(f.sec, 8, 0x0e, 0x0e), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_swap_info(f.sec, 8, 0x0e, 0x0e), 0);
 	assert_int_equal(bfx_ops(&f), 1);
 	bfx_close(&f);
 }
@@ -252,60 +264,61 @@ static void test_decoding(void **state)
 				     .sec_pages = 8 };
 	const uint32_t a = 8;
 	struct boot_fixture f;
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 	uint32_t size;
 	static const struct {
 		uint8_t raw;
 		uint8_t type;
 		uint8_t image;
 	} infos[] = {
-		{ 0xff, BOOT_SWAP_TYPE_NONE, 0 }, { 0x01, BOOT_SWAP_TYPE_NONE, 0 },
-		{ 0x02, BOOT_SWAP_TYPE_TEST, 0 }, { 0x03, BOOT_SWAP_TYPE_PERM, 0 },
-		{ 0x04, BOOT_SWAP_TYPE_REVERT, 0 }, { 0x13, BOOT_SWAP_TYPE_PERM, 1 },
-		{ 0x05, BOOT_SWAP_TYPE_NONE, 0 }, { 0x00, BOOT_SWAP_TYPE_NONE, 0 },
-		{ 0x1f, BOOT_SWAP_TYPE_NONE, 0 },
+		{ 0xff, SMPDFU_BOOT_SWAP_TYPE_NONE, 0 }, { 0x01, SMPDFU_BOOT_SWAP_TYPE_NONE, 0 },
+		{ 0x02, SMPDFU_BOOT_SWAP_TYPE_TEST, 0 }, { 0x03, SMPDFU_BOOT_SWAP_TYPE_PERM, 0 },
+		{ 0x04, SMPDFU_BOOT_SWAP_TYPE_REVERT, 0 }, { 0x13, SMPDFU_BOOT_SWAP_TYPE_PERM, 1 },
+		{ 0x05, SMPDFU_BOOT_SWAP_TYPE_NONE, 0 }, { 0x00, SMPDFU_BOOT_SWAP_TYPE_NONE, 0 },
+		{ 0x1f, SMPDFU_BOOT_SWAP_TYPE_NONE, 0 },
 	};
 	static const struct {
 		uint8_t raw;
-		enum boot_flag_state st;
+		enum smpdfu_boot_flag_state st;
 	} flags[] = {
-		{ 0xff, BOOT_FLAG_UNSET }, { 0x01, BOOT_FLAG_SET }, { 0x00, BOOT_FLAG_BAD },
-		{ 0x02, BOOT_FLAG_BAD },   { 0xfe, BOOT_FLAG_BAD },
+		{ 0xff, SMPDFU_BOOT_FLAG_UNSET }, { 0x01, SMPDFU_BOOT_FLAG_SET },
+		{ 0x00, SMPDFU_BOOT_FLAG_BAD },   { 0x02, SMPDFU_BOOT_FLAG_BAD },
+		{ 0xfe, SMPDFU_BOOT_FLAG_BAD },
 	};
 
 	(void)state;
 	bfx_open(&f, &g);
 	size = f.sec->size;
-	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_UNSET);
-	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
-	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
-	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_UNSET);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(st.copy_done, SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(st.swap_type, SMPDFU_BOOT_SWAP_TYPE_NONE);
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
-		put_byte(&f, boot_trailer_image_ok_off(size, a), flags[i].raw);
-		put_byte(&f, boot_trailer_copy_done_off(size, a), flags[i].raw);
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a), flags[i].raw);
+		put_byte(&f, smpdfu_boot_trailer_copy_done_off(size, a), flags[i].raw);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
 		assert_int_equal(st.image_ok, flags[i].st);
 		assert_int_equal(st.copy_done, flags[i].st);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(infos); i++) {
-		put_byte(&f, boot_trailer_swap_info_off(size, a), infos[i].raw);
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
+		put_byte(&f, smpdfu_boot_trailer_swap_info_off(size, a), infos[i].raw);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
 		assert_int_equal(st.swap_type, infos[i].type);
 		assert_int_equal(st.image_num, infos[i].image);
 	}
 	/* The magic: all 16 bytes count, any single one off reads BAD. */
 	for (uint32_t i = 0; i < 16; i++) {
 		memcpy(f.flash.mem + f.sec->off + size - 16, magic8, 16);
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-		assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
 		put_byte(&f, size - 16 + i, (uint8_t)(magic8[i] ^ 0x40));
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-		assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
 		put_byte(&f, size - 16 + i, 0xff);
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-		assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
 	}
 	bfx_close(&f);
 }
@@ -322,50 +335,50 @@ static void test_decoding_dirty_write_block(void **state)
 				     .sec_pages = 8 };
 	const uint32_t a = 8;
 	struct boot_fixture f;
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 	uint32_t size;
 
 	(void)state;
 	bfx_open(&f, &g);
 	size = f.sec->size;
 	for (uint32_t b = 1; b < 4; b++) {
-		put_byte(&f, boot_trailer_image_ok_off(size, a) + b, 0x7f);
-		put_byte(&f, boot_trailer_copy_done_off(size, a) + b, 0x00);
-		assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-		assert_int_equal(st.image_ok, BOOT_FLAG_BAD);
-		assert_int_equal(st.copy_done, BOOT_FLAG_BAD);
-		put_byte(&f, boot_trailer_image_ok_off(size, a) + b, 0xff);
-		put_byte(&f, boot_trailer_copy_done_off(size, a) + b, 0xff);
+		put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a) + b, 0x7f);
+		put_byte(&f, smpdfu_boot_trailer_copy_done_off(size, a) + b, 0x00);
+		assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+		assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_BAD);
+		assert_int_equal(st.copy_done, SMPDFU_BOOT_FLAG_BAD);
+		put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a) + b, 0xff);
+		put_byte(&f, smpdfu_boot_trailer_copy_done_off(size, a) + b, 0xff);
 	}
 	/* Outside the write block, in the cell's unused half: not part of the flag. */
-	put_byte(&f, boot_trailer_image_ok_off(size, a) + 4, 0x00);
-	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a) + 4, 0x00);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_UNSET);
 	/* A written first byte reads as MCUboot reads it, whatever is beside it. */
-	put_byte(&f, boot_trailer_image_ok_off(size, a), 0x01);
-	put_byte(&f, boot_trailer_image_ok_off(size, a) + 2, 0x00);
-	assert_int_equal(boot_trailer_read(f.sec, a, &st), 0);
-	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
+	put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a), 0x01);
+	put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, a) + 2, 0x00);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, a, &st), 0);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_SET);
 
 	/* The app refuses to write over a dirty block rather than break the flash rules. */
-	assert_int_equal(flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
-	put_byte(&f, boot_trailer_image_ok_off(size, BOOT_MAX_ALIGN) + 3, 0x7f);
-	assert_int_equal(boot_request_upgrade(true), -EBADMSG);
-	assert_int_equal(boot_request_upgrade(false), -EBADMSG);
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
+	put_byte(&f, smpdfu_boot_trailer_image_ok_off(size, SMPDFU_BOOT_MAX_ALIGN) + 3, 0x7f);
+	assert_int_equal(smpdfu_boot_request_upgrade(true), -EBADMSG);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), -EBADMSG);
 	assert_int_equal(f.flash.count.violations, 0);
 
 	/* A = 32: the magic is written as 32 bytes, so all of them must be erased for UNSET. */
-	assert_int_equal(flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
+	assert_int_equal(smpdfu_flash_area_erase(f.sec, size - 0x1000, 0x1000), 0);
 	put_byte(&f, size - 20, 0x00);
-	assert_int_equal(boot_trailer_read(f.sec, 32, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
-	assert_int_equal(boot_trailer_read(f.sec, 16, &st), 0);
-	assert_int_equal(st.magic, BOOT_MAGIC_UNSET);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, 32, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
+	assert_int_equal(smpdfu_boot_trailer_read(f.sec, 16, &st), 0);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_UNSET);
 	bfx_close(&f);
 }
 
 /* Reads an imgtool-padded vector into a 0x8000-byte slot and decodes its trailer with A. */
-static void read_vector(const char *name, uint32_t a, struct boot_swap_state *st)
+static void read_vector(const char *name, uint32_t a, struct smpdfu_boot_swap_state *st)
 {
 	const struct boot_geom g = { .page = 0x1000, .write_block = 4, .pri_pages = 8,
 				     .sec_pages = 8 };
@@ -381,34 +394,34 @@ static void read_vector(const char *name, uint32_t a, struct boot_swap_state *st
 	fclose(fp);
 	bfx_open(&f, &g);
 	bfx_load(&f, f.pri, buf, sizeof(buf));
-	assert_int_equal(boot_trailer_read(f.pri, a, st), 0);
+	assert_int_equal(smpdfu_boot_trailer_read(f.pri, a, st), 0);
 	bfx_close(&f);
 }
 
 static void test_imgtool_trailers(void **state)
 {
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
 	(void)state;
 	read_vector("padded-test.signed.bin", 8, &st);
-	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
-	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
-	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
-	assert_int_equal(st.swap_type, BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(st.copy_done, SMPDFU_BOOT_FLAG_UNSET);
+	assert_int_equal(st.swap_type, SMPDFU_BOOT_SWAP_TYPE_NONE);
 
 	read_vector("padded-confirmed.signed.bin", 8, &st);
-	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
-	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
-	assert_int_equal(st.copy_done, BOOT_FLAG_UNSET);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_SET);
+	assert_int_equal(st.copy_done, SMPDFU_BOOT_FLAG_UNSET);
 
 	read_vector("align16-padded.signed.bin", 16, &st);
-	assert_int_equal(st.magic, BOOT_MAGIC_GOOD);
-	assert_int_equal(st.image_ok, BOOT_FLAG_UNSET);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_UNSET);
 	/* A bootloader built for A = 8 does not recognise the A = 16 magic (and vice versa). */
 	read_vector("align16-padded.signed.bin", 8, &st);
-	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
 	read_vector("padded-test.signed.bin", 16, &st);
-	assert_int_equal(st.magic, BOOT_MAGIC_BAD);
+	assert_int_equal(st.magic, SMPDFU_BOOT_MAGIC_BAD);
 }
 
 /* What our writer produces equals imgtool's --pad --confirm trailer, byte for byte. */
@@ -428,8 +441,8 @@ static void test_our_confirmed_trailer_equals_imgtool(void **state)
 	assert_int_equal(fread(buf, 1, sizeof(buf), fp), sizeof(buf));
 	fclose(fp);
 	bfx_open(&f, &g);
-	assert_int_equal(boot_trailer_write_image_ok(f.sec, 8), 0);
-	assert_int_equal(boot_trailer_write_magic(f.sec, 8), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.sec, 8), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 8), 0);
 	assert_memory_equal(bfx_mem(&f, f.sec) + 0x8000 - 1024, buf + 0x8000 - 1024, 1024);
 	bfx_close(&f);
 }

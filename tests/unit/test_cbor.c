@@ -88,7 +88,7 @@ static int decode_hex(const char *hex, struct cbor_field *fields, size_t nfields
 	input = malloc(len ? len : 1);
 	assert_non_null(input);
 	memcpy(input, tmp, len);
-	return cbor_decode_map(input, len, fields, nfields);
+	return smpdfu_cbor_decode_map(input, len, fields, nfields);
 }
 
 static void assert_none_found(const struct cbor_field *fields, size_t nfields)
@@ -127,26 +127,26 @@ static void test_put_uint_boundaries(void **state)
 		struct cbor_writer w;
 
 		/* The exact size must suffice: the head is the shortest form and nothing more. */
-		cbor_writer_init(&w, buf, cbor_head_size(uint_cases[k].v));
-		assert_true(cbor_put_uint(&w, uint_cases[k].v));
+		smpdfu_cbor_writer_init(&w, buf, smpdfu_cbor_head_size(uint_cases[k].v));
+		assert_true(smpdfu_cbor_put_uint(&w, uint_cases[k].v));
 		assert_written(&w, uint_cases[k].hex);
-		assert_int_equal(w.len, cbor_head_size(uint_cases[k].v));
+		assert_int_equal(w.len, smpdfu_cbor_head_size(uint_cases[k].v));
 	}
 }
 
 static void test_head_size(void **state)
 {
 	(void)state;
-	assert_int_equal(cbor_head_size(0), 1);
-	assert_int_equal(cbor_head_size(23), 1);
-	assert_int_equal(cbor_head_size(24), 2);
-	assert_int_equal(cbor_head_size(255), 2);
-	assert_int_equal(cbor_head_size(256), 3);
-	assert_int_equal(cbor_head_size(65535), 3);
-	assert_int_equal(cbor_head_size(65536), 5);
-	assert_int_equal(cbor_head_size(UINT32_MAX), 5);
-	assert_int_equal(cbor_head_size((uint64_t)UINT32_MAX + 1), 9);
-	assert_int_equal(cbor_head_size(UINT64_MAX), 9);
+	assert_int_equal(smpdfu_cbor_head_size(0), 1);
+	assert_int_equal(smpdfu_cbor_head_size(23), 1);
+	assert_int_equal(smpdfu_cbor_head_size(24), 2);
+	assert_int_equal(smpdfu_cbor_head_size(255), 2);
+	assert_int_equal(smpdfu_cbor_head_size(256), 3);
+	assert_int_equal(smpdfu_cbor_head_size(65535), 3);
+	assert_int_equal(smpdfu_cbor_head_size(65536), 5);
+	assert_int_equal(smpdfu_cbor_head_size(UINT32_MAX), 5);
+	assert_int_equal(smpdfu_cbor_head_size((uint64_t)UINT32_MAX + 1), 9);
+	assert_int_equal(smpdfu_cbor_head_size(UINT64_MAX), 9);
 }
 
 struct int_case {
@@ -179,8 +179,8 @@ static void test_put_int_boundaries(void **state)
 		uint8_t buf[9];
 		struct cbor_writer w;
 
-		cbor_writer_init(&w, buf, sizeof(buf));
-		assert_true(cbor_put_int(&w, int_cases[k].v));
+		smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+		assert_true(smpdfu_cbor_put_int(&w, int_cases[k].v));
 		assert_written(&w, int_cases[k].hex);
 	}
 }
@@ -192,33 +192,33 @@ static void test_put_strings(void **state)
 	struct cbor_writer w;
 
 	(void)state;
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_tstr(&w, NULL, 0));
-	assert_true(cbor_put_bstr(&w, NULL, 0));
-	assert_true(cbor_put_cstr(&w, ""));
-	assert_true(cbor_put_cstr(&w, "rc"));
-	assert_true(cbor_put_tstr(&w, "hello world", 5));
-	assert_true(cbor_put_bstr(&w, "\x00\xff", 2));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_tstr(&w, NULL, 0));
+	assert_true(smpdfu_cbor_put_bstr(&w, NULL, 0));
+	assert_true(smpdfu_cbor_put_cstr(&w, ""));
+	assert_true(smpdfu_cbor_put_cstr(&w, "rc"));
+	assert_true(smpdfu_cbor_put_tstr(&w, "hello world", 5));
+	assert_true(smpdfu_cbor_put_bstr(&w, "\x00\xff", 2));
 	assert_written(&w, "60 40 60 627263 6568656c6c6f 4200ff");
 
 	/* Length heads cross their boundaries like integers do. */
 	memset(data, 0xab, sizeof(data));
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_bstr(&w, data, 23));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_bstr(&w, data, 23));
 	assert_int_equal(buf[0], 0x57);
 	assert_int_equal(w.len, 24);
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_tstr(&w, (const char *)data, 24));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_tstr(&w, (const char *)data, 24));
 	assert_int_equal(buf[0], 0x78);
 	assert_int_equal(buf[1], 24);
 	assert_int_equal(w.len, 26);
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_bstr(&w, data, 255));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_bstr(&w, data, 255));
 	assert_int_equal(buf[0], 0x58);
 	assert_int_equal(buf[1], 0xff);
 	assert_int_equal(w.len, 257);
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_bstr(&w, data, 256));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_bstr(&w, data, 256));
 	assert_memory_equal(buf, "\x59\x01\x00", 3);
 	assert_memory_equal(&buf[3], data, 256);
 	assert_int_equal(w.len, 259);
@@ -230,27 +230,27 @@ static void test_put_simple_and_containers(void **state)
 	struct cbor_writer w;
 
 	(void)state;
-	cbor_writer_init(&w, buf, sizeof(buf));
-	assert_true(cbor_put_bool(&w, false));
-	assert_true(cbor_put_bool(&w, true));
-	assert_true(cbor_put_null(&w));
-	assert_true(cbor_put_map(&w, 0));
-	assert_true(cbor_put_map(&w, 23));
-	assert_true(cbor_put_map(&w, 24));
-	assert_true(cbor_put_array(&w, 0));
-	assert_true(cbor_put_array(&w, 23));
-	assert_true(cbor_put_array(&w, 256));
-	assert_true(cbor_put_array(&w, 65536));
-	assert_true(cbor_put_map_indef(&w));
-	assert_true(cbor_put_array_indef(&w));
-	assert_true(cbor_put_break(&w));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	assert_true(smpdfu_cbor_put_bool(&w, false));
+	assert_true(smpdfu_cbor_put_bool(&w, true));
+	assert_true(smpdfu_cbor_put_null(&w));
+	assert_true(smpdfu_cbor_put_map(&w, 0));
+	assert_true(smpdfu_cbor_put_map(&w, 23));
+	assert_true(smpdfu_cbor_put_map(&w, 24));
+	assert_true(smpdfu_cbor_put_array(&w, 0));
+	assert_true(smpdfu_cbor_put_array(&w, 23));
+	assert_true(smpdfu_cbor_put_array(&w, 256));
+	assert_true(smpdfu_cbor_put_array(&w, 65536));
+	assert_true(smpdfu_cbor_put_map_indef(&w));
+	assert_true(smpdfu_cbor_put_array_indef(&w));
+	assert_true(smpdfu_cbor_put_break(&w));
 	assert_written(&w, "f4 f5 f6 a0 b7 b818 80 97 990100 9a00010000 bf 9f ff");
 }
 
 /* The echo response and the image state read response of a real Zephyr 3.5.0 server. */
 static void test_put_matches_zephyr_responses(void **state)
 {
-	static const uint8_t hash[SHA256_DIGEST_SIZE] = {
+	static const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE] = {
 		0xd8, 0x89, 0xab, 0xda, 0x02, 0xc1, 0x98, 0xa6, 0x76, 0x56, 0xbe,
 		0x6d, 0x42, 0x6b, 0xda, 0x5b, 0x71, 0x36, 0x59, 0x73, 0xd7, 0xdb,
 		0xd5, 0x1c, 0x70, 0xf1, 0x88, 0x86, 0x53, 0xed, 0x4d, 0xd7,
@@ -259,39 +259,39 @@ static void test_put_matches_zephyr_responses(void **state)
 	struct cbor_writer w;
 
 	(void)state;
-	cbor_writer_init(&w, buf, sizeof(buf));
-	cbor_put_map_indef(&w);
-	cbor_put_cstr(&w, "r");
-	cbor_put_cstr(&w, "hello");
-	assert_true(cbor_put_break(&w));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	smpdfu_cbor_put_map_indef(&w);
+	smpdfu_cbor_put_cstr(&w, "r");
+	smpdfu_cbor_put_cstr(&w, "hello");
+	assert_true(smpdfu_cbor_put_break(&w));
 	assert_written(&w, "bf61726568656c6c6fff");
 
-	cbor_writer_init(&w, buf, sizeof(buf));
-	cbor_put_map_indef(&w);
-	cbor_put_cstr(&w, "images");
-	cbor_put_array_indef(&w);
-	cbor_put_map_indef(&w);
-	cbor_put_cstr(&w, "slot");
-	cbor_put_uint(&w, 0);
-	cbor_put_cstr(&w, "version");
-	cbor_put_cstr(&w, "1.0.0");
-	cbor_put_cstr(&w, "hash");
-	cbor_put_bstr(&w, hash, sizeof(hash));
-	cbor_put_cstr(&w, "bootable");
-	cbor_put_bool(&w, true);
-	cbor_put_cstr(&w, "pending");
-	cbor_put_bool(&w, false);
-	cbor_put_cstr(&w, "confirmed");
-	cbor_put_bool(&w, true);
-	cbor_put_cstr(&w, "active");
-	cbor_put_bool(&w, true);
-	cbor_put_cstr(&w, "permanent");
-	cbor_put_bool(&w, false);
-	cbor_put_break(&w);
-	cbor_put_break(&w);
-	cbor_put_cstr(&w, "splitStatus");
-	cbor_put_int(&w, 0);
-	assert_true(cbor_put_break(&w));
+	smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
+	smpdfu_cbor_put_map_indef(&w);
+	smpdfu_cbor_put_cstr(&w, "images");
+	smpdfu_cbor_put_array_indef(&w);
+	smpdfu_cbor_put_map_indef(&w);
+	smpdfu_cbor_put_cstr(&w, "slot");
+	smpdfu_cbor_put_uint(&w, 0);
+	smpdfu_cbor_put_cstr(&w, "version");
+	smpdfu_cbor_put_cstr(&w, "1.0.0");
+	smpdfu_cbor_put_cstr(&w, "hash");
+	smpdfu_cbor_put_bstr(&w, hash, sizeof(hash));
+	smpdfu_cbor_put_cstr(&w, "bootable");
+	smpdfu_cbor_put_bool(&w, true);
+	smpdfu_cbor_put_cstr(&w, "pending");
+	smpdfu_cbor_put_bool(&w, false);
+	smpdfu_cbor_put_cstr(&w, "confirmed");
+	smpdfu_cbor_put_bool(&w, true);
+	smpdfu_cbor_put_cstr(&w, "active");
+	smpdfu_cbor_put_bool(&w, true);
+	smpdfu_cbor_put_cstr(&w, "permanent");
+	smpdfu_cbor_put_bool(&w, false);
+	smpdfu_cbor_put_break(&w);
+	smpdfu_cbor_put_break(&w);
+	smpdfu_cbor_put_cstr(&w, "splitStatus");
+	smpdfu_cbor_put_int(&w, 0);
+	assert_true(smpdfu_cbor_put_break(&w));
 	assert_written(&w, "bf66696d61676573 9fbf64736c6f74006776657273696f6e65312e302e30"
 			   "646861736858 20d889abda02c198a67656be6d426bda5b71365973d7dbd51c70"
 			   "f1888653ed4dd768626f6f7461626c65f56770656e64696e67f469636f6e666972"
@@ -306,37 +306,37 @@ static bool put_composite_item(struct cbor_writer *w, size_t k)
 
 	switch (k) {
 	case 0:
-		return cbor_put_map_indef(w);
+		return smpdfu_cbor_put_map_indef(w);
 	case 1:
-		return cbor_put_cstr(w, "off");
+		return smpdfu_cbor_put_cstr(w, "off");
 	case 2:
-		return cbor_put_uint(w, 70000);
+		return smpdfu_cbor_put_uint(w, 70000);
 	case 3:
-		return cbor_put_cstr(w, "neg");
+		return smpdfu_cbor_put_cstr(w, "neg");
 	case 4:
-		return cbor_put_int(w, -1000);
+		return smpdfu_cbor_put_int(w, -1000);
 	case 5:
-		return cbor_put_cstr(w, "data");
+		return smpdfu_cbor_put_cstr(w, "data");
 	case 6:
-		return cbor_put_bstr(w, blob, sizeof(blob));
+		return smpdfu_cbor_put_bstr(w, blob, sizeof(blob));
 	case 7:
-		return cbor_put_cstr(w, "list");
+		return smpdfu_cbor_put_cstr(w, "list");
 	case 8:
-		return cbor_put_array(w, 3);
+		return smpdfu_cbor_put_array(w, 3);
 	case 9:
-		return cbor_put_bool(w, true);
+		return smpdfu_cbor_put_bool(w, true);
 	case 10:
-		return cbor_put_null(w);
+		return smpdfu_cbor_put_null(w);
 	case 11:
-		return cbor_put_uint(w, UINT64_MAX);
+		return smpdfu_cbor_put_uint(w, UINT64_MAX);
 	case 12:
-		return cbor_put_cstr(w, "x");
+		return smpdfu_cbor_put_cstr(w, "x");
 	case 13:
-		return cbor_put_tstr(w, "abc", 3);
+		return smpdfu_cbor_put_tstr(w, "abc", 3);
 	case 14:
-		return cbor_put_map(w, 0);
+		return smpdfu_cbor_put_map(w, 0);
 	default:
-		return cbor_put_break(w);
+		return smpdfu_cbor_put_break(w);
 	}
 }
 
@@ -351,7 +351,7 @@ static void test_overflow_at_every_cap(void **state)
 	struct cbor_writer w;
 
 	(void)state;
-	cbor_writer_init(&w, full, sizeof(full));
+	smpdfu_cbor_writer_init(&w, full, sizeof(full));
 	for (size_t k = 0; k < COMPOSITE_ITEMS; k++) {
 		assert_true(put_composite_item(&w, k));
 		ends[k] = w.len;
@@ -368,7 +368,7 @@ static void test_overflow_at_every_cap(void **state)
 			expect = ends[k];
 		}
 		memset(buf, 0x5a, sizeof(buf));
-		cbor_writer_init(&w, buf, cap);
+		smpdfu_cbor_writer_init(&w, buf, cap);
 		for (size_t k = 0; k < COMPOSITE_ITEMS; k++) {
 			bool ok = put_composite_item(&w, k);
 
@@ -396,20 +396,20 @@ static void test_overflow_is_sticky(void **state)
 	struct cbor_writer w;
 
 	(void)state;
-	cbor_writer_init(&w, buf, 4);
-	assert_true(cbor_put_uint(&w, 1));
-	assert_false(cbor_put_bstr(&w, "abcdef", 6));
+	smpdfu_cbor_writer_init(&w, buf, 4);
+	assert_true(smpdfu_cbor_put_uint(&w, 1));
+	assert_false(smpdfu_cbor_put_bstr(&w, "abcdef", 6));
 	assert_true(w.overflow);
 	assert_int_equal(w.len, 1);
 	/* Three bytes are free, yet nothing more goes in. */
-	assert_false(cbor_put_null(&w));
-	assert_false(cbor_put_break(&w));
-	assert_false(cbor_put_cstr(&w, ""));
+	assert_false(smpdfu_cbor_put_null(&w));
+	assert_false(smpdfu_cbor_put_break(&w));
+	assert_false(smpdfu_cbor_put_cstr(&w, ""));
 	assert_int_equal(w.len, 1);
 
 	/* A writer with no buffer at all only overflows. */
-	cbor_writer_init(&w, NULL, 0);
-	assert_false(cbor_put_map_indef(&w));
+	smpdfu_cbor_writer_init(&w, NULL, 0);
+	assert_false(smpdfu_cbor_put_map_indef(&w));
 	assert_int_equal(w.len, 0);
 	assert_true(w.overflow);
 }
@@ -472,9 +472,9 @@ static void test_read_every_type(void **state)
 		struct cbor_reader r;
 		struct cbor_item it;
 
-		cbor_reader_init(&r, buf, len);
-		assert_int_equal(cbor_reader_remaining(&r), len);
-		assert_int_equal(cbor_read(&r, &it), 0);
+		smpdfu_cbor_reader_init(&r, buf, len);
+		assert_int_equal(smpdfu_cbor_reader_remaining(&r), len);
+		assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 		assert_int_equal(it.type, c->type);
 		assert_true(it.u == c->u);
 		assert_true(it.i == c->i);
@@ -482,7 +482,7 @@ static void test_read_every_type(void **state)
 		if (c->type != CBOR_TYPE_BREAK) {
 			assert_int_equal(it.indefinite, c->indefinite);
 		}
-		assert_int_equal(cbor_reader_remaining(&r), len - c->consumed);
+		assert_int_equal(smpdfu_cbor_reader_remaining(&r), len - c->consumed);
 	}
 }
 
@@ -494,30 +494,30 @@ static void test_read_strings(void **state)
 	struct cbor_item it;
 
 	(void)state;
-	cbor_reader_init(&r, in, sizeof(in));
-	assert_int_equal(cbor_read(&r, &it), 0);
+	smpdfu_cbor_reader_init(&r, in, sizeof(in));
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_BSTR);
 	assert_ptr_equal(it.v.ptr, &in[1]);
 	assert_int_equal(it.v.len, 3);
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_TSTR);
-	assert_true(cbor_view_eq(it.v, "hello"));
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_true(smpdfu_cbor_view_eq(it.v, "hello"));
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_BSTR);
 	assert_int_equal(it.v.len, 0);
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_TSTR);
-	assert_true(cbor_view_eq(it.v, ""));
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_true(smpdfu_cbor_view_eq(it.v, ""));
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_BSTR);
 	assert_int_equal(it.v.len, 1);
 	assert_int_equal(it.v.ptr[0], 0xaa);
 	/* A non-shortest length head is fine too. */
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_TSTR);
-	assert_true(cbor_view_eq(it.v, "z"));
-	assert_int_equal(cbor_reader_remaining(&r), 0);
-	assert_int_equal(cbor_read(&r, &it), -ENODATA);
+	assert_true(smpdfu_cbor_view_eq(it.v, "z"));
+	assert_int_equal(smpdfu_cbor_reader_remaining(&r), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), -ENODATA);
 }
 
 static void test_read_nint_overflow(void **state)
@@ -528,14 +528,14 @@ static void test_read_nint_overflow(void **state)
 	struct cbor_item it;
 
 	(void)state;
-	cbor_reader_init(&r, buf, len);
+	smpdfu_cbor_reader_init(&r, buf, len);
 	/* -2^63 - 1 and -2^64 do not fit: reported, consumed, and the reader carries on. */
-	assert_int_equal(cbor_read(&r, &it), -EOVERFLOW);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), -EOVERFLOW);
 	assert_int_equal(it.type, CBOR_TYPE_NINT);
 	assert_true(it.u == (uint64_t)INT64_MAX + 1);
-	assert_int_equal(cbor_read(&r, &it), -EOVERFLOW);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), -EOVERFLOW);
 	assert_true(it.u == UINT64_MAX);
-	assert_int_equal(cbor_read(&r, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_UINT);
 	assert_int_equal(it.u, 1);
 }
@@ -567,12 +567,12 @@ static void test_read_rejects_malformed(void **state)
 
 		assert_non_null(copy);
 		memcpy(copy, buf, len);
-		cbor_reader_init(&r, copy, len);
-		if (cbor_read(&r, &it) != -EINVAL) {
+		smpdfu_cbor_reader_init(&r, copy, len);
+		if (smpdfu_cbor_read(&r, &it) != -EINVAL) {
 			fail_msg("%s was not refused", malformed[k]);
 		}
 		/* A refused item leaves the reader where it was. */
-		assert_int_equal(cbor_reader_remaining(&r), len);
+		assert_int_equal(smpdfu_cbor_reader_remaining(&r), len);
 		free(copy);
 	}
 }
@@ -583,9 +583,9 @@ static void test_read_empty(void **state)
 	struct cbor_item it;
 
 	(void)state;
-	cbor_reader_init(&r, NULL, 0);
-	assert_int_equal(cbor_reader_remaining(&r), 0);
-	assert_int_equal(cbor_read(&r, &it), -ENODATA);
+	smpdfu_cbor_reader_init(&r, NULL, 0);
+	assert_int_equal(smpdfu_cbor_reader_remaining(&r), 0);
+	assert_int_equal(smpdfu_cbor_read(&r, &it), -ENODATA);
 }
 
 /* Reads one item and skips its rest; returns the first error or 0. */
@@ -595,13 +595,13 @@ static int read_and_skip(const uint8_t *buf, size_t len, size_t *left)
 	struct cbor_item it;
 	int rc;
 
-	cbor_reader_init(&r, buf, len);
-	rc = cbor_read(&r, &it);
+	smpdfu_cbor_reader_init(&r, buf, len);
+	rc = smpdfu_cbor_read(&r, &it);
 	if (rc == 0) {
-		rc = cbor_skip_rest(&r, &it);
+		rc = smpdfu_cbor_skip_rest(&r, &it);
 	}
 	if (left) {
-		*left = cbor_reader_remaining(&r);
+		*left = smpdfu_cbor_reader_remaining(&r);
 	}
 	return rc;
 }
@@ -696,30 +696,30 @@ static size_t build_nested(uint8_t *buf, size_t cap, unsigned int levels, enum n
 {
 	struct cbor_writer w;
 
-	cbor_writer_init(&w, buf, cap);
+	smpdfu_cbor_writer_init(&w, buf, cap);
 	for (unsigned int k = 0; k < levels; k++) {
 		switch (style) {
 		case NEST_ARRAY:
-			cbor_put_array(&w, 1);
+			smpdfu_cbor_put_array(&w, 1);
 			break;
 		case NEST_MAP:
-			cbor_put_map(&w, 1);
-			cbor_put_cstr(&w, "a");
+			smpdfu_cbor_put_map(&w, 1);
+			smpdfu_cbor_put_cstr(&w, "a");
 			break;
 		case NEST_INDEF:
-			cbor_put_array_indef(&w);
+			smpdfu_cbor_put_array_indef(&w);
 			break;
 		case NEST_TAGGED:
 			/* tag(1, ...) around each level: tags take no level */
 			assert_true(w.len < cap);
 			w.buf[w.len++] = 0xc1;
-			cbor_put_array(&w, 1);
+			smpdfu_cbor_put_array(&w, 1);
 			break;
 		}
 	}
-	cbor_put_uint(&w, 0);
+	smpdfu_cbor_put_uint(&w, 0);
 	for (unsigned int k = 0; style == NEST_INDEF && k < levels; k++) {
-		cbor_put_break(&w);
+		smpdfu_cbor_put_break(&w);
 	}
 	assert_false(w.overflow);
 	return w.len;
@@ -756,12 +756,12 @@ static void test_skip_rest_hand_made_head(void **state)
 
 	(void)state;
 	/* A head that did not come from the reader cannot make the skipper overflow its count. */
-	cbor_reader_init(&r, two, sizeof(two));
-	assert_int_equal(cbor_skip_rest(&r, &head), -EINVAL);
+	smpdfu_cbor_reader_init(&r, two, sizeof(two));
+	assert_int_equal(smpdfu_cbor_skip_rest(&r, &head), -EINVAL);
 	head.type = CBOR_TYPE_ARRAY;
 	head.u = 2;
-	assert_int_equal(cbor_skip_rest(&r, &head), 0);
-	assert_int_equal(cbor_reader_remaining(&r), 0);
+	assert_int_equal(smpdfu_cbor_skip_rest(&r, &head), 0);
+	assert_int_equal(smpdfu_cbor_reader_remaining(&r), 0);
 }
 
 static void test_view_eq(void **state)
@@ -769,13 +769,13 @@ static void test_view_eq(void **state)
 	static const char abc[] = "abcd";
 
 	(void)state;
-	assert_true(cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "abc"));
-	assert_false(cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "ab"));
-	assert_false(cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "abcd"));
-	assert_false(cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "ABC"));
-	assert_false(cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, ""));
-	assert_true(cbor_view_eq((struct cbor_view){ NULL, 0 }, ""));
-	assert_false(cbor_view_eq((struct cbor_view){ NULL, 0 }, "a"));
+	assert_true(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "abc"));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "ab"));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "abcd"));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "ABC"));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, ""));
+	assert_true(smpdfu_cbor_view_eq((struct cbor_view){ NULL, 0 }, ""));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ NULL, 0 }, "a"));
 }
 
 /* ---- map decoder ----------------------------------------------------------------------------- */
@@ -834,11 +834,11 @@ static void test_map_echo_request(void **state)
 	/* The payload of a real echo request: {"d": "hello"} */
 	assert_int_equal(decode_hex("a1 61 64 65 68 65 6c 6c 6f", f, 1), 0);
 	assert_true(f[0].found);
-	assert_true(cbor_view_eq(d, "hello"));
+	assert_true(smpdfu_cbor_view_eq(d, "hello"));
 	/* The same as an indefinite map. */
 	assert_int_equal(decode_hex("bf 61 64 65 68 65 6c 6c 6f ff", f, 1), 0);
 	assert_true(f[0].found);
-	assert_true(cbor_view_eq(d, "hello"));
+	assert_true(smpdfu_cbor_view_eq(d, "hello"));
 }
 
 static void test_map_smp_errors_like_zephyr(void **state)
@@ -877,7 +877,7 @@ static void test_map_every_kind(void **state)
 	assert_true(a.i == INT64_MIN);
 	assert_true(a.b);
 	assert_true(a.bu);
-	assert_true(cbor_view_eq(a.t, "hi"));
+	assert_true(smpdfu_cbor_view_eq(a.t, "hi"));
 	assert_int_equal(a.s.len, 2);
 	assert_memory_equal(a.s.ptr, "\x01\x02", 2);
 	assert_int_equal(a.n.len, 0);
@@ -947,7 +947,7 @@ static void test_map_empty(void **state)
 	(void)state;
 	all_kinds_init(&a);
 	/* Zero bytes are no map at all: a command that takes a map needs at least {}. */
-	assert_int_equal(cbor_decode_map(NULL, 0, a.f, ARRAY_SIZE(a.f)), -EINVAL);
+	assert_int_equal(smpdfu_cbor_decode_map(NULL, 0, a.f, ARRAY_SIZE(a.f)), -EINVAL);
 	assert_none_found(a.f, ARRAY_SIZE(a.f));
 	assert_int_equal(decode_all(&a, ""), -EINVAL);
 	assert_none_found(a.f, ARRAY_SIZE(a.f));
@@ -1097,7 +1097,7 @@ static void test_map_bytes_after_the_map_are_ignored(void **state)
 			fail_msg("%s was refused", after[k]);
 		}
 		assert_true(f[0].found);
-		assert_true(cbor_view_eq(d, "a"));
+		assert_true(smpdfu_cbor_view_eq(d, "a"));
 	}
 }
 
@@ -1128,7 +1128,7 @@ static void test_map_key_matching_is_exact(void **state)
 	assert_int_equal(decode_all(&a, "a2 6464617461 4101 6164 6178"), 0);
 	assert_true(a.f[F_S].found);
 	assert_true(a.f[F_T].found);
-	assert_true(cbor_view_eq(a.t, "x"));
+	assert_true(smpdfu_cbor_view_eq(a.t, "x"));
 }
 
 /* Every order of keys, definite and indefinite, gives the same result. */
@@ -1177,7 +1177,7 @@ static void test_map_any_order(void **state)
 			}
 			assert_int_equal(decode_all(&a, hex), 0);
 			assert_int_equal(a.u, 1234);
-			assert_true(cbor_view_eq(a.t, "abc"));
+			assert_true(smpdfu_cbor_view_eq(a.t, "abc"));
 			assert_int_equal(a.n.len, 2);
 			assert_memory_equal(a.n.ptr, "\xca\xfe", 2);
 			assert_true(a.bu);
@@ -1229,7 +1229,7 @@ static void test_map_truncated_at_every_byte(void **state)
 		struct all_kinds a;
 
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(full, len, a.f, ARRAY_SIZE(a.f)), 0);
+		assert_int_equal(smpdfu_cbor_decode_map(full, len, a.f, ARRAY_SIZE(a.f)), 0);
 		/* Every proper prefix is refused, the empty one included. */
 		for (size_t cut = 0; cut < len; cut++) {
 			uint8_t *copy = malloc(cut);
@@ -1238,7 +1238,7 @@ static void test_map_truncated_at_every_byte(void **state)
 			assert_non_null(copy);
 			memcpy(copy, full, cut);
 			all_kinds_init(&a);
-			rc = cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
+			rc = smpdfu_cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
 			free(copy);
 			if (rc != -EINVAL) {
 				fail_msg("map %zu cut at %zu gave %d", m, cut, rc);
@@ -1255,13 +1255,13 @@ static size_t build_map_with_depth(uint8_t *buf, size_t cap, unsigned int levels
 	struct cbor_writer w;
 	size_t n;
 
-	cbor_writer_init(&w, buf, cap);
-	cbor_put_map(&w, 2);
-	cbor_put_cstr(&w, "x");
+	smpdfu_cbor_writer_init(&w, buf, cap);
+	smpdfu_cbor_put_map(&w, 2);
+	smpdfu_cbor_put_cstr(&w, "x");
 	n = build_nested(&buf[w.len], cap - w.len, levels, style);
 	w.len += n;
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, 1);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, 1);
 	assert_false(w.overflow);
 	return w.len;
 }
@@ -1277,13 +1277,13 @@ static void test_map_depth_limit(void **state)
 		size_t len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH - 1, styles[s]);
 
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), 0);
+		assert_int_equal(smpdfu_cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), 0);
 		assert_true(a.f[F_U].found);
 		assert_int_equal(a.u, 1);
 
 		len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH, styles[s]);
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), -EINVAL);
+		assert_int_equal(smpdfu_cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), -EINVAL);
 		assert_none_found(a.f, ARRAY_SIZE(a.f));
 	}
 }
@@ -1297,32 +1297,32 @@ static void test_map_round_trip(void **state)
 
 	(void)state;
 	for (int indef = 0; indef < 2; indef++) {
-		cbor_writer_init(&w, buf, sizeof(buf));
+		smpdfu_cbor_writer_init(&w, buf, sizeof(buf));
 		if (indef) {
-			cbor_put_map_indef(&w);
+			smpdfu_cbor_put_map_indef(&w);
 		} else {
-			cbor_put_map(&w, 7);
+			smpdfu_cbor_put_map(&w, 7);
 		}
-		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, "\x01\x02\x03", 3);
-		cbor_put_cstr(&w, "splitStatus");
-		cbor_put_int(&w, -70000);
-		cbor_put_cstr(&w, "off");
-		cbor_put_uint(&w, 4294967296u);
-		cbor_put_cstr(&w, "force");
-		cbor_put_uint(&w, 0);
-		cbor_put_cstr(&w, "confirm");
-		cbor_put_bool(&w, true);
-		cbor_put_cstr(&w, "data");
-		cbor_put_bstr(&w, NULL, 0);
-		cbor_put_cstr(&w, "d");
-		cbor_put_cstr(&w, "text");
+		smpdfu_cbor_put_cstr(&w, "hash");
+		smpdfu_cbor_put_bstr(&w, "\x01\x02\x03", 3);
+		smpdfu_cbor_put_cstr(&w, "splitStatus");
+		smpdfu_cbor_put_int(&w, -70000);
+		smpdfu_cbor_put_cstr(&w, "off");
+		smpdfu_cbor_put_uint(&w, 4294967296u);
+		smpdfu_cbor_put_cstr(&w, "force");
+		smpdfu_cbor_put_uint(&w, 0);
+		smpdfu_cbor_put_cstr(&w, "confirm");
+		smpdfu_cbor_put_bool(&w, true);
+		smpdfu_cbor_put_cstr(&w, "data");
+		smpdfu_cbor_put_bstr(&w, NULL, 0);
+		smpdfu_cbor_put_cstr(&w, "d");
+		smpdfu_cbor_put_cstr(&w, "text");
 		if (indef) {
-			cbor_put_break(&w);
+			smpdfu_cbor_put_break(&w);
 		}
 		assert_false(w.overflow);
 		all_kinds_init(&a);
-		assert_int_equal(cbor_decode_map(buf, w.len, a.f, ARRAY_SIZE(a.f)), 0);
+		assert_int_equal(smpdfu_cbor_decode_map(buf, w.len, a.f, ARRAY_SIZE(a.f)), 0);
 		for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
 			assert_true(a.f[k].found);
 		}
@@ -1332,7 +1332,7 @@ static void test_map_round_trip(void **state)
 		assert_false(a.bu);
 		assert_true(a.b);
 		assert_int_equal(a.s.len, 0);
-		assert_true(cbor_view_eq(a.t, "text"));
+		assert_true(smpdfu_cbor_view_eq(a.t, "text"));
 	}
 }
 
@@ -1376,7 +1376,7 @@ static void test_map_inline_requests(void **state)
 				    q.f, ARRAY_SIZE(q.f)),
 			 0);
 	assert_true(q.f[8].found);
-	assert_int_equal(q.hash.len, SHA256_DIGEST_SIZE);
+	assert_int_equal(q.hash.len, SMPDFU_SHA256_DIGEST_SIZE);
 	assert_int_equal(q.hash.ptr[0], 0xc5);
 	assert_int_equal(q.hash.ptr[31], 0xe7);
 	assert_true(q.f[5].found);
@@ -1426,7 +1426,7 @@ static void test_map_captured_session(void **state)
 		/* The header's length field covers exactly the CBOR payload. */
 		assert_int_equal(((size_t)pkt[2] << 8 | pkt[3]), len - 8);
 		smp_req_init(&q);
-		rc = cbor_decode_map(pkt + 8, len - 8, q.f, ARRAY_SIZE(q.f));
+		rc = smpdfu_cbor_decode_map(pkt + 8, len - 8, q.f, ARRAY_SIZE(q.f));
 		if (rc != 0) {
 			fail_msg("request '%s' gave %d", title, rc);
 		}
@@ -1437,14 +1437,14 @@ static void test_map_captured_session(void **state)
 			assert_int_equal(q.image, 0);
 			assert_int_equal(q.off, 0);
 			assert_int_equal(q.len, 204950);
-			assert_int_equal(q.sha.len, SHA256_DIGEST_SIZE);
+			assert_int_equal(q.sha.len, SMPDFU_SHA256_DIGEST_SIZE);
 			assert_int_equal(q.data.len, 1024);
 		} else if (strncmp(title, "upload last chunk", 17) == 0) {
 			assert_int_equal(q.off, 204800);
 			assert_int_equal(q.data.len, 150);
 			assert_false(q.f[2].found);
 		} else if (strncmp(title, "echo", 4) == 0) {
-			assert_true(cbor_view_eq(q.d, "hello"));
+			assert_true(smpdfu_cbor_view_eq(q.d, "hello"));
 		}
 	}
 	fclose(fp);
@@ -1477,7 +1477,7 @@ static void test_map_mutations(void **state)
 			cut = (x >> 20) % (len + 1);
 		}
 		all_kinds_init(&a);
-		rc = cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
+		rc = smpdfu_cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
 		assert_true(rc == 0 || rc == -EINVAL);
 		if (rc != 0) {
 			assert_none_found(a.f, ARRAY_SIZE(a.f));

@@ -47,18 +47,18 @@ static const struct {
 };
 
 
-static struct smp_err mgmt(int64_t rc)
+static struct smpdfu_smp_err mgmt(int64_t rc)
 {
-	return (struct smp_err){ .is_group = false, .rc = rc };
+	return (struct smpdfu_smp_err){ .is_group = false, .rc = rc };
 }
 
-static struct smp_err group(uint16_t g, int64_t rc)
+static struct smpdfu_smp_err group(uint16_t g, int64_t rc)
 {
-	return (struct smp_err){ .is_group = true, .group = g, .rc = rc };
+	return (struct smpdfu_smp_err){ .is_group = true, .group = g, .rc = rc };
 }
 
 /* What smp_err_print writes, as a string. */
-static const char *printed(const struct smp_cmd *cmd, const struct smp_err *e)
+static const char *printed(const struct smp_cmd *cmd, const struct smpdfu_smp_err *e)
 {
 	static char text[1024];
 	FILE *f = fmemopen(text, sizeof(text), "w");
@@ -70,8 +70,8 @@ static const char *printed(const struct smp_cmd *cmd, const struct smp_err *e)
 }
 
 /* The rules every message keeps, whatever the command and the code. */
-static void check_message(const struct smp_cmd *cmd, const char *cmd_name, const struct smp_err *e,
-			  bool known)
+static void check_message(const struct smp_cmd *cmd, const char *cmd_name,
+			  const struct smpdfu_smp_err *e, bool known)
 {
 	char buf[48];
 	char want[256];
@@ -109,23 +109,23 @@ static void every_command_and_every_error(void **state)
 		const char *name = commands[c].name;
 
 		for (int64_t rc = MGMT_ERR_EUNKNOWN; rc <= MGMT_ERR_UNSUPPORTED_TOO_NEW; rc++) {
-			struct smp_err e = mgmt(rc);
+			struct smpdfu_smp_err e = mgmt(rc);
 
 			check_message(cmd, name, &e, true);
 		}
 		for (int64_t rc = IMG_MGMT_ERR_UNKNOWN;
 		     rc <= IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED; rc++) {
-			struct smp_err e = group(G_IMG, rc);
+			struct smpdfu_smp_err e = group(G_IMG, rc);
 
 			check_message(cmd, name, &e, true);
 		}
 		for (int64_t rc = OS_MGMT_ERR_UNKNOWN; rc <= 6; rc++) {
-			struct smp_err e = group(G_OS, rc);
+			struct smpdfu_smp_err e = group(G_OS, rc);
 
 			check_message(cmd, name, &e, true);
 		}
 		/* Codes of no table: still a message, with a name made up from the number. */
-		const struct smp_err unknown[] = {
+		const struct smpdfu_smp_err unknown[] = {
 			mgmt(14), mgmt(MGMT_ERR_EPERUSER + 5), group(G_IMG, 34), group(G_OS, 7),
 			group(64, 1),
 		};
@@ -139,7 +139,7 @@ static void every_command_and_every_error(void **state)
 /* Which words a command's error must (and must not) carry: what the user reads there. */
 struct expectation {
 	struct smp_cmd cmd;
-	struct smp_err err;
+	struct smpdfu_smp_err err;
 	const char *happened_has;
 	const char *todo_has;
 	const char *nowhere; /* NULL: no check */
@@ -221,7 +221,7 @@ static void words_per_command(void **state)
 static void device_reason_is_quoted(void **state)
 {
 	const struct smp_cmd cmd = UPLOAD;
-	struct smp_err e = group(G_IMG, IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC);
+	struct smpdfu_smp_err e = group(G_IMG, IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC);
 
 	(void)state;
 	strcpy(e.rsn, "magic mismatch");
@@ -234,7 +234,7 @@ static void device_reason_is_quoted(void **state)
 static void device_reason_cannot_drive_the_terminal(void **state)
 {
 	const struct smp_cmd cmd = ECHO;
-	struct smp_err e = mgmt(MGMT_ERR_EINVAL);
+	struct smpdfu_smp_err e = mgmt(MGMT_ERR_EINVAL);
 	const char *text;
 
 	(void)state;

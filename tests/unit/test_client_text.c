@@ -327,9 +327,9 @@ static void text_cut_to_a_buffer_keeps_whole_characters(void **state)
 		char out[16];
 		bool found = false;
 
-		cbor_writer_init(&w, body, sizeof(body));
-		cbor_put_cstr(&w, cases[i].text);
-		cbor_reader_init(&r, body, w.len);
+		smpdfu_cbor_writer_init(&w, body, sizeof(body));
+		smpdfu_cbor_put_cstr(&w, cases[i].text);
+		smpdfu_cbor_reader_init(&r, body, w.len);
 		assert_int_equal(walk_read_text(&r, out, cases[i].cap, &found), 0);
 		assert_true(found);
 		if (strcmp(out, cases[i].kept) != 0) {

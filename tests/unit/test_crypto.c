@@ -25,7 +25,7 @@
 #define BIG_SIZE (1024u * 1024u)
 
 /* hashlib.sha256(b"").digest() */
-static const uint8_t sha_empty[SHA256_DIGEST_SIZE] = {
+static const uint8_t sha_empty[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14,
 	0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
 	0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
@@ -33,7 +33,7 @@ static const uint8_t sha_empty[SHA256_DIGEST_SIZE] = {
 };
 
 /* hashlib.sha256(b"abc").digest() */
-static const uint8_t sha_abc[SHA256_DIGEST_SIZE] = {
+static const uint8_t sha_abc[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
 	0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
 	0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
@@ -41,7 +41,7 @@ static const uint8_t sha_abc[SHA256_DIGEST_SIZE] = {
 };
 
 /* hashlib.sha256(bytes(((i * 7 + (i >> 8)) & 0xff) for i in range(1 << 20))).digest() */
-static const uint8_t sha_big[SHA256_DIGEST_SIZE] = {
+static const uint8_t sha_big[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0x1f, 0x86, 0x47, 0xd4, 0xcd, 0x2f, 0x75, 0x94,
 	0xc3, 0x5c, 0x41, 0x3e, 0x58, 0x2e, 0x01, 0x08,
 	0x9c, 0x00, 0x92, 0x9d, 0xd4, 0x23, 0x9e, 0xdd,
@@ -73,7 +73,7 @@ static const uint8_t ed_pub[32] = {
 };
 
 /* image hash of ecdsa-p256.signed.bin and ed25519.signed.bin (same header and payload) */
-static const uint8_t hash_signed[SHA256_DIGEST_SIZE] = {
+static const uint8_t hash_signed[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0xd4, 0xa8, 0x1a, 0x7b, 0x98, 0x8a, 0xbe, 0xfb, 0x8d, 0xf4, 0x27, 0xfe,
 	0x5e, 0xe6, 0x7d, 0xba, 0x04, 0x44, 0xad, 0x94, 0xe9, 0xc2, 0xfa, 0x37,
 	0x8c, 0x0d, 0x45, 0x96, 0x6b, 0x6a, 0x03, 0x8b,
@@ -90,7 +90,7 @@ static const uint8_t ec_sig72[72] = {
 };
 
 /* image hash of protected-tlvs.signed.bin */
-static const uint8_t hash_prot[SHA256_DIGEST_SIZE] = {
+static const uint8_t hash_prot[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0xab, 0x9f, 0xba, 0x06, 0xd8, 0xbd, 0x1b, 0xf6, 0x34, 0x5b, 0x7c, 0x9a,
 	0x68, 0xe9, 0xf4, 0xb9, 0x7d, 0xfc, 0xbf, 0xac, 0x60, 0x45, 0x86, 0x89,
 	0xd1, 0x74, 0x65, 0x65, 0xdf, 0x67, 0x12, 0x94,
@@ -107,7 +107,7 @@ static const uint8_t ec_sig70[70] = {
 };
 
 /* image hash of rom-fixed-0x10000.signed.bin */
-static const uint8_t hash_rom[SHA256_DIGEST_SIZE] = {
+static const uint8_t hash_rom[SMPDFU_SHA256_DIGEST_SIZE] = {
 	0x6d, 0xd3, 0xbb, 0x9d, 0x59, 0xb7, 0x48, 0xfd, 0x97, 0xc2, 0x8b, 0x91,
 	0x3d, 0x03, 0x8b, 0x04, 0xcc, 0xe4, 0x08, 0xb5, 0x80, 0x74, 0xbf, 0x27,
 	0x43, 0xdf, 0xbe, 0xc1, 0x62, 0xd1, 0x2e, 0xee,
@@ -145,36 +145,36 @@ static void fill_big(void)
 static void test_empty(void **state)
 {
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 	assert_memory_equal(digest, sha_empty, sizeof(digest));
 }
 
 static void test_abc(void **state)
 {
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, "abc", 3), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, "abc", 3), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 	assert_memory_equal(digest, sha_abc, sizeof(digest));
 }
 
 static void test_big_in_one_piece(void **state)
 {
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
 	fill_big();
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, big, BIG_SIZE), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, big, BIG_SIZE), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 	assert_memory_equal(digest, sha_big, sizeof(digest));
 }
 
@@ -183,23 +183,23 @@ static void test_big_in_odd_pieces(void **state)
 	/* Piece sizes that straddle the 64-byte block in every way, including empty updates. */
 	static const size_t pieces[] = { 1, 0, 63, 64, 65, 7, 127, 500, 4093, 1, 3 };
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 	size_t off = 0;
 	size_t i = 0;
 
 	(void)state;
 	fill_big();
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
 	while (off < BIG_SIZE) {
 		size_t n = pieces[i++ % (ARRAY_SIZE(pieces))];
 
 		if (n > BIG_SIZE - off) {
 			n = BIG_SIZE - off;
 		}
-		assert_int_equal(crypto_sha256_update(&ctx, big + off, n), 0);
+		assert_int_equal(smpdfu_crypto_sha256_update(&ctx, big + off, n), 0);
 		off += n;
 	}
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 	assert_memory_equal(digest, sha_big, sizeof(digest));
 }
 
@@ -213,37 +213,38 @@ struct two_places {
 static void test_context_copied_mid_hash(void **state)
 {
 	static struct two_places places;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
 	fill_big();
 	assert_int_equal((uintptr_t)&places.at8 % 16, 0);
 
 	/* The core may keep a context by value and copy it; the hash must survive that. */
-	assert_int_equal(crypto_sha256_init(&places.at0), 0);
-	assert_int_equal(crypto_sha256_update(&places.at0, big, 1000), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&places.at0), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&places.at0, big, 1000), 0);
 	memcpy(&places.at8, &places.at0, sizeof(places.at8));
 	memset(&places.at0, 0xa5, sizeof(places.at0));
-	assert_int_equal(crypto_sha256_update(&places.at8, big + 1000, 77777), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&places.at8, big + 1000, 77777), 0);
 	memcpy(&places.at0, &places.at8, sizeof(places.at0));
-	assert_int_equal(crypto_sha256_update(&places.at0, big + 78777, BIG_SIZE - 78777), 0);
-	assert_int_equal(crypto_sha256_final(&places.at0, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&places.at0, big + 78777, BIG_SIZE - 78777),
+			 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&places.at0, digest), 0);
 	assert_memory_equal(digest, sha_big, sizeof(digest));
 }
 
 static void test_context_reusable_after_final(void **state)
 {
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, "something else", 14), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, "a", 1), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, "bc", 2), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, "something else", 14), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, "a", 1), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, "bc", 2), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 	assert_memory_equal(digest, sha_abc, sizeof(digest));
 }
 
@@ -271,8 +272,9 @@ static void test_ecdsa_imgtool_signatures_verify(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < EC_CASES; i++) {
-		assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, ec_cases[i].digest,
-							  ec_cases[i].sig, ec_cases[i].sig_len),
+		assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, ec_cases[i].digest,
+								 ec_cases[i].sig,
+								 ec_cases[i].sig_len),
 				 0);
 	}
 }
@@ -284,30 +286,32 @@ static void test_ecdsa_zero_padded_signature_verifies(void **state)
 
 	(void)state;
 	memcpy(padded, ec_sig70, sizeof(ec_sig70));
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, padded, sizeof(padded)), 0);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, padded, sizeof(padded)),
+			 0);
 	padded[71] = 1;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, padded, sizeof(padded)),
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, padded, sizeof(padded)),
 			 -EINVAL);
 }
 
 static void test_ecdsa_signature_of_another_digest_fails(void **state)
 {
 	(void)state;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, ec_sig72, sizeof(ec_sig72)),
-			 -EBADMSG);
+	assert_int_equal(
+		smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, ec_sig72, sizeof(ec_sig72)),
+		-EBADMSG);
 }
 
 static void test_ecdsa_every_flipped_digest_bit_fails(void **state)
 {
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
 	for (size_t bit = 0; bit < 8 * sizeof(digest); bit++) {
 		memcpy(digest, hash_signed, sizeof(digest));
 		digest[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, digest, ec_sig72,
-							  sizeof(ec_sig72)),
-				 -EBADMSG);
+		assert_int_equal(
+			smpdfu_crypto_ecdsa_p256_verify(ec_pub, digest, ec_sig72, sizeof(ec_sig72)),
+			-EBADMSG);
 	}
 }
 
@@ -321,7 +325,7 @@ static void test_ecdsa_every_flipped_signature_bit_fails(void **state)
 
 		memcpy(sig, ec_sig71, sizeof(sig));
 		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		rc = crypto_ecdsa_p256_verify(ec_pub, hash_rom, sig, sizeof(sig));
+		rc = smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_rom, sig, sizeof(sig));
 		/* A flip in the DER framing is malformed, one in r or s an invalid signature. */
 		if (!is_rejection(rc)) {
 			fail_msg("bit %zu flipped: %d", bit, rc);
@@ -342,8 +346,8 @@ static void test_ecdsa_every_flipped_key_bit_fails(void **state)
 		memcpy(pub, ec_pub, sizeof(pub));
 		pub[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		/* Off the curve (-EINVAL) nearly always; never accepted. */
-		assert_int_equal(crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72,
-							  sizeof(ec_sig72)),
+		assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72,
+								 sizeof(ec_sig72)),
 				 -EINVAL);
 	}
 }
@@ -383,7 +387,8 @@ static void test_ecdsa_malformed_der_is_einval(void **state)
 		if (cases[i].at != SIZE_MAX) {
 			sig[cases[i].at] = cases[i].value;
 		}
-		if (crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, cases[i].len) != -EINVAL) {
+		if (smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, cases[i].len) !=
+		    -EINVAL) {
 			fail_msg("%s: not -EINVAL", cases[i].what);
 		}
 	}
@@ -402,7 +407,8 @@ static void test_ecdsa_non_minimal_integers_are_einval(void **state)
 	sig[4] = 0x00;
 	memcpy(sig + 5, ec_sig70 + 4, sizeof(ec_sig70) - 4);
 	assert_true((ec_sig70[4] & 0x80) == 0);
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, sizeof(sig)), -EINVAL);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, sizeof(sig)),
+			 -EINVAL);
 
 	/* s of ec_sig72 without its (needed) leading zero reads as negative. */
 	uint8_t neg[sizeof(ec_sig72) - 1];
@@ -412,7 +418,8 @@ static void test_ecdsa_non_minimal_integers_are_einval(void **state)
 	neg[38] = 0x20;
 	memcpy(neg + 39, ec_sig72 + 40, 32);
 	neg[37] = 0x02;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_signed, neg, sizeof(neg)), -EINVAL);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_signed, neg, sizeof(neg)),
+			 -EINVAL);
 }
 
 static void test_ecdsa_out_of_range_scalars_fail(void **state)
@@ -436,7 +443,7 @@ static void test_ecdsa_out_of_range_scalars_fail(void **state)
 	sig[len++] = 0x00;
 	memcpy(sig + len, ec_sig70 + 36, 34);
 	len += 34;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
 
 	/* r = n (needs the leading zero: its top bit is set) */
 	len = 0;
@@ -449,7 +456,7 @@ static void test_ecdsa_out_of_range_scalars_fail(void **state)
 	len += 32;
 	memcpy(sig + len, ec_sig70 + 36, 34);
 	len += 34;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
 
 	/* s = n */
 	memcpy(sig, ec_sig70, 36);
@@ -460,7 +467,7 @@ static void test_ecdsa_out_of_range_scalars_fail(void **state)
 	sig[len++] = 0x00;
 	memcpy(sig + len, n, 32);
 	len += 32;
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
+	assert_int_equal(smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_prot, sig, len), -EBADMSG);
 }
 
 static void test_ecdsa_key_not_uncompressed_is_einval(void **state)
@@ -470,19 +477,21 @@ static void test_ecdsa_key_not_uncompressed_is_einval(void **state)
 	(void)state;
 	memcpy(pub, ec_pub, sizeof(pub));
 	pub[0] = 0x02; /* a compressed point's prefix */
-	assert_int_equal(crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72, sizeof(ec_sig72)),
-			 -EINVAL);
+	assert_int_equal(
+		smpdfu_crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72, sizeof(ec_sig72)),
+		-EINVAL);
 	memset(pub + 1, 0, sizeof(pub) - 1);
 	pub[0] = 0x04; /* (0, 0) is not on the curve */
-	assert_int_equal(crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72, sizeof(ec_sig72)),
-			 -EINVAL);
+	assert_int_equal(
+		smpdfu_crypto_ecdsa_p256_verify(pub, hash_signed, ec_sig72, sizeof(ec_sig72)),
+		-EINVAL);
 }
 
 static void test_ed25519_imgtool_signature_verifies(void **state)
 {
 	(void)state;
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), ed_sig),
-			 0);
+	assert_int_equal(
+		smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), ed_sig), 0);
 }
 
 static void test_ed25519_every_flipped_bit_fails(void **state)
@@ -495,14 +504,15 @@ static void test_ed25519_every_flipped_bit_fails(void **state)
 	for (size_t bit = 0; bit < 8 * sizeof(msg); bit++) {
 		memcpy(msg, hash_signed, sizeof(msg));
 		msg[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(crypto_ed25519_verify(ed_pub, msg, sizeof(msg), ed_sig), -EBADMSG);
+		assert_int_equal(smpdfu_crypto_ed25519_verify(ed_pub, msg, sizeof(msg), ed_sig),
+				 -EBADMSG);
 	}
 	for (size_t bit = 0; bit < 8 * sizeof(sig); bit++) {
 		memcpy(sig, ed_sig, sizeof(sig));
 		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed,
-						       sizeof(hash_signed), sig),
-				 -EBADMSG);
+		assert_int_equal(
+			smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), sig),
+			-EBADMSG);
 	}
 	for (size_t bit = 0; bit < 8 * sizeof(pub); bit++) {
 		int rc;
@@ -510,7 +520,7 @@ static void test_ed25519_every_flipped_bit_fails(void **state)
 		memcpy(pub, ed_pub, sizeof(pub));
 		pub[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		/* Some flips give no point at all (-EINVAL), the others another key. */
-		rc = crypto_ed25519_verify(pub, hash_signed, sizeof(hash_signed), ed_sig);
+		rc = smpdfu_crypto_ed25519_verify(pub, hash_signed, sizeof(hash_signed), ed_sig);
 		if (!is_rejection(rc)) {
 			fail_msg("key bit %zu flipped: %d", bit, rc);
 		}
@@ -523,11 +533,12 @@ static void test_ed25519_wrong_message_length_fails(void **state)
 
 	(void)state;
 	memcpy(longer, hash_signed, sizeof(hash_signed));
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed,
-					       sizeof(hash_signed) - 1, ed_sig),
+	assert_int_equal(
+		smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed) - 1, ed_sig),
+		-EBADMSG);
+	assert_int_equal(smpdfu_crypto_ed25519_verify(ed_pub, longer, sizeof(longer), ed_sig),
 			 -EBADMSG);
-	assert_int_equal(crypto_ed25519_verify(ed_pub, longer, sizeof(longer), ed_sig), -EBADMSG);
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, 0, ed_sig), -EBADMSG);
+	assert_int_equal(smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, 0, ed_sig), -EBADMSG);
 }
 
 static void test_ed25519_non_canonical_s_fails(void **state)
@@ -550,13 +561,14 @@ static void test_ed25519_non_canonical_s_fails(void **state)
 		carry = sum >> 8;
 	}
 	assert_int_equal(carry, 0);
-	assert_int_equal(crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), sig),
-			 -EBADMSG);
+	assert_int_equal(
+		smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, sizeof(hash_signed), sig),
+		-EBADMSG);
 }
 
 /* --- SHA-512 and pure Ed25519 ------------------------------------------------------------- */
 
-static const uint8_t sha512_empty[SHA512_DIGEST_SIZE] = {
+static const uint8_t sha512_empty[SMPDFU_SHA512_DIGEST_SIZE] = {
 	0xcf, 0x83, 0xe1, 0x35, 0x7e, 0xef, 0xb8, 0xbd, 0xf1, 0x54, 0x28, 0x50, 0xd6, 0x6d, 0x80,
 	0x07, 0xd6, 0x20, 0xe4, 0x05, 0x0b, 0x57, 0x15, 0xdc, 0x83, 0xf4, 0xa9, 0x21, 0xd3, 0x6c,
 	0xe9, 0xce, 0x47, 0xd0, 0xd1, 0x3c, 0x5d, 0x85, 0xf2, 0xb0, 0xff, 0x83, 0x18, 0xd2, 0x87,
@@ -564,7 +576,7 @@ static const uint8_t sha512_empty[SHA512_DIGEST_SIZE] = {
 	0xf9, 0x27, 0xda, 0x3e,
 };
 
-static const uint8_t sha512_abc[SHA512_DIGEST_SIZE] = {
+static const uint8_t sha512_abc[SMPDFU_SHA512_DIGEST_SIZE] = {
 	0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba, 0xcc, 0x41, 0x73, 0x49, 0xae, 0x20, 0x41,
 	0x31, 0x12, 0xe6, 0xfa, 0x4e, 0x89, 0xa9, 0x7e, 0xa2, 0x0a, 0x9e, 0xee, 0xe6, 0x4b, 0x55,
 	0xd3, 0x9a, 0x21, 0x92, 0x99, 0x2a, 0x27, 0x4f, 0xc1, 0xa8, 0x36, 0xba, 0x3c, 0x23, 0xa3,
@@ -577,17 +589,18 @@ static void sha512_of(const void *data, size_t len, size_t piece, uint8_t out[64
 	struct sha512_ctx ctx;
 	const uint8_t *p = data;
 
-	assert_int_equal(crypto_sha512_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha512_init(&ctx), 0);
 	for (size_t off = 0; off < len; off += piece) {
-		assert_int_equal(crypto_sha512_update(&ctx, p + off,
-						      len - off < piece ? len - off : piece), 0);
+		assert_int_equal(smpdfu_crypto_sha512_update(&ctx, p + off,
+							     len - off < piece ? len - off : piece),
+				 0);
 	}
-	assert_int_equal(crypto_sha512_final(&ctx, out), 0);
+	assert_int_equal(smpdfu_crypto_sha512_final(&ctx, out), 0);
 }
 
 static void test_sha512_known_answers(void **state)
 {
-	uint8_t digest[SHA512_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE];
 
 	(void)state;
 	sha512_of("", 0, 1, digest);
@@ -619,25 +632,24 @@ static uint8_t *load_pure_vector(void)
 static int verify_in_pieces(const uint8_t *msg, size_t len, size_t piece, const uint8_t sig[64])
 {
 	struct ed25519_verify_ctx ctx;
-	int rc = crypto_ed25519_verify_begin(&ctx, ed_pub, sig);
+	int rc = smpdfu_crypto_ed25519_verify_begin(&ctx, ed_pub, sig);
 
 	if (rc < 0) {
 		return rc;
 	}
 	for (size_t off = 0; off < len; off += piece) {
-		assert_int_equal(crypto_ed25519_verify_update(&ctx, msg + off,
-							      len - off < piece ? len - off :
-										  piece),
+		assert_int_equal(smpdfu_crypto_ed25519_verify_update(
+					 &ctx, msg + off, len - off < piece ? len - off : piece),
 				 0);
 	}
-	return crypto_ed25519_verify_end(&ctx);
+	return smpdfu_crypto_ed25519_verify_end(&ctx);
 }
 
 static void test_pure_ed25519_imgtool_signature_verifies_in_pieces(void **state)
 {
 	static const size_t pieces[] = { 1, 7, 128, 4096, PURE_SIGNED_LEN };
 	uint8_t *img = load_pure_vector();
-	uint8_t digest[SHA512_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA512_DIGEST_SIZE];
 
 	(void)state;
 	/* imgtool's SHA512 TLV is the SHA-512 of the signed part. */
@@ -648,10 +660,11 @@ static void test_pure_ed25519_imgtool_signature_verifies_in_pieces(void **state)
 						  img + PURE_SIG_TLV), 0);
 	}
 	/* The one-shot check agrees: the message is the image, not a digest of it. */
-	assert_int_equal(crypto_ed25519_verify(ed_pub, img, PURE_SIGNED_LEN, img + PURE_SIG_TLV),
-			 0);
-	assert_int_equal(crypto_ed25519_verify(ed_pub, digest, sizeof(digest),
-					       img + PURE_SIG_TLV), -EBADMSG);
+	assert_int_equal(
+		smpdfu_crypto_ed25519_verify(ed_pub, img, PURE_SIGNED_LEN, img + PURE_SIG_TLV), 0);
+	assert_int_equal(
+		smpdfu_crypto_ed25519_verify(ed_pub, digest, sizeof(digest), img + PURE_SIG_TLV),
+		-EBADMSG);
 	free(img);
 }
 
@@ -691,9 +704,10 @@ static void test_signature_of_one_scheme_fails_in_the_other(void **state)
 
 	(void)state;
 	memcpy(as_ed, ec_sig72 + 8, sizeof(as_ed));
-	assert_true(is_rejection(crypto_ed25519_verify(ed_pub, hash_signed, 32, as_ed)));
-	assert_int_equal(crypto_ecdsa_p256_verify(ec_pub, hash_signed, ed_sig, sizeof(ed_sig)),
-			 -EINVAL);
+	assert_true(is_rejection(smpdfu_crypto_ed25519_verify(ed_pub, hash_signed, 32, as_ed)));
+	assert_int_equal(
+		smpdfu_crypto_ecdsa_p256_verify(ec_pub, hash_signed, ed_sig, sizeof(ed_sig)),
+		-EINVAL);
 }
 
 int main(void)

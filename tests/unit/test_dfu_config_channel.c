@@ -46,13 +46,13 @@
 
 static unsigned int other_told;
 
-static void other_owner_changed(const struct dfu_lock_owner *new_owner)
+static void other_owner_changed(const struct smpdfu_dfu_lock_owner *new_owner)
 {
 	(void)new_owner;
 	other_told++;
 }
 
-static const struct dfu_lock_owner other = {
+static const struct smpdfu_dfu_lock_owner other = {
 	.name = "Other",
 	.owner_changed = other_owner_changed,
 };
@@ -74,7 +74,7 @@ static void prepare(void)
 	other_told = 0;
 	app_fixture_device(SMP_TRANSPORT_UDP);
 	image = app_fixture_image(&image_len);
-	image_crc = dfu_crc32_update(0, image, image_len);
+	image_crc = smpdfu_dfu_crc32_update(0, image, image_len);
 }
 
 static void boot(void)
@@ -84,14 +84,14 @@ static void boot(void)
 	app_fixture_wait_lock_free();
 }
 
-static const struct flash_area *slot1(void)
+static const struct smpdfu_flash_area *slot1(void)
 {
-	return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 }
 
 static const char *owner_name(void)
 {
-	const struct dfu_lock_owner *o = dfu_lock_owner();
+	const struct smpdfu_dfu_lock_owner *o = smpdfu_dfu_lock_owner();
 
 	return o != NULL ? o->name : "(none)";
 }
@@ -100,7 +100,7 @@ static enum dfu_state sync_state(void)
 {
 	struct dfu_sync_info info;
 
-	dfu_cmd_sync(&info);
+	smpdfu_dfu_cmd_sync(&info);
 	return info.state;
 }
 
@@ -113,8 +113,8 @@ static void dirty_pages(uint32_t first, uint32_t pages, uint32_t stride)
 	for (uint32_t i = 0; i < pages; i++) {
 		uint32_t off = (first + i * stride) * page;
 
-		assert_true(flash_area_is_erased(slot1(), off, sizeof(dirt)));
-		assert_int_equal(flash_area_program(slot1(), off, dirt, sizeof(dirt)), 0);
+		assert_true(smpdfu_flash_area_is_erased(slot1(), off, sizeof(dirt)));
+		assert_int_equal(smpdfu_flash_area_program(slot1(), off, dirt, sizeof(dirt)), 0);
 	}
 }
 
@@ -138,7 +138,7 @@ static void send_data(uint32_t from, uint32_t to, size_t piece)
 	while (off < to) {
 		uint32_t received = 0;
 		size_t n = piece_at(off, to, piece);
-		int rc = dfu_cmd_data(image + off, n, &received);
+		int rc = smpdfu_dfu_cmd_data(image + off, n, &received);
 
 		if (rc == -EBUSY) {
 			assert_int_equal(sync_state(), DFU_STATE_STORING);
@@ -163,7 +163,7 @@ static void assert_slot1_holds(const uint8_t *data, size_t len)
 {
 	static uint8_t got[APP_FIXTURE_IMAGE_MAX];
 
-	assert_int_equal(flash_area_read(slot1(), 0, got, len), 0);
+	assert_int_equal(smpdfu_flash_area_read(slot1(), 0, got, len), 0);
 	assert_memory_equal(got, data, len);
 }
 
@@ -190,7 +190,7 @@ static void boot_erases_dirty_pages_in_the_background(void **state)
 	 * One page per step, a step per millisecond, only the dirty ones, then the lock goes. (The
 	 * first millisecond runs two steps: the one armed at main READY and the next.)
 	 */
-	while (dfu_lock_owner() != NULL) {
+	while (smpdfu_dfu_lock_owner() != NULL) {
 		uint64_t before = test_dev.flash.count.erases;
 
 		app_fixture_advance(1);
@@ -199,7 +199,7 @@ static void boot_erases_dirty_pages_in_the_background(void **state)
 	}
 	assert_true(steps >= dirty - 1);
 	assert_int_equal(test_dev.flash.count.erases - erases, dirty);
-	assert_true(flash_area_is_erased(slot1(), 0, slot1()->size));
+	assert_true(smpdfu_flash_area_is_erased(slot1(), 0, slot1()->size));
 	assert_int_equal(sync_state(), DFU_STATE_INACTIVE);
 	assert_int_equal(fake_log_count("INF dfu: slot image-1 erased"), 1);
 }
@@ -213,7 +213,7 @@ static void clean_slot_costs_no_erase(void **state)
 	erases = test_dev.flash.count.erases;
 	app_fixture_start();
 	app_fixture_advance(1);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 	assert_int_equal(test_dev.flash.count.erases, erases);
 }
 
@@ -223,7 +223,7 @@ static void boot_confirms_the_running_image(void **state)
 	prepare();
 	app_fixture_primary_magic(true);
 	app_fixture_start();
-	assert_int_equal(boot_is_img_confirmed(), !DIRECT_XIP);
+	assert_int_equal(smpdfu_boot_is_img_confirmed(), !DIRECT_XIP);
 	app_fixture_wait_lock_free();
 }
 
@@ -237,9 +237,9 @@ static void complete_transfer_stores_checks_and_marks_the_image(void **state)
 
 	(void)state;
 	boot();
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	assert_string_equal(owner_name(), "Config Channel");
-	dfu_cmd_sync(&info);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_ACTIVE_CONFIG_CHANNEL);
 	assert_int_equal(info.img_length, image_len);
 	assert_int_equal(info.img_csum, image_crc);
@@ -250,7 +250,7 @@ static void complete_transfer_stores_checks_and_marks_the_image(void **state)
 
 	while (off < image_len) {
 		size_t n = piece_at(off, (uint32_t)image_len, 100);
-		int rc = dfu_cmd_data(image + off, n, NULL);
+		int rc = smpdfu_dfu_cmd_data(image + off, n, NULL);
 
 		if (rc == -EBUSY) {
 			saw_storing = true;
@@ -264,14 +264,14 @@ static void complete_transfer_stores_checks_and_marks_the_image(void **state)
 	assert_true(saw_storing);
 	wait_until_not_storing();
 
-	dfu_cmd_sync(&info);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_INACTIVE);
 	assert_int_equal(info.offset, image_len);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 	assert_slot1_holds(image, image_len);
 	assert_int_equal(fake_log_count("INF dfu: image of 20552 bytes stored and checked"), 1);
 	if (!DIRECT_XIP) {
-		assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_TEST);
+		assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_TEST);
 	}
 }
 
@@ -279,7 +279,7 @@ static void wrong_checksum_is_not_marked(void **state)
 {
 	(void)state;
 	boot();
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc ^ 1, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc ^ 1, 0), 0);
 	send_data(0, (uint32_t)image_len, SYNC_BUF);
 	wait_until_not_storing();
 	assert_int_equal(
@@ -288,17 +288,18 @@ static void wrong_checksum_is_not_marked(void **state)
 	{
 		struct dfu_sync_info info;
 
-		dfu_cmd_sync(&info);
+		smpdfu_dfu_cmd_sync(&info);
 		assert_int_equal(info.state, DFU_STATE_INACTIVE);
 		assert_int_equal(info.img_length, 0);
 		assert_int_equal(info.offset, 0);
 	}
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
-	assert_null(dfu_lock_owner());
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_null(smpdfu_dfu_lock_owner());
 	/* Not resumable: the next transfer starts over, with an erase first. */
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc ^ 1, (uint32_t)image_len),
-			 -EINVAL);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
+	assert_int_equal(
+		smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc ^ 1, (uint32_t)image_len),
+		-EINVAL);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
 	app_fixture_wait_lock_free();
 }
 
@@ -309,7 +310,7 @@ static void timeout_keeps_offset_and_checksum_for_a_resume(void **state)
 
 	(void)state;
 	boot();
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	send_data(0, 3 * SYNC_BUF, SYNC_BUF);
 	wait_until_not_storing();
 
@@ -323,9 +324,9 @@ static void timeout_keeps_offset_and_checksum_for_a_resume(void **state)
 	}
 	/* Silence: the transfer ends, the lock goes, offset (stored bytes) and checksum stay. */
 	app_fixture_advance(TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 	assert_int_equal(fake_log_count("WRN dfu: DFU timed out"), 1);
-	dfu_cmd_sync(&info);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_INACTIVE);
 	assert_int_equal(info.img_length, image_len);
 	assert_int_equal(info.img_csum, image_crc);
@@ -333,23 +334,23 @@ static void timeout_keeps_offset_and_checksum_for_a_resume(void **state)
 	assert_int_equal(stored, 3 * SYNC_BUF); /* the 30 buffered bytes were not stored */
 
 	/* A resume with other parameters is refused and gives the lock back. */
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, stored + 1), -EINVAL);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc + 1, stored), -EINVAL);
-	assert_null(dfu_lock_owner());
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, stored + 1), -EINVAL);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc + 1, stored), -EINVAL);
+	assert_null(smpdfu_dfu_lock_owner());
 	/* The right one continues where it stopped and completes the image. */
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, stored), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, stored), 0);
 	send_data(stored, (uint32_t)image_len, SYNC_BUF);
 	wait_until_not_storing();
 	assert_slot1_holds(image, image_len);
 	assert_int_equal(fake_log_count("stored and checked"), 1);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 }
 
 static void store_progress_keeps_the_transfer_alive(void **state)
 {
 	(void)state;
 	boot();
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	send_data(0, SYNC_BUF, SYNC_BUF);
 	assert_int_equal(sync_state(), DFU_STATE_STORING);
 	/* The timeout counts from the last store step, not from the data command. */
@@ -369,19 +370,19 @@ static void start_refused_while_another_transport_owns_the_lock(void **state)
 	(void)state;
 	boot();
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
-	assert_int_equal(dfu_lock_claim(&other), 0);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EBUSY);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EBUSY);
 	assert_int_equal(fake_log_count("WRN dfu: start ignored: another DFU transport is active"),
 			 1);
-	dfu_cmd_sync(&info);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_ACTIVE_OTHER);
 	assert_int_equal(info.state, 4);
-	assert_int_equal(dfu_cmd_reboot(), -EBUSY);
+	assert_int_equal(smpdfu_dfu_cmd_reboot(), -EBUSY);
 	app_fixture_advance(1000);
 	assert_int_equal(fake_reboot_count(), 0);
-	assert_ptr_equal(dfu_lock_owner(), &other);
+	assert_ptr_equal(smpdfu_dfu_lock_owner(), &other);
 	assert_int_equal(other_told, 0);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 static void hand_over_makes_the_next_start_erase_first(void **state)
@@ -389,26 +390,26 @@ static void hand_over_makes_the_next_start_erase_first(void **state)
 	(void)state;
 	boot();
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	send_data(0, SYNC_BUF, SYNC_BUF);
 	wait_until_not_storing();
 	app_fixture_advance(TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 
 	/* Another transport uses the slot in between. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	assert_int_equal(fake_log_count("INF dfu: DFU lock taken by Other"), 1);
 	dirty_pages(100, 1, 1);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 
 	/* The resume is no longer possible: start erases the slot first and says so. */
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, SYNC_BUF), -EAGAIN);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, SYNC_BUF), -EAGAIN);
 	assert_string_equal(owner_name(), "Config Channel");
 	assert_int_equal(sync_state(), DFU_STATE_CLEANING);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
 	app_fixture_wait_lock_free();
-	assert_true(flash_area_is_erased(slot1(), 0, slot1()->size));
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_true(smpdfu_flash_area_is_erased(slot1(), 0, slot1()->size));
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	send_data(0, (uint32_t)image_len, SYNC_BUF);
 	wait_until_not_storing();
 	assert_slot1_holds(image, image_len);
@@ -422,15 +423,15 @@ static void sync_claims_and_releases_when_idle(void **state)
 	boot();
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
 	/* Idle: claimed and released inside the call. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 	assert_int_equal(sync_state(), DFU_STATE_INACTIVE);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 	assert_int_equal(other_told, 1); /* the claim was a hand-over from Other */
 	/* During a transfer (after the erase Other's turn calls for) the lock stays. */
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
 	app_fixture_wait_lock_free();
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	assert_int_equal(sync_state(), DFU_STATE_ACTIVE_CONFIG_CHANNEL);
 	assert_string_equal(owner_name(), "Config Channel");
 }
@@ -440,7 +441,7 @@ static void mcumgr_is_held_off_during_a_transfer(void **state)
 	(void)state;
 	boot();
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK && CONFIG_DESKTOP_DFU_MCUMGR_ENABLE);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
 	assert_int_equal(app_smp_upload(0, 256).rc, MGMT_ERR_EACCESSDENIED);
 	assert_int_equal(app_smp_os_reset().rc, MGMT_ERR_EACCESSDENIED);
 	app_fixture_advance(TIMEOUT_MS);
@@ -455,17 +456,17 @@ static void reboot_after_the_delay_keeping_the_lock(void **state)
 {
 	(void)state;
 	boot();
-	assert_int_equal(dfu_cmd_reboot(), 0);
+	assert_int_equal(smpdfu_dfu_cmd_reboot(), 0);
 	if (CONFIG_DESKTOP_DFU_LOCK) {
 		assert_string_equal(owner_name(), "Config Channel");
-		assert_int_equal(dfu_lock_claim(&other), -EPERM);
+		assert_int_equal(smpdfu_dfu_lock_claim(&other), -EPERM);
 	}
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EBUSY);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EBUSY);
 	app_fixture_advance(CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_REBOOT_DELAY_MS - 1);
 	assert_int_equal(fake_reboot_count(), 0);
 	app_fixture_advance(1);
 	assert_int_equal(fake_reboot_count(), 1);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 }
 
 static void refusals(void **state)
@@ -475,35 +476,36 @@ static void refusals(void **state)
 	(void)state;
 	boot();
 	memset(big, 0xa5, sizeof(big));
-	assert_int_equal(dfu_cmd_data(image, 16, NULL), -EPERM);
-	assert_int_equal(dfu_cmd_start(slot1()->size + 1, 0, 0), -EFBIG);
+	assert_int_equal(smpdfu_dfu_cmd_data(image, 16, NULL), -EPERM);
+	assert_int_equal(smpdfu_dfu_cmd_start(slot1()->size + 1, 0, 0), -EFBIG);
 	/* Up to the bootloader's limit, short of the trailer: a whole padded slot is refused. */
-	assert_true(boot_max_image_size() < slot1()->size);
-	assert_int_equal(dfu_cmd_start(slot1()->size, 0, 0), -EFBIG);
-	assert_int_equal(dfu_cmd_start(boot_max_image_size() + 1, 0, 0), -EFBIG);
-	assert_int_equal(dfu_cmd_start(0, 0, 0), -EFBIG);
-	assert_null(dfu_lock_owner());
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
-	assert_int_equal(dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EALREADY);
-	assert_int_equal(dfu_cmd_data(big, sizeof(big), NULL), -ENOBUFS);
-	assert_int_equal(dfu_cmd_data(image, 0, NULL), -EINVAL);
+	assert_true(smpdfu_boot_max_image_size() < slot1()->size);
+	assert_int_equal(smpdfu_dfu_cmd_start(slot1()->size, 0, 0), -EFBIG);
+	assert_int_equal(smpdfu_dfu_cmd_start(smpdfu_boot_max_image_size() + 1, 0, 0), -EFBIG);
+	assert_int_equal(smpdfu_dfu_cmd_start(0, 0, 0), -EFBIG);
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EALREADY);
+	assert_int_equal(smpdfu_dfu_cmd_data(big, sizeof(big), NULL), -ENOBUFS);
+	assert_int_equal(smpdfu_dfu_cmd_data(image, 0, NULL), -EINVAL);
 	send_data(0, SYNC_BUF, SYNC_BUF);
-	assert_int_equal(dfu_cmd_data(image + SYNC_BUF, 16, NULL), -EBUSY);
+	assert_int_equal(smpdfu_dfu_cmd_data(image + SYNC_BUF, 16, NULL), -EBUSY);
 	wait_until_not_storing();
-	assert_int_equal(dfu_cmd_data(big, 16, NULL), 0);
+	assert_int_equal(smpdfu_dfu_cmd_data(big, 16, NULL), 0);
 	/* Past the end of the image. */
-	assert_int_equal(dfu_cmd_data(big, image_len, NULL), -EINVAL);
+	assert_int_equal(smpdfu_dfu_cmd_data(big, image_len, NULL), -EINVAL);
 }
 
 static void crc32_is_zlibs(void **state)
 {
 	(void)state;
-	assert_int_equal(dfu_crc32_update(0, (const uint8_t *)"123456789", 9), 0xcbf43926);
+	assert_int_equal(smpdfu_dfu_crc32_update(0, (const uint8_t *)"123456789", 9), 0xcbf43926);
 	/* In pieces, as the store sees it. */
-	assert_int_equal(dfu_crc32_update(dfu_crc32_update(0, (const uint8_t *)"1234", 4),
-					  (const uint8_t *)"56789", 5),
-			 0xcbf43926);
-	assert_int_equal(dfu_crc32_update(0, NULL, 0), 0);
+	assert_int_equal(
+		smpdfu_dfu_crc32_update(smpdfu_dfu_crc32_update(0, (const uint8_t *)"1234", 4),
+					(const uint8_t *)"56789", 5),
+		0xcbf43926);
+	assert_int_equal(smpdfu_dfu_crc32_update(0, NULL, 0), 0);
 }
 
 int main(void)

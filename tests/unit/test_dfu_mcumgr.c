@@ -46,13 +46,13 @@
 /* A third DFU transport that the tests drive by hand. */
 static unsigned int other_told;
 
-static void other_owner_changed(const struct dfu_lock_owner *new_owner)
+static void other_owner_changed(const struct smpdfu_dfu_lock_owner *new_owner)
 {
 	(void)new_owner;
 	other_told++;
 }
 
-static const struct dfu_lock_owner other = {
+static const struct smpdfu_dfu_lock_owner other = {
 	.name = "Other",
 	.owner_changed = other_owner_changed,
 };
@@ -75,7 +75,7 @@ static void boot(enum smp_transport_kind kind)
 
 static const char *owner_name(void)
 {
-	const struct dfu_lock_owner *o = dfu_lock_owner();
+	const struct smpdfu_dfu_lock_owner *o = smpdfu_dfu_lock_owner();
 
 	return o != NULL ? o->name : "(none)";
 }
@@ -84,7 +84,7 @@ static uint32_t submitted(void)
 {
 	struct app_event_manager_stats st;
 
-	app_event_manager_stats_get(&st);
+	smpdfu_app_event_manager_stats_get(&st);
 	return st.submitted;
 }
 
@@ -116,14 +116,14 @@ static void boot_confirms_the_running_image(void **state)
 	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE);
 	app_fixture_device(SMP_TRANSPORT_UDP);
 	app_fixture_primary_magic(true);
-	assert_false(boot_is_img_confirmed());
+	assert_false(smpdfu_boot_is_img_confirmed());
 	app_fixture_start();
 	if (CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP) {
 		/* Direct-XIP: the bootloader runs the highest version; nothing is confirmed. */
-		assert_false(boot_is_img_confirmed());
+		assert_false(smpdfu_boot_is_img_confirmed());
 		assert_int_equal(fake_log_count("running image confirmed"), 0);
 	} else {
-		assert_true(boot_is_img_confirmed());
+		assert_true(smpdfu_boot_is_img_confirmed());
 		assert_int_equal(fake_log_count("INF dfu_mcumgr: running image confirmed"), 1);
 	}
 	app_fixture_wait_lock_free();
@@ -142,7 +142,7 @@ static void boot_confirm_failure_is_logged_and_not_fatal(void **state)
 	/* The module still works: its hooks were registered after the failure. */
 	assert_accepted(app_smp_upload(0, CHUNK));
 	assert_string_equal(owner_name(), CONFIG_DESKTOP_DFU_LOCK ? "MCUmgr" : "(none)");
-	assert_true(dfu_mcumgr_dfu_in_progress());
+	assert_true(smpdfu_dfu_mcumgr_dfu_in_progress());
 }
 
 static void boot_logs_the_version_and_reports_no_state(void **state)
@@ -161,10 +161,10 @@ static void commands_before_main_ready_pass_unguarded(void **state)
 	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE);
 	/* The SMP server runs before the application: no hooks yet, so no lock and no timer. */
 	app_fixture_device(SMP_TRANSPORT_UDP);
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	assert_accepted(app_smp_upload(0, CHUNK));
-	assert_false(dfu_mcumgr_dfu_in_progress());
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 	app_fixture_start();
 	app_fixture_wait_lock_free();
 }
@@ -176,10 +176,10 @@ static void upload_claims_the_lock_and_restarts_the_timer(void **state)
 	(void)state;
 	boot(SMP_TRANSPORT_UDP);
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 	assert_accepted(app_smp_upload(0, CHUNK));
 	assert_string_equal(owner_name(), "MCUmgr");
-	assert_true(dfu_mcumgr_dfu_in_progress());
+	assert_true(smpdfu_dfu_mcumgr_dfu_in_progress());
 
 	/* Each command pushes the deadline back by the full timeout. */
 	for (uint32_t off = CHUNK; off < 4 * CHUNK; off += CHUNK) {
@@ -190,8 +190,8 @@ static void upload_claims_the_lock_and_restarts_the_timer(void **state)
 	app_fixture_advance(TIMEOUT_MS - 1);
 	assert_string_equal(owner_name(), "MCUmgr");
 	app_fixture_advance(1);
-	assert_null(dfu_lock_owner());
-	assert_false(dfu_mcumgr_dfu_in_progress());
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
 	assert_int_equal(fake_log_count("WRN dfu_mcumgr: MCUmgr DFU timed out"), 1);
 }
 
@@ -209,11 +209,11 @@ static void completed_upload_keeps_the_lock_for_the_timeout(void **state)
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
 	app_fixture_image(&len);
 	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
-	assert_int_equal(img_mgmt_upload_offset(), 0); /* complete: nothing in progress */
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0); /* complete: nothing in progress */
 	assert_string_equal(owner_name(), "MCUmgr");
-	assert_true(dfu_mcumgr_dfu_in_progress());
+	assert_true(smpdfu_dfu_mcumgr_dfu_in_progress());
 	app_fixture_advance(TIMEOUT_MS - 1);
-	assert_int_equal(dfu_lock_claim(&other), -EPERM);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), -EPERM);
 	assert_string_equal(owner_name(), "MCUmgr");
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
 		/* The test that follows the upload keeps it for another full timeout. */
@@ -222,15 +222,15 @@ static void completed_upload_keeps_the_lock_for_the_timeout(void **state)
 		assert_string_equal(owner_name(), "MCUmgr");
 	}
 	app_fixture_advance(1);
-	assert_null(dfu_lock_owner());
-	assert_int_equal(dfu_lock_claim(&other), 0);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 static void every_write_command_is_rejected_while_another_owner_holds_the_lock(void **state)
 {
 	static const uint8_t dirt[16] = { 0xd1, 0x27 };
-	const struct flash_area *slot1;
+	const struct smpdfu_flash_area *slot1;
 	uint64_t programs;
 	uint64_t erases;
 	uint32_t events;
@@ -238,8 +238,8 @@ static void every_write_command_is_rejected_while_another_owner_holds_the_lock(v
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK);
-	slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	slot1 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	events = submitted();
 
 	/* An upload into the clean slot. */
@@ -248,11 +248,11 @@ static void every_write_command_is_rejected_while_another_owner_holds_the_lock(v
 	assert_int_equal(test_dev.flash.count.programs, programs);
 
 	/* An erase of a slot that holds something (no image: img_mgmt would refuse a newer one). */
-	assert_int_equal(flash_area_program(slot1, 0, dirt, sizeof(dirt)), 0);
+	assert_int_equal(smpdfu_flash_area_program(slot1, 0, dirt, sizeof(dirt)), 0);
 	erases = test_dev.flash.count.erases;
 	assert_rejected(app_smp_image_erase());
 	assert_int_equal(test_dev.flash.count.erases, erases);
-	assert_false(flash_area_is_erased(slot1, 0, sizeof(dirt)));
+	assert_false(smpdfu_flash_area_is_erased(slot1, 0, sizeof(dirt)));
 
 	/* Test and confirm of an image in slot 1 (direct-XIP without revert has no state write). */
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP) {
@@ -261,14 +261,14 @@ static void every_write_command_is_rejected_while_another_owner_holds_the_lock(v
 		assert_rejected(app_smp_image_state_write(false));
 		assert_rejected(app_smp_image_state_write(true));
 		assert_int_equal(test_dev.flash.count.programs, programs);
-		assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+		assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
 	}
 
 	/* A reset. */
 	assert_rejected(app_smp_os_reset());
 
 	/* No reboot, the timer stopped, no transfer event, the owner undisturbed. */
-	assert_false(dfu_mcumgr_dfu_in_progress());
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
 	app_fixture_advance(1000);
 	assert_int_equal(fake_reboot_count(), 0);
 	assert_int_equal(submitted(), events);
@@ -281,7 +281,7 @@ static void every_write_command_is_rejected_while_another_owner_holds_the_lock(v
 	assert_int_equal(fake_log_count("WRN dfu_mcumgr: image erase rejected"), 1);
 	assert_int_equal(fake_log_count("WRN dfu_mcumgr: OS reset rejected"), 1);
 	assert_int_equal(fake_log_count("DFU stopped rejected"), 0);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 static void read_only_commands_are_never_rejected_and_never_claim(void **state)
@@ -294,18 +294,18 @@ static void read_only_commands_are_never_rejected_and_never_claim(void **state)
 	assert_accepted(app_smp_image_slot_info());
 	assert_accepted(app_smp_os_echo());
 	assert_accepted(app_smp_os_params());
-	assert_null(dfu_lock_owner());
-	assert_false(dfu_mcumgr_dfu_in_progress());
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
 
 	/* Held by another owner: still answered, and the owner keeps it. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	assert_accepted(app_smp_image_state_read());
 	assert_accepted(app_smp_image_slot_info());
 	assert_accepted(app_smp_os_echo());
 	assert_accepted(app_smp_os_params());
 	assert_string_equal(owner_name(), "Other");
-	assert_false(dfu_mcumgr_dfu_in_progress());
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 static void accepted_reset_keeps_the_lock_until_the_reboot(void **state)
@@ -317,7 +317,7 @@ static void accepted_reset_keeps_the_lock_until_the_reboot(void **state)
 	if (CONFIG_DESKTOP_DFU_LOCK) {
 		assert_string_equal(owner_name(), "MCUmgr");
 		/* The config channel cannot start a transfer in the 250 ms before the reboot. */
-		assert_int_equal(dfu_lock_claim(&other), -EPERM);
+		assert_int_equal(smpdfu_dfu_lock_claim(&other), -EPERM);
 	}
 	app_fixture_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
 	assert_int_equal(fake_reboot_count(), 1);
@@ -331,7 +331,7 @@ static void erase_and_state_write_claim_the_lock(void **state)
 	assert_accepted(app_smp_image_erase());
 	assert_string_equal(owner_name(), "MCUmgr");
 	app_fixture_advance(TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 
 	/* Direct-XIP without revert has no state write at all (nothing to mark). */
 	program_image_in_slot1();
@@ -340,7 +340,7 @@ static void erase_and_state_write_claim_the_lock(void **state)
 		assert_string_equal(owner_name(), "MCUmgr");
 	}
 	app_fixture_advance(TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 }
 
 /* ---- Timeout and hand-over ------------------------------------------------------------------- */
@@ -353,12 +353,12 @@ static void timeout_keeps_the_upload_for_a_resume(void **state)
 	boot(SMP_TRANSPORT_UDP);
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
-	off = img_mgmt_upload_offset();
+	off = smpdfu_img_mgmt_upload_offset();
 	assert_int_equal(off, 2 * CHUNK);
 
 	app_fixture_advance(TIMEOUT_MS + 1000);
-	assert_null(dfu_lock_owner());
-	assert_int_equal(img_mgmt_upload_offset(), off);
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), off);
 	/* Nobody took the lock: the client carries on where it was, and the claim tells no one. */
 	assert_int_equal(app_smp_upload(off, CHUNK).off, off + CHUNK);
 	if (CONFIG_DESKTOP_DFU_LOCK) {
@@ -382,15 +382,15 @@ static void hand_over_resets_the_upload(void **state)
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
 	app_fixture_advance(TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 
 	/* Another owner claims: MCUmgr's callback forgets the upload. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 	assert_int_equal(fake_log_count("INF dfu_mcumgr: DFU lock taken by Other: MCUmgr upload "
 					"progress reset"),
 			 1);
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 
 	/* The client's next chunk is answered with off 0: the upload must start over. */
 	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).off, 0);
@@ -417,22 +417,22 @@ static void hand_over_to_the_config_channel_and_back(void **state)
 	 * The config channel wants to start a transfer: its claim resets MCUmgr's upload, and as
 	 * MCUmgr wrote the slot since the boot erase, the slot is erased first.
 	 */
-	assert_int_equal(dfu_cmd_start(4096, 0x12345678, 0), -EAGAIN);
+	assert_int_equal(smpdfu_dfu_cmd_start(4096, 0x12345678, 0), -EAGAIN);
 	assert_string_equal(owner_name(), "Config Channel");
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 	assert_rejected(app_smp_os_reset());
 	app_fixture_wait_lock_free();
-	assert_int_equal(dfu_cmd_start(4096, 0x12345678, 0), 0);
+	assert_int_equal(smpdfu_dfu_cmd_start(4096, 0x12345678, 0), 0);
 	assert_string_equal(owner_name(), "Config Channel");
 	app_fixture_advance(CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_TIMEOUT_MS);
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 
 	/* MCUmgr writes the slot: the config channel must erase before its next transfer. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
 	assert_string_equal(owner_name(), "MCUmgr");
 	app_fixture_advance(TIMEOUT_MS);
-	assert_int_equal(dfu_cmd_start(4096, 0x12345678, 0), -EAGAIN);
-	dfu_cmd_sync(&info);
+	assert_int_equal(smpdfu_dfu_cmd_start(4096, 0x12345678, 0), -EAGAIN);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_CLEANING);
 	app_fixture_wait_lock_free();
 }
@@ -447,17 +447,17 @@ static void config_channel_sync_resets_an_idle_upload(void **state)
 	REQUIRE(CONFIG_DESKTOP_DFU_LOCK && CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE);
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
 	app_fixture_advance(TIMEOUT_MS);
-	assert_int_equal(img_mgmt_upload_offset(), CHUNK);
-	dfu_cmd_sync(&info);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), CHUNK);
+	smpdfu_dfu_cmd_sync(&info);
 	assert_int_equal(info.state, DFU_STATE_INACTIVE);
-	assert_null(dfu_lock_owner());
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_null(smpdfu_dfu_lock_owner());
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 }
 
 /* §1.13.1: during the config channel's boot erase MCUmgr gets rc 11, even for its first upload. */
 static void rejected_during_the_config_channel_boot_erase(void **state)
 {
-	const struct flash_area *slot1;
+	const struct smpdfu_flash_area *slot1;
 	static const uint8_t dirt[64] = { 1, 2, 3 };
 
 	(void)state;
@@ -465,18 +465,18 @@ static void rejected_during_the_config_channel_boot_erase(void **state)
 		CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE);
 	app_fixture_device(SMP_TRANSPORT_BLE);
 	/* Dirty pages, so that the erase takes a few steps. */
-	slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	slot1 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	for (uint32_t off = 0; off < 8 * slot1->dev->page_size; off += slot1->dev->page_size) {
-		assert_int_equal(flash_area_program(slot1, off, dirt, sizeof(dirt)), 0);
+		assert_int_equal(smpdfu_flash_area_program(slot1, off, dirt, sizeof(dirt)), 0);
 	}
 	app_fixture_start();
 	assert_string_equal(owner_name(), "Config Channel");
 	assert_rejected(app_smp_upload(0, CHUNK));
-	assert_false(dfu_mcumgr_dfu_in_progress());
-	assert_false(dfu_mcumgr_transfer_event_pending());
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
+	assert_false(smpdfu_dfu_mcumgr_transfer_event_pending());
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
 	app_fixture_wait_lock_free();
-	assert_true(flash_area_is_erased(slot1, 0, slot1->size));
+	assert_true(smpdfu_flash_area_is_erased(slot1, 0, slot1->size));
 	assert_accepted(app_smp_upload(0, CHUNK));
 }
 
@@ -492,15 +492,15 @@ static void ble_upload_submits_one_transfer_event_at_a_time(void **state)
 	before = submitted();
 	/* §1.13.2: three chunks before the event manager runs: one event. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_true(dfu_mcumgr_transfer_event_pending());
+	assert_true(smpdfu_dfu_mcumgr_transfer_event_pending());
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
 	assert_int_equal(app_smp_upload(2 * CHUNK, CHUNK).off, 3 * CHUNK);
 	assert_int_equal(submitted() - before, 1);
-	assert_int_equal(app_event_manager_pool_in_use(), 1);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 1);
 
 	/* Through the FINAL subscriber: the flag is clear and the next chunk submits again. */
 	app_fixture_process();
-	assert_false(dfu_mcumgr_transfer_event_pending());
+	assert_false(smpdfu_dfu_mcumgr_transfer_event_pending());
 	assert_int_equal(app_smp_upload(3 * CHUNK, CHUNK).off, 4 * CHUNK);
 	assert_int_equal(submitted() - before, 2);
 	app_fixture_process();
@@ -513,7 +513,8 @@ static void transfer_event_has_no_payload(void **state)
 {
 	(void)state;
 	assert_int_equal(sizeof(struct ble_smp_transfer_event), sizeof(struct app_event_header));
-	assert_null(app_event_type_ble_smp_transfer_event.log); /* logged by its name alone */
+	assert_null(smpdfu_app_event_type_ble_smp_transfer_event.log); /* logged by its name alone
+									*/
 }
 
 /*
@@ -524,7 +525,8 @@ static void clears_its_flag_as_the_final_subscriber(void **state)
 {
 	(void)state;
 	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE && CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS);
-	app_fixture_assert_final_subscriber(&app_event_type_ble_smp_transfer_event, "dfu_mcumgr");
+	app_fixture_assert_final_subscriber(&smpdfu_app_event_type_ble_smp_transfer_event,
+					    "dfu_mcumgr");
 }
 
 static void uploads_over_other_transports_submit_no_transfer_event(void **state)
@@ -537,7 +539,7 @@ static void uploads_over_other_transports_submit_no_transfer_event(void **state)
 	assert_int_equal(app_smp_upload_rest(0, CHUNK).rc, -1);
 	app_fixture_process();
 	assert_int_equal(submitted(), before);
-	assert_false(dfu_mcumgr_transfer_event_pending());
+	assert_false(smpdfu_dfu_mcumgr_transfer_event_pending());
 }
 
 static void only_upload_chunks_submit_transfer_events(void **state)
@@ -563,19 +565,21 @@ static void full_event_pool_leaves_no_flag_behind(void **state)
 	(void)state;
 	boot(SMP_TRANSPORT_BLE);
 	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS);
-	while (n < CONFIG_APP_EVENT_MANAGER_POOL_SIZE && (hog[n] = new_module_state_event())) {
+	while (n < CONFIG_APP_EVENT_MANAGER_POOL_SIZE &&
+	       (hog[n] = smpdfu_new_module_state_event())) {
 		n++;
 	}
-	assert_int_equal(app_event_manager_pool_in_use(), CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(),
+			 CONFIG_APP_EVENT_MANAGER_POOL_SIZE);
 	/* The chunk is written all the same; the event is lost and the flag stays clear. */
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_false(dfu_mcumgr_transfer_event_pending());
+	assert_false(smpdfu_dfu_mcumgr_transfer_event_pending());
 	for (size_t i = 0; i < n; i++) {
-		app_event_manager_free(&hog[i]->header);
+		smpdfu_app_event_manager_free(&hog[i]->header);
 	}
 	before = submitted();
 	assert_int_equal(app_smp_upload(CHUNK, CHUNK).off, 2 * CHUNK);
-	assert_true(dfu_mcumgr_transfer_event_pending());
+	assert_true(smpdfu_dfu_mcumgr_transfer_event_pending());
 	assert_int_equal(submitted() - before, 1);
 	app_fixture_process();
 }
@@ -618,7 +622,7 @@ static void non_dfu_groups_touch_nothing(void **state)
 	static const uint16_t unserved[] = {
 		MGMT_GROUP_ID_STAT, MGMT_GROUP_ID_SETTINGS, MGMT_GROUP_ID_FS, MGMT_GROUP_ID_SHELL,
 	};
-	static struct mgmt_callback spy = {
+	static struct smpdfu_mgmt_callback spy = {
 		.callback = count_command, .event_id = MGMT_EVT_OP_CMD_RECV,
 	};
 	uint32_t before;
@@ -628,10 +632,10 @@ static void non_dfu_groups_touch_nothing(void **state)
 	REQUIRE(CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS);
 	before = submitted();
 	if (CONFIG_DESKTOP_DFU_LOCK) {
-		assert_int_equal(dfu_lock_claim(&other), 0);
+		assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	}
 	commands_received = 0;
-	mgmt_callback_register(&spy);
+	smpdfu_mgmt_callback_register(&spy);
 	for (size_t i = 0; i < ARRAY_SIZE(served); i++) {
 		assert_accepted(app_smp_raw(served[i].op, MGMT_GROUP_ID_OS, served[i].id));
 	}
@@ -639,12 +643,12 @@ static void non_dfu_groups_touch_nothing(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(unserved); i++) {
 		assert_int_equal(app_smp_raw(SMP_OP_READ, unserved[i], 0).rc, MGMT_ERR_ENOTSUP);
 	}
-	mgmt_callback_unregister(&spy);
-	assert_false(dfu_mcumgr_dfu_in_progress());
+	smpdfu_mgmt_callback_unregister(&spy);
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
 	assert_int_equal(submitted(), before);
 	if (CONFIG_DESKTOP_DFU_LOCK) {
 		assert_string_equal(owner_name(), "Other");
-		assert_int_equal(dfu_lock_release(&other), 0);
+		assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 	}
 }
 
@@ -657,19 +661,19 @@ static void malformed_hook_calls_get_eunknown(void **state)
 
 	(void)state;
 	boot(SMP_TRANSPORT_UDP);
-	assert_int_equal(mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, junk, sizeof(junk),
-					      &rc, &group),
+	assert_int_equal(smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, junk,
+						     sizeof(junk), &rc, &group),
 			 MGMT_CB_ERROR_RC);
 	assert_int_equal(rc, MGMT_ERR_EUNKNOWN);
 	rc = 0;
-	assert_int_equal(mgmt_callback_notify(MGMT_DEF_EVT_OP_ID(MGMT_EVT_GRP_IMG, 9), NULL, 0, &rc,
-					      &group),
+	assert_int_equal(smpdfu_mgmt_callback_notify(MGMT_DEF_EVT_OP_ID(MGMT_EVT_GRP_IMG, 9), NULL,
+						     0, &rc, &group),
 			 MGMT_CB_ERROR_RC);
 	assert_int_equal(rc, MGMT_ERR_EUNKNOWN);
 	assert_int_equal(fake_log_count("ERR dfu_mcumgr: unexpected hook call"), 2);
 	/* Neither counted as DFU activity. */
-	assert_false(dfu_mcumgr_dfu_in_progress());
-	assert_null(dfu_lock_owner());
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
+	assert_null(smpdfu_dfu_lock_owner());
 }
 
 /* §1.13.6: without the lock nothing is rejected and the timer only logs. */
@@ -682,17 +686,17 @@ static void without_the_lock_nothing_is_rejected(void **state)
 	REQUIRE(!CONFIG_DESKTOP_DFU_LOCK);
 	app_fixture_image(&len);
 	/* Even a lock "held" by someone else means nothing to dfu_mcumgr then. */
-	assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	assert_int_equal(app_smp_upload(0, CHUNK).off, CHUNK);
-	assert_true(dfu_mcumgr_dfu_in_progress());
+	assert_true(smpdfu_dfu_mcumgr_dfu_in_progress());
 	app_fixture_advance(TIMEOUT_MS);
-	assert_false(dfu_mcumgr_dfu_in_progress());
+	assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
 	assert_int_equal(fake_log_count("WRN dfu_mcumgr: MCUmgr DFU timed out"), 1);
-	assert_int_equal(img_mgmt_upload_offset(), CHUNK);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), CHUNK);
 	assert_int_equal(app_smp_upload_rest(CHUNK, CHUNK).off, (int64_t)len);
 	assert_accepted(app_smp_image_erase());
 	assert_string_equal(owner_name(), "Other");
-	assert_int_equal(dfu_lock_release(&other), 0);
+	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 }
 
 int main(void)

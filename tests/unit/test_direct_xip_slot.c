@@ -30,14 +30,14 @@ static int teardown(void **state)
 static struct smp_answer upload_first_chunk(uint32_t load_addr)
 {
 	static uint8_t img[8192];
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
-	size_t len = test_make_image(img, sizeof(img), 3, 0, 0, 0, 4000, IMAGE_F_ROM_FIXED,
+	size_t len = test_make_image(img, sizeof(img), 3, 0, 0, 0, 4000, SMPDFU_IMAGE_F_ROM_FIXED,
 				     load_addr);
 
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, img, len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, img, len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, sha), 0);
 	return app_smp_upload_of(img, len, sha, 0, 1024);
 }
 
@@ -51,10 +51,11 @@ static void image_for_the_running_slot_is_rejected(void **state)
 	}
 	app_fixture_device(SMP_TRANSPORT_UDP);
 	/* Running from slot 0, the upload goes to slot 1: an image linked for slot 0 cannot. */
-	a = upload_first_chunk(flash_area_get(FLASH_AREA_IMAGE_PRIMARY)->off);
+	a = upload_first_chunk(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY)->off);
 	assert_true(a.err_rc == IMG_MGMT_ERR_INVALID_FLASH_ADDRESS || a.rc == MGMT_ERR_EINVAL);
-	assert_int_equal(img_mgmt_upload_offset(), 0);
-	assert_true(flash_area_is_erased(flash_area_get(FLASH_AREA_IMAGE_SECONDARY), 0, 4096));
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
+	assert_true(smpdfu_flash_area_is_erased(
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY), 0, 4096));
 }
 
 static void image_for_the_target_slot_is_accepted(void **state)
@@ -64,8 +65,10 @@ static void image_for_the_target_slot_is_accepted(void **state)
 		skip();
 	}
 	app_fixture_device(SMP_TRANSPORT_UDP);
-	assert_int_equal(upload_first_chunk(flash_area_get(FLASH_AREA_IMAGE_SECONDARY)->off).off,
-			 1024);
+	assert_int_equal(
+		upload_first_chunk(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY)->off)
+			.off,
+		1024);
 }
 
 int main(void)

@@ -36,20 +36,20 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	flash_map_init(NULL, 0);
+	smpdfu_flash_map_init(NULL, 0);
 	flash_sim_close(&sim_a);
 	flash_sim_close(&sim_b);
 	return 0;
 }
 
-static void map_areas(struct flash_area areas[4])
+static void map_areas(struct smpdfu_flash_area areas[4])
 {
-	const struct flash_area init[4] = {
-		{ FLASH_AREA_BOOTLOADER, "boot", &sim_a.dev, 0, 2 * PAGE },
-		{ FLASH_AREA_IMAGE_PRIMARY, "slot0", &sim_a.dev, 2 * PAGE, 6 * PAGE },
-		{ FLASH_AREA_IMAGE_SECONDARY, "slot1", &sim_a.dev, 8 * PAGE, 6 * PAGE },
+	const struct smpdfu_flash_area init[4] = {
+		{ SMPDFU_FLASH_AREA_BOOTLOADER, "boot", &sim_a.dev, 0, 2 * PAGE },
+		{ SMPDFU_FLASH_AREA_IMAGE_PRIMARY, "slot0", &sim_a.dev, 2 * PAGE, 6 * PAGE },
+		{ SMPDFU_FLASH_AREA_IMAGE_SECONDARY, "slot1", &sim_a.dev, 8 * PAGE, 6 * PAGE },
 		/* The same offsets on another device do not overlap anything. */
-		{ FLASH_AREA_STORAGE, "storage", &sim_b.dev, 0, 2 * PAGE },
+		{ SMPDFU_FLASH_AREA_STORAGE, "storage", &sim_b.dev, 0, 2 * PAGE },
 	};
 
 	memcpy(areas, init, sizeof(init));
@@ -65,40 +65,40 @@ static void assert_device_untouched(const struct flash_sim *sim)
 
 static void test_init_accepts_valid_map(void **state)
 {
-	struct flash_area areas[4];
+	struct smpdfu_flash_area areas[4];
 
 	(void)state;
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	assert_ptr_equal(flash_area_get(FLASH_AREA_BOOTLOADER), &areas[0]);
-	assert_ptr_equal(flash_area_get(FLASH_AREA_IMAGE_PRIMARY), &areas[1]);
-	assert_ptr_equal(flash_area_get(FLASH_AREA_IMAGE_SECONDARY), &areas[2]);
-	assert_ptr_equal(flash_area_get(FLASH_AREA_STORAGE), &areas[3]);
-	assert_null(flash_area_get(FLASH_AREA_IMAGE_SCRATCH));
-	assert_null(flash_area_get(FLASH_AREA_COUNT));
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_BOOTLOADER), &areas[0]);
+	assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY), &areas[1]);
+	assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY), &areas[2]);
+	assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_STORAGE), &areas[3]);
+	assert_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SCRATCH));
+	assert_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_COUNT));
 
 	/* A second init replaces the map. */
-	assert_int_equal(flash_map_init(&areas[2], 1), 0);
-	assert_null(flash_area_get(FLASH_AREA_IMAGE_PRIMARY));
-	assert_ptr_equal(flash_area_get(FLASH_AREA_IMAGE_SECONDARY), &areas[2]);
-	assert_int_equal(flash_map_init(NULL, 0), 0);
-	assert_null(flash_area_get(FLASH_AREA_IMAGE_SECONDARY));
+	assert_int_equal(smpdfu_flash_map_init(&areas[2], 1), 0);
+	assert_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY));
+	assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY), &areas[2]);
+	assert_int_equal(smpdfu_flash_map_init(NULL, 0), 0);
+	assert_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY));
 
 	/* An area that ends exactly at the end of its device is inside it. */
 	areas[2].size = SIZE - 8 * PAGE;
-	assert_int_equal(flash_map_init(areas, 4), 0);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
 }
 
 static void test_init_rejects_invalid_area(void **state)
 {
-	struct flash_area good[4];
-	struct flash_area bad[4];
-	const struct flash_area *before;
+	struct smpdfu_flash_area good[4];
+	struct smpdfu_flash_area bad[4];
+	const struct smpdfu_flash_area *before;
 
 	(void)state;
 	map_areas(good);
-	assert_int_equal(flash_map_init(good, 4), 0);
-	before = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	assert_int_equal(smpdfu_flash_map_init(good, 4), 0);
+	before = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 
 	for (int c = 0; c < 12; c++) {
 		map_areas(bad);
@@ -134,84 +134,85 @@ static void test_init_rejects_invalid_area(void **state)
 			bad[0].size = 0;
 			break;
 		case 9: /* one id twice */
-			bad[3].id = FLASH_AREA_BOOTLOADER;
+			bad[3].id = SMPDFU_FLASH_AREA_BOOTLOADER;
 			break;
 		case 10: /* no such id */
-			bad[3].id = FLASH_AREA_COUNT;
+			bad[3].id = SMPDFU_FLASH_AREA_COUNT;
 			break;
 		case 11: /* overlap with the area listed first, order reversed */
 			bad[0].off = 6 * PAGE;
 			break;
 		}
-		assert_int_equal(flash_map_init(bad, 4), -EINVAL);
+		assert_int_equal(smpdfu_flash_map_init(bad, 4), -EINVAL);
 		/* A refused table leaves the previous map in place. */
-		assert_ptr_equal(flash_area_get(FLASH_AREA_IMAGE_PRIMARY), before);
+		assert_ptr_equal(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY), before);
 	}
-	assert_int_equal(flash_map_init(NULL, 1), -EINVAL);
+	assert_int_equal(smpdfu_flash_map_init(NULL, 1), -EINVAL);
 	assert_device_untouched(&sim_a);
 	assert_device_untouched(&sim_b);
 }
 
 static void test_access_is_area_relative(void **state)
 {
-	struct flash_area areas[4];
-	const struct flash_area *slot1;
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot1;
 	uint8_t data[2 * BLOCK] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	uint8_t got[2 * BLOCK];
 
 	(void)state;
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot1 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
-	assert_int_equal(flash_area_program(slot1, PAGE, data, sizeof(data)), 0);
+	assert_int_equal(smpdfu_flash_area_program(slot1, PAGE, data, sizeof(data)), 0);
 	assert_memory_equal(&sim_a.mem[9 * PAGE], data, sizeof(data));
-	assert_int_equal(flash_area_read(slot1, PAGE, got, sizeof(got)), 0);
+	assert_int_equal(smpdfu_flash_area_read(slot1, PAGE, got, sizeof(got)), 0);
 	assert_memory_equal(got, data, sizeof(data));
-	assert_int_equal(flash_area_erase(slot1, PAGE, PAGE), 0);
+	assert_int_equal(smpdfu_flash_area_erase(slot1, PAGE, PAGE), 0);
 	assert_int_equal(sim_a.count.erases, 1);
 	assert_int_equal(sim_a.count.pages_erased, 1);
 	assert_int_equal(sim_a.mem[9 * PAGE], 0xFF);
 
 	/* The last block and the last page of the area are in bounds. */
-	assert_int_equal(flash_area_program(slot1, 6 * PAGE - BLOCK, data, BLOCK), 0);
+	assert_int_equal(smpdfu_flash_area_program(slot1, 6 * PAGE - BLOCK, data, BLOCK), 0);
 	assert_memory_equal(&sim_a.mem[14 * PAGE - BLOCK], data, BLOCK);
-	assert_int_equal(flash_area_erase(slot1, 5 * PAGE, PAGE), 0);
+	assert_int_equal(smpdfu_flash_area_erase(slot1, 5 * PAGE, PAGE), 0);
 	assert_int_equal(sim_a.mem[14 * PAGE - 1], 0xFF);
 	assert_int_equal(sim_a.count.violations, 0);
 }
 
 static void test_out_of_bounds_never_reaches_device(void **state)
 {
-	struct flash_area areas[4];
-	const struct flash_area *slot0;
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot0;
 	uint8_t buf[2 * PAGE];
 
 	(void)state;
 	memset(buf, 0x5A, sizeof(buf));
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	slot0 = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot0 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 
 	/* Past the end, straddling the end, wrapping around, misaligned for the device. */
-	assert_int_equal(flash_area_read(slot0, 6 * PAGE + 1, buf, 0), -EINVAL);
-	assert_int_equal(flash_area_read(slot0, 6 * PAGE - 1, buf, 2), -EINVAL);
-	assert_int_equal(flash_area_read(slot0, UINT32_MAX, buf, 2), -EINVAL);
-	assert_int_equal(flash_area_read(slot0, 8, buf, SIZE_MAX), -EINVAL);
-	assert_int_equal(flash_area_program(slot0, 6 * PAGE, buf, BLOCK), -EINVAL);
-	assert_int_equal(flash_area_program(slot0, 6 * PAGE - BLOCK, buf, 2 * BLOCK), -EINVAL);
-	assert_int_equal(flash_area_program(slot0, UINT32_MAX - BLOCK + 1, buf, 2 * BLOCK),
+	assert_int_equal(smpdfu_flash_area_read(slot0, 6 * PAGE + 1, buf, 0), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_read(slot0, 6 * PAGE - 1, buf, 2), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_read(slot0, UINT32_MAX, buf, 2), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_read(slot0, 8, buf, SIZE_MAX), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(slot0, 6 * PAGE, buf, BLOCK), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(slot0, 6 * PAGE - BLOCK, buf, 2 * BLOCK),
 			 -EINVAL);
-	assert_int_equal(flash_area_program(slot0, 4, buf, BLOCK), -EINVAL);
-	assert_int_equal(flash_area_program(slot0, 0, buf, BLOCK + 1), -EINVAL);
-	assert_int_equal(flash_area_erase(slot0, 6 * PAGE, PAGE), -EINVAL);
-	assert_int_equal(flash_area_erase(slot0, 5 * PAGE, 2 * PAGE), -EINVAL);
-	assert_int_equal(flash_area_erase(slot0, UINT32_MAX - PAGE + 1, 2 * PAGE), -EINVAL);
-	assert_int_equal(flash_area_erase(slot0, PAGE / 2, PAGE), -EINVAL);
-	assert_int_equal(flash_area_erase(slot0, 0, PAGE + BLOCK), -EINVAL);
-	assert_int_equal(flash_area_read(NULL, 0, buf, 1), -EINVAL);
-	assert_int_equal(flash_area_program(NULL, 0, buf, BLOCK), -EINVAL);
-	assert_int_equal(flash_area_erase(NULL, 0, PAGE), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(slot0, UINT32_MAX - BLOCK + 1, buf, 2 * BLOCK),
+			 -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(slot0, 4, buf, BLOCK), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(slot0, 0, buf, BLOCK + 1), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(slot0, 6 * PAGE, PAGE), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(slot0, 5 * PAGE, 2 * PAGE), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(slot0, UINT32_MAX - PAGE + 1, 2 * PAGE), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(slot0, PAGE / 2, PAGE), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(slot0, 0, PAGE + BLOCK), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_read(NULL, 0, buf, 1), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_program(NULL, 0, buf, BLOCK), -EINVAL);
+	assert_int_equal(smpdfu_flash_area_erase(NULL, 0, PAGE), -EINVAL);
 	assert_device_untouched(&sim_a);
 
 	/* Nothing of slot0 or its neighbours was changed. */
@@ -219,44 +220,48 @@ static void test_out_of_bounds_never_reaches_device(void **state)
 		assert_int_equal(sim_a.mem[i], 0xFF);
 	}
 	/* An empty access at the very end is harmless. */
-	assert_int_equal(flash_area_read(slot0, 6 * PAGE, buf, 0), 0);
+	assert_int_equal(smpdfu_flash_area_read(slot0, 6 * PAGE, buf, 0), 0);
 }
 
 static void test_is_erased(void **state)
 {
-	struct flash_area areas[4];
-	const struct flash_area *slot0;
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot0;
 	uint8_t block[BLOCK] = { 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF };
 
 	(void)state;
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	slot0 = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot0 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 
 	/* Data in the neighbours, right against both ends of slot0, is not slot0's business. */
-	assert_int_equal(flash_area_program(flash_area_get(FLASH_AREA_BOOTLOADER), 2 * PAGE - BLOCK,
-					    block, BLOCK), 0);
-	assert_int_equal(flash_area_program(flash_area_get(FLASH_AREA_IMAGE_SECONDARY), 0, block,
-					    BLOCK), 0);
-	assert_true(flash_area_is_erased(slot0, 0, 6 * PAGE));
-	assert_true(flash_area_is_erased(slot0, 0, 0));
+	assert_int_equal(
+		smpdfu_flash_area_program(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_BOOTLOADER),
+					  2 * PAGE - BLOCK, block, BLOCK),
+		0);
+	assert_int_equal(
+		smpdfu_flash_area_program(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY),
+					  0, block, BLOCK),
+		0);
+	assert_true(smpdfu_flash_area_is_erased(slot0, 0, 6 * PAGE));
+	assert_true(smpdfu_flash_area_is_erased(slot0, 0, 0));
 	/* One cleared bit deep in the range, past several check chunks. */
-	assert_int_equal(flash_area_program(slot0, 3 * PAGE + 200, block, BLOCK), 0);
-	assert_false(flash_area_is_erased(slot0, 0, 6 * PAGE));
-	assert_false(flash_area_is_erased(slot0, 3 * PAGE, PAGE));
-	assert_false(flash_area_is_erased(slot0, 3 * PAGE + 203, 1));
-	assert_true(flash_area_is_erased(slot0, 3 * PAGE, 203));
-	assert_true(flash_area_is_erased(slot0, 3 * PAGE + 204, 3 * PAGE - 204));
+	assert_int_equal(smpdfu_flash_area_program(slot0, 3 * PAGE + 200, block, BLOCK), 0);
+	assert_false(smpdfu_flash_area_is_erased(slot0, 0, 6 * PAGE));
+	assert_false(smpdfu_flash_area_is_erased(slot0, 3 * PAGE, PAGE));
+	assert_false(smpdfu_flash_area_is_erased(slot0, 3 * PAGE + 203, 1));
+	assert_true(smpdfu_flash_area_is_erased(slot0, 3 * PAGE, 203));
+	assert_true(smpdfu_flash_area_is_erased(slot0, 3 * PAGE + 204, 3 * PAGE - 204));
 	/* Out of range is "not erased": nothing can be written there. */
-	assert_false(flash_area_is_erased(slot0, 6 * PAGE - 1, 2));
-	assert_false(flash_area_is_erased(slot0, UINT32_MAX, 2));
+	assert_false(smpdfu_flash_area_is_erased(slot0, 6 * PAGE - 1, 2));
+	assert_false(smpdfu_flash_area_is_erased(slot0, UINT32_MAX, 2));
 
 	/* A read error counts as "not erased". */
 	flash_sim_cut_power(&sim_a, FLASH_SIM_CUT_CLEAN, 0);
-	assert_int_equal(flash_area_erase(slot0, 0, PAGE), -EIO);
-	assert_false(flash_area_is_erased(slot0, 0, PAGE));
+	assert_int_equal(smpdfu_flash_area_erase(slot0, 0, PAGE), -EIO);
+	assert_false(smpdfu_flash_area_is_erased(slot0, 0, PAGE));
 	flash_sim_power_on(&sim_a);
-	assert_true(flash_area_is_erased(slot0, 0, PAGE));
+	assert_true(smpdfu_flash_area_is_erased(slot0, 0, PAGE));
 }
 
 /*
@@ -266,49 +271,49 @@ static void test_is_erased(void **state)
  */
 static void test_is_erased_finds_one_bit_anywhere(void **state)
 {
-	struct flash_area areas[4];
-	const struct flash_area *slot0;
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot0;
 	uint8_t block[BLOCK];
 
 	(void)state;
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	slot0 = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot0 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	for (uint32_t at = 0; at < 3 * PAGE; at++) {
 		uint32_t base = at - at % BLOCK;
 
-		assert_int_equal(flash_area_erase(slot0, 0, 3 * PAGE), 0);
+		assert_int_equal(smpdfu_flash_area_erase(slot0, 0, 3 * PAGE), 0);
 		memset(block, 0xFF, sizeof(block));
 		block[at % BLOCK] = 0xFE;
-		assert_int_equal(flash_area_program(slot0, base, block, BLOCK), 0);
-		assert_false(flash_area_is_erased(slot0, 0, 3 * PAGE));
-		assert_false(flash_area_is_erased(slot0, at, 1));
-		assert_false(flash_area_is_erased(slot0, at, 3 * PAGE - at));
-		assert_false(flash_area_is_erased(slot0, 0, at + 1));
-		assert_true(flash_area_is_erased(slot0, 0, at));
-		assert_true(flash_area_is_erased(slot0, at + 1, 3 * PAGE - at - 1));
+		assert_int_equal(smpdfu_flash_area_program(slot0, base, block, BLOCK), 0);
+		assert_false(smpdfu_flash_area_is_erased(slot0, 0, 3 * PAGE));
+		assert_false(smpdfu_flash_area_is_erased(slot0, at, 1));
+		assert_false(smpdfu_flash_area_is_erased(slot0, at, 3 * PAGE - at));
+		assert_false(smpdfu_flash_area_is_erased(slot0, 0, at + 1));
+		assert_true(smpdfu_flash_area_is_erased(slot0, 0, at));
+		assert_true(smpdfu_flash_area_is_erased(slot0, at + 1, 3 * PAGE - at - 1));
 	}
 }
 
 static void test_align_page(void **state)
 {
-	struct flash_area areas[4];
-	const struct flash_area *slot0;
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot0;
 
 	(void)state;
 	map_areas(areas);
-	assert_int_equal(flash_map_init(areas, 4), 0);
-	slot0 = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot0 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 
-	assert_int_equal(flash_area_align_page(slot0, 0), 0);
-	assert_int_equal(flash_area_align_page(slot0, 1), PAGE);
-	assert_int_equal(flash_area_align_page(slot0, PAGE - 1), PAGE);
-	assert_int_equal(flash_area_align_page(slot0, PAGE), PAGE);
-	assert_int_equal(flash_area_align_page(slot0, PAGE + 1), 2 * PAGE);
-	assert_int_equal(flash_area_align_page(slot0, 5 * PAGE + 17), 6 * PAGE);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, 0), 0);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, 1), PAGE);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, PAGE - 1), PAGE);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, PAGE), PAGE);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, PAGE + 1), 2 * PAGE);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, 5 * PAGE + 17), 6 * PAGE);
 	/* Rounding up would wrap to 0 here; it saturates so it can never look like it fits. */
-	assert_int_equal(flash_area_align_page(slot0, UINT32_MAX), UINT32_MAX);
-	assert_int_equal(flash_area_align_page(slot0, UINT32_MAX - PAGE + 1),
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, UINT32_MAX), UINT32_MAX);
+	assert_int_equal(smpdfu_flash_area_align_page(slot0, UINT32_MAX - PAGE + 1),
 			 UINT32_MAX - PAGE + 1);
 }
 

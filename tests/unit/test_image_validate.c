@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of image_validate() on the images imgtool 2.4.0 made (tests/vectors/mcuboot) and
- * on damaged copies of them. The image sits in a read-only flash device that fails the test on any
- * read outside its buffer and records how far the validator read, so "never reads past the TLV
+ * Unit tests of smpdfu_image_validate() on the images imgtool 2.4.0 made (tests/vectors/mcuboot)
+ * and on damaged copies of them. The image sits in a read-only flash device that fails the test on
+ * any read outside its buffer and records how far the validator read, so "never reads past the TLV
  * area" is checked on every case, not assumed; the buffer is heap-allocated to its exact size so
  * that valgrind would see a stray access too.
  */
@@ -41,7 +41,7 @@ static const uint8_t ed_pub[32] = {
 	0xb4, 0xe0,
 };
 
-static const struct image_key ec_key = {
+static const struct smpdfu_image_key ec_key = {
 	.type = IMAGE_KEY_ECDSA_P256,
 	.pub = ec_pub,
 	.pub_len = sizeof(ec_pub),
@@ -50,7 +50,7 @@ static const struct image_key ec_key = {
 		     0x87, 0xfd, 0xc7, 0x11, 0xe4, 0x38, 0x2b, 0xb5, 0x38, 0xb6 },
 };
 
-static const struct image_key ed_key = {
+static const struct smpdfu_image_key ed_key = {
 	.type = IMAGE_KEY_ED25519,
 	.pub = ed_pub,
 	.pub_len = sizeof(ed_pub),
@@ -62,7 +62,7 @@ static const struct image_key ed_key = {
 /* Each vector, the key that signed it (NULL: hash only) and what imgtool put into it. */
 struct vector {
 	const char *name;
-	const struct image_key *key;
+	const struct smpdfu_image_key *key;
 	uint32_t end; /* header + payload + TLVs (the rest of a padded file is trailer) */
 	uint8_t major, minor;
 	uint16_t revision;
@@ -99,7 +99,7 @@ struct spy {
 	int reads;
 };
 
-static int spy_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int spy_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	struct spy *spy = dev->ctx;
 
@@ -116,7 +116,8 @@ static int spy_read(const struct flash_device *dev, uint32_t off, void *dst, siz
 	return 0;
 }
 
-static int spy_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int spy_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+		       size_t len)
 {
 	(void)dev;
 	(void)off;
@@ -126,7 +127,7 @@ static int spy_program(const struct flash_device *dev, uint32_t off, const void 
 	return -EROFS;
 }
 
-static int spy_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int spy_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	(void)dev;
 	(void)off;
@@ -135,15 +136,15 @@ static int spy_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	return -EROFS;
 }
 
-static const struct flash_device_ops spy_ops = {
+static const struct smpdfu_flash_device_ops spy_ops = {
 	.read = spy_read, .program = spy_program, .erase = spy_erase,
 };
 
 /* An image in a flash of exactly area_size bytes (area_size >= len; the rest reads erased). */
 struct rig {
 	struct spy spy;
-	struct flash_device dev;
-	struct flash_area fa;
+	struct smpdfu_flash_device dev;
+	struct smpdfu_flash_area fa;
 };
 
 static void rig_open(struct rig *r, const uint8_t *img, size_t len, size_t area_size)
@@ -153,12 +154,12 @@ static void rig_open(struct rig *r, const uint8_t *img, size_t len, size_t area_
 	assert_non_null(r->spy.mem);
 	memset(r->spy.mem, 0xff, area_size);
 	memcpy(r->spy.mem, img, len);
-	r->dev = (struct flash_device){
+	r->dev = (struct smpdfu_flash_device){
 		.ops = &spy_ops, .ctx = &r->spy, .size = (uint32_t)area_size, .page_size = 1,
 		.write_block = 1, .erased_value = 0xff,
 	};
-	r->fa = (struct flash_area){
-		.id = FLASH_AREA_IMAGE_SECONDARY, .label = "spy", .dev = &r->dev, .off = 0,
+	r->fa = (struct smpdfu_flash_area){
+		.id = SMPDFU_FLASH_AREA_IMAGE_SECONDARY, .label = "spy", .dev = &r->dev, .off = 0,
 		.size = (uint32_t)area_size,
 	};
 }
@@ -173,14 +174,15 @@ static void rig_close(struct rig *r)
  * Validates img (len bytes, in an area `slack` bytes larger) and checks that nothing past
  * `read_limit` was read. Returns the validator's code.
  */
-static int validate_in(const uint8_t *img, size_t len, size_t slack, const struct image_key *keys,
-		       size_t key_count, uint32_t read_limit, struct image_validation *out)
+static int validate_in(const uint8_t *img, size_t len, size_t slack,
+		       const struct smpdfu_image_key *keys, size_t key_count, uint32_t read_limit,
+		       struct smpdfu_image_validation *out)
 {
 	struct rig r;
 	int rc;
 
 	rig_open(&r, img, len, len + slack);
-	rc = image_validate(&r.fa, keys, key_count, out);
+	rc = smpdfu_image_validate(&r.fa, keys, key_count, out);
 	if (r.spy.max_end > read_limit) {
 		fail_msg("read up to %u, beyond %u", r.spy.max_end, read_limit);
 	}
@@ -280,8 +282,8 @@ static void test_every_vector_validates_with_its_key(void **state)
 	for (size_t i = 0; i < VECTOR_COUNT; i++) {
 		const struct vector *v = &vectors[i];
 		struct file f = load(v->name);
-		struct image_validation res;
-		const struct image_key *keys = v->key;
+		struct smpdfu_image_validation res;
+		const struct smpdfu_image_key *keys = v->key;
 		int rc = validate_in(f.data, f.len, 0, keys, keys != NULL, v->end, &res);
 
 		if (rc != 0) {
@@ -317,7 +319,7 @@ static void test_every_vector_validates_by_hash_without_keys(void **state)
 
 static void test_either_key_of_a_set_is_found(void **state)
 {
-	const struct image_key both[2] = { ed_key, ec_key };
+	const struct smpdfu_image_key both[2] = { ed_key, ec_key };
 
 	(void)state;
 	for (size_t i = 0; i < VECTOR_COUNT; i++) {
@@ -335,7 +337,7 @@ static void test_wrong_key_is_eperm(void **state)
 	(void)state;
 	for (size_t i = 0; i < VECTOR_COUNT; i++) {
 		const struct vector *v = &vectors[i];
-		const struct image_key *other = v->key == &ec_key ? &ed_key : &ec_key;
+		const struct smpdfu_image_key *other = v->key == &ec_key ? &ed_key : &ec_key;
 		struct file f = load(v->name);
 
 		assert_int_equal(validate_in(f.data, f.len, 0, other, 1, v->end, NULL), -EPERM);
@@ -356,7 +358,7 @@ static void test_hash_only_image_with_keys_is_eperm(void **state)
 static void test_protected_tlvs_are_parsed(void **state)
 {
 	struct file f = load("protected-tlvs.signed.bin");
-	struct image_validation res;
+	struct smpdfu_image_validation res;
 
 	(void)state;
 	assert_int_equal(validate_in(f.data, f.len, 0, &ec_key, 1, f.len, &res), 0);
@@ -425,7 +427,8 @@ static void test_one_flipped_byte(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(flips); i++) {
 		const struct flip *fl = &flips[i];
 		struct file f = load(fl->image);
-		const struct image_key *key = strstr(fl->image, "ed25519") ? &ed_key : &ec_key;
+		const struct smpdfu_image_key *key =
+			strstr(fl->image, "ed25519") ? &ed_key : &ec_key;
 		int rc;
 
 		assert_true(fl->off < f.len);
@@ -542,10 +545,10 @@ static void rehash(struct file *f)
 	uint16_t prot = le16(f->data + 10);
 	struct sha256_ctx ctx;
 
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, f->data, TLV_START + prot), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, f->data + find_tlv(f, TLV_START + prot, 0x10)),
-			 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, f->data, TLV_START + prot), 0);
+	assert_int_equal(
+		smpdfu_crypto_sha256_final(&ctx, f->data + find_tlv(f, TLV_START + prot, 0x10)), 0);
 }
 
 /* The protected area's own size disagreeing with the header is malformed, even rehashed. */
@@ -601,7 +604,7 @@ static void test_protected_area_contents(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct file f = load("protected-tlvs.signed.bin");
-		struct image_validation res;
+		struct smpdfu_image_validation res;
 		int rc;
 
 		memcpy(f.data + TLV_START + 4, cases[i].area, sizeof(cases[i].area));
@@ -637,7 +640,7 @@ static void test_second_hash_tlv_is_ebadmsg(void **state)
 static void test_hash_tlv_of_wrong_size_or_missing_is_ebadmsg(void **state)
 {
 	struct file f = load("hash-only.signed.bin");
-	struct image_validation res;
+	struct smpdfu_image_validation res;
 
 	(void)state;
 	/* The only TLV is the hash: shorten it to 31 bytes (area size follows). */
@@ -679,7 +682,7 @@ static void test_unknown_tlv_in_unprotected_area_is_ebadmsg(void **state)
 		uint8_t extra[16];
 		size_t n = make_tlv(extra, cases[i].type, value, cases[i].type == 0x50 ? 4 : 12);
 		struct file g = append_tlvs(&f, UNPROT, extra, n);
-		struct image_validation res;
+		struct smpdfu_image_validation res;
 		int rc;
 
 		rc = validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, &res);
@@ -713,7 +716,7 @@ static void test_last_verified_signature_decides(void **state)
 	bad_sig[10] ^= 0x01;
 
 	/* good (from imgtool), then KEYHASH + a bad signature: the bad one is last. */
-	n = make_tlv(extra, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
+	n = make_tlv(extra, 0x01, ec_key.keyhash, SMPDFU_SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, bad_sig, sizeof(bad_sig));
 	struct file g = append_tlvs(&f, UNPROT, extra, n);
 
@@ -721,7 +724,7 @@ static void test_last_verified_signature_decides(void **state)
 	free(g.data);
 
 	/* ...then a good one again after it: valid. */
-	n += make_tlv(extra + n, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
+	n += make_tlv(extra + n, 0x01, ec_key.keyhash, SMPDFU_SHA256_DIGEST_SIZE);
 	n += make_tlv(extra + n, 0x22, f.data + 0x5070, 72);
 	g = append_tlvs(&f, UNPROT, extra, n);
 	assert_int_equal(validate_in(g.data, g.len, 0, &ec_key, 1, (uint32_t)g.len, NULL), 0);
@@ -798,7 +801,7 @@ static void test_signature_of_wrong_length_is_eperm(void **state)
 			 -EPERM);
 
 	/* An ECDSA TLV larger than any DER signature: refused without reading it. */
-	n = make_tlv(big, 0x01, ec_key.keyhash, SHA256_DIGEST_SIZE);
+	n = make_tlv(big, 0x01, ec_key.keyhash, SMPDFU_SHA256_DIGEST_SIZE);
 	memcpy(zeros, e.data + 0x5070, 72);
 	n += make_tlv(big + n, 0x22, zeros, sizeof(zeros));
 	struct file g = append_tlvs(&e, UNPROT, big, n);
@@ -813,7 +816,7 @@ static void test_bad_trusted_key_is_eperm(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
 	uint8_t off_curve[65];
-	struct image_key k = ec_key;
+	struct smpdfu_image_key k = ec_key;
 
 	(void)state;
 	memcpy(off_curve, ec_pub, sizeof(off_curve));
@@ -831,9 +834,10 @@ static void rehash512(struct file *f)
 {
 	struct sha512_ctx ctx;
 
-	assert_int_equal(crypto_sha512_init(&ctx), 0);
-	assert_int_equal(crypto_sha512_update(&ctx, f->data, TLV_START), 0);
-	assert_int_equal(crypto_sha512_final(&ctx, f->data + find_tlv(f, TLV_START, 0x12)), 0);
+	assert_int_equal(smpdfu_crypto_sha512_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha512_update(&ctx, f->data, TLV_START), 0);
+	assert_int_equal(smpdfu_crypto_sha512_final(&ctx, f->data + find_tlv(f, TLV_START, 0x12)),
+			 0);
 }
 
 /*
@@ -844,7 +848,7 @@ static void rehash512(struct file *f)
 static void test_pure_signature_covers_the_image(void **state)
 {
 	struct file f = load("ed25519-pure.signed.bin");
-	struct image_validation res;
+	struct smpdfu_image_validation res;
 	uint32_t pure_tlv = find_tlv(&f, UNPROT, 0x25) - 4;
 
 	(void)state;
@@ -873,8 +877,8 @@ static void test_full_key_names_the_trusted_key(void **state)
 {
 	struct file f = load("ecdsa-p256-fullkey.signed.bin");
 	uint32_t pubkey = find_tlv(&f, UNPROT, 0x02);
-	const struct image_key both[2] = { ed_key, ec_key };
-	struct image_validation res;
+	const struct smpdfu_image_key both[2] = { ed_key, ec_key };
+	struct smpdfu_image_validation res;
 
 	(void)state;
 	assert_int_equal(le16(f.data + pubkey - 2), 91);
@@ -899,7 +903,7 @@ static void test_key_tlvs_name_keys_exactly(void **state)
 	struct file f = load("ecdsa-p256.signed.bin");
 	uint32_t pubkey = find_tlv(&full, UNPROT, 0x02);
 	uint8_t der[92];
-	uint8_t hash512[SHA512_DIGEST_SIZE];
+	uint8_t hash512[SMPDFU_SHA512_DIGEST_SIZE];
 	uint8_t bad_sig[72];
 	uint8_t extra[2 * (4 + 92) + 2 * (4 + 72)];
 	struct sha512_ctx ctx;
@@ -908,9 +912,9 @@ static void test_key_tlvs_name_keys_exactly(void **state)
 	(void)state;
 	memcpy(der, full.data + pubkey, 91);
 	der[91] = 0x00;
-	assert_int_equal(crypto_sha512_init(&ctx), 0);
-	assert_int_equal(crypto_sha512_update(&ctx, der, 91), 0);
-	assert_int_equal(crypto_sha512_final(&ctx, hash512), 0);
+	assert_int_equal(smpdfu_crypto_sha512_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha512_update(&ctx, der, 91), 0);
+	assert_int_equal(smpdfu_crypto_sha512_final(&ctx, hash512), 0);
 	memcpy(bad_sig, f.data + 0x5070, sizeof(bad_sig));
 	bad_sig[10] ^= 0x01;
 
@@ -938,7 +942,7 @@ static void test_key_tlvs_name_keys_exactly(void **state)
 static void test_problems_are_named(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
-	struct image_validation res;
+	struct smpdfu_image_validation res;
 
 	(void)state;
 	f.data[0x300] ^= 1;
@@ -962,7 +966,7 @@ static void test_problems_are_named(void **state)
 static void test_header_problems(void **state)
 {
 	struct file f = load("ecdsa-p256.signed.bin");
-	struct image_validation res;
+	struct smpdfu_image_validation res;
 	uint8_t erased[64];
 
 	(void)state;
@@ -994,14 +998,14 @@ static void test_flash_errors_are_eio(void **state)
 	(void)state;
 	/* Count the reads of a clean run, then fail each one in turn. */
 	rig_open(&r, f.data, f.len, f.len);
-	assert_int_equal(image_validate(&r.fa, &ec_key, 1, NULL), 0);
+	assert_int_equal(smpdfu_image_validate(&r.fa, &ec_key, 1, NULL), 0);
 	reads = r.spy.reads;
 	rig_close(&r);
 	assert_true(reads > 5);
 	for (int n = 1; n <= reads; n++) {
 		rig_open(&r, f.data, f.len, f.len);
 		r.spy.fail_read_at = n;
-		if (image_validate(&r.fa, &ec_key, 1, NULL) != -EIO) {
+		if (smpdfu_image_validate(&r.fa, &ec_key, 1, NULL) != -EIO) {
 			fail_msg("read %d of %d failing was not -EIO", n, reads);
 		}
 		rig_close(&r);

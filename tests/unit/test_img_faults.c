@@ -134,17 +134,17 @@ static struct outcome upload(void)
 	return o;
 }
 
-static struct boot_rsp last_boot;
+static struct smpdfu_boot_rsp last_boot;
 
 /* A reset: the bootloader on the device's flash, then the application's RAM state anew. */
 static struct outcome reboot(void)
 {
-	int rc = boot_go(&last_boot);
+	int rc = smpdfu_boot_go(&last_boot);
 
 	if (rc != 0) {
 		fail_msg("%s: the bootloader failed (%d)", case_id, rc);
 	}
-	boot_set_running_slot(last_boot.slot);
+	smpdfu_boot_set_running_slot(last_boot.slot);
 	test_device_restart();
 	return (struct outcome){ .ok = true, .match = -1 };
 }
@@ -206,10 +206,11 @@ static void prep_empty(void)
 /* Slot 1 holds an older image and a trailer left by it (image_ok, no magic): in use by nothing. */
 static void prep_old(void)
 {
-	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *sec =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	test_program_slot(1, img_old, old_len);
-	assert_int_equal(boot_trailer_write_image_ok(sec, BOOT_MAX_ALIGN), 0);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(sec, SMPDFU_BOOT_MAX_ALIGN), 0);
 }
 
 /* Slot 1 holds the new image, marked for test (in direct-XIP: simply the higher version). */
@@ -243,9 +244,9 @@ static int setup(void **state)
 	factory_len = test_make_image(img_factory, IMAGE_CAP, 1, 0, 0, 0, 3000, 0, 0);
 	old_len = test_make_image(img_old, IMAGE_CAP, 0, 5, 0, 0, 5000, 0, 0);
 	new_len = test_make_image(img_new, IMAGE_CAP, 2, 0, 0, 0, NEW_PAYLOAD, 0, 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, img_new, new_len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, new_sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, img_new, new_len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, new_sha), 0);
 	full = getenv("SMPDFU_SWEEP") != NULL && strcmp(getenv("SMPDFU_SWEEP"), "full") == 0;
 	return 0;
 }
@@ -254,7 +255,7 @@ static int setup(void **state)
 static void open_device(const struct scenario *sc)
 {
 	test_device_init(SMP_TRANSPORT_UDP);
-	boot_set_running_slot(0);
+	smpdfu_boot_set_running_slot(0);
 	test_program_slot(0, img_factory, factory_len);
 	sc->prepare();
 	test_device_restart();
@@ -267,7 +268,7 @@ static void save(uint8_t **buf, uint32_t *running)
 		assert_non_null(*buf);
 	}
 	flash_sim_save(&test_dev.flash, *buf);
-	*running = boot_running_slot();
+	*running = smpdfu_boot_running_slot();
 }
 
 /* The device as it was before step k: its flash, the running slot, fresh RAM state. */
@@ -275,7 +276,7 @@ static void load(size_t k)
 {
 	flash_sim_restore(&test_dev.flash, snap[k]);
 	memset(&test_dev.flash.count, 0, sizeof(test_dev.flash.count));
-	boot_set_running_slot(snap_running[k]);
+	smpdfu_boot_set_running_slot(snap_running[k]);
 	test_device_restart();
 }
 
@@ -289,7 +290,7 @@ static const char *const kind_names[3] = { "read", "program", "erase" };
 
 /* The run without faults: a snapshot before every step, each step's operations, the last boot. */
 static void baseline(const struct scenario *sc, struct step_ops ops[MAX_STEPS],
-		     struct boot_rsp *end)
+		     struct smpdfu_boot_rsp *end)
 {
 	open_device(sc);
 	for (size_t k = 0; sc->steps[k] != STEP_END; k++) {
@@ -314,7 +315,8 @@ static void baseline(const struct scenario *sc, struct step_ops ops[MAX_STEPS],
 /* The erase of the old trailer's page that a first chunk does before anything is written. */
 static bool is_trailer_page_erase(void)
 {
-	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *sec =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	return test_dev.flash.fault_off == sec->off + sec->size - sec->dev->page_size;
 }
@@ -361,7 +363,7 @@ static void check_claims(enum step s, struct outcome o, bool torn,
 	assert_int_equal(answer_rc(app_smp_image_list(now)), 0);
 	switch (s) {
 	case STEP_UPLOAD:
-		if (img_mgmt_upload_offset() != 0) {
+		if (smpdfu_img_mgmt_upload_offset() != 0) {
 			fail_msg("%s: the failed upload is still in progress", case_id);
 		}
 		whole = now[1].listed && memcmp(now[1].hash, hash_of(img_new), 32) == 0;
@@ -377,7 +379,7 @@ static void check_claims(enum step s, struct outcome o, bool torn,
 		}
 		break;
 	case STEP_ERASE:
-		if (img_mgmt_upload_offset() != 0) {
+		if (smpdfu_img_mgmt_upload_offset() != 0) {
 			fail_msg("%s: an upload is in progress after the erase", case_id);
 		}
 		break;
@@ -413,7 +415,7 @@ static void retry(enum step s, bool torn)
 
 /* One fault point: step k with operation i of `kind` failing, then the rest of the scenario. */
 static void fault_point(const struct scenario *sc, size_t k, unsigned int kind, uint64_t i,
-			bool torn, const struct boot_rsp *end)
+			bool torn, const struct smpdfu_boot_rsp *end)
 {
 	enum step s = sc->steps[k];
 	struct smp_slot_state before[2];
@@ -460,7 +462,7 @@ static void fault_point(const struct scenario *sc, size_t k, unsigned int kind, 
 		}
 	}
 	if (last_boot.slot != end->slot ||
-	    image_version_cmp(&last_boot.hdr.ver, &end->hdr.ver, true) != 0) {
+	    smpdfu_image_version_cmp(&last_boot.hdr.ver, &end->hdr.ver, true) != 0) {
 		fail_msg("%s: booted slot %u version %u, not slot %u version %u", case_id,
 			 (unsigned int)last_boot.slot, last_boot.hdr.ver.major,
 			 (unsigned int)end->slot, end->hdr.ver.major);
@@ -474,7 +476,7 @@ static void fault_point(const struct scenario *sc, size_t k, unsigned int kind, 
 static void sweep(const struct scenario *sc)
 {
 	struct step_ops ops[MAX_STEPS];
-	struct boot_rsp end;
+	struct smpdfu_boot_rsp end;
 
 	baseline(sc, ops, &end);
 	for (size_t k = 0; sc->steps[k] != STEP_END; k++) {

@@ -41,7 +41,7 @@ static int setup(void **state)
 {
 	(void)state;
 	test_device_init(SMP_TRANSPORT_UDP);
-	boot_set_running_slot(0);
+	smpdfu_boot_set_running_slot(0);
 	return 0;
 }
 
@@ -89,36 +89,36 @@ static size_t send_upload(const struct upload_args *a)
 	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 	struct cbor_writer w;
 	size_t pairs = 2 + (a->len >= 0) + (a->sha != NULL) + (a->image >= 0) + a->upgrade;
-	struct smp_hdr h = {
+	struct smpdfu_smp_hdr h = {
 		.op = SMP_OP_WRITE, .version = a->version, .group = MGMT_GROUP_ID_IMAGE,
 		.seq = seq++, .id = IMG_MGMT_ID_UPLOAD,
 	};
 
-	cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
-	cbor_put_map(&w, pairs);
+	smpdfu_cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, pairs);
 	if (a->image >= 0) {
-		cbor_put_cstr(&w, "image");
-		cbor_put_uint(&w, (uint64_t)a->image);
+		smpdfu_cbor_put_cstr(&w, "image");
+		smpdfu_cbor_put_uint(&w, (uint64_t)a->image);
 	}
 	if (a->len >= 0) {
-		cbor_put_cstr(&w, "len");
-		cbor_put_uint(&w, (uint64_t)a->len);
+		smpdfu_cbor_put_cstr(&w, "len");
+		smpdfu_cbor_put_uint(&w, (uint64_t)a->len);
 	}
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, a->off);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, a->off);
 	if (a->sha != NULL) {
-		cbor_put_cstr(&w, "sha");
-		cbor_put_bstr(&w, a->sha, a->sha_len);
+		smpdfu_cbor_put_cstr(&w, "sha");
+		smpdfu_cbor_put_bstr(&w, a->sha, a->sha_len);
 	}
 	if (a->upgrade) {
-		cbor_put_cstr(&w, "upgrade");
-		cbor_put_bool(&w, true);
+		smpdfu_cbor_put_cstr(&w, "upgrade");
+		smpdfu_cbor_put_bool(&w, true);
 	}
-	cbor_put_cstr(&w, "data");
-	cbor_put_bstr(&w, a->data, a->data_len);
+	smpdfu_cbor_put_cstr(&w, "data");
+	smpdfu_cbor_put_bstr(&w, a->data, a->data_len);
 	assert_false(w.overflow);
 	h.len = (uint16_t)w.len;
-	smp_hdr_encode(&h, req);
+	smpdfu_smp_hdr_encode(&h, req);
 	return test_device_send(req, SMP_HDR_SIZE + w.len);
 }
 
@@ -140,48 +140,48 @@ static struct upload_rsp decode_rsp(void)
 	struct cbor_item it;
 
 	assert_int_equal(test_dev.rsp_count, 1);
-	cbor_reader_init(&rd, body, len);
-	assert_int_equal(cbor_read(&rd, &it), 0);
+	smpdfu_cbor_reader_init(&rd, body, len);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_MAP);
 	for (;;) {
 		struct cbor_item key;
 		struct cbor_item val;
 
-		assert_int_equal(cbor_read(&rd, &key), 0);
+		assert_int_equal(smpdfu_cbor_read(&rd, &key), 0);
 		if (key.type == CBOR_TYPE_BREAK) {
 			break;
 		}
 		assert_int_equal(key.type, CBOR_TYPE_TSTR);
-		assert_int_equal(cbor_read(&rd, &val), 0);
-		if (cbor_view_eq(key.v, "off")) {
+		assert_int_equal(smpdfu_cbor_read(&rd, &val), 0);
+		if (smpdfu_cbor_view_eq(key.v, "off")) {
 			r.off = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "match")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "match")) {
 			r.match = val.b;
-		} else if (cbor_view_eq(key.v, "rc")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "rc")) {
 			r.rc = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "err")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "err")) {
 			struct cbor_item k2;
 			struct cbor_item v2;
 
 			for (;;) {
-				assert_int_equal(cbor_read(&rd, &k2), 0);
+				assert_int_equal(smpdfu_cbor_read(&rd, &k2), 0);
 				if (k2.type == CBOR_TYPE_BREAK) {
 					break;
 				}
-				assert_int_equal(cbor_read(&rd, &v2), 0);
-				if (cbor_view_eq(k2.v, "group")) {
+				assert_int_equal(smpdfu_cbor_read(&rd, &v2), 0);
+				if (smpdfu_cbor_view_eq(k2.v, "group")) {
 					r.err_group = (int64_t)v2.u;
 				} else {
 					r.err_rc = (int64_t)v2.u;
 				}
 			}
-		} else if (cbor_view_eq(key.v, "rsn")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "rsn")) {
 			assert_true(CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE);
 		} else {
 			fail_msg("unexpected key %.*s", (int)key.v.len, key.v.ptr);
 		}
 	}
-	assert_int_equal(cbor_reader_remaining(&rd), 0);
+	assert_int_equal(smpdfu_cbor_reader_remaining(&rd), 0);
 	return r;
 }
 
@@ -189,12 +189,13 @@ static void file_sha(const uint8_t *data, size_t len, uint8_t out[32])
 {
 	struct sha256_ctx ctx;
 
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, data, len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, out), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, data, len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, out), 0);
 }
 
-static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[SHA256_DIGEST_SIZE])
+static struct upload_rsp upload_chunk(uint32_t off, size_t n,
+				      const uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct upload_args a = {
 		.off = off, .data = image + off, .data_len = n,
@@ -209,7 +210,7 @@ static struct upload_rsp upload_chunk(uint32_t off, size_t n, const uint8_t sha[
 /* Uploads the whole image in chunks of n; returns the last response. */
 static struct upload_rsp upload_all(size_t n)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r = { 0 };
 	uint32_t off = 0;
 
@@ -229,9 +230,10 @@ static struct upload_rsp upload_all(size_t n)
 static void assert_slot1_holds_image(void)
 {
 	static uint8_t got[IMAGE_MAX];
-	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *fa =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
-	assert_int_equal(flash_area_read(fa, 0, got, image_len), 0);
+	assert_int_equal(smpdfu_flash_area_read(fa, 0, got, image_len), 0);
 	assert_memory_equal(got, image, image_len);
 }
 
@@ -256,7 +258,7 @@ static void reference_first_chunk_resume_and_mismatch(void **state)
 
 	test_expect_exchange(middle, "0b 00 00 08 00 01 11 01 bf 63 6f 66 66 18 40 ff");
 	assert_int_equal(test_dev.flash.count.programs, programs);
-	assert_int_equal(img_mgmt_upload_offset(), 64);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 64);
 
 	/* Fill 64..1024, then the same middle request is accepted: {"off": 1088}. */
 	memset(image, 0, sizeof(image));
@@ -319,14 +321,14 @@ static void full_upload_reports_match(void **state)
 				    "\xbf\x63off\x19\x12\x30\x65match\xf5\xff", 16);
 	}
 	assert_slot1_holds_image();
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 	/* After completion a continuation is stale: {"off": 0}. */
 	assert_int_equal(upload_chunk(700, 10, NULL).off, 0);
 }
 
 static void wrong_sha_reports_no_match(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE] = { 1 };
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE] = { 1 };
 	struct upload_rsp r;
 
 	(void)state;
@@ -344,7 +346,7 @@ static void wrong_sha_reports_no_match(void **state)
  * and the last, "match" must say whether the slot holds the image the sha names: these run the
  * paths that keep or forget a hash, each ending in a complete upload that must match.
  */
-static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[SHA256_DIGEST_SIZE],
+static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE],
 			 struct upload_rsp *r)
 {
 	while (off < image_len) {
@@ -358,7 +360,7 @@ static void uploads_rest(uint32_t off, size_t n, const uint8_t sha[SHA256_DIGEST
 
 static void image_check_continues_over_a_resume(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -383,8 +385,8 @@ static void image_check_continues_over_a_resume(void **state)
 
 static void image_check_starts_again_with_another_image(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
-	uint8_t other_sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
+	uint8_t other_sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -405,7 +407,7 @@ static void image_check_starts_again_with_another_image(void **state)
 
 static void image_check_forgotten_with_the_upload(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -422,7 +424,7 @@ static void image_check_forgotten_with_the_upload(void **state)
 	/* So does another DFU transport taking the lock (dfu_mcumgr resets the upload). */
 	test_expect_exchange("0a 00 00 01 00 01 47 05 a0", "0b 00 00 02 00 01 47 05 bf ff");
 	assert_int_equal(upload_chunk(0, 1500, sha).off, 1500);
-	img_mgmt_reset_upload();
+	smpdfu_img_mgmt_reset_upload();
 	assert_int_equal(upload_chunk(1500, 1000, sha).off, 0);
 	uploads_rest(0, 1300, sha, &r);
 	assert_int_equal(r.match, 1);
@@ -431,7 +433,7 @@ static void image_check_forgotten_with_the_upload(void **state)
 
 static void image_check_sees_a_changed_chunk(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -474,31 +476,32 @@ static void chunk_sizes_and_unaligned_tails(void **state)
 
 static void first_request_does_not_erase_the_slot(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	uint64_t pages;
 
 	(void)state;
 	/* Dirty the whole secondary slot, like an old image would. */
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 6000, 0, 0);
 	test_program_slot(1, image, image_len);
-	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *fa =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	static const uint8_t junk[16] = { 0 };
 
-	assert_int_equal(flash_area_program(fa, fa->size - 16, junk, 16), 0);
+	assert_int_equal(smpdfu_flash_area_program(fa, fa->size - 16, junk, 16), 0);
 	pages = test_dev.flash.count.pages_erased;
 	file_sha(image, image_len, sha);
 	assert_int_equal(upload_chunk(0, 512, sha).off, 512);
 	/* Only the first data page and the old trailer's page: no long erase up front. */
 	assert_int_equal(test_dev.flash.count.pages_erased - pages, 2);
-	assert_true(flash_area_is_erased(fa, fa->size - CONFIG_SIM_FLASH_PAGE_SIZE,
-					 CONFIG_SIM_FLASH_PAGE_SIZE));
+	assert_true(smpdfu_flash_area_is_erased(fa, fa->size - CONFIG_SIM_FLASH_PAGE_SIZE,
+						CONFIG_SIM_FLASH_PAGE_SIZE));
 }
 
 /* A rejected request must change nothing: the flash and the upload in progress. */
 static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t group_rc)
 {
 	uint64_t ops = flash_sim_op_count(&test_dev.flash);
-	uint32_t off = img_mgmt_upload_offset();
+	uint32_t off = smpdfu_img_mgmt_upload_offset();
 	struct upload_rsp r;
 
 	send_upload(a);
@@ -508,7 +511,7 @@ static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t gro
 	assert_int_equal(r.err_group, group_rc >= 0 ? MGMT_GROUP_ID_IMAGE : -1);
 	assert_int_equal(r.off, -1);
 	assert_int_equal(flash_sim_op_count(&test_dev.flash), ops);
-	assert_int_equal(img_mgmt_upload_offset(), off);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), off);
 }
 
 /*
@@ -608,24 +611,25 @@ static void first_chunk_rejections(void **state)
 	a = (struct upload_args){ .off = 4200, .data = image, .data_len = 1000, .len = -1,
 				  .version = SMP_VERSION_2 };
 	expect_rejected(&a, -1, IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN);
-	assert_int_equal(img_mgmt_upload_offset(), 4200);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 4200);
 	assert_int_equal(upload_chunk(4200, image_len - 4200, NULL).off, image_len);
 }
 
 /*
- * An upload ends before the bootloader's trailer (the mode's limit, boot_max_image_size()): a whole
- * slot, as imgtool --pad makes it, carries a trailer of its own and is refused as too large, as
- * Zephyr does with its TOO_LARGE checks; the limit itself is accepted.
+ * An upload ends before the bootloader's trailer (the mode's limit, smpdfu_boot_max_image_size()):
+ * a whole slot, as imgtool --pad makes it, carries a trailer of its own and is refused as too
+ * large, as Zephyr does with its TOO_LARGE checks; the limit itself is accepted.
  */
 static void uploads_stop_short_of_the_trailer(void **state)
 {
-	const struct flash_area *slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
-	const uint32_t max = boot_max_image_size();
+	const struct smpdfu_flash_area *slot1 =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
+	const uint32_t max = smpdfu_boot_max_image_size();
 	struct upload_args a;
 	struct upload_rsp r;
 
 	(void)state;
-	assert_true(max > 0 && max <= boot_swap_info_off(slot1->size));
+	assert_true(max > 0 && max <= smpdfu_boot_swap_info_off(slot1->size));
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
 	a = (struct upload_args){ .off = 0, .data = image, .data_len = 64,
 				  .len = slot1->size, .image = 0, .version = SMP_VERSION_2 };
@@ -641,7 +645,7 @@ static void uploads_stop_short_of_the_trailer(void **state)
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.err_rc, -1);
 	assert_int_equal(r.off, 64);
-	img_mgmt_reset_upload();
+	smpdfu_img_mgmt_reset_upload();
 }
 
 /*
@@ -653,22 +657,24 @@ static void uploads_stop_short_of_the_trailer(void **state)
 static void first_chunk_erases_a_stale_last_page(void **state)
 {
 	static const uint8_t stale[16] = { 0 };
-	const struct flash_area *slot1 = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *slot1 =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	const uint32_t last_page = slot1->size - slot1->dev->page_size;
-	const uint32_t max = boot_max_image_size();
+	const uint32_t max = smpdfu_boot_max_image_size();
 	struct upload_args a;
 
 	(void)state;
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 4000, 0, 0);
-	assert_int_equal(flash_area_program(slot1, boot_swap_info_off(slot1->size) - 16, stale, 16),
+	assert_int_equal(smpdfu_flash_area_program(
+				 slot1, smpdfu_boot_swap_info_off(slot1->size) - 16, stale, 16),
 			 0);
 	a = (struct upload_args){ .off = 0, .data = image, .data_len = 64,
 				  .len = max < last_page ? max : last_page, .image = 0,
 				  .version = SMP_VERSION_2 };
 	send_upload(&a);
 	assert_int_equal(decode_rsp().off, 64);
-	assert_true(flash_area_is_erased(slot1, last_page, slot1->dev->page_size));
-	img_mgmt_reset_upload();
+	assert_true(smpdfu_flash_area_is_erased(slot1, last_page, slot1->dev->page_size));
+	smpdfu_img_mgmt_reset_upload();
 }
 
 static void upgrade_requires_a_newer_version(void **state)
@@ -711,7 +717,7 @@ static enum mgmt_cb_return record_event(uint32_t event, enum mgmt_cb_return prev
 		events[event_count++] = event;
 	}
 	if (event == MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK) {
-		const struct img_mgmt_upload_check *c = data;
+		const struct smpdfu_img_mgmt_upload_check *c = data;
 
 		assert_int_equal(size, sizeof(*c));
 		chunk_transport = c->transport;
@@ -727,7 +733,7 @@ static enum mgmt_cb_return record_event(uint32_t event, enum mgmt_cb_return prev
 	return MGMT_CB_OK;
 }
 
-static struct mgmt_callback recorder = {
+static struct smpdfu_mgmt_callback recorder = {
 	.callback = record_event, .event_id = MGMT_EVT_OP_IMG_MGMT_ALL,
 };
 
@@ -749,7 +755,7 @@ static void status_hooks_in_order(void **state)
 	}
 	event_count = 0;
 	chunk_answer = MGMT_CB_OK;
-	mgmt_callback_register(&recorder);
+	smpdfu_mgmt_callback_register(&recorder);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 2000, 0, 0);
 	upload_all(1000);
 	/* 3 chunks: CHUNK, STARTED, WRITE_COMPLETE, CHUNK, WRITE_COMPLETE, CHUNK, PENDING */
@@ -771,7 +777,7 @@ static void status_hooks_in_order(void **state)
 
 static void chunk_veto(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -779,7 +785,7 @@ static void chunk_veto(void **state)
 		skip();
 	}
 	event_count = 0;
-	mgmt_callback_register(&recorder);
+	smpdfu_mgmt_callback_register(&recorder);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 3000, 0, 0);
 	file_sha(image, image_len, sha);
 	chunk_answer = MGMT_CB_OK;
@@ -803,12 +809,12 @@ static void chunk_veto(void **state)
 	assert_int_equal(r.err_group, MGMT_GROUP_ID_IMAGE);
 	assert_int_equal(r.err_rc, IMG_MGMT_ERR_UNKNOWN);
 	assert_int_equal(r.off, -1);
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 }
 
 static void transport_kind_reaches_the_hook(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
 	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
@@ -816,7 +822,7 @@ static void transport_kind_reaches_the_hook(void **state)
 	}
 	test_dev.tp.kind = SMP_TRANSPORT_BLE;
 	chunk_answer = MGMT_CB_OK;
-	mgmt_callback_register(&recorder);
+	smpdfu_mgmt_callback_register(&recorder);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 3000, 0, 0);
 	file_sha(image, image_len, sha);
 	assert_int_equal(upload_chunk(0, 1000, sha).off, 1000);
@@ -832,12 +838,12 @@ static void transport_kind_reaches_the_hook(void **state)
 static void image_number_is_ignored_on_a_single_image_build(void **state)
 {
 	static const int64_t numbers[] = { 1, 2, 0xffffffff };
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 
 	(void)state;
 	if (CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
 		chunk_answer = MGMT_CB_OK;
-		mgmt_callback_register(&recorder);
+		smpdfu_mgmt_callback_register(&recorder);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		image_len = test_make_image(image, sizeof(image), 1, 0, (uint16_t)i, 0, 3000, 0,
@@ -863,7 +869,7 @@ static void image_number_is_ignored_on_a_single_image_build(void **state)
 
 static void flash_failure_stops_the_upload(void **state)
 {
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 
 	(void)state;
@@ -873,7 +879,7 @@ static void flash_failure_stops_the_upload(void **state)
 	flash_sim_cut_power(&test_dev.flash, FLASH_SIM_CUT_CLEAN, 0);
 	r = upload_chunk(1000, 1000, NULL);
 	assert_int_equal(r.err_rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
-	assert_int_equal(img_mgmt_upload_offset(), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
 	flash_sim_power_on(&test_dev.flash);
 }
 
@@ -881,7 +887,8 @@ static void flash_failure_stops_the_upload(void **state)
 
 static void erase(void **state)
 {
-	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *fa =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	(void)state;
 	/* An empty slot: success, nothing erased. */
@@ -903,7 +910,7 @@ static void erase(void **state)
 	image_len = test_make_image(image, sizeof(image), 1, 1, 0, 0, 3000, 0, 0);
 	assert_int_equal(upload_chunk(0, 1000, NULL).off, 1000);
 	test_expect_exchange("0a 00 00 01 00 01 46 05 a0", "0b 00 00 02 00 01 46 05 bf ff");
-	assert_true(flash_area_is_erased(fa, 0, fa->size));
+	assert_true(smpdfu_flash_area_is_erased(fa, 0, fa->size));
 	assert_int_equal(upload_chunk(1000, 1000, NULL).off, 0);
 }
 
@@ -922,10 +929,11 @@ static enum mgmt_cb_return refuse(uint32_t event, enum mgmt_cb_return prev, int3
 
 static void erase_check_hook_can_refuse(void **state)
 {
-	static struct mgmt_callback cb = {
+	static struct smpdfu_mgmt_callback cb = {
 		.callback = refuse, .event_id = MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK
 	};
-	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *fa =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	(void)state;
 	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
@@ -933,10 +941,10 @@ static void erase_check_hook_can_refuse(void **state)
 	}
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 100, 0, 0);
 	test_program_slot(1, image, image_len);
-	mgmt_callback_register(&cb);
+	smpdfu_mgmt_callback_register(&cb);
 	test_expect_exchange("0a 00 00 01 00 01 47 05 a0",
 			     "0b 00 00 06 00 01 47 05 bf 62 72 63 0b ff");
-	assert_false(flash_area_is_erased(fa, 0, 32));
+	assert_false(smpdfu_flash_area_is_erased(fa, 0, 32));
 }
 
 static void slot_info(void **state)
@@ -1000,7 +1008,8 @@ static void state_read(void **state)
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", want);
 
 	/* A slot whose TLV area is corrupt is not listed. */
-	image[test_image_hash_off(image) - IMAGE_TLV_ENTRY_HDR_SIZE - IMAGE_TLV_INFO_SIZE] ^= 0xff;
+	image[test_image_hash_off(image) - SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE -
+	      SMPDFU_IMAGE_TLV_INFO_SIZE] ^= 0xff;
 	test_program_slot(0, image, image_len);
 	test_expect_exchange("08 00 00 01 00 01 20 00 a0", empty);
 }
@@ -1025,17 +1034,17 @@ static void read_state(struct slot_state out[2])
 
 	memset(out, 0, 2 * sizeof(*out));
 	assert_int_equal(test_device_send(req, sizeof(req)), 1);
-	cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
-			 test_dev.rsp[0].len - SMP_HDR_SIZE);
-	while (cbor_read(&rd, &it) == 0) {
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
+				test_dev.rsp[0].len - SMP_HDR_SIZE);
+	while (smpdfu_cbor_read(&rd, &it) == 0) {
 		struct cbor_item v;
 		bool *flag = NULL;
 
 		if (it.type != CBOR_TYPE_TSTR) {
 			continue;
 		}
-		if (cbor_view_eq(it.v, "slot")) {
-			assert_int_equal(cbor_read(&rd, &v), 0);
+		if (smpdfu_cbor_view_eq(it.v, "slot")) {
+			assert_int_equal(smpdfu_cbor_read(&rd, &v), 0);
 			assert_true(v.u < 2);
 			slot = (int)v.u;
 			out[slot].listed = true;
@@ -1044,17 +1053,17 @@ static void read_state(struct slot_state out[2])
 		if (slot < 0) {
 			continue;
 		}
-		if (cbor_view_eq(it.v, "pending")) {
+		if (smpdfu_cbor_view_eq(it.v, "pending")) {
 			flag = &out[slot].pending;
-		} else if (cbor_view_eq(it.v, "confirmed")) {
+		} else if (smpdfu_cbor_view_eq(it.v, "confirmed")) {
 			flag = &out[slot].confirmed;
-		} else if (cbor_view_eq(it.v, "active")) {
+		} else if (smpdfu_cbor_view_eq(it.v, "active")) {
 			flag = &out[slot].active;
-		} else if (cbor_view_eq(it.v, "permanent")) {
+		} else if (smpdfu_cbor_view_eq(it.v, "permanent")) {
 			flag = &out[slot].permanent;
 		}
 		if (flag != NULL) {
-			assert_int_equal(cbor_read(&rd, &v), 0);
+			assert_int_equal(smpdfu_cbor_read(&rd, &v), 0);
 			assert_int_equal(v.type, CBOR_TYPE_BOOL);
 			*flag = v.b;
 		}
@@ -1072,44 +1081,44 @@ static void assert_state(const struct slot_state *s, bool pending, bool confirme
 }
 
 /* A state write; returns 0 on success, the group rc of an err map, or -rc of an SMP error. */
-static int state_write(const uint8_t hash[SHA256_DIGEST_SIZE], bool confirm)
+static int state_write(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE], bool confirm)
 {
 	static uint8_t req[128];
 	struct cbor_writer w;
-	struct smp_hdr h = { .op = SMP_OP_WRITE, .version = SMP_VERSION_2,
+	struct smpdfu_smp_hdr h = { .op = SMP_OP_WRITE, .version = SMP_VERSION_2,
 			     .group = MGMT_GROUP_ID_IMAGE, .seq = seq++, .id = IMG_MGMT_ID_STATE };
 	struct cbor_reader rd;
 	struct cbor_item it;
 
-	cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
-	cbor_put_map(&w, 2);
-	cbor_put_cstr(&w, "hash");
-	cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
-	cbor_put_cstr(&w, "confirm");
-	cbor_put_bool(&w, confirm);
+	smpdfu_cbor_writer_init(&w, req + SMP_HDR_SIZE, sizeof(req) - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, 2);
+	smpdfu_cbor_put_cstr(&w, "hash");
+	smpdfu_cbor_put_bstr(&w, hash, SMPDFU_SHA256_DIGEST_SIZE);
+	smpdfu_cbor_put_cstr(&w, "confirm");
+	smpdfu_cbor_put_bool(&w, confirm);
 	h.len = (uint16_t)w.len;
-	smp_hdr_encode(&h, req);
+	smpdfu_smp_hdr_encode(&h, req);
 	assert_int_equal(test_device_send(req, SMP_HDR_SIZE + w.len), 1);
-	cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
-			 test_dev.rsp[0].len - SMP_HDR_SIZE);
-	assert_int_equal(cbor_read(&rd, &it), 0); /* the map */
-	assert_int_equal(cbor_read(&rd, &it), 0); /* its first key */
-	if (cbor_view_eq(it.v, "rc")) {
-		assert_int_equal(cbor_read(&rd, &it), 0);
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
+				test_dev.rsp[0].len - SMP_HDR_SIZE);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* the map */
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* its first key */
+	if (smpdfu_cbor_view_eq(it.v, "rc")) {
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 		return -(int)it.u;
 	}
-	if (cbor_view_eq(it.v, "err")) {
+	if (smpdfu_cbor_view_eq(it.v, "err")) {
 		int64_t group = -1;
 		int64_t rc = -1;
 
-		assert_int_equal(cbor_read(&rd, &it), 0); /* the err map */
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* the err map */
 		for (int i = 0; i < 2; i++) {
 			struct cbor_item k;
 			struct cbor_item v;
 
-			assert_int_equal(cbor_read(&rd, &k), 0);
-			assert_int_equal(cbor_read(&rd, &v), 0);
-			if (cbor_view_eq(k.v, "group")) {
+			assert_int_equal(smpdfu_cbor_read(&rd, &k), 0);
+			assert_int_equal(smpdfu_cbor_read(&rd, &v), 0);
+			if (smpdfu_cbor_view_eq(k.v, "group")) {
 				group = (int64_t)v.u;
 			} else {
 				rc = (int64_t)v.u;
@@ -1118,7 +1127,7 @@ static int state_write(const uint8_t hash[SHA256_DIGEST_SIZE], bool confirm)
 		assert_int_equal(group, MGMT_GROUP_ID_IMAGE);
 		return (int)rc;
 	}
-	assert_true(cbor_view_eq(it.v, "images"));
+	assert_true(smpdfu_cbor_view_eq(it.v, "images"));
 	return 0;
 }
 
@@ -1134,7 +1143,7 @@ static struct upload_rsp start_other_upload(void)
 {
 	static uint8_t other[IMAGE_MAX];
 	size_t n = test_make_image(other, sizeof(other), 9, 0, 0, 0, 1000, 0, 0);
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_args a = { .off = 0, .data = other, .data_len = 512, .len = (int64_t)n,
 				 .sha = sha, .sha_len = 32, .image = 0,
 				 .version = SMP_VERSION_2 };
@@ -1147,10 +1156,10 @@ static struct upload_rsp start_other_upload(void)
 static void assert_slot_holds(uint32_t slot, const uint8_t *data, size_t len)
 {
 	static uint8_t got[IMAGE_MAX];
-	const struct flash_area *fa = flash_area_get(slot ? FLASH_AREA_IMAGE_SECONDARY
-							  : FLASH_AREA_IMAGE_PRIMARY);
+	const struct smpdfu_flash_area *fa = smpdfu_flash_area_get(
+		slot ? SMPDFU_FLASH_AREA_IMAGE_SECONDARY : SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 
-	assert_int_equal(flash_area_read(fa, 0, got, len), 0);
+	assert_int_equal(smpdfu_flash_area_read(fa, 0, got, len), 0);
 	assert_memory_equal(got, data, len);
 }
 
@@ -1213,7 +1222,7 @@ static void direct_xip_mode(const uint8_t *running, size_t running_len)
 	assert_slot1_holds_image();
 
 	/* After the reset the bootloader runs 2.0.0 from slot 1: slot 0 (1.0.0) is free now. */
-	boot_set_running_slot(1);
+	smpdfu_boot_set_running_slot(1);
 	read_state(st);
 	assert_state(&st[0], false, false, false, false);
 	assert_state(&st[1], false, false, true, false);
@@ -1261,7 +1270,7 @@ static void interrupted_upload_holds_no_slot(void **state)
 {
 	static uint8_t running[IMAGE_MAX];
 	size_t running_len = test_make_image(running, sizeof(running), 1, 0, 0, 0, 1500, 0, 0);
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct slot_state st[2];
 	struct upload_rsp r;
 

@@ -42,7 +42,7 @@ static int setup(void **state)
 		return 0; /* the swap rules do not apply; the tests skip */
 	}
 	test_device_init(SMP_TRANSPORT_UDP);
-	boot_set_running_slot(0);
+	smpdfu_boot_set_running_slot(0);
 	test_program_slot(0, img0, img0_len);
 	test_program_slot(1, img1, img1_len);
 	return 0;
@@ -77,41 +77,41 @@ static int state_write(const uint8_t *hash, bool confirm)
 {
 	static uint8_t req[128];
 	struct cbor_writer w;
-	struct smp_hdr h = { .op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1,
+	struct smpdfu_smp_hdr h = { .op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1,
 			     .seq = seq++, .id = IMG_MGMT_ID_STATE };
 	struct cbor_reader rd;
 	struct cbor_item it;
 
-	cbor_writer_init(&w, req + 8, sizeof(req) - 8);
-	cbor_put_map(&w, hash ? 2 : 1);
+	smpdfu_cbor_writer_init(&w, req + 8, sizeof(req) - 8);
+	smpdfu_cbor_put_map(&w, hash ? 2 : 1);
 	if (hash) {
-		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
+		smpdfu_cbor_put_cstr(&w, "hash");
+		smpdfu_cbor_put_bstr(&w, hash, SMPDFU_SHA256_DIGEST_SIZE);
 	}
-	cbor_put_cstr(&w, "confirm");
-	cbor_put_bool(&w, confirm);
+	smpdfu_cbor_put_cstr(&w, "confirm");
+	smpdfu_cbor_put_bool(&w, confirm);
 	h.len = (uint16_t)w.len;
-	smp_hdr_encode(&h, req);
+	smpdfu_smp_hdr_encode(&h, req);
 	assert_int_equal(test_device_send(req, 8 + w.len), 1);
 
 	/* {"err": {"group": 1, "rc": N}} or the state map. */
-	cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	if (cbor_view_eq(it.v, "err")) {
-		assert_int_equal(cbor_read(&rd, &it), 0); /* map */
-		assert_int_equal(cbor_read(&rd, &it), 0); /* "group" */
-		assert_int_equal(cbor_read(&rd, &it), 0);
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	if (smpdfu_cbor_view_eq(it.v, "err")) {
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* map */
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* "group" */
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 		assert_int_equal(it.u, 1);
-		assert_int_equal(cbor_read(&rd, &it), 0); /* "rc" */
-		assert_int_equal(cbor_read(&rd, &it), 0);
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0); /* "rc" */
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 		return (int)it.u;
 	}
-	if (cbor_view_eq(it.v, "rc")) {
-		assert_int_equal(cbor_read(&rd, &it), 0);
+	if (smpdfu_cbor_view_eq(it.v, "rc")) {
+		assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 		return -(int)it.u; /* SMP-level rc, negated to tell it apart */
 	}
-	assert_true(cbor_view_eq(it.v, "images"));
+	assert_true(smpdfu_cbor_view_eq(it.v, "images"));
 	return 0;
 }
 
@@ -125,15 +125,15 @@ static void state_read(struct slot_flags out[2])
 
 	memset(out, 0, 2 * sizeof(*out));
 	assert_int_equal(test_device_send(req, sizeof(req)), 1);
-	cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
-	while (cbor_read(&rd, &it) == 0) {
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
+	while (smpdfu_cbor_read(&rd, &it) == 0) {
 		struct cbor_item v;
 
 		if (it.type != CBOR_TYPE_TSTR) {
 			continue;
 		}
-		if (cbor_view_eq(it.v, "slot")) {
-			assert_int_equal(cbor_read(&rd, &v), 0);
+		if (smpdfu_cbor_view_eq(it.v, "slot")) {
+			assert_int_equal(smpdfu_cbor_read(&rd, &v), 0);
 			slot = (int)v.u;
 			out[slot].present = true;
 			continue;
@@ -141,14 +141,14 @@ static void state_read(struct slot_flags out[2])
 		bool *flag = NULL;
 
 		if (slot >= 0) {
-			flag = cbor_view_eq(it.v, "pending")     ? &out[slot].pending
-			       : cbor_view_eq(it.v, "confirmed") ? &out[slot].confirmed
-			       : cbor_view_eq(it.v, "active")    ? &out[slot].active
-			       : cbor_view_eq(it.v, "permanent") ? &out[slot].permanent
+			flag = smpdfu_cbor_view_eq(it.v, "pending")     ? &out[slot].pending
+			       : smpdfu_cbor_view_eq(it.v, "confirmed") ? &out[slot].confirmed
+			       : smpdfu_cbor_view_eq(it.v, "active")    ? &out[slot].active
+			       : smpdfu_cbor_view_eq(it.v, "permanent") ? &out[slot].permanent
 								 : NULL;
 		}
 		if (flag != NULL) {
-			assert_int_equal(cbor_read(&rd, &v), 0);
+			assert_int_equal(smpdfu_cbor_read(&rd, &v), 0);
 			*flag = v.b;
 		}
 	}
@@ -167,31 +167,34 @@ static void assert_flags(const struct slot_flags *f, bool pending, bool confirme
 /* Writes a trailer field the way MCUboot's loader does after a swap. */
 static void write_trailer_byte(uint32_t slot, uint32_t off_from_start, uint8_t value)
 {
-	const struct flash_area *fa = flash_area_get(slot ? FLASH_AREA_IMAGE_SECONDARY
-							  : FLASH_AREA_IMAGE_PRIMARY);
+	const struct smpdfu_flash_area *fa = smpdfu_flash_area_get(
+		slot ? SMPDFU_FLASH_AREA_IMAGE_SECONDARY : SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	uint8_t cell[CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE];
 
 	memset(cell, 0xff, sizeof(cell));
 	cell[0] = value;
-	assert_int_equal(flash_area_program(fa, off_from_start, cell, sizeof(cell)), 0);
+	assert_int_equal(smpdfu_flash_area_program(fa, off_from_start, cell, sizeof(cell)), 0);
 }
 
 /* The primary trailer as MCUboot leaves it after a test swap: running image on trial. */
 static void make_revert_state(void)
 {
-	static const uint8_t magic[] = BOOT_MAGIC_A8;
-	const struct flash_area *pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
-	const struct flash_area *sec = flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+	static const uint8_t magic[] = SMPDFU_BOOT_MAGIC_A8;
+	const struct smpdfu_flash_area *pri =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+	const struct smpdfu_flash_area *sec =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
-	assert_int_equal(BOOT_MAX_ALIGN, 8);
+	assert_int_equal(SMPDFU_BOOT_MAX_ALIGN, 8);
 	/* Swapped: new (img1) in primary, old (img0) in secondary, no secondary trailer. */
 	test_program_slot(0, img1, img1_len);
 	test_program_slot(1, img0, img0_len);
 	(void)sec;
-	write_trailer_byte(0, boot_swap_info_off(pri->size), BOOT_SWAP_TYPE_TEST);
-	write_trailer_byte(0, boot_copy_done_off(pri->size), BOOT_FLAG_SET_VALUE);
-	assert_int_equal(flash_area_program(pri, boot_magic_off(pri->size), magic, 16), 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_REVERT);
+	write_trailer_byte(0, smpdfu_boot_swap_info_off(pri->size), SMPDFU_BOOT_SWAP_TYPE_TEST);
+	write_trailer_byte(0, smpdfu_boot_copy_done_off(pri->size), SMPDFU_BOOT_FLAG_SET_VALUE);
+	assert_int_equal(
+		smpdfu_flash_area_program(pri, smpdfu_boot_magic_off(pri->size), magic, 16), 0);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_REVERT);
 }
 
 static void test_then_confirm_flow_like_zephyr(void **state)
@@ -206,7 +209,7 @@ static void test_then_confirm_flow_like_zephyr(void **state)
 
 	/* Test slot 1: pending, and a second identical request is a silent success. */
 	assert_int_equal(state_write(hash_of(img1, img1_len), false), 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_TEST);
 	state_read(f);
 	assert_flags(&f[1], true, false, false, false);
 	assert_int_equal(state_write(hash_of(img1, img1_len), false), 0);
@@ -237,7 +240,7 @@ static void request_errors(void **state)
 			     " 67 63 6f 6e 66 69 72 6d f4",
 			     "0b 00 00 14 00 01 21 00 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
 			     " 63 18 18 ff ff");
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
 }
 
 static void permanent_request(void **state)
@@ -247,7 +250,7 @@ static void permanent_request(void **state)
 	(void)state;
 	skip_unless_swap_mode();
 	assert_int_equal(state_write(hash_of(img1, img1_len), true), 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_PERM);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_PERM);
 	state_read(f);
 	assert_flags(&f[0], false, true, true, false);
 	assert_flags(&f[1], true, false, false, true);
@@ -271,14 +274,14 @@ static enum mgmt_cb_return count_confirmed(uint32_t event, enum mgmt_cb_return p
 	(void)abort_more;
 	(void)data;
 	assert_int_equal(event, MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED);
-	assert_int_equal(size, sizeof(struct img_mgmt_image_confirmed));
+	assert_int_equal(size, sizeof(struct smpdfu_img_mgmt_image_confirmed));
 	confirmed_events++;
 	return MGMT_CB_OK;
 }
 
 static void revert_state_and_confirm(void **state)
 {
-	static struct mgmt_callback cb = {
+	static struct smpdfu_mgmt_callback cb = {
 		.callback = count_confirmed, .event_id = MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED
 	};
 	struct slot_flags f[2];
@@ -290,7 +293,7 @@ static void revert_state_and_confirm(void **state)
 	/* The running image is on trial: active only; the old one will come back: confirmed. */
 	assert_flags(&f[0], false, false, true, false);
 	assert_flags(&f[1], false, true, false, false);
-	assert_false(boot_is_img_confirmed());
+	assert_false(smpdfu_boot_is_img_confirmed());
 	/* Any test is refused; the old slot can neither be erased nor uploaded to. */
 	assert_int_equal(state_write(hash_of(img0, img0_len), false),
 			 IMG_MGMT_ERR_IMAGE_ALREADY_PENDING);
@@ -299,11 +302,11 @@ static void revert_state_and_confirm(void **state)
 			     " 63 09 ff ff");
 
 	confirmed_events = 0;
-	mgmt_callback_register(&cb);
+	smpdfu_mgmt_callback_register(&cb);
 	assert_int_equal(state_write(NULL, true), 0);
 	assert_int_equal(confirmed_events, 1);
-	assert_true(boot_is_img_confirmed());
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_true(smpdfu_boot_is_img_confirmed());
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
 	state_read(f);
 	assert_flags(&f[0], false, true, true, false);
 	assert_flags(&f[1], false, false, false, false);
@@ -326,7 +329,7 @@ static enum mgmt_cb_return refuse(uint32_t event, enum mgmt_cb_return prev, int3
 
 static void write_check_hook_refuses(void **state)
 {
-	static struct mgmt_callback cb = {
+	static struct smpdfu_mgmt_callback cb = {
 		.callback = refuse, .event_id = MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK
 	};
 	uint64_t ops;
@@ -336,11 +339,11 @@ static void write_check_hook_refuses(void **state)
 	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
 		skip();
 	}
-	mgmt_callback_register(&cb);
+	smpdfu_mgmt_callback_register(&cb);
 	ops = flash_sim_op_count(&test_dev.flash);
 	assert_int_equal(state_write(hash_of(img1, img1_len), false), -MGMT_ERR_EACCESSDENIED);
 	assert_int_equal(flash_sim_op_count(&test_dev.flash), ops);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
 }
 
 /*
@@ -350,10 +353,11 @@ static void write_check_hook_refuses(void **state)
  */
 static void explicit_hash_paths(void **state)
 {
-	const struct flash_area *pri = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
-	static const uint8_t magic[] = BOOT_MAGIC_A8;
+	const struct smpdfu_flash_area *pri =
+		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+	static const uint8_t magic[] = SMPDFU_BOOT_MAGIC_A8;
 	uint8_t near[32];
-	struct boot_swap_state st;
+	struct smpdfu_boot_swap_state st;
 
 	(void)state;
 	skip_unless_swap_mode();
@@ -363,17 +367,18 @@ static void explicit_hash_paths(void **state)
 	assert_int_equal(state_write(hash_of(img1, img1_len), false), 0);
 	assert_int_equal(state_write(hash_of(img1, img1_len), true),
 			 IMG_MGMT_ERR_IMAGE_ALREADY_PENDING);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_TEST);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_TEST);
 
 	/* A padded image (magic, no copy_done): nothing to do at boot, its image_ok unwritten. */
 	test_program_slot(1, img1, img1_len);
-	assert_int_equal(flash_area_program(pri, boot_magic_off(pri->size), magic, 16), 0);
-	assert_int_equal(boot_swap_type(), BOOT_SWAP_TYPE_NONE);
-	assert_false(boot_is_img_confirmed());
+	assert_int_equal(
+		smpdfu_flash_area_program(pri, smpdfu_boot_magic_off(pri->size), magic, 16), 0);
+	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
+	assert_false(smpdfu_boot_is_img_confirmed());
 	assert_int_equal(state_write(hash_of(img0, img0_len), true), 0);
-	assert_int_equal(boot_read_swap_state(pri, &st), 0);
-	assert_int_equal(st.image_ok, BOOT_FLAG_SET);
-	assert_true(boot_is_img_confirmed());
+	assert_int_equal(smpdfu_boot_read_swap_state(pri, &st), 0);
+	assert_int_equal(st.image_ok, SMPDFU_BOOT_FLAG_SET);
+	assert_true(smpdfu_boot_is_img_confirmed());
 }
 
 int main(void)

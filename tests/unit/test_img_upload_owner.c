@@ -23,7 +23,7 @@
 
 static uint8_t image[8192];
 static size_t image_len;
-static uint8_t sha[SHA256_DIGEST_SIZE];
+static uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 
 static int setup(void **state)
 {
@@ -32,9 +32,9 @@ static int setup(void **state)
 	(void)state;
 	test_device_init(SMP_TRANSPORT_UDP);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 6000, 0, 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, image, image_len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, image, image_len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, sha), 0);
 	return 0;
 }
 
@@ -50,33 +50,35 @@ static int64_t chunk(uint8_t client, uint32_t off, size_t n)
 {
 	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 	struct cbor_writer w;
-	struct smp_hdr h = { .op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1, .id = 1 };
+	struct smpdfu_smp_hdr h = {
+		.op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1, .id = 1
+	};
 	struct cbor_reader rd;
 	struct cbor_item it;
 
-	cbor_writer_init(&w, req + 8, sizeof(req) - 8);
-	cbor_put_map(&w, off == 0 ? 4 : 2);
+	smpdfu_cbor_writer_init(&w, req + 8, sizeof(req) - 8);
+	smpdfu_cbor_put_map(&w, off == 0 ? 4 : 2);
 	if (off == 0) {
-		cbor_put_cstr(&w, "len");
-		cbor_put_uint(&w, image_len);
-		cbor_put_cstr(&w, "sha");
-		cbor_put_bstr(&w, sha, sizeof(sha));
+		smpdfu_cbor_put_cstr(&w, "len");
+		smpdfu_cbor_put_uint(&w, image_len);
+		smpdfu_cbor_put_cstr(&w, "sha");
+		smpdfu_cbor_put_bstr(&w, sha, sizeof(sha));
 	}
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, off);
-	cbor_put_cstr(&w, "data");
-	cbor_put_bstr(&w, image + off, n);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, off);
+	smpdfu_cbor_put_cstr(&w, "data");
+	smpdfu_cbor_put_bstr(&w, image + off, n);
 	h.len = (uint16_t)w.len;
-	smp_hdr_encode(&h, req);
+	smpdfu_smp_hdr_encode(&h, req);
 	assert_int_equal(test_device_send_as(client, req, 8 + w.len), 1);
 
-	cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	bool is_rc = cbor_view_eq(it.v, "rc");
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	bool is_rc = smpdfu_cbor_view_eq(it.v, "rc");
 
-	assert_true(is_rc || cbor_view_eq(it.v, "off"));
-	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_true(is_rc || smpdfu_cbor_view_eq(it.v, "off"));
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 	return is_rc ? -(int64_t)it.u : (int64_t)it.u;
 }
 
@@ -90,7 +92,7 @@ static void a_second_client_cannot_write_into_the_upload(void **state)
 	programs = test_dev.flash.count.programs;
 	assert_int_equal(chunk(CLIENT_B, 1000, 1000), -MGMT_ERR_EBUSY);
 	assert_int_equal(test_dev.flash.count.programs, programs);
-	assert_int_equal(img_mgmt_upload_offset(), 1000);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 1000);
 	/* A goes on undisturbed and finishes with the right bytes. */
 	for (uint32_t off = 1000; off < image_len; off += 1000) {
 		size_t n = image_len - off < 1000 ? image_len - off : 1000;
@@ -99,8 +101,10 @@ static void a_second_client_cannot_write_into_the_upload(void **state)
 	}
 	static uint8_t got[sizeof(image)];
 
-	assert_int_equal(flash_area_read(flash_area_get(FLASH_AREA_IMAGE_SECONDARY), 0, got,
-					 image_len), 0);
+	assert_int_equal(
+		smpdfu_flash_area_read(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY), 0,
+				       got, image_len),
+		0);
 	assert_memory_equal(got, image, image_len);
 }
 
@@ -114,7 +118,7 @@ static void a_first_chunk_takes_the_upload_over(void **state)
 	assert_int_equal(chunk(CLIENT_A, 2000, 1000), -MGMT_ERR_EBUSY);
 	assert_int_equal(chunk(CLIENT_B, 2000, 1000), 3000);
 	/* With nothing in progress any client hears {"off": 0} and may start. */
-	img_mgmt_reset_upload();
+	smpdfu_img_mgmt_reset_upload();
 	assert_int_equal(chunk(CLIENT_A, 3000, 1000), 0);
 }
 

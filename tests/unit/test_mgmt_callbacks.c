@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the hook check every vetoable step uses (mgmt_callback_check): no objection is
- * success; the first objection decides, as its SMP rc or its group error; an objection without an
- * rc in range still fails (EUNKNOWN); hooks of other events are not asked.
+ * Unit tests of the hook check every vetoable step uses (smpdfu_mgmt_callback_check): no objection
+ * is success; the first objection decides, as its SMP rc or its group error; an objection without
+ * an rc in range still fails (EUNKNOWN); hooks of other events are not asked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,24 +52,24 @@ static enum mgmt_cb_return second_hook(uint32_t event, enum mgmt_cb_return prev,
 	return answer_with(&second_answer, rc, group);
 }
 
-static struct mgmt_callback first = { .callback = first_hook, .event_id = EVENT };
-static struct mgmt_callback second = { .callback = second_hook, .event_id = EVENT };
+static struct smpdfu_mgmt_callback first = { .callback = first_hook, .event_id = EVENT };
+static struct smpdfu_mgmt_callback second = { .callback = second_hook, .event_id = EVENT };
 
 static int setup(void **state)
 {
 	(void)state;
-	mgmt_callbacks_reset();
+	smpdfu_mgmt_callbacks_reset();
 	first_answer = (struct answer){ .ret = MGMT_CB_OK };
 	second_answer = (struct answer){ .ret = MGMT_CB_OK };
-	mgmt_callback_register(&first);
-	mgmt_callback_register(&second);
+	smpdfu_mgmt_callback_register(&first);
+	smpdfu_mgmt_callback_register(&second);
 	return 0;
 }
 
 static void no_objection_is_success(void **state)
 {
 	(void)state;
-	assert_true(smp_status_is_ok(mgmt_callback_check(EVENT, NULL, 0)));
+	assert_true(smpdfu_smp_status_is_ok(smpdfu_mgmt_callback_check(EVENT, NULL, 0)));
 	assert_int_equal(first_answer.calls, 1);
 	assert_int_equal(second_answer.calls, 1);
 }
@@ -77,8 +77,8 @@ static void no_objection_is_success(void **state)
 static void no_hook_is_success(void **state)
 {
 	(void)state;
-	mgmt_callbacks_reset();
-	assert_true(smp_status_is_ok(mgmt_callback_check(EVENT, NULL, 0)));
+	smpdfu_mgmt_callbacks_reset();
+	assert_true(smpdfu_smp_status_is_ok(smpdfu_mgmt_callback_check(EVENT, NULL, 0)));
 }
 
 static void rc_objection_is_that_rc(void **state)
@@ -86,11 +86,11 @@ static void rc_objection_is_that_rc(void **state)
 	(void)state;
 	second_answer = (struct answer){ .ret = MGMT_CB_ERROR_RC, .rc = MGMT_ERR_EBUSY };
 
-	struct smp_status st = mgmt_callback_check(EVENT, NULL, 0);
+	struct smp_status st = smpdfu_mgmt_callback_check(EVENT, NULL, 0);
 
-	assert_false(smp_status_is_ok(st));
-	assert_false(smp_status_is_group_err(st));
-	assert_int_equal(smp_status_rc(st), MGMT_ERR_EBUSY);
+	assert_false(smpdfu_smp_status_is_ok(st));
+	assert_false(smpdfu_smp_status_is_group_err(st));
+	assert_int_equal(smpdfu_smp_status_rc(st), MGMT_ERR_EBUSY);
 }
 
 static void group_objection_is_that_group_error(void **state)
@@ -98,11 +98,11 @@ static void group_objection_is_that_group_error(void **state)
 	(void)state;
 	first_answer = (struct answer){ .ret = MGMT_CB_ERROR_ERR, .rc = 7, .group = 64 };
 
-	struct smp_status st = mgmt_callback_check(EVENT, NULL, 0);
+	struct smp_status st = smpdfu_mgmt_callback_check(EVENT, NULL, 0);
 
-	assert_true(smp_status_is_group_err(st));
-	assert_int_equal(smp_status_group(st), 64);
-	assert_int_equal(smp_status_rc(st), 7);
+	assert_true(smpdfu_smp_status_is_group_err(st));
+	assert_int_equal(smpdfu_smp_status_group(st), 64);
+	assert_int_equal(smpdfu_smp_status_rc(st), 7);
 }
 
 static void first_objection_decides(void **state)
@@ -111,10 +111,10 @@ static void first_objection_decides(void **state)
 	first_answer = (struct answer){ .ret = MGMT_CB_ERROR_RC, .rc = MGMT_ERR_EACCESSDENIED };
 	second_answer = (struct answer){ .ret = MGMT_CB_ERROR_ERR, .rc = 3, .group = 1 };
 
-	struct smp_status st = mgmt_callback_check(EVENT, NULL, 0);
+	struct smp_status st = smpdfu_mgmt_callback_check(EVENT, NULL, 0);
 
-	assert_false(smp_status_is_group_err(st));
-	assert_int_equal(smp_status_rc(st), MGMT_ERR_EACCESSDENIED);
+	assert_false(smpdfu_smp_status_is_group_err(st));
+	assert_int_equal(smpdfu_smp_status_rc(st), MGMT_ERR_EACCESSDENIED);
 	assert_int_equal(second_answer.calls, 1); /* still told, as Zephyr does */
 }
 
@@ -126,10 +126,10 @@ static void objection_without_rc_still_fails(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(unusable); i++) {
 		first_answer = (struct answer){ .ret = MGMT_CB_ERROR_RC, .rc = unusable[i] };
 
-		struct smp_status st = mgmt_callback_check(EVENT, NULL, 0);
+		struct smp_status st = smpdfu_mgmt_callback_check(EVENT, NULL, 0);
 
-		assert_false(smp_status_is_ok(st));
-		assert_int_equal(smp_status_rc(st), MGMT_ERR_EUNKNOWN);
+		assert_false(smpdfu_smp_status_is_ok(st));
+		assert_int_equal(smpdfu_smp_status_rc(st), MGMT_ERR_EUNKNOWN);
 	}
 }
 
@@ -137,8 +137,8 @@ static void other_events_are_not_asked(void **state)
 {
 	(void)state;
 	first_answer = (struct answer){ .ret = MGMT_CB_ERROR_RC, .rc = MGMT_ERR_EBUSY };
-	assert_true(smp_status_is_ok(
-		mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, NULL, 0)));
+	assert_true(smpdfu_smp_status_is_ok(
+		smpdfu_mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, NULL, 0)));
 	assert_int_equal(first_answer.calls, 0);
 }
 

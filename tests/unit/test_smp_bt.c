@@ -85,7 +85,7 @@ static int setup(void **state)
 	fb.mtu = 498;
 	fb.subscribed = true;
 	fb.fail_after = -1;
-	assert_int_equal(smp_bt_init(&bt, &fake_ops, NULL), 0);
+	assert_int_equal(smpdfu_smp_bt_init(&bt, &fake_ops, NULL), 0);
 	return 0;
 }
 
@@ -93,10 +93,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	/* Whatever a test did, no packet buffer may stay taken. */
-	while (smp_rx_process_one()) {
+	while (smpdfu_smp_rx_process_one()) {
 	}
-	assert_false(smp_bt_is_reassembling(&bt));
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	test_device_deinit();
 	return 0;
 }
@@ -165,7 +165,7 @@ static void write_split(const uint8_t *req, size_t len, const size_t *cuts, size
 	for (size_t i = 0; i <= ncuts && off < len; i++) {
 		size_t n = i < ncuts ? cuts[i] : len - off;
 
-		assert_int_equal(smp_bt_write(&bt, req + off, n), SMP_BT_ATT_OK);
+		assert_int_equal(smpdfu_smp_bt_write(&bt, req + off, n), SMP_BT_ATT_OK);
 		off += n;
 	}
 }
@@ -177,9 +177,9 @@ static void expect_good_request_works(uint8_t seq)
 	size_t len = echo_req(req, 5, seq);
 
 	clear_notes();
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_echo_answer(seq, 5);
 }
 
@@ -231,8 +231,8 @@ static void request_reassembled_from_fragments(void **state)
 	(void)state;
 	assert_true(len <= CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
 	write_split(req, len, cuts, 4);
-	assert_false(smp_bt_is_reassembling(&bt));
-	assert_true(smp_rx_process_one());
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
+	assert_true(smpdfu_smp_rx_process_one());
 	expect_echo_answer(7, 1500);
 	/* 1500 + 12 bytes of answer at 495 bytes per notification. */
 	assert_int_equal(fb.notes, (fb.stream_len + 494) / 495);
@@ -247,12 +247,12 @@ static void byte_by_byte_after_the_header(void **state)
 	size_t len = echo_req(req, 20, 3);
 
 	(void)state;
-	assert_int_equal(smp_bt_write(&bt, req, SMP_HDR_SIZE), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, SMP_HDR_SIZE), SMP_BT_ATT_OK);
 	for (size_t i = SMP_HDR_SIZE; i < len; i++) {
-		assert_true(smp_bt_is_reassembling(&bt));
-		assert_int_equal(smp_bt_write(&bt, &req[i], 1), SMP_BT_ATT_OK);
+		assert_true(smpdfu_smp_bt_is_reassembling(&bt));
+		assert_int_equal(smpdfu_smp_bt_write(&bt, &req[i], 1), SMP_BT_ATT_OK);
 	}
-	assert_true(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
 	expect_echo_answer(3, 20);
 }
 
@@ -263,10 +263,11 @@ static void first_fragment_shorter_than_header(void **state)
 	(void)state;
 	echo_req(req, 5, 2);
 	for (size_t n = 0; n < SMP_HDR_SIZE; n++) {
-		assert_int_equal(smp_bt_write(&bt, req, n), SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
-		assert_false(smp_bt_is_reassembling(&bt));
+		assert_int_equal(smpdfu_smp_bt_write(&bt, req, n),
+				 SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
+		assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	}
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(bt.stats.att_errors, SMP_HDR_SIZE);
 	expect_good_request_works(4);
 }
@@ -279,16 +280,16 @@ static void request_longer_than_a_buffer(void **state)
 	(void)state;
 	hdr[2] = (uint8_t)(too_long >> 8);
 	hdr[3] = (uint8_t)too_long;
-	assert_int_equal(smp_bt_write(&bt, hdr, sizeof(hdr)),
+	assert_int_equal(smpdfu_smp_bt_write(&bt, hdr, sizeof(hdr)),
 			 SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES);
-	assert_false(smp_bt_is_reassembling(&bt));
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	/* The largest request that fits is fine. */
 	hdr[2] = (uint8_t)((too_long - 1) >> 8);
 	hdr[3] = (uint8_t)(too_long - 1);
-	assert_int_equal(smp_bt_write(&bt, hdr, sizeof(hdr)), SMP_BT_ATT_OK);
-	assert_true(smp_bt_is_reassembling(&bt));
-	smp_bt_subscription_changed(&bt, false);
-	smp_bt_subscription_changed(&bt, true);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, hdr, sizeof(hdr)), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_bt_is_reassembling(&bt));
+	smpdfu_smp_bt_subscription_changed(&bt, false);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	expect_good_request_works(5);
 }
 
@@ -299,13 +300,13 @@ static void fragment_past_the_announced_length(void **state)
 
 	(void)state;
 	/* A partial request, then a fragment one byte longer than what is missing. */
-	assert_int_equal(smp_bt_write(&bt, req, 20), SMP_BT_ATT_OK);
-	assert_int_equal(smp_bt_write(&bt, req + 20, len - 20 + 1),
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, 20), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req + 20, len - 20 + 1),
 			 SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
-	assert_false(smp_bt_is_reassembling(&bt));
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	assert_int_equal(bt.stats.partial_dropped, 1);
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_good_request_works(8);
 }
 
@@ -317,8 +318,8 @@ static void two_packets_in_one_write(void **state)
 	(void)state;
 	/* With reassembly a write is part of one request; a second packet in it runs past it. */
 	memcpy(req + len, req, len);
-	assert_int_equal(smp_bt_write(&bt, req, 2 * len), SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, 2 * len), SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_good_request_works(10);
 }
 
@@ -330,15 +331,15 @@ static void no_free_buffer(void **state)
 	(void)state;
 	/* Requests take all buffers but the one kept for the answer. */
 	for (int i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1; i++) {
-		assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+		assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 	}
-	assert_int_equal(smp_buf_free_count(), 1);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES);
-	assert_false(smp_bt_is_reassembling(&bt));
+	assert_int_equal(smpdfu_smp_buf_free_count(), 1);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES);
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	for (int i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1; i++) {
-		assert_true(smp_rx_process_one());
+		assert_true(smpdfu_smp_rx_process_one());
 	}
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1);
 	expect_good_request_works(12);
 }
@@ -349,15 +350,15 @@ static void unsubscribe_drops_partial_request(void **state)
 	size_t len = echo_req(req, 30, 13);
 
 	(void)state;
-	assert_int_equal(smp_bt_write(&bt, req, 12), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, 12), SMP_BT_ATT_OK);
 	fb.subscribed = false;
-	smp_bt_subscription_changed(&bt, false);
-	assert_false(smp_bt_is_reassembling(&bt));
+	smpdfu_smp_bt_subscription_changed(&bt, false);
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	assert_int_equal(bt.stats.partial_dropped, 1);
 	fb.subscribed = true;
-	smp_bt_subscription_changed(&bt, true);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	/* The rest of the dropped request is not a request of its own. */
-	assert_int_equal(smp_bt_write(&bt, req + 12, len - 12 < 8 ? len - 12 : 7),
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req + 12, len - 12 < 8 ? len - 12 : 7),
 			 SMP_BT_ATT_ERR_VALUE_NOT_ALLOWED);
 	expect_good_request_works(14);
 }
@@ -369,16 +370,16 @@ static void disconnect_drops_partial_and_queued_requests(void **state)
 
 	(void)state;
 	/* One request complete and queued, one half written, then the link drops. */
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_int_equal(smp_bt_write(&bt, req, 10), SMP_BT_ATT_OK);
-	smp_bt_disconnected(&bt);
-	assert_false(smp_bt_is_reassembling(&bt));
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, 10), SMP_BT_ATT_OK);
+	smpdfu_smp_bt_disconnected(&bt);
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
 	assert_int_equal(bt.stats.partial_dropped, 1);
 	assert_int_equal(bt.stats.rx_discarded, 1);
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	/* Neither is left to process, and nothing reaches the next connection. */
 	clear_notes();
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	expect_good_request_works(16);
 }
@@ -390,8 +391,8 @@ static void no_notification_without_subscriber(void **state)
 
 	(void)state;
 	fb.subscribed = false;
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	assert_int_equal(bt.stats.rsp_dropped, 1);
 	fb.subscribed = true;
@@ -410,8 +411,8 @@ static void responses_cut_at_mtu_minus_3(void **state)
 
 		fb.mtu = mtus[m];
 		clear_notes();
-		assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-		assert_true(smp_rx_process_one());
+		assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+		assert_true(smpdfu_smp_rx_process_one());
 		expect_echo_answer(19, 400);
 		assert_int_equal(fb.notes, (fb.stream_len + piece - 1) / piece);
 		for (size_t i = 0; i < fb.notes; i++) {
@@ -431,8 +432,8 @@ static void no_notification_below_the_minimum_mtu(void **state)
 	(void)state;
 	fb.mtu = 22;
 	clear_notes();
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	assert_int_equal(bt.stats.rsp_dropped, 1);
 }
@@ -446,8 +447,8 @@ static void no_buffer_halves_the_piece_down_to_20(void **state)
 	/* MTU 247: 244 -> 122 -> 61 -> 30 fits a stack that takes at most 40 bytes. */
 	fb.mtu = 247;
 	fb.accept_max = 40;
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	expect_echo_answer(20, 300);
 	assert_int_equal(bt.stats.halvings, 3);
 	for (size_t i = 0; i + 1 < fb.notes; i++) {
@@ -458,8 +459,8 @@ static void no_buffer_halves_the_piece_down_to_20(void **state)
 	fb.accept_max = 20;
 	bt.stats.halvings = 0;
 	clear_notes();
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	expect_echo_answer(20, 300);
 	assert_int_equal(bt.stats.halvings, 4); /* 244 -> 122 -> 61 -> 30 -> 20 */
 	assert_int_equal(fb.note_len[0], SMP_BT_NOTIFY_MIN);
@@ -467,8 +468,8 @@ static void no_buffer_halves_the_piece_down_to_20(void **state)
 	/* No room at all: the response is given up after the floor, nothing half sent. */
 	fb.accept_max = 10;
 	clear_notes();
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	assert_int_equal(bt.stats.rsp_dropped, 1);
 	fb.accept_max = 0;
@@ -484,8 +485,8 @@ static void failure_after_first_piece_gives_up(void **state)
 	fb.mtu = 64;
 	fb.fail_after = 2;
 	fb.fail_rc = -ENOMEM;
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	/* No halving once a piece is out: the pieces must line up for the client. */
 	assert_int_equal(fb.notes, 2);
 	assert_int_equal(bt.stats.halvings, 0);
@@ -494,8 +495,8 @@ static void failure_after_first_piece_gives_up(void **state)
 	fb.fail_after = 0;
 	fb.fail_rc = -ENOTCONN;
 	clear_notes();
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	assert_int_equal(bt.stats.rsp_dropped, 2);
 	fb.fail_after = -1;
@@ -510,9 +511,9 @@ static void garbage_request_then_good_one(void **state)
 			     1,	   2,	 3,    4,    5,	   6,	 7,    8 };
 
 	(void)state;
-	assert_int_equal(smp_bt_write(&bt, junk, sizeof(junk)), SMP_BT_ATT_OK);
-	assert_false(smp_bt_is_reassembling(&bt));
-	while (smp_rx_process_one()) {
+	assert_int_equal(smpdfu_smp_bt_write(&bt, junk, sizeof(junk)), SMP_BT_ATT_OK);
+	assert_false(smpdfu_smp_bt_is_reassembling(&bt));
+	while (smpdfu_smp_rx_process_one()) {
 	}
 	expect_good_request_works(24);
 }
@@ -521,54 +522,54 @@ static void garbage_request_then_good_one(void **state)
 
 static uint8_t image[2048];
 static size_t image_len;
-static uint8_t image_sha[SHA256_DIGEST_SIZE];
+static uint8_t image_sha[SMPDFU_SHA256_DIGEST_SIZE];
 
 static void make_image(void)
 {
 	struct sha256_ctx ctx;
 
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1200, 0, 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, image, image_len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, image_sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, image, image_len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, image_sha), 0);
 }
 
 /* An upload request for image[off..off+n), a first chunk with len and sha; returns its length. */
 static size_t upload_req(uint8_t *out, size_t cap, uint32_t off, size_t n, uint8_t seq)
 {
 	struct cbor_writer w;
-	struct smp_hdr h = {
+	struct smpdfu_smp_hdr h = {
 		.op = SMP_OP_WRITE, .version = SMP_VERSION_2, .group = 1, .seq = seq, .id = 1,
 	};
 
-	cbor_writer_init(&w, out + SMP_HDR_SIZE, cap - SMP_HDR_SIZE);
-	cbor_put_map(&w, off == 0 ? 4 : 2);
+	smpdfu_cbor_writer_init(&w, out + SMP_HDR_SIZE, cap - SMP_HDR_SIZE);
+	smpdfu_cbor_put_map(&w, off == 0 ? 4 : 2);
 	if (off == 0) {
-		cbor_put_cstr(&w, "len");
-		cbor_put_uint(&w, image_len);
-		cbor_put_cstr(&w, "sha");
-		cbor_put_bstr(&w, image_sha, sizeof(image_sha));
+		smpdfu_cbor_put_cstr(&w, "len");
+		smpdfu_cbor_put_uint(&w, image_len);
+		smpdfu_cbor_put_cstr(&w, "sha");
+		smpdfu_cbor_put_bstr(&w, image_sha, sizeof(image_sha));
 	}
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, off);
-	cbor_put_cstr(&w, "data");
-	cbor_put_bstr(&w, image + off, n);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, off);
+	smpdfu_cbor_put_cstr(&w, "data");
+	smpdfu_cbor_put_bstr(&w, image + off, n);
 	h.len = (uint16_t)w.len;
-	smp_hdr_encode(&h, out);
+	smpdfu_smp_hdr_encode(&h, out);
 	return SMP_HDR_SIZE + w.len;
 }
 
 /* Queues req as the test device's own transport would, without processing it. */
 static void queue_from_other_transport(const uint8_t *req, size_t len)
 {
-	struct smp_buf *b = smp_buf_alloc();
+	struct smp_buf *b = smpdfu_smp_buf_alloc();
 
 	assert_non_null(b);
 	memcpy(b->data, req, len);
 	b->len = len;
-	memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+	memset(smpdfu_smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
 	b->tp = &test_dev.tp;
-	smp_rx_submit(b);
+	smpdfu_smp_rx_submit(b);
 }
 
 static void disconnect_discards_queued_upload_chunk_and_reset(void **state)
@@ -580,42 +581,42 @@ static void disconnect_discards_queued_upload_chunk_and_reset(void **state)
 	(void)state;
 	make_image();
 	len = upload_req(req, sizeof(req), 0, 400, 1);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
-	assert_int_equal(img_mgmt_upload_offset(), 400);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 400);
 
 	/* The next chunk and a reset are queued when the link drops. */
 	len = upload_req(req, sizeof(req), 400, 400, 2);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_int_equal(smp_bt_write(&bt, reset, sizeof(reset)), SMP_BT_ATT_OK);
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 2);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, reset, sizeof(reset)), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 2);
 	fake_log_clear();
-	smp_bt_disconnected(&bt);
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	smpdfu_smp_bt_disconnected(&bt);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	assert_int_equal(bt.stats.rx_discarded, 2);
 	assert_int_equal(fake_log_count("INF smp_bt: disconnected: 2 queued request(s) discarded"),
 			 1);
 
 	/* Neither takes effect: nothing written, no reboot, nothing notified. */
 	clear_notes();
-	assert_false(smp_rx_process_one());
-	assert_int_equal(img_mgmt_upload_offset(), 400);
+	assert_false(smpdfu_smp_rx_process_one());
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 400);
 	fake_clock_advance(CONFIG_MCUMGR_GRP_OS_RESET_MS);
 	assert_int_equal(fake_reboot_count(), 0);
 	assert_int_equal(fb.notes, 0);
 
 	/* The client comes back and resumes by sha from the offset the device kept. */
-	smp_bt_subscription_changed(&bt, true);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	len = upload_req(req, sizeof(req), 0, 400, 3);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_true(fb.notes > 0);
-	assert_int_equal(img_mgmt_upload_offset(), 400);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 400);
 	len = upload_req(req, sizeof(req), 400, 400, 4);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
-	assert_int_equal(img_mgmt_upload_offset(), 800);
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 800);
+	assert_false(smpdfu_smp_rx_process_one());
 }
 
 static void other_transports_requests_survive_in_order(void **state)
@@ -635,24 +636,25 @@ static void other_transports_requests_survive_in_order(void **state)
 	for (uint8_t i = 0; i < fill; i++) {
 		len = echo_req(req, 5, (uint8_t)(40 + i));
 		if (i % 2 == 0) {
-			assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+			assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 		} else {
 			queue_from_other_transport(req, len);
 			others++;
 		}
 	}
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - fill);
-	smp_bt_disconnected(&bt);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - fill);
+	smpdfu_smp_bt_disconnected(&bt);
 	assert_int_equal(bt.stats.rx_discarded, fill - others);
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - others);
+	assert_int_equal(smpdfu_smp_buf_free_count(),
+			 CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - others);
 
 	/* Exactly the other transport's requests are left, answered in the order they came. */
 	clear_notes();
 	test_dev.rsp_count = 0;
 	for (size_t k = 0; k < others; k++) {
-		assert_true(smp_rx_process_one());
+		assert_true(smpdfu_smp_rx_process_one());
 	}
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 0);
 	assert_int_equal(test_dev.rsp_count, others);
 	for (size_t k = 0; k < others; k++) {
@@ -664,14 +666,14 @@ static void other_transports_requests_survive_in_order(void **state)
 	len = echo_req(req, 5, 50);
 	queue_from_other_transport(req, len);
 	len = echo_req(req, 5, 51);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	smp_bt_disconnected(&bt);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	smpdfu_smp_bt_disconnected(&bt);
 	assert_int_equal(bt.stats.rx_discarded, fill - others + 1);
 	len = echo_req(req, 5, 52);
 	queue_from_other_transport(req, len);
-	assert_true(smp_rx_process_one());
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(test_dev.rsp_count, 2);
 	assert_int_equal(test_dev.rsp[0].data[6], 50);
 	assert_int_equal(test_dev.rsp[1].data[6], 52);
@@ -685,18 +687,18 @@ static void request_queued_after_reconnect_is_processed(void **state)
 
 	(void)state;
 	len = echo_req(req, 5, 60);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	smp_bt_disconnected(&bt);
-	smp_bt_subscription_changed(&bt, true);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	smpdfu_smp_bt_disconnected(&bt);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	len = echo_req(req, 5, 61);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 	assert_int_equal(bt.stats.rx_discarded, 1);
 	clear_notes();
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_echo_answer(61, 5);
 	/* A second disconnect with nothing queued discards nothing more. */
-	smp_bt_disconnected(&bt);
+	smpdfu_smp_bt_disconnected(&bt);
 	assert_int_equal(bt.stats.rx_discarded, 1);
 }
 
@@ -707,8 +709,8 @@ static struct smp_status hang_up(struct smp_request *req)
 {
 	(void)req;
 	hang_up_calls++;
-	smp_bt_disconnected(&bt);
-	return smp_ok();
+	smpdfu_smp_bt_disconnected(&bt);
+	return smpdfu_smp_ok();
 }
 
 static const struct smp_handler hang_up_handlers[] = { { .write = hang_up } };
@@ -723,21 +725,21 @@ static void request_in_progress_at_disconnect_finishes_unanswered(void **state)
 
 	(void)state;
 	hang_up_calls = 0;
-	smp_group_register(&hang_up_group);
+	smpdfu_smp_group_register(&hang_up_group);
 	len = test_hex("0a 00 00 00 00 40 36 00", req, sizeof(req));
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 	len = echo_req(req, 5, 55);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 
 	/* The first one is taken and runs; the echo behind it goes with the connection. */
 	clear_notes();
-	assert_true(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(hang_up_calls, 1);
 	assert_int_equal(bt.stats.rx_discarded, 1);
 	assert_int_equal(bt.stats.rsp_dropped, 1);
 	assert_int_equal(fb.notes, 0);
-	assert_false(smp_rx_process_one());
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_false(smpdfu_smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	expect_good_request_works(56);
 }
 
@@ -748,16 +750,16 @@ static void unsubscribe_keeps_queued_requests(void **state)
 
 	(void)state;
 	/* The client is still there: its request runs, only the answer has nowhere to go. */
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
 	fb.subscribed = false;
-	smp_bt_subscription_changed(&bt, false);
+	smpdfu_smp_bt_subscription_changed(&bt, false);
 	assert_int_equal(bt.stats.rx_discarded, 0);
 	clear_notes();
-	assert_true(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(bt.stats.rsp_dropped, 1);
 	assert_int_equal(fb.notes, 0);
 	fb.subscribed = true;
-	smp_bt_subscription_changed(&bt, true);
+	smpdfu_smp_bt_subscription_changed(&bt, true);
 	expect_good_request_works(58);
 }
 
@@ -766,7 +768,7 @@ static void init_without_bt_is_refused_only_when_off(void **state)
 	struct smp_bt other;
 
 	(void)state;
-	assert_int_equal(smp_bt_init(&other, &fake_ops, NULL),
+	assert_int_equal(smpdfu_smp_bt_init(&other, &fake_ops, NULL),
 			 CONFIG_MCUMGR_TRANSPORT_BT ? 0 : -ENOTSUP);
 }
 
@@ -779,9 +781,9 @@ static void unit_with_two_packets_gets_two_answers(void **state)
 
 	(void)state;
 	len += echo_req(req + len, 6, 31);
-	assert_int_equal(smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, len), SMP_BT_ATT_OK);
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(fb.notes, 2);
 	assert_int_equal(fb.note_len[0], 18);
 	assert_int_equal(fb.stream[6], 30);
@@ -793,9 +795,9 @@ static void unit_longer_than_a_buffer(void **state)
 	static uint8_t big[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE + 1];
 
 	(void)state;
-	assert_int_equal(smp_bt_write(&bt, big, sizeof(big)),
+	assert_int_equal(smpdfu_smp_bt_write(&bt, big, sizeof(big)),
 			 SMP_BT_ATT_ERR_INSUFFICIENT_RESOURCES);
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_good_request_works(32);
 }
 
@@ -807,9 +809,9 @@ static void unit_with_half_a_packet_is_corrupt(void **state)
 	(void)state;
 	/* A client that split the packet, assuming reassembly: the server answers the first
 	 * piece with rc 9 (ECORRUPT) and cannot make sense of the rest. */
-	assert_int_equal(smp_bt_write(&bt, req, 20), SMP_BT_ATT_OK);
-	assert_int_equal(smp_bt_write(&bt, req + 20, len - 20), SMP_BT_ATT_OK);
-	while (smp_rx_process_one()) {
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req, 20), SMP_BT_ATT_OK);
+	assert_int_equal(smpdfu_smp_bt_write(&bt, req + 20, len - 20), SMP_BT_ATT_OK);
+	while (smpdfu_smp_rx_process_one()) {
 	}
 	assert_true(fb.notes >= 1);
 	assert_int_equal(fb.stream[6], 33);
@@ -820,8 +822,8 @@ static void unit_with_half_a_packet_is_corrupt(void **state)
 static void unit_of_zero_bytes_is_ignored(void **state)
 {
 	(void)state;
-	assert_int_equal(smp_bt_write(&bt, NULL, 0), SMP_BT_ATT_OK);
-	assert_false(smp_rx_process_one());
+	assert_int_equal(smpdfu_smp_bt_write(&bt, NULL, 0), SMP_BT_ATT_OK);
+	assert_false(smpdfu_smp_rx_process_one());
 	expect_good_request_works(35);
 }
 

@@ -162,13 +162,13 @@ static size_t info_all(char *out, size_t cap)
 	struct cbor_item it;
 
 	assert_int_equal(test_device_send(req, sizeof(req)), 1);
-	cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	if (!cbor_view_eq(it.v, "output")) {
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + 8, test_dev.rsp[0].len - 8);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	if (!smpdfu_cbor_view_eq(it.v, "output")) {
 		return 0;
 	}
-	assert_int_equal(cbor_read(&rd, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 	assert_true(it.v.len < cap);
 	memcpy(out, it.v.ptr, it.v.len);
 	out[it.v.len] = '\0';
@@ -199,8 +199,8 @@ static void os_info_all_and_its_bound(void **state)
 	}
 	id = (struct os_mgmt_identity){ field[0], field[1], field[2], field[3],
 					field[4], field[5], field[6], field[7] };
-	smp_server_init(); /* the OS group alone, with this identity */
-	os_mgmt_register(&id);
+	smpdfu_smp_server_init(); /* the OS group alone, with this identity */
+	smpdfu_os_mgmt_register(&id);
 	assert_int_equal(info_all(out, sizeof(out)), CAP);
 	field[7][last] = 'h';
 	assert_int_equal(info_all(out, sizeof(out)), 0);
@@ -337,7 +337,7 @@ static enum mgmt_cb_return refuse_unforced_reset(uint32_t event, enum mgmt_cb_re
 						 int32_t *rc, uint16_t *group, bool *abort_more,
 						 void *data, size_t size)
 {
-	const struct os_mgmt_reset_data *d = data;
+	const struct smpdfu_os_mgmt_reset_data *d = data;
 
 	(void)prev;
 	(void)group;
@@ -354,12 +354,12 @@ static enum mgmt_cb_return refuse_unforced_reset(uint32_t event, enum mgmt_cb_re
 
 static void reset_hook_veto_and_force(void **state)
 {
-	static struct mgmt_callback cb = {
+	static struct smpdfu_mgmt_callback cb = {
 		.callback = refuse_unforced_reset, .event_id = MGMT_EVT_OP_OS_MGMT_RESET
 	};
 
 	(void)state;
-	mgmt_callback_register(&cb);
+	smpdfu_mgmt_callback_register(&cb);
 	test_expect_exchange("0a 00 00 01 00 00 01 05 a0",
 			     "0b 00 00 06 00 00 01 05 bf 62 72 63 0a ff");
 	fake_clock_advance(1000);
@@ -396,7 +396,7 @@ static enum mgmt_cb_return count_cmd_events(uint32_t event, enum mgmt_cb_return 
 					    int32_t *rc, uint16_t *group, bool *abort_more,
 					    void *data, size_t size)
 {
-	const struct mgmt_evt_op_cmd_arg *arg = data;
+	const struct smpdfu_mgmt_evt_op_cmd_arg *arg = data;
 
 	(void)prev;
 	(void)rc;
@@ -417,7 +417,7 @@ static enum mgmt_cb_return count_cmd_events(uint32_t event, enum mgmt_cb_return 
 
 static void command_hooks(void **state)
 {
-	static struct mgmt_callback cb = {
+	static struct smpdfu_mgmt_callback cb = {
 		.callback = count_cmd_events,
 		.event_id = MGMT_EVT_OP_CMD_RECV | MGMT_EVT_OP_CMD_DONE,
 	};
@@ -427,7 +427,7 @@ static void command_hooks(void **state)
 		skip();
 	}
 	memset(cmd_events, 0, sizeof(cmd_events));
-	mgmt_callback_register(&cb);
+	smpdfu_mgmt_callback_register(&cb);
 	test_expect_exchange("0a 00 00 01 00 00 01 00 a0",
 			     "0b 00 00 05 00 00 01 00 bf 61 72 60 ff");
 	/* Vetoed before the handler runs. */

@@ -54,7 +54,8 @@ static void frame(const uint8_t *pkt, size_t len)
 {
 	uint8_t line[SMP_SERIAL_LINE_MAX];
 
-	assert_int_equal(smp_serial_encode(pkt, len, line, sizeof(line), wire_write, &wire), 0);
+	assert_int_equal(smpdfu_smp_serial_encode(pkt, len, line, sizeof(line), wire_write, &wire),
+			 0);
 }
 
 /* A decoder that collects packets in a list, as a client would. */
@@ -128,7 +129,7 @@ static const struct smp_serial_rx_ops sink_ops = {
 static void feed_all(const uint8_t *data, size_t len)
 {
 	while (len > 0) {
-		size_t used = smp_serial_rx_feed(&rx, data, len);
+		size_t used = smpdfu_smp_serial_rx_feed(&rx, data, len);
 
 		assert_true(used > 0 && used <= len);
 		data += used;
@@ -146,7 +147,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&wire, 0, sizeof(wire));
 	memset(&sink, 0, sizeof(sink));
-	smp_serial_rx_init(&rx, rx_line, sizeof(rx_line), SINK_PKT_MAX, &sink_ops, &sink);
+	smpdfu_smp_serial_rx_init(&rx, rx_line, sizeof(rx_line), SINK_PKT_MAX, &sink_ops, &sink);
 	return 0;
 }
 
@@ -154,7 +155,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	smp_serial_rx_reset(&rx);
+	smpdfu_smp_serial_rx_reset(&rx);
 	assert_false(sink.busy);
 	return 0;
 }
@@ -177,7 +178,7 @@ static const char upload_first_wire[] =
 
 static size_t upload_first_packet(uint8_t *out)
 {
-	static const uint8_t sha[SHA256_DIGEST_SIZE] = {
+	static const uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE] = {
 		0x13, 0xf5, 0x26, 0x0f, 0xd1, 0xe4, 0x73, 0x9e, 0x00, 0x7c, 0x95,
 		0xcd, 0x8b, 0x22, 0x4b, 0x9a, 0x0a, 0x2c, 0x41, 0x96, 0xea, 0xfa,
 		0xa8, 0x50, 0x45, 0x8d, 0x83, 0x74, 0xda, 0x23, 0x6d, 0x29,
@@ -205,17 +206,19 @@ static void crc_check_value(void **state)
 	size_t n = test_hex(echo_req_hex, p, sizeof(p));
 
 	(void)state;
-	assert_int_equal(smp_serial_crc16(SMP_SERIAL_CRC_INIT, (const uint8_t *)"123456789", 9),
-			 SMP_SERIAL_CRC_CHECK);
+	assert_int_equal(
+		smpdfu_smp_serial_crc16(SMP_SERIAL_CRC_INIT, (const uint8_t *)"123456789", 9),
+		SMP_SERIAL_CRC_CHECK);
 	assert_int_equal(SMP_SERIAL_CRC_CHECK, 0x31C3);
 	/* §8.5: CRC of the 17-byte echo request. */
-	assert_int_equal(smp_serial_crc16(0, p, n), 0xD271);
+	assert_int_equal(smpdfu_smp_serial_crc16(0, p, n), 0xD271);
 	/* Continuing a CRC over two pieces equals one pass; over P and its CRC it is 0. */
-	assert_int_equal(smp_serial_crc16(smp_serial_crc16(0, p, 5), p + 5, n - 5), 0xD271);
+	assert_int_equal(smpdfu_smp_serial_crc16(smpdfu_smp_serial_crc16(0, p, 5), p + 5, n - 5),
+			 0xD271);
 	p[n] = 0xD2;
 	p[n + 1] = 0x71;
-	assert_int_equal(smp_serial_crc16(0, p, n + 2), 0);
-	assert_int_equal(smp_serial_crc16(0, p, 0), 0);
+	assert_int_equal(smpdfu_smp_serial_crc16(0, p, n + 2), 0);
+	assert_int_equal(smpdfu_smp_serial_crc16(0, p, 0), 0);
 }
 
 static void base64_vectors(void **state)
@@ -237,11 +240,12 @@ static void base64_vectors(void **state)
 		size_t rl = strlen(v[i].raw);
 		size_t bl = strlen(v[i].b64);
 
-		assert_int_equal(smp_serial_b64_len(rl), bl);
-		assert_int_equal(smp_serial_b64_encode((const uint8_t *)v[i].raw, rl, out), bl);
+		assert_int_equal(smpdfu_smp_serial_b64_len(rl), bl);
+		assert_int_equal(smpdfu_smp_serial_b64_encode((const uint8_t *)v[i].raw, rl, out),
+				 bl);
 		assert_memory_equal(out, v[i].b64, bl);
-		assert_int_equal(smp_serial_b64_decode((const uint8_t *)v[i].b64, bl, out,
-						       sizeof(out)),
+		assert_int_equal(smpdfu_smp_serial_b64_decode((const uint8_t *)v[i].b64, bl, out,
+							      sizeof(out)),
 				 (int)rl);
 		assert_memory_equal(out, v[i].raw, rl);
 	}
@@ -254,12 +258,13 @@ static void base64_vectors(void **state)
 		for (size_t i = 0; i < len; i++) {
 			raw[i] = (uint8_t)(i * 37 + len);
 		}
-		tl = smp_serial_b64_encode(raw, len, text);
-		assert_int_equal(tl, smp_serial_b64_len(len));
+		tl = smpdfu_smp_serial_b64_encode(raw, len, text);
+		assert_int_equal(tl, smpdfu_smp_serial_b64_len(len));
 		for (size_t i = 0; i < tl; i++) {
 			assert_true(text[i] == '=' || strchr(alphabet, text[i]) != NULL);
 		}
-		assert_int_equal(smp_serial_b64_decode(text, tl, text, sizeof(text)), (int)len);
+		assert_int_equal(smpdfu_smp_serial_b64_decode(text, tl, text, sizeof(text)),
+				 (int)len);
 		assert_memory_equal(text, raw, len);
 	}
 }
@@ -278,15 +283,16 @@ static void base64_rejects(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		assert_int_equal(smp_serial_b64_decode((const uint8_t *)bad[i], strlen(bad[i]), out,
-						       sizeof(out)),
+		assert_int_equal(smpdfu_smp_serial_b64_decode((const uint8_t *)bad[i],
+							      strlen(bad[i]), out, sizeof(out)),
 				 -EINVAL);
 	}
 	/* -ENOSPC before writing anything. */
 	memset(out, 0xAA, sizeof(out));
-	assert_int_equal(smp_serial_b64_decode((const uint8_t *)"Zm9vYmFy", 8, out, 5), -ENOSPC);
+	assert_int_equal(smpdfu_smp_serial_b64_decode((const uint8_t *)"Zm9vYmFy", 8, out, 5),
+			 -ENOSPC);
 	assert_int_equal(out[0], 0xAA);
-	assert_int_equal(smp_serial_b64_decode((const uint8_t *)"Zm9vYmE=", 8, out, 5), 5);
+	assert_int_equal(smpdfu_smp_serial_b64_decode((const uint8_t *)"Zm9vYmE=", 8, out, 5), 5);
 }
 
 /* ---- Encoder: the captured frames, byte for byte --------------------------------------------- */
@@ -302,7 +308,7 @@ static void encode_captured_echo(void **state)
 	assert_int_equal(wire.lines, 1);
 	assert_int_equal(wire.len, strlen(echo_req_wire));
 	assert_memory_equal(wire.bytes, echo_req_wire, wire.len);
-	assert_int_equal(smp_serial_encoded_size(n, SMP_SERIAL_LINE_MAX), wire.len);
+	assert_int_equal(smpdfu_smp_serial_encoded_size(n, SMP_SERIAL_LINE_MAX), wire.len);
 
 	memset(&wire, 0, sizeof(wire));
 	n = test_hex(echo_rsp_hex, p, sizeof(p));
@@ -324,7 +330,7 @@ static void encode_captured_upload_two_lines(void **state)
 	assert_int_equal(line_len(&wire, 0), SMP_SERIAL_LINE_MAX);
 	assert_int_equal(wire.len, strlen(upload_first_wire));
 	assert_memory_equal(wire.bytes, upload_first_wire, wire.len);
-	assert_int_equal(smp_serial_encoded_size(n, SMP_SERIAL_LINE_MAX), wire.len);
+	assert_int_equal(smpdfu_smp_serial_encoded_size(n, SMP_SERIAL_LINE_MAX), wire.len);
 }
 
 /*
@@ -356,14 +362,15 @@ static void encode_three_line_shape(void **state)
 	assert_int_equal(l3[49], '=');
 	assert_true(l3[48] != '=');
 	assert_int_equal(l3[50], '\n');
-	assert_int_equal(smp_serial_encoded_size(sizeof(p), 127), 127 + 127 + 51);
+	assert_int_equal(smpdfu_smp_serial_encoded_size(sizeof(p), 127), 127 + 127 + 51);
 	/* Each line decodes on its own. */
 	for (size_t i = 0; i < wire.lines; i++) {
 		uint8_t out[128];
 		size_t start = i == 0 ? 0 : wire.line_ends[i - 1];
 
-		assert_true(smp_serial_b64_decode(wire.bytes + start + 2, line_len(&wire, i) - 3,
-						  out, sizeof(out)) > 0);
+		assert_true(smpdfu_smp_serial_b64_decode(wire.bytes + start + 2,
+							 line_len(&wire, i) - 3, out,
+							 sizeof(out)) > 0);
 	}
 	feed_all(wire.bytes, wire.len);
 	assert_int_equal(sink.count, 1);
@@ -386,25 +393,27 @@ static void encode_line_sizes_and_errors(void **state)
 		struct smp_serial_rx big;
 
 		memset(&wire, 0, sizeof(wire));
-		assert_int_equal(smp_serial_encode(p, sizeof(p), line, max, wire_write, &wire), 0);
-		assert_int_equal(smp_serial_encoded_size(sizeof(p), max), wire.len);
+		assert_int_equal(
+			smpdfu_smp_serial_encode(p, sizeof(p), line, max, wire_write, &wire), 0);
+		assert_int_equal(smpdfu_smp_serial_encoded_size(sizeof(p), max), wire.len);
 		for (size_t i = 0; i < wire.lines; i++) {
 			assert_true(line_len(&wire, i) <= max);
 		}
-		smp_serial_rx_init(&big, big_line, sizeof(big_line), SINK_PKT_MAX, &sink_ops,
-				   &sink);
+		smpdfu_smp_serial_rx_init(&big, big_line, sizeof(big_line), SINK_PKT_MAX, &sink_ops,
+					  &sink);
 		sink.count = 0;
 		for (size_t off = 0; off < wire.len;) {
-			off += smp_serial_rx_feed(&big, wire.bytes + off, wire.len - off);
+			off += smpdfu_smp_serial_rx_feed(&big, wire.bytes + off, wire.len - off);
 		}
 		assert_int_equal(sink.count, 1);
 		assert_memory_equal(sink.pkts[0], p, sizeof(p));
 	}
-	assert_int_equal(smp_serial_encode(p, 1, line, SMP_SERIAL_LINE_MIN - 1, wire_write, &wire),
-			 -EINVAL);
-	assert_int_equal(smp_serial_encoded_size(1, SMP_SERIAL_LINE_MIN - 1), 0);
-	assert_int_equal(smp_serial_encode(p, SMP_SERIAL_PACKET_MAX + 1, line, 127, wire_write,
-					   &wire),
+	assert_int_equal(
+		smpdfu_smp_serial_encode(p, 1, line, SMP_SERIAL_LINE_MIN - 1, wire_write, &wire),
+		-EINVAL);
+	assert_int_equal(smpdfu_smp_serial_encoded_size(1, SMP_SERIAL_LINE_MIN - 1), 0);
+	assert_int_equal(smpdfu_smp_serial_encode(p, SMP_SERIAL_PACKET_MAX + 1, line, 127,
+						  wire_write, &wire),
 			 -EINVAL);
 }
 
@@ -424,8 +433,9 @@ static void encode_stops_at_write_error(void **state)
 	size_t calls = 0;
 
 	(void)state;
-	assert_int_equal(smp_serial_encode(p, sizeof(p), line, sizeof(line), failing_write, &calls),
-			 -EIO);
+	assert_int_equal(
+		smpdfu_smp_serial_encode(p, sizeof(p), line, sizeof(line), failing_write, &calls),
+		-EIO);
 	assert_int_equal(calls, 2);
 }
 
@@ -607,8 +617,8 @@ static void decode_overlong_line(void **state)
 		uint8_t p[100] = { 1, 2, 3 };
 		uint8_t l[131];
 
-		assert_int_equal(smp_serial_encode(p, sizeof(p), l, sizeof(l), wire_write, &wire),
-				 0);
+		assert_int_equal(
+			smpdfu_smp_serial_encode(p, sizeof(p), l, sizeof(l), wire_write, &wire), 0);
 		assert_int_equal(line_len(&wire, 0), 131);
 		feed_all(wire.bytes, wire.len);
 		assert_int_equal(rx.stats.overlong, 4);
@@ -624,7 +634,7 @@ static void feed_body(const uint8_t *body, size_t n)
 
 	line[len++] = 0x06;
 	line[len++] = 0x09;
-	len += smp_serial_b64_encode(body, n, line + len);
+	len += smpdfu_smp_serial_b64_encode(body, n, line + len);
 	line[len++] = '\n';
 	feed_all(line, len);
 }
@@ -634,7 +644,7 @@ static void decode_length_field_lies(void **state)
 	uint8_t p[32];
 	uint8_t body[40];
 	size_t n = test_hex(echo_req_hex, p, sizeof(p));
-	uint16_t crc = smp_serial_crc16(0, p, n);
+	uint16_t crc = smpdfu_smp_serial_crc16(0, p, n);
 
 	(void)state;
 	/* Says more than comes: the packet waits, then a new first line cuts it. */
@@ -685,8 +695,8 @@ static void decode_byte_at_a_time(void **state)
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 		for (size_t i = 0; all[k][i] != '\0'; i++) {
-			assert_int_equal(smp_serial_rx_feed(&rx, (const uint8_t *)all[k] + i, 1),
-					 1);
+			assert_int_equal(
+				smpdfu_smp_serial_rx_feed(&rx, (const uint8_t *)all[k] + i, 1), 1);
 		}
 	}
 	assert_int_equal(sink.count, 3);
@@ -704,10 +714,10 @@ static void decode_stops_after_each_packet(void **state)
 	(void)state;
 	strcpy(two, echo_req_wire);
 	strcat(two, echo_rsp_wire);
-	used = smp_serial_rx_feed(&rx, (const uint8_t *)two, strlen(two));
+	used = smpdfu_smp_serial_rx_feed(&rx, (const uint8_t *)two, strlen(two));
 	assert_int_equal(used, strlen(echo_req_wire));
 	assert_int_equal(sink.count, 1);
-	used = smp_serial_rx_feed(&rx, (const uint8_t *)two + used, strlen(two) - used);
+	used = smpdfu_smp_serial_rx_feed(&rx, (const uint8_t *)two + used, strlen(two) - used);
 	assert_int_equal(used, strlen(echo_rsp_wire));
 	assert_int_equal(sink.count, 2);
 }
@@ -725,7 +735,7 @@ static void decode_big_packet_in_pieces(void **state)
 	/* Odd-sized pieces that cut lines and markers anywhere. */
 	for (size_t off = 0; off < wire.len;) {
 		size_t piece = wire.len - off < 61 ? wire.len - off : 61;
-		size_t used = smp_serial_rx_feed(&rx, wire.bytes + off, piece);
+		size_t used = smpdfu_smp_serial_rx_feed(&rx, wire.bytes + off, piece);
 
 		off += used;
 	}
@@ -742,17 +752,17 @@ static int device_setup(void **state)
 {
 	setup(state);
 	test_device_init(SMP_TRANSPORT_SERIAL);
-	smp_serial_transport_init(&st, wire_write, &wire);
+	smpdfu_smp_serial_transport_init(&st, wire_write, &wire);
 	return 0;
 }
 
 static int device_teardown(void **state)
 {
-	while (smp_rx_process_one()) {
+	while (smpdfu_smp_rx_process_one()) {
 	}
-	smp_serial_rx_reset(&st.rx);
+	smpdfu_smp_serial_rx_reset(&st.rx);
 	/* No buffer leaked by any path: all back in the pool. */
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	test_device_deinit();
 	return teardown(state);
 }
@@ -760,9 +770,9 @@ static int device_teardown(void **state)
 static void device_answers_captured_echo(void **state)
 {
 	(void)state;
-	smp_serial_transport_rx(&st, (const uint8_t *)echo_req_wire, strlen(echo_req_wire));
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1);
-	assert_true(smp_rx_process_one());
+	smpdfu_smp_serial_transport_rx(&st, (const uint8_t *)echo_req_wire, strlen(echo_req_wire));
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1);
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_int_equal(wire.lines, 1);
 	assert_int_equal(wire.len, strlen(echo_rsp_wire));
 	assert_memory_equal(wire.bytes, echo_rsp_wire, wire.len);
@@ -784,10 +794,11 @@ static void device_echo(size_t n)
 	memset(req + len, 'a', n);
 	len += n;
 	req[3] = (uint8_t)(len - SMP_HDR_SIZE);
-	assert_int_equal(smp_serial_encode(req, len, line, sizeof(line), wire_write, &in), 0);
-	smp_serial_transport_rx(&st, in.bytes, in.len);
+	assert_int_equal(smpdfu_smp_serial_encode(req, len, line, sizeof(line), wire_write, &in),
+			 0);
+	smpdfu_smp_serial_transport_rx(&st, in.bytes, in.len);
 	memset(&wire, 0, sizeof(wire));
-	assert_true(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
 }
 
 static void device_long_echo_lines(void **state)
@@ -818,20 +829,20 @@ static void device_all_buffers_busy(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1; i++) {
-		held[i] = smp_buf_alloc();
+		held[i] = smpdfu_smp_buf_alloc();
 		assert_non_null(held[i]);
 	}
-	smp_serial_transport_rx(&st, (const uint8_t *)upload_first_wire,
-				strlen(upload_first_wire));
+	smpdfu_smp_serial_transport_rx(&st, (const uint8_t *)upload_first_wire,
+				       strlen(upload_first_wire));
 	assert_int_equal(st.rx.stats.no_buffer, 1);
 	assert_int_equal(st.rx.stats.orphans, 0); /* its second line was skipped quietly */
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	for (size_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1; i++) {
-		smp_buf_free(held[i]);
+		smpdfu_smp_buf_free(held[i]);
 	}
 	/* The next packet finds a buffer. */
-	smp_serial_transport_rx(&st, (const uint8_t *)echo_req_wire, strlen(echo_req_wire));
-	assert_true(smp_rx_process_one());
+	smpdfu_smp_serial_transport_rx(&st, (const uint8_t *)echo_req_wire, strlen(echo_req_wire));
+	assert_true(smpdfu_smp_rx_process_one());
 	assert_memory_equal(wire.bytes, echo_rsp_wire, strlen(echo_rsp_wire));
 }
 
@@ -847,12 +858,12 @@ static void device_pipelined_requests_in_one_read(void **state)
 	strcat(three, "noise\n");
 	strcat(three, echo_req_wire);
 	strcat(three, echo_req_wire);
-	smp_serial_transport_rx(&st, (const uint8_t *)three, strlen(three));
+	smpdfu_smp_serial_transport_rx(&st, (const uint8_t *)three, strlen(three));
 	assert_int_equal(st.rx.stats.packets, 3);
-	assert_true(smp_rx_process_one());
-	assert_true(smp_rx_process_one());
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	assert_int_equal(wire.lines, 3);
 	feed_all(wire.bytes, wire.len);
 	assert_int_equal(sink.count, 3);
@@ -874,17 +885,19 @@ static void device_largest_packet_is_buf_size_minus_4(void **state)
 	req[2] = (uint8_t)((max - 8) >> 8);
 	req[3] = (uint8_t)(max - 8);
 	memset(&in, 0, sizeof(in));
-	assert_int_equal(smp_serial_encode(req, max, line, sizeof(line), wire_write, &in), 0);
-	smp_serial_transport_rx(&st, in.bytes, in.len);
+	assert_int_equal(smpdfu_smp_serial_encode(req, max, line, sizeof(line), wire_write, &in),
+			 0);
+	smpdfu_smp_serial_transport_rx(&st, in.bytes, in.len);
 	assert_int_equal(st.rx.stats.packets, 1);
-	while (smp_rx_process_one()) {
+	while (smpdfu_smp_rx_process_one()) {
 	}
 	/* One byte more: silently dropped. */
 	memset(&in, 0, sizeof(in));
-	assert_int_equal(smp_serial_encode(req, max + 1, line, sizeof(line), wire_write, &in), 0);
-	smp_serial_transport_rx(&st, in.bytes, in.len);
+	assert_int_equal(
+		smpdfu_smp_serial_encode(req, max + 1, line, sizeof(line), wire_write, &in), 0);
+	smpdfu_smp_serial_transport_rx(&st, in.bytes, in.len);
 	assert_int_equal(st.rx.stats.too_large, 1);
-	assert_false(smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 }
 
 int main(void)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The one reset path (app_state_reset(), and through it smpdfu_state_reset()): every module the
- * configuration has is dirtied through its own API, the reset runs, and each is back where it is at
- * power-on; then the device starts again as a board's main starts it and works. Which file has an
- * entry at all is build_check.state_reset's business: this test checks that each entry resets.
+ * The one reset path (smpdfu_app_state_reset(), and through it smpdfu_state_reset()): every module
+ * the configuration has is dirtied through its own API, the reset runs, and each is back where it
+ * is at power-on; then the device starts again as a board's main starts it and works. Which file
+ * has an entry at all is build_check.state_reset's business: this test checks that each entry
+ * resets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,7 +52,7 @@ static enum mgmt_cb_return count_hook(uint32_t event, enum mgmt_cb_return prev_s
 	return MGMT_CB_OK;
 }
 
-static struct mgmt_callback hook = {
+static struct smpdfu_mgmt_callback hook = {
 	.callback = count_hook,
 	.event_id = MGMT_EVT_OP_IMG_MGMT_ALL,
 };
@@ -64,7 +65,7 @@ static void never_expires(struct sys_timer *t)
 
 static struct sys_timer timer = { .expiry = never_expires };
 
-static const struct dfu_lock_owner other = { .name = "Other" };
+static const struct smpdfu_dfu_lock_owner other = { .name = "Other" };
 
 static int teardown(void **state)
 {
@@ -87,33 +88,33 @@ static void dirty_everything(void)
 {
 	upload_starts(); /* an upload, the DFU hooks, their timer, lock and transfer event */
 	assert_int_equal(app_smp_os_reset().rc, -1); /* the reboot's timer */
-	assert_non_null(smp_buf_alloc());
-	mgmt_callback_register(&hook);
-	sys_timer_start(&timer, 1000);
-	boot_set_running_slot(1);
-	assert_int_equal(module_state_submit(MODULE_ID(main), MODULE_STATE_ERROR), 0);
-	if (CONFIG_DESKTOP_DFU_LOCK && dfu_lock_owner() == NULL) {
-		assert_int_equal(dfu_lock_claim(&other), 0);
+	assert_non_null(smpdfu_smp_buf_alloc());
+	smpdfu_mgmt_callback_register(&hook);
+	smpdfu_sys_timer_start(&timer, 1000);
+	smpdfu_boot_set_running_slot(1);
+	assert_int_equal(smpdfu_module_state_submit(MODULE_ID(main), MODULE_STATE_ERROR), 0);
+	if (CONFIG_DESKTOP_DFU_LOCK && smpdfu_dfu_lock_owner() == NULL) {
+		assert_int_equal(smpdfu_dfu_lock_claim(&other), 0);
 	}
 
-	assert_int_equal(img_mgmt_upload_offset(), CHUNK);
-	assert_true(smp_buf_free_count() < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
-	assert_true(app_event_manager_has_pending());
-	assert_non_null(flash_area_get(FLASH_AREA_IMAGE_PRIMARY));
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), CHUNK);
+	assert_true(smpdfu_smp_buf_free_count() < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_true(smpdfu_app_event_manager_has_pending());
+	assert_non_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY));
 	if (CONFIG_DESKTOP_DFU_LOCK) {
-		assert_non_null(dfu_lock_owner());
+		assert_non_null(smpdfu_dfu_lock_owner());
 	}
 	if (CONFIG_CAF_BLE_STATE) {
-		assert_non_null(ble_link_get());
+		assert_non_null(smpdfu_ble_link_get());
 	}
 	if (CONFIG_DESKTOP_DFU_MCUMGR_ENABLE) {
-		assert_true(dfu_mcumgr_dfu_in_progress());
+		assert_true(smpdfu_dfu_mcumgr_dfu_in_progress());
 	}
 	if (CONFIG_DESKTOP_DFU_MCUMGR_ENABLE && CONFIG_DESKTOP_DFU_MCUMGR_TRANSFER_EVENTS) {
-		assert_true(dfu_mcumgr_transfer_event_pending());
+		assert_true(smpdfu_dfu_mcumgr_transfer_event_pending());
 	}
 	if (CONFIG_CAF_BLE_SMP) {
-		assert_true(ble_smp_transfer_event_pending());
+		assert_true(smpdfu_ble_smp_transfer_event_pending());
 	}
 }
 
@@ -123,33 +124,33 @@ static void assert_at_power_on(void)
 	int32_t rc = 0;
 	uint16_t group = 0;
 
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
-	assert_true(sys_timers_next_ms() < 0);
-	assert_false(sys_timer_is_armed(&timer));
-	assert_int_equal(mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0, &rc,
-					      &group),
-			 MGMT_CB_OK);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_true(smpdfu_sys_timers_next_ms() < 0);
+	assert_false(smpdfu_sys_timer_is_armed(&timer));
+	assert_int_equal(
+		smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0, &rc, &group),
+		MGMT_CB_OK);
 	assert_int_equal(hook_calls, 0);
 	assert_null(hook.next);
-	assert_null(flash_area_get(FLASH_AREA_IMAGE_PRIMARY));
-	assert_int_equal(boot_running_slot(), 0);
-	assert_int_equal(img_mgmt_upload_offset(), 0);
-	assert_false(app_event_manager_has_pending());
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
-	app_event_manager_stats_get(&stats);
+	assert_null(smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY));
+	assert_int_equal(smpdfu_boot_running_slot(), 0);
+	assert_int_equal(smpdfu_img_mgmt_upload_offset(), 0);
+	assert_false(smpdfu_app_event_manager_has_pending());
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
+	smpdfu_app_event_manager_stats_get(&stats);
 	assert_int_equal(stats.submitted + stats.processed + stats.dropped + stats.peak_in_use, 0);
 	if (CONFIG_DESKTOP_DFU_LOCK) {
-		assert_null(dfu_lock_owner());
+		assert_null(smpdfu_dfu_lock_owner());
 	}
 	if (CONFIG_CAF_BLE_STATE) {
-		assert_null(ble_link_get());
+		assert_null(smpdfu_ble_link_get());
 	}
 	if (CONFIG_DESKTOP_DFU_MCUMGR_ENABLE) {
-		assert_false(dfu_mcumgr_dfu_in_progress());
-		assert_false(dfu_mcumgr_transfer_event_pending());
+		assert_false(smpdfu_dfu_mcumgr_dfu_in_progress());
+		assert_false(smpdfu_dfu_mcumgr_transfer_event_pending());
 	}
 	if (CONFIG_CAF_BLE_SMP) {
-		assert_false(ble_smp_transfer_event_pending());
+		assert_false(smpdfu_ble_smp_transfer_event_pending());
 	}
 	/* No group is registered: the server answers "not supported" (rc 8). */
 	assert_int_equal(app_smp_os_echo().rc, 8);
@@ -158,10 +159,10 @@ static void assert_at_power_on(void)
 /* The rest of a reboot: what a board's main installs and starts (firmware/app/main.c). */
 static void main_starts(void)
 {
-	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
-	smp_server_init();
-	os_mgmt_register(NULL);
-	img_mgmt_register();
+	assert_int_equal(smpdfu_flash_map_init(test_dev.areas, SMPDFU_FLASH_AREA_COUNT), 0);
+	smpdfu_smp_server_init();
+	smpdfu_os_mgmt_register(NULL);
+	smpdfu_img_mgmt_register();
 	fake_ble_link_install();
 	app_fixture_start();
 }
@@ -174,7 +175,7 @@ static void test_reset_returns_every_module_to_power_on(void **state)
 	dirty_everything();
 	hook_calls = 0;
 
-	app_state_reset();
+	smpdfu_app_state_reset();
 	assert_at_power_on();
 
 	main_starts();

@@ -47,27 +47,28 @@ static void rng_fill(uint8_t *p, size_t len)
 
 /* Forwards to the simulator and records every erase, page by page. */
 struct spy {
-	struct flash_device dev;
+	struct smpdfu_flash_device dev;
 	struct flash_sim *sim;
 	unsigned int page_erases[MAX_PAGES];
 	uint32_t erase_end; /* highest device offset erased so far */
 };
 
-static int spy_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int spy_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	struct spy *spy = dev->ctx;
 
 	return spy->sim->dev.ops->read(&spy->sim->dev, off, dst, len);
 }
 
-static int spy_program(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int spy_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+		       size_t len)
 {
 	struct spy *spy = dev->ctx;
 
 	return spy->sim->dev.ops->program(&spy->sim->dev, off, src, len);
 }
 
-static int spy_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int spy_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	struct spy *spy = dev->ctx;
 	int rc = spy->sim->dev.ops->erase(&spy->sim->dev, off, len);
@@ -83,7 +84,7 @@ static int spy_erase(const struct flash_device *dev, uint32_t off, size_t len)
 	return rc;
 }
 
-static const struct flash_device_ops spy_ops = {
+static const struct smpdfu_flash_device_ops spy_ops = {
 	.read = spy_read,
 	.program = spy_program,
 	.erase = spy_erase,
@@ -93,7 +94,7 @@ static const struct flash_device_ops spy_ops = {
 struct rig {
 	struct flash_sim sim;
 	struct spy spy;
-	struct flash_area fa;
+	struct smpdfu_flash_area fa;
 	uint32_t page;
 };
 
@@ -107,7 +108,7 @@ static void rig_open(struct rig *rig, uint32_t page, uint32_t block, uint32_t ar
 	rig->spy.dev.ops = &spy_ops;
 	rig->spy.dev.ctx = &rig->spy;
 	rig->spy.sim = &rig->sim;
-	rig->fa.id = FLASH_AREA_IMAGE_SECONDARY;
+	rig->fa.id = SMPDFU_FLASH_AREA_IMAGE_SECONDARY;
 	rig->fa.label = "slot1";
 	rig->fa.dev = &rig->spy.dev;
 	rig->fa.off = AREA_FIRST_PAGE * page;
@@ -130,7 +131,7 @@ static enum page_kind kind_of(uint32_t page_index)
 static void rig_dirty(struct rig *rig)
 {
 	static uint8_t junk[MAX_PAGE];
-	const struct flash_device *dev = &rig->sim.dev;
+	const struct smpdfu_flash_device *dev = &rig->sim.dev;
 	uint32_t block = dev->write_block;
 
 	for (uint32_t p = 0; p < MAX_PAGES; p++) {
@@ -195,21 +196,21 @@ static unsigned int stream_all(struct rig *rig, const uint8_t *data, uint32_t le
 	unsigned int calls = 0;
 	uint32_t done = 0;
 
-	assert_int_equal(stream_writer_open(&sw, &rig->fa), 0);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig->fa), 0);
 	while (done < len) {
 		uint32_t n = 1 + rng_next() % MAX_CHUNK;
 
 		if (n > len - done) {
 			n = len - done;
 		}
-		assert_int_equal(stream_writer_write(&sw, &data[done], n), 0);
+		assert_int_equal(smpdfu_stream_writer_write(&sw, &data[done], n), 0);
 		done += n;
 		calls++;
 		assert_int_equal(sw.written, done);
 		assert_int_equal(sw.buf_len, done % rig->sim.dev.write_block);
 		assert_no_erase_ahead_of_data(rig, &sw);
 	}
-	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
 	assert_int_equal(sw.buf_len, 0);
 	assert_int_equal(sw.written, len);
 	return calls;
@@ -220,7 +221,7 @@ static void assert_data_landed(struct rig *rig, const uint8_t *data, uint32_t le
 	static uint8_t got[MAX_PAGES * MAX_PAGE];
 	uint32_t last_page_end = round_up(len, rig->page);
 
-	assert_int_equal(flash_area_read(&rig->fa, 0, got, last_page_end), 0);
+	assert_int_equal(smpdfu_flash_area_read(&rig->fa, 0, got, last_page_end), 0);
 	assert_memory_equal(got, data, len);
 	/* The padding of the last block and the rest of its page are erased. */
 	for (uint32_t i = len; i < last_page_end; i++) {
@@ -324,20 +325,20 @@ static void test_small_writes_fill_whole_blocks(void **state)
 		data[i] = (uint8_t)i;
 	}
 	rig_open(&rig, 1024, 16, 4);
-	assert_int_equal(stream_writer_open(&sw, &rig.fa), 0);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig.fa), 0);
 	/* Byte by byte: a program only when a block is complete. */
 	for (size_t i = 0; i < 40; i++) {
-		assert_int_equal(stream_writer_write(&sw, &data[i], 1), 0);
+		assert_int_equal(smpdfu_stream_writer_write(&sw, &data[i], 1), 0);
 		assert_int_equal(rig.sim.count.programs, (i + 1) / 16);
 	}
-	assert_int_equal(stream_writer_write(&sw, NULL, 0), 0);
-	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, NULL, 0), 0);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
 	assert_int_equal(rig.sim.count.programs, 3);
 	assert_int_equal(rig.sim.count.bytes_programmed, 48);
 	/* A second flush has nothing to do; a write after a padded flush is refused. */
-	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
 	assert_int_equal(rig.sim.count.programs, 3);
-	assert_int_equal(stream_writer_write(&sw, data, 1), -EINVAL);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, data, 1), -EINVAL);
 	assert_data_landed(&rig, data, 40);
 	assert_int_equal(rig.sim.count.violations, 0);
 	flash_sim_close(&rig.sim);
@@ -361,20 +362,20 @@ static void test_no_space_past_end(void **state)
 	memcpy(before, rig.sim.mem, sizeof(before));
 
 	/* Too big as a whole: refused before anything is erased or programmed. */
-	assert_int_equal(stream_writer_open(&sw, &rig.fa), 0);
-	assert_int_equal(stream_writer_write(&sw, data, size + 1), -ENOSPC);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig.fa), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, data, size + 1), -ENOSPC);
 	assert_int_equal(sw.written, 0);
 	assert_int_equal(flash_sim_op_count(&rig.sim), 0);
 
-	assert_int_equal(stream_writer_write(&sw, data, 1000), 0);
-	assert_int_equal(stream_writer_write(&sw, &data[1000], size - 1000 - 10), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, data, 1000), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, &data[1000], size - 1000 - 10), 0);
 	ops = flash_sim_op_count(&rig.sim);
-	assert_int_equal(stream_writer_write(&sw, &data[size - 10], 11), -ENOSPC);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, &data[size - 10], 11), -ENOSPC);
 	assert_int_equal(sw.written, size - 10);
 	assert_int_equal(flash_sim_op_count(&rig.sim), ops);
-	assert_int_equal(stream_writer_write(&sw, &data[size - 10], 10), 0);
-	assert_int_equal(stream_writer_write(&sw, &data[size], 1), -ENOSPC);
-	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, &data[size - 10], 10), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, &data[size], 1), -ENOSPC);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
 	assert_int_equal(rig.sim.count.violations, 0);
 	assert_data_landed(&rig, data, size);
 	/* Everything after the area is as it was. */
@@ -392,13 +393,13 @@ static void test_open_rejects_bad_geometry(void **state)
 
 	(void)state;
 	rig_open(&rig, 4096, 2 * CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK, 4);
-	assert_int_equal(stream_writer_open(&sw, &rig.fa), -EINVAL);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig.fa), -EINVAL);
 	flash_sim_close(&rig.sim);
 
 	rig_open(&rig, 4096, CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK, 4);
-	assert_int_equal(stream_writer_open(&sw, &rig.fa), 0);
-	assert_int_equal(stream_writer_open(NULL, &rig.fa), -EINVAL);
-	assert_int_equal(stream_writer_open(&sw, NULL), -EINVAL);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig.fa), 0);
+	assert_int_equal(smpdfu_stream_writer_open(NULL, &rig.fa), -EINVAL);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, NULL), -EINVAL);
 	flash_sim_close(&rig.sim);
 }
 
@@ -419,18 +420,18 @@ static int upload_with_cut(struct rig *rig, const uint8_t *data, uint32_t len, u
 	if (arm) {
 		flash_sim_cut_power(&rig->sim, FLASH_SIM_CUT_CLEAN, cut);
 	}
-	assert_int_equal(stream_writer_open(&sw, &rig->fa), 0);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig->fa), 0);
 	while (done < len && rc == 0) {
 		uint32_t n = 1 + rng_next() % MAX_CHUNK;
 
 		if (n > len - done) {
 			n = len - done;
 		}
-		rc = stream_writer_write(&sw, &data[done], n);
+		rc = smpdfu_stream_writer_write(&sw, &data[done], n);
 		done += n;
 	}
 	if (rc == 0) {
-		rc = stream_writer_flush(&sw);
+		rc = smpdfu_stream_writer_flush(&sw);
 	}
 	return rc;
 }
@@ -481,13 +482,13 @@ static void test_failed_flush_keeps_its_data(void **state)
 	rng_state = SEED ^ 5;
 	rng_fill(data, sizeof(data));
 	rig_open(&rig, 256, 8, 4);
-	assert_int_equal(stream_writer_open(&sw, &rig.fa), 0);
-	assert_int_equal(stream_writer_write(&sw, data, sizeof(data)), 0);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, &rig.fa), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, data, sizeof(data)), 0);
 	flash_sim_fail(&rig.sim, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_PROGRAM });
-	assert_int_equal(stream_writer_flush(&sw), -EIO);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), -EIO);
 	assert_int_equal(rig.sim.count.faults, 1);
-	assert_int_equal(stream_writer_flush(&sw), 0);
-	assert_int_equal(flash_area_read(&rig.fa, 0, back, sizeof(back)), 0);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_flash_area_read(&rig.fa, 0, back, sizeof(back)), 0);
 	assert_memory_equal(back, data, sizeof(data));
 	flash_sim_close(&rig.sim);
 }

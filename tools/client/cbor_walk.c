@@ -13,7 +13,7 @@ int walk_read_head(struct cbor_reader *r, struct cbor_item *it)
 	int rc;
 
 	do {
-		rc = cbor_read(r, it);
+		rc = smpdfu_cbor_read(r, it);
 		if (rc < 0) {
 			return -EINVAL;
 		}
@@ -29,12 +29,12 @@ int walk_skip_value(struct cbor_reader *r)
 	if (rc < 0) {
 		return rc;
 	}
-	return cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
+	return smpdfu_cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
 }
 
 static int skip_rest(struct cbor_reader *r, const struct cbor_item *it)
 {
-	return cbor_skip_rest(r, it) < 0 ? -EINVAL : 0;
+	return smpdfu_cbor_skip_rest(r, it) < 0 ? -EINVAL : 0;
 }
 
 static void set_found(bool *found)
@@ -130,7 +130,7 @@ static int next_member(struct cbor_reader *r, const struct cbor_item *head, stru
 		       bool *end)
 {
 	*end = false;
-	if (cbor_read(r, it) < 0) {
+	if (smpdfu_cbor_read(r, it) < 0) {
 		return -EINVAL;
 	}
 	if (it->type == CBOR_TYPE_BREAK) {
@@ -193,7 +193,7 @@ int walk_array(struct cbor_reader *r, const struct cbor_item *head,
 			return 0;
 		}
 		while (it.type == CBOR_TYPE_TAG) {
-			if (cbor_read(r, &it) < 0 || it.type == CBOR_TYPE_BREAK) {
+			if (smpdfu_cbor_read(r, &it) < 0 || it.type == CBOR_TYPE_BREAK) {
 				return -EINVAL;
 			}
 		}
@@ -215,7 +215,7 @@ int walk_body(const uint8_t *body, size_t len,
 	if (len == 0) {
 		return 0;
 	}
-	cbor_reader_init(&r, body, len);
+	smpdfu_cbor_reader_init(&r, body, len);
 	rc = walk_read_head(&r, &head);
 	if (rc < 0) {
 		return rc;

@@ -41,7 +41,7 @@ int walk_map(struct cbor_reader *r, const struct cbor_item *head,
 
 /*
  * Calls visit() for every item of the array whose head is *head, with that item's head already
- * read; visit() must consume the rest of the item (walk_map() or cbor_skip_rest()).
+ * read; visit() must consume the rest of the item (walk_map() or smpdfu_cbor_skip_rest()).
  */
 int walk_array(struct cbor_reader *r, const struct cbor_item *head,
 	       int (*visit)(struct cbor_reader *r, const struct cbor_item *item, void *arg),

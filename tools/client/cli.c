@@ -31,7 +31,7 @@ int cli_exit_code(int rc)
 
 void cli_payload_begin(struct cli *cli, struct cbor_writer *w)
 {
-	cbor_writer_init(w, cli->tx + SMP_HDR_SIZE, sizeof(cli->tx) - SMP_HDR_SIZE);
+	smpdfu_cbor_writer_init(w, cli->tx + SMP_HDR_SIZE, sizeof(cli->tx) - SMP_HDR_SIZE);
 }
 
 void cli_print_transport_error(const struct cli *cli, int rc)
@@ -105,7 +105,7 @@ int cli_print_body_json(const struct smp_rsp *rsp)
 int cli_request(struct cli *cli, uint8_t op, uint16_t group, uint8_t id,
 		const struct cbor_writer *w, int timeout_ms, struct smp_rsp *rsp)
 {
-	struct smp_err err;
+	struct smpdfu_smp_err err;
 	int rc;
 
 	if (w->overflow) {
@@ -212,14 +212,14 @@ int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bo
 	};
 	struct cbor_writer w;
 	struct smp_rsp rsp;
-	struct smp_err err;
+	struct smpdfu_smp_err err;
 	int rc;
 
 	*buf_size = 1024;
 	*buf_count = 2;
 	*from_device = false;
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	rc = smp_client_transact(&cli->smp, SMP_OP_READ, MGMT_GROUP_ID_OS,
 				 OS_MGMT_ID_MCUMGR_PARAMS, cli->tx, w.len, cli->timeout_ms, &rsp);
 	if (rc < 0) {
@@ -245,7 +245,7 @@ int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bo
 		}
 		return -EREMOTEIO;
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0 ||
 	    !fields[BUF_SIZE].found || !fields[BUF_COUNT].found) {
 		return cli_bad_response("params: no buf_size/buf_count");
 	}

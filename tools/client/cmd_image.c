@@ -42,31 +42,31 @@ static int visit_slot_state(struct cbor_reader *r, struct cbor_view key, void *a
 {
 	struct slot_state *s = arg;
 
-	if (cbor_view_eq(key, "image")) {
+	if (smpdfu_cbor_view_eq(key, "image")) {
 		return walk_read_int(r, &s->image, NULL);
 	}
-	if (cbor_view_eq(key, "slot")) {
+	if (smpdfu_cbor_view_eq(key, "slot")) {
 		return walk_read_int(r, &s->slot, NULL);
 	}
-	if (cbor_view_eq(key, "version")) {
+	if (smpdfu_cbor_view_eq(key, "version")) {
 		return walk_read_text(r, s->version, sizeof(s->version), NULL);
 	}
-	if (cbor_view_eq(key, "hash")) {
+	if (smpdfu_cbor_view_eq(key, "hash")) {
 		return walk_read_bytes(r, &s->hash, NULL);
 	}
-	if (cbor_view_eq(key, "bootable")) {
+	if (smpdfu_cbor_view_eq(key, "bootable")) {
 		return walk_read_bool(r, &s->bootable, NULL);
 	}
-	if (cbor_view_eq(key, "pending")) {
+	if (smpdfu_cbor_view_eq(key, "pending")) {
 		return walk_read_bool(r, &s->pending, NULL);
 	}
-	if (cbor_view_eq(key, "confirmed")) {
+	if (smpdfu_cbor_view_eq(key, "confirmed")) {
 		return walk_read_bool(r, &s->confirmed, NULL);
 	}
-	if (cbor_view_eq(key, "active")) {
+	if (smpdfu_cbor_view_eq(key, "active")) {
 		return walk_read_bool(r, &s->active, NULL);
 	}
-	if (cbor_view_eq(key, "permanent")) {
+	if (smpdfu_cbor_view_eq(key, "permanent")) {
 		return walk_read_bool(r, &s->permanent, NULL);
 	}
 	return walk_skip_value(r);
@@ -81,7 +81,7 @@ static int visit_state_entry(struct cbor_reader *r, const struct cbor_item *item
 	int rc;
 
 	if (item->type != CBOR_TYPE_MAP) {
-		return cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
 	}
 	memset(s, 0, sizeof(*s));
 	s->slot = -1;
@@ -102,10 +102,10 @@ static int visit_state_top(struct cbor_reader *r, struct cbor_view key, void *ar
 	struct cbor_item it;
 	int rc;
 
-	if (cbor_view_eq(key, "splitStatus")) {
+	if (smpdfu_cbor_view_eq(key, "splitStatus")) {
 		return walk_read_int(r, &l->split_status, &l->has_split_status);
 	}
-	if (!cbor_view_eq(key, "images")) {
+	if (!smpdfu_cbor_view_eq(key, "images")) {
 		return walk_skip_value(r);
 	}
 	rc = walk_read_head(r, &it);
@@ -113,7 +113,7 @@ static int visit_state_top(struct cbor_reader *r, struct cbor_view key, void *ar
 		return rc;
 	}
 	if (it.type != CBOR_TYPE_ARRAY) {
-		return cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
 	}
 	return walk_array(r, &it, visit_state_entry, l);
 }
@@ -207,7 +207,7 @@ int cmd_image_list(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w,
 			 cli->timeout_ms, &rsp);
 	if (rc < 0) {
@@ -224,7 +224,7 @@ int image_active_slot(struct cli *cli, unsigned int *slot)
 	int rc;
 
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w,
 			 cli->timeout_ms, &rsp);
 	if (rc < 0) {
@@ -251,13 +251,13 @@ static int state_write(struct cli *cli, const uint8_t *hash, bool confirm)
 	int rc;
 
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, hash != NULL ? 2 : 1);
+	smpdfu_cbor_put_map(&w, hash != NULL ? 2 : 1);
 	if (hash != NULL) {
-		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, SHA256_DIGEST_SIZE);
+		smpdfu_cbor_put_cstr(&w, "hash");
+		smpdfu_cbor_put_bstr(&w, hash, SMPDFU_SHA256_DIGEST_SIZE);
 	}
-	cbor_put_cstr(&w, "confirm");
-	cbor_put_bool(&w, confirm);
+	smpdfu_cbor_put_cstr(&w, "confirm");
+	smpdfu_cbor_put_bool(&w, confirm);
 	rc = cli_request(cli, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w,
 			 CLI_FLASH_TIMEOUT_MS, &rsp);
 	if (rc < 0) {
@@ -266,18 +266,18 @@ static int state_write(struct cli *cli, const uint8_t *hash, bool confirm)
 	return print_state(cli, &rsp);
 }
 
-static int parse_hash_arg(const char *cmd, const char *arg, uint8_t hash[SHA256_DIGEST_SIZE])
+static int parse_hash_arg(const char *cmd, const char *arg, uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	if (!cli_parse_hex(arg, hash, SHA256_DIGEST_SIZE)) {
+	if (!cli_parse_hex(arg, hash, SMPDFU_SHA256_DIGEST_SIZE)) {
 		return cli_usage_error("%s: HASH must be %d hex digits, as 'image list' shows",
-				       cmd, 2 * SHA256_DIGEST_SIZE);
+				       cmd, 2 * SMPDFU_SHA256_DIGEST_SIZE);
 	}
 	return 0;
 }
 
 int cmd_image_test(struct cli *cli, int argc, char **argv)
 {
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	int rc;
 
 	if (argc != 2) {
@@ -292,7 +292,7 @@ int cmd_image_test(struct cli *cli, int argc, char **argv)
 
 int cmd_image_confirm(struct cli *cli, int argc, char **argv)
 {
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	int rc;
 
 	if (argc > 2) {
@@ -323,10 +323,10 @@ int cmd_image_erase(struct cli *cli, int argc, char **argv)
 	}
 	cli_payload_begin(cli, &w);
 	/* Without a slot the device picks the one not running, which is what users mean. */
-	cbor_put_map(&w, argc == 2 ? 1 : 0);
+	smpdfu_cbor_put_map(&w, argc == 2 ? 1 : 0);
 	if (argc == 2) {
-		cbor_put_cstr(&w, "slot");
-		cbor_put_uint(&w, slot);
+		smpdfu_cbor_put_cstr(&w, "slot");
+		smpdfu_cbor_put_uint(&w, slot);
 	}
 	rc = cli_request(cli, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE, &w,
 			 CLI_FLASH_TIMEOUT_MS, &rsp);
@@ -360,16 +360,16 @@ static int visit_slot_info_slot_keys(struct cbor_reader *r, struct cbor_view key
 {
 	struct slot_info_slot *s = arg;
 
-	if (cbor_view_eq(key, "slot")) {
+	if (smpdfu_cbor_view_eq(key, "slot")) {
 		return walk_read_int(r, &s->slot, NULL);
 	}
-	if (cbor_view_eq(key, "size")) {
+	if (smpdfu_cbor_view_eq(key, "size")) {
 		return walk_read_int(r, &s->size, &s->has_size);
 	}
-	if (cbor_view_eq(key, "upload_image_id")) {
+	if (smpdfu_cbor_view_eq(key, "upload_image_id")) {
 		return walk_read_int(r, &s->upload_image_id, &s->has_upload_id);
 	}
-	if (cbor_view_eq(key, "rc")) {
+	if (smpdfu_cbor_view_eq(key, "rc")) {
 		return walk_read_int(r, &s->rc, &s->has_rc);
 	}
 	return walk_skip_value(r);
@@ -396,7 +396,7 @@ static int visit_slot_info_slot(struct cbor_reader *r, const struct cbor_item *i
 	int rc;
 
 	if (item->type != CBOR_TYPE_MAP) {
-		return cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
 	}
 	memset(s, 0, sizeof(*s));
 	s->slot = -1;
@@ -417,13 +417,13 @@ static int visit_slot_info_image_keys(struct cbor_reader *r, struct cbor_view ke
 	struct cbor_item it;
 	int rc;
 
-	if (cbor_view_eq(key, "image")) {
+	if (smpdfu_cbor_view_eq(key, "image")) {
 		return walk_read_int(r, &img->image, NULL);
 	}
-	if (cbor_view_eq(key, "max_image_size")) {
+	if (smpdfu_cbor_view_eq(key, "max_image_size")) {
 		return walk_read_int(r, &img->max_image_size, &img->has_max);
 	}
-	if (!cbor_view_eq(key, "slots")) {
+	if (!smpdfu_cbor_view_eq(key, "slots")) {
 		return walk_skip_value(r);
 	}
 	rc = walk_read_head(r, &it);
@@ -431,7 +431,7 @@ static int visit_slot_info_image_keys(struct cbor_reader *r, struct cbor_view ke
 		return rc;
 	}
 	if (it.type != CBOR_TYPE_ARRAY) {
-		return cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
 	}
 	return walk_array(r, &it, visit_slot_info_slot, img);
 }
@@ -469,7 +469,7 @@ static int visit_slot_info_image(struct cbor_reader *r, const struct cbor_item *
 
 	(void)arg;
 	if (item->type != CBOR_TYPE_MAP) {
-		return cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, item) < 0 ? -EINVAL : 0;
 	}
 	rc = walk_map(r, item, visit_slot_info_image_keys, &img);
 	if (rc == 0) {
@@ -484,7 +484,7 @@ static int visit_slot_info_top(struct cbor_reader *r, struct cbor_view key, void
 	int rc;
 
 	(void)arg;
-	if (!cbor_view_eq(key, "images")) {
+	if (!smpdfu_cbor_view_eq(key, "images")) {
 		return walk_skip_value(r);
 	}
 	rc = walk_read_head(r, &it);
@@ -492,7 +492,7 @@ static int visit_slot_info_top(struct cbor_reader *r, struct cbor_view key, void
 		return rc;
 	}
 	if (it.type != CBOR_TYPE_ARRAY) {
-		return cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
 	}
 	return walk_array(r, &it, visit_slot_info_image, NULL);
 }
@@ -507,7 +507,7 @@ int cmd_image_slot_info(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_SLOT_INFO, &w,
 			 cli->timeout_ms, &rsp);
 	if (rc < 0) {

@@ -62,7 +62,8 @@ static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const ch
 	if (cli->json) {
 		return cli_print_body_json(rsp);
 	}
-	if (cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1) < 0 || !text_field.found) {
+	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1) < 0 ||
+	    !text_field.found) {
 		return cli_bad_response("no text in the answer");
 	}
 	safe_text_print(stdout, (const char *)text.ptr, text.len);
@@ -85,9 +86,9 @@ int cmd_echo(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("echo needs a TEXT");
 	}
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 1);
-	cbor_put_cstr(&w, "d");
-	cbor_put_cstr(&w, text);
+	smpdfu_cbor_put_map(&w, 1);
+	smpdfu_cbor_put_cstr(&w, "d");
+	smpdfu_cbor_put_cstr(&w, text);
 	rc = cli_request(cli, SMP_OP_WRITE, MGMT_GROUP_ID_OS, OS_MGMT_ID_ECHO, &w, cli->timeout_ms,
 			 &rsp);
 	if (rc < 0) {
@@ -138,10 +139,10 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	}
 	cli_payload_begin(cli, &w);
 	/* Send "force" only when asked for: a plain reset stays vetoable by the application. */
-	cbor_put_map(&w, force ? 1 : 0);
+	smpdfu_cbor_put_map(&w, force ? 1 : 0);
 	if (force) {
-		cbor_put_cstr(&w, "force");
-		cbor_put_bool(&w, true);
+		smpdfu_cbor_put_cstr(&w, "force");
+		smpdfu_cbor_put_bool(&w, true);
 	}
 	rc = cli_request(cli, SMP_OP_WRITE, MGMT_GROUP_ID_OS, OS_MGMT_ID_RESET, &w,
 			 cli->timeout_ms, &rsp);
@@ -176,10 +177,10 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 		return n;
 	}
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, query != NULL ? 1 : 0);
+	smpdfu_cbor_put_map(&w, query != NULL ? 1 : 0);
 	if (query != NULL) {
-		cbor_put_cstr(&w, "query");
-		cbor_put_cstr(&w, query);
+		smpdfu_cbor_put_cstr(&w, "query");
+		smpdfu_cbor_put_cstr(&w, query);
 	}
 	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_OS, OS_MGMT_ID_BOOTLOADER_INFO, &w,
 			 cli->timeout_ms, &rsp);
@@ -189,7 +190,7 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		return cli_print_body_json(&rsp);
 	}
-	if (cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0) {
+	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0) {
 		return cli_bad_response("bootloader info is not a flat map");
 	}
 	if (fields[NAME].found) {
@@ -221,10 +222,10 @@ int cmd_os_info(struct cli *cli, int argc, char **argv)
 		return n;
 	}
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, format != NULL ? 1 : 0);
+	smpdfu_cbor_put_map(&w, format != NULL ? 1 : 0);
 	if (format != NULL) {
-		cbor_put_cstr(&w, "format");
-		cbor_put_cstr(&w, format);
+		smpdfu_cbor_put_cstr(&w, "format");
+		smpdfu_cbor_put_cstr(&w, format);
 	}
 	rc = cli_request(cli, SMP_OP_READ, MGMT_GROUP_ID_OS, OS_MGMT_ID_INFO, &w, cli->timeout_ms,
 			 &rsp);

@@ -140,7 +140,7 @@ static int forget_partial_upload(struct cli *cli)
 	struct smp_rsp rsp;
 
 	cli_payload_begin(cli, &w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	return cli_request(cli, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE, &w,
 			   CLI_FLASH_TIMEOUT_MS, &rsp);
 }

@@ -107,16 +107,16 @@ static int cbor_to_json(FILE *f, const uint8_t *buf, size_t len)
 		fputs("{}", f);
 		return 0;
 	}
-	cbor_reader_init(&r, buf, len);
+	smpdfu_cbor_reader_init(&r, buf, len);
 	do {
 		struct json_frame *top = depth > 0 ? &stack[depth - 1] : NULL;
 		bool is_key = top != NULL && top->is_map && top->index % 2 == 0;
 
-		if (cbor_read(&r, &it) < 0) {
+		if (smpdfu_cbor_read(&r, &it) < 0) {
 			return -EINVAL;
 		}
 		while (it.type == CBOR_TYPE_TAG) {
-			if (cbor_read(&r, &it) < 0) {
+			if (smpdfu_cbor_read(&r, &it) < 0) {
 				return -EINVAL;
 			}
 		}

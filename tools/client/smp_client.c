@@ -53,7 +53,7 @@ void smp_client_deinit(struct smp_client *c)
 int smp_client_send(struct smp_client *c, uint8_t op, uint16_t group, uint8_t id, uint8_t *pkt,
 		    size_t payload_len, uint8_t *seq)
 {
-	struct smp_hdr h = {
+	struct smpdfu_smp_hdr h = {
 		.op = op,
 		.version = c->version,
 		.len = (uint16_t)payload_len,
@@ -65,7 +65,7 @@ int smp_client_send(struct smp_client *c, uint8_t op, uint16_t group, uint8_t id
 	if (payload_len > UINT16_MAX) {
 		return -EMSGSIZE;
 	}
-	smp_hdr_encode(&h, pkt);
+	smpdfu_smp_hdr_encode(&h, pkt);
 	if (c->verbose) {
 		hexdump("->", pkt, SMP_HDR_SIZE + payload_len);
 	}
@@ -97,7 +97,7 @@ int smp_client_recv(struct smp_client *c, int timeout_ms, struct smp_rsp *rsp)
 			}
 			continue;
 		}
-		smp_hdr_decode(c->rx, &rsp->hdr);
+		smpdfu_smp_hdr_decode(c->rx, &rsp->hdr);
 		if ((size_t)n < SMP_HDR_SIZE + (size_t)rsp->hdr.len) {
 			if (c->verbose) {
 				fprintf(stderr, "smpdfu: skipping a truncated packet (%d/%u)\n",
@@ -156,17 +156,17 @@ struct err_scan {
 	int64_t group_rc;
 	int64_t group;
 	bool has_err;
-	struct smp_err *out;
+	struct smpdfu_smp_err *out;
 };
 
 static int visit_err_map(struct cbor_reader *r, struct cbor_view key, void *arg)
 {
 	struct err_scan *s = arg;
 
-	if (cbor_view_eq(key, "group")) {
+	if (smpdfu_cbor_view_eq(key, "group")) {
 		return walk_read_int(r, &s->group, NULL);
 	}
-	if (cbor_view_eq(key, "rc")) {
+	if (smpdfu_cbor_view_eq(key, "rc")) {
 		return walk_read_int(r, &s->group_rc, NULL);
 	}
 	return walk_skip_value(r);
@@ -178,13 +178,13 @@ static int visit_top(struct cbor_reader *r, struct cbor_view key, void *arg)
 	struct cbor_item it;
 	int rc;
 
-	if (cbor_view_eq(key, "rc")) {
+	if (smpdfu_cbor_view_eq(key, "rc")) {
 		return walk_read_int(r, &s->rc, NULL);
 	}
-	if (cbor_view_eq(key, "rsn")) {
+	if (smpdfu_cbor_view_eq(key, "rsn")) {
 		return walk_read_text(r, s->out->rsn, sizeof(s->out->rsn), NULL);
 	}
-	if (!cbor_view_eq(key, "err") && !cbor_view_eq(key, "ret")) {
+	if (!smpdfu_cbor_view_eq(key, "err") && !smpdfu_cbor_view_eq(key, "ret")) {
 		return walk_skip_value(r);
 	}
 	rc = walk_read_head(r, &it);
@@ -192,13 +192,13 @@ static int visit_top(struct cbor_reader *r, struct cbor_view key, void *arg)
 		return rc;
 	}
 	if (it.type != CBOR_TYPE_MAP) {
-		return cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
+		return smpdfu_cbor_skip_rest(r, &it) < 0 ? -EINVAL : 0;
 	}
 	s->has_err = true;
 	return walk_map(r, &it, visit_err_map, s);
 }
 
-int smp_rsp_error(const struct smp_rsp *rsp, struct smp_err *err)
+int smp_rsp_error(const struct smp_rsp *rsp, struct smpdfu_smp_err *err)
 {
 	struct err_scan s = { .out = err };
 

@@ -29,7 +29,7 @@ struct smp_client {
 
 /* A received response; body points into the client's receive buffer until the next receive. */
 struct smp_rsp {
-	struct smp_hdr hdr;
+	struct smpdfu_smp_hdr hdr;
 	const uint8_t *body;
 	size_t body_len;
 };
@@ -69,6 +69,6 @@ int smp_client_transact(struct smp_client *c, uint8_t op, uint16_t group, uint8_
  * short-lived name "ret") with a non-zero "rc", plus an optional "rsn". Returns 1 and fills *err
  * when there is one, 0 for a success, -EPROTO when the body is not a well-formed map.
  */
-int smp_rsp_error(const struct smp_rsp *rsp, struct smp_err *err);
+int smp_rsp_error(const struct smp_rsp *rsp, struct smpdfu_smp_err *err);
 
 #endif /* SMPDFU_CLIENT_SMP_CLIENT_H */

@@ -276,7 +276,7 @@ static const struct err_override overrides[] = {
 	  "the device ran out of buffers for the chunks in flight", "upload with --window 1" },
 };
 
-static const struct err_entry *table_of(const struct smp_err *e, size_t *n)
+static const struct err_entry *table_of(const struct smpdfu_smp_err *e, size_t *n)
 {
 	if (!e->is_group) {
 		*n = ARRAY_SIZE(mgmt_errs);
@@ -295,7 +295,7 @@ static const struct err_entry *table_of(const struct smp_err *e, size_t *n)
 	}
 }
 
-static const struct err_entry *lookup(const struct smp_err *e)
+static const struct err_entry *lookup(const struct smpdfu_smp_err *e)
 {
 	size_t n;
 	const struct err_entry *tab = table_of(e, &n);
@@ -335,7 +335,7 @@ const char *smp_cmd_name(const struct smp_cmd *cmd)
 	return "request";
 }
 
-const char *smp_err_name(const struct smp_err *e, char *buf, size_t cap)
+const char *smp_err_name(const struct smpdfu_smp_err *e, char *buf, size_t cap)
 {
 	const struct err_entry *entry = lookup(e);
 
@@ -352,7 +352,7 @@ const char *smp_err_name(const struct smp_err *e, char *buf, size_t cap)
 	return buf;
 }
 
-struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smp_err *e)
+struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smpdfu_smp_err *e)
 {
 	const struct err_entry *entry;
 	size_t n;
@@ -385,7 +385,7 @@ struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smp
 	};
 }
 
-void smp_err_print(FILE *f, const struct smp_cmd *cmd, const struct smp_err *e)
+void smp_err_print(FILE *f, const struct smp_cmd *cmd, const struct smpdfu_smp_err *e)
 {
 	char buf[48];
 	struct smp_err_advice a = smp_err_advise(cmd, e);

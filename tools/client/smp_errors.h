@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 /* What a response said went wrong. */
-struct smp_err {
+struct smpdfu_smp_err {
 	bool is_group;   /* true: v2 {"err":{"group","rc"}}; false: top-level "rc" */
 	uint16_t group;  /* valid when is_group */
 	int64_t rc;
@@ -37,15 +37,15 @@ struct smp_err_advice {
 const char *smp_cmd_name(const struct smp_cmd *cmd);
 
 /* Symbolic name of the error ("MGMT_ERR_EBUSY", "IMG_MGMT_ERR_NO_FREE_SLOT"), or a made-up one. */
-const char *smp_err_name(const struct smp_err *e, char *buf, size_t cap);
+const char *smp_err_name(const struct smpdfu_smp_err *e, char *buf, size_t cap);
 
 /* What the error means for the command, never NULL. */
-struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smp_err *e);
+struct smp_err_advice smp_err_advise(const struct smp_cmd *cmd, const struct smpdfu_smp_err *e);
 
 /*
  * Prints "smpdfu: COMMAND: the device answered NAME (n): what happened [- device says: ...]" and
  * "smpdfu: what to do: ..." on stderr-like f.
  */
-void smp_err_print(FILE *f, const struct smp_cmd *cmd, const struct smp_err *e);
+void smp_err_print(FILE *f, const struct smp_cmd *cmd, const struct smpdfu_smp_err *e);
 
 #endif /* SMPDFU_CLIENT_SMP_ERRORS_H */

@@ -89,10 +89,10 @@ int transport_ble_attach(struct ble_sim *sim, bool owned, struct transport *t)
 void transport_ble_app_hooks(struct ble_sim_cfg *cfg)
 {
 #ifdef SMPDFU_HAVE_APP
-	cfg->dev.app_start = app_start;
-	cfg->dev.state_reset = app_state_reset;
-	cfg->dev.app_process = app_event_manager_process;
-	cfg->dev.app_has_pending = app_event_manager_has_pending;
+	cfg->dev.app_start = smpdfu_app_start;
+	cfg->dev.state_reset = smpdfu_app_state_reset;
+	cfg->dev.app_process = smpdfu_app_event_manager_process;
+	cfg->dev.app_has_pending = smpdfu_app_event_manager_has_pending;
 #else
 	(void)cfg;
 #endif

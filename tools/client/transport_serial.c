@@ -160,15 +160,15 @@ static int serial_send(void *ctx, const uint8_t *pkt, size_t len)
 	}
 	s->tx_packets++;
 	s->tx_packet_bytes += len;
-	return smp_serial_encode(pkt, len, s->tx_line, s->line_size, write_line, s);
+	return smpdfu_smp_serial_encode(pkt, len, s->tx_line, s->line_size, write_line, s);
 }
 
 /* Decodes what was read before; true when a packet came out of it. */
 static bool decode_pending(struct serial_ctx *s)
 {
 	while (s->pend_off < s->pend_len && !s->pkt_ready) {
-		s->pend_off += smp_serial_rx_feed(&s->rx, s->pend + s->pend_off,
-						  s->pend_len - s->pend_off);
+		s->pend_off += smpdfu_smp_serial_rx_feed(&s->rx, s->pend + s->pend_off,
+							 s->pend_len - s->pend_off);
 	}
 	return s->pkt_ready;
 }
@@ -352,8 +352,8 @@ int transport_serial_open(const struct transport_opts *opts, struct transport *t
 	 * What the device printed before we came (its boot banner, answers nobody read) stays in
 	 * the input: the decoder skips the text, and stale answers have other sequence numbers.
 	 */
-	smp_serial_rx_init(&s->rx, s->rx_line, sizeof(s->rx_line), SMP_SERIAL_PACKET_MAX, &rx_ops,
-			   s);
+	smpdfu_smp_serial_rx_init(&s->rx, s->rx_line, sizeof(s->rx_line), SMP_SERIAL_PACKET_MAX,
+				  &rx_ops, s);
 	t->ops = &serial_ops;
 	t->ctx = s;
 	t->max_packet = SMP_SERIAL_PACKET_MAX;

@@ -43,26 +43,26 @@ static void put_keys(struct cbor_writer *w, const struct upload_cfg *cfg, size_t
 		     const uint8_t *sha)
 {
 	if (off == 0) {
-		cbor_put_map(w, cfg->upgrade ? 6 : 5);
-		cbor_put_cstr(w, "image");
-		cbor_put_uint(w, cfg->image);
-		cbor_put_cstr(w, "len");
-		cbor_put_uint(w, size);
-		cbor_put_cstr(w, "off");
-		cbor_put_uint(w, 0);
-		cbor_put_cstr(w, "sha");
-		cbor_put_bstr(w, sha, SHA256_DIGEST_SIZE);
+		smpdfu_cbor_put_map(w, cfg->upgrade ? 6 : 5);
+		smpdfu_cbor_put_cstr(w, "image");
+		smpdfu_cbor_put_uint(w, cfg->image);
+		smpdfu_cbor_put_cstr(w, "len");
+		smpdfu_cbor_put_uint(w, size);
+		smpdfu_cbor_put_cstr(w, "off");
+		smpdfu_cbor_put_uint(w, 0);
+		smpdfu_cbor_put_cstr(w, "sha");
+		smpdfu_cbor_put_bstr(w, sha, SMPDFU_SHA256_DIGEST_SIZE);
 		if (cfg->upgrade) {
-			cbor_put_cstr(w, "upgrade");
-			cbor_put_bool(w, true);
+			smpdfu_cbor_put_cstr(w, "upgrade");
+			smpdfu_cbor_put_bool(w, true);
 		}
 	} else {
-		cbor_put_map(w, 2);
-		cbor_put_cstr(w, "off");
-		cbor_put_uint(w, off);
+		smpdfu_cbor_put_map(w, 2);
+		smpdfu_cbor_put_cstr(w, "off");
+		smpdfu_cbor_put_uint(w, off);
 	}
 	/* "data" goes last so that its length is the one thing left to choose. */
-	cbor_put_cstr(w, "data");
+	smpdfu_cbor_put_cstr(w, "data");
 }
 
 /* The longest byte string whose head and bytes together fit in avail bytes. */
@@ -74,7 +74,7 @@ static size_t bstr_fit(size_t avail)
 		return 0;
 	}
 	n = avail - 1;
-	while (n > 0 && cbor_head_size(n) + n > avail) {
+	while (n > 0 && smpdfu_cbor_head_size(n) + n > avail) {
 		n--;
 	}
 	return n;
@@ -98,14 +98,14 @@ static size_t chunk_len(const struct upload_cfg *cfg, size_t keys_len, size_t si
 
 size_t upload_chunk_capacity(const struct upload_cfg *cfg, size_t image_size, size_t off)
 {
-	static const uint8_t zero_sha[SHA256_DIGEST_SIZE];
+	static const uint8_t zero_sha[SMPDFU_SHA256_DIGEST_SIZE];
 	uint8_t buf[128];
 	struct cbor_writer w;
 
 	if (cfg->packet_size <= SMP_HDR_SIZE) {
 		return 0;
 	}
-	cbor_writer_init(&w, buf, min_size(sizeof(buf), cfg->packet_size - SMP_HDR_SIZE));
+	smpdfu_cbor_writer_init(&w, buf, min_size(sizeof(buf), cfg->packet_size - SMP_HDR_SIZE));
 	put_keys(&w, cfg, image_size, off, zero_sha);
 	if (w.overflow) {
 		return 0;
@@ -119,13 +119,13 @@ static int encode_chunk(struct upload *up, size_t off, size_t *payload_len, size
 	struct cbor_writer w;
 	size_t n;
 
-	cbor_writer_init(&w, up->pkt + SMP_HDR_SIZE, up->cfg->packet_size - SMP_HDR_SIZE);
+	smpdfu_cbor_writer_init(&w, up->pkt + SMP_HDR_SIZE, up->cfg->packet_size - SMP_HDR_SIZE);
 	put_keys(&w, up->cfg, up->size, off, up->res->sha);
 	if (w.overflow) {
 		return -EMSGSIZE;
 	}
 	n = chunk_len(up->cfg, w.len, up->size, off);
-	if (n == 0 || !cbor_put_bstr(&w, up->data + off, n)) {
+	if (n == 0 || !smpdfu_cbor_put_bstr(&w, up->data + off, n)) {
 		return -EMSGSIZE;
 	}
 	*payload_len = w.len;
@@ -186,7 +186,7 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 		up->res->device_error = true;
 		return -EREMOTEIO;
 	}
-	if (cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields)) < 0 ||
+	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields)) < 0 ||
 	    !fields[OFF].found || u_off > up->size) {
 		up->res->failure = "an upload answer without a valid \"off\"";
 		return -EPROTO;
@@ -435,16 +435,16 @@ static int run_window(struct upload *up)
 	return 0;
 }
 
-static int hash_image(const uint8_t *data, size_t size, uint8_t sha[SHA256_DIGEST_SIZE])
+static int hash_image(const uint8_t *data, size_t size, uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
-	int rc = crypto_sha256_init(&ctx);
+	int rc = smpdfu_crypto_sha256_init(&ctx);
 
 	if (rc == 0) {
-		rc = crypto_sha256_update(&ctx, data, size);
+		rc = smpdfu_crypto_sha256_update(&ctx, data, size);
 	}
 	if (rc == 0) {
-		rc = crypto_sha256_final(&ctx, sha);
+		rc = smpdfu_crypto_sha256_final(&ctx, sha);
 	}
 	return rc;
 }

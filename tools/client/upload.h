@@ -66,8 +66,8 @@ struct upload_result {
 	bool match;
 	bool device_error;      /* err holds what the device answered */
 	const char *failure;    /* why the engine stopped otherwise (static text), or NULL */
-	struct smp_err err;
-	uint8_t sha[SHA256_DIGEST_SIZE];
+	struct smpdfu_smp_err err;
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 };
 
 /*

@@ -95,13 +95,13 @@ static void add_int_key(struct text *t, const char *key, long long value)
 /* "maj.min.rev+build", the form of CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION. */
 static int image_version_text(const struct dfu_zip_image *img, char *out, size_t cap)
 {
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 
-	if (img->len < IMAGE_HEADER_SIZE) {
+	if (img->len < SMPDFU_IMAGE_HEADER_SIZE) {
 		return -EINVAL;
 	}
-	image_header_decode(img->data, &hdr);
-	if (hdr.magic != IMAGE_MAGIC) {
+	smpdfu_image_header_decode(img->data, &hdr);
+	if (hdr.magic != SMPDFU_IMAGE_MAGIC) {
 		return -EINVAL;
 	}
 	snprintf(out, cap, "%u.%u.%u+%u", hdr.ver.major, hdr.ver.minor, hdr.ver.revision,
@@ -139,7 +139,7 @@ int dfu_zip_manifest(const struct dfu_zip_opts *o, const struct dfu_zip_image *i
 		     size_t count, char **json)
 {
 	struct text t = { .buf = malloc(1024), .cap = 1024 };
-	char version[IMAGE_VERSION_STR_MAX + 16];
+	char version[SMPDFU_IMAGE_VERSION_STR_MAX + 16];
 
 	if (t.buf == NULL) {
 		return -ENOMEM;

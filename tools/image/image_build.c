@@ -34,8 +34,8 @@ static size_t put_tlv(uint8_t *p, uint16_t type, const void *value, uint16_t len
 {
 	put_le16(p, type);
 	put_le16(p + 2, len);
-	memcpy(p + IMAGE_TLV_ENTRY_HDR_SIZE, value, len);
-	return IMAGE_TLV_ENTRY_HDR_SIZE + len;
+	memcpy(p + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE, value, len);
+	return SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + len;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -54,10 +54,10 @@ static size_t protected_len(const struct image_build_opts *opts)
 	size_t len = 0;
 
 	if (opts->has_security_counter) {
-		len += IMAGE_TLV_ENTRY_HDR_SIZE + SEC_CNT_LEN;
+		len += SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + SEC_CNT_LEN;
 	}
-	len += opts->dep_count * (IMAGE_TLV_ENTRY_HDR_SIZE + DEPENDENCY_LEN);
-	return len != 0 ? IMAGE_TLV_INFO_SIZE + len : 0;
+	len += opts->dep_count * (SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + DEPENDENCY_LEN);
+	return len != 0 ? SMPDFU_IMAGE_TLV_INFO_SIZE + len : 0;
 }
 
 static uint8_t *put_protected(const struct image_build_opts *opts, uint8_t *p, size_t prot_len)
@@ -67,12 +67,12 @@ static uint8_t *put_protected(const struct image_build_opts *opts, uint8_t *p, s
 	if (prot_len == 0) {
 		return p;
 	}
-	put_le16(p, IMAGE_TLV_PROT_INFO_MAGIC);
+	put_le16(p, SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC);
 	put_le16(p + 2, (uint16_t)prot_len);
-	p += IMAGE_TLV_INFO_SIZE;
+	p += SMPDFU_IMAGE_TLV_INFO_SIZE;
 	if (opts->has_security_counter) {
 		put_le32(v, opts->security_counter);
-		p += put_tlv(p, IMAGE_TLV_SEC_CNT, v, SEC_CNT_LEN);
+		p += put_tlv(p, SMPDFU_IMAGE_TLV_SEC_CNT, v, SEC_CNT_LEN);
 	}
 	for (size_t i = 0; i < opts->dep_count; i++) {
 		const struct image_dependency *d = &opts->deps[i];
@@ -84,7 +84,7 @@ static uint8_t *put_protected(const struct image_build_opts *opts, uint8_t *p, s
 		v[5] = d->version.minor;
 		put_le16(v + 6, d->version.revision);
 		put_le32(v + 8, d->version.build_num);
-		p += put_tlv(p, IMAGE_TLV_DEPENDENCY, v, DEPENDENCY_LEN);
+		p += put_tlv(p, SMPDFU_IMAGE_TLV_DEPENDENCY, v, DEPENDENCY_LEN);
 	}
 	return p;
 }
@@ -92,17 +92,17 @@ static uint8_t *put_protected(const struct image_build_opts *opts, uint8_t *p, s
 static void put_header(const struct image_build_opts *opts, uint8_t *img, size_t prot_len,
 		       size_t body_len)
 {
-	memset(img, 0, IMAGE_HEADER_SIZE);
-	put_le32(img + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
-	put_le32(img + IMAGE_HDR_OFF_LOAD_ADDR, opts->load_addr);
-	put_le16(img + IMAGE_HDR_OFF_HDR_SIZE, opts->header_size);
-	put_le16(img + IMAGE_HDR_OFF_PROTECT_TLV_SIZE, (uint16_t)prot_len);
-	put_le32(img + IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)body_len);
-	put_le32(img + IMAGE_HDR_OFF_FLAGS, opts->flags);
-	img[IMAGE_HDR_OFF_VER_MAJOR] = opts->version.major;
-	img[IMAGE_HDR_OFF_VER_MINOR] = opts->version.minor;
-	put_le16(img + IMAGE_HDR_OFF_VER_REVISION, opts->version.revision);
-	put_le32(img + IMAGE_HDR_OFF_VER_BUILD, opts->version.build_num);
+	memset(img, 0, SMPDFU_IMAGE_HEADER_SIZE);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_MAGIC, SMPDFU_IMAGE_MAGIC);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR, opts->load_addr);
+	put_le16(img + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE, opts->header_size);
+	put_le16(img + SMPDFU_IMAGE_HDR_OFF_PROTECT_TLV_SIZE, (uint16_t)prot_len);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)body_len);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_FLAGS, opts->flags);
+	img[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR] = opts->version.major;
+	img[SMPDFU_IMAGE_HDR_OFF_VER_MINOR] = opts->version.minor;
+	put_le16(img + SMPDFU_IMAGE_HDR_OFF_VER_REVISION, opts->version.revision);
+	put_le32(img + SMPDFU_IMAGE_HDR_OFF_VER_BUILD, opts->version.build_num);
 }
 
 /*
@@ -110,24 +110,24 @@ static void put_header(const struct image_build_opts *opts, uint8_t *img, size_t
  * hash. Returns the area's length, or -errno.
  */
 static int put_unprotected(const struct image_build_opts *opts, uint8_t *p,
-			   const uint8_t hash[SHA256_DIGEST_SIZE])
+			   const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	uint8_t sig[IMAGE_SIG_MAX];
 	size_t sig_len;
-	size_t len = IMAGE_TLV_INFO_SIZE;
+	size_t len = SMPDFU_IMAGE_TLV_INFO_SIZE;
 	int rc;
 
-	len += put_tlv(p + len, IMAGE_TLV_SHA256, hash, SHA256_DIGEST_SIZE);
+	len += put_tlv(p + len, SMPDFU_IMAGE_TLV_SHA256, hash, SMPDFU_SHA256_DIGEST_SIZE);
 	if (opts->key != NULL) {
 		rc = image_sign_hash(opts->key, hash, sig, &sig_len);
 		if (rc < 0) {
 			return rc;
 		}
-		len += put_tlv(p + len, IMAGE_TLV_KEYHASH, opts->key->keyhash,
+		len += put_tlv(p + len, SMPDFU_IMAGE_TLV_KEYHASH, opts->key->keyhash,
 			       sizeof(opts->key->keyhash));
 		len += put_tlv(p + len, image_sign_tlv_type(opts->key), sig, (uint16_t)sig_len);
 	}
-	put_le16(p, IMAGE_TLV_INFO_MAGIC);
+	put_le16(p, SMPDFU_IMAGE_TLV_INFO_MAGIC);
 	put_le16(p + 2, (uint16_t)len);
 	return (int)len;
 }
@@ -139,16 +139,16 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 	size_t body_len = opts->pad_header ? payload_len : payload_len - hdr;
 	size_t prot_len = protected_len(opts);
 	/* The largest unprotected area: hash, KEYHASH, the longest signature. */
-	size_t unprot_max = IMAGE_TLV_INFO_SIZE + 3 * IMAGE_TLV_ENTRY_HDR_SIZE +
-			    2 * SHA256_DIGEST_SIZE + IMAGE_SIG_MAX;
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	size_t unprot_max = SMPDFU_IMAGE_TLV_INFO_SIZE + 3 * SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE +
+			    2 * SMPDFU_SHA256_DIGEST_SIZE + IMAGE_SIG_MAX;
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t total;
 	uint8_t *img;
 	uint8_t *p;
 	int rc;
 
-	if (hdr < IMAGE_HEADER_SIZE || (!opts->pad_header && payload_len < hdr) ||
+	if (hdr < SMPDFU_IMAGE_HEADER_SIZE || (!opts->pad_header && payload_len < hdr) ||
 	    body_len > UINT32_MAX - hdr - prot_len || opts->dep_count > IMAGE_BUILD_MAX_DEPS) {
 		return -EINVAL;
 	}
@@ -170,9 +170,9 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 	p = put_protected(opts, img + hdr + body_len, prot_len);
 
 	/* The hash covers the header, the payload and the protected TLVs. */
-	if (crypto_sha256_init(&ctx) < 0 ||
-	    crypto_sha256_update(&ctx, img, (size_t)(p - img)) < 0 ||
-	    crypto_sha256_final(&ctx, hash) < 0) {
+	if (smpdfu_crypto_sha256_init(&ctx) < 0 ||
+	    smpdfu_crypto_sha256_update(&ctx, img, (size_t)(p - img)) < 0 ||
+	    smpdfu_crypto_sha256_final(&ctx, hash) < 0) {
 		rc = -EIO;
 		goto out_free;
 	}
@@ -209,7 +209,7 @@ static int parse_part(const char **s, unsigned long max, unsigned long *v)
 	return 0;
 }
 
-int image_parse_version(const char *s, struct image_version *v)
+int image_parse_version(const char *s, struct smpdfu_image_version *v)
 {
 	static const unsigned long max[3] = { 0xff, 0xff, 0xffff };
 	unsigned long parts[3] = { 0 };

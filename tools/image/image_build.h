@@ -17,15 +17,16 @@
 /* A DEPENDENCY TLV: image `image_id` must be at least `version`. */
 struct image_dependency {
 	uint8_t image_id;
-	struct image_version version;
+	struct smpdfu_image_version version;
 };
 
 struct image_build_opts {
-	struct image_version version;
+	struct smpdfu_image_version version;
 	uint16_t header_size; /* bytes before the payload, >= 32 */
 	bool pad_header;      /* prepend header_size bytes instead of overwriting the input's */
 	uint32_t flags;
-	uint32_t load_addr;   /* with IMAGE_F_ROM_FIXED: the slot address the image is linked for */
+	uint32_t load_addr; /* with SMPDFU_IMAGE_F_ROM_FIXED: the slot address the image is linked
+			       for */
 	bool has_security_counter;
 	uint32_t security_counter;
 	struct image_dependency deps[IMAGE_BUILD_MAX_DEPS];
@@ -44,7 +45,7 @@ int image_build(const struct image_build_opts *opts, const uint8_t *payload, siz
 		uint8_t **out, size_t *out_len);
 
 /* Parses "maj[.min[.rev[+build]]]" like imgtool. Returns 0 or -EINVAL. */
-int image_parse_version(const char *s, struct image_version *v);
+int image_parse_version(const char *s, struct smpdfu_image_version *v);
 
 /*
  * Parses imgtool's dependency list, "(id,maj.min.rev+build)" one or more times (blanks and commas

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * getpub: the trusted key as C. Only public bytes are written; the file defines
- * boot_builtin_keys() with one key, so an image links exactly the key it was built for.
+ * smpdfu_boot_builtin_keys() with one key, so an image links exactly the key it was built for.
  */
 #include "image_getpub.h"
 
@@ -53,13 +53,13 @@ int image_getpub_write_c(const struct key_pem *key, const char *origin, FILE *ou
 	fprintf(out, "#include <smpdfu/bootloader.h>\n\n");
 	fprintf(out, "static const uint8_t pub[%zu] = {\n", key->pub_len);
 	write_bytes(out, key->pub, key->pub_len);
-	fprintf(out, "};\n\nstatic const struct image_key trusted[1] = { {\n");
+	fprintf(out, "};\n\nstatic const struct smpdfu_image_key trusted[1] = { {\n");
 	fprintf(out, "\t.type = %s,\n", key->type == IMAGE_KEY_ED25519 ? "IMAGE_KEY_ED25519" :
 									   "IMAGE_KEY_ECDSA_P256");
 	fprintf(out, "\t.pub = pub,\n\t.pub_len = sizeof(pub),\n\t.keyhash = {\n");
 	write_bytes(out, key->keyhash, sizeof(key->keyhash));
 	fprintf(out, "\t},\n} };\n\n");
-	fprintf(out, "size_t boot_builtin_keys(const struct image_key **keys)\n{\n"
+	fprintf(out, "size_t smpdfu_boot_builtin_keys(const struct smpdfu_image_key **keys)\n{\n"
 		     "\t*keys = trusted;\n\treturn 1;\n}\n");
 	return ferror(out) ? -EIO : 0;
 }

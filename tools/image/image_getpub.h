@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The public half of a signing key as C source for a firmware build: the key the bootloader (and
- * an application that checks signatures) trusts, with its KEYHASH, behind boot_builtin_keys().
+ * an application that checks signatures) trusts, with its KEYHASH, behind
+ * smpdfu_boot_builtin_keys().
  */
 #ifndef IMAGE_GETPUB_H
 #define IMAGE_GETPUB_H

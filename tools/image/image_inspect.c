@@ -12,13 +12,14 @@
 
 #include "image_trailer.h"
 
-static int buf_read(const struct flash_device *dev, uint32_t off, void *dst, size_t len)
+static int buf_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	memcpy(dst, (const uint8_t *)dev->ctx + off, len);
 	return 0;
 }
 
-static int buf_refuse(const struct flash_device *dev, uint32_t off, const void *src, size_t len)
+static int buf_refuse(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+		      size_t len)
 {
 	(void)dev;
 	(void)off;
@@ -27,7 +28,7 @@ static int buf_refuse(const struct flash_device *dev, uint32_t off, const void *
 	return -EROFS;
 }
 
-static int buf_refuse_erase(const struct flash_device *dev, uint32_t off, size_t len)
+static int buf_refuse_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
 {
 	(void)dev;
 	(void)off;
@@ -35,35 +36,37 @@ static int buf_refuse_erase(const struct flash_device *dev, uint32_t off, size_t
 	return -EROFS;
 }
 
-static const struct flash_device_ops buf_ops = {
+static const struct smpdfu_flash_device_ops buf_ops = {
 	.read = buf_read, .program = buf_refuse, .erase = buf_refuse_erase,
 };
 
-static void as_area(const uint8_t *img, size_t len, struct flash_device *dev,
-		    struct flash_area *fa)
+static void as_area(const uint8_t *img, size_t len, struct smpdfu_flash_device *dev,
+		    struct smpdfu_flash_area *fa)
 {
-	*dev = (struct flash_device){
+	*dev = (struct smpdfu_flash_device){
 		.ops = &buf_ops, .ctx = (void *)img, .size = (uint32_t)len, .page_size = 1,
 		.write_block = 1, .erased_value = 0xff,
 	};
-	*fa = (struct flash_area){ .label = "file", .dev = dev, .off = 0, .size = (uint32_t)len };
+	*fa = (struct smpdfu_flash_area){
+		.label = "file", .dev = dev, .off = 0, .size = (uint32_t)len
+	};
 }
 
 static const char *tlv_name(uint16_t type)
 {
 	switch (type) {
-	case IMAGE_TLV_KEYHASH: return "KEYHASH";
-	case IMAGE_TLV_PUBKEY: return "PUBKEY";
-	case IMAGE_TLV_SHA256: return "SHA256";
-	case IMAGE_TLV_SHA384: return "SHA384";
-	case IMAGE_TLV_SHA512: return "SHA512";
-	case IMAGE_TLV_RSA2048_PSS: return "RSA2048_PSS";
-	case IMAGE_TLV_ECDSA_SIG: return "ECDSA_SIG";
-	case IMAGE_TLV_RSA3072_PSS: return "RSA3072_PSS";
-	case IMAGE_TLV_ED25519: return "ED25519";
-	case IMAGE_TLV_SIG_PURE: return "SIG_PURE";
-	case IMAGE_TLV_DEPENDENCY: return "DEPENDENCY";
-	case IMAGE_TLV_SEC_CNT: return "SEC_CNT";
+	case SMPDFU_IMAGE_TLV_KEYHASH: return "KEYHASH";
+	case SMPDFU_IMAGE_TLV_PUBKEY: return "PUBKEY";
+	case SMPDFU_IMAGE_TLV_SHA256: return "SHA256";
+	case SMPDFU_IMAGE_TLV_SHA384: return "SHA384";
+	case SMPDFU_IMAGE_TLV_SHA512: return "SHA512";
+	case SMPDFU_IMAGE_TLV_RSA2048_PSS: return "RSA2048_PSS";
+	case SMPDFU_IMAGE_TLV_ECDSA_SIG: return "ECDSA_SIG";
+	case SMPDFU_IMAGE_TLV_RSA3072_PSS: return "RSA3072_PSS";
+	case SMPDFU_IMAGE_TLV_ED25519: return "ED25519";
+	case SMPDFU_IMAGE_TLV_SIG_PURE: return "SIG_PURE";
+	case SMPDFU_IMAGE_TLV_DEPENDENCY: return "DEPENDENCY";
+	case SMPDFU_IMAGE_TLV_SEC_CNT: return "SEC_CNT";
 	default: return "?";
 	}
 }
@@ -77,16 +80,16 @@ static void print_hex(FILE *out, const uint8_t *p, size_t n)
 
 int image_print_hash(const uint8_t *img, size_t len, FILE *out)
 {
-	struct flash_device dev;
-	struct flash_area fa;
-	struct image_header hdr;
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	struct smpdfu_flash_device dev;
+	struct smpdfu_flash_area fa;
+	struct smpdfu_image_header hdr;
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
 	as_area(img, len, &dev, &fa);
-	if (image_read_hash(&fa, &hdr, hash) < 0) {
-		struct image_validation v;
+	if (smpdfu_image_read_hash(&fa, &hdr, hash) < 0) {
+		struct smpdfu_image_validation v;
 
-		if (image_validate(&fa, NULL, 0, &v) == 0 && v.hash_len != sizeof(hash)) {
+		if (smpdfu_image_validate(&fa, NULL, 0, &v) == 0 && v.hash_len != sizeof(hash)) {
 			fprintf(stderr,
 				"this image's hash is SHA-512 (imgtool --pure or --sha 512): a "
 				"device reports it only when its MCUmgr is built for SHA-512 "
@@ -103,37 +106,38 @@ int image_print_hash(const uint8_t *img, size_t len, FILE *out)
 
 int image_dump(const uint8_t *img, size_t len, FILE *out)
 {
-	struct flash_device dev;
-	struct flash_area fa;
-	struct image_header hdr;
-	struct image_tlv_iter it;
-	struct image_validation v;
-	char version[IMAGE_VERSION_STR_MAX];
+	struct smpdfu_flash_device dev;
+	struct smpdfu_flash_area fa;
+	struct smpdfu_image_header hdr;
+	struct smpdfu_image_tlv_iter it;
+	struct smpdfu_image_validation v;
+	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
 	uint16_t type;
 	uint16_t tlv_len;
 	uint32_t off;
 	int rc;
 
 	as_area(img, len, &dev, &fa);
-	rc = image_read_header(&fa, &hdr);
+	rc = smpdfu_image_read_header(&fa, &hdr);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", rc == -ENOENT ? "no MCUboot magic" : "malformed header");
 		return -EBADMSG;
 	}
-	image_version_str(&hdr.ver, version);
+	smpdfu_image_version_str(&hdr.ver, version);
 	fprintf(out,
 		"header:  magic 0x%08x, load_addr 0x%08x, hdr_size 0x%x, protect_tlv_size %u,\n"
 		"         img_size %u, flags 0x%08x, version %u.%u.%u+%u (%s)\n",
 		hdr.magic, hdr.load_addr, hdr.hdr_size, hdr.protect_tlv_size, hdr.img_size,
 		hdr.flags, hdr.ver.major, hdr.ver.minor, hdr.ver.revision, hdr.ver.build_num,
 		version);
-	if (image_tlv_iter_begin(&it, &fa, &hdr) < 0) {
+	if (smpdfu_image_tlv_iter_begin(&it, &fa, &hdr) < 0) {
 		fprintf(stderr, "malformed TLV area\n");
 		return -EBADMSG;
 	}
-	while ((rc = image_tlv_iter_next(&it, &type, &off, &tlv_len)) > 0) {
+	while ((rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &tlv_len)) > 0) {
 		fprintf(out, "tlv:     0x%02x %-11s len %3u %s ", type, tlv_name(type), tlv_len,
-			image_tlv_iter_is_protected(&it) ? "(protected)  " : "(unprotected)");
+			smpdfu_image_tlv_iter_is_protected(&it) ? "(protected)  "
+								: "(unprotected)");
 		print_hex(out, img + off, tlv_len > 32 ? 32 : tlv_len);
 		fprintf(out, "%s\n", tlv_len > 32 ? "..." : "");
 	}
@@ -141,9 +145,9 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 		fprintf(stderr, "malformed TLV entry\n");
 		return -EBADMSG;
 	}
-	fprintf(out, "size:    %u bytes (file %zu)\n", image_tlv_end(&it), len);
+	fprintf(out, "size:    %u bytes (file %zu)\n", smpdfu_image_tlv_end(&it), len);
 	/* The hash checked as the device checks it (SHA-256 or SHA-512, whichever the TLV is). */
-	rc = image_validate(&fa, NULL, 0, &v);
+	rc = smpdfu_image_validate(&fa, NULL, 0, &v);
 	if (v.hash_len != 0) {
 		fprintf(out, "hash:    ");
 		print_hex(out, v.hash, v.hash_len);
@@ -154,12 +158,12 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 	if (v.pure) {
 		fprintf(out, "signed:  pure (the signature covers the image, not its hash)\n");
 	}
-	image_trailer_print(img + image_tlv_end(&it), len - image_tlv_end(&it), out);
+	image_trailer_print(img + smpdfu_image_tlv_end(&it), len - smpdfu_image_tlv_end(&it), out);
 	return rc == 0 ? 0 : -EBADMSG;
 }
 
-/* Why image_validate() said no, in the words of the verify command. */
-static const char *verdict(int rc, const struct image_validation *v)
+/* Why smpdfu_image_validate() said no, in the words of the verify command. */
+static const char *verdict(int rc, const struct smpdfu_image_validation *v)
 {
 	if (rc == 0) {
 		return "valid";
@@ -167,13 +171,13 @@ static const char *verdict(int rc, const struct image_validation *v)
 	return v->problem != NULL ? v->problem : "cannot be read";
 }
 
-int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
-		 FILE *out)
+int image_verify(const uint8_t *img, size_t len, const struct smpdfu_image_key *keys,
+		 size_t key_count, FILE *out)
 {
-	struct flash_device dev;
-	struct flash_area fa;
-	struct image_validation v;
-	char version[IMAGE_VERSION_STR_MAX];
+	struct smpdfu_flash_device dev;
+	struct smpdfu_flash_area fa;
+	struct smpdfu_image_validation v;
+	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
 	int rc;
 
 	if (len > UINT32_MAX) {
@@ -181,9 +185,9 @@ int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, s
 		return -EFBIG;
 	}
 	as_area(img, len, &dev, &fa);
-	rc = image_validate(&fa, keys, key_count, &v);
-	if (rc != -ENOENT && v.hdr.magic == IMAGE_MAGIC) {
-		image_version_str(&v.hdr.ver, version);
+	rc = smpdfu_image_validate(&fa, keys, key_count, &v);
+	if (rc != -ENOENT && v.hdr.magic == SMPDFU_IMAGE_MAGIC) {
+		smpdfu_image_version_str(&v.hdr.ver, version);
 		fprintf(out, "version: %u.%u.%u+%u (%s)\n", v.hdr.ver.major, v.hdr.ver.minor,
 			v.hdr.ver.revision, v.hdr.ver.build_num, version);
 	}

@@ -21,12 +21,12 @@ int image_dump(const uint8_t *img, size_t len, FILE *out);
 int image_print_hash(const uint8_t *img, size_t len, FILE *out);
 
 /*
- * Validates the image as the device's bootloader would (image_validate()), with `keys` as the
- * trusted keys (none: hash only), and prints version, hash and the verdict. Returns 0, or the
+ * Validates the image as the device's bootloader would (smpdfu_image_validate()), with `keys` as
+ * the trusted keys (none: hash only), and prints version, hash and the verdict. Returns 0, or the
  * validator's -errno (-ENOENT, -EBADMSG, -EPERM, -ENOTSUP) after saying what is wrong, in the
  * validator's words.
  */
-int image_verify(const uint8_t *img, size_t len, const struct image_key *keys, size_t key_count,
-		 FILE *out);
+int image_verify(const uint8_t *img, size_t len, const struct smpdfu_image_key *keys,
+		 size_t key_count, FILE *out);
 
 #endif

@@ -86,7 +86,7 @@ static int write_new_file(const char *path, const uint8_t *data, size_t len)
 	return rc;
 }
 
-int image_keygen(enum image_key_type type, const char *path)
+int image_keygen(enum smpdfu_image_key_type type, const char *path)
 {
 	uint8_t der[DER_MAX];
 	uint8_t pem[PEM_MAX];

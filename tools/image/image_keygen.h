@@ -10,6 +10,6 @@
  * overwrite an existing file): EC P-256 as SEC1 "EC PRIVATE KEY", Ed25519 as PKCS#8 "PRIVATE KEY",
  * the forms of MCUboot's sample keys. Returns 0, -EEXIST, -EIO, or the -errno of creating the file.
  */
-int image_keygen(enum image_key_type type, const char *path);
+int image_keygen(enum smpdfu_image_key_type type, const char *path);
 
 #endif

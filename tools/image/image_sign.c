@@ -20,10 +20,11 @@
 
 uint16_t image_sign_tlv_type(const struct key_pem *key)
 {
-	return key->type == IMAGE_KEY_ED25519 ? IMAGE_TLV_ED25519 : IMAGE_TLV_ECDSA_SIG;
+	return key->type == IMAGE_KEY_ED25519 ? SMPDFU_IMAGE_TLV_ED25519
+					      : SMPDFU_IMAGE_TLV_ECDSA_SIG;
 }
 
-static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE],
 		      uint8_t *sig, size_t *sig_len)
 {
 	ecc_key ecc;
@@ -41,11 +42,11 @@ static int sign_ecdsa(const struct key_pem *key, const uint8_t hash[SHA256_DIGES
 					 ECC_SECP256R1) != 0) {
 		goto out_key;
 	}
-	if (wc_ecc_sign_hash(hash, SHA256_DIGEST_SIZE, sig, &len, &rng, &ecc) != 0) {
+	if (wc_ecc_sign_hash(hash, SMPDFU_SHA256_DIGEST_SIZE, sig, &len, &rng, &ecc) != 0) {
 		goto out_key;
 	}
 	*sig_len = len;
-	rc = crypto_ecdsa_p256_verify(key->pub, hash, sig, len) == 0 ? 0 : -EIO;
+	rc = smpdfu_crypto_ecdsa_p256_verify(key->pub, hash, sig, len) == 0 ? 0 : -EIO;
 
 out_key:
 	wc_ecc_free(&ecc);
@@ -54,7 +55,7 @@ out_rng:
 	return rc;
 }
 
-static int sign_ed25519(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+static int sign_ed25519(const struct key_pem *key, const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE],
 			uint8_t *sig, size_t *sig_len)
 {
 	ed25519_key ed;
@@ -68,19 +69,21 @@ static int sign_ed25519(const struct key_pem *key, const uint8_t hash[SHA256_DIG
 					  &ed) != 0) {
 		goto out_key;
 	}
-	if (wc_ed25519_sign_msg(hash, SHA256_DIGEST_SIZE, sig, &len, &ed) != 0 ||
+	if (wc_ed25519_sign_msg(hash, SMPDFU_SHA256_DIGEST_SIZE, sig, &len, &ed) != 0 ||
 	    len != ED25519_SIG_SIZE) {
 		goto out_key;
 	}
 	*sig_len = len;
-	rc = crypto_ed25519_verify(key->pub, hash, SHA256_DIGEST_SIZE, sig) == 0 ? 0 : -EIO;
+	rc = smpdfu_crypto_ed25519_verify(key->pub, hash, SMPDFU_SHA256_DIGEST_SIZE, sig) == 0
+		     ? 0
+		     : -EIO;
 
 out_key:
 	wc_ed25519_free(&ed);
 	return rc;
 }
 
-int image_sign_hash(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+int image_sign_hash(const struct key_pem *key, const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE],
 		    uint8_t sig[IMAGE_SIG_MAX], size_t *sig_len)
 {
 	if (!key->has_priv) {

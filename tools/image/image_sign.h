@@ -20,7 +20,7 @@ uint16_t image_sign_tlv_type(const struct key_pem *key);
  * the device's verifier before it is returned. Returns 0 with *sig_len set; -EINVAL when the key
  * has no private half; -EIO when the library fails or the signature does not verify.
  */
-int image_sign_hash(const struct key_pem *key, const uint8_t hash[SHA256_DIGEST_SIZE],
+int image_sign_hash(const struct key_pem *key, const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE],
 		    uint8_t sig[IMAGE_SIG_MAX], size_t *sig_len);
 
 #endif

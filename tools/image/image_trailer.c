@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Trailer writing for padded images: the same magic, in the same place, as a device's
- * boot_request_upgrade() would write it, so a padded image flashed at the factory reads as
+ * smpdfu_boot_request_upgrade() would write it, so a padded image flashed at the factory reads as
  * "pending" (test) or, with image_ok, as "confirmed" to MCUboot. And reading it back for dump.
  */
 #include "image_trailer.h"
@@ -28,7 +28,7 @@ uint32_t image_trailer_max_align(const struct image_trailer_opts *o)
 /* The magic is written as a block of 16 bytes, or of A bytes when A is larger. */
 static uint32_t magic_block(uint32_t a)
 {
-	return a > BOOT_MAGIC_SZ ? a : BOOT_MAGIC_SZ;
+	return a > SMPDFU_BOOT_MAGIC_SZ ? a : SMPDFU_BOOT_MAGIC_SZ;
 }
 
 uint32_t image_trailer_size(const struct image_trailer_opts *o)
@@ -44,10 +44,10 @@ uint32_t image_trailer_size(const struct image_trailer_opts *o)
 }
 
 /* The 16 magic bytes for A: the classic constant for 8, else A itself then a fixed tail. */
-static void magic_for(uint32_t a, uint8_t out[BOOT_MAGIC_SZ])
+static void magic_for(uint32_t a, uint8_t out[SMPDFU_BOOT_MAGIC_SZ])
 {
-	static const uint8_t a8[BOOT_MAGIC_SZ] = BOOT_MAGIC_A8;
-	static const uint8_t tail[BOOT_MAGIC_SZ - 2] = BOOT_MAGIC_ALIGNED_TAIL;
+	static const uint8_t a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
+	static const uint8_t tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
 
 	if (a == 8) {
 		memcpy(out, a8, sizeof(a8));
@@ -72,10 +72,10 @@ int image_trailer_pad(uint8_t **img, size_t *len, uint32_t slot_size,
 		return -ENOMEM;
 	}
 	memset(grown + *len, ERASED, slot_size - *len);
-	magic_for(a, grown + slot_size - BOOT_MAGIC_SZ);
+	magic_for(a, grown + slot_size - SMPDFU_BOOT_MAGIC_SZ);
 	if (confirm && !o->overwrite_only) {
 		/* image_ok sits in the cell right below the magic block. */
-		grown[slot_size - magic_block(a) - a] = BOOT_FLAG_SET_VALUE;
+		grown[slot_size - magic_block(a) - a] = SMPDFU_BOOT_FLAG_SET_VALUE;
 	}
 	*img = grown;
 	*len = slot_size;
@@ -83,10 +83,10 @@ int image_trailer_pad(uint8_t **img, size_t *len, uint32_t slot_size,
 }
 
 /* The A a trailer magic is written for, or 0 when the 16 bytes are no magic. */
-static uint32_t magic_align(const uint8_t m[BOOT_MAGIC_SZ])
+static uint32_t magic_align(const uint8_t m[SMPDFU_BOOT_MAGIC_SZ])
 {
-	static const uint8_t a8[BOOT_MAGIC_SZ] = BOOT_MAGIC_A8;
-	static const uint8_t tail[BOOT_MAGIC_SZ - 2] = BOOT_MAGIC_ALIGNED_TAIL;
+	static const uint8_t a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
+	static const uint8_t tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
 	uint32_t a = (uint32_t)m[0] | (uint32_t)m[1] << 8;
 
 	if (memcmp(m, a8, sizeof(a8)) == 0) {
@@ -101,13 +101,13 @@ static uint32_t magic_align(const uint8_t m[BOOT_MAGIC_SZ])
 /* image_ok and copy_done as MCUboot reads them; "INVALID" for erased is imgtool's word. */
 static const char *flag_name(uint8_t v)
 {
-	return v == BOOT_FLAG_SET_VALUE ? "SET" : v == ERASED ? "INVALID" : "BAD";
+	return v == SMPDFU_BOOT_FLAG_SET_VALUE ? "SET" : v == ERASED ? "INVALID" : "BAD";
 }
 
 bool image_trailer_print(const uint8_t *file, size_t len, FILE *out)
 {
-	const uint8_t *magic = file + len - BOOT_MAGIC_SZ;
-	uint32_t a = len >= BOOT_MAGIC_SZ ? magic_align(magic) : 0;
+	const uint8_t *magic = file + len - SMPDFU_BOOT_MAGIC_SZ;
+	uint32_t a = len >= SMPDFU_BOOT_MAGIC_SZ ? magic_align(magic) : 0;
 	size_t image_ok;
 	size_t swap_size;
 	uint8_t info;
@@ -122,7 +122,7 @@ bool image_trailer_print(const uint8_t *file, size_t len, FILE *out)
 	size = (uint32_t)file[swap_size] | (uint32_t)file[swap_size + 1] << 8 |
 	       (uint32_t)file[swap_size + 2] << 16 | (uint32_t)file[swap_size + 3] << 24;
 	fprintf(out, "trailer: magic ");
-	for (size_t i = 0; i < BOOT_MAGIC_SZ; i++) {
+	for (size_t i = 0; i < SMPDFU_BOOT_MAGIC_SZ; i++) {
 		fprintf(out, "%02x", magic[i]);
 	}
 	fprintf(out, " (max align %u), at the end of the file\n", (unsigned int)a);

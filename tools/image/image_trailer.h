@@ -13,7 +13,7 @@
 
 struct image_trailer_opts {
 	uint32_t align;       /* W, the flash write size: 1, 2, 4, 8, 16 or 32 */
-	uint32_t max_align;   /* A, BOOT_MAX_ALIGN: 8, 16 or 32 (0: max(8, align)) */
+	uint32_t max_align;   /* A, SMPDFU_BOOT_MAX_ALIGN: 8, 16 or 32 (0: max(8, align)) */
 	uint32_t max_sectors; /* S, sectors of the swap status area (0: 128) */
 	bool overwrite_only;  /* for an overwrite-only bootloader: no status area, no image_ok */
 };

@@ -37,7 +37,7 @@ static void usage(FILE *f)
 		"       smpdfu-image keyhash KEY.pem    (key type and the KEYHASH TLV it gives)\n"
 		"       smpdfu-image getpub [--type ecdsa-p256|ed25519] [--production]\n"
 		"                --output OUT.c KEY.pem\n"
-		"                (the public key as C: boot_builtin_keys() for a build;\n"
+		"                (the public key as C: smpdfu_boot_builtin_keys() for a build;\n"
 		"                --production refuses MCUboot's published sample keys)\n"
 		"       smpdfu-image zip [--name N] [--board B] [--soc S] [--time T]\n"
 		"                [--load-address ADDR] OUT.zip IMAGE\n"
@@ -197,7 +197,7 @@ static int create_option(int c, const char *arg, struct create_args *a)
 		if (parse_u32(arg, &a->o.load_addr) < 0) {
 			return bad("address", arg);
 		}
-		a->o.flags |= IMAGE_F_ROM_FIXED;
+		a->o.flags |= SMPDFU_IMAGE_F_ROM_FIXED;
 		return 0;
 	case 's':
 		a->security_counter = arg;
@@ -247,7 +247,7 @@ static int create_option(int c, const char *arg, struct create_args *a)
 /* Checks that need every option: 0, or the exit code. */
 static int create_finish_options(struct create_args *a)
 {
-	struct image_version *ver = &a->o.version;
+	struct smpdfu_image_version *ver = &a->o.version;
 
 	if (a->security_counter != NULL) {
 		if (strcmp(a->security_counter, "auto") == 0) {
@@ -344,7 +344,7 @@ static int cmd_verify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct key_pem pems[4];
-	struct image_key keys[4];
+	struct smpdfu_image_key keys[4];
 	size_t key_count = 0;
 	uint8_t *img;
 	size_t len;
@@ -386,7 +386,7 @@ static int cmd_verify(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
-static int parse_key_type(const char *s, enum image_key_type *type)
+static int parse_key_type(const char *s, enum smpdfu_image_key_type *type)
 {
 	if (strcmp(s, "ecdsa-p256") == 0) {
 		*type = IMAGE_KEY_ECDSA_P256;
@@ -404,7 +404,7 @@ static int cmd_keygen(int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum image_key_type type;
+	enum smpdfu_image_key_type type;
 	bool have_type = false;
 	int c;
 	int rc;
@@ -528,7 +528,7 @@ static int cmd_getpub(int argc, char **argv)
 /* An image for the package: its bytes, modification time and default load address. */
 static int load_zip_image(const char *path, const char *zip_name, struct dfu_zip_image *img)
 {
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 	struct stat st;
 	uint8_t *data;
 	size_t len;
@@ -542,8 +542,8 @@ static int load_zip_image(const char *path, const char *zip_name, struct dfu_zip
 		fprintf(stderr, "smpdfu-image: %s: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	if (len < IMAGE_HEADER_SIZE ||
-	    (image_header_decode(data, &hdr), hdr.magic != IMAGE_MAGIC)) {
+	if (len < SMPDFU_IMAGE_HEADER_SIZE ||
+	    (smpdfu_image_header_decode(data, &hdr), hdr.magic != SMPDFU_IMAGE_MAGIC)) {
 		fprintf(stderr, "smpdfu-image: %s: not an MCUboot image\n", path);
 		free(data);
 		return -EINVAL;
@@ -551,7 +551,7 @@ static int load_zip_image(const char *path, const char *zip_name, struct dfu_zip
 	*img = (struct dfu_zip_image){
 		.zip_name = zip_name, .data = data, .len = len, .mtime = st.st_mtime,
 		/* A ROM_FIXED image says where it runs; otherwise there is nothing to go by. */
-		.load_address = (hdr.flags & IMAGE_F_ROM_FIXED) ? hdr.load_addr : 0,
+		.load_address = (hdr.flags & SMPDFU_IMAGE_F_ROM_FIXED) ? hdr.load_addr : 0,
 	};
 	return 0;
 }

@@ -46,6 +46,6 @@ struct ble_peer_conn_params_event {
 APP_EVENT_TYPE_DECLARE(ble_peer_conn_params_event);
 
 /* "CONNECTED", "SECURED", ..., or "?" for a value out of range. */
-const char *peer_state_name(enum peer_state state);
+const char *smpdfu_peer_state_name(enum peer_state state);
 
 #endif /* SMPDFU_EVENTS_BLE_COMMON_EVENT_H */

@@ -25,13 +25,13 @@ struct module_id {
 
 /* The id of module `mod` (a bare name such as main or dfu_mcumgr, or the macro MODULE). */
 #define MODULE_ID(mod) MODULE_ID_(mod)
-#define MODULE_ID_(mod) (&module_id_##mod)
+#define MODULE_ID_(mod) (&smpdfu_module_id_##mod)
 /* In a header, for the modules whose id others check (main, ble_state, ...). */
 #define MODULE_ID_DECLARE(mod) MODULE_ID_DECLARE_(mod)
-#define MODULE_ID_DECLARE_(mod) extern const struct module_id module_id_##mod
+#define MODULE_ID_DECLARE_(mod) extern const struct module_id smpdfu_module_id_##mod
 /* Once, in the module's own .c file. */
 #define MODULE_ID_DEFINE(mod) MODULE_ID_DEFINE_(mod)
-#define MODULE_ID_DEFINE_(mod) const struct module_id module_id_##mod = { .name = #mod }
+#define MODULE_ID_DEFINE_(mod) const struct module_id smpdfu_module_id_##mod = { .name = #mod }
 
 struct module_state_event {
 	struct app_event_header header;
@@ -45,25 +45,26 @@ APP_EVENT_TYPE_DECLARE(module_state_event);
  * Submits a module_state_event {module, state}. Returns 0, or -ENOMEM when the event pool is full
  * (counted and logged by the manager). Any context.
  */
-int module_state_submit(const struct module_id *module, enum module_state state);
+int smpdfu_module_state_submit(const struct module_id *module, enum module_state state);
 
 /* Whether `event` says that `module` is in `state`. */
-bool check_state(const struct module_state_event *event, const struct module_id *module,
-		 enum module_state state);
+bool smpdfu_check_state(const struct module_state_event *event, const struct module_id *module,
+			enum module_state state);
 
 /* "READY", "OFF", "STANDBY", "ERROR", or "?" for a value out of range. */
-const char *module_state_name(enum module_state state);
+const char *smpdfu_module_state_name(enum module_state state);
 
 /*
  * A module that defines MODULE (its bare name) before including this header, and
- * MODULE_ID_DEFINE(MODULE) in its .c file, reports its own state with module_set_state(state).
+ * MODULE_ID_DEFINE(MODULE) in its .c file, reports its own state with
+ * smpdfu_module_set_state(state).
  */
 #ifdef MODULE
 MODULE_ID_DECLARE(MODULE);
 
-static inline int module_set_state(enum module_state state)
+static inline int smpdfu_module_set_state(enum module_state state)
 {
-	return module_state_submit(MODULE_ID(MODULE), state);
+	return smpdfu_module_state_submit(MODULE_ID(MODULE), state);
 }
 #endif
 

@@ -58,15 +58,15 @@ enum img_mgmt_err {
 };
 
 /* Registers the group. Needs the flash map (primary and secondary slots). */
-void img_mgmt_register(void);
+void smpdfu_img_mgmt_register(void);
 
 /*
  * Forgets the upload in progress: the next chunk at off != 0 gets {"off": 0} and the client must
  * start again (the slot is erased again). Processing context.
  */
-void img_mgmt_reset_upload(void);
+void smpdfu_img_mgmt_reset_upload(void);
 
 /* Offset of the upload in progress, 0 when none. */
-uint32_t img_mgmt_upload_offset(void);
+uint32_t smpdfu_img_mgmt_upload_offset(void);
 
 #endif /* SMPDFU_GRP_IMG_MGMT_H */

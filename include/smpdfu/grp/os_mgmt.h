@@ -38,7 +38,7 @@ struct os_mgmt_identity {
 	const char *os;              /* "o" */
 };
 
-/* Registers the group; `id` may be NULL for defaults. Call after smp_server_init(). */
-void os_mgmt_register(const struct os_mgmt_identity *id);
+/* Registers the group; `id` may be NULL for defaults. Call after smpdfu_smp_server_init(). */
+void smpdfu_os_mgmt_register(const struct os_mgmt_identity *id);
 
 #endif /* SMPDFU_GRP_OS_MGMT_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MCUboot image trailer at the end of every slot (MCUboot v2.2+ layout): magic, image_ok,
- * copy_done, swap_info and swap_size below it, each field in its own BOOT_MAX_ALIGN-sized cell,
- * and the swap status area below those. Offsets are measured from the start of the slot.
+ * copy_done, swap_info and swap_size below it, each field in its own SMPDFU_BOOT_MAX_ALIGN-sized
+ * cell, and the swap status area below those. Offsets are measured from the start of the slot.
  */
 #ifndef SMPDFU_PROT_BOOT_TRAILER_H
 #define SMPDFU_PROT_BOOT_TRAILER_H
@@ -11,68 +11,84 @@
 
 #include <smpdfu/config.h>
 
-#define BOOT_MAGIC_SZ 16
+#define SMPDFU_BOOT_MAGIC_SZ 16
 
-/* The magic for BOOT_MAX_ALIGN == 8. */
-#define BOOT_MAGIC_A8                                                                              \
-	{ 0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f,                                          \
-	  0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80 }
+/* The magic for SMPDFU_BOOT_MAX_ALIGN == 8. */
+#define SMPDFU_BOOT_MAGIC_A8                                                                       \
+	{                                                                                          \
+		0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c,      \
+			0xb6, 0x79, 0x80                                                           \
+	}
 /* For other alignments: the alignment as u16 LE, then these 14 bytes. */
-#define BOOT_MAGIC_ALIGNED_TAIL                                                                    \
-	{ 0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a }
+#define SMPDFU_BOOT_MAGIC_ALIGNED_TAIL                                                             \
+	{                                                                                          \
+		0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a \
+	}
 
 /* The value written to image_ok and copy_done; anything else but erased reads as BAD. */
-#define BOOT_FLAG_SET_VALUE 0x01
+#define SMPDFU_BOOT_FLAG_SET_VALUE 0x01
 
 /* Decoded states (never on flash). */
-enum boot_magic_state { BOOT_MAGIC_GOOD = 1, BOOT_MAGIC_BAD = 2, BOOT_MAGIC_UNSET = 3 };
-enum boot_flag_state { BOOT_FLAG_SET = 1, BOOT_FLAG_BAD = 2, BOOT_FLAG_UNSET = 3 };
+enum smpdfu_boot_magic_state {
+	SMPDFU_BOOT_MAGIC_GOOD = 1,
+	SMPDFU_BOOT_MAGIC_BAD = 2,
+	SMPDFU_BOOT_MAGIC_UNSET = 3
+};
+enum smpdfu_boot_flag_state {
+	SMPDFU_BOOT_FLAG_SET = 1,
+	SMPDFU_BOOT_FLAG_BAD = 2,
+	SMPDFU_BOOT_FLAG_UNSET = 3
+};
 
 /* MCUboot's swap types (also the low nibble of swap_info). */
-enum boot_swap_type {
-	BOOT_SWAP_TYPE_NONE = 1,
-	BOOT_SWAP_TYPE_TEST = 2,
-	BOOT_SWAP_TYPE_PERM = 3,
-	BOOT_SWAP_TYPE_REVERT = 4,
-	BOOT_SWAP_TYPE_FAIL = 5,
-	BOOT_SWAP_TYPE_PANIC = 0xff,
+enum smpdfu_boot_swap_type {
+	SMPDFU_BOOT_SWAP_TYPE_NONE = 1,
+	SMPDFU_BOOT_SWAP_TYPE_TEST = 2,
+	SMPDFU_BOOT_SWAP_TYPE_PERM = 3,
+	SMPDFU_BOOT_SWAP_TYPE_REVERT = 4,
+	SMPDFU_BOOT_SWAP_TYPE_FAIL = 5,
+	SMPDFU_BOOT_SWAP_TYPE_PANIC = 0xff,
 };
 
 /* A: every trailer field sits in a cell of this size. */
-#define BOOT_MAX_ALIGN CONFIG_MCUBOOT_BOOT_MAX_ALIGN
+#define SMPDFU_BOOT_MAX_ALIGN CONFIG_MCUBOOT_BOOT_MAX_ALIGN
 /* Bytes the magic is written as (16, or A when A > 16). */
-#define BOOT_MAGIC_ALIGN_SZ (BOOT_MAX_ALIGN > BOOT_MAGIC_SZ ? BOOT_MAX_ALIGN : BOOT_MAGIC_SZ)
+#define SMPDFU_BOOT_MAGIC_ALIGN_SZ                                                                 \
+	(SMPDFU_BOOT_MAX_ALIGN > SMPDFU_BOOT_MAGIC_SZ ? SMPDFU_BOOT_MAX_ALIGN                      \
+						      : SMPDFU_BOOT_MAGIC_SZ)
 
-_Static_assert(BOOT_MAX_ALIGN == 8 || BOOT_MAX_ALIGN == 16 || BOOT_MAX_ALIGN == 32,
-	       "MCUboot supports a BOOT_MAX_ALIGN of 8, 16 or 32");
+_Static_assert(SMPDFU_BOOT_MAX_ALIGN == 8 || SMPDFU_BOOT_MAX_ALIGN == 16 ||
+		       SMPDFU_BOOT_MAX_ALIGN == 32,
+	       "MCUboot supports a SMPDFU_BOOT_MAX_ALIGN of 8, 16 or 32");
 
 /* Offsets from the start of a slot of `size` bytes. */
-static inline uint32_t boot_magic_off(uint32_t size)
+static inline uint32_t smpdfu_boot_magic_off(uint32_t size)
 {
-	return size - BOOT_MAGIC_SZ;
+	return size - SMPDFU_BOOT_MAGIC_SZ;
 }
 
-static inline uint32_t boot_image_ok_off(uint32_t size)
+static inline uint32_t smpdfu_boot_image_ok_off(uint32_t size)
 {
-	return (size - BOOT_MAGIC_SZ - BOOT_MAX_ALIGN) & ~(uint32_t)(BOOT_MAX_ALIGN - 1);
+	return (size - SMPDFU_BOOT_MAGIC_SZ - SMPDFU_BOOT_MAX_ALIGN) &
+	       ~(uint32_t)(SMPDFU_BOOT_MAX_ALIGN - 1);
 }
 
-static inline uint32_t boot_copy_done_off(uint32_t size)
+static inline uint32_t smpdfu_boot_copy_done_off(uint32_t size)
 {
-	return boot_image_ok_off(size) - BOOT_MAX_ALIGN;
+	return smpdfu_boot_image_ok_off(size) - SMPDFU_BOOT_MAX_ALIGN;
 }
 
-static inline uint32_t boot_swap_info_off(uint32_t size)
+static inline uint32_t smpdfu_boot_swap_info_off(uint32_t size)
 {
-	return boot_copy_done_off(size) - BOOT_MAX_ALIGN;
+	return smpdfu_boot_copy_done_off(size) - SMPDFU_BOOT_MAX_ALIGN;
 }
 
-static inline uint32_t boot_swap_size_off(uint32_t size)
+static inline uint32_t smpdfu_boot_swap_size_off(uint32_t size)
 {
-	return boot_swap_info_off(size) - BOOT_MAX_ALIGN;
+	return smpdfu_boot_swap_info_off(size) - SMPDFU_BOOT_MAX_ALIGN;
 }
 
 /* Bytes of the trailer fields above the status area: 4 cells and the magic. */
-#define BOOT_TRAILER_INFO_SZ (4 * BOOT_MAX_ALIGN + BOOT_MAGIC_ALIGN_SZ)
+#define SMPDFU_BOOT_TRAILER_INFO_SZ (4 * SMPDFU_BOOT_MAX_ALIGN + SMPDFU_BOOT_MAGIC_ALIGN_SZ)
 
 #endif /* SMPDFU_PROT_BOOT_TRAILER_H */

@@ -24,7 +24,7 @@ enum smp_version {
 	SMP_VERSION_2 = 1, /* group errors in an "err" map */
 };
 
-struct smp_hdr {
+struct smpdfu_smp_hdr {
 	uint8_t op;      /* 0..7 as received; only 0..3 are defined */
 	uint8_t version; /* 0..3 as received */
 	uint8_t flags;
@@ -65,7 +65,7 @@ enum mcumgr_err {
 };
 
 /* Reads a header from at least SMP_HDR_SIZE bytes. */
-static inline void smp_hdr_decode(const uint8_t *b, struct smp_hdr *h)
+static inline void smpdfu_smp_hdr_decode(const uint8_t *b, struct smpdfu_smp_hdr *h)
 {
 	h->op = b[0] & 0x07;
 	h->version = (b[0] >> 3) & 0x03;
@@ -77,7 +77,7 @@ static inline void smp_hdr_decode(const uint8_t *b, struct smp_hdr *h)
 }
 
 /* Writes a header into SMP_HDR_SIZE bytes (reserved bits 0). */
-static inline void smp_hdr_encode(const struct smp_hdr *h, uint8_t *b)
+static inline void smpdfu_smp_hdr_encode(const struct smpdfu_smp_hdr *h, uint8_t *b)
 {
 	b[0] = (uint8_t)((h->op & 0x07) | ((h->version & 0x03) << 3));
 	b[1] = h->flags;

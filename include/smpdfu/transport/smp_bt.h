@@ -49,7 +49,7 @@ struct smp_bt_stats {
 };
 
 struct smp_bt {
-	struct smp_transport smp;
+	struct smpdfu_smp_transport smp;
 	const struct smp_bt_bearer_ops *ops;
 	void *ctx;
 	struct smp_buf *rx;   /* the request being reassembled, or NULL */
@@ -64,10 +64,10 @@ struct smp_bt {
 
 /*
  * Sets up bt (caller-owned, zeroed here) on the bearer ops/ctx. Returns 0, or -ENOTSUP when the
- * build has CONFIG_MCUMGR_TRANSPORT_BT off. Call after smp_server_init(), before the stack can
- * deliver writes.
+ * build has CONFIG_MCUMGR_TRANSPORT_BT off. Call after smpdfu_smp_server_init(), before the stack
+ * can deliver writes.
  */
-int smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ctx);
+int smpdfu_smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ctx);
 
 /*
  * The client wrote data[0..len) to the SMP characteristic (a write without response). With
@@ -81,14 +81,14 @@ int smp_bt_init(struct smp_bt *bt, const struct smp_bt_bearer_ops *ops, void *ct
  *     CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE, or no free packet buffer.
  * Called from the stack's receive context; data is only read during the call.
  */
-enum smp_bt_att_status smp_bt_write(struct smp_bt *bt, const uint8_t *data, size_t len);
+enum smp_bt_att_status smpdfu_smp_bt_write(struct smp_bt *bt, const uint8_t *data, size_t len);
 
 /*
  * The client wrote the CCCD. Turning notifications off drops a partly reassembled request; complete
  * requests already queued are still processed, their responses dropped. Called from the stack's
  * receive context.
  */
-void smp_bt_subscription_changed(struct smp_bt *bt, bool notify);
+void smpdfu_smp_bt_subscription_changed(struct smp_bt *bt, bool notify);
 
 /*
  * The connection ended: drops a partly reassembled request and discards the complete requests
@@ -97,9 +97,9 @@ void smp_bt_subscription_changed(struct smp_bt *bt, bool notify);
  * its response is dropped. The image upload state is kept, so the client can resume after
  * reconnecting. Called from the stack's context, which may preempt the processing context.
  */
-void smp_bt_disconnected(struct smp_bt *bt);
+void smpdfu_smp_bt_disconnected(struct smp_bt *bt);
 
 /* True while a request is partly reassembled. */
-bool smp_bt_is_reassembling(const struct smp_bt *bt);
+bool smpdfu_smp_bt_is_reassembling(const struct smp_bt *bt);
 
 #endif /* SMPDFU_TRANSPORT_SMP_BT_H */

@@ -18,19 +18,19 @@
 /* ---- CRC and Base64 -------------------------------------------------------------------------- */
 
 /* CRC-16/XMODEM of data[0..len), continuing from crc (start with SMP_SERIAL_CRC_INIT). */
-uint16_t smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len);
+uint16_t smpdfu_smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len);
 
 /* Base64 characters for n bytes: whole 4-character groups, '='-padded. */
-static inline size_t smp_serial_b64_len(size_t n)
+static inline size_t smpdfu_smp_serial_b64_len(size_t n)
 {
 	return (n + 2) / 3 * 4;
 }
 
 /*
  * Writes the standard Base64 (with '=' padding) of in[0..n) to out, which must hold
- * smp_serial_b64_len(n) bytes; no terminating NUL. Returns the number of characters written.
+ * smpdfu_smp_serial_b64_len(n) bytes; no terminating NUL. Returns the number of characters written.
  */
-size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out);
+size_t smpdfu_smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out);
 
 /*
  * Decodes n characters of standard Base64: whole 4-character groups, '=' only at the end of the
@@ -38,7 +38,7 @@ size_t smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out);
  * -EINVAL for a length that is not a multiple of 4, a character outside the alphabet or misplaced
  * padding; -ENOSPC when more than cap bytes would result (nothing is written then).
  */
-int smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
+int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 
 /* ---- Encoder --------------------------------------------------------------------------------- */
 
@@ -56,11 +56,12 @@ typedef int (*smp_serial_write_fn)(void *ctx, const uint8_t *data, size_t len);
  * above SMP_SERIAL_PACKET_MAX; or the first -errno write() returned (no further lines are sent).
  * Reentrant: all state is in the arguments.
  */
-int smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line_max,
-		      smp_serial_write_fn write, void *ctx);
+int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size_t line_max,
+			     smp_serial_write_fn write, void *ctx);
 
-/* Bytes smp_serial_encode() puts on the wire for a len-byte packet (0 for invalid arguments). */
-size_t smp_serial_encoded_size(size_t len, size_t line_max);
+/* Bytes smpdfu_smp_serial_encode() puts on the wire for a len-byte packet (0 for invalid
+ * arguments). */
+size_t smpdfu_smp_serial_encoded_size(size_t len, size_t line_max);
 
 /* ---- Decoder --------------------------------------------------------------------------------- */
 
@@ -78,7 +79,7 @@ struct smp_serial_rx_stats {
 	uint32_t no_buffer;     /* first lines that found no free packet buffer */
 };
 
-/* Where decoded packets go; called from inside smp_serial_rx_feed(). */
+/* Where decoded packets go; called from inside smpdfu_smp_serial_rx_feed(). */
 struct smp_serial_rx_ops {
 	/*
 	 * A first line with a plausible length arrived: returns a buffer of at least the decoder's
@@ -122,8 +123,8 @@ struct smp_serial_rx {
  * of up to pkt_max bytes are accepted, ops receives them with ctx. line and rx belong to the
  * caller and must stay valid while rx is used.
  */
-void smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap, size_t pkt_max,
-			const struct smp_serial_rx_ops *ops, void *ctx);
+void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
+			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx);
 
 /*
  * Feeds received bytes, in pieces of any size. Complete lines are handled as they end: a
@@ -133,10 +134,10 @@ void smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap
  * or fewer when a line completed a packet, so that a caller can deal with one packet before
  * feeding the rest. Not reentrant; call from one context.
  */
-size_t smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len);
+size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len);
 
 /* Forgets the current line and any packet in progress (returned through ops->abort). */
-void smp_serial_rx_reset(struct smp_serial_rx *rx);
+void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx);
 
 /* ---- Device transport ------------------------------------------------------------------------ */
 
@@ -156,7 +157,7 @@ void smp_serial_rx_reset(struct smp_serial_rx *rx);
 
 /* The SMP serial transport of a device: one per UART (or pseudo-terminal). */
 struct smp_serial_transport {
-	struct smp_transport smp; /* what the SMP core sees; smp.ctx points back here */
+	struct smpdfu_smp_transport smp; /* what the SMP core sees; smp.ctx points back here */
 	struct smp_serial_rx rx;
 	uint8_t rx_line[SMP_SERIAL_RX_LINE_SIZE];
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
@@ -169,18 +170,19 @@ struct smp_serial_transport {
 /*
  * Sets up st (owned by the caller, e.g. static) to receive into the SMP buffer pool and to send
  * responses through write(ctx, line, len), one line per call, in lines of
- * CONFIG_SMPDFU_SERIAL_TX_LINE_MAX bytes. Call after smp_server_init(). write() runs in the SMP
- * processing context and may block for as long as the line takes to go out.
+ * CONFIG_SMPDFU_SERIAL_TX_LINE_MAX bytes. Call after smpdfu_smp_server_init(). write() runs in the
+ * SMP processing context and may block for as long as the line takes to go out.
  */
-void smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
-			       void *ctx);
+void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
+				      void *ctx);
 
 /*
  * Feeds bytes received on the serial line; each complete packet with a good CRC is queued for the
- * SMP processing context (smp_rx_submit()). A packet that finds every buffer busy is dropped,
- * counted in st->rx.stats.no_buffer and logged. Called from one receive context (e.g. the main
- * loop, or a UART driver's work item), never concurrently with itself.
+ * SMP processing context (smpdfu_smp_rx_submit()). A packet that finds every buffer busy is
+ * dropped, counted in st->rx.stats.no_buffer and logged. Called from one receive context (e.g. the
+ * main loop, or a UART driver's work item), never concurrently with itself.
  */
-void smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data, size_t len);
+void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data,
+				    size_t len);
 
 #endif /* SMPDFU_TRANSPORT_SMP_SERIAL_H */

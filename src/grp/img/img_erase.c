@@ -19,50 +19,52 @@
 static struct smp_status check_erase(uint32_t slot)
 {
 	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
-		return smp_ok();
+		return smpdfu_smp_ok();
 	}
 
 	struct img_mgmt_erase_check data = { .slot = slot };
 
-	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data, sizeof(data));
+	return smpdfu_mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data, sizeof(data));
 }
 
-struct smp_status img_erase(struct smp_request *req)
+struct smp_status smpdfu_img_erase(struct smp_request *req)
 {
-	uint64_t slot = img_other_slot(img_active_slot());
+	uint64_t slot = smpdfu_img_other_slot(smpdfu_img_active_slot());
 	struct cbor_field slot_field = CBOR_FIELD_UINT("slot", &slot);
-	const struct flash_area *fa;
-	struct image_header hdr;
+	const struct smpdfu_flash_area *fa;
+	struct smpdfu_image_header hdr;
 	struct smp_status st;
 	int rc;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1) < 0) {
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	fa = slot < IMG_SLOT_COUNT ? img_slot_area((uint32_t)slot) : NULL;
+	fa = slot < IMG_SLOT_COUNT ? smpdfu_img_slot_area((uint32_t)slot) : NULL;
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}
 	/* No image: whatever its trailer says, nothing is lost. Unreadable: nothing is known. */
-	rc = image_read_header(fa, &hdr);
+	rc = smpdfu_image_read_header(fa, &hdr);
 	if (rc == -EIO) {
 		return img_err(IMG_MGMT_ERR_FLASH_READ_FAILED, "flash read failed");
 	}
-	if (rc == 0 && img_slot_in_use((uint32_t)slot)) {
+	if (rc == 0 && smpdfu_img_slot_in_use((uint32_t)slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "slot in use");
 	}
 	st = check_erase((uint32_t)slot);
-	if (!smp_status_is_ok(st)) {
+	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_WRN("erase of slot %u refused by a hook", (unsigned int)slot);
 		return st;
 	}
 
-	img_mgmt_reset_upload();
-	rc = flash_area_is_erased(fa, 0, fa->size) ? 0 : flash_area_erase(fa, 0, fa->size);
+	smpdfu_img_mgmt_reset_upload();
+	rc = smpdfu_flash_area_is_erased(fa, 0, fa->size)
+		     ? 0
+		     : smpdfu_flash_area_erase(fa, 0, fa->size);
 	if (rc < 0) {
-		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
-		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
+		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+		return smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	}
 	LOG_INF("slot %u erased", (unsigned int)slot);
-	return smp_ok();
+	return smpdfu_smp_ok();
 }

@@ -31,7 +31,7 @@ static const char *failure_name(uint16_t rc)
 	}
 }
 
-struct smp_status img_errno_status(int err, uint16_t rc)
+struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 {
 	const char *what = failure_name(rc);
 
@@ -46,37 +46,40 @@ struct smp_status img_errno_status(int err, uint16_t rc)
 	}
 }
 
-const struct flash_area *img_slot_area(uint32_t slot)
+const struct smpdfu_flash_area *smpdfu_img_slot_area(uint32_t slot)
 {
 	switch (slot) {
 	case 0:
-		return flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
+		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
 	case 1:
-		return flash_area_get(FLASH_AREA_IMAGE_SECONDARY);
+		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	default:
 		return NULL;
 	}
 }
 
-uint32_t img_active_slot(void)
+uint32_t smpdfu_img_active_slot(void)
 {
-	return boot_running_slot();
+	return smpdfu_boot_running_slot();
 }
 
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
-static struct img_slot_flags direct_xip_flags(uint32_t slot)
+static struct smpdfu_img_slot_flags direct_xip_flags(uint32_t slot)
 {
-	const uint32_t active = img_active_slot();
-	struct img_slot_flags f = { .active = slot == active };
-	struct image_header mine;
-	struct image_header running;
-	struct boot_swap_state st;
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	const uint32_t active = smpdfu_img_active_slot();
+	struct smpdfu_img_slot_flags f = { .active = slot == active };
+	struct smpdfu_image_header mine;
+	struct smpdfu_image_header running;
+	struct smpdfu_boot_swap_state st;
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
-	int mine_rc = slot != active ? image_read_hash(img_slot_area(slot), &mine, hash) : -ENOENT;
-	int running_rc = mine_rc == 0 ? image_read_header(img_slot_area(active), &running) : 0;
+	int mine_rc = slot != active
+			      ? smpdfu_image_read_hash(smpdfu_img_slot_area(slot), &mine, hash)
+			      : -ENOENT;
+	int running_rc =
+		mine_rc == 0 ? smpdfu_image_read_header(smpdfu_img_slot_area(active), &running) : 0;
 	bool newer = mine_rc == 0 && running_rc == 0 &&
-		     image_version_cmp(&mine.ver, &running.ver, false) > 0;
+		     smpdfu_image_version_cmp(&mine.ver, &running.ver, false) > 0;
 
 	f.unknown = mine_rc == -EIO || running_rc == -EIO;
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
@@ -84,42 +87,42 @@ static struct img_slot_flags direct_xip_flags(uint32_t slot)
 		f.permanent = newer;
 		return f;
 	}
-	if (boot_read_swap_state(img_slot_area(slot), &st) < 0) {
+	if (smpdfu_boot_read_swap_state(smpdfu_img_slot_area(slot), &st) < 0) {
 		f.unknown = true;
 		return f;
 	}
-	f.confirmed = st.image_ok == BOOT_FLAG_SET;
-	if (newer && st.magic == BOOT_MAGIC_GOOD) {
+	f.confirmed = st.image_ok == SMPDFU_BOOT_FLAG_SET;
+	if (newer && st.magic == SMPDFU_BOOT_MAGIC_GOOD) {
 		f.pending = true;
 		f.permanent = f.confirmed;
 	}
 	return f;
 }
 
-struct img_slot_flags img_slot_flags(uint32_t slot)
+struct smpdfu_img_slot_flags smpdfu_img_slot_flags(uint32_t slot)
 {
-	const uint32_t active = img_active_slot();
-	struct img_slot_flags f = { .active = slot == active };
+	const uint32_t active = smpdfu_img_active_slot();
+	struct smpdfu_img_slot_flags f = { .active = slot == active };
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
 	}
 	/* Swap and overwrite modes: what MCUboot's swap-type table says the next boot does. */
-	switch (boot_swap_type()) {
-	case BOOT_SWAP_TYPE_TEST:
+	switch (smpdfu_boot_swap_type()) {
+	case SMPDFU_BOOT_SWAP_TYPE_TEST:
 		f.confirmed = slot == active;
 		f.pending = slot != active;
 		break;
-	case BOOT_SWAP_TYPE_PERM:
+	case SMPDFU_BOOT_SWAP_TYPE_PERM:
 		f.confirmed = slot == active;
 		f.pending = slot != active;
 		f.permanent = slot != active;
 		break;
-	case BOOT_SWAP_TYPE_REVERT:
+	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
 		/* The running image is on trial; the other slot holds the confirmed one. */
 		f.confirmed = slot != active;
 		break;
-	case BOOT_SWAP_TYPE_PANIC:
+	case SMPDFU_BOOT_SWAP_TYPE_PANIC:
 		f.unknown = true;
 		f.confirmed = slot == active;
 		break;
@@ -130,22 +133,22 @@ struct img_slot_flags img_slot_flags(uint32_t slot)
 	return f;
 }
 
-bool img_slot_in_use(uint32_t slot)
+bool smpdfu_img_slot_in_use(uint32_t slot)
 {
-	struct img_slot_flags f = img_slot_flags(slot);
+	struct smpdfu_img_slot_flags f = smpdfu_img_slot_flags(slot);
 
 	return f.unknown || f.active || f.pending || f.confirmed;
 }
 
-uint32_t img_other_slot(uint32_t slot)
+uint32_t smpdfu_img_other_slot(uint32_t slot)
 {
 	return slot == 0 ? 1 : 0;
 }
 
-void img_notify(uint32_t event, void *data, size_t size)
+void smpdfu_img_notify(uint32_t event, void *data, size_t size)
 {
 	if (CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS) {
-		mgmt_callback_notify(event, data, size, NULL, NULL);
+		smpdfu_mgmt_callback_notify(event, data, size, NULL, NULL);
 	}
 }
 
@@ -177,13 +180,13 @@ static uint16_t img_translate_err(uint16_t rc)
 static const struct smp_handler img_handlers[] = {
 	/* Direct-XIP without revert has nothing to mark: the higher version simply wins. */
 	[IMG_MGMT_ID_STATE] = {
-		.read = img_state_read,
-		.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL : img_state_write,
+		.read = smpdfu_img_state_read,
+		.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL : smpdfu_img_state_write,
 	},
-	[IMG_MGMT_ID_UPLOAD] = { .write = img_upload },
-	[IMG_MGMT_ID_ERASE] = { .write = img_erase },
+	[IMG_MGMT_ID_UPLOAD] = { .write = smpdfu_img_upload },
+	[IMG_MGMT_ID_ERASE] = { .write = smpdfu_img_erase },
 	[IMG_MGMT_ID_SLOT_INFO] = {
-		.read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? img_slot_info : NULL,
+		.read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? smpdfu_img_slot_info : NULL,
 	},
 };
 
@@ -194,8 +197,8 @@ static struct smp_group img_group = {
 	.translate_err = img_translate_err,
 };
 
-void img_mgmt_register(void)
+void smpdfu_img_mgmt_register(void)
 {
-	img_upload_init();
-	smp_group_register(&img_group);
+	smpdfu_img_upload_init();
+	smpdfu_smp_group_register(&img_group);
 }

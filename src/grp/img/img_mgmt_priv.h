@@ -11,7 +11,7 @@
 
 #define IMG_SLOT_COUNT 2
 
-struct img_slot_flags {
+struct smpdfu_img_slot_flags {
 	bool active;
 	bool confirmed;
 	bool pending;
@@ -22,7 +22,7 @@ struct img_slot_flags {
 
 static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 {
-	return smp_group_err(MGMT_GROUP_ID_IMAGE, rc, rsn);
+	return smpdfu_smp_group_err(MGMT_GROUP_ID_IMAGE, rc, rsn);
 }
 
 /*
@@ -32,14 +32,14 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
  * INVALID_IMAGE_HEADER_MAGIC and -EINVAL (out of bounds: a bug, not the flash) UNKNOWN. The
  * errno goes to the log, since the response cannot carry it.
  */
-struct smp_status img_errno_status(int err, uint16_t rc);
+struct smp_status smpdfu_img_errno_status(int err, uint16_t rc);
 
 /* The flash area of slot 0 or 1 of image 0, or NULL. */
-const struct flash_area *img_slot_area(uint32_t slot);
+const struct smpdfu_flash_area *smpdfu_img_slot_area(uint32_t slot);
 /* The slot the running application executes from. */
-uint32_t img_active_slot(void);
+uint32_t smpdfu_img_active_slot(void);
 /* The other slot of image 0. */
-uint32_t img_other_slot(uint32_t slot);
+uint32_t smpdfu_img_other_slot(uint32_t slot);
 
 static inline bool img_mode_is_direct_xip(void)
 {
@@ -47,13 +47,13 @@ static inline bool img_mode_is_direct_xip(void)
 	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
 }
 /* What the bootloader will do with each slot (active, confirmed, pending, permanent). */
-struct img_slot_flags img_slot_flags(uint32_t slot);
+struct smpdfu_img_slot_flags smpdfu_img_slot_flags(uint32_t slot);
 /*
  * True when erasing or overwriting the slot would destroy an image the device needs: the running
  * one, one marked for the next boot, or the confirmed image a revert will restore; and when that
  * cannot be told (a read failed), since a wrong "no" destroys it.
  */
-bool img_slot_in_use(uint32_t slot);
+bool smpdfu_img_slot_in_use(uint32_t slot);
 
 /*
  * With required signatures (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED): the image in the slot is
@@ -61,17 +61,17 @@ bool img_slot_in_use(uint32_t slot);
  * the reason (or FLASH_READ_FAILED). Callers test the option first, so that without it this is
  * not linked.
  */
-struct smp_status img_require_signature(uint32_t slot);
+struct smp_status smpdfu_img_require_signature(uint32_t slot);
 
 /* Fires a notification whose answer does not matter (status events). */
-void img_notify(uint32_t event, void *data, size_t size);
+void smpdfu_img_notify(uint32_t event, void *data, size_t size);
 
-struct smp_status img_state_read(struct smp_request *req);
-struct smp_status img_state_write(struct smp_request *req);
-struct smp_status img_upload(struct smp_request *req);
-struct smp_status img_erase(struct smp_request *req);
-struct smp_status img_slot_info(struct smp_request *req);
+struct smp_status smpdfu_img_state_read(struct smp_request *req);
+struct smp_status smpdfu_img_state_write(struct smp_request *req);
+struct smp_status smpdfu_img_upload(struct smp_request *req);
+struct smp_status smpdfu_img_erase(struct smp_request *req);
+struct smp_status smpdfu_img_slot_info(struct smp_request *req);
 
-void img_upload_init(void);
+void smpdfu_img_upload_init(void);
 
 #endif

@@ -19,18 +19,18 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-struct smp_status img_require_signature(uint32_t slot)
+struct smp_status smpdfu_img_require_signature(uint32_t slot)
 {
-	const struct image_key *keys;
-	size_t key_count = boot_trusted_keys(&keys);
-	struct image_validation v;
-	int rc = image_validate(img_slot_area(slot), keys, key_count, &v);
+	const struct smpdfu_image_key *keys;
+	size_t key_count = smpdfu_boot_trusted_keys(&keys);
+	struct smpdfu_image_validation v;
+	int rc = smpdfu_image_validate(smpdfu_img_slot_area(slot), keys, key_count, &v);
 
 	if (rc == 0) {
-		return smp_ok();
+		return smpdfu_smp_ok();
 	}
 	if (rc == -EIO) {
-		return img_errno_status(rc, IMG_MGMT_ERR_FLASH_READ_FAILED);
+		return smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_READ_FAILED);
 	}
 	LOG_WRN("the image in slot %u is refused: %s", (unsigned int)slot,
 		v.problem != NULL ? v.problem : "not valid");

@@ -23,71 +23,72 @@
 static void put_flag(struct cbor_writer *w, const char *name, bool value)
 {
 	if (value || !CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
-		cbor_put_cstr(w, name);
-		cbor_put_bool(w, value);
+		smpdfu_cbor_put_cstr(w, name);
+		smpdfu_cbor_put_bool(w, value);
 	}
 }
 
-static void put_slot(struct cbor_writer *w, uint32_t slot, const struct image_header *hdr,
-		     const uint8_t hash[SHA256_DIGEST_SIZE])
+static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,
+		     const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	struct img_slot_flags f = img_slot_flags(slot);
-	char version[IMAGE_VERSION_STR_MAX];
+	struct smpdfu_img_slot_flags f = smpdfu_img_slot_flags(slot);
+	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
 
-	image_version_str(&hdr->ver, version);
-	cbor_put_map_indef(w);
+	smpdfu_image_version_str(&hdr->ver, version);
+	smpdfu_cbor_put_map_indef(w);
 	if (CONFIG_SMPDFU_IMG_STATE_REPORT_IMAGE) {
-		cbor_put_cstr(w, "image");
-		cbor_put_uint(w, 0);
+		smpdfu_cbor_put_cstr(w, "image");
+		smpdfu_cbor_put_uint(w, 0);
 	}
-	cbor_put_cstr(w, "slot");
-	cbor_put_uint(w, slot);
-	cbor_put_cstr(w, "version");
-	cbor_put_cstr(w, version);
-	cbor_put_cstr(w, "hash");
-	cbor_put_bstr(w, hash, SHA256_DIGEST_SIZE);
-	put_flag(w, "bootable", !(hdr->flags & IMAGE_F_NON_BOOTABLE));
+	smpdfu_cbor_put_cstr(w, "slot");
+	smpdfu_cbor_put_uint(w, slot);
+	smpdfu_cbor_put_cstr(w, "version");
+	smpdfu_cbor_put_cstr(w, version);
+	smpdfu_cbor_put_cstr(w, "hash");
+	smpdfu_cbor_put_bstr(w, hash, SMPDFU_SHA256_DIGEST_SIZE);
+	put_flag(w, "bootable", !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE));
 	put_flag(w, "pending", f.pending);
 	put_flag(w, "confirmed", f.confirmed);
 	put_flag(w, "active", f.active);
 	put_flag(w, "permanent", f.permanent);
-	cbor_put_break(w);
+	smpdfu_cbor_put_break(w);
 }
 
-struct smp_status img_state_read(struct smp_request *req)
+struct smp_status smpdfu_img_state_read(struct smp_request *req)
 {
 	struct cbor_writer *w = req->rsp;
 
-	cbor_put_cstr(w, "images");
-	cbor_put_array_indef(w);
+	smpdfu_cbor_put_cstr(w, "images");
+	smpdfu_cbor_put_array_indef(w);
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct flash_area *fa = img_slot_area(slot);
-		struct image_header hdr;
-		uint8_t hash[SHA256_DIGEST_SIZE];
+		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		struct smpdfu_image_header hdr;
+		uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
 		/* Empty or unreadable slots are simply not listed. */
-		if (fa != NULL && image_read_hash(fa, &hdr, hash) == 0) {
+		if (fa != NULL && smpdfu_image_read_hash(fa, &hdr, hash) == 0) {
 			put_slot(w, slot, &hdr, hash);
 		}
 	}
-	cbor_put_break(w);
+	smpdfu_cbor_put_break(w);
 	if (!CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
-		cbor_put_cstr(w, "splitStatus");
-		cbor_put_uint(w, 0);
+		smpdfu_cbor_put_cstr(w, "splitStatus");
+		smpdfu_cbor_put_uint(w, 0);
 	}
-	return w->overflow ? smp_err(MGMT_ERR_EMSGSIZE, "response too large") : smp_ok();
+	return w->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
+			   : smpdfu_smp_ok();
 }
 
 /* The slot whose image hash TLV is `hash`, or -ENOENT. */
-static int find_slot_by_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
+static int find_slot_by_hash(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct flash_area *fa = img_slot_area(slot);
-		struct image_header hdr;
-		uint8_t h[SHA256_DIGEST_SIZE];
+		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		struct smpdfu_image_header hdr;
+		uint8_t h[SMPDFU_SHA256_DIGEST_SIZE];
 
-		if (fa != NULL && image_read_hash(fa, &hdr, h) == 0 &&
-		    memcmp(h, hash, SHA256_DIGEST_SIZE) == 0) {
+		if (fa != NULL && smpdfu_image_read_hash(fa, &hdr, h) == 0 &&
+		    memcmp(h, hash, SMPDFU_SHA256_DIGEST_SIZE) == 0) {
 			return (int)slot;
 		}
 	}
@@ -97,28 +98,30 @@ static int find_slot_by_hash(const uint8_t hash[SHA256_DIGEST_SIZE])
 static struct smp_status check_state_write(uint32_t slot, bool confirm)
 {
 	if (!CONFIG_SMPDFU_IMG_WRITE_CHECK_HOOK) {
-		return smp_ok();
+		return smpdfu_smp_ok();
 	}
 
 	struct img_mgmt_state_write_check data = { .slot = slot, .confirm = confirm };
 
-	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data, sizeof(data));
+	return smpdfu_mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_STATE_WRITE_CHECK, &data,
+					  sizeof(data));
 }
 
 static struct smp_status boot_write_status(int rc)
 {
-	return rc == 0 ? smp_ok() : img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
+	return rc == 0 ? smpdfu_smp_ok()
+		       : smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED);
 }
 
 static struct smp_status confirm_running(void)
 {
-	struct smp_status st = boot_write_status(boot_write_img_confirmed());
+	struct smp_status st = boot_write_status(smpdfu_boot_write_img_confirmed());
 
-	if (smp_status_is_ok(st)) {
-		struct img_mgmt_image_confirmed data = { .image = 0 };
+	if (smpdfu_smp_status_is_ok(st)) {
+		struct smpdfu_img_mgmt_image_confirmed data = { .image = 0 };
 
 		LOG_INF("running image confirmed");
-		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
+		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
 	}
 	return st;
 }
@@ -131,15 +134,15 @@ static struct smp_status confirm_running(void)
 static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*request)(bool))
 {
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
-		struct smp_status st = img_require_signature(slot);
+		struct smp_status st = smpdfu_img_require_signature(slot);
 
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			return st;
 		}
 	}
 	LOG_INF("slot %u marked for %s", (unsigned int)slot, confirm ? "good" : "test");
 	return boot_write_status(request != NULL ? request(confirm)
-						 : boot_set_next_direct_xip(slot, confirm));
+						 : smpdfu_boot_set_next_direct_xip(slot, confirm));
 }
 
 /*
@@ -149,32 +152,32 @@ static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*reques
  */
 static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
 {
-	const uint32_t active = img_active_slot();
+	const uint32_t active = smpdfu_img_active_slot();
 
-	switch (boot_swap_type()) {
-	case BOOT_SWAP_TYPE_TEST:
+	switch (smpdfu_boot_swap_type()) {
+	case SMPDFU_BOOT_SWAP_TYPE_TEST:
 		if (!confirm && slot != active) {
-			return smp_ok(); /* the same test again */
+			return smpdfu_smp_ok(); /* the same test again */
 		}
 		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
-	case BOOT_SWAP_TYPE_PERM:
+	case SMPDFU_BOOT_SWAP_TYPE_PERM:
 		if (confirm && slot != active) {
-			return smp_ok(); /* already the permanent next image */
+			return smpdfu_smp_ok(); /* already the permanent next image */
 		}
 		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
-	case BOOT_SWAP_TYPE_REVERT:
+	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
 		if (!confirm) {
 			return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
 		}
 		if (slot != active) {
-			return smp_ok(); /* the revert already brings that slot back */
+			return smpdfu_smp_ok(); /* the revert already brings that slot back */
 		}
 		return confirm_running();
-	case BOOT_SWAP_TYPE_NONE:
+	case SMPDFU_BOOT_SWAP_TYPE_NONE:
 		if (slot == active) {
-			return confirm ? confirm_running() : smp_ok();
+			return confirm ? confirm_running() : smpdfu_smp_ok();
 		}
-		return mark_for_boot(slot, confirm, boot_request_upgrade);
+		return mark_for_boot(slot, confirm, smpdfu_boot_request_upgrade);
 	default:
 		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state unreadable");
 	}
@@ -183,13 +186,13 @@ static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
 /* Direct-XIP with revert: the bootloader boots the higher version that carries a magic. */
 static struct smp_status set_next_boot_direct_xip(uint32_t slot, bool confirm)
 {
-	if (slot == img_active_slot()) {
+	if (slot == smpdfu_img_active_slot()) {
 		return confirm_running();
 	}
 	return mark_for_boot(slot, confirm, NULL);
 }
 
-struct smp_status img_state_write(struct smp_request *req)
+struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
 	struct cbor_view hash = { 0 };
 	bool confirm = false;
@@ -201,18 +204,19 @@ struct smp_status img_state_write(struct smp_request *req)
 	struct smp_status st;
 	uint32_t slot;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields)) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields)) <
+	    0) {
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (!fields[HASH].found) {
 		if (!confirm) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
-		slot = img_active_slot();
+		slot = smpdfu_img_active_slot();
 	} else {
 		int found;
 
-		if (hash.len != SHA256_DIGEST_SIZE) {
+		if (hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
 		}
 		found = find_slot_by_hash(hash.ptr);
@@ -221,19 +225,19 @@ struct smp_status img_state_write(struct smp_request *req)
 		}
 		slot = (uint32_t)found;
 	}
-	if (!confirm && slot == img_active_slot()) {
+	if (!confirm && slot == smpdfu_img_active_slot()) {
 		return img_err(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED, "test of active");
 	}
 	st = check_state_write(slot, confirm);
-	if (!smp_status_is_ok(st)) {
+	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_WRN("state write refused by a hook");
 		return st;
 	}
 	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, confirm)
 				      : set_next_boot_swap(slot, confirm);
-	if (!smp_status_is_ok(st)) {
+	if (!smpdfu_smp_status_is_ok(st)) {
 		return st;
 	}
 	/* Success answers with the new state, as a state read would. */
-	return img_state_read(req);
+	return smpdfu_img_state_read(req);
 }

@@ -22,7 +22,7 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-#define UPLOAD_SHA_MAX SHA256_DIGEST_SIZE /* Zephyr's limit: a SHA-256 */
+#define UPLOAD_SHA_MAX SMPDFU_SHA256_DIGEST_SIZE /* Zephyr's limit: a SHA-256 */
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
@@ -43,7 +43,7 @@ struct img_upload_state {
 	struct sha256_ctx hash;
 #endif
 	/* The client whose first chunk started or resumed the upload: only it may continue. */
-	const struct smp_transport *owner_tp;
+	const struct smpdfu_smp_transport *owner_tp;
 	uint8_t owner_peer[SMP_PEER_ADDR_SIZE > 0 ? SMP_PEER_ADDR_SIZE : 1];
 };
 
@@ -72,21 +72,21 @@ struct upload_req {
 	bool has_sha;
 };
 
-void img_upload_init(void)
+void smpdfu_img_upload_init(void)
 {
 	memset(&upload, 0, sizeof(upload));
 }
 
-void img_mgmt_reset_upload(void)
+void smpdfu_img_mgmt_reset_upload(void)
 {
 	if (upload.active) {
 		LOG_INF("upload progress reset at %u of %u bytes", (unsigned int)upload.off,
 			(unsigned int)upload.size);
 	}
-	img_upload_init();
+	smpdfu_img_upload_init();
 }
 
-uint32_t img_mgmt_upload_offset(void)
+uint32_t smpdfu_img_mgmt_upload_offset(void)
 {
 	return upload.active ? upload.off : 0;
 }
@@ -105,7 +105,7 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields));
+	rc = smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields));
 	if (rc < 0) {
 		return rc;
 	}
@@ -117,28 +117,28 @@ static int decode_request(const struct smp_request *req, struct upload_req *r)
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
 {
-	cbor_put_cstr(req->rsp, "off");
-	cbor_put_uint(req->rsp, off);
-	return smp_ok();
+	smpdfu_cbor_put_cstr(req->rsp, "off");
+	smpdfu_cbor_put_uint(req->rsp, off);
+	return smpdfu_smp_ok();
 }
 
 static void notify_status(const struct smp_request *req, enum img_mgmt_id_upload status)
 {
 	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
-		struct mgmt_evt_op_cmd_arg arg = {
+		struct smpdfu_mgmt_evt_op_cmd_arg arg = {
 			.group = MGMT_GROUP_ID_IMAGE, .id = IMG_MGMT_ID_UPLOAD, .status = status
 		};
 
 		(void)req;
-		mgmt_callback_notify(MGMT_EVT_OP_CMD_STATUS, &arg, sizeof(arg), NULL, NULL);
+		smpdfu_mgmt_callback_notify(MGMT_EVT_OP_CMD_STATUS, &arg, sizeof(arg), NULL, NULL);
 	}
 }
 
 /* An upload that ends in an error forgets its progress and says so to the status hooks. */
 static struct smp_status stop_upload(struct smp_status st)
 {
-	img_mgmt_reset_upload();
-	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+	smpdfu_img_mgmt_reset_upload();
+	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
 	return st;
 }
 
@@ -151,20 +151,20 @@ static struct smp_status stop_upload(struct smp_status st)
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
-	const struct flash_area *fa = img_slot_area(upload.slot);
+	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(upload.slot);
 
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
-		(void)flash_area_program(fa, 0, zeros, fa->dev->write_block);
+		(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
 	}
 	return stop_upload(st);
 }
 
-static bool running_version(struct image_version *ver)
+static bool running_version(struct smpdfu_image_version *ver)
 {
-	const struct flash_area *fa = img_slot_area(img_active_slot());
-	struct image_header hdr;
+	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(smpdfu_img_active_slot());
+	struct smpdfu_image_header hdr;
 
-	if (fa == NULL || image_read_header(fa, &hdr) < 0) {
+	if (fa == NULL || smpdfu_image_read_header(fa, &hdr) < 0) {
 		return false;
 	}
 	*ver = hdr.ver;
@@ -172,29 +172,29 @@ static bool running_version(struct image_version *ver)
 }
 
 /* The header checks of a first chunk (off == 0), in MCUmgr's order. */
-static struct smp_status inspect_header(const struct upload_req *r, struct image_header *hdr)
+static struct smp_status inspect_header(const struct upload_req *r, struct smpdfu_image_header *hdr)
 {
-	if (r->data.len < IMAGE_HEADER_SIZE) {
+	if (r->data.len < SMPDFU_IMAGE_HEADER_SIZE) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
 	}
 	if (!r->has_len) {
 		return img_err(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
 	}
-	image_header_decode(r->data.ptr, hdr);
-	if (hdr->magic != IMAGE_MAGIC) {
+	smpdfu_image_header_decode(r->data.ptr, hdr);
+	if (hdr->magic != SMPDFU_IMAGE_MAGIC) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "magic mismatch");
 	}
 	if (r->sha.len > UPLOAD_SHA_MAX) {
 		return img_err(IMG_MGMT_ERR_INVALID_HASH, "sha too long");
 	}
-	return smp_ok();
+	return smpdfu_smp_ok();
 }
 
 /* Where a new upload would go, and whether it may: the checks after the resume check. */
 static struct smp_status inspect_target(const struct upload_req *r,
-					const struct image_header *hdr, uint32_t *slot)
+					const struct smpdfu_image_header *hdr, uint32_t *slot)
 {
-	const struct flash_area *fa;
+	const struct smpdfu_flash_area *fa;
 
 	/*
 	 * "image" is not looked at: a single-image build has one place for an upload, the slot
@@ -202,11 +202,11 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	 * mcumgr image upload -n 1 too). Only a multi-image build, which Kconfig does not offer
 	 * here, would choose the pair of slots by it.
 	 */
-	*slot = img_other_slot(img_active_slot());
-	if (img_slot_in_use(*slot)) {
+	*slot = smpdfu_img_other_slot(smpdfu_img_active_slot());
+	if (smpdfu_img_slot_in_use(*slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}
-	fa = img_slot_area(*slot);
+	fa = smpdfu_img_slot_area(*slot);
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
@@ -214,25 +214,26 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	 * The end of the slot is the bootloader's trailer: an upload that reached it could write a
 	 * request (or a revert mark) of its own. The limit is the bootloader's, per mode.
 	 */
-	if (r->len > fa->size || r->len > boot_max_image_size()) {
+	if (r->len > fa->size || r->len > smpdfu_boot_max_image_size()) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
 	}
 	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
-	    (hdr->flags & IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
+	    (hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
 		return img_err(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
 	}
 	if (r->upgrade) {
-		struct image_version running;
+		struct smpdfu_image_version running;
 
 		if (!running_version(&running)) {
 			return img_err(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
 		}
-		if (image_version_cmp(&hdr->ver, &running,
-				      CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER) <= 0) {
+		if (smpdfu_image_version_cmp(&hdr->ver, &running,
+					     CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER) <=
+		    0) {
 			return img_err(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
 		}
 	}
-	return smp_ok();
+	return smpdfu_smp_ok();
 }
 
 /* The same transport and the same peer bytes (a missing peer counts as all zeros). */
@@ -266,17 +267,18 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 				     uint32_t slot, uint32_t size)
 {
 	if (!CONFIG_MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK) {
-		return smp_ok();
+		return smpdfu_smp_ok();
 	}
 
-	struct img_mgmt_upload_action action = {
+	struct smpdfu_img_mgmt_upload_action action = {
 		.size = size,
 		.write_bytes = (uint32_t)r->data.len,
-		.area_id = slot == 0 ? FLASH_AREA_IMAGE_PRIMARY : FLASH_AREA_IMAGE_SECONDARY,
+		.area_id = slot == 0 ? SMPDFU_FLASH_AREA_IMAGE_PRIMARY
+				     : SMPDFU_FLASH_AREA_IMAGE_SECONDARY,
 		.proceed = true,
 		.erase = r->off == 0,
 	};
-	struct img_mgmt_upload_req ureq = {
+	struct smpdfu_img_mgmt_upload_req ureq = {
 		.image = r->image,
 		.off = r->off,
 		.size = size,
@@ -284,21 +286,21 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 		.data_sha = r->sha,
 		.upgrade = r->upgrade,
 	};
-	struct img_mgmt_upload_check check = {
+	struct smpdfu_img_mgmt_upload_check check = {
 		.action = &action, .req = &ureq, .transport = req->tp->kind
 	};
 
-	return mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check, sizeof(check));
+	return smpdfu_mgmt_callback_check(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK, &check, sizeof(check));
 }
 
 static int start_upload(const struct upload_req *r, uint32_t slot)
 {
-	const struct flash_area *fa = img_slot_area(slot);
+	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
 	uint32_t last_page = fa->size - fa->dev->page_size;
 	int rc;
 
-	img_upload_init();
-	rc = stream_writer_open(&upload.writer, fa);
+	smpdfu_img_upload_init();
+	rc = smpdfu_stream_writer_open(&upload.writer, fa);
 	if (rc < 0) {
 		return rc;
 	}
@@ -306,8 +308,9 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
 	 */
-	if (r->len <= last_page && !flash_area_is_erased(fa, last_page, fa->dev->page_size)) {
-		rc = flash_area_erase(fa, last_page, fa->dev->page_size);
+	if (r->len <= last_page &&
+	    !smpdfu_flash_area_is_erased(fa, last_page, fa->dev->page_size)) {
+		rc = smpdfu_flash_area_erase(fa, last_page, fa->dev->page_size);
 		if (rc < 0) {
 			return rc;
 		}
@@ -319,8 +322,9 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
 	}
-	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.sha_len == SHA256_DIGEST_SIZE &&
-			 crypto_sha256_init(upload_hash()) == 0;
+	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK &&
+			 upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
+			 smpdfu_crypto_sha256_init(upload_hash()) == 0;
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;
@@ -330,34 +334,34 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 static void hash_chunk(const struct cbor_view *data)
 {
 	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
-			 crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+			 smpdfu_crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
 }
 
 /* The SHA-256 of everything written equals the client's sha? */
 static bool image_matches(void)
 {
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE];
 
 	return CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
-	       crypto_sha256_final(upload_hash(), digest) == 0 &&
-	       memcmp(digest, upload.sha, SHA256_DIGEST_SIZE) == 0;
+	       smpdfu_crypto_sha256_final(upload_hash(), digest) == 0 &&
+	       memcmp(digest, upload.sha, SMPDFU_SHA256_DIGEST_SIZE) == 0;
 }
 
 static struct smp_status finish_upload(struct smp_request *req)
 {
 	uint32_t size = upload.size;
 	bool match;
-	int rc = stream_writer_flush(&upload.writer);
+	int rc = smpdfu_stream_writer_flush(&upload.writer);
 
 	if (rc < 0) {
 		return stop_after_flash_failure(
-			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
+			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
-		struct smp_status st = img_require_signature(upload.slot);
+		struct smp_status st = smpdfu_img_require_signature(upload.slot);
 
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			return stop_upload(st);
 		}
 	}
@@ -365,14 +369,14 @@ static struct smp_status finish_upload(struct smp_request *req)
 	LOG_INF("upload complete: %u bytes in slot %u%s", (unsigned int)size,
 		(unsigned int)upload.slot,
 		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
-	img_upload_init();
-	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
+	smpdfu_img_upload_init();
+	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
 	put_offset(req, size);
 	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) {
-		cbor_put_cstr(req->rsp, "match");
-		cbor_put_bool(req->rsp, match);
+		smpdfu_cbor_put_cstr(req->rsp, "match");
+		smpdfu_cbor_put_bool(req->rsp, match);
 	}
-	return smp_ok();
+	return smpdfu_smp_ok();
 }
 
 /*
@@ -380,10 +384,10 @@ static struct smp_status finish_upload(struct smp_request *req)
  * progress as it was: one client's mistake must not throw away another's progress. Only a veto or
  * a flash failure stops the upload.
  */
-struct smp_status img_upload(struct smp_request *req)
+struct smp_status smpdfu_img_upload(struct smp_request *req)
 {
 	struct upload_req r;
-	struct image_header hdr;
+	struct smpdfu_image_header hdr;
 	struct smp_status st;
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
@@ -391,7 +395,7 @@ struct smp_status img_upload(struct smp_request *req)
 	int rc;
 
 	if (decode_request(req, &r) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (!r.has_off) {
 		return img_err(IMG_MGMT_ERR_INVALID_OFFSET, "no offset");
@@ -400,7 +404,7 @@ struct smp_status img_upload(struct smp_request *req)
 	first = r.off == 0;
 	if (first) {
 		st = inspect_header(&r, &hdr);
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			return st;
 		}
 		if (is_resume(&r)) {
@@ -411,7 +415,7 @@ struct smp_status img_upload(struct smp_request *req)
 			return put_offset(req, upload.off);
 		}
 		st = inspect_target(&r, &hdr, &slot);
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			return st;
 		}
 		size = r.len;
@@ -420,7 +424,7 @@ struct smp_status img_upload(struct smp_request *req)
 		 * Two clients must never interleave their chunks in one slot: only the client that
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
-		return smp_err(MGMT_ERR_EBUSY, "another client's upload");
+		return smpdfu_smp_err(MGMT_ERR_EBUSY, "another client's upload");
 	} else if (!upload.active || r.off != upload.off) {
 		/* Stale, duplicate or out of order: say where we are, write nothing. */
 		return put_offset(req, upload.active ? upload.off : 0);
@@ -431,23 +435,24 @@ struct smp_status img_upload(struct smp_request *req)
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN, "data overrun");
 	}
 	st = check_chunk(req, &r, slot, size);
-	if (!smp_status_is_ok(st)) {
+	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_WRN("upload chunk at %u refused by a hook", (unsigned int)r.off);
 		return stop_upload(st);
 	}
 	if (first) {
 		rc = start_upload(&r, slot);
 		if (rc < 0) {
-			return stop_upload(img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
+			return stop_upload(
+				smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
 		}
 		take_ownership(req);
-		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
+		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
-	rc = stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
 	if (rc < 0) {
 		return stop_after_flash_failure(
-			img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
+			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
 	upload.off += (uint32_t)r.data.len;
 	hash_chunk(&r.data);
@@ -456,7 +461,7 @@ struct smp_status img_upload(struct smp_request *req)
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
-	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
+	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
 	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
 				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
 	return put_offset(req, upload.off);

@@ -44,12 +44,13 @@ static struct sys_timer reset_timer;
 
 static struct smp_status os_err(uint16_t rc, const char *rsn)
 {
-	return smp_group_err(MGMT_GROUP_ID_OS, rc, rsn);
+	return smpdfu_smp_group_err(MGMT_GROUP_ID_OS, rc, rsn);
 }
 
 static struct smp_status put_or_emsgsize(struct smp_request *req)
 {
-	return req->rsp->overflow ? smp_err(MGMT_ERR_EMSGSIZE, "response too large") : smp_ok();
+	return req->rsp->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
+				  : smpdfu_smp_ok();
 }
 
 static struct smp_status echo(struct smp_request *req)
@@ -57,11 +58,11 @@ static struct smp_status echo(struct smp_request *req)
 	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
 	struct cbor_field d_field = CBOR_FIELD_TSTR("d", &d);
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1) < 0) {
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	cbor_put_cstr(req->rsp, "r");
-	cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
+	smpdfu_cbor_put_cstr(req->rsp, "r");
+	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
 	return put_or_emsgsize(req);
 }
 
@@ -69,7 +70,7 @@ static void reset_expired(struct sys_timer *t)
 {
 	(void)t;
 	LOG_INF("rebooting");
-	port_reboot();
+	smpdfu_port_reboot();
 }
 
 static struct smp_status reset(struct smp_request *req)
@@ -81,15 +82,15 @@ static struct smp_status reset(struct smp_request *req)
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
 	 * how a wedged device gets out of trouble): it goes ahead unforced.
 	 */
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1) < 0) {
 		force = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
-		struct os_mgmt_reset_data data = { .force = force };
+		struct smpdfu_os_mgmt_reset_data data = { .force = force };
 		struct smp_status st =
-			mgmt_callback_check(MGMT_EVT_OP_OS_MGMT_RESET, &data, sizeof(data));
+			smpdfu_mgmt_callback_check(MGMT_EVT_OP_OS_MGMT_RESET, &data, sizeof(data));
 
-		if (!smp_status_is_ok(st)) {
+		if (!smpdfu_smp_status_is_ok(st)) {
 			LOG_WRN("reset refused by a hook");
 			return st;
 		}
@@ -97,16 +98,16 @@ static struct smp_status reset(struct smp_request *req)
 	LOG_INF("reset requested%s; rebooting in %u ms", force ? " (forced)" : "",
 		CONFIG_MCUMGR_GRP_OS_RESET_MS);
 	reset_timer.expiry = reset_expired;
-	sys_timer_start(&reset_timer, CONFIG_MCUMGR_GRP_OS_RESET_MS);
-	return smp_ok();
+	smpdfu_sys_timer_start(&reset_timer, CONFIG_MCUMGR_GRP_OS_RESET_MS);
+	return smpdfu_smp_ok();
 }
 
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
-	cbor_put_cstr(req->rsp, "buf_size");
-	cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
-	cbor_put_cstr(req->rsp, "buf_count");
-	cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	smpdfu_cbor_put_cstr(req->rsp, "buf_size");
+	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
+	smpdfu_cbor_put_cstr(req->rsp, "buf_count");
+	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	return put_or_emsgsize(req);
 }
 
@@ -150,8 +151,8 @@ static struct smp_status info(struct smp_request *req)
 	size_t len = 0;
 	char letter;
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1) < 0) {
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	for (size_t c = 0; c < format.len; c++) {
 		bool known = format.ptr[c] == 'a';
@@ -173,11 +174,11 @@ static struct smp_status info(struct smp_request *req)
 	for (size_t i = 0; i < INFO_FIELD_COUNT; i++) {
 		if (wanted[i] && !append_field(out, sizeof(out), &len,
 					       info_field(identity, i, &letter))) {
-			return smp_err(MGMT_ERR_EMSGSIZE, "info too long");
+			return smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "info too long");
 		}
 	}
-	cbor_put_cstr(req->rsp, "output");
-	cbor_put_tstr(req->rsp, out, len);
+	smpdfu_cbor_put_cstr(req->rsp, "output");
+	smpdfu_cbor_put_tstr(req->rsp, out, len);
 	return put_or_emsgsize(req);
 }
 
@@ -203,18 +204,18 @@ static struct smp_status bootloader_info(struct smp_request *req)
 	struct cbor_view query = { 0 };
 	struct cbor_field query_field = CBOR_FIELD_TSTR("query", &query);
 
-	if (cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1) < 0) {
-		return smp_err(MGMT_ERR_EINVAL, "bad request");
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1) < 0) {
+		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (!query_field.found) {
-		cbor_put_cstr(req->rsp, "bootloader");
-		cbor_put_cstr(req->rsp, "MCUboot");
-	} else if (cbor_view_eq(query, "mode")) {
-		cbor_put_cstr(req->rsp, "mode");
-		cbor_put_int(req->rsp, bootloader_mode());
+		smpdfu_cbor_put_cstr(req->rsp, "bootloader");
+		smpdfu_cbor_put_cstr(req->rsp, "MCUboot");
+	} else if (smpdfu_cbor_view_eq(query, "mode")) {
+		smpdfu_cbor_put_cstr(req->rsp, "mode");
+		smpdfu_cbor_put_int(req->rsp, bootloader_mode());
 		if (CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE) {
-			cbor_put_cstr(req->rsp, "no-downgrade");
-			cbor_put_bool(req->rsp, true);
+			smpdfu_cbor_put_cstr(req->rsp, "no-downgrade");
+			smpdfu_cbor_put_bool(req->rsp, true);
 		}
 	} else {
 		/*
@@ -222,7 +223,7 @@ static struct smp_status bootloader_info(struct smp_request *req)
 		 * so clients get it as the SMP rc 3 in v1 and v2 alike, not as a group error, and
 		 * without a reason even in verbose builds.
 		 */
-		return smp_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, NULL);
+		return smpdfu_smp_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, NULL);
 	}
 	return put_or_emsgsize(req);
 }
@@ -262,16 +263,16 @@ static struct smp_group os_group = {
 	.translate_err = os_translate_err,
 };
 
-void os_mgmt_reset(void)
+void smpdfu_os_mgmt_reset(void)
 {
 	identity = NULL;
-	sys_timer_stop(&reset_timer);
+	smpdfu_sys_timer_stop(&reset_timer);
 	reset_timer = (struct sys_timer){ 0 };
 }
 
-void os_mgmt_register(const struct os_mgmt_identity *id)
+void smpdfu_os_mgmt_register(const struct os_mgmt_identity *id)
 {
 	identity = id != NULL ? id : &default_identity;
-	sys_timer_stop(&reset_timer);
-	smp_group_register(&os_group);
+	smpdfu_sys_timer_stop(&reset_timer);
+	smpdfu_smp_group_register(&os_group);
 }

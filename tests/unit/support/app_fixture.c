@@ -25,7 +25,7 @@
 
 static uint8_t image[APP_FIXTURE_IMAGE_MAX];
 static size_t image_len;
-static uint8_t image_sha[SHA256_DIGEST_SIZE];
+static uint8_t image_sha[SMPDFU_SHA256_DIGEST_SIZE];
 static uint8_t seq;
 static bool device_open;
 
@@ -40,15 +40,15 @@ void app_fixture_device(enum smp_transport_kind kind)
 	factory_len = test_make_image(factory, sizeof(factory), 1, 0, 0, 0, 1000, 0, 0);
 	test_program_slot(0, factory, factory_len);
 	image_len = test_make_image(image, sizeof(image), 2, 0, 0, 0, 20000, 0, 0);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, image, image_len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, image_sha), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, image, image_len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, image_sha), 0);
 	fake_ble_link_install();
 }
 
 void app_fixture_start(void)
 {
-	assert_int_equal(app_start(), 0);
+	assert_int_equal(smpdfu_app_start(), 0);
 	app_fixture_process();
 }
 
@@ -60,30 +60,32 @@ void app_fixture_boot(enum smp_transport_kind kind)
 
 void app_fixture_primary_magic(bool good)
 {
-	static const uint8_t magic_a8[BOOT_MAGIC_SZ] = BOOT_MAGIC_A8;
-	static const uint8_t tail[BOOT_MAGIC_SZ - 2] = BOOT_MAGIC_ALIGNED_TAIL;
-	const struct flash_area *fa = flash_area_get(FLASH_AREA_IMAGE_PRIMARY);
-	uint8_t magic[BOOT_MAGIC_SZ];
+	static const uint8_t magic_a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
+	static const uint8_t tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
+	const struct smpdfu_flash_area *fa = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+	uint8_t magic[SMPDFU_BOOT_MAGIC_SZ];
 
-	if (BOOT_MAX_ALIGN == 8) {
+	if (SMPDFU_BOOT_MAX_ALIGN == 8) {
 		memcpy(magic, magic_a8, sizeof(magic));
 	} else {
-		magic[0] = (uint8_t)BOOT_MAX_ALIGN;
-		magic[1] = (uint8_t)(BOOT_MAX_ALIGN >> 8);
+		magic[0] = (uint8_t)SMPDFU_BOOT_MAX_ALIGN;
+		magic[1] = (uint8_t)(SMPDFU_BOOT_MAX_ALIGN >> 8);
 		memcpy(magic + 2, tail, sizeof(tail));
 	}
 	if (!good) {
 		magic[3] ^= 0x5a;
 	}
-	assert_int_equal(flash_area_program(fa, boot_magic_off(fa->size), magic, sizeof(magic)), 0);
+	assert_int_equal(smpdfu_flash_area_program(fa, smpdfu_boot_magic_off(fa->size), magic,
+						   sizeof(magic)),
+			 0);
 }
 
 int app_fixture_process(void)
 {
 	int n = 0;
 
-	while (app_event_manager_has_pending()) {
-		n += app_event_manager_process();
+	while (smpdfu_app_event_manager_has_pending()) {
+		n += smpdfu_app_event_manager_process();
 	}
 	return n;
 }
@@ -98,10 +100,10 @@ void app_fixture_advance(uint32_t ms)
 
 void app_fixture_wait_lock_free(void)
 {
-	for (uint32_t i = 0; i < 10000 && dfu_lock_owner() != NULL; i++) {
+	for (uint32_t i = 0; i < 10000 && smpdfu_dfu_lock_owner() != NULL; i++) {
 		app_fixture_advance(1);
 	}
-	assert_null(dfu_lock_owner());
+	assert_null(smpdfu_dfu_lock_owner());
 }
 
 void app_fixture_end(void)
@@ -111,8 +113,8 @@ void app_fixture_end(void)
 	}
 	device_open = false;
 	app_fixture_process();
-	assert_int_equal(app_event_manager_pool_in_use(), 0);
-	ble_link_set(NULL);
+	assert_int_equal(smpdfu_app_event_manager_pool_in_use(), 0);
+	smpdfu_ble_link_set(NULL);
 	test_device_deinit();
 }
 
@@ -134,7 +136,7 @@ static bool next_key(struct cbor_reader *rd, const struct cbor_item *map, uint64
 	if (!map->indefinite && *left == 0) {
 		return false;
 	}
-	assert_int_equal(cbor_read(rd, key), 0);
+	assert_int_equal(smpdfu_cbor_read(rd, key), 0);
 	if (key->type == CBOR_TYPE_BREAK) {
 		assert_true(map->indefinite);
 		return false;
@@ -152,37 +154,37 @@ static struct smp_answer decode_answer(void)
 	uint64_t left;
 
 	assert_int_equal(test_dev.rsp_count, 1);
-	cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
-			 test_dev.rsp[0].len - SMP_HDR_SIZE);
-	assert_int_equal(cbor_read(&rd, &map), 0);
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
+				test_dev.rsp[0].len - SMP_HDR_SIZE);
+	assert_int_equal(smpdfu_cbor_read(&rd, &map), 0);
 	assert_int_equal(map.type, CBOR_TYPE_MAP);
 	left = map.u;
 	while (next_key(&rd, &map, &left, &key)) {
 		struct cbor_item val;
 
-		assert_int_equal(cbor_read(&rd, &val), 0);
-		if (cbor_view_eq(key.v, "rc")) {
+		assert_int_equal(smpdfu_cbor_read(&rd, &val), 0);
+		if (smpdfu_cbor_view_eq(key.v, "rc")) {
 			a.rc = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "off")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "off")) {
 			a.off = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "match") && val.type == CBOR_TYPE_BOOL) {
+		} else if (smpdfu_cbor_view_eq(key.v, "match") && val.type == CBOR_TYPE_BOOL) {
 			a.match = val.b;
-		} else if (cbor_view_eq(key.v, "err") && val.type == CBOR_TYPE_MAP) {
+		} else if (smpdfu_cbor_view_eq(key.v, "err") && val.type == CBOR_TYPE_MAP) {
 			uint64_t err_left = val.u;
 			struct cbor_item err_key;
 
 			while (next_key(&rd, &val, &err_left, &err_key)) {
 				struct cbor_item v2;
 
-				assert_int_equal(cbor_read(&rd, &v2), 0);
-				if (cbor_view_eq(err_key.v, "group")) {
+				assert_int_equal(smpdfu_cbor_read(&rd, &v2), 0);
+				if (smpdfu_cbor_view_eq(err_key.v, "group")) {
 					a.err_group = (int64_t)v2.u;
-				} else if (cbor_view_eq(err_key.v, "rc")) {
+				} else if (smpdfu_cbor_view_eq(err_key.v, "rc")) {
 					a.err_rc = (int64_t)v2.u;
 				}
 			}
 		} else {
-			assert_int_equal(cbor_skip_rest(&rd, &val), 0);
+			assert_int_equal(smpdfu_cbor_skip_rest(&rd, &val), 0);
 		}
 	}
 	return a;
@@ -191,13 +193,13 @@ static struct smp_answer decode_answer(void)
 static struct smp_answer send_request(uint8_t op, uint16_t group, uint8_t id,
 				      const struct cbor_writer *w, const uint8_t *req)
 {
-	struct smp_hdr h = {
+	struct smpdfu_smp_hdr h = {
 		.op = op, .version = SMP_VERSION_2, .group = group, .seq = seq++, .id = id,
 		.len = (uint16_t)w->len,
 	};
 
 	assert_false(w->overflow);
-	smp_hdr_encode(&h, (uint8_t *)req);
+	smpdfu_smp_hdr_encode(&h, (uint8_t *)req);
 	assert_int_equal(test_device_send(req, SMP_HDR_SIZE + w->len), 1);
 	return decode_answer();
 }
@@ -206,29 +208,30 @@ static uint8_t req_buf[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 
 static void begin(struct cbor_writer *w)
 {
-	cbor_writer_init(w, req_buf + SMP_HDR_SIZE, sizeof(req_buf) - SMP_HDR_SIZE);
+	smpdfu_cbor_writer_init(w, req_buf + SMP_HDR_SIZE, sizeof(req_buf) - SMP_HDR_SIZE);
 }
 
 struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len,
-				    const uint8_t sha[SHA256_DIGEST_SIZE], uint32_t off, size_t n)
+				    const uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE], uint32_t off,
+				    size_t n)
 {
 	struct cbor_writer w;
 
 	assert_true(off + n <= img_len);
 	begin(&w);
-	cbor_put_map(&w, off == 0 ? 5 : 2);
+	smpdfu_cbor_put_map(&w, off == 0 ? 5 : 2);
 	if (off == 0) {
-		cbor_put_cstr(&w, "image");
-		cbor_put_uint(&w, 0);
-		cbor_put_cstr(&w, "len");
-		cbor_put_uint(&w, img_len);
-		cbor_put_cstr(&w, "sha");
-		cbor_put_bstr(&w, sha, SHA256_DIGEST_SIZE);
+		smpdfu_cbor_put_cstr(&w, "image");
+		smpdfu_cbor_put_uint(&w, 0);
+		smpdfu_cbor_put_cstr(&w, "len");
+		smpdfu_cbor_put_uint(&w, img_len);
+		smpdfu_cbor_put_cstr(&w, "sha");
+		smpdfu_cbor_put_bstr(&w, sha, SMPDFU_SHA256_DIGEST_SIZE);
 	}
-	cbor_put_cstr(&w, "off");
-	cbor_put_uint(&w, off);
-	cbor_put_cstr(&w, "data");
-	cbor_put_bstr(&w, img + off, n);
+	smpdfu_cbor_put_cstr(&w, "off");
+	smpdfu_cbor_put_uint(&w, off);
+	smpdfu_cbor_put_cstr(&w, "data");
+	smpdfu_cbor_put_bstr(&w, img + off, n);
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_UPLOAD, &w, req_buf);
 }
 
@@ -258,7 +261,7 @@ struct smp_answer app_smp_image_erase(void)
 	struct cbor_writer w;
 
 	begin(&w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE, &w, req_buf);
 }
 
@@ -267,13 +270,13 @@ struct smp_answer app_smp_image_state_write_hash(const uint8_t *hash, bool confi
 	struct cbor_writer w;
 
 	begin(&w);
-	cbor_put_map(&w, hash != NULL ? 2 : 1);
+	smpdfu_cbor_put_map(&w, hash != NULL ? 2 : 1);
 	if (hash != NULL) {
-		cbor_put_cstr(&w, "hash");
-		cbor_put_bstr(&w, hash, 32);
+		smpdfu_cbor_put_cstr(&w, "hash");
+		smpdfu_cbor_put_bstr(&w, hash, 32);
 	}
-	cbor_put_cstr(&w, "confirm");
-	cbor_put_bool(&w, confirm);
+	smpdfu_cbor_put_cstr(&w, "confirm");
+	smpdfu_cbor_put_bool(&w, confirm);
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_STATE, &w, req_buf);
 }
 
@@ -288,7 +291,7 @@ struct smp_answer app_smp_raw(uint8_t op, uint16_t group, uint8_t id)
 	struct cbor_writer w;
 
 	begin(&w);
-	cbor_put_map(&w, 0);
+	smpdfu_cbor_put_map(&w, 0);
 	return send_request(op, group, id, &w, req_buf);
 }
 
@@ -308,22 +311,22 @@ static void decode_slot(struct cbor_reader *rd, const struct cbor_item *map,
 
 	while (next_key(rd, map, &left, &key)) {
 		struct cbor_item val;
-		bool *flag = cbor_view_eq(key.v, "pending")     ? &st.pending
-			     : cbor_view_eq(key.v, "confirmed") ? &st.confirmed
-			     : cbor_view_eq(key.v, "active")    ? &st.active
-			     : cbor_view_eq(key.v, "permanent") ? &st.permanent
+		bool *flag = smpdfu_cbor_view_eq(key.v, "pending")     ? &st.pending
+			     : smpdfu_cbor_view_eq(key.v, "confirmed") ? &st.confirmed
+			     : smpdfu_cbor_view_eq(key.v, "active")    ? &st.active
+			     : smpdfu_cbor_view_eq(key.v, "permanent") ? &st.permanent
 								: NULL;
 
-		assert_int_equal(cbor_read(rd, &val), 0);
+		assert_int_equal(smpdfu_cbor_read(rd, &val), 0);
 		if (flag != NULL) {
 			*flag = val.b;
-		} else if (cbor_view_eq(key.v, "slot")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "slot")) {
 			slot = (int64_t)val.u;
-		} else if (cbor_view_eq(key.v, "hash")) {
+		} else if (smpdfu_cbor_view_eq(key.v, "hash")) {
 			assert_int_equal(val.v.len, 32);
 			memcpy(st.hash, val.v.ptr, 32);
 		} else {
-			assert_int_equal(cbor_skip_rest(rd, &val), 0);
+			assert_int_equal(smpdfu_cbor_skip_rest(rd, &val), 0);
 		}
 	}
 	assert_true(slot == 0 || slot == 1);
@@ -342,17 +345,17 @@ struct smp_answer app_smp_image_list(struct smp_slot_state slots[2])
 		return a;
 	}
 	/* {"images": [{...}, ...], ...}: each map inside the array is a slot. */
-	cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
-			 test_dev.rsp[0].len - SMP_HDR_SIZE);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	assert_int_equal(cbor_read(&rd, &it), 0);
-	assert_true(cbor_view_eq(it.v, "images"));
-	assert_int_equal(cbor_read(&rd, &it), 0);
+	smpdfu_cbor_reader_init(&rd, test_dev.rsp[0].data + SMP_HDR_SIZE,
+				test_dev.rsp[0].len - SMP_HDR_SIZE);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
+	assert_true(smpdfu_cbor_view_eq(it.v, "images"));
+	assert_int_equal(smpdfu_cbor_read(&rd, &it), 0);
 	assert_int_equal(it.type, CBOR_TYPE_ARRAY);
 	for (uint64_t n = 0; it.indefinite || n < it.u; n++) {
 		struct cbor_item entry;
 
-		assert_int_equal(cbor_read(&rd, &entry), 0);
+		assert_int_equal(smpdfu_cbor_read(&rd, &entry), 0);
 		if (entry.type == CBOR_TYPE_BREAK) {
 			break;
 		}
@@ -377,9 +380,9 @@ struct smp_answer app_smp_os_echo(void)
 	struct cbor_writer w;
 
 	begin(&w);
-	cbor_put_map(&w, 1);
-	cbor_put_cstr(&w, "d");
-	cbor_put_cstr(&w, "hello");
+	smpdfu_cbor_put_map(&w, 1);
+	smpdfu_cbor_put_cstr(&w, "d");
+	smpdfu_cbor_put_cstr(&w, "hello");
 	return send_request(SMP_OP_WRITE, MGMT_GROUP_ID_OS, OS_MGMT_ID_ECHO, &w, req_buf);
 }
 
@@ -393,8 +396,8 @@ void app_fixture_assert_final_subscriber(const struct app_event_type *type, cons
 	const struct app_event_subscriber *last = NULL;
 	size_t finals = 0;
 
-	for (size_t i = 0; i < app_event_table.subscriber_count; i++) {
-		const struct app_event_subscriber *s = &app_event_table.subscribers[i];
+	for (size_t i = 0; i < smpdfu_app_event_table.subscriber_count; i++) {
+		const struct app_event_subscriber *s = &smpdfu_app_event_table.subscribers[i];
 
 		if (s->type == type) {
 			last = s;

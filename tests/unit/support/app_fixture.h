@@ -79,7 +79,8 @@ const uint8_t *app_fixture_image_sha(void);
 
 /* Upload request for [off, off + n) of img (the first chunk carries len and sha). */
 struct smp_answer app_smp_upload_of(const uint8_t *img, size_t img_len,
-				    const uint8_t sha[SHA256_DIGEST_SIZE], uint32_t off, size_t n);
+				    const uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE], uint32_t off,
+				    size_t n);
 /* Upload request for [off, off + n) of the fixture image. */
 struct smp_answer app_smp_upload(uint32_t off, size_t n);
 /* Uploads from off to the end in chunks of n; returns the last answer (stops at an error). */

@@ -26,25 +26,27 @@ void bfx_open(struct boot_fixture *f, const struct boot_geom *g)
 	memset(f, 0, sizeof(*f));
 	f->g = *g;
 	assert_int_equal(flash_sim_open(&f->flash, NULL, total, g->page, g->write_block), 0);
-	f->areas[0] = (struct flash_area){
-		.id = FLASH_AREA_BOOTLOADER, .label = "mcuboot", .dev = &f->flash.dev,
+	f->areas[0] = (struct smpdfu_flash_area){
+		.id = SMPDFU_FLASH_AREA_BOOTLOADER, .label = "mcuboot", .dev = &f->flash.dev,
 		.off = 0, .size = g->page,
 	};
-	f->areas[1] = (struct flash_area){
-		.id = FLASH_AREA_IMAGE_PRIMARY, .label = "image-0", .dev = &f->flash.dev,
+	f->areas[1] = (struct smpdfu_flash_area){
+		.id = SMPDFU_FLASH_AREA_IMAGE_PRIMARY, .label = "image-0", .dev = &f->flash.dev,
 		.off = g->page, .size = g->page * g->pri_pages,
 	};
-	f->areas[2] = (struct flash_area){
-		.id = FLASH_AREA_IMAGE_SECONDARY, .label = "image-1", .dev = &f->flash.dev,
+	f->areas[2] = (struct smpdfu_flash_area){
+		.id = SMPDFU_FLASH_AREA_IMAGE_SECONDARY, .label = "image-1", .dev = &f->flash.dev,
 		.off = g->page * (1 + g->pri_pages), .size = g->page * g->sec_pages,
 	};
 	/* After the slots, as MCUboot boards lay it out. */
-	f->areas[3] = (struct flash_area){
-		.id = FLASH_AREA_IMAGE_SCRATCH, .label = "image-scratch", .dev = &f->flash.dev,
+	f->areas[3] = (struct smpdfu_flash_area){
+		.id = SMPDFU_FLASH_AREA_IMAGE_SCRATCH,
+		.label = "image-scratch",
+		.dev = &f->flash.dev,
 		.off = g->page * (1 + g->pri_pages + g->sec_pages),
 		.size = g->page * g->scratch_pages,
 	};
-	assert_int_equal(flash_map_init(f->areas, count), 0);
+	assert_int_equal(smpdfu_flash_map_init(f->areas, count), 0);
 	f->pri = &f->areas[1];
 	f->sec = &f->areas[2];
 	f->scratch = count > 3 ? &f->areas[3] : NULL;
@@ -79,14 +81,14 @@ static size_t make_body(uint8_t *out, size_t cap, size_t tlv_size, uint8_t major
 
 	assert_true(body + tlv_size <= cap);
 	memset(out, 0, HDR_SIZE);
-	put_le32(out + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
-	put_le32(out + IMAGE_HDR_OFF_LOAD_ADDR, load_addr);
-	put_le16(out + IMAGE_HDR_OFF_HDR_SIZE, HDR_SIZE);
-	put_le32(out + IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)payload_len);
-	put_le32(out + IMAGE_HDR_OFF_FLAGS, flags);
-	out[IMAGE_HDR_OFF_VER_MAJOR] = major;
-	out[IMAGE_HDR_OFF_VER_MINOR] = minor;
-	put_le16(out + IMAGE_HDR_OFF_VER_REVISION, rev);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_MAGIC, SMPDFU_IMAGE_MAGIC);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR, load_addr);
+	put_le16(out + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE, HDR_SIZE);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)payload_len);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_FLAGS, flags);
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR] = major;
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MINOR] = minor;
+	put_le16(out + SMPDFU_IMAGE_HDR_OFF_VER_REVISION, rev);
 	for (size_t i = 0; i < payload_len; i++) {
 		/* xorshift: every image differs everywhere, and 0xFF runs are rare. */
 		x ^= x << 13;
@@ -102,31 +104,32 @@ static size_t put_tlv(uint8_t *p, uint16_t type, const uint8_t *value, uint16_t 
 {
 	put_le16(p, type);
 	put_le16(p + 2, len);
-	memcpy(p + IMAGE_TLV_ENTRY_HDR_SIZE, value, len);
-	return IMAGE_TLV_ENTRY_HDR_SIZE + len;
+	memcpy(p + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE, value, len);
+	return SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + len;
 }
 
-static void sha256(const uint8_t *p, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
+static void sha256(const uint8_t *p, size_t len, uint8_t digest[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
 
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, p, len), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, digest), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, p, len), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 }
 
 size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
 		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr)
 {
-	const size_t tlvs = IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32;
+	const size_t tlvs = SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32;
 	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
 				load_addr);
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
 	sha256(out, body, hash);
-	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
+	put_le16(out + body, SMPDFU_IMAGE_TLV_INFO_MAGIC);
 	put_le16(out + body + 2, (uint16_t)tlvs);
-	put_tlv(out + body + IMAGE_TLV_INFO_SIZE, IMAGE_TLV_SHA256, hash, SHA256_DIGEST_SIZE);
+	put_tlv(out + body + SMPDFU_IMAGE_TLV_INFO_SIZE, SMPDFU_IMAGE_TLV_SHA256, hash,
+		SMPDFU_SHA256_DIGEST_SIZE);
 	return body + tlvs;
 }
 
@@ -137,9 +140,9 @@ static const uint8_t test_priv[32] = {
 	0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
 };
 static uint8_t test_pub[32];
-static struct image_key test_key;
+static struct smpdfu_image_key test_key;
 
-const struct image_key *bfx_test_key(void)
+const struct smpdfu_image_key *bfx_test_key(void)
 {
 	/* DER SubjectPublicKeyInfo prefix of an Ed25519 key: imgtool's KEYHASH covers all of it. */
 	static const uint8_t spki_prefix[12] = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
@@ -168,14 +171,14 @@ size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t mi
 			     uint32_t load_addr)
 {
 	const size_t tlvs = BFX_SIGNED_OVERHEAD - HDR_SIZE;
-	const struct image_key *key = bfx_test_key();
+	const struct smpdfu_image_key *key = bfx_test_key();
 	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
 				load_addr);
-	uint8_t hash[SHA256_DIGEST_SIZE];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	uint8_t sig[ED25519_SIG_SIZE];
 	word32 sig_len = sizeof(sig);
 	ed25519_key ed;
-	size_t p = body + IMAGE_TLV_INFO_SIZE;
+	size_t p = body + SMPDFU_IMAGE_TLV_INFO_SIZE;
 
 	sha256(out, body, hash);
 	assert_int_equal(wc_ed25519_init(&ed), 0);
@@ -184,17 +187,17 @@ size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t mi
 			 0);
 	assert_int_equal(wc_ed25519_sign_msg(hash, sizeof(hash), sig, &sig_len, &ed), 0);
 	wc_ed25519_free(&ed);
-	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
+	put_le16(out + body, SMPDFU_IMAGE_TLV_INFO_MAGIC);
 	put_le16(out + body + 2, (uint16_t)tlvs);
-	p += put_tlv(out + p, IMAGE_TLV_SHA256, hash, SHA256_DIGEST_SIZE);
-	p += put_tlv(out + p, IMAGE_TLV_KEYHASH, key->keyhash, SHA256_DIGEST_SIZE);
-	p += put_tlv(out + p, IMAGE_TLV_ED25519, sig, (uint16_t)sig_len);
+	p += put_tlv(out + p, SMPDFU_IMAGE_TLV_SHA256, hash, SMPDFU_SHA256_DIGEST_SIZE);
+	p += put_tlv(out + p, SMPDFU_IMAGE_TLV_KEYHASH, key->keyhash, SMPDFU_SHA256_DIGEST_SIZE);
+	p += put_tlv(out + p, SMPDFU_IMAGE_TLV_ED25519, sig, (uint16_t)sig_len);
 	assert_int_equal(p, body + tlvs);
 	return p;
 }
 
-void bfx_write(struct boot_fixture *f, const struct flash_area *fa, uint32_t off, const void *data,
-	       size_t len)
+void bfx_write(struct boot_fixture *f, const struct smpdfu_flash_area *fa, uint32_t off,
+	       const void *data, size_t len)
 {
 	const uint32_t w = f->g.write_block;
 	uint8_t tail[64];
@@ -202,27 +205,28 @@ void bfx_write(struct boot_fixture *f, const struct flash_area *fa, uint32_t off
 
 	assert_true(w <= sizeof(tail));
 	if (whole > 0) {
-		assert_int_equal(flash_area_program(fa, off, data, whole), 0);
+		assert_int_equal(smpdfu_flash_area_program(fa, off, data, whole), 0);
 	}
 	if (whole < len) {
 		memset(tail, 0xff, w);
 		memcpy(tail, (const uint8_t *)data + whole, len - whole);
-		assert_int_equal(flash_area_program(fa, off + (uint32_t)whole, tail, w), 0);
+		assert_int_equal(smpdfu_flash_area_program(fa, off + (uint32_t)whole, tail, w), 0);
 	}
 }
 
-void bfx_load(struct boot_fixture *f, const struct flash_area *fa, const void *data, size_t len)
+void bfx_load(struct boot_fixture *f, const struct smpdfu_flash_area *fa, const void *data,
+	      size_t len)
 {
-	assert_int_equal(flash_area_erase(fa, 0, fa->size), 0);
+	assert_int_equal(smpdfu_flash_area_erase(fa, 0, fa->size), 0);
 	bfx_write(f, fa, 0, data, len);
 }
 
-const uint8_t *bfx_mem(const struct boot_fixture *f, const struct flash_area *fa)
+const uint8_t *bfx_mem(const struct boot_fixture *f, const struct smpdfu_flash_area *fa)
 {
 	return f->flash.mem + fa->off;
 }
 
-bool bfx_slot_starts_with(const struct boot_fixture *f, const struct flash_area *fa,
+bool bfx_slot_starts_with(const struct boot_fixture *f, const struct smpdfu_flash_area *fa,
 			  const void *data, size_t len)
 {
 	return memcmp(bfx_mem(f, fa), data, len) == 0;

@@ -27,11 +27,11 @@ struct boot_geom {
 
 struct boot_fixture {
 	struct flash_sim flash;
-	struct flash_area areas[4];
+	struct smpdfu_flash_area areas[4];
 	struct boot_geom g;
-	const struct flash_area *pri;
-	const struct flash_area *sec;
-	const struct flash_area *scratch; /* NULL without one */
+	const struct smpdfu_flash_area *pri;
+	const struct smpdfu_flash_area *sec;
+	const struct smpdfu_flash_area *scratch; /* NULL without one */
 	uint8_t *snapshot;
 };
 
@@ -54,17 +54,18 @@ size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t mi
 #define BFX_OVERHEAD (BFX_HEADER_SIZE + 40)
 #define BFX_SIGNED_OVERHEAD (BFX_OVERHEAD + 36 + 68)
 /* The public half of the fixture's Ed25519 key, as a bootloader's trusted key. */
-const struct image_key *bfx_test_key(void);
+const struct smpdfu_image_key *bfx_test_key(void);
 
 /* Programs len bytes at off (padded to the write block with 0xFF); the bytes must be erased. */
-void bfx_write(struct boot_fixture *f, const struct flash_area *fa, uint32_t off, const void *data,
-	       size_t len);
+void bfx_write(struct boot_fixture *f, const struct smpdfu_flash_area *fa, uint32_t off,
+	       const void *data, size_t len);
 /* Erases the whole slot and programs data at its start (a factory programmer). */
-void bfx_load(struct boot_fixture *f, const struct flash_area *fa, const void *data, size_t len);
+void bfx_load(struct boot_fixture *f, const struct smpdfu_flash_area *fa, const void *data,
+	      size_t len);
 
 /* The flash contents, for direct comparisons. */
-const uint8_t *bfx_mem(const struct boot_fixture *f, const struct flash_area *fa);
-bool bfx_slot_starts_with(const struct boot_fixture *f, const struct flash_area *fa,
+const uint8_t *bfx_mem(const struct boot_fixture *f, const struct smpdfu_flash_area *fa);
+bool bfx_slot_starts_with(const struct boot_fixture *f, const struct smpdfu_flash_area *fa,
 			  const void *data, size_t len);
 
 /* Saves / restores the whole flash (and clears counters, cut and power state on restore). */

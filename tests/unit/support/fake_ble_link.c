@@ -32,7 +32,7 @@ static int fake_enable(struct ble_link *link)
 	if (fake.enable_err != 0 && fake.enable_err_direct) {
 		return fake.enable_err;
 	}
-	ble_link_report_ready(link, fake.enable_err);
+	smpdfu_ble_link_report_ready(link, fake.enable_err);
 	return 0;
 }
 
@@ -63,7 +63,7 @@ static int fake_param_update(struct ble_link *link, uint16_t conn,
 	fake.pending = true;
 	fake.pending_params = *req;
 	if (fake.mode == FAKE_BLE_ACCEPT_DELAYED) {
-		sys_timer_start(&fake.accept_timer, fake.delay_ms);
+		smpdfu_sys_timer_start(&fake.accept_timer, fake.delay_ms);
 	}
 	return 0;
 }
@@ -89,7 +89,7 @@ void fake_ble_link_install(void)
 	fake.mode = FAKE_BLE_ACCEPT_DELAYED;
 	fake.delay_ms = 50;
 	fake.accept_timer.expiry = accept_expired;
-	ble_link_set(&fake.link);
+	smpdfu_ble_link_set(&fake.link);
 }
 
 void fake_ble_link_fail_enable(int err, bool from_enable)
@@ -112,25 +112,25 @@ void fake_ble_link_connect(uint16_t conn, uint16_t interval, uint16_t latency, u
 	fake.params = (struct ble_conn_params){
 		.interval = interval, .latency = latency, .timeout = timeout
 	};
-	ble_link_report_connected(&fake.link, conn);
-	ble_link_report_params_updated(&fake.link, conn, &fake.params);
+	smpdfu_ble_link_report_connected(&fake.link, conn);
+	smpdfu_ble_link_report_params_updated(&fake.link, conn, &fake.params);
 }
 
 void fake_ble_link_secure(void)
 {
 	fake.secured = true;
-	ble_link_report_secured(&fake.link, fake.conn);
+	smpdfu_ble_link_report_secured(&fake.link, fake.conn);
 }
 
 void fake_ble_link_disconnect(void)
 {
 	uint16_t conn = fake.conn;
 
-	sys_timer_stop(&fake.accept_timer);
+	smpdfu_sys_timer_stop(&fake.accept_timer);
 	fake.conn = BLE_CONN_NONE;
 	fake.secured = false;
 	fake.pending = false;
-	ble_link_report_disconnected(&fake.link, conn, 0x13);
+	smpdfu_ble_link_report_disconnected(&fake.link, conn, 0x13);
 }
 
 bool fake_ble_link_accept(void)
@@ -139,9 +139,9 @@ bool fake_ble_link_accept(void)
 		return false;
 	}
 	fake.pending = false;
-	sys_timer_stop(&fake.accept_timer);
+	smpdfu_sys_timer_stop(&fake.accept_timer);
 	fake.params = fake.pending_params;
-	ble_link_report_params_updated(&fake.link, fake.conn, &fake.params);
+	smpdfu_ble_link_report_params_updated(&fake.link, fake.conn, &fake.params);
 	return true;
 }
 

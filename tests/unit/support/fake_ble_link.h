@@ -21,7 +21,8 @@ enum fake_ble_accept {
 	FAKE_BLE_ACCEPT_DELAYED, /* after the delay given to fake_ble_link_set_accept() */
 };
 
-/* Installs a fresh link (ble_link_set): no peer, updates accepted after 50 ms, enable works. */
+/* Installs a fresh link (smpdfu_ble_link_set): no peer, updates accepted after 50 ms, enable works.
+ */
 void fake_ble_link_install(void);
 /* The next enable fails with err (reported through ready(err)), or -ENODEV from enable itself. */
 void fake_ble_link_fail_enable(int err, bool from_enable);

@@ -15,12 +15,12 @@
 static uint32_t now;
 static unsigned int reboots;
 
-uint32_t port_uptime_ms(void)
+uint32_t smpdfu_port_uptime_ms(void)
 {
 	return now;
 }
 
-void port_reboot(void)
+void smpdfu_port_reboot(void)
 {
 	reboots++;
 }
@@ -33,7 +33,7 @@ static char log_lines[FAKE_LOG_LINES][FAKE_LOG_LINE_SIZE];
 static size_t log_next;
 static size_t log_total;
 
-void port_log(enum port_log_level level, const char *module, const char *fmt, ...)
+void smpdfu_port_log(enum port_log_level level, const char *module, const char *fmt, ...)
 {
 	static const char *const names[] = { "ERR", "WRN", "INF", "DBG" };
 	char *line = log_lines[log_next];
@@ -74,7 +74,7 @@ void fake_log_clear(void)
 	log_total = 0;
 }
 
-_Noreturn void port_assert_fail(const char *file, int line)
+_Noreturn void smpdfu_port_assert_fail(const char *file, int line)
 {
 	fprintf(stderr, "assertion failed at %s:%d\n", file, line);
 	abort();
@@ -83,12 +83,12 @@ _Noreturn void port_assert_fail(const char *file, int line)
 /* How deep in critical sections the code under test is: callbacks can be checked against it. */
 static unsigned int critical_depth;
 
-unsigned int port_critical_enter(void)
+unsigned int smpdfu_port_critical_enter(void)
 {
 	return critical_depth++;
 }
 
-void port_critical_exit(unsigned int key)
+void smpdfu_port_critical_exit(unsigned int key)
 {
 	/* Exits must pair with enters, innermost first: the key is the depth before the enter. */
 	PORT_ASSERT(critical_depth > 0 && key == critical_depth - 1);
@@ -110,16 +110,16 @@ void fake_clock_advance(uint32_t ms)
 	uint32_t end = now + ms;
 
 	for (;;) {
-		int32_t next = sys_timers_next_ms();
+		int32_t next = smpdfu_sys_timers_next_ms();
 
 		if (next < 0 || (uint32_t)next > end - now) {
 			break;
 		}
 		now += (uint32_t)next;
-		sys_timers_process();
+		smpdfu_sys_timers_process();
 	}
 	now = end;
-	sys_timers_process();
+	smpdfu_sys_timers_process();
 }
 
 unsigned int fake_reboot_count(void)
@@ -132,6 +132,6 @@ void fake_port_reset(void)
 	now = 0;
 	reboots = 0;
 	critical_depth = 0;
-	app_state_reset();
+	smpdfu_app_state_reset();
 	fake_log_clear();
 }

@@ -9,12 +9,13 @@
 void fake_clock_set(uint32_t now_ms);
 /* Advances the clock and runs the timers that expire on the way, in deadline order. */
 void fake_clock_advance(uint32_t ms);
-/* How many times port_reboot() was called since the last fake_port_reset(). */
+/* How many times smpdfu_port_reboot() was called since the last fake_port_reset(). */
 unsigned int fake_reboot_count(void);
 /*
  * A reboot, as far as RAM goes: the fake port's clock, counters and log, and every module of the
- * core and the application by their one reset path (app_state_reset()). Test harnesses call it
- * first, then install what a board's main would (flash map, SMP server, groups, app_start()).
+ * core and the application by their one reset path (smpdfu_app_state_reset()). Test harnesses call
+ * it first, then install what a board's main would (flash map, SMP server, groups,
+ * smpdfu_app_start()).
  */
 void fake_port_reset(void);
 /* How many critical sections the code under test is inside right now (0: none). */

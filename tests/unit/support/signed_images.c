@@ -37,7 +37,7 @@ size_t test_sign_image(uint8_t *img, size_t len, size_t cap)
 	static bool loaded;
 	uint8_t sig[IMAGE_SIG_MAX];
 	size_t sig_len;
-	size_t tlv_info = len - IMAGE_TLV_INFO_SIZE - IMAGE_TLV_ENTRY_HDR_SIZE - 32;
+	size_t tlv_info = len - SMPDFU_IMAGE_TLV_INFO_SIZE - SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE - 32;
 	const uint8_t *hash = img + len - 32;
 	size_t total;
 
@@ -50,13 +50,13 @@ size_t test_sign_image(uint8_t *img, size_t len, size_t cap)
 		loaded = true;
 	}
 	assert_int_equal(image_sign_hash(&key, hash, sig, &sig_len), 0);
-	total = len + 2 * IMAGE_TLV_ENTRY_HDR_SIZE + sizeof(key.keyhash) + sig_len;
+	total = len + 2 * SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + sizeof(key.keyhash) + sig_len;
 	assert_true(total <= cap);
-	put_tlv_header(img + len, IMAGE_TLV_KEYHASH, (uint16_t)sizeof(key.keyhash));
-	memcpy(img + len + IMAGE_TLV_ENTRY_HDR_SIZE, key.keyhash, sizeof(key.keyhash));
-	len += IMAGE_TLV_ENTRY_HDR_SIZE + sizeof(key.keyhash);
+	put_tlv_header(img + len, SMPDFU_IMAGE_TLV_KEYHASH, (uint16_t)sizeof(key.keyhash));
+	memcpy(img + len + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE, key.keyhash, sizeof(key.keyhash));
+	len += SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + sizeof(key.keyhash);
 	put_tlv_header(img + len, image_sign_tlv_type(&key), (uint16_t)sig_len);
-	memcpy(img + len + IMAGE_TLV_ENTRY_HDR_SIZE, sig, sig_len);
+	memcpy(img + len + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE, sig, sig_len);
 	/* The TLV info counts itself and every entry after it. */
 	img[tlv_info + 2] = (uint8_t)(total - tlv_info);
 	img[tlv_info + 3] = (uint8_t)((total - tlv_info) >> 8);

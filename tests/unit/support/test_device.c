@@ -54,7 +54,7 @@ static void strip_reason(struct test_rsp *r, char reason[24])
 	r->data[3] = (uint8_t)(r->len - SMP_HDR_SIZE);
 }
 
-static int capture_send(struct smp_transport *tp, const uint8_t *peer, const uint8_t *data,
+static int capture_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, const uint8_t *data,
 			size_t len)
 {
 	(void)tp;
@@ -77,40 +77,40 @@ void test_device_restart(void)
 
 	current_client = 0;
 	fake_port_reset(); /* the reboot's state reset, the flash map's included */
-	assert_int_equal(flash_map_init(test_dev.areas, FLASH_AREA_COUNT), 0);
-	smp_server_init();
-	os_mgmt_register(&id);
-	img_mgmt_register();
+	assert_int_equal(smpdfu_flash_map_init(test_dev.areas, SMPDFU_FLASH_AREA_COUNT), 0);
+	smpdfu_smp_server_init();
+	smpdfu_os_mgmt_register(&id);
+	smpdfu_img_mgmt_register();
 }
 
 void test_device_init(enum smp_transport_kind kind)
 {
 	const uint32_t page = CONFIG_SIM_FLASH_PAGE_SIZE;
-	const uint32_t sizes[FLASH_AREA_COUNT] = {
+	const uint32_t sizes[SMPDFU_FLASH_AREA_COUNT] = {
 		CONFIG_SIM_BOOT_SIZE, CONFIG_SIM_SLOT_SIZE, CONFIG_SIM_SLOT_SIZE,
 		CONFIG_SIM_SCRATCH_SIZE, CONFIG_SIM_STORAGE_SIZE,
 	};
-	static const char *const labels[FLASH_AREA_COUNT] = {
+	static const char *const labels[SMPDFU_FLASH_AREA_COUNT] = {
 		"mcuboot", "image-0", "image-1", "image-scratch", "storage",
 	};
 	uint32_t off = 0;
 
 	memset(&test_dev, 0, sizeof(test_dev));
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
+	for (size_t i = 0; i < SMPDFU_FLASH_AREA_COUNT; i++) {
 		off += sizes[i];
 	}
 	assert_int_equal(flash_sim_open(&test_dev.flash, NULL, off, page,
 					CONFIG_SIM_FLASH_WRITE_BLOCK_SIZE),
 			 0);
 	off = 0;
-	for (size_t i = 0; i < FLASH_AREA_COUNT; i++) {
-		test_dev.areas[i] = (struct flash_area){
-			.id = (enum flash_area_id)i, .label = labels[i],
+	for (size_t i = 0; i < SMPDFU_FLASH_AREA_COUNT; i++) {
+		test_dev.areas[i] = (struct smpdfu_flash_area){
+			.id = (enum smpdfu_flash_area_id)i, .label = labels[i],
 			.dev = &test_dev.flash.dev, .off = off, .size = sizes[i],
 		};
 		off += sizes[i];
 	}
-	test_dev.tp = (struct smp_transport){
+	test_dev.tp = (struct smpdfu_smp_transport){
 		.name = "test", .kind = kind, .send = capture_send,
 	};
 	test_device_restart();
@@ -118,7 +118,7 @@ void test_device_init(enum smp_transport_kind kind)
 
 void test_device_deinit(void)
 {
-	assert_int_equal(smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	assert_int_equal(test_dev.flash.count.violations, 0);
 	flash_sim_close(&test_dev.flash);
 }
@@ -135,19 +135,19 @@ size_t test_device_send(const uint8_t *req, size_t len)
 
 size_t test_device_send_as(uint8_t peer_id, const uint8_t *req, size_t len)
 {
-	struct smp_buf *b = smp_buf_alloc();
+	struct smp_buf *b = smpdfu_smp_buf_alloc();
 
 	assert_non_null(b);
 	assert_true(len <= sizeof(b->data));
-	memset(smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
-	smp_buf_peer(b)[0] = peer_id;
+	memset(smpdfu_smp_buf_peer(b), 0, SMP_PEER_ADDR_SIZE);
+	smpdfu_smp_buf_peer(b)[0] = peer_id;
 	memcpy(b->data, req, len);
 	b->len = len;
 	b->tp = &test_dev.tp;
 	test_dev.rsp_count = 0;
-	smp_rx_submit(b);
-	assert_true(smp_rx_process_one());
-	assert_false(smp_rx_process_one());
+	smpdfu_smp_rx_submit(b);
+	assert_true(smpdfu_smp_rx_process_one());
+	assert_false(smpdfu_smp_rx_process_one());
 	for (size_t i = 0; i < test_dev.rsp_count; i++) {
 		strip_reason(&test_dev.rsp[i], test_dev.reason[i]);
 	}
@@ -224,31 +224,31 @@ size_t test_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, u
 {
 	const size_t hdr_size = 0x200;
 	size_t body = hdr_size + payload_len;
-	size_t total = body + IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32;
+	size_t total = body + SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32;
 	struct sha256_ctx ctx;
 
 	assert_true(total <= cap);
 	memset(out, 0xff, hdr_size);
-	memset(out, 0, IMAGE_HEADER_SIZE);
-	put_le32(out + IMAGE_HDR_OFF_MAGIC, IMAGE_MAGIC);
-	put_le32(out + IMAGE_HDR_OFF_LOAD_ADDR, load_addr);
-	put_le16(out + IMAGE_HDR_OFF_HDR_SIZE, (uint16_t)hdr_size);
-	put_le32(out + IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)payload_len);
-	put_le32(out + IMAGE_HDR_OFF_FLAGS, flags);
-	out[IMAGE_HDR_OFF_VER_MAJOR] = major;
-	out[IMAGE_HDR_OFF_VER_MINOR] = minor;
-	put_le16(out + IMAGE_HDR_OFF_VER_REVISION, rev);
-	put_le32(out + IMAGE_HDR_OFF_VER_BUILD, build);
+	memset(out, 0, SMPDFU_IMAGE_HEADER_SIZE);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_MAGIC, SMPDFU_IMAGE_MAGIC);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR, load_addr);
+	put_le16(out + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE, (uint16_t)hdr_size);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE, (uint32_t)payload_len);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_FLAGS, flags);
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR] = major;
+	out[SMPDFU_IMAGE_HDR_OFF_VER_MINOR] = minor;
+	put_le16(out + SMPDFU_IMAGE_HDR_OFF_VER_REVISION, rev);
+	put_le32(out + SMPDFU_IMAGE_HDR_OFF_VER_BUILD, build);
 	for (size_t i = 0; i < payload_len; i++) {
 		out[hdr_size + i] = (uint8_t)(i * 7 + major);
 	}
-	put_le16(out + body, IMAGE_TLV_INFO_MAGIC);
-	put_le16(out + body + 2, IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE + 32);
-	put_le16(out + body + 4, IMAGE_TLV_SHA256);
+	put_le16(out + body, SMPDFU_IMAGE_TLV_INFO_MAGIC);
+	put_le16(out + body + 2, SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32);
+	put_le16(out + body + 4, SMPDFU_IMAGE_TLV_SHA256);
 	put_le16(out + body + 6, 32);
-	assert_int_equal(crypto_sha256_init(&ctx), 0);
-	assert_int_equal(crypto_sha256_update(&ctx, out, body), 0);
-	assert_int_equal(crypto_sha256_final(&ctx, out + body + 8), 0);
+	assert_int_equal(smpdfu_crypto_sha256_init(&ctx), 0);
+	assert_int_equal(smpdfu_crypto_sha256_update(&ctx, out, body), 0);
+	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, out + body + 8), 0);
 	/* A device that requires signatures takes only signed images: sign as its build would. */
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		total = test_sign_image(out, total, cap);
@@ -258,24 +258,24 @@ size_t test_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, u
 
 size_t test_image_hash_off(const uint8_t *img)
 {
-	size_t hdr_size = (size_t)img[IMAGE_HDR_OFF_HDR_SIZE] |
-			  (size_t)img[IMAGE_HDR_OFF_HDR_SIZE + 1] << 8;
-	size_t payload = (size_t)img[IMAGE_HDR_OFF_IMG_SIZE] |
-			 (size_t)img[IMAGE_HDR_OFF_IMG_SIZE + 1] << 8 |
-			 (size_t)img[IMAGE_HDR_OFF_IMG_SIZE + 2] << 16;
+	size_t hdr_size = (size_t)img[SMPDFU_IMAGE_HDR_OFF_HDR_SIZE] |
+			  (size_t)img[SMPDFU_IMAGE_HDR_OFF_HDR_SIZE + 1] << 8;
+	size_t payload = (size_t)img[SMPDFU_IMAGE_HDR_OFF_IMG_SIZE] |
+			 (size_t)img[SMPDFU_IMAGE_HDR_OFF_IMG_SIZE + 1] << 8 |
+			 (size_t)img[SMPDFU_IMAGE_HDR_OFF_IMG_SIZE + 2] << 16;
 
-	return hdr_size + payload + IMAGE_TLV_INFO_SIZE + IMAGE_TLV_ENTRY_HDR_SIZE;
+	return hdr_size + payload + SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
 }
 
 void test_program_slot(uint32_t slot, const uint8_t *data, size_t len)
 {
-	const struct flash_area *fa =
-		flash_area_get(slot == 0 ? FLASH_AREA_IMAGE_PRIMARY : FLASH_AREA_IMAGE_SECONDARY);
+	const struct smpdfu_flash_area *fa = smpdfu_flash_area_get(
+		slot == 0 ? SMPDFU_FLASH_AREA_IMAGE_PRIMARY : SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 	struct stream_writer sw;
 
 	assert_non_null(fa);
-	assert_int_equal(flash_area_erase(fa, 0, fa->size), 0);
-	assert_int_equal(stream_writer_open(&sw, fa), 0);
-	assert_int_equal(stream_writer_write(&sw, data, len), 0);
-	assert_int_equal(stream_writer_flush(&sw), 0);
+	assert_int_equal(smpdfu_flash_area_erase(fa, 0, fa->size), 0);
+	assert_int_equal(smpdfu_stream_writer_open(&sw, fa), 0);
+	assert_int_equal(smpdfu_stream_writer_write(&sw, data, len), 0);
+	assert_int_equal(smpdfu_stream_writer_flush(&sw), 0);
 }

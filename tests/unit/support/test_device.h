@@ -22,8 +22,8 @@ struct test_rsp {
 
 struct test_device {
 	struct flash_sim flash;
-	struct flash_area areas[FLASH_AREA_COUNT];
-	struct smp_transport tp;
+	struct smpdfu_flash_area areas[SMPDFU_FLASH_AREA_COUNT];
+	struct smpdfu_smp_transport tp;
 	struct test_rsp rsp[TEST_RSP_MAX];
 	/* With verbose errors: each response's "rsn", taken out of rsp[] (see test_device.c). */
 	char reason[TEST_RSP_MAX][24];
