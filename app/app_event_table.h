@@ -24,8 +24,9 @@
  * Who subscribes to what:
  *	SUBSCRIBE(guard, module, event, priority)
  * guard: 1, or the CONFIG_ option that builds the module; module: the bare name, whose handler is
- * <module>_app_event_handler(); priority: FIRST, EARLY, NORMAL or FINAL (at most one FIRST and one
- * FINAL per event type, checked at build time). Within one priority the order is unspecified.
+ * smpdfu_<module>_app_event_handler(); priority: FIRST, EARLY, NORMAL or FINAL (at most one FIRST
+ * and one FINAL per event type, checked at build time). Within one priority the order is
+ * unspecified.
  *
  * ble_smp_transfer_event: its producer (dfu_mcumgr or smp, never both) is its FINAL subscriber
  * and clears its "one outstanding" flag there, so no subscriber may consume it.

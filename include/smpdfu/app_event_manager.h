@@ -89,10 +89,11 @@ struct app_event_manager_stats {
  * In the header of event type `name`, after `struct name` (whose first member is
  * `struct app_event_header header`): declares the type and three helpers, which
  * APP_EVENT_TYPE_DEFINE() defines.
- *   struct name *new_name(void)            allocates a zeroed event from the pool; NULL when the
+ *   struct name *smpdfu_new_name(void)     allocates a zeroed event from the pool; NULL when the
  *                                          pool is full (counted and logged). Any context.
- *   bool is_name(const struct app_event_header *aeh)
- *   const struct name *cast_name(const struct app_event_header *aeh)   asserts is_name()
+ *   bool smpdfu_is_name(const struct app_event_header *aeh)
+ *   const struct name *smpdfu_cast_name(const struct app_event_header *aeh)
+ *                                          asserts smpdfu_is_name()
  */
 #define APP_EVENT_TYPE_DECLARE(name)                                                               \
 	struct name *smpdfu_new_##name(void);                                                      \
@@ -143,7 +144,8 @@ struct app_event_manager_stats {
 
 /*
  * The handler of module `module`: every module that subscribes defines one, named
- * <module>_app_event_handler. Put `APP_EVENT_HANDLER_DECLARE(module);` before its definition.
+ * smpdfu_<module>_app_event_handler. Put `APP_EVENT_HANDLER_DECLARE(module);` before its
+ * definition.
  */
 #define APP_EVENT_HANDLER_DECLARE(module)                                                          \
 	bool smpdfu_##module##_app_event_handler(const struct app_event_header *aeh)

@@ -227,9 +227,9 @@ static struct smp_status inspect_target(const struct upload_req *r,
 		if (!running_version(&running)) {
 			return img_err(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
 		}
-		if (smpdfu_image_version_cmp(&hdr->ver, &running,
-					     CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER) <=
-		    0) {
+		bool use_build = CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER;
+
+		if (smpdfu_image_version_cmp(&hdr->ver, &running, use_build) <= 0) {
 			return img_err(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
 		}
 	}
