@@ -396,9 +396,8 @@ MUTATIONS = [
              [T_DFU]),
     Mutation("M3.2", "the image erase fires no vetoable check", "nrf_desktop",
              [edit("src/grp/img/img_erase.c", "	enum mgmt_cb_return ret = smpdfu_mgmt_callback_notify("
-                   "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, &data,", "	enum mgmt_cb_return ret = "
-                   "MGMT_CB_OK;\n	(void)smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK, "
-                   "&data,")],
+                   "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,\n", "	enum mgmt_cb_return ret = "
+                   "MGMT_CB_OK;\n	(void)smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,\n")],
              [T_DFU]),
     Mutation("M3.3", "a refused claim leaves the DFU timer running", "nrf_desktop",
              [edit(DFU, "		smpdfu_sys_timer_stop(&dfu_timeout);\n		/*\n		 * Only a check",
@@ -416,7 +415,7 @@ MUTATIONS = [
     Mutation("M3.8", "dfu_mcumgr acts on every command (a command-received hook, as NCS 2.6)",
              "nrf_desktop",
              [edit(DFU, "	{ MGMT_EVT_OP_OS_MGMT_RESET, \"OS reset\", sizeof(struct "
-                   "os_mgmt_reset_data), true },\n};",
+                   "smpdfu_os_mgmt_reset_data), true },\n};",
                    "	{ MGMT_EVT_OP_OS_MGMT_RESET, \"OS reset\", "
                    "sizeof(struct smpdfu_os_mgmt_reset_data), true },\n	{ MGMT_EVT_OP_CMD_RECV, "
                    "\"command\", sizeof(struct smpdfu_mgmt_evt_op_cmd_arg), true },\n};\n\n"
