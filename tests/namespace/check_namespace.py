@@ -4,8 +4,8 @@
 
 1. Every external name the libraries define starts with smpdfu_, and so does every name they
    need from outside (the port contract, the crypto port, the trusted keys), apart from the C
-   library functions in C_LIBRARY and names starting with "__", which C reserves for the
-   implementation (the compiler's runtime, the sanitizers' instrumentation).
+   library functions in C_LIBRARY and the names C reserves for the implementation ("__x", "_X":
+   the compiler's runtime, the sanitizers' instrumentation, the linker's _GLOBAL_OFFSET_TABLE_).
 2. foreign_symbols.c, which defines the names MCUboot, Zephyr and NCS export, links beside every
    object of the libraries (--whole-archive) without a second definition. A control link adds
    one of smpdfu's own names a second time and must fail, so the check is known to bite.
@@ -14,6 +14,7 @@ Usage: check_namespace.py --cc CC --nm NM --foreign foreign_symbols.c --work DIR
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 
@@ -21,6 +22,7 @@ PREFIX = "smpdfu_"
 # Standard C names the core calls; every toolchain's C library defines them once, under these
 # names, so they cannot be prefixed and do not collide with anything of MCUboot or Zephyr.
 C_LIBRARY = {"memchr", "memcmp", "memcpy", "memmove", "memset", "snprintf", "strlen"}
+RESERVED = re.compile(r"_[_A-Z]")
 
 
 def symbols(nm, lib, *flags):
@@ -37,10 +39,10 @@ def unprefixed(nm, libs):
     bad = []
     for lib in libs:
         for name in sorted(symbols(nm, lib, "-g", "--defined-only")):
-            if not name.startswith((PREFIX, "__")):
+            if not (name.startswith(PREFIX) or RESERVED.match(name)):
                 bad.append("%s defines %s" % (os.path.basename(lib), name))
         for name in sorted(symbols(nm, lib, "-u")):
-            if not (name.startswith((PREFIX, "__")) or name in C_LIBRARY):
+            if not (name.startswith(PREFIX) or RESERVED.match(name) or name in C_LIBRARY):
                 bad.append("%s needs %s" % (os.path.basename(lib), name))
     return bad
 
