@@ -395,9 +395,10 @@ MUTATIONS = [
                    "version: %s\",")],
              [T_DFU]),
     Mutation("M3.2", "the image erase fires no vetoable check", "nrf_desktop",
-             [edit("src/grp/img/img_erase.c", "	enum mgmt_cb_return ret = smpdfu_mgmt_callback_notify("
-                   "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,\n", "	enum mgmt_cb_return ret = "
-                   "MGMT_CB_OK;\n	(void)smpdfu_mgmt_callback_notify(MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,\n")],
+             [edit("src/grp/img/img_erase.c", "	return smpdfu_mgmt_callback_check("
+                   "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,",
+                   "	(void)data;\n	return smpdfu_smp_ok();\n	return smpdfu_mgmt_callback_check("
+                   "MGMT_EVT_OP_IMG_MGMT_ERASE_CHECK,")],
              [T_DFU]),
     Mutation("M3.3", "a refused claim leaves the DFU timer running", "nrf_desktop",
              [edit(DFU, "		smpdfu_sys_timer_stop(&dfu_timeout);\n		/*\n		 * Only a check",
