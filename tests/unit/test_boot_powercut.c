@@ -1111,13 +1111,13 @@ static const struct fault_shape fault_shapes[] = {
 	{ "fail-erase-torn", FLASH_SIM_OP_ERASE, 'e', true },
 };
 
-#define FAULT_SHAPE_COUNT (sizeof(fault_shapes) / sizeof(fault_shapes[0]))
+#define FAULT_SHAPE_COUNT (ARRAY_SIZE(fault_shapes))
 /* Read faults per flow and geometry (every one with SMPDFU_SWEEP=full). */
 #define READ_SAMPLE 48
 
 /* Fault points per mode and shape, and per flow (the table of docs/testing.md). */
 static unsigned long fault_points[MODE_COUNT][FAULT_SHAPE_COUNT];
-static unsigned long flow_fault_points[sizeof(flows) / sizeof(flows[0])];
+static unsigned long flow_fault_points[ARRAY_SIZE(flows)];
 
 /* Flows whose action requests the secondary: after a torn trailer write, an upload resets it. */
 static bool requests_secondary(const struct flow *fl)
@@ -1478,7 +1478,7 @@ static int report(void **state)
 			print_message(" %17lu", fault_points[m][s]);
 		}
 		print_message("\n");
-		for (size_t k = 0; k < sizeof(flows) / sizeof(flows[0]); k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(flows); k++) {
 			if (flows[k].mode == (enum boot_mode)m && flow_fault_points[k] > 0) {
 				print_message("[ FAULTS   ] %-18s %-18s %17lu\n", "", flows[k].name,
 					      flow_fault_points[k]);

@@ -557,7 +557,7 @@ static void test_protected_size_mismatch_rehashed_is_ebadmsg(void **state)
 	static const uint16_t sizes[] = { 0x18, 0x20 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct file f = load("protected-tlvs.signed.bin");
 
 		put16(f.data + 0x5022, sizes[i]);

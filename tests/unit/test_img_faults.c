@@ -80,7 +80,7 @@ static uint8_t img_new[IMAGE_CAP];
 static size_t factory_len;
 static size_t old_len;
 static size_t new_len;
-static uint8_t new_sha[32];
+static uint8_t new_sha[SMPDFU_SHA256_DIGEST_SIZE];
 static uint8_t *snap[MAX_STEPS];
 static uint32_t snap_running[MAX_STEPS];
 static bool full;

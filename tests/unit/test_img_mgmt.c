@@ -520,7 +520,7 @@ static void expect_rejected(const struct upload_args *a, int64_t rc, int64_t gro
  */
 static void resume_and_overrun_bounds(void **state)
 {
-	uint8_t sha[32];
+	uint8_t sha[SMPDFU_SHA256_DIGEST_SIZE];
 	struct upload_rsp r;
 	struct upload_args a = { .off = 0, .data = image, .data_len = 256, .sha = sha,
 				 .sha_len = 16, .image = 0, .version = SMP_VERSION_2 };

@@ -16,7 +16,7 @@
  */
 static const struct {
 	const char *file;
-	uint8_t keyhash[32];
+	uint8_t keyhash[SMPDFU_SHA256_DIGEST_SIZE];
 } sample_keys[] = {
 	{ "root-ec-p256.pem",
 	  { 0xe3, 0x04, 0x66, 0xf6, 0xb8, 0x47, 0x0c, 0x1f, 0x29, 0x07, 0x0b,

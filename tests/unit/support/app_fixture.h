@@ -30,7 +30,7 @@ struct smp_answer {
 /* One slot as image state read lists it. */
 struct smp_slot_state {
 	bool listed;
-	uint8_t hash[32];
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	bool pending;
 	bool confirmed;
 	bool active;
