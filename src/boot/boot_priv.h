@@ -172,9 +172,12 @@ int smpdfu_boot_swap_move_locate(struct smpdfu_boot_loader *bl, bool incoming,
 int smpdfu_boot_swap_scratch_locate(struct smpdfu_boot_loader *bl, bool incoming,
 				    const struct smpdfu_flash_area **fa, uint32_t *off);
 /*
- * Initialises a loader from the flash map and runs the given mode; -ENOTSUP for a mode the
- * configuration does not link (CONFIG_SMPDFU_BOOT_EVERY_MODE links them all).
+ * Runs the given mode on a loader already initialised (and set up as a test wants it); -ENOTSUP
+ * for a mode the configuration does not link (CONFIG_SMPDFU_BOOT_EVERY_MODE links them all).
  */
+int smpdfu_boot_go_loader(struct smpdfu_boot_loader *bl, enum boot_mode mode,
+			  struct smpdfu_boot_rsp *rsp);
+/* Initialises a loader from the flash map and runs the given mode (smpdfu_boot_go_loader). */
 int smpdfu_boot_go_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp);
 
 /* Helpers of the modes (loader.c). */

@@ -277,6 +277,26 @@ int smpdfu_boot_from_primary(struct smpdfu_boot_loader *bl, uint32_t max_size, i
 	return 0;
 }
 
+int smpdfu_boot_go_loader(struct smpdfu_boot_loader *bl, enum boot_mode mode,
+			  struct smpdfu_boot_rsp *rsp)
+{
+	/* Only the modes the configuration links are reachable: the others are not compiled. */
+	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_USING_MOVE && mode == BOOT_MODE_SWAP_MOVE) {
+		return smpdfu_boot_go_swap_move(bl, rsp);
+	}
+	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_SCRATCH && mode == BOOT_MODE_SWAP_SCRATCH) {
+		return smpdfu_boot_go_swap_scratch(bl, rsp);
+	}
+	if (CONFIG_SMPDFU_BOOT_LINK_OVERWRITE_ONLY && mode == BOOT_MODE_OVERWRITE_ONLY) {
+		return smpdfu_boot_go_overwrite(bl, rsp);
+	}
+	if (CONFIG_SMPDFU_BOOT_LINK_DIRECT_XIP &&
+	    (mode == BOOT_MODE_DIRECT_XIP || mode == BOOT_MODE_DIRECT_XIP_REVERT)) {
+		return smpdfu_boot_go_direct_xip(bl, mode == BOOT_MODE_DIRECT_XIP_REVERT, rsp);
+	}
+	return -ENOTSUP;
+}
+
 int smpdfu_boot_go_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 {
 	/* Static: the copy buffer is too large for a bootloader's stack. Initialised every run. */
@@ -287,21 +307,7 @@ int smpdfu_boot_go_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 		LOG_ERR("flash map unusable for the bootloader (%d)", rc);
 		return rc;
 	}
-	/* Only the modes the configuration links are reachable: the others are not compiled. */
-	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_USING_MOVE && mode == BOOT_MODE_SWAP_MOVE) {
-		return smpdfu_boot_go_swap_move(&bl, rsp);
-	}
-	if (CONFIG_SMPDFU_BOOT_LINK_SWAP_SCRATCH && mode == BOOT_MODE_SWAP_SCRATCH) {
-		return smpdfu_boot_go_swap_scratch(&bl, rsp);
-	}
-	if (CONFIG_SMPDFU_BOOT_LINK_OVERWRITE_ONLY && mode == BOOT_MODE_OVERWRITE_ONLY) {
-		return smpdfu_boot_go_overwrite(&bl, rsp);
-	}
-	if (CONFIG_SMPDFU_BOOT_LINK_DIRECT_XIP &&
-	    (mode == BOOT_MODE_DIRECT_XIP || mode == BOOT_MODE_DIRECT_XIP_REVERT)) {
-		return smpdfu_boot_go_direct_xip(&bl, mode == BOOT_MODE_DIRECT_XIP_REVERT, rsp);
-	}
-	return -ENOTSUP;
+	return smpdfu_boot_go_loader(&bl, mode, rsp);
 }
 
 int smpdfu_boot_go(struct smpdfu_boot_rsp *rsp)

@@ -291,18 +291,7 @@ static int boot_once(const struct scenario *s, struct smpdfu_boot_rsp *rsp)
 	bl.no_downgrade = s->no_downgrade;
 	bl.validate_primary = s->validate_primary;
 	memset(rsp, 0, sizeof(*rsp));
-	switch (s->mode) {
-	case BOOT_MODE_SWAP_MOVE:
-		return smpdfu_boot_go_swap_move(&bl, rsp);
-	case BOOT_MODE_SWAP_SCRATCH:
-		return smpdfu_boot_go_swap_scratch(&bl, rsp);
-	case BOOT_MODE_OVERWRITE_ONLY:
-		return smpdfu_boot_go_overwrite(&bl, rsp);
-	case BOOT_MODE_DIRECT_XIP:
-		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
-	default:
-		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
-	}
+	return smpdfu_boot_go_loader(&bl, s->mode, rsp);
 }
 
 enum which { RUNS_P, RUNS_U };

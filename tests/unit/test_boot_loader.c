@@ -111,21 +111,7 @@ static int boot(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 	bl.no_downgrade = opt.no_downgrade;
 	bl.validate_primary = opt.validate_primary;
 	memset(rsp, 0, sizeof(*rsp));
-	switch (mode) {
-	case BOOT_MODE_SWAP_MOVE:
-		return smpdfu_boot_go_swap_move(&bl, rsp);
-	case BOOT_MODE_SWAP_SCRATCH:
-		return smpdfu_boot_go_swap_scratch(&bl, rsp);
-	case BOOT_MODE_OVERWRITE_ONLY:
-		return smpdfu_boot_go_overwrite(&bl, rsp);
-	case BOOT_MODE_DIRECT_XIP:
-		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
-	case BOOT_MODE_DIRECT_XIP_REVERT:
-		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
-	default:
-		fail();
-	}
-	return -1;
+	return smpdfu_boot_go_loader(&bl, mode, rsp);
 }
 
 /* Boots and expects success in that slot with that major version; returns the ops it took. */

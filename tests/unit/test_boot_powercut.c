@@ -103,20 +103,7 @@ static int boot_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp)
 	bl.align = geo->align;
 	bl.no_downgrade = no_downgrade;
 	memset(rsp, 0, sizeof(*rsp));
-	switch (mode) {
-	case BOOT_MODE_SWAP_MOVE:
-		return smpdfu_boot_go_swap_move(&bl, rsp);
-	case BOOT_MODE_SWAP_SCRATCH:
-		return smpdfu_boot_go_swap_scratch(&bl, rsp);
-	case BOOT_MODE_OVERWRITE_ONLY:
-		return smpdfu_boot_go_overwrite(&bl, rsp);
-	case BOOT_MODE_DIRECT_XIP:
-		return smpdfu_boot_go_direct_xip(&bl, false, rsp);
-	case BOOT_MODE_DIRECT_XIP_REVERT:
-		return smpdfu_boot_go_direct_xip(&bl, true, rsp);
-	default:
-		return -ENOTSUP;
-	}
+	return smpdfu_boot_go_loader(&bl, mode, rsp);
 }
 
 static const char *mode_name(enum boot_mode m)
