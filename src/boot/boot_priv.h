@@ -60,9 +60,14 @@ uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
  * region in the scratch (scratch_size, 0 when there is none); overwrite-only and direct-XIP keep
  * the trailer fields free.
  */
-uint32_t smpdfu_boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
-					 uint32_t scratch_size, uint32_t sector_size,
-					 uint32_t align, uint32_t max_sectors, uint32_t wsz);
+uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
+					      uint32_t sector_size, uint32_t align,
+					      uint32_t max_sectors, uint32_t wsz);
+uint32_t smpdfu_boot_swap_scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
+						 uint32_t scratch_size, uint32_t sector_size,
+						 uint32_t align, uint32_t max_sectors,
+						 uint32_t wsz);
+uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size, uint32_t align);
 
 /*
  * The flash operations of the boot code (boot_flash.c): smpdfu_flash_area_read/program/erase() with
@@ -119,6 +124,23 @@ enum boot_mode {
 	BOOT_MODE_DIRECT_XIP,
 	BOOT_MODE_DIRECT_XIP_REVERT,
 };
+
+/* The same for a mode named at run time; a constant mode links only its own rule. */
+static inline uint32_t smpdfu_boot_mode_max_image_size(int mode, uint32_t pri_size,
+						       uint32_t sec_size, uint32_t scratch_size,
+						       uint32_t sector_size, uint32_t align,
+						       uint32_t max_sectors, uint32_t wsz)
+{
+	if (mode == BOOT_MODE_SWAP_SCRATCH) {
+		return smpdfu_boot_swap_scratch_max_image_size(
+			pri_size, sec_size, scratch_size, sector_size, align, max_sectors, wsz);
+	}
+	if (mode == BOOT_MODE_SWAP_MOVE) {
+		return smpdfu_boot_swap_move_max_image_size(pri_size, sec_size, sector_size, align,
+							    max_sectors, wsz);
+	}
+	return smpdfu_boot_fields_max_image_size(pri_size, sec_size, align);
+}
 
 /*
  * Everything one run of the bootloader uses. Filled by smpdfu_boot_loader_init() at every start (no

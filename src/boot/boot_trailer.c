@@ -113,9 +113,10 @@ uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
  * trailer puts its region's status in the scratch's own trailer, so that region's bytes must fit
  * below it in the scratch.
  */
-static uint32_t scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
-				       uint32_t scratch_size, uint32_t sector_size, uint32_t align,
-				       uint32_t max_sectors, uint32_t wsz)
+uint32_t smpdfu_boot_swap_scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
+						 uint32_t scratch_size, uint32_t sector_size,
+						 uint32_t align, uint32_t max_sectors,
+						 uint32_t wsz)
 {
 	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
 	uint32_t scratch_trailer = smpdfu_boot_scratch_trailer_size(align, wsz);
@@ -144,25 +145,24 @@ static uint32_t scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
 	return limit > first_trailer * sector_size ? limit : first_trailer * sector_size;
 }
 
-uint32_t smpdfu_boot_mode_max_image_size(int mode, uint32_t pri_size, uint32_t sec_size,
-					 uint32_t scratch_size, uint32_t sector_size,
-					 uint32_t align, uint32_t max_sectors, uint32_t wsz)
+/* Overwrite-only and direct-XIP: below the trailer's fields of the smaller slot. */
+uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size, uint32_t align)
+{
+	uint32_t pri = smpdfu_boot_trailer_swap_info_off(pri_size, align);
+	uint32_t sec = smpdfu_boot_trailer_swap_info_off(sec_size, align);
+
+	return pri < sec ? pri : sec;
+}
+
+/* Swap-using-move: the primary has the secondary's sectors or one more (the move's spare). */
+uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
+					      uint32_t sector_size, uint32_t align,
+					      uint32_t max_sectors, uint32_t wsz)
 {
 	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
 	uint32_t pri_first;
 	uint32_t sec_first;
 
-	if (mode == BOOT_MODE_SWAP_SCRATCH) {
-		return scratch_max_image_size(pri_size, sec_size, scratch_size, sector_size, align,
-					      max_sectors, wsz);
-	}
-	if (mode != BOOT_MODE_SWAP_MOVE) {
-		uint32_t pri = smpdfu_boot_trailer_swap_info_off(pri_size, align);
-		uint32_t sec = smpdfu_boot_trailer_swap_info_off(sec_size, align);
-
-		return pri < sec ? pri : sec;
-	}
-	/* The primary has the secondary's sectors or one more (the spare of the move phase). */
 	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
 	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
 		return 0;

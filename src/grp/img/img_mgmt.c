@@ -64,10 +64,10 @@ uint32_t smpdfu_img_active_slot(void)
 }
 
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
-static struct smpdfu_img_slot_flags direct_xip_flags(uint32_t slot)
+static uint32_t direct_xip_flags(uint32_t slot)
 {
 	const uint32_t active = smpdfu_img_active_slot();
-	struct smpdfu_img_slot_flags f = { .active = slot == active };
+	uint32_t f = slot == active ? IMG_SLOT_ACTIVE : 0;
 	struct smpdfu_image_header mine;
 	struct smpdfu_image_header running;
 	struct smpdfu_boot_swap_state st;
@@ -81,28 +81,28 @@ static struct smpdfu_img_slot_flags direct_xip_flags(uint32_t slot)
 	bool newer = mine_rc == 0 && running_rc == 0 &&
 		     smpdfu_image_version_cmp(&mine.ver, &running.ver, false) > 0;
 
-	f.unknown = mine_rc == -EIO || running_rc == -EIO;
+	if (mine_rc == -EIO || running_rc == -EIO) {
+		f |= IMG_SLOT_UNKNOWN;
+	}
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
-		f.pending = newer;
-		f.permanent = newer;
-		return f;
+		return f | (newer ? IMG_SLOT_PENDING | IMG_SLOT_PERMANENT : 0);
 	}
 	if (smpdfu_boot_read_swap_state(smpdfu_img_slot_area(slot), &st) < 0) {
-		f.unknown = true;
-		return f;
+		return f | IMG_SLOT_UNKNOWN;
 	}
-	f.confirmed = st.image_ok == SMPDFU_BOOT_FLAG_SET;
+	if (st.image_ok == SMPDFU_BOOT_FLAG_SET) {
+		f |= IMG_SLOT_CONFIRMED;
+	}
 	if (newer && st.magic == SMPDFU_BOOT_MAGIC_GOOD) {
-		f.pending = true;
-		f.permanent = f.confirmed;
+		f |= IMG_SLOT_PENDING | (f & IMG_SLOT_CONFIRMED ? IMG_SLOT_PERMANENT : 0);
 	}
 	return f;
 }
 
-struct smpdfu_img_slot_flags smpdfu_img_slot_flags(uint32_t slot)
+uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
-	const uint32_t active = smpdfu_img_active_slot();
-	struct smpdfu_img_slot_flags f = { .active = slot == active };
+	const bool active = slot == smpdfu_img_active_slot();
+	const uint32_t f = active ? IMG_SLOT_ACTIVE : 0;
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
@@ -110,34 +110,23 @@ struct smpdfu_img_slot_flags smpdfu_img_slot_flags(uint32_t slot)
 	/* Swap and overwrite modes: what MCUboot's swap-type table says the next boot does. */
 	switch (smpdfu_boot_swap_type()) {
 	case SMPDFU_BOOT_SWAP_TYPE_TEST:
-		f.confirmed = slot == active;
-		f.pending = slot != active;
-		break;
+		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING);
 	case SMPDFU_BOOT_SWAP_TYPE_PERM:
-		f.confirmed = slot == active;
-		f.pending = slot != active;
-		f.permanent = slot != active;
-		break;
+		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING | IMG_SLOT_PERMANENT);
 	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
 		/* The running image is on trial; the other slot holds the confirmed one. */
-		f.confirmed = slot != active;
-		break;
+		return f | (active ? 0 : IMG_SLOT_CONFIRMED);
 	case SMPDFU_BOOT_SWAP_TYPE_PANIC:
-		f.unknown = true;
-		f.confirmed = slot == active;
-		break;
+		return f | IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_CONFIRMED : 0);
 	default:
-		f.confirmed = slot == active;
-		break;
+		return f | (active ? IMG_SLOT_CONFIRMED : 0);
 	}
-	return f;
 }
 
 bool smpdfu_img_slot_in_use(uint32_t slot)
 {
-	struct smpdfu_img_slot_flags f = smpdfu_img_slot_flags(slot);
-
-	return f.unknown || f.active || f.pending || f.confirmed;
+	return (smpdfu_img_slot_flags(slot) & (IMG_SLOT_UNKNOWN | IMG_SLOT_ACTIVE |
+					       IMG_SLOT_PENDING | IMG_SLOT_CONFIRMED)) != 0;
 }
 
 uint32_t smpdfu_img_other_slot(uint32_t slot)

@@ -11,13 +11,14 @@
 
 #define IMG_SLOT_COUNT 2
 
-struct smpdfu_img_slot_flags {
-	bool active;
-	bool confirmed;
-	bool pending;
-	bool permanent;
+/* What the bootloader will do with a slot: smpdfu_img_slot_flags() answers these bits. */
+enum img_slot_flag {
+	IMG_SLOT_ACTIVE = 1u << 0,
+	IMG_SLOT_CONFIRMED = 1u << 1,
+	IMG_SLOT_PENDING = 1u << 2,
+	IMG_SLOT_PERMANENT = 1u << 3,
 	/* A trailer or header could not be read: the others are a guess. */
-	bool unknown;
+	IMG_SLOT_UNKNOWN = 1u << 4,
 };
 
 static inline struct smp_status img_err(uint16_t rc, const char *rsn)
@@ -47,7 +48,7 @@ static inline bool img_mode_is_direct_xip(void)
 	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
 }
 /* What the bootloader will do with each slot (active, confirmed, pending, permanent). */
-struct smpdfu_img_slot_flags smpdfu_img_slot_flags(uint32_t slot);
+uint32_t smpdfu_img_slot_flags(uint32_t slot);
 /*
  * True when erasing or overwriting the slot would destroy an image the device needs: the running
  * one, one marked for the next boot, or the confirmed image a revert will restore; and when that

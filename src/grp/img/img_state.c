@@ -31,7 +31,7 @@ static void put_flag(struct cbor_writer *w, const char *name, bool value)
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,
 		     const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	struct smpdfu_img_slot_flags f = smpdfu_img_slot_flags(slot);
+	uint32_t f = smpdfu_img_slot_flags(slot);
 	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
 
 	smpdfu_image_version_str(&hdr->ver, version);
@@ -47,10 +47,10 @@ static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_i
 	smpdfu_cbor_put_cstr(w, "hash");
 	smpdfu_cbor_put_bstr(w, hash, SMPDFU_SHA256_DIGEST_SIZE);
 	put_flag(w, "bootable", !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE));
-	put_flag(w, "pending", f.pending);
-	put_flag(w, "confirmed", f.confirmed);
-	put_flag(w, "active", f.active);
-	put_flag(w, "permanent", f.permanent);
+	put_flag(w, "pending", f & IMG_SLOT_PENDING);
+	put_flag(w, "confirmed", f & IMG_SLOT_CONFIRMED);
+	put_flag(w, "active", f & IMG_SLOT_ACTIVE);
+	put_flag(w, "permanent", f & IMG_SLOT_PERMANENT);
 	smpdfu_cbor_put_break(w);
 }
 
