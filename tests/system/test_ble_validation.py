@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 CHECKED = {
     "ncs-throughput-400ms": None,
     "nrfcdm-ios-nrf54-w5": None,
-    "nrfcdm-android-reassembly": 1.19,
+    "nrfcdm-android-reassembly": None,
     "smpmgr-nrf5340-ax201": 0.84,
 }
 EXTRA = {"fast": [], "fast6": ["CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT=6"]}
