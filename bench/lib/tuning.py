@@ -96,9 +96,9 @@ def section_interval(run, md, out, img):
     setups = [
         ("no PDU cap, untimed", ["--central", "dk"], []),
         ("no PDU cap, nRF52840", ["--central", "dk"], ["--part", "nrf52840"] + DIRTY),
-        ("6 PDUs/event, untimed", ["--central", "android-high"], []),
-        ("6 PDUs/event, nRF52840", ["--central", "android-high"], ["--part", "nrf52840"] + DIRTY),
-        ("6 PDUs/event, nRF5340", ["--central", "android-high"], ["--part", "nrf5340"] + DIRTY),
+        ("4 PDUs/event, untimed", ["--central", "android-high"], []),
+        ("4 PDUs/event, nRF52840", ["--central", "android-high"], ["--part", "nrf52840"] + DIRTY),
+        ("4 PDUs/event, nRF5340", ["--central", "android-high"], ["--part", "nrf5340"] + DIRTY),
     ]
     series = []
     rows = {}
@@ -118,8 +118,8 @@ def section_interval(run, md, out, img):
            "|---" * (len(setups) + 1) + "|"]
     md += [f"| {iv:g} ms | " + " | ".join(rows[iv]) + " |" for iv in intervals]
     md += ["", "A central without a PDU cap fills each event up to the interval, so a longer "
-           "interval loses little (one margin per event); a central that sends 6 PDUs per event "
-           "moves 6 PDUs per interval whatever its length, so its DFU time grows with the "
+           "interval loses little (one margin per event); a central that sends 4 PDUs per event "
+           "moves 4 PDUs per interval whatever its length, so its DFU time grows with the "
            "interval. With nRF52840 flash timing the flash bound dominates from 15 ms on. "
            "Commands: `--central dk|android-high --interval MS [--part PART --slot1 dirty]`.",
            ""]
@@ -127,7 +127,7 @@ def section_interval(run, md, out, img):
 
 def section_mtu_dl_phy(run, md, out):
     md += ["## ATT MTU, data length and PHY", "",
-           "`android-high` (15 ms, 6 PDUs per event), flash untimed, 512 KiB, reassembly on "
+           "`android-high` (15 ms, 4 PDUs per event), flash untimed, 512 KiB, reassembly on "
            "(`--mtu N --dl N`):", "",
            "| ATT MTU | data length 27 | data length 251 |", "|---|---|---|"]
     for mtu in (23, 185, 247, 498, 517):

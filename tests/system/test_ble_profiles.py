@@ -52,8 +52,8 @@ def test_phones_are_slower_than_a_development_kit():
     high = blesim("--central", "android-high")
     balanced = blesim("--central", "android-balanced")
     assert dk["goodput_Bps"] > high["goodput_Bps"] > balanced["goodput_Bps"]
-    # 6 PDUs of 251 bytes per 45 ms event bound the balanced phone's link.
-    assert balanced["capacity_Bps"] == pytest.approx(6 * 251 * 495 / 502 / 0.045, rel=1e-3)
+    # 4 PDUs of 251 bytes per 45 ms event bound the balanced phone's link.
+    assert balanced["capacity_Bps"] == pytest.approx(4 * 251 * 495 / 502 / 0.045, rel=1e-3)
 
 
 def test_single_core_flash_takes_the_radio_dual_core_does_not():

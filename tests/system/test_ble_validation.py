@@ -25,8 +25,11 @@ pytestmark = pytest.mark.skipif(
 # id: the ratio predicted / published the validation table records (None: a figure it meets).
 CHECKED = {
     "ncs-throughput-400ms": None,
+    "bluefruit-s140-187ms": None,
     "nrfcdm-ios-nrf54-w5": None,
-    "nrfcdm-android-reassembly": 1.19,
+    "nrfcdm-android-reassembly": None,
+    "nrfconnect-nrf52832-mtu256": None,
+    "nrfcdm-android-w1": 5.21,
     "smpmgr-nrf5340-ax201": 0.84,
 }
 EXTRA = {"fast": [], "fast6": ["CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT=6"]}
