@@ -160,7 +160,6 @@ struct smp_serial_transport {
 	struct smp_serial_rx rx;
 	uint8_t rx_line[SMP_SERIAL_RX_LINE_SIZE];
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
-	struct smp_buf *cur;      /* the pool buffer of the packet being received */
 	smp_serial_write_fn write;
 	void *write_ctx;
 	uint32_t tx_errors;       /* responses write() failed on */
