@@ -327,7 +327,8 @@ MUTATIONS = [
       "an overflowed answer sent as ok"),
     M("smp/smp_server.c", "(hdr->op & ~SMP_OP_WRITE) != 0", "(hdr->op & ~SMP_OP_WRITE) > 1",
       "an unknown op accepted"),
-    M("smp/smp_buf.c", "if (need > 0) {", "if (need > 1) {", "buffer chain room bound off by one"),
+    M("smp/smp_buf.c", "b < ANSWER_BUF; b++) {", "b <= ANSWER_BUF; b++) {",
+      "the answer's buffer given to requests too"),
     # --- transport --------------------------------------------------------------------------
     M("transport/smp_bt.c", "if (len > bt->rx_expected - bt->rx->len) {",
       "if (len > bt->rx_expected - bt->rx->len + 1) {", "reassembly overrun off by one"),
