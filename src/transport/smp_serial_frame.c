@@ -295,15 +295,15 @@ static bool take_frame_line(struct smp_serial_rx *rx, bool first, bool whole)
 		}
 		return false;
 	}
-	if (!whole) {
+	/* A line cut short (counted as it overflowed) is as bad as one that does not decode. */
+	n = whole ? smpdfu_smp_serial_b64_decode(rx->line + SMP_SERIAL_MARK_SIZE,
+						 rx->line_len - SMP_SERIAL_MARK_SIZE, rx->line,
+						 rx->line_cap)
+		  : -EINVAL;
+	if (n < 0) {
+		rx->stats.bad_base64 += whole;
 		drop_packet(rx, SMP_SERIAL_RX_SKIPPING);
 		return false;
-	}
-	n = smpdfu_smp_serial_b64_decode(rx->line + SMP_SERIAL_MARK_SIZE,
-					 rx->line_len - SMP_SERIAL_MARK_SIZE, rx->line,
-					 rx->line_cap);
-	if (n < 0) {
-		return drop_bad(rx, &rx->stats.bad_base64, SMP_SERIAL_RX_SKIPPING);
 	}
 	/* The length field leads the first line. */
 	if (first && !start_packet(rx, (size_t)n)) {
