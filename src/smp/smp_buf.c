@@ -8,91 +8,86 @@
  * accepted is never dropped for want of a buffer to answer in.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
 
 #include "smp_internal.h"
 
-static struct smp_buf pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
-static struct smp_buf *free_list;
-static struct smp_buf *queue_head;
-static struct smp_buf *queue_tail;
-/* An answer holds a buffer: requests may then take the last free one. */
-static bool answering;
+static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
+/* Requests never take the last buffer: it is the answer's, so that every request is answered. */
+#define ANSWER_BUF (&bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1])
+
+/* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
+static struct {
+	struct smp_buf *free;
+	struct smp_buf *queue;      /* the oldest unit */
+	struct smp_buf **queue_end; /* the link the next unit goes into */
+	bool answering;             /* ANSWER_BUF is in use */
+} pool;
+
+/* Puts b on the free list; the caller is inside the critical section. */
+static void put_free(struct smp_buf *b)
+{
+	b->next = pool.free;
+	pool.free = b;
+}
 
 void smpdfu_smp_buf_pool_init(void)
 {
-	free_list = NULL;
-	queue_head = NULL;
-	queue_tail = NULL;
-	answering = false;
-	for (size_t i = 0; i < CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT; i++) {
-		pool[i].next = free_list;
-		free_list = &pool[i];
+	memset(&pool, 0, sizeof(pool));
+	pool.queue_end = &pool.queue;
+	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
+		put_free(b);
 	}
 }
 
-/*
- * The first free buffer, if enough are free (the free list is at most NETBUF_COUNT long): a
- * request needs two while no answer holds a buffer, so that the answer always finds one.
- */
-static struct smp_buf *take(bool for_answer)
+struct smp_buf *smpdfu_smp_buf_alloc(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	struct smp_buf *b = free_list;
-	size_t need = for_answer || answering ? 1 : 2;
+	struct smp_buf *b = pool.free;
 
-	for (const struct smp_buf *it = b; need > 0 && it != NULL; it = it->next) {
-		need--;
-	}
-	if (need > 0) {
-		b = NULL;
-	}
 	if (b != NULL) {
-		free_list = b->next;
+		pool.free = b->next;
 		b->next = NULL;
 		b->len = 0;
 		b->tp = NULL;
-		answering = answering || for_answer;
 	}
 	smpdfu_port_critical_exit(key);
 	return b;
 }
 
-struct smp_buf *smpdfu_smp_buf_alloc(void)
-{
-	return take(false);
-}
-
 struct smp_buf *smpdfu_smp_buf_alloc_answer(void)
 {
-	return take(true);
+	struct smp_buf *b = pool.answering ? NULL : ANSWER_BUF;
+
+	pool.answering = true;
+	return b;
 }
 
 void smpdfu_smp_buf_free_answer(struct smp_buf *b)
 {
-	answering = false;
-	smpdfu_smp_buf_free(b);
+	PORT_ASSERT(b == ANSWER_BUF);
+	pool.answering = false;
 }
 
 void smpdfu_smp_buf_free(struct smp_buf *b)
 {
-	PORT_ASSERT(b >= &pool[0] && b < &pool[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT]);
+	PORT_ASSERT(b >= &bufs[0] && b < ANSWER_BUF);
 
 	unsigned int key = smpdfu_port_critical_enter();
 
-	b->next = free_list;
-	free_list = b;
+	put_free(b);
 	smpdfu_port_critical_exit(key);
 }
 
 size_t smpdfu_smp_buf_free_count(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	size_t n = 0;
+	size_t n = pool.answering ? 0 : 1;
 
-	for (const struct smp_buf *b = free_list; b != NULL; b = b->next) {
+	for (const struct smp_buf *b = pool.free; b != NULL; b = b->next) {
 		n++;
 	}
 	smpdfu_port_critical_exit(key);
@@ -104,12 +99,8 @@ void smpdfu_smp_rx_submit(struct smp_buf *b)
 	unsigned int key = smpdfu_port_critical_enter();
 
 	b->next = NULL;
-	if (queue_tail != NULL) {
-		queue_tail->next = b;
-	} else {
-		queue_head = b;
-	}
-	queue_tail = b;
+	*pool.queue_end = b;
+	pool.queue_end = &b->next;
 	smpdfu_port_critical_exit(key);
 }
 
@@ -122,24 +113,21 @@ size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match
 			     void *arg)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	struct smp_buf **link = &queue_head;
-	struct smp_buf *kept_tail = NULL;
+	struct smp_buf **link = &pool.queue;
 	size_t n = 0;
 
 	while (*link != NULL) {
 		struct smp_buf *b = *link;
 
 		if (b->tp != tp || (match != NULL && !match(b, arg))) {
-			kept_tail = b;
 			link = &b->next;
 			continue;
 		}
 		*link = b->next;
-		b->next = free_list;
-		free_list = b;
+		put_free(b);
 		n++;
 	}
-	queue_tail = kept_tail;
+	pool.queue_end = link;
 	smpdfu_port_critical_exit(key);
 	return n;
 }
@@ -147,12 +135,12 @@ size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match
 bool smpdfu_smp_rx_process_one(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	struct smp_buf *b = queue_head;
+	struct smp_buf *b = pool.queue;
 
 	if (b != NULL) {
-		queue_head = b->next;
-		if (queue_head == NULL) {
-			queue_tail = NULL;
+		pool.queue = b->next;
+		if (pool.queue == NULL) {
+			pool.queue_end = &pool.queue;
 		}
 	}
 	smpdfu_port_critical_exit(key);

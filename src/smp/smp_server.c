@@ -122,21 +122,18 @@ static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
  */
 static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status st)
 {
+	bool group_err = smpdfu_smp_status_is_group_err(st);
+	bool err_map = group_err && version >= SMP_VERSION_2;
 	uint16_t rc = smpdfu_smp_status_rc(st);
 
 	w->len = 1; /* after the map's head */
 	w->overflow = false;
-	if (smpdfu_smp_status_is_group_err(st) && version >= SMP_VERSION_2) {
+	if (err_map) {
 		smpdfu_cbor_put_cstr(w, "err");
 		smpdfu_cbor_put_map_indef(w);
 		smpdfu_cbor_put_cstr(w, "group");
 		smpdfu_cbor_put_uint(w, smpdfu_smp_status_group(st));
-		smpdfu_cbor_put_cstr(w, "rc");
-		smpdfu_cbor_put_uint(w, rc);
-		smpdfu_cbor_put_break(w);
-		return;
-	}
-	if (smpdfu_smp_status_is_group_err(st)) {
+	} else if (group_err) {
 		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
 		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
 
@@ -145,7 +142,9 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 	}
 	smpdfu_cbor_put_cstr(w, "rc");
 	smpdfu_cbor_put_uint(w, rc);
-	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {
+	if (err_map) {
+		smpdfu_cbor_put_break(w);
+	} else if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {
 		smpdfu_cbor_put_cstr(w, "rsn");
 		smpdfu_cbor_put_cstr(w, status_rsn);
 	}

@@ -28,17 +28,20 @@ static uint8_t *rx_begin(void *ctx)
 			(unsigned int)st->rx.stats.no_buffer + 1);
 		return NULL;
 	}
-	st->cur = b;
 	return b->data;
+}
+
+/* The pool buffer of a packet: the decoder has only the data pointer rx_begin() gave it. */
+static struct smp_buf *buf_of(uint8_t *pkt)
+{
+	return (struct smp_buf *)(void *)(pkt - offsetof(struct smp_buf, data));
 }
 
 static void rx_done(void *ctx, uint8_t *pkt, size_t len)
 {
 	struct smp_serial_transport *st = ctx;
-	struct smp_buf *b = st->cur;
+	struct smp_buf *b = buf_of(pkt);
 
-	PORT_ASSERT(b != NULL && pkt == b->data);
-	st->cur = NULL;
 	b->len = len;
 	b->tp = &st->smp;
 	/* One peer per line: there is nobody else to answer (all zeros beside other transports). */
@@ -50,11 +53,8 @@ static void rx_done(void *ctx, uint8_t *pkt, size_t len)
 
 static void rx_abort(void *ctx, uint8_t *pkt)
 {
-	struct smp_serial_transport *st = ctx;
-
-	PORT_ASSERT(st->cur != NULL && pkt == st->cur->data);
-	smpdfu_smp_buf_free(st->cur);
-	st->cur = NULL;
+	(void)ctx;
+	smpdfu_smp_buf_free(buf_of(pkt));
 }
 
 static const struct smp_serial_rx_ops rx_ops = {

@@ -111,10 +111,9 @@ struct smp_serial_rx {
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
 	enum smp_serial_rx_state state;
 	uint8_t *pkt;       /* from ops->begin() while RECEIVING */
-	size_t want;        /* packet bytes announced by the length field */
-	size_t have;        /* packet bytes decoded so far */
-	uint8_t crc[SMP_SERIAL_CRC_SIZE];
-	uint8_t crc_have;
+	size_t want;        /* the length field: bytes of the packet and its CRC */
+	size_t have;        /* of them decoded so far */
+	uint16_t crc;       /* CRC of those bytes */
 	struct smp_serial_rx_stats stats;
 };
 
@@ -161,7 +160,6 @@ struct smp_serial_transport {
 	struct smp_serial_rx rx;
 	uint8_t rx_line[SMP_SERIAL_RX_LINE_SIZE];
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
-	struct smp_buf *cur;      /* the pool buffer of the packet being received */
 	smp_serial_write_fn write;
 	void *write_ctx;
 	uint32_t tx_errors;       /* responses write() failed on */
