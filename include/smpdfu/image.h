@@ -49,7 +49,6 @@ struct smpdfu_image_tlv_iter {
 	uint32_t prot_end;  /* end of the protected area (== its start when there is none) */
 	uint32_t tlv_end;   /* end of the unprotected area == end of the image */
 	uint32_t pos;       /* next entry header */
-	bool in_prot;       /* pos is inside the protected area */
 };
 
 /*

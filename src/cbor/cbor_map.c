@@ -58,11 +58,13 @@ static int store_value(struct cbor_field *f, const struct cbor_item *val)
 		if (val->u > INT64_MAX) {
 			return -EINVAL;
 		}
-		*f->out.i = val->type == CBOR_TYPE_UINT ? (int64_t)val->u : val->i;
+		/* A negative integer carries n for -1 - n, which is ~n. */
+		*f->out.i = (int64_t)(val->type == CBOR_TYPE_UINT ? val->u : ~val->u);
 		break;
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
-		*f->out.b = val->type == CBOR_TYPE_BOOL ? val->b : val->u != 0;
+		/* The reader leaves .u 0 for a bool and .b false for an integer. */
+		*f->out.b = val->b || val->u != 0;
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
@@ -87,52 +89,41 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fi
 			   size_t nfields)
 {
 	struct cbor_reader r;
-	struct cbor_item map;
-	struct cbor_item key;
-	struct cbor_item val;
-	struct cbor_field *f;
-	uint64_t pairs_left;
+	struct cbor_walk wk;
+	struct cbor_item it;
+	struct cbor_field *f = NULL;
+	bool at_key = false;
+	int rc;
 
 	clear_found(fields, nfields);
+	wk.depth = 0;
 	smpdfu_cbor_reader_init(&r, buf, len);
-	if (smpdfu_cbor_read_any(&r, &map) < 0 || map.type != CBOR_TYPE_MAP) {
+	if (smpdfu_cbor_read_any(&r, &it) < 0 || it.type != CBOR_TYPE_MAP) {
 		goto fail;
 	}
-	pairs_left = map.u;
-	for (;;) {
-		if (!map.indefinite) {
-			if (pairs_left == 0) {
-				break;
-			}
-			pairs_left--;
-		}
-		if (smpdfu_cbor_read_any(&r, &key) < 0) {
-			goto fail;
-		}
-		if (map.indefinite && key.type == CBOR_TYPE_BREAK) {
-			break;
-		}
-		if (key.type != CBOR_TYPE_TSTR) {
-			goto fail;
-		}
-		if (smpdfu_cbor_read_any(&r, &val) < 0 || val.type == CBOR_TYPE_BREAK) {
-			goto fail;
-		}
-		f = find_field(fields, nfields, key.v);
-		if (!f) {
-			/* The map itself is the one level already open around an unknown value. */
-			if (smpdfu_cbor_skip_rest_nested(&r, &val, 1) < 0) {
-				goto fail;
-			}
+	/* One walk over the map: its own members are level 1, unknown values are walked over. */
+	while ((rc = smpdfu_cbor_walk(&wk, &r, &it)) > 0) {
+		if (wk.depth != 1) {
 			continue;
 		}
-		if (f->seen || store_value(f, &val) < 0) {
-			goto fail;
+		at_key = !at_key;
+		if (at_key) {
+			if (it.type != CBOR_TYPE_TSTR) {
+				goto fail;
+			}
+			f = find_field(fields, nfields, it.v);
+		} else if (f) {
+			/* Before the walk opens it: no kind accepts a container or a tag. */
+			if (f->seen || store_value(f, &it) < 0) {
+				goto fail;
+			}
+			f->seen = true;
 		}
-		f->seen = true;
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */
-	return 0;
+	if (rc == 0) {
+		return 0;
+	}
 
 fail:
 	clear_found(fields, nfields);

@@ -1,27 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CBOR pull reader: decodes one item head at a time from a caller-owned buffer, returning views
- * into it, and skips whole items with an explicit fixed-size stack instead of recursion, so hostile
- * nesting costs a bounded amount of stack.
+ * into it, and walks nested items with an explicit fixed-size stack instead of recursion, so
+ * hostile nesting costs a bounded amount of stack.
  */
 #include "cbor_priv.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include <smpdfu/config.h>
-
 #define MAX_DEPTH CONFIG_SMPDFU_CBOR_MAX_DEPTH
-/* With MCUmgr disabled the option reads 0: keep the array legal; the limit refuses containers. */
-#define SKIP_STACK_LEN (MAX_DEPTH > 0 ? MAX_DEPTH : 1)
 
 #define AI_UINT8 24u
 #define AI_UINT64 27u
 #define AI_INDEFINITE 31u
 
+#define MAJOR_BSTR 2u
+#define MAJOR_TSTR 3u
+#define MAJOR_ARRAY 4u
+#define MAJOR_MAP 5u
+#define MAJOR_SIMPLE 7u
+
 #define SIMPLE_FALSE 20u
 #define SIMPLE_TRUE 21u
-#define SIMPLE_NULL 22u
 #define SIMPLE_UNDEFINED 23u
 
 void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
@@ -36,25 +37,22 @@ size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 	return (size_t)(r->end - r->p);
 }
 
-/* The item is well formed: the reader moves past it. */
-static int advance(struct cbor_reader *r, const uint8_t *next)
-{
-	r->p = next;
-	return 0;
-}
-
 int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 {
 	/* The item type of each major type; 7 is refined from the additional info below. */
 	static const uint8_t types[8] = {
-		CBOR_TYPE_UINT, CBOR_TYPE_NINT,	 CBOR_TYPE_BSTR, CBOR_TYPE_TSTR,
-		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP, CBOR_TYPE_TAG,	CBOR_TYPE_SIMPLE,
+		CBOR_TYPE_UINT,	 CBOR_TYPE_NINT, CBOR_TYPE_BSTR, CBOR_TYPE_TSTR,
+		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP,	 CBOR_TYPE_TAG,	 CBOR_TYPE_SIMPLE,
+	};
+	/* Simple values false, true, null and undefined: the type is their value. */
+	static const uint8_t simple_types[4] = {
+		CBOR_TYPE_BOOL, CBOR_TYPE_BOOL, CBOR_TYPE_NULL, CBOR_TYPE_UNDEFINED,
 	};
 	const uint8_t *p = r->p;
 	size_t left = smpdfu_cbor_reader_remaining(r);
 	unsigned int major;
 	unsigned int ai;
-	uint64_t arg;
+	uint64_t arg = 0;
 
 	memset(it, 0, sizeof(*it));
 	if (left == 0) {
@@ -63,8 +61,23 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 	major = *p >> 5;
 	ai = *p++ & 0x1fu;
 	left--;
-	arg = ai;
-	if (ai >= AI_UINT8 && ai <= AI_UINT64) {
+	it->type = types[major];
+	if (ai == AI_INDEFINITE) {
+		/*
+		 * Only containers and the break: chunked strings would need a copy to give one
+		 * view, and SMP peers never send them.
+		 */
+		if (major == MAJOR_SIMPLE) {
+			it->type = CBOR_TYPE_BREAK;
+		} else if (major != MAJOR_ARRAY && major != MAJOR_MAP) {
+			return -EINVAL;
+		}
+		it->indefinite = true;
+	} else if (ai > AI_UINT64) {
+		return -EINVAL; /* 28..30 are reserved */
+	} else if (ai < AI_UINT8) {
+		arg = ai;
+	} else {
 		/* Non-shortest arguments are accepted: peers are not required to be canonical. */
 		size_t n = (size_t)1 << (ai - AI_UINT8);
 
@@ -72,161 +85,131 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			return -EINVAL;
 		}
 		left -= n;
-		for (arg = 0; n > 0; n--) {
+		while (n-- > 0) {
 			arg = arg << 8 | *p++;
 		}
-	} else if (ai > AI_UINT64 && ai < AI_INDEFINITE) {
-		return -EINVAL; /* 28..30 are reserved */
 	}
-	it->indefinite = ai == AI_INDEFINITE;
-	it->type = types[major];
-	it->u = it->indefinite ? 0 : arg;
+	it->u = arg;
 
-	switch (major) {
-	case 1:
-		if (arg <= INT64_MAX) {
-			it->i = -1 - (int64_t)arg;
-		}
-		/* fall through */
-	case 0:
-	case 6:
-		return it->indefinite ? -EINVAL : advance(r, p);
-	case 2:
-	case 3:
-		/* Chunked strings would need a copy to give one view; SMP peers never send them. */
-		if (it->indefinite || arg > left) {
-			return -EINVAL;
-		}
-		it->v.ptr = p;
-		it->v.len = (size_t)arg;
-		return advance(r, p + arg);
-	case 4:
-	case 5:
+	if (major >= MAJOR_BSTR && major <= MAJOR_MAP) {
 		/*
-		 * Every member takes at least one byte: a count the input cannot hold is a
-		 * truncation, and refusing it here also keeps 2 * pairs within size_t for the skip.
+		 * A string longer than the input is truncated, and so is a container whose count
+		 * the input cannot hold, as every member takes at least one byte; refusing that
+		 * here also keeps 2 * pairs within size_t for the walk.
 		 */
-		if (!it->indefinite && arg > (major == 4 ? left : left / 2)) {
+		if (arg > left >> (major == MAJOR_MAP)) {
 			return -EINVAL;
 		}
-		return advance(r, p);
-	default:
-		/* Floats keep their raw bits in .u; f8 xx is taken whatever xx is. */
-		if (it->indefinite) {
-			it->type = CBOR_TYPE_BREAK;
-		} else if (ai >= SIMPLE_FALSE && ai <= SIMPLE_UNDEFINED) {
-			/* Their value is the type itself (and .b): no argument. */
-			it->type = ai == SIMPLE_NULL	   ? CBOR_TYPE_NULL
-				   : ai == SIMPLE_UNDEFINED ? CBOR_TYPE_UNDEFINED
-							   : CBOR_TYPE_BOOL;
+		if (major <= MAJOR_TSTR) {
+			it->v.ptr = p;
+			it->v.len = (size_t)arg;
+			p += arg;
+		}
+	} else if (major == MAJOR_SIMPLE && ai >= SIMPLE_FALSE && ai <= AI_UINT64) {
+		/* Floats keep their raw bits in .u; f8 xx is a simple value whatever xx is. */
+		if (ai <= SIMPLE_UNDEFINED) {
+			it->type = simple_types[ai - SIMPLE_FALSE];
 			it->b = ai == SIMPLE_TRUE;
 			it->u = 0;
 		} else if (ai > AI_UINT8) {
 			it->type = CBOR_TYPE_FLOAT;
 		}
-		return advance(r, p);
 	}
+	r->p = p;
+	return 0;
 }
 
 int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 {
 	int rc = smpdfu_cbor_read_any(r, it);
 
-	if (rc == 0 && it->type == CBOR_TYPE_NINT && it->u > INT64_MAX) {
-		return -EOVERFLOW;
+	if (rc == 0 && it->type == CBOR_TYPE_NINT) {
+		if (it->u > INT64_MAX) {
+			return -EOVERFLOW;
+		}
+		it->i = -1 - (int64_t)it->u;
 	}
 	return rc;
 }
 
-/* A member of a container or the item after a tag: it must exist and must not be a break. */
-static int read_member(struct cbor_reader *r, struct cbor_item *it)
+/*
+ * What the walk keeps per open container: the members still to read; or for an indefinite one
+ * (members run until a break) these flags, and in bit 0 whether an odd number of members was read:
+ * a map's key without its value yet.
+ */
+#define OPEN_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define OPEN_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
+#define OPEN_ODD ((size_t)1)
+
+int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_item *it)
 {
-	if (smpdfu_cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
-		return -EINVAL;
+	/* A tag wraps one item and takes no level: that item stands for it. */
+	while (it->type == CBOR_TYPE_TAG) {
+		if (smpdfu_cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
+			return -EINVAL;
+		}
+	}
+	if (it->type == CBOR_TYPE_ARRAY || it->type == CBOR_TYPE_MAP) {
+		bool map = it->type == CBOR_TYPE_MAP;
+
+		/* The reader refused a count the input cannot hold: 2 * pairs fits size_t. */
+		if (wk->depth >= MAX_DEPTH) {
+			return -EINVAL;
+		}
+		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (map ? OPEN_MAP : 0)
+						       : (size_t)it->u << map;
+	}
+
+	/* The next member of the innermost open container, closing every one that is complete. */
+	while (wk->depth > 0) {
+		size_t *left = &wk->open[wk->depth - 1];
+
+		if (*left == 0) {
+			wk->depth--;
+			continue;
+		}
+		if (smpdfu_cbor_read_any(r, it) < 0) {
+			return -EINVAL;
+		}
+		if (it->type != CBOR_TYPE_BREAK) {
+			*left = *left & OPEN_INDEFINITE ? *left ^ OPEN_ODD : *left - 1;
+			return 1;
+		}
+		/* A break closes an indefinite container, but not a map between key and value. */
+		if (!(*left & OPEN_INDEFINITE) || (*left & OPEN_MAP && *left & OPEN_ODD)) {
+			return -EINVAL;
+		}
+		wk->depth--;
 	}
 	return 0;
 }
 
-/*
- * The skip stack: per open container, the members still to read of a definite one, or these
- * flags for an indefinite one (members then run until a break).
- */
-#define SKIP_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
-#define SKIP_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
-#define SKIP_ODD ((size_t)1 << (sizeof(size_t) * 8 - 3)) /* a map's key read, its value not yet */
-
-int smpdfu_cbor_skip_rest_nested(struct cbor_reader *r, const struct cbor_item *head,
-				 unsigned int outer)
-{
-	size_t stack[SKIP_STACK_LEN];
-	unsigned int top = 0;
-	struct cbor_item it = *head;
-
-	for (;;) {
-		/* `it` has just been read: open what it starts. A tag wraps one item, no level. */
-		if (it.type == CBOR_TYPE_TAG) {
-			if (read_member(r, &it) < 0) {
-				return -EINVAL;
-			}
-			continue;
-		}
-		if (it.type == CBOR_TYPE_ARRAY || it.type == CBOR_TYPE_MAP) {
-			size_t per = it.type == CBOR_TYPE_MAP ? 2 : 1;
-
-			/* The count is checked again: the head may not come from the reader. */
-			if (outer + top + 1 > MAX_DEPTH ||
-			    (!it.indefinite && it.u > smpdfu_cbor_reader_remaining(r) / per)) {
-				return -EINVAL;
-			}
-			stack[top++] = it.indefinite ? SKIP_INDEFINITE | (per == 2 ? SKIP_MAP : 0)
-						     : (size_t)it.u * per;
-		}
-
-		/* Find the next member to read, closing every container that is complete. */
-		for (;;) {
-			size_t *f;
-
-			if (top == 0) {
-				return 0;
-			}
-			f = &stack[top - 1];
-			if (!(*f & SKIP_INDEFINITE)) {
-				if (*f == 0) {
-					top--;
-					continue;
-				}
-				(*f)--;
-				if (read_member(r, &it) < 0) {
-					return -EINVAL;
-				}
-				break;
-			}
-			if (smpdfu_cbor_read_any(r, &it) < 0) {
-				return -EINVAL;
-			}
-			if (it.type == CBOR_TYPE_BREAK) {
-				if (*f & SKIP_ODD) {
-					return -EINVAL; /* a key without a value */
-				}
-				top--;
-				continue;
-			}
-			if (*f & SKIP_MAP) {
-				*f ^= SKIP_ODD;
-			}
-			break;
-		}
-	}
-}
-
 int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
 {
-	return smpdfu_cbor_skip_rest_nested(r, head, 0);
+	struct cbor_walk wk;
+	struct cbor_item it = *head;
+	bool map = it.type == CBOR_TYPE_MAP;
+	int rc;
+
+	/* The walk takes counts as the reader checked them; this head may not come from it. */
+	if ((map || it.type == CBOR_TYPE_ARRAY) && !it.indefinite &&
+	    it.u > smpdfu_cbor_reader_remaining(r) >> map) {
+		return -EINVAL;
+	}
+	wk.depth = 0;
+	do {
+		rc = smpdfu_cbor_walk(&wk, r, &it);
+	} while (rc > 0);
+	return rc;
 }
 
 bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s)
 {
-	size_t n = strlen(s);
-
-	return v.len == n && (n == 0 || memcmp(v.ptr, s, n) == 0);
+	/* s is not read past its NUL, nor v past its length. */
+	for (size_t k = 0; k < v.len; k++) {
+		if (s[k] == '\0' || s[k] != (char)v.ptr[k]) {
+			return false;
+		}
+	}
+	return s[v.len] == '\0';
 }

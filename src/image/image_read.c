@@ -56,19 +56,23 @@ int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_i
 	return 0;
 }
 
-static int read_info(const struct smpdfu_flash_area *fa, uint32_t off, uint16_t *magic,
-		     uint16_t *tot)
+/*
+ * Reads the two little-endian u16 that open a TLV area (magic, size) or an entry (type, length),
+ * at off, where they must end by `end`.
+ */
+static int read_u16_pair(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t end,
+			 uint16_t pair[2])
 {
-	uint8_t b[SMPDFU_IMAGE_TLV_INFO_SIZE];
+	uint8_t b[SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE];
 
-	if ((uint64_t)off + sizeof(b) > fa->size) {
+	if ((uint64_t)off + sizeof(b) > end) {
 		return -EBADMSG;
 	}
 	if (smpdfu_flash_area_read(fa, off, b, sizeof(b)) < 0) {
 		return -EIO;
 	}
-	*magic = get_le16(b);
-	*tot = get_le16(b + 2);
+	pair[0] = get_le16(b);
+	pair[1] = get_le16(b + 2);
 	return 0;
 }
 
@@ -77,15 +81,14 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 				const struct smpdfu_image_header *hdr)
 {
 	uint32_t start = (uint32_t)hdr->hdr_size + hdr->img_size;
-	uint16_t magic;
-	uint16_t tot;
-	int rc = read_info(fa, start, &magic, &tot);
+	uint16_t info[2]; /* magic, total size */
+	int rc = read_u16_pair(fa, start, fa->size, info);
 
 	if (rc < 0) {
 		return rc;
 	}
-	if (magic == SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC) {
-		if (tot != hdr->protect_tlv_size || tot < SMPDFU_IMAGE_TLV_INFO_SIZE) {
+	if (info[0] == SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC) {
+		if (info[1] != hdr->protect_tlv_size || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE) {
 			return -EBADMSG;
 		}
 	} else if (hdr->protect_tlv_size != 0) {
@@ -93,46 +96,43 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 	}
 	it->fa = fa;
 	it->prot_end = start + hdr->protect_tlv_size;
-	rc = read_info(fa, it->prot_end, &magic, &tot);
+	rc = read_u16_pair(fa, it->prot_end, fa->size, info);
 	if (rc < 0) {
 		return rc;
 	}
-	if (magic != SMPDFU_IMAGE_TLV_INFO_MAGIC || tot < SMPDFU_IMAGE_TLV_INFO_SIZE ||
-	    (uint64_t)it->prot_end + tot > fa->size) {
+	if (info[0] != SMPDFU_IMAGE_TLV_INFO_MAGIC || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE ||
+	    (uint64_t)it->prot_end + info[1] > fa->size) {
 		return -EBADMSG;
 	}
-	it->tlv_end = it->prot_end + tot;
-	it->in_prot = hdr->protect_tlv_size != 0;
-	it->pos = (it->in_prot ? start : it->prot_end) + SMPDFU_IMAGE_TLV_INFO_SIZE;
+	it->tlv_end = it->prot_end + info[1];
+	/* The first entry follows the first info, protected or not. */
+	it->pos = start + SMPDFU_IMAGE_TLV_INFO_SIZE;
 	return 0;
 }
 
 int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type, uint32_t *off,
 			       uint16_t *len)
 {
-	uint8_t b[SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE];
+	uint16_t entry[2]; /* type, length */
+	uint32_t area_end;
+	int rc;
 
-	if (it->in_prot && it->pos >= it->prot_end) {
-		/* Protected entries end exactly at prot_end; the unprotected info follows. */
-		it->in_prot = false;
-		it->pos = it->prot_end + SMPDFU_IMAGE_TLV_INFO_SIZE;
+	if (it->pos == it->prot_end) {
+		/* Protected entries end exactly there; the unprotected area's info follows. */
+		it->pos += SMPDFU_IMAGE_TLV_INFO_SIZE;
 	}
 	if (it->pos >= it->tlv_end) {
 		return 0;
 	}
-
-	uint32_t section_end = it->in_prot ? it->prot_end : it->tlv_end;
-
-	if ((uint64_t)it->pos + sizeof(b) > section_end) {
-		return -EBADMSG;
+	area_end = it->pos < it->prot_end ? it->prot_end : it->tlv_end;
+	rc = read_u16_pair(it->fa, it->pos, area_end, entry);
+	if (rc < 0) {
+		return rc;
 	}
-	if (smpdfu_flash_area_read(it->fa, it->pos, b, sizeof(b)) < 0) {
-		return -EIO;
-	}
-	*type = get_le16(b);
-	*len = get_le16(b + 2);
+	*type = entry[0];
+	*len = entry[1];
 	*off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
-	if ((uint64_t)*off + *len > section_end) {
+	if ((uint64_t)*off + *len > area_end) {
 		return -EBADMSG;
 	}
 	it->pos = *off + *len;
@@ -141,8 +141,8 @@ int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type,
 
 bool smpdfu_image_tlv_iter_is_protected(const struct smpdfu_image_tlv_iter *it)
 {
-	/* next() leaves the protected area before reading an entry: this is the entry's area. */
-	return it->in_prot;
+	/* A protected entry ends by prot_end; an unprotected one after the info that follows it. */
+	return it->pos <= it->prot_end;
 }
 
 uint32_t smpdfu_image_tlv_end(const struct smpdfu_image_tlv_iter *it)
@@ -157,7 +157,7 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 	uint16_t type;
 	uint16_t len;
 	uint32_t off;
-	int found = 0;
+	bool found = false;
 	int rc = smpdfu_image_read_header(fa, hdr);
 
 	if (rc < 0) {
@@ -177,60 +177,49 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 		if (smpdfu_flash_area_read(fa, off, hash, SMPDFU_SHA256_DIGEST_SIZE) < 0) {
 			return -EIO;
 		}
-		found = 1;
+		found = true;
 	}
-	if (rc < 0) {
-		return rc;
-	}
-	return found ? 0 : -EBADMSG;
+	return rc < 0 ? rc : found ? 0 : -EBADMSG;
+}
+
+/* Major, minor and revision in one number that orders as they do. */
+static uint32_t version_key(const struct smpdfu_image_version *v)
+{
+	return (uint32_t)v->major << 24 | (uint32_t)v->minor << 16 | v->revision;
 }
 
 int smpdfu_image_version_cmp(const struct smpdfu_image_version *a,
 			     const struct smpdfu_image_version *b, bool use_build)
 {
-	if (a->major != b->major) {
-		return a->major < b->major ? -1 : 1;
-	}
-	if (a->minor != b->minor) {
-		return a->minor < b->minor ? -1 : 1;
-	}
-	if (a->revision != b->revision) {
-		return a->revision < b->revision ? -1 : 1;
-	}
-	if (use_build && a->build_num != b->build_num) {
-		return a->build_num < b->build_num ? -1 : 1;
-	}
-	return 0;
-}
+	uint32_t x = version_key(a);
+	uint32_t y = version_key(b);
 
-/* Writes v in decimal at out, returns the characters written. */
-static size_t put_dec(char *out, uint32_t v)
-{
-	char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (size_t i = 0; i < n; i++) {
-		out[i] = tmp[n - 1 - i];
+	if (x == y && use_build) {
+		x = a->build_num;
+		y = b->build_num;
 	}
-	return n;
+	return (x > y) - (x < y);
 }
 
 void smpdfu_image_version_str(const struct smpdfu_image_version *v,
 			      char out[SMPDFU_IMAGE_VERSION_STR_MAX])
 {
-	size_t n = put_dec(out, v->major);
+	const uint32_t parts[] = { v->major, v->minor, v->revision, v->build_num };
+	char text[SMPDFU_IMAGE_VERSION_STR_MAX];
+	char *p = text + sizeof(text);
 
-	out[n++] = '.';
-	n += put_dec(out + n, v->minor);
-	out[n++] = '.';
-	n += put_dec(out + n, v->revision);
-	if (v->build_num != 0) {
-		out[n++] = '.';
-		n += put_dec(out + n, v->build_num);
+	/* Written from the end, each number's last digit first; the build number only when set. */
+	*--p = '\0';
+	for (size_t k = v->build_num != 0 ? 4 : 3; k-- > 0;) {
+		uint32_t x = parts[k];
+
+		do {
+			*--p = (char)('0' + x % 10);
+			x /= 10;
+		} while (x != 0);
+		if (k > 0) {
+			*--p = '.';
+		}
 	}
-	out[n] = '\0';
+	memcpy(out, p, (size_t)(text + sizeof(text) - p));
 }

@@ -767,6 +767,7 @@ static void test_skip_rest_hand_made_head(void **state)
 static void test_view_eq(void **state)
 {
 	static const char abc[] = "abcd";
+	static const char nuls[] = { 'a', '\0', '\0' }; /* "a", then "" */
 
 	(void)state;
 	assert_true(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, "abc"));
@@ -776,6 +777,12 @@ static void test_view_eq(void **state)
 	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)abc, 3 }, ""));
 	assert_true(smpdfu_cbor_view_eq((struct cbor_view){ NULL, 0 }, ""));
 	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ NULL, 0 }, "a"));
+	/*
+	 * A NUL in the view is a byte like any other: the string ends before it, even when more
+	 * NULs follow the string in memory.
+	 */
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)"a\0", 2 }, nuls));
+	assert_false(smpdfu_cbor_view_eq((struct cbor_view){ (const uint8_t *)"\0", 1 }, nuls + 1));
 }
 
 /* ---- map decoder ----------------------------------------------------------------------------- */

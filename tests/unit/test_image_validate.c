@@ -4,7 +4,7 @@
  * and on damaged copies of them. The image sits in a read-only flash device that fails the test on
  * any read outside its buffer and records how far the validator read, so "never reads past the TLV
  * area" is checked on every case, not assumed; the buffer is heap-allocated to its exact size so
- * that valgrind would see a stray access too.
+ * that valgrind would see a stray access too. Last, how image versions compare and read as text.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -1013,6 +1013,59 @@ static void test_flash_errors_are_eio(void **state)
 	free(f.data);
 }
 
+/* ---- version order and text, as MCUmgr compares and shows them ------------------------------- */
+
+static void test_version_text(void **state)
+{
+	static const struct {
+		struct smpdfu_image_version v;
+		const char *text;
+	} cases[] = {
+		{ { 0, 0, 0, 0 }, "0.0.0" },
+		{ { 1, 2, 3, 0 }, "1.2.3" },
+		{ { 1, 2, 3, 4 }, "1.2.3.4" },
+		{ { 10, 99, 1000, 12345 }, "10.99.1000.12345" },
+		/* The longest there is: 24 characters and the NUL. */
+		{ { 255, 255, 65535, UINT32_MAX }, "255.255.65535.4294967295" },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		char out[SMPDFU_IMAGE_VERSION_STR_MAX];
+
+		memset(out, 'x', sizeof(out));
+		smpdfu_image_version_str(&cases[k].v, out);
+		assert_string_equal(out, cases[k].text);
+	}
+}
+
+static void test_version_order(void **state)
+{
+	static const struct smpdfu_image_version base = { 1, 2, 3, 4 };
+	/* Each field decides when the ones before it are equal, whatever the ones after it hold. */
+	static const struct smpdfu_image_version above[] = {
+		{ 2, 0, 0, 0 }, { 1, 3, 0, 0 }, { 1, 2, 4, 0 }, { 1, 2, 0x100, 0 }, { 1, 2, 3, 5 },
+	};
+	static const struct smpdfu_image_version below[] = {
+		{ 0, 255, 65535, UINT32_MAX }, { 1, 1, 65535, UINT32_MAX }, { 1, 2, 2, UINT32_MAX },
+		{ 1, 2, 3, 3 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(above); k++) {
+		assert_true(smpdfu_image_version_cmp(&above[k], &base, true) > 0);
+		assert_true(smpdfu_image_version_cmp(&base, &above[k], true) < 0);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(below); k++) {
+		assert_true(smpdfu_image_version_cmp(&below[k], &base, true) < 0);
+		assert_true(smpdfu_image_version_cmp(&base, &below[k], true) > 0);
+	}
+	/* The build number counts only when asked to. */
+	assert_int_equal(smpdfu_image_version_cmp(&above[4], &base, false), 0);
+	assert_int_equal(smpdfu_image_version_cmp(&below[3], &base, false), 0);
+	assert_int_equal(smpdfu_image_version_cmp(&base, &base, true), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1043,6 +1096,8 @@ int main(void)
 		cmocka_unit_test(test_problems_are_named),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_flash_errors_are_eio),
+		cmocka_unit_test(test_version_text),
+		cmocka_unit_test(test_version_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
