@@ -417,10 +417,12 @@ static bool scratch_records_swap(const struct smpdfu_boot_swap_state *cs)
 /*
  * Which trailer records an unfinished swap (MCUboot's status-source table): the scratch while it
  * holds a record, else the primary while it records a swap without copy_done, else none. One
- * addition: a primary that records the trailer region's last step (without use_scratch: any step)
- * outranks a scratch record. That record is stale then: the cut came in the erase that follows
- * (a torn page erase leaves the page's end, where the record is), or region data in the scratch
- * happens to read as one. MCUboot's simulator never tears an erase, so it needs no such rule.
+ * addition: a primary that records the trailer region's last step (without use_scratch: a primary
+ * that records the swap at all, which it does before the scratch is erased for the data) outranks
+ * a scratch record. That record is stale then: the cut came in the erase that follows (a torn page
+ * erase leaves the page's end, where the record is), or region data in the scratch happens to read
+ * as one (a region that fills the scratch). MCUboot's simulator never tears an erase, so it needs
+ * no such rule.
  */
 static int status_source(struct scratch *s, const struct smpdfu_boot_swap_state *ps,
 			 const struct smpdfu_boot_swap_state *cs, enum status_src *src)
@@ -448,11 +450,15 @@ static int status_source(struct scratch *s, const struct smpdfu_boot_swap_state 
 	if (scratch_set_swap_size(s, swap_size) < 0) {
 		return 0; /* not a record of ours */
 	}
+	if (!s->use_scratch) {
+		*src = SRC_PRIMARY;
+		return 0;
+	}
 	rc = read_progress(s, SRC_PRIMARY, &done);
 	if (rc < 0) {
 		return rc;
 	}
-	if (done >= (s->use_scratch ? STEP_RESTORE : STEP_STAGE)) {
+	if (done >= STEP_RESTORE) {
 		*src = SRC_PRIMARY;
 	}
 	return 0;

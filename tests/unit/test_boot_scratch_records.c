@@ -118,6 +118,12 @@ static size_t scratch_record(uint8_t *rec, uint32_t swap_size, unsigned int step
 	return len;
 }
 
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
 static void sha256(const uint8_t *p, size_t len, uint8_t *digest)
 {
 	struct sha256_ctx ctx;
@@ -221,11 +227,45 @@ static void test_region_data_reads_as_the_first_regions_record(void **state)
 	assert_true(sweep_test_swap() >= trailer_first());
 }
 
+/*
+ * An image that ends at a sector boundary below the trailer (its status is in the primary from the
+ * start), with an unprotected TLV last whose value ends in a scratch record of a one-sector swap.
+ * Once the first region is staged, that record is in the scratch before the primary records a
+ * step: the primary's complete record must outrank it all the same.
+ */
+static void test_image_end_reads_as_a_record_before_the_first_step(void **state)
+{
+	const uint32_t len = trailer_first() * PAGE;
+	const uint16_t tlv_len = 64;
+	const uint32_t tlvs = HASH_TLVS + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + tlv_len;
+	const uint32_t body = len - tlvs;
+	uint8_t *tlv = img_new + body + HASH_TLVS;
+	uint8_t rec[128];
+	size_t rec_len;
+
+	(void)state;
+	make_new_image(body - BFX_HEADER_SIZE);
+	assert_int_equal(new_len, body + HASH_TLVS);
+	/* The TLV info's total grows by the entry; the hash covers header and payload only. */
+	put_le16(img_new + body + 2, (uint16_t)tlvs);
+	put_le16(tlv, SMPDFU_IMAGE_TLV_ED25519);
+	put_le16(tlv + 2, tlv_len);
+	memset(tlv + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE, 0, tlv_len);
+	rec_len = scratch_record(rec, PAGE, 0);
+	assert_true(rec_len <= tlv_len);
+	new_len = len;
+	memcpy(img_new + new_len - rec_len, rec, rec_len);
+	/* The record beside the primary's: from the first region's copy to the next erase. */
+	assert_true(sweep_test_swap() > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_region_data_reads_as_the_first_regions_record,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_image_end_reads_as_a_record_before_the_first_step, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
