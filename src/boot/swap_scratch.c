@@ -384,10 +384,11 @@ static int scratch_run(struct scratch *s, uint32_t done, enum status_src src)
 }
 
 /*
- * After the data: a scratch record still readable (a cut in its erase) goes first, because once
- * copy_done is set the primary no longer outranks it; then image_ok and copy_done.
+ * Before a swap is marked done or abandoned: a scratch record still readable (a cut in its erase,
+ * region data that reads as one, or the record the primary's took over from) is erased, because
+ * once copy_done is set the primary no longer outranks it.
  */
-static int scratch_finish(struct scratch *s, int swap_type)
+static int erase_scratch_record(const struct scratch *s)
 {
 	struct smpdfu_boot_swap_state cs;
 	int rc = smpdfu_boot_trailer_read(s->scr, s->bl->align, &cs);
@@ -395,6 +396,14 @@ static int scratch_finish(struct scratch *s, int swap_type)
 	if (rc == 0 && cs.magic == SMPDFU_BOOT_MAGIC_GOOD) {
 		rc = erase_scratch_backwards(s);
 	}
+	return rc;
+}
+
+/* After the data: the scratch's record, then image_ok and copy_done. */
+static int scratch_finish(struct scratch *s, int swap_type)
+{
+	int rc = erase_scratch_record(s);
+
 	if (rc == 0) {
 		rc = smpdfu_boot_swap_finish(s->bl, swap_type);
 	}
@@ -533,14 +542,11 @@ int smpdfu_boot_swap_scratch_locate(struct smpdfu_boot_loader *bl, bool incoming
 }
 
 /* Abandons a recorded swap whose secondary no longer validates (it was scrubbed). */
-static int abandon_swap(struct scratch *s, enum status_src src)
+static int abandon_swap(struct scratch *s)
 {
 	struct smpdfu_boot_swap_state ps;
-	int rc = 0;
+	int rc = erase_scratch_record(s);
 
-	if (src == SRC_SCRATCH) {
-		rc = erase_scratch_backwards(s);
-	}
 	if (rc == 0) {
 		rc = smpdfu_boot_trailer_read(s->bl->pri, s->bl->align, &ps);
 	}
@@ -582,7 +588,7 @@ static int resume_swap(struct scratch *s, enum status_src src,
 		}
 		if (rc > 0) {
 			*did = SMPDFU_BOOT_SWAP_TYPE_FAIL;
-			return abandon_swap(s, src);
+			return abandon_swap(s);
 		}
 	}
 	rc = scratch_run(s, done, src);

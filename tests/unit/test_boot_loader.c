@@ -894,6 +894,50 @@ static void test_scratch_resume_abandoned(void **state)
 	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
+/*
+ * The same with the swap recorded in both trailers (cut after the primary's record, before the
+ * scratch's is erased; all the status is in the primary): the primary's record is followed, and
+ * the scratch's goes with the swap, or the next boot would resume from it.
+ */
+static void test_scratch_resume_abandoned_beside_both_records(void **state)
+{
+	const uint32_t a = SMPDFU_BOOT_MAX_ALIGN;
+	struct smpdfu_boot_rsp rsp;
+	unsigned int cuts = 0;
+	uint64_t ops;
+
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	bfx_snapshot(&f);
+	bfx_restore(&f);
+	assert_int_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+	ops = bfx_ops(&f);
+	for (uint64_t i = 0; i < ops; i++) {
+		struct smpdfu_boot_swap_state ps;
+		struct smpdfu_boot_swap_state cs;
+
+		bfx_restore(&f);
+		flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, i);
+		assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+		flash_sim_power_on(&f.flash);
+		assert_int_equal(smpdfu_boot_trailer_read(f.pri, a, &ps), 0);
+		assert_int_equal(smpdfu_boot_trailer_read(f.scratch, a, &cs), 0);
+		if (ps.magic != SMPDFU_BOOT_MAGIC_GOOD || cs.magic != SMPDFU_BOOT_MAGIC_GOOD) {
+			continue;
+		}
+		cuts++;
+		f.flash.mem[f.sec->off + 0x300] ^= 1; /* behind the flash's back: a flipped bit */
+		assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_FAIL) > 0);
+		assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+		expect_scratch_clear();
+		assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+		assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE),
+				 0);
+	}
+	assert_int_equal(cuts, 1); /* the zeroing of the scratch's magic */
+}
+
 /* Mid-swap, each header is where the locator says (the resume log reads it from there). */
 static void test_scratch_locate_headers(void **state)
 {
@@ -1417,6 +1461,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scratch_unusable_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_resume_abandoned, setup_scratch,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_resume_abandoned_beside_both_records,
+						setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_locate_headers, setup_scratch,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_forged_revert_mark, setup, teardown),
