@@ -33,6 +33,7 @@ size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 #define W 4
 #define A SMPDFU_BOOT_MAX_ALIGN
 #define OLD_SIZE 42784
+#define RECORD_MAX 128 /* room for the scratch's trailer */
 /* The TLV area of a hash-only image: the info, then the SHA-256 entry. */
 #define HASH_TLVS \
 	(SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + SMPDFU_SHA256_DIGEST_SIZE)
@@ -95,12 +96,13 @@ static uint32_t trailer_first(void)
  * its first region done: written into the scratch by the bootloader's own writers, then read out.
  * The scratch is left erased. Returns the record's length (it ends at the scratch's end).
  */
-static size_t scratch_record(uint8_t *rec, uint32_t swap_size, unsigned int steps)
+static size_t scratch_record(uint8_t rec[RECORD_MAX], uint32_t swap_size, unsigned int steps)
 {
 	const uint32_t len = smpdfu_boot_scratch_trailer_size(A, W);
 	const uint32_t off = f.scratch->size - len; /* its status entries come first */
 	struct smpdfu_boot_swap_state st;
 
+	assert_true(len <= RECORD_MAX);
 	assert_int_equal(smpdfu_boot_loader_init(&bl), 0);
 	assert_int_equal(smpdfu_flash_area_erase(f.scratch, 0, f.scratch->size), 0);
 	assert_int_equal(smpdfu_boot_swap_write_fields(&bl, f.scratch, SMPDFU_BOOT_SWAP_TYPE_TEST,
@@ -205,7 +207,7 @@ static void test_region_data_reads_as_the_first_regions_record(void **state)
 {
 	const uint32_t limit = SLOT_PAGES * PAGE - slot_trailer_size();
 	const uint32_t body = limit - HASH_TLVS;
-	uint8_t rec[128];
+	uint8_t rec[RECORD_MAX];
 	size_t rec_len;
 
 	(void)state;
@@ -240,7 +242,7 @@ static void test_image_end_reads_as_a_record_before_the_first_step(void **state)
 	const uint32_t tlvs = HASH_TLVS + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + tlv_len;
 	const uint32_t body = len - tlvs;
 	uint8_t *tlv = img_new + body + HASH_TLVS;
-	uint8_t rec[128];
+	uint8_t rec[RECORD_MAX];
 	size_t rec_len;
 
 	(void)state;
