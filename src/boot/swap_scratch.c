@@ -384,10 +384,11 @@ static int scratch_run(struct scratch *s, uint32_t done, enum status_src src)
 }
 
 /*
- * After the data: a scratch record still readable (a cut in its erase) goes first, because once
- * copy_done is set the primary no longer outranks it; then image_ok and copy_done.
+ * Before a swap is marked done or abandoned: a scratch record still readable (a cut in its erase,
+ * region data that reads as one, or the record the primary's took over from) is erased, because
+ * once copy_done is set the primary no longer outranks it.
  */
-static int scratch_finish(struct scratch *s, int swap_type)
+static int erase_scratch_record(const struct scratch *s)
 {
 	struct smpdfu_boot_swap_state cs;
 	int rc = smpdfu_boot_trailer_read(s->scr, s->bl->align, &cs);
@@ -395,6 +396,14 @@ static int scratch_finish(struct scratch *s, int swap_type)
 	if (rc == 0 && cs.magic == SMPDFU_BOOT_MAGIC_GOOD) {
 		rc = erase_scratch_backwards(s);
 	}
+	return rc;
+}
+
+/* After the data: the scratch's record, then image_ok and copy_done. */
+static int scratch_finish(struct scratch *s, int swap_type)
+{
+	int rc = erase_scratch_record(s);
+
 	if (rc == 0) {
 		rc = smpdfu_boot_swap_finish(s->bl, swap_type);
 	}
@@ -417,10 +426,12 @@ static bool scratch_records_swap(const struct smpdfu_boot_swap_state *cs)
 /*
  * Which trailer records an unfinished swap (MCUboot's status-source table): the scratch while it
  * holds a record, else the primary while it records a swap without copy_done, else none. One
- * addition: a primary that records the trailer region's last step (without use_scratch: any step)
- * outranks a scratch record. That record is stale then: the cut came in the erase that follows
- * (a torn page erase leaves the page's end, where the record is), or region data in the scratch
- * happens to read as one. MCUboot's simulator never tears an erase, so it needs no such rule.
+ * addition: a primary that records the trailer region's last step (without use_scratch: a primary
+ * that records the swap at all, which it does before the scratch is erased for the data) outranks
+ * a scratch record. That record is stale then: the cut came in the erase that follows (a torn page
+ * erase leaves the page's end, where the record is), or region data in the scratch happens to read
+ * as one (a region that fills the scratch). MCUboot's simulator never tears an erase, so it needs
+ * no such rule.
  */
 static int status_source(struct scratch *s, const struct smpdfu_boot_swap_state *ps,
 			 const struct smpdfu_boot_swap_state *cs, enum status_src *src)
@@ -448,11 +459,15 @@ static int status_source(struct scratch *s, const struct smpdfu_boot_swap_state 
 	if (scratch_set_swap_size(s, swap_size) < 0) {
 		return 0; /* not a record of ours */
 	}
+	if (!s->use_scratch) {
+		*src = SRC_PRIMARY;
+		return 0;
+	}
 	rc = read_progress(s, SRC_PRIMARY, &done);
 	if (rc < 0) {
 		return rc;
 	}
-	if (done >= (s->use_scratch ? STEP_RESTORE : STEP_STAGE)) {
+	if (done >= STEP_RESTORE) {
 		*src = SRC_PRIMARY;
 	}
 	return 0;
@@ -527,14 +542,11 @@ int smpdfu_boot_swap_scratch_locate(struct smpdfu_boot_loader *bl, bool incoming
 }
 
 /* Abandons a recorded swap whose secondary no longer validates (it was scrubbed). */
-static int abandon_swap(struct scratch *s, enum status_src src)
+static int abandon_swap(struct scratch *s)
 {
 	struct smpdfu_boot_swap_state ps;
-	int rc = 0;
+	int rc = erase_scratch_record(s);
 
-	if (src == SRC_SCRATCH) {
-		rc = erase_scratch_backwards(s);
-	}
 	if (rc == 0) {
 		rc = smpdfu_boot_trailer_read(s->bl->pri, s->bl->align, &ps);
 	}
@@ -576,7 +588,7 @@ static int resume_swap(struct scratch *s, enum status_src src,
 		}
 		if (rc > 0) {
 			*did = SMPDFU_BOOT_SWAP_TYPE_FAIL;
-			return abandon_swap(s, src);
+			return abandon_swap(s);
 		}
 	}
 	rc = scratch_run(s, done, src);

@@ -3,7 +3,8 @@
  * The bootloader's normal flows in every mode: swap-using-move (test, revert, confirm, permanent,
  * scrubbing of invalid or stale secondaries, downgrade prevention), swap-using-scratch (the same
  * flows over several regions, with and without the first region's status in the scratch, its
- * image-size limit, an abandoned resume), overwrite-only, and direct-XIP with and without revert.
+ * image-size limit, the pages a swap erases, an abandoned resume), overwrite-only, and direct-XIP
+ * with and without revert.
  * Power cuts are test_boot_powercut.c's business, but for the regressions of issue 11: a forged
  * REVERT mark, and erases torn so that the end of a trailer survives them.
  */
@@ -20,6 +21,7 @@
 
 #include "../../src/boot/boot_priv.h"
 #include "boot_fixture.h"
+#include "util.h"
 
 size_t smpdfu_boot_trusted_keys(const struct smpdfu_image_key **keys)
 {
@@ -730,6 +732,87 @@ static void test_scratch_trailer_region(void **state)
 	assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
 }
 
+/* Erases of each page of the flash: the simulator counts calls and pages, not which pages. */
+static unsigned int page_erases[64];
+static const struct smpdfu_flash_device_ops *sim_ops;
+
+static int counting_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)
+{
+	int rc = sim_ops->erase(dev, off, len);
+
+	for (uint32_t p = off / dev->page_size; rc == 0 && p < (off + len) / dev->page_size; p++) {
+		page_erases[p]++;
+	}
+	return rc;
+}
+
+/*
+ * A boot with a swap that erases no page of either slot twice; erased[]: the pages it erased in the
+ * primary and in the secondary.
+ */
+static void swap_wears_each_page_once(uint8_t major, int swap_type, uint32_t erased[2])
+{
+	static struct smpdfu_flash_device_ops counting;
+	const struct smpdfu_flash_area *slots[] = { f.pri, f.sec };
+	const uint32_t page = f.flash.dev.page_size;
+
+	assert_true(f.flash.dev.size / page <= ARRAY_SIZE(page_erases));
+	sim_ops = f.flash.dev.ops;
+	counting = *sim_ops;
+	counting.erase = counting_erase;
+	memset(page_erases, 0, sizeof(page_erases));
+	f.flash.dev.ops = &counting;
+	boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, major, swap_type);
+	f.flash.dev.ops = sim_ops;
+	for (size_t k = 0; k < ARRAY_SIZE(slots); k++) {
+		erased[k] = 0;
+		for (uint32_t off = 0; off < slots[k]->size; off += page) {
+			unsigned int n = page_erases[(slots[k]->off + off) / page];
+
+			if (n > 1) {
+				fail_msg("%s page %u erased %u times", slots[k]->label,
+					 (unsigned int)(off / page), n);
+			}
+			erased[k] += n;
+		}
+	}
+}
+
+/*
+ * Wear (docs/bootloader.md): a swap erases each page of either slot once at most. An image at the
+ * limit shares its last sector with the trailer, and that sector is in the first region: the
+ * trailer's erase takes it (its bytes must be erased before the region's go in), so the region's
+ * erase stops below it. The old image ends below the trailer sectors, and a trailer sector that
+ * holds nothing is not erased.
+ */
+static void test_scratch_wear(void **state)
+{
+	static uint8_t big[64 * 1024];
+	const uint32_t t =
+		smpdfu_boot_trailer_size(SMPDFU_BOOT_MAX_ALIGN, CONFIG_BOOT_MAX_IMG_SECTORS, 4);
+	const uint32_t limit = f.pri->size - t;
+	size_t len = bfx_make_image(big, sizeof(big), 3, 0, 0, limit - IMG_OVERHEAD, 3, 0, 0);
+	const uint32_t moved = (uint32_t)(len + 4095) / 4096; /* the sectors the swap moves */
+	uint32_t erased[2];
+
+	(void)state;
+	assert_int_equal(len, limit);
+	bfx_load(&f, f.pri, img_old, old_len);
+	bfx_load(&f, f.sec, big, len);
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	/* The primary: the moved sectors below the trailer's (which hold nothing); the secondary:
+	 * those and its two trailer sectors (the request). */
+	swap_wears_each_page_once(3, SMPDFU_BOOT_SWAP_TYPE_TEST, erased);
+	assert_int_equal(erased[0], moved - 1);
+	assert_int_equal(erased[1], moved + 1);
+	assert_true(bfx_slot_starts_with(&f, f.pri, big, len));
+	/* The revert: the other way round (the primary's trailer holds the swap's record). */
+	swap_wears_each_page_once(1, SMPDFU_BOOT_SWAP_TYPE_REVERT, erased);
+	assert_int_equal(erased[0], moved + 1);
+	assert_int_equal(erased[1], moved - 1);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+}
+
 /*
  * The limit when the trailer leaves less of its first sector than the scratch's trailer needs
  * (W = 8: 12336 trailer bytes, 48 of them in that sector, 72 for the scratch's): the image stops
@@ -809,6 +892,50 @@ static void test_scratch_resume_abandoned(void **state)
 	expect_scratch_clear();
 	assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
 	assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
+}
+
+/*
+ * The same with the swap recorded in both trailers (cut after the primary's record, before the
+ * scratch's is erased; all the status is in the primary): the primary's record is followed, and
+ * the scratch's goes with the swap, or the next boot would resume from it.
+ */
+static void test_scratch_resume_abandoned_beside_both_records(void **state)
+{
+	const uint32_t a = SMPDFU_BOOT_MAX_ALIGN;
+	struct smpdfu_boot_rsp rsp;
+	unsigned int cuts = 0;
+	uint64_t ops;
+
+	(void)state;
+	factory_and_upload();
+	assert_int_equal(smpdfu_boot_request_upgrade(false), 0);
+	bfx_snapshot(&f);
+	bfx_restore(&f);
+	assert_int_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+	ops = bfx_ops(&f);
+	for (uint64_t i = 0; i < ops; i++) {
+		struct smpdfu_boot_swap_state ps;
+		struct smpdfu_boot_swap_state cs;
+
+		bfx_restore(&f);
+		flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_CLEAN, i);
+		assert_int_not_equal(boot(BOOT_MODE_SWAP_SCRATCH, &rsp), 0);
+		flash_sim_power_on(&f.flash);
+		assert_int_equal(smpdfu_boot_trailer_read(f.pri, a, &ps), 0);
+		assert_int_equal(smpdfu_boot_trailer_read(f.scratch, a, &cs), 0);
+		if (ps.magic != SMPDFU_BOOT_MAGIC_GOOD || cs.magic != SMPDFU_BOOT_MAGIC_GOOD) {
+			continue;
+		}
+		cuts++;
+		f.flash.mem[f.sec->off + 0x300] ^= 1; /* behind the flash's back: a flipped bit */
+		assert_true(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_FAIL) > 0);
+		assert_true(smpdfu_flash_area_is_erased(f.sec, 0, f.sec->size));
+		expect_scratch_clear();
+		assert_true(bfx_slot_starts_with(&f, f.pri, img_old, old_len));
+		assert_int_equal(boot_ok(BOOT_MODE_SWAP_SCRATCH, 0, 1, SMPDFU_BOOT_SWAP_TYPE_NONE),
+				 0);
+	}
+	assert_int_equal(cuts, 1); /* the zeroing of the scratch's magic */
 }
 
 /* Mid-swap, each header is where the locator says (the resume log reads it from there). */
@@ -1326,11 +1453,16 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_trailer_region, setup_scratch,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_wear, setup_scratch_one_page,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_wear, setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_max_image_size, setup_scratch,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_unusable_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_resume_abandoned, setup_scratch,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_resume_abandoned_beside_both_records,
+						setup_scratch, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_locate_headers, setup_scratch,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move_forged_revert_mark, setup, teardown),
