@@ -41,13 +41,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * Small pages keep every run short. The status area for CONFIG_BOOT_MAX_IMG_SECTORS takes the last
- * 7 pages of each slot, and swap-using-move one more page of the primary: images up to 9 KiB.
+ * Small pages and small images keep every run short: each boot validates them and may swap them,
+ * each upload writes them. The status area for CONFIG_BOOT_MAX_IMG_SECTORS (6,192 bytes) takes the
+ * last 13 pages of each slot, and swap-using-move one more page of the primary: images up to 3 KiB,
+ * 6 sectors. The known images span 4 to 6 sectors; A and B take two chunks of the largest size.
  */
-#define PAGE 1024u
+#define PAGE 512u
 #define WRITE_BLOCK 4u
-#define PRI_PAGES 17u
-#define SEC_PAGES 16u
+#define PRI_PAGES 20u
+#define SEC_PAGES 19u
+#define FLASH_SIZE (PAGE * (1 + PRI_PAGES + SEC_PAGES))
 #define CLIENTS 4
 #define NETBUF CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE
 
@@ -92,6 +95,8 @@ struct model {
 };
 
 static uint8_t running_copy[PAGE * PRI_PAGES];
+/* The flash before the boot that tries the revert of an image on trial (flash_sim_save()). */
+static uint8_t trial_snapshot[FLASH_SIZE + FLASH_SIZE / WRITE_BLOCK];
 
 static struct model dev;
 
@@ -115,7 +120,7 @@ static int owner = -1;
 enum start { S_FACTORY, S_UPLOADED, S_TEST, S_TRIAL, S_CONFIRMED, S_PERM, S_COUNT };
 
 static struct {
-	uint8_t *mem;
+	uint8_t *snapshot; /* flash_sim_save(): the contents and each block's programs */
 	struct model dev;
 } starts[S_COUNT];
 
@@ -272,12 +277,11 @@ static void reboot(void)
 	}
 	if (!confirmed) {
 		/* On trial: the next reset must bring the confirmed image back. Tried on a copy. */
-		static uint8_t copy[PAGE * (1 + PRI_PAGES + SEC_PAGES)];
 		uint32_t len;
 
-		memcpy(copy, flash.mem, sizeof(copy));
+		flash_sim_save(&flash, trial_snapshot);
 		CHECK(boot_checked(&len) == dev.confirmed && smpdfu_boot_is_img_confirmed());
-		fuzz_flash_load(&flash, copy);
+		flash_sim_restore(&flash, trial_snapshot);
 		smpdfu_boot_set_running_slot(0);
 	}
 	dev.running = now;
@@ -610,15 +614,22 @@ static void make_image(enum img id, const struct fuzz_image_spec *spec, bool boo
 
 static void save_start(enum start s)
 {
-	starts[s].mem = malloc(flash.dev.size);
-	CHECK(starts[s].mem != NULL);
-	memcpy(starts[s].mem, flash.mem, flash.dev.size);
+	starts[s].snapshot = malloc(flash_sim_snapshot_size(&flash));
+	CHECK(starts[s].snapshot != NULL);
+	flash_sim_save(&flash, starts[s].snapshot);
 	starts[s].dev = dev;
 }
 
+/*
+ * A snapshot, not a reload through the simulator's operations: two copies instead of an erase
+ * and a program of every written block, and each block's count of programs as the device left
+ * it, so that nothing of the run before carries over.
+ */
 static void load_start(enum start s)
 {
-	fuzz_flash_load(&flash, starts[s].mem);
+	flash_sim_restore(&flash, starts[s].snapshot);
+	flash_sim_power_on(&flash);
+	memset(&flash.count, 0, sizeof(flash.count));
 	dev = starts[s].dev;
 	memcpy(running_copy, flash.mem + pri->off, dev.running_len);
 	server_start(0);
@@ -630,7 +641,7 @@ static void load_start(enum start s)
  */
 static void program_slot(const struct smpdfu_flash_area *fa, enum img id)
 {
-	static uint8_t stage[PAGE * (1 + PRI_PAGES + SEC_PAGES)];
+	static uint8_t stage[FLASH_SIZE];
 
 	memcpy(stage, flash.mem, sizeof(stage));
 	memset(stage + fa->off, 0xff, fa->size);
@@ -648,8 +659,8 @@ static void init_once(void)
 	uint32_t off = 0;
 
 	trusted = fuzz_keys();
-	CHECK(flash_sim_open(&flash, NULL, PAGE * (1 + PRI_PAGES + SEC_PAGES), PAGE,
-			     WRITE_BLOCK) == 0);
+	CHECK(flash_sim_open(&flash, NULL, FLASH_SIZE, PAGE, WRITE_BLOCK) == 0);
+	CHECK(flash_sim_snapshot_size(&flash) == sizeof(trial_snapshot));
 	for (int i = 0; i < 3; i++) {
 		areas[i] = (struct smpdfu_flash_area){ .id = (enum smpdfu_flash_area_id)i,
 						       .label = "area",
@@ -663,23 +674,23 @@ static void init_once(void)
 	sec = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 
 	make_image(IMG_P, &(struct fuzz_image_spec){ .ver = { 1, 0, 0, 0 }, .hdr_size = 0x200,
-						     .payload_len = 2000, .seed = 1, .sign = ed },
+						     .payload_len = 900, .seed = 1, .sign = ed },
 		   true);
 	make_image(IMG_A, &(struct fuzz_image_spec){ .ver = { 2, 0, 0, 0 }, .hdr_size = 0x200,
-						     .payload_len = 3000, .seed = 2,
+						     .payload_len = 1400, .seed = 2,
 						     .sec_cnt = true, .sign = ed },
 		   true);
 	make_image(IMG_B, &(struct fuzz_image_spec){ .ver = { 1, 5, 0, 0 }, .hdr_size = 0x80,
-						     .payload_len = 5000, .seed = 3, .sign = ec },
+						     .payload_len = 2300, .seed = 3, .sign = ec },
 		   true);
 	make_image(IMG_UNSIGNED, &(struct fuzz_image_spec){ .ver = { 9, 0, 0, 0 },
-							    .hdr_size = 0x200, .payload_len = 2500,
+							    .hdr_size = 0x200, .payload_len = 1200,
 							    .seed = 4 },
 		   false);
 	/* Fits the slot, not the bootloader's limit (one sector kept free, the trailer). */
 	make_image(IMG_TOO_LARGE, &(struct fuzz_image_spec){ .ver = { 3, 0, 0, 0 },
 							     .hdr_size = 0x200,
-							     .payload_len = 11000, .seed = 5,
+							     .payload_len = 3500, .seed = 5,
 							     .sign = ed },
 		   false);
 

@@ -2,8 +2,9 @@
 /*
  * Loading a whole flash the way a factory programmer does, through the simulator's own operations:
  * one erase, then a program of each run of written blocks. A harness that starts every input from
- * a saved state uses it rather than copying into the simulator's memory, so that whatever the
- * simulator keeps about each block (how often it was programmed since its erase) starts afresh.
+ * a saved state uses it, or the simulator's snapshots (flash_sim_save()), rather than copying into
+ * the simulator's memory, so that what the simulator keeps about each block (how often it was
+ * programmed since its erase) is right too.
  */
 #ifndef FUZZ_FLASH_H
 #define FUZZ_FLASH_H

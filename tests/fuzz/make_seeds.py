@@ -288,7 +288,7 @@ def dfu_seeds():
              op_upload_all("A"), op_state_write("A"), op_reset())
     dfu_seed("cut-during-state-write", "uploaded", op_cut(0, True), op_state_write("A", True),
              op_state_read(), op_reset())
-    for n in (2, 5, 11, 17, 30):
+    for n in (2, 5, 11, 23, 30):
         dfu_seed(f"cut-during-swap-{n}", "test", op_cut(n, n % 2 == 1), op_power_cycle(),
                  op_state_read(), op_power_cycle())
     dfu_seed("trial-confirm", "trial", op_state_write(confirm=True), op_power_cycle())
