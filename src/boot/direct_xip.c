@@ -23,32 +23,47 @@ static uint32_t xip_max_image_size(const struct smpdfu_flash_area *fa, uint32_t 
 	return smpdfu_boot_trailer_swap_info_off(fa->size, align);
 }
 
-/* A slot the header checks allow: right magic and sizes, bootable, linked for this slot. */
-static bool slot_is_candidate(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr)
+/*
+ * 1 for a slot the header checks allow (right magic and sizes, bootable, linked for this slot),
+ * 0 for one they do not, -EIO when its header cannot be read.
+ */
+static int slot_is_candidate(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr)
 {
-	if (smpdfu_boot_read_checked_header(fa, hdr) < 0 ||
-	    (hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE)) {
-		return false;
+	int rc = smpdfu_boot_read_checked_header(fa, hdr);
+
+	if (rc == -EIO) {
+		return rc;
+	}
+	if (rc < 0 || (hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE)) {
+		return 0;
 	}
 	/* ROM_FIXED: the load address is where the image must run from; any other slot is wrong. */
 	if ((hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
 		LOG_WRN("image in slot at 0x%x is linked for 0x%x: skipped", (unsigned int)fa->off,
 			(unsigned int)hdr->load_addr);
-		return false;
+		return 0;
 	}
-	return true;
+	return 1;
 }
 
-/* The candidate with the highest version; -1 when none is left. */
+/*
+ * The candidate with the highest version; -ENOENT when none is left, -EIO when a header cannot be
+ * read (a slot skipped for a read error would boot the other one, and the next boot this one).
+ */
 static int pick_slot(const struct smpdfu_flash_area *const fas[SLOT_COUNT],
 		     const bool excluded[SLOT_COUNT])
 {
 	struct smpdfu_image_header best_hdr;
 	struct smpdfu_image_header hdr;
-	int best = -1;
+	int best = -ENOENT;
 
 	for (int s = 0; s < SLOT_COUNT; s++) {
-		if (excluded[s] || !slot_is_candidate(fas[s], &hdr)) {
+		int rc = excluded[s] ? 0 : slot_is_candidate(fas[s], &hdr);
+
+		if (rc < 0) {
+			return rc;
+		}
+		if (rc == 0) {
 			continue;
 		}
 		/* Strictly greater replaces: on a tie the primary (tried first) stays. */
@@ -110,6 +125,10 @@ int smpdfu_boot_go_direct_xip(struct smpdfu_boot_loader *bl, bool revert,
 	for (int round = 0; round <= SLOT_COUNT; round++) {
 		int s = pick_slot(fas, excluded);
 
+		if (s == -EIO) {
+			LOG_ERR("a slot's header cannot be read: no choice this boot");
+			return s;
+		}
 		if (s < 0) {
 			break;
 		}

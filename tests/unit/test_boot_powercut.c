@@ -1099,7 +1099,11 @@ static const struct fault_shape fault_shapes[] = {
 };
 
 #define FAULT_SHAPE_COUNT (ARRAY_SIZE(fault_shapes))
-/* Read faults per flow and geometry (every one with SMPDFU_SWEEP=full). */
+/*
+ * Read faults per flow and geometry (every one with SMPDFU_SWEEP=full): the first READ_HEAD reads
+ * (the headers and trailers every decision starts from), then READ_SAMPLE spread over the rest.
+ */
+#define READ_HEAD 8
 #define READ_SAMPLE 48
 
 /* Fault points per mode and shape, and per flow (the table of docs/testing.md). */
@@ -1199,7 +1203,8 @@ static unsigned long sweep_faults(const struct flow *fl, uint64_t n, uint64_t re
 		if (quick) {
 			stride *= 4;
 		}
-		for (uint64_t i = (quick ? s % 4 : 0); i < count; i += stride) {
+		for (uint64_t i = (quick ? s % 4 : 0); i < count;
+		     i += (sh->kind == 'r' && !quick && i < READ_HEAD) ? 1 : stride) {
 			snprintf(fail_id, sizeof(fail_id), "%s/%s/%s/%s/%s/i=%llu", geo->name,
 				 mode_name(fl->mode), fl->name,
 				 no_downgrade ? "no-downgrade" : "downgrade-allowed", sh->name,
