@@ -41,7 +41,10 @@ command="bash bench/fuzz.sh $mode${*:+ $*}"
 
 mkdir -p "$(dirname "$build")"
 echo "== building the harnesses in $build"
-if ! { cmake --preset fuzz -B "$build" && cmake --build "$build" -j "${BENCH_JOBS:-2}"; } \
+# -O1, as OSS-Fuzz builds: about twice the runs per CPU second of the preset's -O0 (fuzz_dfu: 2.2x),
+# with the same sanitizers and asserts (still a Debug build: no NDEBUG).
+if ! { cmake --preset fuzz -B "$build" -DCMAKE_C_FLAGS_DEBUG="-g -O1" &&
+	cmake --build "$build" -j "${BENCH_JOBS:-2}"; } \
 	>"$build.log" 2>&1; then
 	tail -40 "$build.log" >&2
 	exit 1

@@ -23,7 +23,8 @@
  * too and adds larger geometries (one recovery cut per i there): a benchmark of some minutes.
  * SMPDFU_SWEEP=quick (the sanitizer and variant builds) takes a quarter of the cut points, with
  * downgrade prevention on only. SMPDFU_SWEEP_KEEP_GOING=1 counts failures per shape and goes on.
- * SMPDFU_SWEEP_VERBOSE=1 prints one line per sweep; SMPDFU_SWEEP_TRACE=<id> logs one case.
+ * SMPDFU_SWEEP_VERBOSE=1 prints one line per sweep; SMPDFU_SWEEP_TRACE=<id> logs one case;
+ * SMPDFU_SWEEP_ONLY=<pattern> runs the tests whose names match (cmocka's * and ?).
  */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 
@@ -1499,5 +1500,8 @@ int main(void)
 	quick = mode != NULL && strcmp(mode, "quick") == 0;
 	verbose = getenv("SMPDFU_SWEEP_VERBOSE") != NULL;
 	keep_going = getenv("SMPDFU_SWEEP_KEEP_GOING") != NULL;
+	if (getenv("SMPDFU_SWEEP_ONLY") != NULL) {
+		cmocka_set_test_filter(getenv("SMPDFU_SWEEP_ONLY"));
+	}
 	return cmocka_run_group_tests(tests, NULL, report);
 }
