@@ -55,10 +55,10 @@ static struct smp_status put_or_emsgsize(struct smp_request *req)
 
 static struct smp_status echo(struct smp_request *req)
 {
+	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
 	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
-	struct cbor_field d_field = CBOR_FIELD_TSTR("d", &d);
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1, &d, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "r");
@@ -75,14 +75,15 @@ static void reset_expired(struct sys_timer *t)
 
 static struct smp_status reset(struct smp_request *req)
 {
+	static const struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", 0);
 	bool force = false;
-	struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", &force);
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
 	 * how a wedged device gets out of trouble): it goes ahead unforced.
 	 */
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
+				   NULL) < 0) {
 		force = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
@@ -143,15 +144,16 @@ static bool append_field(char *out, size_t cap, size_t *len, const char *s)
 
 static struct smp_status info(struct smp_request *req)
 {
+	static const struct cbor_field format_field = CBOR_FIELD_TSTR("format", 0);
 	struct cbor_view format = { 0 };
-	struct cbor_field format_field = CBOR_FIELD_TSTR("format", &format);
 	bool wanted[INFO_FIELD_COUNT] = { false };
 	bool any = false;
 	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
 	size_t len = 0;
 	char letter;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1, &format,
+				   NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	for (size_t c = 0; c < format.len; c++) {
@@ -201,13 +203,15 @@ static int bootloader_mode(void)
 
 static struct smp_status bootloader_info(struct smp_request *req)
 {
+	static const struct cbor_field query_field = CBOR_FIELD_TSTR("query", 0);
 	struct cbor_view query = { 0 };
-	struct cbor_field query_field = CBOR_FIELD_TSTR("query", &query);
+	uint32_t found;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1, &query,
+				   &found) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!query_field.found) {
+	if (!found) {
 		smpdfu_cbor_put_cstr(req->rsp, "bootloader");
 		smpdfu_cbor_put_cstr(req->rsp, "MCUboot");
 	} else if (smpdfu_cbor_view_eq(query, "mode")) {
