@@ -174,9 +174,10 @@ static const struct smp_handler img_handlers[] = {
 	},
 	[IMG_MGMT_ID_UPLOAD] = { .write = smpdfu_img_upload },
 	[IMG_MGMT_ID_ERASE] = { .write = smpdfu_img_erase },
-	[IMG_MGMT_ID_SLOT_INFO] = {
-		.read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? smpdfu_img_slot_info : NULL,
-	},
+	/* The table ends at the last command the build has. */
+#if CONFIG_MCUMGR_GRP_IMG_SLOT_INFO
+	[IMG_MGMT_ID_SLOT_INFO] = { .read = smpdfu_img_slot_info },
+#endif
 };
 
 static struct smp_group img_group = {

@@ -42,11 +42,6 @@ static const struct os_mgmt_identity default_identity = {
 static const struct os_mgmt_identity *identity;
 static struct sys_timer reset_timer;
 
-static struct smp_status os_err(uint16_t rc, const char *rsn)
-{
-	return smpdfu_smp_group_err(MGMT_GROUP_ID_OS, rc, rsn);
-}
-
 static struct smp_status put_or_emsgsize(struct smp_request *req)
 {
 	return req->rsp->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
@@ -103,6 +98,11 @@ static struct smp_status reset(struct smp_request *req)
 	return smpdfu_smp_ok();
 }
 
+/*
+ * The optional commands are compiled only when enabled: the handler table then ends at the
+ * highest command present, rather than keeping empty entries up to the last id.
+ */
+#if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
 	smpdfu_cbor_put_cstr(req->rsp, "buf_size");
@@ -111,7 +111,9 @@ static struct smp_status mcumgr_params(struct smp_request *req)
 	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	return put_or_emsgsize(req);
 }
+#endif
 
+#if CONFIG_MCUMGR_GRP_OS_INFO
 /* The info fields in their fixed output order, with the letter that asks for each. */
 #define INFO_FIELD_COUNT 8
 
@@ -167,7 +169,8 @@ static struct smp_status info(struct smp_request *req)
 			}
 		}
 		if (!known) {
-			return os_err(OS_MGMT_ERR_INVALID_FORMAT, "invalid format");
+			return smpdfu_smp_group_err(MGMT_GROUP_ID_OS, OS_MGMT_ERR_INVALID_FORMAT,
+						    "invalid format");
 		}
 		any = true;
 	}
@@ -183,7 +186,9 @@ static struct smp_status info(struct smp_request *req)
 	smpdfu_cbor_put_tstr(req->rsp, out, len);
 	return put_or_emsgsize(req);
 }
+#endif
 
+#if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
 static int bootloader_mode(void)
 {
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
@@ -231,6 +236,7 @@ static struct smp_status bootloader_info(struct smp_request *req)
 	}
 	return put_or_emsgsize(req);
 }
+#endif
 
 static const struct smp_handler os_handlers[] = {
 	[OS_MGMT_ID_ECHO] = {
@@ -238,13 +244,15 @@ static const struct smp_handler os_handlers[] = {
 		.write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
 	},
 	[OS_MGMT_ID_RESET] = { .write = reset },
-	[OS_MGMT_ID_MCUMGR_PARAMS] = {
-		.read = CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS ? mcumgr_params : NULL,
-	},
-	[OS_MGMT_ID_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_INFO ? info : NULL },
-	[OS_MGMT_ID_BOOTLOADER_INFO] = {
-		.read = CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO ? bootloader_info : NULL,
-	},
+#if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
+	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read = mcumgr_params },
+#endif
+#if CONFIG_MCUMGR_GRP_OS_INFO
+	[OS_MGMT_ID_INFO] = { .read = info },
+#endif
+#if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
+	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = bootloader_info },
+#endif
 };
 
 static uint16_t os_translate_err(uint16_t rc)
