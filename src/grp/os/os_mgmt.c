@@ -42,12 +42,6 @@ static const struct os_mgmt_identity default_identity = {
 static const struct os_mgmt_identity *identity;
 static struct sys_timer reset_timer;
 
-static struct smp_status put_or_emsgsize(struct smp_request *req)
-{
-	return req->rsp->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
-				  : smpdfu_smp_ok();
-}
-
 static struct smp_status echo(struct smp_request *req)
 {
 	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
@@ -58,7 +52,7 @@ static struct smp_status echo(struct smp_request *req)
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "r");
 	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
 
 static void reset_expired(struct sys_timer *t)
@@ -109,7 +103,7 @@ static struct smp_status mcumgr_params(struct smp_request *req)
 	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
 	smpdfu_cbor_put_cstr(req->rsp, "buf_count");
 	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
 #endif
 
@@ -184,7 +178,7 @@ static struct smp_status info(struct smp_request *req)
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "output");
 	smpdfu_cbor_put_tstr(req->rsp, out, len);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
 #endif
 
@@ -234,7 +228,7 @@ static struct smp_status bootloader_info(struct smp_request *req)
 		 */
 		return smpdfu_smp_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, NULL);
 	}
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
 #endif
 
