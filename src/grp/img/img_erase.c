@@ -40,7 +40,7 @@ struct smp_status smpdfu_img_erase(struct smp_request *req)
 				   NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	fa = slot < IMG_SLOT_COUNT ? smpdfu_img_slot_area((uint32_t)slot) : NULL;
+	fa = slot < IMG_SLOT_COUNT ? smpdfu_boot_slot_area((uint32_t)slot) : NULL;
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}

@@ -62,7 +62,7 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 	smpdfu_cbor_put_cstr(w, "images");
 	smpdfu_cbor_put_array_indef(w);
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
@@ -83,7 +83,7 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 static int find_slot_by_hash(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t h[SMPDFU_SHA256_DIGEST_SIZE];
 

@@ -137,7 +137,7 @@ static struct smp_status stop_upload(struct smp_status st)
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(upload.slot);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
 
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
 		(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
@@ -147,7 +147,7 @@ static struct smp_status stop_after_flash_failure(struct smp_status st)
 
 static bool running_version(struct smpdfu_image_version *ver)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(smpdfu_img_active_slot());
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_img_active_slot());
 	struct smpdfu_image_header hdr;
 
 	if (fa == NULL || smpdfu_image_read_header(fa, &hdr) < 0) {
@@ -192,7 +192,7 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	if (smpdfu_img_slot_in_use(*slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}
-	fa = smpdfu_img_slot_area(*slot);
+	fa = smpdfu_boot_slot_area(*slot);
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
@@ -281,7 +281,7 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 
 static int start_upload(const struct upload_req *r, uint32_t slot)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 	uint32_t last_page = fa->size - fa->dev->page_size;
 	int rc;
 
