@@ -42,7 +42,7 @@ while IFS= read -r -d '' f; do
 	# Outside the tests, a field of a decoded CBOR map is read by its name, not its position.
 	case $f in
 	tests/*) ;;
-	*) report "$f" "$(grep -nE '\w\[[0-9]+\]\.found' -- "$f" || true)" \
+	*) report "$f" "$(grep -nE 'CBOR_FOUND\([0-9]+\)' -- "$f" || true)" \
 		"a CBOR field read by its position: index the table by a named constant" ;;
 	esac
 done < <(git ls-files -z -- '*.c' '*.h')

@@ -61,6 +61,8 @@ bool smpdfu_boot_is_img_confirmed(void);
  * the slot the bootloader chose (told by smpdfu_boot_set_running_slot()).
  */
 uint32_t smpdfu_boot_running_slot(void);
+/* The flash area of image slot 0 (primary) or 1 (secondary); NULL for another slot. */
+const struct smpdfu_flash_area *smpdfu_boot_slot_area(uint32_t slot);
 /* The bootloader (or the port, from the bootloader's hand-over) says where the app runs. */
 void smpdfu_boot_set_running_slot(uint32_t slot);
 

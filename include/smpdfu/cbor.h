@@ -118,48 +118,45 @@ enum cbor_kind {
 };
 
 /*
- * One expected key of a map. The decoder writes the value to the member of `out` that matches the
- * kind (uint64_t, uint32_t, int64_t, bool or struct cbor_view) and sets `found`.
+ * One expected key of a map, in a constant table: the decoder writes the value at `offset` in the
+ * caller's destination, into a member of the kind's C type: uint64_t (UINT), uint32_t (UINT32),
+ * int64_t (INT), bool (BOOL, BOOL_OR_UINT) or struct cbor_view (TSTR, BSTR, BSTR_OR_NULL).
  */
 struct cbor_field {
 	const char *key;
-	enum cbor_kind kind;
-	union {
-		uint64_t *u;
-		uint32_t *u32;
-		int64_t *i;
-		bool *b;
-		struct cbor_view *v;
-	} out;
-	bool found;
-	bool seen; /* decoder bookkeeping: the key was met, even with a null value */
+	uint8_t kind;	 /* enum cbor_kind */
+	uint16_t offset; /* offsetof() the member; 0 when the destination is the value itself */
 };
 
-#define CBOR_FIELD_UINT(k, p) { .key = (k), .kind = CBOR_KIND_UINT, .out.u = (p) }
-#define CBOR_FIELD_UINT32(k, p) { .key = (k), .kind = CBOR_KIND_UINT32, .out.u32 = (p) }
-#define CBOR_FIELD_INT(k, p) { .key = (k), .kind = CBOR_KIND_INT, .out.i = (p) }
-#define CBOR_FIELD_BOOL(k, p) { .key = (k), .kind = CBOR_KIND_BOOL, .out.b = (p) }
-#define CBOR_FIELD_BOOL_OR_UINT(k, p) { .key = (k), .kind = CBOR_KIND_BOOL_OR_UINT, .out.b = (p) }
-#define CBOR_FIELD_TSTR(k, p) { .key = (k), .kind = CBOR_KIND_TSTR, .out.v = (p) }
-#define CBOR_FIELD_BSTR(k, p) { .key = (k), .kind = CBOR_KIND_BSTR, .out.v = (p) }
-#define CBOR_FIELD_BSTR_OR_NULL(k, p) { .key = (k), .kind = CBOR_KIND_BSTR_OR_NULL, .out.v = (p) }
+#define CBOR_FIELD_UINT(k, off) { (k), CBOR_KIND_UINT, (off) }
+#define CBOR_FIELD_UINT32(k, off) { (k), CBOR_KIND_UINT32, (off) }
+#define CBOR_FIELD_INT(k, off) { (k), CBOR_KIND_INT, (off) }
+#define CBOR_FIELD_BOOL(k, off) { (k), CBOR_KIND_BOOL, (off) }
+#define CBOR_FIELD_BOOL_OR_UINT(k, off) { (k), CBOR_KIND_BOOL_OR_UINT, (off) }
+#define CBOR_FIELD_TSTR(k, off) { (k), CBOR_KIND_TSTR, (off) }
+#define CBOR_FIELD_BSTR(k, off) { (k), CBOR_KIND_BSTR, (off) }
+#define CBOR_FIELD_BSTR_OR_NULL(k, off) { (k), CBOR_KIND_BSTR_OR_NULL, (off) }
+
+/* The bit of fields[k] in the set of fields found. */
+#define CBOR_FOUND(k) (1u << (k))
 
 /*
- * Decodes the map (definite or indefinite, keys in any order) at the start of buf[0..len); bytes
- * after it are not looked at, as Zephyr's decoder does not look at them.
+ * Decodes the map (definite or indefinite, keys in any order) at the start of buf[0..len) into
+ * `out` by the table fields[0..nfields) (at most 32); bytes after the map are not looked at, as
+ * Zephyr's decoder does not look at them.
  * Known keys (matched byte for byte) are stored through their field; unknown keys and their values
  * are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map itself as level 1.
  * An empty buffer is no map (-EINVAL): a command that takes a map needs at least {}, as MCUmgr
- * answers rc 3 to a zero-length payload there. Every `found` is cleared first.
+ * answers rc 3 to a zero-length payload there.
  * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
  * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
  * (tagged values included), an INT outside int64_t, a UINT32 above UINT32_MAX, nesting too deep.
- * On success, fields that were not present keep `found == false` and their destination untouched.
- * On error every `found` is false again but destinations may have been written: treat an error as
- * "nothing decoded". The views returned point into buf.
+ * On success *found (when not NULL) gets CBOR_FOUND(k) for each field present (a null
+ * BSTR_OR_NULL is not) and the members of the others are untouched. On error *found is not
+ * written but members may have been: treat an error as "nothing decoded". Views point into buf.
  */
-int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields,
-			   size_t nfields);
+int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_field *fields,
+			   size_t nfields, void *out, uint32_t *found);
 
 /* True when view holds exactly the text of the NUL-terminated string s. */
 bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s);

@@ -173,9 +173,9 @@ static inline uint16_t smpdfu_smp_status_group(struct smp_status s)
 
 /* One request as a handler sees it. */
 struct smp_request {
-	const struct smpdfu_smp_hdr *hdr;
 	struct cbor_view payload;      /* the CBOR map of the request (may be empty) */
-	struct cbor_writer *rsp;       /* positioned inside the response's top-level map */
+	/* Inside the response's top-level map; an answer that overflows it goes out as EMSGSIZE. */
+	struct cbor_writer *rsp;
 	const struct smpdfu_smp_transport *tp; /* where the request came from */
 	const uint8_t *peer;            /* who sent it (SMP_PEER_ADDR_SIZE bytes), or NULL */
 };

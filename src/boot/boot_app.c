@@ -20,7 +20,7 @@
 /* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
 static uint32_t running_slot;
 
-static const struct smpdfu_flash_area *slot_area(uint32_t slot)
+const struct smpdfu_flash_area *smpdfu_boot_slot_area(uint32_t slot)
 {
 	switch (slot) {
 	case 0:
@@ -49,8 +49,8 @@ int smpdfu_boot_read_swap_state(const struct smpdfu_flash_area *fa,
 
 int smpdfu_boot_swap_type(void)
 {
-	const struct smpdfu_flash_area *pri = slot_area(0);
-	const struct smpdfu_flash_area *sec = slot_area(1);
+	const struct smpdfu_flash_area *pri = smpdfu_boot_slot_area(0);
+	const struct smpdfu_flash_area *sec = smpdfu_boot_slot_area(1);
 	struct smpdfu_boot_swap_state ps;
 	struct smpdfu_boot_swap_state ss;
 
@@ -84,7 +84,7 @@ static int write_swap_info_if_erased(const struct smpdfu_flash_area *fa, uint8_t
 
 int smpdfu_boot_request_upgrade(bool permanent)
 {
-	const struct smpdfu_flash_area *fa = slot_area(1);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(1);
 	struct smpdfu_boot_swap_state st;
 	int rc;
 
@@ -133,7 +133,7 @@ int smpdfu_boot_request_upgrade(bool permanent)
 
 int smpdfu_boot_write_img_confirmed(void)
 {
-	const struct smpdfu_flash_area *fa = slot_area(smpdfu_boot_running_slot());
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_boot_running_slot());
 	struct smpdfu_boot_swap_state st;
 	int rc;
 
@@ -168,9 +168,10 @@ int smpdfu_boot_write_img_confirmed(void)
 
 bool smpdfu_boot_is_img_confirmed(void)
 {
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_boot_running_slot());
 	struct smpdfu_boot_swap_state st;
 
-	if (smpdfu_boot_read_swap_state(slot_area(smpdfu_boot_running_slot()), &st) < 0) {
+	if (smpdfu_boot_read_swap_state(fa, &st) < 0) {
 		return false;
 	}
 	return st.magic == SMPDFU_BOOT_MAGIC_UNSET || st.image_ok == SMPDFU_BOOT_FLAG_SET;
@@ -193,8 +194,8 @@ void smpdfu_boot_app_reset(void)
 
 uint32_t smpdfu_boot_max_image_size(void)
 {
-	const struct smpdfu_flash_area *pri = slot_area(0);
-	const struct smpdfu_flash_area *sec = slot_area(1);
+	const struct smpdfu_flash_area *pri = smpdfu_boot_slot_area(0);
+	const struct smpdfu_flash_area *sec = smpdfu_boot_slot_area(1);
 	const struct smpdfu_flash_area *scratch =
 		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SCRATCH);
 	int mode = BOOT_MODE_SWAP_MOVE;
@@ -217,7 +218,7 @@ uint32_t smpdfu_boot_max_image_size(void)
 
 int smpdfu_boot_set_next_direct_xip(uint32_t slot, bool confirm)
 {
-	const struct smpdfu_flash_area *fa = slot_area(slot);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 	struct smpdfu_boot_swap_state st;
 	int rc;
 

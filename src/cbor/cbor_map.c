@@ -10,15 +10,15 @@
 
 #include "util.h"
 
-static struct cbor_field *find_field(struct cbor_field *fields, size_t nfields,
-				     struct cbor_view key)
+/* The index of the field named key, or nfields when none is. */
+static size_t find_field(const struct cbor_field *fields, size_t nfields, struct cbor_view key)
 {
-	for (size_t k = 0; k < nfields; k++) {
-		if (smpdfu_cbor_view_eq(key, fields[k].key)) {
-			return &fields[k];
-		}
+	size_t k = 0;
+
+	while (k < nfields && !smpdfu_cbor_view_eq(key, fields[k].key)) {
+		k++;
 	}
-	return NULL;
+	return k;
 }
 
 /* The item types each kind of field accepts. */
@@ -37,69 +37,62 @@ static const uint16_t accepted[] = {
 };
 #undef T
 
-/* Stores one value through its field if the kind accepts it; 0 or -EINVAL. */
-static int store_value(struct cbor_field *f, const struct cbor_item *val)
+/* Stores one value at its field's place in out if the kind accepts it: 1, 0 for a null, -EINVAL. */
+static int store_value(const struct cbor_field *f, uint8_t *out, const struct cbor_item *val)
 {
-	if ((unsigned int)f->kind >= ARRAY_SIZE(accepted) ||
-	    !(accepted[f->kind] & (1u << val->type))) {
+	void *dst = out + f->offset;
+
+	if (f->kind >= ARRAY_SIZE(accepted) || !(accepted[f->kind] & (1u << val->type))) {
 		return -EINVAL;
 	}
 	switch (f->kind) {
 	case CBOR_KIND_UINT:
-		*f->out.u = val->u;
+		*(uint64_t *)dst = val->u;
 		break;
 	case CBOR_KIND_UINT32:
 		if (val->u > UINT32_MAX) {
 			return -EINVAL;
 		}
-		*f->out.u32 = (uint32_t)val->u;
+		*(uint32_t *)dst = (uint32_t)val->u;
 		break;
 	case CBOR_KIND_INT:
 		if (val->u > INT64_MAX) {
 			return -EINVAL;
 		}
 		/* A negative integer carries n for -1 - n, which is ~n. */
-		*f->out.i = (int64_t)(val->type == CBOR_TYPE_UINT ? val->u : ~val->u);
+		*(int64_t *)dst = (int64_t)(val->type == CBOR_TYPE_UINT ? val->u : ~val->u);
 		break;
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*f->out.b = val->b || val->u != 0;
+		*(bool *)dst = val->b || val->u != 0;
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
 			return 0;
 		}
-		*f->out.v = val->v;
+		*(struct cbor_view *)dst = val->v;
 		break;
 	}
-	f->found = true;
-	return 0;
+	return 1;
 }
 
-static void clear_found(struct cbor_field *fields, size_t nfields)
-{
-	for (size_t k = 0; k < nfields; k++) {
-		fields[k].found = false;
-		fields[k].seen = false;
-	}
-}
-
-int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fields,
-			   size_t nfields)
+int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_field *fields,
+			   size_t nfields, void *out, uint32_t *found)
 {
 	struct cbor_reader r;
 	struct cbor_walk wk;
 	struct cbor_item it;
-	struct cbor_field *f = NULL;
+	uint32_t seen = 0; /* the keys met, even with a null value */
+	uint32_t stored = 0;
+	size_t k = nfields;
 	bool at_key = false;
 	int rc;
 
-	clear_found(fields, nfields);
 	wk.depth = 0;
 	smpdfu_cbor_reader_init(&r, buf, len);
 	if (smpdfu_cbor_read_any(&r, &it) < 0 || it.type != CBOR_TYPE_MAP) {
-		goto fail;
+		return -EINVAL;
 	}
 	/* One walk over the map: its own members are level 1, unknown values are walked over. */
 	while ((rc = smpdfu_cbor_walk(&wk, &r, &it)) > 0) {
@@ -109,23 +102,25 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, struct cbor_field *fi
 		at_key = !at_key;
 		if (at_key) {
 			if (it.type != CBOR_TYPE_TSTR) {
-				goto fail;
+				return -EINVAL;
 			}
-			f = find_field(fields, nfields, it.v);
-		} else if (f) {
+			k = find_field(fields, nfields, it.v);
+		} else if (k < nfields) {
 			/* Before the walk opens it: no kind accepts a container or a tag. */
-			if (f->seen || store_value(f, &it) < 0) {
-				goto fail;
+			rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(&fields[k], out, &it);
+			if (rc < 0) {
+				return rc;
 			}
-			f->seen = true;
+			seen |= CBOR_FOUND(k);
+			stored |= rc > 0 ? CBOR_FOUND(k) : 0;
 		}
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */
-	if (rc == 0) {
-		return 0;
+	if (rc < 0) {
+		return rc;
 	}
-
-fail:
-	clear_found(fields, nfields);
-	return -EINVAL;
+	if (found != NULL) {
+		*found = stored;
+	}
+	return 0;
 }

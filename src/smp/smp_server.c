@@ -94,10 +94,9 @@ static struct smp_status check_header(const struct smpdfu_smp_hdr *hdr, smp_hand
 }
 
 /* Runs the handler of a request that passed check_header(), after the command-received hook. */
-static struct smp_status run(smp_handler_fn handler, struct smp_request *req)
+static struct smp_status run(smp_handler_fn handler, const struct smpdfu_smp_hdr *hdr,
+			     struct smp_request *req)
 {
-	const struct smpdfu_smp_hdr *hdr = req->hdr;
-
 	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS) {
 		struct smpdfu_mgmt_evt_op_cmd_arg arg = {
 			.group = hdr->group, .id = hdr->id, .op = hdr->op
@@ -160,7 +159,6 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 {
 	struct cbor_writer w;
 	struct smp_request req = {
-		.hdr = hdr,
 		.payload = { .ptr = payload, .len = hdr->len },
 		.rsp = &w,
 		.tp = tp,
@@ -189,7 +187,7 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 		st = check_header(hdr, &handler);
 	}
 	if (handler != NULL) {
-		st = run(handler, &req);
+		st = run(handler, hdr, &req);
 		if (smpdfu_smp_status_is_ok(st) && w.overflow) {
 			st = smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large");
 		}

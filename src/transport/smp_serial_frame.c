@@ -29,9 +29,6 @@ uint16_t smpdfu_smp_serial_crc16(uint16_t crc, const uint8_t *data, size_t len)
 
 /* ---- Base64 ---------------------------------------------------------------------------------- */
 
-static const char b64_alphabet[64] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /* The 6-bit value of a Base64 character, or -1 for any other byte ('=' included). */
 static int b64_value(uint8_t c)
 {
@@ -48,11 +45,26 @@ static int b64_value(uint8_t c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
+/* The Base64 character of a 6-bit value d: b64_value() backwards, with no 64-byte alphabet. */
+static uint8_t b64_char(unsigned int d)
+{
+	if (d < 26) {
+		return (uint8_t)('A' + d);
+	}
+	if (d < 52) {
+		return (uint8_t)('a' + d - 26);
+	}
+	if (d < 62) {
+		return (uint8_t)('0' + d - 52);
+	}
+	return d == 62 ? '+' : '/';
+}
+
 /* One group: the 24 bits v of n (1..3, or more: 3) bytes to four characters, '='-padded. */
 static void b64_group(uint32_t v, size_t n, uint8_t *out)
 {
 	for (size_t k = 0; k < 4; k++) {
-		out[k] = k <= n ? (uint8_t)b64_alphabet[(v >> (18 - 6 * k)) & 0x3F] : '=';
+		out[k] = k <= n ? b64_char((v >> (18 - 6 * k)) & 0x3F) : '=';
 	}
 }
 

@@ -13,6 +13,8 @@
 
 #include <smpdfu/cbor.h>
 
+#include "util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A failed property is a crash libFuzzer records, with the input that caused it. */
@@ -29,27 +31,33 @@ struct request {
 	int64_t split;
 	bool upgrade, confirm, force;
 	struct cbor_view sha, data, hash, d;
-	struct cbor_field f[12];
+	uint32_t found;
 };
 
-static void request_init(struct request *q)
+#define AT(member) offsetof(struct request, member)
+
+static const struct cbor_field fields[] = {
+	CBOR_FIELD_UINT("image", AT(image)),
+	CBOR_FIELD_UINT("off", AT(off)),
+	CBOR_FIELD_UINT("len", AT(len)),
+	CBOR_FIELD_UINT("slot", AT(slot)),
+	CBOR_FIELD_INT("splitStatus", AT(split)),
+	CBOR_FIELD_BOOL("upgrade", AT(upgrade)),
+	CBOR_FIELD_BOOL("confirm", AT(confirm)),
+	CBOR_FIELD_BOOL_OR_UINT("force", AT(force)),
+	CBOR_FIELD_BSTR("sha", AT(sha)),
+	CBOR_FIELD_BSTR("data", AT(data)),
+	CBOR_FIELD_BSTR_OR_NULL("hash", AT(hash)),
+	CBOR_FIELD_TSTR("d", AT(d)),
+};
+
+#define NFIELDS ARRAY_SIZE(fields)
+
+static int decode(const uint8_t *data, size_t size, struct request *q)
 {
 	memset(q, 0, sizeof(*q));
-	q->f[0] = (struct cbor_field)CBOR_FIELD_UINT("image", &q->image);
-	q->f[1] = (struct cbor_field)CBOR_FIELD_UINT("off", &q->off);
-	q->f[2] = (struct cbor_field)CBOR_FIELD_UINT("len", &q->len);
-	q->f[3] = (struct cbor_field)CBOR_FIELD_UINT("slot", &q->slot);
-	q->f[4] = (struct cbor_field)CBOR_FIELD_INT("splitStatus", &q->split);
-	q->f[5] = (struct cbor_field)CBOR_FIELD_BOOL("upgrade", &q->upgrade);
-	q->f[6] = (struct cbor_field)CBOR_FIELD_BOOL("confirm", &q->confirm);
-	q->f[7] = (struct cbor_field)CBOR_FIELD_BOOL_OR_UINT("force", &q->force);
-	q->f[8] = (struct cbor_field)CBOR_FIELD_BSTR("sha", &q->sha);
-	q->f[9] = (struct cbor_field)CBOR_FIELD_BSTR("data", &q->data);
-	q->f[10] = (struct cbor_field)CBOR_FIELD_BSTR_OR_NULL("hash", &q->hash);
-	q->f[11] = (struct cbor_field)CBOR_FIELD_TSTR("d", &q->d);
+	return smpdfu_cbor_decode_map(data, size, fields, NFIELDS, q, &q->found);
 }
-
-#define NFIELDS (sizeof(((struct request *)0)->f) / sizeof(struct cbor_field))
 
 static bool view_inside(struct cbor_view v, const uint8_t *data, size_t size)
 {
@@ -65,7 +73,7 @@ static void encode(const struct request *q, struct cbor_writer *w, bool indefini
 	size_t pairs = 0;
 
 	for (size_t k = 0; k < NFIELDS; k++) {
-		pairs += q->f[k].found;
+		pairs += (q->found & CBOR_FOUND(k)) != 0;
 	}
 	if (indefinite) {
 		smpdfu_cbor_put_map_indef(w);
@@ -73,28 +81,30 @@ static void encode(const struct request *q, struct cbor_writer *w, bool indefini
 		smpdfu_cbor_put_map(w, pairs);
 	}
 	for (size_t k = 0; k < NFIELDS; k++) {
-		const struct cbor_field *f = &q->f[k];
+		const struct cbor_field *f = &fields[k];
+		const void *at = (const uint8_t *)q + f->offset;
+		const struct cbor_view *v = at;
 
-		if (!f->found) {
+		if (!(q->found & CBOR_FOUND(k))) {
 			continue;
 		}
 		smpdfu_cbor_put_cstr(w, f->key);
 		switch (f->kind) {
 		case CBOR_KIND_UINT:
-			smpdfu_cbor_put_uint(w, *f->out.u);
+			smpdfu_cbor_put_uint(w, *(const uint64_t *)at);
 			break;
 		case CBOR_KIND_INT:
-			smpdfu_cbor_put_int(w, *f->out.i);
+			smpdfu_cbor_put_int(w, *(const int64_t *)at);
 			break;
 		case CBOR_KIND_BOOL:
 		case CBOR_KIND_BOOL_OR_UINT:
-			smpdfu_cbor_put_bool(w, *f->out.b);
+			smpdfu_cbor_put_bool(w, *(const bool *)at);
 			break;
 		case CBOR_KIND_TSTR:
-			smpdfu_cbor_put_tstr(w, (const char *)f->out.v->ptr, f->out.v->len);
+			smpdfu_cbor_put_tstr(w, (const char *)v->ptr, v->len);
 			break;
 		default:
-			smpdfu_cbor_put_bstr(w, f->out.v->ptr, f->out.v->len);
+			smpdfu_cbor_put_bstr(w, v->ptr, v->len);
 			break;
 		}
 	}
@@ -110,14 +120,10 @@ static bool same_view(struct cbor_view a, struct cbor_view b)
 
 static bool same_request(const struct request *a, const struct request *b)
 {
-	for (size_t k = 0; k < NFIELDS; k++) {
-		if (a->f[k].found != b->f[k].found) {
-			return false;
-		}
-	}
-	return a->image == b->image && a->off == b->off && a->len == b->len && a->slot == b->slot &&
-	       a->split == b->split && a->upgrade == b->upgrade && a->confirm == b->confirm &&
-	       a->force == b->force && same_view(a->sha, b->sha) && same_view(a->data, b->data) &&
+	return a->found == b->found && a->image == b->image && a->off == b->off &&
+	       a->len == b->len && a->slot == b->slot && a->split == b->split &&
+	       a->upgrade == b->upgrade && a->confirm == b->confirm && a->force == b->force &&
+	       same_view(a->sha, b->sha) && same_view(a->data, b->data) &&
 	       same_view(a->hash, b->hash) && same_view(a->d, b->d);
 }
 
@@ -140,8 +146,7 @@ static void check_round_trip(const struct request *q, size_t size, uint8_t cap_s
 		smpdfu_cbor_writer_init(&w, full, full_cap);
 		encode(q, &w, indefinite);
 		CHECK(!w.overflow);
-		request_init(&back);
-		CHECK(smpdfu_cbor_decode_map(full, w.len, back.f, NFIELDS) == 0);
+		CHECK(decode(full, w.len, &back) == 0);
 		CHECK(same_request(q, &back));
 		full_len = w.len;
 
@@ -164,13 +169,10 @@ static void decode_as_request(const uint8_t *data, size_t size)
 	struct request q;
 	int rc;
 
-	request_init(&q);
-	rc = smpdfu_cbor_decode_map(data, size, q.f, NFIELDS);
+	rc = decode(data, size, &q);
 	CHECK(rc == 0 || rc == -EINVAL);
 	if (rc < 0) {
-		for (size_t k = 0; k < NFIELDS; k++) {
-			CHECK(!q.f[k].found);
-		}
+		CHECK(q.found == 0); /* not written on error */
 		return;
 	}
 	CHECK(view_inside(q.sha, data, size));

@@ -57,12 +57,11 @@ static const struct client_clock vclock = { .now_us = virtual_now };
 static int fake_send(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct smpdfu_smp_hdr h;
-	struct cbor_field none[1];
 
 	(void)ctx;
 	smpdfu_smp_hdr_decode(pkt, &h);
 	if (len < SMP_HDR_SIZE || h.len != len - SMP_HDR_SIZE ||
-	    smpdfu_cbor_decode_map(pkt + SMP_HDR_SIZE, h.len, none, 0) != 0) {
+	    smpdfu_cbor_decode_map(pkt + SMP_HDR_SIZE, h.len, NULL, 0, NULL, NULL) != 0) {
 		dev.bad_request = true;
 	}
 	memcpy(dev.sent[dev.sent_n % 16], pkt, SMP_HDR_SIZE);

@@ -313,14 +313,21 @@ static void after_op(void)
 static void answer_fields(const uint8_t *body, size_t len, uint64_t *off, bool *has_off,
 			  bool *match, bool *has_match)
 {
-	struct cbor_field f[] = {
-		CBOR_FIELD_UINT("off", off),
-		CBOR_FIELD_BOOL("match", match),
+	struct answer {
+		uint64_t off;
+		bool match;
+	} a = { 0 };
+	static const struct cbor_field f[] = {
+		CBOR_FIELD_UINT("off", offsetof(struct answer, off)),
+		CBOR_FIELD_BOOL("match", offsetof(struct answer, match)),
 	};
+	uint32_t found;
 
-	CHECK(smpdfu_cbor_decode_map(body, len, f, 2) == 0);
-	*has_off = f[0].found;
-	*has_match = f[1].found;
+	CHECK(smpdfu_cbor_decode_map(body, len, f, 2, &a, &found) == 0);
+	*off = a.off;
+	*match = a.match;
+	*has_off = (found & CBOR_FOUND(0)) != 0;
+	*has_match = (found & CBOR_FOUND(1)) != 0;
 }
 
 /*

@@ -78,7 +78,8 @@ static void assert_written(const struct cbor_writer *w, const char *want_hex)
  * read past the end shows under valgrind and ASan; the block stays alive until the next call
  * because the decoded views point into it.
  */
-static int decode_hex(const char *hex, struct cbor_field *fields, size_t nfields)
+static int decode_hex(const char *hex, const struct cbor_field *fields, size_t nfields, void *out,
+		      uint32_t *found)
 {
 	static uint8_t *input;
 	uint8_t tmp[512];
@@ -88,15 +89,11 @@ static int decode_hex(const char *hex, struct cbor_field *fields, size_t nfields
 	input = malloc(len ? len : 1);
 	assert_non_null(input);
 	memcpy(input, tmp, len);
-	return smpdfu_cbor_decode_map(input, len, fields, nfields);
+	return smpdfu_cbor_decode_map(input, len, fields, nfields, out, found);
 }
 
-static void assert_none_found(const struct cbor_field *fields, size_t nfields)
-{
-	for (size_t k = 0; k < nfields; k++) {
-		assert_false(fields[k].found);
-	}
-}
+/* What a found set holds before a decode: one that fails must leave it so. */
+#define FOUND_UNWRITTEN 0xa5a5a5a5u
 
 /* ---- writer ---------------------------------------------------------------------------------- */
 
@@ -796,10 +793,22 @@ struct all_kinds {
 	struct cbor_view t;
 	struct cbor_view s;
 	struct cbor_view n;
-	struct cbor_field f[7];
+	uint32_t found;
 };
 
-enum { F_U, F_I, F_B, F_BU, F_T, F_S, F_N };
+enum { F_U, F_I, F_B, F_BU, F_T, F_S, F_N, F_COUNT };
+
+static const struct cbor_field all_fields[] = {
+	[F_U] = CBOR_FIELD_UINT("off", offsetof(struct all_kinds, u)),
+	[F_I] = CBOR_FIELD_INT("splitStatus", offsetof(struct all_kinds, i)),
+	[F_B] = CBOR_FIELD_BOOL("confirm", offsetof(struct all_kinds, b)),
+	[F_BU] = CBOR_FIELD_BOOL_OR_UINT("force", offsetof(struct all_kinds, bu)),
+	[F_T] = CBOR_FIELD_TSTR("d", offsetof(struct all_kinds, t)),
+	[F_S] = CBOR_FIELD_BSTR("data", offsetof(struct all_kinds, s)),
+	[F_N] = CBOR_FIELD_BSTR_OR_NULL("hash", offsetof(struct all_kinds, n)),
+};
+
+#define ALL_FOUND (CBOR_FOUND(F_COUNT) - 1)
 
 static void all_kinds_init(struct all_kinds *a)
 {
@@ -813,54 +822,52 @@ static void all_kinds_init(struct all_kinds *a)
 	a->t = pv;
 	a->s = pv;
 	a->n = pv;
-	a->f[F_U] = (struct cbor_field)CBOR_FIELD_UINT("off", &a->u);
-	a->f[F_I] = (struct cbor_field)CBOR_FIELD_INT("splitStatus", &a->i);
-	a->f[F_B] = (struct cbor_field)CBOR_FIELD_BOOL("confirm", &a->b);
-	a->f[F_BU] = (struct cbor_field)CBOR_FIELD_BOOL_OR_UINT("force", &a->bu);
-	a->f[F_T] = (struct cbor_field)CBOR_FIELD_TSTR("d", &a->t);
-	a->f[F_S] = (struct cbor_field)CBOR_FIELD_BSTR("data", &a->s);
-	a->f[F_N] = (struct cbor_field)CBOR_FIELD_BSTR_OR_NULL("hash", &a->n);
-	/* Stale flags from an earlier decode must not survive the next one. */
-	for (size_t k = 0; k < ARRAY_SIZE(a->f); k++) {
-		a->f[k].found = true;
-	}
+	a->found = FOUND_UNWRITTEN;
+}
+
+static int decode_all_bytes(struct all_kinds *a, const uint8_t *buf, size_t len)
+{
+	all_kinds_init(a);
+	return smpdfu_cbor_decode_map(buf, len, all_fields, F_COUNT, a, &a->found);
 }
 
 static int decode_all(struct all_kinds *a, const char *hex)
 {
 	all_kinds_init(a);
-	return decode_hex(hex, a->f, ARRAY_SIZE(a->f));
+	return decode_hex(hex, all_fields, F_COUNT, a, &a->found);
 }
 
 static void test_map_echo_request(void **state)
 {
+	static const struct cbor_field f[] = { CBOR_FIELD_TSTR("d", 0) };
 	struct cbor_view d = { NULL, 0 };
-	struct cbor_field f[] = { CBOR_FIELD_TSTR("d", &d) };
+	uint32_t found = FOUND_UNWRITTEN;
 
 	(void)state;
 	/* The payload of a real echo request: {"d": "hello"} */
-	assert_int_equal(decode_hex("a1 61 64 65 68 65 6c 6c 6f", f, 1), 0);
-	assert_true(f[0].found);
+	assert_int_equal(decode_hex("a1 61 64 65 68 65 6c 6c 6f", f, 1, &d, &found), 0);
+	assert_int_equal(found, CBOR_FOUND(0));
 	assert_true(smpdfu_cbor_view_eq(d, "hello"));
 	/* The same as an indefinite map. */
-	assert_int_equal(decode_hex("bf 61 64 65 68 65 6c 6c 6f ff", f, 1), 0);
-	assert_true(f[0].found);
+	assert_int_equal(decode_hex("bf 61 64 65 68 65 6c 6c 6f ff", f, 1, &d, &found), 0);
+	assert_int_equal(found, CBOR_FOUND(0));
 	assert_true(smpdfu_cbor_view_eq(d, "hello"));
 }
 
 static void test_map_smp_errors_like_zephyr(void **state)
 {
+	static const struct cbor_field f[] = { CBOR_FIELD_TSTR("d", 0) };
 	struct cbor_view d = { NULL, 0 };
-	struct cbor_field f[] = { CBOR_FIELD_TSTR("d", &d) };
+	uint32_t found = FOUND_UNWRITTEN;
 
 	(void)state;
 	/* {"d": "a", "d": "b"} and {"d": 5}: a Zephyr server answers both with rc 3. */
-	assert_int_equal(decode_hex("a2 6164 6161 6164 6162", f, 1), -EINVAL);
-	assert_false(f[0].found);
-	assert_int_equal(decode_hex("bf 6164 6161 6164 6162 ff", f, 1), -EINVAL);
-	assert_false(f[0].found);
-	assert_int_equal(decode_hex("a1 6164 05", f, 1), -EINVAL);
-	assert_false(f[0].found);
+	assert_int_equal(decode_hex("a2 6164 6161 6164 6162", f, 1, &d, &found), -EINVAL);
+	assert_int_equal(found, FOUND_UNWRITTEN);
+	assert_int_equal(decode_hex("bf 6164 6161 6164 6162 ff", f, 1, &d, &found), -EINVAL);
+	assert_int_equal(found, FOUND_UNWRITTEN);
+	assert_int_equal(decode_hex("a1 6164 05", f, 1, &d, &found), -EINVAL);
+	assert_int_equal(found, FOUND_UNWRITTEN);
 }
 
 static void test_map_every_kind(void **state)
@@ -877,9 +884,7 @@ static void test_map_every_kind(void **state)
 					"67636f6e6669726d f5 65666f726365 07 6164 626869"
 					"6464617461 420102 6468617368 40"),
 			 0);
-	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
-		assert_true(a.f[k].found);
-	}
+	assert_int_equal(a.found, ALL_FOUND);
 	assert_true(a.u == UINT64_MAX);
 	assert_true(a.i == INT64_MIN);
 	assert_true(a.b);
@@ -895,7 +900,7 @@ static void test_map_every_kind(void **state)
 			 0);
 	assert_true(a.i == INT64_MAX);
 	assert_false(a.bu);
-	assert_true(a.f[F_BU].found);
+	assert_true(a.found & CBOR_FOUND(F_BU));
 	assert_int_equal(decode_all(&a, "a2 6b73706c6974537461747573 20 65666f726365 f5"), 0);
 	assert_true(a.i == -1);
 	assert_true(a.bu);
@@ -917,15 +922,15 @@ static void test_map_null_hash(void **state)
 	(void)state;
 	/* {"hash": null, "confirm": false}: null counts as absent; its destination is kept. */
 	assert_int_equal(decode_all(&a, "a2 6468617368 f6 67636f6e6669726d f4"), 0);
-	assert_false(a.f[F_N].found);
+	assert_false(a.found & CBOR_FOUND(F_N));
 	assert_int_equal(a.n.len, 6);
-	assert_true(a.f[F_B].found);
+	assert_true(a.found & CBOR_FOUND(F_B));
 	assert_false(a.b);
 	/* A second occurrence is a duplicate whatever the first one held. */
 	assert_int_equal(decode_all(&a, "a2 6468617368 f6 6468617368 4101"), -EINVAL);
 	assert_int_equal(decode_all(&a, "a2 6468617368 4101 6468617368 f6"), -EINVAL);
 	assert_int_equal(decode_all(&a, "a2 6468617368 f6 6468617368 f6"), -EINVAL);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, FOUND_UNWRITTEN);
 }
 
 static void test_map_absent_fields_untouched(void **state)
@@ -934,11 +939,9 @@ static void test_map_absent_fields_untouched(void **state)
 
 	(void)state;
 	assert_int_equal(decode_all(&a, "a1 636f6666 0a"), 0);
-	assert_true(a.f[F_U].found);
+	assert_true(a.found & CBOR_FOUND(F_U));
 	assert_int_equal(a.u, 10);
-	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
-		assert_int_equal(a.f[k].found, k == F_U);
-	}
+	assert_int_equal(a.found, CBOR_FOUND(F_U));
 	assert_true(a.i == -0xdead);
 	assert_true(a.b);
 	assert_false(a.bu);
@@ -952,19 +955,18 @@ static void test_map_empty(void **state)
 	struct all_kinds a;
 
 	(void)state;
-	all_kinds_init(&a);
 	/* Zero bytes are no map at all: a command that takes a map needs at least {}. */
-	assert_int_equal(smpdfu_cbor_decode_map(NULL, 0, a.f, ARRAY_SIZE(a.f)), -EINVAL);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(decode_all_bytes(&a, NULL, 0), -EINVAL);
+	assert_int_equal(a.found, FOUND_UNWRITTEN);
 	assert_int_equal(decode_all(&a, ""), -EINVAL);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, FOUND_UNWRITTEN);
 	assert_int_equal(decode_all(&a, "a0"), 0);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, 0);
 	assert_int_equal(decode_all(&a, "bfff"), 0);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, 0);
 	assert_int_equal(a.u, 0xdeadbeef);
-	/* An empty table takes any well-formed map. */
-	assert_int_equal(decode_hex("a2 6164 01 6165 820102", NULL, 0), 0);
+	/* An empty table takes any well-formed map, and no found set is asked for. */
+	assert_int_equal(decode_hex("a2 6164 01 6165 820102", NULL, 0, NULL, NULL), 0);
 }
 
 struct bad_value {
@@ -1008,19 +1010,20 @@ static void test_map_wrong_kind(void **state)
 		if (decode_all(&a, hex) != -EINVAL) {
 			fail_msg("%s was accepted", hex);
 		}
-		assert_none_found(a.f, ARRAY_SIZE(a.f));
+		assert_int_equal(a.found, FOUND_UNWRITTEN);
 	}
 }
 
 /* A table naming a kind the decoder does not know is refused, not guessed at. */
 static void test_map_unknown_kind(void **state)
 {
+	static const struct cbor_field f[] = { { .key = "off", .kind = 99 } };
 	uint64_t v = 7;
-	struct cbor_field f[] = { { .key = "off", .kind = (enum cbor_kind)99, .out.u = &v } };
+	uint32_t found = FOUND_UNWRITTEN;
 
 	(void)state;
-	assert_int_equal(decode_hex("a1 636f6666 01", f, 1), -EINVAL);
-	assert_false(f[0].found);
+	assert_int_equal(decode_hex("a1 636f6666 01", f, 1, &v, &found), -EINVAL);
+	assert_int_equal(found, FOUND_UNWRITTEN);
 	assert_int_equal(v, 7);
 }
 
@@ -1079,7 +1082,7 @@ static void test_map_structure(void **state)
 		if (decode_all(&a, bad[k]) != -EINVAL) {
 			fail_msg("%s was accepted", bad[k]);
 		}
-		assert_none_found(a.f, ARRAY_SIZE(a.f));
+		assert_int_equal(a.found, FOUND_UNWRITTEN);
 	}
 }
 
@@ -1097,13 +1100,14 @@ static void test_map_bytes_after_the_map_are_ignored(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(after); k++) {
+		static const struct cbor_field f[] = { CBOR_FIELD_TSTR("d", 0) };
 		struct cbor_view d = { NULL, 0 };
-		struct cbor_field f[] = { CBOR_FIELD_TSTR("d", &d) };
+		uint32_t found = FOUND_UNWRITTEN;
 
-		if (decode_hex(after[k], f, 1) != 0) {
+		if (decode_hex(after[k], f, 1, &d, &found) != 0) {
 			fail_msg("%s was refused", after[k]);
 		}
-		assert_true(f[0].found);
+		assert_int_equal(found, CBOR_FOUND(0));
 		assert_true(smpdfu_cbor_view_eq(d, "a"));
 	}
 }
@@ -1117,7 +1121,7 @@ static void test_map_duplicates(void **state)
 	assert_int_equal(decode_all(&a, "bf 67636f6e6669726d f5 636f6666 01"
 					"67636f6e6669726d f5 ff"),
 			 -EINVAL);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, FOUND_UNWRITTEN);
 	/* Duplicate unknown keys are skipped like any unknown key. */
 	assert_int_equal(decode_all(&a, "a3 6178 01 6178 02 636f6666 03"), 0);
 	assert_int_equal(a.u, 3);
@@ -1130,11 +1134,11 @@ static void test_map_key_matching_is_exact(void **state)
 	(void)state;
 	/* "da", "D", "off\0" and "of" are not "d" or "off". */
 	assert_int_equal(decode_all(&a, "a4 626461 01 6144 02 646f666600 03 626f66 04"), 0);
-	assert_none_found(a.f, ARRAY_SIZE(a.f));
+	assert_int_equal(a.found, 0);
 	/* "d" and "data" coexist. */
 	assert_int_equal(decode_all(&a, "a2 6464617461 4101 6164 6178"), 0);
-	assert_true(a.f[F_S].found);
-	assert_true(a.f[F_T].found);
+	assert_true(a.found & CBOR_FOUND(F_S));
+	assert_true(a.found & CBOR_FOUND(F_T));
 	assert_true(smpdfu_cbor_view_eq(a.t, "x"));
 }
 
@@ -1188,9 +1192,8 @@ static void test_map_any_order(void **state)
 			assert_int_equal(a.n.len, 2);
 			assert_memory_equal(a.n.ptr, "\xca\xfe", 2);
 			assert_true(a.bu);
-			assert_true(a.f[F_U].found && a.f[F_T].found && a.f[F_N].found &&
-				    a.f[F_BU].found);
-			assert_false(a.f[F_I].found || a.f[F_B].found || a.f[F_S].found);
+			assert_int_equal(a.found, CBOR_FOUND(F_U) | CBOR_FOUND(F_T) |
+							  CBOR_FOUND(F_N) | CBOR_FOUND(F_BU));
 		}
 	}
 	assert_int_equal(count, 120);
@@ -1211,11 +1214,9 @@ static void test_map_unknown_nested_values(void **state)
 
 	(void)state;
 	assert_int_equal(decode_all(&a, unknown_nested), 0);
-	assert_true(a.f[F_U].found);
+	assert_true(a.found & CBOR_FOUND(F_U));
 	assert_int_equal(a.u, 9);
-	for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
-		assert_int_equal(a.f[k].found, k == F_U);
-	}
+	assert_int_equal(a.found, CBOR_FOUND(F_U));
 }
 
 static void test_map_truncated_at_every_byte(void **state)
@@ -1235,8 +1236,7 @@ static void test_map_truncated_at_every_byte(void **state)
 		size_t len = unhex(maps[m], full, sizeof(full));
 		struct all_kinds a;
 
-		all_kinds_init(&a);
-		assert_int_equal(smpdfu_cbor_decode_map(full, len, a.f, ARRAY_SIZE(a.f)), 0);
+		assert_int_equal(decode_all_bytes(&a, full, len), 0);
 		/* Every proper prefix is refused, the empty one included. */
 		for (size_t cut = 0; cut < len; cut++) {
 			uint8_t *copy = malloc(cut);
@@ -1244,13 +1244,12 @@ static void test_map_truncated_at_every_byte(void **state)
 
 			assert_non_null(copy);
 			memcpy(copy, full, cut);
-			all_kinds_init(&a);
-			rc = smpdfu_cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
+			rc = decode_all_bytes(&a, copy, cut);
 			free(copy);
 			if (rc != -EINVAL) {
 				fail_msg("map %zu cut at %zu gave %d", m, cut, rc);
 			}
-			assert_none_found(a.f, ARRAY_SIZE(a.f));
+			assert_int_equal(a.found, FOUND_UNWRITTEN);
 		}
 	}
 }
@@ -1283,15 +1282,13 @@ static void test_map_depth_limit(void **state)
 		struct all_kinds a;
 		size_t len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH - 1, styles[s]);
 
-		all_kinds_init(&a);
-		assert_int_equal(smpdfu_cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), 0);
-		assert_true(a.f[F_U].found);
+		assert_int_equal(decode_all_bytes(&a, buf, len), 0);
+		assert_true(a.found & CBOR_FOUND(F_U));
 		assert_int_equal(a.u, 1);
 
 		len = build_map_with_depth(buf, sizeof(buf), MAX_DEPTH, styles[s]);
-		all_kinds_init(&a);
-		assert_int_equal(smpdfu_cbor_decode_map(buf, len, a.f, ARRAY_SIZE(a.f)), -EINVAL);
-		assert_none_found(a.f, ARRAY_SIZE(a.f));
+		assert_int_equal(decode_all_bytes(&a, buf, len), -EINVAL);
+		assert_int_equal(a.found, FOUND_UNWRITTEN);
 	}
 }
 
@@ -1328,11 +1325,8 @@ static void test_map_round_trip(void **state)
 			smpdfu_cbor_put_break(&w);
 		}
 		assert_false(w.overflow);
-		all_kinds_init(&a);
-		assert_int_equal(smpdfu_cbor_decode_map(buf, w.len, a.f, ARRAY_SIZE(a.f)), 0);
-		for (size_t k = 0; k < ARRAY_SIZE(a.f); k++) {
-			assert_true(a.f[k].found);
-		}
+		assert_int_equal(decode_all_bytes(&a, buf, w.len), 0);
+		assert_int_equal(a.found, ALL_FOUND);
 		assert_int_equal(a.n.len, 3);
 		assert_true(a.i == -70000);
 		assert_true(a.u == 4294967296u);
@@ -1349,22 +1343,28 @@ struct smp_req {
 	uint64_t image, off, len, slot;
 	bool upgrade, confirm;
 	struct cbor_view sha, data, hash, d;
-	struct cbor_field f[10];
+	uint32_t found;
 };
 
-static void smp_req_init(struct smp_req *q)
+enum { R_IMAGE, R_OFF, R_LEN, R_SLOT, R_UPGRADE, R_CONFIRM, R_SHA, R_DATA, R_HASH, R_D };
+
+static const struct cbor_field req_fields[] = {
+	[R_IMAGE] = CBOR_FIELD_UINT("image", offsetof(struct smp_req, image)),
+	[R_OFF] = CBOR_FIELD_UINT("off", offsetof(struct smp_req, off)),
+	[R_LEN] = CBOR_FIELD_UINT("len", offsetof(struct smp_req, len)),
+	[R_SLOT] = CBOR_FIELD_UINT("slot", offsetof(struct smp_req, slot)),
+	[R_UPGRADE] = CBOR_FIELD_BOOL("upgrade", offsetof(struct smp_req, upgrade)),
+	[R_CONFIRM] = CBOR_FIELD_BOOL("confirm", offsetof(struct smp_req, confirm)),
+	[R_SHA] = CBOR_FIELD_BSTR("sha", offsetof(struct smp_req, sha)),
+	[R_DATA] = CBOR_FIELD_BSTR("data", offsetof(struct smp_req, data)),
+	[R_HASH] = CBOR_FIELD_BSTR_OR_NULL("hash", offsetof(struct smp_req, hash)),
+	[R_D] = CBOR_FIELD_TSTR("d", offsetof(struct smp_req, d)),
+};
+
+static int decode_req_hex(struct smp_req *q, const char *hex)
 {
 	memset(q, 0, sizeof(*q));
-	q->f[0] = (struct cbor_field)CBOR_FIELD_UINT("image", &q->image);
-	q->f[1] = (struct cbor_field)CBOR_FIELD_UINT("off", &q->off);
-	q->f[2] = (struct cbor_field)CBOR_FIELD_UINT("len", &q->len);
-	q->f[3] = (struct cbor_field)CBOR_FIELD_UINT("slot", &q->slot);
-	q->f[4] = (struct cbor_field)CBOR_FIELD_BOOL("upgrade", &q->upgrade);
-	q->f[5] = (struct cbor_field)CBOR_FIELD_BOOL("confirm", &q->confirm);
-	q->f[6] = (struct cbor_field)CBOR_FIELD_BSTR("sha", &q->sha);
-	q->f[7] = (struct cbor_field)CBOR_FIELD_BSTR("data", &q->data);
-	q->f[8] = (struct cbor_field)CBOR_FIELD_BSTR_OR_NULL("hash", &q->hash);
-	q->f[9] = (struct cbor_field)CBOR_FIELD_TSTR("d", &q->d);
+	return decode_hex(hex, req_fields, ARRAY_SIZE(req_fields), q, &q->found);
 }
 
 static void test_map_inline_requests(void **state)
@@ -1373,28 +1373,23 @@ static void test_map_inline_requests(void **state)
 
 	(void)state;
 	/* Payloads of captured requests (after the 8-byte SMP header). */
-	smp_req_init(&q);
-	assert_int_equal(decode_hex("a164736c6f7401", q.f, ARRAY_SIZE(q.f)), 0);
-	assert_true(q.f[3].found);
+	assert_int_equal(decode_req_hex(&q, "a164736c6f7401"), 0);
+	assert_true(q.found & CBOR_FOUND(R_SLOT));
 	assert_int_equal(q.slot, 1);
-	smp_req_init(&q);
-	assert_int_equal(decode_hex("a264686173685820c5d434f43afe1c28e2c0fcf29a721465406fb68b37"
-				    "0376d0ddd3e5c779c3ade767636f6e6669726df4",
-				    q.f, ARRAY_SIZE(q.f)),
+	assert_int_equal(decode_req_hex(&q, "a264686173685820c5d434f43afe1c28e2c0fcf29a721465406fb6"
+					    "8b370376d0ddd3e5c779c3ade767636f6e6669726df4"),
 			 0);
-	assert_true(q.f[8].found);
+	assert_true(q.found & CBOR_FOUND(R_HASH));
 	assert_int_equal(q.hash.len, SMPDFU_SHA256_DIGEST_SIZE);
 	assert_int_equal(q.hash.ptr[0], 0xc5);
 	assert_int_equal(q.hash.ptr[31], 0xe7);
-	assert_true(q.f[5].found);
+	assert_true(q.found & CBOR_FOUND(R_CONFIRM));
 	assert_false(q.confirm);
-	smp_req_init(&q);
-	assert_int_equal(decode_hex("a167636f6e6669726df5", q.f, ARRAY_SIZE(q.f)), 0);
+	assert_int_equal(decode_req_hex(&q, "a167636f6e6669726df5"), 0);
 	assert_true(q.confirm);
-	assert_false(q.f[8].found);
-	smp_req_init(&q);
-	assert_int_equal(decode_hex("a0", q.f, ARRAY_SIZE(q.f)), 0);
-	assert_none_found(q.f, ARRAY_SIZE(q.f));
+	assert_false(q.found & CBOR_FOUND(R_HASH));
+	assert_int_equal(decode_req_hex(&q, "a0"), 0);
+	assert_int_equal(q.found, 0);
 }
 
 /* Every request of the captured Zephyr 3.5.0 session decodes, with the values the client sent. */
@@ -1432,15 +1427,17 @@ static void test_map_captured_session(void **state)
 		assert_true(len >= 8);
 		/* The header's length field covers exactly the CBOR payload. */
 		assert_int_equal(((size_t)pkt[2] << 8 | pkt[3]), len - 8);
-		smp_req_init(&q);
-		rc = smpdfu_cbor_decode_map(pkt + 8, len - 8, q.f, ARRAY_SIZE(q.f));
+		memset(&q, 0, sizeof(q));
+		rc = smpdfu_cbor_decode_map(pkt + 8, len - 8, req_fields, ARRAY_SIZE(req_fields),
+					    &q, &q.found);
 		if (rc != 0) {
 			fail_msg("request '%s' gave %d", title, rc);
 		}
 		requests++;
 		if (strncmp(title, "upload first chunk", 18) == 0) {
-			assert_true(q.f[0].found && q.f[1].found && q.f[2].found && q.f[6].found &&
-				    q.f[7].found);
+			assert_int_equal(q.found, CBOR_FOUND(R_IMAGE) | CBOR_FOUND(R_OFF) |
+							  CBOR_FOUND(R_LEN) | CBOR_FOUND(R_SHA) |
+							  CBOR_FOUND(R_DATA));
 			assert_int_equal(q.image, 0);
 			assert_int_equal(q.off, 0);
 			assert_int_equal(q.len, 204950);
@@ -1449,7 +1446,7 @@ static void test_map_captured_session(void **state)
 		} else if (strncmp(title, "upload last chunk", 17) == 0) {
 			assert_int_equal(q.off, 204800);
 			assert_int_equal(q.data.len, 150);
-			assert_false(q.f[2].found);
+			assert_false(q.found & CBOR_FOUND(R_LEN));
 		} else if (strncmp(title, "echo", 4) == 0) {
 			assert_true(smpdfu_cbor_view_eq(q.d, "hello"));
 		}
@@ -1483,11 +1480,10 @@ static void test_map_mutations(void **state)
 		if (round % 3 == 0) {
 			cut = (x >> 20) % (len + 1);
 		}
-		all_kinds_init(&a);
-		rc = smpdfu_cbor_decode_map(copy, cut, a.f, ARRAY_SIZE(a.f));
+		rc = decode_all_bytes(&a, copy, cut);
 		assert_true(rc == 0 || rc == -EINVAL);
 		if (rc != 0) {
-			assert_none_found(a.f, ARRAY_SIZE(a.f));
+			assert_int_equal(a.found, FOUND_UNWRITTEN);
 		}
 		free(copy);
 	}

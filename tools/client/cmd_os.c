@@ -56,14 +56,16 @@ static int positional(int argc, char **argv, int max_pos, const char **pos)
 /* Prints a single text field of a flat response, or the body with --json. */
 static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const char *key)
 {
+	const struct cbor_field text_field = CBOR_FIELD_TSTR(key, 0);
 	struct cbor_view text = { 0 };
-	struct cbor_field text_field = CBOR_FIELD_TSTR(key, &text);
+	uint32_t found;
 
 	if (cli->json) {
 		return cli_print_body_json(rsp);
 	}
-	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1) < 0 ||
-	    !text_field.found) {
+	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1, &text,
+				   &found) < 0 ||
+	    !found) {
 		return cli_bad_response("no text in the answer");
 	}
 	safe_text_print(stdout, (const char *)text.ptr, text.len);
@@ -159,15 +161,19 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 {
 	const char *query = NULL;
-	struct cbor_view name = { 0 };
-	int64_t mode = -1;
-	bool no_downgrade = false;
-	enum { NAME, MODE, NO_DOWNGRADE, FIELD_COUNT };
-	struct cbor_field fields[FIELD_COUNT] = {
-		[NAME] = CBOR_FIELD_TSTR("bootloader", &name),
-		[MODE] = CBOR_FIELD_INT("mode", &mode),
-		[NO_DOWNGRADE] = CBOR_FIELD_BOOL("no-downgrade", &no_downgrade),
+	struct bootloader_info {
+		struct cbor_view name;
+		int64_t mode;
+		bool no_downgrade;
+	} bl;
+	enum { NAME, MODE, NO_DOWNGRADE };
+	static const struct cbor_field fields[] = {
+		[NAME] = CBOR_FIELD_TSTR("bootloader", offsetof(struct bootloader_info, name)),
+		[MODE] = CBOR_FIELD_INT("mode", offsetof(struct bootloader_info, mode)),
+		[NO_DOWNGRADE] = CBOR_FIELD_BOOL("no-downgrade",
+						 offsetof(struct bootloader_info, no_downgrade)),
 	};
+	uint32_t found;
 	struct cbor_writer w;
 	struct smp_rsp rsp;
 	int n = positional(argc, argv, 1, &query);
@@ -190,21 +196,22 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		return cli_print_body_json(&rsp);
 	}
-	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields)) < 0) {
+	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields), &bl,
+				   &found) < 0) {
 		return cli_bad_response("bootloader info is not a flat map");
 	}
-	if (fields[NAME].found) {
+	if (found & CBOR_FOUND(NAME)) {
 		printf("bootloader: ");
-		safe_text_print(stdout, (const char *)name.ptr, name.len);
+		safe_text_print(stdout, (const char *)bl.name.ptr, bl.name.len);
 		putchar('\n');
 	}
-	if (fields[MODE].found) {
-		printf("mode: %" PRId64 " (%s)\n", mode, mcuboot_mode_name(mode));
+	if (found & CBOR_FOUND(MODE)) {
+		printf("mode: %" PRId64 " (%s)\n", bl.mode, mcuboot_mode_name(bl.mode));
 	}
-	if (fields[NO_DOWNGRADE].found) {
-		printf("no-downgrade: %s\n", no_downgrade ? "true" : "false");
+	if (found & CBOR_FOUND(NO_DOWNGRADE)) {
+		printf("no-downgrade: %s\n", bl.no_downgrade ? "true" : "false");
 	}
-	if (!fields[NAME].found && !fields[MODE].found && !fields[NO_DOWNGRADE].found) {
+	if (found == 0) {
 		printf("(no answer to that query; --json shows the whole response)\n");
 	}
 	return 0;

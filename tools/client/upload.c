@@ -169,13 +169,16 @@ static bool answers_upload(const struct smp_rsp *rsp, uint8_t seq)
 /* Reads off (and match) from an upload answer; -EREMOTEIO when it is an error. */
 static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *off)
 {
-	uint64_t u_off = 0;
-	bool match = false;
-	enum { OFF, MATCH, FIELD_COUNT };
-	struct cbor_field fields[FIELD_COUNT] = {
-		[OFF] = CBOR_FIELD_UINT("off", &u_off),
-		[MATCH] = CBOR_FIELD_BOOL("match", &match),
+	struct answer {
+		uint64_t off;
+		bool match;
+	} a;
+	enum { OFF, MATCH };
+	static const struct cbor_field fields[] = {
+		[OFF] = CBOR_FIELD_UINT("off", offsetof(struct answer, off)),
+		[MATCH] = CBOR_FIELD_BOOL("match", offsetof(struct answer, match)),
 	};
+	uint32_t found;
 	int rc = smp_rsp_error(rsp, &up->res->err);
 
 	if (rc < 0) {
@@ -186,15 +189,16 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 		up->res->device_error = true;
 		return -EREMOTEIO;
 	}
-	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields)) < 0 ||
-	    !fields[OFF].found || u_off > up->size) {
+	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields), &a,
+				   &found) < 0 ||
+	    !(found & CBOR_FOUND(OFF)) || a.off > up->size) {
 		up->res->failure = "an upload answer without a valid \"off\"";
 		return -EPROTO;
 	}
-	*off = (size_t)u_off;
-	if (*off == up->size && fields[MATCH].found) {
+	*off = (size_t)a.off;
+	if (*off == up->size && found & CBOR_FOUND(MATCH)) {
 		up->res->match_known = true;
-		up->res->match = match;
+		up->res->match = a.match;
 	}
 	return 0;
 }

@@ -29,17 +29,18 @@ static struct smp_status check_erase(uint32_t slot)
 
 struct smp_status smpdfu_img_erase(struct smp_request *req)
 {
+	static const struct cbor_field slot_field = CBOR_FIELD_UINT("slot", 0);
 	uint64_t slot = smpdfu_img_other_slot(smpdfu_img_active_slot());
-	struct cbor_field slot_field = CBOR_FIELD_UINT("slot", &slot);
 	const struct smpdfu_flash_area *fa;
 	struct smpdfu_image_header hdr;
 	struct smp_status st;
 	int rc;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1, &slot,
+				   NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	fa = slot < IMG_SLOT_COUNT ? smpdfu_img_slot_area((uint32_t)slot) : NULL;
+	fa = slot < IMG_SLOT_COUNT ? smpdfu_boot_slot_area((uint32_t)slot) : NULL;
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}

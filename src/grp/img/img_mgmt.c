@@ -46,18 +46,6 @@ struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 	}
 }
 
-const struct smpdfu_flash_area *smpdfu_img_slot_area(uint32_t slot)
-{
-	switch (slot) {
-	case 0:
-		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
-	case 1:
-		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
-	default:
-		return NULL;
-	}
-}
-
 uint32_t smpdfu_img_active_slot(void)
 {
 	return smpdfu_boot_running_slot();
@@ -74,10 +62,11 @@ static uint32_t direct_xip_flags(uint32_t slot)
 	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 	/* Only a readable image (as state read lists it) can be booted: a half upload cannot. */
 	int mine_rc = slot != active
-			      ? smpdfu_image_read_hash(smpdfu_img_slot_area(slot), &mine, hash)
+			      ? smpdfu_image_read_hash(smpdfu_boot_slot_area(slot), &mine, hash)
 			      : -ENOENT;
-	int running_rc =
-		mine_rc == 0 ? smpdfu_image_read_header(smpdfu_img_slot_area(active), &running) : 0;
+	int running_rc = mine_rc == 0
+				 ? smpdfu_image_read_header(smpdfu_boot_slot_area(active), &running)
+				 : 0;
 	bool newer = mine_rc == 0 && running_rc == 0 &&
 		     smpdfu_image_version_cmp(&mine.ver, &running.ver, false) > 0;
 
@@ -87,7 +76,7 @@ static uint32_t direct_xip_flags(uint32_t slot)
 	if (!CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT) {
 		return f | (newer ? IMG_SLOT_PENDING | IMG_SLOT_PERMANENT : 0);
 	}
-	if (smpdfu_boot_read_swap_state(smpdfu_img_slot_area(slot), &st) < 0) {
+	if (smpdfu_boot_read_swap_state(smpdfu_boot_slot_area(slot), &st) < 0) {
 		return f | IMG_SLOT_UNKNOWN;
 	}
 	if (st.image_ok == SMPDFU_BOOT_FLAG_SET) {
@@ -174,9 +163,10 @@ static const struct smp_handler img_handlers[] = {
 	},
 	[IMG_MGMT_ID_UPLOAD] = { .write = smpdfu_img_upload },
 	[IMG_MGMT_ID_ERASE] = { .write = smpdfu_img_erase },
-	[IMG_MGMT_ID_SLOT_INFO] = {
-		.read = CONFIG_MCUMGR_GRP_IMG_SLOT_INFO ? smpdfu_img_slot_info : NULL,
-	},
+	/* The table ends at the last command the build has. */
+#if CONFIG_MCUMGR_GRP_IMG_SLOT_INFO
+	[IMG_MGMT_ID_SLOT_INFO] = { .read = smpdfu_img_slot_info },
+#endif
 };
 
 static struct smp_group img_group = {

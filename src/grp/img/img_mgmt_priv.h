@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <smpdfu/boot.h>
 #include <smpdfu/flash.h>
 #include <smpdfu/smp.h>
 
@@ -35,8 +36,6 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
  */
 struct smp_status smpdfu_img_errno_status(int err, uint16_t rc);
 
-/* The flash area of slot 0 or 1 of image 0, or NULL. */
-const struct smpdfu_flash_area *smpdfu_img_slot_area(uint32_t slot);
 /* The slot the running application executes from. */
 uint32_t smpdfu_img_active_slot(void);
 /* The other slot of image 0. */

@@ -24,7 +24,7 @@ struct smp_status smpdfu_img_require_signature(uint32_t slot)
 	const struct smpdfu_image_key *keys;
 	size_t key_count = smpdfu_boot_trusted_keys(&keys);
 	struct smpdfu_image_validation v;
-	int rc = smpdfu_image_validate(smpdfu_img_slot_area(slot), keys, key_count, &v);
+	int rc = smpdfu_image_validate(smpdfu_boot_slot_area(slot), keys, key_count, &v);
 
 	if (rc == 0) {
 		return smpdfu_smp_ok();

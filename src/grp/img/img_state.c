@@ -5,6 +5,7 @@
  * the bootloader mode, through the application's side of MCUboot.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <smpdfu/boot.h>
@@ -61,7 +62,7 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 	smpdfu_cbor_put_cstr(w, "images");
 	smpdfu_cbor_put_array_indef(w);
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
@@ -75,15 +76,14 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 		smpdfu_cbor_put_cstr(w, "splitStatus");
 		smpdfu_cbor_put_uint(w, 0);
 	}
-	return w->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
-			   : smpdfu_smp_ok();
+	return smpdfu_smp_ok(); /* the dispatcher refuses an answer that did not fit */
 }
 
 /* The slot whose image hash TLV is `hash`, or -ENOENT. */
 static int find_slot_by_hash(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t h[SMPDFU_SHA256_DIGEST_SIZE];
 
@@ -192,49 +192,57 @@ static struct smp_status set_next_boot_direct_xip(uint32_t slot, bool confirm)
 	return mark_for_boot(slot, confirm, NULL);
 }
 
+/* A state write: the image to mark by its hash, and whether for good. */
+struct state_write_req {
+	struct cbor_view hash;
+	bool confirm;
+};
+
+enum { STATE_HASH, STATE_CONFIRM };
+
+static const struct cbor_field state_write_fields[] = {
+	[STATE_HASH] = CBOR_FIELD_BSTR_OR_NULL("hash", offsetof(struct state_write_req, hash)),
+	[STATE_CONFIRM] = CBOR_FIELD_BOOL("confirm", offsetof(struct state_write_req, confirm)),
+};
+
 struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
-	struct cbor_view hash = { 0 };
-	bool confirm = false;
-	enum { HASH, CONFIRM, FIELD_COUNT };
-	struct cbor_field fields[FIELD_COUNT] = {
-		[HASH] = CBOR_FIELD_BSTR_OR_NULL("hash", &hash),
-		[CONFIRM] = CBOR_FIELD_BOOL("confirm", &confirm),
-	};
+	struct state_write_req r = { 0 };
+	uint32_t found;
 	struct smp_status st;
 	uint32_t slot;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields)) <
-	    0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, state_write_fields,
+				   ARRAY_SIZE(state_write_fields), &r, &found) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!fields[HASH].found) {
-		if (!confirm) {
+	if (!(found & CBOR_FOUND(STATE_HASH))) {
+		if (!r.confirm) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
 		slot = smpdfu_img_active_slot();
 	} else {
-		int found;
+		int hash_slot;
 
-		if (hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
+		if (r.hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
 		}
-		found = find_slot_by_hash(hash.ptr);
-		if (found < 0) {
+		hash_slot = find_slot_by_hash(r.hash.ptr);
+		if (hash_slot < 0) {
 			return img_err(IMG_MGMT_ERR_HASH_NOT_FOUND, "hash not found");
 		}
-		slot = (uint32_t)found;
+		slot = (uint32_t)hash_slot;
 	}
-	if (!confirm && slot == smpdfu_img_active_slot()) {
+	if (!r.confirm && slot == smpdfu_img_active_slot()) {
 		return img_err(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED, "test of active");
 	}
-	st = check_state_write(slot, confirm);
+	st = check_state_write(slot, r.confirm);
 	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_WRN("state write refused by a hook");
 		return st;
 	}
-	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, confirm)
-				      : set_next_boot_swap(slot, confirm);
+	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, r.confirm)
+				      : set_next_boot_swap(slot, r.confirm);
 	if (!smpdfu_smp_status_is_ok(st)) {
 		return st;
 	}

@@ -6,6 +6,7 @@
  * by chunk as each is written so that the last answer costs what any other does.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <smpdfu/boot.h>
@@ -67,9 +68,18 @@ struct upload_req {
 	bool upgrade;
 	struct cbor_view data;
 	struct cbor_view sha;
-	bool has_off;
-	bool has_len;
-	bool has_sha;
+	uint32_t found; /* CBOR_FOUND() of each upload_fields entry present */
+};
+
+enum { UPLOAD_OFF, UPLOAD_LEN, UPLOAD_IMAGE, UPLOAD_UPGRADE, UPLOAD_DATA, UPLOAD_SHA };
+
+static const struct cbor_field upload_fields[] = {
+	[UPLOAD_OFF] = CBOR_FIELD_UINT32("off", offsetof(struct upload_req, off)),
+	[UPLOAD_LEN] = CBOR_FIELD_UINT32("len", offsetof(struct upload_req, len)),
+	[UPLOAD_IMAGE] = CBOR_FIELD_UINT32("image", offsetof(struct upload_req, image)),
+	[UPLOAD_UPGRADE] = CBOR_FIELD_BOOL("upgrade", offsetof(struct upload_req, upgrade)),
+	[UPLOAD_DATA] = CBOR_FIELD_BSTR("data", offsetof(struct upload_req, data)),
+	[UPLOAD_SHA] = CBOR_FIELD_BSTR("sha", offsetof(struct upload_req, sha)),
 };
 
 void smpdfu_img_upload_init(void)
@@ -89,30 +99,6 @@ void smpdfu_img_mgmt_reset_upload(void)
 uint32_t smpdfu_img_mgmt_upload_offset(void)
 {
 	return upload.active ? upload.off : 0;
-}
-
-static int decode_request(const struct smp_request *req, struct upload_req *r)
-{
-	enum { OFF, LEN, IMAGE, UPGRADE, DATA, SHA, FIELD_COUNT };
-	struct cbor_field fields[FIELD_COUNT] = {
-		[OFF] = CBOR_FIELD_UINT32("off", &r->off),
-		[LEN] = CBOR_FIELD_UINT32("len", &r->len),
-		[IMAGE] = CBOR_FIELD_UINT32("image", &r->image),
-		[UPGRADE] = CBOR_FIELD_BOOL("upgrade", &r->upgrade),
-		[DATA] = CBOR_FIELD_BSTR("data", &r->data),
-		[SHA] = CBOR_FIELD_BSTR("sha", &r->sha),
-	};
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	rc = smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, fields, ARRAY_SIZE(fields));
-	if (rc < 0) {
-		return rc;
-	}
-	r->has_off = fields[OFF].found;
-	r->has_len = fields[LEN].found;
-	r->has_sha = fields[SHA].found;
-	return 0;
 }
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
@@ -151,7 +137,7 @@ static struct smp_status stop_upload(struct smp_status st)
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(upload.slot);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
 
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
 		(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
@@ -161,7 +147,7 @@ static struct smp_status stop_after_flash_failure(struct smp_status st)
 
 static bool running_version(struct smpdfu_image_version *ver)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(smpdfu_img_active_slot());
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_img_active_slot());
 	struct smpdfu_image_header hdr;
 
 	if (fa == NULL || smpdfu_image_read_header(fa, &hdr) < 0) {
@@ -177,7 +163,7 @@ static struct smp_status inspect_header(const struct upload_req *r, struct smpdf
 	if (r->data.len < SMPDFU_IMAGE_HEADER_SIZE) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
 	}
-	if (!r->has_len) {
+	if (!(r->found & CBOR_FOUND(UPLOAD_LEN))) {
 		return img_err(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
 	}
 	smpdfu_image_header_decode(r->data.ptr, hdr);
@@ -206,7 +192,7 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	if (smpdfu_img_slot_in_use(*slot)) {
 		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}
-	fa = smpdfu_img_slot_area(*slot);
+	fa = smpdfu_boot_slot_area(*slot);
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
@@ -258,8 +244,8 @@ static void take_ownership(const struct smp_request *req)
 
 static bool is_resume(const struct upload_req *r)
 {
-	return upload.active && r->has_sha && r->sha.len == upload.sha_len &&
-	       memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
+	return upload.active && r->found & CBOR_FOUND(UPLOAD_SHA) &&
+	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
 }
 
 /* The upload check hook: an application may veto a chunk before anything changes. */
@@ -295,7 +281,7 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 
 static int start_upload(const struct upload_req *r, uint32_t slot)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_img_slot_area(slot);
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 	uint32_t last_page = fa->size - fa->dev->page_size;
 	int rc;
 
@@ -394,10 +380,12 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	bool first;
 	int rc;
 
-	if (decode_request(req, &r) < 0) {
+	memset(&r, 0, sizeof(r));
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, upload_fields,
+				   ARRAY_SIZE(upload_fields), &r, &r.found) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!r.has_off) {
+	if (!(r.found & CBOR_FOUND(UPLOAD_OFF))) {
 		return img_err(IMG_MGMT_ERR_INVALID_OFFSET, "no offset");
 	}
 

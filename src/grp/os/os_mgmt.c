@@ -42,28 +42,17 @@ static const struct os_mgmt_identity default_identity = {
 static const struct os_mgmt_identity *identity;
 static struct sys_timer reset_timer;
 
-static struct smp_status os_err(uint16_t rc, const char *rsn)
-{
-	return smpdfu_smp_group_err(MGMT_GROUP_ID_OS, rc, rsn);
-}
-
-static struct smp_status put_or_emsgsize(struct smp_request *req)
-{
-	return req->rsp->overflow ? smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large")
-				  : smpdfu_smp_ok();
-}
-
 static struct smp_status echo(struct smp_request *req)
 {
+	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
 	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
-	struct cbor_field d_field = CBOR_FIELD_TSTR("d", &d);
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1, &d, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "r");
 	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
 
 static void reset_expired(struct sys_timer *t)
@@ -75,14 +64,15 @@ static void reset_expired(struct sys_timer *t)
 
 static struct smp_status reset(struct smp_request *req)
 {
+	static const struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", 0);
 	bool force = false;
-	struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", &force);
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
 	 * how a wedged device gets out of trouble): it goes ahead unforced.
 	 */
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
+				   NULL) < 0) {
 		force = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
@@ -102,15 +92,22 @@ static struct smp_status reset(struct smp_request *req)
 	return smpdfu_smp_ok();
 }
 
+/*
+ * The optional commands are compiled only when enabled: the handler table then ends at the
+ * highest command present, rather than keeping empty entries up to the last id.
+ */
+#if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
 	smpdfu_cbor_put_cstr(req->rsp, "buf_size");
 	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
 	smpdfu_cbor_put_cstr(req->rsp, "buf_count");
 	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
+#endif
 
+#if CONFIG_MCUMGR_GRP_OS_INFO
 /* The info fields in their fixed output order, with the letter that asks for each. */
 #define INFO_FIELD_COUNT 8
 
@@ -143,15 +140,16 @@ static bool append_field(char *out, size_t cap, size_t *len, const char *s)
 
 static struct smp_status info(struct smp_request *req)
 {
+	static const struct cbor_field format_field = CBOR_FIELD_TSTR("format", 0);
 	struct cbor_view format = { 0 };
-	struct cbor_field format_field = CBOR_FIELD_TSTR("format", &format);
 	bool wanted[INFO_FIELD_COUNT] = { false };
 	bool any = false;
 	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
 	size_t len = 0;
 	char letter;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1, &format,
+				   NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	for (size_t c = 0; c < format.len; c++) {
@@ -165,7 +163,8 @@ static struct smp_status info(struct smp_request *req)
 			}
 		}
 		if (!known) {
-			return os_err(OS_MGMT_ERR_INVALID_FORMAT, "invalid format");
+			return smpdfu_smp_group_err(MGMT_GROUP_ID_OS, OS_MGMT_ERR_INVALID_FORMAT,
+						    "invalid format");
 		}
 		any = true;
 	}
@@ -179,9 +178,11 @@ static struct smp_status info(struct smp_request *req)
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "output");
 	smpdfu_cbor_put_tstr(req->rsp, out, len);
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
+#endif
 
+#if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
 static int bootloader_mode(void)
 {
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
@@ -201,13 +202,15 @@ static int bootloader_mode(void)
 
 static struct smp_status bootloader_info(struct smp_request *req)
 {
+	static const struct cbor_field query_field = CBOR_FIELD_TSTR("query", 0);
 	struct cbor_view query = { 0 };
-	struct cbor_field query_field = CBOR_FIELD_TSTR("query", &query);
+	uint32_t found;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1) < 0) {
+	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1, &query,
+				   &found) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!query_field.found) {
+	if (!found) {
 		smpdfu_cbor_put_cstr(req->rsp, "bootloader");
 		smpdfu_cbor_put_cstr(req->rsp, "MCUboot");
 	} else if (smpdfu_cbor_view_eq(query, "mode")) {
@@ -225,8 +228,9 @@ static struct smp_status bootloader_info(struct smp_request *req)
 		 */
 		return smpdfu_smp_err(OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER, NULL);
 	}
-	return put_or_emsgsize(req);
+	return smpdfu_smp_ok();
 }
+#endif
 
 static const struct smp_handler os_handlers[] = {
 	[OS_MGMT_ID_ECHO] = {
@@ -234,13 +238,15 @@ static const struct smp_handler os_handlers[] = {
 		.write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
 	},
 	[OS_MGMT_ID_RESET] = { .write = reset },
-	[OS_MGMT_ID_MCUMGR_PARAMS] = {
-		.read = CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS ? mcumgr_params : NULL,
-	},
-	[OS_MGMT_ID_INFO] = { .read = CONFIG_MCUMGR_GRP_OS_INFO ? info : NULL },
-	[OS_MGMT_ID_BOOTLOADER_INFO] = {
-		.read = CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO ? bootloader_info : NULL,
-	},
+#if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
+	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read = mcumgr_params },
+#endif
+#if CONFIG_MCUMGR_GRP_OS_INFO
+	[OS_MGMT_ID_INFO] = { .read = info },
+#endif
+#if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
+	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = bootloader_info },
+#endif
 };
 
 static uint16_t os_translate_err(uint16_t rc)
