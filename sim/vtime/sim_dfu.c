@@ -207,15 +207,6 @@ int sim_dfu_main(int argc, char **argv, const struct sim_dfu_program *p)
 static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_count)
 {
 	uint8_t pkt[SMP_HDR_SIZE + 8];
-	struct params {
-		uint64_t size, count;
-	} params;
-	enum { BUF_SIZE, BUF_COUNT };
-	static const struct cbor_field fields[] = {
-		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", offsetof(struct params, size)),
-		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", offsetof(struct params, count)),
-	};
-	uint32_t found;
 	struct cbor_writer w;
 	struct smp_rsp rsp;
 	int rc;
@@ -227,14 +218,7 @@ static int read_params(struct smp_client *c, uint64_t *buf_size, uint64_t *buf_c
 	if (rc < 0) {
 		return rc;
 	}
-	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields), &params,
-				   &found) < 0 ||
-	    found != (CBOR_FOUND(BUF_SIZE) | CBOR_FOUND(BUF_COUNT))) {
-		return -EPROTO;
-	}
-	*buf_size = params.size;
-	*buf_count = params.count;
-	return 0;
+	return smp_rsp_params(&rsp, buf_size, buf_count);
 }
 
 int sim_dfu_upload(struct transport *t, const struct sim_dfu_opts *o, const char *prog,

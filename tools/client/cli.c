@@ -205,15 +205,6 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 
 int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bool *from_device)
 {
-	struct params {
-		uint64_t size, count;
-	} params;
-	enum { BUF_SIZE, BUF_COUNT };
-	static const struct cbor_field fields[] = {
-		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", offsetof(struct params, size)),
-		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", offsetof(struct params, count)),
-	};
-	uint32_t found;
 	struct cbor_writer w;
 	struct smp_rsp rsp;
 	struct smpdfu_smp_err err;
@@ -249,13 +240,9 @@ int cli_read_params(struct cli *cli, uint64_t *buf_size, uint64_t *buf_count, bo
 		}
 		return -EREMOTEIO;
 	}
-	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields), &params,
-				   &found) < 0 ||
-	    found != (CBOR_FOUND(BUF_SIZE) | CBOR_FOUND(BUF_COUNT))) {
+	if (smp_rsp_params(&rsp, buf_size, buf_count) < 0) {
 		return cli_bad_response("params: no buf_size/buf_count");
 	}
-	*buf_size = params.size;
-	*buf_count = params.count;
 	*from_device = true;
 	return 0;
 }

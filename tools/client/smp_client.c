@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "cbor_walk.h"
 #include "mono_time.h"
 #include "smp_client.h"
+#include "util.h"
 
 static void hexdump(const char *dir, const uint8_t *p, size_t len)
 {
@@ -217,5 +219,27 @@ int smp_rsp_error(const struct smp_rsp *rsp, struct smpdfu_smp_err *err)
 		return 1;
 	}
 	err->rsn[0] = '\0';
+	return 0;
+}
+
+int smp_rsp_params(const struct smp_rsp *rsp, uint64_t *buf_size, uint64_t *buf_count)
+{
+	struct params {
+		uint64_t size, count;
+	} params;
+	enum { BUF_SIZE, BUF_COUNT };
+	static const struct cbor_field fields[] = {
+		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", offsetof(struct params, size)),
+		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", offsetof(struct params, count)),
+	};
+	uint32_t found;
+
+	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields), &params,
+				   &found) < 0 ||
+	    found != (CBOR_FOUND(BUF_SIZE) | CBOR_FOUND(BUF_COUNT))) {
+		return -EPROTO;
+	}
+	*buf_size = params.size;
+	*buf_count = params.count;
 	return 0;
 }

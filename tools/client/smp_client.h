@@ -71,4 +71,10 @@ int smp_client_transact(struct smp_client *c, uint8_t op, uint16_t group, uint8_
  */
 int smp_rsp_error(const struct smp_rsp *rsp, struct smpdfu_smp_err *err);
 
+/*
+ * Reads the buffer size and count from the body of an MCUmgr parameters answer (OS group,
+ * command 6). Returns 0, or -EPROTO when the body is not a map holding both as unsigned integers.
+ */
+int smp_rsp_params(const struct smp_rsp *rsp, uint64_t *buf_size, uint64_t *buf_count);
+
 #endif /* SMPDFU_CLIENT_SMP_CLIENT_H */
