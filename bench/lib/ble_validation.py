@@ -30,6 +30,14 @@ ZEPHYR_2022 = ("device: nRF52840 with Zephyr's smp_svr of the time (MTU 498, dat
                "2M); that smp_svr erased the image area at the first chunk, which is not in the "
                "figure: slot erased before the upload")
 
+UNRULIFE = ("https://www.cnblogs.com/unrulife/p/10762527.html (read in the copy at "
+            "http://runxinzhi.com/unrulife-p-10762527.html)")
+UNRULIFE_ASSUMED = ("the nRF5 SDK's SoftDevice (the post's terms, not named); KB read as 1000 "
+                    "bytes (1024: ratio 2.4 % lower); unencrypted; one figure given for both "
+                    "directions")
+ENIDANNY = ("https://enidanny.github.io/nrf5%20sdk/nrf5sdk-mtu_throughput-example (github.com/"
+            "enidanny/enidanny.github.io, _posts/2021-08-05-nrf5sdk-mtu_throughput-example.md)")
+
 FIGURES = [
     {
         "id": "ncs-throughput-400ms",
@@ -351,5 +359,185 @@ FIGURES = [
         "build": "fast",
         "args": ["--central", "dk", "--interval", "7.5", "--phy", "1m", "--mtu", "23",
                  "--dl", "27"],
+    },
+    # Third round (issue 14): each admitted by the rule above, recorded here before it was
+    # predicted.
+    {
+        "id": "unrulife-2m-7.5ms",
+        "what": "nRF52840 to nRF52840 (nRF5 SDK, SoftDevice), write commands one way and "
+                "notifications the other, 1000 packets",
+        "source": UNRULIFE,
+        "published": "132 KB/s average over 1000 packets",
+        "value": 132.0,
+        "settings": "2M PHY, data length 251, ATT MTU 247, 7.5 ms interval, GAP event length "
+                    "500 ms with event length extension on",
+        "assumed": UNRULIFE_ASSUMED,
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "7.5", "--mtu", "247"],
+    },
+    {
+        "id": "unrulife-2m-30ms",
+        "what": "as above, 30 ms interval",
+        "source": UNRULIFE,
+        "published": "164 KB/s average over 1000 packets",
+        "value": 164.0,
+        "settings": "as above, 30 ms interval",
+        "assumed": UNRULIFE_ASSUMED,
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "30", "--mtu", "247"],
+    },
+    {
+        "id": "unrulife-2m-500ms",
+        "what": "as above, 500 ms interval",
+        "source": UNRULIFE,
+        "published": "176 KB/s average over 1000 packets",
+        "value": 176.0,
+        "settings": "as above, 500 ms interval",
+        "assumed": UNRULIFE_ASSUMED,
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "500", "--mtu", "247"],
+    },
+    {
+        "id": "enidanny-1m-mtu23",
+        "what": "nRF5 SDK 17.0.2 ATT_MTU throughput example, nRF52840 DK to DK, notifications",
+        "source": ENIDANNY,
+        "published": "about 193 Kbps",
+        "value": 193.0 / 8,
+        "settings": "1M PHY, ATT MTU 23, data length 27",
+        "assumed": "interval 7.5 ms and event length extension on, the example's defaults "
+                   "(its main.c), not stated in the post",
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "7.5", "--phy", "1m", "--mtu", "23",
+                 "--dl", "27"],
+    },
+    {
+        "id": "enidanny-2m-mtu247-50ms",
+        "what": "as above, the post's best run",
+        "source": ENIDANNY,
+        "published": "150 KB/s (the post's conversion of the example's kbps print-out)",
+        "value": 150.0,
+        "settings": "2M PHY, ATT MTU 247, data length 251, 50 ms interval (the text; the "
+                    "section heading says 40 ms)",
+        "assumed": "event length extension on (the example's default); the text's 50 ms "
+                   "taken over the heading's 40",
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "50", "--mtu", "247"],
+    },
+    {
+        "id": "enidanny-1m-mtu247-50ms",
+        "what": "as above, 1M PHY",
+        "source": ENIDANNY,
+        "published": "about 90 KB/s",
+        "value": 90.0,
+        "settings": "1M PHY, ATT MTU 247, data length 251, 50 ms interval (as above)",
+        "assumed": "as above",
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "50", "--phy", "1m", "--mtu", "247"],
+    },
+    {
+        "id": "enidanny-1m-mtu23-dl251",
+        "what": "as above, the post's worst case",
+        "source": ENIDANNY,
+        "published": "10 KB/s",
+        "value": 10.0,
+        "settings": "1M PHY, ATT MTU 23, data length 251 (a case the author chose as the worst; "
+                    "the result is not explained)",
+        "assumed": "interval 7.5 ms and event length extension on, the example's defaults",
+        "pinned": "no",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "7.5", "--phy", "1m", "--mtu", "23",
+                 "--dl", "251"],
+    },
+    {
+        "id": "nrf54l15-gatt-50ms",
+        "what": "nRF54L15 DK to nRF54L15 DK (nRF Connect SDK v3.2.1, SoftDevice Controller), "
+                "notifications",
+        "source": "https://github.com/danahern/nrf_tests (zephyr_workspace/SUMMARY.md; "
+                  "settings in zephyr_workspace/nrf54l15_gatt_peripheral_fast/prj.conf)",
+        "published": "1346 kbps",
+        "value": 1346.0 / 8,
+        "settings": "2M PHY, data length 251, 495-byte notifications (ATT MTU 498), 50 ms "
+                    "interval, CONFIG_BT_CTLR_SDC_MAX_CONN_EVENT_LEN_DEFAULT=4000000 (events "
+                    "as long as the interval), 10 TX buffers",
+        "assumed": "unencrypted; a hobby repository's own measurement",
+        "pinned": "yes",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "50"],
+    },
+    {
+        "id": "devzone28682-1m-mtu23-7.5ms",
+        "what": "nRF5 SDK 14.2 ATT_MTU throughput example, S140, nRF52840 DK to DK, "
+                "notifications",
+        "source": "https://devzone.nordicsemi.com/f/nordic-q-a/28682/"
+                  "ble_app_att_mtu_throughput-throughput-calculation-packets-per-interval-"
+                  "data-length-extension",
+        "published": "128 kbps (the runs after the first; the first gave 86 kbps)",
+        "value": 128.0 / 8,
+        "settings": "1M PHY, ATT MTU 23, 7.5 ms interval, data length extension on",
+        "assumed": "data length 251 (DLE on); event length as long as the interval (not "
+                   "stated; the poster counts 4, then 6, packets per interval)",
+        "pinned": "partly",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--interval", "7.5", "--phy", "1m", "--mtu", "23",
+                 "--dl", "251"],
+    },
+    {
+        "id": "devzone32585-galaxys7-mtu23-15ms",
+        "what": "nRF52832 (SDK 14.0, S132 5.0.0) to a Samsung Galaxy S7 (Android 7.0) with "
+                "nRF Connect 4.17.0, notifications, the poster's baseline",
+        "source": "https://devzone.nordicsemi.com/f/nordic-q-a/32585/nrf52832-sdk-14-0-s132-5-0-"
+                  "0-optimizing-ble-throughput-between-nrf52-peripheral-and-android-device-"
+                  "central",
+        "published": "about 20 kbit/s",
+        "value": 20.0 / 8,
+        "settings": "ATT MTU 23, 15 ms interval, NRF_SDH_BLE_GAP_EVENT_LENGTH 3 (3.75 ms)",
+        "assumed": "1M PHY (a Bluetooth 4.2 phone), data length 27 (the poster says data "
+                   "length extension came only with the larger MTU); nRF Connect, not Device "
+                   "Manager: Android's balanced profile with the stated 15 ms",
+        "pinned": "partly",
+        "central": "android-balanced",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "android-balanced", "--interval", "15", "--phy", "1m", "--mtu",
+                 "23", "--dl", "27", "--event-len", "3.75"],
+    },
+    {
+        "id": "ruuvi134-nrf52-1m",
+        "what": "RuuviTag (nRF52832, S132) to another nRF52 board, GATT notification test",
+        "source": "https://github.com/ruuvi/ruuvi.firmware.c/issues/134",
+        "published": "200,000 bytes in 7 seconds",
+        "value": 200.0 / 7,
+        "settings": "1M PHY",
+        "assumed": "interval, ATT MTU and data length not stated: the profile's (7.5 ms, "
+                   "MTU 498, data length 251); seconds as rounded by the author",
+        "pinned": "no",
+        "central": "dk",
+        "measure": "capacity",
+        "build": "fast",
+        "args": ["--central", "dk", "--phy", "1m"],
     },
 ]
