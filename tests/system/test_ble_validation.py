@@ -29,8 +29,11 @@ CHECKED = {
     "nrfcdm-ios-nrf54-w5": None,
     "nrfcdm-android-reassembly": None,
     "nrfconnect-nrf52832-mtu256": None,
+    "unrulife-2m-7.5ms": None,
+    "nrf54l15-gatt-50ms": None,
     "nrfcdm-android-w1": 5.21,
     "smpmgr-nrf5340-ax201": 0.84,
+    "devzone32585-galaxys7-mtu23-15ms": 2.13,
 }
 EXTRA = {"fast": [], "fast6": ["CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT=6"]}
 
