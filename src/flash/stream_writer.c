@@ -52,6 +52,17 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
 	return smpdfu_flash_area_program(fa, off, src, len);
 }
 
+/* Programs the buffered block where it belongs; buf is empty again only once that succeeded. */
+static int program_buf(struct stream_writer *sw)
+{
+	int rc = program_at(sw, sw->written - sw->buf_len, sw->buf, sw->fa->dev->write_block);
+
+	if (rc == 0) {
+		sw->buf_len = 0;
+	}
+	return rc;
+}
+
 /*
  * A flash error leaves the writer where it failed (part of the piece may be programmed); the
  * caller gives up on the stream and opens it again, as an upload restarts from offset 0 anyway.
@@ -75,49 +86,44 @@ int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_
 		return -ENOSPC;
 	}
 	while (len > 0) {
-		/* Whole blocks go straight from the caller's data; a partial one waits in buf. */
-		uint32_t whole = sw->buf_len == 0 ? (uint32_t)(len - len % block) : 0;
-		uint32_t n = whole > 0 ? whole : block - sw->buf_len;
-		int rc;
+		uint32_t n = block - sw->buf_len;
+		int rc = 0;
 
-		if (n > len) {
-			n = (uint32_t)len;
-		}
-		if (whole == 0) {
+		if (sw->buf_len == 0 && len >= block) {
+			/* Whole blocks go straight from the caller's data. */
+			n = (uint32_t)(len - len % block);
+			sw->written += n;
+			rc = program_at(sw, sw->written - n, src, n);
+		} else {
+			/* A partial block waits in buf until it is full. */
+			if (n > len) {
+				n = (uint32_t)len;
+			}
 			memcpy(&sw->buf[sw->buf_len], src, n);
 			sw->buf_len += n;
+			sw->written += n;
+			if (sw->buf_len == block) {
+				rc = program_buf(sw);
+			}
 		}
-		sw->written += n;
+		if (rc < 0) {
+			return rc;
+		}
 		src += n;
 		len -= n;
-		if (whole > 0 || sw->buf_len == block) {
-			rc = whole > 0 ? program_at(sw, sw->written - n, src - n, n)
-				       : program_at(sw, sw->written - block, sw->buf, block);
-			if (rc < 0) {
-				return rc;
-			}
-			sw->buf_len = 0;
-		}
 	}
 	return 0;
 }
 
 int smpdfu_stream_writer_flush(struct stream_writer *sw)
 {
-	uint32_t block;
-	int rc;
-
 	if (sw == NULL || sw->fa == NULL) {
 		return -EINVAL;
 	}
 	if (sw->buf_len == 0) {
 		return 0;
 	}
-	block = sw->fa->dev->write_block;
-	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value, block - sw->buf_len);
-	rc = program_at(sw, sw->written - sw->buf_len, sw->buf, block);
-	if (rc == 0) {
-		sw->buf_len = 0;
-	}
-	return rc;
+	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value,
+	       sw->fa->dev->write_block - sw->buf_len);
+	return program_buf(sw);
 }
