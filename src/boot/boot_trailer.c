@@ -291,8 +291,8 @@ static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, enum 
 		return -EINVAL;
 	}
 	memset(block, fa->dev->erased_value, n);
-	for (uint32_t i = 0; i < len; i++) {
-		block[i] = (uint8_t)(value >> 8 * i);
+	for (uint32_t i = 0; i < len; i++, value >>= 8) {
+		block[i] = (uint8_t)value;
 	}
 	return smpdfu_boot_flash_program(fa, cell_off(fa->size, align, cell), block, n);
 }
