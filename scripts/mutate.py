@@ -51,7 +51,7 @@ def M(path, old, new, what):
 MUTATIONS = [
     # --- flash ------------------------------------------------------------------------------
     M("flash/stream_writer.c", "\t\t\tif (rc < 0) {\n\t\t\t\treturn rc;\n\t\t\t}\n\t\t}\n\t}\n"
-      "\treturn smpdfu_flash_area_program", "\t\t\t(void)rc;\n\t\t}\n\t}\n\treturn smpdfu_flash_area_program",
+      "\trc = smpdfu_flash_area_program", "\t\t\t(void)rc;\n\t\t}\n\t}\n\trc = smpdfu_flash_area_program",
       "stream_writer ignores a failed erase"),
     M("flash/stream_writer.c", "sw->erased_upto < off + len;", "sw->erased_upto + page < off + len;",
       "stream_writer erases one page too few ahead"),

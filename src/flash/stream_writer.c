@@ -33,30 +33,25 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
  * Programs len bytes (whole blocks) at off after making [erased_upto, off + len) erased, one page
  * at a time and only for pages that are not erased already. The whole page is checked, not only
  * the part about to be written: a page left half written by an earlier attempt must be erased
- * before anything is programmed into it.
+ * before anything is programmed into it. Every write ends the data of the stream so far (the
+ * buffered block, or whole blocks when none was buffered), so once it is on flash nothing waits
+ * in buf; after a failure buf stays as it was.
  */
 static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
 {
 	const struct smpdfu_flash_area *fa = sw->fa;
 	uint32_t page = fa->dev->page_size;
+	int rc;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
 		if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {
-			int rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
-
+			rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
 			if (rc < 0) {
 				return rc;
 			}
 		}
 	}
-	return smpdfu_flash_area_program(fa, off, src, len);
-}
-
-/* Programs the buffered block where it belongs; buf is empty again only once that succeeded. */
-static int program_buf(struct stream_writer *sw)
-{
-	int rc = program_at(sw, sw->written - sw->buf_len, sw->buf, sw->fa->dev->write_block);
-
+	rc = smpdfu_flash_area_program(fa, off, src, len);
 	if (rc == 0) {
 		sw->buf_len = 0;
 	}
@@ -103,7 +98,7 @@ int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_
 			sw->buf_len += n;
 			sw->written += n;
 			if (sw->buf_len == block) {
-				rc = program_buf(sw);
+				rc = program_at(sw, sw->written - block, sw->buf, block);
 			}
 		}
 		if (rc < 0) {
@@ -125,5 +120,5 @@ int smpdfu_stream_writer_flush(struct stream_writer *sw)
 	}
 	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value,
 	       sw->fa->dev->write_block - sw->buf_len);
-	return program_buf(sw);
+	return program_at(sw, sw->written - sw->buf_len, sw->buf, sw->fa->dev->write_block);
 }
