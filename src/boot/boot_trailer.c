@@ -166,19 +166,21 @@ uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_si
 {
 	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
 	uint32_t pri_first;
-	uint32_t sec_first;
 
 	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
 	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
 		return 0;
 	}
+	/*
+	 * With the secondary's sectors or one more, the primary's first trailer sector is the
+	 * secondary's or the one after it: the sector below it (the spare the move phase needs)
+	 * is never past the secondary's.
+	 */
 	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
-	sec_first = smpdfu_boot_trailer_first_sector(sec_size, sector_size, trailer);
 	if (pri_first < 2) {
 		return 0;
 	}
-	pri_first -= 1; /* the spare sector the move phase needs */
-	return (pri_first < sec_first ? pri_first : sec_first) * sector_size;
+	return (pri_first - 1) * sector_size;
 }
 
 static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
