@@ -74,14 +74,17 @@ uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
 
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
-	if (align == 8) {
-		memcpy(magic, magic_a8, SMPDFU_BOOT_MAGIC_SZ);
-		return;
-	}
+	const uint8_t *fixed = magic_a8;
+	size_t at = 0;
+
 	/* Any other alignment is encoded in the magic, so a reader built for another A sees BAD. */
-	magic[0] = (uint8_t)align;
-	magic[1] = (uint8_t)(align >> 8);
-	memcpy(magic + 2, magic_tail, sizeof(magic_tail));
+	if (align != 8) {
+		magic[0] = (uint8_t)align;
+		magic[1] = (uint8_t)(align >> 8);
+		fixed = magic_tail;
+		at = 2;
+	}
+	memcpy(magic + at, fixed, SMPDFU_BOOT_MAGIC_SZ - at);
 }
 
 uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
