@@ -33,9 +33,9 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
  * Programs len bytes (whole blocks) at off after making [erased_upto, off + len) erased, one page
  * at a time and only for pages that are not erased already. The whole page is checked, not only
  * the part about to be written: a page left half written by an earlier attempt must be erased
- * before anything is programmed into it. Every write ends the data of the stream so far (the
- * buffered block, or whole blocks when none was buffered), so once it is on flash nothing waits
- * in buf; after a failure buf stays as it was.
+ * before anything is programmed into it. Every program holds the stream's data up to `written`
+ * (the full or padded block from buf, or whole blocks when nothing was buffered), so once it is on
+ * flash nothing waits in buf; a failure leaves buf as it was.
  */
 static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
 {
