@@ -20,16 +20,12 @@
 /* Told by the bootloader hand-over; swap and overwrite modes always run from slot 0. */
 static uint32_t running_slot;
 
+_Static_assert(SMPDFU_FLASH_AREA_IMAGE_SECONDARY == SMPDFU_FLASH_AREA_IMAGE_PRIMARY + 1,
+	       "slot n is the area IMAGE_PRIMARY + n");
+
 const struct smpdfu_flash_area *smpdfu_boot_slot_area(uint32_t slot)
 {
-	switch (slot) {
-	case 0:
-		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
-	case 1:
-		return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
-	default:
-		return NULL;
-	}
+	return slot < 2 ? smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY + slot) : NULL;
 }
 
 static bool mode_is_direct_xip(void)
@@ -41,7 +37,8 @@ static bool mode_is_direct_xip(void)
 int smpdfu_boot_read_swap_state(const struct smpdfu_flash_area *fa,
 				struct smpdfu_boot_swap_state *st)
 {
-	if (fa == NULL || st == NULL) {
+	/* The trailer reader refuses a missing area with -EINVAL too. */
+	if (st == NULL) {
 		return -EINVAL;
 	}
 	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
@@ -196,8 +193,7 @@ uint32_t smpdfu_boot_max_image_size(void)
 {
 	const struct smpdfu_flash_area *pri = smpdfu_boot_slot_area(0);
 	const struct smpdfu_flash_area *sec = smpdfu_boot_slot_area(1);
-	const struct smpdfu_flash_area *scratch =
-		smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SCRATCH);
+	const struct smpdfu_flash_area *scratch = NULL;
 	int mode = BOOT_MODE_SWAP_MOVE;
 
 	if (pri == NULL || sec == NULL) {
@@ -205,6 +201,7 @@ uint32_t smpdfu_boot_max_image_size(void)
 	}
 	if (CONFIG_MCUBOOT_BOOTLOADER_MODE_SWAP_SCRATCH) {
 		mode = BOOT_MODE_SWAP_SCRATCH;
+		scratch = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SCRATCH);
 	} else if (CONFIG_MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY) {
 		mode = BOOT_MODE_OVERWRITE_ONLY;
 	} else if (mode_is_direct_xip()) {

@@ -8,65 +8,57 @@
 #include "boot_priv.h"
 #include "util.h"
 
-/* Matches every state; never read from flash. */
-#define ANY 0
+/* A cell of a row is the set of decoded states it matches, one bit per state. */
+#define IS(state) (1u << (state))
+/* Matches every state. */
+#define ANY 0xffu
 /* Matches SET and BAD: a flag whose write began (only 0x01 is ever written to a flag). */
-#define WRITTEN 0xfe
+#define WRITTEN (IS(SMPDFU_BOOT_FLAG_SET) | IS(SMPDFU_BOOT_FLAG_BAD))
+
+/* The trailer values a row looks at, in the order of its cells. */
+enum swap_cell { PRI_MAGIC, SEC_MAGIC, PRI_IMAGE_OK, SEC_IMAGE_OK, PRI_COPY_DONE, CELL_COUNT };
 
 struct swap_row {
-	uint8_t pri_magic;
-	uint8_t sec_magic;
-	uint8_t pri_image_ok;
-	uint8_t sec_image_ok;
-	uint8_t pri_copy_done;
+	uint8_t cells[CELL_COUNT];
 	uint8_t swap_type;
 };
 
 static const struct swap_row swap_table[] = {
 	/* An upload marked for test: its image_ok is still erased. */
-	{ ANY, SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_UNSET, ANY,
+	{ { ANY, IS(SMPDFU_BOOT_MAGIC_GOOD), ANY, IS(SMPDFU_BOOT_FLAG_UNSET), ANY },
 	  SMPDFU_BOOT_SWAP_TYPE_TEST },
 	/* Marked permanent: image_ok set before (ours) or after (MCUboot's) the magic. */
-	{ ANY, SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_SET, ANY, SMPDFU_BOOT_SWAP_TYPE_PERM },
+	{ { ANY, IS(SMPDFU_BOOT_MAGIC_GOOD), ANY, IS(SMPDFU_BOOT_FLAG_SET), ANY },
+	  SMPDFU_BOOT_SWAP_TYPE_PERM },
 	/*
 	 * A swapped-in image that ran without being confirmed. The secondary magic is ANY (not
 	 * UNSET, as before v2.2) so that a torn secondary magic cannot stop the revert. copy_done
 	 * is WRITTEN (MCUboot: SET): it is written only once the data is in place, so a torn write
 	 * of it still means a finished test swap, and the test image must not stay for good.
 	 */
-	{ SMPDFU_BOOT_MAGIC_GOOD, ANY, SMPDFU_BOOT_FLAG_UNSET, ANY, WRITTEN,
+	{ { IS(SMPDFU_BOOT_MAGIC_GOOD), ANY, IS(SMPDFU_BOOT_FLAG_UNSET), ANY, WRITTEN },
 	  SMPDFU_BOOT_SWAP_TYPE_REVERT },
 };
 
-_Static_assert(ANY != SMPDFU_BOOT_MAGIC_GOOD && ANY != SMPDFU_BOOT_MAGIC_BAD &&
-		       ANY != SMPDFU_BOOT_MAGIC_UNSET && ANY != SMPDFU_BOOT_FLAG_SET &&
-		       ANY != SMPDFU_BOOT_FLAG_BAD && ANY != SMPDFU_BOOT_FLAG_UNSET &&
-		       WRITTEN != SMPDFU_BOOT_FLAG_SET && WRITTEN != SMPDFU_BOOT_FLAG_BAD &&
-		       WRITTEN != SMPDFU_BOOT_FLAG_UNSET,
-	       "ANY and WRITTEN must differ from every decoded trailer state");
-
-static bool cell_matches(uint8_t want, int have)
-{
-	if (want == WRITTEN) {
-		return have == SMPDFU_BOOT_FLAG_SET || have == SMPDFU_BOOT_FLAG_BAD;
-	}
-	return want == ANY || want == have;
-}
-
-static bool row_matches(const struct swap_row *r, const struct smpdfu_boot_swap_state *pri,
-			const struct smpdfu_boot_swap_state *sec)
-{
-	return cell_matches(r->pri_magic, pri->magic) && cell_matches(r->sec_magic, sec->magic) &&
-	       cell_matches(r->pri_image_ok, pri->image_ok) &&
-	       cell_matches(r->sec_image_ok, sec->image_ok) &&
-	       cell_matches(r->pri_copy_done, pri->copy_done);
-}
+_Static_assert(SMPDFU_BOOT_MAGIC_GOOD < 8 && SMPDFU_BOOT_MAGIC_BAD < 8 &&
+		       SMPDFU_BOOT_MAGIC_UNSET < 8 && SMPDFU_BOOT_FLAG_SET < 8 &&
+		       SMPDFU_BOOT_FLAG_BAD < 8 && SMPDFU_BOOT_FLAG_UNSET < 8,
+	       "every decoded trailer state must have its bit in a cell's 8");
 
 int smpdfu_boot_swap_type_decide(const struct smpdfu_boot_swap_state *pri,
 				 const struct smpdfu_boot_swap_state *sec)
 {
+	/* In the order of enum swap_cell. */
+	const uint8_t have[CELL_COUNT] = { pri->magic, sec->magic, pri->image_ok, sec->image_ok,
+					   pri->copy_done };
+
 	for (size_t i = 0; i < ARRAY_SIZE(swap_table); i++) {
-		if (row_matches(&swap_table[i], pri, sec)) {
+		size_t c = 0;
+
+		while (c < CELL_COUNT && (swap_table[i].cells[c] & IS(have[c])) != 0) {
+			c++;
+		}
+		if (c == CELL_COUNT) {
 			return swap_table[i].swap_type;
 		}
 	}

@@ -12,9 +12,6 @@
 static const uint8_t magic_a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
 static const uint8_t magic_tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
 
-/* Every field but the magic has a cell of A bytes; its value is the first bytes of it. */
-#define FIELD_MAX_LEN 4 /* swap_size */
-
 _Static_assert(SMPDFU_BOOT_MAGIC_SZ == 16 && sizeof(magic_a8) == 16 && sizeof(magic_tail) == 14,
 	       "the trailer magic is 16 bytes: 16 fixed ones for A = 8, else u16 A + 14 fixed");
 _Static_assert(SMPDFU_BOOT_TRAILER_INFO_SZ ==
@@ -47,19 +44,27 @@ uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
 	return align_down(size - SMPDFU_BOOT_MAGIC_SZ - align, align);
 }
 
+/* The four cells of A bytes below the magic, from the top; a field opens its cell. */
+enum trailer_cell { CELL_IMAGE_OK, CELL_COPY_DONE, CELL_SWAP_INFO, CELL_SWAP_SIZE };
+
+static uint32_t cell_off(uint32_t size, uint32_t align, enum trailer_cell cell)
+{
+	return smpdfu_boot_trailer_image_ok_off(size, align) - cell * align;
+}
+
 uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align)
 {
-	return smpdfu_boot_trailer_image_ok_off(size, align) - align;
+	return cell_off(size, align, CELL_COPY_DONE);
 }
 
 uint32_t smpdfu_boot_trailer_swap_info_off(uint32_t size, uint32_t align)
 {
-	return smpdfu_boot_trailer_copy_done_off(size, align) - align;
+	return cell_off(size, align, CELL_SWAP_INFO);
 }
 
 uint32_t smpdfu_boot_trailer_swap_size_off(uint32_t size, uint32_t align)
 {
-	return smpdfu_boot_trailer_swap_info_off(size, align) - align;
+	return cell_off(size, align, CELL_SWAP_SIZE);
 }
 
 uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
@@ -69,14 +74,17 @@ uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
 
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
-	if (align == 8) {
-		memcpy(magic, magic_a8, SMPDFU_BOOT_MAGIC_SZ);
-		return;
-	}
+	const uint8_t *fixed = magic_a8;
+	size_t at = 0;
+
 	/* Any other alignment is encoded in the magic, so a reader built for another A sees BAD. */
-	magic[0] = (uint8_t)align;
-	magic[1] = (uint8_t)(align >> 8);
-	memcpy(magic + 2, magic_tail, sizeof(magic_tail));
+	if (align != 8) {
+		magic[0] = (uint8_t)align;
+		magic[1] = (uint8_t)(align >> 8);
+		fixed = magic_tail;
+		at = 2;
+	}
+	memcpy(magic + at, fixed, SMPDFU_BOOT_MAGIC_SZ - at);
 }
 
 uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
@@ -161,19 +169,21 @@ uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_si
 {
 	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
 	uint32_t pri_first;
-	uint32_t sec_first;
 
 	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
 	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
 		return 0;
 	}
+	/*
+	 * With the secondary's sectors or one more, the primary's first trailer sector is the
+	 * secondary's or the one after it: the sector below it (the spare the move phase needs)
+	 * is never past the secondary's.
+	 */
 	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
-	sec_first = smpdfu_boot_trailer_first_sector(sec_size, sector_size, trailer);
 	if (pri_first < 2) {
 		return 0;
 	}
-	pri_first -= 1; /* the spare sector the move phase needs */
-	return (pri_first < sec_first ? pri_first : sec_first) * sector_size;
+	return (pri_first - 1) * sector_size;
 }
 
 static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
@@ -210,6 +220,7 @@ int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 	uint32_t base;
 	uint32_t len = smpdfu_boot_trailer_info_size(align);
 	uint32_t magic_len = smpdfu_boot_trailer_magic_align(align);
+	const uint8_t *image_ok;
 	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
@@ -238,13 +249,13 @@ int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 		st->magic = memcmp(magic, want, SMPDFU_BOOT_MAGIC_SZ) == 0 ? SMPDFU_BOOT_MAGIC_GOOD
 								    : SMPDFU_BOOT_MAGIC_BAD;
 	}
-	st->image_ok = decode_flag(raw + (smpdfu_boot_trailer_image_ok_off(fa->size, align) - base),
-				   wsz, erased);
-	st->copy_done = decode_flag(
-		raw + (smpdfu_boot_trailer_copy_done_off(fa->size, align) - base), wsz, erased);
+	/* The cells lie in raw as on flash, each A bytes below the one before. */
+	image_ok = raw + (cell_off(fa->size, align, CELL_IMAGE_OK) - base);
+	st->image_ok = decode_flag(image_ok, wsz, erased);
+	st->copy_done = decode_flag(image_ok - CELL_COPY_DONE * align, wsz, erased);
 
 	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
-	info = raw[smpdfu_boot_trailer_swap_info_off(fa->size, align) - base];
+	info = image_ok[-(ptrdiff_t)(CELL_SWAP_INFO * align)];
 	st->swap_type = info & 0x0f;
 	st->image_num = info >> 4;
 	if (info == erased || st->swap_type < SMPDFU_BOOT_SWAP_TYPE_NONE ||
@@ -269,21 +280,26 @@ int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint3
 	return 0;
 }
 
-/* One program of the field value padded to the write block with the erased value. */
-static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, uint32_t off,
-		       const uint8_t *val, uint32_t len)
+/*
+ * One program of a field's value, little-endian (swap_size's 4 bytes, else one), padded to the
+ * write block with the erased value.
+ */
+static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, enum trailer_cell cell,
+		       uint32_t value)
 {
-	uint8_t cell[32];
-	uint32_t wsz = fa->dev->write_block;
-	uint32_t n = align_up(len, wsz);
+	uint8_t block[32];
+	uint32_t len = cell == CELL_SWAP_SIZE ? 4 : 1;
+	uint32_t n = align_up(len, fa->dev->write_block);
 
 	/* MCUboot cannot place a field wider than its cell: a configuration error, not I/O. */
-	if (n > align || n > sizeof(cell)) {
+	if (n > align || n > sizeof(block)) {
 		return -EINVAL;
 	}
-	memset(cell, fa->dev->erased_value, n);
-	memcpy(cell, val, len);
-	return smpdfu_boot_flash_program(fa, off, cell, n);
+	memset(block, fa->dev->erased_value, n);
+	for (uint32_t i = 0; i < len; i++, value >>= 8) {
+		block[i] = (uint8_t)value;
+	}
+	return smpdfu_boot_flash_program(fa, cell_off(fa->size, align, cell), block, n);
 }
 
 int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
@@ -322,38 +338,26 @@ int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uin
 
 int smpdfu_boot_trailer_write_image_ok(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	const uint8_t v = SMPDFU_BOOT_FLAG_SET_VALUE;
-
-	return write_field(fa, align, smpdfu_boot_trailer_image_ok_off(fa->size, align), &v, 1);
+	return write_field(fa, align, CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_copy_done(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	const uint8_t v = SMPDFU_BOOT_FLAG_SET_VALUE;
-
-	return write_field(fa, align, smpdfu_boot_trailer_copy_done_off(fa->size, align), &v, 1);
+	return write_field(fa, align, CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint8_t swap_type, uint8_t image_num)
 {
-	uint8_t v;
-
 	/* Both nibbles below 0xF, so the byte can never read as erased. */
 	if (swap_type >= 0x0f || image_num >= 0x0f) {
 		return -EINVAL;
 	}
-	v = (uint8_t)(image_num << 4 | swap_type);
-	return write_field(fa, align, smpdfu_boot_trailer_swap_info_off(fa->size, align), &v, 1);
+	return write_field(fa, align, CELL_SWAP_INFO, (uint32_t)image_num << 4 | swap_type);
 }
 
 int smpdfu_boot_trailer_write_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint32_t size)
 {
-	const uint8_t v[FIELD_MAX_LEN] = {
-		(uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24),
-	};
-
-	return write_field(fa, align, smpdfu_boot_trailer_swap_size_off(fa->size, align), v,
-			   sizeof(v));
+	return write_field(fa, align, CELL_SWAP_SIZE, size);
 }

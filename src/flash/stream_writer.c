@@ -33,23 +33,29 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
  * Programs len bytes (whole blocks) at off after making [erased_upto, off + len) erased, one page
  * at a time and only for pages that are not erased already. The whole page is checked, not only
  * the part about to be written: a page left half written by an earlier attempt must be erased
- * before anything is programmed into it.
+ * before anything is programmed into it. Every program holds the stream's data up to `written`
+ * (the full or padded block from buf, or whole blocks when nothing was buffered), so once it is on
+ * flash nothing waits in buf; a failure leaves buf as it was.
  */
 static int program_at(struct stream_writer *sw, uint32_t off, const void *src, uint32_t len)
 {
 	const struct smpdfu_flash_area *fa = sw->fa;
 	uint32_t page = fa->dev->page_size;
+	int rc;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
 		if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {
-			int rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
-
+			rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
 			if (rc < 0) {
 				return rc;
 			}
 		}
 	}
-	return smpdfu_flash_area_program(fa, off, src, len);
+	rc = smpdfu_flash_area_program(fa, off, src, len);
+	if (rc == 0) {
+		sw->buf_len = 0;
+	}
+	return rc;
 }
 
 /*
@@ -75,49 +81,44 @@ int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_
 		return -ENOSPC;
 	}
 	while (len > 0) {
-		/* Whole blocks go straight from the caller's data; a partial one waits in buf. */
-		uint32_t whole = sw->buf_len == 0 ? (uint32_t)(len - len % block) : 0;
-		uint32_t n = whole > 0 ? whole : block - sw->buf_len;
-		int rc;
+		uint32_t n = block - sw->buf_len;
+		int rc = 0;
 
-		if (n > len) {
-			n = (uint32_t)len;
-		}
-		if (whole == 0) {
+		if (sw->buf_len == 0 && len >= block) {
+			/* Whole blocks go straight from the caller's data. */
+			n = (uint32_t)(len - len % block);
+			sw->written += n;
+			rc = program_at(sw, sw->written - n, src, n);
+		} else {
+			/* A partial block waits in buf until it is full. */
+			if (n > len) {
+				n = (uint32_t)len;
+			}
 			memcpy(&sw->buf[sw->buf_len], src, n);
 			sw->buf_len += n;
+			sw->written += n;
+			if (sw->buf_len == block) {
+				rc = program_at(sw, sw->written - block, sw->buf, block);
+			}
 		}
-		sw->written += n;
+		if (rc < 0) {
+			return rc;
+		}
 		src += n;
 		len -= n;
-		if (whole > 0 || sw->buf_len == block) {
-			rc = whole > 0 ? program_at(sw, sw->written - n, src - n, n)
-				       : program_at(sw, sw->written - block, sw->buf, block);
-			if (rc < 0) {
-				return rc;
-			}
-			sw->buf_len = 0;
-		}
 	}
 	return 0;
 }
 
 int smpdfu_stream_writer_flush(struct stream_writer *sw)
 {
-	uint32_t block;
-	int rc;
-
 	if (sw == NULL || sw->fa == NULL) {
 		return -EINVAL;
 	}
 	if (sw->buf_len == 0) {
 		return 0;
 	}
-	block = sw->fa->dev->write_block;
-	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value, block - sw->buf_len);
-	rc = program_at(sw, sw->written - sw->buf_len, sw->buf, block);
-	if (rc == 0) {
-		sw->buf_len = 0;
-	}
-	return rc;
+	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value,
+	       sw->fa->dev->write_block - sw->buf_len);
+	return program_at(sw, sw->written - sw->buf_len, sw->buf, sw->fa->dev->write_block);
 }

@@ -38,7 +38,7 @@ void smpdfu_image_header_decode(const uint8_t raw[SMPDFU_IMAGE_HEADER_SIZE],
 int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr)
 {
 	uint8_t raw[SMPDFU_IMAGE_HEADER_SIZE];
-	uint64_t end;
+	uint32_t around;
 
 	if (smpdfu_flash_area_read(fa, 0, raw, sizeof(raw)) < 0) {
 		return -EIO;
@@ -47,10 +47,13 @@ int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_i
 	if (hdr->magic != SMPDFU_IMAGE_MAGIC) {
 		return -ENOENT;
 	}
-	/* 64-bit sum: a hostile header cannot wrap around into a small size. */
-	end = (uint64_t)hdr->hdr_size + hdr->img_size + hdr->protect_tlv_size;
-	if (hdr->hdr_size < SMPDFU_IMAGE_HEADER_SIZE ||
-	    end + SMPDFU_IMAGE_TLV_INFO_SIZE > fa->size) {
+	/*
+	 * What surrounds the payload is at most 2 * 0xffff + 4 bytes, and the payload is compared
+	 * with the room left: a hostile header cannot wrap around into a small size.
+	 */
+	around = (uint32_t)hdr->hdr_size + hdr->protect_tlv_size + SMPDFU_IMAGE_TLV_INFO_SIZE;
+	if (hdr->hdr_size < SMPDFU_IMAGE_HEADER_SIZE || around > fa->size ||
+	    hdr->img_size > fa->size - around) {
 		return -EINVAL;
 	}
 	return 0;
@@ -63,12 +66,13 @@ int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_i
 static int read_u16_pair(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t end,
 			 uint16_t pair[2])
 {
-	uint8_t b[SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE];
+	/* Read into pair as bytes, then decoded in place. */
+	const uint8_t *b = (const uint8_t *)pair;
 
-	if ((uint64_t)off + sizeof(b) > end) {
+	if (off > end || end - off < SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) {
 		return -EBADMSG;
 	}
-	if (smpdfu_flash_area_read(fa, off, b, sizeof(b)) < 0) {
+	if (smpdfu_flash_area_read(fa, off, pair, SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) < 0) {
 		return -EIO;
 	}
 	pair[0] = get_le16(b);
@@ -100,8 +104,9 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 	if (rc < 0) {
 		return rc;
 	}
+	/* The read ended by fa->size: the room after prot_end cannot wrap. */
 	if (info[0] != SMPDFU_IMAGE_TLV_INFO_MAGIC || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE ||
-	    (uint64_t)it->prot_end + info[1] > fa->size) {
+	    info[1] > fa->size - it->prot_end) {
 		return -EBADMSG;
 	}
 	it->tlv_end = it->prot_end + info[1];
