@@ -123,13 +123,6 @@ uint32_t smpdfu_img_other_slot(uint32_t slot)
 	return slot == 0 ? 1 : 0;
 }
 
-void smpdfu_img_notify(uint32_t event, void *data, size_t size)
-{
-	if (CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS) {
-		smpdfu_mgmt_callback_notify(event, data, size, NULL, NULL);
-	}
-}
-
 static uint16_t img_translate_err(uint16_t rc)
 {
 	switch (rc) {

@@ -8,6 +8,7 @@
 
 #include <smpdfu/boot.h>
 #include <smpdfu/flash.h>
+#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 
 #define IMG_SLOT_COUNT 2
@@ -63,8 +64,16 @@ bool smpdfu_img_slot_in_use(uint32_t slot);
  */
 struct smp_status smpdfu_img_require_signature(uint32_t slot);
 
-/* Fires a notification whose answer does not matter (status events). */
-void smpdfu_img_notify(uint32_t event, void *data, size_t size);
+/*
+ * Fires a notification whose answer does not matter (status events); inline, so that without
+ * CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS no call (nor its event data) is left in the handlers.
+ */
+static inline void img_notify(uint32_t event, void *data, size_t size)
+{
+	if (CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS) {
+		smpdfu_mgmt_callback_notify(event, data, size, NULL, NULL);
+	}
+}
 
 struct smp_status smpdfu_img_state_read(struct smp_request *req);
 struct smp_status smpdfu_img_state_write(struct smp_request *req);

@@ -121,7 +121,7 @@ static struct smp_status confirm_running(void)
 		struct smpdfu_img_mgmt_image_confirmed data = { .image = 0 };
 
 		LOG_INF("running image confirmed");
-		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
 	}
 	return st;
 }

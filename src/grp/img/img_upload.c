@@ -124,7 +124,7 @@ static void notify_status(const struct smp_request *req, enum img_mgmt_id_upload
 static struct smp_status stop_upload(struct smp_status st)
 {
 	smpdfu_img_mgmt_reset_upload();
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
 	return st;
 }
 
@@ -356,7 +356,7 @@ static struct smp_status finish_upload(struct smp_request *req)
 		(unsigned int)upload.slot,
 		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
 	smpdfu_img_upload_init();
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
 	put_offset(req, size);
 	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) {
 		smpdfu_cbor_put_cstr(req->rsp, "match");
@@ -434,7 +434,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 				smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
 		}
 		take_ownership(req);
-		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
 	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
@@ -449,7 +449,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
 	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
 				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
 	return put_offset(req, upload.off);
