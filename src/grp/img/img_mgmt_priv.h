@@ -13,11 +13,14 @@
 
 #define IMG_SLOT_COUNT 2
 
-/* What the bootloader will do with a slot: smpdfu_img_slot_flags() answers these bits. */
+/*
+ * What the bootloader will do with a slot: smpdfu_img_slot_flags() answers these bits, in the
+ * order a state read lists them.
+ */
 enum img_slot_flag {
-	IMG_SLOT_ACTIVE = 1u << 0,
+	IMG_SLOT_PENDING = 1u << 0,
 	IMG_SLOT_CONFIRMED = 1u << 1,
-	IMG_SLOT_PENDING = 1u << 2,
+	IMG_SLOT_ACTIVE = 1u << 2,
 	IMG_SLOT_PERMANENT = 1u << 3,
 	/* A trailer or header could not be read: the others are a guess. */
 	IMG_SLOT_UNKNOWN = 1u << 4,
