@@ -318,8 +318,8 @@ MUTATIONS = [
     M("cbor/cbor_writer.c", "lo > UINT16_MAX ? 26", "lo >= UINT16_MAX ? 26",
       "head size of 65535 off by one"),
     # --- smp --------------------------------------------------------------------------------
-    M("smp/smp_server.c", "if (g == NULL || hdr->id >= g->handler_count ||",
-      "if (g == NULL || hdr->id > g->handler_count ||", "handler index bound off by one"),
+    M("smp/smp_server.c", "h < g->handlers + g->handler_count; h++) {",
+      "h + 1 < g->handlers + g->handler_count; h++) {", "handler table bound off by one"),
     M("smp/smp_server.c", "if (hdr->version > SMP_VERSION_2) {", "if (hdr->version > SMP_VERSION_2 + 1) {",
       "an unknown SMP version accepted"),
     M("smp/smp_server.c", "payload = hdr.len <= len - pos ? req + pos : NULL;",

@@ -182,15 +182,16 @@ struct smp_request {
 
 typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
 
-/* The handlers of one command id; NULL for an op the command does not support. */
+/* The handlers of one command; NULL for an op the command does not support. */
 struct smp_handler {
+	uint8_t id; /* the command */
 	smp_handler_fn read;
 	smp_handler_fn write;
 };
 
 struct smp_group {
 	uint16_t id;
-	const struct smp_handler *handlers; /* indexed by command id */
+	const struct smp_handler *handlers; /* the commands the group has, in any order */
 	size_t handler_count;
 	/* SMP v1 has no group errors: turns this group's code into an rc. NULL: EUNKNOWN. */
 	uint16_t (*translate_err)(uint16_t group_rc);

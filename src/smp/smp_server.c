@@ -71,10 +71,15 @@ static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
 
-	if (g == NULL || hdr->id >= g->handler_count || (hdr->op & ~SMP_OP_WRITE) != 0) {
+	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
 		return NULL;
 	}
-	return hdr->op == SMP_OP_READ ? g->handlers[hdr->id].read : g->handlers[hdr->id].write;
+	for (const struct smp_handler *h = g->handlers; h < g->handlers + g->handler_count; h++) {
+		if (h->id == hdr->id) {
+			return hdr->op == SMP_OP_READ ? h->read : h->write;
+		}
+	}
+	return NULL;
 }
 
 /* Screens the header before any handler: version, op, group and command. */

@@ -42,6 +42,11 @@ static const struct os_mgmt_identity default_identity = {
 static const struct os_mgmt_identity *identity;
 static struct sys_timer reset_timer;
 
+/*
+ * The optional commands are compiled only when enabled, and the handler table lists only the
+ * commands present.
+ */
+#if CONFIG_MCUMGR_GRP_OS_ECHO
 static struct smp_status echo(struct smp_request *req)
 {
 	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
@@ -54,6 +59,7 @@ static struct smp_status echo(struct smp_request *req)
 	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
 	return smpdfu_smp_ok();
 }
+#endif
 
 static void reset_expired(struct sys_timer *t)
 {
@@ -92,10 +98,6 @@ static struct smp_status reset(struct smp_request *req)
 	return smpdfu_smp_ok();
 }
 
-/*
- * The optional commands are compiled only when enabled: the handler table then ends at the
- * highest command present, rather than keeping empty entries up to the last id.
- */
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
@@ -232,20 +234,20 @@ static struct smp_status bootloader_info(struct smp_request *req)
 }
 #endif
 
+/* The commands the build has: one that is off is not listed and answers ENOTSUP. */
 static const struct smp_handler os_handlers[] = {
-	[OS_MGMT_ID_ECHO] = {
-		.read = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
-		.write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
-	},
-	[OS_MGMT_ID_RESET] = { .write = reset },
+#if CONFIG_MCUMGR_GRP_OS_ECHO
+	{ .id = OS_MGMT_ID_ECHO, .read = echo, .write = echo },
+#endif
+	{ .id = OS_MGMT_ID_RESET, .write = reset },
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
-	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read = mcumgr_params },
+	{ .id = OS_MGMT_ID_MCUMGR_PARAMS, .read = mcumgr_params },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_INFO
-	[OS_MGMT_ID_INFO] = { .read = info },
+	{ .id = OS_MGMT_ID_INFO, .read = info },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
-	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = bootloader_info },
+	{ .id = OS_MGMT_ID_BOOTLOADER_INFO, .read = bootloader_info },
 #endif
 };
 
