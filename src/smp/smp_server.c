@@ -155,9 +155,10 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 }
 
 /*
- * Answers one packet whose payload is all there (hdr->len of it at payload, or NULL when the
- * header promised more than arrived). Returns false when the rest of the unit must be dropped: an
- * SMP-level error, like Zephyr.
+ * Answers one packet, whose header is already copied into the answer's buffer `out`, and whose
+ * payload is all there (hdr->len of it at payload, or NULL when the header promised more than
+ * arrived). Returns false when the rest of the unit must be dropped: an SMP-level error, like
+ * Zephyr.
  */
 static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 		   const struct smpdfu_smp_hdr *hdr, const uint8_t *payload, uint8_t *out)
@@ -171,13 +172,6 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 	};
 	smp_handler_fn handler = NULL;
 	struct smp_status st;
-	struct smpdfu_smp_hdr rsp = {
-		.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
-		.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
-		.group = hdr->group,
-		.seq = hdr->seq,
-		.id = hdr->id,
-	};
 	int rc;
 
 	status_rsn = NULL;
@@ -205,8 +199,15 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 	w.cap++; /* the byte kept for the break */
 	smpdfu_cbor_put_break(&w);
 
-	rsp.len = (uint16_t)w.len;
-	smpdfu_smp_hdr_encode(&rsp, out);
+	/*
+	 * The request's header, already in out[], becomes the answer's (same group, sequence and
+	 * command): the response op, the version capped at 2, no flags, and the length.
+	 */
+	out[0] = (uint8_t)((hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version) << 3 |
+			   (hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP));
+	out[1] = 0;
+	out[2] = (uint8_t)(w.len >> 8);
+	out[3] = (uint8_t)w.len;
 	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
 	if (rc < 0) {
 		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
@@ -237,6 +238,7 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		const uint8_t *payload;
 
 		smpdfu_smp_hdr_decode(req + pos, &hdr);
+		memcpy(out->data, req + pos, SMP_HDR_SIZE);
 		pos += SMP_HDR_SIZE;
 		payload = hdr.len <= len - pos ? req + pos : NULL;
 		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {
