@@ -143,12 +143,18 @@ static inline struct smp_status smpdfu_smp_err(uint16_t rc, const char *rsn)
 	return (struct smp_status){ rc };
 }
 
+/* A group error whose reason, if any, was given before (smpdfu_smp_status_explain()). */
+static inline struct smp_status smpdfu_smp_group_status(uint16_t group, uint16_t rc)
+{
+	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
+}
+
 static inline struct smp_status smpdfu_smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
 {
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
 		smpdfu_smp_status_explain(rsn);
 	}
-	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
+	return smpdfu_smp_group_status(group, rc);
 }
 
 static inline bool smpdfu_smp_status_is_ok(struct smp_status s)

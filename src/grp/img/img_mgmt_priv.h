@@ -32,6 +32,23 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 }
 
 /*
+ * For checks that answer a bare group error code (0: passed), which the handler makes a status
+ * in one place (img_status): a refusal is then a small constant, not a status word each.
+ */
+static inline uint16_t img_refuse(uint16_t rc, const char *rsn)
+{
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		smpdfu_smp_status_explain(rsn);
+	}
+	return rc;
+}
+
+static inline struct smp_status img_status(uint16_t rc)
+{
+	return smpdfu_smp_group_status(MGMT_GROUP_ID_IMAGE, rc);
+}
+
+/*
  * The status of a flash or boot-state operation that failed with `err` (a negative errno): the
  * group error `rc` that names the operation (FLASH_READ_FAILED, FLASH_WRITE_FAILED or
  * FLASH_ERASE_FAILED); but -EBADMSG (a trailer not in MCUboot's format) is
