@@ -132,11 +132,12 @@ static struct smp_status stop_upload(struct smp_status st)
  * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
  * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
- * image at all; should that fail too, the bootloader still refuses the image.
+ * image at all; should that fail too, the bootloader still refuses the image. The zeros are on
+ * the stack: as a constant, the block would take its size in flash.
  */
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
-	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
+	const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK] = { 0 };
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
 
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
