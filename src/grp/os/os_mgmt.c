@@ -75,9 +75,11 @@ static struct smp_status reset(struct smp_request *req)
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
-	 * how a wedged device gets out of trouble): it goes ahead unforced.
+	 * how a wedged device gets out of trouble): it goes ahead unforced. Only the hook and the
+	 * log line look at force, so without them the payload is not read at all.
 	 */
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
+	if ((CONFIG_MCUMGR_GRP_OS_RESET_HOOK || LOG_LEVEL >= LOG_LEVEL_INF) &&
+	    smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
 				   NULL) < 0) {
 		force = false;
 	}
