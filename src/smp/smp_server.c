@@ -49,7 +49,8 @@ void smpdfu_smp_status_explain(const char *rsn)
 
 void smpdfu_smp_group_register(struct smp_group *g)
 {
-	for (const struct smp_group *it = groups; it != NULL; it = it->next) {
+	/* The check walks the list: without assertions there is nothing to walk it for. */
+	for (const struct smp_group *it = groups; CONFIG_ASSERT && it != NULL; it = it->next) {
 		PORT_ASSERT(it->id != g->id);
 	}
 	g->next = groups;
