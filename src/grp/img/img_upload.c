@@ -312,9 +312,10 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
 	}
-	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK &&
-			 upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
-			 smpdfu_crypto_sha256_init(upload_hash()) == 0;
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) { /* else hashing stays false, as initialised */
+		upload.hashing = upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
+				 smpdfu_crypto_sha256_init(upload_hash()) == 0;
+	}
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;
@@ -323,8 +324,10 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 /* Adds a written chunk to the image's hash; a failing hash backend means no match. */
 static void hash_chunk(const struct cbor_view *data)
 {
-	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
-			 smpdfu_crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing) {
+		upload.hashing =
+			smpdfu_crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+	}
 }
 
 /* The SHA-256 of everything written equals the client's sha? */
