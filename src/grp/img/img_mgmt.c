@@ -46,11 +46,6 @@ struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 	}
 }
 
-uint32_t smpdfu_img_active_slot(void)
-{
-	return smpdfu_boot_running_slot();
-}
-
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
 static uint32_t direct_xip_flags(uint32_t slot)
 {

@@ -58,7 +58,10 @@ static inline struct smp_status img_status(uint16_t rc)
 struct smp_status smpdfu_img_errno_status(int err, uint16_t rc);
 
 /* The slot the running application executes from. */
-uint32_t smpdfu_img_active_slot(void);
+static inline uint32_t smpdfu_img_active_slot(void)
+{
+	return smpdfu_boot_running_slot();
+}
 /* The other slot of image 0. */
 uint32_t smpdfu_img_other_slot(uint32_t slot);
 
