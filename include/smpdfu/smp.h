@@ -188,6 +188,12 @@ struct smp_request {
 
 typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
 
+/*
+ * Writes one entry of an answer's map: a text key and an unsigned value (what most entries are:
+ * "rc", "off", "slot", ...). An overflow is the writer's, as with any other write.
+ */
+void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value);
+
 /* The handlers of one command; NULL for an op the command does not support. */
 struct smp_handler {
 	uint8_t id; /* the command */

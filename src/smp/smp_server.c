@@ -47,6 +47,12 @@ void smpdfu_smp_status_explain(const char *rsn)
 	status_rsn = rsn;
 }
 
+void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value)
+{
+	smpdfu_cbor_put_cstr(w, key);
+	smpdfu_cbor_put_uint(w, value);
+}
+
 void smpdfu_smp_group_register(struct smp_group *g)
 {
 	/* The check walks the list: without assertions there is nothing to walk it for. */
@@ -115,8 +121,7 @@ static struct smp_status run(smp_handler_fn handler, const struct smpdfu_smp_hdr
 		}
 	}
 	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {
-		smpdfu_cbor_put_cstr(req->rsp, "rc");
-		smpdfu_cbor_put_uint(req->rsp, 0);
+		smpdfu_smp_put_uint(req->rsp, "rc", 0);
 	}
 	return handler(req);
 }
@@ -136,8 +141,7 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 	if (err_map) {
 		smpdfu_cbor_put_cstr(w, "err");
 		smpdfu_cbor_put_map_indef(w);
-		smpdfu_cbor_put_cstr(w, "group");
-		smpdfu_cbor_put_uint(w, smpdfu_smp_status_group(st));
+		smpdfu_smp_put_uint(w, "group", smpdfu_smp_status_group(st));
 	} else if (group_err) {
 		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
 		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
@@ -145,8 +149,7 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
 							   : MGMT_ERR_EUNKNOWN;
 	}
-	smpdfu_cbor_put_cstr(w, "rc");
-	smpdfu_cbor_put_uint(w, rc);
+	smpdfu_smp_put_uint(w, "rc", rc);
 	if (err_map) {
 		smpdfu_cbor_put_break(w);
 	} else if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {

@@ -42,11 +42,9 @@ static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_i
 	smpdfu_image_version_str(&hdr->ver, version);
 	smpdfu_cbor_put_map_indef(w);
 	if (CONFIG_SMPDFU_IMG_STATE_REPORT_IMAGE) {
-		smpdfu_cbor_put_cstr(w, "image");
-		smpdfu_cbor_put_uint(w, 0);
+		smpdfu_smp_put_uint(w, "image", 0);
 	}
-	smpdfu_cbor_put_cstr(w, "slot");
-	smpdfu_cbor_put_uint(w, slot);
+	smpdfu_smp_put_uint(w, "slot", slot);
 	smpdfu_cbor_put_cstr(w, "version");
 	smpdfu_cbor_put_cstr(w, version);
 	smpdfu_cbor_put_cstr(w, "hash");
@@ -79,8 +77,7 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 	}
 	smpdfu_cbor_put_break(w);
 	if (!CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
-		smpdfu_cbor_put_cstr(w, "splitStatus");
-		smpdfu_cbor_put_uint(w, 0);
+		smpdfu_smp_put_uint(w, "splitStatus", 0);
 	}
 	return smpdfu_smp_ok(); /* the dispatcher refuses an answer that did not fit */
 }

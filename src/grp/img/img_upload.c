@@ -103,8 +103,7 @@ uint32_t smpdfu_img_mgmt_upload_offset(void)
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
 {
-	smpdfu_cbor_put_cstr(req->rsp, "off");
-	smpdfu_cbor_put_uint(req->rsp, off);
+	smpdfu_smp_put_uint(req->rsp, "off", off);
 	return smpdfu_smp_ok();
 }
 

@@ -103,10 +103,8 @@ static struct smp_status reset(struct smp_request *req)
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
-	smpdfu_cbor_put_cstr(req->rsp, "buf_size");
-	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
-	smpdfu_cbor_put_cstr(req->rsp, "buf_count");
-	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	smpdfu_smp_put_uint(req->rsp, "buf_size", CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
+	smpdfu_smp_put_uint(req->rsp, "buf_count", CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	return smpdfu_smp_ok();
 }
 #endif
