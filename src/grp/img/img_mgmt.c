@@ -85,26 +85,33 @@ static uint32_t direct_xip_flags(uint32_t slot)
 
 uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
+	/*
+	 * Swap and overwrite modes: what MCUboot's swap-type table says the next boot does, for
+	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE.
+	 */
+	static const uint8_t next_boot[][2] = {
+		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
+						 IMG_SLOT_CONFIRMED },
+		/* The running image is on trial; the other slot holds the confirmed one. */
+		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, 0 },
+	};
 	const bool active = slot == smpdfu_img_active_slot();
-	const uint32_t f = active ? IMG_SLOT_ACTIVE : 0;
+	int type;
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
 	}
-	/* Swap and overwrite modes: what MCUboot's swap-type table says the next boot does. */
-	switch (smpdfu_boot_swap_type()) {
-	case SMPDFU_BOOT_SWAP_TYPE_TEST:
-		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING);
-	case SMPDFU_BOOT_SWAP_TYPE_PERM:
-		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING | IMG_SLOT_PERMANENT);
-	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
-		/* The running image is on trial; the other slot holds the confirmed one. */
-		return f | (active ? 0 : IMG_SLOT_CONFIRMED);
-	case SMPDFU_BOOT_SWAP_TYPE_PANIC:
-		return f | IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_CONFIRMED : 0);
-	default:
-		return f | (active ? IMG_SLOT_CONFIRMED : 0);
+	type = smpdfu_boot_swap_type();
+	if (type == SMPDFU_BOOT_SWAP_TYPE_PANIC) {
+		/* No trailer could be read: nothing is known beyond what runs. */
+		return IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED : 0);
 	}
+	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		type = SMPDFU_BOOT_SWAP_TYPE_NONE;
+	}
+	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
 }
 
 bool smpdfu_img_slot_in_use(uint32_t slot)
