@@ -203,8 +203,8 @@ struct smp_handler {
 
 struct smp_group {
 	uint16_t id;
+	uint8_t handler_count;
 	const struct smp_handler *handlers; /* the commands the group has, in any order */
-	size_t handler_count;
 	/* SMP v1 has no group errors: turns this group's code into an rc. NULL: EUNKNOWN. */
 	uint16_t (*translate_err)(uint16_t group_rc);
 	struct smp_group *next;
