@@ -143,12 +143,18 @@ static inline struct smp_status smpdfu_smp_err(uint16_t rc, const char *rsn)
 	return (struct smp_status){ rc };
 }
 
+/* A group error whose reason, if any, was given before (smpdfu_smp_status_explain()). */
+static inline struct smp_status smpdfu_smp_group_status(uint16_t group, uint16_t rc)
+{
+	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
+}
+
 static inline struct smp_status smpdfu_smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
 {
 	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
 		smpdfu_smp_status_explain(rsn);
 	}
-	return (struct smp_status){ SMP_STATUS_GROUP_ERR | (uint32_t)(group & 0x7fffu) << 16 | rc };
+	return smpdfu_smp_group_status(group, rc);
 }
 
 static inline bool smpdfu_smp_status_is_ok(struct smp_status s)
@@ -182,16 +188,23 @@ struct smp_request {
 
 typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
 
-/* The handlers of one command id; NULL for an op the command does not support. */
+/*
+ * Writes one entry of an answer's map: a text key and an unsigned value (what most entries are:
+ * "rc", "off", "slot", ...). An overflow is the writer's, as with any other write.
+ */
+void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value);
+
+/* The handlers of one command; NULL for an op the command does not support. */
 struct smp_handler {
+	uint8_t id; /* the command */
 	smp_handler_fn read;
 	smp_handler_fn write;
 };
 
 struct smp_group {
 	uint16_t id;
-	const struct smp_handler *handlers; /* indexed by command id */
-	size_t handler_count;
+	uint8_t handler_count;
+	const struct smp_handler *handlers; /* the commands the group has, in any order */
 	/* SMP v1 has no group errors: turns this group's code into an rc. NULL: EUNKNOWN. */
 	uint16_t (*translate_err)(uint16_t group_rc);
 	struct smp_group *next;

@@ -47,9 +47,16 @@ void smpdfu_smp_status_explain(const char *rsn)
 	status_rsn = rsn;
 }
 
+void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value)
+{
+	smpdfu_cbor_put_cstr(w, key);
+	smpdfu_cbor_put_uint(w, value);
+}
+
 void smpdfu_smp_group_register(struct smp_group *g)
 {
-	for (const struct smp_group *it = groups; it != NULL; it = it->next) {
+	/* The check walks the list: without assertions there is nothing to walk it for. */
+	for (const struct smp_group *it = groups; CONFIG_ASSERT && it != NULL; it = it->next) {
 		PORT_ASSERT(it->id != g->id);
 	}
 	g->next = groups;
@@ -71,10 +78,15 @@ static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
 
-	if (g == NULL || hdr->id >= g->handler_count || (hdr->op & ~SMP_OP_WRITE) != 0) {
+	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
 		return NULL;
 	}
-	return hdr->op == SMP_OP_READ ? g->handlers[hdr->id].read : g->handlers[hdr->id].write;
+	for (const struct smp_handler *h = g->handlers; h < g->handlers + g->handler_count; h++) {
+		if (h->id == hdr->id) {
+			return hdr->op == SMP_OP_READ ? h->read : h->write;
+		}
+	}
+	return NULL;
 }
 
 /* Screens the header before any handler: version, op, group and command. */
@@ -109,8 +121,7 @@ static struct smp_status run(smp_handler_fn handler, const struct smpdfu_smp_hdr
 		}
 	}
 	if (CONFIG_MCUMGR_SMP_LEGACY_RC_BEHAVIOUR) {
-		smpdfu_cbor_put_cstr(req->rsp, "rc");
-		smpdfu_cbor_put_uint(req->rsp, 0);
+		smpdfu_smp_put_uint(req->rsp, "rc", 0);
 	}
 	return handler(req);
 }
@@ -130,8 +141,7 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 	if (err_map) {
 		smpdfu_cbor_put_cstr(w, "err");
 		smpdfu_cbor_put_map_indef(w);
-		smpdfu_cbor_put_cstr(w, "group");
-		smpdfu_cbor_put_uint(w, smpdfu_smp_status_group(st));
+		smpdfu_smp_put_uint(w, "group", smpdfu_smp_status_group(st));
 	} else if (group_err) {
 		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
 		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
@@ -139,8 +149,7 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
 							   : MGMT_ERR_EUNKNOWN;
 	}
-	smpdfu_cbor_put_cstr(w, "rc");
-	smpdfu_cbor_put_uint(w, rc);
+	smpdfu_smp_put_uint(w, "rc", rc);
 	if (err_map) {
 		smpdfu_cbor_put_break(w);
 	} else if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE && status_rsn != NULL) {
@@ -150,9 +159,10 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 }
 
 /*
- * Answers one packet whose payload is all there (hdr->len of it at payload, or NULL when the
- * header promised more than arrived). Returns false when the rest of the unit must be dropped: an
- * SMP-level error, like Zephyr.
+ * Answers one packet, whose header is already copied into the answer's buffer `out`, and whose
+ * payload is all there (hdr->len of it at payload, or NULL when the header promised more than
+ * arrived). Returns false when the rest of the unit must be dropped: an SMP-level error, like
+ * Zephyr.
  */
 static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 		   const struct smpdfu_smp_hdr *hdr, const uint8_t *payload, uint8_t *out)
@@ -166,13 +176,6 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 	};
 	smp_handler_fn handler = NULL;
 	struct smp_status st;
-	struct smpdfu_smp_hdr rsp = {
-		.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
-		.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
-		.group = hdr->group,
-		.seq = hdr->seq,
-		.id = hdr->id,
-	};
 	int rc;
 
 	status_rsn = NULL;
@@ -200,8 +203,15 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 	w.cap++; /* the byte kept for the break */
 	smpdfu_cbor_put_break(&w);
 
-	rsp.len = (uint16_t)w.len;
-	smpdfu_smp_hdr_encode(&rsp, out);
+	/*
+	 * The request's header, already in out[], becomes the answer's (same group, sequence and
+	 * command): the response op, the version capped at 2, no flags, and the length.
+	 */
+	out[0] = (uint8_t)((hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version) << 3 |
+			   (hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP));
+	out[1] = 0;
+	out[2] = (uint8_t)(w.len >> 8);
+	out[3] = (uint8_t)w.len;
 	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
 	if (rc < 0) {
 		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
@@ -232,6 +242,7 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		const uint8_t *payload;
 
 		smpdfu_smp_hdr_decode(req + pos, &hdr);
+		memcpy(out->data, req + pos, SMP_HDR_SIZE);
 		pos += SMP_HDR_SIZE;
 		payload = hdr.len <= len - pos ? req + pos : NULL;
 		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {

@@ -63,7 +63,7 @@ struct smp_status smpdfu_img_erase(struct smp_request *req)
 		     ? 0
 		     : smpdfu_flash_area_erase(fa, 0, fa->size);
 	if (rc < 0) {
-		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
 		return smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);
 	}
 	LOG_INF("slot %u erased", (unsigned int)slot);

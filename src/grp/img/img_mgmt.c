@@ -46,11 +46,6 @@ struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 	}
 }
 
-uint32_t smpdfu_img_active_slot(void)
-{
-	return smpdfu_boot_running_slot();
-}
-
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
 static uint32_t direct_xip_flags(uint32_t slot)
 {
@@ -90,26 +85,33 @@ static uint32_t direct_xip_flags(uint32_t slot)
 
 uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
+	/*
+	 * Swap and overwrite modes: what MCUboot's swap-type table says the next boot does, for
+	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE.
+	 */
+	static const uint8_t next_boot[][2] = {
+		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
+						 IMG_SLOT_CONFIRMED },
+		/* The running image is on trial; the other slot holds the confirmed one. */
+		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, 0 },
+	};
 	const bool active = slot == smpdfu_img_active_slot();
-	const uint32_t f = active ? IMG_SLOT_ACTIVE : 0;
+	int type;
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
 	}
-	/* Swap and overwrite modes: what MCUboot's swap-type table says the next boot does. */
-	switch (smpdfu_boot_swap_type()) {
-	case SMPDFU_BOOT_SWAP_TYPE_TEST:
-		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING);
-	case SMPDFU_BOOT_SWAP_TYPE_PERM:
-		return f | (active ? IMG_SLOT_CONFIRMED : IMG_SLOT_PENDING | IMG_SLOT_PERMANENT);
-	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
-		/* The running image is on trial; the other slot holds the confirmed one. */
-		return f | (active ? 0 : IMG_SLOT_CONFIRMED);
-	case SMPDFU_BOOT_SWAP_TYPE_PANIC:
-		return f | IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_CONFIRMED : 0);
-	default:
-		return f | (active ? IMG_SLOT_CONFIRMED : 0);
+	type = smpdfu_boot_swap_type();
+	if (type == SMPDFU_BOOT_SWAP_TYPE_PANIC) {
+		/* No trailer could be read: nothing is known beyond what runs. */
+		return IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED : 0);
 	}
+	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		type = SMPDFU_BOOT_SWAP_TYPE_NONE;
+	}
+	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
 }
 
 bool smpdfu_img_slot_in_use(uint32_t slot)
@@ -121,13 +123,6 @@ bool smpdfu_img_slot_in_use(uint32_t slot)
 uint32_t smpdfu_img_other_slot(uint32_t slot)
 {
 	return slot == 0 ? 1 : 0;
-}
-
-void smpdfu_img_notify(uint32_t event, void *data, size_t size)
-{
-	if (CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS) {
-		smpdfu_mgmt_callback_notify(event, data, size, NULL, NULL);
-	}
 }
 
 static uint16_t img_translate_err(uint16_t rc)
@@ -155,17 +150,18 @@ static uint16_t img_translate_err(uint16_t rc)
 	}
 }
 
+/* The commands the build has: one that is off is not listed and answers ENOTSUP. */
 static const struct smp_handler img_handlers[] = {
 	/* Direct-XIP without revert has nothing to mark: the higher version simply wins. */
-	[IMG_MGMT_ID_STATE] = {
+	{
+		.id = IMG_MGMT_ID_STATE,
 		.read = smpdfu_img_state_read,
 		.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL : smpdfu_img_state_write,
 	},
-	[IMG_MGMT_ID_UPLOAD] = { .write = smpdfu_img_upload },
-	[IMG_MGMT_ID_ERASE] = { .write = smpdfu_img_erase },
-	/* The table ends at the last command the build has. */
+	{ .id = IMG_MGMT_ID_UPLOAD, .write = smpdfu_img_upload },
+	{ .id = IMG_MGMT_ID_ERASE, .write = smpdfu_img_erase },
 #if CONFIG_MCUMGR_GRP_IMG_SLOT_INFO
-	[IMG_MGMT_ID_SLOT_INFO] = { .read = smpdfu_img_slot_info },
+	{ .id = IMG_MGMT_ID_SLOT_INFO, .read = smpdfu_img_slot_info },
 #endif
 };
 

@@ -8,15 +8,19 @@
 
 #include <smpdfu/boot.h>
 #include <smpdfu/flash.h>
+#include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/smp.h>
 
 #define IMG_SLOT_COUNT 2
 
-/* What the bootloader will do with a slot: smpdfu_img_slot_flags() answers these bits. */
+/*
+ * What the bootloader will do with a slot: smpdfu_img_slot_flags() answers these bits, in the
+ * order a state read lists them.
+ */
 enum img_slot_flag {
-	IMG_SLOT_ACTIVE = 1u << 0,
+	IMG_SLOT_PENDING = 1u << 0,
 	IMG_SLOT_CONFIRMED = 1u << 1,
-	IMG_SLOT_PENDING = 1u << 2,
+	IMG_SLOT_ACTIVE = 1u << 2,
 	IMG_SLOT_PERMANENT = 1u << 3,
 	/* A trailer or header could not be read: the others are a guess. */
 	IMG_SLOT_UNKNOWN = 1u << 4,
@@ -25,6 +29,23 @@ enum img_slot_flag {
 static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 {
 	return smpdfu_smp_group_err(MGMT_GROUP_ID_IMAGE, rc, rsn);
+}
+
+/*
+ * For checks that answer a bare group error code (0: passed), which the handler makes a status
+ * in one place (img_status): a refusal is then a small constant, not a status word each.
+ */
+static inline uint16_t img_refuse(uint16_t rc, const char *rsn)
+{
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		smpdfu_smp_status_explain(rsn);
+	}
+	return rc;
+}
+
+static inline struct smp_status img_status(uint16_t rc)
+{
+	return smpdfu_smp_group_status(MGMT_GROUP_ID_IMAGE, rc);
 }
 
 /*
@@ -37,7 +58,10 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
 struct smp_status smpdfu_img_errno_status(int err, uint16_t rc);
 
 /* The slot the running application executes from. */
-uint32_t smpdfu_img_active_slot(void);
+static inline uint32_t smpdfu_img_active_slot(void)
+{
+	return smpdfu_boot_running_slot();
+}
 /* The other slot of image 0. */
 uint32_t smpdfu_img_other_slot(uint32_t slot);
 
@@ -63,8 +87,16 @@ bool smpdfu_img_slot_in_use(uint32_t slot);
  */
 struct smp_status smpdfu_img_require_signature(uint32_t slot);
 
-/* Fires a notification whose answer does not matter (status events). */
-void smpdfu_img_notify(uint32_t event, void *data, size_t size);
+/*
+ * Fires a notification whose answer does not matter (status events); inline, so that without
+ * CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS no call (nor its event data) is left in the handlers.
+ */
+static inline void img_notify(uint32_t event, void *data, size_t size)
+{
+	if (CONFIG_MCUMGR_GRP_IMG_STATUS_HOOKS) {
+		smpdfu_mgmt_callback_notify(event, data, size, NULL, NULL);
+	}
+}
 
 struct smp_status smpdfu_img_state_read(struct smp_request *req);
 struct smp_status smpdfu_img_state_write(struct smp_request *req);

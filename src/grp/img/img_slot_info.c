@@ -11,25 +11,20 @@ struct smp_status smpdfu_img_slot_info(struct smp_request *req)
 	smpdfu_cbor_put_cstr(w, "images");
 	smpdfu_cbor_put_array_indef(w);
 	smpdfu_cbor_put_map_indef(w);
-	smpdfu_cbor_put_cstr(w, "image");
-	smpdfu_cbor_put_uint(w, 0);
+	smpdfu_smp_put_uint(w, "image", 0);
 	smpdfu_cbor_put_cstr(w, "slots");
 	smpdfu_cbor_put_array_indef(w);
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
 		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 
 		smpdfu_cbor_put_map_indef(w);
-		smpdfu_cbor_put_cstr(w, "slot");
-		smpdfu_cbor_put_uint(w, slot);
+		smpdfu_smp_put_uint(w, "slot", slot);
 		if (fa == NULL) {
-			smpdfu_cbor_put_cstr(w, "rc");
-			smpdfu_cbor_put_uint(w, MGMT_ERR_ENOENT);
+			smpdfu_smp_put_uint(w, "rc", MGMT_ERR_ENOENT);
 		} else {
-			smpdfu_cbor_put_cstr(w, "size");
-			smpdfu_cbor_put_uint(w, fa->size);
+			smpdfu_smp_put_uint(w, "size", fa->size);
 			if (slot != smpdfu_img_active_slot()) {
-				smpdfu_cbor_put_cstr(w, "upload_image_id");
-				smpdfu_cbor_put_uint(w, 0);
+				smpdfu_smp_put_uint(w, "upload_image_id", 0);
 			}
 		}
 		smpdfu_cbor_put_break(w);

@@ -21,37 +21,42 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-static void put_flag(struct cbor_writer *w, const char *name, bool value)
+/* The image in a slot, when there is a readable one: its header and hash. */
+static bool read_image(uint32_t slot, struct smpdfu_image_header *hdr,
+		       uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	if (value || !CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
-		smpdfu_cbor_put_cstr(w, name);
-		smpdfu_cbor_put_bool(w, value);
-	}
+	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
+
+	return fa != NULL && smpdfu_image_read_hash(fa, hdr, hash) == 0;
 }
 
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,
 		     const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	uint32_t f = smpdfu_img_slot_flags(slot);
+	/* "bootable", then the slot's flags (enum img_slot_flag) from bit 0, in listing order. */
+	static const char flag_names[] = "bootable\0pending\0confirmed\0active\0permanent";
+	uint32_t flags = smpdfu_img_slot_flags(slot) << 1 |
+			 !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE);
 	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
 
 	smpdfu_image_version_str(&hdr->ver, version);
 	smpdfu_cbor_put_map_indef(w);
 	if (CONFIG_SMPDFU_IMG_STATE_REPORT_IMAGE) {
-		smpdfu_cbor_put_cstr(w, "image");
-		smpdfu_cbor_put_uint(w, 0);
+		smpdfu_smp_put_uint(w, "image", 0);
 	}
-	smpdfu_cbor_put_cstr(w, "slot");
-	smpdfu_cbor_put_uint(w, slot);
+	smpdfu_smp_put_uint(w, "slot", slot);
 	smpdfu_cbor_put_cstr(w, "version");
 	smpdfu_cbor_put_cstr(w, version);
 	smpdfu_cbor_put_cstr(w, "hash");
 	smpdfu_cbor_put_bstr(w, hash, SMPDFU_SHA256_DIGEST_SIZE);
-	put_flag(w, "bootable", !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE));
-	put_flag(w, "pending", f & IMG_SLOT_PENDING);
-	put_flag(w, "confirmed", f & IMG_SLOT_CONFIRMED);
-	put_flag(w, "active", f & IMG_SLOT_ACTIVE);
-	put_flag(w, "permanent", f & IMG_SLOT_PERMANENT);
+	for (const char *name = flag_names; name < flag_names + sizeof(flag_names);
+	     name += strlen(name) + 1, flags >>= 1) {
+		/* A frugal list leaves out the flags that are false. */
+		if (flags & 1 || !CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
+			smpdfu_cbor_put_cstr(w, name);
+			smpdfu_cbor_put_bool(w, flags & 1);
+		}
+	}
 	smpdfu_cbor_put_break(w);
 }
 
@@ -62,19 +67,17 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 	smpdfu_cbor_put_cstr(w, "images");
 	smpdfu_cbor_put_array_indef(w);
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
 
 		/* Empty or unreadable slots are simply not listed. */
-		if (fa != NULL && smpdfu_image_read_hash(fa, &hdr, hash) == 0) {
+		if (read_image(slot, &hdr, hash)) {
 			put_slot(w, slot, &hdr, hash);
 		}
 	}
 	smpdfu_cbor_put_break(w);
 	if (!CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
-		smpdfu_cbor_put_cstr(w, "splitStatus");
-		smpdfu_cbor_put_uint(w, 0);
+		smpdfu_smp_put_uint(w, "splitStatus", 0);
 	}
 	return smpdfu_smp_ok(); /* the dispatcher refuses an answer that did not fit */
 }
@@ -83,12 +86,10 @@ struct smp_status smpdfu_img_state_read(struct smp_request *req)
 static int find_slot_by_hash(const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	for (uint32_t slot = 0; slot < IMG_SLOT_COUNT; slot++) {
-		const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
 		struct smpdfu_image_header hdr;
 		uint8_t h[SMPDFU_SHA256_DIGEST_SIZE];
 
-		if (fa != NULL && smpdfu_image_read_hash(fa, &hdr, h) == 0 &&
-		    memcmp(h, hash, SMPDFU_SHA256_DIGEST_SIZE) == 0) {
+		if (read_image(slot, &hdr, h) && memcmp(h, hash, SMPDFU_SHA256_DIGEST_SIZE) == 0) {
 			return (int)slot;
 		}
 	}
@@ -121,7 +122,7 @@ static struct smp_status confirm_running(void)
 		struct smpdfu_img_mgmt_image_confirmed data = { .image = 0 };
 
 		LOG_INF("running image confirmed");
-		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CONFIRMED, &data, sizeof(data));
 	}
 	return st;
 }

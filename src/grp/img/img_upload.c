@@ -103,8 +103,7 @@ uint32_t smpdfu_img_mgmt_upload_offset(void)
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
 {
-	smpdfu_cbor_put_cstr(req->rsp, "off");
-	smpdfu_cbor_put_uint(req->rsp, off);
+	smpdfu_smp_put_uint(req->rsp, "off", off);
 	return smpdfu_smp_ok();
 }
 
@@ -124,7 +123,7 @@ static void notify_status(const struct smp_request *req, enum img_mgmt_id_upload
 static struct smp_status stop_upload(struct smp_status st)
 {
 	smpdfu_img_mgmt_reset_upload();
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
 	return st;
 }
 
@@ -132,11 +131,12 @@ static struct smp_status stop_upload(struct smp_status st)
  * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
  * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
- * image at all; should that fail too, the bootloader still refuses the image.
+ * image at all; should that fail too, the bootloader still refuses the image. The zeros are on
+ * the stack: as a constant, the block would take its size in flash.
  */
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
-	static const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK];
+	const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK] = { 0 };
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
 
 	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
@@ -157,28 +157,31 @@ static bool running_version(struct smpdfu_image_version *ver)
 	return true;
 }
 
-/* The header checks of a first chunk (off == 0), in MCUmgr's order. */
-static struct smp_status inspect_header(const struct upload_req *r, struct smpdfu_image_header *hdr)
+/* The header checks of a first chunk (off == 0), in MCUmgr's order: 0 or the group error. */
+static uint16_t inspect_header(const struct upload_req *r, struct smpdfu_image_header *hdr)
 {
 	if (r->data.len < SMPDFU_IMAGE_HEADER_SIZE) {
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
+		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
 	}
 	if (!(r->found & CBOR_FOUND(UPLOAD_LEN))) {
-		return img_err(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
+		return img_refuse(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
 	}
 	smpdfu_image_header_decode(r->data.ptr, hdr);
 	if (hdr->magic != SMPDFU_IMAGE_MAGIC) {
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "magic mismatch");
+		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "magic mismatch");
 	}
 	if (r->sha.len > UPLOAD_SHA_MAX) {
-		return img_err(IMG_MGMT_ERR_INVALID_HASH, "sha too long");
+		return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "sha too long");
 	}
-	return smpdfu_smp_ok();
+	return 0;
 }
 
-/* Where a new upload would go, and whether it may: the checks after the resume check. */
-static struct smp_status inspect_target(const struct upload_req *r,
-					const struct smpdfu_image_header *hdr, uint32_t *slot)
+/*
+ * Where a new upload would go, and whether it may: the checks after the resume check, 0 or the
+ * group error.
+ */
+static uint16_t inspect_target(const struct upload_req *r, const struct smpdfu_image_header *hdr,
+			       uint32_t *slot)
 {
 	const struct smpdfu_flash_area *fa;
 
@@ -190,36 +193,36 @@ static struct smp_status inspect_target(const struct upload_req *r,
 	 */
 	*slot = smpdfu_img_other_slot(smpdfu_img_active_slot());
 	if (smpdfu_img_slot_in_use(*slot)) {
-		return img_err(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
+		return img_refuse(IMG_MGMT_ERR_NO_FREE_SLOT, "no slot");
 	}
 	fa = smpdfu_boot_slot_area(*slot);
 	if (fa == NULL) {
-		return img_err(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
+		return img_refuse(IMG_MGMT_ERR_FLASH_OPEN_FAILED, "no slot");
 	}
 	/*
 	 * The end of the slot is the bootloader's trailer: an upload that reached it could write a
 	 * request (or a revert mark) of its own. The limit is the bootloader's, per mode.
 	 */
 	if (r->len > fa->size || r->len > smpdfu_boot_max_image_size()) {
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
+		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
 	}
 	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
 	    (hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
-		return img_err(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
+		return img_refuse(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
 	}
 	if (r->upgrade) {
 		struct smpdfu_image_version running;
 
 		if (!running_version(&running)) {
-			return img_err(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
+			return img_refuse(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
 		}
 		bool use_build = CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER;
 
 		if (smpdfu_image_version_cmp(&hdr->ver, &running, use_build) <= 0) {
-			return img_err(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
+			return img_refuse(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
 		}
 	}
-	return smpdfu_smp_ok();
+	return 0;
 }
 
 /* The same transport and the same peer bytes (a missing peer counts as all zeros). */
@@ -308,9 +311,10 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
 		memcpy(upload.sha, r->sha.ptr, r->sha.len);
 	}
-	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK &&
-			 upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
-			 smpdfu_crypto_sha256_init(upload_hash()) == 0;
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) { /* else hashing stays false, as initialised */
+		upload.hashing = upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
+				 smpdfu_crypto_sha256_init(upload_hash()) == 0;
+	}
 	LOG_INF("upload of %u bytes to slot %u started", (unsigned int)upload.size,
 		(unsigned int)slot);
 	return 0;
@@ -319,8 +323,10 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 /* Adds a written chunk to the image's hash; a failing hash backend means no match. */
 static void hash_chunk(const struct cbor_view *data)
 {
-	upload.hashing = CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing &&
-			 smpdfu_crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+	if (CONFIG_IMG_ENABLE_IMAGE_CHECK && upload.hashing) {
+		upload.hashing =
+			smpdfu_crypto_sha256_update(upload_hash(), data->ptr, data->len) == 0;
+	}
 }
 
 /* The SHA-256 of everything written equals the client's sha? */
@@ -356,7 +362,7 @@ static struct smp_status finish_upload(struct smp_request *req)
 		(unsigned int)upload.slot,
 		CONFIG_IMG_ENABLE_IMAGE_CHECK ? (match ? ", sha matches" : ", SHA MISMATCH") : "");
 	smpdfu_img_upload_init();
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_PENDING, NULL, 0);
 	put_offset(req, size);
 	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) {
 		smpdfu_cbor_put_cstr(req->rsp, "match");
@@ -378,6 +384,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
 	bool first;
+	uint16_t refusal;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -391,9 +398,9 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 
 	first = r.off == 0;
 	if (first) {
-		st = inspect_header(&r, &hdr);
-		if (!smpdfu_smp_status_is_ok(st)) {
-			return st;
+		refusal = inspect_header(&r, &hdr);
+		if (refusal != 0) {
+			return img_status(refusal);
 		}
 		if (is_resume(&r)) {
 			/* The same image again: the client (perhaps a new one) resumes here. */
@@ -402,9 +409,9 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
 			return put_offset(req, upload.off);
 		}
-		st = inspect_target(&r, &hdr, &slot);
-		if (!smpdfu_smp_status_is_ok(st)) {
-			return st;
+		refusal = inspect_target(&r, &hdr, &slot);
+		if (refusal != 0) {
+			return img_status(refusal);
 		}
 		size = r.len;
 	} else if (upload.active && !is_owner(req)) {
@@ -434,7 +441,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 				smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED));
 		}
 		take_ownership(req);
-		smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
+		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
 	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
@@ -449,7 +456,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
-	smpdfu_img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
 	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
 				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
 	return put_offset(req, upload.off);

@@ -42,6 +42,11 @@ static const struct os_mgmt_identity default_identity = {
 static const struct os_mgmt_identity *identity;
 static struct sys_timer reset_timer;
 
+/*
+ * The optional commands are compiled only when enabled, and the handler table lists only the
+ * commands present.
+ */
+#if CONFIG_MCUMGR_GRP_OS_ECHO
 static struct smp_status echo(struct smp_request *req)
 {
 	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
@@ -54,6 +59,7 @@ static struct smp_status echo(struct smp_request *req)
 	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
 	return smpdfu_smp_ok();
 }
+#endif
 
 static void reset_expired(struct sys_timer *t)
 {
@@ -69,9 +75,11 @@ static struct smp_status reset(struct smp_request *req)
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
-	 * how a wedged device gets out of trouble): it goes ahead unforced.
+	 * how a wedged device gets out of trouble): it goes ahead unforced. Only the hook and the
+	 * log line look at force, so without them the payload is not read at all.
 	 */
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
+	if ((CONFIG_MCUMGR_GRP_OS_RESET_HOOK || LOG_LEVEL >= LOG_LEVEL_INF) &&
+	    smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
 				   NULL) < 0) {
 		force = false;
 	}
@@ -92,17 +100,11 @@ static struct smp_status reset(struct smp_request *req)
 	return smpdfu_smp_ok();
 }
 
-/*
- * The optional commands are compiled only when enabled: the handler table then ends at the
- * highest command present, rather than keeping empty entries up to the last id.
- */
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
 static struct smp_status mcumgr_params(struct smp_request *req)
 {
-	smpdfu_cbor_put_cstr(req->rsp, "buf_size");
-	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
-	smpdfu_cbor_put_cstr(req->rsp, "buf_count");
-	smpdfu_cbor_put_uint(req->rsp, CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	smpdfu_smp_put_uint(req->rsp, "buf_size", CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE);
+	smpdfu_smp_put_uint(req->rsp, "buf_count", CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 	return smpdfu_smp_ok();
 }
 #endif
@@ -232,20 +234,20 @@ static struct smp_status bootloader_info(struct smp_request *req)
 }
 #endif
 
+/* The commands the build has: one that is off is not listed and answers ENOTSUP. */
 static const struct smp_handler os_handlers[] = {
-	[OS_MGMT_ID_ECHO] = {
-		.read = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
-		.write = CONFIG_MCUMGR_GRP_OS_ECHO ? echo : NULL,
-	},
-	[OS_MGMT_ID_RESET] = { .write = reset },
+#if CONFIG_MCUMGR_GRP_OS_ECHO
+	{ .id = OS_MGMT_ID_ECHO, .read = echo, .write = echo },
+#endif
+	{ .id = OS_MGMT_ID_RESET, .write = reset },
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
-	[OS_MGMT_ID_MCUMGR_PARAMS] = { .read = mcumgr_params },
+	{ .id = OS_MGMT_ID_MCUMGR_PARAMS, .read = mcumgr_params },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_INFO
-	[OS_MGMT_ID_INFO] = { .read = info },
+	{ .id = OS_MGMT_ID_INFO, .read = info },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
-	[OS_MGMT_ID_BOOTLOADER_INFO] = { .read = bootloader_info },
+	{ .id = OS_MGMT_ID_BOOTLOADER_INFO, .read = bootloader_info },
 #endif
 };
 
