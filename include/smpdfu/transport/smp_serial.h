@@ -94,12 +94,6 @@ struct smp_serial_rx_ops {
 	void (*console)(void *ctx, const uint8_t *line, size_t len);
 };
 
-enum smp_serial_rx_state {
-	SMP_SERIAL_RX_IDLE,      /* between packets */
-	SMP_SERIAL_RX_RECEIVING, /* a packet is being decoded into pkt */
-	SMP_SERIAL_RX_SKIPPING,  /* the current packet was dropped: ignore its continuation lines */
-};
-
 /* The decoder's state; the caller owns it and the line buffer. */
 struct smp_serial_rx {
 	const struct smp_serial_rx_ops *ops;
@@ -109,8 +103,8 @@ struct smp_serial_rx {
 	size_t line_len;
 	bool line_overlong; /* the current line overflowed: skip to its newline */
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
-	enum smp_serial_rx_state state;
-	uint8_t *pkt;       /* from ops->begin() while RECEIVING */
+	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
+	bool skipping;      /* no packet: the last one was dropped, skip its continuation lines */
 	size_t want;        /* the length field: bytes of the packet and its CRC */
 	size_t have;        /* of them decoded so far */
 	uint16_t crc;       /* CRC of those bytes */
