@@ -85,15 +85,15 @@ size_t smpdfu_smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
 int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
 	size_t pad = 0;
-	size_t o = 0;
 	unsigned int bits = 0;
 	uint32_t v = 0;
 
 	if (n % 4 != 0) {
 		return -EINVAL;
 	}
-	while (pad < 2 && pad < n && in[n - 1 - pad] == '=') {
-		pad++;
+	/* n is 0 or at least 4: the last group has 0, 1 or 2 pads. */
+	if (n > 0 && in[n - 1] == '=') {
+		pad = 1 + (in[n - 2] == '=');
 	}
 	if (n / 4 * 3 - pad > cap) {
 		return -ENOSPC;
@@ -113,10 +113,10 @@ int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			out[o++] = (uint8_t)(v >> bits);
+			*out++ = (uint8_t)(v >> bits);
 		}
 	}
-	return (int)o;
+	return (int)(n / 4 * 3 - pad);
 }
 
 /* ---- Encoder --------------------------------------------------------------------------------- */
