@@ -50,7 +50,7 @@ size_t smpdfu_cbor_head_size(uint64_t v);
 
 /* ---- Reader ---------------------------------------------------------------------------------- */
 
-/* One data item head as read by smpdfu_cbor_read(). */
+/* One data item head as read by smpdfu_cbor_read(); the first eight are the major types. */
 enum cbor_type {
 	CBOR_TYPE_UINT,
 	CBOR_TYPE_NINT,  /* value in .i */
@@ -59,11 +59,11 @@ enum cbor_type {
 	CBOR_TYPE_ARRAY, /* .count items follow, or until a break when .indefinite */
 	CBOR_TYPE_MAP,   /* .count pairs follow, or until a break when .indefinite */
 	CBOR_TYPE_TAG,   /* tag number in .u; the tagged item follows */
+	CBOR_TYPE_SIMPLE, /* other simple values (0xE0..0xF3, 0xF8 xx), the number in .u */
 	CBOR_TYPE_BOOL,  /* .b */
 	CBOR_TYPE_NULL,
 	CBOR_TYPE_UNDEFINED,
 	CBOR_TYPE_FLOAT, /* half/single/double: skipped over, value not decoded (raw bits in .u) */
-	CBOR_TYPE_SIMPLE, /* any other simple value (0xE0..0xF3, 0xF8 xx), its number in .u */
 	CBOR_TYPE_BREAK, /* 0xFF, ends an indefinite container */
 };
 

@@ -39,14 +39,10 @@ size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 
 int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 {
-	/* The item type of each major type; 7 is refined from the additional info below. */
-	static const uint8_t types[8] = {
-		CBOR_TYPE_UINT,	 CBOR_TYPE_NINT, CBOR_TYPE_BSTR, CBOR_TYPE_TSTR,
-		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP,	 CBOR_TYPE_TAG,	 CBOR_TYPE_SIMPLE,
-	};
-	/* Simple values false, true, null and undefined: the type is their value. */
-	static const uint8_t simple_types[4] = {
-		CBOR_TYPE_BOOL, CBOR_TYPE_BOOL, CBOR_TYPE_NULL, CBOR_TYPE_UNDEFINED,
+	/* Major type 7 with additional info 20..27 (f8 xx is a simple value whatever xx is). */
+	static const uint8_t simple_types[8] = {
+		CBOR_TYPE_BOOL,	  CBOR_TYPE_BOOL,  CBOR_TYPE_NULL,  CBOR_TYPE_UNDEFINED,
+		CBOR_TYPE_SIMPLE, CBOR_TYPE_FLOAT, CBOR_TYPE_FLOAT, CBOR_TYPE_FLOAT,
 	};
 	const uint8_t *p = r->p;
 	size_t left = smpdfu_cbor_reader_remaining(r);
@@ -61,7 +57,8 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 	major = *p >> 5;
 	ai = *p++ & 0x1fu;
 	left--;
-	it->type = types[major];
+	/* The type is the major type; 7 (SIMPLE) is refined from the additional info below. */
+	it->type = (enum cbor_type)major;
 	if (ai == AI_INDEFINITE) {
 		/*
 		 * Only containers and the break: chunked strings would need a copy to give one
@@ -89,7 +86,6 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			arg = arg << 8 | *p++;
 		}
 	}
-	it->u = arg;
 
 	if (major >= MAJOR_BSTR && major <= MAJOR_MAP) {
 		/*
@@ -105,16 +101,15 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			it->v.len = (size_t)arg;
 			p += arg;
 		}
-	} else if (major == MAJOR_SIMPLE && ai >= SIMPLE_FALSE && ai <= AI_UINT64) {
-		/* Floats keep their raw bits in .u; f8 xx is a simple value whatever xx is. */
+	} else if (major == MAJOR_SIMPLE && ai - SIMPLE_FALSE <= AI_UINT64 - SIMPLE_FALSE) {
+		/* Floats keep their raw bits in .u; false, true, null and undefined have none. */
+		it->type = (enum cbor_type)simple_types[ai - SIMPLE_FALSE];
+		it->b = ai == SIMPLE_TRUE;
 		if (ai <= SIMPLE_UNDEFINED) {
-			it->type = simple_types[ai - SIMPLE_FALSE];
-			it->b = ai == SIMPLE_TRUE;
-			it->u = 0;
-		} else if (ai > AI_UINT8) {
-			it->type = CBOR_TYPE_FLOAT;
+			arg = 0;
 		}
 	}
+	it->u = arg;
 	r->p = p;
 	return 0;
 }
