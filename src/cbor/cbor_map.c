@@ -86,7 +86,6 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 	uint32_t seen = 0; /* the keys met, even with a null value */
 	uint32_t stored = 0;
 	size_t k = nfields;
-	bool at_key = false;
 	int rc;
 
 	wk.depth = 0;
@@ -99,8 +98,7 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 		if (wk.depth != 1) {
 			continue;
 		}
-		at_key = !at_key;
-		if (at_key) {
+		if (smpdfu_cbor_walk_at_key(&wk)) {
 			if (it.type != CBOR_TYPE_TSTR) {
 				return -EINVAL;
 			}

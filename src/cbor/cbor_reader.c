@@ -130,7 +130,7 @@ int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 /*
  * What the walk keeps per open container: the members still to read; or for an indefinite one
  * (members run until a break) these flags, and in bit 0 whether an odd number of members was read:
- * a map's key without its value yet.
+ * a map's key without its value yet (smpdfu_cbor_walk_at_key() reads that bit of either kind).
  */
 #define OPEN_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 #define OPEN_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
