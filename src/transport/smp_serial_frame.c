@@ -193,17 +193,6 @@ int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size
 
 /* ---- Decoder --------------------------------------------------------------------------------- */
 
-void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
-			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx)
-{
-	memset(rx, 0, sizeof(*rx));
-	rx->ops = ops;
-	rx->ctx = ctx;
-	rx->line = line;
-	rx->line_cap = line_cap;
-	rx->pkt_max = pkt_max;
-}
-
 /*
  * Gives up the packet in progress, if any (its buffer goes back); `skip` says whether the
  * continuation lines that follow belong to it (skipped) or to nobody (orphans).

@@ -116,8 +116,14 @@ struct smp_serial_rx {
  * of up to pkt_max bytes are accepted, ops receives them with ctx. line and rx belong to the
  * caller and must stay valid while rx is used.
  */
-void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
-			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx);
+static inline void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line,
+					     size_t line_cap, size_t pkt_max,
+					     const struct smp_serial_rx_ops *ops, void *ctx)
+{
+	*rx = (struct smp_serial_rx){
+		.ops = ops, .ctx = ctx, .line = line, .line_cap = line_cap, .pkt_max = pkt_max,
+	};
+}
 
 /*
  * Feeds received bytes, in pieces of any size. Complete lines are handled as they end: a
