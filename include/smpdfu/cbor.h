@@ -31,7 +31,11 @@ struct cbor_writer {
 	bool overflow;
 };
 
-void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap);
+static inline void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
+{
+	*w = (struct cbor_writer){ .buf = buf, .cap = cap };
+}
+
 bool smpdfu_cbor_put_uint(struct cbor_writer *w, uint64_t v);
 bool smpdfu_cbor_put_int(struct cbor_writer *w, int64_t v);
 bool smpdfu_cbor_put_bool(struct cbor_writer *w, bool v);
@@ -82,7 +86,12 @@ struct cbor_reader {
 	const uint8_t *end;
 };
 
-void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len);
+static inline void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
+{
+	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
+	*r = (struct cbor_reader){ .p = buf, .end = len > 0 ? buf + len : buf };
+}
+
 /* Bytes not read yet. */
 size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r);
 /*

@@ -25,13 +25,6 @@
 #define SIMPLE_TRUE 21u
 #define SIMPLE_UNDEFINED 23u
 
-void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
-{
-	r->p = buf;
-	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
-	r->end = len > 0 ? buf + len : buf;
-}
-
 size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 {
 	return (size_t)(r->end - r->p);

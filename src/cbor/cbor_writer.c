@@ -23,14 +23,6 @@
 /* Additional info 31: an indefinite container's head, or with major type 7 the break. */
 #define AI_INDEFINITE 31u
 
-void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
-{
-	w->buf = buf;
-	w->cap = cap;
-	w->len = 0;
-	w->overflow = false;
-}
-
 /*
  * The additional info of a head with this argument: the value itself, or 24..27 for 1, 2, 4 or 8
  * bytes of it that follow. Compared in 32-bit halves, as a Cortex-M compares anyway.
