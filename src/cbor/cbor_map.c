@@ -41,31 +41,32 @@ static const uint16_t accepted[] = {
 static int store_value(const struct cbor_field *f, uint8_t *out, const struct cbor_item *val)
 {
 	void *dst = out + f->offset;
+	uint64_t u = val->u;
 
 	if (f->kind >= ARRAY_SIZE(accepted) || !(accepted[f->kind] & (1u << val->type))) {
 		return -EINVAL;
 	}
 	switch (f->kind) {
-	case CBOR_KIND_UINT:
-		*(uint64_t *)dst = val->u;
-		break;
 	case CBOR_KIND_UINT32:
-		if (val->u > UINT32_MAX) {
+		if (u > UINT32_MAX) {
 			return -EINVAL;
 		}
-		*(uint32_t *)dst = (uint32_t)val->u;
+		*(uint32_t *)dst = (uint32_t)u;
 		break;
 	case CBOR_KIND_INT:
-		if (val->u > INT64_MAX) {
+		if (u > INT64_MAX) {
 			return -EINVAL;
 		}
-		/* A negative integer carries n for -1 - n, which is ~n. */
-		*(int64_t *)dst = (int64_t)(val->type == CBOR_TYPE_UINT ? val->u : ~val->u);
+		/* A negative integer carries n for -1 - n, which is ~n (int64_t takes its bits). */
+		u = val->type == CBOR_TYPE_UINT ? u : ~u;
+		/* fall through */
+	case CBOR_KIND_UINT:
+		*(uint64_t *)dst = u;
 		break;
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*(bool *)dst = val->b || val->u != 0;
+		*(bool *)dst = val->b || u != 0;
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
