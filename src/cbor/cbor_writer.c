@@ -63,12 +63,12 @@ static bool put_head(struct cbor_writer *w, unsigned int first, uint64_t v)
 		w->overflow = true;
 		return false;
 	}
+	w->len += n + len;
 	p[0] = (uint8_t)(first | ai);
-	for (size_t k = n - 1; k > 0; k--) {
-		p[k] = (uint8_t)v;
+	while (--n > 0) {
+		p[n] = (uint8_t)v;
 		v >>= 8;
 	}
-	w->len += n + len;
 	return true;
 }
 
