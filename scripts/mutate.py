@@ -293,7 +293,7 @@ MUTATIONS = [
       "\t\t(void)smpdfu_boot_flash_erase(s->scr, 0, s->scr->size);",
       "swap-scratch: a failed scratch erase ignored"),
     # --- cbor -------------------------------------------------------------------------------
-    M("cbor/cbor_map.c", "if (val->u > UINT32_MAX) {", "if (val->u > (uint64_t)UINT32_MAX + 1) {",
+    M("cbor/cbor_map.c", "if (u > UINT32_MAX) {", "if (u > (uint64_t)UINT32_MAX + 1) {",
       "uint32 field bound off by one"),
     M("cbor/cbor_map.c", "rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(&fields[k], out, &it);",
       "rc = store_value(&fields[k], out, &it);", "a repeated key accepted"),
@@ -301,7 +301,7 @@ MUTATIONS = [
       "a non-text key looked up"),
     M("cbor/cbor_map.c", "if (wk.depth != 1) {", "if (wk.depth < 1) {",
       "an item nested in a value taken for a key or value of the map"),
-    M("cbor/cbor_map.c", "if (val->u > INT64_MAX) {", "if (0) {", "int64 field overflow accepted"),
+    M("cbor/cbor_map.c", "if (u > INT64_MAX) {", "if (0) {", "int64 field overflow accepted"),
     M("cbor/cbor_reader.c", "if (n > left) {", "if (n > left + 1) {", "argument bound off by one"),
     M("cbor/cbor_reader.c", "if (arg > left >> (major == MAJOR_MAP)) {",
       "if (arg > (left >> (major == MAJOR_MAP)) + 1) {",
