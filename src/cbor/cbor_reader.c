@@ -144,7 +144,7 @@ int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_it
 		if (wk->depth >= MAX_DEPTH) {
 			return -EINVAL;
 		}
-		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (map ? OPEN_MAP : 0)
+		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (size_t)map * OPEN_MAP
 						       : (size_t)it->u << map;
 	}
 
