@@ -64,7 +64,8 @@ static uint8_t b64_char(unsigned int d)
 static void b64_group(uint32_t v, size_t n, uint8_t *out)
 {
 	for (size_t k = 0; k < 4; k++) {
-		out[k] = k <= n ? b64_char((v >> (18 - 6 * k)) & 0x3F) : '=';
+		out[k] = k <= n ? b64_char(v >> 18 & 0x3F) : '=';
+		v <<= 6;
 	}
 }
 
@@ -210,7 +211,6 @@ void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
 {
 	drop_packet(rx, false);
 	rx->line_len = 0;
-	rx->line_overlong = false;
 }
 
 /*
@@ -231,7 +231,9 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 {
 	struct smp_serial_rx_stats *s = &rx->stats;
 	uint8_t *b = rx->line;
-	unsigned int mark = rx->line_len >= SMP_SERIAL_MARK_SIZE ? MARK(b[0], b[1]) : 0;
+	/* An overflowed line keeps its first line_cap bytes, which may be fewer than a marker. */
+	bool marked = rx->line_len >= SMP_SERIAL_MARK_SIZE && rx->line_cap >= SMP_SERIAL_MARK_SIZE;
+	unsigned int mark = marked ? MARK(b[0], b[1]) : 0;
 	bool first = mark == MARK_FIRST;
 	bool skip = true;
 	uint32_t *bad = &s->bad_base64;
@@ -335,17 +337,18 @@ size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, 
 		}
 		if (c != SMP_SERIAL_EOL) {
 			if (rx->line_len < rx->line_cap) {
-				rx->line[rx->line_len++] = c;
-			} else if (!rx->line_overlong) {
+				rx->line[rx->line_len] = c;
+			} else if (rx->line_len == rx->line_cap) {
 				/* It no longer fits: the rest is skipped, and so is its packet. */
-				rx->line_overlong = true;
 				rx->stats.overlong++;
+			} else {
+				continue;
 			}
+			rx->line_len++;
 			continue;
 		}
-		delivered = take_line(rx, !rx->line_overlong);
+		delivered = take_line(rx, rx->line_len <= rx->line_cap);
 		rx->line_len = 0;
-		rx->line_overlong = false;
 		if (delivered) {
 			return i;
 		}

@@ -100,8 +100,7 @@ struct smp_serial_rx {
 	void *ctx;
 	uint8_t *line;      /* the bytes of the current line before its newline, '\r' removed */
 	size_t line_cap;
-	size_t line_len;
-	bool line_overlong; /* the current line overflowed: skip to its newline */
+	size_t line_len;    /* bytes in line, or line_cap + 1 once the line overflowed */
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
 	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
 	bool skipping;      /* no packet: the last one was dropped, skip its continuation lines */
