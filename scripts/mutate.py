@@ -299,7 +299,7 @@ MUTATIONS = [
       "rc = store_value(&fields[k], out, &it);", "a repeated key accepted"),
     M("cbor/cbor_map.c", "if (it.type != CBOR_TYPE_TSTR) {", "if (0) {",
       "a non-text key looked up"),
-    M("cbor/cbor_map.c", "if (wk.depth != 1) {", "if (wk.depth < 1) {",
+    M("cbor/cbor_priv.h", "return (wk->open[0] & 1) != 0;", "return (wk->open[wk->depth - 1] & 1) != 0;",
       "an item nested in a value taken for a key or value of the map"),
     M("cbor/cbor_map.c", "if (u > INT64_MAX) {", "if (0) {", "int64 field overflow accepted"),
     M("cbor/cbor_reader.c", "if (n > left) {", "if (n > left + 1) {", "argument bound off by one"),

@@ -94,11 +94,12 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 	if (smpdfu_cbor_read_any(&r, &it) < 0 || it.type != CBOR_TYPE_MAP) {
 		return -EINVAL;
 	}
-	/* One walk over the map: its own members are level 1, unknown values are walked over. */
+	/*
+	 * One walk over the map, unknown values walked over. A member nested in a value needs no
+	 * test of its level: it is never taken for a key (the map's count is even while a value is
+	 * walked) nor stored (a known key's container or tag was refused before it was opened).
+	 */
 	while ((rc = smpdfu_cbor_walk(&wk, &r, &it)) > 0) {
-		if (wk.depth != 1) {
-			continue;
-		}
 		if (smpdfu_cbor_walk_at_key(&wk)) {
 			if (it.type != CBOR_TYPE_TSTR) {
 				return -EINVAL;
