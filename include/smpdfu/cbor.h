@@ -31,7 +31,11 @@ struct cbor_writer {
 	bool overflow;
 };
 
-void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap);
+static inline void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
+{
+	*w = (struct cbor_writer){ .buf = buf, .cap = cap };
+}
+
 bool smpdfu_cbor_put_uint(struct cbor_writer *w, uint64_t v);
 bool smpdfu_cbor_put_int(struct cbor_writer *w, int64_t v);
 bool smpdfu_cbor_put_bool(struct cbor_writer *w, bool v);
@@ -50,7 +54,7 @@ size_t smpdfu_cbor_head_size(uint64_t v);
 
 /* ---- Reader ---------------------------------------------------------------------------------- */
 
-/* One data item head as read by smpdfu_cbor_read(). */
+/* One data item head as read by smpdfu_cbor_read(); the first eight are the major types. */
 enum cbor_type {
 	CBOR_TYPE_UINT,
 	CBOR_TYPE_NINT,  /* value in .i */
@@ -59,11 +63,11 @@ enum cbor_type {
 	CBOR_TYPE_ARRAY, /* .count items follow, or until a break when .indefinite */
 	CBOR_TYPE_MAP,   /* .count pairs follow, or until a break when .indefinite */
 	CBOR_TYPE_TAG,   /* tag number in .u; the tagged item follows */
+	CBOR_TYPE_SIMPLE, /* other simple values (0xE0..0xF3, 0xF8 xx), the number in .u */
 	CBOR_TYPE_BOOL,  /* .b */
 	CBOR_TYPE_NULL,
 	CBOR_TYPE_UNDEFINED,
 	CBOR_TYPE_FLOAT, /* half/single/double: skipped over, value not decoded (raw bits in .u) */
-	CBOR_TYPE_SIMPLE, /* any other simple value (0xE0..0xF3, 0xF8 xx), its number in .u */
 	CBOR_TYPE_BREAK, /* 0xFF, ends an indefinite container */
 };
 
@@ -82,7 +86,12 @@ struct cbor_reader {
 	const uint8_t *end;
 };
 
-void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len);
+static inline void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
+{
+	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
+	*r = (struct cbor_reader){ .p = buf, .end = len > 0 ? buf + len : buf };
+}
+
 /* Bytes not read yet. */
 size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r);
 /*

@@ -41,31 +41,32 @@ static const uint16_t accepted[] = {
 static int store_value(const struct cbor_field *f, uint8_t *out, const struct cbor_item *val)
 {
 	void *dst = out + f->offset;
+	uint64_t u = val->u;
 
 	if (f->kind >= ARRAY_SIZE(accepted) || !(accepted[f->kind] & (1u << val->type))) {
 		return -EINVAL;
 	}
 	switch (f->kind) {
-	case CBOR_KIND_UINT:
-		*(uint64_t *)dst = val->u;
-		break;
 	case CBOR_KIND_UINT32:
-		if (val->u > UINT32_MAX) {
+		if (u > UINT32_MAX) {
 			return -EINVAL;
 		}
-		*(uint32_t *)dst = (uint32_t)val->u;
+		*(uint32_t *)dst = (uint32_t)u;
 		break;
 	case CBOR_KIND_INT:
-		if (val->u > INT64_MAX) {
+		if (u > INT64_MAX) {
 			return -EINVAL;
 		}
-		/* A negative integer carries n for -1 - n, which is ~n. */
-		*(int64_t *)dst = (int64_t)(val->type == CBOR_TYPE_UINT ? val->u : ~val->u);
+		/* A negative integer carries n for -1 - n, which is ~n (int64_t takes its bits). */
+		u = val->type == CBOR_TYPE_UINT ? u : ~u;
+		/* fall through */
+	case CBOR_KIND_UINT:
+		*(uint64_t *)dst = u;
 		break;
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*(bool *)dst = val->b || val->u != 0;
+		*(bool *)dst = val->b || u != 0;
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
@@ -86,7 +87,6 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 	uint32_t seen = 0; /* the keys met, even with a null value */
 	uint32_t stored = 0;
 	size_t k = nfields;
-	bool at_key = false;
 	int rc;
 
 	wk.depth = 0;
@@ -94,13 +94,13 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 	if (smpdfu_cbor_read_any(&r, &it) < 0 || it.type != CBOR_TYPE_MAP) {
 		return -EINVAL;
 	}
-	/* One walk over the map: its own members are level 1, unknown values are walked over. */
+	/*
+	 * One walk over the map, unknown values walked over. A member nested in a value needs no
+	 * test of its level: it is never taken for a key (the map's count is even while a value is
+	 * walked) nor stored (a known key's container or tag was refused before it was opened).
+	 */
 	while ((rc = smpdfu_cbor_walk(&wk, &r, &it)) > 0) {
-		if (wk.depth != 1) {
-			continue;
-		}
-		at_key = !at_key;
-		if (at_key) {
+		if (smpdfu_cbor_walk_at_key(&wk)) {
 			if (it.type != CBOR_TYPE_TSTR) {
 				return -EINVAL;
 			}

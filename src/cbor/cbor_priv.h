@@ -30,6 +30,16 @@ struct cbor_walk {
 int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_item *it);
 
 /*
+ * True when the member smpdfu_cbor_walk() just returned at level 1, in a map, is a key: an odd
+ * number of the map's members has been read, and bit 0 of its entry says so (a definite map's
+ * count of members left starts even, an indefinite one's odd flag flips at every member).
+ */
+static inline bool smpdfu_cbor_walk_at_key(const struct cbor_walk *wk)
+{
+	return (wk->open[0] & 1) != 0;
+}
+
+/*
  * As smpdfu_cbor_read(), but a negative integer below INT64_MIN is not an error (it is well formed;
  * only .i cannot hold it) and .i is not set: for walking over values whose content is not needed.
  */

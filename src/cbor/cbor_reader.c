@@ -25,13 +25,6 @@
 #define SIMPLE_TRUE 21u
 #define SIMPLE_UNDEFINED 23u
 
-void smpdfu_cbor_reader_init(struct cbor_reader *r, const uint8_t *buf, size_t len)
-{
-	r->p = buf;
-	/* Adding 0 to a null pointer is undefined in C, and callers may pass (NULL, 0). */
-	r->end = len > 0 ? buf + len : buf;
-}
-
 size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 {
 	return (size_t)(r->end - r->p);
@@ -39,14 +32,10 @@ size_t smpdfu_cbor_reader_remaining(const struct cbor_reader *r)
 
 int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 {
-	/* The item type of each major type; 7 is refined from the additional info below. */
-	static const uint8_t types[8] = {
-		CBOR_TYPE_UINT,	 CBOR_TYPE_NINT, CBOR_TYPE_BSTR, CBOR_TYPE_TSTR,
-		CBOR_TYPE_ARRAY, CBOR_TYPE_MAP,	 CBOR_TYPE_TAG,	 CBOR_TYPE_SIMPLE,
-	};
-	/* Simple values false, true, null and undefined: the type is their value. */
-	static const uint8_t simple_types[4] = {
-		CBOR_TYPE_BOOL, CBOR_TYPE_BOOL, CBOR_TYPE_NULL, CBOR_TYPE_UNDEFINED,
+	/* Major type 7 with additional info 20..27 (f8 xx is a simple value whatever xx is). */
+	static const uint8_t simple_types[8] = {
+		CBOR_TYPE_BOOL,	  CBOR_TYPE_BOOL,  CBOR_TYPE_NULL,  CBOR_TYPE_UNDEFINED,
+		CBOR_TYPE_SIMPLE, CBOR_TYPE_FLOAT, CBOR_TYPE_FLOAT, CBOR_TYPE_FLOAT,
 	};
 	const uint8_t *p = r->p;
 	size_t left = smpdfu_cbor_reader_remaining(r);
@@ -61,7 +50,8 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 	major = *p >> 5;
 	ai = *p++ & 0x1fu;
 	left--;
-	it->type = types[major];
+	/* The type is the major type; 7 (SIMPLE) is refined from the additional info below. */
+	it->type = (enum cbor_type)major;
 	if (ai == AI_INDEFINITE) {
 		/*
 		 * Only containers and the break: chunked strings would need a copy to give one
@@ -89,7 +79,6 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			arg = arg << 8 | *p++;
 		}
 	}
-	it->u = arg;
 
 	if (major >= MAJOR_BSTR && major <= MAJOR_MAP) {
 		/*
@@ -105,16 +94,15 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			it->v.len = (size_t)arg;
 			p += arg;
 		}
-	} else if (major == MAJOR_SIMPLE && ai >= SIMPLE_FALSE && ai <= AI_UINT64) {
-		/* Floats keep their raw bits in .u; f8 xx is a simple value whatever xx is. */
+	} else if (major == MAJOR_SIMPLE && ai - SIMPLE_FALSE <= AI_UINT64 - SIMPLE_FALSE) {
+		/* Floats keep their raw bits in .u; false, true, null and undefined have none. */
+		it->type = (enum cbor_type)simple_types[ai - SIMPLE_FALSE];
+		it->b = ai == SIMPLE_TRUE;
 		if (ai <= SIMPLE_UNDEFINED) {
-			it->type = simple_types[ai - SIMPLE_FALSE];
-			it->b = ai == SIMPLE_TRUE;
-			it->u = 0;
-		} else if (ai > AI_UINT8) {
-			it->type = CBOR_TYPE_FLOAT;
+			arg = 0;
 		}
 	}
+	it->u = arg;
 	r->p = p;
 	return 0;
 }
@@ -135,7 +123,7 @@ int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 /*
  * What the walk keeps per open container: the members still to read; or for an indefinite one
  * (members run until a break) these flags, and in bit 0 whether an odd number of members was read:
- * a map's key without its value yet.
+ * a map's key without its value yet (smpdfu_cbor_walk_at_key() reads that bit of either kind).
  */
 #define OPEN_INDEFINITE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 #define OPEN_MAP ((size_t)1 << (sizeof(size_t) * 8 - 2))
@@ -156,7 +144,7 @@ int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_it
 		if (wk->depth >= MAX_DEPTH) {
 			return -EINVAL;
 		}
-		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (map ? OPEN_MAP : 0)
+		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (size_t)map * OPEN_MAP
 						       : (size_t)it->u << map;
 	}
 

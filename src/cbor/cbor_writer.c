@@ -23,14 +23,6 @@
 /* Additional info 31: an indefinite container's head, or with major type 7 the break. */
 #define AI_INDEFINITE 31u
 
-void smpdfu_cbor_writer_init(struct cbor_writer *w, uint8_t *buf, size_t cap)
-{
-	w->buf = buf;
-	w->cap = cap;
-	w->len = 0;
-	w->overflow = false;
-}
-
 /*
  * The additional info of a head with this argument: the value itself, or 24..27 for 1, 2, 4 or 8
  * bytes of it that follow. Compared in 32-bit halves, as a Cortex-M compares anyway.
@@ -71,12 +63,12 @@ static bool put_head(struct cbor_writer *w, unsigned int first, uint64_t v)
 		w->overflow = true;
 		return false;
 	}
+	w->len += n + len;
 	p[0] = (uint8_t)(first | ai);
-	for (size_t k = n - 1; k > 0; k--) {
-		p[k] = (uint8_t)v;
+	while (--n > 0) {
+		p[n] = (uint8_t)v;
 		v >>= 8;
 	}
-	w->len += n + len;
 	return true;
 }
 

@@ -82,13 +82,13 @@ static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, con
 void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_serial_write_fn write,
 				      void *ctx)
 {
-	memset(st, 0, sizeof(*st));
-	st->smp.name = "serial";
-	st->smp.kind = SMP_TRANSPORT_SERIAL;
-	st->smp.send = serial_send;
-	st->smp.ctx = st;
+	/* Every member is set here (rx by its init); the line buffers need no zeros. */
+	st->smp = (struct smpdfu_smp_transport){
+		.name = "serial", .kind = SMP_TRANSPORT_SERIAL, .send = serial_send, .ctx = st,
+	};
 	st->write = write;
 	st->write_ctx = ctx;
+	st->tx_errors = 0;
 	smpdfu_smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line),
 				  SMP_SERIAL_DEVICE_PACKET_MAX, &rx_ops, st);
 }

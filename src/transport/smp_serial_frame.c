@@ -64,7 +64,8 @@ static uint8_t b64_char(unsigned int d)
 static void b64_group(uint32_t v, size_t n, uint8_t *out)
 {
 	for (size_t k = 0; k < 4; k++) {
-		out[k] = k <= n ? b64_char((v >> (18 - 6 * k)) & 0x3F) : '=';
+		out[k] = k <= n ? b64_char(v >> 18 & 0x3F) : '=';
+		v <<= 6;
 	}
 }
 
@@ -85,15 +86,15 @@ size_t smpdfu_smp_serial_b64_encode(const uint8_t *in, size_t n, uint8_t *out)
 int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
 	size_t pad = 0;
-	size_t o = 0;
 	unsigned int bits = 0;
 	uint32_t v = 0;
 
 	if (n % 4 != 0) {
 		return -EINVAL;
 	}
-	while (pad < 2 && pad < n && in[n - 1 - pad] == '=') {
-		pad++;
+	/* n is 0 or at least 4: the last group has 0, 1 or 2 pads. */
+	if (n > 0 && in[n - 1] == '=') {
+		pad = 1 + (in[n - 2] == '=');
 	}
 	if (n / 4 * 3 - pad > cap) {
 		return -ENOSPC;
@@ -113,10 +114,10 @@ int smpdfu_smp_serial_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			out[o++] = (uint8_t)(v >> bits);
+			*out++ = (uint8_t)(v >> bits);
 		}
 	}
-	return (int)o;
+	return (int)(n / 4 * 3 - pad);
 }
 
 /* ---- Encoder --------------------------------------------------------------------------------- */
@@ -193,158 +194,134 @@ int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size
 
 /* ---- Decoder --------------------------------------------------------------------------------- */
 
-void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
-			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx)
+/*
+ * Gives up the packet in progress, if any (its buffer goes back); `skip` says whether the
+ * continuation lines that follow belong to it (skipped) or to nobody (orphans).
+ */
+static void drop_packet(struct smp_serial_rx *rx, bool skip)
 {
-	memset(rx, 0, sizeof(*rx));
-	rx->ops = ops;
-	rx->ctx = ctx;
-	rx->line = line;
-	rx->line_cap = line_cap;
-	rx->pkt_max = pkt_max;
-}
-
-/* Gives up the packet in progress (its buffer goes back) and moves to `next`. */
-static void drop_packet(struct smp_serial_rx *rx, enum smp_serial_rx_state next)
-{
-	if (rx->state == SMP_SERIAL_RX_RECEIVING) {
+	if (rx->pkt != NULL) {
 		rx->ops->abort(rx->ctx, rx->pkt);
 	}
 	rx->pkt = NULL;
-	rx->state = next;
+	rx->skipping = skip;
 }
 
 void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
 {
-	drop_packet(rx, SMP_SERIAL_RX_IDLE);
+	drop_packet(rx, false);
 	rx->line_len = 0;
-	rx->line_overlong = false;
-}
-
-/* Counts a bad frame and drops its packet; false, for the caller to return. */
-static bool drop_bad(struct smp_serial_rx *rx, uint32_t *count, enum smp_serial_rx_state next)
-{
-	(*count)++;
-	drop_packet(rx, next);
-	return false;
-}
-
-/* Adds decoded body bytes to the packet; true when they completed it with a good CRC. */
-static bool append(struct smp_serial_rx *rx, const uint8_t *b, size_t n)
-{
-	size_t pkt_len = rx->want - SMP_SERIAL_CRC_SIZE;
-	uint8_t *pkt = rx->pkt;
-
-	if (n > rx->want - rx->have) {
-		/* More than the length field said: which part is the CRC is anyone's guess. */
-		return drop_bad(rx, &rx->stats.bad_length, SMP_SERIAL_RX_SKIPPING);
-	}
-	if (rx->have < pkt_len) {
-		size_t room = pkt_len - rx->have;
-
-		memcpy(pkt + rx->have, b, n < room ? n : room);
-	}
-	/* The CRC bytes only go into the CRC: over the packet and its own CRC, it comes out 0. */
-	rx->crc = smpdfu_smp_serial_crc16(rx->crc, b, n);
-	rx->have += n;
-	if (rx->have < rx->want) {
-		return false;
-	}
-	if (rx->crc != 0) {
-		return drop_bad(rx, &rx->stats.bad_crc, SMP_SERIAL_RX_IDLE);
-	}
-	rx->pkt = NULL;
-	rx->state = SMP_SERIAL_RX_IDLE;
-	rx->stats.packets++;
-	rx->ops->done(rx->ctx, pkt, pkt_len);
-	return true;
 }
 
 /*
- * A first line decoded to n bytes at the start of the line buffer: the packet starts if its length
- * field is plausible and a buffer is free.
+ * A line's two marker bytes as one number, the first byte low (one halfword load on a little-endian
+ * core): its kind in one comparison.
  */
-static bool start_packet(struct smp_serial_rx *rx, size_t n)
-{
-	size_t field = (size_t)rx->line[0] << 8 | rx->line[1];
-
-	if (n < SMP_SERIAL_LEN_SIZE || field < SMP_SERIAL_CRC_SIZE) {
-		return drop_bad(rx, &rx->stats.bad_length, SMP_SERIAL_RX_SKIPPING);
-	}
-	if (field - SMP_SERIAL_CRC_SIZE > rx->pkt_max) {
-		return drop_bad(rx, &rx->stats.too_large, SMP_SERIAL_RX_SKIPPING);
-	}
-	rx->pkt = rx->ops->begin(rx->ctx);
-	if (rx->pkt == NULL) {
-		return drop_bad(rx, &rx->stats.no_buffer, SMP_SERIAL_RX_SKIPPING);
-	}
-	rx->state = SMP_SERIAL_RX_RECEIVING;
-	rx->want = field;
-	rx->have = 0;
-	rx->crc = SMP_SERIAL_CRC_INIT;
-	return true;
-}
+#define MARK(b0, b1) ((unsigned int)(b1) << 8 | (b0))
+#define MARK_FIRST MARK(SMP_SERIAL_MARK_FIRST_0, SMP_SERIAL_MARK_FIRST_1)
+#define MARK_CONT MARK(SMP_SERIAL_MARK_CONT_0, SMP_SERIAL_MARK_CONT_1)
 
 /*
- * A frame line ends: whole at its newline, or overlong, which only drops the packet it belongs to.
- * A whole line is decoded in place to the start of the line buffer. True when it completed a
- * packet.
+ * The current line ends, whole at its newline or overflowed (counted then, and dropping the packet
+ * it belongs to). A frame line is decoded in place to the start of the line buffer; whatever is
+ * wrong with it ends at one place that counts the reason and drops the packet. True when the line
+ * completed a packet.
  */
-static bool take_frame_line(struct smp_serial_rx *rx, bool first, bool whole)
+static bool take_line(struct smp_serial_rx *rx, bool whole)
 {
-	size_t skip;
+	struct smp_serial_rx_stats *s = &rx->stats;
+	uint8_t *b = rx->line;
+	/* An overflowed line keeps its first line_cap bytes, which may be fewer than a marker. */
+	bool marked = rx->line_len >= SMP_SERIAL_MARK_SIZE && rx->line_cap >= SMP_SERIAL_MARK_SIZE;
+	unsigned int mark = marked ? MARK(b[0], b[1]) : 0;
+	bool first = mark == MARK_FIRST;
+	bool skip = true;
+	uint32_t *bad = &s->bad_base64;
+	size_t pkt_len;
 	int n;
 
+	if (!first && mark != MARK_CONT) {
+		/* Console text may be as long as it likes: it is not ours to judge. */
+		if (whole && rx->line_len > 0) {
+			s->console_lines++;
+			if (rx->ops->console != NULL) {
+				rx->ops->console(rx->ctx, b, rx->line_len);
+			}
+		}
+		return false;
+	}
 	if (first) {
-		if (rx->state == SMP_SERIAL_RX_RECEIVING) {
-			rx->stats.restarted++;
-		}
+		s->restarted += rx->pkt != NULL;
 		/* Until this packet proves good, its continuation lines belong to nobody. */
-		drop_packet(rx, SMP_SERIAL_RX_SKIPPING);
-	} else if (rx->state != SMP_SERIAL_RX_RECEIVING) {
-		if (whole && rx->state == SMP_SERIAL_RX_IDLE) {
-			rx->stats.orphans++;
-		}
+		drop_packet(rx, true);
+	} else if (rx->pkt == NULL) {
+		s->orphans += whole && !rx->skipping;
 		return false;
 	}
 	/* A line cut short (counted as it overflowed) is as bad as one that does not decode. */
-	n = whole ? smpdfu_smp_serial_b64_decode(rx->line + SMP_SERIAL_MARK_SIZE,
-						 rx->line_len - SMP_SERIAL_MARK_SIZE, rx->line,
+	n = whole ? smpdfu_smp_serial_b64_decode(b + SMP_SERIAL_MARK_SIZE,
+						 rx->line_len - SMP_SERIAL_MARK_SIZE, b,
 						 rx->line_cap)
 		  : -EINVAL;
 	if (n < 0) {
-		rx->stats.bad_base64 += whole;
-		drop_packet(rx, SMP_SERIAL_RX_SKIPPING);
-		return false;
+		goto drop;
 	}
-	/* The length field leads the first line. */
-	if (first && !start_packet(rx, (size_t)n)) {
-		return false;
-	}
-	skip = first ? SMP_SERIAL_LEN_SIZE : 0;
-	return append(rx, rx->line + skip, (size_t)n - skip);
-}
+	if (first) {
+		/* The length field leads the first line; the packet starts if it is plausible. */
+		size_t field = (size_t)b[0] << 8 | b[1];
 
-/* A line's two marker bytes as one number: its kind in one comparison. */
-#define MARK(b0, b1) ((unsigned int)(b0) << 8 | (b1))
-
-/* The current line ends, whole at its newline or overflowed; true when it completed a packet. */
-static bool take_line(struct smp_serial_rx *rx, bool whole)
-{
-	const uint8_t *l = rx->line;
-	unsigned int mark = rx->line_len >= SMP_SERIAL_MARK_SIZE ? MARK(l[0], l[1]) : 0;
-	bool first = mark == MARK(SMP_SERIAL_MARK_FIRST_0, SMP_SERIAL_MARK_FIRST_1);
-
-	if (first || mark == MARK(SMP_SERIAL_MARK_CONT_0, SMP_SERIAL_MARK_CONT_1)) {
-		return take_frame_line(rx, first, whole);
-	}
-	/* Console text may be as long as it likes: it is not ours to judge. */
-	if (whole && rx->line_len > 0) {
-		rx->stats.console_lines++;
-		if (rx->ops->console != NULL) {
-			rx->ops->console(rx->ctx, rx->line, rx->line_len);
+		bad = &s->bad_length;
+		if (n < SMP_SERIAL_LEN_SIZE || field < SMP_SERIAL_CRC_SIZE) {
+			goto drop;
 		}
+		bad = &s->too_large;
+		if (field - SMP_SERIAL_CRC_SIZE > rx->pkt_max) {
+			goto drop;
+		}
+		bad = &s->no_buffer;
+		rx->pkt = rx->ops->begin(rx->ctx);
+		if (rx->pkt == NULL) {
+			goto drop;
+		}
+		rx->want = field;
+		rx->have = 0;
+		rx->crc = SMP_SERIAL_CRC_INIT;
+		b += SMP_SERIAL_LEN_SIZE;
+		n -= SMP_SERIAL_LEN_SIZE;
 	}
+	/* More than the length field said: which part is the CRC is anyone's guess. */
+	bad = &s->bad_length;
+	if ((size_t)n > rx->want - rx->have) {
+		goto drop;
+	}
+	pkt_len = rx->want - SMP_SERIAL_CRC_SIZE;
+	if (rx->have < pkt_len) {
+		size_t room = pkt_len - rx->have;
+
+		memcpy(rx->pkt + rx->have, b, (size_t)n < room ? (size_t)n : room);
+	}
+	/* The CRC bytes only go into the CRC: over the packet and its own CRC, it comes out 0. */
+	rx->crc = smpdfu_smp_serial_crc16(rx->crc, b, (size_t)n);
+	rx->have += (size_t)n;
+	if (rx->have < rx->want) {
+		return false;
+	}
+	bad = &s->bad_crc;
+	skip = false;
+	if (rx->crc != 0) {
+		goto drop;
+	}
+	b = rx->pkt;
+	rx->pkt = NULL;
+	rx->skipping = false;
+	s->packets++;
+	rx->ops->done(rx->ctx, b, pkt_len);
+	return true;
+
+drop:
+	/* A line cut short was counted as it overflowed, and only that. */
+	*bad += whole;
+	drop_packet(rx, skip);
 	return false;
 }
 
@@ -360,17 +337,18 @@ size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, 
 		}
 		if (c != SMP_SERIAL_EOL) {
 			if (rx->line_len < rx->line_cap) {
-				rx->line[rx->line_len++] = c;
-			} else if (!rx->line_overlong) {
+				rx->line[rx->line_len] = c;
+			} else if (rx->line_len == rx->line_cap) {
 				/* It no longer fits: the rest is skipped, and so is its packet. */
-				rx->line_overlong = true;
 				rx->stats.overlong++;
+			} else {
+				continue;
 			}
+			rx->line_len++;
 			continue;
 		}
-		delivered = take_line(rx, !rx->line_overlong);
+		delivered = take_line(rx, rx->line_len <= rx->line_cap);
 		rx->line_len = 0;
-		rx->line_overlong = false;
 		if (delivered) {
 			return i;
 		}

@@ -94,23 +94,16 @@ struct smp_serial_rx_ops {
 	void (*console)(void *ctx, const uint8_t *line, size_t len);
 };
 
-enum smp_serial_rx_state {
-	SMP_SERIAL_RX_IDLE,      /* between packets */
-	SMP_SERIAL_RX_RECEIVING, /* a packet is being decoded into pkt */
-	SMP_SERIAL_RX_SKIPPING,  /* the current packet was dropped: ignore its continuation lines */
-};
-
 /* The decoder's state; the caller owns it and the line buffer. */
 struct smp_serial_rx {
 	const struct smp_serial_rx_ops *ops;
 	void *ctx;
 	uint8_t *line;      /* the bytes of the current line before its newline, '\r' removed */
 	size_t line_cap;
-	size_t line_len;
-	bool line_overlong; /* the current line overflowed: skip to its newline */
+	size_t line_len;    /* bytes in line, or line_cap + 1 once the line overflowed */
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
-	enum smp_serial_rx_state state;
-	uint8_t *pkt;       /* from ops->begin() while RECEIVING */
+	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
+	bool skipping;      /* no packet: the last one was dropped, skip its continuation lines */
 	size_t want;        /* the length field: bytes of the packet and its CRC */
 	size_t have;        /* of them decoded so far */
 	uint16_t crc;       /* CRC of those bytes */
@@ -122,8 +115,14 @@ struct smp_serial_rx {
  * of up to pkt_max bytes are accepted, ops receives them with ctx. line and rx belong to the
  * caller and must stay valid while rx is used.
  */
-void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line, size_t line_cap,
-			       size_t pkt_max, const struct smp_serial_rx_ops *ops, void *ctx);
+static inline void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *line,
+					     size_t line_cap, size_t pkt_max,
+					     const struct smp_serial_rx_ops *ops, void *ctx)
+{
+	*rx = (struct smp_serial_rx){
+		.ops = ops, .ctx = ctx, .line = line, .line_cap = line_cap, .pkt_max = pkt_max,
+	};
+}
 
 /*
  * Feeds received bytes, in pieces of any size. Complete lines are handled as they end: a
