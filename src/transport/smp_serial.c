@@ -72,7 +72,9 @@ static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, con
 	rc = smpdfu_smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
 				      st->write_ctx);
 	if (rc < 0) {
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 		st->tx_errors++;
+#endif
 		LOG_WRN("a %u-byte response was not sent: error %d", (unsigned int)len, rc);
 	}
 	return rc;
@@ -87,7 +89,9 @@ void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_seria
 	};
 	st->write = write;
 	st->write_ctx = ctx;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	st->tx_errors = 0;
+#endif
 	smpdfu_smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line),
 				  SMP_SERIAL_DEVICE_PACKET_MAX, &rx_ops, st);
 }

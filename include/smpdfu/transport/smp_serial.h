@@ -166,7 +166,9 @@ struct smp_serial_transport {
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
 	smp_serial_write_fn write;
 	void *write_ctx;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	uint32_t tx_errors;       /* responses write() failed on */
+#endif
 };
 
 /*
