@@ -18,14 +18,13 @@
 
 static uint8_t *rx_begin(void *ctx)
 {
-	struct smp_serial_transport *st = ctx;
 	struct smp_buf *b = smpdfu_smp_buf_alloc();
 
+	(void)ctx;
 	if (b == NULL) {
 		/* A serial line cannot push back like a socket queue: the packet is lost. */
-		LOG_WRN("all %d buffers busy: packet dropped (%u so far)",
-			CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT,
-			(unsigned int)st->rx.stats.no_buffer + 1);
+		LOG_WRN("all %d buffers busy: packet dropped",
+			CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
 		return NULL;
 	}
 	return b->data;
@@ -73,7 +72,9 @@ static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, con
 	rc = smpdfu_smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
 				      st->write_ctx);
 	if (rc < 0) {
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 		st->tx_errors++;
+#endif
 		LOG_WRN("a %u-byte response was not sent: error %d", (unsigned int)len, rc);
 	}
 	return rc;
@@ -88,23 +89,29 @@ void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_seria
 	};
 	st->write = write;
 	st->write_ctx = ctx;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	st->tx_errors = 0;
+#endif
 	smpdfu_smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line),
 				  SMP_SERIAL_DEVICE_PACKET_MAX, &rx_ops, st);
 }
 
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 /* Frames dropped for a reason of their own (a busy pool is logged where it happens). */
 static uint32_t bad_frames(const struct smp_serial_rx_stats *s)
 {
 	return s->bad_crc + s->bad_base64 + s->bad_length + s->too_large + s->overlong +
 	       s->orphans + s->restarted;
 }
+#endif
 
 void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data,
 				    size_t len)
 {
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	uint32_t before = bad_frames(&st->rx.stats);
 	uint32_t after;
+#endif
 
 	while (len > 0) {
 		size_t used = smpdfu_smp_serial_rx_feed(&st->rx, data, len);
@@ -112,6 +119,7 @@ void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8
 		data += used;
 		len -= used;
 	}
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	after = bad_frames(&st->rx.stats);
 	if (after != before) {
 		const struct smp_serial_rx_stats *s = &st->rx.stats;
@@ -124,4 +132,5 @@ void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8
 			(unsigned int)s->too_large, (unsigned int)s->overlong,
 			(unsigned int)s->orphans, (unsigned int)s->restarted);
 	}
+#endif
 }

@@ -214,6 +214,18 @@ void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
 }
 
 /*
+ * Counts an outcome of the decoder in rx->stats (n is 0 or 1), or nothing without the counters.
+ * SMP_SERIAL_BLAME points bad at the counter a drop in take_line() adds to, as its checks go.
+ */
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
+#define SMP_SERIAL_COUNT(rx, what, n) ((rx)->stats.what += (uint32_t)(n))
+#define SMP_SERIAL_BLAME(rx, bad, what) ((bad) = &(rx)->stats.what)
+#else
+#define SMP_SERIAL_COUNT(rx, what, n) ((void)0)
+#define SMP_SERIAL_BLAME(rx, bad, what) ((void)0)
+#endif
+
+/*
  * A line's two marker bytes as one number, the first byte low (one halfword load on a little-endian
  * core): its kind in one comparison.
  */
@@ -229,21 +241,22 @@ void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
  */
 static bool take_line(struct smp_serial_rx *rx, bool whole)
 {
-	struct smp_serial_rx_stats *s = &rx->stats;
 	uint8_t *b = rx->line;
 	/* An overflowed line keeps its first line_cap bytes, which may be fewer than a marker. */
 	bool marked = rx->line_len >= SMP_SERIAL_MARK_SIZE && rx->line_cap >= SMP_SERIAL_MARK_SIZE;
 	unsigned int mark = marked ? MARK(b[0], b[1]) : 0;
 	bool first = mark == MARK_FIRST;
 	bool skip = true;
-	uint32_t *bad = &s->bad_base64;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
+	uint32_t *bad = &rx->stats.bad_base64;
+#endif
 	size_t pkt_len;
 	int n;
 
 	if (!first && mark != MARK_CONT) {
 		/* Console text may be as long as it likes: it is not ours to judge. */
 		if (whole && rx->line_len > 0) {
-			s->console_lines++;
+			SMP_SERIAL_COUNT(rx, console_lines, 1);
 			if (rx->ops->console != NULL) {
 				rx->ops->console(rx->ctx, b, rx->line_len);
 			}
@@ -251,11 +264,11 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 		return false;
 	}
 	if (first) {
-		s->restarted += rx->pkt != NULL;
+		SMP_SERIAL_COUNT(rx, restarted, rx->pkt != NULL);
 		/* Until this packet proves good, its continuation lines belong to nobody. */
 		drop_packet(rx, true);
 	} else if (rx->pkt == NULL) {
-		s->orphans += whole && !rx->skipping;
+		SMP_SERIAL_COUNT(rx, orphans, whole && !rx->skipping);
 		return false;
 	}
 	/* A line cut short (counted as it overflowed) is as bad as one that does not decode. */
@@ -270,15 +283,15 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 		/* The length field leads the first line; the packet starts if it is plausible. */
 		size_t field = (size_t)b[0] << 8 | b[1];
 
-		bad = &s->bad_length;
+		SMP_SERIAL_BLAME(rx, bad, bad_length);
 		if (n < SMP_SERIAL_LEN_SIZE || field < SMP_SERIAL_CRC_SIZE) {
 			goto drop;
 		}
-		bad = &s->too_large;
+		SMP_SERIAL_BLAME(rx, bad, too_large);
 		if (field - SMP_SERIAL_CRC_SIZE > rx->pkt_max) {
 			goto drop;
 		}
-		bad = &s->no_buffer;
+		SMP_SERIAL_BLAME(rx, bad, no_buffer);
 		rx->pkt = rx->ops->begin(rx->ctx);
 		if (rx->pkt == NULL) {
 			goto drop;
@@ -290,7 +303,7 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 		n -= SMP_SERIAL_LEN_SIZE;
 	}
 	/* More than the length field said: which part is the CRC is anyone's guess. */
-	bad = &s->bad_length;
+	SMP_SERIAL_BLAME(rx, bad, bad_length);
 	if ((size_t)n > rx->want - rx->have) {
 		goto drop;
 	}
@@ -306,7 +319,7 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 	if (rx->have < rx->want) {
 		return false;
 	}
-	bad = &s->bad_crc;
+	SMP_SERIAL_BLAME(rx, bad, bad_crc);
 	skip = false;
 	if (rx->crc != 0) {
 		goto drop;
@@ -314,13 +327,15 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 	b = rx->pkt;
 	rx->pkt = NULL;
 	rx->skipping = false;
-	s->packets++;
+	SMP_SERIAL_COUNT(rx, packets, 1);
 	rx->ops->done(rx->ctx, b, pkt_len);
 	return true;
 
 drop:
 	/* A line cut short was counted as it overflowed, and only that. */
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	*bad += whole;
+#endif
 	drop_packet(rx, skip);
 	return false;
 }
@@ -340,7 +355,7 @@ size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, 
 				rx->line[rx->line_len] = c;
 			} else if (rx->line_len == rx->line_cap) {
 				/* It no longer fits: the rest is skipped, and so is its packet. */
-				rx->stats.overlong++;
+				SMP_SERIAL_COUNT(rx, overlong, 1);
 			} else {
 				continue;
 			}

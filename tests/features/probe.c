@@ -6,7 +6,8 @@
  * each feature option off and on, and checks both the answers and the symbols of the link.
  *
  * Output, one line each: "<name> <response body in hex>" for the requests, then "hooks <event
- * counts>". Nothing of a group or a hook is referenced unless its option is on.
+ * counts>", then what a serial decoder made of two frames. Nothing of a group, a hook or a
+ * transport is referenced unless its option is on.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include <smpdfu/smp.h>
 #include <smpdfu/state_reset.h>
 #include <smpdfu/timer.h>
+#include <smpdfu/transport/smp_serial.h>
 
 #include "flash_sim.h"
 #include "util.h"
@@ -134,6 +136,55 @@ static struct smpdfu_smp_transport transport = {
 	.name = "probe", .kind = SMP_TRANSPORT_OTHER, .send = capture,
 };
 
+/* ---- A serial decoder, its packets counted here ------------------------------------------- */
+
+static uint8_t serial_pkt[64];
+static unsigned int serial_packets;
+
+static uint8_t *serial_begin(void *ctx)
+{
+	(void)ctx;
+	return serial_pkt;
+}
+
+static void serial_done(void *ctx, uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	(void)pkt;
+	(void)len;
+	serial_packets++;
+}
+
+static void serial_abort(void *ctx, uint8_t *pkt)
+{
+	(void)ctx;
+	(void)pkt;
+}
+
+/*
+ * The echo request framed twice, the first time with a bad CRC: prints the packets delivered
+ * (1 whatever the options) and the bytes of the decoder's state (its counters are options).
+ */
+static void probe_serial(void)
+{
+	static const struct smp_serial_rx_ops ops = {
+		.begin = serial_begin, .done = serial_done, .abort = serial_abort,
+	};
+	static const char frames[] = "\x06\x09"
+				     "ABMKAAAJAAArAKFhZGVoZWxsb9Jy\n"
+				     "\x06\x09"
+				     "ABMKAAAJAAArAKFhZGVoZWxsb9Jx\n";
+	struct smp_serial_rx rx;
+	uint8_t line[128];
+	size_t len = sizeof(frames) - 1;
+
+	smpdfu_smp_serial_rx_init(&rx, line, sizeof(line), sizeof(serial_pkt), &ops, NULL);
+	for (size_t off = 0; off < len;) {
+		off += smpdfu_smp_serial_rx_feed(&rx, (const uint8_t *)frames + off, len - off);
+	}
+	printf("serial packets=%u state_bytes=%u\n", serial_packets, (unsigned int)sizeof(rx));
+}
+
 /* Sends one request (version 2, or 1 for v1) and prints its answer's CBOR body in hex. */
 static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, uint8_t id,
 		const char *cbor_hex)
@@ -218,6 +269,9 @@ int main(void)
 	printf("hooks recv=%u dfu_started=%u\n", seen_recv, seen_dfu_started);
 	/* What a buffer keeps of a request's sender is sized by the configured transports. */
 	printf("peer_bytes %u\n", (unsigned int)SMP_PEER_ADDR_SIZE);
+	if (CONFIG_MCUMGR_TRANSPORT_UART) {
+		probe_serial();
+	}
 	if (CONFIG_SMPDFU_SYS_TIMER) {
 		smpdfu_sys_timers_reset();
 	}

@@ -38,12 +38,13 @@ CONFIGS = {
         "IMG_ENABLE_IMAGE_CHECK=n", "ASSERT=n", "LOG_DEFAULT_LEVEL=0",
         "MCUMGR_TRANSPORT_UART=n", "MCUMGR_TRANSPORT_BT=n", "MCUMGR_TRANSPORT_UDP=n",
         "CAF_BLE_STATE=n", "DESKTOP_BLE_LATENCY_ENABLE=n"]),
-    # The notification hooks on, each kind of hook off (dfu_mcumgr would select them); UDP off.
+    # The notification hooks on, each kind of hook off (dfu_mcumgr would select them); UDP off,
+    # and the serial decoder's counters.
     "hooks": (BASE, [
         "DESKTOP_DFU_MCUMGR_ENABLE=n", "MCUMGR_SMP_COMMAND_STATUS_HOOKS=n",
         "MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK=n", "MCUMGR_GRP_IMG_STATUS_HOOKS=n",
         "MCUMGR_GRP_OS_RESET_HOOK=n", "SMPDFU_IMG_WRITE_CHECK_HOOK=n",
-        "MCUMGR_TRANSPORT_UDP=n"]),
+        "MCUMGR_TRANSPORT_UDP=n", "MCUMGR_TRANSPORT_SERIAL_STATS=n"]),
     "no_hooks": (BASE, [
         "DESKTOP_DFU_MCUMGR_ENABLE=n", "MCUMGR_MGMT_NOTIFICATION_HOOKS=n",
         "MCUMGR_SMP_COMMAND_STATUS_HOOKS=n", "MCUMGR_GRP_IMG_UPLOAD_CHECK_HOOK=n",
@@ -94,6 +95,14 @@ class Probe:
                                     text=True, check=True).stdout
                 self.sources |= {m.removesuffix(".o").removesuffix(".obj")
                                  for m in ar.split()}
+
+    def object_text(self, source):
+        """The bytes of code of one compiled source of the core."""
+        out = subprocess.run(["size", str(self.build / "libprobe_core.a")], capture_output=True,
+                             text=True, check=True).stdout
+        rows = [l.split() for l in out.splitlines()[1:]]
+        return next(int(r[0]) for r in rows
+                    if r[5].removesuffix(".o").removesuffix(".obj") == source)
 
     def answer(self, request):
         """The decoded answer to one of the probe's requests."""
@@ -202,6 +211,18 @@ def test_transport_uart():
 def test_transport_bt():
     assert "smp_bt.c" in probe("base").sources
     assert "smp_bt.c" not in probe("commands").sources
+
+
+def test_serial_stats():
+    on, off = probe("base"), probe("hooks")
+    # The same packet delivered and the same bad frame dropped, counted or not ...
+    assert on.lines["serial"].split()[0] == off.lines["serial"].split()[0] == "packets=1"
+    # ... but without the option the decoder keeps no ten 4-byte counters ...
+    state = {p: int(p.lines["serial"].split("state_bytes=")[1]) for p in (on, off)}
+    assert state[on] - state[off] == 10 * 4
+    # ... and has no code that counts: the decoder and the transport are smaller.
+    for source in ("smp_serial_frame.c", "smp_serial.c"):
+        assert on.object_text(source) > off.object_text(source), source
 
 
 def test_peer_bytes_follow_the_transports():

@@ -65,7 +65,10 @@ size_t smpdfu_smp_serial_encoded_size(size_t len, size_t line_max);
 
 /* ---- Decoder --------------------------------------------------------------------------------- */
 
-/* What the decoder saw; it counts and never answers, as bad frames get no response. */
+/*
+ * What the decoder saw; it counts and never answers, as bad frames get no response. Only with
+ * CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS: without it the decoder keeps no counts.
+ */
 struct smp_serial_rx_stats {
 	uint32_t packets;       /* delivered with a good CRC */
 	uint32_t console_lines; /* lines without a marker: other console traffic, ignored */
@@ -107,7 +110,9 @@ struct smp_serial_rx {
 	size_t want;        /* the length field: bytes of the packet and its CRC */
 	size_t have;        /* of them decoded so far */
 	uint16_t crc;       /* CRC of those bytes */
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	struct smp_serial_rx_stats stats;
+#endif
 };
 
 /*
@@ -161,7 +166,9 @@ struct smp_serial_transport {
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
 	smp_serial_write_fn write;
 	void *write_ctx;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	uint32_t tx_errors;       /* responses write() failed on */
+#endif
 };
 
 /*
@@ -176,8 +183,8 @@ void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_seria
 /*
  * Feeds bytes received on the serial line; each complete packet with a good CRC is queued for the
  * SMP processing context (smpdfu_smp_rx_submit()). A packet that finds every buffer busy is
- * dropped, counted in st->rx.stats.no_buffer and logged. Called from one receive context (e.g. the
- * main loop, or a UART driver's work item), never concurrently with itself.
+ * dropped and logged (and counted in st->rx.stats.no_buffer). Called from one receive context
+ * (e.g. the main loop, or a UART driver's work item), never concurrently with itself.
  */
 void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data,
 				    size_t len);
