@@ -129,7 +129,7 @@ MUTATIONS = [
       "a test over a permanent request accepted"),
     M("grp/img/img_state.c", "if (r.hash.len != SMPDFU_SHA256_DIGEST_SIZE) {",
       "if (r.hash.len > SMPDFU_SHA256_DIGEST_SIZE) {", "a short hash accepted"),
-    M("grp/img/img_state.c", "if (!r.confirm && slot == smpdfu_img_active_slot()) {", "if (0) {",
+    M("grp/img/img_state.c", "if (!r.confirm && slot == active) {", "if (0) {",
       "a test of the active slot accepted"),
     M("grp/img/img_state.c", "return img_err(IMG_MGMT_ERR_HASH_NOT_FOUND, \"hash not found\");",
       "return img_err(IMG_MGMT_ERR_INVALID_HASH, \"hash not found\");",
