@@ -151,10 +151,8 @@ static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*reques
  * protocol reference): a test is asked once, a permanent request cannot be taken back, and the
  * running image on trial can only be confirmed.
  */
-static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
+static struct smp_status set_next_boot_swap(uint32_t slot, uint32_t active, bool confirm)
 {
-	const uint32_t active = smpdfu_img_active_slot();
-
 	switch (smpdfu_boot_swap_type()) {
 	case SMPDFU_BOOT_SWAP_TYPE_TEST:
 		if (!confirm && slot != active) {
@@ -185,9 +183,9 @@ static struct smp_status set_next_boot_swap(uint32_t slot, bool confirm)
 }
 
 /* Direct-XIP with revert: the bootloader boots the higher version that carries a magic. */
-static struct smp_status set_next_boot_direct_xip(uint32_t slot, bool confirm)
+static struct smp_status set_next_boot_direct_xip(uint32_t slot, uint32_t active, bool confirm)
 {
-	if (slot == smpdfu_img_active_slot()) {
+	if (slot == active) {
 		return confirm_running();
 	}
 	return mark_for_boot(slot, confirm, NULL);
@@ -209,6 +207,7 @@ static const struct cbor_field state_write_fields[] = {
 struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
 	struct state_write_req r = { 0 };
+	const uint32_t active = smpdfu_img_active_slot(); /* read once: fixed until a reset */
 	uint32_t found;
 	struct smp_status st;
 	uint32_t slot;
@@ -221,7 +220,7 @@ struct smp_status smpdfu_img_state_write(struct smp_request *req)
 		if (!r.confirm) {
 			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
-		slot = smpdfu_img_active_slot();
+		slot = active;
 	} else {
 		int hash_slot;
 
@@ -234,7 +233,7 @@ struct smp_status smpdfu_img_state_write(struct smp_request *req)
 		}
 		slot = (uint32_t)hash_slot;
 	}
-	if (!r.confirm && slot == smpdfu_img_active_slot()) {
+	if (!r.confirm && slot == active) {
 		return img_err(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED, "test of active");
 	}
 	st = check_state_write(slot, r.confirm);
@@ -242,8 +241,8 @@ struct smp_status smpdfu_img_state_write(struct smp_request *req)
 		LOG_WRN("state write refused by a hook");
 		return st;
 	}
-	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, r.confirm)
-				      : set_next_boot_swap(slot, r.confirm);
+	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, active, r.confirm)
+				      : set_next_boot_swap(slot, active, r.confirm);
 	if (!smpdfu_smp_status_is_ok(st)) {
 		return st;
 	}

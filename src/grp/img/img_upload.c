@@ -29,7 +29,7 @@
 struct img_upload_state {
 	bool active;
 	uint32_t slot;
-	uint32_t off;
+	uint32_t off; /* 0 when no upload is active: every end of one clears the whole state */
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
@@ -98,7 +98,7 @@ void smpdfu_img_mgmt_reset_upload(void)
 
 uint32_t smpdfu_img_mgmt_upload_offset(void)
 {
-	return upload.active ? upload.off : 0;
+	return upload.off;
 }
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
@@ -420,9 +420,9 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
 		return smpdfu_smp_err(MGMT_ERR_EBUSY, "another client's upload");
-	} else if (!upload.active || r.off != upload.off) {
-		/* Stale, duplicate or out of order: say where we are, write nothing. */
-		return put_offset(req, upload.active ? upload.off : 0);
+	} else if (r.off != upload.off) {
+		/* Stale, duplicate, out of order, or no upload (off 0): say where we are. */
+		return put_offset(req, upload.off);
 	}
 
 	/* off is 0 or where the upload is, so within size. */
