@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <string.h>
 
 #include <smpdfu/mgmt_callbacks.h>
 #include <smpdfu/port.h>
@@ -159,10 +158,9 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 }
 
 /*
- * Answers one packet, whose header is already copied into the answer's buffer `out`, and whose
- * payload is all there (hdr->len of it at payload, or NULL when the header promised more than
- * arrived). Returns false when the rest of the unit must be dropped: an SMP-level error, like
- * Zephyr.
+ * Answers one packet, in the answer's buffer `out`, whose payload is all there (hdr->len of it at
+ * payload, or NULL when the header promised more than arrived). Returns false when the rest of the
+ * unit must be dropped: an SMP-level error, like Zephyr.
  */
 static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 		   const struct smpdfu_smp_hdr *hdr, const uint8_t *payload, uint8_t *out)
@@ -203,15 +201,17 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 	w.cap++; /* the byte kept for the break */
 	smpdfu_cbor_put_break(&w);
 
-	/*
-	 * The request's header, already in out[], becomes the answer's (same group, sequence and
-	 * command): the response op, the version capped at 2, no flags, and the length.
-	 */
-	out[0] = (uint8_t)((hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version) << 3 |
-			   (hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP));
-	out[1] = 0;
-	out[2] = (uint8_t)(w.len >> 8);
-	out[3] = (uint8_t)w.len;
+	/* The answer's header: the request's group, sequence and command, no flags. */
+	smpdfu_smp_hdr_encode(
+		&(struct smpdfu_smp_hdr){
+			.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
+			.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
+			.len = (uint16_t)w.len,
+			.group = hdr->group,
+			.seq = hdr->seq,
+			.id = hdr->id,
+		},
+		out);
 	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
 	if (rc < 0) {
 		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
@@ -242,7 +242,6 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		const uint8_t *payload;
 
 		smpdfu_smp_hdr_decode(req + pos, &hdr);
-		memcpy(out->data, req + pos, SMP_HDR_SIZE);
 		pos += SMP_HDR_SIZE;
 		payload = hdr.len <= len - pos ? req + pos : NULL;
 		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {
