@@ -243,8 +243,8 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 {
 	uint8_t *b = rx->line;
 	/* An overflowed line keeps its first line_cap bytes, which may be fewer than a marker. */
-	bool marked = rx->line_len >= SMP_SERIAL_MARK_SIZE && rx->line_cap >= SMP_SERIAL_MARK_SIZE;
-	unsigned int mark = marked ? MARK(b[0], b[1]) : 0;
+	size_t kept = whole ? rx->line_len : rx->line_cap;
+	unsigned int mark = kept >= SMP_SERIAL_MARK_SIZE ? MARK(b[0], b[1]) : 0;
 	bool first = mark == MARK_FIRST;
 	bool skip = true;
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
@@ -296,7 +296,7 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 		if (rx->pkt == NULL) {
 			goto drop;
 		}
-		rx->want = field;
+		rx->left = field;
 		rx->have = 0;
 		rx->crc = SMP_SERIAL_CRC_INIT;
 		b += SMP_SERIAL_LEN_SIZE;
@@ -304,21 +304,22 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 	}
 	/* More than the length field said: which part is the CRC is anyone's guess. */
 	SMP_SERIAL_BLAME(rx, bad, bad_length);
-	if ((size_t)n > rx->want - rx->have) {
+	if ((size_t)n > rx->left) {
 		goto drop;
 	}
-	pkt_len = rx->want - SMP_SERIAL_CRC_SIZE;
-	if (rx->have < pkt_len) {
-		size_t room = pkt_len - rx->have;
+	if (rx->left > SMP_SERIAL_CRC_SIZE) {
+		size_t room = rx->left - SMP_SERIAL_CRC_SIZE;
 
 		memcpy(rx->pkt + rx->have, b, (size_t)n < room ? (size_t)n : room);
 	}
 	/* The CRC bytes only go into the CRC: over the packet and its own CRC, it comes out 0. */
 	rx->crc = smpdfu_smp_serial_crc16(rx->crc, b, (size_t)n);
 	rx->have += (size_t)n;
-	if (rx->have < rx->want) {
+	rx->left -= (size_t)n;
+	if (rx->left > 0) {
 		return false;
 	}
+	pkt_len = rx->have - SMP_SERIAL_CRC_SIZE;
 	SMP_SERIAL_BLAME(rx, bad, bad_crc);
 	skip = false;
 	if (rx->crc != 0) {

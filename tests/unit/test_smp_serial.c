@@ -677,13 +677,18 @@ static void decode_length_field_lies(void **state)
 	feed_body(body, n + 4);
 	assert_counted(rx, bad_length, 1);
 	assert_int_equal(sink.count, 1);
+	/* One byte more than it says is as bad (the bound's edge): the buffer goes back. */
+	body[1] = (uint8_t)(n + 2 - 1);
+	feed_body(body, n + 4);
+	assert_counted(rx, bad_length, 2);
+	assert_false(sink.busy);
 
 	/* Shorter than the CRC, and a line too short for the length field. */
 	body[0] = 0;
 	body[1] = 1;
 	feed_body(body, 3);
 	feed_body(body, 1);
-	assert_counted(rx, bad_length, 3);
+	assert_counted(rx, bad_length, 4);
 
 	/* Larger than the buffer: refused before a buffer is taken. */
 	body[0] = (uint8_t)((SINK_PKT_MAX + 3) >> 8);

@@ -107,8 +107,8 @@ struct smp_serial_rx {
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
 	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
 	bool skipping;      /* no packet: the last one was dropped, skip its continuation lines */
-	size_t want;        /* the length field: bytes of the packet and its CRC */
-	size_t have;        /* of them decoded so far */
+	size_t have;        /* bytes of the packet and its CRC decoded so far */
+	size_t left;        /* of them still to come (the length field said have + left) */
 	uint16_t crc;       /* CRC of those bytes */
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	struct smp_serial_rx_stats stats;
