@@ -24,8 +24,7 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
 	    dev->page_size % dev->write_block != 0 || fa->size % dev->page_size != 0) {
 		return -EINVAL;
 	}
-	memset(sw, 0, sizeof(*sw));
-	sw->fa = fa;
+	*sw = (struct stream_writer){ .fa = fa };
 	return 0;
 }
 
