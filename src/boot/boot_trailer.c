@@ -297,10 +297,12 @@ static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, enum 
 	if (n > align || n > sizeof(block)) {
 		return -EINVAL;
 	}
-	memset(block, fa->dev->erased_value, n);
-	for (uint32_t i = 0; i < len; i++, value >>= 8) {
-		block[i] = (uint8_t)value;
-	}
+	/* The value's four bytes, then erased ones from the field's end: only n are written. */
+	block[0] = (uint8_t)value;
+	block[1] = (uint8_t)(value >> 8);
+	block[2] = (uint8_t)(value >> 16);
+	block[3] = (uint8_t)(value >> 24);
+	memset(block + len, fa->dev->erased_value, n - len);
 	return smpdfu_boot_flash_program(fa, cell_off(fa->size, align, cell), block, n);
 }
 
