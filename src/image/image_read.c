@@ -137,8 +137,7 @@ int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type,
 	*type = entry[0];
 	*len = entry[1];
 	*off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
-	/* The entry's header ended by area_end: the room after it cannot wrap. */
-	if (*len > area_end - *off) {
+	if ((uint64_t)*off + *len > area_end) {
 		return -EBADMSG;
 	}
 	it->pos = *off + *len;
