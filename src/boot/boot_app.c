@@ -71,9 +71,8 @@ int smpdfu_boot_swap_type(void)
 /* swap_info is written only where it is still erased (a foreign writer may have set it). */
 static int write_swap_info_if_erased(const struct smpdfu_flash_area *fa, uint8_t swap_type)
 {
-	uint32_t off = smpdfu_boot_trailer_swap_info_off(fa->size, SMPDFU_BOOT_MAX_ALIGN);
-
-	if (!smpdfu_flash_area_is_erased(fa, off, fa->dev->write_block)) {
+	if (!smpdfu_flash_area_is_erased(fa, smpdfu_boot_swap_info_off(fa->size),
+					 fa->dev->write_block)) {
 		return 0;
 	}
 	return smpdfu_boot_trailer_write_swap_info(fa, SMPDFU_BOOT_MAX_ALIGN, swap_type, 0);

@@ -48,18 +48,14 @@ _Static_assert(SMPDFU_BOOT_MAGIC_GOOD < 8 && SMPDFU_BOOT_MAGIC_BAD < 8 &&
 int smpdfu_boot_swap_type_decide(const struct smpdfu_boot_swap_state *pri,
 				 const struct smpdfu_boot_swap_state *sec)
 {
-	/* In the order of enum swap_cell. */
-	const uint8_t have[CELL_COUNT] = { pri->magic, sec->magic, pri->image_ok, sec->image_ok,
-					   pri->copy_done };
-
-	for (size_t i = 0; i < ARRAY_SIZE(swap_table); i++) {
-		size_t c = 0;
-
-		while (c < CELL_COUNT && (swap_table[i].cells[c] & IS(have[c])) != 0) {
-			c++;
-		}
-		if (c == CELL_COUNT) {
-			return swap_table[i].swap_type;
+	for (const struct swap_row *row = swap_table; row < swap_table + ARRAY_SIZE(swap_table);
+	     row++) {
+		if ((row->cells[PRI_MAGIC] & IS(pri->magic)) &&
+		    (row->cells[SEC_MAGIC] & IS(sec->magic)) &&
+		    (row->cells[PRI_IMAGE_OK] & IS(pri->image_ok)) &&
+		    (row->cells[SEC_IMAGE_OK] & IS(sec->image_ok)) &&
+		    (row->cells[PRI_COPY_DONE] & IS(pri->copy_done))) {
+			return row->swap_type;
 		}
 	}
 	return SMPDFU_BOOT_SWAP_TYPE_NONE;

@@ -18,14 +18,16 @@ _Static_assert(SMPDFU_BOOT_TRAILER_INFO_SZ ==
 		       4 * SMPDFU_BOOT_MAX_ALIGN + SMPDFU_BOOT_MAGIC_ALIGN_SZ,
 	       "trailer fields: four cells of A bytes and the magic's write size");
 
-static uint32_t align_down(uint32_t v, uint32_t a)
+/* Down to a multiple of A, a power of two (8, 16 or 32), as MCUboot's layout takes it. */
+static uint32_t align_down(uint32_t v, uint32_t align)
 {
-	return v - v % a;
+	return v & ~(align - 1);
 }
 
-static uint32_t align_up(uint32_t v, uint32_t a)
+/* Up to whole write blocks (of any size). */
+static uint32_t align_up(uint32_t v, uint32_t wsz)
 {
-	return align_down(v + a - 1, a);
+	return (v + wsz - 1) / wsz * wsz;
 }
 
 uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
@@ -295,10 +297,12 @@ static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, enum 
 	if (n > align || n > sizeof(block)) {
 		return -EINVAL;
 	}
-	memset(block, fa->dev->erased_value, n);
-	for (uint32_t i = 0; i < len; i++, value >>= 8) {
-		block[i] = (uint8_t)value;
-	}
+	/* The value's four bytes, then erased ones from the field's end: only n are written. */
+	block[0] = (uint8_t)value;
+	block[1] = (uint8_t)(value >> 8);
+	block[2] = (uint8_t)(value >> 16);
+	block[3] = (uint8_t)(value >> 24);
+	memset(block + len, fa->dev->erased_value, n - len);
 	return smpdfu_boot_flash_program(fa, cell_off(fa->size, align, cell), block, n);
 }
 

@@ -24,8 +24,7 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
 	    dev->page_size % dev->write_block != 0 || fa->size % dev->page_size != 0) {
 		return -EINVAL;
 	}
-	memset(sw, 0, sizeof(*sw));
-	sw->fa = fa;
+	*sw = (struct stream_writer){ .fa = fa };
 	return 0;
 }
 
@@ -112,13 +111,17 @@ int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_
 
 int smpdfu_stream_writer_flush(struct stream_writer *sw)
 {
+	const struct smpdfu_flash_device *dev;
+	uint32_t have;
+
 	if (sw == NULL || sw->fa == NULL) {
 		return -EINVAL;
 	}
-	if (sw->buf_len == 0) {
+	dev = sw->fa->dev;
+	have = sw->buf_len;
+	if (have == 0) {
 		return 0;
 	}
-	memset(&sw->buf[sw->buf_len], sw->fa->dev->erased_value,
-	       sw->fa->dev->write_block - sw->buf_len);
-	return program_at(sw, sw->written - sw->buf_len, sw->buf, sw->fa->dev->write_block);
+	memset(&sw->buf[have], dev->erased_value, dev->write_block - have);
+	return program_at(sw, sw->written - have, sw->buf, dev->write_block);
 }
