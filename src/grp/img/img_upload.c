@@ -131,17 +131,16 @@ static struct smp_status stop_upload(struct smp_status st)
  * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
  * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
- * image at all; should that fail too, the bootloader still refuses the image. The zeros are on
- * the stack: as a constant, the block would take its size in flash.
+ * image at all; should that fail too, the bootloader still refuses the image. Only an upload whose
+ * writer is open writes, and the open writer's area has a write block that fits the zeros. They
+ * are on the stack: as a constant, the block would take its size in flash.
  */
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK] = { 0 };
-	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
+	const struct smpdfu_flash_area *fa = upload.writer.fa;
 
-	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
-		(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
-	}
+	(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
 	return stop_upload(st);
 }
 
