@@ -172,8 +172,8 @@ static struct smp_group img_group = {
 	.translate_err = img_translate_err,
 };
 
+/* The upload state starts cleared by the one reset path (smpdfu_state_reset()), not here. */
 void smpdfu_img_mgmt_register(void)
 {
-	smpdfu_img_upload_init();
 	smpdfu_smp_group_register(&img_group);
 }
