@@ -87,9 +87,12 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
 	/*
 	 * Swap and overwrite modes: what MCUboot's swap-type table says the next boot does, for
-	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE.
+	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE. The
+	 * types start at 1 (NONE): row 0 is PANIC's, no trailer could be read, nothing is known
+	 * beyond what runs.
 	 */
 	static const uint8_t next_boot[][2] = {
+		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
@@ -105,10 +108,8 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 	}
 	type = smpdfu_boot_swap_type();
 	if (type == SMPDFU_BOOT_SWAP_TYPE_PANIC) {
-		/* No trailer could be read: nothing is known beyond what runs. */
-		return IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED : 0);
-	}
-	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		type = 0;
+	} else if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		type = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	}
 	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
