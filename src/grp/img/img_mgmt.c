@@ -36,14 +36,13 @@ struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 	const char *what = failure_name(rc);
 
 	LOG_ERR("%s (errno %d)", what, err);
-	switch (err) {
-	case -EBADMSG:
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
-	case -EINVAL:
-		return img_err(IMG_MGMT_ERR_UNKNOWN, what);
-	default:
-		return img_err(rc, what);
+	if (err == -EBADMSG) {
+		rc = IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC;
+		what = "bad trailer";
+	} else if (err == -EINVAL) {
+		rc = IMG_MGMT_ERR_UNKNOWN;
 	}
+	return img_err(rc, what);
 }
 
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
