@@ -216,6 +216,22 @@ static void ask(const char *name, uint8_t version, uint8_t op, uint16_t group, u
 	"0000000000000001000000000000000000000000000000000000000000000000"                         \
 	"0000000000000000000000000000000000000065696d61676500"
 
+/*
+ * An image in the running slot (0) for a state read to list: version 1.2.3, no payload, a SHA-256
+ * TLV (its value not checked by a state read).
+ */
+static void program_running_image(void)
+{
+	static const uint8_t image[] = {
+		0x3d, 0xb8, 0xf3, 0x96, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, /* magic, hdr_size */
+		0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* version 1.2.3 */
+		0x07, 0x69, 40, 0, 0x10, 0, 32, 0, /* TLV info, 40 bytes; SHA-256, 32 bytes */
+		[72 - 1] = 0xa5,
+	};
+
+	(void)smpdfu_flash_area_program(&areas[1], 0, image, sizeof(image));
+}
+
 int main(void)
 {
 	/* As a simulation reboots: the table references only what the configuration compiled. */
@@ -266,6 +282,11 @@ int main(void)
 	    IMG_MGMT_ID_UPLOAD, UPLOAD_FIRST);
 	ask("erase", SMP_VERSION_2, SMP_OP_WRITE, MGMT_GROUP_ID_IMAGE, IMG_MGMT_ID_ERASE,
 	    "a164736c6f7401");
+	if (CONFIG_MCUMGR_GRP_IMG) {
+		program_running_image();
+		ask("state_read_image", SMP_VERSION_2, SMP_OP_READ, MGMT_GROUP_ID_IMAGE,
+		    IMG_MGMT_ID_STATE, "a0");
+	}
 	printf("hooks recv=%u dfu_started=%u\n", seen_recv, seen_dfu_started);
 	/* What a buffer keeps of a request's sender is sized by the configured transports. */
 	printf("peer_bytes %u\n", (unsigned int)SMP_PEER_ADDR_SIZE);

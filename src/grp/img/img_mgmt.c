@@ -36,14 +36,13 @@ struct smp_status smpdfu_img_errno_status(int err, uint16_t rc)
 	const char *what = failure_name(rc);
 
 	LOG_ERR("%s (errno %d)", what, err);
-	switch (err) {
-	case -EBADMSG:
-		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "bad trailer");
-	case -EINVAL:
-		return img_err(IMG_MGMT_ERR_UNKNOWN, what);
-	default:
-		return img_err(rc, what);
+	if (err == -EBADMSG) {
+		rc = IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC;
+		what = "bad trailer";
+	} else if (err == -EINVAL) {
+		rc = IMG_MGMT_ERR_UNKNOWN;
 	}
+	return img_err(rc, what);
 }
 
 /* Direct-XIP: the bootloader boots the higher version; the trailer matters only with revert. */
@@ -87,9 +86,12 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
 	/*
 	 * Swap and overwrite modes: what MCUboot's swap-type table says the next boot does, for
-	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE.
+	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE. The
+	 * types start at 1 (NONE): row 0 is PANIC's, no trailer could be read, nothing is known
+	 * beyond what runs.
 	 */
 	static const uint8_t next_boot[][2] = {
+		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
@@ -105,10 +107,8 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 	}
 	type = smpdfu_boot_swap_type();
 	if (type == SMPDFU_BOOT_SWAP_TYPE_PANIC) {
-		/* No trailer could be read: nothing is known beyond what runs. */
-		return IMG_SLOT_UNKNOWN | (active ? IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED : 0);
-	}
-	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		type = 0;
+	} else if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		type = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	}
 	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
@@ -172,8 +172,8 @@ static struct smp_group img_group = {
 	.translate_err = img_translate_err,
 };
 
+/* The upload state starts cleared by the one reset path (smpdfu_state_reset()), not here. */
 void smpdfu_img_mgmt_register(void)
 {
-	smpdfu_img_upload_init();
 	smpdfu_smp_group_register(&img_group);
 }

@@ -146,39 +146,43 @@ static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*reques
 						 : smpdfu_boot_set_next_direct_xip(slot, confirm));
 }
 
+/* What a state write does in the swap and overwrite modes. */
+enum swap_rule {
+	RULE_KEEP,    /* already so: nothing to write */
+	RULE_PENDING, /* refused: IMAGE_ALREADY_PENDING */
+	RULE_CONFIRM, /* confirm the running image */
+	RULE_MARK,    /* mark the other slot for the next boot */
+};
+
 /*
  * MCUmgr's rules for swap and overwrite modes, from what the next boot will do (§4.2 of the
  * protocol reference): a test is asked once, a permanent request cannot be taken back, and the
- * running image on trial can only be confirmed.
+ * running image on trial can only be confirmed. A test of the running image never comes here (the
+ * handler refuses it first), so the request is one of three.
  */
 static struct smp_status set_next_boot_swap(uint32_t slot, uint32_t active, bool confirm)
 {
-	switch (smpdfu_boot_swap_type()) {
-	case SMPDFU_BOOT_SWAP_TYPE_TEST:
-		if (!confirm && slot != active) {
-			return smpdfu_smp_ok(); /* the same test again */
-		}
-		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
-	case SMPDFU_BOOT_SWAP_TYPE_PERM:
-		if (confirm && slot != active) {
-			return smpdfu_smp_ok(); /* already the permanent next image */
-		}
-		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
-	case SMPDFU_BOOT_SWAP_TYPE_REVERT:
-		if (!confirm) {
-			return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
-		}
-		if (slot != active) {
-			return smpdfu_smp_ok(); /* the revert already brings that slot back */
-		}
-		return confirm_running();
-	case SMPDFU_BOOT_SWAP_TYPE_NONE:
-		if (slot == active) {
-			return confirm ? confirm_running() : smpdfu_smp_ok();
-		}
-		return mark_for_boot(slot, confirm, smpdfu_boot_request_upgrade);
-	default:
+	/* Per swap type from NONE: { test of the other slot, confirm of it, confirm of running } */
+	static const uint8_t rules[][3] = {
+		{ RULE_MARK, RULE_MARK, RULE_CONFIRM },    /* NONE */
+		{ RULE_KEEP, RULE_PENDING, RULE_PENDING }, /* TEST: the same test again */
+		{ RULE_PENDING, RULE_KEEP, RULE_PENDING }, /* PERM: already the next image */
+		{ RULE_PENDING, RULE_KEEP, RULE_CONFIRM }, /* REVERT: brings the other back */
+	};
+	int type = smpdfu_boot_swap_type();
+
+	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state unreadable");
+	}
+	switch (rules[type - SMPDFU_BOOT_SWAP_TYPE_NONE][confirm + (slot == active)]) {
+	case RULE_KEEP:
+		return smpdfu_smp_ok();
+	case RULE_PENDING:
+		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
+	case RULE_CONFIRM:
+		return confirm_running();
+	default:
+		return mark_for_boot(slot, confirm, smpdfu_boot_request_upgrade);
 	}
 }
 

@@ -131,30 +131,25 @@ static struct smp_status stop_upload(struct smp_status st)
  * A write that failed can leave what reads as a whole image (its hash TLV written, not its tail),
  * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
- * image at all; should that fail too, the bootloader still refuses the image. The zeros are on
- * the stack: as a constant, the block would take its size in flash.
+ * image at all; should that fail too, the bootloader still refuses the image. Only an upload whose
+ * writer is open writes, and the open writer's area has a write block that fits the zeros. They
+ * are on the stack: as a constant, the block would take its size in flash.
  */
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
 	const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK] = { 0 };
-	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(upload.slot);
+	const struct smpdfu_flash_area *fa = upload.writer.fa;
 
-	if (fa != NULL && fa->dev->write_block <= sizeof(zeros)) {
-		(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
-	}
+	(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
 	return stop_upload(st);
 }
 
-static bool running_version(struct smpdfu_image_version *ver)
+/* The header of the running image, for its version: false when it cannot be read. */
+static bool read_running_header(struct smpdfu_image_header *hdr)
 {
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_img_active_slot());
-	struct smpdfu_image_header hdr;
 
-	if (fa == NULL || smpdfu_image_read_header(fa, &hdr) < 0) {
-		return false;
-	}
-	*ver = hdr.ver;
-	return true;
+	return fa != NULL && smpdfu_image_read_header(fa, hdr) >= 0;
 }
 
 /* The header checks of a first chunk (off == 0), in MCUmgr's order: 0 or the group error. */
@@ -211,14 +206,14 @@ static uint16_t inspect_target(const struct upload_req *r, const struct smpdfu_i
 		return img_refuse(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
 	}
 	if (r->upgrade) {
-		struct smpdfu_image_version running;
+		struct smpdfu_image_header running;
 
-		if (!running_version(&running)) {
+		if (!read_running_header(&running)) {
 			return img_refuse(IMG_MGMT_ERR_VERSION_GET_FAILED, "no running version");
 		}
 		bool use_build = CONFIG_MCUMGR_GRP_IMG_VERSION_CMP_USE_BUILD_NUMBER;
 
-		if (smpdfu_image_version_cmp(&hdr->ver, &running, use_build) <= 0) {
+		if (smpdfu_image_version_cmp(&hdr->ver, &running.ver, use_build) <= 0) {
 			return img_refuse(IMG_MGMT_ERR_CURRENT_VERSION_IS_NEWER, "downgrade");
 		}
 	}
