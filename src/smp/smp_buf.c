@@ -22,9 +22,8 @@ static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 /* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
 static struct {
 	struct smp_buf *free;
-	struct smp_buf *queue;      /* the oldest unit */
-	struct smp_buf **queue_end; /* the link the next unit goes into */
-	bool answering;             /* ANSWER_BUF is in use */
+	struct smp_buf *queue; /* the oldest unit, each linked to the next */
+	bool answering;        /* ANSWER_BUF is in use */
 } pool;
 
 /* Puts b on the free list; the caller is inside the critical section. */
@@ -37,7 +36,6 @@ static void put_free(struct smp_buf *b)
 void smpdfu_smp_buf_pool_init(void)
 {
 	memset(&pool, 0, sizeof(pool));
-	pool.queue_end = &pool.queue;
 	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
 		put_free(b);
 	}
@@ -97,10 +95,14 @@ size_t smpdfu_smp_buf_free_count(void)
 void smpdfu_smp_rx_submit(struct smp_buf *b)
 {
 	unsigned int key = smpdfu_port_critical_enter();
+	struct smp_buf **link = &pool.queue;
 
+	/* The queue is at most CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT long: no end to keep. */
+	while (*link != NULL) {
+		link = &(*link)->next;
+	}
 	b->next = NULL;
-	*pool.queue_end = b;
-	pool.queue_end = &b->next;
+	*link = b;
 	smpdfu_port_critical_exit(key);
 }
 
@@ -127,7 +129,6 @@ size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match
 		put_free(b);
 		n++;
 	}
-	pool.queue_end = link;
 	smpdfu_port_critical_exit(key);
 	return n;
 }
@@ -139,9 +140,6 @@ bool smpdfu_smp_rx_process_one(void)
 
 	if (b != NULL) {
 		pool.queue = b->next;
-		if (pool.queue == NULL) {
-			pool.queue_end = &pool.queue;
-		}
 	}
 	smpdfu_port_critical_exit(key);
 
