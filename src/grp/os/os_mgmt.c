@@ -50,7 +50,7 @@ static struct sys_timer reset_timer;
 static struct smp_status echo(struct smp_request *req)
 {
 	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
-	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
+	struct cbor_view d = { 0 }; /* no "d": an empty echo (an empty string may have no bytes) */
 
 	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1, &d, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
