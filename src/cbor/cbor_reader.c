@@ -63,9 +63,13 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			return -EINVAL;
 		}
 		it->indefinite = true;
-	} else if (ai > AI_UINT64) {
+		r->p = p;
+		return 0;
+	}
+	if (ai > AI_UINT64) {
 		return -EINVAL; /* 28..30 are reserved */
-	} else if (ai < AI_UINT8) {
+	}
+	if (ai < AI_UINT8) {
 		arg = ai;
 	} else {
 		/* Non-shortest arguments are accepted: peers are not required to be canonical. */
