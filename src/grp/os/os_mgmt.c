@@ -251,6 +251,13 @@ static const struct smp_handler os_handlers[] = {
 #endif
 };
 
+/*
+ * The group's own codes come only from info and from hooks (an application's hook may answer any
+ * group's code): without either the group has no error of its own for SMP v1 to translate.
+ */
+#define OS_GROUP_ERRORS (CONFIG_MCUMGR_GRP_OS_INFO || CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS)
+
+#if OS_GROUP_ERRORS
 static uint16_t os_translate_err(uint16_t rc)
 {
 	switch (rc) {
@@ -263,12 +270,15 @@ static uint16_t os_translate_err(uint16_t rc)
 		return MGMT_ERR_EUNKNOWN;
 	}
 }
+#endif
 
 static struct smp_group os_group = {
 	.id = MGMT_GROUP_ID_OS,
 	.handlers = os_handlers,
 	.handler_count = ARRAY_SIZE(os_handlers),
+#if OS_GROUP_ERRORS
 	.translate_err = os_translate_err,
+#endif
 };
 
 void smpdfu_os_mgmt_reset(void)
