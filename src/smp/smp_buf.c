@@ -46,9 +46,9 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 	unsigned int key = smpdfu_port_critical_enter();
 	struct smp_buf *b = pool.free;
 
+	/* Its link is left as it was: only the lists read it, and submitting sets it. */
 	if (b != NULL) {
 		pool.free = b->next;
-		b->next = NULL;
 		b->len = 0;
 		b->tp = NULL;
 	}
