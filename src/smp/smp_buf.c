@@ -8,7 +8,6 @@
  * accepted is never dropped for want of a buffer to answer in.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
@@ -20,10 +19,10 @@ static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 #define ANSWER_BUF (&bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1])
 
 /* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
-static struct {
+static struct smp_pool {
 	struct smp_buf *free;
-	struct smp_buf *queue; /* the oldest unit, each linked to the next */
-	bool answering;        /* ANSWER_BUF is in use */
+	struct smp_buf *queue;  /* the oldest unit, each linked to the next */
+	struct smp_buf *answer; /* ANSWER_BUF while no answer holds it, else NULL */
 } pool;
 
 /* Puts b on the free list; the caller is inside the critical section. */
@@ -35,7 +34,7 @@ static void put_free(struct smp_buf *b)
 
 void smpdfu_smp_buf_pool_init(void)
 {
-	memset(&pool, 0, sizeof(pool));
+	pool = (struct smp_pool){ .answer = ANSWER_BUF };
 	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
 		put_free(b);
 	}
@@ -58,16 +57,16 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 
 struct smp_buf *smpdfu_smp_buf_alloc_answer(void)
 {
-	struct smp_buf *b = pool.answering ? NULL : ANSWER_BUF;
+	struct smp_buf *b = pool.answer;
 
-	pool.answering = true;
+	pool.answer = NULL;
 	return b;
 }
 
 void smpdfu_smp_buf_free_answer(struct smp_buf *b)
 {
 	PORT_ASSERT(b == ANSWER_BUF);
-	pool.answering = false;
+	pool.answer = b;
 }
 
 void smpdfu_smp_buf_free(struct smp_buf *b)
@@ -83,7 +82,7 @@ void smpdfu_smp_buf_free(struct smp_buf *b)
 size_t smpdfu_smp_buf_free_count(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	size_t n = pool.answering ? 0 : 1;
+	size_t n = pool.answer != NULL ? 1 : 0;
 
 	for (const struct smp_buf *b = pool.free; b != NULL; b = b->next) {
 		n++;
