@@ -112,7 +112,7 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 				return rc;
 			}
 			seen |= CBOR_FOUND(k);
-			stored |= rc > 0 ? CBOR_FOUND(k) : 0;
+			stored |= (uint32_t)rc * CBOR_FOUND(k); /* rc: 1 stored, 0 a null */
 		}
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */
