@@ -66,7 +66,7 @@ static int store_value(const struct cbor_field *f, uint8_t *out, const struct cb
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*(bool *)dst = val->b || u != 0;
+		*(bool *)dst = val->b | (u != 0);
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
