@@ -125,10 +125,22 @@ struct smp_status {
 
 /*
  * Records the reason of the status being made, which the dispatcher sends as "rsn" if that
- * status is the answer. Called only with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE (without it the
- * reasons are compiled away); processing context.
+ * status is the answer. Called only with CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE (through
+ * smpdfu_smp_verbose_reason(), so that without it the reasons are compiled away); processing
+ * context.
  */
 void smpdfu_smp_status_explain(const char *rsn);
+
+/*
+ * Records rsn as the reason of the status being made, in verbose builds only: inline, so that
+ * without CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE the call and its reason string are compiled away.
+ */
+static inline void smpdfu_smp_verbose_reason(const char *rsn)
+{
+	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
+		smpdfu_smp_status_explain(rsn);
+	}
+}
 
 static inline struct smp_status smpdfu_smp_ok(void)
 {
@@ -137,9 +149,7 @@ static inline struct smp_status smpdfu_smp_ok(void)
 
 static inline struct smp_status smpdfu_smp_err(uint16_t rc, const char *rsn)
 {
-	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
-		smpdfu_smp_status_explain(rsn);
-	}
+	smpdfu_smp_verbose_reason(rsn);
 	return (struct smp_status){ rc };
 }
 
@@ -151,9 +161,7 @@ static inline struct smp_status smpdfu_smp_group_status(uint16_t group, uint16_t
 
 static inline struct smp_status smpdfu_smp_group_err(uint16_t group, uint16_t rc, const char *rsn)
 {
-	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
-		smpdfu_smp_status_explain(rsn);
-	}
+	smpdfu_smp_verbose_reason(rsn);
 	return smpdfu_smp_group_status(group, rc);
 }
 

@@ -66,7 +66,7 @@ static int store_value(const struct cbor_field *f, uint8_t *out, const struct cb
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*(bool *)dst = val->b || u != 0;
+		*(bool *)dst = val->b | (u != 0);
 		break;
 	default:
 		if (val->type == CBOR_TYPE_NULL) {
@@ -112,7 +112,7 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 				return rc;
 			}
 			seen |= CBOR_FOUND(k);
-			stored |= rc > 0 ? CBOR_FOUND(k) : 0;
+			stored |= (uint32_t)rc * CBOR_FOUND(k); /* rc: 1 stored, 0 a null */
 		}
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */

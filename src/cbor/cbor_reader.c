@@ -63,9 +63,13 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 			return -EINVAL;
 		}
 		it->indefinite = true;
-	} else if (ai > AI_UINT64) {
+		r->p = p;
+		return 0;
+	}
+	if (ai > AI_UINT64) {
 		return -EINVAL; /* 28..30 are reserved */
-	} else if (ai < AI_UINT8) {
+	}
+	if (ai < AI_UINT8) {
 		arg = ai;
 	} else {
 		/* Non-shortest arguments are accepted: peers are not required to be canonical. */
@@ -131,34 +135,42 @@ int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 
 int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_item *it)
 {
-	/* A tag wraps one item and takes no level: that item stands for it. */
-	while (it->type == CBOR_TYPE_TAG) {
-		if (smpdfu_cbor_read_any(r, it) < 0 || it->type == CBOR_TYPE_BREAK) {
-			return -EINVAL;
+	/*
+	 * One read per turn: the item a tag wraps (the tag takes no level, that item stands for
+	 * it), or else the next member of the innermost open container, once every container that
+	 * is complete is closed.
+	 */
+	for (;;) {
+		bool tag = it->type == CBOR_TYPE_TAG;
+		size_t *left;
+
+		if (it->type == CBOR_TYPE_ARRAY || it->type == CBOR_TYPE_MAP) {
+			bool map = it->type == CBOR_TYPE_MAP;
+
+			/* The reader refused a count the input cannot hold: 2 * pairs fits. */
+			if (wk->depth >= MAX_DEPTH) {
+				return -EINVAL;
+			}
+			wk->open[wk->depth++] = it->indefinite
+							? OPEN_INDEFINITE | (size_t)map * OPEN_MAP
+							: (size_t)it->u << map;
 		}
-	}
-	if (it->type == CBOR_TYPE_ARRAY || it->type == CBOR_TYPE_MAP) {
-		bool map = it->type == CBOR_TYPE_MAP;
-
-		/* The reader refused a count the input cannot hold: 2 * pairs fits size_t. */
-		if (wk->depth >= MAX_DEPTH) {
-			return -EINVAL;
-		}
-		wk->open[wk->depth++] = it->indefinite ? OPEN_INDEFINITE | (size_t)map * OPEN_MAP
-						       : (size_t)it->u << map;
-	}
-
-	/* The next member of the innermost open container, closing every one that is complete. */
-	while (wk->depth > 0) {
-		size_t *left = &wk->open[wk->depth - 1];
-
-		if (*left == 0) {
+		while (!tag && wk->depth > 0 && wk->open[wk->depth - 1] == 0) {
 			wk->depth--;
-			continue;
+		}
+		if (!tag && wk->depth == 0) {
+			return 0;
 		}
 		if (smpdfu_cbor_read_any(r, it) < 0) {
 			return -EINVAL;
 		}
+		if (tag) {
+			if (it->type == CBOR_TYPE_BREAK) {
+				return -EINVAL;
+			}
+			continue;
+		}
+		left = &wk->open[wk->depth - 1];
 		if (it->type != CBOR_TYPE_BREAK) {
 			*left = *left & OPEN_INDEFINITE ? *left ^ OPEN_ODD : *left - 1;
 			return 1;
@@ -169,7 +181,6 @@ int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_it
 		}
 		wk->depth--;
 	}
-	return 0;
 }
 
 int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)

@@ -55,7 +55,7 @@ static bool put_head(struct cbor_writer *w, unsigned int first, uint64_t v)
 	unsigned int ai = head_info(v);
 	size_t n = ai < 24 ? 1 : 1 + ((size_t)1 << (ai - 24));
 	/* Major types 2 and 3 differ in one bit: both are strings of v bytes. */
-	size_t len = (first & 0xc0u) == MAJOR_BSTR ? (size_t)v : 0;
+	size_t len = (size_t)v * ((first & 0xc0u) == MAJOR_BSTR);
 	size_t room = w->cap - w->len;
 	uint8_t *p = w->buf + w->len;
 

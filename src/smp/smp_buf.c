@@ -8,7 +8,6 @@
  * accepted is never dropped for want of a buffer to answer in.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include <smpdfu/port.h>
 #include <smpdfu/smp.h>
@@ -20,11 +19,10 @@ static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 #define ANSWER_BUF (&bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1])
 
 /* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
-static struct {
+static struct smp_pool {
 	struct smp_buf *free;
-	struct smp_buf *queue;      /* the oldest unit */
-	struct smp_buf **queue_end; /* the link the next unit goes into */
-	bool answering;             /* ANSWER_BUF is in use */
+	struct smp_buf *queue;  /* the oldest unit, each linked to the next */
+	struct smp_buf *answer; /* ANSWER_BUF while no answer holds it, else NULL */
 } pool;
 
 /* Puts b on the free list; the caller is inside the critical section. */
@@ -36,8 +34,7 @@ static void put_free(struct smp_buf *b)
 
 void smpdfu_smp_buf_pool_init(void)
 {
-	memset(&pool, 0, sizeof(pool));
-	pool.queue_end = &pool.queue;
+	pool = (struct smp_pool){ .answer = ANSWER_BUF };
 	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
 		put_free(b);
 	}
@@ -48,9 +45,9 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 	unsigned int key = smpdfu_port_critical_enter();
 	struct smp_buf *b = pool.free;
 
+	/* Its link is left as it was: only the lists read it, and submitting sets it. */
 	if (b != NULL) {
 		pool.free = b->next;
-		b->next = NULL;
 		b->len = 0;
 		b->tp = NULL;
 	}
@@ -60,16 +57,16 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 
 struct smp_buf *smpdfu_smp_buf_alloc_answer(void)
 {
-	struct smp_buf *b = pool.answering ? NULL : ANSWER_BUF;
+	struct smp_buf *b = pool.answer;
 
-	pool.answering = true;
+	pool.answer = NULL;
 	return b;
 }
 
 void smpdfu_smp_buf_free_answer(struct smp_buf *b)
 {
 	PORT_ASSERT(b == ANSWER_BUF);
-	pool.answering = false;
+	pool.answer = b;
 }
 
 void smpdfu_smp_buf_free(struct smp_buf *b)
@@ -85,7 +82,7 @@ void smpdfu_smp_buf_free(struct smp_buf *b)
 size_t smpdfu_smp_buf_free_count(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	size_t n = pool.answering ? 0 : 1;
+	size_t n = pool.answer != NULL ? 1 : 0;
 
 	for (const struct smp_buf *b = pool.free; b != NULL; b = b->next) {
 		n++;
@@ -97,10 +94,14 @@ size_t smpdfu_smp_buf_free_count(void)
 void smpdfu_smp_rx_submit(struct smp_buf *b)
 {
 	unsigned int key = smpdfu_port_critical_enter();
+	struct smp_buf **link = &pool.queue;
 
+	/* The queue is at most CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT long: no end to keep. */
+	while (*link != NULL) {
+		link = &(*link)->next;
+	}
 	b->next = NULL;
-	*pool.queue_end = b;
-	pool.queue_end = &b->next;
+	*link = b;
 	smpdfu_port_critical_exit(key);
 }
 
@@ -127,7 +128,6 @@ size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match
 		put_free(b);
 		n++;
 	}
-	pool.queue_end = link;
 	smpdfu_port_critical_exit(key);
 	return n;
 }
@@ -139,9 +139,6 @@ bool smpdfu_smp_rx_process_one(void)
 
 	if (b != NULL) {
 		pool.queue = b->next;
-		if (pool.queue == NULL) {
-			pool.queue_end = &pool.queue;
-		}
 	}
 	smpdfu_port_critical_exit(key);
 

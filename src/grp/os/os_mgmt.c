@@ -50,7 +50,7 @@ static struct sys_timer reset_timer;
 static struct smp_status echo(struct smp_request *req)
 {
 	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
-	struct cbor_view d = { .ptr = (const uint8_t *)"", .len = 0 };
+	struct cbor_view d = { 0 }; /* no "d": an empty echo (an empty string may have no bytes) */
 
 	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1, &d, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
@@ -251,6 +251,13 @@ static const struct smp_handler os_handlers[] = {
 #endif
 };
 
+/*
+ * The group's own codes come only from info and from hooks (an application's hook may answer any
+ * group's code): without either the group has no error of its own for SMP v1 to translate.
+ */
+#define OS_GROUP_ERRORS (CONFIG_MCUMGR_GRP_OS_INFO || CONFIG_MCUMGR_MGMT_NOTIFICATION_HOOKS)
+
+#if OS_GROUP_ERRORS
 static uint16_t os_translate_err(uint16_t rc)
 {
 	switch (rc) {
@@ -263,12 +270,15 @@ static uint16_t os_translate_err(uint16_t rc)
 		return MGMT_ERR_EUNKNOWN;
 	}
 }
+#endif
 
 static struct smp_group os_group = {
 	.id = MGMT_GROUP_ID_OS,
 	.handlers = os_handlers,
 	.handler_count = ARRAY_SIZE(os_handlers),
+#if OS_GROUP_ERRORS
 	.translate_err = os_translate_err,
+#endif
 };
 
 void smpdfu_os_mgmt_reset(void)
