@@ -37,9 +37,7 @@ static inline struct smp_status img_err(uint16_t rc, const char *rsn)
  */
 static inline uint16_t img_refuse(uint16_t rc, const char *rsn)
 {
-	if (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE) {
-		smpdfu_smp_status_explain(rsn);
-	}
+	smpdfu_smp_verbose_reason(rsn);
 	return rc;
 }
 
