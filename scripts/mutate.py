@@ -50,13 +50,13 @@ def M(path, old, new, what):
 
 MUTATIONS = [
     # --- flash ------------------------------------------------------------------------------
-    M("flash/stream_writer.c", "\t\t\tif (rc < 0) {\n\t\t\t\treturn rc;\n\t\t\t}\n\t\t}\n\t}\n"
-      "\trc = smpdfu_flash_area_program", "\t\t\t(void)rc;\n\t\t}\n\t}\n\trc = smpdfu_flash_area_program",
+    M("flash/stream_writer.c", "\t\tif (rc < 0) {\n\t\t\treturn rc;\n\t\t}\n\t}\n"
+      "\trc = smpdfu_flash_area_program", "\t\t(void)rc;\n\t}\n\trc = smpdfu_flash_area_program",
       "stream_writer ignores a failed erase"),
     M("flash/stream_writer.c", "sw->erased_upto < off + len;", "sw->erased_upto + page < off + len;",
       "stream_writer erases one page too few ahead"),
-    M("flash/stream_writer.c", "if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {",
-      "if (0) {", "stream_writer never erases"),
+    M("flash/stream_writer.c", "rc = smpdfu_flash_area_erase_if_needed(fa, sw->erased_upto, page);",
+      "rc = 0;", "stream_writer never erases"),
     M("flash/stream_writer.c", "if (len > sw->fa->size - sw->written) {",
       "if (len > sw->fa->size - sw->written + 1) {", "stream_writer bound off by one"),
     M("flash/stream_writer.c", "if (rc == 0) {\n\t\tsw->buf_len = 0;", "if (1) {\n\t\tsw->buf_len = 0;",
@@ -80,7 +80,7 @@ MUTATIONS = [
     M("grp/img/img_upload.c", "\tint rc = smpdfu_stream_writer_flush(&upload.writer);\n\n\tif (rc < 0) {",
       "\tint rc = smpdfu_stream_writer_flush(&upload.writer);\n\n\tif (rc < 0 && 0) {",
       "the upload ignores a failed flush"),
-    M("grp/img/img_upload.c", "if (r->len <= last_page &&\n", "if (r->len < last_page &&\n",
+    M("grp/img/img_upload.c", "if (r->len <= last_page) {", "if (r->len < last_page) {",
       "last-page erased check off by one (< for <=)"),
     M("grp/img/img_upload.c", "r->sha.len == upload.sha_len && memcmp", "memcmp",
       "resume check ignores the sha's length"),
@@ -119,8 +119,9 @@ MUTATIONS = [
     M("grp/img/img_erase.c", "if (rc == -EIO) {\n\t\treturn img_err(IMG_MGMT_ERR_FLASH_READ_FAILED",
       "if (0) {\n\t\treturn img_err(IMG_MGMT_ERR_FLASH_READ_FAILED",
       "erase ignores a failed read of the slot"),
-    M("grp/img/img_erase.c", "smpdfu_flash_area_erase(fa, 0, fa->size);\n\tif (rc < 0) {",
-      "smpdfu_flash_area_erase(fa, 0, fa->size);\n\tif (rc < 0 && 0) {", "erase ignores a failed erase"),
+    M("grp/img/img_erase.c", "smpdfu_flash_area_erase_if_needed(fa, 0, fa->size);\n\tif (rc < 0) {",
+      "smpdfu_flash_area_erase_if_needed(fa, 0, fa->size);\n\tif (rc < 0 && 0) {",
+      "erase ignores a failed erase"),
     M("grp/img/img_state.c", "{ RULE_MARK, RULE_MARK, RULE_CONFIRM },",
       "{ RULE_MARK, RULE_MARK, RULE_KEEP },", "confirm of the active slot by its hash does nothing"),
     M("grp/img/img_state.c", "{ RULE_KEEP, RULE_PENDING, RULE_PENDING },",

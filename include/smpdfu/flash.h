@@ -73,6 +73,9 @@ int smpdfu_flash_area_program(const struct smpdfu_flash_area *fa, uint32_t off, 
 int smpdfu_flash_area_erase(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
 /* True when [off, off+len) of the area reads as erased; a read error counts as "not erased". */
 bool smpdfu_flash_area_is_erased(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
+/* Erases [off, off+len) unless it reads as erased already (an erase spared wears nothing). */
+int smpdfu_flash_area_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off,
+				      size_t len);
 /* Rounds len up to the area's page size. */
 uint32_t smpdfu_flash_area_align_page(const struct smpdfu_flash_area *fa, uint32_t len);
 

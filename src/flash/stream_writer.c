@@ -43,11 +43,9 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
 	int rc;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
-		if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {
-			rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
-			if (rc < 0) {
-				return rc;
-			}
+		rc = smpdfu_flash_area_erase_if_needed(fa, sw->erased_upto, page);
+		if (rc < 0) {
+			return rc;
 		}
 	}
 	rc = smpdfu_flash_area_program(fa, off, src, len);

@@ -292,9 +292,8 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
 	 */
-	if (r->len <= last_page &&
-	    !smpdfu_flash_area_is_erased(fa, last_page, fa->dev->page_size)) {
-		rc = smpdfu_flash_area_erase(fa, last_page, fa->dev->page_size);
+	if (r->len <= last_page) {
+		rc = smpdfu_flash_area_erase_if_needed(fa, last_page, fa->dev->page_size);
 		if (rc < 0) {
 			return rc;
 		}
