@@ -92,7 +92,10 @@ struct stream_writer {
 	uint32_t buf_len;
 };
 
-/* Starts writing at offset 0 of fa. Returns 0, or -EINVAL if the write block is too large. */
+/*
+ * Starts writing at offset 0 of fa, an area of the map (whose geometry the map checked). Returns 0,
+ * or -EINVAL if the write block is too large.
+ */
 int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa);
 /* Appends data; returns 0, -ENOSPC past the end of the area, or the flash error. */
 int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_t len);

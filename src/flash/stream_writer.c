@@ -12,16 +12,13 @@
 
 #include <smpdfu/flash.h>
 
+/*
+ * The area's geometry (pages of whole write blocks, the area of whole pages) is the flash map's to
+ * check, once for every area (smpdfu_flash_map_init()); the writer adds only its own limit.
+ */
 int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa)
 {
-	const struct smpdfu_flash_device *dev;
-
-	if (sw == NULL || fa == NULL || fa->dev == NULL) {
-		return -EINVAL;
-	}
-	dev = fa->dev;
-	if (dev->write_block == 0 || dev->write_block > sizeof(sw->buf) || dev->page_size == 0 ||
-	    dev->page_size % dev->write_block != 0 || fa->size % dev->page_size != 0) {
+	if (sw == NULL || fa == NULL || fa->dev->write_block > sizeof(sw->buf)) {
 		return -EINVAL;
 	}
 	*sw = (struct stream_writer){ .fa = fa };
