@@ -66,7 +66,7 @@ int smpdfu_flash_map_init(const struct smpdfu_flash_area *areas, size_t count);
 /* The area with that id, or NULL. */
 const struct smpdfu_flash_area *smpdfu_flash_area_get(enum smpdfu_flash_area_id id);
 
-/* Area-relative access; each checks bounds (-EINVAL) and returns 0 or -errno. */
+/* Area-relative access; each checks bounds (-EINVAL, a NULL area too) and returns 0 or -errno. */
 int smpdfu_flash_area_read(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len);
 int smpdfu_flash_area_program(const struct smpdfu_flash_area *fa, uint32_t off, const void *src,
 			      size_t len);

@@ -144,12 +144,13 @@ static struct smp_status stop_after_flash_failure(struct smp_status st)
 	return stop_upload(st);
 }
 
-/* The header of the running image, for its version: false when it cannot be read. */
+/*
+ * The header of the running image, for its version: false when it cannot be read (nor its slot
+ * found: the flash layer refuses a NULL area).
+ */
 static bool read_running_header(struct smpdfu_image_header *hdr)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_img_active_slot());
-
-	return fa != NULL && smpdfu_image_read_header(fa, hdr) >= 0;
+	return smpdfu_image_read_header(smpdfu_boot_slot_area(smpdfu_img_active_slot()), hdr) >= 0;
 }
 
 /* The header checks of a first chunk (off == 0), in MCUmgr's order: 0 or the group error. */
