@@ -29,10 +29,13 @@
 struct img_upload_state {
 	bool active;
 	uint32_t slot;
-	uint32_t off; /* 0 when no upload is active: every end of one clears the whole state */
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
+	/*
+	 * Its count of bytes taken (writer.written) is the upload's offset: 0 when no upload is
+	 * active, as every end of one clears the whole state.
+	 */
 	struct stream_writer writer;
 	/*
 	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
@@ -90,15 +93,15 @@ void smpdfu_img_upload_init(void)
 void smpdfu_img_mgmt_reset_upload(void)
 {
 	if (upload.active) {
-		LOG_INF("upload progress reset at %u of %u bytes", (unsigned int)upload.off,
-			(unsigned int)upload.size);
+		LOG_INF("upload progress reset at %u of %u bytes",
+			(unsigned int)upload.writer.written, (unsigned int)upload.size);
 	}
 	smpdfu_img_upload_init();
 }
 
 uint32_t smpdfu_img_mgmt_upload_offset(void)
 {
-	return upload.off;
+	return upload.writer.written;
 }
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
@@ -400,9 +403,9 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		if (is_resume(&r)) {
 			/* The same image again: the client (perhaps a new one) resumes here. */
 			take_ownership(req);
-			LOG_INF("upload resumed at %u", (unsigned int)upload.off);
+			LOG_INF("upload resumed at %u", (unsigned int)upload.writer.written);
 			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
-			return put_offset(req, upload.off);
+			return put_offset(req, upload.writer.written);
 		}
 		refusal = inspect_target(&r, &hdr, &slot);
 		if (refusal != 0) {
@@ -415,9 +418,9 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
 		return smpdfu_smp_err(MGMT_ERR_EBUSY, "another client's upload");
-	} else if (r.off != upload.off) {
+	} else if (r.off != upload.writer.written) {
 		/* Stale, duplicate, out of order, or no upload (off 0): say where we are. */
-		return put_offset(req, upload.off);
+		return put_offset(req, upload.writer.written);
 	}
 
 	/* off is 0 or where the upload is, so within size. */
@@ -444,15 +447,15 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		return stop_after_flash_failure(
 			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
-	upload.off += (uint32_t)r.data.len;
+	/* The writer took the chunk: its count, the upload's offset, moved past it. */
 	hash_chunk(&r.data);
 
-	if (upload.off == upload.size) {
+	if (upload.writer.written == upload.size) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
 	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
 	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
 				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
-	return put_offset(req, upload.off);
+	return put_offset(req, upload.writer.written);
 }
