@@ -27,14 +27,13 @@
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
-	bool active;
 	uint32_t slot;
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
 	/*
-	 * Its count of bytes taken (writer.written) is the upload's offset: 0 when no upload is
-	 * active, as every end of one clears the whole state.
+	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
+	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
 	 */
 	struct stream_writer writer;
 	/*
@@ -85,6 +84,11 @@ static const struct cbor_field upload_fields[] = {
 	[UPLOAD_SHA] = CBOR_FIELD_BSTR("sha", offsetof(struct upload_req, sha)),
 };
 
+static bool upload_is_active(void)
+{
+	return upload.writer.fa != NULL;
+}
+
 void smpdfu_img_upload_init(void)
 {
 	memset(&upload, 0, sizeof(upload));
@@ -92,7 +96,7 @@ void smpdfu_img_upload_init(void)
 
 void smpdfu_img_mgmt_reset_upload(void)
 {
-	if (upload.active) {
+	if (upload_is_active()) {
 		LOG_INF("upload progress reset at %u of %u bytes",
 			(unsigned int)upload.writer.written, (unsigned int)upload.size);
 	}
@@ -246,7 +250,7 @@ static void take_ownership(const struct smp_request *req)
 
 static bool is_resume(const struct upload_req *r)
 {
-	return upload.active && r->found & CBOR_FOUND(UPLOAD_SHA) &&
+	return upload_is_active() && r->found & CBOR_FOUND(UPLOAD_SHA) &&
 	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
 }
 
@@ -302,7 +306,6 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 			return rc;
 		}
 	}
-	upload.active = true;
 	upload.slot = slot;
 	upload.size = r->len;
 	upload.sha_len = (uint8_t)r->sha.len;
@@ -412,7 +415,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 			return img_status(refusal);
 		}
 		size = r.len;
-	} else if (upload.active && !is_owner(req)) {
+	} else if (upload_is_active() && !is_owner(req)) {
 		/*
 		 * Two clients must never interleave their chunks in one slot: only the client that
 		 * started the upload (or took it over with a first chunk) continues it.
