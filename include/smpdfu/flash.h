@@ -66,13 +66,16 @@ int smpdfu_flash_map_init(const struct smpdfu_flash_area *areas, size_t count);
 /* The area with that id, or NULL. */
 const struct smpdfu_flash_area *smpdfu_flash_area_get(enum smpdfu_flash_area_id id);
 
-/* Area-relative access; each checks bounds (-EINVAL) and returns 0 or -errno. */
+/* Area-relative access; each checks bounds (-EINVAL, a NULL area too) and returns 0 or -errno. */
 int smpdfu_flash_area_read(const struct smpdfu_flash_area *fa, uint32_t off, void *dst, size_t len);
 int smpdfu_flash_area_program(const struct smpdfu_flash_area *fa, uint32_t off, const void *src,
 			      size_t len);
 int smpdfu_flash_area_erase(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
 /* True when [off, off+len) of the area reads as erased; a read error counts as "not erased". */
 bool smpdfu_flash_area_is_erased(const struct smpdfu_flash_area *fa, uint32_t off, size_t len);
+/* Erases [off, off+len) unless it reads as erased already (an erase spared wears nothing). */
+int smpdfu_flash_area_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off,
+				      size_t len);
 /* Rounds len up to the area's page size. */
 uint32_t smpdfu_flash_area_align_page(const struct smpdfu_flash_area *fa, uint32_t len);
 
@@ -89,7 +92,10 @@ struct stream_writer {
 	uint32_t buf_len;
 };
 
-/* Starts writing at offset 0 of fa. Returns 0, or -EINVAL if the write block is too large. */
+/*
+ * Starts writing at offset 0 of fa, an area of the map (whose geometry the map checked). Returns 0,
+ * or -EINVAL if the write block is too large.
+ */
 int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa);
 /* Appends data; returns 0, -ENOSPC past the end of the area, or the flash error. */
 int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_t len);

@@ -39,7 +39,7 @@ void smpdfu_image_header_decode(const uint8_t raw[SMPDFU_IMAGE_HEADER_SIZE],
 /*
  * Reads and checks the header at the start of fa: -ENOENT when the magic is absent (empty or
  * foreign slot), -EINVAL when sizes overflow or do not fit the area (hdr_size < 32 too), -EIO on a
- * flash error, else 0.
+ * flash error or a NULL area, else 0.
  */
 int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr);
 

@@ -34,14 +34,17 @@ static bool mode_is_direct_xip(void)
 	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
 }
 
+/* The trailer at the bootloader's alignment; a missing area is -EINVAL. */
+static int read_trailer(const struct smpdfu_flash_area *fa, struct smpdfu_boot_swap_state *st)
+{
+	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+}
+
+/* For callers outside: also no place for the state is -EINVAL. */
 int smpdfu_boot_read_swap_state(const struct smpdfu_flash_area *fa,
 				struct smpdfu_boot_swap_state *st)
 {
-	/* The trailer reader refuses a missing area with -EINVAL too. */
-	if (st == NULL) {
-		return -EINVAL;
-	}
-	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+	return st == NULL ? -EINVAL : read_trailer(fa, st);
 }
 
 int smpdfu_boot_swap_type(void)
@@ -54,7 +57,7 @@ int smpdfu_boot_swap_type(void)
 	if (sec == NULL) {
 		return SMPDFU_BOOT_SWAP_TYPE_NONE;
 	}
-	if (smpdfu_boot_read_swap_state(pri, &ps) < 0) {
+	if (read_trailer(pri, &ps) < 0) {
 		return SMPDFU_BOOT_SWAP_TYPE_PANIC;
 	}
 	/*
@@ -62,7 +65,7 @@ int smpdfu_boot_swap_type(void)
 	 * flash); a slot we have is only unreadable for a moment, and taking a pending image for
 	 * none would let it be erased: PANIC, as for the primary.
 	 */
-	if (smpdfu_boot_read_swap_state(sec, &ss) < 0) {
+	if (read_trailer(sec, &ss) < 0) {
 		return SMPDFU_BOOT_SWAP_TYPE_PANIC;
 	}
 	return smpdfu_boot_swap_type_decide(&ps, &ss);
@@ -87,7 +90,7 @@ int smpdfu_boot_request_upgrade(bool permanent)
 	if (fa == NULL) {
 		return 0; /* no secondary slot: nothing can be pending (as Zephyr) */
 	}
-	rc = smpdfu_boot_read_swap_state(fa, &st);
+	rc = read_trailer(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}
@@ -139,7 +142,7 @@ int smpdfu_boot_write_img_confirmed(void)
 	if (fa == NULL) {
 		return -EIO;
 	}
-	rc = smpdfu_boot_read_swap_state(fa, &st);
+	rc = read_trailer(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}
@@ -167,7 +170,7 @@ bool smpdfu_boot_is_img_confirmed(void)
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_boot_running_slot());
 	struct smpdfu_boot_swap_state st;
 
-	if (smpdfu_boot_read_swap_state(fa, &st) < 0) {
+	if (read_trailer(fa, &st) < 0) {
 		return false;
 	}
 	return st.magic == SMPDFU_BOOT_MAGIC_UNSET || st.image_ok == SMPDFU_BOOT_FLAG_SET;
@@ -221,7 +224,7 @@ int smpdfu_boot_set_next_direct_xip(uint32_t slot, bool confirm)
 	if (fa == NULL) {
 		return -EINVAL;
 	}
-	rc = smpdfu_boot_read_swap_state(fa, &st);
+	rc = read_trailer(fa, &st);
 	if (rc < 0) {
 		return rc;
 	}

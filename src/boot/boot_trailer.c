@@ -237,9 +237,11 @@ int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 		return rc;
 	}
 	erased = fa->dev->erased_value;
-	/* A write block wider than a cell cannot hold a field (writes refuse it): read the cell. */
-	wsz = fa->dev->write_block > 0 && fa->dev->write_block < align ? fa->dev->write_block
-								       : align;
+	/*
+	 * A write block wider than a cell cannot hold a field (writes refuse it): read the cell. No
+	 * device of the flash map has write blocks of 0 bytes.
+	 */
+	wsz = fa->dev->write_block < align ? fa->dev->write_block : align;
 	smpdfu_boot_trailer_magic(align, want);
 
 	const uint8_t *magic = raw + len - SMPDFU_BOOT_MAGIC_SZ;

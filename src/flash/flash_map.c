@@ -171,6 +171,15 @@ bool smpdfu_flash_area_is_erased(const struct smpdfu_flash_area *fa, uint32_t of
 	return true;
 }
 
+int smpdfu_flash_area_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off,
+				      size_t len)
+{
+	if (smpdfu_flash_area_is_erased(fa, off, len)) {
+		return 0;
+	}
+	return smpdfu_flash_area_erase(fa, off, len);
+}
+
 uint32_t smpdfu_flash_area_align_page(const struct smpdfu_flash_area *fa, uint32_t len)
 {
 	uint32_t page = fa->dev->page_size;

@@ -12,16 +12,13 @@
 
 #include <smpdfu/flash.h>
 
+/*
+ * The area's geometry (pages of whole write blocks, the area of whole pages) is the flash map's to
+ * check, once for every area (smpdfu_flash_map_init()); the writer adds only its own limit.
+ */
 int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flash_area *fa)
 {
-	const struct smpdfu_flash_device *dev;
-
-	if (sw == NULL || fa == NULL || fa->dev == NULL) {
-		return -EINVAL;
-	}
-	dev = fa->dev;
-	if (dev->write_block == 0 || dev->write_block > sizeof(sw->buf) || dev->page_size == 0 ||
-	    dev->page_size % dev->write_block != 0 || fa->size % dev->page_size != 0) {
+	if (sw == NULL || fa == NULL || fa->dev->write_block > sizeof(sw->buf)) {
 		return -EINVAL;
 	}
 	*sw = (struct stream_writer){ .fa = fa };
@@ -43,11 +40,9 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
 	int rc;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
-		if (!smpdfu_flash_area_is_erased(fa, sw->erased_upto, page)) {
-			rc = smpdfu_flash_area_erase(fa, sw->erased_upto, page);
-			if (rc < 0) {
-				return rc;
-			}
+		rc = smpdfu_flash_area_erase_if_needed(fa, sw->erased_upto, page);
+		if (rc < 0) {
+			return rc;
 		}
 	}
 	rc = smpdfu_flash_area_program(fa, off, src, len);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the flash map: which tables init accepts, that area access is bounded to the area (and a
- * refused access never reaches the device), the erased check and page rounding.
+ * refused access never reaches the device), the erased check, the erase it spares and page
+ * rounding.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -295,6 +296,41 @@ static void test_is_erased_finds_one_bit_anywhere(void **state)
 	}
 }
 
+/* An erase is spent only on a range that does not read erased, and its failure comes back. */
+static void test_erase_if_needed(void **state)
+{
+	struct smpdfu_flash_area areas[4];
+	const struct smpdfu_flash_area *slot0;
+	const uint8_t block[BLOCK] = { 0x5A };
+
+	(void)state;
+	map_areas(areas);
+	assert_int_equal(smpdfu_flash_map_init(areas, 4), 0);
+	slot0 = smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_PRIMARY);
+
+	assert_int_equal(smpdfu_flash_area_erase_if_needed(slot0, 0, 6 * PAGE), 0);
+	assert_int_equal(sim_a.count.erases, 0);
+	assert_int_equal(smpdfu_flash_area_program(slot0, 4 * PAGE - BLOCK, block, BLOCK), 0);
+	/* The written page is outside [0, 3 pages) and inside [3 pages, 4 pages). */
+	assert_int_equal(smpdfu_flash_area_erase_if_needed(slot0, 0, 3 * PAGE), 0);
+	assert_int_equal(sim_a.count.erases, 0);
+	assert_int_equal(smpdfu_flash_area_erase_if_needed(slot0, 3 * PAGE, PAGE), 0);
+	assert_int_equal(sim_a.count.erases, 1);
+	assert_int_equal(sim_a.count.pages_erased, 1);
+	assert_true(smpdfu_flash_area_is_erased(slot0, 0, 6 * PAGE));
+	/* Out of bounds reads as not erased, and the erase refuses it. */
+	assert_int_equal(smpdfu_flash_area_erase_if_needed(slot0, 5 * PAGE, 2 * PAGE), -EINVAL);
+	assert_int_equal(sim_a.count.erases, 1);
+
+	/* A failing erase is the caller's error (the check's reads work). */
+	assert_int_equal(smpdfu_flash_area_program(slot0, 0, block, BLOCK), 0);
+	flash_sim_fail(&sim_a, &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_ERASE,
+							  .error = -ENXIO });
+	assert_int_equal(smpdfu_flash_area_erase_if_needed(slot0, 0, PAGE), -ENXIO);
+	assert_int_equal(sim_a.count.faults, 1);
+	assert_int_equal(sim_a.mem[2 * PAGE], 0x5A);
+}
+
 static void test_align_page(void **state)
 {
 	struct smpdfu_flash_area areas[4];
@@ -328,6 +364,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_is_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_is_erased_finds_one_bit_anywhere, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_erase_if_needed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_align_page, setup, teardown),
 	};
 

@@ -1013,6 +1013,17 @@ static void test_flash_errors_are_eio(void **state)
 	free(f.data);
 }
 
+/* A slot the map lacks (a NULL area) reads as a flash error, never as an image. */
+static void test_no_area_is_eio(void **state)
+{
+	struct smpdfu_image_header hdr;
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
+
+	(void)state;
+	assert_int_equal(smpdfu_image_read_header(NULL, &hdr), -EIO);
+	assert_int_equal(smpdfu_image_read_hash(NULL, &hdr, hash), -EIO);
+}
+
 /* ---- version order and text, as MCUmgr compares and shows them ------------------------------- */
 
 static void test_version_text(void **state)
@@ -1096,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_problems_are_named),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_flash_errors_are_eio),
+		cmocka_unit_test(test_no_area_is_eio),
 		cmocka_unit_test(test_version_text),
 		cmocka_unit_test(test_version_order),
 	};

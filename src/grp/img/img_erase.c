@@ -59,9 +59,7 @@ struct smp_status smpdfu_img_erase(struct smp_request *req)
 	}
 
 	smpdfu_img_mgmt_reset_upload();
-	rc = smpdfu_flash_area_is_erased(fa, 0, fa->size)
-		     ? 0
-		     : smpdfu_flash_area_erase(fa, 0, fa->size);
+	rc = smpdfu_flash_area_erase_if_needed(fa, 0, fa->size);
 	if (rc < 0) {
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
 		return smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_ERASE_FAILED);

@@ -21,13 +21,14 @@
 #define LOG_MODULE "img"
 #define LOG_LEVEL CONFIG_MCUMGR_GRP_IMG_LOG_LEVEL
 
-/* The image in a slot, when there is a readable one: its header and hash. */
+/*
+ * The image in a slot, when there is a readable one: its header and hash. A slot the map lacks
+ * reads as no image (the flash layer refuses a NULL area).
+ */
 static bool read_image(uint32_t slot, struct smpdfu_image_header *hdr,
 		       uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
-
-	return fa != NULL && smpdfu_image_read_hash(fa, hdr, hash) == 0;
+	return smpdfu_image_read_hash(smpdfu_boot_slot_area(slot), hdr, hash) == 0;
 }
 
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,

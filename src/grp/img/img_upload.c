@@ -27,12 +27,14 @@
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
-	bool active;
 	uint32_t slot;
-	uint32_t off; /* 0 when no upload is active: every end of one clears the whole state */
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
+	/*
+	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
+	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
+	 */
 	struct stream_writer writer;
 	/*
 	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
@@ -82,6 +84,11 @@ static const struct cbor_field upload_fields[] = {
 	[UPLOAD_SHA] = CBOR_FIELD_BSTR("sha", offsetof(struct upload_req, sha)),
 };
 
+static bool upload_is_active(void)
+{
+	return upload.writer.fa != NULL;
+}
+
 void smpdfu_img_upload_init(void)
 {
 	memset(&upload, 0, sizeof(upload));
@@ -89,16 +96,16 @@ void smpdfu_img_upload_init(void)
 
 void smpdfu_img_mgmt_reset_upload(void)
 {
-	if (upload.active) {
-		LOG_INF("upload progress reset at %u of %u bytes", (unsigned int)upload.off,
-			(unsigned int)upload.size);
+	if (upload_is_active()) {
+		LOG_INF("upload progress reset at %u of %u bytes",
+			(unsigned int)upload.writer.written, (unsigned int)upload.size);
 	}
 	smpdfu_img_upload_init();
 }
 
 uint32_t smpdfu_img_mgmt_upload_offset(void)
 {
-	return upload.off;
+	return upload.writer.written;
 }
 
 static struct smp_status put_offset(struct smp_request *req, uint32_t off)
@@ -144,12 +151,13 @@ static struct smp_status stop_after_flash_failure(struct smp_status st)
 	return stop_upload(st);
 }
 
-/* The header of the running image, for its version: false when it cannot be read. */
+/*
+ * The header of the running image, for its version: false when it cannot be read (nor its slot
+ * found: the flash layer refuses a NULL area).
+ */
 static bool read_running_header(struct smpdfu_image_header *hdr)
 {
-	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(smpdfu_img_active_slot());
-
-	return fa != NULL && smpdfu_image_read_header(fa, hdr) >= 0;
+	return smpdfu_image_read_header(smpdfu_boot_slot_area(smpdfu_img_active_slot()), hdr) >= 0;
 }
 
 /* The header checks of a first chunk (off == 0), in MCUmgr's order: 0 or the group error. */
@@ -242,7 +250,7 @@ static void take_ownership(const struct smp_request *req)
 
 static bool is_resume(const struct upload_req *r)
 {
-	return upload.active && r->found & CBOR_FOUND(UPLOAD_SHA) &&
+	return upload_is_active() && r->found & CBOR_FOUND(UPLOAD_SHA) &&
 	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
 }
 
@@ -292,14 +300,12 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
 	 */
-	if (r->len <= last_page &&
-	    !smpdfu_flash_area_is_erased(fa, last_page, fa->dev->page_size)) {
-		rc = smpdfu_flash_area_erase(fa, last_page, fa->dev->page_size);
+	if (r->len <= last_page) {
+		rc = smpdfu_flash_area_erase_if_needed(fa, last_page, fa->dev->page_size);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	upload.active = true;
 	upload.slot = slot;
 	upload.size = r->len;
 	upload.sha_len = (uint8_t)r->sha.len;
@@ -400,24 +406,24 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		if (is_resume(&r)) {
 			/* The same image again: the client (perhaps a new one) resumes here. */
 			take_ownership(req);
-			LOG_INF("upload resumed at %u", (unsigned int)upload.off);
+			LOG_INF("upload resumed at %u", (unsigned int)upload.writer.written);
 			notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
-			return put_offset(req, upload.off);
+			return put_offset(req, upload.writer.written);
 		}
 		refusal = inspect_target(&r, &hdr, &slot);
 		if (refusal != 0) {
 			return img_status(refusal);
 		}
 		size = r.len;
-	} else if (upload.active && !is_owner(req)) {
+	} else if (upload_is_active() && !is_owner(req)) {
 		/*
 		 * Two clients must never interleave their chunks in one slot: only the client that
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
 		return smpdfu_smp_err(MGMT_ERR_EBUSY, "another client's upload");
-	} else if (r.off != upload.off) {
+	} else if (r.off != upload.writer.written) {
 		/* Stale, duplicate, out of order, or no upload (off 0): say where we are. */
-		return put_offset(req, upload.off);
+		return put_offset(req, upload.writer.written);
 	}
 
 	/* off is 0 or where the upload is, so within size. */
@@ -444,15 +450,15 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		return stop_after_flash_failure(
 			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
-	upload.off += (uint32_t)r.data.len;
+	/* The writer took the chunk: its count, the upload's offset, moved past it. */
 	hash_chunk(&r.data);
 
-	if (upload.off == upload.size) {
+	if (upload.writer.written == upload.size) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
 	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_CHUNK_WRITE_COMPLETE, NULL, 0);
 	notify_status(req, first ? IMG_MGMT_ID_UPLOAD_STATUS_START
 				 : IMG_MGMT_ID_UPLOAD_STATUS_ONGOING);
-	return put_offset(req, upload.off);
+	return put_offset(req, upload.writer.written);
 }
