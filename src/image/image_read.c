@@ -115,8 +115,7 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 	return 0;
 }
 
-int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type, uint32_t *off,
-			       uint16_t *len)
+int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it)
 {
 	uint16_t entry[2]; /* type, length */
 	uint32_t area_end;
@@ -134,13 +133,13 @@ int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type,
 	if (rc < 0) {
 		return rc;
 	}
-	*type = entry[0];
-	*len = entry[1];
-	*off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
-	if ((uint64_t)*off + *len > area_end) {
+	it->type = entry[0];
+	it->len = entry[1];
+	it->off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
+	if ((uint64_t)it->off + it->len > area_end) {
 		return -EBADMSG;
 	}
-	it->pos = *off + *len;
+	it->pos = it->off + it->len;
 	return 1;
 }
 
@@ -159,9 +158,6 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 			   uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct smpdfu_image_tlv_iter it;
-	uint16_t type;
-	uint16_t len;
-	uint32_t off;
 	bool found = false;
 	int rc = smpdfu_image_read_header(fa, hdr);
 
@@ -172,14 +168,14 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 	if (rc < 0) {
 		return rc;
 	}
-	while ((rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
-		if (type != SMPDFU_IMAGE_TLV_SHA256 || smpdfu_image_tlv_iter_is_protected(&it)) {
+	while ((rc = smpdfu_image_tlv_iter_next(&it)) > 0) {
+		if (it.type != SMPDFU_IMAGE_TLV_SHA256 || smpdfu_image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
-		if (len != SMPDFU_SHA256_DIGEST_SIZE || found) {
+		if (it.len != SMPDFU_SHA256_DIGEST_SIZE || found) {
 			return -EBADMSG;
 		}
-		if (smpdfu_flash_area_read(fa, off, hash, SMPDFU_SHA256_DIGEST_SIZE) < 0) {
+		if (smpdfu_flash_area_read(fa, it.off, hash, SMPDFU_SHA256_DIGEST_SIZE) < 0) {
 			return -EIO;
 		}
 		found = true;
