@@ -118,24 +118,25 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it)
 {
 	uint16_t entry[2]; /* type, length */
+	uint32_t pos = it->pos;
 	uint32_t area_end;
 	int rc;
 
-	if (it->pos == it->prot_end) {
+	if (pos == it->prot_end) {
 		/* Protected entries end exactly there; the unprotected area's info follows. */
-		it->pos += SMPDFU_IMAGE_TLV_INFO_SIZE;
+		pos += SMPDFU_IMAGE_TLV_INFO_SIZE;
 	}
-	if (it->pos >= it->tlv_end) {
+	if (pos >= it->tlv_end) {
 		return 0;
 	}
-	area_end = it->pos < it->prot_end ? it->prot_end : it->tlv_end;
-	rc = read_u16_pair(it->fa, it->pos, area_end, entry);
+	area_end = pos < it->prot_end ? it->prot_end : it->tlv_end;
+	rc = read_u16_pair(it->fa, pos, area_end, entry);
 	if (rc < 0) {
 		return rc;
 	}
 	it->type = entry[0];
 	it->len = entry[1];
-	it->off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
+	it->off = pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
 	if ((uint64_t)it->off + it->len > area_end) {
 		return -EBADMSG;
 	}
