@@ -199,8 +199,8 @@ MUTATIONS = [
     M("image/image_read.c",
       "if (info[0] != SMPDFU_IMAGE_TLV_INFO_MAGIC || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE ||",
       "if (info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE ||", "TLV info magic not checked"),
-    M("image/image_read.c", "if ((uint64_t)*off + *len > area_end) {",
-      "if ((uint64_t)*off + *len > area_end + 1) {", "TLV entry value bound off by one"),
+    M("image/image_read.c", "if ((uint64_t)it->off + it->len > area_end) {",
+      "if ((uint64_t)it->off + it->len > area_end + 1) {", "TLV entry value bound off by one"),
     # --- boot -------------------------------------------------------------------------------
     M("boot/swap_move.c", "if (m->last_idx == 0 || m->last_idx >= m->pri_trailer_first ||",
       "if (m->last_idx == 0 || m->last_idx > m->pri_trailer_first ||",

@@ -49,6 +49,10 @@ struct smpdfu_image_tlv_iter {
 	uint32_t prot_end;  /* end of the protected area (== its start when there is none) */
 	uint32_t tlv_end;   /* end of the unprotected area == end of the image */
 	uint32_t pos;       /* next entry header */
+	/* The entry smpdfu_image_tlv_iter_next() returned last: */
+	uint16_t type;
+	uint16_t len;
+	uint32_t off;       /* of its payload in the area */
 };
 
 /*
@@ -59,11 +63,10 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 				const struct smpdfu_flash_area *fa,
 				const struct smpdfu_image_header *hdr);
 /*
- * Next entry: 1 with type, the area offset of its payload and its length; 0 at the end; -EBADMSG
- * when an entry crosses the end of its area; -EIO.
+ * Next entry: 1 with it->type, it->off and it->len set; 0 at the end; -EBADMSG when an entry
+ * crosses the end of its area; -EIO.
  */
-int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type, uint32_t *off,
-			       uint16_t *len);
+int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it);
 /* True when the entry smpdfu_image_tlv_iter_next() returned last lies in the protected area. */
 bool smpdfu_image_tlv_iter_is_protected(const struct smpdfu_image_tlv_iter *it);
 /* Offset just past the last TLV: the image's size on flash. */

@@ -115,32 +115,32 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 	return 0;
 }
 
-int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it, uint16_t *type, uint32_t *off,
-			       uint16_t *len)
+int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it)
 {
 	uint16_t entry[2]; /* type, length */
+	uint32_t pos = it->pos;
 	uint32_t area_end;
 	int rc;
 
-	if (it->pos == it->prot_end) {
+	if (pos == it->prot_end) {
 		/* Protected entries end exactly there; the unprotected area's info follows. */
-		it->pos += SMPDFU_IMAGE_TLV_INFO_SIZE;
+		pos += SMPDFU_IMAGE_TLV_INFO_SIZE;
 	}
-	if (it->pos >= it->tlv_end) {
+	if (pos >= it->tlv_end) {
 		return 0;
 	}
-	area_end = it->pos < it->prot_end ? it->prot_end : it->tlv_end;
-	rc = read_u16_pair(it->fa, it->pos, area_end, entry);
+	area_end = pos < it->prot_end ? it->prot_end : it->tlv_end;
+	rc = read_u16_pair(it->fa, pos, area_end, entry);
 	if (rc < 0) {
 		return rc;
 	}
-	*type = entry[0];
-	*len = entry[1];
-	*off = it->pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
-	if ((uint64_t)*off + *len > area_end) {
+	it->type = entry[0];
+	it->len = entry[1];
+	it->off = pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
+	if ((uint64_t)it->off + it->len > area_end) {
 		return -EBADMSG;
 	}
-	it->pos = *off + *len;
+	it->pos = it->off + it->len;
 	return 1;
 }
 
@@ -159,9 +159,6 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 			   uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
 	struct smpdfu_image_tlv_iter it;
-	uint16_t type;
-	uint16_t len;
-	uint32_t off;
 	bool found = false;
 	int rc = smpdfu_image_read_header(fa, hdr);
 
@@ -172,14 +169,14 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 	if (rc < 0) {
 		return rc;
 	}
-	while ((rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
-		if (type != SMPDFU_IMAGE_TLV_SHA256 || smpdfu_image_tlv_iter_is_protected(&it)) {
+	while ((rc = smpdfu_image_tlv_iter_next(&it)) > 0) {
+		if (it.type != SMPDFU_IMAGE_TLV_SHA256 || smpdfu_image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
-		if (len != SMPDFU_SHA256_DIGEST_SIZE || found) {
+		if (it.len != SMPDFU_SHA256_DIGEST_SIZE || found) {
 			return -EBADMSG;
 		}
-		if (smpdfu_flash_area_read(fa, off, hash, SMPDFU_SHA256_DIGEST_SIZE) < 0) {
+		if (smpdfu_flash_area_read(fa, it.off, hash, SMPDFU_SHA256_DIGEST_SIZE) < 0) {
 			return -EIO;
 		}
 		found = true;

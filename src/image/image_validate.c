@@ -385,24 +385,21 @@ static int scan_unprotected(const struct smpdfu_flash_area *fa,
 			    struct smpdfu_image_validation *out)
 {
 	struct smpdfu_image_tlv_iter it;
-	uint16_t type;
-	uint16_t len;
-	uint32_t off;
 	uint8_t value;
 	int rc = smpdfu_image_tlv_iter_begin(&it, fa, hdr);
 
-	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
+	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it)) > 0) {
 		rc = 0;
 		if (smpdfu_image_tlv_iter_is_protected(&it)) {
 			continue;
 		}
-		if (is_hash_type(type)) {
+		if (is_hash_type(it.type)) {
 			if (st->computed.tlv != 0) {
 				return invalid(out, -EBADMSG, "more than one image hash TLV");
 			}
-			st->computed.tlv = type;
-		} else if (type == SMPDFU_IMAGE_TLV_SIG_PURE) {
-			rc = len == 1 ? read_area(fa, off, &value, 1) : -EBADMSG;
+			st->computed.tlv = it.type;
+		} else if (it.type == SMPDFU_IMAGE_TLV_SIG_PURE) {
+			rc = it.len == 1 ? read_area(fa, it.off, &value, 1) : -EBADMSG;
 			if (rc == 0 && value != 1) {
 				rc = -EBADMSG;
 			}
@@ -432,9 +429,6 @@ int smpdfu_image_validate(const struct smpdfu_flash_area *fa, const struct smpdf
 	struct smpdfu_image_tlv_iter it;
 	uint8_t buf[VALIDATE_BUF_SIZE];
 	uint32_t hashed_len; /* header, payload, protected TLVs: checked to fit fa by the reader */
-	uint16_t type;
-	uint16_t len;
-	uint32_t off;
 	int rc;
 
 	if (out == NULL) {
@@ -462,11 +456,12 @@ int smpdfu_image_validate(const struct smpdfu_flash_area *fa, const struct smpdf
 		return rc;
 	}
 	rc = smpdfu_image_tlv_iter_begin(&it, fa, &out->hdr);
-	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &len)) > 0) {
+	while (rc == 0 && (rc = smpdfu_image_tlv_iter_next(&it)) > 0) {
 		if (smpdfu_image_tlv_iter_is_protected(&it)) {
-			rc = take_protected(fa, type, off, len, out);
+			rc = take_protected(fa, it.type, it.off, it.len, out);
 		} else {
-			rc = take_unprotected(fa, type, off, len, keys, key_count, &st, buf, out);
+			rc = take_unprotected(fa, it.type, it.off, it.len, keys, key_count, &st,
+					      buf, out);
 		}
 	}
 	if (rc < 0) {

@@ -112,9 +112,6 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 	struct smpdfu_image_tlv_iter it;
 	struct smpdfu_image_validation v;
 	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
-	uint16_t type;
-	uint16_t tlv_len;
-	uint32_t off;
 	int rc;
 
 	as_area(img, len, &dev, &fa);
@@ -134,12 +131,13 @@ int image_dump(const uint8_t *img, size_t len, FILE *out)
 		fprintf(stderr, "malformed TLV area\n");
 		return -EBADMSG;
 	}
-	while ((rc = smpdfu_image_tlv_iter_next(&it, &type, &off, &tlv_len)) > 0) {
-		fprintf(out, "tlv:     0x%02x %-11s len %3u %s ", type, tlv_name(type), tlv_len,
+	while ((rc = smpdfu_image_tlv_iter_next(&it)) > 0) {
+		fprintf(out, "tlv:     0x%02x %-11s len %3u %s ", it.type, tlv_name(it.type),
+			it.len,
 			smpdfu_image_tlv_iter_is_protected(&it) ? "(protected)  "
 								: "(unprotected)");
-		print_hex(out, img + off, tlv_len > 32 ? 32 : tlv_len);
-		fprintf(out, "%s\n", tlv_len > 32 ? "..." : "");
+		print_hex(out, img + it.off, it.len > 32 ? 32 : it.len);
+		fprintf(out, "%s\n", it.len > 32 ? "..." : "");
 	}
 	if (rc < 0) {
 		fprintf(stderr, "malformed TLV entry\n");
