@@ -901,6 +901,11 @@ static void erase(void **state)
 	test_expect_exchange("0a 00 00 07 00 01 44 05 a1 64 73 6c 6f 74 02",
 			     "0b 00 00 13 00 01 44 05 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
 			     " 63 0e ff ff");
+	/* Nor does 2^32 + 1, which must not wrap to slot 1. */
+	test_expect_exchange("0a 00 00 0f 00 01 48 05 a1 64 73 6c 6f 74 1b 00 00 00 01 00 00 00 01",
+			     "0b 00 00 13 00 01 48 05 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 0e ff ff");
+	assert_int_equal(test_dev.flash.count.erases, erases);
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 100, 0, 0);
 	test_program_slot(0, image, image_len);
 	test_expect_exchange("0a 00 00 07 00 01 45 05 a1 64 73 6c 6f 74 00",

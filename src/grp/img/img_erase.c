@@ -4,6 +4,7 @@
  * application's vetoable erase check, and forgets any upload in progress.
  */
 #include <errno.h>
+#include <stdint.h>
 
 #include <smpdfu/grp/img_mgmt.h>
 #include <smpdfu/image.h>
@@ -40,7 +41,8 @@ struct smp_status smpdfu_img_erase(struct smp_request *req)
 				   NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	fa = slot < IMG_SLOT_COUNT ? smpdfu_boot_slot_area((uint32_t)slot) : NULL;
+	/* The boot API has no area for a slot it lacks; one beyond 32 bits must not wrap to one. */
+	fa = slot <= UINT32_MAX ? smpdfu_boot_slot_area((uint32_t)slot) : NULL;
 	if (fa == NULL) {
 		return img_err(IMG_MGMT_ERR_INVALID_SLOT, "invalid slot");
 	}

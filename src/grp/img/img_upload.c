@@ -139,16 +139,18 @@ static struct smp_status stop_upload(struct smp_status st)
  * which direct-XIP would take for the next boot and keep the slot busy with until a reset. Its
  * header magic is zeroed (zeros may go over programmed bytes, <smpdfu/flash.h>) so that it is no
  * image at all; should that fail too, the bootloader still refuses the image. Only an upload whose
- * writer is open writes, and the open writer's area has a write block that fits the zeros. They
- * are on the stack: as a constant, the block would take its size in flash.
+ * writer is open writes, and the open writer's area has a write block that fits its buffer. The
+ * zeros are that buffer once the upload is forgotten: no block of zeros of their own, in flash or
+ * on the stack.
  */
 static struct smp_status stop_after_flash_failure(struct smp_status st)
 {
-	const uint8_t zeros[CONFIG_SMPDFU_FLASH_MAX_WRITE_BLOCK] = { 0 };
 	const struct smpdfu_flash_area *fa = upload.writer.fa;
 
-	(void)smpdfu_flash_area_program(fa, 0, zeros, fa->dev->write_block);
-	return stop_upload(st);
+	smpdfu_img_mgmt_reset_upload();
+	(void)smpdfu_flash_area_program(fa, 0, upload.writer.buf, fa->dev->write_block);
+	img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STOPPED, NULL, 0);
+	return st;
 }
 
 /*
