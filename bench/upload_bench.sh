@@ -5,7 +5,8 @@
 # machine-independent): per uploaded byte for the whole device, and for the request path (the
 # upload handler and all below it) with the image check on and off; the SHA-256 cost per byte
 # measured alone (the image tool hashing the same image in one go); and the instructions of the
-# answer to the last chunk against a middle one.
+# answer to the last chunk against a middle one. Fails when the request path passes issue 10's
+# bounds (3 instructions per byte with the image check off; the last chunk 2x a middle one).
 # Usage: bash bench/upload_bench.sh [RUNS|all]   (all: 7 runs; builds build/bench/upload and
 # build/bench/upload-nocheck itself)
 set -euo pipefail
@@ -94,6 +95,8 @@ $BENCH_PY - "$size" "$t" "$t0" "$flash" "$sha_alone" "$sha_device" "$work/app.bi
 	"$work/nocheck" "$runs" "$median" "$spread" "$load" "$doc/performance.upload.md" <<'PY'
 import glob, re, statistics, struct, sys
 
+REQUEST_PATH_MAX = 3  # instructions per uploaded byte, image check off (issue 10)
+LAST_OVER_MIDDLE_MAX = 2  # the answer to the last chunk against a middle one (issue 10)
 size, t, t0, fl, sha_alone, sha_device = (int(x or 0) for x in sys.argv[1:7])
 image, check_dir, nocheck_dir, runs, median, spread, load, doc = sys.argv[7:]
 hdr = open(image, "rb").read(32)
@@ -161,4 +164,10 @@ open(doc, "w").write(f"""| figure | value |
 | answer to the last chunk / a middle chunk, image check off | {res[""][1]:,} / {res[""][2]:,.0f} instructions = {res[""][1] / res[""][2]:.2f}x |
 | answer to the last chunk / a middle chunk, image check on | {res["_with_check"][1]:,} / {res["_with_check"][2]:,.0f} instructions = {res["_with_check"][1] / res["_with_check"][2]:.2f}x |
 """)
+# Issue 10's bounds on the request path (instruction counts: the same on any machine).
+worst = max(res[n][1] / res[n][2] for n in res)
+if x > REQUEST_PATH_MAX:
+    sys.exit(f"upload: the request path's {x:.2f} instructions per byte are past {REQUEST_PATH_MAX}")
+if worst > LAST_OVER_MIDDLE_MAX:
+    sys.exit(f"upload: the last chunk costs {worst:.2f}x a middle one, past {LAST_OVER_MIDDLE_MAX}x")
 PY

@@ -66,6 +66,9 @@ done
 step "firmware footprint: flash and RAM per component, stack measured on the emulated board"
 bash bench/footprint.sh
 
+step "upload path under callgrind: instructions per byte within issue 10's bounds"
+bash bench/upload_bench.sh 1
+
 step "fuzz harnesses (libFuzzer, bounded time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
