@@ -39,3 +39,11 @@ int smpdfu_boot_flash_erase(const struct smpdfu_flash_area *fa, uint32_t off, si
 {
 	return checked(smpdfu_flash_area_erase(fa, off, len), "erase", fa, off, len);
 }
+
+int smpdfu_boot_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t len)
+{
+	if (len == 0) {
+		return 0;
+	}
+	return checked(smpdfu_flash_area_erase_if_needed(fa, off, len), "erase", fa, off, len);
+}

@@ -64,14 +64,6 @@ int smpdfu_boot_loader_check(const struct smpdfu_boot_loader *bl)
 	return 0;
 }
 
-int smpdfu_boot_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t len)
-{
-	if (len == 0 || smpdfu_flash_area_is_erased(fa, off, len)) {
-		return 0;
-	}
-	return smpdfu_boot_flash_erase(fa, off, len);
-}
-
 int smpdfu_boot_scramble_trailer(struct smpdfu_boot_loader *bl, const struct smpdfu_flash_area *fa,
 				 uint32_t trailer_size)
 {
