@@ -21,7 +21,11 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
 	if (sw == NULL || fa == NULL || fa->dev->write_block > sizeof(sw->buf)) {
 		return -EINVAL;
 	}
-	*sw = (struct stream_writer){ .fa = fa };
+	/* buf's bytes are not the stream's until buf_len counts them. */
+	sw->fa = fa;
+	sw->written = 0;
+	sw->erased_upto = 0;
+	sw->buf_len = 0;
 	return 0;
 }
 
@@ -75,31 +79,36 @@ int smpdfu_stream_writer_write(struct stream_writer *sw, const void *data, size_
 		return -ENOSPC;
 	}
 	while (len > 0) {
-		uint32_t n = block - sw->buf_len;
-		int rc = 0;
+		const uint8_t *from = src;
+		uint32_t n;
+		uint32_t ready;
 
 		if (sw->buf_len == 0 && len >= block) {
 			/* Whole blocks go straight from the caller's data. */
 			n = (uint32_t)(len - len % block);
-			sw->written += n;
-			rc = program_at(sw, sw->written - n, src, n);
+			ready = n;
 		} else {
 			/* A partial block waits in buf until it is full. */
+			n = block - sw->buf_len;
 			if (n > len) {
 				n = (uint32_t)len;
 			}
 			memcpy(&sw->buf[sw->buf_len], src, n);
 			sw->buf_len += n;
-			sw->written += n;
-			if (sw->buf_len == block) {
-				rc = program_at(sw, sw->written - block, sw->buf, block);
-			}
+			ready = sw->buf_len;
+			from = sw->buf;
 		}
-		if (rc < 0) {
-			return rc;
-		}
+		sw->written += n;
 		src += n;
 		len -= n;
+		/* Whole blocks only: a full buf, or the caller's (buf holds less than a block). */
+		if (ready >= block) {
+			int rc = program_at(sw, sw->written - ready, from, ready);
+
+			if (rc < 0) {
+				return rc;
+			}
+		}
 	}
 	return 0;
 }

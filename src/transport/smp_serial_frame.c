@@ -196,7 +196,8 @@ int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size
 
 /*
  * Gives up the packet in progress, if any (its buffer goes back); `skip` says whether the
- * continuation lines that follow belong to it (skipped) or to nobody (orphans).
+ * continuation lines that follow belong to it (skipped) or to nobody (orphans), which only the
+ * orphans counter tells apart.
  */
 static void drop_packet(struct smp_serial_rx *rx, bool skip)
 {
@@ -204,7 +205,11 @@ static void drop_packet(struct smp_serial_rx *rx, bool skip)
 		rx->ops->abort(rx->ctx, rx->pkt);
 	}
 	rx->pkt = NULL;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	rx->skipping = skip;
+#else
+	(void)skip;
+#endif
 }
 
 void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)
@@ -327,7 +332,9 @@ static bool take_line(struct smp_serial_rx *rx, bool whole)
 	}
 	b = rx->pkt;
 	rx->pkt = NULL;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	rx->skipping = false;
+#endif
 	SMP_SERIAL_COUNT(rx, packets, 1);
 	rx->ops->done(rx->ctx, b, pkt_len);
 	return true;

@@ -106,11 +106,12 @@ struct smp_serial_rx {
 	size_t line_len;    /* bytes in line, or line_cap + 1 once the line overflowed */
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
 	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
-	bool skipping;      /* no packet: the last one was dropped, skip its continuation lines */
 	size_t have;        /* bytes of the packet and its CRC decoded so far */
 	size_t left;        /* of them still to come (the length field said have + left) */
 	uint16_t crc;       /* CRC of those bytes */
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
+	/* No packet: the last one was dropped, its continuation lines are not orphans. */
+	bool skipping;
 	struct smp_serial_rx_stats stats;
 #endif
 };
@@ -124,9 +125,18 @@ static inline void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *
 					     size_t line_cap, size_t pkt_max,
 					     const struct smp_serial_rx_ops *ops, void *ctx)
 {
-	*rx = (struct smp_serial_rx){
-		.ops = ops, .ctx = ctx, .line = line, .line_cap = line_cap, .pkt_max = pkt_max,
-	};
+	rx->ops = ops;
+	rx->ctx = ctx;
+	rx->line = line;
+	rx->line_cap = line_cap;
+	rx->line_len = 0;
+	rx->pkt_max = pkt_max;
+	/* No packet: have, left and crc are set when one begins. */
+	rx->pkt = NULL;
+#if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
+	rx->skipping = false;
+	rx->stats = (struct smp_serial_rx_stats){ 0 };
+#endif
 }
 
 /*
