@@ -229,7 +229,7 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 			     const uint8_t *req, size_t len)
 {
-	struct smp_buf *out = smpdfu_smp_buf_alloc_answer();
+	struct smp_buf *out = smpdfu_smp_answer_buf;
 	size_t pos = 0;
 
 	if (out == NULL) {
@@ -237,6 +237,7 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		LOG_WRN("%s: no buffer for the answer: request dropped", tp->name);
 		return;
 	}
+	smpdfu_smp_answer_buf = NULL;
 	while (len - pos >= SMP_HDR_SIZE) {
 		struct smpdfu_smp_hdr hdr;
 		const uint8_t *payload;
@@ -249,5 +250,5 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		}
 		pos += hdr.len;
 	}
-	smpdfu_smp_buf_free_answer(out);
+	smpdfu_smp_answer_buf = out;
 }
