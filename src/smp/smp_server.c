@@ -76,11 +76,14 @@ static const struct smp_group *find_group(uint16_t id)
 static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
+	const struct smp_handler *h;
 
 	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
 		return NULL;
 	}
-	for (const struct smp_handler *h = g->handlers; h < g->handlers + g->handler_count; h++) {
+	/* Counted down: the table's end is not worked out from its 12-byte entries. */
+	h = g->handlers;
+	for (size_t n = g->handler_count; n > 0; n--, h++) {
 		if (h->id == hdr->id) {
 			return hdr->op == SMP_OP_READ ? h->read : h->write;
 		}
