@@ -201,13 +201,13 @@ int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
 	return rc;
 }
 
-bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s)
+bool smpdfu_cbor_text_eq(const uint8_t *p, size_t n, const char *s)
 {
-	/* s is not read past its NUL, nor v past its length. */
-	for (size_t k = 0; k < v.len; k++) {
-		if (s[k] == '\0' || s[k] != (char)v.ptr[k]) {
+	/* s is not read past its NUL, nor p past n bytes. */
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\0' || s[k] != (char)p[k]) {
 			return false;
 		}
 	}
-	return s[v.len] == '\0';
+	return s[n] == '\0';
 }
