@@ -321,8 +321,8 @@ MUTATIONS = [
     M("cbor/cbor_writer.c", "lo > UINT16_MAX ? 26", "lo >= UINT16_MAX ? 26",
       "head size of 65535 off by one"),
     # --- smp --------------------------------------------------------------------------------
-    M("smp/smp_server.c", "h < g->handlers + g->handler_count; h++) {",
-      "h + 1 < g->handlers + g->handler_count; h++) {", "handler table bound off by one"),
+    M("smp/smp_server.c", "for (size_t n = g->handler_count; n > 0; n--, h++) {",
+      "for (size_t n = g->handler_count; n > 1; n--, h++) {", "handler table bound off by one"),
     M("smp/smp_server.c", "if (hdr->version > SMP_VERSION_2) {", "if (hdr->version > SMP_VERSION_2 + 1) {",
       "an unknown SMP version accepted"),
     M("smp/smp_server.c", "payload = hdr.len <= len - pos ? req + pos : NULL;",

@@ -167,7 +167,16 @@ struct cbor_field {
 int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_field *fields,
 			   size_t nfields, void *out, uint32_t *found);
 
-/* True when view holds exactly the text of the NUL-terminated string s. */
-bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s);
+/* True when p[0..n) holds exactly the text of the NUL-terminated string s. */
+bool smpdfu_cbor_text_eq(const uint8_t *p, size_t n, const char *s);
+
+/*
+ * True when view holds exactly the text of the NUL-terminated string s. Inline, so that the view
+ * goes over as its two words: a function taking it whole has GCC store it on the stack first.
+ */
+static inline bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s)
+{
+	return smpdfu_cbor_text_eq(v.ptr, v.len, s);
+}
 
 #endif /* SMPDFU_CBOR_H */

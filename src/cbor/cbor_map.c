@@ -11,11 +11,12 @@
 #include "util.h"
 
 /* The index of the field named key, or nfields when none is. */
-static size_t find_field(const struct cbor_field *fields, size_t nfields, struct cbor_view key)
+static size_t find_field(const struct cbor_field *fields, size_t nfields,
+			 const struct cbor_view *key)
 {
 	size_t k = 0;
 
-	while (k < nfields && !smpdfu_cbor_view_eq(key, fields[k].key)) {
+	while (k < nfields && !smpdfu_cbor_view_eq(*key, fields[k].key)) {
 		k++;
 	}
 	return k;
@@ -91,7 +92,7 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 
 	wk.depth = 0;
 	smpdfu_cbor_reader_init(&r, buf, len);
-	if (smpdfu_cbor_read_any(&r, &it) < 0 || it.type != CBOR_TYPE_MAP) {
+	if (smpdfu_cbor_read_any(&r, &it) != CBOR_TYPE_MAP) {
 		return -EINVAL;
 	}
 	/*
@@ -104,7 +105,7 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 			if (it.type != CBOR_TYPE_TSTR) {
 				return -EINVAL;
 			}
-			k = find_field(fields, nfields, it.v);
+			k = find_field(fields, nfields, &it.v);
 		} else if (k < nfields) {
 			/* Before the walk opens it: no kind accepts a container or a tag. */
 			rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(&fields[k], out, &it);

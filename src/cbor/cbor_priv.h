@@ -42,6 +42,8 @@ static inline bool smpdfu_cbor_walk_at_key(const struct cbor_walk *wk)
 /*
  * As smpdfu_cbor_read(), but a negative integer below INT64_MIN is not an error (it is well formed;
  * only .i cannot hold it) and .i is not set: for walking over values whose content is not needed.
+ * Returns the item's type (it->type, >= 0) where smpdfu_cbor_read() returns 0, so that a caller
+ * tests both at once.
  */
 int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it);
 

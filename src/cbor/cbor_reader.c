@@ -64,7 +64,7 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 		}
 		it->indefinite = true;
 		r->p = p;
-		return 0;
+		return (int)it->type;
 	}
 	if (ai > AI_UINT64) {
 		return -EINVAL; /* 28..30 are reserved */
@@ -108,20 +108,20 @@ int smpdfu_cbor_read_any(struct cbor_reader *r, struct cbor_item *it)
 	}
 	it->u = arg;
 	r->p = p;
-	return 0;
+	return (int)it->type;
 }
 
 int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it)
 {
 	int rc = smpdfu_cbor_read_any(r, it);
 
-	if (rc == 0 && it->type == CBOR_TYPE_NINT) {
+	if (rc == CBOR_TYPE_NINT) {
 		if (it->u > INT64_MAX) {
 			return -EOVERFLOW;
 		}
 		it->i = -1 - (int64_t)it->u;
 	}
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -143,6 +143,7 @@ int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_it
 	for (;;) {
 		bool tag = it->type == CBOR_TYPE_TAG;
 		size_t *left;
+		int type;
 
 		if (it->type == CBOR_TYPE_ARRAY || it->type == CBOR_TYPE_MAP) {
 			bool map = it->type == CBOR_TYPE_MAP;
@@ -161,17 +162,15 @@ int smpdfu_cbor_walk(struct cbor_walk *wk, struct cbor_reader *r, struct cbor_it
 		if (!tag && wk->depth == 0) {
 			return 0;
 		}
-		if (smpdfu_cbor_read_any(r, it) < 0) {
+		type = smpdfu_cbor_read_any(r, it);
+		if (type < 0 || (tag && type == CBOR_TYPE_BREAK)) {
 			return -EINVAL;
 		}
 		if (tag) {
-			if (it->type == CBOR_TYPE_BREAK) {
-				return -EINVAL;
-			}
 			continue;
 		}
 		left = &wk->open[wk->depth - 1];
-		if (it->type != CBOR_TYPE_BREAK) {
+		if (type != CBOR_TYPE_BREAK) {
 			*left = *left & OPEN_INDEFINITE ? *left ^ OPEN_ODD : *left - 1;
 			return 1;
 		}
@@ -202,13 +201,13 @@ int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head)
 	return rc;
 }
 
-bool smpdfu_cbor_view_eq(struct cbor_view v, const char *s)
+bool smpdfu_cbor_text_eq(const uint8_t *p, size_t n, const char *s)
 {
-	/* s is not read past its NUL, nor v past its length. */
-	for (size_t k = 0; k < v.len; k++) {
-		if (s[k] == '\0' || s[k] != (char)v.ptr[k]) {
+	/* s is not read past its NUL, nor p past n bytes. */
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\0' || s[k] != (char)p[k]) {
 			return false;
 		}
 	}
-	return s[v.len] == '\0';
+	return s[n] == '\0';
 }

@@ -48,14 +48,14 @@ size_t smpdfu_cbor_head_size(uint64_t v)
  * Appends the head `first | v` and, for a byte or text string (major type 2 or 3), room for its v
  * bytes of payload; or marks the writer overflowed. The whole item is checked up front, so a failed
  * item never leaves a head without its payload in the buffer. A one-byte head that is not a small
- * number (an indefinite container, the break) comes whole in `first` with v = 0.
+ * number (a simple value, an indefinite container, the break) comes whole in `first` with v = 0.
  */
 static bool put_head(struct cbor_writer *w, unsigned int first, uint64_t v)
 {
 	unsigned int ai = head_info(v);
 	size_t n = ai < 24 ? 1 : 1 + ((size_t)1 << (ai - 24));
-	/* Major types 2 and 3 differ in one bit: both are strings of v bytes. */
-	size_t len = (size_t)v * ((first & 0xc0u) == MAJOR_BSTR);
+	/* Of the heads with an argument, only strings' (major types 2 and 3) have bit 6 set. */
+	size_t len = (size_t)v * ((first >> 6) & 1u);
 	size_t room = w->cap - w->len;
 	uint8_t *p = w->buf + w->len;
 
@@ -99,12 +99,12 @@ bool smpdfu_cbor_put_int(struct cbor_writer *w, int64_t v)
 
 bool smpdfu_cbor_put_bool(struct cbor_writer *w, bool v)
 {
-	return put_head(w, MAJOR_SIMPLE, SIMPLE_FALSE + v);
+	return put_head(w, MAJOR_SIMPLE | (SIMPLE_FALSE + v), 0);
 }
 
 bool smpdfu_cbor_put_null(struct cbor_writer *w)
 {
-	return put_head(w, MAJOR_SIMPLE, SIMPLE_NULL);
+	return put_head(w, MAJOR_SIMPLE | SIMPLE_NULL, 0);
 }
 
 bool smpdfu_cbor_put_bstr(struct cbor_writer *w, const void *data, size_t len)

@@ -21,9 +21,10 @@ static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
 /* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
 static struct smp_pool {
 	struct smp_buf *free;
-	struct smp_buf *queue;  /* the oldest unit, each linked to the next */
-	struct smp_buf *answer; /* ANSWER_BUF while no answer holds it, else NULL */
+	struct smp_buf *queue; /* the oldest unit, each linked to the next */
 } pool;
+
+struct smp_buf *smpdfu_smp_answer_buf;
 
 /* Puts b on the free list; the caller is inside the critical section. */
 static void put_free(struct smp_buf *b)
@@ -34,7 +35,8 @@ static void put_free(struct smp_buf *b)
 
 void smpdfu_smp_buf_pool_init(void)
 {
-	pool = (struct smp_pool){ .answer = ANSWER_BUF };
+	pool = (struct smp_pool){ 0 };
+	smpdfu_smp_answer_buf = ANSWER_BUF;
 	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
 		put_free(b);
 	}
@@ -55,20 +57,6 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 	return b;
 }
 
-struct smp_buf *smpdfu_smp_buf_alloc_answer(void)
-{
-	struct smp_buf *b = pool.answer;
-
-	pool.answer = NULL;
-	return b;
-}
-
-void smpdfu_smp_buf_free_answer(struct smp_buf *b)
-{
-	PORT_ASSERT(b == ANSWER_BUF);
-	pool.answer = b;
-}
-
 void smpdfu_smp_buf_free(struct smp_buf *b)
 {
 	PORT_ASSERT(b >= &bufs[0] && b < ANSWER_BUF);
@@ -82,7 +70,7 @@ void smpdfu_smp_buf_free(struct smp_buf *b)
 size_t smpdfu_smp_buf_free_count(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	size_t n = pool.answer != NULL ? 1 : 0;
+	size_t n = smpdfu_smp_answer_buf != NULL ? 1 : 0;
 
 	for (const struct smp_buf *b = pool.free; b != NULL; b = b->next) {
 		n++;

@@ -5,10 +5,9 @@
 
 void smpdfu_smp_buf_pool_init(void);
 /*
- * The buffer of the answer being built (processing context, one at a time): the pool's last one,
- * which smpdfu_smp_buf_alloc() never gives out. NULL while an answer already holds it.
+ * The buffer answers are built in, the pool's last one, which smpdfu_smp_buf_alloc() never gives
+ * out; NULL while an answer holds it. Only the processing context takes it (and puts it back).
  */
-struct smp_buf *smpdfu_smp_buf_alloc_answer(void);
-void smpdfu_smp_buf_free_answer(struct smp_buf *b);
+extern struct smp_buf *smpdfu_smp_answer_buf;
 
 #endif

@@ -76,11 +76,14 @@ static const struct smp_group *find_group(uint16_t id)
 static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 {
 	const struct smp_group *g = find_group(hdr->group);
+	const struct smp_handler *h;
 
 	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
 		return NULL;
 	}
-	for (const struct smp_handler *h = g->handlers; h < g->handlers + g->handler_count; h++) {
+	/* Counted down: the table's end is not worked out from its 12-byte entries. */
+	h = g->handlers;
+	for (size_t n = g->handler_count; n > 0; n--, h++) {
 		if (h->id == hdr->id) {
 			return hdr->op == SMP_OP_READ ? h->read : h->write;
 		}
@@ -229,7 +232,7 @@ static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 			     const uint8_t *req, size_t len)
 {
-	struct smp_buf *out = smpdfu_smp_buf_alloc_answer();
+	struct smp_buf *out = smpdfu_smp_answer_buf;
 	size_t pos = 0;
 
 	if (out == NULL) {
@@ -237,6 +240,7 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		LOG_WRN("%s: no buffer for the answer: request dropped", tp->name);
 		return;
 	}
+	smpdfu_smp_answer_buf = NULL;
 	while (len - pos >= SMP_HDR_SIZE) {
 		struct smpdfu_smp_hdr hdr;
 		const uint8_t *payload;
@@ -249,5 +253,5 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		}
 		pos += hdr.len;
 	}
-	smpdfu_smp_buf_free_answer(out);
+	smpdfu_smp_answer_buf = out;
 }
