@@ -342,16 +342,12 @@ static bool image_matches(void)
 	       memcmp(digest, upload.sha, SMPDFU_SHA256_DIGEST_SIZE) == 0;
 }
 
+/* The image is whole in flash (the writer flushed): check it, forget the upload, answer. */
 static struct smp_status finish_upload(struct smp_request *req)
 {
 	uint32_t size = upload.size;
 	bool match;
-	int rc = smpdfu_stream_writer_flush(&upload.writer);
 
-	if (rc < 0) {
-		return stop_after_flash_failure(
-			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
-	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
 		struct smp_status st = smpdfu_img_require_signature(upload.slot);
@@ -387,6 +383,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
 	bool first;
+	bool complete;
 	uint16_t refusal;
 	int rc;
 
@@ -448,14 +445,19 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	}
 
 	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	/* The writer took the chunk: its count, the upload's offset, moved past it. */
+	complete = upload.writer.written == upload.size;
+	if (rc >= 0 && complete) {
+		/* The last chunk: what the writer holds back goes to flash too. */
+		rc = smpdfu_stream_writer_flush(&upload.writer);
+	}
 	if (rc < 0) {
 		return stop_after_flash_failure(
 			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
-	/* The writer took the chunk: its count, the upload's offset, moved past it. */
 	hash_chunk(&r.data);
 
-	if (upload.writer.written == upload.size) {
+	if (complete) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
