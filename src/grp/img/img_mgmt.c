@@ -90,26 +90,26 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 	 * trailer could be read, nothing is known beyond what runs.
 	 */
 	static const uint8_t next_boot[][2] = {
-		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
-		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
-		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
+		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_ACTIVE | IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING,
+						 IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
-						 IMG_SLOT_CONFIRMED },
+						 IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
 		/* The running image is on trial; the other slot holds the confirmed one. */
-		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, 0 },
+		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, IMG_SLOT_ACTIVE },
 	};
-	const bool active = slot == smpdfu_img_active_slot();
 	unsigned int type;
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
 	}
-	/* The boot API answers NONE to REVERT, or PANIC (<smpdfu/boot.h>): PANIC is above. */
+	/* The boot API answers NONE to REVERT, or PANIC (<smpdfu/boot.h>), which is above them. */
 	type = (unsigned int)smpdfu_boot_swap_type();
 	if (type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		type = 0;
 	}
-	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
+	return next_boot[type][slot == smpdfu_img_active_slot()];
 }
 
 static uint16_t img_translate_err(uint16_t rc)
