@@ -27,15 +27,16 @@
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
+	/*
+	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
+	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
+	 * First, as the member the handler uses most.
+	 */
+	struct stream_writer writer;
 	uint32_t slot;
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
-	/*
-	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
-	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
-	 */
-	struct stream_writer writer;
 	/*
 	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
 	 * lives and dies with the upload, so a resume continues it and anything that forgets the
