@@ -34,8 +34,11 @@ static bool read_image(uint32_t slot, struct smpdfu_image_header *hdr,
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,
 		     const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	/* "bootable", then the slot's flags (enum img_slot_flag) from bit 0, in listing order. */
-	static const char flag_names[] = "bootable\0pending\0confirmed\0active\0permanent";
+	/*
+	 * "bootable", then the slot's flags (enum img_slot_flag) from bit 0, in listing order; an
+	 * empty name ends the list.
+	 */
+	static const char flag_names[] = "bootable\0pending\0confirmed\0active\0permanent\0";
 	uint32_t flags = smpdfu_img_slot_flags(slot) << 1 |
 			 !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE);
 	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
@@ -50,8 +53,7 @@ static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_i
 	smpdfu_cbor_put_cstr(w, version);
 	smpdfu_cbor_put_cstr(w, "hash");
 	smpdfu_cbor_put_bstr(w, hash, SMPDFU_SHA256_DIGEST_SIZE);
-	for (const char *name = flag_names; name < flag_names + sizeof(flag_names);
-	     name += strlen(name) + 1, flags >>= 1) {
+	for (const char *name = flag_names; *name != '\0'; name += strlen(name) + 1, flags >>= 1) {
 		/* A frugal list leaves out the flags that are false. */
 		if (flags & 1 || !CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
 			smpdfu_cbor_put_cstr(w, name);
