@@ -229,10 +229,9 @@ static const struct cbor_field state_write_fields[] = {
  * The slot a state write names: by its hash, or without one the running image (a confirm). 0 or
  * the group error.
  */
-static uint16_t find_target(const struct state_write_req *r, uint32_t found, uint32_t active,
-			    uint32_t *slot)
+static uint16_t find_target(const struct state_write_req *r, uint32_t active, uint32_t *slot)
 {
-	if (!(found & CBOR_FOUND(STATE_HASH))) {
+	if (r->hash.ptr == NULL) { /* absent or null: a hash given points into the request */
 		if (!r->confirm) {
 			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
@@ -260,16 +259,15 @@ struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
 	struct state_write_req r = { 0 };
 	const uint32_t active = smpdfu_img_active_slot(); /* read once: fixed until a reset */
-	uint32_t found;
 	struct smp_status st;
 	uint32_t slot;
 	uint16_t refusal;
 
 	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, state_write_fields,
-				   ARRAY_SIZE(state_write_fields), &r, &found) < 0) {
+				   ARRAY_SIZE(state_write_fields), &r, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	refusal = find_target(&r, found, active, &slot);
+	refusal = find_target(&r, active, &slot);
 	if (refusal != 0) {
 		return img_status(refusal);
 	}

@@ -251,9 +251,10 @@ static void take_ownership(const struct smp_request *req)
 	}
 }
 
+/* The same sha as the upload in progress was started with (a sha given points into the request). */
 static bool is_resume(const struct upload_req *r)
 {
-	return upload_is_active() && r->found & CBOR_FOUND(UPLOAD_SHA) &&
+	return upload_is_active() && r->sha.ptr != NULL &&
 	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
 }
 
