@@ -292,7 +292,7 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 static int start_upload(const struct upload_req *r, uint32_t slot)
 {
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
-	uint32_t last_page = fa->size - fa->dev->page_size;
+	uint32_t last_page;
 	int rc;
 
 	smpdfu_img_upload_init();
@@ -300,6 +300,7 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (rc < 0) {
 		return rc;
 	}
+	last_page = fa->size - fa->dev->page_size;
 	/*
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
