@@ -240,6 +240,11 @@ static void request_errors(void **state)
 			     " 67 63 6f 6e 66 69 72 6d f4",
 			     "0b 00 00 14 00 01 21 00 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
 			     " 63 18 18 ff ff");
+	/* An empty hash is a hash of the wrong length, not a confirm without one. */
+	test_expect_exchange("0a 00 00 10 00 01 22 00 a2 64 68 61 73 68 40"
+			     " 67 63 6f 6e 66 69 72 6d f5",
+			     "0b 00 00 14 00 01 22 00 bf 63 65 72 72 bf 65 67 72 6f 75 70 01 62 72"
+			     " 63 18 18 ff ff");
 	assert_int_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_NONE);
 }
 

@@ -86,43 +86,30 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot)
 {
 	/*
 	 * Swap and overwrite modes: what MCUboot's swap-type table says the next boot does, for
-	 * { the other slot, the active slot }. Any other type than these (FAIL) boots as NONE. The
-	 * types start at 1 (NONE): row 0 is PANIC's, no trailer could be read, nothing is known
-	 * beyond what runs.
+	 * { the other slot, the active slot }. The types start at 1 (NONE): row 0 is PANIC's, no
+	 * trailer could be read, nothing is known beyond what runs.
 	 */
 	static const uint8_t next_boot[][2] = {
-		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
-		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_CONFIRMED },
-		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING, IMG_SLOT_CONFIRMED },
+		[0] = { IMG_SLOT_UNKNOWN, IMG_SLOT_ACTIVE | IMG_SLOT_UNKNOWN | IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { 0, IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
+		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { IMG_SLOT_PENDING,
+						 IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
 		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { IMG_SLOT_PENDING | IMG_SLOT_PERMANENT,
-						 IMG_SLOT_CONFIRMED },
+						 IMG_SLOT_ACTIVE | IMG_SLOT_CONFIRMED },
 		/* The running image is on trial; the other slot holds the confirmed one. */
-		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, 0 },
+		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { IMG_SLOT_CONFIRMED, IMG_SLOT_ACTIVE },
 	};
-	const bool active = slot == smpdfu_img_active_slot();
-	int type;
+	unsigned int type;
 
 	if (img_mode_is_direct_xip()) {
 		return direct_xip_flags(slot);
 	}
-	type = smpdfu_boot_swap_type();
-	if (type == SMPDFU_BOOT_SWAP_TYPE_PANIC) {
+	/* The boot API answers NONE to REVERT, or PANIC (<smpdfu/boot.h>), which is above them. */
+	type = (unsigned int)smpdfu_boot_swap_type();
+	if (type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
 		type = 0;
-	} else if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
-		type = SMPDFU_BOOT_SWAP_TYPE_NONE;
 	}
-	return (active ? IMG_SLOT_ACTIVE : 0) | next_boot[type][active];
-}
-
-bool smpdfu_img_slot_in_use(uint32_t slot)
-{
-	return (smpdfu_img_slot_flags(slot) & (IMG_SLOT_UNKNOWN | IMG_SLOT_ACTIVE |
-					       IMG_SLOT_PENDING | IMG_SLOT_CONFIRMED)) != 0;
-}
-
-uint32_t smpdfu_img_other_slot(uint32_t slot)
-{
-	return slot == 0 ? 1 : 0;
+	return next_boot[type][slot == smpdfu_img_active_slot()];
 }
 
 static uint16_t img_translate_err(uint16_t rc)

@@ -61,7 +61,10 @@ static inline uint32_t smpdfu_img_active_slot(void)
 	return smpdfu_boot_running_slot();
 }
 /* The other slot of image 0. */
-uint32_t smpdfu_img_other_slot(uint32_t slot);
+static inline uint32_t smpdfu_img_other_slot(uint32_t slot)
+{
+	return slot == 0 ? 1 : 0;
+}
 
 static inline bool img_mode_is_direct_xip(void)
 {
@@ -75,7 +78,11 @@ uint32_t smpdfu_img_slot_flags(uint32_t slot);
  * one, one marked for the next boot, or the confirmed image a revert will restore; and when that
  * cannot be told (a read failed), since a wrong "no" destroys it.
  */
-bool smpdfu_img_slot_in_use(uint32_t slot);
+static inline bool smpdfu_img_slot_in_use(uint32_t slot)
+{
+	return (smpdfu_img_slot_flags(slot) & (IMG_SLOT_UNKNOWN | IMG_SLOT_ACTIVE |
+					       IMG_SLOT_PENDING | IMG_SLOT_CONFIRMED)) != 0;
+}
 
 /*
  * With required signatures (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED): the image in the slot is

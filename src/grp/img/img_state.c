@@ -34,8 +34,11 @@ static bool read_image(uint32_t slot, struct smpdfu_image_header *hdr,
 static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_image_header *hdr,
 		     const uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE])
 {
-	/* "bootable", then the slot's flags (enum img_slot_flag) from bit 0, in listing order. */
-	static const char flag_names[] = "bootable\0pending\0confirmed\0active\0permanent";
+	/*
+	 * "bootable", then the slot's flags (enum img_slot_flag) from bit 0, in listing order; an
+	 * empty name ends the list.
+	 */
+	static const char flag_names[] = "bootable\0pending\0confirmed\0active\0permanent\0";
 	uint32_t flags = smpdfu_img_slot_flags(slot) << 1 |
 			 !(hdr->flags & SMPDFU_IMAGE_F_NON_BOOTABLE);
 	char version[SMPDFU_IMAGE_VERSION_STR_MAX];
@@ -50,8 +53,7 @@ static void put_slot(struct cbor_writer *w, uint32_t slot, const struct smpdfu_i
 	smpdfu_cbor_put_cstr(w, version);
 	smpdfu_cbor_put_cstr(w, "hash");
 	smpdfu_cbor_put_bstr(w, hash, SMPDFU_SHA256_DIGEST_SIZE);
-	for (const char *name = flag_names; name < flag_names + sizeof(flag_names);
-	     name += strlen(name) + 1, flags >>= 1) {
+	for (const char *name = flag_names; *name != '\0'; name += strlen(name) + 1, flags >>= 1) {
 		/* A frugal list leaves out the flags that are false. */
 		if (flags & 1 || !CONFIG_MCUMGR_GRP_IMG_FRUGAL_LIST) {
 			smpdfu_cbor_put_cstr(w, name);
@@ -147,12 +149,16 @@ static struct smp_status mark_for_boot(uint32_t slot, bool confirm, int (*reques
 						 : smpdfu_boot_set_next_direct_xip(slot, confirm));
 }
 
-/* What a state write does in the swap and overwrite modes. */
+/*
+ * What a state write does in the swap and overwrite modes: an action, or the group error that
+ * refuses it (the boot state unreadable: UNKNOWN, or IMAGE_ALREADY_PENDING).
+ */
 enum swap_rule {
-	RULE_KEEP,    /* already so: nothing to write */
-	RULE_PENDING, /* refused: IMAGE_ALREADY_PENDING */
-	RULE_CONFIRM, /* confirm the running image */
-	RULE_MARK,    /* mark the other slot for the next boot */
+	RULE_KEEP,				/* already so: nothing to write */
+	RULE_UNREADABLE = IMG_MGMT_ERR_UNKNOWN, /* no trailer could be read (PANIC) */
+	RULE_CONFIRM,				/* confirm the running image */
+	RULE_MARK,				/* mark the other slot for the next boot */
+	RULE_PENDING = IMG_MGMT_ERR_IMAGE_ALREADY_PENDING,
 };
 
 /*
@@ -163,27 +169,37 @@ enum swap_rule {
  */
 static struct smp_status set_next_boot_swap(uint32_t slot, uint32_t active, bool confirm)
 {
-	/* Per swap type from NONE: { test of the other slot, confirm of it, confirm of running } */
+	/*
+	 * Per swap type: { test of the other slot, confirm of it, confirm of running }. The types
+	 * start at 1 (NONE): row 0 is PANIC's, and the boot API answers no other (<smpdfu/boot.h>).
+	 */
 	static const uint8_t rules[][3] = {
-		{ RULE_MARK, RULE_MARK, RULE_CONFIRM },    /* NONE */
-		{ RULE_KEEP, RULE_PENDING, RULE_PENDING }, /* TEST: the same test again */
-		{ RULE_PENDING, RULE_KEEP, RULE_PENDING }, /* PERM: already the next image */
-		{ RULE_PENDING, RULE_KEEP, RULE_CONFIRM }, /* REVERT: brings the other back */
+		{ RULE_UNREADABLE, RULE_UNREADABLE, RULE_UNREADABLE },
+		[SMPDFU_BOOT_SWAP_TYPE_NONE] = { RULE_MARK, RULE_MARK, RULE_CONFIRM },
+		/* The same test again is kept. */
+		[SMPDFU_BOOT_SWAP_TYPE_TEST] = { RULE_KEEP, RULE_PENDING, RULE_PENDING },
+		/* Already the next image for good. */
+		[SMPDFU_BOOT_SWAP_TYPE_PERM] = { RULE_PENDING, RULE_KEEP, RULE_PENDING },
+		/* A confirm of the other slot brings it back, as the revert will. */
+		[SMPDFU_BOOT_SWAP_TYPE_REVERT] = { RULE_PENDING, RULE_KEEP, RULE_CONFIRM },
 	};
-	int type = smpdfu_boot_swap_type();
+	unsigned int type = (unsigned int)smpdfu_boot_swap_type();
+	uint8_t rule;
 
-	if (type < SMPDFU_BOOT_SWAP_TYPE_NONE || type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
-		return img_err(IMG_MGMT_ERR_UNKNOWN, "boot state unreadable");
+	if (type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		type = 0;
 	}
-	switch (rules[type - SMPDFU_BOOT_SWAP_TYPE_NONE][confirm + (slot == active)]) {
+	rule = rules[type][confirm + (slot == active)];
+	switch (rule) {
 	case RULE_KEEP:
 		return smpdfu_smp_ok();
-	case RULE_PENDING:
-		return img_err(IMG_MGMT_ERR_IMAGE_ALREADY_PENDING, "already pending");
 	case RULE_CONFIRM:
 		return confirm_running();
-	default:
+	case RULE_MARK:
 		return mark_for_boot(slot, confirm, smpdfu_boot_request_upgrade);
+	default: /* a refusal */
+		return img_err(rule,
+			       rule == RULE_PENDING ? "already pending" : "boot state unreadable");
 	}
 }
 
@@ -209,37 +225,51 @@ static const struct cbor_field state_write_fields[] = {
 	[STATE_CONFIRM] = CBOR_FIELD_BOOL("confirm", offsetof(struct state_write_req, confirm)),
 };
 
+/*
+ * The slot a state write names: by its hash, or without one the running image (a confirm). 0 or
+ * the group error.
+ */
+static uint16_t find_target(const struct state_write_req *r, uint32_t active, uint32_t *slot)
+{
+	if (r->hash.ptr == NULL) { /* absent or null: a hash given points into the request */
+		if (!r->confirm) {
+			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "no hash");
+		}
+		*slot = active;
+	} else {
+		int hash_slot;
+
+		if (r->hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
+			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
+		}
+		hash_slot = find_slot_by_hash(r->hash.ptr);
+		if (hash_slot < 0) {
+			return img_refuse(IMG_MGMT_ERR_HASH_NOT_FOUND, "hash not found");
+		}
+		*slot = (uint32_t)hash_slot;
+	}
+	if (!r->confirm && *slot == active) {
+		return img_refuse(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED,
+				  "test of active");
+	}
+	return 0;
+}
+
 struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
 	struct state_write_req r = { 0 };
 	const uint32_t active = smpdfu_img_active_slot(); /* read once: fixed until a reset */
-	uint32_t found;
 	struct smp_status st;
 	uint32_t slot;
+	uint16_t refusal;
 
 	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, state_write_fields,
-				   ARRAY_SIZE(state_write_fields), &r, &found) < 0) {
+				   ARRAY_SIZE(state_write_fields), &r, NULL) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
-	if (!(found & CBOR_FOUND(STATE_HASH))) {
-		if (!r.confirm) {
-			return img_err(IMG_MGMT_ERR_INVALID_HASH, "no hash");
-		}
-		slot = active;
-	} else {
-		int hash_slot;
-
-		if (r.hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
-			return img_err(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
-		}
-		hash_slot = find_slot_by_hash(r.hash.ptr);
-		if (hash_slot < 0) {
-			return img_err(IMG_MGMT_ERR_HASH_NOT_FOUND, "hash not found");
-		}
-		slot = (uint32_t)hash_slot;
-	}
-	if (!r.confirm && slot == active) {
-		return img_err(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED, "test of active");
+	refusal = find_target(&r, active, &slot);
+	if (refusal != 0) {
+		return img_status(refusal);
 	}
 	st = check_state_write(slot, r.confirm);
 	if (!smpdfu_smp_status_is_ok(st)) {

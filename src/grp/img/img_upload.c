@@ -27,15 +27,16 @@
 
 /* The upload in progress: RAM only, shared by every transport, lost on reset. */
 struct img_upload_state {
+	/*
+	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
+	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
+	 * First, as the member the handler uses most.
+	 */
+	struct stream_writer writer;
 	uint32_t slot;
 	uint32_t size;
 	uint8_t sha[UPLOAD_SHA_MAX];
 	uint8_t sha_len;
-	/*
-	 * Open (writer.fa set) while an upload is active, and its count of bytes taken
-	 * (writer.written) is the upload's offset: every end of an upload clears the whole state.
-	 */
-	struct stream_writer writer;
 	/*
 	 * The SHA-256 of the bytes written so far, when the client gave a 32-byte sha to check: it
 	 * lives and dies with the upload, so a resume continues it and anything that forgets the
@@ -250,9 +251,10 @@ static void take_ownership(const struct smp_request *req)
 	}
 }
 
+/* The same sha as the upload in progress was started with (a sha given points into the request). */
 static bool is_resume(const struct upload_req *r)
 {
-	return upload_is_active() && r->found & CBOR_FOUND(UPLOAD_SHA) &&
+	return upload_is_active() && r->sha.ptr != NULL &&
 	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
 }
 
@@ -290,7 +292,7 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 static int start_upload(const struct upload_req *r, uint32_t slot)
 {
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(slot);
-	uint32_t last_page = fa->size - fa->dev->page_size;
+	uint32_t last_page;
 	int rc;
 
 	smpdfu_img_upload_init();
@@ -298,6 +300,7 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	if (rc < 0) {
 		return rc;
 	}
+	last_page = fa->size - fa->dev->page_size;
 	/*
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
@@ -342,16 +345,12 @@ static bool image_matches(void)
 	       memcmp(digest, upload.sha, SMPDFU_SHA256_DIGEST_SIZE) == 0;
 }
 
+/* The image is whole in flash (the writer flushed): check it, forget the upload, answer. */
 static struct smp_status finish_upload(struct smp_request *req)
 {
 	uint32_t size = upload.size;
 	bool match;
-	int rc = smpdfu_stream_writer_flush(&upload.writer);
 
-	if (rc < 0) {
-		return stop_after_flash_failure(
-			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
-	}
 	if (CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED) {
 		/* Complete but refused: it stays in the slot, inert, until the next upload. */
 		struct smp_status st = smpdfu_img_require_signature(upload.slot);
@@ -387,6 +386,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	uint32_t slot = upload.slot;
 	uint32_t size = upload.size;
 	bool first;
+	bool complete;
 	uint16_t refusal;
 	int rc;
 
@@ -448,14 +448,19 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	}
 
 	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	/* The writer took the chunk: its count, the upload's offset, moved past it. */
+	complete = upload.writer.written == upload.size;
+	if (rc >= 0 && complete) {
+		/* The last chunk: what the writer holds back goes to flash too. */
+		rc = smpdfu_stream_writer_flush(&upload.writer);
+	}
 	if (rc < 0) {
 		return stop_after_flash_failure(
 			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
-	/* The writer took the chunk: its count, the upload's offset, moved past it. */
 	hash_chunk(&r.data);
 
-	if (upload.writer.written == upload.size) {
+	if (complete) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);
 		return finish_upload(req);
 	}
