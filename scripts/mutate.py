@@ -262,7 +262,7 @@ MUTATIONS = [
       "if (swap_type > 0x0f || image_num >= 0x0f) {", "swap_info write bound off by one"),
     M("boot/boot_trailer.c", "if (rc < 0 || st.magic != SMPDFU_BOOT_MAGIC_GOOD) {", "if (rc < 0) {",
       "invalidating the magic programs an erased one"),
-    M("boot/boot_trailer.c", "return 4 * align + smpdfu_boot_trailer_magic_align(align);",
+    M("boot/boot_priv.h", "return 4 * align + smpdfu_boot_trailer_magic_align(align);",
       "return 3 * align + smpdfu_boot_trailer_magic_align(align);", "trailer info size one cell short"),
     M("boot/boot_app.c", "if (st.image_ok == SMPDFU_BOOT_FLAG_BAD ||\n\t    (st.image_ok == SMPDFU_BOOT_FLAG_SET && !permanent)) {",
       "if (st.image_ok == SMPDFU_BOOT_FLAG_BAD) {", "a test request over a permanent one accepted"),

@@ -30,12 +30,6 @@ static uint32_t align_up(uint32_t v, uint32_t wsz)
 	return (v + wsz - 1) / wsz * wsz;
 }
 
-uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
-{
-	/* The magic is written in one program of A bytes when A is above 16. */
-	return align > SMPDFU_BOOT_MAGIC_SZ ? align : SMPDFU_BOOT_MAGIC_SZ;
-}
-
 uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
 {
 	return align_down(size - SMPDFU_BOOT_MAGIC_SZ, align);
@@ -69,11 +63,6 @@ uint32_t smpdfu_boot_trailer_swap_size_off(uint32_t size, uint32_t align)
 	return cell_off(size, align, CELL_SWAP_SIZE);
 }
 
-uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
-{
-	return 4 * align + smpdfu_boot_trailer_magic_align(align);
-}
-
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
 	const uint8_t *fixed = magic_a8;
@@ -89,16 +78,6 @@ void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_S
 	memcpy(magic + at, fixed, SMPDFU_BOOT_MAGIC_SZ - at);
 }
 
-uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
-{
-	return max_sectors * BOOT_STATUS_STATE_COUNT * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
-{
-	return smpdfu_boot_status_size(max_sectors, wsz) + smpdfu_boot_trailer_info_size(align);
-}
-
 uint32_t smpdfu_boot_scratch_trailer_size(uint32_t align, uint32_t wsz)
 {
 	return BOOT_STATUS_STATE_COUNT * wsz + smpdfu_boot_trailer_info_size(align);
@@ -108,12 +87,6 @@ uint32_t smpdfu_boot_status_entry_off(uint32_t size, uint32_t align, uint32_t ma
 				      uint32_t wsz, uint32_t k)
 {
 	return size - smpdfu_boot_trailer_size(align, max_sectors, wsz) + k * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
-					  uint32_t trailer_size)
-{
-	return (size - trailer_size) / sector_size;
 }
 
 /*
@@ -162,30 +135,6 @@ uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size,
 	uint32_t sec = smpdfu_boot_trailer_swap_info_off(sec_size, align);
 
 	return pri < sec ? pri : sec;
-}
-
-/* Swap-using-move: the primary has the secondary's sectors or one more (the move's spare). */
-uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
-					      uint32_t sector_size, uint32_t align,
-					      uint32_t max_sectors, uint32_t wsz)
-{
-	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
-	uint32_t pri_first;
-
-	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
-	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
-		return 0;
-	}
-	/*
-	 * With the secondary's sectors or one more, the primary's first trailer sector is the
-	 * secondary's or the one after it: the sector below it (the spare the move phase needs)
-	 * is never past the secondary's.
-	 */
-	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
-	if (pri_first < 2) {
-		return 0;
-	}
-	return (pri_first - 1) * sector_size;
 }
 
 static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
