@@ -85,22 +85,18 @@ int smpdfu_boot_request_upgrade(bool permanent)
 {
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(1);
 	struct smpdfu_boot_swap_state st;
+	uint8_t type = permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM : SMPDFU_BOOT_SWAP_TYPE_TEST;
 	int rc;
 
 	if (fa == NULL) {
 		return 0; /* no secondary slot: nothing can be pending (as Zephyr) */
 	}
 	rc = read_trailer(fa, &st);
-	if (rc < 0) {
-		return rc;
+	if (rc < 0 || st.magic == SMPDFU_BOOT_MAGIC_GOOD) {
+		return rc; /* 0 when already marked: a test cannot become a permanent request */
 	}
-	switch (st.magic) {
-	case SMPDFU_BOOT_MAGIC_GOOD:
-		return 0; /* already marked; a test cannot be turned into a permanent request */
-	case SMPDFU_BOOT_MAGIC_BAD:
+	if (st.magic == SMPDFU_BOOT_MAGIC_BAD) {
 		return -EBADMSG;
-	default:
-		break;
 	}
 	/*
 	 * No magic but image_ok already set: a permanent request was cut before its magic.
@@ -122,8 +118,7 @@ int smpdfu_boot_request_upgrade(bool permanent)
 	 * so that the magic is the write that makes the request: a failure is never reported for a
 	 * request that stands.
 	 */
-	rc = write_swap_info_if_erased(fa, permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM
-						     : SMPDFU_BOOT_SWAP_TYPE_TEST);
+	rc = write_swap_info_if_erased(fa, type);
 	if (rc < 0) {
 		return rc;
 	}
