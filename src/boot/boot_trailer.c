@@ -35,17 +35,18 @@ uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
 	return align_down(size - SMPDFU_BOOT_MAGIC_SZ, align);
 }
 
-uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
-{
-	return align_down(size - SMPDFU_BOOT_MAGIC_SZ - align, align);
-}
-
 /* The four cells of A bytes below the magic, from the top; a field opens its cell. */
 enum trailer_cell { CELL_IMAGE_OK, CELL_COPY_DONE, CELL_SWAP_INFO, CELL_SWAP_SIZE };
 
+/* Cell k: k + 1 cells below the magic, rounded down to A (image_ok's place, less k cells). */
 static uint32_t cell_off(uint32_t size, uint32_t align, enum trailer_cell cell)
 {
-	return smpdfu_boot_trailer_image_ok_off(size, align) - cell * align;
+	return align_down(size - SMPDFU_BOOT_MAGIC_SZ - (cell + 1) * align, align);
+}
+
+uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
+{
+	return cell_off(size, align, CELL_IMAGE_OK);
 }
 
 uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align)
@@ -175,6 +176,7 @@ int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 	uint32_t wsz;
 	uint8_t erased;
 	uint8_t info;
+	uint8_t type;
 	int rc;
 
 	if (fa == NULL || fa->size < len || len > sizeof(raw)) {
@@ -209,13 +211,15 @@ int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 
 	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
 	info = image_ok[-(ptrdiff_t)(CELL_SWAP_INFO * align)];
-	st->swap_type = info & 0x0f;
-	st->image_num = info >> 4;
-	if (info == erased || st->swap_type < SMPDFU_BOOT_SWAP_TYPE_NONE ||
-	    st->swap_type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
-		st->swap_type = SMPDFU_BOOT_SWAP_TYPE_NONE;
-		st->image_num = 0;
+	type = info & 0x0f;
+	if (info == erased || type < SMPDFU_BOOT_SWAP_TYPE_NONE ||
+	    type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
+		/* swap_info as if it were NONE of image 0. */
+		info = SMPDFU_BOOT_SWAP_TYPE_NONE;
+		type = info;
 	}
+	st->swap_type = type;
+	st->image_num = info >> 4;
 	return 0;
 }
 
