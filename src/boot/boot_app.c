@@ -11,6 +11,7 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "boot_trailer_read.h"
 #include "log.h"
 #include "sys/module_reset.h"
 
@@ -37,7 +38,7 @@ static bool mode_is_direct_xip(void)
 /* The trailer at the bootloader's alignment; a missing area is -EINVAL. */
 static int read_trailer(const struct smpdfu_flash_area *fa, struct smpdfu_boot_swap_state *st)
 {
-	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+	return boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
 }
 
 /* For callers outside: also no place for the state is -EINVAL. */

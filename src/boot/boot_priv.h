@@ -35,6 +35,24 @@ static inline uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
 }
 
 uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align);
+/* The four cells of A bytes below the magic, from the top; a field opens its cell. */
+enum boot_trailer_cell {
+	BOOT_CELL_IMAGE_OK,
+	BOOT_CELL_COPY_DONE,
+	BOOT_CELL_SWAP_INFO,
+	BOOT_CELL_SWAP_SIZE,
+};
+
+/*
+ * Cell k: k + 1 cells below the magic, rounded down to A, a power of two, as MCUboot's layout
+ * takes it (image_ok's place, less k cells).
+ */
+static inline uint32_t smpdfu_boot_trailer_cell_off(uint32_t size, uint32_t align,
+						    enum boot_trailer_cell cell)
+{
+	return (size - SMPDFU_BOOT_MAGIC_SZ - (cell + 1) * align) & ~(align - 1);
+}
+
 uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align);
 uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align);
 uint32_t smpdfu_boot_trailer_swap_info_off(uint32_t size, uint32_t align);
