@@ -34,7 +34,12 @@ static inline uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
 	return align > SMPDFU_BOOT_MAGIC_SZ ? align : SMPDFU_BOOT_MAGIC_SZ;
 }
 
-uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align);
+/* Where the magic's write starts: its 16 bytes, rounded down to A (for A = 32, 16 more). */
+static inline uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
+{
+	return (size - SMPDFU_BOOT_MAGIC_SZ) & ~(align - 1);
+}
+
 /* The four cells of A bytes below the magic, from the top; a field opens its cell. */
 enum boot_trailer_cell {
 	BOOT_CELL_IMAGE_OK,

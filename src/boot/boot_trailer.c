@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MCUboot image trailer: where its fields sit for a given SMPDFU_BOOT_MAX_ALIGN, how each is
- * written (one program per field, so a field is either erased or whole, as far as the flash lets
- * it be), and the reader for any alignment (boot_trailer_read.h decodes them). The swap status
- * area's geometry is here too, for the loader.
+ * The MCUboot image trailer for any SMPDFU_BOOT_MAX_ALIGN (the bootloader's and the test binary's):
+ * where its fields sit, its magic, their reader and writers (boot_trailer_fields.h builds them for
+ * each alignment). The swap status area's geometry is here too, for the loader.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "boot_priv.h"
-#include "boot_trailer_read.h"
+#include "boot_trailer_fields.h"
 
 static const uint8_t magic_a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
 static const uint8_t magic_tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
@@ -19,23 +18,6 @@ _Static_assert(SMPDFU_BOOT_MAGIC_SZ == 16 && sizeof(magic_a8) == 16 && sizeof(ma
 _Static_assert(SMPDFU_BOOT_TRAILER_INFO_SZ ==
 		       4 * SMPDFU_BOOT_MAX_ALIGN + SMPDFU_BOOT_MAGIC_ALIGN_SZ,
 	       "trailer fields: four cells of A bytes and the magic's write size");
-
-/* Down to a multiple of A, a power of two (8, 16 or 32), as MCUboot's layout takes it. */
-static uint32_t align_down(uint32_t v, uint32_t align)
-{
-	return v & ~(align - 1);
-}
-
-/* Up to whole write blocks (of any size). */
-static uint32_t align_up(uint32_t v, uint32_t wsz)
-{
-	return (v + wsz - 1) / wsz * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
-{
-	return align_down(size - SMPDFU_BOOT_MAGIC_SZ, align);
-}
 
 uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
 {
@@ -151,44 +133,9 @@ int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint3
 	return 0;
 }
 
-/*
- * One program of a field's value, little-endian (swap_size's 4 bytes, else one), padded to the
- * write block with the erased value.
- */
-static int write_field(const struct smpdfu_flash_area *fa, uint32_t align,
-		       enum boot_trailer_cell cell, uint32_t value)
-{
-	uint8_t block[32];
-	uint32_t len = cell == BOOT_CELL_SWAP_SIZE ? 4 : 1;
-	uint32_t n = align_up(len, fa->dev->write_block);
-
-	/* MCUboot cannot place a field wider than its cell: a configuration error, not I/O. */
-	if (n > align || n > sizeof(block)) {
-		return -EINVAL;
-	}
-	/* The value's four bytes, then erased ones from the field's end: only n are written. */
-	block[0] = (uint8_t)value;
-	block[1] = (uint8_t)(value >> 8);
-	block[2] = (uint8_t)(value >> 16);
-	block[3] = (uint8_t)(value >> 24);
-	memset(block + len, fa->dev->erased_value, n - len);
-	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_cell_off(fa->size, align, cell),
-					 block, n);
-}
-
 int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	uint8_t cell[32];
-	uint32_t n = smpdfu_boot_trailer_magic_align(align);
-
-	if (n > sizeof(cell) || fa->dev->write_block > n) {
-		return -EINVAL;
-	}
-	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
-	memset(cell, fa->dev->erased_value, n);
-	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
-	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
-					 cell, n);
+	return boot_trailer_write_magic(fa, align);
 }
 
 int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uint32_t align)
@@ -197,7 +144,7 @@ int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uin
 	struct smpdfu_boot_swap_state st;
 	uint32_t wsz = fa->dev->write_block;
 	/* The magic's own 16 bytes, in whole write blocks: not the padding before it (A = 32). */
-	uint32_t len = align_up(SMPDFU_BOOT_MAGIC_SZ, wsz);
+	uint32_t len = boot_align_up(SMPDFU_BOOT_MAGIC_SZ, wsz);
 	int rc = smpdfu_boot_trailer_read(fa, align, &st);
 
 	if (rc < 0 || st.magic != SMPDFU_BOOT_MAGIC_GOOD) {
@@ -212,26 +159,22 @@ int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uin
 
 int smpdfu_boot_trailer_write_image_ok(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return write_field(fa, align, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_copy_done(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return write_field(fa, align, BOOT_CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint8_t swap_type, uint8_t image_num)
 {
-	/* Both nibbles below 0xF, so the byte can never read as erased. */
-	if (swap_type >= 0x0f || image_num >= 0x0f) {
-		return -EINVAL;
-	}
-	return write_field(fa, align, BOOT_CELL_SWAP_INFO, (uint32_t)image_num << 4 | swap_type);
+	return boot_trailer_write_swap_info(fa, align, swap_type, image_num);
 }
 
 int smpdfu_boot_trailer_write_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint32_t size)
 {
-	return write_field(fa, align, BOOT_CELL_SWAP_SIZE, size);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_SWAP_SIZE, size);
 }

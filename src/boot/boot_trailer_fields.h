@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The trailer reader (smpdfu_boot_trailer_read()), inline: boot_trailer.c builds it for any
- * alignment, the bootloader's, and boot_app.c for the configured one, the only one the application
- * reads, where the trailer's sizes and places are constants.
+ * The trailer's reader and field writers (smpdfu_boot_trailer_read() and _write_*()), inline:
+ * boot_trailer.c builds them for any alignment, the bootloader's, and boot_app.c for the
+ * configured one, the only one the application uses, where the trailer's sizes and places are
+ * constants.
  */
-#ifndef SMPDFU_BOOT_TRAILER_READ_H
-#define SMPDFU_BOOT_TRAILER_READ_H
+#ifndef SMPDFU_BOOT_TRAILER_FIELDS_H
+#define SMPDFU_BOOT_TRAILER_FIELDS_H
 
 #include <errno.h>
 #include <stddef.h>
@@ -100,4 +101,61 @@ static inline int boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t
 	return 0;
 }
 
-#endif /* SMPDFU_BOOT_TRAILER_READ_H */
+/* Up to whole write blocks (of any size). */
+static inline uint32_t boot_align_up(uint32_t v, uint32_t wsz)
+{
+	return (v + wsz - 1) / wsz * wsz;
+}
+
+/*
+ * One program of a field's value, little-endian (swap_size's 4 bytes, else one), padded to the
+ * write block with the erased value.
+ */
+static inline int boot_trailer_write_field(const struct smpdfu_flash_area *fa, uint32_t align,
+					   enum boot_trailer_cell cell, uint32_t value)
+{
+	uint8_t block[32];
+	uint32_t len = cell == BOOT_CELL_SWAP_SIZE ? 4 : 1;
+	uint32_t n = boot_align_up(len, fa->dev->write_block);
+
+	/* MCUboot cannot place a field wider than its cell: a configuration error, not I/O. */
+	if (n > align || n > sizeof(block)) {
+		return -EINVAL;
+	}
+	/* The value's four bytes, then erased ones from the field's end: only n are written. */
+	block[0] = (uint8_t)value;
+	block[1] = (uint8_t)(value >> 8);
+	block[2] = (uint8_t)(value >> 16);
+	block[3] = (uint8_t)(value >> 24);
+	memset(block + len, fa->dev->erased_value, n - len);
+	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_cell_off(fa->size, align, cell),
+					 block, n);
+}
+
+static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa,
+					       uint32_t align, uint8_t swap_type, uint8_t image_num)
+{
+	/* Both nibbles below 0xF, so the byte can never read as erased. */
+	if (swap_type >= 0x0f || image_num >= 0x0f) {
+		return -EINVAL;
+	}
+	return boot_trailer_write_field(fa, align, BOOT_CELL_SWAP_INFO,
+					(uint32_t)image_num << 4 | swap_type);
+}
+
+static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
+{
+	uint8_t cell[32];
+	uint32_t n = smpdfu_boot_trailer_magic_align(align);
+
+	if (n > sizeof(cell) || fa->dev->write_block > n) {
+		return -EINVAL;
+	}
+	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
+	memset(cell, fa->dev->erased_value, n);
+	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
+	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
+					 cell, n);
+}
+
+#endif /* SMPDFU_BOOT_TRAILER_FIELDS_H */
