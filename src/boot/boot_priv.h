@@ -26,7 +26,8 @@
 /*
  * Trailer layout for SMPDFU_BOOT_MAX_ALIGN = align (8, 16 or 32) in a slot of `size` bytes. Offsets
  * are from the start of the slot; the public inline helpers of <smpdfu/prot/boot_trailer.h> are
- * these for the configured alignment.
+ * these for the configured alignment. The formulas are inline, so that a caller with a constant
+ * geometry (the application's, from Kconfig) has them computed at build time.
  */
 static inline uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
 {
@@ -70,11 +71,6 @@ static inline uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
 
 /* The magic the bootloader built for `align` compares against (16 bytes). */
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ]);
-
-/*
- * The sizes below are formulas of the geometry, here so that a caller with a constant geometry (the
- * application's, from Kconfig) has them computed at build time.
- */
 
 /* The status area of a swap: S sectors × 3 states × W bytes, right below the trailer fields. */
 static inline uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)

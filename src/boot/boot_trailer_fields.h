@@ -132,6 +132,7 @@ static inline int boot_trailer_write_field(const struct smpdfu_flash_area *fa, u
 					 block, n);
 }
 
+/* swap_info: the type in the low nibble, the image in the high one. */
 static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa,
 					       uint32_t align, uint8_t swap_type, uint8_t image_num)
 {
@@ -143,6 +144,7 @@ static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *f
 					(uint32_t)image_num << 4 | swap_type);
 }
 
+/* The magic: one program of its write size, erased bytes before its 16. */
 static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
 	uint8_t cell[32];
