@@ -11,6 +11,7 @@
 #include <smpdfu/port.h>
 
 #include "boot_priv.h"
+#include "boot_trailer_fields.h"
 #include "log.h"
 #include "sys/module_reset.h"
 
@@ -34,10 +35,24 @@ static bool mode_is_direct_xip(void)
 	       CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT;
 }
 
-/* The trailer at the bootloader's alignment; a missing area is -EINVAL. */
+/*
+ * The trailer at the bootloader's alignment, the reader and writers built for it
+ * (boot_trailer_fields.h). A missing area is -EINVAL.
+ */
 static int read_trailer(const struct smpdfu_flash_area *fa, struct smpdfu_boot_swap_state *st)
 {
-	return smpdfu_boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+	return boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+}
+
+static int write_field(const struct smpdfu_flash_area *fa, enum boot_trailer_cell cell,
+		       uint32_t value)
+{
+	return boot_trailer_write_field(fa, SMPDFU_BOOT_MAX_ALIGN, cell, value);
+}
+
+static int write_magic(const struct smpdfu_flash_area *fa)
+{
+	return boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
 }
 
 /* For callers outside: also no place for the state is -EINVAL. */
@@ -78,29 +93,26 @@ static int write_swap_info_if_erased(const struct smpdfu_flash_area *fa, uint8_t
 					 fa->dev->write_block)) {
 		return 0;
 	}
-	return smpdfu_boot_trailer_write_swap_info(fa, SMPDFU_BOOT_MAX_ALIGN, swap_type, 0);
+	/* Image 0: the type alone, a nibble below 0xF (the byte can never read as erased). */
+	return write_field(fa, BOOT_CELL_SWAP_INFO, swap_type);
 }
 
 int smpdfu_boot_request_upgrade(bool permanent)
 {
 	const struct smpdfu_flash_area *fa = smpdfu_boot_slot_area(1);
 	struct smpdfu_boot_swap_state st;
+	uint8_t type = permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM : SMPDFU_BOOT_SWAP_TYPE_TEST;
 	int rc;
 
 	if (fa == NULL) {
 		return 0; /* no secondary slot: nothing can be pending (as Zephyr) */
 	}
 	rc = read_trailer(fa, &st);
-	if (rc < 0) {
-		return rc;
+	if (rc < 0 || st.magic == SMPDFU_BOOT_MAGIC_GOOD) {
+		return rc; /* 0 when already marked: a test cannot become a permanent request */
 	}
-	switch (st.magic) {
-	case SMPDFU_BOOT_MAGIC_GOOD:
-		return 0; /* already marked; a test cannot be turned into a permanent request */
-	case SMPDFU_BOOT_MAGIC_BAD:
+	if (st.magic == SMPDFU_BOOT_MAGIC_BAD) {
 		return -EBADMSG;
-	default:
-		break;
 	}
 	/*
 	 * No magic but image_ok already set: a permanent request was cut before its magic.
@@ -112,7 +124,7 @@ int smpdfu_boot_request_upgrade(bool permanent)
 	}
 	/* image_ok before the magic: a cut in between leaves no request, never a test request. */
 	if (permanent && st.image_ok == SMPDFU_BOOT_FLAG_UNSET) {
-		rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
+		rc = write_field(fa, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 		if (rc < 0) {
 			return rc;
 		}
@@ -122,12 +134,11 @@ int smpdfu_boot_request_upgrade(bool permanent)
 	 * so that the magic is the write that makes the request: a failure is never reported for a
 	 * request that stands.
 	 */
-	rc = write_swap_info_if_erased(fa, permanent ? SMPDFU_BOOT_SWAP_TYPE_PERM
-						     : SMPDFU_BOOT_SWAP_TYPE_TEST);
+	rc = write_swap_info_if_erased(fa, type);
 	if (rc < 0) {
 		return rc;
 	}
-	return smpdfu_boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
+	return write_magic(fa);
 }
 
 int smpdfu_boot_write_img_confirmed(void)
@@ -158,7 +169,7 @@ int smpdfu_boot_write_img_confirmed(void)
 	if (st.image_ok != SMPDFU_BOOT_FLAG_UNSET) {
 		return 0;
 	}
-	rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
+	rc = write_field(fa, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 	if (rc == 0) {
 		LOG_INF("image in slot %u confirmed", (unsigned int)smpdfu_boot_running_slot());
 	}
@@ -244,7 +255,7 @@ int smpdfu_boot_set_next_direct_xip(uint32_t slot, bool confirm)
 	 * writes it when it first selects the slot.
 	 */
 	if (confirm && st.image_ok == SMPDFU_BOOT_FLAG_UNSET) {
-		rc = smpdfu_boot_trailer_write_image_ok(fa, SMPDFU_BOOT_MAX_ALIGN);
+		rc = write_field(fa, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 		if (rc < 0) {
 			return rc;
 		}
@@ -253,10 +264,10 @@ int smpdfu_boot_set_next_direct_xip(uint32_t slot, bool confirm)
 		return 0;
 	}
 	if (confirm && st.copy_done == SMPDFU_BOOT_FLAG_UNSET) {
-		rc = smpdfu_boot_trailer_write_copy_done(fa, SMPDFU_BOOT_MAX_ALIGN);
+		rc = write_field(fa, BOOT_CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
 		if (rc < 0) {
 			return rc;
 		}
 	}
-	return smpdfu_boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
+	return write_magic(fa);
 }

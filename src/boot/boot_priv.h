@@ -26,31 +26,75 @@
 /*
  * Trailer layout for SMPDFU_BOOT_MAX_ALIGN = align (8, 16 or 32) in a slot of `size` bytes. Offsets
  * are from the start of the slot; the public inline helpers of <smpdfu/prot/boot_trailer.h> are
- * these for the configured alignment.
+ * these for the configured alignment. The formulas are inline, so that a caller with a constant
+ * geometry (the application's, from Kconfig) has them computed at build time.
  */
-uint32_t smpdfu_boot_trailer_magic_align(uint32_t align);
-uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align);
+static inline uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
+{
+	/* The magic is written in one program of A bytes when A is above 16. */
+	return align > SMPDFU_BOOT_MAGIC_SZ ? align : SMPDFU_BOOT_MAGIC_SZ;
+}
+
+/* Where the magic's write starts: its 16 bytes, rounded down to A (for A = 32, 16 more). */
+static inline uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
+{
+	return (size - SMPDFU_BOOT_MAGIC_SZ) & ~(align - 1);
+}
+
+/* The four cells of A bytes below the magic, from the top; a field opens its cell. */
+enum boot_trailer_cell {
+	BOOT_CELL_IMAGE_OK,
+	BOOT_CELL_COPY_DONE,
+	BOOT_CELL_SWAP_INFO,
+	BOOT_CELL_SWAP_SIZE,
+};
+
+/*
+ * Cell k: k + 1 cells below the magic, rounded down to A, a power of two, as MCUboot's layout
+ * takes it (image_ok's place, less k cells).
+ */
+static inline uint32_t smpdfu_boot_trailer_cell_off(uint32_t size, uint32_t align,
+						    enum boot_trailer_cell cell)
+{
+	return (size - SMPDFU_BOOT_MAGIC_SZ - (cell + 1) * align) & ~(align - 1);
+}
+
 uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align);
 uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align);
 uint32_t smpdfu_boot_trailer_swap_info_off(uint32_t size, uint32_t align);
 uint32_t smpdfu_boot_trailer_swap_size_off(uint32_t size, uint32_t align);
 /* Bytes of magic and the four fields: 4·A + the magic's write size. */
-uint32_t smpdfu_boot_trailer_info_size(uint32_t align);
+static inline uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
+{
+	return 4 * align + smpdfu_boot_trailer_magic_align(align);
+}
+
 /* The magic the bootloader built for `align` compares against (16 bytes). */
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ]);
 
 /* The status area of a swap: S sectors × 3 states × W bytes, right below the trailer fields. */
-uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz);
+static inline uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
+{
+	return max_sectors * BOOT_STATUS_STATE_COUNT * wsz;
+}
+
 /* Status area + trailer fields: the bytes at the end of a slot that never hold image data. */
-uint32_t smpdfu_boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz);
+static inline uint32_t smpdfu_boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
+{
+	return smpdfu_boot_status_size(max_sectors, wsz) + smpdfu_boot_trailer_info_size(align);
+}
+
 /* The scratch area's own trailer: one region's 3 status entries + the trailer fields. */
 uint32_t smpdfu_boot_scratch_trailer_size(uint32_t align, uint32_t wsz);
 /* Offset of status entry k (0-based) in a slot of `size` bytes. */
 uint32_t smpdfu_boot_status_entry_off(uint32_t size, uint32_t align, uint32_t max_sectors,
 				      uint32_t wsz, uint32_t k);
 /* Index of the first sector of a slot that holds trailer bytes (sectors of equal size). */
-uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
-					  uint32_t trailer_size);
+static inline uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
+							uint32_t trailer_size)
+{
+	return (size - trailer_size) / sector_size;
+}
 
 /*
  * The largest image (header, payload, TLVs) a mode accepts in the secondary slot, from the slot
@@ -60,14 +104,35 @@ uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
  * region in the scratch (scratch_size, 0 when there is none); overwrite-only and direct-XIP keep
  * the trailer fields free.
  */
-uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
-					      uint32_t sector_size, uint32_t align,
-					      uint32_t max_sectors, uint32_t wsz);
 uint32_t smpdfu_boot_swap_scratch_max_image_size(uint32_t slot_size, uint32_t sec_size,
 						 uint32_t scratch_size, uint32_t sector_size,
 						 uint32_t align, uint32_t max_sectors,
 						 uint32_t wsz);
 uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size, uint32_t align);
+
+/* Swap-using-move: the primary has the secondary's sectors or one more (the move's spare). */
+static inline uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
+							    uint32_t sector_size, uint32_t align,
+							    uint32_t max_sectors, uint32_t wsz)
+{
+	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
+	uint32_t pri_first;
+
+	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
+	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
+		return 0;
+	}
+	/*
+	 * With the secondary's sectors or one more, the primary's first trailer sector is the
+	 * secondary's or the one after it: the sector below it (the spare the move phase needs)
+	 * is never past the secondary's.
+	 */
+	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
+	if (pri_first < 2) {
+		return 0;
+	}
+	return (pri_first - 1) * sector_size;
+}
 
 /*
  * The flash operations of the boot code (boot_flash.c): smpdfu_flash_area_read/program/erase() with

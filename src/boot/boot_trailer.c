@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MCUboot image trailer: where its fields sit for a given SMPDFU_BOOT_MAX_ALIGN, how they
- * decode, and how each is written (one program per field, so a field is either erased or whole, as
- * far as the flash lets it be). The swap status area's geometry is here too, for the loader.
+ * The MCUboot image trailer for any SMPDFU_BOOT_MAX_ALIGN (the bootloader's and the test binary's):
+ * where its fields sit, its magic, their reader and writers (boot_trailer_fields.h builds them for
+ * each alignment). The swap status area's geometry is here too, for the loader.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "boot_priv.h"
+#include "boot_trailer_fields.h"
 
 static const uint8_t magic_a8[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
 static const uint8_t magic_tail[SMPDFU_BOOT_MAGIC_SZ - 2] = SMPDFU_BOOT_MAGIC_ALIGNED_TAIL;
@@ -18,60 +19,24 @@ _Static_assert(SMPDFU_BOOT_TRAILER_INFO_SZ ==
 		       4 * SMPDFU_BOOT_MAX_ALIGN + SMPDFU_BOOT_MAGIC_ALIGN_SZ,
 	       "trailer fields: four cells of A bytes and the magic's write size");
 
-/* Down to a multiple of A, a power of two (8, 16 or 32), as MCUboot's layout takes it. */
-static uint32_t align_down(uint32_t v, uint32_t align)
-{
-	return v & ~(align - 1);
-}
-
-/* Up to whole write blocks (of any size). */
-static uint32_t align_up(uint32_t v, uint32_t wsz)
-{
-	return (v + wsz - 1) / wsz * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_magic_align(uint32_t align)
-{
-	/* The magic is written in one program of A bytes when A is above 16. */
-	return align > SMPDFU_BOOT_MAGIC_SZ ? align : SMPDFU_BOOT_MAGIC_SZ;
-}
-
-uint32_t smpdfu_boot_trailer_magic_write_off(uint32_t size, uint32_t align)
-{
-	return align_down(size - SMPDFU_BOOT_MAGIC_SZ, align);
-}
-
 uint32_t smpdfu_boot_trailer_image_ok_off(uint32_t size, uint32_t align)
 {
-	return align_down(size - SMPDFU_BOOT_MAGIC_SZ - align, align);
-}
-
-/* The four cells of A bytes below the magic, from the top; a field opens its cell. */
-enum trailer_cell { CELL_IMAGE_OK, CELL_COPY_DONE, CELL_SWAP_INFO, CELL_SWAP_SIZE };
-
-static uint32_t cell_off(uint32_t size, uint32_t align, enum trailer_cell cell)
-{
-	return smpdfu_boot_trailer_image_ok_off(size, align) - cell * align;
+	return smpdfu_boot_trailer_cell_off(size, align, BOOT_CELL_IMAGE_OK);
 }
 
 uint32_t smpdfu_boot_trailer_copy_done_off(uint32_t size, uint32_t align)
 {
-	return cell_off(size, align, CELL_COPY_DONE);
+	return smpdfu_boot_trailer_cell_off(size, align, BOOT_CELL_COPY_DONE);
 }
 
 uint32_t smpdfu_boot_trailer_swap_info_off(uint32_t size, uint32_t align)
 {
-	return cell_off(size, align, CELL_SWAP_INFO);
+	return smpdfu_boot_trailer_cell_off(size, align, BOOT_CELL_SWAP_INFO);
 }
 
 uint32_t smpdfu_boot_trailer_swap_size_off(uint32_t size, uint32_t align)
 {
-	return cell_off(size, align, CELL_SWAP_SIZE);
-}
-
-uint32_t smpdfu_boot_trailer_info_size(uint32_t align)
-{
-	return 4 * align + smpdfu_boot_trailer_magic_align(align);
+	return smpdfu_boot_trailer_cell_off(size, align, BOOT_CELL_SWAP_SIZE);
 }
 
 void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
@@ -89,16 +54,6 @@ void smpdfu_boot_trailer_magic(uint32_t align, uint8_t magic[SMPDFU_BOOT_MAGIC_S
 	memcpy(magic + at, fixed, SMPDFU_BOOT_MAGIC_SZ - at);
 }
 
-uint32_t smpdfu_boot_status_size(uint32_t max_sectors, uint32_t wsz)
-{
-	return max_sectors * BOOT_STATUS_STATE_COUNT * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_size(uint32_t align, uint32_t max_sectors, uint32_t wsz)
-{
-	return smpdfu_boot_status_size(max_sectors, wsz) + smpdfu_boot_trailer_info_size(align);
-}
-
 uint32_t smpdfu_boot_scratch_trailer_size(uint32_t align, uint32_t wsz)
 {
 	return BOOT_STATUS_STATE_COUNT * wsz + smpdfu_boot_trailer_info_size(align);
@@ -108,12 +63,6 @@ uint32_t smpdfu_boot_status_entry_off(uint32_t size, uint32_t align, uint32_t ma
 				      uint32_t wsz, uint32_t k)
 {
 	return size - smpdfu_boot_trailer_size(align, max_sectors, wsz) + k * wsz;
-}
-
-uint32_t smpdfu_boot_trailer_first_sector(uint32_t size, uint32_t sector_size,
-					  uint32_t trailer_size)
-{
-	return (size - trailer_size) / sector_size;
 }
 
 /*
@@ -164,110 +113,10 @@ uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size,
 	return pri < sec ? pri : sec;
 }
 
-/* Swap-using-move: the primary has the secondary's sectors or one more (the move's spare). */
-uint32_t smpdfu_boot_swap_move_max_image_size(uint32_t pri_size, uint32_t sec_size,
-					      uint32_t sector_size, uint32_t align,
-					      uint32_t max_sectors, uint32_t wsz)
-{
-	uint32_t trailer = smpdfu_boot_trailer_size(align, max_sectors, wsz);
-	uint32_t pri_first;
-
-	if (sector_size == 0 || trailer >= sec_size || pri_size / sector_size > max_sectors ||
-	    (pri_size != sec_size && pri_size != sec_size + sector_size)) {
-		return 0;
-	}
-	/*
-	 * With the secondary's sectors or one more, the primary's first trailer sector is the
-	 * secondary's or the one after it: the sector below it (the spare the move phase needs)
-	 * is never past the secondary's.
-	 */
-	pri_first = smpdfu_boot_trailer_first_sector(pri_size, sector_size, trailer);
-	if (pri_first < 2) {
-		return 0;
-	}
-	return (pri_first - 1) * sector_size;
-}
-
-static bool bytes_are(const uint8_t *p, size_t len, uint8_t v)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] != v) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/*
- * A flag is the first byte of its write block (MCUboot reads that byte alone), but it is UNSET
- * only when the whole block is erased: UNSET means "may be written", and a block with anything
- * written beside an erased first byte is a write of the flag that began (the flash's tear) or a
- * foreign one. Either way it cannot take the value any more: BAD, as any other torn value.
- */
-static enum smpdfu_boot_flag_state decode_flag(const uint8_t *block, uint32_t wsz, uint8_t erased)
-{
-	if (block[0] == erased) {
-		return bytes_are(block, wsz, erased) ? SMPDFU_BOOT_FLAG_UNSET
-						     : SMPDFU_BOOT_FLAG_BAD;
-	}
-	return block[0] == SMPDFU_BOOT_FLAG_SET_VALUE ? SMPDFU_BOOT_FLAG_SET : SMPDFU_BOOT_FLAG_BAD;
-}
-
 int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 			     struct smpdfu_boot_swap_state *st)
 {
-	/* One read of the fields and the magic: at most 4·32 + 32 bytes. */
-	uint8_t raw[4 * 32 + 32];
-	uint8_t want[SMPDFU_BOOT_MAGIC_SZ];
-	uint32_t base;
-	uint32_t len = smpdfu_boot_trailer_info_size(align);
-	uint32_t magic_len = smpdfu_boot_trailer_magic_align(align);
-	const uint8_t *image_ok;
-	uint32_t wsz;
-	uint8_t erased;
-	uint8_t info;
-	int rc;
-
-	if (fa == NULL || fa->size < len || len > sizeof(raw)) {
-		return -EINVAL;
-	}
-	base = fa->size - len;
-	rc = smpdfu_boot_flash_read(fa, base, raw, len);
-	if (rc < 0) {
-		return rc;
-	}
-	erased = fa->dev->erased_value;
-	/*
-	 * A write block wider than a cell cannot hold a field (writes refuse it): read the cell. No
-	 * device of the flash map has write blocks of 0 bytes.
-	 */
-	wsz = fa->dev->write_block < align ? fa->dev->write_block : align;
-	smpdfu_boot_trailer_magic(align, want);
-
-	const uint8_t *magic = raw + len - SMPDFU_BOOT_MAGIC_SZ;
-
-	/* UNSET: the magic's whole write may happen (for A = 32, its erased lead bytes too). */
-	if (bytes_are(raw + len - magic_len, magic_len, erased)) {
-		st->magic = SMPDFU_BOOT_MAGIC_UNSET;
-	} else {
-		st->magic = memcmp(magic, want, SMPDFU_BOOT_MAGIC_SZ) == 0 ? SMPDFU_BOOT_MAGIC_GOOD
-								    : SMPDFU_BOOT_MAGIC_BAD;
-	}
-	/* The cells lie in raw as on flash, each A bytes below the one before. */
-	image_ok = raw + (cell_off(fa->size, align, CELL_IMAGE_OK) - base);
-	st->image_ok = decode_flag(image_ok, wsz, erased);
-	st->copy_done = decode_flag(image_ok - CELL_COPY_DONE * align, wsz, erased);
-
-	/* swap_info: low nibble the type, high nibble the image; erased or unknown type: NONE. */
-	info = image_ok[-(ptrdiff_t)(CELL_SWAP_INFO * align)];
-	st->swap_type = info & 0x0f;
-	st->image_num = info >> 4;
-	if (info == erased || st->swap_type < SMPDFU_BOOT_SWAP_TYPE_NONE ||
-	    st->swap_type > SMPDFU_BOOT_SWAP_TYPE_REVERT) {
-		st->swap_type = SMPDFU_BOOT_SWAP_TYPE_NONE;
-		st->image_num = 0;
-	}
-	return 0;
+	return boot_trailer_read(fa, align, st);
 }
 
 int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
@@ -284,43 +133,9 @@ int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint3
 	return 0;
 }
 
-/*
- * One program of a field's value, little-endian (swap_size's 4 bytes, else one), padded to the
- * write block with the erased value.
- */
-static int write_field(const struct smpdfu_flash_area *fa, uint32_t align, enum trailer_cell cell,
-		       uint32_t value)
-{
-	uint8_t block[32];
-	uint32_t len = cell == CELL_SWAP_SIZE ? 4 : 1;
-	uint32_t n = align_up(len, fa->dev->write_block);
-
-	/* MCUboot cannot place a field wider than its cell: a configuration error, not I/O. */
-	if (n > align || n > sizeof(block)) {
-		return -EINVAL;
-	}
-	/* The value's four bytes, then erased ones from the field's end: only n are written. */
-	block[0] = (uint8_t)value;
-	block[1] = (uint8_t)(value >> 8);
-	block[2] = (uint8_t)(value >> 16);
-	block[3] = (uint8_t)(value >> 24);
-	memset(block + len, fa->dev->erased_value, n - len);
-	return smpdfu_boot_flash_program(fa, cell_off(fa->size, align, cell), block, n);
-}
-
 int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	uint8_t cell[32];
-	uint32_t n = smpdfu_boot_trailer_magic_align(align);
-
-	if (n > sizeof(cell) || fa->dev->write_block > n) {
-		return -EINVAL;
-	}
-	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
-	memset(cell, fa->dev->erased_value, n);
-	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
-	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
-					 cell, n);
+	return boot_trailer_write_magic(fa, align);
 }
 
 int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uint32_t align)
@@ -329,7 +144,7 @@ int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uin
 	struct smpdfu_boot_swap_state st;
 	uint32_t wsz = fa->dev->write_block;
 	/* The magic's own 16 bytes, in whole write blocks: not the padding before it (A = 32). */
-	uint32_t len = align_up(SMPDFU_BOOT_MAGIC_SZ, wsz);
+	uint32_t len = boot_align_up(SMPDFU_BOOT_MAGIC_SZ, wsz);
 	int rc = smpdfu_boot_trailer_read(fa, align, &st);
 
 	if (rc < 0 || st.magic != SMPDFU_BOOT_MAGIC_GOOD) {
@@ -344,26 +159,22 @@ int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uin
 
 int smpdfu_boot_trailer_write_image_ok(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return write_field(fa, align, CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_IMAGE_OK, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_copy_done(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return write_field(fa, align, CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_COPY_DONE, SMPDFU_BOOT_FLAG_SET_VALUE);
 }
 
 int smpdfu_boot_trailer_write_swap_info(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint8_t swap_type, uint8_t image_num)
 {
-	/* Both nibbles below 0xF, so the byte can never read as erased. */
-	if (swap_type >= 0x0f || image_num >= 0x0f) {
-		return -EINVAL;
-	}
-	return write_field(fa, align, CELL_SWAP_INFO, (uint32_t)image_num << 4 | swap_type);
+	return boot_trailer_write_swap_info(fa, align, swap_type, image_num);
 }
 
 int smpdfu_boot_trailer_write_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
 					uint32_t size)
 {
-	return write_field(fa, align, CELL_SWAP_SIZE, size);
+	return boot_trailer_write_field(fa, align, BOOT_CELL_SWAP_SIZE, size);
 }
