@@ -14,25 +14,25 @@ static uint16_t get_le16(const uint8_t *p)
 	return (uint16_t)(p[0] | (p[1] << 8));
 }
 
-/*
- * A u32 from its two u16 halves: the compiler makes each field one load, where a helper for the
- * four bytes stayed a call per field.
- */
-#define GET_LE32(p) (get_le16(p) | (uint32_t)get_le16((p) + 2) << 16)
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
 
 void smpdfu_image_header_decode(const uint8_t raw[SMPDFU_IMAGE_HEADER_SIZE],
 				struct smpdfu_image_header *hdr)
 {
-	hdr->magic = GET_LE32(raw + SMPDFU_IMAGE_HDR_OFF_MAGIC);
-	hdr->load_addr = GET_LE32(raw + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR);
+	hdr->magic = get_le32(raw + SMPDFU_IMAGE_HDR_OFF_MAGIC);
+	hdr->load_addr = get_le32(raw + SMPDFU_IMAGE_HDR_OFF_LOAD_ADDR);
 	hdr->hdr_size = get_le16(raw + SMPDFU_IMAGE_HDR_OFF_HDR_SIZE);
 	hdr->protect_tlv_size = get_le16(raw + SMPDFU_IMAGE_HDR_OFF_PROTECT_TLV_SIZE);
-	hdr->img_size = GET_LE32(raw + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE);
-	hdr->flags = GET_LE32(raw + SMPDFU_IMAGE_HDR_OFF_FLAGS);
+	hdr->img_size = get_le32(raw + SMPDFU_IMAGE_HDR_OFF_IMG_SIZE);
+	hdr->flags = get_le32(raw + SMPDFU_IMAGE_HDR_OFF_FLAGS);
 	hdr->ver.major = raw[SMPDFU_IMAGE_HDR_OFF_VER_MAJOR];
 	hdr->ver.minor = raw[SMPDFU_IMAGE_HDR_OFF_VER_MINOR];
 	hdr->ver.revision = get_le16(raw + SMPDFU_IMAGE_HDR_OFF_VER_REVISION);
-	hdr->ver.build_num = GET_LE32(raw + SMPDFU_IMAGE_HDR_OFF_VER_BUILD);
+	hdr->ver.build_num = get_le32(raw + SMPDFU_IMAGE_HDR_OFF_VER_BUILD);
 }
 
 int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr)
