@@ -120,12 +120,8 @@ void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8
 	uint32_t after;
 #endif
 
-	while (len > 0) {
-		size_t used = smp_serial_rx_feed(&st->rx, &rx_ops, st, data, len);
-
-		data += used;
-		len -= used;
-	}
+	/* Each packet is queued as its last line ends: nothing to do between them. */
+	(void)smp_serial_rx_feed(&st->rx, &rx_ops, st, data, len, false);
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	after = bad_frames(&st->rx.stats);
 	if (after != before) {

@@ -199,7 +199,7 @@ int smpdfu_smp_serial_encode(const uint8_t *pkt, size_t len, uint8_t *line, size
 /* The decoder for any callbacks: those the caller put in rx (smp_serial_rx.h has the body). */
 size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len)
 {
-	return smp_serial_rx_feed(rx, rx->ops, rx->ctx, data, len);
+	return smp_serial_rx_feed(rx, rx->ops, rx->ctx, data, len, true);
 }
 
 void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx)

@@ -173,10 +173,13 @@ drop:
 	return false;
 }
 
-/* smpdfu_smp_serial_rx_feed() with ops and ctx. */
+/*
+ * smpdfu_smp_serial_rx_feed() with ops and ctx; it returns after a packet only when `one_packet`
+ * says the caller deals with each before the rest (the device queues them and goes on).
+ */
 static inline size_t smp_serial_rx_feed(struct smp_serial_rx *rx,
 					const struct smp_serial_rx_ops *ops, void *ctx,
-					const uint8_t *data, size_t len)
+					const uint8_t *data, size_t len, bool one_packet)
 {
 	for (size_t i = 0; i < len;) {
 		uint8_t c = data[i++];
@@ -200,7 +203,7 @@ static inline size_t smp_serial_rx_feed(struct smp_serial_rx *rx,
 		}
 		delivered = smp_serial_rx_take_line(rx, ops, ctx, rx->line_len <= rx->line_cap);
 		rx->line_len = 0;
-		if (delivered) {
+		if (delivered && one_packet) {
 			return i;
 		}
 	}
