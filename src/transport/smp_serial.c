@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "smp_serial_rx.h"
+#include "smp_serial_tx.h"
 
 #define LOG_MODULE "serial"
 #define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
@@ -76,8 +77,8 @@ static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, con
 	int rc;
 
 	(void)peer;
-	rc = smpdfu_smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
-				      st->write_ctx);
+	rc = smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
+			       st->write_ctx);
 	if (rc < 0) {
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 		st->tx_errors++;
