@@ -886,6 +886,36 @@ static void device_pipelined_requests_in_one_read(void **state)
 	assert_int_equal(sink.count, 3);
 }
 
+/* A reset in the middle of a packet gives its pool buffer back, and the next packet is whole. */
+static void device_reset_returns_the_packet_in_progress(void **state)
+{
+	static uint8_t req[300];
+	uint8_t line[SMP_SERIAL_LINE_MAX];
+	size_t len = test_hex("0a 00 00 00 00 00 2b 00 a1 61 64 78 c8", req, sizeof(req));
+	const uint8_t *eol;
+	struct wire in;
+
+	(void)state;
+	memset(req + len, 'a', 200);
+	len += 200;
+	req[3] = (uint8_t)(len - SMP_HDR_SIZE);
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(smpdfu_smp_serial_encode(req, len, line, sizeof(line), wire_write, &in),
+			 0);
+	assert_true(in.lines > 1);
+	/* Its first line only: a buffer is taken. */
+	eol = memchr(in.bytes, '\n', in.len);
+	smpdfu_smp_serial_transport_rx(&st, in.bytes, (size_t)(eol + 1 - in.bytes));
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1);
+	smpdfu_smp_serial_transport_reset(&st);
+	assert_int_equal(smpdfu_smp_buf_free_count(), CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT);
+	/* The rest of the cut packet belongs to nobody; the packet after it is answered. */
+	smpdfu_smp_serial_transport_rx(&st, eol + 1, in.len - (size_t)(eol + 1 - in.bytes));
+	assert_false(smpdfu_smp_rx_process_one());
+	device_echo(5);
+	assert_int_equal(wire.lines, 1);
+}
+
 static void device_largest_packet_is_buf_size_minus_4(void **state)
 {
 	static uint8_t req[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
@@ -950,6 +980,8 @@ int main(void)
 						device_teardown),
 		cmocka_unit_test_setup_teardown(device_pipelined_requests_in_one_read, device_setup,
 						device_teardown),
+		cmocka_unit_test_setup_teardown(device_reset_returns_the_packet_in_progress,
+						device_setup, device_teardown),
 		cmocka_unit_test_setup_teardown(device_largest_packet_is_buf_size_minus_4,
 						device_setup, device_teardown),
 	};
