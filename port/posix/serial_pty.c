@@ -214,7 +214,7 @@ void serial_pty_close(struct serial_pty *sp, bool remove_link)
 	if (remove_link && sp->link != NULL && link_points_here(sp)) {
 		unlink(sp->link);
 	}
-	smpdfu_smp_serial_rx_reset(&sp->st.rx);
+	smpdfu_smp_serial_transport_reset(&sp->st);
 	close(sp->slave);
 	close(sp->master);
 	sp->slave = -1;

@@ -218,7 +218,7 @@ int serial_sim_open(struct serial_sim *s, const struct serial_sim_cfg *cfg)
 		rc = uart_line_init(&s->to_host, cfg->baud, cfg->bits_per_byte,
 				    SERIAL_SIM_LINE_CHUNKS);
 	}
-	s->host.pkt = malloc(SMP_SERIAL_PACKET_MAX);
+	s->host.pkt = malloc(SMP_SERIAL_PACKET_MAX + SMP_SERIAL_CRC_SIZE);
 	s->host.tx_line = malloc(cfg->line_size);
 	if (rc < 0 || s->host.pkt == NULL || s->host.tx_line == NULL) {
 		fprintf(stderr, "serial sim: %s\n",

@@ -12,9 +12,16 @@
 #include <smpdfu/transport/smp_serial.h>
 
 #include "log.h"
+#include "smp_serial_rx.h"
+#include "smp_serial_tx.h"
 
 #define LOG_MODULE "serial"
 #define LOG_LEVEL CONFIG_MCUMGR_TRANSPORT_LOG_LEVEL
+
+/* begin()'s promise: a packet of the largest size, and its CRC after it, fit a pool buffer. */
+_Static_assert(SMP_SERIAL_DEVICE_PACKET_MAX + SMP_SERIAL_CRC_SIZE <=
+		       sizeof(((struct smp_buf *)NULL)->data),
+	       "a pool buffer holds the largest serial packet and its CRC");
 
 static uint8_t *rx_begin(void *ctx)
 {
@@ -56,6 +63,7 @@ static void rx_abort(void *ctx, uint8_t *pkt)
 	smpdfu_smp_buf_free(buf_of(pkt));
 }
 
+/* The decoder's callbacks, bound at compile time: smp_serial_rx.h's body calls them directly. */
 static const struct smp_serial_rx_ops rx_ops = {
 	.begin = rx_begin,
 	.done = rx_done,
@@ -69,8 +77,8 @@ static int serial_send(struct smpdfu_smp_transport *tp, const uint8_t *peer, con
 	int rc;
 
 	(void)peer;
-	rc = smpdfu_smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
-				      st->write_ctx);
+	rc = smp_serial_encode(data, len, st->tx_line, sizeof(st->tx_line), st->write,
+			       st->write_ctx);
 	if (rc < 0) {
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 		st->tx_errors++;
@@ -93,7 +101,7 @@ void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_seria
 	st->tx_errors = 0;
 #endif
 	smpdfu_smp_serial_rx_init(&st->rx, st->rx_line, sizeof(st->rx_line),
-				  SMP_SERIAL_DEVICE_PACKET_MAX, &rx_ops, st);
+				  SMP_SERIAL_DEVICE_PACKET_MAX, NULL, NULL);
 }
 
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
@@ -113,12 +121,8 @@ void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8
 	uint32_t after;
 #endif
 
-	while (len > 0) {
-		size_t used = smpdfu_smp_serial_rx_feed(&st->rx, data, len);
-
-		data += used;
-		len -= used;
-	}
+	/* Each packet is queued as its last line ends: nothing to do between them. */
+	(void)smp_serial_rx_feed(&st->rx, &rx_ops, st, data, len, false);
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	after = bad_frames(&st->rx.stats);
 	if (after != before) {
@@ -133,4 +137,9 @@ void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8
 			(unsigned int)s->orphans, (unsigned int)s->restarted);
 	}
 #endif
+}
+
+void smpdfu_smp_serial_transport_reset(struct smp_serial_transport *st)
+{
+	smp_serial_rx_reset(&st->rx, &rx_ops, st);
 }

@@ -138,7 +138,8 @@ static struct smpdfu_smp_transport transport = {
 
 /* ---- A serial decoder, its packets counted here ------------------------------------------- */
 
-static uint8_t serial_pkt[64];
+#define SERIAL_PKT_MAX 64
+static uint8_t serial_pkt[SERIAL_PKT_MAX + SMP_SERIAL_CRC_SIZE];
 static unsigned int serial_packets;
 
 static uint8_t *serial_begin(void *ctx)
@@ -178,7 +179,7 @@ static void probe_serial(void)
 	uint8_t line[128];
 	size_t len = sizeof(frames) - 1;
 
-	smpdfu_smp_serial_rx_init(&rx, line, sizeof(line), sizeof(serial_pkt), &ops, NULL);
+	smpdfu_smp_serial_rx_init(&rx, line, sizeof(line), SERIAL_PKT_MAX, &ops, NULL);
 	for (size_t off = 0; off < len;) {
 		off += smpdfu_smp_serial_rx_feed(&rx, (const uint8_t *)frames + off, len - off);
 	}

@@ -227,9 +227,10 @@ def test_serial_stats():
     on, off = probe("base"), probe("hooks")
     # The same packet delivered and the same bad frame dropped, counted or not ...
     assert on.lines["serial"].split()[0] == off.lines["serial"].split()[0] == "packets=1"
-    # ... but without the option the decoder keeps no ten 4-byte counters ...
+    # ... but without the option the decoder keeps no ten 4-byte counters (nor the flag that
+    # tells skipped lines from orphans, which may take a word of padding with it) ...
     state = {p: int(p.lines["serial"].split("state_bytes=")[1]) for p in (on, off)}
-    assert state[on] - state[off] == 10 * 4
+    assert 10 * 4 < state[on] - state[off] <= 10 * 4 + 8
     # ... and has no code that counts: the decoder and the transport are smaller.
     for source in ("smp_serial_frame.c", "smp_serial.c"):
         assert on.object_text(source) > off.object_text(source), source

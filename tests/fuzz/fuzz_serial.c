@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The host side: decodes what the device writes, one packet at a time. */
 static struct smp_serial_rx host;
 static uint8_t host_line[SMP_SERIAL_LINE_MAX + 1];
-static uint8_t host_pkt[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
+static uint8_t host_pkt[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE + SMP_SERIAL_CRC_SIZE];
 static size_t host_packets;
 static size_t host_last_len;
 static bool host_busy;
@@ -108,7 +108,8 @@ static void check_answers(void)
 }
 
 /* Round trip of arbitrary bytes as one packet. */
-static uint8_t rt_pkt[4096];
+#define RT_PACKET_MAX 4096
+static uint8_t rt_pkt[RT_PACKET_MAX + SMP_SERIAL_CRC_SIZE];
 static size_t rt_len;
 static size_t rt_count;
 
@@ -162,7 +163,7 @@ static void round_trip(const uint8_t *p, size_t len, size_t line_max)
 
 	rt_wire_len = 0;
 	rt_count = 0;
-	smpdfu_smp_serial_rx_init(&rt_rx, rt_line, sizeof(rt_line), sizeof(rt_pkt), &rt_ops, NULL);
+	smpdfu_smp_serial_rx_init(&rt_rx, rt_line, sizeof(rt_line), RT_PACKET_MAX, &rt_ops, NULL);
 	if (smpdfu_smp_serial_encode(p, len, line, line_max, rt_write, &line_max) != 0 ||
 	    rt_wire_len != smpdfu_smp_serial_encoded_size(len, line_max)) {
 		abort();
@@ -194,8 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	smpdfu_smp_server_init();
 	smpdfu_os_mgmt_register(&id);
 	smpdfu_smp_serial_transport_init(&device, device_write, NULL);
-	smpdfu_smp_serial_rx_init(&host, host_line, sizeof(host_line), sizeof(host_pkt), &host_ops,
-				  NULL);
+	smpdfu_smp_serial_rx_init(&host, host_line, sizeof(host_line),
+				  CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE, &host_ops, NULL);
 	host_busy = false;
 	host_packets = 0;
 
@@ -213,12 +214,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (smpdfu_smp_rx_process_one()) {
 		check_answers();
 	}
-	smpdfu_smp_serial_rx_reset(&device.rx);
+	smpdfu_smp_serial_transport_reset(&device);
 	if (smpdfu_smp_buf_free_count() != CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT) {
 		abort();
 	}
 
-	round_trip(data + 1, size - 1 < sizeof(rt_pkt) ? size - 1 : sizeof(rt_pkt),
+	round_trip(data + 1, size - 1 < RT_PACKET_MAX ? size - 1 : RT_PACKET_MAX,
 		   SMP_SERIAL_LINE_MIN + data[0] % 200);
 	return 0;
 }

@@ -34,7 +34,7 @@ struct serial_ctx {
 	const char *device;
 	struct smp_serial_rx rx;
 	uint8_t rx_line[SERIAL_RX_LINE_MAX];
-	uint8_t *pkt;             /* SMP_SERIAL_PACKET_MAX bytes: where the decoder puts a packet */
+	uint8_t *pkt;             /* SMP_SERIAL_PACKET_MAX + CRC bytes: the decoder puts a packet */
 	size_t pkt_len;
 	bool pkt_ready;
 	uint8_t *tx_line;         /* line_size bytes */
@@ -323,7 +323,7 @@ int transport_serial_open(const struct transport_opts *opts, struct transport *t
 	s->line_size = line_size;
 	s->line_delay_ms = opts->line_delay_ms;
 	s->verbose = opts->verbose;
-	s->pkt = malloc(SMP_SERIAL_PACKET_MAX);
+	s->pkt = malloc(SMP_SERIAL_PACKET_MAX + SMP_SERIAL_CRC_SIZE);
 	s->tx_line = malloc(line_size);
 	if (s->pkt == NULL || s->tx_line == NULL) {
 		rc = -ENOMEM;

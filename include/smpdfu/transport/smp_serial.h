@@ -85,11 +85,12 @@ struct smp_serial_rx_stats {
 /* Where decoded packets go; called from inside smpdfu_smp_serial_rx_feed(). */
 struct smp_serial_rx_ops {
 	/*
-	 * A first line with a plausible length arrived: returns a buffer of at least the decoder's
-	 * pkt_max bytes for the packet, or NULL when none is free (the packet is dropped, counted).
+	 * A first line with a plausible length arrived: returns a buffer of at least the
+	 * decoder's pkt_max + SMP_SERIAL_CRC_SIZE bytes, for the packet and its CRC after it, or
+	 * NULL when none is free (the packet is dropped, counted).
 	 */
 	uint8_t *(*begin)(void *ctx);
-	/* The packet is complete and its CRC good: len bytes in the buffer begin() gave. */
+	/* The packet is complete and its CRC good: len bytes (CRC not counted) in begin()'s. */
 	void (*done)(void *ctx, uint8_t *pkt, size_t len);
 	/* The packet in that buffer was dropped; the buffer is the callee's again. */
 	void (*abort)(void *ctx, uint8_t *pkt);
@@ -99,6 +100,7 @@ struct smp_serial_rx_ops {
 
 /* The decoder's state; the caller owns it and the line buffer. */
 struct smp_serial_rx {
+	/* NULL in the device transport, whose callbacks smp_serial.c binds at compile time. */
 	const struct smp_serial_rx_ops *ops;
 	void *ctx;
 	uint8_t *line;      /* the bytes of the current line before its newline, '\r' removed */
@@ -106,9 +108,8 @@ struct smp_serial_rx {
 	size_t line_len;    /* bytes in line, or line_cap + 1 once the line overflowed */
 	size_t pkt_max;     /* largest packet (without length and CRC) accepted */
 	uint8_t *pkt;       /* from ops->begin(): a packet is being received, NULL between */
-	size_t have;        /* bytes of the packet and its CRC decoded so far */
+	size_t have;        /* bytes of the packet and its CRC decoded into pkt so far */
 	size_t left;        /* of them still to come (the length field said have + left) */
-	uint16_t crc;       /* CRC of those bytes */
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	/* No packet: the last one was dropped, its continuation lines are not orphans. */
 	bool skipping;
@@ -131,7 +132,7 @@ static inline void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *
 	rx->line_cap = line_cap;
 	rx->line_len = 0;
 	rx->pkt_max = pkt_max;
-	/* No packet: have, left and crc are set when one begins. */
+	/* No packet: have and left are set when one begins. */
 	rx->pkt = NULL;
 #if CONFIG_MCUMGR_TRANSPORT_SERIAL_STATS
 	rx->skipping = false;
@@ -149,7 +150,10 @@ static inline void smpdfu_smp_serial_rx_init(struct smp_serial_rx *rx, uint8_t *
  */
 size_t smpdfu_smp_serial_rx_feed(struct smp_serial_rx *rx, const uint8_t *data, size_t len);
 
-/* Forgets the current line and any packet in progress (returned through ops->abort). */
+/*
+ * Forgets the current line and any packet in progress (returned through ops->abort). Not for the
+ * device transport's rx: smpdfu_smp_serial_transport_reset() is.
+ */
 void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx);
 
 /* ---- Device transport ------------------------------------------------------------------------ */
@@ -161,9 +165,9 @@ void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx);
 	(CONFIG_MCUMGR_TRANSPORT_UART ? CONFIG_SMPDFU_SERIAL_TX_LINE_MAX : 1)
 
 /*
- * The largest SMP packet a device receives over serial: the length field and the CRC are decoded
- * into the same CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE buffer, as in Zephyr, so clients size their
- * packets as buf_size - 4.
+ * The largest SMP packet a device receives over serial: the length field and the CRC are counted
+ * against the same CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE buffer, as in Zephyr, so clients size their
+ * packets as buf_size - 4 (and the CRC, decoded after the packet, has the room begin() promises).
  */
 #define SMP_SERIAL_DEVICE_PACKET_MAX                                                               \
 	(CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_SERIAL_FRAME_OVERHEAD)
@@ -171,7 +175,7 @@ void smpdfu_smp_serial_rx_reset(struct smp_serial_rx *rx);
 /* The SMP serial transport of a device: one per UART (or pseudo-terminal). */
 struct smp_serial_transport {
 	struct smpdfu_smp_transport smp; /* what the SMP core sees; smp.ctx points back here */
-	struct smp_serial_rx rx;
+	struct smp_serial_rx rx;    /* its ops and ctx NULL: the transport's own are built in */
 	uint8_t rx_line[SMP_SERIAL_RX_LINE_SIZE];
 	uint8_t tx_line[SMP_SERIAL_TX_LINE_SIZE];
 	smp_serial_write_fn write;
@@ -198,5 +202,8 @@ void smpdfu_smp_serial_transport_init(struct smp_serial_transport *st, smp_seria
  */
 void smpdfu_smp_serial_transport_rx(struct smp_serial_transport *st, const uint8_t *data,
 				    size_t len);
+
+/* Forgets the current line and any packet in progress (its buffer goes back to the pool). */
+void smpdfu_smp_serial_transport_reset(struct smp_serial_transport *st);
 
 #endif /* SMPDFU_TRANSPORT_SMP_SERIAL_H */
