@@ -60,18 +60,14 @@ int smpdfu_image_read_header(const struct smpdfu_flash_area *fa, struct smpdfu_i
 }
 
 /*
- * Reads the two little-endian u16 that open a TLV area (magic, size) or an entry (type, length),
- * at off, where they must end by `end`.
+ * Reads the two little-endian u16 that open a TLV area (magic, size) or an entry (type, length).
+ * The caller has checked that they lie in the area.
  */
-static int read_u16_pair(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t end,
-			 uint16_t pair[2])
+static int read_u16_pair(const struct smpdfu_flash_area *fa, uint32_t off, uint16_t pair[2])
 {
 	/* Read into pair as bytes, then decoded in place. */
 	const uint8_t *b = (const uint8_t *)pair;
 
-	if (off > end || end - off < SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) {
-		return -EBADMSG;
-	}
 	if (smpdfu_flash_area_read(fa, off, pair, SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) < 0) {
 		return -EIO;
 	}
@@ -84,34 +80,33 @@ int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 				const struct smpdfu_flash_area *fa,
 				const struct smpdfu_image_header *hdr)
 {
+	/* The header reader checked that both infos lie in the area: the payload leaves room. */
 	uint32_t start = (uint32_t)hdr->hdr_size + hdr->img_size;
+	uint16_t prot_size = hdr->protect_tlv_size;
 	uint16_t info[2]; /* magic, total size */
-	int rc = read_u16_pair(fa, start, fa->size, info);
+	int rc = read_u16_pair(fa, start, info);
 
 	if (rc < 0) {
 		return rc;
 	}
-	if (info[0] == SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC) {
-		if (info[1] != hdr->protect_tlv_size || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE) {
-			return -EBADMSG;
-		}
-	} else if (hdr->protect_tlv_size != 0) {
+	if (prot_size != 0 ? info[0] != SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC || info[1] != prot_size ||
+				     prot_size < SMPDFU_IMAGE_TLV_INFO_SIZE
+			   : info[0] == SMPDFU_IMAGE_TLV_PROT_INFO_MAGIC) {
 		return -EBADMSG;
 	}
 	it->fa = fa;
-	it->prot_end = start + hdr->protect_tlv_size;
-	rc = read_u16_pair(fa, it->prot_end, fa->size, info);
+	it->prot_end = start + prot_size;
+	/* The first entry follows the first info, protected or not. */
+	it->pos = start + SMPDFU_IMAGE_TLV_INFO_SIZE;
+	rc = read_u16_pair(fa, it->prot_end, info);
 	if (rc < 0) {
 		return rc;
 	}
-	/* The read ended by fa->size: the room after prot_end cannot wrap. */
 	if (info[0] != SMPDFU_IMAGE_TLV_INFO_MAGIC || info[1] < SMPDFU_IMAGE_TLV_INFO_SIZE ||
 	    info[1] > fa->size - it->prot_end) {
 		return -EBADMSG;
 	}
 	it->tlv_end = it->prot_end + info[1];
-	/* The first entry follows the first info, protected or not. */
-	it->pos = start + SMPDFU_IMAGE_TLV_INFO_SIZE;
 	return 0;
 }
 
@@ -119,7 +114,7 @@ int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it)
 {
 	uint16_t entry[2]; /* type, length */
 	uint32_t pos = it->pos;
-	uint32_t area_end;
+	uint32_t room;
 	int rc;
 
 	if (pos == it->prot_end) {
@@ -129,15 +124,19 @@ int smpdfu_image_tlv_iter_next(struct smpdfu_image_tlv_iter *it)
 	if (pos >= it->tlv_end) {
 		return 0;
 	}
-	area_end = pos < it->prot_end ? it->prot_end : it->tlv_end;
-	rc = read_u16_pair(it->fa, pos, area_end, entry);
+	/* pos lies in its area: the room to the area's end cannot wrap. */
+	room = (pos < it->prot_end ? it->prot_end : it->tlv_end) - pos;
+	if (room < SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) {
+		return -EBADMSG;
+	}
+	rc = read_u16_pair(it->fa, pos, entry);
 	if (rc < 0) {
 		return rc;
 	}
 	it->type = entry[0];
 	it->len = entry[1];
 	it->off = pos + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE;
-	if ((uint64_t)it->off + it->len > area_end) {
+	if (it->len > room - SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE) {
 		return -EBADMSG;
 	}
 	it->pos = it->off + it->len;
@@ -163,7 +162,7 @@ int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_ima
 	int rc = smpdfu_image_read_header(fa, hdr);
 
 	if (rc < 0) {
-		return rc == -EINVAL ? -EBADMSG : rc;
+		return rc;
 	}
 	rc = smpdfu_image_tlv_iter_begin(&it, fa, hdr);
 	if (rc < 0) {
