@@ -56,8 +56,9 @@ struct smpdfu_image_tlv_iter {
 };
 
 /*
- * Checks the TLV info headers of the image whose header is hdr. Returns 0, -EBADMSG when the
- * TLV area is missing or malformed (bad magic, protected size mismatch, beyond the area), -EIO.
+ * Checks the TLV info headers of the image whose header is hdr, as smpdfu_image_read_header()
+ * accepted it (the infos then lie in the area). Returns 0, -EBADMSG when the TLV area is missing
+ * or malformed (bad magic, protected size mismatch, beyond the area), -EIO.
  */
 int smpdfu_image_tlv_iter_begin(struct smpdfu_image_tlv_iter *it,
 				const struct smpdfu_flash_area *fa,
@@ -73,8 +74,9 @@ bool smpdfu_image_tlv_iter_is_protected(const struct smpdfu_image_tlv_iter *it);
 uint32_t smpdfu_image_tlv_end(const struct smpdfu_image_tlv_iter *it);
 
 /*
- * The image's SHA-256 TLV (what MCUmgr reports as "hash"): 0; -ENOENT no image; -EBADMSG
- * malformed TLVs, no hash TLV, a hash of the wrong size or more than one; -EIO.
+ * The image's SHA-256 TLV (what MCUmgr reports as "hash"): 0; -ENOENT no image; -EINVAL a header
+ * smpdfu_image_read_header() refuses; -EBADMSG malformed TLVs, no hash TLV, a hash of the wrong
+ * size or more than one; -EIO.
  */
 int smpdfu_image_read_hash(const struct smpdfu_flash_area *fa, struct smpdfu_image_header *hdr,
 			   uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE]);

@@ -507,6 +507,31 @@ static void test_tlv_lengths_past_the_end_are_ebadmsg(void **state)
 	}
 }
 
+/*
+ * An area whose end leaves 1 to 3 bytes after its last entry has no room for another entry's
+ * header: the walk refuses it rather than read the header across the end (the hash lookup too).
+ */
+static void test_entry_header_across_the_end_is_ebadmsg(void **state)
+{
+	struct smpdfu_image_header hdr;
+	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
+
+	(void)state;
+	for (uint16_t extra = 0; extra <= 4; extra++) {
+		struct file f = load("ecdsa-p256.signed.bin");
+		struct rig r;
+
+		/* ecdsa-p256: the unprotected info at 0x5020 (tot 0x98) ends the image */
+		put16(f.data + 0x5022, (uint16_t)(0x98 + extra));
+		rig_open(&r, f.data, f.len, f.len + 0x40);
+		if (smpdfu_image_read_hash(&r.fa, &hdr, hash) != (extra == 0 ? 0 : -EBADMSG)) {
+			fail_msg("%u bytes after the last entry", (unsigned int)extra);
+		}
+		rig_close(&r);
+		free(f.data);
+	}
+}
+
 static void test_protected_size_mismatch_is_ebadmsg(void **state)
 {
 	struct {
@@ -1089,6 +1114,7 @@ int main(void)
 		cmocka_unit_test(test_one_flipped_byte),
 		cmocka_unit_test(test_every_truncation_is_ebadmsg),
 		cmocka_unit_test(test_tlv_lengths_past_the_end_are_ebadmsg),
+		cmocka_unit_test(test_entry_header_across_the_end_is_ebadmsg),
 		cmocka_unit_test(test_protected_size_mismatch_is_ebadmsg),
 		cmocka_unit_test(test_protected_size_mismatch_rehashed_is_ebadmsg),
 		cmocka_unit_test(test_protected_area_contents),
