@@ -329,7 +329,7 @@ MUTATIONS = [
       "payload length bound off by one"),
     M("smp/smp_server.c", "if (smpdfu_smp_status_is_ok(st) && w.overflow) {", "if (0) {",
       "an overflowed answer sent as ok"),
-    M("smp/smp_server.c", "(hdr->op & ~SMP_OP_WRITE) != 0", "(hdr->op & ~SMP_OP_WRITE) > 1",
+    M("smp/smp_server.c", "(h->ops & 1u << hdr->op) != 0", "(h->ops & 1u << (hdr->op & 2)) != 0",
       "an unknown op accepted"),
     M("smp/smp_buf.c", "b < ANSWER_BUF; b++) {", "b <= ANSWER_BUF; b++) {",
       "the answer's buffer given to requests too"),

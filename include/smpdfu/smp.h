@@ -202,11 +202,15 @@ typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
  */
 void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value);
 
-/* The handlers of one command; NULL for an op the command does not support. */
+/* The ops a handler serves, as a set: bit op for each (SMP_OP_READ, SMP_OP_WRITE). */
+#define SMP_OPS_READ (1u << SMP_OP_READ)
+#define SMP_OPS_WRITE (1u << SMP_OP_WRITE)
+
+/* The handler of a command for some of its ops. */
 struct smp_handler {
-	uint8_t id; /* the command */
-	smp_handler_fn read;
-	smp_handler_fn write;
+	uint8_t id;  /* the command */
+	uint8_t ops; /* SMP_OPS_READ, SMP_OPS_WRITE or both */
+	smp_handler_fn fn;
 };
 
 struct smp_group {

@@ -78,14 +78,17 @@ static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 	const struct smp_group *g = find_group(hdr->group);
 	const struct smp_handler *h;
 
-	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
+	if (g == NULL) {
 		return NULL;
 	}
-	/* Counted down: the table's end is not worked out from its 12-byte entries. */
+	/*
+	 * Counted down: the table's end is not worked out from its entries' size. An op other than
+	 * read and write is in no entry's set.
+	 */
 	h = g->handlers;
 	for (size_t n = g->handler_count; n > 0; n--, h++) {
-		if (h->id == hdr->id) {
-			return hdr->op == SMP_OP_READ ? h->read : h->write;
+		if (h->id == hdr->id && (h->ops & 1u << hdr->op) != 0) {
+			return h->fn;
 		}
 	}
 	return NULL;
