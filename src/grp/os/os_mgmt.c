@@ -288,9 +288,9 @@ void smpdfu_os_mgmt_reset(void)
 	reset_timer = (struct sys_timer){ 0 };
 }
 
+/* A reset pending from before is the reboot's to stop (smpdfu_os_mgmt_reset()), not this. */
 void smpdfu_os_mgmt_register(const struct os_mgmt_identity *id)
 {
 	identity = id != NULL ? id : &default_identity;
-	smpdfu_sys_timer_stop(&reset_timer);
 	smpdfu_smp_group_register(&os_group);
 }
