@@ -331,8 +331,8 @@ MUTATIONS = [
       "an overflowed answer sent as ok"),
     M("smp/smp_server.c", "(h->ops & 1u << hdr->op) != 0", "(h->ops & 1u << (hdr->op & 2)) != 0",
       "an unknown op accepted"),
-    M("smp/smp_buf.c", "b < ANSWER_BUF; b++) {", "b <= ANSWER_BUF; b++) {",
-      "the answer's buffer given to requests too"),
+    M("smp/smp_buf.c", "b < bufs + ARRAY_SIZE(bufs); b++) {", "b + 1 < bufs + ARRAY_SIZE(bufs); b++) {",
+      "a request buffer left out of the pool"),
     # --- transport --------------------------------------------------------------------------
     M("transport/smp_bt.c", "if (len > bt->rx_expected - bt->rx->len) {",
       "if (len > bt->rx_expected - bt->rx->len + 1) {", "reassembly overrun off by one"),

@@ -22,6 +22,11 @@
 static struct smp_group *groups;
 /* The reason of the last status made (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE only). */
 static const char *status_rsn;
+/*
+ * Where answers are built, one at a time: the last of the CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
+ * buffers, which requests never get (smp_buf.c), so every request taken is answered.
+ */
+static uint8_t answer[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 
 void smpdfu_smp_server_init(void)
 {
@@ -172,16 +177,9 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 			     const uint8_t *req, size_t len)
 {
-	struct smp_buf *out = smpdfu_smp_answer_buf;
 	struct cbor_writer w;
 	struct smp_request rq = { .rsp = &w, .tp = tp, .peer = peer };
 
-	if (out == NULL) {
-		/* Only a caller holding the whole pool gets here (a test): drop, as Zephyr. */
-		LOG_WRN("%s: no buffer for the answer: request dropped", tp->name);
-		return;
-	}
-	smpdfu_smp_answer_buf = NULL;
 	while (len >= SMP_HDR_SIZE) {
 		struct smpdfu_smp_hdr hdr;
 		smp_handler_fn handler = NULL;
@@ -204,10 +202,10 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 				.seq = hdr.seq,
 				.id = hdr.id,
 			},
-			out->data);
+			answer);
 		status_rsn = NULL;
 		/* A byte is kept for the break: an answer that fills the rest is too large. */
-		smpdfu_cbor_writer_init(&w, out->data + SMP_HDR_SIZE,
+		smpdfu_cbor_writer_init(&w, answer + SMP_HDR_SIZE,
 					CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
 		smpdfu_cbor_put_map_indef(&w);
 		if (!whole) {
@@ -231,8 +229,8 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 		}
 		w.cap++; /* the byte kept for the break */
 		smpdfu_cbor_put_break(&w);
-		smpdfu_smp_hdr_set_len(out->data, (uint16_t)w.len);
-		rc = tp->send(tp, peer, out->data, SMP_HDR_SIZE + w.len);
+		smpdfu_smp_hdr_set_len(answer, (uint16_t)w.len);
+		rc = tp->send(tp, peer, answer, SMP_HDR_SIZE + w.len);
 		if (rc < 0) {
 			LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr.seq, rc);
 		}
@@ -250,5 +248,4 @@ void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *pee
 			break;
 		}
 	}
-	smpdfu_smp_answer_buf = out;
 }
