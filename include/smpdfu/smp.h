@@ -103,9 +103,9 @@ size_t smpdfu_smp_rx_discard(const struct smpdfu_smp_transport *tp, smp_rx_match
 
 /*
  * Handles the SMP packets in req[0..len) as one transport unit and writes the response to each
- * through tp; the responses are built in a buffer of the pool (the one smpdfu_smp_buf_alloc()
- * leaves free; a caller that took it too gets the unit dropped unanswered, as Zephyr drops it). The
- * building block of smpdfu_smp_rx_process_one(), public for tests and fuzzing.
+ * through tp; the responses are built one at a time in the last buffer, the one
+ * smpdfu_smp_buf_alloc() never gives out. The building block of smpdfu_smp_rx_process_one(),
+ * public for tests and fuzzing; processing context only, and not from a handler or a send.
  */
 void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 			     const uint8_t *req, size_t len);
@@ -202,11 +202,15 @@ typedef struct smp_status (*smp_handler_fn)(struct smp_request *req);
  */
 void smpdfu_smp_put_uint(struct cbor_writer *w, const char *key, uint32_t value);
 
-/* The handlers of one command; NULL for an op the command does not support. */
+/* The ops a handler serves, as a set: bit op for each (SMP_OP_READ, SMP_OP_WRITE). */
+#define SMP_OPS_READ (1u << SMP_OP_READ)
+#define SMP_OPS_WRITE (1u << SMP_OP_WRITE)
+
+/* The handler of a command for some of its ops. */
 struct smp_handler {
-	uint8_t id; /* the command */
-	smp_handler_fn read;
-	smp_handler_fn write;
+	uint8_t id;  /* the command */
+	uint8_t ops; /* SMP_OPS_READ, SMP_OPS_WRITE or both */
+	smp_handler_fn fn;
 };
 
 struct smp_group {

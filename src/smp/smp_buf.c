@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The packet buffer pool and the receive queue. Transports take buffers from the pool in any
- * context; the processing context drains the queue in order and builds each answer in a buffer of
- * the same pool, and a transport whose client is gone takes that client's units back out. The
- * pool size is what params reports as buf_count; receiving leaves the last buffer for the answer,
- * so a client's window of buf_count - 1 is what the device really queues, and a request it
- * accepted is never dropped for want of a buffer to answer in.
+ * context; the processing context drains the queue in order, and a transport whose client is gone
+ * takes that client's units back out. Of the buf_count buffers params reports, the pool holds all
+ * but the last, which is the dispatcher's to build answers in: a client's window of
+ * buf_count - 1 is what the device really queues, and a request it accepted is never dropped for
+ * want of a buffer to answer in.
  */
 #include <stddef.h>
 
@@ -13,18 +13,16 @@
 #include <smpdfu/smp.h>
 
 #include "smp_internal.h"
+#include "util.h"
 
-static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT];
-/* Requests never take the last buffer: it is the answer's, so that every request is answered. */
-#define ANSWER_BUF (&bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1])
+/* The requests' buffers: all but the answers' (smp_server.c). */
+static struct smp_buf bufs[CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT - 1];
 
 /* Where the other buffers are: free, queued in order of arrival, or held by a transport. */
 static struct smp_pool {
 	struct smp_buf *free;
 	struct smp_buf *queue; /* the oldest unit, each linked to the next */
 } pool;
-
-struct smp_buf *smpdfu_smp_answer_buf;
 
 /* Puts b on the free list; the caller is inside the critical section. */
 static void put_free(struct smp_buf *b)
@@ -36,8 +34,7 @@ static void put_free(struct smp_buf *b)
 void smpdfu_smp_buf_pool_init(void)
 {
 	pool = (struct smp_pool){ 0 };
-	smpdfu_smp_answer_buf = ANSWER_BUF;
-	for (struct smp_buf *b = bufs; b < ANSWER_BUF; b++) {
+	for (struct smp_buf *b = bufs; b < bufs + ARRAY_SIZE(bufs); b++) {
 		put_free(b);
 	}
 }
@@ -59,7 +56,7 @@ struct smp_buf *smpdfu_smp_buf_alloc(void)
 
 void smpdfu_smp_buf_free(struct smp_buf *b)
 {
-	PORT_ASSERT(b >= &bufs[0] && b < ANSWER_BUF);
+	PORT_ASSERT(b >= bufs && b < bufs + ARRAY_SIZE(bufs));
 
 	unsigned int key = smpdfu_port_critical_enter();
 
@@ -70,7 +67,7 @@ void smpdfu_smp_buf_free(struct smp_buf *b)
 size_t smpdfu_smp_buf_free_count(void)
 {
 	unsigned int key = smpdfu_port_critical_enter();
-	size_t n = smpdfu_smp_answer_buf != NULL ? 1 : 0;
+	size_t n = 1; /* the answers' buffer, free between answers */
 
 	for (const struct smp_buf *b = pool.free; b != NULL; b = b->next) {
 		n++;

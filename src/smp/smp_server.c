@@ -22,6 +22,11 @@
 static struct smp_group *groups;
 /* The reason of the last status made (CONFIG_MCUMGR_SMP_VERBOSE_ERR_RESPONSE only). */
 static const char *status_rsn;
+/*
+ * Where answers are built, one at a time: the last of the CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
+ * buffers, which requests never get (smp_buf.c), so every request taken is answered.
+ */
+static uint8_t answer[CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE];
 
 void smpdfu_smp_server_init(void)
 {
@@ -78,14 +83,17 @@ static smp_handler_fn find_handler(const struct smpdfu_smp_hdr *hdr)
 	const struct smp_group *g = find_group(hdr->group);
 	const struct smp_handler *h;
 
-	if (g == NULL || (hdr->op & ~SMP_OP_WRITE) != 0) {
+	if (g == NULL) {
 		return NULL;
 	}
-	/* Counted down: the table's end is not worked out from its 12-byte entries. */
+	/*
+	 * Counted down: the table's end is not worked out from its entries' size. An op other than
+	 * read and write is in no entry's set.
+	 */
 	h = g->handlers;
 	for (size_t n = g->handler_count; n > 0; n--, h++) {
-		if (h->id == hdr->id) {
-			return hdr->op == SMP_OP_READ ? h->read : h->write;
+		if (h->id == hdr->id && (h->ops & 1u << hdr->op) != 0) {
+			return h->fn;
 		}
 	}
 	return NULL;
@@ -138,18 +146,19 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 	bool err_map = group_err && version >= SMP_VERSION_2;
 	uint16_t rc = smpdfu_smp_status_rc(st);
 
+	if (group_err && !err_map) {
+		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
+		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
+
+		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
+							   : MGMT_ERR_EUNKNOWN;
+	}
 	w->len = 1; /* after the map's head */
 	w->overflow = false;
 	if (err_map) {
 		smpdfu_cbor_put_cstr(w, "err");
 		smpdfu_cbor_put_map_indef(w);
 		smpdfu_smp_put_uint(w, "group", smpdfu_smp_status_group(st));
-	} else if (group_err) {
-		/* SMP v1 cannot carry group errors: the group says which rc stands for its code. */
-		const struct smp_group *g = find_group(smpdfu_smp_status_group(st));
-
-		rc = g != NULL && g->translate_err != NULL ? g->translate_err(rc)
-							   : MGMT_ERR_EUNKNOWN;
 	}
 	smpdfu_smp_put_uint(w, "rc", rc);
 	if (err_map) {
@@ -161,97 +170,82 @@ static void put_error(struct cbor_writer *w, uint8_t version, struct smp_status 
 }
 
 /*
- * Answers one packet, in the answer's buffer `out`, whose payload is all there (hdr->len of it at
- * payload, or NULL when the header promised more than arrived). Returns false when the rest of the
- * unit must be dropped: an SMP-level error, like Zephyr.
+ * Each packet in turn: the answer's header is written as soon as the request's is read, all but
+ * its length, which is set once the answer is complete, so that no field of the header needs to
+ * be kept across the handler; what the request says of its sender is set once for the unit.
  */
-static bool answer(struct smpdfu_smp_transport *tp, const uint8_t *peer,
-		   const struct smpdfu_smp_hdr *hdr, const uint8_t *payload, uint8_t *out)
-{
-	struct cbor_writer w;
-	struct smp_request req = {
-		.payload = { .ptr = payload, .len = hdr->len },
-		.rsp = &w,
-		.tp = tp,
-		.peer = peer,
-	};
-	smp_handler_fn handler = NULL;
-	struct smp_status st;
-	int rc;
-
-	status_rsn = NULL;
-	/* One byte is kept for the map's break: a response that fills the rest is too large. */
-	smpdfu_cbor_writer_init(&w, out + SMP_HDR_SIZE,
-				CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
-	smpdfu_cbor_put_map_indef(&w);
-	if (payload == NULL) {
-		/* The header promises more than arrived: nothing after it is trusted. */
-		st = smpdfu_smp_err(MGMT_ERR_ECORRUPT, "truncated");
-	} else {
-		st = check_header(hdr, &handler);
-	}
-	if (handler != NULL) {
-		st = run(handler, hdr, &req);
-		if (smpdfu_smp_status_is_ok(st) && w.overflow) {
-			st = smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large");
-		}
-	}
-	if (!smpdfu_smp_status_is_ok(st)) {
-		LOG_DBG("seq %u: group %u id %u op %u: status 0x%08x", hdr->seq, hdr->group,
-			hdr->id, hdr->op, (unsigned int)st.code);
-		put_error(&w, hdr->version, st);
-	}
-	w.cap++; /* the byte kept for the break */
-	smpdfu_cbor_put_break(&w);
-
-	/* The answer's header: the request's group, sequence and command, no flags. */
-	smpdfu_smp_hdr_encode(
-		&(struct smpdfu_smp_hdr){
-			.op = hdr->op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
-			.version = hdr->version > SMP_VERSION_2 ? SMP_VERSION_2 : hdr->version,
-			.len = (uint16_t)w.len,
-			.group = hdr->group,
-			.seq = hdr->seq,
-			.id = hdr->id,
-		},
-		out);
-	rc = tp->send(tp, peer, out, SMP_HDR_SIZE + w.len);
-	if (rc < 0) {
-		LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr->seq, rc);
-	}
-	if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS && handler != NULL) {
-		struct smpdfu_mgmt_evt_op_cmd_arg arg = {
-			.group = hdr->group, .id = hdr->id, .err = smpdfu_smp_status_rc(st)
-		};
-
-		smpdfu_mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL, NULL);
-	}
-	return smpdfu_smp_status_is_ok(st) || smpdfu_smp_status_is_group_err(st);
-}
-
 void smpdfu_smp_process_unit(struct smpdfu_smp_transport *tp, const uint8_t *peer,
 			     const uint8_t *req, size_t len)
 {
-	struct smp_buf *out = smpdfu_smp_answer_buf;
-	size_t pos = 0;
+	struct cbor_writer w;
+	struct smp_request rq = { .rsp = &w, .tp = tp, .peer = peer };
 
-	if (out == NULL) {
-		/* Only a caller holding the whole pool gets here (a test): drop, as Zephyr. */
-		LOG_WRN("%s: no buffer for the answer: request dropped", tp->name);
-		return;
-	}
-	smpdfu_smp_answer_buf = NULL;
-	while (len - pos >= SMP_HDR_SIZE) {
+	while (len >= SMP_HDR_SIZE) {
 		struct smpdfu_smp_hdr hdr;
-		const uint8_t *payload;
+		smp_handler_fn handler = NULL;
+		struct smp_status st;
+		bool whole;
+		int rc;
 
-		smpdfu_smp_hdr_decode(req + pos, &hdr);
-		pos += SMP_HDR_SIZE;
-		payload = hdr.len <= len - pos ? req + pos : NULL;
-		if (!answer(tp, peer, &hdr, payload, out->data) || payload == NULL) {
+		smpdfu_smp_hdr_decode(req, &hdr);
+		req += SMP_HDR_SIZE;
+		len -= SMP_HDR_SIZE;
+		whole = hdr.len <= len;
+		rq.payload = (struct cbor_view){ .ptr = req, .len = hdr.len };
+		/* The answer's header: the request's group, sequence and command, no flags. */
+		smpdfu_smp_hdr_encode(
+			&(struct smpdfu_smp_hdr){
+				.op = hdr.op == SMP_OP_READ ? SMP_OP_READ_RSP : SMP_OP_WRITE_RSP,
+				.version = hdr.version > SMP_VERSION_2 ? SMP_VERSION_2
+								       : hdr.version,
+				.group = hdr.group,
+				.seq = hdr.seq,
+				.id = hdr.id,
+			},
+			answer);
+		status_rsn = NULL;
+		/* A byte is kept for the break: an answer that fills the rest is too large. */
+		smpdfu_cbor_writer_init(&w, answer + SMP_HDR_SIZE,
+					CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE - SMP_HDR_SIZE - 1);
+		smpdfu_cbor_put_map_indef(&w);
+		if (!whole) {
+			/* The header promises more than arrived: nothing after it is trusted. */
+			st = smpdfu_smp_err(MGMT_ERR_ECORRUPT, "truncated");
+		} else {
+			st = check_header(&hdr, &handler);
+			req += hdr.len;
+			len -= hdr.len;
+		}
+		if (smpdfu_smp_status_is_ok(st)) {
+			st = run(handler, &hdr, &rq);
+			if (smpdfu_smp_status_is_ok(st) && w.overflow) {
+				st = smpdfu_smp_err(MGMT_ERR_EMSGSIZE, "response too large");
+			}
+		}
+		if (!smpdfu_smp_status_is_ok(st)) {
+			LOG_DBG("seq %u: group %u id %u op %u: status 0x%08x", hdr.seq, hdr.group,
+				hdr.id, hdr.op, (unsigned int)st.code);
+			put_error(&w, hdr.version, st);
+		}
+		w.cap++; /* the byte kept for the break */
+		smpdfu_cbor_put_break(&w);
+		smpdfu_smp_hdr_set_len(answer, (uint16_t)w.len);
+		rc = tp->send(tp, peer, answer, SMP_HDR_SIZE + w.len);
+		if (rc < 0) {
+			LOG_WRN("%s: response to seq %u not sent (%d)", tp->name, hdr.seq, rc);
+		}
+		if (CONFIG_MCUMGR_SMP_COMMAND_STATUS_HOOKS && handler != NULL) {
+			struct smpdfu_mgmt_evt_op_cmd_arg arg = {
+				.group = hdr.group, .id = hdr.id, .err = smpdfu_smp_status_rc(st)
+			};
+
+			smpdfu_mgmt_callback_notify(MGMT_EVT_OP_CMD_DONE, &arg, sizeof(arg), NULL,
+						    NULL);
+		}
+		/* An SMP-level error ends the unit, like Zephyr, and so does a truncated packet. */
+		if (!whole ||
+		    !(smpdfu_smp_status_is_ok(st) || smpdfu_smp_status_is_group_err(st))) {
 			break;
 		}
-		pos += hdr.len;
 	}
-	smpdfu_smp_answer_buf = out;
 }

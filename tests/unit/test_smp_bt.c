@@ -713,7 +713,9 @@ static struct smp_status hang_up(struct smp_request *req)
 	return smpdfu_smp_ok();
 }
 
-static const struct smp_handler hang_up_handlers[] = { { .write = hang_up } };
+static const struct smp_handler hang_up_handlers[] = {
+	{ .ops = SMP_OPS_WRITE, .fn = hang_up },
+};
 static struct smp_group hang_up_group = {
 	.id = 64, .handlers = hang_up_handlers, .handler_count = 1,
 };

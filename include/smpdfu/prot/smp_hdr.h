@@ -76,13 +76,19 @@ static inline void smpdfu_smp_hdr_decode(const uint8_t *b, struct smpdfu_smp_hdr
 	h->id = b[7];
 }
 
+/* Writes the payload length of the header at b (an answer's, once its payload is written). */
+static inline void smpdfu_smp_hdr_set_len(uint8_t *b, uint16_t len)
+{
+	b[2] = (uint8_t)(len >> 8);
+	b[3] = (uint8_t)len;
+}
+
 /* Writes a header into SMP_HDR_SIZE bytes (reserved bits 0). */
 static inline void smpdfu_smp_hdr_encode(const struct smpdfu_smp_hdr *h, uint8_t *b)
 {
 	b[0] = (uint8_t)((h->op & 0x07) | ((h->version & 0x03) << 3));
 	b[1] = h->flags;
-	b[2] = (uint8_t)(h->len >> 8);
-	b[3] = (uint8_t)h->len;
+	smpdfu_smp_hdr_set_len(b, h->len);
 	b[4] = (uint8_t)(h->group >> 8);
 	b[5] = (uint8_t)h->group;
 	b[6] = h->seq;

@@ -139,16 +139,15 @@ static uint16_t img_translate_err(uint16_t rc)
 
 /* The commands the build has: one that is off is not listed and answers ENOTSUP. */
 static const struct smp_handler img_handlers[] = {
+	{ .id = IMG_MGMT_ID_STATE, .ops = SMP_OPS_READ, .fn = smpdfu_img_state_read },
 	/* Direct-XIP without revert has nothing to mark: the higher version simply wins. */
-	{
-		.id = IMG_MGMT_ID_STATE,
-		.read = smpdfu_img_state_read,
-		.write = CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ? NULL : smpdfu_img_state_write,
-	},
-	{ .id = IMG_MGMT_ID_UPLOAD, .write = smpdfu_img_upload },
-	{ .id = IMG_MGMT_ID_ERASE, .write = smpdfu_img_erase },
+#if !CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP
+	{ .id = IMG_MGMT_ID_STATE, .ops = SMP_OPS_WRITE, .fn = smpdfu_img_state_write },
+#endif
+	{ .id = IMG_MGMT_ID_UPLOAD, .ops = SMP_OPS_WRITE, .fn = smpdfu_img_upload },
+	{ .id = IMG_MGMT_ID_ERASE, .ops = SMP_OPS_WRITE, .fn = smpdfu_img_erase },
 #if CONFIG_MCUMGR_GRP_IMG_SLOT_INFO
-	{ .id = IMG_MGMT_ID_SLOT_INFO, .read = smpdfu_img_slot_info },
+	{ .id = IMG_MGMT_ID_SLOT_INFO, .ops = SMP_OPS_READ, .fn = smpdfu_img_slot_info },
 #endif
 };
 

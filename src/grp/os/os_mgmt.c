@@ -237,17 +237,17 @@ static struct smp_status bootloader_info(struct smp_request *req)
 /* The commands the build has: one that is off is not listed and answers ENOTSUP. */
 static const struct smp_handler os_handlers[] = {
 #if CONFIG_MCUMGR_GRP_OS_ECHO
-	{ .id = OS_MGMT_ID_ECHO, .read = echo, .write = echo },
+	{ .id = OS_MGMT_ID_ECHO, .ops = SMP_OPS_READ | SMP_OPS_WRITE, .fn = echo },
 #endif
-	{ .id = OS_MGMT_ID_RESET, .write = reset },
+	{ .id = OS_MGMT_ID_RESET, .ops = SMP_OPS_WRITE, .fn = reset },
 #if CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS
-	{ .id = OS_MGMT_ID_MCUMGR_PARAMS, .read = mcumgr_params },
+	{ .id = OS_MGMT_ID_MCUMGR_PARAMS, .ops = SMP_OPS_READ, .fn = mcumgr_params },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_INFO
-	{ .id = OS_MGMT_ID_INFO, .read = info },
+	{ .id = OS_MGMT_ID_INFO, .ops = SMP_OPS_READ, .fn = info },
 #endif
 #if CONFIG_MCUMGR_GRP_OS_BOOTLOADER_INFO
-	{ .id = OS_MGMT_ID_BOOTLOADER_INFO, .read = bootloader_info },
+	{ .id = OS_MGMT_ID_BOOTLOADER_INFO, .ops = SMP_OPS_READ, .fn = bootloader_info },
 #endif
 };
 
@@ -288,9 +288,9 @@ void smpdfu_os_mgmt_reset(void)
 	reset_timer = (struct sys_timer){ 0 };
 }
 
+/* A reset pending from before is the reboot's to stop (smpdfu_os_mgmt_reset()), not this. */
 void smpdfu_os_mgmt_register(const struct os_mgmt_identity *id)
 {
 	identity = id != NULL ? id : &default_identity;
-	smpdfu_sys_timer_stop(&reset_timer);
 	smpdfu_smp_group_register(&os_group);
 }
