@@ -300,8 +300,8 @@ MUTATIONS = [
     # --- cbor -------------------------------------------------------------------------------
     M("cbor/cbor_map.c", "if (u > UINT32_MAX) {", "if (u > (uint64_t)UINT32_MAX + 1) {",
       "uint32 field bound off by one"),
-    M("cbor/cbor_map.c", "rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(kind, &out[k], &it);",
-      "rc = store_value(kind, &out[k], &it);", "a repeated key accepted"),
+    M("cbor/cbor_map.c", "if (found & CBOR_FOUND(k) || store_value(kind, &out[k], &it) < 0) {",
+      "if (store_value(kind, &out[k], &it) < 0) {", "a repeated key accepted"),
     M("cbor/cbor_map.c", "if (it.type != CBOR_TYPE_TSTR) {", "if (0) {",
       "a non-text key looked up"),
     M("cbor/cbor_priv.h", "return (wk->open[0] & 1) != 0;", "return (wk->open[wk->depth - 1] & 1) != 0;",

@@ -125,7 +125,10 @@ enum cbor_kind {
 	CBOR_KIND_BOOL_OR_UINT,
 	CBOR_KIND_TSTR,
 	CBOR_KIND_BSTR,
-	/* A bstr, or null which counts as "not present" (clients send nil hashes). */
+	/*
+	 * A bstr, or null (clients send nil hashes), whose value is an empty view with no bytes
+	 * (ptr NULL), as a caller's default for an absent one is.
+	 */
 	CBOR_KIND_BSTR_OR_NULL,
 };
 
@@ -165,12 +168,11 @@ union cbor_value {
  * itself as level 1.
  * An empty buffer is no map (-EINVAL): a command that takes a map needs at least {}, as MCUmgr
  * answers rc 3 to a zero-length payload there.
- * Returns the set of fields present, CBOR_FOUND(k) for each (a null BSTR_OR_NULL is not; >= 0),
- * whose out[k] are written and the others untouched; or -EINVAL for: not a map, truncated or
- * malformed item, a key that is not a text string, a known key given twice (a null counts for
- * BSTR_OR_NULL), a value of the wrong kind (tagged values included), an INT outside int64_t, a
- * UINT32 above UINT32_MAX, nesting too deep. On error values may have been written: treat an
- * error as "nothing decoded". Views point into the input.
+ * Returns the set of fields present, CBOR_FOUND(k) for each (>= 0), whose out[k] are written and
+ * the others untouched; or -EINVAL for: not a map, truncated or malformed item, a key that is not
+ * a text string, a known key given twice, a value of the wrong kind (tagged values included), an
+ * INT outside int64_t, a UINT32 above UINT32_MAX, nesting too deep. On error values may have been
+ * written: treat an error as "nothing decoded". Views point into the input.
  */
 int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union cbor_value *out);
 

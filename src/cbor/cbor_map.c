@@ -8,31 +8,23 @@
 #include "cbor_priv.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "util.h"
 
-/*
- * The kind of the field of the list named key, its index in *index; 0 (no kind) when none is. The
- * key's bytes are compared with each name in turn, and the walk to the next name goes on from
- * where the comparison stopped.
- */
+/* The kind of the field of the list named key, its index in *index; 0 (no kind) when none is. */
 static unsigned int find_field(const char *f, const struct cbor_view *key, size_t *index)
 {
 	for (size_t k = 0; *f != '\0'; k++) {
 		const char *name = f + 1;
-		size_t n = 0;
+		size_t n = strlen(name);
 
-		/* name is not read past its NUL, nor the key past its length. */
-		while (n < key->len && name[n] != '\0' && name[n] == (char)key->ptr[n]) {
-			n++;
-		}
-		if (n == key->len && name[n] == '\0') {
+		/* The name's length first: no byte past its NUL is compared. */
+		if (n == key->len && memcmp(name, key->ptr, n) == 0) {
 			*index = k;
 			return (uint8_t)*f;
 		}
-		f = name + n;
-		while (*f++ != '\0') {
-		}
+		f = name + n + 1;
 	}
 	return 0;
 }
@@ -53,7 +45,7 @@ static const uint16_t accepted[] = {
 };
 #undef T
 
-/* Stores one value in dst if the kind accepts it: 1, 0 for a null, -EINVAL. */
+/* Stores one value in dst if the kind accepts it: 0 or -EINVAL. */
 static int store_value(unsigned int kind, union cbor_value *dst, const struct cbor_item *val)
 {
 	uint64_t u = val->u;
@@ -84,13 +76,11 @@ static int store_value(unsigned int kind, union cbor_value *dst, const struct cb
 		dst->b = val->b | (u != 0);
 		break;
 	default:
-		if (val->type == CBOR_TYPE_NULL) {
-			return 0;
-		}
+		/* The reader leaves a null's view empty, with no bytes: as for an absent key. */
 		dst->v = val->v;
 		break;
 	}
-	return 1;
+	return 0;
 }
 
 int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union cbor_value *out)
@@ -98,8 +88,7 @@ int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union
 	struct cbor_reader r;
 	struct cbor_walk wk;
 	struct cbor_item it;
-	uint32_t seen = 0; /* the keys met, even with a null value */
-	uint32_t stored = 0;
+	uint32_t found = 0;
 	unsigned int kind = 0; /* of the key just read, 0 for an unknown one */
 	size_t k = 0;
 	int rc;
@@ -122,14 +111,12 @@ int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union
 			kind = find_field(fields, &it.v, &k);
 		} else if (kind != 0) {
 			/* Before the walk opens it: no kind accepts a container or a tag. */
-			rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(kind, &out[k], &it);
-			if (rc < 0) {
-				return rc;
+			if (found & CBOR_FOUND(k) || store_value(kind, &out[k], &it) < 0) {
+				return -EINVAL;
 			}
-			seen |= CBOR_FOUND(k);
-			stored |= (uint32_t)rc * CBOR_FOUND(k); /* rc: 1 stored, 0 a null */
+			found |= CBOR_FOUND(k);
 		}
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */
-	return rc < 0 ? rc : (int)stored;
+	return rc < 0 ? rc : (int)found;
 }

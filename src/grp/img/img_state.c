@@ -264,12 +264,15 @@ static uint16_t find_target(const struct state_write_req *r, uint32_t active, ui
 
 struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
-	struct state_write_req r = { .hash.v = { 0 }, .confirm.b = false };
+	struct state_write_req r;
 	const uint32_t active = smpdfu_img_active_slot(); /* read once: fixed until a reset */
 	struct smp_status st;
 	uint32_t slot;
 	uint16_t refusal;
 
+	/* Absent: no hash (its pointer is what is looked at) and no confirm. */
+	r.hash.v.ptr = NULL;
+	r.confirm.b = false;
 	if (smpdfu_cbor_decode_map(&req->payload, state_write_fields, r.f) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
