@@ -112,9 +112,12 @@ int smpdfu_cbor_read(struct cbor_reader *r, struct cbor_item *it);
  */
 int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
 
-/* What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). */
+/*
+ * What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). A
+ * kind is the first char of its field in a field list (CBOR_FIELD_*), so none is 0.
+ */
 enum cbor_kind {
-	CBOR_KIND_UINT,
+	CBOR_KIND_UINT = 1,
 	/* An unsigned integer that fits 32 bits, as Zephyr's handlers decode theirs. */
 	CBOR_KIND_UINT32,
 	CBOR_KIND_INT,
@@ -122,50 +125,56 @@ enum cbor_kind {
 	CBOR_KIND_BOOL_OR_UINT,
 	CBOR_KIND_TSTR,
 	CBOR_KIND_BSTR,
-	/* A bstr, or null which counts as "not present" (clients send nil hashes). */
+	/*
+	 * A bstr, or null (clients send nil hashes), whose value is an empty view with no bytes
+	 * (ptr NULL), as a caller's default for an absent one is.
+	 */
 	CBOR_KIND_BSTR_OR_NULL,
 };
 
 /*
- * One expected key of a map, in a constant table: the decoder writes the value at `offset` in the
- * caller's destination, into a member of the kind's C type: uint64_t (UINT), uint32_t (UINT32),
- * int64_t (INT), bool (BOOL, BOOL_OR_UINT) or struct cbor_view (TSTR, BSTR, BSTR_OR_NULL).
+ * A request's fields are one constant string: for each field its kind as a char, then its key and
+ * a NUL; an empty field (the string's own NUL) ends the list. Field k's value goes to out[k].
+ * One string holds what a table of key pointers, kinds and offsets would, in a third of the bytes.
  */
-struct cbor_field {
-	const char *key;
-	uint8_t kind;	 /* enum cbor_kind */
-	uint16_t offset; /* offsetof() the member; 0 when the destination is the value itself */
+#define CBOR_FIELD(kind, key) kind key "\0"
+#define CBOR_FIELD_UINT(key) CBOR_FIELD("\1", key)
+#define CBOR_FIELD_UINT32(key) CBOR_FIELD("\2", key)
+#define CBOR_FIELD_INT(key) CBOR_FIELD("\3", key)
+#define CBOR_FIELD_BOOL(key) CBOR_FIELD("\4", key)
+#define CBOR_FIELD_BOOL_OR_UINT(key) CBOR_FIELD("\5", key)
+#define CBOR_FIELD_TSTR(key) CBOR_FIELD("\6", key)
+#define CBOR_FIELD_BSTR(key) CBOR_FIELD("\7", key)
+#define CBOR_FIELD_BSTR_OR_NULL(key) CBOR_FIELD("\10", key)
+
+/* A field's value, in the member of its kind: the view first, so that { 0 } clears them all. */
+union cbor_value {
+	struct cbor_view v; /* TSTR, BSTR, BSTR_OR_NULL */
+	uint64_t u;         /* UINT */
+	uint32_t u32;       /* UINT32 */
+	int64_t i;          /* INT */
+	bool b;             /* BOOL, BOOL_OR_UINT */
 };
 
-#define CBOR_FIELD_UINT(k, off) { (k), CBOR_KIND_UINT, (off) }
-#define CBOR_FIELD_UINT32(k, off) { (k), CBOR_KIND_UINT32, (off) }
-#define CBOR_FIELD_INT(k, off) { (k), CBOR_KIND_INT, (off) }
-#define CBOR_FIELD_BOOL(k, off) { (k), CBOR_KIND_BOOL, (off) }
-#define CBOR_FIELD_BOOL_OR_UINT(k, off) { (k), CBOR_KIND_BOOL_OR_UINT, (off) }
-#define CBOR_FIELD_TSTR(k, off) { (k), CBOR_KIND_TSTR, (off) }
-#define CBOR_FIELD_BSTR(k, off) { (k), CBOR_KIND_BSTR, (off) }
-#define CBOR_FIELD_BSTR_OR_NULL(k, off) { (k), CBOR_KIND_BSTR_OR_NULL, (off) }
-
-/* The bit of fields[k] in the set of fields found. */
+/* The bit of field k in the set of fields found. */
 #define CBOR_FOUND(k) (1u << (k))
 
 /*
- * Decodes the map (definite or indefinite, keys in any order) at the start of buf[0..len) into
- * `out` by the table fields[0..nfields) (at most 32); bytes after the map are not looked at, as
+ * Decodes the map (definite or indefinite, keys in any order) at the start of *in into out[k] for
+ * each field k of the list `fields` (at most 31); bytes after the map are not looked at, as
  * Zephyr's decoder does not look at them.
- * Known keys (matched byte for byte) are stored through their field; unknown keys and their values
- * are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map itself as level 1.
+ * Known keys (matched byte for byte) are stored in their field's member of out[k]; unknown keys
+ * and their values are skipped, nesting up to CONFIG_SMPDFU_CBOR_MAX_DEPTH levels with the map
+ * itself as level 1.
  * An empty buffer is no map (-EINVAL): a command that takes a map needs at least {}, as MCUmgr
  * answers rc 3 to a zero-length payload there.
- * Returns 0, or -EINVAL for: not a map, truncated or malformed item, a key that is not a text
- * string, a known key given twice (a null counts for BSTR_OR_NULL), a value of the wrong kind
- * (tagged values included), an INT outside int64_t, a UINT32 above UINT32_MAX, nesting too deep.
- * On success *found (when not NULL) gets CBOR_FOUND(k) for each field present (a null
- * BSTR_OR_NULL is not) and the members of the others are untouched. On error *found is not
- * written but members may have been: treat an error as "nothing decoded". Views point into buf.
+ * Returns the set of fields present, CBOR_FOUND(k) for each (>= 0), whose out[k] are written and
+ * the others untouched; or -EINVAL for: not a map, truncated or malformed item, a key that is not
+ * a text string, a known key given twice, a value of the wrong kind (tagged values included), an
+ * INT outside int64_t, a UINT32 above UINT32_MAX, nesting too deep. On error values may have been
+ * written: treat an error as "nothing decoded". Views point into the input.
  */
-int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_field *fields,
-			   size_t nfields, void *out, uint32_t *found);
+int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union cbor_value *out);
 
 /* True when p[0..n) holds exactly the text of the NUL-terminated string s. */
 bool smpdfu_cbor_text_eq(const uint8_t *p, size_t n, const char *s);

@@ -1,25 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Declarative decoding of an SMP request map: a table of key -> kind -> destination, filled in one
- * pass over the input. Keys may come in any order and unknown ones are skipped, as real clients
- * need; duplicates and wrong kinds are refused, as a Zephyr server refuses them.
+ * Declarative decoding of an SMP request map: a list of fields (kind and key), field k's value
+ * stored in out[k], filled in one pass over the input. Keys may come in any order and unknown ones
+ * are skipped, as real clients need; duplicates and wrong kinds are refused, as a Zephyr server
+ * refuses them.
  */
 #include "cbor_priv.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "util.h"
 
-/* The index of the field named key, or nfields when none is. */
-static size_t find_field(const struct cbor_field *fields, size_t nfields,
-			 const struct cbor_view *key)
+/* The kind of the field of the list named key, its index in *index; 0 (no kind) when none is. */
+static unsigned int find_field(const char *f, const struct cbor_view *key, size_t *index)
 {
-	size_t k = 0;
+	for (size_t k = 0; *f != '\0'; k++) {
+		const char *name = f + 1;
+		size_t n = strlen(name);
 
-	while (k < nfields && !smpdfu_cbor_view_eq(*key, fields[k].key)) {
-		k++;
+		/* The name's length first: no byte past its NUL is compared. */
+		if (n == key->len && memcmp(name, key->ptr, n) == 0) {
+			*index = k;
+			return (uint8_t)*f;
+		}
+		f = name + n + 1;
 	}
-	return k;
+	return 0;
 }
 
 /* The item types each kind of field accepts. */
@@ -38,21 +45,20 @@ static const uint16_t accepted[] = {
 };
 #undef T
 
-/* Stores one value at its field's place in out if the kind accepts it: 1, 0 for a null, -EINVAL. */
-static int store_value(const struct cbor_field *f, uint8_t *out, const struct cbor_item *val)
+/* Stores one value in dst if the kind accepts it: 0 or -EINVAL. */
+static int store_value(unsigned int kind, union cbor_value *dst, const struct cbor_item *val)
 {
-	void *dst = out + f->offset;
 	uint64_t u = val->u;
 
-	if (f->kind >= ARRAY_SIZE(accepted) || !(accepted[f->kind] & (1u << val->type))) {
+	if (kind >= ARRAY_SIZE(accepted) || !(accepted[kind] & (1u << val->type))) {
 		return -EINVAL;
 	}
-	switch (f->kind) {
+	switch (kind) {
 	case CBOR_KIND_UINT32:
 		if (u > UINT32_MAX) {
 			return -EINVAL;
 		}
-		*(uint32_t *)dst = (uint32_t)u;
+		dst->u32 = (uint32_t)u;
 		break;
 	case CBOR_KIND_INT:
 		if (u > INT64_MAX) {
@@ -62,36 +68,33 @@ static int store_value(const struct cbor_field *f, uint8_t *out, const struct cb
 		u = val->type == CBOR_TYPE_UINT ? u : ~u;
 		/* fall through */
 	case CBOR_KIND_UINT:
-		*(uint64_t *)dst = u;
+		dst->u = u;
 		break;
 	case CBOR_KIND_BOOL:
 	case CBOR_KIND_BOOL_OR_UINT:
 		/* The reader leaves .u 0 for a bool and .b false for an integer. */
-		*(bool *)dst = val->b | (u != 0);
+		dst->b = val->b | (u != 0);
 		break;
 	default:
-		if (val->type == CBOR_TYPE_NULL) {
-			return 0;
-		}
-		*(struct cbor_view *)dst = val->v;
+		/* The reader leaves a null's view empty, with no bytes: as for an absent key. */
+		dst->v = val->v;
 		break;
 	}
-	return 1;
+	return 0;
 }
 
-int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_field *fields,
-			   size_t nfields, void *out, uint32_t *found)
+int smpdfu_cbor_decode_map(const struct cbor_view *in, const char *fields, union cbor_value *out)
 {
 	struct cbor_reader r;
 	struct cbor_walk wk;
 	struct cbor_item it;
-	uint32_t seen = 0; /* the keys met, even with a null value */
-	uint32_t stored = 0;
-	size_t k = nfields;
+	uint32_t found = 0;
+	unsigned int kind = 0; /* of the key just read, 0 for an unknown one */
+	size_t k = 0;
 	int rc;
 
 	wk.depth = 0;
-	smpdfu_cbor_reader_init(&r, buf, len);
+	smpdfu_cbor_reader_init(&r, in->ptr, in->len);
 	if (smpdfu_cbor_read_any(&r, &it) != CBOR_TYPE_MAP) {
 		return -EINVAL;
 	}
@@ -105,23 +108,15 @@ int smpdfu_cbor_decode_map(const uint8_t *buf, size_t len, const struct cbor_fie
 			if (it.type != CBOR_TYPE_TSTR) {
 				return -EINVAL;
 			}
-			k = find_field(fields, nfields, &it.v);
-		} else if (k < nfields) {
+			kind = find_field(fields, &it.v, &k);
+		} else if (kind != 0) {
 			/* Before the walk opens it: no kind accepts a container or a tag. */
-			rc = seen & CBOR_FOUND(k) ? -EINVAL : store_value(&fields[k], out, &it);
-			if (rc < 0) {
-				return rc;
+			if (found & CBOR_FOUND(k) || store_value(kind, &out[k], &it) < 0) {
+				return -EINVAL;
 			}
-			seen |= CBOR_FOUND(k);
-			stored |= (uint32_t)rc * CBOR_FOUND(k); /* rc: 1 stored, 0 a null */
+			found |= CBOR_FOUND(k);
 		}
 	}
 	/* What follows the map is not looked at: Zephyr answers as if it were not there. */
-	if (rc < 0) {
-		return rc;
-	}
-	if (found != NULL) {
-		*found = stored;
-	}
-	return 0;
+	return rc < 0 ? rc : (int)found;
 }

@@ -61,7 +61,8 @@ static int fake_send(void *ctx, const uint8_t *pkt, size_t len)
 	(void)ctx;
 	smpdfu_smp_hdr_decode(pkt, &h);
 	if (len < SMP_HDR_SIZE || h.len != len - SMP_HDR_SIZE ||
-	    smpdfu_cbor_decode_map(pkt + SMP_HDR_SIZE, h.len, NULL, 0, NULL, NULL) != 0) {
+	    smpdfu_cbor_decode_map(&(struct cbor_view){ pkt + SMP_HDR_SIZE, h.len }, "", NULL) <
+		    0) {
 		dev.bad_request = true;
 	}
 	memcpy(dev.sent[dev.sent_n % 16], pkt, SMP_HDR_SIZE);

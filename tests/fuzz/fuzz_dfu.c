@@ -313,19 +313,13 @@ static void after_op(void)
 static void answer_fields(const uint8_t *body, size_t len, uint64_t *off, bool *has_off,
 			  bool *match, bool *has_match)
 {
-	struct answer {
-		uint64_t off;
-		bool match;
-	} a = { 0 };
-	static const struct cbor_field f[] = {
-		CBOR_FIELD_UINT("off", offsetof(struct answer, off)),
-		CBOR_FIELD_BOOL("match", offsetof(struct answer, match)),
-	};
-	uint32_t found;
+	union cbor_value a[2] = { { .u = 0 }, { .b = false } };
+	int found = smpdfu_cbor_decode_map(&(struct cbor_view){ body, len },
+					   CBOR_FIELD_UINT("off") CBOR_FIELD_BOOL("match"), a);
 
-	CHECK(smpdfu_cbor_decode_map(body, len, f, 2, &a, &found) == 0);
-	*off = a.off;
-	*match = a.match;
+	CHECK(found >= 0);
+	*off = a[0].u;
+	*match = a[1].b;
 	*has_off = (found & CBOR_FOUND(0)) != 0;
 	*has_match = (found & CBOR_FOUND(1)) != 0;
 }

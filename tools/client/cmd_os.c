@@ -53,22 +53,22 @@ static int positional(int argc, char **argv, int max_pos, const char **pos)
 	return n;
 }
 
-/* Prints a single text field of a flat response, or the body with --json. */
-static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const char *key)
+/*
+ * Prints the single text field of a flat response (a field list of one CBOR_FIELD_TSTR), or the
+ * body with --json.
+ */
+static int print_text_field(struct cli *cli, const struct smp_rsp *rsp, const char *text_field)
 {
-	const struct cbor_field text_field = CBOR_FIELD_TSTR(key, 0);
-	struct cbor_view text = { 0 };
-	uint32_t found;
+	const struct cbor_view body = { rsp->body, rsp->body_len };
+	union cbor_value text;
 
 	if (cli->json) {
 		return cli_print_body_json(rsp);
 	}
-	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, &text_field, 1, &text,
-				   &found) < 0 ||
-	    !found) {
+	if (smpdfu_cbor_decode_map(&body, text_field, &text) <= 0) {
 		return cli_bad_response("no text in the answer");
 	}
-	safe_text_print(stdout, (const char *)text.ptr, text.len);
+	safe_text_print(stdout, (const char *)text.v.ptr, text.v.len);
 	putchar('\n');
 	return 0;
 }
@@ -96,7 +96,7 @@ int cmd_echo(struct cli *cli, int argc, char **argv)
 	if (rc < 0) {
 		return rc;
 	}
-	return print_text_field(cli, &rsp, "r");
+	return print_text_field(cli, &rsp, CBOR_FIELD_TSTR("r"));
 }
 
 int cmd_params(struct cli *cli, int argc, char **argv)
@@ -161,19 +161,11 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 {
 	const char *query = NULL;
-	struct bootloader_info {
-		struct cbor_view name;
-		int64_t mode;
-		bool no_downgrade;
-	} bl;
-	enum { NAME, MODE, NO_DOWNGRADE };
-	static const struct cbor_field fields[] = {
-		[NAME] = CBOR_FIELD_TSTR("bootloader", offsetof(struct bootloader_info, name)),
-		[MODE] = CBOR_FIELD_INT("mode", offsetof(struct bootloader_info, mode)),
-		[NO_DOWNGRADE] = CBOR_FIELD_BOOL("no-downgrade",
-						 offsetof(struct bootloader_info, no_downgrade)),
-	};
-	uint32_t found;
+	enum { NAME, MODE, NO_DOWNGRADE, FIELDS };
+	static const char fields[] = CBOR_FIELD_TSTR("bootloader") CBOR_FIELD_INT("mode")
+		CBOR_FIELD_BOOL("no-downgrade");
+	union cbor_value bl[FIELDS];
+	int found;
 	struct cbor_writer w;
 	struct smp_rsp rsp;
 	int n = positional(argc, argv, 1, &query);
@@ -196,20 +188,20 @@ int cmd_bootloader_info(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		return cli_print_body_json(&rsp);
 	}
-	if (smpdfu_cbor_decode_map(rsp.body, rsp.body_len, fields, ARRAY_SIZE(fields), &bl,
-				   &found) < 0) {
+	found = smpdfu_cbor_decode_map(&(struct cbor_view){ rsp.body, rsp.body_len }, fields, bl);
+	if (found < 0) {
 		return cli_bad_response("bootloader info is not a flat map");
 	}
 	if (found & CBOR_FOUND(NAME)) {
 		printf("bootloader: ");
-		safe_text_print(stdout, (const char *)bl.name.ptr, bl.name.len);
+		safe_text_print(stdout, (const char *)bl[NAME].v.ptr, bl[NAME].v.len);
 		putchar('\n');
 	}
 	if (found & CBOR_FOUND(MODE)) {
-		printf("mode: %" PRId64 " (%s)\n", bl.mode, mcuboot_mode_name(bl.mode));
+		printf("mode: %" PRId64 " (%s)\n", bl[MODE].i, mcuboot_mode_name(bl[MODE].i));
 	}
 	if (found & CBOR_FOUND(NO_DOWNGRADE)) {
-		printf("no-downgrade: %s\n", bl.no_downgrade ? "true" : "false");
+		printf("no-downgrade: %s\n", bl[NO_DOWNGRADE].b ? "true" : "false");
 	}
 	if (found == 0) {
 		printf("(no answer to that query; --json shows the whole response)\n");
@@ -239,5 +231,5 @@ int cmd_os_info(struct cli *cli, int argc, char **argv)
 	if (rc < 0) {
 		return rc;
 	}
-	return print_text_field(cli, &rsp, "output");
+	return print_text_field(cli, &rsp, CBOR_FIELD_TSTR("output"));
 }

@@ -224,22 +224,15 @@ int smp_rsp_error(const struct smp_rsp *rsp, struct smpdfu_smp_err *err)
 
 int smp_rsp_params(const struct smp_rsp *rsp, uint64_t *buf_size, uint64_t *buf_count)
 {
-	struct params {
-		uint64_t size, count;
-	} params;
-	enum { BUF_SIZE, BUF_COUNT };
-	static const struct cbor_field fields[] = {
-		[BUF_SIZE] = CBOR_FIELD_UINT("buf_size", offsetof(struct params, size)),
-		[BUF_COUNT] = CBOR_FIELD_UINT("buf_count", offsetof(struct params, count)),
-	};
-	uint32_t found;
+	enum { BUF_SIZE, BUF_COUNT, FIELDS };
+	static const char fields[] = CBOR_FIELD_UINT("buf_size") CBOR_FIELD_UINT("buf_count");
+	union cbor_value params[FIELDS];
 
-	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields), &params,
-				   &found) < 0 ||
-	    found != (CBOR_FOUND(BUF_SIZE) | CBOR_FOUND(BUF_COUNT))) {
+	if (smpdfu_cbor_decode_map(&(struct cbor_view){ rsp->body, rsp->body_len }, fields,
+				   params) != (CBOR_FOUND(BUF_SIZE) | CBOR_FOUND(BUF_COUNT))) {
 		return -EPROTO;
 	}
-	*buf_size = params.size;
-	*buf_count = params.count;
+	*buf_size = params[BUF_SIZE].u;
+	*buf_count = params[BUF_COUNT].u;
 	return 0;
 }

@@ -169,16 +169,10 @@ static bool answers_upload(const struct smp_rsp *rsp, uint8_t seq)
 /* Reads off (and match) from an upload answer; -EREMOTEIO when it is an error. */
 static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *off)
 {
-	struct answer {
-		uint64_t off;
-		bool match;
-	} a;
-	enum { OFF, MATCH };
-	static const struct cbor_field fields[] = {
-		[OFF] = CBOR_FIELD_UINT("off", offsetof(struct answer, off)),
-		[MATCH] = CBOR_FIELD_BOOL("match", offsetof(struct answer, match)),
-	};
-	uint32_t found;
+	enum { OFF, MATCH, FIELDS };
+	static const char fields[] = CBOR_FIELD_UINT("off") CBOR_FIELD_BOOL("match");
+	union cbor_value a[FIELDS];
+	int found;
 	int rc = smp_rsp_error(rsp, &up->res->err);
 
 	if (rc < 0) {
@@ -189,16 +183,15 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 		up->res->device_error = true;
 		return -EREMOTEIO;
 	}
-	if (smpdfu_cbor_decode_map(rsp->body, rsp->body_len, fields, ARRAY_SIZE(fields), &a,
-				   &found) < 0 ||
-	    !(found & CBOR_FOUND(OFF)) || a.off > up->size) {
+	found = smpdfu_cbor_decode_map(&(struct cbor_view){ rsp->body, rsp->body_len }, fields, a);
+	if (found < 0 || !(found & CBOR_FOUND(OFF)) || a[OFF].u > up->size) {
 		up->res->failure = "an upload answer without a valid \"off\"";
 		return -EPROTO;
 	}
-	*off = (size_t)a.off;
+	*off = (size_t)a[OFF].u;
 	if (*off == up->size && found & CBOR_FOUND(MATCH)) {
 		up->res->match_known = true;
-		up->res->match = a.match;
+		up->res->match = a[MATCH].b;
 	}
 	return 0;
 }

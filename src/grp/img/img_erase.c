@@ -30,17 +30,17 @@ static struct smp_status check_erase(uint32_t slot)
 
 struct smp_status smpdfu_img_erase(struct smp_request *req)
 {
-	static const struct cbor_field slot_field = CBOR_FIELD_UINT("slot", 0);
-	uint64_t slot = smpdfu_img_other_slot(smpdfu_img_active_slot());
+	union cbor_value slot_value = { .u = smpdfu_img_other_slot(smpdfu_img_active_slot()) };
+	uint64_t slot;
 	const struct smpdfu_flash_area *fa;
 	struct smpdfu_image_header hdr;
 	struct smp_status st;
 	int rc;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &slot_field, 1, &slot,
-				   NULL) < 0) {
+	if (smpdfu_cbor_decode_map(&req->payload, CBOR_FIELD_UINT("slot"), &slot_value) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
+	slot = slot_value.u;
 	/* The boot API has no area for a slot it lacks; one beyond 32 bits must not wrap to one. */
 	fa = slot <= UINT32_MAX ? smpdfu_boot_slot_area((uint32_t)slot) : NULL;
 	if (fa == NULL) {

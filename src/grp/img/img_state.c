@@ -212,18 +212,25 @@ static struct smp_status set_next_boot_direct_xip(uint32_t slot, uint32_t active
 	return mark_for_boot(slot, confirm, NULL);
 }
 
-/* A state write: the image to mark by its hash, and whether for good. */
+/* A state write's fields: the image to mark by its hash, and whether for good. */
+enum { STATE_HASH, STATE_CONFIRM, STATE_FIELDS };
+
+static const char state_write_fields[] =
+	CBOR_FIELD_BSTR_OR_NULL("hash") CBOR_FIELD_BOOL("confirm");
+
+/* A state write, decoded: its values by name, in the array the decoder fills. */
 struct state_write_req {
-	struct cbor_view hash;
-	bool confirm;
+	union {
+		union cbor_value f[STATE_FIELDS]; /* by state_write_fields */
+		struct {
+			union cbor_value hash, confirm;
+		};
+	};
 };
 
-enum { STATE_HASH, STATE_CONFIRM };
-
-static const struct cbor_field state_write_fields[] = {
-	[STATE_HASH] = CBOR_FIELD_BSTR_OR_NULL("hash", offsetof(struct state_write_req, hash)),
-	[STATE_CONFIRM] = CBOR_FIELD_BOOL("confirm", offsetof(struct state_write_req, confirm)),
-};
+_Static_assert(offsetof(struct state_write_req, confirm) ==
+		       STATE_CONFIRM * sizeof(union cbor_value),
+	       "the named values are the array's, in the fields' order");
 
 /*
  * The slot a state write names: by its hash, or without one the running image (a confirm). 0 or
@@ -231,24 +238,24 @@ static const struct cbor_field state_write_fields[] = {
  */
 static uint16_t find_target(const struct state_write_req *r, uint32_t active, uint32_t *slot)
 {
-	if (r->hash.ptr == NULL) { /* absent or null: a hash given points into the request */
-		if (!r->confirm) {
+	if (r->hash.v.ptr == NULL) { /* absent or null: a hash given points into the request */
+		if (!r->confirm.b) {
 			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
 		*slot = active;
 	} else {
 		int hash_slot;
 
-		if (r->hash.len != SMPDFU_SHA256_DIGEST_SIZE) {
+		if (r->hash.v.len != SMPDFU_SHA256_DIGEST_SIZE) {
 			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "bad hash");
 		}
-		hash_slot = find_slot_by_hash(r->hash.ptr);
+		hash_slot = find_slot_by_hash(r->hash.v.ptr);
 		if (hash_slot < 0) {
 			return img_refuse(IMG_MGMT_ERR_HASH_NOT_FOUND, "hash not found");
 		}
 		*slot = (uint32_t)hash_slot;
 	}
-	if (!r->confirm && *slot == active) {
+	if (!r->confirm.b && *slot == active) {
 		return img_refuse(IMG_MGMT_ERR_IMAGE_SETTING_TEST_TO_ACTIVE_DENIED,
 				  "test of active");
 	}
@@ -257,27 +264,29 @@ static uint16_t find_target(const struct state_write_req *r, uint32_t active, ui
 
 struct smp_status smpdfu_img_state_write(struct smp_request *req)
 {
-	struct state_write_req r = { 0 };
+	struct state_write_req r;
 	const uint32_t active = smpdfu_img_active_slot(); /* read once: fixed until a reset */
 	struct smp_status st;
 	uint32_t slot;
 	uint16_t refusal;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, state_write_fields,
-				   ARRAY_SIZE(state_write_fields), &r, NULL) < 0) {
+	/* Absent: no hash (its pointer is what is looked at) and no confirm. */
+	r.hash.v.ptr = NULL;
+	r.confirm.b = false;
+	if (smpdfu_cbor_decode_map(&req->payload, state_write_fields, r.f) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	refusal = find_target(&r, active, &slot);
 	if (refusal != 0) {
 		return img_status(refusal);
 	}
-	st = check_state_write(slot, r.confirm);
+	st = check_state_write(slot, r.confirm.b);
 	if (!smpdfu_smp_status_is_ok(st)) {
 		LOG_WRN("state write refused by a hook");
 		return st;
 	}
-	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, active, r.confirm)
-				      : set_next_boot_swap(slot, active, r.confirm);
+	st = img_mode_is_direct_xip() ? set_next_boot_direct_xip(slot, active, r.confirm.b)
+				      : set_next_boot_swap(slot, active, r.confirm.b);
 	if (!smpdfu_smp_status_is_ok(st)) {
 		return st;
 	}

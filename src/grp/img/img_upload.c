@@ -63,27 +63,34 @@ static struct sha256_ctx *upload_hash(void)
 #endif
 }
 
-/* One upload request, decoded: its numbers as Zephyr decodes them, 32 bits (more is refused). */
+enum {
+	UPLOAD_OFF,
+	UPLOAD_LEN,
+	UPLOAD_IMAGE,
+	UPLOAD_UPGRADE,
+	UPLOAD_DATA,
+	UPLOAD_SHA,
+	UPLOAD_FIELDS
+};
+
+/* An upload request's fields: its numbers as Zephyr decodes them, 32 bits (more is refused). */
+static const char upload_fields[] = CBOR_FIELD_UINT32("off") CBOR_FIELD_UINT32("len")
+	CBOR_FIELD_UINT32("image") CBOR_FIELD_BOOL("upgrade") CBOR_FIELD_BSTR("data")
+	CBOR_FIELD_BSTR("sha");
+
+/* One upload request, decoded: its values by name, in the array the decoder fills. */
 struct upload_req {
-	uint32_t off;
-	uint32_t len;
-	uint32_t image;
-	bool upgrade;
-	struct cbor_view data;
-	struct cbor_view sha;
-	uint32_t found; /* CBOR_FOUND() of each upload_fields entry present */
+	union {
+		union cbor_value f[UPLOAD_FIELDS]; /* by upload_fields */
+		struct {
+			union cbor_value off, len, image, upgrade, data, sha;
+		};
+	};
+	int found; /* CBOR_FOUND() of each field present */
 };
 
-enum { UPLOAD_OFF, UPLOAD_LEN, UPLOAD_IMAGE, UPLOAD_UPGRADE, UPLOAD_DATA, UPLOAD_SHA };
-
-static const struct cbor_field upload_fields[] = {
-	[UPLOAD_OFF] = CBOR_FIELD_UINT32("off", offsetof(struct upload_req, off)),
-	[UPLOAD_LEN] = CBOR_FIELD_UINT32("len", offsetof(struct upload_req, len)),
-	[UPLOAD_IMAGE] = CBOR_FIELD_UINT32("image", offsetof(struct upload_req, image)),
-	[UPLOAD_UPGRADE] = CBOR_FIELD_BOOL("upgrade", offsetof(struct upload_req, upgrade)),
-	[UPLOAD_DATA] = CBOR_FIELD_BSTR("data", offsetof(struct upload_req, data)),
-	[UPLOAD_SHA] = CBOR_FIELD_BSTR("sha", offsetof(struct upload_req, sha)),
-};
+_Static_assert(offsetof(struct upload_req, sha) == UPLOAD_SHA * sizeof(union cbor_value),
+	       "the named values are the array's, in the fields' order");
 
 static bool upload_is_active(void)
 {
@@ -166,17 +173,17 @@ static bool read_running_header(struct smpdfu_image_header *hdr)
 /* The header checks of a first chunk (off == 0), in MCUmgr's order: 0 or the group error. */
 static uint16_t inspect_header(const struct upload_req *r, struct smpdfu_image_header *hdr)
 {
-	if (r->data.len < SMPDFU_IMAGE_HEADER_SIZE) {
+	if (r->data.v.len < SMPDFU_IMAGE_HEADER_SIZE) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_HEADER, "header malformed");
 	}
 	if (!(r->found & CBOR_FOUND(UPLOAD_LEN))) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_LENGTH, "no length");
 	}
-	smpdfu_image_header_decode(r->data.ptr, hdr);
+	smpdfu_image_header_decode(r->data.v.ptr, hdr);
 	if (hdr->magic != SMPDFU_IMAGE_MAGIC) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_HEADER_MAGIC, "magic mismatch");
 	}
-	if (r->sha.len > UPLOAD_SHA_MAX) {
+	if (r->sha.v.len > UPLOAD_SHA_MAX) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "sha too long");
 	}
 	return 0;
@@ -209,14 +216,14 @@ static uint16_t inspect_target(const struct upload_req *r, const struct smpdfu_i
 	 * The end of the slot is the bootloader's trailer: an upload that reached it could write a
 	 * request (or a revert mark) of its own. The limit is the bootloader's, per mode.
 	 */
-	if (r->len > fa->size || r->len > smpdfu_boot_max_image_size()) {
+	if (r->len.u32 > fa->size || r->len.u32 > smpdfu_boot_max_image_size()) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, "img too large");
 	}
 	if (CONFIG_MCUMGR_GRP_IMG_REJECT_DIRECT_XIP_MISMATCHED_SLOT &&
 	    (hdr->flags & SMPDFU_IMAGE_F_ROM_FIXED) && hdr->load_addr != fa->off) {
 		return img_refuse(IMG_MGMT_ERR_INVALID_FLASH_ADDRESS, "wrong slot");
 	}
-	if (r->upgrade) {
+	if (r->upgrade.b) {
 		struct smpdfu_image_header running;
 
 		if (!read_running_header(&running)) {
@@ -254,8 +261,8 @@ static void take_ownership(const struct smp_request *req)
 /* The same sha as the upload in progress was started with (a sha given points into the request). */
 static bool is_resume(const struct upload_req *r)
 {
-	return upload_is_active() && r->sha.ptr != NULL &&
-	       r->sha.len == upload.sha_len && memcmp(r->sha.ptr, upload.sha, r->sha.len) == 0;
+	return upload_is_active() && r->sha.v.ptr != NULL && r->sha.v.len == upload.sha_len &&
+	       memcmp(r->sha.v.ptr, upload.sha, r->sha.v.len) == 0;
 }
 
 /* The upload check hook: an application may veto a chunk before anything changes. */
@@ -268,19 +275,19 @@ static struct smp_status check_chunk(const struct smp_request *req, const struct
 
 	struct smpdfu_img_mgmt_upload_action action = {
 		.size = size,
-		.write_bytes = (uint32_t)r->data.len,
+		.write_bytes = (uint32_t)r->data.v.len,
 		.area_id = slot == 0 ? SMPDFU_FLASH_AREA_IMAGE_PRIMARY
 				     : SMPDFU_FLASH_AREA_IMAGE_SECONDARY,
 		.proceed = true,
-		.erase = r->off == 0,
+		.erase = r->off.u32 == 0,
 	};
 	struct smpdfu_img_mgmt_upload_req ureq = {
-		.image = r->image,
-		.off = r->off,
+		.image = r->image.u32,
+		.off = r->off.u32,
 		.size = size,
-		.img_data = r->data,
-		.data_sha = r->sha,
-		.upgrade = r->upgrade,
+		.img_data = r->data.v,
+		.data_sha = r->sha.v,
+		.upgrade = r->upgrade.b,
 	};
 	struct smpdfu_img_mgmt_upload_check check = {
 		.action = &action, .req = &ureq, .transport = req->tp->kind
@@ -305,17 +312,17 @@ static int start_upload(const struct upload_req *r, uint32_t slot)
 	 * A trailer left at the end of the slot by an older image must not describe the new one;
 	 * the data pages themselves are erased ahead as the data arrives.
 	 */
-	if (r->len <= last_page) {
+	if (r->len.u32 <= last_page) {
 		rc = smpdfu_flash_area_erase_if_needed(fa, last_page, fa->dev->page_size);
 		if (rc < 0) {
 			return rc;
 		}
 	}
 	upload.slot = slot;
-	upload.size = r->len;
-	upload.sha_len = (uint8_t)r->sha.len;
-	if (r->sha.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
-		memcpy(upload.sha, r->sha.ptr, r->sha.len);
+	upload.size = r->len.u32;
+	upload.sha_len = (uint8_t)r->sha.v.len;
+	if (r->sha.v.len != 0) { /* no sha: ptr is NULL, and memcpy from NULL is undefined */
+		memcpy(upload.sha, r->sha.v.ptr, r->sha.v.len);
 	}
 	if (CONFIG_IMG_ENABLE_IMAGE_CHECK) { /* else hashing stays false, as initialised */
 		upload.hashing = upload.sha_len == SMPDFU_SHA256_DIGEST_SIZE &&
@@ -391,15 +398,15 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, upload_fields,
-				   ARRAY_SIZE(upload_fields), &r, &r.found) < 0) {
+	r.found = smpdfu_cbor_decode_map(&req->payload, upload_fields, r.f);
+	if (r.found < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (!(r.found & CBOR_FOUND(UPLOAD_OFF))) {
 		return img_err(IMG_MGMT_ERR_INVALID_OFFSET, "no offset");
 	}
 
-	first = r.off == 0;
+	first = r.off.u32 == 0;
 	if (first) {
 		refusal = inspect_header(&r, &hdr);
 		if (refusal != 0) {
@@ -416,25 +423,25 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		if (refusal != 0) {
 			return img_status(refusal);
 		}
-		size = r.len;
+		size = r.len.u32;
 	} else if (upload_is_active() && !is_owner(req)) {
 		/*
 		 * Two clients must never interleave their chunks in one slot: only the client that
 		 * started the upload (or took it over with a first chunk) continues it.
 		 */
 		return smpdfu_smp_err(MGMT_ERR_EBUSY, "another client's upload");
-	} else if (r.off != upload.writer.written) {
+	} else if (r.off.u32 != upload.writer.written) {
 		/* Stale, duplicate, out of order, or no upload (off 0): say where we are. */
 		return put_offset(req, upload.writer.written);
 	}
 
 	/* off is 0 or where the upload is, so within size. */
-	if (r.data.len > size - r.off) {
+	if (r.data.v.len > size - r.off.u32) {
 		return img_err(IMG_MGMT_ERR_INVALID_IMAGE_DATA_OVERRUN, "data overrun");
 	}
 	st = check_chunk(req, &r, slot, size);
 	if (!smpdfu_smp_status_is_ok(st)) {
-		LOG_WRN("upload chunk at %u refused by a hook", (unsigned int)r.off);
+		LOG_WRN("upload chunk at %u refused by a hook", (unsigned int)r.off.u32);
 		return stop_upload(st);
 	}
 	if (first) {
@@ -447,7 +454,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		img_notify(MGMT_EVT_OP_IMG_MGMT_DFU_STARTED, NULL, 0);
 	}
 
-	rc = smpdfu_stream_writer_write(&upload.writer, r.data.ptr, r.data.len);
+	rc = smpdfu_stream_writer_write(&upload.writer, r.data.v.ptr, r.data.v.len);
 	/* The writer took the chunk: its count, the upload's offset, moved past it. */
 	complete = upload.writer.written == upload.size;
 	if (rc >= 0 && complete) {
@@ -458,7 +465,7 @@ struct smp_status smpdfu_img_upload(struct smp_request *req)
 		return stop_after_flash_failure(
 			smpdfu_img_errno_status(rc, IMG_MGMT_ERR_FLASH_WRITE_FAILED));
 	}
-	hash_chunk(&r.data);
+	hash_chunk(&r.data.v);
 
 	if (complete) {
 		notify_status(req, IMG_MGMT_ID_UPLOAD_STATUS_COMPLETE);

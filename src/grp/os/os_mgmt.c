@@ -49,14 +49,13 @@ static struct sys_timer reset_timer;
 #if CONFIG_MCUMGR_GRP_OS_ECHO
 static struct smp_status echo(struct smp_request *req)
 {
-	static const struct cbor_field d_field = CBOR_FIELD_TSTR("d", 0);
-	struct cbor_view d = { 0 }; /* no "d": an empty echo (an empty string may have no bytes) */
+	union cbor_value d = { 0 }; /* no "d": an empty echo (an empty string may have no bytes) */
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &d_field, 1, &d, NULL) < 0) {
+	if (smpdfu_cbor_decode_map(&req->payload, CBOR_FIELD_TSTR("d"), &d) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	smpdfu_cbor_put_cstr(req->rsp, "r");
-	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.ptr, d.len);
+	smpdfu_cbor_put_tstr(req->rsp, (const char *)d.v.ptr, d.v.len);
 	return smpdfu_smp_ok();
 }
 #endif
@@ -70,8 +69,7 @@ static void reset_expired(struct sys_timer *t)
 
 static struct smp_status reset(struct smp_request *req)
 {
-	static const struct cbor_field force_field = CBOR_FIELD_BOOL_OR_UINT("force", 0);
-	bool force = false;
+	union cbor_value force = { .b = false };
 
 	/*
 	 * Like Zephyr, a reset payload that does not decode is no reason to refuse the reset (it is
@@ -79,12 +77,11 @@ static struct smp_status reset(struct smp_request *req)
 	 * log line look at force, so without them the payload is not read at all.
 	 */
 	if ((CONFIG_MCUMGR_GRP_OS_RESET_HOOK || LOG_LEVEL >= LOG_LEVEL_INF) &&
-	    smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &force_field, 1, &force,
-				   NULL) < 0) {
-		force = false;
+	    smpdfu_cbor_decode_map(&req->payload, CBOR_FIELD_BOOL_OR_UINT("force"), &force) < 0) {
+		force.b = false;
 	}
 	if (CONFIG_MCUMGR_GRP_OS_RESET_HOOK) {
-		struct smpdfu_os_mgmt_reset_data data = { .force = force };
+		struct smpdfu_os_mgmt_reset_data data = { .force = force.b };
 		struct smp_status st =
 			smpdfu_mgmt_callback_check(MGMT_EVT_OP_OS_MGMT_RESET, &data, sizeof(data));
 
@@ -93,7 +90,7 @@ static struct smp_status reset(struct smp_request *req)
 			return st;
 		}
 	}
-	LOG_INF("reset requested%s; rebooting in %u ms", force ? " (forced)" : "",
+	LOG_INF("reset requested%s; rebooting in %u ms", force.b ? " (forced)" : "",
 		CONFIG_MCUMGR_GRP_OS_RESET_MS);
 	reset_timer.expiry = reset_expired;
 	smpdfu_sys_timer_start(&reset_timer, CONFIG_MCUMGR_GRP_OS_RESET_MS);
@@ -142,18 +139,18 @@ static bool append_field(char *out, size_t cap, size_t *len, const char *s)
 
 static struct smp_status info(struct smp_request *req)
 {
-	static const struct cbor_field format_field = CBOR_FIELD_TSTR("format", 0);
-	struct cbor_view format = { 0 };
+	union cbor_value format_value = { 0 };
+	struct cbor_view format;
 	bool wanted[INFO_FIELD_COUNT] = { false };
 	bool any = false;
 	char out[CONFIG_MCUMGR_GRP_OS_INFO_MAX_RESPONSE_SIZE];
 	size_t len = 0;
 	char letter;
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &format_field, 1, &format,
-				   NULL) < 0) {
+	if (smpdfu_cbor_decode_map(&req->payload, CBOR_FIELD_TSTR("format"), &format_value) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
+	format = format_value.v;
 	for (size_t c = 0; c < format.len; c++) {
 		bool known = format.ptr[c] == 'a';
 
@@ -204,18 +201,16 @@ static int bootloader_mode(void)
 
 static struct smp_status bootloader_info(struct smp_request *req)
 {
-	static const struct cbor_field query_field = CBOR_FIELD_TSTR("query", 0);
-	struct cbor_view query = { 0 };
-	uint32_t found;
+	union cbor_value query = { 0 };
+	int found = smpdfu_cbor_decode_map(&req->payload, CBOR_FIELD_TSTR("query"), &query);
 
-	if (smpdfu_cbor_decode_map(req->payload.ptr, req->payload.len, &query_field, 1, &query,
-				   &found) < 0) {
+	if (found < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
 	}
 	if (!found) {
 		smpdfu_cbor_put_cstr(req->rsp, "bootloader");
 		smpdfu_cbor_put_cstr(req->rsp, "MCUboot");
-	} else if (smpdfu_cbor_view_eq(query, "mode")) {
+	} else if (smpdfu_cbor_view_eq(query.v, "mode")) {
 		smpdfu_cbor_put_cstr(req->rsp, "mode");
 		smpdfu_cbor_put_int(req->rsp, bootloader_mode());
 		if (CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE) {
