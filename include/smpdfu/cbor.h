@@ -114,22 +114,23 @@ int smpdfu_cbor_skip_rest(struct cbor_reader *r, const struct cbor_item *head);
 
 /*
  * What a map field accepts. BOOL_OR_UINT takes true/false or an unsigned integer (0 = false). A
- * kind is the first char of its field in a field list (CBOR_FIELD_*), so none is 0.
+ * kind is the first char of its field in a field list (CBOR_FIELD_*), so none is 0, and each
+ * value is spelt as the char its CBOR_FIELD_* macro writes.
  */
 enum cbor_kind {
-	CBOR_KIND_UINT = 1,
+	CBOR_KIND_UINT = '\1',
 	/* An unsigned integer that fits 32 bits, as Zephyr's handlers decode theirs. */
-	CBOR_KIND_UINT32,
-	CBOR_KIND_INT,
-	CBOR_KIND_BOOL,
-	CBOR_KIND_BOOL_OR_UINT,
-	CBOR_KIND_TSTR,
-	CBOR_KIND_BSTR,
+	CBOR_KIND_UINT32 = '\2',
+	CBOR_KIND_INT = '\3',
+	CBOR_KIND_BOOL = '\4',
+	CBOR_KIND_BOOL_OR_UINT = '\5',
+	CBOR_KIND_TSTR = '\6',
+	CBOR_KIND_BSTR = '\7',
 	/*
 	 * A bstr, or null (clients send nil hashes), whose value is an empty view with no bytes
 	 * (ptr NULL), as a caller's default for an absent one is.
 	 */
-	CBOR_KIND_BSTR_OR_NULL,
+	CBOR_KIND_BSTR_OR_NULL = '\10',
 };
 
 /*

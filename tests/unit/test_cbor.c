@@ -968,6 +968,30 @@ static void test_map_every_kind(void **state)
 	assert_true(a.u == 5);
 }
 
+/* Each CBOR_FIELD_* macro writes its kind's value, then the key and its NUL. */
+static void test_field_macros_spell_their_kinds(void **state)
+{
+	static const struct {
+		const char *field;
+		enum cbor_kind kind;
+	} spelt[] = {
+		{ CBOR_FIELD_UINT("k"), CBOR_KIND_UINT },
+		{ CBOR_FIELD_UINT32("k"), CBOR_KIND_UINT32 },
+		{ CBOR_FIELD_INT("k"), CBOR_KIND_INT },
+		{ CBOR_FIELD_BOOL("k"), CBOR_KIND_BOOL },
+		{ CBOR_FIELD_BOOL_OR_UINT("k"), CBOR_KIND_BOOL_OR_UINT },
+		{ CBOR_FIELD_TSTR("k"), CBOR_KIND_TSTR },
+		{ CBOR_FIELD_BSTR("k"), CBOR_KIND_BSTR },
+		{ CBOR_FIELD_BSTR_OR_NULL("k"), CBOR_KIND_BSTR_OR_NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(spelt); i++) {
+		assert_int_equal((unsigned char)spelt[i].field[0], spelt[i].kind);
+		assert_string_equal(spelt[i].field + 1, "k");
+	}
+}
+
 static void test_map_null_hash(void **state)
 {
 	struct all_kinds a;
@@ -1571,6 +1595,7 @@ int main(void)
 		cmocka_unit_test(test_map_echo_request),
 		cmocka_unit_test(test_map_smp_errors_like_zephyr),
 		cmocka_unit_test(test_map_every_kind),
+		cmocka_unit_test(test_field_macros_spell_their_kinds),
 		cmocka_unit_test(test_map_null_hash),
 		cmocka_unit_test(test_map_absent_fields_untouched),
 		cmocka_unit_test(test_map_empty),
