@@ -6,6 +6,7 @@
  * request into another; the end states are the ones a real MCUboot writes and reads.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <smpdfu/boot.h>
 #include <smpdfu/port.h>
@@ -36,12 +37,28 @@ static bool mode_is_direct_xip(void)
 }
 
 /*
+ * The magic for the bootloader's alignment, as smpdfu_boot_trailer_magic() builds it, made at
+ * build time: for A = 8 its 16 fixed bytes, else A as u16 LE and the 14 fixed ones.
+ */
+#if SMPDFU_BOOT_MAX_ALIGN == 8
+static const uint8_t app_magic[SMPDFU_BOOT_MAGIC_SZ] = SMPDFU_BOOT_MAGIC_A8;
+#else
+static const struct {
+	uint8_t align[2];
+	uint8_t tail[SMPDFU_BOOT_MAGIC_SZ - 2];
+} app_magic_parts = { { SMPDFU_BOOT_MAX_ALIGN & 0xff, SMPDFU_BOOT_MAX_ALIGN >> 8 },
+		      SMPDFU_BOOT_MAGIC_ALIGNED_TAIL };
+_Static_assert(sizeof(app_magic_parts) == SMPDFU_BOOT_MAGIC_SZ, "the magic is 16 bytes");
+#define app_magic ((const uint8_t *)&app_magic_parts)
+#endif
+
+/*
  * The trailer at the bootloader's alignment, the reader and writers built for it
  * (boot_trailer_fields.h). A missing area is -EINVAL.
  */
 static int read_trailer(const struct smpdfu_flash_area *fa, struct smpdfu_boot_swap_state *st)
 {
-	return boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, st);
+	return boot_trailer_read(fa, SMPDFU_BOOT_MAX_ALIGN, app_magic, st);
 }
 
 static int write_field(const struct smpdfu_flash_area *fa, enum boot_trailer_cell cell,
@@ -52,7 +69,16 @@ static int write_field(const struct smpdfu_flash_area *fa, enum boot_trailer_cel
 
 static int write_magic(const struct smpdfu_flash_area *fa)
 {
-	return boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN);
+	uint8_t cell[SMPDFU_BOOT_MAGIC_ALIGN_SZ];
+	const uint8_t *src = app_magic;
+
+	/* For A = 32 the write starts with 16 erased bytes; else it is the magic alone. */
+	if (sizeof(cell) > SMPDFU_BOOT_MAGIC_SZ) {
+		memset(cell, fa->dev->erased_value, sizeof(cell) - SMPDFU_BOOT_MAGIC_SZ);
+		memcpy(cell + sizeof(cell) - SMPDFU_BOOT_MAGIC_SZ, app_magic, SMPDFU_BOOT_MAGIC_SZ);
+		src = cell;
+	}
+	return boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN, src);
 }
 
 /* For callers outside: also no place for the state is -EINVAL. */

@@ -116,7 +116,10 @@ uint32_t smpdfu_boot_fields_max_image_size(uint32_t pri_size, uint32_t sec_size,
 int smpdfu_boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
 			     struct smpdfu_boot_swap_state *st)
 {
-	return boot_trailer_read(fa, align, st);
+	uint8_t want[SMPDFU_BOOT_MAGIC_SZ];
+
+	smpdfu_boot_trailer_magic(align, want);
+	return boot_trailer_read(fa, align, want, st);
 }
 
 int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint32_t align,
@@ -135,7 +138,16 @@ int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint3
 
 int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	return boot_trailer_write_magic(fa, align);
+	uint8_t cell[32];
+	uint32_t n = smpdfu_boot_trailer_magic_align(align);
+
+	if (n > sizeof(cell)) {
+		return -EINVAL;
+	}
+	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
+	memset(cell, fa->dev->erased_value, n);
+	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
+	return boot_trailer_write_magic(fa, align, cell);
 }
 
 int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uint32_t align)

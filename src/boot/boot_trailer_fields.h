@@ -40,13 +40,13 @@ static inline enum smpdfu_boot_flag_state decode_flag(const uint8_t *block, uint
 	return block[0] == SMPDFU_BOOT_FLAG_SET_VALUE ? SMPDFU_BOOT_FLAG_SET : SMPDFU_BOOT_FLAG_BAD;
 }
 
-/* smpdfu_boot_trailer_read() for `align` (boot_priv.h). */
+/* smpdfu_boot_trailer_read() for `align` (boot_priv.h), whose magic is `want`. */
 static inline int boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t align,
+				    const uint8_t want[SMPDFU_BOOT_MAGIC_SZ],
 				    struct smpdfu_boot_swap_state *st)
 {
 	/* One read of the fields and the magic: at most 4·32 + 32 bytes. */
 	uint8_t raw[4 * 32 + 32];
-	uint8_t want[SMPDFU_BOOT_MAGIC_SZ];
 	uint32_t base;
 	uint32_t len = smpdfu_boot_trailer_info_size(align);
 	uint32_t magic_len = smpdfu_boot_trailer_magic_align(align);
@@ -71,7 +71,6 @@ static inline int boot_trailer_read(const struct smpdfu_flash_area *fa, uint32_t
 	 * device of the flash map has write blocks of 0 bytes.
 	 */
 	wsz = fa->dev->write_block < align ? fa->dev->write_block : align;
-	smpdfu_boot_trailer_magic(align, want);
 
 	const uint8_t *magic = raw + len - SMPDFU_BOOT_MAGIC_SZ;
 
@@ -144,18 +143,18 @@ static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *f
 					(uint32_t)image_num << 4 | swap_type);
 }
 
-/* The magic: one program of its write size, erased bytes before its 16. */
-static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
+/*
+ * The magic: one program of its write size, `cell` (for A = 32, 16 erased bytes before the
+ * magic's 16). The callers build it: the application's is a constant for A = 8 and 16.
+ */
+static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align,
+					   const uint8_t *cell)
 {
-	uint8_t cell[32];
 	uint32_t n = smpdfu_boot_trailer_magic_align(align);
 
-	if (n > sizeof(cell) || fa->dev->write_block > n) {
+	if (fa->dev->write_block > n) {
 		return -EINVAL;
 	}
-	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
-	memset(cell, fa->dev->erased_value, n);
-	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
 	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
 					 cell, n);
 }
