@@ -6,7 +6,6 @@
  * request into another; the end states are the ones a real MCUboot writes and reads.
  */
 #include <errno.h>
-#include <string.h>
 
 #include <smpdfu/boot.h>
 #include <smpdfu/port.h>
@@ -69,16 +68,7 @@ static int write_field(const struct smpdfu_flash_area *fa, enum boot_trailer_cel
 
 static int write_magic(const struct smpdfu_flash_area *fa)
 {
-	uint8_t cell[SMPDFU_BOOT_MAGIC_ALIGN_SZ];
-	const uint8_t *src = app_magic;
-
-	/* For A = 32 the write starts with 16 erased bytes; else it is the magic alone. */
-	if (sizeof(cell) > SMPDFU_BOOT_MAGIC_SZ) {
-		memset(cell, fa->dev->erased_value, sizeof(cell) - SMPDFU_BOOT_MAGIC_SZ);
-		memcpy(cell + sizeof(cell) - SMPDFU_BOOT_MAGIC_SZ, app_magic, SMPDFU_BOOT_MAGIC_SZ);
-		src = cell;
-	}
-	return boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN, src);
+	return boot_trailer_write_magic(fa, SMPDFU_BOOT_MAX_ALIGN, app_magic);
 }
 
 /* For callers outside: also no place for the state is -EINVAL. */

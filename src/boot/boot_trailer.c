@@ -138,16 +138,10 @@ int smpdfu_boot_trailer_read_swap_size(const struct smpdfu_flash_area *fa, uint3
 
 int smpdfu_boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align)
 {
-	uint8_t cell[32];
-	uint32_t n = smpdfu_boot_trailer_magic_align(align);
+	uint8_t magic[SMPDFU_BOOT_MAGIC_SZ];
 
-	if (n > sizeof(cell)) {
-		return -EINVAL;
-	}
-	/* Erased bytes first, the magic in the last 16: for A = 32 the write starts at -32. */
-	memset(cell, fa->dev->erased_value, n);
-	smpdfu_boot_trailer_magic(align, cell + n - SMPDFU_BOOT_MAGIC_SZ);
-	return boot_trailer_write_magic(fa, align, cell);
+	smpdfu_boot_trailer_magic(align, magic);
+	return boot_trailer_write_magic(fa, align, magic);
 }
 
 int smpdfu_boot_trailer_invalidate_magic(const struct smpdfu_flash_area *fa, uint32_t align)

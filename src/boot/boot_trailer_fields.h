@@ -144,19 +144,26 @@ static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *f
 }
 
 /*
- * The magic: one program of its write size, `cell` (for A = 32, 16 erased bytes before the
- * magic's 16). The callers build it: the application's is a constant for A = 8 and 16.
+ * The magic: one program of its write size, the 16 bytes of `magic` (for A = 32 after 16 erased
+ * ones). The callers build it: the application's is a constant for its alignment.
  */
 static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align,
-					   const uint8_t *cell)
+					   const uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
+	uint8_t cell[32];
 	uint32_t n = smpdfu_boot_trailer_magic_align(align);
+	const uint8_t *src = magic;
 
-	if (fa->dev->write_block > n) {
+	if (n > sizeof(cell) || fa->dev->write_block > n) {
 		return -EINVAL;
 	}
+	if (n > SMPDFU_BOOT_MAGIC_SZ) {
+		memset(cell, fa->dev->erased_value, n - SMPDFU_BOOT_MAGIC_SZ);
+		memcpy(cell + n - SMPDFU_BOOT_MAGIC_SZ, magic, SMPDFU_BOOT_MAGIC_SZ);
+		src = cell;
+	}
 	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
-					 cell, n);
+					 src, n);
 }
 
 #endif /* SMPDFU_BOOT_TRAILER_FIELDS_H */
