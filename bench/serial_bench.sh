@@ -135,6 +135,10 @@ $BENCH_PY - "$size" "$t" "$t0" "$rx" "$b64" "$tx" "$upload_h" "$sha" "$runs" "$m
 import sys
 size, t, t0, rx, b64, tx, up, sha = (int(x or 0) for x in sys.argv[1:9])
 runs, median, spread, load, framing, doc = sys.argv[9:]
+# A function renamed or inlined away counts 0: fail rather than print a figure of nothing.
+for name, n in (("receive", rx), ("Base64", b64), ("send", tx), ("upload", up), ("SHA-256", sha)):
+    if n == 0:
+        sys.exit(f"serial bench: no instructions found for the {name} function (renamed?)")
 pk, smp, wire, rpk, rwire = (int(x) for x in open(framing).read().split())
 print(f"device instructions for the upload: {t - t0:,} ({(t - t0) / size:.1f} per byte)")
 print(f"  serial receive (lines, Base64, CRC; inclusive): {rx / size:6.1f} per byte")
