@@ -570,6 +570,29 @@ static void no_sha_never_resumes(void **state)
 	assert_int_equal(decode_rsp().off, 256);
 }
 
+/*
+ * An empty sha (h'') is no sha either: MCUmgr resumes only by a sha of at least one byte, so a
+ * first chunk carrying h'' while an upload without a sha runs starts a new upload at 0, where
+ * a resume would have the client send its image's tail after the other image's head.
+ */
+static void empty_sha_never_resumes(void **state)
+{
+	struct upload_args first = { .off = 0, .data = image, .data_len = 256, .sha = image,
+				     .sha_len = 0, .image = -1, .version = SMP_VERSION_2 };
+	struct upload_args next = { .off = 256, .data = image + 256, .data_len = 256, .len = -1,
+				    .image = -1, .version = SMP_VERSION_2 };
+
+	(void)state;
+	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
+	first.len = (int64_t)image_len;
+	send_upload(&first);
+	assert_int_equal(decode_rsp().off, 256);
+	send_upload(&next);
+	assert_int_equal(decode_rsp().off, 512);
+	send_upload(&first);
+	assert_int_equal(decode_rsp().off, 256);
+}
+
 static void first_chunk_rejections(void **state)
 {
 	uint8_t sha[33] = { 0 };
@@ -1333,6 +1356,7 @@ int main(void)
 		T(first_chunk_rejections),
 		T(resume_and_overrun_bounds),
 		T(no_sha_never_resumes),
+		T(empty_sha_never_resumes),
 		T(first_chunk_erases_a_stale_last_page),
 		T(uploads_stop_short_of_the_trailer),
 		T(upgrade_requires_a_newer_version),

@@ -258,10 +258,13 @@ static void take_ownership(const struct smp_request *req)
 	}
 }
 
-/* The same sha as the upload in progress was started with (a sha given points into the request). */
+/*
+ * The same sha as the upload in progress was started with. An empty sha (h'') names no image, as
+ * an absent one does not: like MCUmgr, only a sha of at least one byte resumes.
+ */
 static bool is_resume(const struct upload_req *r)
 {
-	return upload_is_active() && r->sha.v.ptr != NULL && r->sha.v.len == upload.sha_len &&
+	return upload_is_active() && r->sha.v.len > 0 && r->sha.v.len == upload.sha_len &&
 	       memcmp(r->sha.v.ptr, upload.sha, r->sha.v.len) == 0;
 }
 
