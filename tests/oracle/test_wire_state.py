@@ -81,13 +81,16 @@ def test_confirm_slot1(staged, cfg):
 @pytest.mark.parametrize("version", [o.V2, o.V1])
 def test_confirm_running_image(staged, cfg, version):
     """No hash + confirm true: confirm the running image (already confirmed: success, full
-    state). `"hash": null` counts as missing."""
+    state). `"hash": null` counts as missing, and so does an empty hash (Zephyr tests the
+    hash's length for 0)."""
     smp, dev, s0, s1 = staged
     want = o.swap_state(cfg, s0, s1)
     rsp = state_write(smp, {"confirm": True}, version=version)
     assert rsp.payload == o.zephyr_encode(want)
     rsp = state_write(smp, [("hash", None), ("confirm", True)], version=version,
                       style="ordered")
+    assert rsp.payload == o.zephyr_encode(want)
+    rsp = state_write(smp, {"hash": b"", "confirm": True}, version=version)
     assert rsp.payload == o.zephyr_encode(want)
 
 

@@ -238,7 +238,7 @@ _Static_assert(offsetof(struct state_write_req, confirm) ==
  */
 static uint16_t find_target(const struct state_write_req *r, uint32_t active, uint32_t *slot)
 {
-	if (r->hash.v.ptr == NULL) { /* absent or null: a hash given points into the request */
+	if (r->hash.v.len == 0) { /* absent, null or h'': as MCUmgr, no bytes name no image */
 		if (!r->confirm.b) {
 			return img_refuse(IMG_MGMT_ERR_INVALID_HASH, "no hash");
 		}
@@ -270,8 +270,8 @@ struct smp_status smpdfu_img_state_write(struct smp_request *req)
 	uint32_t slot;
 	uint16_t refusal;
 
-	/* Absent: no hash (its pointer is what is looked at) and no confirm. */
-	r.hash.v.ptr = NULL;
+	/* Absent: no hash (its length is what is looked at) and no confirm. */
+	r.hash.v.len = 0;
 	r.confirm.b = false;
 	if (smpdfu_cbor_decode_map(&req->payload, state_write_fields, r.f) < 0) {
 		return smpdfu_smp_err(MGMT_ERR_EINVAL, "bad request");
