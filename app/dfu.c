@@ -46,6 +46,11 @@ APP_EVENT_HANDLER_DECLARE(dfu);
 #define DIRECT_XIP                                                                                 \
 	(CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP ||                                              \
 	 CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT)
+/*
+ * Only direct-XIP without revert runs the highest valid version with nothing to confirm; with
+ * revert an unconfirmed image is erased at the next boot (and the boot erase empties the other).
+ */
+#define NOTHING_TO_CONFIRM CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP
 
 static void owner_changed(const struct smpdfu_dfu_lock_owner *new_owner);
 static void dfu_timeout_expired(struct sys_timer *t);
@@ -471,7 +476,7 @@ static const struct smpdfu_flash_area *target_slot(void)
 	return smpdfu_flash_area_get(SMPDFU_FLASH_AREA_IMAGE_SECONDARY);
 }
 
-/* The running image is confirmed at start (not in direct-xip builds): say how it went. */
+/* The running image is confirmed at start (not in direct-xip without revert): say how it went. */
 static void confirm_running_image(void)
 {
 	int rc = smpdfu_app_confirm_running_image();
@@ -507,7 +512,7 @@ static void init(void)
 	forget_image();
 	atomic_store(&slot_used_by_other, false);
 
-	if (!DIRECT_XIP) {
+	if (!NOTHING_TO_CONFIRM) {
 		confirm_running_image();
 	}
 	dfu.fa = target_slot();

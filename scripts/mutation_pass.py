@@ -145,8 +145,7 @@ MUTATIONS = [
                    "CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP=n\n")],
              [KA + "::test_variant_nrf_desktop_direct_xip"], build=False),
     Mutation("D21", "the direct-XIP option no longer defaults to the bootloader mode", "base",
-             [edit(KAPP, "	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP || "
-                   "MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT\n", "")],
+             [edit(KAPP, "	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP\n", "")],
              [K + "::test_direct_xip_default_follows_bootloader_mode"], build=False),
     Mutation("D22", "dfu_mcumgr selects a transport itself (Bluetooth LE)", "base",
              [edit(KAPP, "	select CAF_BLE_SMP_TRANSFER_EVENTS if MCUMGR_TRANSPORT_BT\n",

@@ -233,10 +233,11 @@ config DESKTOP_DFU_MCUMGR_LOG_LEVEL
 
 config DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP
 	bool "MCUboot boots in direct-XIP mode: do not confirm the running image"
-	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP || MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT
+	default y if MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP
 	help
 	  In direct-XIP mode the bootloader runs the highest valid version from either slot; there
-	  is nothing to confirm.
+	  is nothing to confirm. Not for direct-XIP with revert: there the bootloader erases a
+	  tested image that was not confirmed at its next boot, so the image must be confirmed.
 
 config DESKTOP_DFU_MCUMGR_TIMEOUT_MS
 	int "Time without a DFU command after which MCUmgr releases the DFU lock (ms)"

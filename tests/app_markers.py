@@ -43,8 +43,9 @@ def read_config(path) -> dict:
 def skip_reasons(cfg: dict) -> dict:
     """Marker -> why this build cannot run tests that carry it (absent when it can)."""
     on = lambda name: cfg.get(name) == 1  # noqa: E731
-    direct_xip = (on("CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP")
-                  or on("CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT"))
+    # Only direct-XIP without revert has nothing to confirm (with revert, an unconfirmed image
+    # is erased at the next boot).
+    nothing_to_confirm = on("CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP")
     reasons = {}
     if on("CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE"):
         reasons["device_idle_at_boot"] = (
@@ -52,7 +53,7 @@ def skip_reasons(cfg: dict) -> dict:
             "meanwhile (nRF Desktop)")
     if ((on("CONFIG_DESKTOP_DFU_MCUMGR_ENABLE")
          and not on("CONFIG_DESKTOP_DFU_MCUMGR_MCUBOOT_DIRECT_XIP"))
-            or (on("CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE") and not direct_xip)):
+            or (on("CONFIG_DESKTOP_CONFIG_CHANNEL_DFU_ENABLE") and not nothing_to_confirm)):
         reasons["no_boot_confirm"] = (
             "dfu_mcumgr / the config-channel DFU confirm the running image at boot (nRF Desktop)")
     if on("CONFIG_SMPDFU_BOOT_SIGNATURE_REQUIRED"):

@@ -116,7 +116,7 @@ def test_dfu_lock_can_be_set_by_hand(tmp_path):
     ("MCUBOOT_BOOTLOADER_MODE_SWAP_USING_MOVE", "0"),
     ("MCUBOOT_BOOTLOADER_MODE_OVERWRITE_ONLY", "0"),
     ("MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP", "1"),
-    ("MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT", "1")])
+    ("MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT", "0")])
 def test_direct_xip_default_follows_bootloader_mode(tmp_path, mode, xip):
     rc, err, cfg = genconfig(tmp_path, f"CONFIG_{mode}=y\nCONFIG_DESKTOP_DFU_MCUMGR_ENABLE=y\n")
     assert rc == 0, err

@@ -18,6 +18,7 @@
 
 #include <smpdfu/app_event_manager.h>
 #include <smpdfu/boot.h>
+#include <smpdfu/bootloader.h>
 #include <smpdfu/prot/boot_trailer.h>
 #include <smpdfu/dfu_lock.h>
 #include <smpdfu/events/ble_smp_event.h>
@@ -29,6 +30,7 @@
 #include "app_fixture.h"
 #include "dfu.h"
 #include "dfu_mcumgr.h"
+#include "fake_ble_link.h"
 #include "fake_port.h"
 #include "test_device.h"
 #include "util.h"
@@ -167,6 +169,41 @@ static void commands_before_main_ready_pass_unguarded(void **state)
 	assert_int_equal(smpdfu_dfu_lock_release(&other), 0);
 	app_fixture_start();
 	app_fixture_wait_lock_free();
+}
+
+/*
+ * Direct-XIP with revert is no "boots the higher version" mode: the bootloader runs a tested image
+ * once and, unless the application confirmed it, erases it at the next boot and falls back to the
+ * other slot, which the config channel (when built) erased at boot. The module must confirm here.
+ */
+static void direct_xip_with_revert_confirms_the_updated_image(void **state)
+{
+	struct smpdfu_boot_rsp rsp;
+	size_t len;
+
+	(void)state;
+	REQUIRE(CONFIG_DESKTOP_DFU_MCUMGR_ENABLE &&
+		CONFIG_MCUBOOT_BOOTLOADER_MODE_DIRECT_XIP_WITH_REVERT);
+	boot(SMP_TRANSPORT_UDP);
+	app_fixture_image(&len);
+	assert_int_equal(app_smp_upload_rest(0, CHUNK).off, (int64_t)len);
+	assert_accepted(app_smp_image_state_write(false));
+
+	/* A reset: the bootloader runs the tested image once, then the application starts. */
+	assert_int_equal(smpdfu_boot_go(&rsp), 0);
+	assert_int_equal(rsp.slot, 1);
+	assert_int_equal(rsp.hdr.ver.major, 2);
+	test_device_restart();
+	smpdfu_boot_set_running_slot(rsp.slot);
+	fake_ble_link_install();
+	app_fixture_start();
+	app_fixture_wait_lock_free();
+	assert_true(smpdfu_boot_is_img_confirmed());
+
+	/* The next reset still runs the update. */
+	assert_int_equal(smpdfu_boot_go(&rsp), 0);
+	assert_int_equal(rsp.slot, 1);
+	assert_int_equal(rsp.hdr.ver.major, 2);
 }
 
 /* ---- The lock: claimed by every DFU hook, every write command refused without it ------------ */
@@ -706,6 +743,8 @@ int main(void)
 		cmocka_unit_test_teardown(boot_confirm_failure_is_logged_and_not_fatal, teardown),
 		cmocka_unit_test_teardown(boot_logs_the_version_and_reports_no_state, teardown),
 		cmocka_unit_test_teardown(commands_before_main_ready_pass_unguarded, teardown),
+		cmocka_unit_test_teardown(direct_xip_with_revert_confirms_the_updated_image,
+					  teardown),
 		cmocka_unit_test_teardown(upload_claims_the_lock_and_restarts_the_timer, teardown),
 		cmocka_unit_test_teardown(completed_upload_keeps_the_lock_for_the_timeout,
 					  teardown),
