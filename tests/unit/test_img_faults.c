@@ -144,8 +144,8 @@ static struct outcome reboot(void)
 	if (rc != 0) {
 		fail_msg("%s: the bootloader failed (%d)", case_id, rc);
 	}
+	test_device_restart(); /* the RAM state anew, the running slot 0 among it */
 	smpdfu_boot_set_running_slot(last_boot.slot);
-	test_device_restart();
 	return (struct outcome){ .ok = true, .match = -1 };
 }
 
@@ -276,8 +276,8 @@ static void load(size_t k)
 {
 	flash_sim_restore(&test_dev.flash, snap[k]);
 	memset(&test_dev.flash.count, 0, sizeof(test_dev.flash.count));
-	smpdfu_boot_set_running_slot(snap_running[k]);
 	test_device_restart();
+	smpdfu_boot_set_running_slot(snap_running[k]);
 }
 
 struct step_ops {
