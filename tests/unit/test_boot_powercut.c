@@ -490,6 +490,43 @@ static void prep_after_test_swap(void)
 	boot_clean(cur_mode);
 }
 
+/*
+ * A device's second update: its first one (to an image of the same version, which MCUboot
+ * accepts) swapped in and confirmed, so the primary carries the trailer a bootloader and an
+ * application wrote; then the new image uploaded to slot 1 (written over the old one) and
+ * requested. The end states are the first update's.
+ */
+static void prep_second_update(bool permanent)
+{
+	struct smpdfu_boot_swap_state pri;
+
+	load_images(img_old, old_len, img_old, old_len);
+	request(f.sec, false);
+	boot_clean(cur_mode);
+	assert_int_equal(smpdfu_boot_trailer_write_image_ok(f.pri, geo->align), 0);
+	pri = trailer(f.pri);
+	assert_int_equal(pri.magic, SMPDFU_BOOT_MAGIC_GOOD);
+	assert_int_equal(pri.image_ok, SMPDFU_BOOT_FLAG_SET);
+	bfx_load(&f, f.sec, img_new, new_len);
+	request(f.sec, permanent);
+}
+
+static void prep_second_test(void)
+{
+	prep_second_update(false);
+}
+
+static void prep_second_perm(void)
+{
+	prep_second_update(true);
+}
+
+static void prep_second_after_test_swap(void)
+{
+	prep_second_test();
+	boot_clean(cur_mode);
+}
+
 static void prep_uploaded(void)
 {
 	load_images(img_old, old_len, img_new, new_len);
@@ -643,6 +680,10 @@ static int action_xip_perm(void)
 	{ "perm", mode, false, prep_perm, action_boot, end_after_perm_swap },                      \
 	{ "confirm", mode, true, prep_after_test_swap, action_confirm, end_confirm },              \
 	{ "revert", mode, false, prep_after_test_swap, action_boot, end_after_revert },            \
+	{ "second-test", mode, false, prep_second_test, action_boot, end_after_test_swap },        \
+	{ "second-perm", mode, false, prep_second_perm, action_boot, end_after_perm_swap },        \
+	{ "second-revert", mode, false, prep_second_after_test_swap, action_boot,                  \
+	  end_after_revert },                                                                      \
 	{ "invalid-secondary", mode, false, prep_invalid_perm, action_boot, end_invalid_scrubbed }
 
 static const struct flow flows[] = {
@@ -653,6 +694,8 @@ static const struct flow flows[] = {
 	{ "request-perm", BOOT_MODE_OVERWRITE_ONLY, true, prep_uploaded, action_request_perm,
 	  end_overwrite_request },
 	{ "test", BOOT_MODE_OVERWRITE_ONLY, false, prep_test, action_boot, end_overwrite },
+	{ "second-test", BOOT_MODE_OVERWRITE_ONLY, false, prep_second_test, action_boot,
+	  end_overwrite },
 	{ "perm", BOOT_MODE_OVERWRITE_ONLY, false, prep_perm, action_boot, end_overwrite },
 	{ "confirm", BOOT_MODE_OVERWRITE_ONLY, true, prep_after_overwrite, action_confirm,
 	  end_overwrite_confirm },
@@ -790,7 +833,8 @@ static void check_header_location(const struct flow *fl)
 	static struct smpdfu_boot_loader bl;
 	const struct smpdfu_flash_area *fa;
 	struct smpdfu_image_header hdr;
-	bool reverting = fl->prepare == prep_after_test_swap;
+	bool reverting = fl->prepare == prep_after_test_swap ||
+			 fl->prepare == prep_second_after_test_swap;
 	const uint8_t *incoming = reverting ? img_old : img_new;
 	const uint8_t *outgoing = reverting ? img_new : img_old;
 	uint32_t off;
