@@ -551,15 +551,18 @@ static void resume_and_overrun_bounds(void **state)
 	assert_slot1_holds_image();
 }
 
-/* Without a sha there is nothing to resume by: the first chunk again starts a new upload. */
-static void no_sha_never_resumes(void **state)
+/*
+ * Two chunks of an upload started with `sha` (NULL: none), then its first chunk again: with no
+ * sha to resume by, a new upload starts (off 256 again), where a resume (off 512) would have the
+ * client send its image's tail after the other image's head.
+ */
+static void first_chunk_again_restarts(const uint8_t *sha)
 {
-	struct upload_args first = { .off = 0, .data = image, .data_len = 256, .image = -1,
-				     .version = SMP_VERSION_2 };
+	struct upload_args first = { .off = 0, .data = image, .data_len = 256, .sha = sha,
+				     .sha_len = 0, .image = -1, .version = SMP_VERSION_2 };
 	struct upload_args next = { .off = 256, .data = image + 256, .data_len = 256, .len = -1,
 				    .image = -1, .version = SMP_VERSION_2 };
 
-	(void)state;
 	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
 	first.len = (int64_t)image_len;
 	send_upload(&first);
@@ -570,27 +573,18 @@ static void no_sha_never_resumes(void **state)
 	assert_int_equal(decode_rsp().off, 256);
 }
 
-/*
- * An empty sha (h'') is no sha either: MCUmgr resumes only by a sha of at least one byte, so a
- * first chunk carrying h'' while an upload without a sha runs starts a new upload at 0, where
- * a resume would have the client send its image's tail after the other image's head.
- */
+/* Without a sha there is nothing to resume by. */
+static void no_sha_never_resumes(void **state)
+{
+	(void)state;
+	first_chunk_again_restarts(NULL);
+}
+
+/* An empty sha (h'') is no sha either: MCUmgr resumes only by a sha of at least one byte. */
 static void empty_sha_never_resumes(void **state)
 {
-	struct upload_args first = { .off = 0, .data = image, .data_len = 256, .sha = image,
-				     .sha_len = 0, .image = -1, .version = SMP_VERSION_2 };
-	struct upload_args next = { .off = 256, .data = image + 256, .data_len = 256, .len = -1,
-				    .image = -1, .version = SMP_VERSION_2 };
-
 	(void)state;
-	image_len = test_make_image(image, sizeof(image), 1, 0, 0, 0, 1000, 0, 0);
-	first.len = (int64_t)image_len;
-	send_upload(&first);
-	assert_int_equal(decode_rsp().off, 256);
-	send_upload(&next);
-	assert_int_equal(decode_rsp().off, 512);
-	send_upload(&first);
-	assert_int_equal(decode_rsp().off, 256);
+	first_chunk_again_restarts(image);
 }
 
 static void first_chunk_rejections(void **state)
