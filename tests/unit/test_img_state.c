@@ -72,8 +72,10 @@ static const uint8_t *hash_of(const uint8_t *img, size_t len)
 	return img + test_image_hash_off(img);
 }
 
-/* Sends a state write; hash NULL leaves it out. Returns the group rc (0 on success). */
-/* State write with a hash of hash_len bytes (none when hash is NULL): 0, the group's rc or -rc. */
+/*
+ * Sends a state write with a hash of hash_len bytes (hash NULL leaves it out). Returns 0 on
+ * success, the group rc, or an SMP-level rc negated.
+ */
 static int state_write_len(const uint8_t *hash, size_t hash_len, bool confirm)
 {
 	static uint8_t req[128];
@@ -116,6 +118,7 @@ static int state_write_len(const uint8_t *hash, size_t hash_len, bool confirm)
 	return 0;
 }
 
+/* The same with a whole SHA-256 hash. */
 static int state_write(const uint8_t *hash, bool confirm)
 {
 	return state_write_len(hash, SMPDFU_SHA256_DIGEST_SIZE, confirm);

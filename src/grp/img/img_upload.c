@@ -259,8 +259,8 @@ static void take_ownership(const struct smp_request *req)
 }
 
 /*
- * The same sha as the upload in progress was started with. An empty sha (h'') names no image, as
- * an absent one does not: like MCUmgr, only a sha of at least one byte resumes.
+ * The same sha as the upload in progress was started with. An empty sha (h''), like an absent
+ * one, names no image: as in MCUmgr, only a sha of at least one byte resumes.
  */
 static bool is_resume(const struct upload_req *r)
 {
