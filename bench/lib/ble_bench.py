@@ -124,6 +124,7 @@ OTHER_LINKS = [
     (["--interval", "15", "--max-pairs", "6"], "15 ms, a central that sends 6 PDUs per event"),
     (["--dl", "27"], "no data length extension"),
     (["--mtu", "23", "--dl", "27"], "no MTU exchange either"),
+    (["--event-overhead", "0"], "the margin pair alone, no SoftDevice event overhead"),
     (["--margin", "off"], "no end-of-event margin (the model before profiles)"),
     (["--phy", "coded", "--interval", "50"], "LE Coded S=8, 50 ms"),
     (["--phy", "coded-s2", "--interval", "50"], "LE Coded S=2, 50 ms"),

@@ -97,6 +97,12 @@ uint32_t ble_link_max_pair_us(const struct ble_link_cfg *cfg)
 	return max_pair_us(cfg->phy, ble_link_data_len(cfg));
 }
 
+/* The time left in an event that another pair of dur_us needs before it may start. */
+static uint32_t margin_need_us(const struct ble_link_cfg *cfg, uint32_t dur_us)
+{
+	return cfg->event_margin ? ble_link_max_pair_us(cfg) + cfg->event_overhead_us : dur_us;
+}
+
 uint32_t ble_link_event_window_us(const struct ble_link_cfg *cfg)
 {
 	return min_u32(cfg->conn.interval_us, BLE_EVENT_RESERVE_US);
@@ -529,7 +535,7 @@ static void pair_step(struct ble_model *m)
 	uint32_t c_air = ble_pdu_air_us(m->cfg.phy, c_len, mic_on(m));
 	uint32_t p_air = ble_pdu_air_us(m->cfg.phy, p_len, mic_on(m));
 	uint64_t dur = (uint64_t)c_air + BLE_T_IFS_US + p_air + BLE_T_IFS_US;
-	uint64_t need = m->cfg.event_margin ? ble_link_max_pair_us(&m->cfg) : dur;
+	uint64_t need = margin_need_us(&m->cfg, (uint32_t)dur);
 	uint64_t c_end = t + c_air;
 	uint64_t p_end = c_end + BLE_T_IFS_US + p_air;
 
@@ -641,7 +647,7 @@ void ble_model_step(struct ble_model *m)
 static bool pair_fits(const struct ble_link_cfg *cfg, uint32_t t_us, uint32_t dur_us,
 		      unsigned int pairs)
 {
-	uint32_t need = cfg->event_margin ? ble_link_max_pair_us(cfg) : dur_us;
+	uint32_t need = margin_need_us(cfg, dur_us);
 
 	if (pairs == 0) {
 		return true; /* an event always has its first exchange */

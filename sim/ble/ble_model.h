@@ -61,6 +61,14 @@ struct ble_model_conn {
 	uint32_t timeout_ms;  /* supervision timeout, 100..32000; checked, not simulated */
 };
 
+/*
+ * The time a SoftDevice keeps free at the end of an event besides the pair of longest PDUs. Its
+ * specifications say an event length of 3.75 ms holds three pairs of 27-byte PDUs and one of
+ * 7.5 ms six (1M): with pairs of longest PDUs (MIC included, 956 µs) both hold for 808 < t <= 882
+ * only; the middle of that range (docs/ble_model.md).
+ */
+#define BLE_LINK_EVENT_OVERHEAD_US 845u
+
 struct ble_link_cfg {
 	struct ble_model_conn conn;
 	enum ble_phy phy;
@@ -74,6 +82,12 @@ struct ble_link_cfg {
 	 * neither side knows how long the other's next PDU is. Off: only the actual pair must fit.
 	 */
 	bool event_margin;
+	/*
+	 * With the margin, the time a controller keeps free at the end of an event besides that
+	 * pair (ending the event, preparing the next one): another pair starts only if the pair of
+	 * longest PDUs and this still end within the event.
+	 */
+	uint32_t event_overhead_us;
 	/*
 	 * The central's write queue: ATT PDUs its controller holds at once. The host hands over the
 	 * next ones when the controller reports the sent ones, after the event: at most this many

@@ -22,6 +22,7 @@ void ble_sim_cfg_defaults(struct ble_sim_cfg *cfg)
 	cfg->link = (struct ble_link_cfg){
 		.conn = { .timeout_ms = 4000 },
 		.event_margin = true,
+		.event_overhead_us = BLE_LINK_EVENT_OVERHEAD_US,
 		.update_delay_us = 50000,
 	};
 	cfg->transfer_events = true;
@@ -171,6 +172,11 @@ static const char *set_margin(struct ble_sim_cfg *cfg, const char *value)
 	return parse_onoff(value, &cfg->link.event_margin) ? NULL : "on or off";
 }
 
+static const char *set_event_overhead(struct ble_sim_cfg *cfg, const char *value)
+{
+	return parse_ms(value, 10, &cfg->link.event_overhead_us) ? NULL : "0..10 ms";
+}
+
 static const char *set_write_queue(struct ble_sim_cfg *cfg, const char *value)
 {
 	unsigned long n;
@@ -318,6 +324,7 @@ static const struct setting settings[] = {
 	{ "event-len", set_event_len },
 	{ "max-pairs", set_max_pairs },
 	{ "margin", set_margin },
+	{ "event-overhead", set_event_overhead },
 	{ "write-queue", set_write_queue },
 	{ "turnaround", set_turnaround },
 	{ "reassembly", set_reassembly },
@@ -352,6 +359,7 @@ const char ble_sim_cfg_help[] =
 	"  event-len=MS       air time per connection event, 0 = the whole interval (default 0)\n"
 	"  max-pairs=N        PDU pairs the central sends per event, 0 = as many as fit\n"
 	"  margin=on|off      end an event once a pair of longest PDUs would not fit (default on)\n"
+	"  event-overhead=MS  with the margin, time an event also keeps free (default 0.845)\n"
 	"  write-queue=N      ATT writes the central's controller takes per event, 0 = no limit\n"
 	"  turnaround=N       a write answering a notification goes N events later, 0 = at once\n"
 	"  reassembly=on|off  SMP packets span several writes (default on; off: one per write)\n"
@@ -489,7 +497,8 @@ void ble_sim_cfg_describe(const struct ble_sim_cfg *cfg, char *buf, size_t size)
 
 	snprintf(buf, size,
 		 "central %s, interval %.2f ms, latency %u, timeout %u ms, PHY %s, data length %u, "
-		 "ATT MTU %u, event length %.2f ms, max pairs/event %u, margin %s, write queue %u, "
+		 "ATT MTU %u, event length %.2f ms, max pairs/event %u, margin %s (+%.3f ms), "
+		 "write queue %u, "
 		 "turnaround %u events, reassembly %s, encrypted %s, flash %s, sharing %s, "
 		 "erase %s, partial erase %.1f ms, slot 1 %s, transfer events %s",
 		 cfg->central != NULL ? cfg->central : "custom", l->conn.interval_us / 1000.0,
@@ -499,6 +508,7 @@ void ble_sim_cfg_describe(const struct ble_sim_cfg *cfg, char *buf, size_t size)
 									      l->conn.interval_us) /
 			 1000.0,
 		 (unsigned int)l->max_pairs_per_event, l->event_margin ? "on" : "off",
+		 l->event_overhead_us / 1000.0,
 		 (unsigned int)l->central_tx_frames, (unsigned int)cfg->turnaround_events,
 		 cfg->reassembly ? "on" : "off", l->encrypted ? "yes" : "no",
 		 cfg->dev.flash != NULL ? cfg->dev.flash->name : "untimed", sharing_name(cfg),

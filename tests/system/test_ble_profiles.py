@@ -81,7 +81,10 @@ def test_zephyr_erases_a_blank_slot_smpdfu_skips():
     # A 128 KiB image reaches 32 pages of the blank slot: smpdfu sees them erased already.
     assert ahead["flash_pages"] == 0
     assert page["flash_pages"] == 32
-    assert page["upload_s"] > ahead["upload_s"] + 32 * 0.085
+    assert page["erase_s"] == pytest.approx(32 * 0.085)
+    # The nRF52840's flash slots take the radio: nearly all of the erase time adds to the DFU
+    # (a slot may fall where the link would have waited anyway).
+    assert page["upload_s"] - ahead["upload_s"] > 0.9 * page["erase_s"]
 
 
 def test_without_reassembly_each_packet_is_one_write():

@@ -31,9 +31,12 @@ CHECKED = {
     "nrfconnect-nrf52832-mtu256": None,
     "unrulife-2m-7.5ms": None,
     "nrf54l15-gatt-50ms": None,
+    "s132-1m-mtu23-7.5ms": None,
+    "nrf5sdk-att-mtu-1m-15ms": None,
     "nrfcdm-android-w1": 5.21,
     "smpmgr-nrf5340-ax201": 0.84,
-    "devzone32585-galaxys7-mtu23-15ms": 2.13,
+    "devzone32585-galaxys7-mtu23-15ms": 1.60,
+    "devzone28682-1m-mtu23-7.5ms": 0.67,
 }
 EXTRA = {"fast": [], "fast6": ["CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT=6"]}
 

@@ -2,9 +2,9 @@
 /*
  * The Bluetooth LE link model against numbers worked out by hand: PDU air times (1M, 2M, Coded),
  * the timing of a single write and its notification, packing of PDU pairs into events with and
- * without the end-of-event margin, the link capacity, the central's write queue, peripheral
- * latency delaying the central's data, parameter updates within the central's range, and radio
- * reservations (flash slots) placed in the gaps between events or taking events away.
+ * without the end-of-event margin and overhead, the link capacity, the central's write queue,
+ * peripheral latency delaying the central's data, parameter updates within the central's range,
+ * and radio reservations (flash slots) placed in the gaps between events or taking events away.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -188,6 +188,47 @@ static void end_of_event_margin(void **state)
 }
 
 /*
+ * The SoftDevice specifications on event lengths: 3.75 ms hold three pairs of 27-byte PDUs (the
+ * role configuration chapter), 7.5 ms six (the radio notification chapter's table, intervals of
+ * 15 ms and more). Full duplex, encrypted, 1M: every pair is the longest, 2 * (328 + 150) = 956
+ * µs, and pair k starts at 956 k. The margin alone would let a seventh pair start at 5736 µs
+ * (5736 + 956 <= 7500); the overhead ends the event after six.
+ */
+static unsigned int duplex_pairs_in_first_event(uint32_t event_len_us)
+{
+	struct ble_link_cfg c = cfg_2m();
+	unsigned int pairs = 0;
+
+	c.phy = BLE_PHY_1M;
+	c.data_len = 27;
+	c.att_mtu = 23;
+	c.conn.interval_us = 15000;
+	c.event_len_us = event_len_us;
+	c.event_margin = true;
+	c.event_overhead_us = BLE_LINK_EVENT_OVERHEAD_US;
+	c.encrypted = true;
+	c.secure_after_us = 0;
+	open_model(&c);
+	for (int i = 0; i < 10; i++) {
+		send_att(BLE_CENTRAL, 23, 0);
+		send_att(BLE_PERIPHERAL, 23, 0);
+	}
+	run_until(14999);
+	for (size_t i = 0; i < rec.rx; i++) {
+		pairs += rec.rx_to[i] == BLE_PERIPHERAL;
+	}
+	ble_model_deinit(&model);
+	return pairs;
+}
+
+static void event_overhead_as_the_softdevice_counts(void **state)
+{
+	(void)state;
+	assert_int_equal(duplex_pairs_in_first_event(3750), 3);
+	assert_int_equal(duplex_pairs_in_first_event(7500), 6);
+}
+
+/*
  * Published, measured figures the link model must keep to (docs/ble_model.md, validation): DK to
  * DK write commands or notifications (a PDU pair costs the same either way) on 2M with data
  * length 251, events as long as the interval.
@@ -210,6 +251,21 @@ static void published_dk_throughput(void **state)
 	/* Two Adafruit Bluefruit boards (S140), MTU 247, 187.5 ms events: 172 kB/s. */
 	c.conn.interval_us = 187500;
 	assert_float_equal(ble_link_capacity_bps(&c) / 172000.0, 1.0, 0.01);
+
+	/* On 1M with the SoftDevice's event overhead: the S132 specification, MTU 23 and data
+	 * length 27 at 7.5 ms, 24 kB/s (nine writes an event, ten without the overhead); the nRF5
+	 * SDK's ATT_MTU example, MTU 247 at 7.5 ms, about 262 kbit/s (one write, two without). */
+	c.event_overhead_us = BLE_LINK_EVENT_OVERHEAD_US;
+	c.phy = BLE_PHY_1M;
+	c.conn.interval_us = 7500;
+	c.att_mtu = 23;
+	c.data_len = 27;
+	assert_int_equal(ble_link_pairs_per_event(&c), 9);
+	assert_float_equal(ble_link_capacity_bps(&c) / 24000.0, 1.0, 0.01);
+	c.att_mtu = 247;
+	c.data_len = 251;
+	assert_int_equal(ble_link_pairs_per_event(&c), 1);
+	assert_float_equal(ble_link_capacity_bps(&c) * 8 / 262000.0, 1.0, 0.01);
 }
 
 static void write_queue_limits_writes_per_event(void **state)
@@ -579,6 +635,7 @@ int main(void)
 		cmocka_unit_test(data_length_fits_the_event),
 		cmocka_unit_test(capacity_from_the_parameters),
 		cmocka_unit_test_teardown(end_of_event_margin, teardown),
+		cmocka_unit_test_teardown(event_overhead_as_the_softdevice_counts, teardown),
 		cmocka_unit_test(published_dk_throughput),
 		cmocka_unit_test_teardown(write_queue_limits_writes_per_event, teardown),
 		cmocka_unit_test_teardown(parameter_requests_within_the_central_range, teardown),
