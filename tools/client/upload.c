@@ -33,6 +33,7 @@ struct upload {
 	struct inflight win[UPLOAD_MAX_WINDOW];
 	unsigned int nwin;
 	size_t acked;           /* the offset the device last said it expects */
+	size_t high;            /* the furthest it has said since the upload (re)started */
 	size_t next;            /* where the next request starts */
 	unsigned int failures;  /* consecutive failures without the device moving on */
 	struct upload_result *res;
@@ -266,6 +267,7 @@ static int run_first(struct upload *up, bool initial)
 			continue;
 		}
 		up->acked = off;
+		up->high = off;
 		up->failures = 0;
 		if (off != end) {
 			/* The device knew this sha and skipped to where it had got to. */
@@ -370,9 +372,14 @@ static int on_answer(struct upload *up, unsigned int k, const struct smp_rsp *rs
 		window_clear(up, 0);
 		return -EAGAIN;
 	}
-	moved_on = off > up->acked;
+	/*
+	 * Only an offset beyond any the device gave before is progress: one that swings back and
+	 * forth between two values would otherwise reset the failure count for ever.
+	 */
+	moved_on = off > up->high;
 	up->acked = off;
 	if (moved_on) {
+		up->high = off;
 		up->failures = 0;
 		progress(up);
 	}
