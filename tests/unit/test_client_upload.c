@@ -36,6 +36,8 @@
 
 /* What the device answers to an upload request at req_off carrying n bytes (len on off 0). */
 typedef uint64_t (*answer_fn)(size_t req_off, size_t n);
+/* An answer_fn's "no answer at all". */
+#define NO_ANSWER UINT64_MAX
 
 static struct {
 	answer_fn answer;
@@ -105,11 +107,16 @@ static int fake_send(void *ctx, const uint8_t *pkt, size_t len)
 			/* Not answered: the recv below breaks the link. */
 			return 0;
 		}
+		uint64_t off = dev.answer((size_t)v[OFF].u, v[DATA].v.len);
+
+		if (off == NO_ANSWER) {
+			return 0;
+		}
 		smpdfu_cbor_put_map(&w, 2);
 		smpdfu_cbor_put_cstr(&w, "rc");
 		smpdfu_cbor_put_uint(&w, 0);
 		smpdfu_cbor_put_cstr(&w, "off");
-		smpdfu_cbor_put_uint(&w, dev.answer((size_t)v[OFF].u, v[DATA].v.len));
+		smpdfu_cbor_put_uint(&w, off);
 		respond(&h, body, w.len);
 		return 0;
 	}
@@ -198,6 +205,26 @@ static uint64_t swinging(size_t req_off, size_t n)
 	return dev.dev_off;
 }
 
+/*
+ * Knows this image up to RESUME_AT (an earlier upload), then forgets it (a reset) after the
+ * resume, takes one first chunk again and goes silent.
+ */
+#define RESUME_AT 5000
+
+static uint64_t resume_then_forget(size_t req_off, size_t n)
+{
+	switch (dev.calls++) {
+	case 0:
+		return RESUME_AT;
+	case 1:
+		return 0;
+	case 2:
+		return req_off == 0 ? n : 0;
+	default:
+		return NO_ANSWER;
+	}
+}
+
 /* ---- Tests ------------------------------------------------------------------------------- */
 
 static void test_honest_device_completes(void **state)
@@ -235,11 +262,34 @@ static void test_offset_swinging_back_and_forth_ends(void **state)
 	smp_client_deinit(&c);
 }
 
+/*
+ * The device resumed at RESUME_AT and then lost the upload: what it holds at the end (acked) is
+ * below where it had resumed. resumed_from must not claim more than the device holds, or the
+ * command's "bytes" (acked - resumed_from) wraps around to 2^64 - 4600.
+ */
+static void test_resume_then_restart_reports_no_more_than_acked(void **state)
+{
+	struct smp_client c;
+	struct upload_result res;
+	struct upload_cfg cfg = cfg_for(1);
+	int rc;
+
+	(void)state;
+	dev.answer = resume_then_forget;
+	assert_int_equal(smp_client_init(&c, &fake_tr, SMP_VERSION_2, false), 0);
+	rc = upload_run(&c, &cfg, image, sizeof(image), &res);
+	assert_int_equal(rc, -ETIMEDOUT);
+	assert_true(res.acked > 0 && res.acked < RESUME_AT);
+	assert_true(res.resumed_from <= res.acked);
+	smp_client_deinit(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_honest_device_completes, setup),
 		cmocka_unit_test_setup(test_offset_swinging_back_and_forth_ends, setup),
+		cmocka_unit_test_setup(test_resume_then_restart_reports_no_more_than_acked, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

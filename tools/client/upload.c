@@ -197,6 +197,19 @@ static int parse_answer(struct upload *up, const struct smp_rsp *rsp, size_t *of
 	return 0;
 }
 
+/*
+ * The device now expects off. What it resumed with counts only while it still holds it: after it
+ * lost the upload or went back, resumed_from follows, so acked - resumed_from stays the bytes
+ * this run brought.
+ */
+static void set_acked(struct upload *up, size_t off)
+{
+	up->acked = off;
+	if (up->res->resumed_from > off) {
+		up->res->resumed_from = off;
+	}
+}
+
 static void emit(struct upload *up, enum upload_event ev, size_t off)
 {
 	if (up->cfg->on_event != NULL) {
@@ -266,7 +279,7 @@ static int run_first(struct upload *up, bool initial)
 			}
 			continue;
 		}
-		up->acked = off;
+		set_acked(up, off);
 		up->high = off;
 		up->failures = 0;
 		if (off != end) {
@@ -368,7 +381,7 @@ static int on_answer(struct upload *up, unsigned int k, const struct smp_rsp *rs
 			return -EPROTO;
 		}
 		emit(up, UPLOAD_EVENT_RESTARTED, 0);
-		up->acked = 0;
+		set_acked(up, 0);
 		window_clear(up, 0);
 		return -EAGAIN;
 	}
@@ -377,7 +390,7 @@ static int on_answer(struct upload *up, unsigned int k, const struct smp_rsp *rs
 	 * forth between two values would otherwise reset the failure count for ever.
 	 */
 	moved_on = off > up->high;
-	up->acked = off;
+	set_acked(up, off);
 	if (moved_on) {
 		up->high = off;
 		up->failures = 0;

@@ -55,7 +55,8 @@ struct upload_cfg {
 struct upload_result {
 	size_t size;            /* image bytes */
 	size_t acked;           /* bytes the device has (size when the upload succeeded) */
-	size_t resumed_from;    /* the offset the device resumed at, 0 for a fresh upload */
+	size_t resumed_from;    /* the offset the device resumed at, 0 for a fresh upload;
+				   never above acked (lowered when the device loses bytes) */
 	double seconds;         /* from the first chunk sent to the last answer */
 	size_t data_sent;       /* data bytes sent, resends included */
 	unsigned int packets;   /* upload requests sent */
