@@ -284,12 +284,62 @@ static void test_resume_then_restart_reports_no_more_than_acked(void **state)
 	smp_client_deinit(&c);
 }
 
+/* "image upload FILE" as the tool runs it, against the fake device. */
+static int run_upload_command(void)
+{
+	static struct cli cli;
+	char path[64];
+	char *argv[] = { "upload", path, NULL };
+	int fd = memfd_create("image", 0);
+	int rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, image, sizeof(image)), (ssize_t)sizeof(image));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	memset(&cli, 0, sizeof(cli));
+	cli.topts.name = "fake";
+	cli.topts.host = "fake";
+	cli.topts.port = "0";
+	cli.tr = fake_tr;
+	cli.timeout_ms = 2500;
+	cli.json = true;
+	assert_int_equal(smp_client_init(&cli.smp, &cli.tr, SMP_VERSION_2, false), 0);
+	rc = cmd_image_upload(&cli, 2, argv);
+	smp_client_deinit(&cli.smp);
+	close(fd);
+	return rc;
+}
+
+static void test_upload_command_with_an_honest_device(void **state)
+{
+	(void)state;
+	dev.answer = honest;
+	assert_int_equal(run_upload_command(), 0);
+	assert_int_equal(dev.dev_off, sizeof(image));
+}
+
+/*
+ * A buf_count of 2^32 + 1 is only "very many buffers": the window is capped at
+ * UPLOAD_MAX_WINDOW. Cut to unsigned int first it became 0, and the upload failed with
+ * "Invalid argument" (a usage error) before sending anything.
+ */
+static void test_huge_buf_count_caps_the_window(void **state)
+{
+	(void)state;
+	dev.answer = honest;
+	dev.buf_count = 0x100000001ull;
+	assert_int_equal(run_upload_command(), 0);
+	assert_int_equal(dev.dev_off, sizeof(image));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_honest_device_completes, setup),
 		cmocka_unit_test_setup(test_offset_swinging_back_and_forth_ends, setup),
 		cmocka_unit_test_setup(test_resume_then_restart_reports_no_more_than_acked, setup),
+		cmocka_unit_test_setup(test_upload_command_with_an_honest_device, setup),
+		cmocka_unit_test_setup(test_huge_buf_count_caps_the_window, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

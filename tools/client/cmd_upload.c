@@ -224,6 +224,7 @@ static int run_upload(struct cli *cli, const struct upload_args *a, const struct
 	struct upload_result res;
 	uint64_t buf_size;
 	uint64_t buf_count;
+	uint64_t window;
 	bool from_device;
 	int rc = cli_read_params(cli, &buf_size, &buf_count, &from_device);
 
@@ -231,11 +232,9 @@ static int run_upload(struct cli *cli, const struct upload_args *a, const struct
 		return rc;
 	}
 	cfg.packet_size = packet_size_for(cli, buf_size);
-	cfg.window = a->window != 0 ? (unsigned int)a->window :
-		     buf_count > 1 ? (unsigned int)(buf_count - 1) : 1;
-	if (cfg.window > UPLOAD_MAX_WINDOW) {
-		cfg.window = UPLOAD_MAX_WINDOW;
-	}
+	/* Capped while still 64-bit: the device's count may not fit an unsigned int. */
+	window = a->window != 0 ? a->window : buf_count > 1 ? buf_count - 1 : 1;
+	cfg.window = window > UPLOAD_MAX_WINDOW ? UPLOAD_MAX_WINDOW : (unsigned int)window;
 	if (upload_chunk_capacity(&cfg, img->size, 0) < UPLOAD_FIRST_CHUNK_MIN) {
 		fprintf(stderr, "smpdfu: the device's buf_size %" PRIu64 " leaves no room for a "
 				"first chunk of %d bytes\n", buf_size, UPLOAD_FIRST_CHUNK_MIN);
