@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "image_file.h"
 #include "json_out.h"
+#include "mono_time.h"
 #include "safe_text.h"
 
 /* The device's limits (sim/device/sim_config_channel.h): hex data per line, path length. */
@@ -225,6 +226,8 @@ static int send_image(struct cc_link *l, const uint8_t *img, uint32_t off, uint3
 	static char req[6 + 2 * CC_DATA_MAX + 1];
 	char reply[CC_REPLY_MAX];
 	struct cc_sync s;
+	uint64_t busy_since = 0;
+	bool busy = false;
 
 	while (off < end) {
 		uint32_t room = sync_buffer - off % sync_buffer;
@@ -240,7 +243,18 @@ static int send_image(struct cc_link *l, const uint8_t *img, uint32_t off, uint3
 		}
 		rc = cc_request(l, req, reply, sizeof(reply), true);
 		if (rc == -EREMOTEIO && reply_is(reply, "EBUSY")) {
-			/* The sync buffer is being stored: wait, then send the same piece. */
+			/*
+			 * The sync buffer is being stored: wait, then send the same piece. A
+			 * device busy for longer than a store may take is not waited for.
+			 */
+			if (!busy) {
+				busy = true;
+				busy_since = mono_ms();
+			} else if (mono_ms() - busy_since >= (uint64_t)wait_s * 1000u) {
+				fprintf(stderr, "smpdfu: the device refused data at %" PRIu32
+						" as busy for %u s\n", off, wait_s);
+				return -ETIMEDOUT;
+			}
 			rc = cc_wait_while(l, CC_STORING, wait_s, &s);
 			if (rc < 0) {
 				return rc;
@@ -259,6 +273,7 @@ static int send_image(struct cc_link *l, const uint8_t *img, uint32_t off, uint3
 			}
 			return rc;
 		}
+		busy = false;
 		off += n;
 	}
 	return 0;
