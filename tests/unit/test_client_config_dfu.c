@@ -181,10 +181,24 @@ static void test_upload_gives_up_on_endless_busy(void **state)
 	assert_int_equal(WEXITSTATUS(status), ETIMEDOUT);
 }
 
+/* A config channel that never answers: the request must time out, not wait for ever. */
+static void test_request_times_out_without_an_answer(void **state)
+{
+	char *argv[8] = { "sync" };
+	int status;
+
+	(void)state;
+	status = run_against(SCRIPT_SILENT, argv, 1);
+	assert_int_not_equal(status, -1);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), ETIMEDOUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_upload_gives_up_on_endless_busy, setup),
+		cmocka_unit_test_setup(test_request_times_out_without_an_answer, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

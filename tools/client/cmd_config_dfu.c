@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct cc_sync {
 struct cc_link {
 	int fd;
 	const char *path;
+	int timeout_ms; /* for each answer */
 	char buf[CC_REPLY_MAX];
 	size_t buf_len;
 };
@@ -78,11 +80,12 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
 	return ~crc;
 }
 
-static int cc_connect(struct cc_link *l, const char *path)
+static int cc_connect(struct cc_link *l, const char *path, int timeout_ms)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 
 	l->path = path;
+	l->timeout_ms = timeout_ms;
 	l->buf_len = 0;
 	if (strlen(path) > CC_PATH_MAX) {
 		fprintf(stderr, "smpdfu: config channel path too long: %s\n", path);
@@ -125,10 +128,21 @@ static int cc_request(struct cc_link *l, const char *req, char *reply, size_t si
 		return -EPIPE;
 	}
 	while ((nl = memchr(l->buf, '\n', l->buf_len)) == NULL) {
+		struct pollfd p = { .fd = l->fd, .events = POLLIN };
 		ssize_t n;
+		int ready;
 
 		if (l->buf_len == sizeof(l->buf)) {
 			return cli_bad_response("config channel answer too long");
+		}
+		/* The device answers at once (it stores in the background): no answer, no wait. */
+		do {
+			ready = poll(&p, 1, l->timeout_ms);
+		} while (ready < 0 && errno == EINTR);
+		if (ready <= 0) {
+			fprintf(stderr, "smpdfu: no answer from the config channel %s in %d ms\n",
+				l->path, l->timeout_ms);
+			return -ETIMEDOUT;
 		}
 		n = recv(l->fd, l->buf + l->buf_len, sizeof(l->buf) - l->buf_len, 0);
 		if (n <= 0) {
@@ -468,7 +482,7 @@ int cmd_config_dfu(struct cli *cli, int argc, char **argv)
 	      (strcmp(argv[0], "upload") == 0 && argc == 2))) {
 		return cli_usage_error("%s", usage_hint);
 	}
-	rc = cc_connect(&link, socket_path);
+	rc = cc_connect(&link, socket_path, cli->timeout_ms);
 	if (rc < 0) {
 		return rc;
 	}
