@@ -59,8 +59,22 @@ def check_assignments(kconf):
             want = kconfiglib.TRI_TO_STR[want]
         if str(want) != sym.str_value and not sym.choice:
             out.append(f"CONFIG_{sym.name}={want} was asked for but it is {sym.str_value!r}: "
-                       f"its dependencies ({kconfiglib.expr_str(sym.direct_dep)}) are not met")
+                       + (out_of_range(sym, want) or "its dependencies "
+                          f"({kconfiglib.expr_str(sym.direct_dep)}) are not met"))
     return out
+
+
+def out_of_range(sym, want):
+    """'outside its range LOW..HIGH' when an int option's active range refuses want, else None."""
+    if sym.orig_type is not kconfiglib.INT:
+        return None
+    for low, high, cond in sym.ranges:
+        if kconfiglib.expr_value(cond):
+            lo, hi = int(low.str_value, 0), int(high.str_value, 0)
+            if not lo <= int(want, 0) <= hi:
+                return f"it is outside its range {lo}..{hi}"
+            return None
+    return None
 
 
 # Options that must never be enabled together, each with the sentence that says why. Kconfig could

@@ -175,3 +175,16 @@ def test_a_production_build_refuses_mcuboots_sample_key(tmp_path):
         assert (proc.returncode == 0) == builds, proc.stdout
         if not builds:
             assert "is MCUboot's published sample key root-ec-p256.pem" in proc.stdout
+
+
+@pytest.mark.parametrize("size", [63, 65544])
+def test_packet_buffer_size_outside_its_range_fails_with_reason(tmp_path, size):
+    """Below 64 bytes the answer writer's room and above 65543 an answer's 16-bit length field
+    would wrap: refused at configuration time, with the range."""
+    rc, err, _ = genconfig(tmp_path, f"CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE={size}\n")
+    assert rc != 0
+    assert "it is outside its range 64..65543" in err
+    for good in (64, 65543):
+        rc, err, cfg = genconfig(tmp_path, f"CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE={good}\n")
+        assert rc == 0, err
+        assert cfg["MCUMGR_TRANSPORT_NETBUF_SIZE"] == str(good)
