@@ -3,7 +3,9 @@
 updated over the emulated UART by our client, as a user updates a board. Every reset here is a
 real guest system reset, and the bootloader swaps on the emulated flash controller."""
 import re
+import struct
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -266,3 +268,34 @@ def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_
     # The later points fall inside the swap, after sectors moved: resuming is what this is for.
     assert all(outcomes[n] == "resumed" for n in calls[-4:]), outcomes
     assert "begun again" in outcomes.values(), outcomes
+
+
+def crashing_image(fw, version: str, out) -> Path:
+    """A signed image whose start-up code faults at its first instruction: a vector table that
+    passes the bootloader's checks (stack at the top of RAM, a Thumb reset vector inside the
+    image) and a reset handler that is a permanently undefined instruction (UDF #0)."""
+    table = fw.slot0 + fw.num("CONFIG_ROM_START_OFFSET")
+    sp = fw.num("CONFIG_SRAM_BASE_ADDRESS") + fw.num("CONFIG_SRAM_SIZE") * 1024
+    raw = out.with_suffix(".raw")
+    raw.write_bytes(struct.pack("<IIHH", sp, (table + 8) | 1, 0xDE00, 0xDE00))
+    subprocess.run([str(fw.image_tool), "sign", "--version", version,
+                    "--header-size", fw.config["CONFIG_ROM_START_OFFSET"], "--pad-header",
+                    "--slot-size", hex(fw.slot_size),
+                    "--max-sectors", fw.config["CONFIG_BOOT_MAX_IMG_SECTORS"],
+                    "--key", str(fw.key), str(raw), str(out)], check=True)
+    return out
+
+
+def test_an_image_that_faults_before_its_console_is_up_is_reverted(board, fw, tmp_path):
+    """A test image that faults in its start-up code, before it has turned the console on (the
+    bootloader turned it off before the jump): the fault handler resets the board at once and the
+    bootloader reverts to v1, rather than waiting forever to log on a disabled UART."""
+    booted(board, "1.0.0")
+    upload_and_test(board, fw, crashing_image(fw, "2.0.0", tmp_path / "crash.bin"))
+    start = reset(board)
+    board.wait_console(r"I: boot: starting the image at 0x", start)
+    end = booted(board, "1.0.0", start)
+    log = board.console()[start:end]
+    assert log.count("I: boot: smpdfu bootloader on bbc_microbit") == 2, log
+    assert "I: boot: swap type revert" in log, log
+    assert slots(board)[0][:2] == ("1.0.0", ["active", "confirmed"])
