@@ -12,7 +12,7 @@
 
 /* Sets the console's pins and speed and enables it (from <smpdfu/config.h>). */
 void console_init(void);
-/* Writes len bytes, waiting for each to be taken by the transmitter. */
+/* Writes len bytes, waiting for each to be taken by the transmitter; drops them if it is off. */
 void console_write(const void *data, size_t len);
 /* Moves up to cap received bytes into buf, without waiting; returns how many. */
 size_t console_read(uint8_t *buf, size_t cap);

@@ -27,13 +27,27 @@ void console_init(void)
 	UART_TASKS_STARTRX = 1;
 }
 
+/*
+ * How long a byte may take to leave, in polls of TXDRDY: far more than one byte needs at 115200
+ * baud (87 us) at any CPU clock of these parts. A UART that is off never signals TXDRDY: between
+ * the bootloader's console_deinit() and the next image's console_init(), a fault handler's log
+ * line would otherwise keep the device from ever reaching its reset.
+ */
+#define TXDRDY_POLLS_MAX 100000u
+
 void console_write(const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
 	for (size_t i = 0; i < len; i++) {
+		uint32_t polls = 0;
+
 		UART_TXD = p[i];
 		while (UART_EVENTS_TXDRDY == 0) {
+			if (++polls == TXDRDY_POLLS_MAX) {
+				/* The console is off: the rest is dropped, as a log may be. */
+				return;
+			}
 		}
 		UART_EVENTS_TXDRDY = 0;
 	}
