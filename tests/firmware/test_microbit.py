@@ -270,12 +270,13 @@ def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_
     assert "begun again" in outcomes.values(), outcomes
 
 
-def crashing_image(fw, version: str, out) -> Path:
+def crashing_image(fw, version: str, out, ram_kib: int = None) -> Path:
     """A signed image whose start-up code faults at its first instruction: a vector table that
     passes the bootloader's checks (stack at the top of RAM, a Thumb reset vector inside the
-    image) and a reset handler that is a permanently undefined instruction (UDF #0)."""
+    image) and a reset handler that is a permanently undefined instruction (UDF #0). With
+    ram_kib, the stack is at the top of a part with that much RAM instead."""
     table = fw.slot0 + fw.num("CONFIG_ROM_START_OFFSET")
-    sp = fw.num("CONFIG_SRAM_BASE_ADDRESS") + fw.num("CONFIG_SRAM_SIZE") * 1024
+    sp = fw.num("CONFIG_SRAM_BASE_ADDRESS") + (ram_kib or fw.num("CONFIG_SRAM_SIZE")) * 1024
     raw = out.with_suffix(".raw")
     raw.write_bytes(struct.pack("<IIHH", sp, (table + 8) | 1, 0xDE00, 0xDE00))
     subprocess.run([str(fw.image_tool), "sign", "--version", version,
@@ -297,5 +298,21 @@ def test_an_image_that_faults_before_its_console_is_up_is_reverted(board, fw, tm
     end = booted(board, "1.0.0", start)
     log = board.console()[start:end]
     assert log.count("I: boot: smpdfu bootloader on bbc_microbit") == 2, log
+    assert "I: boot: swap type revert" in log, log
+    assert slots(board)[0][:2] == ("1.0.0", ["active", "confirmed"])
+
+
+def test_a_test_image_the_bootloader_will_not_start_is_reverted(board, fw, tmp_path):
+    """A test image signed with the right key but linked for a part with more RAM (the nRF52840
+    DK's 256 KiB): the bootloader swaps it in, finds its stack pointer outside this part's RAM
+    and does not start it. Unconfirmed, it is reverted at the next boot, so the bootloader
+    resets rather than wait for someone to press the reset button; v1 runs again."""
+    booted(board, "1.0.0")
+    upload_and_test(board, fw, crashing_image(fw, "2.0.0", tmp_path / "other.bin", ram_kib=256))
+    start = reset(board)
+    board.wait_console(r"E: boot: the image's vector table at 0x[0-9a-f]+ points outside it or "
+                       r"RAM: not started", start)
+    end = booted(board, "1.0.0", start)
+    log = board.console()[start:end]
     assert "I: boot: swap type revert" in log, log
     assert slots(board)[0][:2] == ("1.0.0", ["active", "confirmed"])
