@@ -3,7 +3,8 @@
  * The bootloader firmware: the board's console and flash map, then smpdfu_boot_go() (finish or
  * start a swap, validate with the built-in key), then the chosen image. It has no SMP server and no
  * way to take an image of its own: an update reaches it only through the slots the application
- * writes. With nothing valid to boot it says so and waits for a reset.
+ * writes. With nothing valid to boot it says so and waits for a reset; a test image it will not
+ * start it resets at once, so that the next boot reverts it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <smpdfu/config.h>
 #include <smpdfu/flash.h>
 #include <smpdfu/port.h>
+#include <smpdfu/prot/boot_trailer.h>
 
 #include "console.h"
 #include "cortex_m.h"
@@ -73,6 +75,13 @@ int main(void)
 	if (!vector_table_is_sane(fa, table)) {
 		LOG_ERR("the image's vector table at 0x%08x points outside it or RAM: not started",
 			(unsigned int)table);
+		/*
+		 * A test image, just swapped in and not confirmed, goes back out at the next boot:
+		 * reset now rather than leave the revert to a button press or a power cycle.
+		 */
+		if (rsp.swap_type == SMPDFU_BOOT_SWAP_TYPE_TEST) {
+			cortex_m_system_reset();
+		}
 		wait_for_reset();
 	}
 	LOG_INF("starting the image at 0x%08x; stack high-water %u of %u bytes",
