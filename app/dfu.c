@@ -269,7 +269,9 @@ static void complete_image(void)
 	}
 	rc = request_upgrade();
 	if (rc < 0) {
+		/* Not to run: sync must not show the success (offset == length) a host waits for. */
 		LOG_ERR("image stored but cannot be marked for the next boot (%d)", rc);
+		forget_image();
 	} else {
 		LOG_INF("image of %u bytes stored and checked (crc32 0x%08x)",
 			(unsigned int)dfu.img_length, (unsigned int)dfu.img_csum);

@@ -305,6 +305,40 @@ static void wrong_checksum_is_not_marked(void **state)
 	app_fixture_wait_lock_free();
 }
 
+/*
+ * The image is stored and its checksum right, but the request for the next boot cannot be
+ * written (a flash fault on the trailer): the device will not run the image, so sync must not
+ * report what a host takes for success (offset == length), and the next transfer starts over.
+ */
+static void image_that_cannot_be_marked_is_not_reported_stored(void **state)
+{
+	const uint32_t last = (uint32_t)image_len % SYNC_BUF;
+	struct dfu_sync_info info;
+
+	(void)state;
+	boot();
+	REQUIRE(!DIRECT_XIP && last != 0);
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), 0);
+	send_data(0, (uint32_t)image_len - last, SYNC_BUF);
+	wait_until_not_storing();
+	/* The last piece: its one program works, the next (the trailer's first) fails. */
+	flash_sim_fail(&test_dev.flash,
+		       &(struct flash_sim_fault){ .ops = FLASH_SIM_OP_PROGRAM, .after = 1 });
+	send_data((uint32_t)image_len - last, (uint32_t)image_len, SYNC_BUF);
+	wait_until_not_storing();
+	assert_int_equal(fake_log_count("image stored but cannot be marked for the next boot"), 1);
+	assert_int_not_equal(smpdfu_boot_swap_type(), SMPDFU_BOOT_SWAP_TYPE_TEST);
+
+	smpdfu_dfu_cmd_sync(&info);
+	assert_int_equal(info.state, DFU_STATE_INACTIVE);
+	assert_int_equal(info.img_length, 0);
+	assert_int_equal(info.offset, 0);
+	assert_null(smpdfu_dfu_lock_owner());
+	/* The next transfer erases the slot first. */
+	assert_int_equal(smpdfu_dfu_cmd_start((uint32_t)image_len, image_crc, 0), -EAGAIN);
+	app_fixture_wait_lock_free();
+}
+
 static void timeout_keeps_offset_and_checksum_for_a_resume(void **state)
 {
 	struct dfu_sync_info info;
@@ -519,6 +553,8 @@ int main(void)
 		cmocka_unit_test_teardown(complete_transfer_stores_checks_and_marks_the_image,
 					  teardown),
 		cmocka_unit_test_teardown(wrong_checksum_is_not_marked, teardown),
+		cmocka_unit_test_teardown(image_that_cannot_be_marked_is_not_reported_stored,
+					  teardown),
 		cmocka_unit_test_teardown(timeout_keeps_offset_and_checksum_for_a_resume, teardown),
 		cmocka_unit_test_teardown(store_progress_keeps_the_transfer_alive, teardown),
 		cmocka_unit_test_teardown(start_refused_while_another_transport_owns_the_lock,
