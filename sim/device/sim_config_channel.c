@@ -306,8 +306,12 @@ static int answer(struct sim_config_channel *cc, struct sim_cc_host *host, const
 	}
 	len = strlen(reply);
 	reply[len++] = '\n';
-	/* Answers are short and the host reads each before its next request: a blocking send. */
-	if (send(host->fd, reply, len, MSG_NOSIGNAL) != (ssize_t)len) {
+	/*
+	 * A host reads each answer before its next request, so an answer always fits. One that does
+	 * not fit is for a host that sends without reading: it is dropped, never waited for (a
+	 * blocking send would stop the whole device until that host reads).
+	 */
+	if (send(host->fd, reply, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)len) {
 		return -EPIPE;
 	}
 	return 0;

@@ -252,3 +252,26 @@ def test_both_transports_one_after_the_other_with_the_client(setup, tmp_path):
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r
     assert "2.0.0" in r.stdout and "pending" in r.stdout
+
+
+def test_a_host_that_does_not_read_its_answers_does_not_stop_the_device(setup):
+    """A host that sends requests and never reads the answers (a crashed or hostile tool) must not
+    hang the device: MCUmgr and other config-channel hosts keep being served."""
+    dev, smp, cc, sock, _ = setup
+    stuck = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stuck.connect(str(sock))
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.settimeout(5.0)
+    burst = b"sync\n" * 800
+    try:
+        for _ in range(25):  # 100 KB of requests, ~1.6 MB of answers nobody reads
+            try:
+                stuck.sendall(burst)
+            except (socket.timeout, ConnectionError):
+                break  # the device stopped serving this host: fine, as long as it lives
+        time.sleep(0.5)
+        assert smp.echo("still here") == {"r": "still here"}
+        assert cc.sync()["name"] == "INACTIVE"
+        assert dev.alive()
+    finally:
+        stuck.close()
