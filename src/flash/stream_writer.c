@@ -29,6 +29,17 @@ int smpdfu_stream_writer_open(struct stream_writer *sw, const struct smpdfu_flas
 	return 0;
 }
 
+/* A write block of the erased value only (the first byte decides for almost any data). */
+static bool block_is_erased(const struct smpdfu_flash_device *dev, const uint8_t *p)
+{
+	for (uint32_t i = 0; i < dev->write_block; i++) {
+		if (p[i] != dev->erased_value) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * Programs len bytes (whole blocks) at off after making [erased_upto, off + len) erased, one page
  * at a time and only for pages that are not erased already. The whole page is checked, not only
@@ -41,6 +52,7 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
 {
 	const struct smpdfu_flash_area *fa = sw->fa;
 	uint32_t page = fa->dev->page_size;
+	uint32_t block = fa->dev->write_block;
 	int rc;
 
 	for (; sw->erased_upto < off + len; sw->erased_upto += page) {
@@ -49,11 +61,31 @@ static int program_at(struct stream_writer *sw, uint32_t off, const void *src, u
 			return rc;
 		}
 	}
-	rc = smpdfu_flash_area_program(fa, off, src, len);
-	if (rc == 0) {
-		sw->buf_len = 0;
+	/*
+	 * Blocks of the erased value alone are left out: the page holds that value already, and a
+	 * part counts such a write all the same (nRF NVMC: two writes of a word between erases),
+	 * while a page that still reads erased is not erased again by the next upload.
+	 */
+	for (uint32_t at = 0; at < len;) {
+		uint32_t end;
+
+		while (at < len && block_is_erased(fa->dev, (const uint8_t *)src + at)) {
+			at += block;
+		}
+		for (end = at; end < len && !block_is_erased(fa->dev, (const uint8_t *)src + end);
+		     end += block) {
+		}
+		if (end > at) {
+			rc = smpdfu_flash_area_program(fa, off + at, (const uint8_t *)src + at,
+						       end - at);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+		at = end;
 	}
-	return rc;
+	sw->buf_len = 0;
+	return 0;
 }
 
 /*
