@@ -145,16 +145,22 @@ static inline int boot_trailer_write_swap_info(const struct smpdfu_flash_area *f
 
 /*
  * The magic: one program of its write size, the 16 bytes of `magic` (for A = 32 after 16 erased
- * ones). The callers build it: the application's is a constant for its alignment.
+ * ones). Whole write blocks of those erased bytes are not programmed (W < 32): the bytes are
+ * erased already, and a tear that wrote only them would leave the page reading erased, so it is
+ * not erased before the next attempt, whose program would be one more write of those words (NOR
+ * parts count it: nRF allows two per word between erases). The callers build the magic: the
+ * application's is a constant for its alignment.
  */
 static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, uint32_t align,
 					   const uint8_t magic[SMPDFU_BOOT_MAGIC_SZ])
 {
 	uint8_t cell[32];
 	uint32_t n = smpdfu_boot_trailer_magic_align(align);
+	uint32_t wsz = fa->dev->write_block;
+	uint32_t skip;
 	const uint8_t *src = magic;
 
-	if (n > sizeof(cell) || fa->dev->write_block > n) {
+	if (n > sizeof(cell) || wsz > n) {
 		return -EINVAL;
 	}
 	if (n > SMPDFU_BOOT_MAGIC_SZ) {
@@ -162,8 +168,9 @@ static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, u
 		memcpy(cell + n - SMPDFU_BOOT_MAGIC_SZ, magic, SMPDFU_BOOT_MAGIC_SZ);
 		src = cell;
 	}
-	return smpdfu_boot_flash_program(fa, smpdfu_boot_trailer_magic_write_off(fa->size, align),
-					 src, n);
+	skip = (n - SMPDFU_BOOT_MAGIC_SZ) / wsz * wsz;
+	return smpdfu_boot_flash_program(
+		fa, smpdfu_boot_trailer_magic_write_off(fa->size, align) + skip, src + skip, n - skip);
 }
 
 #endif /* SMPDFU_BOOT_TRAILER_FIELDS_H */
