@@ -269,7 +269,7 @@ static void complete_image(void)
 	}
 	rc = request_upgrade();
 	if (rc < 0) {
-		/* Not to run: sync must not show the success (offset == length) a host waits for. */
+		/* Not to run: sync must not show the success (offset == length) hosts wait for. */
 		LOG_ERR("image stored but cannot be marked for the next boot (%d)", rc);
 		forget_image();
 	} else {

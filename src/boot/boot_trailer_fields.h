@@ -158,6 +158,7 @@ static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, u
 	uint32_t n = smpdfu_boot_trailer_magic_align(align);
 	uint32_t wsz = fa->dev->write_block;
 	uint32_t skip;
+	uint32_t off;
 	const uint8_t *src = magic;
 
 	if (n > sizeof(cell) || wsz > n) {
@@ -169,8 +170,8 @@ static inline int boot_trailer_write_magic(const struct smpdfu_flash_area *fa, u
 		src = cell;
 	}
 	skip = (n - SMPDFU_BOOT_MAGIC_SZ) / wsz * wsz;
-	return smpdfu_boot_flash_program(
-		fa, smpdfu_boot_trailer_magic_write_off(fa->size, align) + skip, src + skip, n - skip);
+	off = smpdfu_boot_trailer_magic_write_off(fa->size, align) + skip;
+	return smpdfu_boot_flash_program(fa, off, src + skip, n - skip);
 }
 
 #endif /* SMPDFU_BOOT_TRAILER_FIELDS_H */

@@ -213,7 +213,7 @@ static void test_explicit_a8_w4_bytes(void **state)
 	assert_memory_equal(end - 24, "\x01\xff\xff\xff\xff\xff\xff\xff", 8);
 	assert_memory_equal(end - 40, "\x02\xff\xff\xff\xff\xff\xff\xff", 8);
 	assert_memory_equal(end - 16, magic8, 16);
-	/* A = 32: the magic at -16, the 16 bytes before it left erased (W = 4 programs 16 bytes). */
+	/* A = 32: the magic at -16, the 16 bytes before it left erased (W = 4 programs 16). */
 	assert_int_equal(smpdfu_flash_area_erase(f.sec, f.sec->size - 0x1000, 0x1000), 0);
 	assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 32), 0);
 	assert_true(smpdfu_flash_area_is_erased(f.sec, f.sec->size - 32, 16));
@@ -292,7 +292,8 @@ static void test_torn_magic_retries_write_no_word_thrice(void **state)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		assert_int_equal(smpdfu_flash_area_erase_if_needed(f.sec, last, g.page), 0);
 		if (attempt < 2) {
-			f.flash.tear = (struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_PREFIX };
+			f.flash.tear =
+				(struct flash_sim_tear){ .program = FLASH_SIM_PROGRAM_PREFIX };
 			flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, 0);
 			assert_int_equal(smpdfu_boot_trailer_write_magic(f.sec, 32), -EIO);
 			flash_sim_power_on(&f.flash);
