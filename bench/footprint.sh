@@ -17,8 +17,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib/bench.sh"
 cd "$BENCH_ROOT"
 
-# The subset's flash (N) as reached by issue 10; CI fails past it plus 2 %.
-SUBSET_FLASH_BUDGET=5970
+# The subset's flash (N): 5,970 B as issue 10 left it, 6,050 B since the streaming writer leaves
+# out erased-value blocks (nRF counts writes per word); CI fails past it plus 2 %.
+SUBSET_FLASH_BUDGET=6050
 
 case "${1:-all}" in
 all) ;;
