@@ -50,16 +50,16 @@ def M(path, old, new, what):
 
 MUTATIONS = [
     # --- flash ------------------------------------------------------------------------------
-    M("flash/stream_writer.c", "\t\tif (rc < 0) {\n\t\t\treturn rc;\n\t\t}\n\t}\n"
-      "\trc = smpdfu_flash_area_program", "\t\t(void)rc;\n\t}\n\trc = smpdfu_flash_area_program",
-      "stream_writer ignores a failed erase"),
+    M("flash/stream_writer.c", "erased_upto, page);\n\t\tif (rc < 0) {\n\t\t\treturn rc;\n\t\t}",
+      "erased_upto, page);\n\t\t(void)rc;", "stream_writer ignores a failed erase"),
     M("flash/stream_writer.c", "sw->erased_upto < off + len;", "sw->erased_upto + page < off + len;",
       "stream_writer erases one page too few ahead"),
     M("flash/stream_writer.c", "rc = smpdfu_flash_area_erase_if_needed(fa, sw->erased_upto, page);",
       "rc = 0;", "stream_writer never erases"),
     M("flash/stream_writer.c", "if (len > sw->fa->size - sw->written) {",
       "if (len > sw->fa->size - sw->written + 1) {", "stream_writer bound off by one"),
-    M("flash/stream_writer.c", "if (rc == 0) {\n\t\tsw->buf_len = 0;", "if (1) {\n\t\tsw->buf_len = 0;",
+    M("flash/stream_writer.c", "\t\tif (rc < 0) {\n\t\t\treturn rc;\n\t\t}\n\t}\n\tsw->buf_len = 0;",
+      "\t\t(void)rc;\n\t}\n\tsw->buf_len = 0;",
       "flush forgets the buffer even when programming failed"),
     M("flash/stream_writer.c", "if (sw->buf_len != sw->written % block) {", "if (0) {",
       "the writer's consistency check dropped"),
