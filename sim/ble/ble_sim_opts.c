@@ -498,9 +498,8 @@ void ble_sim_cfg_describe(const struct ble_sim_cfg *cfg, char *buf, size_t size)
 	snprintf(buf, size,
 		 "central %s, interval %.2f ms, latency %u, timeout %u ms, PHY %s, data length %u, "
 		 "ATT MTU %u, event length %.2f ms, max pairs/event %u, margin %s (+%.3f ms), "
-		 "write queue %u, "
-		 "turnaround %u events, reassembly %s, encrypted %s, flash %s, sharing %s, "
-		 "erase %s, partial erase %.1f ms, slot 1 %s, transfer events %s",
+		 "write queue %u, turnaround %u events, reassembly %s, encrypted %s, flash %s, "
+		 "sharing %s, erase %s, partial erase %.1f ms, slot 1 %s, transfer events %s",
 		 cfg->central != NULL ? cfg->central : "custom", l->conn.interval_us / 1000.0,
 		 (unsigned int)l->conn.latency, (unsigned int)l->conn.timeout_ms,
 		 ble_phy_name(l->phy), (unsigned int)l->data_len, (unsigned int)l->att_mtu,

@@ -16,12 +16,11 @@
  * A fast DFU link as nRF Connect SDK's DFU samples set it up, with a development kit as central
  * (profile dk): 2M PHY, data length 251, ATT MTU 498, 7.5 ms interval, latency 0, 4 s supervision
  * timeout, events as long as the interval with the controllers' end-of-event margin and
- * overhead (BLE_LINK_EVENT_OVERHEAD_US); flash
- * untimed and in RAM, with a 32 KiB version 1.0.0 image in a blank primary slot; transfer events
- * on; reassembly; parameter updates take 50 ms; a reboot reconnects after 500 ms.
+ * overhead (BLE_LINK_EVENT_OVERHEAD_US); flash untimed and in RAM, with a 32 KiB version 1.0.0
+ * image in a blank primary slot; transfer events on; reassembly; parameter updates take 50 ms; a
+ * reboot reconnects after 500 ms.
  */
 void ble_sim_cfg_defaults(struct ble_sim_cfg *cfg);
-
 
 /*
  * Sets one setting (the keys of ble_sim_cfg_help) and remembers that the user gave it. Returns

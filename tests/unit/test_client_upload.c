@@ -227,18 +227,27 @@ static uint64_t resume_then_forget(size_t req_off, size_t n)
 
 /* ---- Tests ------------------------------------------------------------------------------- */
 
-static void test_honest_device_completes(void **state)
+/* The engine with a window of 1 against the device policy given; returns what upload_run does. */
+static int run_engine(answer_fn policy, struct upload_result *res)
 {
 	struct smp_client c;
-	struct upload_result res;
 	struct upload_cfg cfg = cfg_for(1);
+	int rc;
+
+	dev.answer = policy;
+	assert_int_equal(smp_client_init(&c, &fake_tr, SMP_VERSION_2, false), 0);
+	rc = upload_run(&c, &cfg, image, sizeof(image), res);
+	smp_client_deinit(&c);
+	return rc;
+}
+
+static void test_honest_device_completes(void **state)
+{
+	struct upload_result res;
 
 	(void)state;
-	dev.answer = honest;
-	assert_int_equal(smp_client_init(&c, &fake_tr, SMP_VERSION_2, false), 0);
-	assert_int_equal(upload_run(&c, &cfg, image, sizeof(image), &res), 0);
+	assert_int_equal(run_engine(honest, &res), 0);
 	assert_int_equal(res.acked, sizeof(image));
-	smp_client_deinit(&c);
 }
 
 /*
@@ -247,19 +256,12 @@ static void test_honest_device_completes(void **state)
  */
 static void test_offset_swinging_back_and_forth_ends(void **state)
 {
-	struct smp_client c;
 	struct upload_result res;
-	struct upload_cfg cfg = cfg_for(1);
-	int rc;
 
 	(void)state;
-	dev.answer = swinging;
-	assert_int_equal(smp_client_init(&c, &fake_tr, SMP_VERSION_2, false), 0);
-	rc = upload_run(&c, &cfg, image, sizeof(image), &res);
 	/* On a loop, the guard breaks the link after GUARD_REQUESTS: -EIO. */
-	assert_int_equal(rc, -EPROTO);
+	assert_int_equal(run_engine(swinging, &res), -EPROTO);
 	assert_true(dev.uploads < 100);
-	smp_client_deinit(&c);
 }
 
 /*
@@ -269,19 +271,12 @@ static void test_offset_swinging_back_and_forth_ends(void **state)
  */
 static void test_resume_then_restart_reports_no_more_than_acked(void **state)
 {
-	struct smp_client c;
 	struct upload_result res;
-	struct upload_cfg cfg = cfg_for(1);
-	int rc;
 
 	(void)state;
-	dev.answer = resume_then_forget;
-	assert_int_equal(smp_client_init(&c, &fake_tr, SMP_VERSION_2, false), 0);
-	rc = upload_run(&c, &cfg, image, sizeof(image), &res);
-	assert_int_equal(rc, -ETIMEDOUT);
+	assert_int_equal(run_engine(resume_then_forget, &res), -ETIMEDOUT);
 	assert_true(res.acked > 0 && res.acked < RESUME_AT);
 	assert_true(res.resumed_from <= res.acked);
-	smp_client_deinit(&c);
 }
 
 /* "image upload FILE" as the tool runs it, against the fake device. */
