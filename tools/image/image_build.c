@@ -225,7 +225,8 @@ int image_parse_version(const char *s, struct smpdfu_image_version *v)
 			return -EINVAL;
 		}
 	}
-	if (*s == '+') {
+	/* imgtool takes a build number only after the revision (i == 2): "1.2+5" is an error. */
+	if (*s == '+' && i == 2) {
 		s++;
 		if (parse_part(&s, 0xffffffffUL, &build) < 0) {
 			return -EINVAL;
