@@ -2,7 +2,8 @@
 /*
  * The image tool's option parsers (tools/image/image_build.c) against imgtool's grammar: a version
  * is maj[.min[.rev[+build]]], the build number only after the revision (imgtool's version.py
- * refuses "1+5" and "1.2+5"), every part decimal and within its header field.
+ * refuses "1+5" and "1.2+5"), every part decimal without leading zeros and within its header
+ * field.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -43,13 +44,13 @@ static void test_versions_imgtool_accepts(void **state)
 	accepts("1.2.3", 1, 2, 3, 0);
 	accepts("1.2.3+4", 1, 2, 3, 4);
 	accepts("255.255.65535+4294967295", 255, 255, 65535, 4294967295u);
-	accepts("0.0.0+00", 0, 0, 0, 0); /* imgtool's own example: leading zeros are taken */
+	accepts("0.0.0+0", 0, 0, 0, 0);
 }
 
 static void test_build_number_only_after_the_revision(void **state)
 {
 	(void)state;
-	/* imgtool: "Invalid version number, should be maj.min.rev+build with later parts optional" */
+	/* imgtool's pattern has "+build" only inside the revision's group. */
 	refuses("1+5");
 	refuses("1.2+5");
 	refuses("0+0");
@@ -71,6 +72,11 @@ static void test_versions_imgtool_refuses(void **state)
 	refuses("1.2.65536");
 	refuses("1.2.3+4294967296");
 	refuses("1.2.3 ");
+	/* imgtool's parts have no leading zeros (its own example "0.0.0+00" fails its pattern). */
+	refuses("01.2.3");
+	refuses("1.02.3");
+	refuses("1.2.03");
+	refuses("0.0.0+00");
 }
 
 static void test_dependency_versions_follow_the_same_grammar(void **state)

@@ -209,6 +209,15 @@ static int parse_part(const char **s, unsigned long max, unsigned long *v)
 	return 0;
 }
 
+/* A part of a version, which imgtool takes without leading zeros ("01" and "+00" are errors). */
+static int parse_version_part(const char **s, unsigned long max, unsigned long *v)
+{
+	if ((*s)[0] == '0' && (*s)[1] >= '0' && (*s)[1] <= '9') {
+		return -EINVAL;
+	}
+	return parse_part(s, max, v);
+}
+
 int image_parse_version(const char *s, struct smpdfu_image_version *v)
 {
 	static const unsigned long max[3] = { 0xff, 0xff, 0xffff };
@@ -216,19 +225,19 @@ int image_parse_version(const char *s, struct smpdfu_image_version *v)
 	unsigned long build = 0;
 	int i = 0;
 
-	if (parse_part(&s, max[0], &parts[0]) < 0) {
+	if (parse_version_part(&s, max[0], &parts[0]) < 0) {
 		return -EINVAL;
 	}
 	while (*s == '.' && ++i < 3) {
 		s++;
-		if (parse_part(&s, max[i], &parts[i]) < 0) {
+		if (parse_version_part(&s, max[i], &parts[i]) < 0) {
 			return -EINVAL;
 		}
 	}
 	/* imgtool takes a build number only after the revision (i == 2): "1.2+5" is an error. */
 	if (*s == '+' && i == 2) {
 		s++;
-		if (parse_part(&s, 0xffffffffUL, &build) < 0) {
+		if (parse_version_part(&s, 0xffffffffUL, &build) < 0) {
 			return -EINVAL;
 		}
 	}

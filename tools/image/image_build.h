@@ -44,7 +44,7 @@ struct image_build_opts {
 int image_build(const struct image_build_opts *opts, const uint8_t *payload, size_t payload_len,
 		uint8_t **out, size_t *out_len);
 
-/* Parses "maj[.min[.rev[+build]]]" like imgtool. Returns 0 or -EINVAL. */
+/* Parses "maj[.min[.rev[+build]]]" like imgtool (no leading zeros). Returns 0 or -EINVAL. */
 int image_parse_version(const char *s, struct smpdfu_image_version *v);
 
 /*
