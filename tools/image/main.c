@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -250,8 +251,8 @@ static int create_finish_options(struct create_args *a)
 	struct smpdfu_image_version *ver = &a->o.version;
 
 	if (a->security_counter != NULL) {
-		if (strcmp(a->security_counter, "auto") == 0) {
-			/* imgtool's "auto": the version packed as major.minor.revision. */
+		if (strcasecmp(a->security_counter, "auto") == 0) {
+			/* imgtool's "auto" (any case): the version as major.minor.revision. */
 			a->o.security_counter = ((uint32_t)ver->major << 24) |
 						((uint32_t)ver->minor << 16) | ver->revision;
 		} else if (parse_u32(a->security_counter, &a->o.security_counter) < 0) {
