@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The nRF51/nRF52 peripherals this port drives, from the reference manuals: the same addresses
- * and register offsets on both series (UART0, TIMER0, NVMC, FICR). Tasks are triggered by
+ * and register offsets on both series (UART0, TIMER0, NVMC, WDT, FICR). Tasks are triggered by
  * writing 1, events are cleared by writing 0.
  */
 #ifndef SMPDFU_NRF_H
@@ -53,6 +53,19 @@
 #define NVMC_CONFIG_REN 0u
 #define NVMC_CONFIG_WEN 1u
 #define NVMC_CONFIG_EEN 2u
+
+/*
+ * WDT: once started it runs until a reset other than a soft one, so it may be running when the
+ * bootloader starts. A unit test points the base at RAM.
+ */
+#ifndef NRF_WDT
+#define NRF_WDT 0x40010000u
+#endif
+#define WDT_RUNSTATUS NRF_REG(NRF_WDT, 0x400)
+#define WDT_RREN NRF_REG(NRF_WDT, 0x508)
+#define WDT_RR(n) NRF_REG(NRF_WDT, 0x600 + 4u * (n))
+#define WDT_RR_COUNT 8u
+#define WDT_RR_RELOAD 0x6E524635u
 
 /* FICR: what the part says about its flash. */
 #define NRF_FICR 0x10000000u

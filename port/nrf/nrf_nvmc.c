@@ -4,6 +4,10 @@
  * same flash, so each operation simply waits for READY; nothing else runs meanwhile. The flash
  * layer only programs erased, word-aligned ranges and erases whole pages (its contract), which
  * is what the NVMC requires.
+ *
+ * In the bootloader every operation also feeds a watchdog the application left running: nothing
+ * else runs during a swap, whose erases and copies take seconds (MCUboot feeds it too). The
+ * application feeds its own watchdog; feeding it here would hide a hang around flash.
  */
 #include "nrf_nvmc.h"
 
@@ -13,6 +17,7 @@
 #include <smpdfu/config.h>
 
 #include "nrf.h"
+#include "nrf_wdt.h"
 
 #define FLASH_BYTES ((uint32_t)CONFIG_FLASH_SIZE * 1024u)
 #define WORD 4u
@@ -23,9 +28,17 @@ static void wait_ready(void)
 	}
 }
 
+static void feed_watchdog(void)
+{
+	if (CONFIG_MCUBOOT) {
+		nrf_wdt_feed();
+	}
+}
+
 static int nvmc_read(const struct smpdfu_flash_device *dev, uint32_t off, void *dst, size_t len)
 {
 	(void)dev;
+	feed_watchdog(); /* a slot's hash reads it all */
 	memcpy(dst, (const void *)(uintptr_t)(CONFIG_FLASH_BASE_ADDRESS + off), len);
 	return 0;
 }
@@ -50,6 +63,7 @@ static int nvmc_program(const struct smpdfu_flash_device *dev, uint32_t off, con
 	}
 	NVMC_CONFIG = NVMC_CONFIG_REN;
 	wait_ready();
+	feed_watchdog();
 	return 0;
 }
 
@@ -64,6 +78,7 @@ static int nvmc_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_
 	for (size_t done = 0; done < len; done += CONFIG_SMPDFU_FLASH_PAGE_SIZE) {
 		NVMC_ERASEPAGE = CONFIG_FLASH_BASE_ADDRESS + off + (uint32_t)done;
 		wait_ready();
+		feed_watchdog(); /* a page takes up to 85 ms (nRF52) */
 	}
 	NVMC_CONFIG = NVMC_CONFIG_REN;
 	wait_ready();

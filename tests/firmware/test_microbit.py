@@ -270,6 +270,39 @@ def test_reset_at_points_of_a_swap_ends_in_the_new_image(fw, factory_state, tmp_
     assert "begun again" in outcomes.values(), outcomes
 
 
+def test_the_bootloader_feeds_the_watchdog_through_a_swap(fw, factory_state, tmp_path):
+    """An application may leave the nRF watchdog running, and only a reset stops it: the
+    bootloader feeds it after every erase and program of a swap (QEMU models no WDT, so the calls
+    are watched, and their register writes are tests/unit/test_nrf_wdt.c's). The application does
+    not feed it behind its own back: the function is not in its image."""
+    pending = swap_pending_state(fw, factory_state, tmp_path)
+    boot = fw.dir / "boot.elf"
+    names = {elf_symbol(boot, f): f for f in ("nvmc_erase", "nvmc_program", "nrf_wdt_feed")}
+    start = elf_symbol(boot, "cortex_m_start_image")
+    work = tmp_path / "feeds"
+    work.mkdir()
+    board = board_from(fw, pending, work, gdb=True)
+    calls = []
+    try:
+        gdb = board.attach_gdb()
+        for addr in (*names, start):
+            gdb.set_breakpoint(addr)
+        while True:
+            assert gdb.cont_until_stop().startswith(("S05", "T05"))
+            if gdb.at_breakpoint == start:
+                break
+            calls.append(names[gdb.at_breakpoint])
+    finally:
+        board.kill()
+    flash_ops = [i for i, f in enumerate(calls) if f != "nrf_wdt_feed"]
+    assert calls.count("nvmc_erase") > 10 and calls.count("nvmc_program") > 10, calls
+    # Each operation is followed by a feed before the next one (or the image's start).
+    for i, nxt in zip(flash_ops, flash_ops[1:] + [len(calls)]):
+        assert "nrf_wdt_feed" in calls[i + 1:nxt], (i, calls[i:nxt + 1])
+    with pytest.raises(KeyError):
+        elf_symbol(fw.dir / "app.elf", "nrf_wdt_feed")
+
+
 def crashing_image(fw, version: str, out, ram_kib: int = None) -> Path:
     """A signed image whose start-up code faults at its first instruction: a vector table that
     passes the bootloader's checks (stack at the top of RAM, a Thumb reset vector inside the
