@@ -271,10 +271,7 @@ int smpdfu_boot_go_mode(enum boot_mode mode, struct smpdfu_boot_rsp *rsp);
 
 /* Erases [off, off+len) unless it already reads erased (saves wear and keeps boots op-free). */
 int smpdfu_boot_erase_if_needed(const struct smpdfu_flash_area *fa, uint32_t off, uint32_t len);
-/*
- * Erases the sectors that hold fa's trailer of trailer_size bytes, unless already erased, its magic
- * invalidated first.
- */
+/* Erases the sectors that hold fa's trailer of trailer_size bytes, its magic invalidated first. */
 int smpdfu_boot_scramble_trailer(struct smpdfu_boot_loader *bl, const struct smpdfu_flash_area *fa,
 				 uint32_t trailer_size);
 /* Copies len bytes (a multiple of the write block) through bl->buf; erased chunks are skipped. */

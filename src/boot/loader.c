@@ -71,7 +71,9 @@ int smpdfu_boot_scramble_trailer(struct smpdfu_boot_loader *bl, const struct smp
 	uint32_t off = first * bl->sector_size;
 	int rc = smpdfu_boot_trailer_invalidate_magic(fa, bl->align);
 
-	return rc < 0 ? rc : smpdfu_boot_erase_if_needed(fa, off, fa->size - off);
+	/* Always: its fields are written next, and reading erased does not say they were not
+	 * written (an uploader may program 0xFF; nRF counts that write). */
+	return rc < 0 ? rc : smpdfu_boot_flash_erase(fa, off, fa->size - off);
 }
 
 static bool chunk_is_erased(const uint8_t *p, uint32_t len, uint8_t erased)
