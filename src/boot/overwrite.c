@@ -23,14 +23,11 @@ static uint32_t overwrite_max_image_size(const struct smpdfu_boot_loader *bl)
 					       bl->max_sectors, bl->wsz);
 }
 
-/* Erases one sector of fa unless it is erased already (a restarted copy finds some done). */
-static int erase_sector_if_needed(struct smpdfu_boot_loader *bl, const struct smpdfu_flash_area *fa,
-				  uint32_t idx)
-{
-	return smpdfu_boot_erase_if_needed(fa, idx * bl->sector_size, bl->sector_size);
-}
-
-/* The sectors the image and the trailer fields need, erased; the image copied; the magic last. */
+/*
+ * The sectors the image and the trailer fields need, erased; the image copied; the magic last.
+ * Erased even when they read erased: a torn copy may have programmed 0xFF there, and nRF counts
+ * those writes (two per word between erases), so a copy restarted twice would be a third.
+ */
 static int copy_to_primary(struct smpdfu_boot_loader *bl, uint32_t size)
 {
 	const uint32_t sz = bl->sector_size;
@@ -43,7 +40,7 @@ static int copy_to_primary(struct smpdfu_boot_loader *bl, uint32_t size)
 
 	for (uint32_t i = 0; i < sectors && rc == 0; i++) {
 		if (i < img_sectors || i >= trailer_first) {
-			rc = erase_sector_if_needed(bl, bl->pri, i);
+			rc = smpdfu_boot_flash_erase(bl->pri, i * sz, sz);
 		}
 	}
 	if (rc == 0) {
@@ -58,7 +55,7 @@ static int copy_to_primary(struct smpdfu_boot_loader *bl, uint32_t size)
 /* The request is consumed: header first (the image is gone for good), then the trailer. */
 static int consume_secondary(struct smpdfu_boot_loader *bl)
 {
-	int rc = erase_sector_if_needed(bl, bl->sec, 0);
+	int rc = smpdfu_boot_erase_if_needed(bl->sec, 0, bl->sector_size);
 
 	if (rc == 0) {
 		rc = smpdfu_boot_scramble_trailer(bl, bl->sec,
