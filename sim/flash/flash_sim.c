@@ -9,8 +9,8 @@
  *   bytes, and with all-zero data over anything: every NOR controller takes that (nRF NVMC writes a
  *   word twice between erases; ECC parts such as STM32's accept all-zero data over a programmed
  *   double word). Each write block may be programmed FLASH_SIM_WRITES_PER_BLOCK times between
- *   erases, torn programs included (the blocks they reached); a block written with 0xFF only (no
- *   bit cleared) does not count.
+ *   erases, torn programs included (the blocks they reached), and a program of 0xFF only too (nRF
+ *   NVMC counts every word written): a block that reads erased may have used its writes.
  * - Violations (misaligned or out-of-range operations, programming non-zero data over bytes that
  *   are not erased, a block programmed too often) are counted in count.violations, change
  *   nothing, and fail: -EINVAL for a misaligned or out-of-range request, -EIO for the others (a
@@ -28,8 +28,9 @@
  * - A fault fails one operation and leaves the power on. It is checked after the violations and
  *   before the power cut, whose budget the failed operation does not use; like the cut's, the
  *   operation it fails is not counted in reads/programs/erases (count.faults counts it).
- * - A block that reads erased has no writes to count: a torn erase resets only the blocks it left
- *   reading erased, and a test that erases behind the simulator's back is taken at its word.
+ * - Only an erase gives a block its writes back: a completed one, or a torn one for the blocks its
+ *   shape erased whole (first part, last part, scattered words); a block a torn erase left half
+ *   erased keeps its count, even if it reads erased (bits half set).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -93,15 +94,15 @@ static void trace_op(struct flash_sim *sim, char kind)
 	}
 }
 
-/* Blocks of [off, off+len) that read erased have not been programmed since. */
-static void reset_erased_blocks(struct flash_sim *sim, uint32_t off, size_t len)
+/* The write blocks wholly inside [start, end) are erased: their writes start again. */
+static void forget_writes(struct flash_sim *sim, size_t start, size_t end)
 {
 	uint32_t block = sim->dev.write_block;
+	size_t first = (start + block - 1) / block;
+	size_t last = end / block;
 
-	for (uint32_t b = off; b < off + len; b += block) {
-		if (bytes_are_erased(&sim->mem[b], block)) {
-			sim->writes[b / block] = 0;
-		}
+	if (last > first) {
+		memset(&sim->writes[first], 0, last - first);
 	}
 }
 
@@ -185,37 +186,43 @@ static int sim_read(const struct smpdfu_flash_device *dev, uint32_t off, void *d
 	return 0;
 }
 
-/* A block written with the erased value only takes no programming pulse, and is not counted. */
-static void count_writes(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+/*
+ * Whether a block of [off, off+len) has had its FLASH_SIM_WRITES_PER_BLOCK programs. Blocks fresh
+ * from an erase, the usual case, are found by one library compare, so that an upload costs the
+ * simulator no work per block: it stays out of the upload benchmark's figures
+ * (docs/performance.md).
+ */
+static bool writes_are_used_up(const struct flash_sim *sim, uint32_t off, size_t len)
 {
-	uint32_t block = sim->dev.write_block;
+	const uint8_t *w = &sim->writes[off / sim->dev.write_block];
+	size_t n = len / sim->dev.write_block;
 
-	for (uint32_t b = 0; b < len; b += block) {
-		if (!bytes_are_erased(&src[b], block)) {
-			sim->writes[(off + b) / block]++;
+	if (n == 0 || (w[0] == 0 && memcmp(w, w + 1, n - 1) == 0)) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] >= FLASH_SIM_WRITES_PER_BLOCK) {
+			return true;
 		}
 	}
+	return false;
 }
 
 /*
- * count_writes() for a range that read erased, whose counts are all 0: every block of src takes
- * its first write but those all erased. They are found from src's erased bytes (one library scan),
- * so data without such bytes costs no work per block: the simulator stays out of the upload
- * benchmark's figures (docs/performance.md).
+ * Every block of [off, off+len) takes one more write, whatever its data: nRF's NVMC counts a word
+ * written with 0xFFFFFFFF like any other. Called after writes_are_used_up().
  */
-static void count_first_writes(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
+static void count_writes(struct flash_sim *sim, uint32_t off, size_t len)
 {
-	uint32_t block = sim->dev.write_block;
-	uint8_t *writes = &sim->writes[off / block];
-	const uint8_t *end = src + len;
-	const uint8_t *p = src;
+	uint8_t *w = &sim->writes[off / sim->dev.write_block];
+	size_t n = len / sim->dev.write_block;
 
-	memset(writes, 1, len / block);
-	while ((p = memchr(p, FLASH_SIM_ERASED, (size_t)(end - p))) != NULL) {
-		size_t b = (size_t)(p - src) / block;
-
-		writes[b] = bytes_are_erased(&src[b * block], block) ? 0 : 1;
-		p = &src[(b + 1) * block]; /* len is whole blocks: never past end */
+	if (n > 0 && w[0] == 0 && memcmp(w, w + 1, n - 1) == 0) {
+		memset(w, 1, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w[i]++;
 	}
 }
 
@@ -230,7 +237,7 @@ static void clear_bits(struct flash_sim *sim, uint32_t off, const uint8_t *src, 
 /*
  * Stray bits: the data not written, and in each block it has data for, some bits cleared (at
  * least one per byte) in the bytes the data leaves erased. Only such blocks count as written: a
- * block of erased data takes no programming pulse, one without erased bytes is left as it was.
+ * block of erased data, or one without erased bytes, is left as it was, as if never reached.
  */
 static void tear_program_stray(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
 {
@@ -249,14 +256,17 @@ static void tear_program_stray(struct flash_sim *sim, uint32_t off, const uint8_
 	}
 }
 
-/* The torn part of a program, counted as a write of every block it reached. */
+/*
+ * The torn part of a program, counted as a write of every block it reached, whatever its data:
+ * all of them for scattered bits, those up to the tear for a prefix, those left with stray bits.
+ */
 static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src, size_t len)
 {
 	uint32_t block = sim->dev.write_block;
 	size_t torn;
 
 	if (sim->tear.program == FLASH_SIM_PROGRAM_BITS) {
-		count_writes(sim, off, src, len);
+		count_writes(sim, off, len);
 		for (size_t i = 0; i < len; i++) {
 			sim->mem[off + i] &= src[i] | scatter(sim->tear.seed, off + (uint32_t)i);
 		}
@@ -271,7 +281,7 @@ static void tear_program(struct flash_sim *sim, uint32_t off, const uint8_t *src
 		torn = len / 2;
 	}
 	/* The blocks after the tear were never reached; the one torn inside was. */
-	count_writes(sim, off, src, (torn + block - 1) / block * block);
+	count_writes(sim, off, (torn + block - 1) / block * block);
 	clear_bits(sim, off, src, torn);
 }
 
@@ -294,17 +304,9 @@ static int sim_program(const struct smpdfu_flash_device *dev, uint32_t off, cons
 		}
 		over = true;
 	}
-	/* Erased cells have no writes to count, whoever erased them (a test, behind our back). */
-	if (over) {
-		reset_erased_blocks(sim, off, len);
-		for (uint32_t b = 0; b < len; b += block) {
-			if (sim->writes[(off + b) / block] >= FLASH_SIM_WRITES_PER_BLOCK &&
-			    !bytes_are_erased((const uint8_t *)src + b, block)) {
-				return violation(sim, -EIO);
-			}
-		}
-	} else {
-		memset(&sim->writes[off / block], 0, len / block); /* every block of it is erased */
+	/* Cells that read erased may have been programmed (0xFF, or a tear that set no bit). */
+	if (writes_are_used_up(sim, off, len)) {
+		return violation(sim, -EIO);
 	}
 	if (op_hits_fault(sim, FLASH_SIM_OP_PROGRAM, off)) {
 		if (sim->fault.torn) {
@@ -318,12 +320,11 @@ static int sim_program(const struct smpdfu_flash_device *dev, uint32_t off, cons
 		}
 		return power_dies(sim);
 	}
+	count_writes(sim, off, len);
 	if (over) {
-		count_writes(sim, off, src, len);
 		clear_bits(sim, off, src, len);
 	} else {
 		/* Over erased cells, the AND of clear_bits() is the data itself. */
-		count_first_writes(sim, off, src, len);
 		memcpy(&sim->mem[off], src, len);
 	}
 	trace_op(sim, 'p');
@@ -349,14 +350,18 @@ static void tear_erase(struct flash_sim *sim, uint32_t off, size_t len)
 	size_t n = t->spare == 0 ? default_tear_len(len, sim->dev.page_size)
 				 : (spare < len ? len - spare : 0);
 
+	/* Only the blocks the shape erased whole start their writes again; a block half erased
+	 * (BITS) keeps its count even if it reads erased, as a part would not promise more. */
 	switch (t->erase) {
 	case FLASH_SIM_ERASE_LAST_PART:
 		memset(&sim->mem[off + len - n], FLASH_SIM_ERASED, n);
+		forget_writes(sim, off + len - n, off + len);
 		break;
 	case FLASH_SIM_ERASE_WORDS:
 		for (uint32_t b = off; b < off + len; b += block) {
 			if (scatter(t->seed, b / block) & 1) {
 				memset(&sim->mem[b], FLASH_SIM_ERASED, block);
+				forget_writes(sim, b, b + block);
 			}
 		}
 		break;
@@ -367,9 +372,9 @@ static void tear_erase(struct flash_sim *sim, uint32_t off, size_t len)
 		break;
 	default:
 		memset(&sim->mem[off], FLASH_SIM_ERASED, n);
+		forget_writes(sim, off, off + n);
 		break;
 	}
-	reset_erased_blocks(sim, off, len);
 }
 
 static int sim_erase(const struct smpdfu_flash_device *dev, uint32_t off, size_t len)

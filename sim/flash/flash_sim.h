@@ -106,7 +106,11 @@ struct flash_sim {
 	struct smpdfu_flash_device dev;
 	uint8_t *mem;  /* the contents: mmap of the file, or a RAM buffer */
 	int fd;        /* -1 for a RAM-only device */
-	/* Programs of each write block since its last erase (RAM only, not kept in the file). */
+	/*
+	 * Programs of each write block since its last erase, 0xFF data included (RAM only: a file
+	 * opened again starts at one for a block that holds data, none for one that reads erased).
+	 * Changing mem directly changes no count.
+	 */
 	uint8_t *writes;
 	enum flash_sim_cut_mode cut_mode;
 	struct flash_sim_tear tear; /* the shape of a TORN cut; the test sets it */

@@ -510,15 +510,13 @@ static void test_zeros_over_programmed(void **state)
 	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), 0);
 	assert_int_equal(dev_program(&sim, 64 + 2 * BLOCK, zeros, BLOCK), -EIO);
 	assert_int_equal(sim.count.violations, 2);
-	/* A program of 0xFF only clears no bit and does not count; one that clears bits does. */
+	/* A program of 0xFF only clears no bit but counts all the same (nRF counts the word). */
 	{
 		static const uint8_t ff[BLOCK] = { 0xff, 0xff, 0xff, 0xff };
 		static const uint8_t one[BLOCK] = { 1, 1, 1, 1 };
 
 		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
-		assert_int_equal(dev_program(&sim, 128, ff, BLOCK), 0);
 		assert_int_equal(dev_program(&sim, 128, one, BLOCK), 0);
-		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), 0);
 		assert_int_equal(dev_program(&sim, 128, zeros, BLOCK), -EIO);
 		assert_int_equal(sim.count.violations, 3);
 	}
@@ -687,7 +685,81 @@ static void test_torn_program_stray(void **state)
 	flash_sim_close(&sim);
 }
 
-/* A clean cut leaves no write count behind; a torn erase resets what it left erased. */
+/*
+ * A block that reads erased may have used its writes: programs of 0xFF count, a prefix tear
+ * counts the blocks it reached whatever their data, and only an erase gives writes back (a torn
+ * one: the blocks its shape erased whole).
+ */
+static void test_erased_reading_blocks_keep_their_writes(void **state)
+{
+	static const uint8_t ff[2 * BLOCK] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static uint8_t ffs[PAGE];
+	struct flash_sim sim;
+	uint8_t *snap;
+
+	(void)state;
+	memset(ffs, 0xff, sizeof(ffs));
+	assert_int_equal(flash_sim_open(&sim, NULL, SIZE, PAGE, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, ff, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, 0, ff, BLOCK), 0);
+	assert_all(sim.mem, BLOCK, 0xFF);
+	assert_int_equal(dev_program(&sim, 0, ff, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 1);
+	/* A snapshot keeps the count, not only the bytes (which read erased). */
+	snap = malloc(flash_sim_snapshot_size(&sim));
+	assert_non_null(snap);
+	flash_sim_save(&sim, snap);
+	assert_int_equal(dev_erase(&sim, 0, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 0, ff, BLOCK), 0);
+	flash_sim_restore(&sim, snap);
+	assert_int_equal(dev_program(&sim, 0, ff, BLOCK), -EIO);
+	free(snap);
+	/* A prefix tear of two blocks of 0xFF counts the first, not the one after the tear. */
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_program(&sim, PAGE, ff, 2 * BLOCK), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_program(&sim, PAGE, ff, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE, ff, BLOCK), -EIO);
+	assert_int_equal(dev_program(&sim, PAGE + BLOCK, ff, BLOCK), 0);
+	assert_int_equal(dev_program(&sim, PAGE + BLOCK, ff, BLOCK), 0);
+	assert_int_equal(sim.count.violations, 3);
+
+	/* Page 2 used up (twice 0xFF); a torn erase of its first half gives back only that half. */
+	assert_int_equal(dev_program(&sim, 2 * PAGE, ffs, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 2 * PAGE, ffs, PAGE), 0);
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, PAGE), -EIO);
+	flash_sim_power_on(&sim);
+	assert_int_equal(dev_program(&sim, 2 * PAGE, ffs, PAGE / 2), 0);
+	assert_int_equal(dev_program(&sim, 2 * PAGE + PAGE / 2, ff, BLOCK), -EIO);
+	/* Bits half set: no block was erased whole, so none gets its writes back. */
+	sim.tear = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_BITS, .seed = 3 };
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, PAGE), -EIO);
+	flash_sim_power_on(&sim);
+	assert_all(&sim.mem[2 * PAGE], PAGE, 0xFF);
+	assert_int_equal(dev_program(&sim, 2 * PAGE + PAGE / 2, ff, BLOCK), -EIO);
+	assert_int_equal(sim.count.violations, 5);
+	/* Scattered words: the blocks it erased take two writes again, the others none. */
+	sim.tear = (struct flash_sim_tear){ .erase = FLASH_SIM_ERASE_WORDS, .seed = 7 };
+	flash_sim_cut_power(&sim, FLASH_SIM_CUT_TORN, 0);
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, PAGE), -EIO);
+	flash_sim_power_on(&sim);
+	for (uint32_t b = 2 * PAGE + PAGE / 2; b < 3 * PAGE; b += BLOCK) {
+		int rc = dev_program(&sim, b, ff, BLOCK);
+
+		assert_int_equal(dev_program(&sim, b, ff, BLOCK), rc);
+		assert_true(rc == 0 || rc == -EIO);
+	}
+	assert_true(sim.count.violations > 5 && sim.count.violations < 5 + PAGE / BLOCK);
+	/* A whole erase gives every block its writes back. */
+	assert_int_equal(dev_erase(&sim, 2 * PAGE, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 2 * PAGE, ffs, PAGE), 0);
+	assert_int_equal(dev_program(&sim, 2 * PAGE, ffs, PAGE), 0);
+	flash_sim_close(&sim);
+}
+
+/* A clean cut leaves no write count behind; a torn erase resets the blocks it erased whole. */
 static void test_write_counts_across_cuts(void **state)
 {
 	static const uint8_t zeros[BLOCK];
@@ -962,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_torn_program_bits),
 		cmocka_unit_test(test_torn_program_stray),
 		cmocka_unit_test(test_write_counts_across_cuts),
+		cmocka_unit_test(test_erased_reading_blocks_keep_their_writes),
 		cmocka_unit_test(test_trace_and_snapshot),
 		cmocka_unit_test(test_clean_cut_changes_nothing),
 		cmocka_unit_test(test_violation_does_not_use_cut_budget),

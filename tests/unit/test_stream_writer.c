@@ -490,7 +490,7 @@ static void test_flash_error_is_returned(void **state)
  * time between erases. A page of the image that holds only 0xFF reads erased, so the writer does
  * not erase it; before the fix it programmed its 0xFF words anyway, once per upload, so the third
  * upload wrote them a third time (and the data of another image there would be a fourth write).
- * The simulator, which does not count programs of 0xFF only, saw no violation.
+ * The simulator did not count programs of 0xFF only then (it does now); the spy counts them too.
  */
 static void test_restarted_uploads_do_not_rewrite_erased_words(void **state)
 {
