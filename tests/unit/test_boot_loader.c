@@ -1273,6 +1273,75 @@ static void test_overwrite(void **state)
 	assert_int_equal(boot_ok(BOOT_MODE_OVERWRITE_ONLY, 0, 2, SMPDFU_BOOT_SWAP_TYPE_NONE), 0);
 }
 
+/* Programs through the simulator, tearing the first tears_left programs at tear_off of 0xFF. */
+static const struct smpdfu_flash_device_ops *inner_ops;
+static uint32_t tear_off;
+static unsigned int tears_left;
+
+static int tearing_program(const struct smpdfu_flash_device *dev, uint32_t off, const void *src,
+			   size_t len)
+{
+	if (tears_left > 0 && off == tear_off && *(const uint8_t *)src == 0xff) {
+		tears_left--;
+		flash_sim_cut_power(&f.flash, FLASH_SIM_CUT_TORN, 0);
+	}
+	return inner_ops->program(dev, off, src, len);
+}
+
+/*
+ * The copy torn twice at the same chunk, one that starts a sector with more than half a chunk of
+ * 0xFF: each tear writes only 0xFF, so the sector reads erased after it. nRF counts those writes,
+ * so the third boot must not program them a third time without an erase (the NOR rule).
+ */
+static void torn_twice_at_one_chunk(enum boot_mode mode)
+{
+	static struct smpdfu_flash_device_ops tearing;
+	const uint32_t at = 0x1000;
+	struct smpdfu_boot_rsp rsp;
+
+	assert_true(CONFIG_BOOT_COPY_BUF_SIZE <= 0x400); /* the prefix tear: under 0x300 bytes */
+	memset(&img_new[at], 0xff, 0x300);
+	bfx_rehash_image(img_new, new_len); /* the fixture makes it again for the next test */
+	factory_and_upload();
+	assert_int_equal(smpdfu_boot_request_upgrade(true), 0);
+	inner_ops = f.flash.dev.ops;
+	tearing = *inner_ops;
+	tearing.program = tearing_program;
+	f.flash.dev.ops = &tearing;
+	tear_off = f.pri->off + at;
+	for (tears_left = 2; tears_left > 0;) {
+		unsigned int before = tears_left;
+
+		assert_int_equal(boot(mode, &rsp), -EIO);
+		assert_int_equal(tears_left, before - 1);
+		flash_sim_power_on(&f.flash);
+		assert_true(smpdfu_flash_area_is_erased(f.pri, at, 0x1000));
+	}
+	f.flash.dev.ops = inner_ops;
+	assert_int_equal(f.flash.count.violations, 0);
+	boot_ok(mode, 0, 2, SMPDFU_BOOT_SWAP_TYPE_PERM);
+	assert_true(bfx_slot_starts_with(&f, f.pri, img_new, new_len));
+}
+
+static void test_overwrite_torn_twice_at_one_chunk(void **state)
+{
+	(void)state;
+	torn_twice_at_one_chunk(BOOT_MODE_OVERWRITE_ONLY);
+}
+
+/* The swap modes erase a step's destination before each copy: the same tears, the same end. */
+static void test_move_torn_twice_at_one_chunk(void **state)
+{
+	(void)state;
+	torn_twice_at_one_chunk(BOOT_MODE_SWAP_MOVE);
+}
+
+static void test_scratch_torn_twice_at_one_chunk(void **state)
+{
+	(void)state;
+	torn_twice_at_one_chunk(BOOT_MODE_SWAP_SCRATCH);
+}
+
 static void test_overwrite_downgrade_and_invalid(void **state)
 {
 	(void)state;
@@ -1483,6 +1552,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_torn_stray_xip_copy_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_stray_request_perm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite_torn_twice_at_one_chunk, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move_torn_twice_at_one_chunk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_torn_twice_at_one_chunk, setup_scratch,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_downgrade_and_invalid, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_direct_xip_picks_higher_version, setup,

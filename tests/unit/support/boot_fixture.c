@@ -133,6 +133,14 @@ size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, ui
 	return body + tlvs;
 }
 
+void bfx_rehash_image(uint8_t *img, size_t len)
+{
+	const size_t tlvs = SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32;
+
+	assert_true(len > tlvs);
+	sha256(img, len - tlvs, img + len - 32);
+}
+
 /* A fixed Ed25519 key of the tests (RFC 8032's first test key): never a product key. */
 static const uint8_t test_priv[32] = {
 	0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a,

@@ -45,6 +45,8 @@ void bfx_close(struct boot_fixture *f);
  */
 size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
 		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr);
+/* The hash of a bfx_make_image() image of len bytes made again, after a test changed its bytes. */
+void bfx_rehash_image(uint8_t *img, size_t len);
 /* The same, signed: KEYHASH and Ed25519 TLVs after the hash, with the key of bfx_test_key(). */
 size_t bfx_make_signed_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor,
 			     uint16_t rev, size_t payload_len, uint32_t seed, uint32_t flags,
