@@ -55,7 +55,9 @@ class Qmp:
     def _read(self) -> dict:
         while True:
             line = self.file.readline()
-            if not line:
+            # Only the end of the stream cuts a line short: QEMU quitting while its events (a
+            # GDB session leaves a STOP and a RESUME per breakpoint) were still going out.
+            if not line.endswith(b"\n"):
                 raise ConnectionError("QMP connection closed")
             msg = json.loads(line)
             if "event" not in msg:
