@@ -187,17 +187,22 @@ static int sim_read(const struct smpdfu_flash_device *dev, uint32_t off, void *d
 }
 
 /*
- * Whether a block of [off, off+len) has had its FLASH_SIM_WRITES_PER_BLOCK programs. Blocks fresh
- * from an erase, the usual case, are found by one library compare, so that an upload costs the
- * simulator no work per block: it stays out of the upload benchmark's figures
- * (docs/performance.md).
+ * All n counts zero: blocks fresh from an erase, the usual case, found by one library compare, so
+ * that an upload costs the simulator no work per block: it stays out of the upload benchmark's
+ * figures (docs/performance.md).
  */
+static bool counts_are_zero(const uint8_t *w, size_t n)
+{
+	return n > 0 && w[0] == 0 && memcmp(w, w + 1, n - 1) == 0;
+}
+
+/* Whether a block of [off, off+len) has had its FLASH_SIM_WRITES_PER_BLOCK programs. */
 static bool writes_are_used_up(const struct flash_sim *sim, uint32_t off, size_t len)
 {
 	const uint8_t *w = &sim->writes[off / sim->dev.write_block];
 	size_t n = len / sim->dev.write_block;
 
-	if (n == 0 || (w[0] == 0 && memcmp(w, w + 1, n - 1) == 0)) {
+	if (counts_are_zero(w, n)) {
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -217,7 +222,7 @@ static void count_writes(struct flash_sim *sim, uint32_t off, size_t len)
 	uint8_t *w = &sim->writes[off / sim->dev.write_block];
 	size_t n = len / sim->dev.write_block;
 
-	if (n > 0 && w[0] == 0 && memcmp(w, w + 1, n - 1) == 0) {
+	if (counts_are_zero(w, n)) {
 		memset(w, 1, n);
 		return;
 	}

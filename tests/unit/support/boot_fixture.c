@@ -117,10 +117,13 @@ static void sha256(const uint8_t *p, size_t len, uint8_t digest[SMPDFU_SHA256_DI
 	assert_int_equal(smpdfu_crypto_sha256_final(&ctx, digest), 0);
 }
 
+/* The TLV area of a bfx_make_image() image: its info header and one SHA-256 entry. */
+#define HASH_TLVS (SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32)
+
 size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, uint16_t rev,
 		      size_t payload_len, uint32_t seed, uint32_t flags, uint32_t load_addr)
 {
-	const size_t tlvs = SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32;
+	const size_t tlvs = HASH_TLVS;
 	size_t body = make_body(out, cap, tlvs, major, minor, rev, payload_len, seed, flags,
 				load_addr);
 	uint8_t hash[SMPDFU_SHA256_DIGEST_SIZE];
@@ -135,10 +138,8 @@ size_t bfx_make_image(uint8_t *out, size_t cap, uint8_t major, uint8_t minor, ui
 
 void bfx_rehash_image(uint8_t *img, size_t len)
 {
-	const size_t tlvs = SMPDFU_IMAGE_TLV_INFO_SIZE + SMPDFU_IMAGE_TLV_ENTRY_HDR_SIZE + 32;
-
-	assert_true(len > tlvs);
-	sha256(img, len - tlvs, img + len - 32);
+	assert_true(len > HASH_TLVS);
+	sha256(img, len - HASH_TLVS, img + len - SMPDFU_SHA256_DIGEST_SIZE);
 }
 
 /* A fixed Ed25519 key of the tests (RFC 8032's first test key): never a product key. */
