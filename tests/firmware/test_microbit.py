@@ -5,6 +5,7 @@ real guest system reset, and the bootloader swaps on the emulated flash controll
 import re
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -194,27 +195,33 @@ def swap_pending_state(fw, factory_state, tmp_path):
     return board.state
 
 
-def swap_calls(fw, pending, tmp_path, function):
-    """How many times a whole swap enters `function` of the bootloader: counted once on the
-    pending board, up to the bootloader starting the image. The count follows the images' sizes
-    (the swap moves as many sectors as they take), so the points below are fractions of it."""
-    entry = elf_symbol(fw.dir / "boot.elf", function)
-    start = elf_symbol(fw.dir / "boot.elf", "cortex_m_start_image")
-    work = tmp_path / f"count-{function}"
-    work.mkdir()
+def swap_call_sequence(fw, pending, tmp_path, functions) -> list:
+    """The calls a whole swap makes to the bootloader's `functions`, in order, by name: watched on
+    the pending board up to the bootloader starting the image."""
+    boot = fw.dir / "boot.elf"
+    names = {elf_symbol(boot, f): f for f in functions}
+    start = elf_symbol(boot, "cortex_m_start_image")
+    work = Path(tempfile.mkdtemp(prefix="calls-", dir=tmp_path))  # short: QMP's socket is in it
     board = board_from(fw, pending, work, gdb=True)
+    calls = []
     try:
         gdb = board.attach_gdb()
-        gdb.set_breakpoint(entry)
-        gdb.set_breakpoint(start)
-        n = 0
+        for addr in (*names, start):
+            gdb.set_breakpoint(addr)
         while True:
             assert gdb.cont_until_stop().startswith(("S05", "T05"))
             if gdb.at_breakpoint == start:
-                return n
-            n += 1
+                return calls
+            calls.append(names[gdb.at_breakpoint])
     finally:
         board.kill()
+
+
+def swap_calls(fw, pending, tmp_path, function):
+    """How many times a whole swap enters `function` of the bootloader. The count follows the
+    images' sizes (the swap moves as many sectors as they take), so the points below are
+    fractions of it."""
+    return len(swap_call_sequence(fw, pending, tmp_path, [function]))
 
 
 # The points spread over the swap, from before its status is recorded to its last write: the
@@ -276,24 +283,8 @@ def test_the_bootloader_feeds_the_watchdog_through_a_swap(fw, factory_state, tmp
     are watched, and their register writes are tests/unit/test_nrf_wdt.c's). The application does
     not feed it behind its own back: the function is not in its image."""
     pending = swap_pending_state(fw, factory_state, tmp_path)
-    boot = fw.dir / "boot.elf"
-    names = {elf_symbol(boot, f): f for f in ("nvmc_erase", "nvmc_program", "nrf_wdt_feed")}
-    start = elf_symbol(boot, "cortex_m_start_image")
-    work = tmp_path / "feeds"
-    work.mkdir()
-    board = board_from(fw, pending, work, gdb=True)
-    calls = []
-    try:
-        gdb = board.attach_gdb()
-        for addr in (*names, start):
-            gdb.set_breakpoint(addr)
-        while True:
-            assert gdb.cont_until_stop().startswith(("S05", "T05"))
-            if gdb.at_breakpoint == start:
-                break
-            calls.append(names[gdb.at_breakpoint])
-    finally:
-        board.kill()
+    calls = swap_call_sequence(fw, pending, tmp_path,
+                               ["nvmc_erase", "nvmc_program", "nrf_wdt_feed"])
     flash_ops = [i for i, f in enumerate(calls) if f != "nrf_wdt_feed"]
     assert calls.count("nvmc_erase") > 10 and calls.count("nvmc_program") > 10, calls
     # Each operation is followed by a feed before the next one (or the image's start).
